@@ -1,0 +1,62 @@
+// Bundle the multi-file spec into dist/: openapi.yaml and openapi.json (both services), and
+// bec.json and bcc.json (one service each, with only the components it uses) for the
+// per-service TypeScript clients. Components stay named $refs. Output is deterministic.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+const specDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(specDir, 'dist');
+const redocly = join(specDir, 'node_modules', '.bin', 'redocly');
+
+// API names as declared under `apis` in redocly.yaml.
+const targets = [
+  { api: 'all', outputs: ['openapi.json', 'openapi.yaml'] },
+  { api: 'bec', outputs: ['bec.json'] },
+  { api: 'bcc', outputs: ['bcc.json'] },
+];
+
+function bundle(api, workDir) {
+  const file = join(workDir, `${api}.json`);
+  execFileSync(redocly, ['bundle', api, '--output', file], {
+    cwd: specDir,
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+// filter-in drops the other service's operations but leaves their path items (with their
+// servers) and tags behind: remove path items without operations, and tags nothing uses.
+function pruneFiltered(doc) {
+  const used = new Set();
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    const ops = methods.filter((method) => item[method]);
+    if (ops.length === 0) delete doc.paths[path];
+    for (const method of ops) for (const tag of item[method].tags ?? []) used.add(tag);
+  }
+  doc.tags = (doc.tags ?? []).filter((tag) => used.has(tag.name));
+  return doc;
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'bce-openapi-bundle-'));
+try {
+  mkdirSync(distDir, { recursive: true });
+  for (const { api, outputs } of targets) {
+    const doc = pruneFiltered(bundle(api, workDir));
+    for (const name of outputs) {
+      const text = name.endsWith('.json')
+        ? `${JSON.stringify(doc, null, 2)}\n`
+        : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+      writeFileSync(join(distDir, name), text);
+      console.log(`dist/${name}`);
+    }
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
