@@ -1,0 +1,37 @@
+export {
+  uriEncode,
+  canonicalUri,
+  canonicalQueryString,
+  canonicalHeaders,
+  normalizeHeaders,
+  buildCanonicalRequest,
+  formatBceDate,
+  type QueryInput,
+  type HeaderInput,
+  type CanonicalHeaders,
+  type CanonicalRequestInput,
+} from './canonical.js';
+export { authStringPrefix, deriveSigningKey, computeSignature } from './hmac.js';
+export {
+  parseAuthorization,
+  formatAuthorization,
+  type AuthorizationParts,
+  type ParseAuthorizationResult,
+} from './authorization.js';
+export {
+  signRequest,
+  buildAuthorization,
+  DEFAULT_EXPIRATION_SECONDS,
+  type SignOptions,
+  type SignableRequest,
+  type SignedHeaders,
+  type AuthorizationInput,
+  type AuthorizationResult,
+} from './sign.js';
+export {
+  verifyRequest,
+  type ReceivedRequest,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifyErrorCode,
+} from './verify.js';

@@ -1,0 +1,74 @@
+import { buildCanonicalRequest, canonicalHeaders, normalizeHeaders, type HeaderInput } from './canonical.js';
+import { parseAuthorization } from './authorization.js';
+import { authStringPrefix, signCanonicalRequest, timingSafeEqual } from './hmac.js';
+
+/** A request as a server received it. */
+export interface ReceivedRequest {
+  method: string;
+  /** Path as on the wire (percent-encoded). May carry `?query` (Node's `req.url`) when `query` is omitted. */
+  path: string;
+  /** Raw query string, leading `?` optional: `rebuild` and `rebuild=` verify alike. */
+  query?: string;
+  headers: HeaderInput;
+}
+
+export interface VerifyOptions {
+  /** Secret access key of an access key id, or undefined when the id is unknown. */
+  getSecretAccessKey: (accessKeyId: string) => string | undefined | Promise<string | undefined>;
+  /** Time to check expiry against. Default: now. */
+  now?: Date | number;
+}
+
+export type VerifyErrorCode = 'InvalidHTTPAuthHeader' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch' | 'RequestExpired';
+
+export type VerifyResult =
+  | { ok: true; accessKeyId: string; signedHeaders: string[] }
+  | { ok: false; code: VerifyErrorCode; message: string };
+
+/**
+ * Checks a bce-auth-v1 signature the way the service does, for the mock server. Accepts a
+ * listed signedHeaders (any set that includes host) and the empty form (the default set).
+ * Messages are safe to return to the client: they never contain a key, token or signature.
+ */
+export async function verifyRequest(request: ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
+  const fail = (code: VerifyErrorCode, message: string): VerifyResult => ({ ok: false, code, message });
+  const headers = normalizeHeaders(request.headers);
+
+  const parsed = parseAuthorization(headers.get('authorization'));
+  if (!parsed.ok) return fail('InvalidHTTPAuthHeader', parsed.reason);
+  const auth = parsed.authorization;
+  if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes('host')) {
+    return fail('InvalidHTTPAuthHeader', 'signedHeaders must include host');
+  }
+  const date = headers.get('x-bce-date');
+  if (date !== undefined && date !== auth.timestamp) {
+    return fail('InvalidHTTPAuthHeader', 'x-bce-date does not match the timestamp in Authorization');
+  }
+
+  const secretAccessKey = await options.getSecretAccessKey(auth.accessKeyId);
+  if (!secretAccessKey) return fail('InvalidAccessKeyId', `access key id ${auth.accessKeyId} does not exist`);
+
+  const now = options.now === undefined ? Date.now() : Number(options.now);
+  if (!Number.isFinite(now)) throw new RangeError('options.now is not a valid time');
+  const expiresAt = Date.parse(auth.timestamp) + auth.expirationInSeconds * 1000;
+  if (now > expiresAt) return fail('RequestExpired', `request expired at ${new Date(expiresAt).toISOString()}`);
+
+  const missing = auth.signedHeaders.find((name) => !headers.has(name));
+  if (missing !== undefined) return fail('SignatureDoesNotMatch', `signed header ${missing} is missing or empty`);
+
+  let { path, query } = request;
+  if (query === undefined && path.includes('?')) [path, query] = splitOnce(path, '?');
+  const signedHeaders = auth.signedHeaders.length > 0 ? auth.signedHeaders : canonicalHeaders(headers).signedHeaders;
+  const { canonicalRequest } = buildCanonicalRequest({ method: request.method, path, query, headers, headersToSign: signedHeaders });
+  const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);
+  const expected = await signCanonicalRequest(secretAccessKey, prefix, canonicalRequest);
+  if (!timingSafeEqual(expected, auth.signature)) {
+    return fail('SignatureDoesNotMatch', 'the request signature does not match the one computed for it');
+  }
+  return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders };
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const i = text.indexOf(separator);
+  return [text.slice(0, i), text.slice(i + 1)];
+}
