@@ -1,0 +1,125 @@
+import createClient, { type Client } from "openapi-fetch";
+import { credentialsResolver, type CredentialsInput } from "./credentials.js";
+import { BceValidationError } from "./errors.js";
+import { serviceErrorFromResponse } from "./service-error.js";
+import { signFetchRequest, type SigningOptions } from "./signed-fetch.js";
+
+/** Options both clients take. */
+export interface BceClientOptions {
+  /**
+   * Base URL of the service, such as a mock's URL. Defaults to the service's endpoint from the spec.
+   * Must be an absolute http(s) URL.
+   */
+  endpoint?: string | URL;
+  /** Access keys, or a provider called before each request (for rotating STS credentials). */
+  credentials?: CredentialsInput;
+  /** fetch to send with; defaults to the global fetch. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Signature lifetime, headers to sign, and the clock. */
+  signing?: SigningOptions;
+}
+
+/** Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE transport. */
+export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string): Client<Paths> {
+  const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
+  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  // Resolved per request: a client can be made before the environment holds its keys, and a
+  // provider of rotating STS keys is asked each time.
+  const getCredentials = credentialsResolver(options.credentials);
+  return createClient<Paths>({
+    baseUrl,
+    fetch: async (request) => fetchImpl(await signFetchRequest(request, await getCredentials(), options.signing)),
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+}
+
+/** What openapi-fetch gives back for a call. */
+interface RawResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The body of a successful answer, or a BceServiceError for an error answer. */
+export function unwrap<T>(result: RawResult<T>): T {
+  const { response } = result;
+  if (!response.ok) {
+    const { error } = result;
+    const text = error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error);
+    throw serviceErrorFromResponse(response, text);
+  }
+  return result.data as T;
+}
+
+/** The request id BCE puts on every answer. */
+export function requestIdOf(response: Response): string {
+  return response.headers.get("x-bce-request-id") ?? "";
+}
+
+function checkEndpoint(endpoint: string | URL): string {
+  let url: URL;
+  try {
+    url = new URL(String(endpoint));
+  } catch {
+    throw new BceValidationError("endpoint", "format", "must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new BceValidationError("endpoint", "format", `must use http or https, not ${url.protocol}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new BceValidationError("endpoint", "format", "must not hold a query, fragment or user info");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+/** The parts of a JSON Schema a path parameter uses. */
+export interface StringParameterSchema {
+  readonly type?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+}
+
+/**
+ * Check a path parameter against its schema from the spec before it is put in a URL, so a value
+ * such as "../x" or "a/b" is refused instead of reaching another path.
+ */
+export function checkPathParameter(field: string, value: unknown, schema: StringParameterSchema): string {
+  if (typeof value !== "string") throw new BceValidationError(field, "type", "must be a string");
+  if (value.trim() === "") throw new BceValidationError(field, "minLength", "must not be empty or blank");
+  if (schema.minLength !== undefined && value.length < schema.minLength) {
+    throw new BceValidationError(field, "minLength", `must be at least ${schema.minLength} characters`);
+  }
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+    throw new BceValidationError(field, "maxLength", `must be at most ${schema.maxLength} characters`);
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    throw new BceValidationError(field, "enum", `must be one of ${schema.enum.join(", ")}`);
+  }
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
+    throw new BceValidationError(field, "pattern", `must match ${schema.pattern}`);
+  }
+  return value;
+}
+
+/** A server entry as the spec lists it (`servers` in the generated service module). */
+export interface ServerTemplate {
+  readonly url: string;
+  readonly variables: { readonly [name: string]: { readonly default: string; readonly enum?: readonly string[] } };
+}
+
+/** Fill a server URL template's variables, refusing values the spec does not list. */
+export function serverUrl(server: ServerTemplate, values: Record<string, string | undefined> = {}): string {
+  return server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const variable = server.variables[name];
+    if (!variable) throw new BceValidationError(name, "server", `the server URL has no variable ${name}`);
+    const value = values[name] ?? variable.default;
+    if (variable.enum && !variable.enum.includes(value)) {
+      throw new BceValidationError(name, "enum", `must be one of ${variable.enum.join(", ")}; got ${JSON.stringify(value)}`);
+    }
+    return value;
+  });
+}

@@ -1,0 +1,63 @@
+import type { IncomingMessage } from 'node:http';
+
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** What the mock accepts when neither options nor environment say otherwise. */
+export const DEFAULT_CREDENTIALS: Credential = {
+  accessKeyId: 'mock-access-key-id',
+  secretAccessKey: 'mock-secret-access-key-0123456789',
+};
+
+export type AuthResult =
+  | { ok: true; accessKeyId?: string }
+  | { ok: false; status: number; code: string; message: string };
+
+/** Runs on every request before Prism sees it; a failure is answered with a BCE error body. */
+export type Authenticate = (req: IncomingMessage, rawBody: Buffer) => AuthResult | Promise<AuthResult>;
+
+/** HTTP status BCE uses for each bce-auth-v1 failure code. */
+export const AUTH_ERROR_STATUS: Record<string, number> = {
+  InvalidHTTPAuthHeader: 400,
+  InvalidAccessKeyId: 403,
+  SignatureDoesNotMatch: 400,
+  RequestExpired: 400,
+};
+
+export function resolveCredentials(credentials?: Credential[], env: NodeJS.ProcessEnv = process.env): Credential[] {
+  if (credentials) return credentials;
+  return [
+    {
+      accessKeyId: env.BCE_MOCK_ACCESS_KEY_ID || DEFAULT_CREDENTIALS.accessKeyId,
+      secretAccessKey: env.BCE_MOCK_SECRET_ACCESS_KEY || DEFAULT_CREDENTIALS.secretAccessKey,
+    },
+  ];
+}
+
+export const allowAll: Authenticate = () => ({ ok: true });
+
+/** The shape of `verifyRequest` from @bce-openapi/core (bce-auth-v1), as the mock calls it. */
+export type VerifyRequest = (
+  request: { method: string; path: string; headers: IncomingMessage['headers'] },
+  options: { getSecretAccessKey: (accessKeyId: string) => string | undefined; now?: number },
+) => Promise<{ ok: true; accessKeyId: string } | { ok: false; code: string; message: string }>;
+
+/** Checks bce-auth-v1 signatures against the given key pairs with `verify`. */
+export function signatureAuthenticator(
+  credentials: Credential[],
+  verify: VerifyRequest,
+  now: () => number = Date.now,
+): Authenticate {
+  const secrets = new Map(credentials.map(c => [c.accessKeyId, c.secretAccessKey]));
+  return async req => {
+    const result = await verify(
+      // req.url is the path and raw query exactly as signed (`?rebuild` and `?rebuild=` alike).
+      { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers },
+      { getSecretAccessKey: id => secrets.get(id), now: now() },
+    );
+    if (result.ok) return { ok: true, accessKeyId: result.accessKeyId };
+    return { ok: false, status: AUTH_ERROR_STATUS[result.code] ?? 400, code: result.code, message: result.message };
+  };
+}

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import type { LogLevel } from './mock.js';
+
+const USAGE = `Usage: bce-openapi-mock [options]
+
+Serves the BEC and BCC APIs from the OpenAPI spec with Prism (static examples, request validation).
+
+Options:
+  --port <n>         port to listen on, 0 for any free port (default 4010)
+  --host <host>      interface to bind (default 127.0.0.1)
+  --spec <path>      OpenAPI document (default: @bce-openapi/spec/openapi.json)
+  --log-level <lvl>  Prism log level: silent, error, warn, info, debug (default silent)
+  --no-auth          accept requests without checking their bce-auth-v1 signature
+  --help             show this help
+
+Signatures are checked against BCE_MOCK_ACCESS_KEY_ID / BCE_MOCK_SECRET_ACCESS_KEY,
+else the documented default key pair (mock-access-key-id / mock-secret-access-key-0123456789).
+`;
+
+const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+interface CliOptions {
+  port: number;
+  host: string;
+  spec: string | undefined;
+  logLevel: LogLevel;
+  auth: boolean;
+  help: boolean;
+}
+
+/** Throws a message meant for the user when the arguments are wrong. */
+function parse(argv: string[]): CliOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      spec: { type: 'string' },
+      'log-level': { type: 'string' },
+      'no-auth': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  const port = values.port ?? '4010';
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);
+  const logLevel = values['log-level'] ?? 'silent';
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  return {
+    port: Number(port),
+    host: values.host ?? '127.0.0.1',
+    spec: values.spec,
+    logLevel: logLevel as LogLevel,
+    auth: !values['no-auth'],
+    help: values.help ?? false,
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parse(argv);
+  } catch (error) {
+    process.stderr.write(`bce-openapi-mock: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
+  const { startMock } = await import('./mock.js');
+  const mock = await startMock(options);
+  process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? '' : ' (signatures not checked)'}\n`);
+
+  const stop = () => {
+    mock.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`bce-openapi-mock: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bce-openapi-mock: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

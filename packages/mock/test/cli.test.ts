@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { signRequest } from '@bce-openapi/core';
+import { afterEach, expect, it } from 'vitest';
+import { FIXTURE } from './helpers.js';
+
+const bin = fileURLToPath(new URL('../bin/bce-openapi-mock.js', import.meta.url));
+let child: ChildProcess | undefined;
+
+
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = undefined;
+});
+
+// The key pair the spawned mock takes from its environment.
+const CLI_KEYS = { accessKeyId: 'cli-test-ak', secretAccessKey: 'cli-test-secret-access-key' };
+
+function run(args: string[]) {
+  child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BCE_MOCK_ACCESS_KEY_ID: CLI_KEYS.accessKeyId, BCE_MOCK_SECRET_ACCESS_KEY: CLI_KEYS.secretAccessKey },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', chunk => (stdout += chunk));
+  child.stderr!.on('data', chunk => (stderr += chunk));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+it('prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM', async () => {
+  const { child, output } = run(['--port', '0', '--spec', FIXTURE]);
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', code => reject(new Error(`exited with ${code}: ${output().stderr}`)));
+  });
+  expect(url).not.toMatch(/:0$/);
+
+  const target = `${url}/v2/instance/i-1?rebuild`;
+  const headers = { 'content-type': 'application/json' };
+  const body = JSON.stringify({ imageId: 'm-1' });
+  const unsigned = await fetch(target, { method: 'PUT', headers, body });
+  expect(unsigned.status).toBe(400);
+  const signed = await signRequest({ method: 'PUT', url: target, headers }, CLI_KEYS);
+  const res = await fetch(target, { method: 'PUT', headers: { ...headers, ...signed }, body });
+  expect(res.status).toBe(200);
+
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(0);
+}, 20_000);
+
+it.each([
+  [['--port', 'abc'], /--port must be an integer/],
+  [['--port', '70000'], /--port must be an integer/],
+  [['--bogus'], /Unknown option '--bogus'/],
+])('exits 2 on bad arguments %j', async (args, message) => {
+  const { child, output } = run(args);
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(2);
+  expect(output().stderr).toMatch(message);
+  expect(output().stderr).toContain('Usage: bce-openapi-mock');
+});
+
+it('prints help and exits 0', async () => {
+  const { child, output } = run(['--help']);
+  const [code] = await once(child, 'exit');
+  expect(code).toBe(0);
+  expect(output().stdout).toContain('--port <n>');
+});
