@@ -1,8 +1,9 @@
 import createClient, { type Client } from "openapi-fetch";
-import { credentialsResolver, type CredentialsInput } from "./credentials.js";
-import { BceValidationError } from "./errors.js";
+import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
+import { BceResponseError, BceValidationError } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
-import { signFetchRequest, type SigningOptions } from "./signed-fetch.js";
+import type { SigningOptions } from "./signed-fetch.js";
+import { Transport, type CallContext, type RetryOptions } from "./transport.js";
 
 /** Options both clients take. */
 export interface BceClientOptions {
@@ -11,7 +12,10 @@ export interface BceClientOptions {
    * Must be an absolute http(s) URL.
    */
   endpoint?: string | URL;
-  /** Access keys, or a provider called before each request (for rotating STS credentials). */
+  /**
+   * Access keys, or a provider called once per call (for rotating STS credentials). Default: the
+   * environment variables BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN.
+   */
   credentials?: CredentialsInput;
   /** fetch to send with; defaults to the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
@@ -19,38 +23,84 @@ export interface BceClientOptions {
   headers?: Record<string, string>;
   /** Signature lifetime, headers to sign, and the clock. */
   signing?: SigningOptions;
+  /** Time one attempt may take, answer body included. Default 30 000 ms; a call can override it. */
+  timeoutMs?: number;
+  /** Retry limits and policy; a call can override them. */
+  retry?: RetryOptions;
+  /** Largest answer body read. Default 4 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** What a client is built on: the typed openapi-fetch client and the transport its calls go through. */
+export interface ServiceClient<Paths extends {}> {
+  /** Typed openapi-fetch client; its requests are signed and retried where that is safe. */
+  readonly raw: Client<Paths>;
+  /** Credentials for one logical call: every attempt of the call is signed with the same keys. */
+  credentials(): Promise<Credentials>;
+  /** A fetch for one logical call, for openapi-fetch's per-request `fetch` option. */
+  fetchFor(call: CallContext): (request: Request) => Promise<Response>;
 }
 
 /** Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE transport. */
-export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string): Client<Paths> {
+export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string): ServiceClient<Paths> {
   const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
-  const fetchImpl = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  // Resolved per request: a client can be made before the environment holds its keys, and a
+  checkTimeout("timeoutMs", options.timeoutMs);
+  const transport = new Transport({
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+    ...(options.signing ? { signing: options.signing } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+  });
+  // Resolved per call: a client can be made before the environment holds its keys, and a
   // provider of rotating STS keys is asked each time.
-  const getCredentials = credentialsResolver(options.credentials);
-  return createClient<Paths>({
+  const credentials = credentialsResolver(options.credentials);
+  const raw = createClient<Paths>({
     baseUrl,
-    fetch: async (request) => fetchImpl(await signFetchRequest(request, await getCredentials(), options.signing)),
+    // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any request.
+    fetch: async (request) => transport.send(request, { credentials: await credentials(), idempotent: false }),
     ...(options.headers ? { headers: options.headers } : {}),
   });
+  return { raw, credentials, fetchFor: (call) => transport.fetchFor(call) };
+}
+
+/** Refuse a call option that is not a usable timeout. */
+export function checkTimeout(field: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new BceValidationError(field, "range", "must be a positive number of milliseconds");
+  }
 }
 
 /** What openapi-fetch gives back for a call. */
-interface RawResult<T> {
-  data?: T;
+interface RawResult {
+  data?: unknown;
   error?: unknown;
   response: Response;
 }
 
-/** The body of a successful answer, or a BceServiceError for an error answer. */
-export function unwrap<T>(result: RawResult<T>): T {
+/**
+ * The body of a successful answer, parsed; a BceServiceError for an error answer; a
+ * BceResponseError for a success body that is not JSON.
+ */
+export function unwrap(result: RawResult): unknown {
   const { response } = result;
   if (!response.ok) {
     const { error } = result;
     const text = error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error);
     throw serviceErrorFromResponse(response, text);
   }
-  return result.data as T;
+  // Called with parseAs "text", so a body that is not JSON is reported here, not thrown as a SyntaxError.
+  const text = typeof result.data === "string" ? result.data : "";
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BceResponseError({
+      status: response.status,
+      requestId: requestIdOf(response),
+      problems: ["body: is not valid JSON"],
+    });
+  }
 }
 
 /** The request id BCE puts on every answer. */

@@ -38,3 +38,53 @@ export class BceValidationError extends BceError {
     this.rule = rule;
   }
 }
+
+/**
+ * The request could not be completed on the network: refused, reset, or cut off mid-answer.
+ * `requestSent` is false only when the connection failed before any byte of the request left,
+ * so the service cannot have acted on it.
+ */
+export class BceNetworkError extends BceError {
+  override name = "BceNetworkError";
+  /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, ...). */
+  readonly errorCode: string;
+  readonly requestSent: boolean;
+
+  constructor(message: string, init: { errorCode: string; requestSent: boolean; cause?: unknown }) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.errorCode = init.errorCode;
+    this.requestSent = init.requestSent;
+  }
+}
+
+/** An attempt took longer than the timeout (answer headers and body included). */
+export class BceTimeoutError extends BceError {
+  override name = "BceTimeoutError";
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal stopped the call. */
+export class BceAbortError extends BceError {
+  override name = "BceAbortError";
+}
+
+/** The service answered with success, but the body is not what the spec says it is. */
+export class BceResponseError extends BceError {
+  override name = "BceResponseError";
+  readonly status: number;
+  readonly requestId: string;
+  /** What is wrong, one line each, with the place in the body (`details.status: must be one of ...`). */
+  readonly problems: readonly string[];
+
+  constructor(init: { status: number; requestId: string; problems: readonly string[] }) {
+    super(`the answer does not match the API description: ${init.problems.join("; ")}`);
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.problems = init.problems;
+  }
+}

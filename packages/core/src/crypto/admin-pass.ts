@@ -3,11 +3,11 @@ import { PasswordPolicyError, type AdminPassRule } from './errors.js';
 const ADMIN_PASS_SYMBOLS = '!@#$%^+*()';
 
 const RULE_MESSAGES: Record<AdminPassRule, string> = {
-  length: 'adminPass must be 8 to 32 characters long',
-  allowedCharacters: `adminPass may contain only letters A-Z a-z, digits 0-9 and the symbols ${ADMIN_PASS_SYMBOLS}`,
-  letter: 'adminPass must contain at least one letter',
-  digit: 'adminPass must contain at least one digit',
-  symbol: `adminPass must contain at least one of the symbols ${ADMIN_PASS_SYMBOLS}`,
+  length: 'must be 8 to 32 characters long',
+  allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${ADMIN_PASS_SYMBOLS}`,
+  letter: 'must contain at least one letter',
+  digit: 'must contain at least one digit',
+  symbol: `must contain at least one of the symbols ${ADMIN_PASS_SYMBOLS}`,
 };
 
 /** The first adminPass rule the password breaks, or undefined when it is acceptable. */
@@ -21,10 +21,10 @@ export function adminPassPolicyViolation(password: string): AdminPassRule | unde
   return undefined;
 }
 
-/** Throws a PasswordPolicyError naming the first broken rule. */
-export function checkAdminPassPolicy(password: string): void {
+/** Throws a PasswordPolicyError naming the field and the first broken rule. */
+export function checkAdminPassPolicy(password: string, field = 'adminPass'): void {
   const rule = adminPassPolicyViolation(password);
-  if (rule) throw new PasswordPolicyError(rule, RULE_MESSAGES[rule]);
+  if (rule) throw new PasswordPolicyError(rule, RULE_MESSAGES[rule], field);
 }
 
 /**

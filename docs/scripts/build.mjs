@@ -1,0 +1,110 @@
+// Builds the docs site into dist/, every page self-contained so it works offline:
+//   index.html            landing page (English and Chinese), linking everything below
+//   en/, zh-CN/           API reference (Redoc, inlined) from spec/dist/openapi.json and
+//                         openapi.zh-CN.json: the one spec, and its Chinese overlay
+//   guides/*.html         guides, rendered from guides/*.md
+//   seed-errata.html      rendered from seed-errata.md
+//   spec/                 the bundled OpenAPI documents, for download
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { marked } from "marked";
+import { guidePages, locales, page, siteTitle } from "./site.mjs";
+
+const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(docsDir, "dist");
+const require = createRequire(import.meta.url);
+const specDist = join(dirname(require.resolve("@bce-openapi/spec/package.json")), "dist");
+const redocly = join(docsDir, "node_modules", ".bin", "redocly");
+
+// Redoc's sidebar shows "API docs by Redocly" with a logo image from cdn.redoc.ly; the page must
+// not reach the network, so the attribution keeps its text and gets a local, inline logo.
+const redoclyLogo = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#0044d4">Redocly</text></svg>',
+)}`;
+
+function buildReference(locale, workDir) {
+  const doc = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
+  const input = join(workDir, `openapi.${locale.code}.json`);
+  writeFileSync(input, JSON.stringify(doc));
+  const file = join(out, locale.code, "index.html");
+  mkdirSync(dirname(file), { recursive: true });
+  execFileSync(
+    redocly,
+    [
+      "build-docs", input, "--inlineBundle", "--output", file, "--title", locale.referenceTitle,
+      // Every components/schemas entry gets its own page under this sidebar group.
+      `--openapi.schemaDefinitionsTagName=${locale.schemasTag}`,
+      "--openapi.disableTelemetry=true",
+      "--lint-config=off",
+    ],
+    { cwd: workDir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
+  );
+  let html = readFileSync(file, "utf8")
+    .replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, redoclyLogo)
+    .replace(/<html(?: lang="[^"]*")?/, `<html lang="${locale.code}"`);
+  const leftover = html.match(/(?:src|href)=["'`]https?:\/\/cdn\.[^"'`]*/);
+  if (leftover) throw new Error(`${locale.code}/index.html still loads ${leftover[0]}`);
+  writeFileSync(file, html);
+  return file;
+}
+
+function render(markdown) {
+  // Links between Markdown files become links between the rendered pages.
+  return marked.parse(markdown).replace(/href="([^":#]+)\.md(#[^"]*)?"/g, 'href="$1.html$2"');
+}
+
+const workDir = mkdtempSync(join(tmpdir(), "bce-openapi-docs-"));
+try {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, "guides"), { recursive: true });
+  mkdirSync(join(out, "spec"), { recursive: true });
+
+  for (const locale of locales) console.log(`docs: ${buildReference(locale, workDir).slice(docsDir.length + 1)}`);
+
+  for (const name of readdirSync(specDist).filter((n) => n.startsWith("openapi."))) copyFileSync(join(specDist, name), join(out, "spec", name));
+
+  for (const guide of guidePages) {
+    const body = render(readFileSync(join(docsDir, "guides", `${guide.slug}.md`), "utf8"));
+    writeFileSync(join(out, "guides", `${guide.slug}.html`), page({ title: guide.title, body, root: "../", lang: "en" }));
+  }
+  writeFileSync(
+    join(out, "seed-errata.html"),
+    page({ title: "Seed errata", body: render(readFileSync(join(docsDir, "seed-errata.md"), "utf8")), root: "./", lang: "en" }),
+  );
+  writeFileSync(join(out, "index.html"), page({ title: siteTitle, body: landingBody(), root: "./", lang: "en", landing: true }));
+  console.log(`docs: site written to ${out}`);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+function landingBody() {
+  const column = (locale) => `
+    <section lang="${locale.code}">
+      <h2>${locale.heading}</h2>
+      <p>${locale.intro}</p>
+      <h3>${locale.referenceHeading}</h3>
+      <ul>
+        <li><a href="${locale.code}/index.html">${locale.referenceLink}</a></li>
+        <li><a href="${locale.code}/index.html#/bec">BEC</a>: ${locale.becLink}</li>
+        <li><a href="${locale.code}/index.html#/bcc">BCC</a>: ${locale.bccLink}</li>
+      </ul>
+      <h3>${locale.guidesHeading}</h3>
+      <ul>
+        ${guidePages.map((g) => `<li><a href="guides/${g.slug}.html">${g.titles[locale.code]}</a></li>`).join("\n        ")}
+        <li><a href="seed-errata.html">${locale.errataLink}</a></li>
+      </ul>
+      <h3>${locale.downloadsHeading}</h3>
+      <ul>
+        <li><a href="spec/${locale.bundle}">${locale.bundle}</a>, <a href="spec/${locale.bundle.replace(/\.json$/, ".yaml")}">${locale.bundle.replace(/\.json$/, ".yaml")}</a></li>
+      </ul>
+    </section>`;
+  return `<h1>${siteTitle}</h1>
+    <p class="lede">One OpenAPI 3.1 spec for two Baidu AI Cloud APIs, and the typed clients, docs and mock built from it.<br>
+    <span lang="zh-CN">同一份 OpenAPI 3.1 规范描述两个百度智能云接口,并由它生成类型化客户端、文档和模拟服务。</span></p>
+    <div class="columns">${locales.map(column).join("")}
+    </div>`;
+}

@@ -1,0 +1,98 @@
+import {
+  checkAdminPassPolicy,
+  checkAnswer,
+  checkPathParameter,
+  checkRequestPart,
+  checkTimeout,
+  createServiceClient,
+  encodeUserData,
+  serverUrl,
+  unwrap,
+  type BceClientOptions,
+  type CallOptions,
+} from "@bce-openapi/core";
+import type { Client } from "openapi-fetch";
+import type { paths, VmInstanceReinstallRequest, VmInstanceReinstallResult } from "./generated/schema.js";
+import { operations, pathParameters, schemaRoot, servers } from "./generated/service.js";
+
+export type * from "./generated/schema.js";
+export {
+  BceAbortError,
+  BceError,
+  BceNetworkError,
+  BceResponseError,
+  BceServiceError,
+  BceTimeoutError,
+  BceValidationError,
+  PasswordPolicyError,
+  type CallOptions,
+  type Credentials,
+  type CredentialsProvider,
+  type RetryContext,
+  type RetryOptions,
+} from "@bce-openapi/core";
+
+export type BecClientOptions = BceClientOptions;
+
+/** The reinstall request as the caller writes it: `userData` is plain text, encoded by the client. */
+export type ReinstallVmInstanceInput = VmInstanceReinstallRequest;
+
+export interface ReinstallCallOptions extends CallOptions {
+  /**
+   * Idempotency token for this logical call (at most 64 printable ASCII characters). Generated
+   * when left out. Every retry of the call reuses it, so the service reinstalls at most once;
+   * pass your own to make a call safe to repeat across process restarts.
+   */
+  clientToken?: string;
+}
+
+export interface BecClient {
+  /**
+   * Reinstall a VM instance's system (PUT /v1/vm/instance/{vmID}/system/reinstall).
+   *
+   * `userData` is taken as plain text and encoded as BEC wants it. A password in
+   * `keyConfig.adminPass` is checked against the password policy before anything is sent.
+   * Resolves with the service's answer; rejects with BceValidationError (nothing sent),
+   * BceServiceError (the service said no), BceResponseError (an answer that is not what the
+   * API describes), BceNetworkError, BceTimeoutError or BceAbortError.
+   */
+  reinstallVmInstance(
+    vmId: string,
+    body: ReinstallVmInstanceInput,
+    options?: ReinstallCallOptions,
+  ): Promise<VmInstanceReinstallResult>;
+  /** The typed openapi-fetch client, for everything the methods above do not cover. */
+  readonly raw: Client<paths>;
+}
+
+const reinstall = operations.reinstallVmInstance;
+
+/** A client for BEC. With no endpoint it talks to the service's endpoint from the spec. */
+export function createBecClient(options: BecClientOptions = {}): BecClient {
+  const service = createServiceClient<paths>(options, serverUrl(servers[0]));
+  return {
+    raw: service.raw,
+    async reinstallVmInstance(vmId, input, callOptions = {}) {
+      const vmID = checkPathParameter("vmId", vmId, pathParameters.vmID);
+      checkTimeout("timeoutMs", callOptions.timeoutMs);
+      const clientToken = callOptions.clientToken ?? globalThis.crypto.randomUUID();
+      checkRequestPart(clientToken, reinstall.query.clientToken, schemaRoot, "clientToken");
+      const adminPass = input?.keyConfig?.adminPass;
+      if (typeof adminPass === "string") checkAdminPassPolicy(adminPass, "body.keyConfig.adminPass");
+      checkRequestPart(input, reinstall.requestBody, schemaRoot, "body");
+      const body = input.userData === undefined ? input : { ...input, userData: encodeUserData(input.userData) };
+
+      const credentials = await service.credentials();
+      const result = await service.raw.PUT("/v1/vm/instance/{vmID}/system/reinstall", {
+        params: { path: { vmID }, query: { clientToken } },
+        body,
+        parseAs: "text",
+        // One clientToken for every attempt: retrying cannot reinstall twice.
+        fetch: service.fetchFor({ ...callOptions, credentials, idempotent: true }),
+      });
+      const answer = unwrap(result);
+      checkAnswer(answer, reinstall.responses[200], schemaRoot, result.response);
+      return answer as VmInstanceReinstallResult;
+    },
+  };
+}

@@ -1,0 +1,433 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_DEPTH, unsupportedKeywords, validateSchema, type JsonSchema, type SchemaIssue } from '../src/validation/index.js';
+
+type Doc = Record<string, any>;
+const load = (name: string): Doc => JSON.parse(readFileSync(new URL(`../../../spec/dist/${name}.json`, import.meta.url), 'utf8'));
+const BUNDLES: Record<string, Doc> = { bec: load('bec'), bcc: load('bcc') };
+const bec = BUNDLES.bec!;
+const bcc = BUNDLES.bcc!;
+
+/** Follows a local `$ref` in a bundle (only what the test needs to find examples). */
+function deref(doc: Doc, node: any): any {
+  while (node && typeof node.$ref === 'string') node = (node.$ref as string).slice(2).split('/').reduce((o: any, k) => o[k], doc);
+  return node;
+}
+
+/** Every `schema` object outside components.schemas: parameters, headers, media types. */
+function inlineSchemas(node: unknown, at: string, out: [string, JsonSchema][] = []): [string, JsonSchema][] {
+  if (Array.isArray(node)) node.forEach((x, i) => inlineSchemas(x, `${at}/${i}`, out));
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'schema') out.push([`${at}/schema`, v as JsonSchema]);
+      else if (k !== 'schemas') inlineSchemas(v, `${at}/${k}`, out);
+    }
+  return out;
+}
+
+/** [where, example value, its media type's schema] for every request and response example. */
+function examplesOf(doc: Doc): [string, unknown, JsonSchema][] {
+  const out: [string, unknown, JsonSchema][] = [];
+  for (const [route, item] of Object.entries<any>(doc.paths))
+    for (const [method, op] of Object.entries<any>(item)) {
+      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+      const bodies = [['request', deref(doc, op.requestBody)], ...Object.entries<any>(op.responses).map(([code, r]) => [code, deref(doc, r)])];
+      for (const [label, body] of bodies)
+        for (const media of Object.values<any>(body?.content ?? {}))
+          for (const [name, example] of Object.entries<any>(media.examples ?? {}))
+            out.push([`${method} ${route} ${label} ${name}`, deref(doc, example).value, media.schema]);
+    }
+  return out;
+}
+
+const becRequest = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/VmInstanceReinstallRequest' }, { root: bec, path: 'body' });
+const becResult = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/VmInstanceReinstallResult' }, { root: bec, path: 'body' });
+const bccRequest = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/RebuildInstanceRequest' }, { root: bcc, path: 'body' });
+const seedRequest = () => structuredClone(bec.components.examples.BecReinstallRequestExample.value);
+const seedResult = () => structuredClone(bec.components.examples.BecReinstallResponseExample.value);
+const rules = (issues: SchemaIssue[]) => issues.map((i) => `${i.path} ${i.rule}`);
+
+describe.each(Object.keys(BUNDLES))('the %s bundle', (name) => {
+  const doc = BUNDLES[name]!;
+
+  it('uses only keywords the validator implements', () => {
+    const schemaNames = Object.keys(doc.components.schemas);
+    expect(schemaNames.length).toBeGreaterThan(2);
+    for (const s of schemaNames) expect(unsupportedKeywords({ $ref: `#/components/schemas/${s}` }, doc), s).toEqual([]);
+    const inline = inlineSchemas(doc, '#');
+    expect(inline.length).toBeGreaterThan(3);
+    for (const [at, schema] of inline) expect(unsupportedKeywords(schema, doc), at).toEqual([]);
+  });
+
+  it('accepts its own examples', () => {
+    const examples = examplesOf(doc);
+    expect(examples.length).toBeGreaterThanOrEqual(name === 'bec' ? 3 : 2);
+    expect(examples.some(([where]) => where.includes(' request '))).toBe(true);
+    for (const [where, value, schema] of examples) {
+      expect(value, where).toBeDefined();
+      expect(validateSchema(value, schema, { root: doc, path: 'body' }), where).toEqual([]);
+    }
+  });
+});
+
+describe('BEC reinstall request', () => {
+  it('accepts the seed and reports a missing imageId', () => {
+    expect(becRequest(seedRequest())).toEqual([]);
+    const body = seedRequest();
+    delete body.imageId;
+    expect(becRequest(body)).toEqual([{ path: 'body.imageId', rule: 'required', message: 'is required' }]);
+  });
+
+  it('reports an imageType outside the enum', () => {
+    expect(becRequest({ ...seedRequest(), imageType: 'windows' })).toEqual([
+      { path: 'body.imageType', rule: 'enum', message: 'must be one of: bec, bcc' },
+    ]);
+  });
+
+  it.each([
+    ['too short', 'short1!', ['minLength', 'pattern']],
+    ['33 characters', 'Abcdefgh1!'.padEnd(33, 'x'), ['maxLength', 'pattern']],
+    ['no digit', 'Abcdefgh!', ['pattern']],
+    ['a symbol outside the list', 'abc12345&', ['pattern']],
+    ['no symbol', 'abcd12345', ['pattern']],
+  ])('reports an adminPass that is %s', (_, adminPass, expected) => {
+    const body = seedRequest();
+    body.keyConfig.adminPass = adminPass;
+    const issues = becRequest(body);
+    expect(issues.map((i) => i.rule)).toEqual(expected);
+    for (const issue of issues) expect(issue.path).toBe('body.keyConfig.adminPass');
+    expect(issues.find((i) => i.rule === 'pattern')?.message).toBe(`must match the pattern ${bec.components.schemas.AdminPassword.pattern}`);
+  });
+
+  it('accepts a password with each allowed symbol', () => {
+    for (const symbol of '!@#$%^+*()') {
+      const body = seedRequest();
+      body.keyConfig.adminPass = `Abcdef12${symbol}`;
+      expect(becRequest(body), symbol).toEqual([]);
+    }
+  });
+
+  it('reports unknown properties by name, at any level', () => {
+    const body = { ...seedRequest(), foo: 1 };
+    body.keyConfig.extra = 'x';
+    expect(becRequest(body)).toEqual([
+      { path: 'body.keyConfig.extra', rule: 'additionalProperties', message: 'is not allowed (unknown property)' },
+      { path: 'body.foo', rule: 'additionalProperties', message: 'is not allowed (unknown property)' },
+    ]);
+  });
+
+  it('applies the keyConfig if/then/else', () => {
+    const keyConfig = (k: unknown) => becRequest({ ...seedRequest(), keyConfig: k });
+    expect(keyConfig({ type: 'bccKeyPair' })).toEqual([{ path: 'body.keyConfig.bccKeyPairIdList', rule: 'required', message: 'is required' }]);
+    expect(keyConfig({ type: 'password' })).toEqual([{ path: 'body.keyConfig.adminPass', rule: 'required', message: 'is required' }]);
+    expect(keyConfig({ type: 'bccKeyPair', bccKeyPairIdList: ['k-3Wd7Jbcu'] })).toEqual([]);
+    expect(rules(keyConfig({ type: 'bccKeyPair', bccKeyPairIdList: [] }))).toEqual(['body.keyConfig.bccKeyPairIdList minItems']);
+    expect(rules(keyConfig({ type: 'bccKeyPair', bccKeyPairIdList: ['k-1', ''] }))).toEqual(['body.keyConfig.bccKeyPairIdList[1] minLength']);
+    expect(rules(keyConfig({ type: 'sshKey', adminPass: 'root@!123456' }))).toEqual(['body.keyConfig.bccKeyPairIdList required', 'body.keyConfig.type enum']);
+  });
+
+  it('treats undefined properties as absent (JSON.stringify drops them)', () => {
+    expect(becRequest({ ...seedRequest(), imageType: undefined, unknown: undefined })).toEqual([]);
+    expect(rules(becRequest({ ...seedRequest(), imageId: undefined }))).toEqual(['body.imageId required']);
+  });
+
+  it('reports a body that is not an object', () => {
+    expect(becRequest(undefined)).toEqual([{ path: 'body', rule: 'type', message: 'must be object' }]);
+    expect(rules(becRequest([]))).toEqual(['body type']);
+  });
+});
+
+describe('BCC rebuild request', () => {
+  it('refuses a plain-text adminPass and accepts the ciphertext', () => {
+    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: '1qaz@WSX' }))).toEqual(['body.adminPass minLength', 'body.adminPass pattern']);
+    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: 'D0DD8CC65746EA6CEAA478763EBA9949' }))).toEqual(['body.adminPass pattern']);
+    expect(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: 'd0dd8cc65746ea6ceaa478763eba9949'.repeat(2) })).toEqual([]);
+  });
+
+  it('checks required, types and unknown properties', () => {
+    expect(rules(bccRequest({ imageId: '', isOpenHostEye: 'yes', sysRootSize: 1.5, keyPairId: 'k' }))).toEqual([
+      'body.imageId minLength',
+      'body.isOpenHostEye type',
+      'body.sysRootSize type',
+      'body.keyPairId additionalProperties',
+    ]);
+    expect(rules(bccRequest({}))).toEqual(['body.imageId required']);
+  });
+});
+
+describe('BEC reinstall response', () => {
+  it('reports a createTime that is not a date-time', () => {
+    const body = seedResult();
+    body.details.createTime = 'yesterday';
+    body.details.osImage.createTime = '2021-02-30T00:00:00Z';
+    expect(becResult(body)).toEqual([
+      { path: 'body.details.osImage.createTime', rule: 'format', message: 'must be a valid date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)' },
+      { path: 'body.details.createTime', rule: 'format', message: 'must be a valid date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)' },
+    ]);
+  });
+
+  it('accepts null where the spec allows it, and only there', () => {
+    const body = seedResult();
+    expect(body.details.internalIp).toBeNull();
+    body.details.multiplePublicIp = null;
+    expect(becResult(body)).toEqual([]);
+    body.details.internalIp = '10.0.0.1';
+    body.details.multiplePublicIp = [{ serviceProvider: 'INTRA', ip: '1.2.3.4' }];
+    expect(becResult(body)).toEqual([]);
+    body.details.internalIp = 5;
+    body.details.vmId = null;
+    expect(becResult(body)).toEqual([
+      { path: 'body.details.internalIp', rule: 'type', message: 'must be string or null' },
+      { path: 'body.details.vmId', rule: 'type', message: 'must be string' },
+    ]);
+  });
+
+  it('reports nested problems with exact paths', () => {
+    const body = seedResult();
+    delete body.details.dataVolumeList[0].name;
+    body.details.dataVolumeList[0].volumeType = 'FLOPPY';
+    body.details.publicIp = '256.1.1.1';
+    body.details.cpu = 1.5;
+    body.details.serverAddedField = { any: 'thing' }; // responses may grow
+    expect(rules(becResult(body))).toEqual([
+      'body.details.publicIp format',
+      'body.details.cpu type',
+      'body.details.dataVolumeList[0].name required',
+      'body.details.dataVolumeList[0].volumeType enum',
+    ]);
+  });
+});
+
+describe('keywords', () => {
+  const v = (value: unknown, schema: JsonSchema, root: unknown = {}) => validateSchema(value, schema, { root, path: 'x' });
+  const ok = (value: unknown, schema: JsonSchema, root?: unknown) => expect(v(value, schema, root)).toEqual([]);
+  const fails = (value: unknown, schema: JsonSchema, rule: string, message: string, path = 'x') =>
+    expect(v(value, schema)).toEqual([{ path, rule, message }]);
+
+  it('type', () => {
+    ok('a', { type: 'string' });
+    fails(1, { type: 'string' }, 'type', 'must be string');
+    ok(1, { type: 'integer' });
+    ok(1.0, { type: 'integer' });
+    fails(1.5, { type: 'integer' }, 'type', 'must be integer');
+    ok(1.5, { type: 'number' });
+    fails(Number.NaN, { type: 'number' }, 'type', 'must be number');
+    fails('1', { type: 'number' }, 'type', 'must be number');
+    ok(false, { type: 'boolean' });
+    fails(0, { type: 'boolean' }, 'type', 'must be boolean');
+    ok({}, { type: 'object' });
+    fails([], { type: 'object' }, 'type', 'must be object');
+    fails(null, { type: 'object' }, 'type', 'must be object');
+    ok([], { type: 'array' });
+    fails({}, { type: 'array' }, 'type', 'must be array');
+    ok(null, { type: 'null' });
+    ok(null, { type: ['string', 'null'] });
+    fails(undefined, { type: ['string', 'null'] }, 'type', 'must be string or null');
+  });
+
+  it('enum and const compare JSON values deeply', () => {
+    ok('b', { enum: ['a', 'b'] });
+    fails('c', { enum: ['a', 1, null] }, 'enum', 'must be one of: a, 1, null');
+    ok({ a: [1] }, { enum: [{ a: [1] }] });
+    fails({ a: [2] }, { enum: [{ a: [1] }] }, 'enum', 'must be one of: {"a":[1]}');
+    ok('password', { const: 'password' });
+    fails('Password', { const: 'password' }, 'const', 'must be password');
+    fails({ a: 1, b: 2 }, { const: { a: 1 } }, 'const', 'must be {"a":1}');
+    fails(undefined, { const: null }, 'const', 'must be null');
+  });
+
+  it('properties, required and additionalProperties', () => {
+    const schema = { properties: { a: { type: 'string' } }, required: ['a', 'toString'], additionalProperties: { type: 'integer' } };
+    ok({ a: 'x', toString: 1, n: 2 }, schema);
+    expect(rules(v({ n: 'two' }, schema))).toEqual(['x.a required', 'x.toString required', 'x.n type']);
+    fails({ a: 1 }, { properties: { a: { type: 'string' } } }, 'type', 'must be string', 'x.a');
+    fails({ 'a b': 1 }, { additionalProperties: false }, 'additionalProperties', 'is not allowed (unknown property)', 'x["a b"]');
+    ok({ a: 1 }, { properties: { a: true }, additionalProperties: false });
+    ok('not an object', { required: ['a'], additionalProperties: false });
+  });
+
+  it('items, minItems and maxItems', () => {
+    ok([1, 2], { items: { type: 'integer' }, minItems: 2, maxItems: 2 });
+    fails([1, 'b'], { items: { type: 'integer' } }, 'type', 'must be integer', 'x[1]');
+    fails([], { minItems: 1 }, 'minItems', 'must have at least 1 items');
+    fails([1, 2, 3], { maxItems: 2 }, 'maxItems', 'must have at most 2 items');
+    ok('abc', { minItems: 5 });
+  });
+
+  it('minLength and maxLength count code points', () => {
+    ok('😀😀', { minLength: 2, maxLength: 2 });
+    fails('😀', { minLength: 2 }, 'minLength', 'must have at least 2 characters');
+    fails('😀😀😀', { maxLength: 2 }, 'maxLength', 'must have at most 2 characters');
+    ok(12345, { maxLength: 2 });
+  });
+
+  it('pattern is unanchored and Unicode-aware', () => {
+    ok('xaby', { pattern: 'ab' });
+    fails('xy', { pattern: 'ab' }, 'pattern', 'must match the pattern ab');
+    ok('😀', { pattern: '^.$' });
+    fails('ab', { pattern: '^.$' }, 'pattern', 'must match the pattern ^.$');
+    ok('é', { pattern: '^\\p{L}$' });
+    ok(5, { pattern: '^a$' });
+  });
+
+  it('minimum and maximum', () => {
+    ok(5, { minimum: 5, maximum: 5 });
+    fails(4.9, { minimum: 5 }, 'minimum', 'must be >= 5');
+    fails(6, { maximum: 5 }, 'maximum', 'must be <= 5');
+    ok('9', { maximum: 5 });
+  });
+
+  it.each([
+    ['date-time', ['2021-03-01T10:34:06Z', '2024-02-29t23:59:60.123z', '2021-03-01T10:34:06+08:00'],
+      ['yesterday', '2021-03-01', '2023-02-29T00:00:00Z', '2021-03-01T24:00:00Z', '2021-03-01T10:34:06', '2021-03-01T10:34:06+24:00', '2021-13-01T00:00:00Z']],
+    ['ipv4', ['36.158.184.31', '0.0.0.0', '255.255.255.255'], ['256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4 ', '::1']],
+    ['ipv6', ['::1', '2001:db8::8a2e:370:7334', '::ffff:1.2.3.4'], ['1::2::3', '1.2.3.4', 'fe80::1%eth0', '::1]/x', '12345::']],
+    ['uuid', ['76050e65-b8e5-4fcf-a61b-dd2b71949370', '76050E65-B8E5-4FCF-A61B-DD2B71949370'], ['76050e65b8e54fcfa61bdd2b71949370', '76050e65-b8e5-4fcf-a61b-dd2b7194937g']],
+  ])('format %s', (format, good, bad) => {
+    for (const s of good) expect(v(s, { format }), s).toEqual([]);
+    for (const s of bad) expect(rules(v(s, { format })), s).toEqual(['x format']);
+    ok(42, { format }); // formats only constrain strings
+  });
+
+  it('ignores formats it does not know (annotations by default)', () => {
+    ok('anything', { format: 'password' });
+    ok('anything', { format: 'email' });
+  });
+
+  it('$ref resolves JSON pointers, with its siblings still applied', () => {
+    const root = { $defs: { 'a/b': { type: 'string' }, 'c~d': { minLength: 2 } } };
+    ok('xy', { $ref: '#/$defs/a~1b' }, root);
+    expect(rules(v(1, { $ref: '#/$defs/a~1b' }, root))).toEqual(['x type']);
+    expect(rules(v('x', { $ref: '#/$defs/c~0d', maxLength: 0 }, root))).toEqual(['x minLength', 'x maxLength']);
+    expect(rules(v('x', { $ref: '#' }, { type: 'integer' }))).toEqual(['x type']);
+  });
+
+  it('$ref that does not resolve throws', () => {
+    expect(() => v('x', { $ref: '#/components/schemas/Nope' })).toThrow('$ref "#/components/schemas/Nope" does not resolve');
+    expect(() => v('x', { $ref: 'other.json#/a' })).toThrow('only local references');
+    expect(() => v('x', { $ref: '#/toString' })).toThrow('does not resolve');
+    expect(() => v('x', { $ref: '#/a' }, { a: 'string' })).toThrow('does not point to a schema');
+  });
+
+  it('a $ref cycle throws instead of recursing forever', () => {
+    const root = { $defs: { A: { allOf: [{ $ref: '#/$defs/B' }] }, B: { $ref: '#/$defs/A' } } };
+    expect(() => v('x', { $ref: '#/$defs/A' }, root)).toThrow('$ref cycle');
+  });
+
+  it('recursive schemas work, and deep values get a depth issue', () => {
+    const root = { $defs: { Tree: { type: 'object', properties: { child: { $ref: '#/$defs/Tree' } }, additionalProperties: false } } };
+    const nest = (n: number): unknown => (n === 0 ? {} : { child: nest(n - 1) });
+    ok(nest(MAX_DEPTH), { $ref: '#/$defs/Tree' }, root);
+    const deep = v(nest(MAX_DEPTH + 1), { $ref: '#/$defs/Tree' }, root);
+    expect(deep).toEqual([{ path: `x${'.child'.repeat(MAX_DEPTH + 1)}`, rule: 'depth', message: `is nested more than ${MAX_DEPTH} levels deep` }]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.child = cyclic;
+    expect(rules(v(cyclic, { $ref: '#/$defs/Tree' }, root))).toHaveLength(1);
+    expect(rules(v([[[[1]]]], { items: { items: { items: { items: { type: 'string' } } } } }))).toEqual(['x[0][0][0][0] type']);
+    const list = { $defs: { L: { type: 'array', items: { $ref: '#/$defs/L' } } } };
+    const nestList = (n: number): unknown => (n === 0 ? [] : [nestList(n - 1)]);
+    ok(nestList(MAX_DEPTH), { $ref: '#/$defs/L' }, list);
+    expect(rules(v(nestList(MAX_DEPTH + 1), { $ref: '#/$defs/L' }, list))).toEqual([`x${'[0]'.repeat(MAX_DEPTH + 1)} depth`]);
+  });
+
+  it('allOf, anyOf, oneOf and not', () => {
+    expect(rules(v('a', { allOf: [{ minLength: 2 }, { pattern: '^b' }] }))).toEqual(['x minLength', 'x pattern']);
+    ok('bb', { allOf: [{ minLength: 2 }, { pattern: '^b' }] });
+    ok(1, { anyOf: [{ type: 'string' }, { type: 'integer' }] });
+    fails(true, { anyOf: [{ type: 'string' }, { type: 'integer' }] }, 'anyOf', 'must match at least one of 2 schemas');
+    ok(1.5, { oneOf: [{ type: 'integer' }, { type: 'number' }] });
+    fails(1, { oneOf: [{ type: 'integer' }, { type: 'number' }] }, 'oneOf', 'must match exactly one of 2 schemas (matches 2)');
+    fails('s', { oneOf: [{ type: 'integer' }, { type: 'number' }] }, 'oneOf', 'must match exactly one of 2 schemas (matches 0)');
+    ok(1, { not: { type: 'string' } });
+    fails('s', { not: { type: 'string' } }, 'not', 'must not match the schema in "not"');
+  });
+
+  it('if/then/else picks a branch and discards the if issues', () => {
+    const schema = { if: { properties: { t: { const: 'p' } } }, then: { required: ['p'] }, else: { required: ['k'] } };
+    fails({ t: 'p' }, schema, 'required', 'is required', 'x.p');
+    fails({ t: 'q' }, schema, 'required', 'is required', 'x.k');
+    fails({}, schema, 'required', 'is required', 'x.p'); // an absent t does not fail `properties`
+    ok({ t: 'q', k: 1 }, schema);
+    ok({ t: 'q' }, { if: { properties: { t: { const: 'p' } } }, then: { required: ['p'] } });
+  });
+
+  it('boolean schemas', () => {
+    ok({ anything: 1 }, true);
+    fails(1, false, 'false', 'is not allowed');
+    fails({ a: 1 }, { properties: { a: false } }, 'false', 'is not allowed', 'x.a');
+  });
+
+  it('stops at maxIssues (default 10)', () => {
+    const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`p${i}`, 1]));
+    expect(v(many, { additionalProperties: false })).toHaveLength(10);
+    expect(validateSchema(many, { additionalProperties: false }, { root: {}, path: 'x', maxIssues: 3 })).toHaveLength(3);
+    expect(validateSchema(Array(30).fill('a'), { items: { type: 'integer' } }, { root: {}, path: 'x', maxIssues: 2 })).toHaveLength(2);
+    const required = Object.keys(many);
+    expect(validateSchema({}, { required }, { root: {}, path: 'x', maxIssues: 3 })).toHaveLength(3);
+  });
+});
+
+describe('unsupportedKeywords', () => {
+  it('accepts supported keywords and annotations', () => {
+    const schema = {
+      type: ['object', 'null'], title: 't', description: 'd', 'x-zh': 'z', example: {}, examples: [], default: {}, deprecated: true,
+      readOnly: false, writeOnly: false, $comment: 'c', externalDocs: {}, required: ['a'], additionalProperties: false,
+      properties: { a: { type: 'string', minLength: 1, maxLength: 2, pattern: '^a', format: 'password', enum: ['a'], const: 'a', contentEncoding: 'base64' } },
+      allOf: [{ if: { required: ['a'] }, then: true, else: false }], anyOf: [true], oneOf: [true], not: false,
+      items: { minItems: 0, maxItems: 1, minimum: 0, maximum: 1.5 },
+    };
+    expect(unsupportedKeywords(schema, {})).toEqual([]);
+  });
+
+  it('reports unknown keywords with where they are, following $refs', () => {
+    const root = { components: { schemas: { A: { nullable: true, properties: { b: { patternProperties: {} } } } } } };
+    expect(unsupportedKeywords({ allOf: [{ $ref: '#/components/schemas/A' }], uniqueItems: true }, root)).toEqual([
+      'nullable at #/components/schemas/A',
+      'patternProperties at #/components/schemas/A/properties/b',
+      'uniqueItems at schema',
+    ]);
+  });
+
+  it('reports malformed values and patterns that do not compile with the u flag', () => {
+    expect(unsupportedKeywords({ minLength: '8', required: 'a', type: 'strin', allOf: [], properties: { a: { pattern: 'a{' } } }, {})).toEqual([
+      'minLength at schema (malformed value)',
+      'required at schema (malformed value)',
+      'type at schema (malformed value)',
+      'allOf at schema (malformed value)',
+      'pattern at schema/properties/a (does not compile with the u flag)',
+    ]);
+  });
+
+  it('terminates on $ref cycles and throws for a $ref that does not resolve', () => {
+    const root = { $defs: { A: { properties: { a: { $ref: '#/$defs/A' } }, nope: 1 } } };
+    expect(unsupportedKeywords({ $ref: '#/$defs/A' }, root)).toEqual(['nope at #/$defs/A']);
+    expect(() => unsupportedKeywords({ $ref: '#/$defs/B' }, root)).toThrow('does not resolve');
+  });
+});
+
+describe('messages never contain the value', () => {
+  const adminPass: JsonSchema = { $ref: '#/components/schemas/AdminPassword' };
+  const issuesFor = (s: unknown) => validateSchema(s, adminPass, { root: bec, path: 'adminPass' });
+  // Every message the adminPass schema can produce for a string, from inputs that trigger each rule.
+  const vocabulary = new Set([...issuesFor('a'), ...issuesFor('x'.repeat(40))].map((i) => i.message));
+
+  it('the vocabulary covers minLength, maxLength and pattern', () => {
+    expect(vocabulary.size).toBe(3);
+  });
+
+  it('holds for random strings against the adminPass schema', () => {
+    const text = [...vocabulary].join('\n');
+    const input = fc.oneof(fc.string({ minLength: 4, maxLength: 40, unit: 'binary' }), fc.stringMatching(/^[A-Za-z0-9!@#$%^+*()&]{4,40}$/));
+    fc.assert(
+      fc.property(input, (s) => {
+        fc.pre(!text.includes(s)); // a string that is part of the rule text itself is not a leak
+        for (const issue of issuesFor(s)) {
+          expect(issue.message).not.toContain(s);
+          expect(vocabulary.has(issue.message)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
