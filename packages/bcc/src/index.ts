@@ -1,6 +1,7 @@
 import {
   BceValidationError,
   checkAdminPassPolicy,
+  CredentialsError,
   checkPathParameter,
   checkRequestPart,
   checkTimeout,
@@ -25,6 +26,7 @@ export {
   BceServiceError,
   BceTimeoutError,
   BceValidationError,
+  CredentialsError,
   PasswordPolicyError,
   encryptAdminPass,
   type CallOptions,
@@ -85,7 +87,13 @@ export function createBccClient(options: BccClientOptions = {}): BccClient {
       // Credentials first: the password is encrypted with the key that signs the call.
       const credentials = await service.credentials();
       let wireAdminPass: unknown = adminPass;
-      if (typeof adminPass === "string") wireAdminPass = await encryptAdminPass(adminPass, credentials.secretAccessKey);
+      if (typeof adminPass === "string") {
+        if (credentials.secretAccessKey.length < 16) {
+          // The key's first 16 characters are the AES key; BCC keys are longer than that.
+          throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
+        }
+        wireAdminPass = await encryptAdminPass(adminPass, credentials.secretAccessKey);
+      }
       else if (typeof adminPass === "object" && adminPass !== null) {
         if (typeof adminPass.encrypted !== "string") {
           throw new BceValidationError("body.adminPass.encrypted", "type", "must be the ciphertext as a hex string");

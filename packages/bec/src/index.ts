@@ -24,6 +24,7 @@ export {
   BceServiceError,
   BceTimeoutError,
   BceValidationError,
+  CredentialsError,
   PasswordPolicyError,
   type CallOptions,
   type Credentials,
