@@ -1,0 +1,69 @@
+// What the BCC client puts on the wire, seen by a recording fetch (no network).
+import { encryptAdminPass } from "@bce-openapi/core";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { BceValidationError, createBccClient, type BccRegion, type RebuildInstanceRequest } from "../src/index.js";
+
+const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
+
+function recorder() {
+  const sent: Request[] = [];
+  return {
+    sent,
+    fetch: async (request: Request) => {
+      sent.push(request.clone());
+      return new Response(null, { status: 200, headers: { "x-bce-request-id": "rid-42" } });
+    },
+  };
+}
+
+describe("createBccClient", () => {
+  it("picks the regional endpoint from the spec's server variable", async () => {
+    const rec = recorder();
+    await createBccClient({ region: "gz", credentials, fetch: rec.fetch }).rebuildInstance("i-1", { imageId: "m-1" });
+    expect(new URL(rec.sent[0]!.url).host).toBe("bcc.gz.baidubce.com");
+    const rec2 = recorder();
+    await createBccClient({ credentials, fetch: rec2.fetch }).rebuildInstance("i-1", { imageId: "m-1" });
+    expect(new URL(rec2.sent[0]!.url).host).toBe("bcc.bj.baidubce.com");
+  });
+
+  it("refuses a region the spec does not list", () => {
+    expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(BceValidationError);
+    expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(/one of bj, gz/);
+  });
+
+  it("types the region from the spec", () => {
+    expectTypeOf<BccRegion>().toEqualTypeOf<"bj" | "gz" | "su" | "hkg" | "fwh" | "bd" | "sin" | "fsh">();
+  });
+});
+
+describe("rebuildInstance on the wire", () => {
+  it("sends PUT /v2/instance/{id}?rebuild= and resolves with the request id", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bcc.rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs" })).resolves.toEqual({ requestId: "rid-42" });
+    const url = new URL(rec.sent[0]!.url);
+    expect(rec.sent[0]!.method).toBe("PUT");
+    expect(url.pathname + url.search).toBe("/v2/instance/i-YufwpQAe?rebuild=");
+    expect(rec.sent[0]!.headers.get("authorization")).toMatch(/^bce-auth-v1\/test-ak\//);
+  });
+
+  it("encrypts a plaintext adminPass with the secret key, and passes a ciphertext as is", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "1qaz@WSX" });
+    const expected = await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey);
+    expect(((await rec.sent[0]!.json()) as RebuildInstanceRequest).adminPass).toBe(expected);
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: expected } });
+    expect(((await rec.sent[1]!.json()) as RebuildInstanceRequest).adminPass).toBe(expected);
+  });
+
+  it("refuses a ciphertext that is not hex, before sending", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: "1qaz@WSX" } })).rejects.toMatchObject({
+      field: "body.adminPass",
+      rule: expect.stringMatching(/^(pattern|minLength)$/),
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+});

@@ -1,0 +1,119 @@
+// What the BEC client puts on the wire, seen by a recording fetch (no network).
+import { createRequire } from "node:module";
+import { decodeUserData, verifyRequest } from "@bce-openapi/core";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import {
+  BceValidationError,
+  createBecClient,
+  type KeyConfig,
+  type VmInstanceDetailsVo,
+  type VmInstanceReinstallRequest,
+} from "../src/index.js";
+import { servers } from "../src/generated/service.js";
+
+const require = createRequire(import.meta.url);
+const spec = require("@bce-openapi/spec/openapi.json") as { components: { examples: Record<string, { value: unknown }> } };
+const exampleAnswer = spec.components.examples.BecReinstallResponseExample!.value;
+
+const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
+const answer = JSON.stringify({ result: true, action: "reinstall", details: null });
+
+function recorder(body = answer, status = 200) {
+  const sent: Request[] = [];
+  return {
+    sent,
+    fetch: async (request: Request) => {
+      sent.push(request.clone());
+      return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" } });
+    },
+  };
+}
+
+const input: VmInstanceReinstallRequest = {
+  keyConfig: { type: "password", adminPass: "root@!123456" },
+  imageId: "im-awwxnhme-2-u-huhehaote",
+  imageType: "bec",
+  userData: "#!/bin/sh\necho 你好",
+};
+
+describe("createBecClient", () => {
+  it("defaults to the endpoint the spec lists", async () => {
+    expect(servers[0].url).toBe("https://bec.baidubce.com");
+    const rec = recorder();
+    const bec = createBecClient({ credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-1", input).catch(() => undefined);
+    expect(new URL(rec.sent[0]!.url).origin).toBe("https://bec.baidubce.com");
+  });
+
+  it("refuses an endpoint that is not an absolute http(s) URL", () => {
+    expect(() => createBecClient({ endpoint: "ftp://x" })).toThrow(BceValidationError);
+    expect(() => createBecClient({ endpoint: "not a url" })).toThrow(/endpoint/);
+  });
+});
+
+describe("reinstallVmInstance on the wire", () => {
+  it("sends PUT to the path, a clientToken, the encoded userData, and a valid signature", async () => {
+    const rec = recorder(JSON.stringify({ result: true, action: "reinstall" }));
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-6ahy6dli", input).catch(() => undefined);
+    const request = rec.sent[0]!;
+    const url = new URL(request.url);
+    expect(request.method).toBe("PUT");
+    expect(url.pathname).toBe("/v1/vm/instance/vm-6ahy6dli/system/reinstall");
+    expect(url.searchParams.get("clientToken")).toMatch(/^[0-9a-f-]{36}$/);
+    const raw = await request.arrayBuffer();
+    const body = JSON.parse(new TextDecoder().decode(raw)) as VmInstanceReinstallRequest;
+    expect(decodeUserData(body.userData!)).toBe(input.userData);
+    expect(body.keyConfig).toEqual(input.keyConfig);
+    const verdict = await verifyRequest(
+      // What fetch adds on the wire: Host, and Content-Length for the byte body.
+      {
+        method: request.method,
+        path: url.pathname + url.search,
+        headers: { ...Object.fromEntries(request.headers), host: url.host, "content-length": String(raw.byteLength) },
+      },
+      { getSecretAccessKey: (ak) => (ak === credentials.accessKeyId ? credentials.secretAccessKey : undefined) },
+    );
+    expect(verdict).toMatchObject({ ok: true });
+  });
+
+  it("sends the caller's clientToken when one is given", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-1", input, { clientToken: "my-token-1" }).catch(() => undefined);
+    expect(new URL(rec.sent[0]!.url).searchParams.get("clientToken")).toBe("my-token-1");
+  });
+
+  it("refuses a clientToken the spec does not allow, before sending", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bec.reinstallVmInstance("vm-1", input, { clientToken: "x".repeat(65) })).rejects.toMatchObject({
+      field: "clientToken",
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
+  it("resolves with the parsed answer when it matches the spec", async () => {
+    const rec = recorder(JSON.stringify(exampleAnswer));
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual(exampleAnswer);
+  });
+
+  it("rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
+    const rec = recorder(JSON.stringify({ result: true, action: "reinstall" }));
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
+      name: "BceResponseError",
+      requestId: "rid-1",
+      problems: ["body.details: is required"],
+    });
+  });
+});
+
+describe("exported types", () => {
+  it("every component type is exported by name", () => {
+    expectTypeOf<KeyConfig["type"]>().toEqualTypeOf<"password" | "bccKeyPair">();
+    expectTypeOf<VmInstanceDetailsVo["vmId"]>().toEqualTypeOf<string>();
+    expectTypeOf<VmInstanceReinstallRequest>().toHaveProperty("imageId");
+  });
+});
