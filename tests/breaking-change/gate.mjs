@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Breaking-change gate: compares the bundled spec with the last released one (the committed
+// baseline, spec/baseline/openapi.json) using `redocly diff`. A breaking (major) change passes only
+// when the pending changesets give every affected package a major bump; otherwise it fails and
+// says what broke and which packages need the major changeset.
+//
+//   node tests/breaking-change/gate.mjs [--base FILE] [--revision FILE] [--changesets DIR]
+//   node tests/breaking-change/gate.mjs --update-baseline    (run by `pnpm version-packages`)
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+// Which published packages a change to a service's operations affects. The spec and the mock
+// (which serves it) are affected by every change; a client only by its own service's operations.
+const SERVICE_PACKAGES = { BEC: '@bce-openapi/bec', BCC: '@bce-openapi/bcc' };
+const ALWAYS = ['@bce-openapi/spec', '@bce-openapi/mock'];
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const { values: args } = parseArgs({
+  options: {
+    base: { type: 'string', default: join(root, 'spec/baseline/openapi.json') },
+    revision: { type: 'string', default: join(root, 'spec/dist/openapi.json') },
+    changesets: { type: 'string', default: join(root, '.changeset') },
+    'update-baseline': { type: 'boolean', default: false },
+  },
+});
+const rel = (file) => relative(process.cwd(), file) || file;
+
+function fail(message) {
+  console.error(`breaking-change gate: FAIL\n${message}`);
+  process.exit(1);
+}
+
+if (!existsSync(args.revision)) {
+  fail(`${rel(args.revision)} does not exist: bundle the spec first (pnpm turbo run bundle --filter=@bce-openapi/spec)`);
+}
+if (args['update-baseline']) {
+  copyFileSync(args.revision, args.base);
+  console.log(`breaking-change gate: baseline ${rel(args.base)} updated from ${rel(args.revision)}`);
+  process.exit(0);
+}
+if (!existsSync(args.base)) fail(`no baseline at ${rel(args.base)}: nothing released to compare with`);
+
+/** Runs `redocly diff` and returns its JSON report. */
+function redoclyDiff(base, revision) {
+  const redocly = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
+  const work = mkdtempSync(join(tmpdir(), 'bce-openapi-diff-'));
+  const output = join(work, 'diff.json');
+  try {
+    // --fail-on none: the gate, not redocly, decides (a major change with a major changeset passes).
+    execFileSync(process.execPath, [redocly, 'diff', base, revision, '--format', 'json', '--fail-on', 'none', '--output', output], {
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(readFileSync(output, 'utf8'));
+  } catch (error) {
+    fail(`redocly diff could not compare ${rel(base)} with ${rel(revision)}:\n${error.stderr ?? error.message}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** "#/paths/~1v1~1vm/put/requestBody/..." -> { path: "/v1/vm", method: "put" } */
+function operationOf(pointer) {
+  const parts = pointer.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (parts[0] !== 'paths' || parts.length < 2) return undefined;
+  return { path: parts[1], method: METHODS.includes(parts[2]) ? parts[2] : undefined };
+}
+
+/** The services (tags) a change touches, looked up in both documents; every service if unknown. */
+function servicesOf(change, docs) {
+  const op = operationOf(change.path ?? '');
+  const tags = new Set();
+  if (op) {
+    for (const doc of docs) {
+      const item = doc.paths?.[op.path];
+      if (!item) continue;
+      for (const method of op.method ? [op.method] : METHODS) {
+        for (const tag of item[method]?.tags ?? []) tags.add(tag);
+      }
+    }
+  }
+  const known = [...tags].filter((tag) => tag in SERVICE_PACKAGES);
+  return known.length > 0 ? known : Object.keys(SERVICE_PACKAGES);
+}
+
+function describe(change) {
+  const op = operationOf(change.path ?? '');
+  const where = op ? `${op.method ? `${op.method.toUpperCase()} ` : ''}${op.path}` : change.path;
+  const why = (change.verdicts ?? []).filter((v) => v.impact === 'major').map((v) => `${v.message} (${v.ruleId})`);
+  return `${where}: ${why.length > 0 ? why.join('; ') : `${change.kind} ${change.path}`}`;
+}
+
+/** Bump per package from the pending changesets, with fixed groups applied as changesets does. */
+function pendingBumps(dir) {
+  const order = { none: 0, patch: 1, minor: 2, major: 3 };
+  const bumps = new Map();
+  const raise = (name, type) => {
+    if ((order[type] ?? 0) > (order[bumps.get(name)] ?? 0)) bumps.set(name, type);
+  };
+  if (!existsSync(dir)) return bumps;
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.md') || file === 'README.md') continue;
+    const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'));
+    for (const [name, type] of Object.entries((match && parseYaml(match[1])) ?? {})) raise(name, type);
+  }
+  const configFile = join(dir, 'config.json');
+  const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : {};
+  for (const group of config.fixed ?? []) {
+    const highest = group.map((name) => bumps.get(name) ?? 'none').reduce((a, b) => (order[b] > order[a] ? b : a), 'none');
+    if (highest !== 'none') for (const name of group) raise(name, highest);
+  }
+  return bumps;
+}
+
+const report = redoclyDiff(args.base, args.revision);
+const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, 'utf8')));
+const major = (report.changes ?? []).filter((change) => change.impact === 'major');
+const summary = `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch`;
+
+if (major.length === 0) {
+  console.log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);
+  process.exit(0);
+}
+
+const affected = new Set(ALWAYS);
+for (const change of major) for (const service of servicesOf(change, docs)) affected.add(SERVICE_PACKAGES[service]);
+const bumps = pendingBumps(args.changesets);
+const missing = [...affected].filter((name) => bumps.get(name) !== 'major').sort();
+const broke = major.map((change) => `  - ${describe(change)}`).join('\n');
+
+if (missing.length > 0) {
+  fail(
+    `${rel(args.revision)} breaks the last released spec ${rel(args.base)} (${summary}):\n${broke}\n` +
+      `No major changeset for: ${missing.join(', ')}.\n` +
+      'Either keep the change compatible, or run `pnpm changeset`, choose a major bump for those packages and say what broke.',
+  );
+}
+console.log(
+  `breaking-change gate: OK, ${major.length} breaking change(s), each affected package has a major changeset ` +
+    `(${[...affected].sort().join(', ')}):\n${broke}`,
+);

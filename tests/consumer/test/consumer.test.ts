@@ -1,0 +1,178 @@
+// A stranger's project: the packed tarballs installed with npm into a fresh folder outside the
+// workspace (no workspace links, no pnpm), type-checked under strict TypeScript and run against the
+// mock started from the installed @bce-openapi/mock, plus the mock's bin.
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { packageNames, root } from './packages.js';
+
+const run = promisify(execFile);
+const fixture = join(dirname(fileURLToPath(import.meta.url)), '../fixture');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A version from the workspace catalog, so the consumer uses the same tools as we do. */
+function catalogVersion(name: string): string {
+  const yaml = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const match = new RegExp(`^\\s+"?${name.replace(/[/.]/g, '\\$&')}"?:\\s*(\\S+)\\s*$`, 'm').exec(yaml);
+  if (!match?.[1]) throw new Error(`${name} is not in the pnpm catalog`);
+  return match[1];
+}
+
+/** The environment of a shell outside the workspace: no pnpm/npm config inherited from `pnpm test`. */
+function strangerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|pnpm_|INIT_CWD$|PNPM_)/i.test(key)) continue;
+    env[key] = value;
+  }
+  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.startsWith(root)).join(delimiter);
+  env.SCARF_ANALYTICS = 'false';
+  env.NO_UPDATE_NOTIFIER = '1';
+  return env;
+}
+
+let project: string;
+const env = strangerEnv();
+const inProject = (file: string, args: string[], timeout = 60_000) =>
+  run(file, args, { cwd: project, env, timeout, maxBuffer: 16 * 1024 * 1024 });
+
+beforeAll(async () => {
+  const { tarballs } = inject('packed');
+  project = realpathSync(mkdtempSync(join(tmpdir(), 'bce-openapi-consumer-')));
+  cpSync(fixture, project, { recursive: true });
+  const ours = Object.fromEntries(packageNames.map((name) => [name, `file:${tarballs[name]}`]));
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'bce-openapi-consumer',
+        private: true,
+        type: 'module',
+        dependencies: ours,
+        devDependencies: {
+          '@types/node': catalogVersion('@types/node'),
+          'openapi-typescript': catalogVersion('openapi-typescript'),
+          typescript: catalogVersion('typescript'),
+        },
+        // bec, bcc and mock depend on core/spec by version: take those from the tarballs too.
+        overrides: Object.fromEntries(packageNames.map((name) => [name, `$${name}`])),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  // engine-strict as on our machines (Node 20 must be enough for every package installed); our
+  // scope points at a closed port, so any attempt to fetch @bce-openapi/* from a registry fails.
+  writeFileSync(
+    join(project, '.npmrc'),
+    ['engine-strict=true', '@bce-openapi:registry=http://127.0.0.1:9/', 'audit=false', 'fund=false', 'update-notifier=false', ''].join('\n'),
+  );
+  // Third-party packages come from the npm registry, through the npm cache when it has them.
+  await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], 150_000);
+}, 180_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe('npm install of the tarballs in a fresh project', () => {
+  it('installs our packages as real folders from the tarballs, not links into the workspace', () => {
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; resolved?: string; link?: boolean }>;
+    };
+    for (const name of packageNames) {
+      const dir = join(project, 'node_modules', name);
+      expect(lstatSync(dir).isSymbolicLink(), name).toBe(false);
+      expect(realpathSync(dir).startsWith(root)).toBe(false);
+      const entry = lock.packages[`node_modules/${name}`];
+      expect(entry?.link, name).toBeUndefined();
+      expect(entry?.resolved, name).toMatch(/^file:.*\.tgz$/);
+    }
+    // Exactly one copy of each (no nested copy fetched for bec/bcc/mock's own dependencies).
+    const nested = Object.keys(lock.packages).filter((path) => /node_modules\/.+\/node_modules\/@bce-openapi\//.test(path));
+    expect(nested).toEqual([]);
+  });
+
+  it('gets the Prism versions that run on Node 20', () => {
+    const version = (name: string) =>
+      (JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(version('@stoplight/prism-core')).toBe('5.8.0');
+    expect(version('@stoplight/prism-http')).toBe('5.12.0');
+    expect(version('@stoplight/prism-http-server')).toBe('5.12.0');
+  });
+});
+
+describe('the consumer program', () => {
+  it('generates its own types from the installed spec bundle with openapi-typescript', async () => {
+    const { stdout } = await inProject(process.execPath, ['-p', "require.resolve('@bce-openapi/spec/openapi.json')"]);
+    const bundle = stdout.trim();
+    expect(bundle.startsWith(join(project, 'node_modules'))).toBe(true);
+    // --default-non-nullable=false: a request field with a default (resetDataDisk) stays optional.
+    await inProject(join(project, 'node_modules/.bin/openapi-typescript'), [bundle, '--default-non-nullable=false', '--output', 'src/generated/bce.ts']);
+    expect(readFileSync(join(project, 'src/generated/bce.ts'), 'utf8')).toContain('VmInstanceReinstallRequest');
+  });
+
+  it('type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off)', async () => {
+    await inProject(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json']).catch((error) => {
+      throw new Error(`tsc failed:\n${error.stdout}${error.stderr}`);
+    });
+    expect(existsSync(join(project, 'out/consumer.js'))).toBe(true);
+  });
+
+  it('runs both clients against the installed mock (signatures checked)', async () => {
+    const { stdout } = await inProject(process.execPath, ['out/consumer.js']);
+    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+      reinstalled: { result?: unknown; action?: unknown };
+      rebuilt: { requestId: string };
+      error?: { status: number; code: string; message: string; requestId?: string };
+    };
+    expect(result.reinstalled).toMatchObject({ result: expect.anything(), action: expect.anything() });
+    expect(result.rebuilt.requestId).toMatch(UUID);
+    expect(result.error).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    expect(result.error?.status).toBeGreaterThanOrEqual(400);
+    expect(result.error?.status).toBeLessThan(500);
+    expect(result.error?.requestId).toMatch(UUID);
+  });
+});
+
+describe('the installed bce-openapi-mock bin', () => {
+  it('starts on a free port, answers like BCE and stops on SIGTERM', async () => {
+    const child = spawn(join(project, 'node_modules/.bin/bce-openapi-mock'), ['--port', '0'], { cwd: project, env });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no listening line in 20 s:\n${out}`)), 20_000);
+        const onData = (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+      });
+      // Unsigned: the bin checks bce-auth-v1 signatures like startMock does by default.
+      const response = await fetch(`${url}/v2/instance/i-YufwpQAe?rebuild`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ imageId: 'm-mRjO3cjs' }),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get('x-bce-request-id')).toMatch(UUID);
+      const body = (await response.json()) as { code?: string; requestId?: string };
+      expect(body.code).toEqual(expect.any(String));
+      expect(body.requestId).toBe(response.headers.get('x-bce-request-id'));
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
