@@ -205,6 +205,7 @@ function classify(
   answerStarted: boolean,
 ): BceError {
   if (callerSignal?.aborted) return new BceAbortError("the call was aborted", { cause: callerSignal.reason });
+  if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
   if (timeoutSignal.aborted) return new BceTimeoutError(timeoutMs);
   const code = systemErrorCode(error);
   // Only a connection that was never made proves the request did not leave.

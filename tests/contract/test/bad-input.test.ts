@@ -1,0 +1,102 @@
+// Bad IDs at the public API: refused before anything is sent, so a request can never reach
+// another path. A recording fetch proves nothing left the client.
+import { BceValidationError } from "@bce-openapi/core";
+import { createBccClient } from "@bce-openapi/bcc";
+import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { describe, expect, it } from "vitest";
+
+const CREDENTIALS = { accessKeyId: "ak-bad-input", secretAccessKey: "sk-bad-input-0123456789" };
+const BEC_BODY: VmInstanceReinstallRequest = { keyConfig: { type: "password", adminPass: "root@!123456" }, imageId: "im-1" };
+
+function recording() {
+  const sent: Request[] = [];
+  return {
+    sent,
+    fetch: async (request: Request) => {
+      sent.push(request);
+      return new Response(null, { status: 599 });
+    },
+  };
+}
+
+const BAD_IDS: readonly [string, unknown][] = [
+  ["empty", ""],
+  ["blank", "  "],
+  ["a slash", "a/b"],
+  ["a parent segment", ".."],
+  ["a parent segment and a path", "../x"],
+  ["a current segment", "."],
+  ["a question mark", "a?b"],
+  ["a hash", "a#b"],
+  ["an encoded slash", "a%2Fb"],
+  ["encoded dots", "%2e%2e"],
+  ["a backslash (a slash to the URL parser)", "a\\b"],
+  ["a space", "a b"],
+  ["a non-ASCII letter", "é"],
+  ["a newline", "vm\n1"],
+  ["a trailing tab", "vm-1\t"],
+  ["a NUL", "vm\u00001"],
+  ["a fullwidth solidus", "a\uFF0Fb"],
+  ["a number instead of a string", 42],
+  ["undefined", undefined],
+];
+
+describe.each(BAD_IDS)("an ID with %s", (_, id) => {
+  it("BEC reinstall: BceValidationError naming vmId, nothing sent", async () => {
+    const recorder = recording();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const error = await bec.reinstallVmInstance(id as string, BEC_BODY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "vmId" });
+    expect((error as Error).message).toMatch(/^vmId: /);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("BCC rebuild: BceValidationError naming instanceId, nothing sent", async () => {
+    const recorder = recording();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const error = await bcc.rebuildInstance(id as string, { imageId: "m-1" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "instanceId" });
+    expect((error as Error).message).toMatch(/^instanceId: /);
+    expect(recorder.sent).toHaveLength(0);
+  });
+});
+
+describe("IDs the spec allows reach exactly their own path", () => {
+  it.each(["vm-6ahy6dli", "a..b", "A_1.x-2"])("BEC %s", async (id) => {
+    const recorder = recording();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, retry: { maxAttempts: 1 } });
+    await bec.reinstallVmInstance(id, BEC_BODY).catch(() => undefined);
+    expect(recorder.sent).toHaveLength(1);
+    expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v1/vm/instance/${id}/system/reinstall`);
+  });
+
+  it.each(["i-YufwpQAe", "a..b"])("BCC %s", async (id) => {
+    const recorder = recording();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, retry: { maxAttempts: 1 } });
+    await bcc.rebuildInstance(id, { imageId: "m-1" }).catch(() => undefined);
+    expect(recorder.sent).toHaveLength(1);
+    expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v2/instance/${id}`);
+  });
+});
+
+describe("bad call options are refused before sending", () => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])("timeoutMs %s", async (timeoutMs) => {
+    const recorder = recording();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const error = await bcc.rebuildInstance("i-1", { imageId: "m-1" }, { timeoutMs }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: "timeoutMs" });
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it.each(["", "x".repeat(65), "has space", "ü"])("BEC clientToken %j", async (clientToken) => {
+    const recorder = recording();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const error = await bec.reinstallVmInstance("vm-1", BEC_BODY, { clientToken }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect((error as BceValidationError).field).toMatch(/^clientToken/);
+    expect(recorder.sent).toHaveLength(0);
+  });
+});

@@ -1,0 +1,650 @@
+// Fault injection: both clients against a loopback server these tests start themselves, which
+// refuses, resets, stalls, or answers with broken or unexpected bodies. Each scenario checks the
+// error class the caller sees, how many attempts reached the server, and (BEC) that every
+// attempt carried the same clientToken and a fresh, valid signature.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import {
+  BceAbortError,
+  BceError,
+  BceNetworkError,
+  BceResponseError,
+  BceServiceError,
+  BceTimeoutError,
+  verifyRequest,
+  type Credentials,
+  type RetryContext,
+} from "@bce-openapi/core";
+import { createBccClient, type BccClientOptions } from "@bce-openapi/bcc";
+import { createBecClient, type BecClientOptions, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { examples } from "./helpers.js";
+
+const CREDENTIALS: Credentials = { accessKeyId: "ak-faults", secretAccessKey: "sk-faults-0123456789abcdef" };
+const BEC_BODY: VmInstanceReinstallRequest = { keyConfig: { type: "password", adminPass: "root@!123456" }, imageId: "im-1" };
+const BCC_BODY = { imageId: "m-1" };
+const BEC_OK = JSON.stringify(examples.becResponse);
+const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 };
+
+// ---- unhandled rejections and open handles -------------------------------------------------
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+process.on("unhandledRejection", onUnhandled);
+afterAll(async () => {
+  // Give any stray promise a turn to reject before looking.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  process.off("unhandledRejection", onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+let timersBefore = 0;
+beforeEach(() => {
+  timersBefore = timers();
+});
+
+const servers: FaultServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+  // No timer of the transport (attempt timeout, backoff) outlives its call.
+  await until(() => timers() <= timersBefore);
+  expect(timers()).toBeLessThanOrEqual(timersBefore);
+});
+
+async function until(condition: () => boolean, ms = 1000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+// ---- the fault server ------------------------------------------------------------------------
+
+interface Attempt {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The bce-auth-v1 signature verified against the attempt's own x-bce-date. */
+  signatureOk: boolean;
+  at: number;
+}
+
+interface FaultServer {
+  url: string;
+  attempts: Attempt[];
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
+
+async function faultServer(handler: Handler): Promise<FaultServer> {
+  const attempts: Attempt[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    // Counted on arrival, so an attempt the client gives up on early is still seen.
+    const attempt: Attempt = {
+      method: req.method ?? "",
+      url: new URL(req.url ?? "/", "http://loopback"),
+      headers: req.headers,
+      body: "",
+      signatureOk: false,
+      at: Date.now(),
+    };
+    attempts.push(attempt);
+    const n = attempts.length;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      attempt.body = Buffer.concat(chunks).toString("utf8");
+      void verifyRequest(
+        { method: attempt.method, path: req.url ?? "/", headers: req.headers as Record<string, string> },
+        {
+          getSecretAccessKey: (id) => (id === CREDENTIALS.accessKeyId ? CREDENTIALS.secretAccessKey : undefined),
+          now: Date.parse(String(req.headers["x-bce-date"])),
+        },
+      ).then((verified) => {
+        attempt.signatureOk = verified.ok;
+        handler(req, res, n);
+      });
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const fault: FaultServer = {
+    url: `http://127.0.0.1:${port}`,
+    attempts,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      await until(() => sockets.size === 0);
+      expect(sockets.size, "sockets left open").toBe(0);
+    },
+  };
+  servers.push(fault);
+  return fault;
+}
+
+/** A port that was listened on, then closed: connecting to it is refused. */
+async function closedPort(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+// Answers. Every one carries x-bce-request-id, as BCE does.
+const REQUEST_ID = "req-from-header";
+function answer(res: ServerResponse, status: number, body = "", headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    "content-type": "application/json;charset=UTF-8",
+    "x-bce-request-id": REQUEST_ID,
+    "content-length": String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}
+const bceError = (code: string, message = `${code} happened`) => JSON.stringify({ requestId: "req-from-body", code, message });
+const ok = (res: ServerResponse) => answer(res, 200, BEC_OK);
+/** Answer later, unless the connection is gone by then. */
+function later(res: ServerResponse, ms: number, send: () => void): void {
+  const timer = setTimeout(send, ms);
+  res.on("close", () => clearTimeout(timer));
+}
+
+// ---- clients ------------------------------------------------------------------------------------
+
+/** A clock that moves one second per signature, so every attempt's x-bce-date is visibly new. */
+function steppingClock(): () => number {
+  let now = Math.floor(Date.now() / 1000) * 1000;
+  return () => (now += 1000);
+}
+
+/** Counts what left the client, whether or not anything was listening. */
+function recordingFetch() {
+  const sent: Request[] = [];
+  const fetchFn = (request: Request) => {
+    sent.push(request);
+    return globalThis.fetch(request);
+  };
+  return { sent, fetch: fetchFn };
+}
+
+function bec(endpoint: string, options: BecClientOptions = {}) {
+  return createBecClient({
+    endpoint,
+    credentials: CREDENTIALS,
+    retry: FAST_RETRY,
+    timeoutMs: 2000,
+    signing: { clock: steppingClock() },
+    ...options,
+  });
+}
+function bcc(endpoint: string, options: BccClientOptions = {}) {
+  return createBccClient({
+    endpoint,
+    credentials: CREDENTIALS,
+    retry: FAST_RETRY,
+    timeoutMs: 2000,
+    signing: { clock: steppingClock() },
+    ...options,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<BceError> {
+  const outcome = await promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!("error" in outcome)) throw new Error(`expected a rejection, got ${JSON.stringify(outcome.value)}`);
+  expect(outcome.error).toBeInstanceOf(BceError);
+  return outcome.error as BceError;
+}
+
+/** Every BEC attempt: the same clientToken, a distinct x-bce-date and a valid signature. */
+function expectBecAttempts(attempts: readonly Attempt[], count: number, token?: string): void {
+  expect(attempts).toHaveLength(count);
+  const tokens = new Set(attempts.map((a) => a.url.searchParams.get("clientToken")));
+  expect(tokens.size).toBe(1);
+  const [only] = tokens;
+  expect(only).toBeTruthy();
+  if (token !== undefined) expect(only).toBe(token);
+  expectFreshSignatures(attempts);
+  for (const a of attempts) expect(JSON.parse(a.body)).toEqual(BEC_BODY);
+}
+
+function expectFreshSignatures(attempts: readonly Attempt[]): void {
+  for (const a of attempts) {
+    expect(a.signatureOk, `attempt signed with ${String(a.headers["x-bce-date"])}`).toBe(true);
+    expect(a.headers.authorization).toMatch(/^bce-auth-v1\/ak-faults\//);
+  }
+  expect(new Set(attempts.map((a) => a.headers["x-bce-date"])).size).toBe(attempts.length);
+  expect(new Set(attempts.map((a) => a.headers.authorization)).size).toBe(attempts.length);
+}
+
+function expectTokens(requests: readonly Request[], count: number): void {
+  expect(requests).toHaveLength(count);
+  const tokens = new Set(requests.map((r) => new URL(r.url).searchParams.get("clientToken")));
+  expect(tokens.size).toBe(1);
+  expect([...tokens][0]).toBeTruthy();
+  expect(new Set(requests.map((r) => r.headers.get("x-bce-date"))).size).toBe(count);
+}
+
+// ---- scenarios ----------------------------------------------------------------------------------
+
+describe("connection refused (a port that was listened on, then closed)", () => {
+  it("BCC: retried, since nothing was sent; ends in BceNetworkError with requestSent false", async () => {
+    const endpoint = await closedPort();
+    const recorder = recordingFetch();
+    const error = await failure(bcc(endpoint, { fetch: recorder.fetch }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ requestSent: false, errorCode: "ECONNREFUSED" });
+    expect(recorder.sent).toHaveLength(3);
+  });
+
+  it("BEC: retried with the same clientToken, each attempt signed afresh", async () => {
+    const endpoint = await closedPort();
+    const recorder = recordingFetch();
+    const error = await failure(bec(endpoint, { fetch: recorder.fetch }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ requestSent: false, errorCode: "ECONNREFUSED" });
+    expectTokens(recorder.sent, 3);
+  });
+});
+
+describe("connection reset mid-response (headers and part of the body written, then the socket destroyed)", () => {
+  const cutOff: Handler = (req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "4096", "x-bce-request-id": REQUEST_ID });
+    res.write('{"result":true,"action":"rein');
+    setTimeout(() => req.socket.destroy(), 10);
+  };
+
+  it("BCC: sent once (the service may have acted); BceNetworkError with requestSent true", async () => {
+    const server = await faultServer(cutOff);
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect((error as BceNetworkError).requestSent).toBe(true);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC: retried up to maxAttempts with the same clientToken, then BceNetworkError", async () => {
+    const server = await faultServer(cutOff);
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect((error as BceNetworkError).requestSent).toBe(true);
+    expectBecAttempts(server.attempts, 3);
+  });
+
+  it("BEC: a reset before any answer is retried too, and a later success is returned", async () => {
+    const server = await faultServer((req, res, n) => (n === 1 ? req.socket.destroy() : ok(res)));
+    const answerBody = await bec(server.url).reinstallVmInstance("vm-1", BEC_BODY);
+    expect(answerBody).toEqual(examples.becResponse);
+    expectBecAttempts(server.attempts, 2);
+  });
+
+  it("BCC: a reset before any answer is not retried (the request had left)", async () => {
+    const server = await faultServer((req) => req.socket.destroy());
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect((error as BceNetworkError).requestSent).toBe(true);
+    expect(server.attempts).toHaveLength(1);
+  });
+});
+
+describe("an answer slower than the timeout", () => {
+  const slowHeaders: Handler = (_req, res) => later(res, 5000, () => ok(res));
+  const slowBody: Handler = (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": String(BEC_OK.length) });
+    res.write(BEC_OK.slice(0, 10));
+    later(res, 5000, () => res.end(BEC_OK.slice(10)));
+  };
+
+  it("BCC, headers late: exactly one attempt, BceTimeoutError", async () => {
+    const server = await faultServer(slowHeaders);
+    const started = Date.now();
+    const error = await failure(bcc(server.url, { timeoutMs: 100 }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expect((error as BceTimeoutError).timeoutMs).toBe(100);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC, headers late: retried up to maxAttempts with the same clientToken, then BceTimeoutError", async () => {
+    const server = await faultServer(slowHeaders);
+    const error = await failure(bec(server.url, { timeoutMs: 100 }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expectBecAttempts(server.attempts, 3);
+  });
+
+  it("BCC, body late: the timeout covers the body too; one attempt", async () => {
+    const server = await faultServer(slowBody);
+    const error = await failure(bcc(server.url, { timeoutMs: 100 }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC, body late: BceTimeoutError after maxAttempts", async () => {
+    const server = await faultServer(slowBody);
+    const error = await failure(bec(server.url, { timeoutMs: 100 }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expectBecAttempts(server.attempts, 3);
+  });
+
+  it("a per-call timeoutMs overrides the client's", async () => {
+    const server = await faultServer(slowHeaders);
+    const client = bcc(server.url, { timeoutMs: 60_000 });
+    const error = await failure(client.rebuildInstance("i-1", BCC_BODY, { timeoutMs: 80 }));
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expect((error as BceTimeoutError).timeoutMs).toBe(80);
+  });
+});
+
+describe.each([
+  [500, "InternalError"],
+  [502, "Http502"],
+  [503, "Http503"],
+])("%i", (status, emptyBodyCode) => {
+  describe.each([
+    ["a BCE error body", () => bceError(`Code${status}`), `Code${status}`, "req-from-body"],
+    ["an empty body", () => "", emptyBodyCode, REQUEST_ID],
+  ])("with %s", (_, body, code, requestId) => {
+    const handler: Handler = (_req, res) => answer(res, status, body());
+
+    it(`BCC: sent exactly once; BceServiceError ${code}`, async () => {
+      const server = await faultServer(handler);
+      const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+      expect(error).toBeInstanceOf(BceServiceError);
+      expect(error).toMatchObject({ status, code, requestId });
+      expect(server.attempts).toHaveLength(1);
+    });
+
+    it(`BEC: retried with the same clientToken, then BceServiceError ${code}`, async () => {
+      const server = await faultServer(handler);
+      const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+      expect(error).toBeInstanceOf(BceServiceError);
+      expect(error).toMatchObject({ status, code, requestId });
+      expectBecAttempts(server.attempts, 3);
+    });
+
+    it("BEC: a success on a later attempt is the call's answer", async () => {
+      const server = await faultServer((_req, res, n) => (n < 3 ? answer(res, status, body()) : ok(res)));
+      await expect(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY)).resolves.toEqual(examples.becResponse);
+      expectBecAttempts(server.attempts, 3);
+    });
+  });
+});
+
+describe("bodies that are not what they should be", () => {
+  const html = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>";
+  const htmlPage: Handler = (_req, res) => answer(res, 502, html, { "content-type": "text/html" });
+
+  it("BCC: an HTML error page is a BceServiceError MalformedJSON with the header's request id; sent once", async () => {
+    const server = await faultServer(htmlPage);
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 502, code: "MalformedJSON", requestId: REQUEST_ID });
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC: an HTML error page on 502 is retried, then MalformedJSON", async () => {
+    const server = await faultServer(htmlPage);
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toMatchObject({ status: 502, code: "MalformedJSON" });
+    expect(error).toBeInstanceOf(BceServiceError);
+    expectBecAttempts(server.attempts, 3);
+  });
+
+  it("BEC: an HTML page with status 200 is a BceResponseError, not retried", async () => {
+    const server = await faultServer((_req, res) => answer(res, 200, html, { "content-type": "text/html" }));
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  // A complete HTTP answer (right content-length) whose JSON stops half-way.
+  const truncated: Handler = (_req, res) => answer(res, 200, BEC_OK.slice(0, BEC_OK.length / 2));
+
+  it("BEC: truncated JSON on a 200 is a BceResponseError naming the body; not retried", async () => {
+    const server = await faultServer(truncated);
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(error).toMatchObject({ status: 200, requestId: REQUEST_ID, problems: ["body: is not valid JSON"] });
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BCC: truncated JSON on a 200 is a BceResponseError; not retried", async () => {
+    const server = await faultServer(truncated);
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  const oversized: Handler = (_req, res) => answer(res, 200, JSON.stringify({ padding: "x".repeat(64 * 1024) }));
+
+  it("BEC: a body over maxResponseBytes is a BceResponseError; not retried", async () => {
+    const server = await faultServer(oversized);
+    const error = await failure(bec(server.url, { maxResponseBytes: 1024 }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems.join()).toMatch(/larger than 1024 bytes/);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BCC: a body over maxResponseBytes is a BceResponseError; not retried", async () => {
+    const server = await faultServer(oversized);
+    const error = await failure(bcc(server.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC: a 200 body that does not match the spec is a BceResponseError naming the fields", async () => {
+    const server = await faultServer((_req, res) => answer(res, 200, JSON.stringify({ result: "yes", action: "reinstall" })));
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    const { problems } = error as BceResponseError;
+    expect(problems.some((p) => p.startsWith("body.result"))).toBe(true);
+    expect(problems.some((p) => p.includes("details"))).toBe(true);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC: a wrong enum deep in the answer is named by its path", async () => {
+    const bad = structuredClone(examples.becResponse) as { details: { status: string } };
+    bad.details.status = "EXPLODED";
+    const server = await faultServer((_req, res) => answer(res, 200, JSON.stringify(bad)));
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems).toEqual([expect.stringMatching(/^body\.details\.status: /)]);
+  });
+});
+
+describe("answers that prove the service did not act are retried for both", () => {
+  it.each([
+    ["400 RequestExpired", (res: ServerResponse) => answer(res, 400, bceError("RequestExpired"))],
+    ["429 with a BCE body", (res: ServerResponse) => answer(res, 429, bceError("Throttling"))],
+    ["429 with an empty body", (res: ServerResponse) => answer(res, 429)],
+  ])("%s, then success", async (_, refuse) => {
+    const becServer = await faultServer((_req, res, n) => (n === 1 ? refuse(res) : ok(res)));
+    await expect(bec(becServer.url).reinstallVmInstance("vm-1", BEC_BODY)).resolves.toEqual(examples.becResponse);
+    expectBecAttempts(becServer.attempts, 2);
+
+    const bccServer = await faultServer((_req, res, n) => (n === 1 ? refuse(res) : answer(res, 200)));
+    await expect(bcc(bccServer.url).rebuildInstance("i-1", BCC_BODY)).resolves.toEqual({ requestId: REQUEST_ID });
+    expect(bccServer.attempts).toHaveLength(2);
+    expectFreshSignatures(bccServer.attempts);
+  });
+
+  it("BCC: RequestExpired every time ends after maxAttempts with that BceServiceError", async () => {
+    const server = await faultServer((_req, res) => answer(res, 400, bceError("RequestExpired")));
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 400, code: "RequestExpired" });
+    expect(server.attempts).toHaveLength(3);
+  });
+
+  it("other 4xx answers are not retried", async () => {
+    const server = await faultServer((_req, res) => answer(res, 403, bceError("AccessDenied")));
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toMatchObject({ status: 403, code: "AccessDenied" });
+    expect(server.attempts).toHaveLength(1);
+  });
+});
+
+describe("403 RequestTimeTooSkewed", () => {
+  const HOUR = 3600_000;
+  /** First attempt refused with the server an hour ahead; then accepted if the clock was corrected. */
+  function skewedServer(always = false) {
+    return faultServer((req, res, n) => {
+      const serverNow = Date.now() + HOUR;
+      const sent = Date.parse(String(req.headers["x-bce-date"]));
+      if (always || n === 1 || Math.abs(sent - serverNow) > 5000) {
+        answer(res, 403, bceError("RequestTimeTooSkewed"), { date: new Date(serverNow).toUTCString() });
+      } else {
+        answer(res, 200, req.url?.startsWith("/v1/vm") ? BEC_OK : "", { date: new Date(serverNow).toUTCString() });
+      }
+    });
+  }
+  const realClock = { signing: {} }; // the real clock, to compare with the server's
+
+  it.each(["BEC", "BCC"])("%s: exactly one retry, signed with the server's time", async (which) => {
+    const server = await skewedServer();
+    const call =
+      which === "BEC"
+        ? bec(server.url, realClock).reinstallVmInstance("vm-1", BEC_BODY)
+        : bcc(server.url, realClock).rebuildInstance("i-1", BCC_BODY);
+    await expect(call).resolves.toBeDefined();
+    expect(server.attempts).toHaveLength(2);
+    const [first, second] = server.attempts as [Attempt, Attempt];
+    expect(Math.abs(Date.parse(String(first.headers["x-bce-date"])) - first.at)).toBeLessThan(5000);
+    expect(Math.abs(Date.parse(String(second.headers["x-bce-date"])) - (second.at + HOUR))).toBeLessThan(5000);
+    expect(second.signatureOk).toBe(true);
+    if (which === "BEC") expectBecAttempts(server.attempts, 2);
+  });
+
+  it("the retry does not count against maxAttempts, and happens only once per call", async () => {
+    const server = await skewedServer(true);
+    const error = await failure(bcc(server.url, { ...realClock, retry: { maxAttempts: 1 } }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 403, code: "RequestTimeTooSkewed" });
+    expect(server.attempts).toHaveLength(2);
+  });
+
+  it("the corrected clock is kept for the client's next call", async () => {
+    const server = await skewedServer();
+    const client = bec(server.url, realClock);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    expect(server.attempts).toHaveLength(3);
+  });
+});
+
+describe("abort via AbortSignal", () => {
+  it("during a slow answer: BceAbortError promptly, no further attempt", async () => {
+    const server = await faultServer((_req, res) => later(res, 5000, () => ok(res)));
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(new Error("caller gave up")), 50);
+    const error = await failure(
+      bec(server.url, { timeoutMs: 10_000 }).reinstallVmInstance("vm-1", BEC_BODY, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect((error as BceAbortError).cause).toEqual(new Error("caller gave up"));
+    expect(Date.now() - started).toBeLessThan(1000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("during backoff: BceAbortError promptly, no further attempt", async () => {
+    const server = await faultServer((_req, res) => answer(res, 503, bceError("ServiceUnavailable")));
+    const controller = new AbortController();
+    const started = Date.now();
+    const call = bec(server.url, { retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } }).reinstallVmInstance("vm-1", BEC_BODY, {
+      signal: controller.signal,
+    });
+    await until(() => server.attempts.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    const error = await failure(call);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(Date.now() - started).toBeLessThan(1500);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("already aborted: BceAbortError and nothing sent", async () => {
+    const server = await faultServer((_req, res) => ok(res));
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY, { signal: AbortSignal.abort() }));
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(server.attempts).toHaveLength(0);
+  });
+
+  it("an abort wins over the timeout when both could apply", async () => {
+    const server = await faultServer((_req, res) => later(res, 5000, () => ok(res)));
+    const error = await failure(
+      bcc(server.url, { timeoutMs: 5000 }).rebuildInstance("i-1", BCC_BODY, { signal: AbortSignal.timeout(30) }),
+    );
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(server.attempts).toHaveLength(1);
+  });
+});
+
+describe("the retry policy", () => {
+  it("a custom shouldRetry replaces the default: BCC 500 retried when the policy says so", async () => {
+    const server = await faultServer((_req, res) => answer(res, 500, bceError("InternalError")));
+    const asked: RetryContext[] = [];
+    const shouldRetry = (context: RetryContext) => {
+      asked.push(context);
+      return true;
+    };
+    const error = await failure(bcc(server.url, { retry: { ...FAST_RETRY, shouldRetry } }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toMatchObject({ status: 500, code: "InternalError" });
+    expect(server.attempts).toHaveLength(3);
+    expectFreshSignatures(server.attempts);
+    // Asked after attempts 1 and 2; the attempt limit decides after the third.
+    expect(asked.map((c) => [c.attempt, c.idempotent, c.error instanceof BceServiceError])).toEqual([
+      [1, false, true],
+      [2, false, true],
+    ]);
+  });
+
+  it("a custom shouldRetry that says no: BEC 503 sent once", async () => {
+    const server = await faultServer((_req, res) => answer(res, 503, bceError("ServiceUnavailable")));
+    const error = await failure(
+      bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { retry: { shouldRetry: () => false } }),
+    );
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("maxAttempts is respected, per client and per call", async () => {
+    const server = await faultServer((_req, res) => answer(res, 503));
+    const client = bec(server.url, { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 } });
+    await failure(client.reinstallVmInstance("vm-1", BEC_BODY));
+    expectBecAttempts(server.attempts, 2);
+    server.attempts.length = 0;
+    await failure(client.reinstallVmInstance("vm-1", BEC_BODY, { retry: { maxAttempts: 5 } }));
+    expectBecAttempts(server.attempts, 5);
+    server.attempts.length = 0;
+    await failure(client.reinstallVmInstance("vm-1", BEC_BODY, { retry: { maxAttempts: 1 } }));
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BEC: a caller's clientToken is used on every attempt", async () => {
+    const server = await faultServer((_req, res, n) => (n < 3 ? answer(res, 502) : ok(res)));
+    await bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { clientToken: "my-token-1" });
+    expectBecAttempts(server.attempts, 3, "my-token-1");
+  });
+
+  it("each logical BEC call gets its own generated clientToken", async () => {
+    const server = await faultServer((_req, res) => ok(res));
+    const client = bec(server.url);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    const [a, b] = server.attempts.map((x) => x.url.searchParams.get("clientToken"));
+    expect(a).not.toBe(b);
+  });
+});

@@ -1,0 +1,270 @@
+// Property-based contract tests: request bodies generated from the spec's own schemas are all
+// accepted end to end (client → signed request → mock with signature checks → success), and each
+// one mutated into an invalid body is refused, by the client before sending or by the mock with
+// a 4xx. The mock is also sent every mutated body directly (raw client: signed, no client-side
+// checks), so it is shown to refuse them by itself.
+import { createRequire } from "node:module";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import fc, { type GeneratorValue } from "fast-check";
+import { BceServiceError, BceValidationError, decodeUserData, unwrap } from "@bce-openapi/core";
+import { createBccClient, type RebuildInstanceInput, type RebuildInstanceRequest } from "@bce-openapi/bcc";
+import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { applyMutation, PATTERNS, SchemaTools, type Mutation, type Schema } from "./schema-arbitrary.js";
+
+const require = createRequire(import.meta.url);
+interface SpecDocument {
+  components: { schemas: Record<string, { pattern?: string }>; parameters: Record<string, { schema: Schema }> };
+}
+const becSpec = require("@bce-openapi/spec/bec.json") as SpecDocument;
+const bccSpec = require("@bce-openapi/spec/bcc.json") as SpecDocument;
+
+/** 1000 runs each in CI (CI=true), 100 locally; FAST_CHECK_RUNS overrides both. */
+const RUNS = process.env.FAST_CHECK_RUNS ? Number(process.env.FAST_CHECK_RUNS) : process.env.CI ? 1000 : 100;
+const TIMEOUT = Math.max(60_000, RUNS * 100);
+/** A failure (shrinking included) is reported before the test's own timeout would hide it. */
+const FC_OPTIONS = { numRuns: RUNS, interruptAfterTimeLimit: TIMEOUT - 15_000, markInterruptAsFailure: true };
+
+const bec = new SchemaTools(becSpec);
+const bcc = new SchemaTools(bccSpec);
+const BEC_BODY: Schema = { $ref: "#/components/schemas/VmInstanceReinstallRequest" };
+const BCC_BODY: Schema = { $ref: "#/components/schemas/RebuildInstanceRequest" };
+const vmIds = bec.arbitrary(becSpec.components.parameters.VmID!.schema) as fc.Arbitrary<string>;
+const instanceIds = bcc.arbitrary(bccSpec.components.parameters.InstanceId!.schema) as fc.Arbitrary<string>;
+/** Plain-text passwords the BCC client encrypts itself (the BEC AdminPassword rules; BCC has the same policy). */
+const plainPasswords = PATTERNS[becSpec.components.schemas.AdminPassword!.pattern!]!;
+
+// An independent validator (ajv) grades the generators: valid bodies must be valid, mutants invalid.
+const ajv = new Ajv2020.default({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema({ $id: "bec", components: becSpec.components });
+ajv.addSchema({ $id: "bcc", components: bccSpec.components });
+const becValid = ajv.getSchema("bec#/components/schemas/VmInstanceReinstallRequest")!;
+const becResultValid = ajv.getSchema("bec#/components/schemas/VmInstanceReinstallResult")!;
+const bccValid = ajv.getSchema("bcc#/components/schemas/RebuildInstanceRequest")!;
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMock({ port: 0 });
+});
+afterAll(() => mock?.close());
+
+/** A fetch that counts requests and keeps the last body sent. */
+function recordingFetch() {
+  const state = { count: 0, lastBody: "" };
+  return {
+    state,
+    fetch: async (request: Request) => {
+      state.count++;
+      state.lastBody = await request.clone().text();
+      return fetch(request);
+    },
+  };
+}
+
+const NO_RETRY = { maxAttempts: 1 };
+const becClient = (fetchFn: (r: Request) => Promise<Response>) =>
+  createBecClient({ endpoint: mock.url, credentials: DEFAULT_CREDENTIALS, fetch: fetchFn, retry: NO_RETRY });
+const bccClient = (fetchFn: (r: Request) => Promise<Response>) =>
+  createBccClient({ endpoint: mock.url, credentials: DEFAULT_CREDENTIALS, fetch: fetchFn, retry: NO_RETRY });
+
+/** The wire body as the BCC client takes it: the ciphertext as `{ encrypted }`, anything else as is. */
+function bccInput(body: Record<string, unknown>): RebuildInstanceInput {
+  const { adminPass } = body;
+  return (typeof adminPass === "string" ? { ...body, adminPass: { encrypted: adminPass } } : body) as RebuildInstanceInput;
+}
+
+/** Pick a mutation: first a kind (uniformly, so rare kinds are tried), then a place. */
+function pick(mutations: Mutation[], g: GeneratorValue): Mutation {
+  const kinds = [...new Set(mutations.map((m) => m.kind.replace(/ \(.*\)$/, "")))].sort();
+  const kind = kinds[g(fc.nat, { max: kinds.length - 1 })]!;
+  const ofKind = mutations.filter((m) => m.kind.startsWith(kind));
+  return ofKind[g(fc.nat, { max: ofKind.length - 1 })]!;
+}
+
+/** Tally of who refused which kind of mutation. */
+class Tally {
+  readonly byKind = new Map<string, { client: number; mock: number }>();
+  add(kind: string, by: "client" | "mock") {
+    const key = kind.replace(/ \(.*\)$/, "");
+    const entry = this.byKind.get(key) ?? { client: 0, mock: 0 };
+    entry[by]++;
+    this.byKind.set(key, entry);
+  }
+  report(name: string, ms: number) {
+    console.log(`${name}: ${RUNS} runs in ${ms} ms`, Object.fromEntries(this.byKind));
+  }
+}
+
+/** The refusal a mutated body must get from the client: before sending, naming the field, or a 4xx from the mock. */
+function expectRefused(error: unknown, sentBefore: number, sentAfter: number, mutation: Mutation, tally: Tally) {
+  // The client's naming: `body.keyConfig.bccKeyPairIdList[0]`.
+  const node = `body${mutation.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}`;
+  if (error instanceof BceValidationError) {
+    expect(sentAfter, "a request left the client").toBe(sentBefore);
+    // The client names the first broken field and lists the others' paths in its message: a
+    // mutation can break more than its own field (a wrong-typed discriminator selects the other branch).
+    const named = error.field.startsWith(node) || error.message.includes(node);
+    expect(named, `${error.message} should name ${node} (${mutation.kind})`).toBe(true);
+    tally.add(mutation.kind, "client");
+  } else {
+    expect(error, `${mutation.kind} at ${mutation.field} was not refused`).toBeInstanceOf(BceServiceError);
+    expect((error as BceServiceError).status).toBeGreaterThanOrEqual(400);
+    expect((error as BceServiceError).status).toBeLessThan(500);
+    tally.add(mutation.kind, "mock");
+  }
+}
+
+/** A raw response must be a 4xx BceServiceError whose message names the mutated field. */
+function expectMockRefused(result: { response: Response; error?: unknown; data?: unknown }, mutation: Mutation) {
+  expect(result.response.status, `${mutation.kind} at ${mutation.field}`).toBeGreaterThanOrEqual(400);
+  expect(result.response.status).toBeLessThan(500);
+  let error: unknown;
+  try {
+    unwrap(result);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(BceServiceError);
+  expect((error as BceServiceError).code).toBe("InvalidHTTPRequest");
+}
+
+describe("Property 1: every body generated from the spec is accepted end to end", () => {
+  it(
+    "BEC reinstall",
+    async () => {
+      const recorder = recordingFetch();
+      const client = becClient(recorder.fetch);
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(vmIds, bec.arbitrary(BEC_BODY), async (vmId, body) => {
+          expect(becValid(body), JSON.stringify(becValid.errors)).toBe(true);
+          const input = body as unknown as VmInstanceReinstallRequest;
+          const answer = await client.reinstallVmInstance(vmId, input);
+          expect(becResultValid(answer)).toBe(true);
+          // What went on the wire is the body, with userData encoded as BEC wants it.
+          const sent = JSON.parse(recorder.state.lastBody) as VmInstanceReinstallRequest;
+          if (input.userData !== undefined) expect(decodeUserData(sent.userData!)).toBe(input.userData);
+          expect({ ...sent, userData: input.userData }).toEqual({ ...input, userData: input.userData });
+        }),
+        FC_OPTIONS,
+      );
+      console.log(`BEC property 1: ${RUNS} runs in ${Date.now() - started} ms`);
+      expect(recorder.state.count).toBe(RUNS);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "BCC rebuild (adminPass as the generated ciphertext, or as a plain-text password the client encrypts)",
+    async () => {
+      const recorder = recordingFetch();
+      const client = bccClient(recorder.fetch);
+      const started = Date.now();
+      let encrypted = 0;
+      await fc.assert(
+        fc.asyncProperty(instanceIds, bcc.arbitrary(BCC_BODY), fc.option(plainPasswords), async (id, generated, plain) => {
+          expect(bccValid(generated), JSON.stringify(bccValid.errors)).toBe(true);
+          const body = generated as unknown as RebuildInstanceRequest;
+          const usePlain = plain !== null && body.adminPass !== undefined;
+          const input = usePlain ? { ...body, adminPass: plain } : bccInput(generated as Record<string, unknown>);
+          const { requestId } = await client.rebuildInstance(id, input);
+          expect(requestId).not.toBe("");
+          const sent = JSON.parse(recorder.state.lastBody) as RebuildInstanceRequest;
+          if (usePlain) {
+            encrypted++;
+            expect(bccValid(sent)).toBe(true);
+            expect(sent.adminPass).not.toBe(plain);
+            expect({ ...sent, adminPass: "" }).toEqual({ ...body, adminPass: "" });
+          } else {
+            expect(sent).toEqual(body);
+          }
+        }),
+        FC_OPTIONS,
+      );
+      console.log(`BCC property 1: ${RUNS} runs (${encrypted} with a password the client encrypted) in ${Date.now() - started} ms`);
+      expect(recorder.state.count).toBe(RUNS);
+    },
+    TIMEOUT,
+  );
+});
+
+describe("Property 2: every body mutated into an invalid one is refused", () => {
+  it(
+    "BEC reinstall: by the client before sending, or by the mock with a 4xx; and by the mock when sent raw",
+    async () => {
+      const recorder = recordingFetch();
+      const client = becClient(recorder.fetch);
+      const tally = new Tally();
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(vmIds, bec.arbitrary(BEC_BODY), fc.gen(), async (vmId, body, g) => {
+          const mutation = pick(bec.mutations(BEC_BODY, body), g);
+          const bad = applyMutation(body, mutation, g);
+          expect(becValid(bad), `${mutation.kind} at ${mutation.field} left the body valid`).toBe(false);
+
+          const before = recorder.state.count;
+          const error = await client.reinstallVmInstance(vmId, bad as unknown as VmInstanceReinstallRequest).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expectRefused(error, before, recorder.state.count, mutation, tally);
+
+          const raw = await client.raw.PUT("/v1/vm/instance/{vmID}/system/reinstall", {
+            params: { path: { vmID: vmId } },
+            body: bad as unknown as VmInstanceReinstallRequest,
+          });
+          expectMockRefused(raw, mutation);
+        }),
+        FC_OPTIONS,
+      );
+      tally.report("BEC property 2", Date.now() - started);
+      expectKinds(tally, ["required field dropped", "value outside the enum", "wrong type", "unknown property", "string too long"]);
+      expectKinds(tally, ["password without a digit", "password without a symbol", "password with a forbidden character"]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "BCC rebuild: by the client before sending, or by the mock with a 4xx; and by the mock when sent raw",
+    async () => {
+      const recorder = recordingFetch();
+      const client = bccClient(recorder.fetch);
+      const tally = new Tally();
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(instanceIds, bcc.arbitrary(BCC_BODY), fc.gen(), async (id, body, g) => {
+          const mutation = pick(bcc.mutations(BCC_BODY, body), g);
+          const bad = applyMutation(body, mutation, g);
+          expect(bccValid(bad), `${mutation.kind} at ${mutation.field} left the body valid`).toBe(false);
+
+          const before = recorder.state.count;
+          const error = await client.rebuildInstance(id, bccInput(bad as Record<string, unknown>)).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expectRefused(error, before, recorder.state.count, mutation, tally);
+
+          const raw = await client.raw.PUT("/v{version}/instance/{instanceId}", {
+            params: { path: { version: "2", instanceId: id }, query: { rebuild: "" } },
+            body: bad as unknown as RebuildInstanceRequest,
+          });
+          expectMockRefused(raw, mutation);
+        }),
+        FC_OPTIONS,
+      );
+      tally.report("BCC property 2", Date.now() - started);
+      // The BCC body has no enumeration, so no "outside the enum" here.
+      expectKinds(tally, ["required field dropped", "wrong type", "unknown property", "string too short", "ciphertext not a whole block", "ciphertext in upper case"]);
+    },
+    TIMEOUT,
+  );
+});
+
+/** With enough runs, each named kind of mutation was tried. */
+function expectKinds(tally: Tally, kinds: string[]) {
+  if (RUNS < 100) return;
+  for (const kind of kinds) expect(tally.byKind.has(kind), `no "${kind}" mutation in ${RUNS} runs`).toBe(true);
+}
