@@ -26,21 +26,32 @@ const redoclyLogo = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="16"><text x="0" y="12" font-family="sans-serif" font-size="12" fill="#0044d4">Redocly</text></svg>',
 )}`;
 
+/** Redoc options (with --openapi given, build-docs reads none from redocly.yaml). */
+function redocOptions(locale) {
+  return {
+    // Every components/schemas entry gets its own page under this sidebar group.
+    schemaDefinitionsTagName: locale.schemasTag,
+    // The samples each operation carries (x-codeSamples in spec/paths), TypeScript first.
+    codeSamples: {
+      languages: [
+        { key: "typescript", label: "TypeScript", lang: "typescript" },
+        { key: "curl", label: "curl", lang: "bash" },
+      ],
+    },
+  };
+}
+
 function buildReference(locale, workDir) {
   const doc = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");
   mkdirSync(dirname(file), { recursive: true });
+  const options = join(workDir, `redoc.${locale.code}.json`);
+  writeFileSync(options, JSON.stringify(redocOptions(locale)));
   execFileSync(
     redocly,
-    [
-      "build-docs", input, "--inlineBundle", "--output", file, "--title", locale.referenceTitle,
-      // Every components/schemas entry gets its own page under this sidebar group.
-      `--openapi.schemaDefinitionsTagName=${locale.schemasTag}`,
-      "--openapi.disableTelemetry=true",
-      "--lint-config=off",
-    ],
+    ["build-docs", input, "--inlineBundle", "--output", file, "--title", locale.referenceTitle, "--openapi", options, "--config", join(docsDir, "redocly.yaml")],
     { cwd: workDir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
   );
   let html = readFileSync(file, "utf8")

@@ -1,16 +1,20 @@
 // Bundle the multi-file spec into dist/: openapi.yaml and openapi.json (both services), and
 // bec.json and bcc.json (one service each, with only the components it uses) for the
 // per-service TypeScript clients. Components stay named $refs. Output is deterministic.
+// Translations: each overlays/<locale>.yaml (an OpenAPI Overlay) is applied to the bundle of
+// both services and written as openapi.<locale>.yaml and .json (the Chinese docs read these).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { applyOverlay } from './overlay.mjs';
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(specDir, 'dist');
 const redocly = join(specDir, 'node_modules', '.bin', 'redocly');
+const overlaysDir = join(specDir, 'overlays');
 
 // API names as declared under `apis` in redocly.yaml.
 const targets = [
@@ -44,18 +48,28 @@ function pruneFiltered(doc) {
   return doc;
 }
 
+function write(doc, name) {
+  const text = name.endsWith('.json')
+    ? `${JSON.stringify(doc, null, 2)}\n`
+    : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  writeFileSync(join(distDir, name), text);
+  console.log(`dist/${name}`);
+}
+
 const workDir = mkdtempSync(join(tmpdir(), 'bce-openapi-bundle-'));
 try {
   mkdirSync(distDir, { recursive: true });
+  let all;
   for (const { api, outputs } of targets) {
     const doc = pruneFiltered(bundle(api, workDir));
-    for (const name of outputs) {
-      const text = name.endsWith('.json')
-        ? `${JSON.stringify(doc, null, 2)}\n`
-        : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
-      writeFileSync(join(distDir, name), text);
-      console.log(`dist/${name}`);
-    }
+    if (api === 'all') all = doc;
+    for (const name of outputs) write(doc, name);
+  }
+  for (const file of readdirSync(overlaysDir).filter((name) => name.endsWith('.yaml')).sort()) {
+    const locale = file.slice(0, -'.yaml'.length);
+    const overlay = parse(readFileSync(join(overlaysDir, file), 'utf8'));
+    const translated = applyOverlay(structuredClone(all), overlay);
+    for (const ext of ['json', 'yaml']) write(translated, `openapi.${locale}.${ext}`);
   }
 } finally {
   rmSync(workDir, { recursive: true, force: true });

@@ -1,0 +1,168 @@
+// The built site in a real browser (Debian's Chromium through playwright-core), served by the
+// docs' own static server on loopback. Every page: no console error, no failed request, and no
+// request leaving the machine (anything not to the local server is aborted and reported).
+// A screenshot of each page goes to test-results/screenshots/.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
+import { guidePages, locales } from "../scripts/site.mjs";
+import { serveStatic } from "../scripts/static-server.mjs";
+import { distDir, loadSpec, operations, resultsDir } from "./helpers.mjs";
+
+const screenshots = join(resultsDir, "screenshots");
+let server;
+let context;
+let userDataDir;
+let page;
+let problems;
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  server = await serveStatic(distDir, { port: 0 });
+  userDataDir = mkdtempSync(join(tmpdir(), "bce-openapi-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: inject("chromiumPath"),
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    viewport: { width: 1280, height: 900 },
+  });
+  // Only the local server, and URLs the page makes itself (data:, blob:), may be loaded.
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    problems.push(`request leaving the machine: ${url}`);
+    return route.abort();
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+/** Open a page of the site and collect everything that goes wrong while it is open. */
+async function open(path) {
+  problems = [];
+  page = await context.newPage();
+  page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+  await page.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
+  return page;
+}
+
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+});
+
+/** Load another URL of the site in the open page (a full load: Redoc routes on load). */
+async function visit(path) {
+  await page.goto("about:blank");
+  await page.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
+}
+
+const shoot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+
+describe.each(locales)("API reference, $code", (locale) => {
+  const spec = loadSpec(locale.code);
+  const slug = (text) => text.toLowerCase();
+  const search = locale.code === "en" ? "reinstall" : "重装";
+
+  test("loads cleanly, with both operations and every named schema", async () => {
+    await open(`${locale.code}/index.html`);
+    await page.getByText(spec.info.title).first().waitFor({ timeout: 5000 });
+    await shoot(locale.code);
+    // Each operation has its own page, titled with its summary in this language.
+    for (const [, , op] of operations(spec)) {
+      await visit(`${locale.code}/index.html#/${slug(op.tags[0])}/${slug(op.operationId)}`);
+      await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 5000 });
+    }
+    // The schemas group lists every named schema (components/schemas) in the sidebar.
+    await visit(`${locale.code}/index.html#/${slug(locale.schemasTag)}`);
+    for (const name of Object.keys(spec.components.schemas)) await page.getByText(name, { exact: true }).first().waitFor({ timeout: 5000 });
+    expect(problems).toEqual([]);
+  });
+
+  test(`the search box finds "${search}"`, async () => {
+    await open(`${locale.code}/index.html`);
+    await page.getByText(spec.info.title).first().waitFor();
+    const results = async (query) => {
+      await page.keyboard.press("Control+k");
+      const input = page.locator("input[placeholder]").first();
+      await input.fill(query);
+      // The results list ends with the keyboard help ("Esc to exit"); read the panel around it
+      // once it no longer says "Searching...".
+      const panel = () => input.evaluate((el) => {
+        let node = el;
+        while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
+        return node?.innerText ?? "";
+      });
+      await expect.poll(panel, { timeout: 5000 }).not.toMatch(/Searching|^$/);
+      const text = await panel();
+      await page.keyboard.press("Escape");
+      return text;
+    };
+    const found = await results(search);
+    const [[, , bec], [, , bcc]] = [operations(spec).find(([, , op]) => op.tags[0] === "BEC"), operations(spec).find(([, , op]) => op.tags[0] === "BCC")];
+    expect(found).toContain(bec.summary);
+    if (locale.code === "zh-CN") expect(found).toContain(bcc.summary); // "重装实例" is Baidu's Chinese name for the BCC rebuild
+    expect(await results("qqzzxxnotaword")).not.toContain(bec.summary);
+    expect(problems).toEqual([]);
+  });
+
+  test("renders the TypeScript and curl code samples", async () => {
+    await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", { hasText: /^(TypeScript|curl)$/ });
+    const choose = async (language, shows) => {
+      if ((await picker.textContent()) !== language) {
+        await picker.click();
+        await page.locator("[role=menuitem]", { hasText: new RegExp(`^${language}$`) }).first().click();
+      }
+      await page.getByText(shows).first().waitFor();
+    };
+    await choose("TypeScript", "createBecClient");
+    await shoot(`${locale.code}-typescript-sample`);
+    await choose("curl", "curl -X PUT");
+    await choose("TypeScript", "createBecClient"); // leave the remembered choice as it was
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("site pages", () => {
+  const pages = [
+    ["landing", "index.html"],
+    ...guidePages.map((g) => [`guide-${g.slug}`, `guides/${g.slug}.html`]),
+    ["seed-errata", "seed-errata.html"],
+  ];
+
+  test.each(pages)("%s loads cleanly and its links resolve", async (name, path) => {
+    await open(path);
+    await page.locator("h1").first().waitFor();
+    // Every local link points at a file the site has.
+    const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.href).filter((h) => h.startsWith(location.origin)));
+    for (const href of new Set(hrefs.map((h) => h.split("#")[0]))) {
+      const response = await page.request.get(href);
+      expect(response.status(), href).toBe(200);
+    }
+    await shoot(name);
+    expect(problems).toEqual([]);
+  });
+
+  test("the landing page links both languages and both APIs", async () => {
+    await open("index.html");
+    const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
+    for (const locale of locales) {
+      expect(hrefs).toContain(`${locale.code}/index.html`);
+      expect(hrefs).toContain(`${locale.code}/index.html#/bec`);
+      expect(hrefs).toContain(`${locale.code}/index.html#/bcc`);
+    }
+    expect(hrefs).toContain("seed-errata.html");
+    await expect(page.locator("section[lang=zh-CN]").innerText()).resolves.toMatch(/接口参考/);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,116 @@
+// Code samples cannot rot: every operation has a TypeScript and a curl sample; the TypeScript
+// samples (and the guides' TypeScript blocks) compile against the real client packages; the
+// curl samples, signed as the authentication guide says, are accepted by the mock.
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { signRequest } from "@bce-openapi/core";
+import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
+import { docsDir, loadSpec, operations, resultsDir } from "./helpers.mjs";
+
+const run = promisify(execFile);
+const locales = ["en", "zh-CN"];
+const ops = operations(loadSpec("en"));
+const samplesOf = (op, lang) => (op["x-codeSamples"] ?? []).filter((s) => s.lang === lang);
+
+describe.each(locales)("x-codeSamples (%s)", (locale) => {
+  test.each(operations(loadSpec(locale)).map(([, , op]) => [op.operationId, op]))("%s has one TypeScript and one curl sample", (_, op) => {
+    for (const lang of ["TypeScript", "curl"]) {
+      const samples = samplesOf(op, lang);
+      expect(samples, `${op.operationId}: ${lang}`).toHaveLength(1);
+      expect(samples[0].source.trim().length).toBeGreaterThan(50);
+      expect(samples[0].label).toBeTruthy();
+    }
+  });
+});
+
+test("the TypeScript samples and the guides' TypeScript blocks type-check against @bce-openapi/*", async () => {
+  // Inside docs/, so the workspace packages resolve from docs/node_modules, as a user's would.
+  const dir = join(resultsDir, "typecheck");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = [];
+  for (const [, , op] of ops) {
+    const file = `sample-${op.operationId}.ts`;
+    writeFileSync(join(dir, file), samplesOf(op, "TypeScript")[0].source);
+    files.push(file);
+  }
+  for (const guide of readdirSync(join(docsDir, "guides")).filter((n) => n.endsWith(".md"))) {
+    const blocks = [...readFileSync(join(docsDir, "guides", guide), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)];
+    blocks.forEach(([, code], i) => {
+      const file = `guide-${guide.replace(/\.md$/, "")}-${i + 1}.ts`;
+      writeFileSync(join(dir, file), code);
+      files.push(file);
+    });
+  }
+  expect(files.length).toBeGreaterThanOrEqual(ops.length + 6);
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext",
+        strict: true, noEmit: true, skipLibCheck: true, types: ["node"], isolatedModules: true,
+      },
+      files,
+    }, null, 2),
+  );
+  const tsc = join(docsDir, "node_modules", ".bin", "tsc");
+  const result = await run(tsc, ["-p", join(dir, "tsconfig.json")], { cwd: dir }).then(
+    () => "",
+    (error) => `${error.stdout}${error.stderr}`,
+  );
+  expect(result, "tsc errors in the code samples").toBe("");
+});
+
+/** The one curl command of a sample: method, URL, headers and body, with $VARS from `env`. */
+function parseCurl(source, env) {
+  const command = source.split("\n").filter((line) => !line.trimStart().startsWith("#")).join("\n").replace(/\\\n/g, " ");
+  const words = [...command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g)].map(([, single, double, bare]) =>
+    single ?? (double ?? bare).replace(/\$([A-Z_]+)/g, (_, name) => env[name] ?? ""),
+  );
+  expect(words[0]).toBe("curl");
+  const request = { method: "GET", url: "", headers: {}, body: undefined };
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (word === "-X") request.method = words[++i];
+    else if (word === "-H") {
+      const [name, ...value] = words[++i].split(":");
+      request.headers[name.trim().toLowerCase()] = value.join(":").trim();
+    } else if (word === "-d") request.body = words[++i];
+    else if (/^https?:/.test(word)) request.url = word;
+    else throw new Error(`unexpected curl argument ${word}`);
+  }
+  return request;
+}
+
+describe("curl samples against the mock (signatures checked)", () => {
+  let mock;
+  beforeAll(async () => {
+    mock = await startMock({ port: 0, credentials: [DEFAULT_CREDENTIALS] });
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+
+  test.each(ops.map(([path, method, op, item]) => [op.operationId, path, method, op, item]))("%s", async (_, path, method, op, item) => {
+    const source = samplesOf(op, "curl")[0].source;
+    const written = parseCurl(source, {});
+    expect(written.method).toBe(method.toUpperCase());
+    // The sample's URL is the operation's server and path, with example values filled in.
+    const server = item.servers[0];
+    const host = server.url.replace(/\{(\w+)\}/g, (_, name) => server.variables[name].default);
+    const pathPattern = path.replace(/[.?]/g, "\\$&").replace(/\\?\{\w+\}/g, "[^/?]+");
+    expect(written.url).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}${pathPattern}(\\?|$)`));
+
+    // Point it at the mock, sign it as the authentication guide shows, and send it.
+    const url = new URL(written.url);
+    const target = new URL(`${url.pathname}${url.search}`, mock.url).toString();
+    const signed = await signRequest({ method: written.method, url: target, headers: { "content-type": written.headers["content-type"] } }, DEFAULT_CREDENTIALS);
+    const request = parseCurl(source, { BCE_DATE: signed["x-bce-date"], BCE_AUTHORIZATION: signed.authorization });
+    const response = await fetch(target, { method: request.method, headers: request.headers, body: request.body });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.mjs"],
+    // Finds (or installs) Chromium once, before any test file runs.
+    globalSetup: ["test/global-setup.mjs"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
