@@ -1,0 +1,39 @@
+// Runs in a worker thread: a loopback HTTP server that reads the request and answers the spec's
+// BEC reinstall response example. On request it records what it received (method, URL, headers,
+// body) and posts it to the parent, which checks that every client sent the same request.
+import { createServer } from "node:http";
+import { parentPort, workerData } from "node:worker_threads";
+
+const answer = Buffer.from(JSON.stringify(workerData.response));
+let recording = false;
+let counter = 0;
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("end", () => {
+    if (recording) {
+      parentPort.postMessage({
+        type: "request",
+        request: { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") },
+      });
+    }
+    res.writeHead(200, {
+      "content-type": "application/json;charset=UTF-8",
+      "content-length": answer.length,
+      "x-bce-request-id": `bench-${++counter}`,
+    });
+    res.end(answer);
+  });
+});
+server.keepAliveTimeout = 30_000;
+
+parentPort.on("message", (message) => {
+  if (message.type === "record") recording = message.on;
+  if (message.type === "close") {
+    server.closeAllConnections();
+    server.close(() => parentPort.close());
+  }
+});
+
+server.listen(0, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));

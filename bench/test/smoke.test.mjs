@@ -1,0 +1,104 @@
+// Runs every benchmark once, briefly (`--smoke`), to prove it works. Asserts the shape of the
+// results only, never a timing. The build/test-time section runs with trivial commands here, so
+// that the test suite does not recurse into itself.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const cli = fileURLToPath(new URL("../src/cli.mjs", import.meta.url));
+const docs = resolve(fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url)));
+
+const finite = expect.any(Number);
+
+describe("pnpm bench --smoke", () => {
+  it("runs each benchmark once and reports every section", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bce-bench-test-"));
+    const out = join(dir, "benchmarks.md");
+    const json = join(dir, "results.json");
+    let docsBefore = null;
+    try {
+      docsBefore = readFileSync(docs, "utf8");
+    } catch {}
+    let r;
+    let markdown;
+    try {
+      await promisify(execFile)(process.execPath, [cli, "--smoke", "--out", out, "--json", json], { timeout: 110_000 });
+      r = JSON.parse(readFileSync(json, "utf8"));
+      markdown = readFileSync(out, "utf8");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    expect(r.smoke).toBe(true);
+    expect(r.machine).toMatchObject({ cpu: expect.any(String), cores: finite, ramGiB: finite, node: process.version });
+    expect(r.versions).toMatchObject({ "@baiducloud/sdk": "1.0.7", esbuild: expect.any(String), tinybench: expect.any(String) });
+
+    // 1. Signing: both signers agree on the same inputs; one row per signer.
+    expect(r.signing.identicalAuthorization).toBe(true);
+    expect(r.signing.rows.map((row) => row.name)).toEqual(["sdk", "buildAuthorization", "signRequest", "buildAuthorizationNewKey"]);
+    for (const row of r.signing.rows) expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite });
+    expect(typeof r.signing.target.met).toBe("boolean");
+
+    // 2. Round trip: the three paths sent the same request; both signatures verify.
+    expect(r.roundTrip.checks).toMatchObject({ sameBody: true, samePath: true, oursSignatureValid: true, sdkSignatureValid: true, rawUnsigned: true });
+    expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk"]);
+    for (const row of r.roundTrip.rows) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
+    expect(typeof r.roundTrip.target.met).toBe("boolean");
+
+    // 3. Bundle: every consumer bundled, with sizes and contributors.
+    expect(r.bundle.rows.map((row) => row.name)).toEqual(["bec", "bcc", "sdk", "sdk-bcc-only"]);
+    for (const row of r.bundle.rows) {
+      expect(row.gzipBytes).toBeGreaterThan(0);
+      expect(row.minifiedBytes).toBeGreaterThan(row.gzipBytes);
+      expect(row.contributors.length).toBeGreaterThan(0);
+    }
+    expect(r.bundle.target.perClient.map((c) => c.name)).toEqual(["bec", "bcc"]);
+
+    // 4. Build/test time: the code path with trivial commands; the edited file is restored.
+    expect(r.buildTime.trivial).toBe(true);
+    expect(r.buildTime.editedFileRestored).toBe(true);
+    expect(r.buildTime.steps.map((s) => s.name)).toEqual(["cold", "cached", "incremental", "suite"]);
+    for (const s of r.buildTime.steps) expect(s).toMatchObject({ seconds: finite, exitCode: 0, ok: true });
+
+    // 5. Mock under load: both runs answered 200 every time.
+    expect(r.mockLoad.rows.map((row) => row.auth)).toEqual([false, true]);
+    for (const row of r.mockLoad.rows) {
+      expect(row).toMatchObject({ requests: finite, rps: finite, p50Ms: finite, p99Ms: finite, non2xx: 0, errors: 0 });
+      expect(row.requests).toBeGreaterThan(0);
+    }
+    expect(r.mockLoad.allOk).toBe(true);
+
+    // The report has every section, and a smoke run leaves docs/benchmarks.md alone.
+    for (const heading of ["## Summary", "## Machine and versions", "## 1. Signing", "## 2. Request round trip", "## 3. Bundle size", "## 4. Build and test time", "## 5. Mock under load"]) {
+      expect(markdown).toContain(heading);
+    }
+    expect(markdown).toContain("SMOKE RUN");
+    let docsAfter = null;
+    try {
+      docsAfter = readFileSync(docs, "utf8");
+    } catch {}
+    expect(docsAfter).toBe(docsBefore);
+  });
+
+  it("marks the test suite as skipped with --skip-suite", async () => {
+    const { renderMarkdown } = await import("../src/report.mjs");
+    const { benchBuildTime } = await import("../src/buildtime.mjs");
+    const dir = mkdtempSync(join(tmpdir(), "bce-bench-test-"));
+    const { writeFileSync } = await import("node:fs");
+    const editFile = join(dir, "spec.yaml");
+    writeFileSync(editFile, "a: 1");
+    const trivial = [process.execPath, ["-e", ""]];
+    const buildTime = await benchBuildTime({ root: dir, build: trivial, test: null, editFile, editLine: "# edit" });
+    expect(readFileSync(editFile, "utf8")).toBe("a: 1");
+    rmSync(dir, { recursive: true, force: true });
+    expect(buildTime.suiteSkipped).toBe(true);
+    expect(buildTime.target.suiteMet).toBeNull();
+    expect(buildTime.steps.map((s) => s.name)).toEqual(["cold", "cached", "incremental"]);
+    const markdown = renderMarkdown({ date: "now", smoke: true, machine: {}, versions: {}, summary: [], buildTime: { ...buildTime, trivial: true } });
+    expect(markdown).toContain("skipped (`--skip-suite`)");
+  });
+});
