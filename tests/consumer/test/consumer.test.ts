@@ -8,6 +8,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 import { packageNames, root } from './packages.js';
 
 const run = promisify(execFile);
@@ -36,14 +37,21 @@ function strangerEnv(): NodeJS.ProcessEnv {
 }
 
 let project: string;
+let registry: LocalRegistry | undefined;
+let temp: string;
 const env = strangerEnv();
+// The registry is on loopback: never through a proxy, even when one is configured.
+env.NO_PROXY = env.no_proxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 const inProject = (file: string, args: string[], timeout = 60_000) =>
   run(file, args, { cwd: project, env, timeout, maxBuffer: 16 * 1024 * 1024 });
 
 beforeAll(async () => {
   const { tarballs } = inject('packed');
-  project = realpathSync(mkdtempSync(join(tmpdir(), 'bce-openapi-consumer-')));
+  temp = realpathSync(mkdtempSync(join(tmpdir(), 'bce-openapi-consumer-')));
+  project = join(temp, 'project');
   cpSync(fixture, project, { recursive: true });
+  // Third-party packages come from the workspace's pnpm store through a registry on loopback.
+  registry = await startLocalRegistry(root, join(temp, 'tarballs'));
   const ours = Object.fromEntries(packageNames.map((name) => [name, `file:${tarballs[name]}`]));
   writeFileSync(
     join(project, 'package.json'),
@@ -71,12 +79,19 @@ beforeAll(async () => {
     join(project, '.npmrc'),
     ['engine-strict=true', '@bce-openapi:registry=http://127.0.0.1:9/', 'audit=false', 'fund=false', 'update-notifier=false', ''].join('\n'),
   );
-  // Third-party packages come from the npm registry, through the npm cache when it has them.
-  await inProject('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], 150_000);
+  // A fresh cache and --prefer-online: nothing may come from an earlier fetch from the network.
+  // resolved URLs kept in the lockfile, whatever the user's npmrc says, so the test can check them.
+  const npmArgs = ['install', '--registry', registry.url, '--cache', join(temp, 'npm-cache'), '--prefer-online'];
+  await inProject('npm', [...npmArgs, '--no-audit', '--no-fund', '--omit-lockfile-registry-resolved=false', '--loglevel=error'], 150_000).catch(
+    (error: { stderr?: string }) => {
+      throw new Error(`npm install failed; not in the workspace store: ${registry?.missing.join(', ') || 'nothing'}\n${error.stderr}`);
+    },
+  );
 }, 180_000);
 
-afterAll(() => {
-  if (project) rmSync(project, { recursive: true, force: true });
+afterAll(async () => {
+  await registry?.close();
+  if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
 describe('npm install of the tarballs in a fresh project', () => {
@@ -95,6 +110,16 @@ describe('npm install of the tarballs in a fresh project', () => {
     // Exactly one copy of each (no nested copy fetched for bec/bcc/mock's own dependencies).
     const nested = Object.keys(lock.packages).filter((path) => /node_modules\/.+\/node_modules\/@bce-openapi\//.test(path));
     expect(nested).toEqual([]);
+  });
+
+  it('gets every other package from the loopback registry, and nothing from anywhere else', () => {
+    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    const installed = Object.entries(lock.packages).filter(([path]) => path.includes('node_modules/'));
+    expect(installed.length).toBeGreaterThan(packageNames.length);
+    const elsewhere = installed.filter(([, { resolved }]) => !resolved?.startsWith(`${registry!.url}-/tarballs/`) && !/^file:.*\.tgz$/.test(resolved ?? ''));
+    expect(elsewhere).toEqual([]);
+    expect(registry!.onlyLoopback()).toBe(true);
+    expect(registry!.log.length).toBeGreaterThan(0);
   });
 
   it('gets the Prism versions that run on Node 20', () => {

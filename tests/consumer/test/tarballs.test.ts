@@ -1,10 +1,12 @@
 // What `changeset publish` would upload, checked as the registry would see it: the tarballs.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { startLocalRegistry } from './local-registry.js';
 import { packageDir, packageNames, root } from './packages.js';
 
 const run = promisify(execFile);
@@ -85,10 +87,22 @@ describe.each(packageNames)('%s', (name) => {
 
 it('changeset publish would publish exactly the five packages (pnpm publish -r --dry-run)', async () => {
   // `changeset publish` has no dry run in 2.31; it runs `pnpm publish` in each package that is
-  // not private, which is what this does recursively.
-  const { stdout, stderr } = await run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks'], { cwd: root });
-  const published = [...`${stdout}\n${stderr}`.matchAll(/^\+ (@bce-openapi\/[a-z-]+)@/gm)].map((m) => m[1]).sort();
-  expect(published).toEqual([...packageNames].sort());
+  // not private, which is what this does recursively. pnpm asks the registry which versions are
+  // already published: a loopback registry that has none of ours answers instead of npmjs.org.
+  const cache = mkdtempSync(join(tmpdir(), 'bce-openapi-registry-'));
+  const registry = await startLocalRegistry(root, cache);
+  try {
+    const env = { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') };
+    const { stdout, stderr } = await run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks', '--registry', registry.url], { cwd: root, env });
+    const published = [...`${stdout}\n${stderr}`.matchAll(/^\+ (@bce-openapi\/[a-z-]+)@/gm)].map((m) => m[1]).sort();
+    expect(published).toEqual([...packageNames].sort());
+    // All pnpm asks is whether each of ours exists yet (GET /@bce-openapi/<name>, 404).
+    expect(registry.onlyLoopback()).toBe(true);
+    expect(registry.log.filter((line) => !/ GET \/@bce-openapi\/[a-z-]+ 404$/.test(line))).toEqual([]);
+  } finally {
+    await registry.close();
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 it('the changesets config publishes the five packages as one fixed group, and no private package', () => {
