@@ -2,7 +2,9 @@
 //   index.html            landing page (English and Chinese), linking everything below
 //   en/, zh-CN/           API reference (Redoc, inlined) from spec/dist/openapi.json and
 //                         openapi.zh-CN.json: the one spec, and its Chinese overlay
-//   guides/*.html         guides, rendered from guides/*.md
+//   guides/*.html         English guides, rendered from guides/*.md
+//   zh-CN/guides/*.html   Chinese guides, rendered from guides/zh-CN/*.md (every guide exists in
+//                         every language; each page links to its other-language versions)
 //   seed-errata.html      rendered from seed-errata.md
 //   spec/                 the bundled OpenAPI documents, for download
 import { execFileSync } from "node:child_process";
@@ -12,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { marked } from "marked";
-import { guidePages, locales, page, siteTitle } from "./site.mjs";
+import { guidePages, guidePath, guideSource, locales, page, siteTitle } from "./site.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(docsDir, "dist");
@@ -78,9 +80,16 @@ try {
 
   for (const name of readdirSync(specDist).filter((n) => n.startsWith("openapi."))) copyFileSync(join(specDist, name), join(out, "spec", name));
 
-  for (const guide of guidePages) {
-    const body = render(readFileSync(join(docsDir, "guides", `${guide.slug}.md`), "utf8"));
-    writeFileSync(join(out, "guides", `${guide.slug}.html`), page({ title: guide.title, body, root: "../", lang: "en" }));
+  checkGuideSources();
+  for (const locale of locales) {
+    for (const guide of guidePages) {
+      const path = guidePath(locale.code, guide.slug);
+      const root = "../".repeat(path.split("/").length - 1);
+      const body = render(readFileSync(join(docsDir, "guides", guideSource(locale.code, guide.slug)), "utf8"));
+      const translations = locales.filter((l) => l !== locale).map((l) => ({ code: l.code, path: guidePath(l.code, guide.slug) }));
+      mkdirSync(dirname(join(out, path)), { recursive: true });
+      writeFileSync(join(out, path), page({ title: guide.nav[locale.code], body, root, lang: locale.code, translations }));
+    }
   }
   writeFileSync(
     join(out, "seed-errata.html"),
@@ -92,6 +101,19 @@ try {
   rmSync(workDir, { recursive: true, force: true });
 }
 
+/** Every guide in every language, and no guide that site.mjs does not list: else the build fails. */
+function checkGuideSources() {
+  const expected = guidePages.map((g) => g.slug).sort();
+  for (const locale of locales) {
+    const dir = join(docsDir, "guides", dirname(guideSource(locale.code, "x")));
+    const found = readdirSync(dir).filter((n) => n.endsWith(".md")).map((n) => n.slice(0, -3)).sort();
+    const missing = expected.filter((slug) => !found.includes(slug));
+    const unlisted = found.filter((slug) => !expected.includes(slug));
+    if (missing.length) throw new Error(`guides missing in ${locale.code}: ${missing.map((s) => guideSource(locale.code, s)).join(", ")}`);
+    if (unlisted.length) throw new Error(`guides not listed in site.mjs guidePages (${locale.code}): ${unlisted.join(", ")}`);
+  }
+}
+
 function landingBody() {
   const column = (locale) => `
     <section lang="${locale.code}">
@@ -100,12 +122,12 @@ function landingBody() {
       <h3>${locale.referenceHeading}</h3>
       <ul>
         <li><a href="${locale.code}/index.html">${locale.referenceLink}</a></li>
-        <li><a href="${locale.code}/index.html#/bec">BEC</a>: ${locale.becLink}</li>
-        <li><a href="${locale.code}/index.html#/bcc">BCC</a>: ${locale.bccLink}</li>
+        <li><a href="${locale.code}/index.html#/bec">BEC</a>${locale.colon}${locale.becLink}</li>
+        <li><a href="${locale.code}/index.html#/bcc">BCC</a>${locale.colon}${locale.bccLink}</li>
       </ul>
       <h3>${locale.guidesHeading}</h3>
       <ul>
-        ${guidePages.map((g) => `<li><a href="guides/${g.slug}.html">${g.titles[locale.code]}</a></li>`).join("\n        ")}
+        ${guidePages.map((g) => `<li><a href="${guidePath(locale.code, g.slug)}">${g.titles[locale.code]}</a></li>`).join("\n        ")}
         <li><a href="seed-errata.html">${locale.errataLink}</a></li>
       </ul>
       <h3>${locale.downloadsHeading}</h3>
@@ -115,7 +137,7 @@ function landingBody() {
     </section>`;
   return `<h1>${siteTitle}</h1>
     <p class="lede">One OpenAPI 3.1 spec for two Baidu AI Cloud APIs, and the typed clients, docs and mock built from it.<br>
-    <span lang="zh-CN">同一份 OpenAPI 3.1 规范描述两个百度智能云接口,并由它生成类型化客户端、文档和模拟服务。</span></p>
+    <span lang="zh-CN">同一份 OpenAPI 3.1 规范描述两个百度智能云接口，并由它生成类型化客户端、文档和模拟服务。</span></p>
     <div class="columns">${locales.map(column).join("")}
     </div>`;
 }

@@ -1,5 +1,5 @@
-// What the site is made of: its languages, its guides, and the HTML shell of the pages that are
-// not Redoc. The shell inlines its CSS and uses system fonts: nothing is loaded from elsewhere.
+// What the site is made of: its languages, its guides (each in every language), and the HTML
+// shell of the pages that are not Redoc. The shell inlines its CSS and uses system fonts: nothing is loaded from elsewhere.
 
 export const siteTitle = "BCE OpenAPI: BEC and BCC";
 
@@ -19,6 +19,11 @@ export const locales = [
     guidesHeading: "Guides",
     errataLink: "Seed errata: where the spec departs from Baidu's pages, and why",
     downloadsHeading: "OpenAPI document",
+    // Page shell: the colon after a link that opens a list item, the errata link in the header, the label (with its colon) before a page's other-language links, the footer.
+    errataNav: "Seed errata",
+    colon: ": ",
+    translationsLabel: "Also in: ",
+    footer: "Built from the one spec in <code>spec/</code>. Works offline: every page is self-contained.",
   },
   {
     code: "zh-CN",
@@ -26,22 +31,37 @@ export const locales = [
     schemasTag: "数据结构",
     referenceTitle: "BCE OpenAPI 接口参考",
     heading: "简体中文",
-    intro: "重装 BEC 虚机实例的系统,重装(重建)BCC 实例;附 TypeScript 与 curl 示例代码。",
+    intro: "重装 BEC 虚机实例的系统，重装（重建）BCC 实例；附 TypeScript 与 curl 示例代码。",
     referenceHeading: "接口参考",
     referenceLink: "两个接口及全部数据结构",
-    becLink: "边缘计算,重装虚机实例的系统",
-    bccLink: "云服务器,使用镜像重装实例",
-    guidesHeading: "指南(英文)",
-    errataLink: "文档勘误:规范与百度文档不一致之处及其原因(英文)",
+    becLink: "边缘计算，重装虚机实例的系统",
+    bccLink: "云服务器，使用镜像重装实例",
+    guidesHeading: "指南",
+    errataLink: "文档勘误：规范与百度文档不一致之处及其原因（英文）",
     downloadsHeading: "OpenAPI 文档",
+    colon: "：",
+    errataNav: "文档勘误（英文）",
+    translationsLabel: "其他语言版本：",
+    footer: "由 <code>spec/</code> 中的同一份规范生成。可离线浏览：每个页面都自包含。",
   },
 ];
 
+/**
+ * The guides, each written in every language of `locales`: English in guides/<slug>.md, the
+ * others in guides/<code>/<slug>.md (the build fails if one is missing). `nav` is the short title
+ * for the header and the page title, `titles` the long one for the landing page.
+ */
 export const guidePages = [
-  { slug: "getting-started", title: "Getting started", titles: { en: "Getting started", "zh-CN": "快速上手" } },
-  { slug: "authentication", title: "Authentication", titles: { en: "Authentication: credentials, signing, adminPass, userData", "zh-CN": "认证:凭证、签名、adminPass 加密与 userData" } },
-  { slug: "mock-contract-tests", title: "The mock in your contract tests", titles: { en: "Using the mock in your own contract tests", "zh-CN": "在你自己的契约测试中使用模拟服务" } },
+  { slug: "getting-started", nav: { en: "Getting started", "zh-CN": "快速上手" }, titles: { en: "Getting started", "zh-CN": "快速上手" } },
+  { slug: "authentication", nav: { en: "Authentication", "zh-CN": "认证" }, titles: { en: "Authentication: credentials, signing, adminPass, userData", "zh-CN": "认证：凭证、签名、adminPass 加密与 userData" } },
+  { slug: "mock-contract-tests", nav: { en: "The mock in your contract tests", "zh-CN": "在契约测试中使用模拟服务" }, titles: { en: "Using the mock in your own contract tests", "zh-CN": "在你自己的契约测试中使用模拟服务" } },
 ];
+
+/** A guide's Markdown source, relative to docs/guides/. */
+export const guideSource = (code, slug) => (code === "en" ? `${slug}.md` : `${code}/${slug}.md`);
+
+/** A guide's page, relative to the site's root: guides/ in English, <code>/guides/ otherwise (next to that language's API reference). */
+export const guidePath = (code, slug) => (code === "en" ? `guides/${slug}.html` : `${code}/guides/${slug}.html`);
 
 const css = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0b57d0; --code: #f6f8fa; }
@@ -60,6 +80,7 @@ pre { background: var(--code); padding: 0.9rem 1rem; overflow-x: auto; border-ra
 pre code { padding: 0; background: none; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; text-align: left; }
+.translations { margin: 0; text-align: right; color: var(--muted); font-size: 0.9rem; }
 .lede { color: var(--muted); font-size: 1.1rem; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 2rem; }
 footer { color: var(--muted); font-size: 0.9rem; padding: 1.5rem; text-align: center; }
@@ -67,29 +88,41 @@ footer { color: var(--muted); font-size: 0.9rem; padding: 1.5rem; text-align: ce
 
 const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
-/** A complete HTML page. `root` is the relative path from the page to the site's root. */
-export function page({ title, body, root, lang, landing = false }) {
+/**
+ * A complete HTML page. `root` is the relative path from the page to the site's root; the header
+ * links the guides in the page's language. `translations` ([{ code, path }], paths from the root)
+ * are the same page in other languages: linked at the top of the page and as alternates.
+ */
+export function page({ title, body, root, lang, landing = false, translations = [] }) {
+  const locale = locales.find((l) => l.code === lang) ?? locales[0];
   const nav = [
     `<a class="home" href="${root}index.html">${escape(siteTitle)}</a>`,
     `<a href="${root}en/index.html">API reference</a>`,
     `<a href="${root}zh-CN/index.html" lang="zh-CN">接口参考</a>`,
-    ...guidePages.map((g) => `<a href="${root}guides/${g.slug}.html">${escape(g.title)}</a>`),
-    `<a href="${root}seed-errata.html">Seed errata</a>`,
+    ...guidePages.map((g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escape(g.nav[locale.code])}</a>`),
+    `<a href="${root}seed-errata.html">${escape(locale.errataNav)}</a>`,
   ];
+  const other = (t) => locales.find((l) => l.code === t.code);
+  const alternates = translations.map((t) => `<link rel="alternate" hreflang="${t.code}" href="${root}${t.path}">`);
+  const switcher = translations.length
+    ? `<p class="translations">${escape(locale.translationsLabel)}${translations
+        .map((t) => `<a href="${root}${t.path}" hreflang="${t.code}" lang="${t.code}">${escape(other(t).heading)}</a>`)
+        .join(" · ")}</p>\n`
+    : "";
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(landing ? title : `${title} · ${siteTitle}`)}</title>
-<style>${css}</style>
+${alternates.map((a) => `${a}\n`).join("")}<style>${css}</style>
 </head>
 <body>
 <header>${nav.join("\n")}</header>
 <main>
-${body}
+${switcher}${body}
 </main>
-<footer>Built from the one spec in <code>spec/</code>. Works offline: every page is self-contained.</footer>
+<footer>${locale.footer}</footer>
 </body>
 </html>
 `;

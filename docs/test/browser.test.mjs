@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
-import { guidePages, locales } from "../scripts/site.mjs";
+import { guidePages, guidePath, locales } from "../scripts/site.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { distDir, loadSpec, operations, resultsDir } from "./helpers.mjs";
 
@@ -134,9 +134,13 @@ describe.each(locales)("API reference, $code", (locale) => {
 });
 
 describe("site pages", () => {
+  // Every guide in every language (screenshots: guide-<slug> in English, guide-<slug>.<code> otherwise).
+  const guides = locales.flatMap((locale) =>
+    guidePages.map((g) => [`guide-${g.slug}${locale.code === "en" ? "" : `.${locale.code}`}`, guidePath(locale.code, g.slug), locale.code, g]),
+  );
   const pages = [
     ["landing", "index.html"],
-    ...guidePages.map((g) => [`guide-${g.slug}`, `guides/${g.slug}.html`]),
+    ...guides.map(([name, path]) => [name, path]),
     ["seed-errata", "seed-errata.html"],
   ];
 
@@ -153,6 +157,23 @@ describe("site pages", () => {
     expect(problems).toEqual([]);
   });
 
+  test.each(guides)("%s links its other-language versions, and is in its language", async (_, path, code, guide) => {
+    await open(path);
+    await page.locator("h1").first().waitFor();
+    expect(await page.getAttribute("html", "lang")).toBe(code);
+    const absolute = (p) => new URL(p, server.url).toString();
+    const switcher = await page.$$eval("a[hreflang]", (as) => as.map((a) => [a.hreflang, a.href]));
+    const alternates = await page.$$eval("link[rel=alternate][hreflang]", (ls) => ls.map((l) => [l.hreflang, l.href]));
+    const others = locales.filter((l) => l.code !== code).map((l) => [l.code, absolute(guidePath(l.code, guide.slug))]);
+    expect(switcher).toEqual(others);
+    expect(alternates).toEqual(others);
+    for (const [, href] of others) expect((await page.request.get(href)).status(), href).toBe(200);
+    // The header links the guides in the page's own language.
+    const nav = await page.$$eval("header a", (as) => as.map((a) => a.href));
+    for (const g of guidePages) expect(nav).toContain(absolute(guidePath(code, g.slug)));
+    expect(problems).toEqual([]);
+  });
+
   test("the landing page links both languages and both APIs", async () => {
     await open("index.html");
     const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
@@ -162,7 +183,16 @@ describe("site pages", () => {
       expect(hrefs).toContain(`${locale.code}/index.html#/bcc`);
     }
     expect(hrefs).toContain("seed-errata.html");
-    await expect(page.locator("section[lang=zh-CN]").innerText()).resolves.toMatch(/接口参考/);
+    // Each language's column links that language's guides, with their titles in that language.
+    for (const locale of locales) {
+      const links = await page.locator(`section[lang=${locale.code}] a`).evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+      for (const g of guidePages) expect(links).toContainEqual([guidePath(locale.code, g.slug), g.titles[locale.code]]);
+    }
+    const chinese = await page.locator("section[lang=zh-CN]").innerText();
+    expect(chinese).toMatch(/接口参考/);
+    // The Chinese guides are Chinese: only the seed errata is still marked as English.
+    expect(chinese.match(/英文/g)).toHaveLength(1);
+    expect(chinese).toMatch(/文档勘误.*英文/);
     expect(problems).toEqual([]);
   });
 });

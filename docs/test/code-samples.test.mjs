@@ -1,19 +1,25 @@
 // Code samples cannot rot: every operation has a TypeScript and a curl sample; the TypeScript
-// samples (and the guides' TypeScript blocks) compile against the real client packages; the
-// curl samples, signed as the authentication guide says, are accepted by the mock.
+// samples (and the guides' TypeScript blocks, in every language) compile against the real client
+// packages, and a translated guide's blocks are the English guide's, comments aside; the curl
+// samples, signed as the authentication guide says, are accepted by the mock.
 import { execFile } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
-import { docsDir, loadSpec, operations, resultsDir } from "./helpers.mjs";
+import { guidePages, guideSource, locales as siteLocales } from "../scripts/site.mjs";
+import { docsDir, fencedBlocks, guidesDir, loadSpec, operations, resultsDir, splitComments } from "./helpers.mjs";
 
 const run = promisify(execFile);
 const locales = ["en", "zh-CN"];
 const ops = operations(loadSpec("en"));
 const samplesOf = (op, lang) => (op["x-codeSamples"] ?? []).filter((s) => s.lang === lang);
+/** The TypeScript blocks of a guide in one language. */
+const tsBlocks = (locale, slug) => fencedBlocks(readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8")).filter((b) => b.lang === "ts").map((b) => b.code);
+const CJK = /[\u4e00-\u9fff]/;
+const guideLocales = siteLocales.map((l) => l.code);
 
 describe.each(locales)("x-codeSamples (%s)", (locale) => {
   test.each(operations(loadSpec(locale)).map(([, , op]) => [op.operationId, op]))("%s has one TypeScript and one curl sample", (_, op) => {
@@ -37,15 +43,17 @@ test("the TypeScript samples and the guides' TypeScript blocks type-check agains
     writeFileSync(join(dir, file), samplesOf(op, "TypeScript")[0].source);
     files.push(file);
   }
-  for (const guide of readdirSync(join(docsDir, "guides")).filter((n) => n.endsWith(".md"))) {
-    const blocks = [...readFileSync(join(docsDir, "guides", guide), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)];
-    blocks.forEach(([, code], i) => {
-      const file = `guide-${guide.replace(/\.md$/, "")}-${i + 1}.ts`;
-      writeFileSync(join(dir, file), code);
-      files.push(file);
-    });
+  for (const locale of guideLocales) {
+    for (const { slug } of guidePages) {
+      tsBlocks(locale, slug).forEach((code, i) => {
+        const file = `guide-${locale === "en" ? "" : `${locale}-`}${slug}-${i + 1}.ts`;
+        writeFileSync(join(dir, file), code);
+        files.push(file);
+      });
+    }
   }
-  expect(files.length).toBeGreaterThanOrEqual(ops.length + 6);
+  // Both languages' guides (8 blocks each today), besides one sample per operation.
+  expect(files.length).toBeGreaterThanOrEqual(ops.length + 2 * 6);
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify({
@@ -62,6 +70,24 @@ test("the TypeScript samples and the guides' TypeScript blocks type-check agains
     (error) => `${error.stdout}${error.stderr}`,
   );
   expect(result, "tsc errors in the code samples").toBe("");
+});
+
+describe.each(guideLocales.filter((l) => l !== "en"))("the %s guides' TypeScript blocks are the English ones", (locale) => {
+  test.each(guidePages.map((g) => [g.slug]))("%s: same blocks, same code; only prose comments translated", (slug) => {
+    const english = tsBlocks("en", slug);
+    const translated = tsBlocks(locale, slug);
+    expect(translated.length, `${guideSource(locale, slug)}: number of ts blocks`).toBe(english.length);
+    english.forEach((source, i) => {
+      const [en, tr] = [splitComments("ts", source), splitComments("ts", translated[i])];
+      expect(tr.code, `${guideSource(locale, slug)}, ts block ${i + 1}: code differs from the English guide's`).toBe(en.code);
+      expect(tr.comments.length, `${guideSource(locale, slug)}, ts block ${i + 1}: comments`).toBe(en.comments.length);
+      en.comments.forEach((comment, j) => {
+        // A one-word comment (an expected output value) stays as it is; prose is translated.
+        if (/^\/\/ \S+$/.test(comment)) expect(tr.comments[j]).toBe(comment);
+        else expect(tr.comments[j], `untranslated comment in ${guideSource(locale, slug)}`).toMatch(CJK);
+      });
+    });
+  });
 });
 
 /** The one curl command of a sample: method, URL, headers and body, with $VARS from `env`. */

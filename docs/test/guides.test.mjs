@@ -1,0 +1,80 @@
+// Every guide is written in every language of the site, and the translations are whole: the same
+// sections, the same code (only prose comments translated, see splitComments), links to the
+// reference in their own language, and prose that is Chinese, with Chinese punctuation.
+// (The TypeScript blocks are compared, and type-checked, in code-samples.test.mjs; the pages are
+// loaded in Chromium in browser.test.mjs.)
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { beforeEach, describe, expect, test } from "vitest";
+import { guidePages, guideSource, locales } from "../scripts/site.mjs";
+import { fencedBlocks, guidesDir, splitComments } from "./helpers.mjs";
+
+const CJK = /[\u4e00-\u9fff]/;
+const read = (locale, slug) => readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8");
+const translated = locales.map((l) => l.code).filter((code) => code !== "en");
+
+/** The Markdown outside fenced blocks, with inline code and link targets blanked out. */
+const prose = (markdown) =>
+  markdown.replace(/^```\w*\n[\s\S]*?^```$/gm, "").replace(/`[^`\n]*`/g, "`…`").replace(/\]\([^)\s]*\)/g, "](…)");
+const headings = (markdown) => prose(markdown).split("\n").filter((line) => /^#{1,6} /.test(line)).map((line) => line.match(/^#+/)[0]);
+const links = (markdown) => [...markdown.replace(/^```\w*\n[\s\S]*?^```$/gm, "").matchAll(/\]\(([^)\s]+)\)/g)].map(([, href]) => href);
+
+test("every guide exists in every language, and site.mjs lists each of them", () => {
+  const expected = guidePages.map((g) => g.slug).sort();
+  for (const locale of locales) {
+    const dir = join(guidesDir, dirname(guideSource(locale.code, "x")));
+    const found = readdirSync(dir).filter((n) => n.endsWith(".md")).map((n) => n.slice(0, -3)).sort();
+    expect(found, `guides in ${dir}`).toEqual(expected);
+  }
+  for (const guide of guidePages) {
+    for (const locale of locales) {
+      expect(guide.nav[locale.code], `${guide.slug}: nav title in ${locale.code}`).toBeTruthy();
+      expect(guide.titles[locale.code], `${guide.slug}: landing title in ${locale.code}`).toBeTruthy();
+    }
+  }
+});
+
+describe.each(translated)("guides in %s", (code) => {
+  describe.each(guidePages.map((g) => [g.slug]))("%s", (slug) => {
+    const where = guideSource(code, slug);
+    // Read in each test, so a missing translation fails the first test above, not the whole file.
+    let english, text;
+    beforeEach(() => {
+      english = read("en", slug);
+      text = read(code, slug);
+    });
+
+    test("has the English guide's sections", () => {
+      expect(headings(text), `${where}: heading levels`).toEqual(headings(english));
+    });
+
+    test("has the English guide's code blocks: same languages, same code, prose comments translated", () => {
+      const [en, tr] = [fencedBlocks(english), fencedBlocks(text)];
+      expect(tr.map((b) => b.lang), `${where}: code blocks`).toEqual(en.map((b) => b.lang));
+      en.forEach((block, i) => {
+        const [a, b] = [splitComments(block.lang, block.code), splitComments(block.lang, tr[i].code)];
+        expect(b.code, `${where}, block ${i + 1} (${block.lang || "text"})`).toBe(a.code);
+        expect(b.comments.length, `${where}, block ${i + 1}: comments`).toBe(a.comments.length);
+        a.comments.forEach((comment, j) => {
+          if (/^(\/\/|#) \S+$/.test(comment)) expect(b.comments[j]).toBe(comment);
+          else expect(b.comments[j], `${where}, block ${i + 1}: untranslated comment`).toMatch(CJK);
+        });
+      });
+    });
+
+    test("links what the English guide links, the API reference in its own language", () => {
+      const own = (href) => (href === "../en/index.html" ? "../index.html" : href); // guides/ -> <code>/guides/
+      expect(links(text).map((h) => h.replace(/#.*/, "")).sort(), where).toEqual(links(english).map((h) => own(h.replace(/#.*/, ""))).sort());
+      expect(text, `${where} links the English API reference`).not.toMatch(/\]\(\.\.\/en\//);
+    });
+
+    test("is written in Chinese throughout, with Chinese punctuation", () => {
+      const lines = prose(text).split("\n").filter((line) => line.trim() && !/^\|[\s|:-]+\|$/.test(line));
+      for (const line of lines) expect(line, `${where}: a line with no Chinese`).toMatch(CJK);
+      // Half-width punctuation next to Chinese text (outside code): a sign of machine conversion.
+      const mixed = lines.filter((line) => /[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]/.test(line.replace(/\]\(…\)/g, "")));
+      expect(mixed, `${where}: ASCII punctuation in Chinese prose`).toEqual([]);
+      expect(text).not.toMatch(/\ufffd|[\uff0c\u3002\uff1b\uff1a]{2,}/);
+    });
+  });
+});
