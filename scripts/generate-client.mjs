@@ -30,14 +30,19 @@ const deref = (node) => {
   return n;
 };
 
-// Keywords that only describe; the run-time schemas leave them out to stay small.
-const ANNOTATIONS = new Set(["description", "title", "example", "examples", "externalDocs", "$comment", "deprecated"]);
+// Keywords the run-time validator never reads (annotations: packages/core/src/validation/schema.ts);
+// the run-time schemas leave them out to stay small. So are `format` values it does not assert.
+const ANNOTATIONS = new Set([
+  "description", "title", "example", "examples", "externalDocs", "$comment", "deprecated", "default",
+  "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "discriminator", "xml", "$schema",
+]);
+const ASSERTED_FORMATS = new Set(["date-time", "ipv4", "ipv6", "uuid"]); // validation/formats.ts
 const stripAnnotations = (node) => {
   if (Array.isArray(node)) return node.map(stripAnnotations);
   if (!node || typeof node !== "object") return node;
   return Object.fromEntries(
     Object.entries(node)
-      .filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith("x-"))
+      .filter(([k, v]) => !ANNOTATIONS.has(k) && !k.startsWith("x-") && !(k === "format" && !ASSERTED_FORMATS.has(v)))
       .map(([k, v]) => [k, k === "properties" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripAnnotations(s)])) : stripAnnotations(v)]),
   );
 };
@@ -48,7 +53,11 @@ const pathParameters = {};
 const operations = {};
 for (const [path, item] of Object.entries(doc.paths)) {
   for (const server of item.servers ?? doc.servers ?? []) {
-    if (!servers.some((s) => s.url === server.url)) servers.push({ url: server.url, variables: server.variables ?? {} });
+    // Each variable's default and enum only: what serverUrl reads.
+    const variables = Object.fromEntries(
+      Object.entries(server.variables ?? {}).map(([name, v]) => [name, { default: v.default, ...(v.enum ? { enum: v.enum } : {}) }]),
+    );
+    if (!servers.some((s) => s.url === server.url)) servers.push({ url: server.url, variables });
   }
   for (const op of Object.values(item)) {
     if (!op || typeof op !== "object" || !op.operationId) continue;
@@ -70,6 +79,27 @@ for (const [path, item] of Object.entries(doc.paths)) {
   }
 }
 
+// Only the components those schemas reach through $ref.
+const allSchemas = doc.components?.schemas ?? {};
+const reachable = new Set();
+const visit = (node) => {
+  if (Array.isArray(node)) return node.forEach(visit);
+  if (!node || typeof node !== "object") return;
+  const ref = typeof node.$ref === "string" ? node.$ref.match(/^#\/components\/schemas\/(.+)$/) : null;
+  if (ref) {
+    const name = ref[1].replace(/~1/g, "/").replace(/~0/g, "~");
+    if (reachable.has(name)) return;
+    if (!(name in allSchemas)) throw new Error(`$ref ${node.$ref} does not resolve`);
+    reachable.add(name);
+    visit(allSchemas[name]);
+  }
+  Object.values(node).forEach(visit);
+};
+visit([pathParameters, operations]);
+const componentSchemas = Object.fromEntries(
+  Object.entries(allSchemas).filter(([name]) => reachable.has(name)).map(([name, schema]) => [name, stripAnnotations(schema)]),
+);
+
 const json = (v) => JSON.stringify(v, null, 2);
 writeFileSync(
   join(outDir, "service.ts"),
@@ -83,8 +113,8 @@ export const pathParameters = ${json(pathParameters)} as const;
 /** Per operation: query parameter, request body and success body schemas, checked at run time. */
 export const operations = ${json(operations)} as const;
 
-/** The components those schemas refer to, without descriptions and examples. */
-export const schemaRoot = ${json({ components: { schemas: stripAnnotations(doc.components?.schemas ?? {}) } })};
+/** The components those schemas refer to, without annotations (descriptions, examples, defaults). */
+export const schemaRoot = ${json({ components: { schemas: componentSchemas } })};
 `,
 );
 console.log(`generated ${service} client code in ${outDir}`);

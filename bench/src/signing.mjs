@@ -51,7 +51,7 @@ export async function benchSigning({ smoke = false } = {}) {
     },
     {
       name: "buildAuthorization",
-      label: "ours `buildAuthorization` (Web Crypto; signing key cached)",
+      label: "ours `buildAuthorization` (@noble/hashes HMAC; signing key cached)",
       fn: () => buildAuthorization(input),
     },
     {

@@ -107,7 +107,7 @@ export function createBccClient(options: BccClientOptions = {}): BccClient {
         params: { path: { version: pathParameters.version.enum[0], instanceId: id }, query: { rebuild: "" } },
         body,
         parseAs: "text",
-        fetch: service.fetchFor({ ...callOptions, credentials, idempotent: false }),
+        ...service.callOptions({ ...callOptions, credentials, idempotent: false }),
       });
       unwrap(result);
       return { requestId: requestIdOf(result.response) };

@@ -89,7 +89,7 @@ export function createBecClient(options: BecClientOptions = {}): BecClient {
         body,
         parseAs: "text",
         // One clientToken for every attempt: retrying cannot reinstall twice.
-        fetch: service.fetchFor({ ...callOptions, credentials, idempotent: true }),
+        ...service.callOptions({ ...callOptions, credentials, idempotent: true }),
       });
       const answer = unwrap(result);
       checkAnswer(answer, reinstall.responses[200], schemaRoot, result.response);

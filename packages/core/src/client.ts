@@ -3,7 +3,7 @@ import { credentialsResolver, type Credentials, type CredentialsInput } from "./
 import { BceResponseError, BceValidationError } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
-import { Transport, type CallContext, type RetryOptions } from "./transport.js";
+import { BufferedRequest, Transport, type CallContext, type RetryOptions } from "./transport.js";
 
 /** Options both clients take. */
 export interface BceClientOptions {
@@ -39,6 +39,12 @@ export interface ServiceClient<Paths extends {}> {
   credentials(): Promise<Credentials>;
   /** A fetch for one logical call, for openapi-fetch's per-request `fetch` option. */
   fetchFor(call: CallContext): (request: Request) => Promise<Response>;
+  /**
+   * openapi-fetch per-request options (`fetch` and `Request`) for one logical call of the
+   * clients' own methods: the request is built once, when sent, and the answer's `response`
+   * offers status, headers and `text()` only (so call with `parseAs: "text"`).
+   */
+  callOptions(call: CallContext): { fetch: (request: Request) => Promise<Response>; Request: typeof Request };
 }
 
 /** Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE transport. */
@@ -46,7 +52,7 @@ export function createServiceClient<Paths extends {}>(options: BceClientOptions,
   const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
   checkTimeout("timeoutMs", options.timeoutMs);
   const transport = new Transport({
-    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
@@ -61,7 +67,12 @@ export function createServiceClient<Paths extends {}>(options: BceClientOptions,
     fetch: async (request) => transport.send(request, { credentials: await credentials(), idempotent: false }),
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  return { raw, credentials, fetchFor: (call) => transport.fetchFor(call) };
+  return {
+    raw,
+    credentials,
+    fetchFor: (call) => transport.fetchFor(call),
+    callOptions: (call) => ({ fetch: transport.fetchFor(call), Request: BufferedRequest as unknown as typeof Request }),
+  };
 }
 
 /** Refuse a call option that is not a usable timeout. */

@@ -8,7 +8,8 @@ import {
   BceTimeoutError,
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
-import { signFetchRequest, type SigningOptions } from "./signed-fetch.js";
+import type { SigningOptions } from "./signed-fetch.js";
+import { signRequestSync } from "./signing/sign.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -74,7 +75,8 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
 }
 
 export interface TransportOptions {
-  fetch: (request: Request) => Promise<Response>;
+  /** Sends one attempt. Default: the global fetch. */
+  fetch?: (request: Request) => Promise<Response>;
   signing?: SigningOptions;
   timeoutMs?: number;
   retry?: RetryOptions;
@@ -114,26 +116,35 @@ export class Transport {
     const retry = { ...this.#options.retry, ...call.retry };
     const maxAttempts = Math.max(1, retry.maxAttempts ?? 4);
     const shouldRetry = retry.shouldRetry ?? isSafeToRetry;
-    // Buffered once, so every attempt sends the same bytes.
-    const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+    // Buffered once, so every attempt sends the same bytes. A BufferedRequest (the clients' own
+    // calls) still holds the serialized body; a Request's body is read.
+    const buffered = request instanceof BufferedRequest;
+    const source = buffered ? request.body : request.body && request;
+    const body =
+      source == null ? undefined
+      : typeof source === "string" ? utf8.encode(source)
+      : new Uint8Array(await (source instanceof Request ? source : new Response(source)).arrayBuffer());
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    const parts: RequestParts = { method: request.method, url: request.url, headers, body };
     let skewRetried = false;
 
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       let failure: BceServiceError | BceNetworkError | BceTimeoutError;
-      let response: Response | undefined;
+      let answer: Answer | undefined;
       try {
-        response = await this.#attempt(request, body, call.credentials, signal, timeoutMs);
-        if (response.ok) return response;
-        failure = serviceErrorFromResponse(response, await response.clone().text());
+        answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
+        if (answer.ok) return answer.toResponse(buffered);
+        failure = serviceErrorFromResponse(answer as unknown as Response, await answer.text());
       } catch (error) {
         if (!(error instanceof BceNetworkError || error instanceof BceTimeoutError)) throw error;
         failure = error;
       }
 
-      if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && response) {
+      if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && answer) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
-        const serverTime = Date.parse(response.headers.get("date") ?? "");
+        const serverTime = Date.parse(answer.headers.get("date") ?? "");
         if (!Number.isNaN(serverTime)) {
           skewRetried = true;
           this.#clockOffsetMs = serverTime - Date.now();
@@ -142,7 +153,7 @@ export class Transport {
         }
       }
       if (attempt >= maxAttempts || !shouldRetry({ attempt, idempotent: call.idempotent, error: failure })) {
-        if (response) return response;
+        if (answer) return answer.toResponse(buffered);
         throw failure;
       }
       await sleep(backoffDelay(attempt, retry, this.#options.random), signal);
@@ -150,30 +161,37 @@ export class Transport {
   }
 
   async #attempt(
-    request: Request,
-    body: Uint8Array<ArrayBuffer> | undefined,
+    parts: RequestParts,
     credentials: Credentials,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-  ): Promise<Response> {
+  ): Promise<Answer> {
+    // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
+    // Node 20 than AbortSignal.any, and the same to fetch).
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const attemptSignal = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    const onAbort = () => timeout.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
     try {
-      const unsigned = new Request(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(body !== undefined ? { body } : {}),
-        signal: attemptSignal,
+      const { method, url, body } = parts;
+      const headers = { ...parts.headers };
+      // fetch sends Content-Length for a byte body; sign the value it will send.
+      if (body !== undefined) headers["content-length"] = String(body.byteLength);
+      const signing = this.#options.signing ?? {};
+      const signed = signRequestSync({ method, url, headers }, credentials, {
+        timestamp: (signing.clock ?? Date.now)() + this.#clockOffsetMs,
+        ...(signing.expirationInSeconds !== undefined ? { expirationInSeconds: signing.expirationInSeconds } : {}),
+        ...(signing.headersToSign !== undefined ? { headersToSign: signing.headersToSign } : {}),
       });
-      const clock = this.#options.signing?.clock ?? Date.now;
-      const signed = await signFetchRequest(unsigned, credentials, {
-        ...this.#options.signing,
-        clock: () => clock() + this.#clockOffsetMs,
-      });
+      if (body !== undefined) delete headers["content-length"]; // fetch sets it
+      Object.assign(headers, signed);
+      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
+      const send = this.#options.fetch;
       let answer: Response;
       try {
-        answer = await this.#options.fetch(signed);
+        // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
+        answer = await (send ? send(new Request(url, init)) : globalThis.fetch(url, init));
       } catch (error) {
         throw classify(error, signal, timeout.signal, timeoutMs, false);
       }
@@ -184,15 +202,70 @@ export class Transport {
         if (error instanceof BceResponseError) throw error;
         throw classify(error, signal, timeout.signal, timeoutMs, true);
       }
-      const nullBody = answer.status === 204 || answer.status === 205 || answer.status === 304;
-      return new Response(nullBody ? null : bytes, {
-        status: answer.status,
-        statusText: answer.statusText,
-        headers: answer.headers,
-      });
+      return new Answer(answer, bytes);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
+  }
+}
+
+interface RequestParts {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array<ArrayBuffer> | undefined;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * What openapi-fetch builds for the clients' own calls instead of a Request (its `Request`
+ * option): the URL, method, headers and serialized body, kept as they are until the transport
+ * sends them. Not for other code: a Transport reads it instead of a Request.
+ */
+export class BufferedRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: BodyInit | null | undefined;
+
+  constructor(url: string | URL, init: RequestInit = {}) {
+    this.url = String(url);
+    this.method = (init.method ?? "GET").toUpperCase();
+    this.headers = new Headers(init.headers);
+    this.body = init.body;
+  }
+}
+
+/** A whole answer read into memory, within the attempt's timeout. */
+class Answer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+  readonly ok: boolean;
+  readonly #bytes: Uint8Array<ArrayBuffer>;
+
+  constructor(response: Response, bytes: Uint8Array<ArrayBuffer>) {
+    this.status = response.status;
+    this.statusText = response.statusText;
+    this.headers = response.headers;
+    this.ok = response.ok;
+    this.#bytes = bytes;
+  }
+
+  async text(): Promise<string> {
+    return new TextDecoder().decode(this.#bytes);
+  }
+
+  /**
+   * A Response for openapi-fetch: for a BufferedRequest (our own calls, which read only status,
+   * headers and text) the Answer itself; otherwise a real Response over the bytes.
+   */
+  toResponse(buffered: boolean): Response {
+    if (buffered) return this as unknown as Response;
+    const nullBody = this.status === 204 || this.status === 205 || this.status === 304;
+    return new Response(nullBody ? null : this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
   }
 }
 
@@ -229,6 +302,12 @@ function systemErrorCode(error: unknown): string {
 
 async function readAll(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   if (!response.body) return new Uint8Array(0);
+  // A declared length within the limit (and no content coding, which could inflate it) is read
+  // in one go; fetch fails the read when the body does not match it.
+  const length = response.headers.get("content-length");
+  if (length !== null && /^\d+$/.test(length) && Number(length) <= limit && !response.headers.has("content-encoding")) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -15,17 +15,19 @@ export type HeaderInput =
 /** Headers signed when the caller names none: these four plus every `x-bce-*` header. */
 const DEFAULT_SIGNED = new Set(['host', 'content-length', 'content-type', 'content-md5']);
 
-const utf8 = new TextEncoder();
-const UNRESERVED = /[A-Za-z0-9\-_.~]/;
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 
-/** UriEncode: UTF-8 bytes; `A-Z a-z 0-9 - _ . ~` kept, every other byte `%XY` (uppercase). */
+/**
+ * UriEncode: UTF-8 bytes; `A-Z a-z 0-9 - _ . ~` kept, every other byte `%XY` (uppercase).
+ * encodeURIComponent does exactly that except for `! ' ( ) *`, which it keeps; a lone surrogate
+ * becomes U+FFFD first, as UTF-8 encoding (TextEncoder) makes it.
+ */
 export function uriEncode(value: string): string {
-  let out = '';
-  for (const byte of utf8.encode(value)) {
-    const ch = String.fromCharCode(byte);
-    out += UNRESERVED.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  if (UNRESERVED_ONLY.test(value)) return value; // the common case: nothing to encode
+  return encodeURIComponent(value.replace(/\p{Surrogate}/gu, '\uFFFD')).replace(
+    /[!'()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -44,6 +46,7 @@ export function canonicalUri(path: string): string {
 }
 
 function safeDecode(segment: string): string {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -116,10 +119,11 @@ export function canonicalHeaders(
 ): CanonicalHeaders {
   const normalized = headers instanceof Map ? headers : normalizeHeaders(headers);
   const wanted = headersToSign && new Set(headersToSign.map((h) => h.trim().toLowerCase()));
-  const names = [...normalized.keys()]
-    .filter((name) => normalized.get(name) !== '')
-    .filter((name) => (wanted ? wanted.has(name) : DEFAULT_SIGNED.has(name) || name.startsWith('x-bce-')))
-    .sort();
+  const names: string[] = [];
+  for (const [name, value] of normalized) {
+    if (value !== '' && (wanted ? wanted.has(name) : DEFAULT_SIGNED.has(name) || name.startsWith('x-bce-'))) names.push(name);
+  }
+  names.sort();
   const lines = names.map((name) => `${uriEncode(name)}:${uriEncode(normalized.get(name) ?? '')}`).sort();
   return { canonicalHeaders: lines.join('\n'), signedHeaders: names };
 }
@@ -154,5 +158,5 @@ export function buildCanonicalRequest(input: CanonicalRequestInput): {
 export function formatBceDate(time: Date | number): string {
   const ms = typeof time === 'number' ? time : time.getTime();
   if (!Number.isFinite(ms)) throw new RangeError('timestamp is not a valid date');
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${new Date(ms).toISOString().slice(0, -5)}Z`; // drop the milliseconds
 }

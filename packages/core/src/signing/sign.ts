@@ -1,6 +1,6 @@
 import { buildCanonicalRequest, formatBceDate, normalizeHeaders, type CanonicalRequestInput } from './canonical.js';
 import { formatAuthorization } from './authorization.js';
-import { authStringPrefix, signCanonicalRequest } from './hmac.js';
+import { authStringPrefix, signCanonicalRequestSync } from './hmac.js';
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from '../credentials.js';
 
@@ -52,6 +52,11 @@ export interface AuthorizationResult {
  * generateAuthorization. `signRequest` builds on it.
  */
 export async function buildAuthorization(input: AuthorizationInput): Promise<AuthorizationResult> {
+  return buildAuthorizationSync(input);
+}
+
+/** `buildAuthorization`, synchronously (HMAC-SHA256 runs on @noble/hashes). */
+export function buildAuthorizationSync(input: AuthorizationInput): AuthorizationResult {
   assertKeys(input.accessKeyId, input.secretAccessKey);
   const timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatBceDate(input.timestamp);
   const expirationInSeconds = input.expirationInSeconds ?? DEFAULT_EXPIRATION_SECONDS;
@@ -60,7 +65,7 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
   }
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
   const prefix = authStringPrefix(input.accessKeyId, timestamp, expirationInSeconds);
-  const signature = await signCanonicalRequest(input.secretAccessKey, prefix, canonicalRequest);
+  const signature = signCanonicalRequestSync(input.secretAccessKey, prefix, canonicalRequest);
   const authorization = formatAuthorization({
     accessKeyId: input.accessKeyId,
     timestamp,
@@ -73,13 +78,18 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
 
 /**
  * Signs a request with bce-auth-v1 and returns the headers to add (`authorization`,
- * `x-bce-date`, and `x-bce-security-token` for STS credentials). Runs on Web Crypto only.
+ * `x-bce-date`, and `x-bce-security-token` for STS credentials). Needs no Node API.
  */
 export async function signRequest(
   request: SignableRequest,
   credentials: Credentials,
   options: SignOptions = {},
 ): Promise<SignedHeaders> {
+  return signRequestSync(request, credentials, options);
+}
+
+/** `signRequest`, synchronously: what the transport signs every attempt with. */
+export function signRequestSync(request: SignableRequest, credentials: Credentials, options: SignOptions = {}): SignedHeaders {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
   const url = toUrl(request.url);
   const headers = normalizeHeaders(request.headers);
@@ -102,7 +112,7 @@ export async function signRequest(
     headersToSign = [...headersToSign, 'host', ...(result['x-bce-security-token'] ? ['x-bce-security-token'] : [])];
   }
 
-  const { authorization } = await buildAuthorization({
+  const { authorization } = buildAuthorizationSync({
     method: request.method,
     path: url.pathname,
     query: url.search,

@@ -58,7 +58,8 @@ const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
 const pointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
 const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-const codePoints = (s: string): number => [...s].length; // JSON Schema counts code points, not UTF-16 units
+// JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
+const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
@@ -86,8 +87,20 @@ function equal(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
 }
 
+/** Resolved `$ref`s per root document: a call's schemas resolve the same refs again and again. */
+const resolved = new WeakMap<object, Map<string, JsonSchema>>();
+
 /** Resolves a local `$ref` (`#/json/pointer`); throws when it does not resolve. */
 function resolveRef(ref: string, root: unknown): JsonSchema {
+  if (typeof root !== 'object' || root === null) return resolveUncached(ref, root);
+  let cache = resolved.get(root);
+  if (!cache) resolved.set(root, (cache = new Map()));
+  let schema = cache.get(ref);
+  if (schema === undefined) cache.set(ref, (schema = resolveUncached(ref, root)));
+  return schema;
+}
+
+function resolveUncached(ref: string, root: unknown): JsonSchema {
   if (!ref.startsWith('#')) throw new Error(`Unsupported $ref "${ref}": only local references (#/...) resolve`);
   let node = root;
   for (const token of ref.slice(1).split('/').slice(1)) {
@@ -130,7 +143,7 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
     check(value, resolveRef(s.$ref, ctx.root), path, depth, hops + 1, ctx);
   }
   if (s.type !== undefined) {
-    const types = [s.type].flat() as string[];
+    const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
     // A wrong type makes the other keywords noise: report it alone.
     if (!types.some((t) => hasType(value, t))) return report(ctx, path, 'type', `must be ${types.join(' or ')}`);
   }
@@ -152,7 +165,7 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
   }
 
   if (typeof value === 'string') {
-    const length = codePoints(value);
+    const length = typeof s.minLength === 'number' || typeof s.maxLength === 'number' ? codePoints(value) : 0;
     if (typeof s.minLength === 'number' && length < s.minLength) report(ctx, path, 'minLength', `must have at least ${s.minLength} characters`);
     if (typeof s.maxLength === 'number' && length > s.maxLength) report(ctx, path, 'maxLength', `must have at most ${s.maxLength} characters`);
     if (typeof s.pattern === 'string' && !compiled(s.pattern).test(value)) report(ctx, path, 'pattern', `must match the pattern ${s.pattern}`);
