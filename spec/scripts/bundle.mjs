@@ -12,7 +12,9 @@ import { parse, stringify } from 'yaml';
 import { applyOverlay } from './overlay.mjs';
 
 const specDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(specDir, 'dist');
+// `--out DIR` writes elsewhere (the determinism test bundles twice into temp dirs).
+const outFlag = process.argv.indexOf('--out');
+const distDir = outFlag > 0 ? process.argv[outFlag + 1] : join(specDir, 'dist');
 const redocly = join(specDir, 'node_modules', '.bin', 'redocly');
 const overlaysDir = join(specDir, 'overlays');
 
