@@ -1,0 +1,139 @@
+// The client packages run in a browser, as they promise: @bce-openapi/core, bec and bcc are bundled
+// with esbuild for the browser with no Node polyfills (an import of a Node built-in fails the
+// build), served on loopback by the docs' static server, and exercised in Debian's Chromium.
+// The signer, the adminPass encryption, the userData encoding and both clients (with a recording
+// fetch: nothing leaves the page) must give what they give in Node.
+import { builtinModules } from "node:module";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
+import { serveStatic } from "../scripts/static-server.mjs";
+import { docsDir, loadSpec } from "./helpers.mjs";
+
+const vectors = JSON.parse(readFileSync(join(docsDir, "../packages/core/test/fixtures/bce-auth-published-vectors.json"), "utf8")).signing;
+const examples = loadSpec("en").components.examples;
+const credentials = { accessKeyId: "mock-ak", secretAccessKey: "mock-secret-access-key-0123456789" };
+const text = "#!/bin/sh\necho 你好，世界 👋🌏";
+const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
+
+// The page's side: everything runs in Chromium and what it gives comes back as plain data.
+const ENTRY = `
+import { buildAuthorization, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
+import { createBecClient } from "@bce-openapi/bec";
+import { createBccClient } from "@bce-openapi/bcc";
+function recorder(respond) {
+  const sent = [];
+  const fetch = async (r) => (sent.push({ url: r.url, headers: Object.fromEntries(r.headers), body: await r.text() }), respond());
+  return { sent, fetch };
+}
+const outcome = (call, rec) => call.then((value) => ({ value, sent: rec.sent }), (error) => ({ error: error.name, sent: rec.sent }));
+window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, bccRequest }) => {
+  const signing = await Promise.all(vectors.map(async ({ id, inputs: i }) => ({ id, ...(await buildAuthorization({ ...i,
+    headersToSign: Array.isArray(i.headersToSign) ? i.headersToSign : undefined, timestamp: i.timestampEpochSeconds * 1000 })) })));
+  const path = "/v1/vm/instance/vm-1/system/reinstall?clientToken=t-1";
+  const signed = await signRequest({ method: "PUT", url: "https://bec.baidubce.com" + path, headers: { "content-type": "application/json" } }, credentials);
+  const verify = (p) => verifyRequest({ method: "PUT", path: p, headers: { host: "bec.baidubce.com", "content-type": "application/json", ...signed } },
+    { getSecretAccessKey: (ak) => (ak === credentials.accessKeyId ? credentials.secretAccessKey : undefined) });
+  const rid = "d8752367-38e8-45e4-b4c7-e53be3137ce5";
+  const becAnswer = () => new Response(JSON.stringify(becExample), { headers: { "content-type": "application/json", "x-bce-request-id": rid } });
+  const bec = (body) => { const rec = recorder(becAnswer); return outcome(createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch }).reinstallVmInstance("vm-6ahy6dli", body), rec); };
+  const bcc = (body) => { const rec = recorder(() => new Response(null, { headers: { "x-bce-request-id": rid } }));
+    return outcome(createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch }).rebuildInstance("i-YufwpQAe", body), rec); };
+  return {
+    signing, verified: await verify(path), tampered: await verify(path.replace("vm-1", "vm-2")),
+    adminPass: await encryptAdminPass("1qaz@WSX", "mock-secret-access-key-0123456789"),
+    chineseAdminPass: await encryptAdminPass("密码Pass@2024", credentials.secretAccessKey),
+    encoded: encodeUserData(text), roundTrip: decodeUserData(encodeUserData(text)),
+    bec: await bec({ ...becRequest, userData: text }), becInvalid: await bec({ ...becRequest, imageType: "windows" }),
+    bcc: await bcc({ ...bccRequest, adminPass: "1qaz@WSX" }), bccInvalid: await bcc({ ...bccRequest, adminPass: "1qaz@WSX", imageType: "windows" }),
+  };
+};`;
+
+const bundle = (contents) => build({
+  stdin: { contents, resolveDir: docsDir, sourcefile: "runtime-entry.mjs" },
+  bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
+  // No Node polyfills, and no browser-field stand-ins either: any Node built-in fails the build.
+  plugins: [{ name: "no-node-builtins", setup: (b) => b.onResolve({ filter: nodeBuiltin }, (a) => ({ errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }] })) }],
+});
+
+let dir, server, browser, page;
+const problems = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bce-openapi-runtime-"));
+  writeFileSync(join(dir, "bundle.js"), (await bundle(ENTRY)).outputFiles[0].text);
+  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`);
+  server = await serveStatic(dir, { port: 0 });
+  browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"] });
+  const context = await browser.newContext();
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith("data:")) return route.continue();
+    problems.push(`request leaving the machine: ${url}`);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`));
+  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+  await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
+  await page.waitForFunction(() => typeof window.runChecks === "function", null, { timeout: 5000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("the browser build fails on any Node built-in, so the packages' build proves they import none", async () => {
+  for (const spec of ["node:crypto", "buffer", "fs/promises"]) await expect(bundle(`import ${JSON.stringify(spec)};`)).rejects.toThrow(/Node built-in/);
+});
+
+test("signer, adminPass encryption, userData encoding and both clients work in Chromium as in Node", async () => {
+  const becRequest = examples.BecReinstallRequestExample.value;
+  const bccRequest = { imageId: examples.BccRebuildRequestExample.value.imageId };
+  const got = await page.evaluate((input) => window.runChecks(input), { vectors, credentials, text, becExample: examples.BecReinstallResponseExample.value, becRequest, bccRequest });
+
+  // Every published vector: the signature, and the Authorization in the form the vector publishes.
+  for (const [i, { id, expectedPublished: want }] of vectors.entries()) {
+    const { authorization, signature } = got.signing[i];
+    if (want.signature) expect(signature, id).toBe(want.signature);
+    for (const listed of [want.authorization, want.authorization_listedSignedHeaders].filter(Boolean)) expect(authorization, id).toBe(listed);
+    if (want.authorization_emptySignedHeaders) expect(signature, id).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
+  }
+  expect(got.verified).toMatchObject({ ok: true, accessKeyId: credentials.accessKeyId });
+  expect(got.tampered).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
+
+  expect(got.adminPass).toBe("d0dd8cc65746ea6ceaa478763eba9949");
+  expect(got.chineseAdminPass).toBe(await encryptAdminPass("密码Pass@2024", credentials.secretAccessKey));
+  expect(got.roundTrip).toBe(text);
+  expect(got.encoded).toBe(encodeUserData(text));
+
+  // BEC: resolves with the example; the request went to the recording fetch, signed as Node verifies.
+  expect(got.bec.value).toEqual(examples.BecReinstallResponseExample.value);
+  expect(got.bec.sent).toHaveLength(1);
+  const [sent] = got.bec.sent;
+  const url = new URL(sent.url);
+  expect(sent.headers.authorization).toMatch(/^bce-auth-v1\//);
+  expect(JSON.parse(sent.body)).toEqual({ ...becRequest, userData: encodeUserData(text) });
+  // As a server receives it: fetch adds host and content-length, which a Request's headers do not show.
+  const headers = { ...sent.headers, host: url.host, "content-length": String(Buffer.byteLength(sent.body)) };
+  const received = { method: "PUT", path: url.pathname, query: url.search, headers };
+  expect(await verifyRequest(received, { getSecretAccessKey: () => credentials.secretAccessKey })).toMatchObject({ ok: true });
+
+  // BCC: the plaintext adminPass goes out encrypted in the page, as Node encrypts it.
+  expect(got.bcc.value).toEqual({ requestId: "d8752367-38e8-45e4-b4c7-e53be3137ce5" });
+  expect(got.bcc.sent).toHaveLength(1);
+  expect(got.bcc.sent[0].headers.authorization).toMatch(/^bce-auth-v1\//);
+  expect(JSON.parse(got.bcc.sent[0].body)).toEqual({ ...bccRequest, adminPass: await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey) });
+
+  // A body the spec forbids is refused in the page before anything is sent.
+  for (const invalid of [got.becInvalid, got.bccInvalid]) expect(invalid).toEqual({ error: "BceValidationError", sent: [] });
+  expect(problems).toEqual([]);
+});
