@@ -1,6 +1,6 @@
 import type { Middleware } from "openapi-fetch";
-import { credentialsResolver, type CredentialsInput } from "./credentials.js";
-import { signRequest } from "./signing/index.js";
+import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
+import { signRequestSync, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
 export interface SigningOptions {
@@ -16,26 +16,35 @@ export interface SigningOptions {
 }
 
 /**
- * Sign one request with bce-auth-v1: returns a new Request with `authorization`, `x-bce-date`
- * and, for STS keys, `x-bce-security-token`. The body is read once so its length can be signed;
- * the returned Request carries the same bytes.
+ * The bce-auth-v1 headers (`authorization`, `x-bce-date`, and `x-bce-security-token` for STS
+ * keys) for a request about to be sent with `body`: the one place where SigningOptions become
+ * a signature, for the transport and the middleware alike.
  */
-export async function signFetchRequest(
-  request: Request,
-  credentials: Parameters<typeof signRequest>[1],
+export function signingHeaders(
+  request: { method: string; url: string; headers: Record<string, string> },
+  body: Uint8Array | undefined,
+  credentials: Credentials,
   options: SigningOptions = {},
-): Promise<Request> {
-  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
-  const headers = new Headers(request.headers);
+  clockOffsetMs = 0,
+): SignedHeaders {
   // fetch sends Content-Length for a byte body; sign the value it will send.
-  const toSign = new Headers(headers);
-  if (body !== undefined) toSign.set("content-length", String(body.byteLength));
-  const signed = await signRequest({ method: request.method, url: request.url, headers: toSign }, credentials, {
-    timestamp: (options.clock ?? Date.now)(),
+  const headers = body === undefined ? request.headers : { ...request.headers, "content-length": String(body.byteLength) };
+  return signRequestSync({ method: request.method, url: request.url, headers }, credentials, {
+    timestamp: (options.clock ?? Date.now)() + clockOffsetMs,
     ...(options.expirationInSeconds !== undefined ? { expirationInSeconds: options.expirationInSeconds } : {}),
     ...(options.headersToSign !== undefined ? { headersToSign: options.headersToSign } : {}),
   });
-  for (const [name, value] of Object.entries(signed)) if (value) headers.set(name, value);
+}
+
+/**
+ * Sign one request with bce-auth-v1: returns a new Request carrying the signing headers. The
+ * body is read once so its length can be signed; the returned Request carries the same bytes.
+ */
+export async function signFetchRequest(request: Request, credentials: Credentials, options: SigningOptions = {}): Promise<Request> {
+  const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name] = value));
+  Object.assign(headers, signingHeaders({ method: request.method, url: request.url, headers }, body, credentials, options));
   return new Request(request.url, {
     method: request.method,
     headers,

@@ -8,8 +8,7 @@ import {
   BceTimeoutError,
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
-import type { SigningOptions } from "./signed-fetch.js";
-import { signRequestSync } from "./signing/sign.js";
+import { signingHeaders, type SigningOptions } from "./signed-fetch.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -175,17 +174,7 @@ export class Transport {
     else signal?.addEventListener("abort", onAbort);
     try {
       const { method, url, body } = parts;
-      const headers = { ...parts.headers };
-      // fetch sends Content-Length for a byte body; sign the value it will send.
-      if (body !== undefined) headers["content-length"] = String(body.byteLength);
-      const signing = this.#options.signing ?? {};
-      const signed = signRequestSync({ method, url, headers }, credentials, {
-        timestamp: (signing.clock ?? Date.now)() + this.#clockOffsetMs,
-        ...(signing.expirationInSeconds !== undefined ? { expirationInSeconds: signing.expirationInSeconds } : {}),
-        ...(signing.headersToSign !== undefined ? { headersToSign: signing.headersToSign } : {}),
-      });
-      if (body !== undefined) delete headers["content-length"]; // fetch sets it
-      Object.assign(headers, signed);
+      const headers = { ...parts.headers, ...signingHeaders(parts, body, credentials, this.#options.signing, this.#clockOffsetMs) };
       const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
       const send = this.#options.fetch;
       let answer: Response;
