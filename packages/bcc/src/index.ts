@@ -2,17 +2,20 @@ import {
   BceValidationError,
   checkAdminPassPolicy,
   CredentialsError,
+  checkCallOptions,
   checkPathParameter,
   checkRequestPart,
-  checkTimeout,
   createServiceClient,
   encryptAdminPass,
   requestIdOf,
+  responseMetadata,
   serverUrl,
   unwrap,
   type BceClientOptions,
   type CallOptions,
-} from "@bce-openapi/core";
+  type CallStats,
+  type ResponseMetadata,
+} from "@bce-openapi/core/internal";
 import type { Client } from "openapi-fetch";
 import type { EncryptedAdminPass, paths, RebuildInstanceRequest } from "./generated/schema.js";
 import { operations, pathParameters, schemaRoot, servers } from "./generated/service.js";
@@ -32,6 +35,8 @@ export {
   type CallOptions,
   type Credentials,
   type CredentialsProvider,
+  type Logger,
+  type ResponseMetadata,
   type RetryContext,
   type RetryOptions,
 } from "@bce-openapi/core";
@@ -56,6 +61,8 @@ export type RebuildInstanceInput = Omit<RebuildInstanceRequest, "adminPass"> & {
 export interface RebuildInstanceResult {
   /** The request id BCE gave the call (`x-bce-request-id`); the rebuild answer has no body. */
   requestId: string;
+  /** Status, request id, attempts and retry delay of the call. */
+  $metadata: ResponseMetadata;
 }
 
 export interface BccClient {
@@ -76,12 +83,12 @@ const rebuild = operations.rebuildInstance;
 
 /** A client for BCC in one region. */
 export function createBccClient(options: BccClientOptions = {}): BccClient {
-  const service = createServiceClient<paths>(options, serverUrl(servers[0], { region: options.region }));
+  const service = createServiceClient<paths>(options, serverUrl(servers[0], { region: options.region }), "bcc");
   return {
     raw: service.raw,
     async rebuildInstance(instanceId, input, callOptions = {}) {
       const id = checkPathParameter("instanceId", instanceId, pathParameters.instanceId);
-      checkTimeout("timeoutMs", callOptions.timeoutMs);
+      checkCallOptions(callOptions);
       const { adminPass, ...rest } = input ?? ({} as RebuildInstanceInput);
       if (typeof adminPass === "string") checkAdminPassPolicy(adminPass, "body.adminPass");
       // Credentials first: the password is encrypted with the key that signs the call.
@@ -103,14 +110,15 @@ export function createBccClient(options: BccClientOptions = {}): BccClient {
       const body = (adminPass === undefined ? rest : { ...rest, adminPass: wireAdminPass }) as RebuildInstanceRequest;
       checkRequestPart(body, rebuild.requestBody, schemaRoot, "body");
 
+      const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
       const result = await service.raw.PUT("/v{version}/instance/{instanceId}", {
         params: { path: { version: pathParameters.version.enum[0], instanceId: id }, query: { rebuild: "" } },
         body,
         parseAs: "text",
-        ...service.callOptions({ ...callOptions, credentials, idempotent: false }),
+        ...service.callOptions({ ...callOptions, credentials, idempotent: false, stats }),
       });
       unwrap(result);
-      return { requestId: requestIdOf(result.response) };
+      return { requestId: requestIdOf(result.response), $metadata: responseMetadata(result.response, stats) };
     },
   };
 }

@@ -40,7 +40,10 @@ describe("rebuildInstance on the wire", () => {
   it("sends PUT /v2/instance/{id}?rebuild= and resolves with the request id", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
-    await expect(bcc.rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs" })).resolves.toEqual({ requestId: "rid-42" });
+    await expect(bcc.rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs" })).resolves.toEqual({
+      requestId: "rid-42",
+      $metadata: { httpStatusCode: 200, requestId: "rid-42", attempts: 1, totalRetryDelay: 0 },
+    });
     const url = new URL(rec.sent[0]!.url);
     expect(rec.sent[0]!.method).toBe("PUT");
     expect(url.pathname + url.search).toBe("/v2/instance/i-YufwpQAe?rebuild=");

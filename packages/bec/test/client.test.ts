@@ -96,12 +96,15 @@ describe("reinstallVmInstance on the wire", () => {
   it("resolves with the parsed answer when it matches the spec", async () => {
     const rec = recorder(JSON.stringify(exampleAnswer));
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
-    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual(exampleAnswer);
+    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual({
+      ...(exampleAnswer as object),
+      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+    });
   });
 
-  it("rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
+  it("with validateResponses strict, rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
     const rec = recorder(JSON.stringify({ result: true, action: "reinstall" }));
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch, validateResponses: "strict" });
     await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
       name: "BceResponseError",
       requestId: "rid-1",

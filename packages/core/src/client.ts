@@ -1,9 +1,27 @@
 import createClient, { type Client } from "openapi-fetch";
 import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
 import { BceResponseError, BceValidationError } from "./errors.js";
+import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
-import { BufferedRequest, Transport, type CallContext, type RetryOptions } from "./transport.js";
+import {
+  requestRecordingBody,
+  throwIfAborted,
+  toLogger,
+  Transport,
+  type AttemptHooks,
+  type CallContext,
+  type CallStats,
+  type Logger,
+  type RetryOptions,
+} from "./transport.js";
+import { VERSION } from "./version.js";
+
+export { checkCallOptions, checkTimeout } from "./transport.js";
+export type { ServerTemplate } from "./internal/operation.js";
+
+/** How 2xx answer bodies are checked against the spec. */
+export type ValidateResponses = "off" | "warn" | "strict";
 
 /** Options both clients take. */
 export interface BceClientOptions {
@@ -13,8 +31,9 @@ export interface BceClientOptions {
    */
   endpoint?: string | URL;
   /**
-   * Access keys, or a provider called once per call (for rotating STS credentials). Default: the
-   * environment variables BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN.
+   * Access keys, or a provider (for rotating STS credentials) asked once per call, or, when its
+   * keys carry an `expiration`, again only shortly before it. Default: the environment variables
+   * BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN.
    */
   credentials?: CredentialsInput;
   /** fetch to send with; defaults to the global fetch. */
@@ -29,57 +48,138 @@ export interface BceClientOptions {
   retry?: RetryOptions;
   /** Largest answer body read. Default 4 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Checking of success bodies against the spec. `"off"` (the default): the body is returned as
+   * the service sent it. `"warn"`: differences are reported to the logger and the body returned.
+   * `"strict"`: a difference rejects the call with BceResponseError (the service has acted all the
+   * same). Requests are always checked before they are sent.
+   */
+  validateResponses?: ValidateResponses;
+  /** Where retry decisions and response warnings go (`console` fits). Default: nothing is logged. */
+  logger?: Partial<Logger>;
+  /** Called before and after every attempt, with the attempt number, the request, and the answer or error. */
+  hooks?: AttemptHooks;
+  /**
+   * Your application's name, appended to the user agent as `app/<name>` (up to 64 printable
+   * ASCII characters, no spaces). The user agent is sent as `User-Agent`, or as
+   * `x-bce-user-agent` in browsers, which do not let a page set `User-Agent`.
+   */
+  userAgentAppId?: string;
+}
+
+/** What every client method resolves with beside the answer's own fields. */
+export interface ResponseMetadata {
+  /** HTTP status of the final answer. */
+  httpStatusCode: number;
+  /** The `x-bce-request-id` BCE gave the call (empty when the answer had none). */
+  requestId: string;
+  /** Attempts sent, the first included. */
+  attempts: number;
+  /** Milliseconds spent waiting between attempts. */
+  totalRetryDelay: number;
 }
 
 /** What a client is built on: the typed openapi-fetch client and the transport its calls go through. */
 export interface ServiceClient<Paths extends {}> {
   /** Typed openapi-fetch client; its requests are signed and retried where that is safe. */
   readonly raw: Client<Paths>;
-  /** Credentials for one logical call: every attempt of the call is signed with the same keys. */
+  /** Credentials for one logical call (every attempt is signed with the same keys); rejects only with a BceError. */
   credentials(): Promise<Credentials>;
-  /** A fetch for one logical call, for openapi-fetch's per-request `fetch` option. */
-  fetchFor(call: CallContext): (request: Request) => Promise<Response>;
-  /**
-   * openapi-fetch per-request options (`fetch` and `Request`) for one logical call of the
-   * clients' own methods: the request is built once, when sent, and the answer's `response`
-   * offers status, headers and `text()` only (so call with `parseAs: "text"`).
-   */
-  callOptions(call: CallContext): { fetch: (request: Request) => Promise<Response>; Request: typeof Request };
+  /** openapi-fetch per-request options (`fetch`, `signal`) that send one logical call of a client method through the transport. */
+  callOptions(call: CallContext): Record<string, unknown>;
+  readonly validateResponses: ValidateResponses;
+  /** Never undefined: silent when the client was given no logger. */
+  readonly logger: Logger;
 }
 
-/** Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE transport. */
-export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string): ServiceClient<Paths> {
+/** The metadata of a call: status and request id from its final answer, attempts and delays from its stats. */
+export function responseMetadata(response: Response, stats: CallStats | undefined): ResponseMetadata {
+  return {
+    httpStatusCode: response.status,
+    requestId: requestIdOf(response),
+    attempts: stats?.attempts ?? 1,
+    totalRetryDelay: stats?.totalRetryDelay ?? 0,
+  };
+}
+
+/**
+ * Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE
+ * transport. `service` names the API in the user agent (`api/<service>`).
+ */
+export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string, service?: string): ServiceClient<Paths> {
+  if (typeof options !== "object" || options === null) throw new BceValidationError("options", "type", "must be an object");
   const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
-  checkTimeout("timeoutMs", options.timeoutMs);
+  const validateResponses = options.validateResponses ?? "off";
+  if (!VALIDATE_RESPONSES.includes(validateResponses)) {
+    throw new BceValidationError("validateResponses", "enum", `must be one of ${VALIDATE_RESPONSES.join(", ")}`);
+  }
+  const logger = toLogger(options.logger);
+  const { hooks } = options;
+  if (hooks !== undefined) {
+    if (typeof hooks !== "object" || hooks === null) throw new BceValidationError("hooks", "type", "must be an object");
+    for (const name of ["beforeAttempt", "afterAttempt"] as const) {
+      if (hooks[name] !== undefined && typeof hooks[name] !== "function") throw new BceValidationError(`hooks.${name}`, "type", "must be a function");
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") throw new BceValidationError("fetch", "type", "must be a function");
   const transport = new Transport({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(hooks ? { hooks } : {}),
+    logger,
   });
+  const agent = userAgent(service, options.userAgentAppId);
   // Resolved per call: a client can be made before the environment holds its keys, and a
-  // provider of rotating STS keys is asked each time.
+  // provider of rotating STS keys is asked when its keys are about to expire.
   const credentials = credentialsResolver(options.credentials);
   const raw = createClient<Paths>({
     baseUrl,
-    // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any request.
-    fetch: async (request) => transport.send(request, { credentials: await credentials(), idempotent: false }),
-    ...(options.headers ? { headers: options.headers } : {}),
+    // A real Request that remembers its serialized body, so the transport need not read it back.
+    Request: requestRecordingBody,
+    // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
+    // request. Their `signal` option is the Request's signal.
+    fetch: async (request) => {
+      throwIfAborted(request.signal);
+      return transport.send(request, { credentials: await credentials(), idempotent: false });
+    },
+    headers: { [agent.header]: agent.value, ...options.headers },
   });
   return {
     raw,
     credentials,
-    fetchFor: (call) => transport.fetchFor(call),
-    callOptions: (call) => ({ fetch: transport.fetchFor(call), Request: BufferedRequest as unknown as typeof Request }),
+    callOptions: (call) => ({
+      fetch: (request: Request) => transport.send(request, call),
+      ...(call.signal ? { signal: call.signal } : {}),
+    }),
+    validateResponses,
+    logger,
   };
 }
 
-/** Refuse a call option that is not a usable timeout. */
-export function checkTimeout(field: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new BceValidationError(field, "range", "must be a positive number of milliseconds");
+const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+
+/**
+ * `bce-openapi-js/<version> api/<service> <runtime>/<version> [app/<id>]`, as `user-agent`
+ * where a program may set it, else as `x-bce-user-agent` (browsers keep their own User-Agent).
+ */
+export function userAgent(service: string | undefined, appId: string | undefined): { header: string; value: string } {
+  if (appId !== undefined && !(typeof appId === "string" && /^[\x21-\x7e]{1,64}$/.test(appId))) {
+    throw new BceValidationError("userAgentAppId", "format", "must be 1 to 64 printable ASCII characters without spaces");
   }
+  const g = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: { version?: { deno?: string } } };
+  const versions = g.process?.versions;
+  const runtime =
+    versions?.bun ? `bun/${versions.bun}`
+    : g.Deno?.version?.deno ? `deno/${g.Deno.version.deno}`
+    : versions?.node ? `node/${versions.node}`
+    : undefined;
+  const value = [`bce-openapi-js/${VERSION}`, service ? `api/${service}` : "", runtime ?? "browser", appId ? `app/${appId}` : ""]
+    .filter(Boolean)
+    .join(" ");
+  return { header: runtime ? "user-agent" : "x-bce-user-agent", value };
 }
 
 /** What openapi-fetch gives back for a call. */
@@ -100,8 +200,10 @@ export function unwrap(result: RawResult): unknown {
     const text = error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error);
     throw serviceErrorFromResponse(response, text);
   }
-  // Called with parseAs "text", so a body that is not JSON is reported here, not thrown as a SyntaxError.
-  const text = typeof result.data === "string" ? result.data : "";
+  // Called with parseAs "text", so a body that is not JSON is reported here, not thrown as a
+  // SyntaxError; a raw call parsed as JSON by openapi-fetch already holds the value.
+  if (typeof result.data !== "string") return result.data;
+  const text = result.data;
   if (text === "") return undefined;
   try {
     return JSON.parse(text);
@@ -164,12 +266,6 @@ export function checkPathParameter(field: string, value: unknown, schema: String
     throw new BceValidationError(field, "pattern", `must match ${schema.pattern}`);
   }
   return value;
-}
-
-/** A server entry as the spec lists it (`servers` in the generated service module). */
-export interface ServerTemplate {
-  readonly url: string;
-  readonly variables: { readonly [name: string]: { readonly default: string; readonly enum?: readonly string[] } };
 }
 
 /** Fill a server URL template's variables, refusing values the spec does not list. */

@@ -1,13 +1,23 @@
-import { BceError } from "./errors.js";
+import { CredentialsError } from "./errors.js";
+
+export { CredentialsError } from "./errors.js";
 
 /** Access key pair, with the session token when the keys are temporary STS credentials. */
 export interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
+  /**
+   * When temporary keys stop working (a Date, or an ISO 8601 string as STS gives it). A provider
+   * that returns it is asked again only shortly before that time; without it, on every call.
+   */
+  readonly expiration?: Date | string;
 }
 
-/** Called before every attempt, so rotating STS credentials are picked up without a new client. */
+/**
+ * Called when a call needs keys, so rotating STS credentials are picked up without a new client.
+ * Keys that carry an `expiration` are kept until shortly before it.
+ */
 export type CredentialsProvider = () => Credentials | Promise<Credentials>;
 
 /** What the clients accept: keys, a provider, or nothing (then the environment is read). */
@@ -20,9 +30,11 @@ export const CREDENTIAL_ENV_VARS = {
   sessionToken: "BCE_SESSION_TOKEN",
 } as const;
 
-export class CredentialsError extends BceError {
-  override name = "CredentialsError";
-}
+/**
+ * How long before its `expiration` a provider's keys are replaced: a call signed just before
+ * would reach the service with keys about to expire. Five minutes, as the AWS SDKs do.
+ */
+export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
 
 /** Credentials from environment variables, or undefined when they are not set. */
 export function credentialsFromEnv(
@@ -32,20 +44,40 @@ export function credentialsFromEnv(
   const secretAccessKey = env?.[CREDENTIAL_ENV_VARS.secretAccessKey];
   if (!accessKeyId && !secretAccessKey) return undefined;
   const sessionToken = env?.[CREDENTIAL_ENV_VARS.sessionToken];
-  return checkCredentials({ accessKeyId: accessKeyId ?? "", secretAccessKey: secretAccessKey ?? "", ...(sessionToken ? { sessionToken } : {}) }, "environment");
+  return checkCredentials({ accessKeyId: accessKeyId ?? "", secretAccessKey: secretAccessKey ?? "", ...(sessionToken ? { sessionToken } : {}) }, "environment").credentials;
 }
 
 /**
- * One function that always yields checked credentials, whatever the caller gave.
- * The error messages name what is missing, never a key's value.
+ * One function that always yields checked credentials, whatever the caller gave, and rejects only
+ * with CredentialsError (a provider's own error becomes its `cause`). A provider is asked once
+ * per call, or, when its keys carry an `expiration`, again only shortly before that time;
+ * concurrent calls share one pending request to it. The error messages name what is wrong, never
+ * a key's value.
  */
-export function credentialsResolver(input: CredentialsInput | undefined): () => Promise<Credentials> {
+export function credentialsResolver(input: CredentialsInput | undefined, clock: () => number = Date.now): () => Promise<Credentials> {
   if (typeof input === "function") {
-    return async () => checkCredentials(await input(), "credentials provider");
+    let cached: { credentials: Credentials; refreshAt: number } | undefined;
+    let pending: Promise<Credentials> | undefined;
+    const ask = async (): Promise<Credentials> => {
+      let given: unknown;
+      try {
+        given = await input();
+      } catch (error) {
+        throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
+      }
+      const { credentials, expiresAt } = checkCredentials(given, "credentials provider");
+      cached = expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
+      return credentials;
+    };
+    return () => {
+      if (cached && clock() < cached.refreshAt) return Promise.resolve(cached.credentials);
+      pending ??= ask().finally(() => (pending = undefined));
+      return pending;
+    };
   }
   if (input !== undefined) {
-    const checked = checkCredentials(input, "credentials option");
-    return async () => checked;
+    const checked = checkCredentials(input, "credentials option").credentials;
+    return () => Promise.resolve(checked);
   }
   return async () => {
     const fromEnv = credentialsFromEnv();
@@ -58,7 +90,7 @@ export function credentialsResolver(input: CredentialsInput | undefined): () => 
   };
 }
 
-function checkCredentials(value: unknown, from: string): Credentials {
+function checkCredentials(value: unknown, from: string): { credentials: Credentials; expiresAt: number | undefined } {
   const c = value as Partial<Credentials> | null | undefined;
   if (typeof c !== "object" || c === null) throw new CredentialsError(`${from} gave no credentials object`);
   for (const field of ["accessKeyId", "secretAccessKey"] as const) {
@@ -69,10 +101,16 @@ function checkCredentials(value: unknown, from: string): Credentials {
   if (c.sessionToken !== undefined && (typeof c.sessionToken !== "string" || c.sessionToken.trim() === "")) {
     throw new CredentialsError(`${from}: sessionToken is given but empty`);
   }
+  let expiresAt: number | undefined;
+  if (c.expiration !== undefined) {
+    expiresAt = c.expiration instanceof Date ? c.expiration.getTime() : typeof c.expiration === "string" ? Date.parse(c.expiration) : NaN;
+    if (Number.isNaN(expiresAt)) throw new CredentialsError(`${from}: expiration must be a Date or an ISO 8601 date string`);
+  }
   // A copy, so a caller's object is never kept alive or exposed through ours.
-  return Object.freeze({
+  const credentials = Object.freeze({
     accessKeyId: c.accessKeyId as string,
     secretAccessKey: c.secretAccessKey as string,
     ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
   });
+  return { credentials, expiresAt };
 }

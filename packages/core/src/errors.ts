@@ -68,6 +68,15 @@ export class BceTimeoutError extends BceError {
   }
 }
 
+/**
+ * No usable credentials: none given and none in the environment, a provider that failed (its
+ * error is the `cause`), or keys that are malformed. The message names what is wrong, never a
+ * key's value.
+ */
+export class CredentialsError extends BceError {
+  override name = "CredentialsError";
+}
+
 /** The caller's AbortSignal stopped the call. */
 export class BceAbortError extends BceError {
   override name = "BceAbortError";

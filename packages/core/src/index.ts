@@ -1,3 +1,7 @@
+// The public surface of @bce-openapi/core: what the clients' users and people signing their own
+// requests need. Plumbing shared by the generated clients is in "@bce-openapi/core/internal".
+
+// Every error the clients and helpers throw.
 export {
   BceAbortError,
   BceError,
@@ -6,43 +10,42 @@ export {
   BceServiceError,
   BceTimeoutError,
   BceValidationError,
-} from "./errors.js";
-export { serviceErrorFromResponse } from "./service-error.js";
-export {
-  CREDENTIAL_ENV_VARS,
   CredentialsError,
-  credentialsFromEnv,
-  credentialsResolver,
-  type Credentials,
-  type CredentialsInput,
-  type CredentialsProvider,
-} from "./credentials.js";
+} from "./errors.js";
+export { PasswordPolicyError, type AdminPassRule } from "./crypto/errors.js";
+
+// The options both clients take, per client and per call, and what their methods resolve with.
+export type { BceClientOptions, ResponseMetadata, ValidateResponses } from "./client.js";
 export {
-  checkPathParameter,
-  checkTimeout,
-  createServiceClient,
-  requestIdOf,
-  serverUrl,
-  unwrap,
-  type BceClientOptions,
-  type ServiceClient,
-  type ServerTemplate,
-  type StringParameterSchema,
-} from "./client.js";
-export { createSigningMiddleware, signFetchRequest, type SigningOptions } from "./signed-fetch.js";
-export * from "./signing/index.js";
-export * from "./crypto/index.js";
-export {
-  backoffDelay,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  DEFAULT_TIMEOUT_MS,
   isSafeToRetry,
-  Transport,
-  type CallContext,
+  type AttemptHooks,
+  type AttemptInfo,
+  type AttemptOutcome,
   type CallOptions,
+  type Logger,
   type RetryContext,
   type RetryOptions,
-  type TransportOptions,
 } from "./transport.js";
-export { checkAnswer, checkRequestPart } from "./checks.js";
-export * from "./validation/index.js";
+export { CREDENTIAL_ENV_VARS, type Credentials, type CredentialsInput, type CredentialsProvider } from "./credentials.js";
+
+// Signing and verifying bce-auth-v1 requests of your own.
+export { createSigningMiddleware, signFetchRequest, type SigningOptions } from "./signed-fetch.js";
+export {
+  buildAuthorization,
+  DEFAULT_EXPIRATION_SECONDS,
+  formatBceDate,
+  signRequest,
+  verifyRequest,
+  type AuthorizationInput,
+  type AuthorizationResult,
+  type ReceivedRequest,
+  type SignableRequest,
+  type SignedHeaders,
+  type SignOptions,
+  type VerifyErrorCode,
+  type VerifyOptions,
+  type VerifyResult,
+} from "./signing/index.js";
+
+// The request fields BCE wants transformed.
+export { checkAdminPassPolicy, decodeUserData, encodeUserData, encryptAdminPass } from "./crypto/index.js";

@@ -17,19 +17,17 @@ export interface SigningOptions {
 
 /**
  * The bce-auth-v1 headers (`authorization`, `x-bce-date`, and `x-bce-security-token` for STS
- * keys) for a request about to be sent with `body`: the one place where SigningOptions become
- * a signature, for the transport and the middleware alike.
+ * keys) for a request about to be sent: the one place where SigningOptions become a signature,
+ * for the transport and the middleware alike. `headers` must hold the `content-length` that will
+ * be sent when there is a body (fetch sends one for a byte body); it is not copied.
  */
 export function signingHeaders(
   request: { method: string; url: string; headers: Record<string, string> },
-  body: Uint8Array | undefined,
   credentials: Credentials,
   options: SigningOptions = {},
   clockOffsetMs = 0,
 ): SignedHeaders {
-  // fetch sends Content-Length for a byte body; sign the value it will send.
-  const headers = body === undefined ? request.headers : { ...request.headers, "content-length": String(body.byteLength) };
-  return signRequestSync({ method: request.method, url: request.url, headers }, credentials, {
+  return signRequestSync(request, credentials, {
     timestamp: (options.clock ?? Date.now)() + clockOffsetMs,
     ...(options.expirationInSeconds !== undefined ? { expirationInSeconds: options.expirationInSeconds } : {}),
     ...(options.headersToSign !== undefined ? { headersToSign: options.headersToSign } : {}),
@@ -44,7 +42,9 @@ export async function signFetchRequest(request: Request, credentials: Credential
   const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => (headers[name] = value));
-  Object.assign(headers, signingHeaders({ method: request.method, url: request.url, headers }, body, credentials, options));
+  // fetch sends Content-Length for a byte body; sign the value it will send, send the rest as given.
+  const signed = { ...headers, ...(body !== undefined ? { "content-length": String(body.byteLength) } : {}) };
+  Object.assign(headers, signingHeaders({ method: request.method, url: request.url, headers: signed }, credentials, options));
   return new Request(request.url, {
     method: request.method,
     headers,

@@ -6,6 +6,7 @@ import {
   BceResponseError,
   BceServiceError,
   BceTimeoutError,
+  BceValidationError,
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import { signingHeaders, type SigningOptions } from "./signed-fetch.js";
@@ -24,11 +25,11 @@ export interface RetryContext {
 }
 
 export interface RetryOptions {
-  /** Attempts in all, the first included. Default 4: three retries, as the official SDKs make. */
+  /** Attempts in all, the first included: an integer, at least 1. Default 4: three retries, as the official SDKs make. */
   maxAttempts?: number;
   /** Delay before the first retry; it doubles each time. Default 300 ms. */
   baseDelayMs?: number;
-  /** Upper bound of one delay. Default 20 000 ms. */
+  /** Upper bound of one delay, a `Retry-After` from the service included. Default 20 000 ms. */
   maxDelayMs?: number;
   /** Replaces the decision whether to retry (the attempt limit still holds). Default: `isSafeToRetry`. */
   shouldRetry?: (context: RetryContext) => boolean;
@@ -43,8 +44,51 @@ export interface CallOptions {
   retry?: RetryOptions;
 }
 
+/**
+ * Where the clients report what they do: retry decisions (`info`), calls that end without a
+ * retry (`debug`), answers that differ from the spec (`warn`, with `validateResponses: "warn"`).
+ * `console` fits. Nothing is logged unless a logger is given; no message or data holds a secret
+ * key, session token, signature or password.
+ */
+export interface Logger {
+  debug(message: string, data?: object): void;
+  info(message: string, data?: object): void;
+  warn(message: string, data?: object): void;
+  error(message: string, data?: object): void;
+}
+
+/** What the attempt hooks are given. */
+export interface AttemptInfo {
+  /** Counting from 1, every attempt sent (the clock-skew retry included). */
+  readonly attempt: number;
+  /** The request as the call built it, before it is signed (no authorization, no session token). */
+  readonly request: Request;
+}
+
+export interface AttemptOutcome extends AttemptInfo {
+  /** The answer, when one came (its body is already read: the call's result carries it). */
+  readonly response?: Response;
+  /** What the attempt ended with, when it failed: an error answer, the network, the timeout, an abort. */
+  readonly error?: BceError;
+}
+
+/** Called around every attempt of every call; a hook that throws ends the call with a BceError whose cause is that error. */
+export interface AttemptHooks {
+  beforeAttempt?(info: AttemptInfo): void | Promise<void>;
+  afterAttempt?(outcome: AttemptOutcome): void | Promise<void>;
+}
+
+/** What a call took; the transport updates it in place as attempts happen. */
+export interface CallStats {
+  attempts: number;
+  /** Milliseconds spent waiting between attempts. */
+  totalRetryDelay: number;
+}
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** The longest delay a timer can wait (a larger one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /** Codes BCE and its peers use when a caller is throttled; the request was not acted on. */
 const THROTTLING_CODES = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests"]);
@@ -52,16 +96,24 @@ const THROTTLING_CODES = new Set(["Throttling", "ThrottlingException", "RequestL
 /**
  * The default retry decision. Always safe: answers that prove the service did not act
  * (`RequestExpired`, throttling) and connections refused before anything was sent. Only for
- * idempotent calls: 500, 502, 503, other network failures and timeouts, after which the
+ * idempotent calls: 500, 502, 503, 504, other network failures and timeouts, after which the
  * service may already have acted.
  */
 export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
   if (error instanceof BceServiceError) {
     if (error.code === "RequestExpired" || error.status === 429 || THROTTLING_CODES.has(error.code)) return true;
-    return idempotent && (error.status === 500 || error.status === 502 || error.status === 503);
+    return idempotent && error.status >= 500 && error.status <= 504 && error.status !== 501;
   }
   if (error instanceof BceNetworkError) return idempotent || !error.requestSent;
   return idempotent; // timeout: the request was sent and may have been acted on
+}
+
+/** Retry options with every default filled in and every value checked. */
+interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly shouldRetry: (context: RetryContext) => boolean;
 }
 
 /** Backoff before retry number `retry` (1-based): exponential, capped, with jitter. */
@@ -73,6 +125,84 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
   return exp / 2 + random() * (exp / 2);
 }
 
+/** A `Retry-After` header (seconds, or an HTTP date) in milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Refuse a timeout that is not a usable number of milliseconds. */
+export function checkTimeout(field: string, value: number | undefined): void {
+  if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
+    throw new BceValidationError(field, "range", `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`);
+  }
+}
+
+function checkDelay(field: string, value: unknown): void {
+  if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
+    throw new BceValidationError(field, "range", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
+  }
+}
+
+/** Check retry options (`field` names them in errors) and fill in the defaults. */
+export function retryPolicy(options: RetryOptions | undefined, field = "retry"): RetryPolicy {
+  if (options === undefined) return DEFAULT_RETRY;
+  if (typeof options !== "object" || options === null) throw new BceValidationError(field, "type", "must be an object");
+  const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = options;
+  if (maxAttempts !== undefined && !(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
+    throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
+  }
+  checkDelay(`${field}.baseDelayMs`, baseDelayMs);
+  checkDelay(`${field}.maxDelayMs`, maxDelayMs);
+  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+    throw new BceValidationError(`${field}.shouldRetry`, "type", "must be a function");
+  }
+  return {
+    maxAttempts: maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+    baseDelayMs: baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    shouldRetry: shouldRetry ?? isSafeToRetry,
+  };
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
+
+/** Check the options a call may carry (the client's own are checked when it is made). */
+export function checkCallOptions(options: CallOptions | undefined): void {
+  if (options === undefined) return;
+  checkTimeout("timeoutMs", options.timeoutMs);
+  if (options.retry !== undefined) retryPolicy(options.retry);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new BceValidationError("signal", "type", "must be an AbortSignal");
+  }
+}
+
+const noop = () => {};
+/** The logger used when none is given: says nothing. */
+export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
+
+/** A full Logger from what the caller gave (`console`, or some of the four methods); a logger that throws is ignored. */
+export function toLogger(given: Partial<Logger> | undefined): Logger {
+  if (given === undefined) return silentLogger;
+  if (typeof given !== "object" || given === null) throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
+  const level = (name: keyof Logger) => {
+    const method = given[name];
+    if (method === undefined) return noop;
+    if (typeof method !== "function") throw new BceValidationError(`logger.${name}`, "type", "must be a function");
+    return (message: string, data?: object) => {
+      try {
+        method.call(given, message, data);
+      } catch {
+        // A broken logger must not break the call it reports on.
+      }
+    };
+  };
+  return { debug: level("debug"), info: level("info"), warn: level("warn"), error: level("error") };
+}
+
 export interface TransportOptions {
   /** Sends one attempt. Default: the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
@@ -80,121 +210,187 @@ export interface TransportOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
   maxResponseBytes?: number;
+  logger?: Logger;
+  hooks?: AttemptHooks;
   /** Jitter source, injectable for tests. */
   random?: () => number;
 }
 
 export interface CallContext extends CallOptions {
   credentials: Credentials;
+  /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
+  /** Updated in place as attempts happen. */
+  stats?: CallStats;
 }
+
+/**
+ * The serialized bodies of the Requests openapi-fetch builds through `requestRecordingBody`, so the
+ * transport encodes the text once instead of reading the Request's body stream back.
+ */
+const serializedBodies = new WeakMap<Request, string>();
+
+/**
+ * A `Request` constructor for openapi-fetch's `Request` option: builds a real Request (middleware
+ * sees a real one, and may replace it) and remembers its serialized text body.
+ */
+export const requestRecordingBody = function (input: RequestInfo | URL, init?: RequestInit): Request {
+  const request = new Request(input, init);
+  if (typeof init?.body === "string") serializedBodies.set(request, init.body);
+  return request;
+} as unknown as typeof Request;
 
 /**
  * Sends one logical call: signs every attempt afresh, bounds each by the timeout, reads the
  * whole answer (so a cut-off body is a network error, not a half-parsed one), and retries as
- * the policy allows. Resolves with the final answer, error statuses included (the caller maps
- * those), or rejects with a BceError.
+ * the policy allows. Resolves with the final answer as a Response, error statuses included (the
+ * caller maps those), or rejects with a BceError.
  */
 export class Transport {
   /** Server time minus local time, learnt from a RequestTimeTooSkewed answer. */
   #clockOffsetMs = 0;
   readonly #options: TransportOptions;
+  readonly #retry: RetryPolicy;
+  readonly #timeoutMs: number;
+  readonly #logger: Logger;
+  // The per-client signing-key cache belongs here, handed to signingHeaders with the signing
+  // options, so that keys derived for one client's secret are never shared with another's.
 
   constructor(options: TransportOptions) {
+    checkTimeout("timeoutMs", options.timeoutMs);
+    const limit = options.maxResponseBytes;
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
+      throw new BceValidationError("maxResponseBytes", "range", "must be a positive integer");
+    }
     this.#options = options;
-  }
-
-  /** A fetch for openapi-fetch that sends through this transport with the call's context. */
-  fetchFor(call: CallContext): (request: Request) => Promise<Response> {
-    return (request) => this.send(request, call);
+    this.#retry = retryPolicy(options.retry);
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   async send(request: Request, call: CallContext): Promise<Response> {
-    const { signal } = call;
-    const timeoutMs = call.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const retry = { ...this.#options.retry, ...call.retry };
-    const maxAttempts = Math.max(1, retry.maxAttempts ?? 4);
-    const shouldRetry = retry.shouldRetry ?? isSafeToRetry;
-    // Buffered once, so every attempt sends the same bytes. A BufferedRequest (the clients' own
-    // calls) still holds the serialized body; a Request's body is read.
-    const buffered = request instanceof BufferedRequest;
-    const source = buffered ? request.body : request.body && request;
-    const body =
-      source == null ? undefined
-      : typeof source === "string" ? utf8.encode(source)
-      : new Uint8Array(await (source instanceof Request ? source : new Response(source)).arrayBuffer());
+    // The call's own signal, else the Request's (what `raw` callers pass as `signal`).
+    const signal = call.signal ?? request.signal;
+    throwIfAborted(signal);
+    let timeoutMs = this.#timeoutMs;
+    let retry = this.#retry;
+    if (call.timeoutMs !== undefined) {
+      checkTimeout("timeoutMs", call.timeoutMs);
+      timeoutMs = call.timeoutMs;
+    }
+    if (call.retry !== undefined) retry = retryPolicy({ ...this.#options.retry, ...call.retry });
+
+    // The body, as bytes, once: every attempt sends (and signs the length of) the same ones.
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    const text = serializedBodies.get(request);
+    if (text !== undefined) body = utf8.encode(text);
+    else if (request.body !== null) {
+      try {
+        body = new Uint8Array(await request.arrayBuffer());
+      } catch (error) {
+        throw new BceError("the request body could not be read (was it read by a middleware?)", { cause: error });
+      }
+    }
+    // One header record for the whole call; each attempt overwrites its signing headers in it.
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
+    if (body !== undefined) headers["content-length"] = String(body.byteLength);
     const parts: RequestParts = { method: request.method, url: request.url, headers, body };
-    let skewRetried = false;
 
+    const { hooks } = this.#options;
+    const logger = this.#logger;
+    const stats = call.stats;
+    let skewRetried = false;
+    let sent = 0;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
+      sent++;
+      if (stats) stats.attempts = sent;
+      if (hooks?.beforeAttempt) await runHook("beforeAttempt", () => hooks.beforeAttempt!({ attempt: sent, request }));
       let failure: BceServiceError | BceNetworkError | BceTimeoutError;
       let answer: Answer | undefined;
       try {
         answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
-        if (answer.ok) return answer.toResponse(buffered);
-        failure = serviceErrorFromResponse(answer as unknown as Response, await answer.text());
       } catch (error) {
+        if (hooks?.afterAttempt) {
+          await runHook("afterAttempt", () => hooks.afterAttempt!({ attempt: sent, request, error: error as BceError }));
+        }
         if (!(error instanceof BceNetworkError || error instanceof BceTimeoutError)) throw error;
         failure = error;
       }
+      if (answer) {
+        const { response } = answer;
+        if (!response.ok) failure = serviceErrorFromResponse(response, utf8Decoder.decode(answer.bytes));
+        if (hooks?.afterAttempt) {
+          const outcome = { attempt: sent, request, response, ...(response.ok ? {} : { error: failure! }) };
+          await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
+        }
+        if (response.ok) return toResponse(answer);
+      }
+      failure = failure!;
 
       if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && answer) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
-        const serverTime = Date.parse(answer.headers.get("date") ?? "");
+        const serverTime = Date.parse(answer.response.headers.get("date") ?? "");
         if (!Number.isNaN(serverTime)) {
           skewRetried = true;
           this.#clockOffsetMs = serverTime - Date.now();
+          logger.warn("the service's clock differs from ours; signing again with its time", {
+            attempt: sent,
+            clockOffsetMs: this.#clockOffsetMs,
+          });
           attempt--; // this retry does not count against the policy's attempts
           continue;
         }
       }
-      if (attempt >= maxAttempts || !shouldRetry({ attempt, idempotent: call.idempotent, error: failure })) {
-        if (answer) return answer.toResponse(buffered);
+      const what = describe(failure, parts, sent);
+      const context: RetryContext = { attempt, idempotent: call.idempotent, error: failure };
+      if (attempt >= retry.maxAttempts || !decide(retry.shouldRetry, context)) {
+        logger.debug("not retried", { ...what, idempotent: call.idempotent, lastAllowedAttempt: attempt >= retry.maxAttempts });
+        if (answer) return toResponse(answer);
         throw failure;
       }
-      await sleep(backoffDelay(attempt, retry, this.#options.random), signal);
+      let delay = backoffDelay(attempt, retry, this.#options.random);
+      const after = answer ? retryAfterMs(answer.response.headers.get("retry-after")) : undefined;
+      if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
+      logger.info("retrying", { ...what, idempotent: call.idempotent, delayMs: delay, ...(after !== undefined ? { retryAfterMs: after } : {}) });
+      await sleep(delay, signal);
+      if (stats) stats.totalRetryDelay += delay;
     }
   }
 
-  async #attempt(
-    parts: RequestParts,
-    credentials: Credentials,
-    signal: AbortSignal | undefined,
-    timeoutMs: number,
-  ): Promise<Answer> {
+  async #attempt(parts: RequestParts, credentials: Credentials, signal: AbortSignal, timeoutMs: number): Promise<Answer> {
     // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
-    // Node 20 than AbortSignal.any, and the same to fetch).
+    // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const onAbort = () => timeout.abort(signal?.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort);
+    const onAbort = () => timeout.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort);
     try {
-      const { method, url, body } = parts;
-      const headers = { ...parts.headers, ...signingHeaders(parts, body, credentials, this.#options.signing, this.#clockOffsetMs) };
+      const { method, url, headers, body } = parts;
+      delete headers.authorization; // the previous attempt's
+      Object.assign(headers, signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs));
       const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
       const send = this.#options.fetch;
-      let answer: Response;
+      let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
-        answer = await (send ? send(new Request(url, init)) : globalThis.fetch(url, init));
+        response = await (send ? send(new Request(url, init)) : globalThis.fetch(url, init));
       } catch (error) {
         throw classify(error, signal, timeout.signal, timeoutMs, false);
       }
       let bytes: Uint8Array<ArrayBuffer>;
       try {
-        bytes = await readAll(answer, this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+        bytes = await readAll(response, this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
       } catch (error) {
         if (error instanceof BceResponseError) throw error;
         throw classify(error, signal, timeout.signal, timeoutMs, true);
       }
-      return new Answer(answer, bytes);
+      return { response, bytes };
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
     }
   }
 }
@@ -206,67 +402,62 @@ interface RequestParts {
   body: Uint8Array<ArrayBuffer> | undefined;
 }
 
+/** A whole answer read into memory, within the attempt's timeout. */
+interface Answer {
+  response: Response;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
-/**
- * What openapi-fetch builds for the clients' own calls instead of a Request (its `Request`
- * option): the URL, method, headers and serialized body, kept as they are until the transport
- * sends them. Not for other code: a Transport reads it instead of a Request.
- */
-export class BufferedRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: BodyInit | null | undefined;
+/** The Response openapi-fetch (and its middleware) gets: the answer's status and headers over the bytes read. */
+function toResponse({ response, bytes }: Answer): Response {
+  const { status } = response;
+  const nullBody = status === 204 || status === 205 || status === 304;
+  const result = new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers });
+  if (response.url) Object.defineProperty(result, "url", { value: response.url });
+  return result;
+}
 
-  constructor(url: string | URL, init: RequestInit = {}) {
-    this.url = String(url);
-    this.method = (init.method ?? "GET").toUpperCase();
-    this.headers = new Headers(init.headers);
-    this.body = init.body;
+/** What the logger is told about a failed attempt: never headers, body or query. */
+function describe(failure: BceError, parts: RequestParts, attempt: number): Record<string, unknown> {
+  const path = parts.url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, "");
+  return {
+    attempt,
+    method: parts.method,
+    path,
+    error: failure.name,
+    ...(failure instanceof BceServiceError ? { status: failure.status, code: failure.code, requestId: failure.requestId } : {}),
+    ...(failure instanceof BceNetworkError ? { errorCode: failure.errorCode, requestSent: failure.requestSent } : {}),
+  };
+}
+
+function decide(shouldRetry: (context: RetryContext) => boolean, context: RetryContext): boolean {
+  try {
+    return shouldRetry(context) === true;
+  } catch (error) {
+    throw new BceError("retry.shouldRetry threw (see cause)", { cause: error });
   }
 }
 
-/** A whole answer read into memory, within the attempt's timeout. */
-class Answer {
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
-  readonly ok: boolean;
-  readonly #bytes: Uint8Array<ArrayBuffer>;
-
-  constructor(response: Response, bytes: Uint8Array<ArrayBuffer>) {
-    this.status = response.status;
-    this.statusText = response.statusText;
-    this.headers = response.headers;
-    this.ok = response.ok;
-    this.#bytes = bytes;
-  }
-
-  async text(): Promise<string> {
-    return new TextDecoder().decode(this.#bytes);
-  }
-
-  /**
-   * A Response for openapi-fetch: for a BufferedRequest (our own calls, which read only status,
-   * headers and text) the Answer itself; otherwise a real Response over the bytes.
-   */
-  toResponse(buffered: boolean): Response {
-    if (buffered) return this as unknown as Response;
-    const nullBody = this.status === 204 || this.status === 205 || this.status === 304;
-    return new Response(nullBody ? null : this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+async function runHook(name: string, hook: () => void | Promise<void>): Promise<void> {
+  try {
+    await hook();
+  } catch (error) {
+    throw new BceError(`the ${name} hook threw (see cause)`, { cause: error });
   }
 }
 
 /** Name what went wrong with a fetch: the caller's abort, our timeout, or the network. */
 function classify(
   error: unknown,
-  callerSignal: AbortSignal | undefined,
+  callerSignal: AbortSignal,
   timeoutSignal: AbortSignal,
   timeoutMs: number,
   answerStarted: boolean,
 ): BceError {
-  if (callerSignal?.aborted) return new BceAbortError("the call was aborted", { cause: callerSignal.reason });
+  if (callerSignal.aborted) return new BceAbortError("the call was aborted", { cause: callerSignal.reason });
   if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
   if (timeoutSignal.aborted) return new BceTimeoutError(timeoutMs);
   const code = systemErrorCode(error);
@@ -323,24 +514,24 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
   return out;
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
+export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new BceAbortError("the call was aborted", { cause: signal.reason });
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
+    if (signal.aborted) {
       reject(new BceAbortError("the call was aborted", { cause: signal.reason }));
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new BceAbortError("the call was aborted", { cause: signal?.reason }));
+      reject(new BceAbortError("the call was aborted", { cause: signal.reason }));
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -10,7 +10,7 @@ import {
   isSafeToRetry,
   Transport,
   type RetryContext,
-} from "../src/index.js";
+} from "../src/internal/index.js";
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 
@@ -49,7 +49,8 @@ describe("isSafeToRetry", () => {
     ["500", service(500, "InternalError"), true, false],
     ["502", service(502, "Http502"), true, false],
     ["503", service(503, "Http503"), true, false],
-    ["504", service(504, "Http504"), false, false],
+    ["504", service(504, "Http504"), true, false],
+    ["501", service(501, "Http501"), false, false],
     ["400 RequestExpired", service(400, "RequestExpired"), true, true],
     ["429", service(429, "Http429"), true, true],
     ["400 Throttling", service(400, "Throttling"), true, true],

@@ -1,0 +1,68 @@
+/**
+ * @bce-openapi/core/internal: the plumbing the generated clients (@bce-openapi/bec,
+ * @bce-openapi/bcc) are built on.
+ *
+ * @internal Not part of the public API and not covered by semantic versioning: anything here may
+ * change or go in any release. Use `@bce-openapi/core` and the clients instead.
+ * @packageDocumentation
+ */
+export * from "../index.js";
+export { checkAnswer, checkRequestPart } from "../checks.js";
+export {
+  checkCallOptions,
+  checkPathParameter,
+  checkTimeout,
+  createServiceClient,
+  requestIdOf,
+  responseMetadata,
+  serverUrl,
+  unwrap,
+  userAgent,
+  type ServerTemplate,
+  type ServiceClient,
+  type StringParameterSchema,
+} from "../client.js";
+export {
+  CREDENTIALS_REFRESH_WINDOW_MS,
+  credentialsFromEnv,
+  credentialsResolver,
+} from "../credentials.js";
+export { serviceErrorFromResponse } from "../service-error.js";
+export { signingHeaders } from "../signed-fetch.js";
+export {
+  backoffDelay,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  requestRecordingBody,
+  retryAfterMs,
+  retryPolicy,
+  silentLogger,
+  toLogger,
+  Transport,
+  type CallContext,
+  type CallStats,
+  type TransportOptions,
+} from "../transport.js";
+export {
+  authStringPrefix,
+  buildCanonicalRequest,
+  canonicalHeaders,
+  canonicalQueryString,
+  canonicalUri,
+  computeSignature,
+  deriveSigningKey,
+  formatAuthorization,
+  normalizeHeaders,
+  parseAuthorization,
+  uriEncode,
+  type AuthorizationParts,
+  type CanonicalHeaders,
+  type CanonicalRequestInput,
+  type HeaderInput,
+  type ParseAuthorizationResult,
+  type QueryInput,
+} from "../signing/index.js";
+export { adminPassPolicyViolation } from "../crypto/index.js";
+export * from "../validation/index.js";
+export { VERSION } from "../version.js";
+export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
