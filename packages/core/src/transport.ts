@@ -239,6 +239,8 @@ export const requestRecordingBody = function (input: RequestInfo | URL, init?: R
   if (typeof init?.body === "string") serializedBodies.set(request, init.body);
   return request;
 } as unknown as typeof Request;
+// openapi-fetch checks what middleware returns with `instanceof` this option: any real Request passes.
+requestRecordingBody.prototype = Request.prototype;
 
 /**
  * Sends one logical call: signs every attempt afresh, bounds each by the timeout, reads the

@@ -1,5 +1,6 @@
 // Both clients against the mock (Prism serving the real bundle, signatures checked), over loopback.
-import { BceServiceError, BceValidationError, unwrap } from "@bce-openapi/core";
+import { BceServiceError, BceValidationError } from "@bce-openapi/core";
+import { unwrap } from "@bce-openapi/core/internal";
 import { createBccClient } from "@bce-openapi/bcc";
 import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
@@ -19,16 +20,18 @@ const clients = () => ({
 
 describe("the seeds' example requests", () => {
   it("BEC reinstall: the example request gets a body that validates against the spec", async () => {
-    const answer = await clients().bec.reinstallVmInstance("vm-6ahy6dli", examples.becRequest as VmInstanceReinstallRequest);
+    const { $metadata, ...answer } = await clients().bec.reinstallVmInstance("vm-6ahy6dli", examples.becRequest as VmInstanceReinstallRequest);
     expectValid("VmInstanceReinstallResult", answer);
     expect(answer).toEqual(examples.becResponse);
+    expect($metadata).toEqual({ httpStatusCode: 200, requestId: expect.stringMatching(UUID), attempts: 1, totalRetryDelay: 0 });
   });
 
   it("BCC rebuild: the example request (ciphertext as given) is accepted and yields the request id", async () => {
     const { adminPass, ...rest } = examples.bccRequest as { adminPass: string; imageId: string };
     expectValid("RebuildInstanceRequest", examples.bccRequest);
-    const { requestId } = await clients().bcc.rebuildInstance("i-YufwpQAe", { ...rest, adminPass: { encrypted: adminPass } });
+    const { requestId, $metadata } = await clients().bcc.rebuildInstance("i-YufwpQAe", { ...rest, adminPass: { encrypted: adminPass } });
     expect(requestId).toMatch(UUID);
+    expect($metadata).toEqual({ httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 });
   });
 
   it("BCC rebuild: the seed's plaintext password is encrypted by the client into the spec's example ciphertext", async () => {
