@@ -130,6 +130,8 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-1" for a year.
+  if (!/^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -147,11 +149,14 @@ function checkDelay(field: string, value: unknown): void {
   }
 }
 
-/** Check retry options (`field` names them in errors) and fill in the defaults. */
-export function retryPolicy(options: RetryOptions | undefined, field = "retry"): RetryPolicy {
-  if (options === undefined) return DEFAULT_RETRY;
-  if (typeof options !== "object" || options === null) throw new BceValidationError(field, "type", "must be an object");
-  const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = options;
+/**
+ * Check retry options (`field` names them in errors) and fill in what they leave out from `base`
+ * (a client's own options), then from the defaults.
+ */
+export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
+  if (options === undefined && base === undefined) return DEFAULT_RETRY;
+  if (options !== undefined && (typeof options !== "object" || options === null)) throw new BceValidationError(field, "type", "must be an object");
+  const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = { ...base, ...options };
   if (maxAttempts !== undefined && !(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
   }
@@ -280,7 +285,7 @@ export class Transport {
       checkTimeout("timeoutMs", call.timeoutMs);
       timeoutMs = call.timeoutMs;
     }
-    if (call.retry !== undefined) retry = retryPolicy({ ...this.#options.retry, ...call.retry });
+    if (call.retry !== undefined) retry = retryPolicy(call.retry, "retry", this.#options.retry);
 
     // The body, as bytes, once: every attempt sends (and signs the length of) the same ones.
     let body: Uint8Array<ArrayBuffer> | undefined;

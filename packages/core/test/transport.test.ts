@@ -1,19 +1,40 @@
 // The transport's pure parts (backoff, the default retry decision) and its attempt loop with a
 // fake fetch. Client-level fault injection over real sockets is in tests/contract/test/faults.test.ts.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   backoffDelay,
+  BceAbortError,
+  BceError,
   BceNetworkError,
   BceServiceError,
   BceTimeoutError,
+  BceValidationError,
   isSafeToRetry,
+  retryAfterMs,
+  silentLogger,
+  toLogger,
   Transport,
+  type AttemptHooks,
   type RetryContext,
+  type TransportOptions,
 } from "../src/internal/index.js";
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 
+function fakeFetch(statuses: number[]) {
+  const seen: { date: string; auth: string; body: string }[] = [];
+  const fetch = async (request: Request) => {
+    seen.push({
+      date: request.headers.get("x-bce-date") ?? "",
+      auth: request.headers.get("authorization") ?? "",
+      body: await request.text(),
+    });
+    const status = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
+    return new Response(status === 200 ? "{}" : "", { status });
+  };
+  return { seen, fetch };
+}
 describe("backoffDelay", () => {
   it("doubles from the base, is capped, and jitters within [half, full] of the step", () => {
     fc.assert(
@@ -67,19 +88,6 @@ describe("isSafeToRetry", () => {
 });
 
 describe("Transport", () => {
-  function fakeFetch(statuses: number[]) {
-    const seen: { date: string; auth: string; body: string }[] = [];
-    const fetch = async (request: Request) => {
-      seen.push({
-        date: request.headers.get("x-bce-date") ?? "",
-        auth: request.headers.get("authorization") ?? "",
-        body: await request.text(),
-      });
-      const status = statuses[Math.min(seen.length - 1, statuses.length - 1)]!;
-      return new Response(status === 200 ? "{}" : "", { status });
-    };
-    return { seen, fetch };
-  }
   let t = Date.UTC(2026, 0, 1);
   const clock = () => (t += 1000);
 
@@ -126,5 +134,194 @@ describe("Transport", () => {
     expect(error).toBeInstanceOf(BceNetworkError);
     expect(error).toMatchObject({ errorCode: code, requestSent });
     expect(calls).toBe(attempts);
+  });
+});
+
+describe("retry options are checked like timeoutMs", () => {
+  const bad: [string, Record<string, unknown>][] = [
+    ["retry.maxAttempts", { retry: { maxAttempts: NaN } }],
+    ["retry.maxAttempts", { retry: { maxAttempts: -1 } }],
+    ["retry.maxAttempts", { retry: { maxAttempts: 0 } }],
+    ["retry.maxAttempts", { retry: { maxAttempts: 2.5 } }],
+    ["retry.maxAttempts", { retry: { maxAttempts: Infinity } }],
+    ["retry.maxAttempts", { retry: { maxAttempts: "3" } }],
+    ["retry.baseDelayMs", { retry: { baseDelayMs: NaN } }],
+    ["retry.baseDelayMs", { retry: { baseDelayMs: -5 } }],
+    ["retry.maxDelayMs", { retry: { maxDelayMs: NaN } }],
+    ["retry.maxDelayMs", { retry: { maxDelayMs: Infinity } }],
+    ["retry.shouldRetry", { retry: { shouldRetry: "yes" } }],
+    ["retry", { retry: 3 }],
+    ["timeoutMs", { timeoutMs: NaN }],
+    ["timeoutMs", { timeoutMs: 0 }],
+    ["timeoutMs", { timeoutMs: 2 ** 31 }], // a timer that long would fire at once
+  ];
+
+  it.each(bad)("%s: %o is refused when the transport is made", (field, options) => {
+    expect(() => new Transport(options as TransportOptions)).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+  });
+
+  it.each(bad)("%s: %o is refused per call, before anything is sent", async (field, options) => {
+    let sent = 0;
+    const transport = new Transport({ fetch: async () => (sent++, new Response("{}")) });
+    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true, ...(options as object) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field });
+    expect(sent).toBe(0);
+  });
+
+  it("maxAttempts 1 sends once; no delay is ever NaN", async () => {
+    const { seen, fetch } = fakeFetch([503]);
+    const stats = { attempts: 0, totalRetryDelay: 0 };
+    await new Transport({ fetch, retry: { maxAttempts: 1 } }).send(new Request("http://h/x"), { credentials, idempotent: true, stats });
+    expect(seen).toHaveLength(1);
+    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0 });
+  });
+});
+
+describe("504", () => {
+  it("is retried for an idempotent call, not for another", async () => {
+    const idempotent = fakeFetch([504, 200]);
+    await new Transport({ fetch: idempotent.fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
+    expect(idempotent.seen).toHaveLength(2);
+    const unsafe = fakeFetch([504, 200]);
+    const answer = await new Transport({ fetch: unsafe.fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: false });
+    expect(answer.status).toBe(504);
+    expect(unsafe.seen).toHaveLength(1);
+  });
+});
+
+describe("Retry-After, backoff and stats, on fake timers", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(Date.UTC(2026, 0, 1));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  function answering(first: Response) {
+    const at: number[] = [];
+    const fetch = async () => {
+      at.push(Date.now());
+      return at.length === 1 ? first : new Response("{}", { status: 200 });
+    };
+    return { at, fetch };
+  }
+
+  it.each([
+    ["seconds", "5", 5000],
+    ["an HTTP date", new Date(Date.UTC(2026, 0, 1, 0, 0, 3)).toUTCString(), 3000],
+  ])("a Retry-After in %s is waited for, not the shorter backoff", async (_, header, wait) => {
+    const { at, fetch } = answering(new Response("", { status: 503, headers: { "retry-after": header } }));
+    const stats = { attempts: 0, totalRetryDelay: 0 };
+    const transport = new Transport({ fetch, retry: { baseDelayMs: 10, maxDelayMs: 20_000 }, random: () => 0 });
+    const done = transport.send(new Request("http://h/x"), { credentials, idempotent: true, stats });
+    await vi.advanceTimersByTimeAsync(wait - 1);
+    expect(at).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await done).status).toBe(200);
+    expect(at[1]! - at[0]!).toBe(wait);
+    expect(stats).toEqual({ attempts: 2, totalRetryDelay: wait });
+  });
+
+  it("a Retry-After beyond maxDelayMs waits the cap", async () => {
+    const { at, fetch } = answering(new Response("", { status: 429, headers: { "retry-after": "120" } }));
+    const transport = new Transport({ fetch, retry: { baseDelayMs: 10, maxDelayMs: 8000 }, random: () => 0 });
+    const done = transport.send(new Request("http://h/x"), { credentials, idempotent: false });
+    await vi.advanceTimersByTimeAsync(8000);
+    expect((await done).status).toBe(200);
+    expect(at[1]! - at[0]!).toBe(8000);
+  });
+
+  it("an unreadable Retry-After leaves the backoff as it is", async () => {
+    const { at, fetch } = answering(new Response("", { status: 503, headers: { "retry-after": "soon" } }));
+    const transport = new Transport({ fetch, retry: { baseDelayMs: 400 }, random: () => 0 });
+    const done = transport.send(new Request("http://h/x"), { credentials, idempotent: true });
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await done).status).toBe(200);
+    expect(at[1]! - at[0]!).toBe(200); // equal jitter with random 0: half the 400 ms step
+  });
+
+  it("when the timeout and the caller's abort have both fired, the abort wins", async () => {
+    let calls = 0;
+    const fetch = (request: Request) =>
+      new Promise<Response>((_, reject) => {
+        calls++;
+        request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+      });
+    const controller = new AbortController();
+    const transport = new Transport({ fetch, timeoutMs: 100 });
+    const done = transport.send(new Request("http://h/x"), { credentials, idempotent: true, signal: controller.signal }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(1);
+    vi.advanceTimersByTime(100); // the attempt's timeout fires...
+    controller.abort(new Error("caller")); // ...and, before the fetch's rejection is handled, the caller aborts
+    const error = await done;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(calls).toBe(1);
+  });
+});
+
+describe("the logger and the hooks", () => {
+  it("the logger hears each retry decision; nothing it hears holds a key or a signature", async () => {
+    const lines: unknown[][] = [];
+    const logger = toLogger({ info: (...args) => lines.push(["info", ...args]), debug: (...args) => lines.push(["debug", ...args]) });
+    const { fetch } = fakeFetch([503, 500, 400]);
+    await new Transport({ fetch, logger, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x?clientToken=t"), { credentials, idempotent: true });
+    expect(lines.map((l) => `${l[0]} ${l[1]}`)).toEqual(["info retrying", "info retrying", "debug not retried"]);
+    expect(lines[0]![2]).toMatchObject({ attempt: 1, method: "GET", path: "/x", status: 503, idempotent: true, delayMs: 0 });
+    expect(JSON.stringify(lines)).not.toMatch(/sk-0123456789abcdef|bce-auth-v1|clientToken/);
+  });
+
+  it("is silent by default, and a logger that throws does not break the call", async () => {
+    expect(toLogger(undefined)).toBe(silentLogger);
+    const spies = (["log", "debug", "info", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+    try {
+      const { fetch, seen } = fakeFetch([503, 200]);
+      await new Transport({ fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
+      const throwing = toLogger({ info: () => { throw new Error("logger down"); } });
+      await new Transport({ fetch, logger: throwing, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it("hooks see every attempt with the unsigned request; one that throws ends the call with a BceError carrying its error", async () => {
+    const { fetch } = fakeFetch([502, 200]);
+    const seen: string[] = [];
+    const hooks: AttemptHooks = {
+      beforeAttempt: ({ attempt, request }) => void seen.push(`before ${attempt} ${request.headers.has("authorization")}`),
+      afterAttempt: ({ attempt, response, error }) => void seen.push(`after ${attempt} ${response?.status} ${error?.name}`),
+    };
+    const sessionCredentials = { ...credentials, sessionToken: "token-must-not-show" };
+    await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials: sessionCredentials, idempotent: true });
+    expect(seen).toEqual(["before 1 false", "after 1 502 BceServiceError", "before 2 false", "after 2 200 undefined"]);
+
+    const cause = new Error("hook failed");
+    const failing = new Transport({ fetch, hooks: { beforeAttempt: () => Promise.reject(cause) } });
+    const error = await failing.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
+    expect((error as BceError).cause).toBe(cause);
+  });
+
+  it("a shouldRetry that throws ends the call with a BceError carrying its error", async () => {
+    const { fetch } = fakeFetch([503]);
+    const cause = new Error("policy bug");
+    const transport = new Transport({ fetch, retry: { shouldRetry: () => { throw cause; } } });
+    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
+    expect((error as BceError).cause).toBe(cause);
+  });
+});
+
+describe("retryAfterMs", () => {
+  it("reads seconds and HTTP dates, and nothing else", () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(retryAfterMs("7", now)).toBe(7000);
+    expect(retryAfterMs(new Date(now + 2500).toUTCString(), now)).toBe(2000); // HTTP dates have whole seconds
+    expect(retryAfterMs(new Date(now - 5000).toUTCString(), now)).toBe(0);
+    expect(retryAfterMs("-1", now)).toBeUndefined();
+    expect(retryAfterMs("1.5", now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

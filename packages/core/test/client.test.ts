@@ -1,0 +1,226 @@
+// createServiceClient and the credentials resolver, with a fake fetch: what the typed client
+// (`raw`) and the clients' per-call options do. Over real sockets: tests/contract/test/faults.test.ts.
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+import {
+  BceAbortError,
+  BceValidationError,
+  CREDENTIALS_REFRESH_WINDOW_MS,
+  CredentialsError,
+  createServiceClient,
+  credentialsResolver,
+  unwrap,
+  userAgent,
+  VERSION,
+  type BceClientOptions,
+  type CallStats,
+} from "../src/internal/index.js";
+
+interface Paths {
+  "/things/{id}": {
+    parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
+    put: {
+      parameters: { query?: never; header?: never; path: { id: string }; cookie?: never };
+      requestBody: { content: { "application/json": { name: string } } };
+      responses: { 200: { headers: { [name: string]: unknown }; content: { "application/json": { ok: boolean } } } };
+    };
+  };
+}
+
+const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
+
+function recorder(status = 200, body = '{"ok":true}') {
+  const sent: Request[] = [];
+  return {
+    sent,
+    fetch: async (request: Request) => {
+      sent.push(request);
+      return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" } });
+    },
+  };
+}
+
+const client = (options: BceClientOptions = {}) => createServiceClient<Paths>({ credentials, ...options }, "http://service.test", "things");
+
+describe("raw: the typed openapi-fetch client", () => {
+  it("middleware sees a real Request and a real Response, and what it adds is sent and signed", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    const seen: unknown[] = [];
+    service.raw.use({
+      onRequest({ request }) {
+        seen.push(request);
+        request.headers.set("x-bce-trace", "t-1");
+      },
+      async onResponse({ response }) {
+        seen.push(response, await response.clone().json());
+      },
+    });
+    const result = await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(seen[0]).toBeInstanceOf(Request);
+    expect(seen[1]).toBeInstanceOf(Response);
+    expect(seen[2]).toEqual({ ok: true });
+    expect(result.data).toEqual({ ok: true });
+    // A raw call parsed as JSON: unwrap gives the value back (it used to give undefined).
+    expect(unwrap(result)).toEqual({ ok: true });
+    const sent = rec.sent[0]!;
+    expect(sent.headers.get("x-bce-trace")).toBe("t-1");
+    expect(sent.headers.get("authorization")).toMatch(/;x-bce-date;x-bce-trace\//);
+    expect(await sent.text()).toBe('{"name":"n"}');
+  });
+
+  it("the per-call options of a client method go through the same middleware, and fill the call's stats", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    const requests: Request[] = [];
+    const bodies: unknown[] = [];
+    service.raw.use({
+      onRequest: ({ request }) => void requests.push(request),
+      onResponse: async ({ response }) => void bodies.push(await response.clone().json()),
+    });
+    const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
+    const result = await service.raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+      parseAs: "text",
+      ...service.callOptions({ credentials, idempotent: true, stats }),
+    });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toBeInstanceOf(Request);
+    expect(bodies).toEqual([{ ok: true }]);
+    expect(result.data).toBe('{"ok":true}');
+    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0 });
+  });
+
+  it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    const error = await service.raw
+      .PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(rec.sent).toHaveLength(0);
+  });
+
+  it("sends a user agent naming the package, its version, the API and the runtime; the app id is appended", async () => {
+    const rec = recorder();
+    await client({ fetch: rec.fetch, userAgentAppId: "shop-42" }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(rec.sent[0]!.headers.get("user-agent")).toBe(`bce-openapi-js/${VERSION} api/things node/${process.versions.node} app/shop-42`);
+  });
+
+  it("a user agent of the caller's own (headers option) wins", async () => {
+    const rec = recorder();
+    await client({ fetch: rec.fetch, headers: { "User-Agent": "mine/1" } }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(rec.sent[0]!.headers.get("user-agent")).toBe("mine/1");
+  });
+});
+
+describe("userAgent", () => {
+  it("is sent as x-bce-user-agent where there is no Node, Deno or Bun (browsers keep their own User-Agent)", () => {
+    const saved = globalThis.process;
+    let agent: ReturnType<typeof userAgent>;
+    try {
+      (globalThis as { process?: unknown }).process = undefined;
+      agent = userAgent("bec", undefined);
+    } finally {
+      globalThis.process = saved;
+    }
+    expect(agent).toEqual({ header: "x-bce-user-agent", value: `bce-openapi-js/${VERSION} api/bec browser` });
+  });
+
+  it.each(["", "has space", "x".repeat(65), "名前"])("refuses the app id %j", (appId) => {
+    expect(() => userAgent("bec", appId)).toThrow(expect.objectContaining({ name: "BceValidationError", field: "userAgentAppId" }));
+  });
+
+  it("names this package's version, as package.json gives it", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});
+
+describe("client options are checked when the client is made", () => {
+  it.each([
+    ["validateResponses", { validateResponses: "loose" }],
+    ["retry.maxAttempts", { retry: { maxAttempts: NaN } }],
+    ["retry.baseDelayMs", { retry: { baseDelayMs: -1 } }],
+    ["timeoutMs", { timeoutMs: NaN }],
+    ["maxResponseBytes", { maxResponseBytes: 0 }],
+    ["logger", { logger: "console" }],
+    ["logger.warn", { logger: { warn: "loud" } }],
+    ["hooks.beforeAttempt", { hooks: { beforeAttempt: 1 } }],
+    ["fetch", { fetch: "fetch" }],
+  ])("%s", (field, options) => {
+    expect(() => client(options as BceClientOptions)).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+  });
+
+  it("validateResponses is off unless asked, and the logger is never missing", () => {
+    const service = client();
+    expect(service.validateResponses).toBe("off");
+    expect(typeof service.logger.warn).toBe("function");
+    expect(client({ validateResponses: "warn" }).validateResponses).toBe("warn");
+    expect(() => client({ validateResponses: "strict" })).not.toThrow(BceValidationError);
+  });
+});
+
+describe("credentials", () => {
+  const keys = (n: number) => ({ accessKeyId: `ak-${n}`, secretAccessKey: `secret-value-${n}-0123456789` });
+
+  it("a provider that throws rejects with CredentialsError whose cause is its error, and no secret in it", async () => {
+    const cause = new Error("STS unreachable");
+    let calls = 0;
+    const resolve = credentialsResolver(async () => {
+      if (calls++ === 0) return { ...keys(1), expiration: new Date(0) };
+      throw cause;
+    });
+    await resolve();
+    const error = await resolve().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as CredentialsError).cause).toBe(cause);
+    const text = `${(error as Error).message}\n${(error as Error).stack}\n${String((error as Error).cause)}`;
+    expect(text).not.toContain("secret-value-1");
+  });
+
+  it("a provider that returns something unusable rejects with CredentialsError naming what is wrong", async () => {
+    await expect(credentialsResolver(async () => ({ ...keys(1), expiration: "tomorrow" }))()).rejects.toThrow(/expiration/);
+    await expect(credentialsResolver((() => null) as never)()).rejects.toBeInstanceOf(CredentialsError);
+  });
+
+  it("without an expiration the provider is asked for every call", async () => {
+    let n = 0;
+    const resolve = credentialsResolver(() => keys(++n));
+    expect((await resolve()).accessKeyId).toBe("ak-1");
+    expect((await resolve()).accessKeyId).toBe("ak-2");
+  });
+
+  it.each([
+    ["a Date", (at: number) => new Date(at)],
+    ["an ISO string", (at: number) => new Date(at).toISOString()],
+  ])("with an expiration (%s) the keys are kept until shortly before it, then asked for again", async (_, expiration) => {
+    let now = Date.UTC(2026, 0, 1);
+    const lifetime = 3600_000;
+    let n = 0;
+    const provider = vi.fn(() => ({ ...keys(++n), expiration: expiration(now + lifetime) }));
+    const resolve = credentialsResolver(provider, () => now);
+    expect((await resolve()).accessKeyId).toBe("ak-1");
+    now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS - 1;
+    expect((await resolve()).accessKeyId).toBe("ak-1");
+    expect(provider).toHaveBeenCalledTimes(1);
+    now += 1; // inside the refresh window
+    expect((await resolve()).accessKeyId).toBe("ak-2");
+    expect(provider).toHaveBeenCalledTimes(2);
+    // The keys handed out carry no expiration and are a frozen copy.
+    const got = await resolve();
+    expect(got).toEqual(keys(2));
+    expect(Object.isFrozen(got)).toBe(true);
+  });
+
+  it("concurrent calls share one pending request to the provider", async () => {
+    let release!: () => void;
+    const provider = vi.fn(() => new Promise<ReturnType<typeof keys>>((r) => (release = () => r(keys(1)))));
+    const resolve = credentialsResolver(provider);
+    const both = Promise.all([resolve(), resolve()]);
+    release();
+    expect((await both).map((c) => c.accessKeyId)).toEqual(["ak-1", "ak-1"]);
+    expect(provider).toHaveBeenCalledTimes(1);
+  });
+});
