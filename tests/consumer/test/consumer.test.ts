@@ -153,15 +153,41 @@ describe('the consumer program', () => {
     const { stdout } = await inProject(process.execPath, ['out/consumer.js']);
     const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
       reinstalled: { result?: unknown; action?: unknown };
-      rebuilt: { requestId: string };
+      metadata: { httpStatusCode: number; requestId: string; attempts: number };
+      rebuilt: { requestId: string; $metadata: { httpStatusCode: number; requestId: string; attempts: number; totalRetryDelay: number } };
       error?: { status: number; code: string; message: string; requestId?: string };
     };
     expect(result.reinstalled).toMatchObject({ result: expect.anything(), action: expect.anything() });
+    expect(result.metadata).toMatchObject({ httpStatusCode: 200, requestId: expect.stringMatching(UUID), attempts: 1 });
     expect(result.rebuilt.requestId).toMatch(UUID);
+    expect(result.rebuilt.$metadata).toEqual({ httpStatusCode: 200, requestId: result.rebuilt.requestId, attempts: 1, totalRetryDelay: 0 });
     expect(result.error).toMatchObject({ code: 'SignatureDoesNotMatch' });
     expect(result.error?.status).toBeGreaterThanOrEqual(400);
     expect(result.error?.status).toBeLessThan(500);
     expect(result.error?.requestId).toMatch(UUID);
+  });
+});
+
+describe('the public surface of @bce-openapi/core', () => {
+  it('exports what users need; the plumbing only from @bce-openapi/core/internal, documented as internal', async () => {
+    const script = [
+      "const pub = Object.keys(await import('@bce-openapi/core')).sort();",
+      "const internal = Object.keys(await import('@bce-openapi/core/internal'));",
+      'console.log(JSON.stringify({ pub, internal }));',
+    ].join('\n');
+    const { stdout } = await inProject(process.execPath, ['--input-type=module', '-e', script]);
+    const { pub, internal } = JSON.parse(stdout) as { pub: string[]; internal: string[] };
+    // The values of the public entry (types aside): the semver promise covers exactly these.
+    expect(pub).toEqual([
+      'BceAbortError', 'BceError', 'BceNetworkError', 'BceResponseError', 'BceServiceError', 'BceTimeoutError',
+      'BceValidationError', 'CREDENTIAL_ENV_VARS', 'CredentialsError', 'DEFAULT_EXPIRATION_SECONDS', 'PasswordPolicyError',
+      'buildAuthorization', 'checkAdminPassPolicy', 'createSigningMiddleware', 'decodeUserData', 'encodeUserData',
+      'encryptAdminPass', 'formatBceDate', 'isSafeToRetry', 'signFetchRequest', 'signRequest', 'verifyRequest',
+    ]);
+    const plumbing = ['createServiceClient', 'checkRequestPart', 'checkAnswer', 'checkPathParameter', 'unwrap', 'Transport', 'validateSchema', 'serverUrl', 'requestIdOf'];
+    expect(internal).toEqual(expect.arrayContaining([...plumbing, ...pub]));
+    const dts = readFileSync(join(project, 'node_modules/@bce-openapi/core/dist/internal/index.d.ts'), 'utf8');
+    expect(dts).toMatch(/@internal Not part of the public API and not covered by semantic versioning/);
   });
 });
 
