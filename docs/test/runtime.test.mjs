@@ -116,11 +116,16 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   expect(got.encoded).toBe(encodeUserData(text));
 
   // BEC: resolves with the example; the request went to the recording fetch, signed as Node verifies.
-  expect(got.bec.value).toEqual(examples.BecReinstallResponseExample.value);
+  const rid = "d8752367-38e8-45e4-b4c7-e53be3137ce5";
+  const $metadata = { httpStatusCode: 200, requestId: rid, attempts: 1, totalRetryDelay: 0 };
+  expect(got.bec.value).toEqual({ ...examples.BecReinstallResponseExample.value, $metadata });
   expect(got.bec.sent).toHaveLength(1);
   const [sent] = got.bec.sent;
   const url = new URL(sent.url);
   expect(sent.headers.authorization).toMatch(/^bce-auth-v1\//);
+  // A page cannot set User-Agent: the clients' user agent goes as x-bce-user-agent, and is signed.
+  expect(sent.headers["x-bce-user-agent"]).toMatch(/^bce-openapi-js\/\S+ api\/bec browser$/);
+  expect(sent.headers.authorization).toMatch(/;x-bce-user-agent\//);
   expect(JSON.parse(sent.body)).toEqual({ ...becRequest, userData: encodeUserData(text) });
   // As a server receives it: fetch adds host and content-length, which a Request's headers do not show.
   const headers = { ...sent.headers, host: url.host, "content-length": String(Buffer.byteLength(sent.body)) };
@@ -128,7 +133,7 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   expect(await verifyRequest(received, { getSecretAccessKey: () => credentials.secretAccessKey })).toMatchObject({ ok: true });
 
   // BCC: the plaintext adminPass goes out encrypted in the page, as Node encrypts it.
-  expect(got.bcc.value).toEqual({ requestId: "d8752367-38e8-45e4-b4c7-e53be3137ce5" });
+  expect(got.bcc.value).toEqual({ requestId: rid, $metadata });
   expect(got.bcc.sent).toHaveLength(1);
   expect(got.bcc.sent[0].headers.authorization).toMatch(/^bce-auth-v1\//);
   expect(JSON.parse(got.bcc.sent[0].body)).toEqual({ ...bccRequest, adminPass: await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey) });
