@@ -180,7 +180,9 @@ export function checkCallOptions(options: CallOptions | undefined): void {
   if (options === undefined) return;
   checkTimeout("timeoutMs", options.timeoutMs);
   if (options.retry !== undefined) retryPolicy(options.retry);
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+  const { signal } = options;
+  // Duck-typed: a signal from another realm (an iframe, a test environment) is not `instanceof` ours.
+  if (signal !== undefined && !(typeof signal === "object" && signal !== null && typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function")) {
     throw new BceValidationError("signal", "type", "must be an AbortSignal");
   }
 }
