@@ -820,6 +820,21 @@ describe("the retry policy", () => {
     expect(server.attempts).toHaveLength(1);
   });
 
+  it.each([
+    ["retry.maxAttempts", { maxAttempts: NaN }],
+    ["retry.maxAttempts", { maxAttempts: 1.5 }],
+    ["retry.baseDelayMs", { baseDelayMs: NaN }],
+    ["retry.maxDelayMs", { maxDelayMs: -1 }],
+  ])("%s: %o is refused, per client and per call, with nothing sent", async (field, retry) => {
+    const server = await faultServer((_req, res) => answer(res, 503));
+    expect(() => bec(server.url, { retry })).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+    expect(() => bcc(server.url, { retry })).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { retry }));
+    expect(error).toMatchObject({ name: "BceValidationError", field });
+    await expect(bcc(server.url).rebuildInstance("i-1", BCC_BODY, { retry, timeoutMs: NaN })).rejects.toMatchObject({ name: "BceValidationError" });
+    expect(server.attempts).toHaveLength(0);
+  });
+
   it("BEC: a caller's clientToken is used on every attempt", async () => {
     const server = await faultServer((_req, res, n) => (n < 3 ? answer(res, 502) : ok(res)));
     await bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { clientToken: "my-token-1" });
