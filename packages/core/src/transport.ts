@@ -191,22 +191,20 @@ const noop = () => {};
 /** The logger used when none is given: says nothing. */
 export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
 
-/** A full Logger from what the caller gave (`console`, or some of the four methods); a logger that throws is ignored. */
+/**
+ * A full Logger from what the caller gave (`console`, or some of the four methods). A level it
+ * lacks says nothing, and a logger that throws is ignored: it must not break the call it reports on.
+ */
 export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
   if (typeof given !== "object" || given === null) throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
-  const level = (name: keyof Logger) => {
-    const method = given[name];
-    if (method === undefined) return noop;
-    if (typeof method !== "function") throw new BceValidationError(`logger.${name}`, "type", "must be a function");
-    return (message: string, data?: object) => {
+  const level =
+    (name: keyof Logger) =>
+    (message: string, data?: object): void => {
       try {
-        method.call(given, message, data);
-      } catch {
-        // A broken logger must not break the call it reports on.
-      }
+        given[name]?.(message, data);
+      } catch {}
     };
-  };
   return { debug: level("debug"), info: level("info"), warn: level("warn"), error: level("error") };
 }
 
@@ -316,27 +314,21 @@ export class Transport {
       sent++;
       if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt) await runHook("beforeAttempt", () => hooks.beforeAttempt!({ attempt: sent, request }));
-      let failure: BceServiceError | BceNetworkError | BceTimeoutError;
       let answer: Answer | undefined;
+      let failure: BceError | undefined;
       try {
         answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
+        if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
       } catch (error) {
-        if (hooks?.afterAttempt) {
-          await runHook("afterAttempt", () => hooks.afterAttempt!({ attempt: sent, request, error: error as BceError }));
-        }
-        if (!(error instanceof BceNetworkError || error instanceof BceTimeoutError)) throw error;
-        failure = error;
+        failure = error as BceError; // #attempt throws only BceErrors
       }
-      if (answer) {
-        const { response } = answer;
-        if (!response.ok) failure = serviceErrorFromResponse(response, utf8Decoder.decode(answer.bytes));
-        if (hooks?.afterAttempt) {
-          const outcome = { attempt: sent, request, response, ...(response.ok ? {} : { error: failure! }) };
-          await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
-        }
-        if (response.ok) return toResponse(answer);
+      if (hooks?.afterAttempt) {
+        const outcome = { attempt: sent, request, ...(answer && { response: answer.response }), ...(failure && { error: failure }) };
+        await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
       }
-      failure = failure!;
+      if (!failure) return toResponse(answer!);
+      // Aborts and unreadable answers end the call; the rest is for the policy to judge.
+      if (!(failure instanceof BceServiceError || failure instanceof BceNetworkError || failure instanceof BceTimeoutError)) throw failure;
 
       if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && answer) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
@@ -466,7 +458,7 @@ function classify(
   timeoutMs: number,
   answerStarted: boolean,
 ): BceError {
-  if (callerSignal.aborted) return new BceAbortError("the call was aborted", { cause: callerSignal.reason });
+  if (callerSignal.aborted) return aborted(callerSignal);
   if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
   if (timeoutSignal.aborted) return new BceTimeoutError(timeoutMs);
   const code = systemErrorCode(error);
@@ -523,19 +515,21 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
   return out;
 }
 
+const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new BceAbortError("the call was aborted", { cause: signal.reason });
+  if (signal?.aborted) throw aborted(signal);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
-      reject(new BceAbortError("the call was aborted", { cause: signal.reason }));
+      reject(aborted(signal));
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new BceAbortError("the call was aborted", { cause: signal.reason }));
+      reject(aborted(signal));
     };
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", onAbort);

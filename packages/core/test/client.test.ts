@@ -146,7 +146,6 @@ describe("client options are checked when the client is made", () => {
     ["timeoutMs", { timeoutMs: NaN }],
     ["maxResponseBytes", { maxResponseBytes: 0 }],
     ["logger", { logger: "console" }],
-    ["logger.warn", { logger: { warn: "loud" } }],
     ["hooks.beforeAttempt", { hooks: { beforeAttempt: 1 } }],
     ["fetch", { fetch: "fetch" }],
   ])("%s", (field, options) => {
