@@ -305,49 +305,53 @@ describe("connection reset mid-response (headers and part of the body written, t
 });
 
 describe("an answer slower than the timeout", () => {
-  const slowHeaders: Handler = (_req, res) => later(res, 5000, () => ok(res));
+  // The timeout is a real timer racing a real socket, so it is generous: each attempt must reach
+  // the server before it fires, even on a machine busy with other work (100 ms was seen to lose
+  // that race under load). The answers come much later, or never.
+  const TIMEOUT = 1000;
+  const slowHeaders: Handler = (_req, res) => later(res, 30_000, () => ok(res));
   const slowBody: Handler = (_req, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": String(BEC_OK.length) });
     res.write(BEC_OK.slice(0, 10));
-    later(res, 5000, () => res.end(BEC_OK.slice(10)));
+    later(res, 30_000, () => res.end(BEC_OK.slice(10)));
   };
 
   it("BCC, headers late: exactly one attempt, BceTimeoutError", async () => {
     const server = await faultServer(slowHeaders);
-    // No clock reading: without the timeout, the answer would come after 5 s and the call resolve.
-    const error = await failure(bcc(server.url, { timeoutMs: 100 }).rebuildInstance("i-1", BCC_BODY));
+    // No clock reading: without the timeout, the answer would come after 30 s and the call resolve.
+    const error = await failure(bcc(server.url, { timeoutMs: TIMEOUT }).rebuildInstance("i-1", BCC_BODY));
     expect(error).toBeInstanceOf(BceTimeoutError);
-    expect((error as BceTimeoutError).timeoutMs).toBe(100);
+    expect((error as BceTimeoutError).timeoutMs).toBe(TIMEOUT);
     expect(server.attempts).toHaveLength(1);
   });
 
   it("BEC, headers late: retried up to maxAttempts with the same clientToken, then BceTimeoutError", async () => {
     const server = await faultServer(slowHeaders);
-    const error = await failure(bec(server.url, { timeoutMs: 100 }).reinstallVmInstance("vm-1", BEC_BODY));
+    const error = await failure(bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance("vm-1", BEC_BODY));
     expect(error).toBeInstanceOf(BceTimeoutError);
-    expectBecAttempts(server.attempts, 3);
+    expectBecAttempts(server.attempts, 2);
   });
 
   it("BCC, body late: the timeout covers the body too; one attempt", async () => {
     const server = await faultServer(slowBody);
-    const error = await failure(bcc(server.url, { timeoutMs: 100 }).rebuildInstance("i-1", BCC_BODY));
+    const error = await failure(bcc(server.url, { timeoutMs: TIMEOUT }).rebuildInstance("i-1", BCC_BODY));
     expect(error).toBeInstanceOf(BceTimeoutError);
     expect(server.attempts).toHaveLength(1);
   });
 
   it("BEC, body late: BceTimeoutError after maxAttempts", async () => {
     const server = await faultServer(slowBody);
-    const error = await failure(bec(server.url, { timeoutMs: 100 }).reinstallVmInstance("vm-1", BEC_BODY));
+    const error = await failure(bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance("vm-1", BEC_BODY));
     expect(error).toBeInstanceOf(BceTimeoutError);
-    expectBecAttempts(server.attempts, 3);
+    expectBecAttempts(server.attempts, 2);
   });
 
   it("a per-call timeoutMs overrides the client's", async () => {
     const server = await faultServer(slowHeaders);
     const client = bcc(server.url, { timeoutMs: 60_000 });
-    const error = await failure(client.rebuildInstance("i-1", BCC_BODY, { timeoutMs: 80 }));
+    const error = await failure(client.rebuildInstance("i-1", BCC_BODY, { timeoutMs: TIMEOUT }));
     expect(error).toBeInstanceOf(BceTimeoutError);
-    expect((error as BceTimeoutError).timeoutMs).toBe(80);
+    expect((error as BceTimeoutError).timeoutMs).toBe(TIMEOUT);
   });
 });
 
