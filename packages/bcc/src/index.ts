@@ -9,6 +9,7 @@ import {
   encryptAdminPass,
   requestIdOf,
   responseMetadata,
+  rethrowAsBceError,
   serverUrl,
   unwrap,
   type BceClientOptions,
@@ -116,7 +117,7 @@ export function createBccClient(options: BccClientOptions = {}): BccClient {
         body,
         parseAs: "text",
         ...service.callOptions({ ...callOptions, credentials, idempotent: false, stats }),
-      });
+      }).catch(rethrowAsBceError);
       unwrap(result);
       return { requestId: requestIdOf(result.response), $metadata: responseMetadata(result.response, stats) };
     },

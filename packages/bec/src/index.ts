@@ -8,6 +8,7 @@ import {
   createServiceClient,
   encodeUserData,
   responseMetadata,
+  rethrowAsBceError,
   serverUrl,
   unwrap,
   type BceClientOptions,
@@ -101,7 +102,7 @@ export function createBecClient(options: BecClientOptions = {}): BecClient {
         parseAs: "text",
         // One clientToken for every attempt: retrying cannot reinstall twice.
         ...service.callOptions({ ...callOptions, credentials, idempotent: true, stats }),
-      });
+      }).catch(rethrowAsBceError);
       const answer = unwrap(result) as VmInstanceReinstallResult;
       if (service.validateResponses !== "off") {
         try {

@@ -1,6 +1,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
-import { BceResponseError, BceValidationError } from "./errors.js";
+import { BceError, BceResponseError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
@@ -90,6 +90,16 @@ export interface ServiceClient<Paths extends {}> {
   readonly validateResponses: ValidateResponses;
   /** Never undefined: silent when the client was given no logger. */
   readonly logger: Logger;
+}
+
+/**
+ * For a client method's call through `raw`: what openapi-fetch throws outside the transport (a
+ * middleware of the caller's, the body serializer) becomes a BceError with that error as `cause`,
+ * so every rejection is a BceError.
+ */
+export function rethrowAsBceError(error: unknown): never {
+  if (error instanceof BceError) throw error;
+  throw new BceError("the call failed outside the transport: a middleware or the body serializer threw (see cause)", { cause: error });
 }
 
 /** The metadata of a call: status and request id from its final answer, attempts and delays from its stats. */

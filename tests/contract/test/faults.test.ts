@@ -661,6 +661,20 @@ describe("middleware on raw applies to the typed methods", () => {
     expectBecAttempts(server.attempts, 1);
   });
 
+  it("a middleware that throws: the method rejects with a BceError carrying its error, nothing sent", async () => {
+    const server = await faultServer((_req, res) => ok(res));
+    const client = bec(server.url);
+    const cause = new TypeError("a bug in the middleware");
+    client.raw.use({
+      onRequest() {
+        throw cause;
+      },
+    });
+    const error = await failure(client.reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error.cause).toBe(cause);
+    expect(server.attempts).toHaveLength(0);
+  });
+
   it("a middleware that replaces the Request (new body bytes) is sent as replaced", async () => {
     const server = await faultServer((_req, res) => answer(res, 200));
     const client = bcc(server.url);

@@ -15,6 +15,7 @@ export {
   createServiceClient,
   requestIdOf,
   responseMetadata,
+  rethrowAsBceError,
   serverUrl,
   unwrap,
   userAgent,
