@@ -176,8 +176,8 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
 
 /** Check the options a call may carry (the client's own are checked when it is made). */
-export function checkCallOptions(options: CallOptions | undefined): void {
-  if (options === undefined) return;
+export function checkCallOptions(options: CallOptions | null | undefined): void {
+  if (options == null) return;
   checkTimeout("timeoutMs", options.timeoutMs);
   if (options.retry !== undefined) retryPolicy(options.retry);
   const { signal } = options;
