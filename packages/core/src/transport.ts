@@ -344,7 +344,7 @@ export class Transport {
           continue;
         }
       }
-      const what = describe(failure, parts, sent);
+      const what = logger === silentLogger ? {} : describe(failure, parts, sent);
       const context: RetryContext = { attempt, idempotent: call.idempotent, error: failure };
       if (attempt >= retry.maxAttempts || !decide(retry.shouldRetry, context)) {
         logger.debug("not retried", { ...what, idempotent: call.idempotent, lastAllowedAttempt: attempt >= retry.maxAttempts });
