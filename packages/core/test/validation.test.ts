@@ -44,11 +44,15 @@ function examplesOf(doc: Doc): [string, unknown, JsonSchema][] {
   return out;
 }
 
-const becRequest = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/VmInstanceReinstallRequest' }, { root: bec, path: 'body' });
+// Requests as a client checks them (the schema AND its x-client-rules), and as the service reads them.
+const becRequest = (body: unknown, clientRules = true) =>
+  validateSchema(body, { $ref: '#/components/schemas/VmInstanceReinstallRequest' }, { root: bec, path: 'body', clientRules });
 const becResult = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/VmInstanceReinstallResult' }, { root: bec, path: 'body' });
-const bccRequest = (body: unknown) => validateSchema(body, { $ref: '#/components/schemas/RebuildInstanceRequest' }, { root: bcc, path: 'body' });
+const bccRequest = (body: unknown, clientRules = true) =>
+  validateSchema(body, { $ref: '#/components/schemas/RebuildInstanceRequest' }, { root: bcc, path: 'body', clientRules });
 const seedRequest = () => structuredClone(bec.components.examples.BecReinstallRequestExample.value);
 const seedResult = () => structuredClone(bec.components.examples.BecReinstallResponseExample.value);
+const evolvedResult = () => structuredClone(bec.components.examples.BecReinstallEvolvedResponseExample.value);
 const rules = (issues: SchemaIssue[]) => issues.map((i) => `${i.path} ${i.rule}`);
 
 describe.each(Object.keys(BUNDLES))('the %s bundle', (name) => {
@@ -70,6 +74,8 @@ describe.each(Object.keys(BUNDLES))('the %s bundle', (name) => {
     for (const [where, value, schema] of examples) {
       expect(value, where).toBeDefined();
       expect(validateSchema(value, schema, { root: doc, path: 'body' }), where).toEqual([]);
+      // Request examples are what a client sends: its stricter rules hold too.
+      if (where.includes(' request ')) expect(validateSchema(value, schema, { root: doc, path: 'body', clientRules: true }), where).toEqual([]);
     }
   });
 });
@@ -82,10 +88,11 @@ describe('BEC reinstall request', () => {
     expect(becRequest(body)).toEqual([{ path: 'body.imageId', rule: 'required', message: 'is required' }]);
   });
 
-  it('reports an imageType outside the enum', () => {
+  it('reports an imageType outside the known values (the service would take it, the client does not send it)', () => {
     expect(becRequest({ ...seedRequest(), imageType: 'windows' })).toEqual([
-      { path: 'body.imageType', rule: 'enum', message: 'must be one of: bec, bcc' },
+      { path: 'body.imageType', rule: 'enum', message: 'must be one of: bec, bcc, rds' },
     ]);
+    expect(becRequest({ ...seedRequest(), imageType: 'windows' }, false)).toEqual([]);
   });
 
   it.each([
@@ -139,23 +146,72 @@ describe('BEC reinstall request', () => {
     expect(becRequest(undefined)).toEqual([{ path: 'body', rule: 'type', message: 'must be object' }]);
     expect(rules(becRequest([]))).toEqual(['body type']);
   });
+
+  it('the service side takes what the official SDKs send; the client side refuses it', () => {
+    // bce-sdk-go ReinstallVmInstanceArg without KeyConfig (its own test), bce-sdk-java with nulls and vmID.
+    const go = { adminPass: 'ikuI5g', imageId: 'm-3Wa7ZIgH', imageType: 'bec' };
+    const java = {
+      vmID: 'vm-1', adminPass: null, keyConfig: { type: 'password', adminPass: 'root@!123456', bccKeyPairIdList: null },
+      imageId: 'im-1', imageType: 'rds', images: null, resetDataDisk: null, hostname: null, userData: null,
+      cudaVersion: null, driverVersion: null, cudnnVersion: null, requestCredentials: null,
+    };
+    expect(becRequest(go, false)).toEqual([]);
+    expect(becRequest(java, false)).toEqual([]);
+    expect(rules(becRequest(go))).toEqual(['body.keyConfig required', 'body.adminPass minLength', 'body.adminPass pattern']);
+    expect(rules(becRequest(java))).toEqual([
+      'body.vmID additionalProperties',
+      'body.adminPass type',
+      'body.keyConfig.bccKeyPairIdList type',
+      'body.images additionalProperties',
+      'body.resetDataDisk type',
+      'body.hostname additionalProperties',
+      'body.userData type',
+      'body.cudaVersion type',
+      'body.driverVersion type',
+      'body.cudnnVersion type',
+    ]);
+  });
+
+  it('a null keyConfig: the service reads the top-level password, the client refuses it', () => {
+    expect(becRequest({ imageId: 'im-1', keyConfig: null, adminPass: 'root@!123456' }, false)).toEqual([]);
+    expect(becRequest({ imageId: 'im-1', keyConfig: null, adminPass: 'root@!123456' })).toEqual([
+      { path: 'body.keyConfig', rule: 'type', message: 'must be object' },
+    ]);
+  });
 });
 
 describe('BCC rebuild request', () => {
   it('refuses a plain-text adminPass and accepts the ciphertext', () => {
-    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: '1qaz@WSX' }))).toEqual(['body.adminPass minLength', 'body.adminPass pattern']);
-    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: 'D0DD8CC65746EA6CEAA478763EBA9949' }))).toEqual(['body.adminPass pattern']);
+    // The client rule (EncryptedAdminPass) names the problem; the service side only knows no branch fits.
+    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: '1qaz@WSX' }))).toEqual([
+      'body.adminPass minLength',
+      'body.adminPass pattern',
+      'body.adminPass anyOf',
+    ]);
+    expect(rules(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: 'D0DD8CC65746EA6CEAA478763EBA9949' }))).toEqual(['body.adminPass pattern', 'body.adminPass anyOf']);
     expect(bccRequest({ imageId: 'm-mRjO3cjs', adminPass: 'd0dd8cc65746ea6ceaa478763eba9949'.repeat(2) })).toEqual([]);
   });
 
   it('checks required, types and unknown properties', () => {
-    expect(rules(bccRequest({ imageId: '', isOpenHostEye: 'yes', sysRootSize: 1.5, keyPairId: 'k' }))).toEqual([
-      'body.imageId minLength',
-      'body.isOpenHostEye type',
-      'body.sysRootSize type',
-      'body.keyPairId additionalProperties',
+    // x-client-rules are checked where the schema's applicators are, before its own properties.
+    expect(bccRequest({ imageId: '', isOpenHostEye: 'yes', sysRootSize: 1.5, keyPairId: 'k' })).toEqual([
+      { path: 'body.isOpenHostEye', rule: 'type', message: 'must be boolean' },
+      { path: 'body.keyPairId', rule: 'additionalProperties', message: 'is not allowed (unknown property)' },
+      { path: 'body.imageId', rule: 'minLength', message: 'must have at least 1 characters' },
+      { path: 'body.isOpenHostEye', rule: 'type', message: 'must be boolean or null' },
+      { path: 'body.sysRootSize', rule: 'type', message: 'must be integer' },
     ]);
     expect(rules(bccRequest({}))).toEqual(['body.imageId required']);
+  });
+
+  it('the service side takes the Go SDK V1 and V2 shapes and Java nulls; the client side refuses them', () => {
+    const v1KeyPair = { imageId: 'm-1', adminPass: '', keypairId: 'k-1', isOpenHostEye: false, isPreserveData: false, cleanLastUserData: null, keepImageLogin: false };
+    const v2Password = { imageId: 'm-1', adminPass: 'd0dd8cc65746ea6ceaa478763eba9949', keypairId: '', isOpenHostEye: null, isPreserveData: null, cleanLastUserData: null, keepImageLogin: false };
+    const java = { imageId: 'm-1', keypairId: null, adminPass: 'd0dd8cc65746ea6ceaa478763eba9949', keepImageLogin: false, userData: null, cleanLastUserData: null, requestCredentials: null };
+    for (const body of [v1KeyPair, v2Password, java]) expect(bccRequest(body, false)).toEqual([]);
+    expect(rules(bccRequest(v1KeyPair))).toEqual(['body.adminPass minLength', 'body.adminPass pattern', 'body.cleanLastUserData type']);
+    expect(rules(bccRequest(v2Password))).toEqual(['body.keypairId minLength', 'body.isOpenHostEye type', 'body.isPreserveData type', 'body.cleanLastUserData type']);
+    expect(rules(bccRequest(java))).toEqual(['body.keypairId type', 'body.userData type', 'body.cleanLastUserData type', 'body.requestCredentials additionalProperties']);
   });
 });
 
@@ -189,16 +245,37 @@ describe('BEC reinstall response', () => {
   it('reports nested problems with exact paths', () => {
     const body = seedResult();
     delete body.details.dataVolumeList[0].name;
-    body.details.dataVolumeList[0].volumeType = 'FLOPPY';
-    body.details.publicIp = '256.1.1.1';
+    body.details.dataVolumeList[0].volumeType = 7;
     body.details.cpu = 1.5;
-    body.details.serverAddedField = { any: 'thing' }; // responses may grow
     expect(rules(becResult(body))).toEqual([
-      'body.details.publicIp format',
       'body.details.cpu type',
       'body.details.dataVolumeList[0].name required',
-      'body.details.dataVolumeList[0].volumeType enum',
+      'body.details.dataVolumeList[0].volumeType anyOf',
     ]);
+  });
+
+  it('describes what the service may send: new values, new fields, nulls and missing optional parts', () => {
+    const body = evolvedResult();
+    expect(becResult(body)).toEqual([]);
+    expect(body.details.status).toBe('MIGRATING');
+    expect(body.details.systemVolume.volumeType).toBe('CDS_ESSD_PL3');
+    expect(body.details.publicIp).toBeNull();
+    for (const part of ['rootDiskSize', 'dataStorage', 'dataVolumeList']) expect(body.details).not.toHaveProperty(part);
+    body.details.serviceProvider = 'CHINA_BROADNET';
+    body.details.region = 'NORTH_POLE';
+    body.details.osImage.nameFri = 'friendly';
+    delete body.details.publicIp;
+    expect(becResult(body)).toEqual([]);
+    delete body.details;
+    expect(becResult(body)).toEqual([]);
+  });
+
+  it('still refuses what no answer may be: wrong types, a missing result', () => {
+    const body = evolvedResult();
+    body.details.status = 5;
+    body.details.publicIp = 1;
+    delete body.result;
+    expect(rules(becResult(body))).toEqual(['body.result required', 'body.details.publicIp type', 'body.details.status anyOf']);
   });
 });
 
@@ -346,6 +423,30 @@ describe('keywords', () => {
     fails('s', { not: { type: 'string' } }, 'not', 'must not match the schema in "not"');
   });
 
+  it('anyOf names the one branch that accepts the value type, else reports itself', () => {
+    const root = { $defs: { K: { type: 'object', required: ['a'] } } };
+    const nullable = { anyOf: [{ $ref: '#/$defs/K' }, { type: 'null' }] };
+    ok(null, nullable, root);
+    expect(v({}, nullable, root)).toEqual([{ path: 'x.a', rule: 'required', message: 'is required' }]);
+    expect(rules(v('s', nullable, root))).toEqual(['x anyOf']);
+    const open = { anyOf: [{ type: 'string', enum: ['A'] }, { type: 'string' }] };
+    ok('B', open);
+    expect(rules(v(1, open))).toEqual(['x anyOf']);
+  });
+
+  it('x-client-rules apply only when asked, at the schema they sit beside', () => {
+    const root = { $defs: { P: { type: 'string', minLength: 3 } } };
+    const schema = {
+      type: 'object',
+      properties: { a: { type: ['string', 'null'], 'x-client-rules': { type: 'string' } } },
+      'x-client-rules': { required: ['a'], additionalProperties: false, properties: { a: true, b: { $ref: '#/$defs/P' } } },
+    };
+    expect(validateSchema({ a: null, c: 1 }, schema, { root, path: 'x' })).toEqual([]);
+    expect(rules(validateSchema({ a: null, c: 1 }, schema, { root, path: 'x', clientRules: true }))).toEqual(['x.c additionalProperties', 'x.a type']);
+    expect(rules(validateSchema({ b: 'xy' }, schema, { root, path: 'x', clientRules: true }))).toEqual(['x.a required', 'x.b minLength']);
+    expect(validateSchema({ a: 'ok', b: 'xyz' }, schema, { root, path: 'x', clientRules: true })).toEqual([]);
+  });
+
   it('if/then/else picks a branch and discards the if issues', () => {
     const schema = { if: { properties: { t: { const: 'p' } } }, then: { required: ['p'] }, else: { required: ['k'] } };
     fails({ t: 'p' }, schema, 'required', 'is required', 'x.p');
@@ -381,6 +482,13 @@ describe('unsupportedKeywords', () => {
       items: { minItems: 0, maxItems: 1, minimum: 0, maximum: 1.5 },
     };
     expect(unsupportedKeywords(schema, {})).toEqual([]);
+  });
+
+  it('looks into x-client-rules as well', () => {
+    expect(unsupportedKeywords({ type: 'string', 'x-client-rules': { uniqueItems: true, minLength: 1 } }, {})).toEqual([
+      'uniqueItems at schema/x-client-rules',
+    ]);
+    expect(unsupportedKeywords({ 'x-client-rules': 'strict' }, {})).toEqual(['x-client-rules at schema (malformed value)']);
   });
 
   it('reports unknown keywords with where they are, following $refs', () => {

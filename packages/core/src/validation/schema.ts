@@ -26,6 +26,12 @@ export interface ValidateSchemaOptions {
   path: string;
   /** Stop after this many issues (default 10). */
   maxIssues?: number;
+  /**
+   * Also apply each schema's `x-client-rules` (JSON Schema keywords beside it) at the same place:
+   * what a client may send is the schema AND its client rules. Default false: the schema alone,
+   * as the service reads it.
+   */
+  clientRules?: boolean;
 }
 
 /** How deep a value may nest; deeper values get a `depth` issue instead of recursion. */
@@ -49,7 +55,7 @@ const ANNOTATIONS = new Set([
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
 
 type Obj = Record<string, unknown>;
-interface Context { root: unknown; issues: SchemaIssue[]; max: number }
+interface Context { root: unknown; issues: SchemaIssue[]; max: number; clientRules: boolean }
 
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
@@ -115,20 +121,40 @@ function resolveUncached(ref: string, root: unknown): JsonSchema {
 
 /** Checks `value` against `schema`; returns at most `maxIssues` issues, empty when it conforms. */
 export function validateSchema(value: unknown, schema: JsonSchema, options: ValidateSchemaOptions): SchemaIssue[] {
-  const ctx: Context = { root: options.root, issues: [], max: Math.max(1, options.maxIssues ?? 10) };
+  const ctx: Context = { root: options.root, issues: [], max: Math.max(1, options.maxIssues ?? 10), clientRules: options.clientRules === true };
   check(value, schema, options.path, 0, 0, ctx);
   return ctx.issues;
 }
 
 function report(ctx: Context, path: string, rule: string, message: string): void {
+  // A schema and its x-client-rules may say the same thing (both require imageId): say it once.
+  if (ctx.issues.some((i) => i.path === path && i.rule === rule && i.message === message)) return;
   if (ctx.issues.length < ctx.max) ctx.issues.push({ path, rule, message });
 }
 
 /** Whether `value` conforms, issues discarded (for if, anyOf, oneOf, not). */
 function conforms(value: unknown, schema: unknown, path: string, depth: number, hops: number, ctx: Context): boolean {
-  const probe: Context = { root: ctx.root, issues: [], max: 1 };
-  check(value, schema, path, depth, hops, probe);
-  return probe.issues.length === 0;
+  return probe(value, schema, path, depth, hops, ctx, 1).length === 0;
+}
+
+/** The issues `value` has against `schema`, at most `max`, without reporting them. */
+function probe(value: unknown, schema: unknown, path: string, depth: number, hops: number, ctx: Context, max: number): SchemaIssue[] {
+  const scratch: Context = { root: ctx.root, issues: [], max, clientRules: ctx.clientRules };
+  check(value, schema, path, depth, hops, scratch);
+  return scratch.issues;
+}
+
+/**
+ * An `anyOf` none of whose branches matches. When exactly one branch accepts the value's type
+ * (the others fail with a `type` issue at this very place, e.g. `anyOf: [{ $ref: KeyConfig },
+ * { type: 'null' }]` given an object), that branch's own issues say what is wrong; otherwise
+ * the generic `anyOf` issue does.
+ */
+function reportAnyOf(value: unknown, branches: unknown[], path: string, depth: number, hops: number, ctx: Context): void {
+  const results = branches.map((sub) => probe(value, sub, path, depth, hops, ctx, ctx.max));
+  const typed = results.filter((issues) => !issues.some((i) => i.rule === 'type' && i.path === path));
+  if (typed.length === 1) for (const issue of typed[0]!) report(ctx, issue.path, issue.rule, issue.message);
+  else report(ctx, path, 'anyOf', `must match at least one of ${branches.length} schemas`);
 }
 
 function check(value: unknown, schema: unknown, path: string, depth: number, hops: number, ctx: Context): void {
@@ -153,7 +179,9 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
   // Applicators: combine subschemas at the same place in the value (so `hops` carries on).
   for (const sub of (s.allOf as unknown[] | undefined) ?? []) check(value, sub, path, depth, hops, ctx);
   if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => conforms(value, sub, path, depth, hops, ctx)))
-    report(ctx, path, 'anyOf', `must match at least one of ${s.anyOf.length} schemas`);
+    reportAnyOf(value, s.anyOf, path, depth, hops, ctx);
+  // A client's stricter rules, beside the schema the service reads (spec convention).
+  if (ctx.clientRules && s['x-client-rules'] !== undefined) check(value, s['x-client-rules'], path, depth, hops, ctx);
   if (Array.isArray(s.oneOf)) {
     const matched = s.oneOf.filter((sub) => conforms(value, sub, path, depth, hops, ctx)).length;
     if (matched !== 1) report(ctx, path, 'oneOf', `must match exactly one of ${s.oneOf.length} schemas (matches ${matched})`);
@@ -198,7 +226,8 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
 
 /**
  * What `validateSchema` would not check in `schema` and every schema reachable from it through
- * `$ref`: unknown keywords, malformed keyword values and patterns that do not compile, each as
+ * `$ref` (the `x-client-rules` beside a schema included): unknown keywords, malformed keyword
+ * values and patterns that do not compile, each as
  * `"<keyword> at <where>"` (`schema/...` inside the argument, `#/...` inside the root). Annotations (`description`, `x-*`, ...) are fine. Throws for a
  * `$ref` that does not resolve.
  */
@@ -211,6 +240,12 @@ export function unsupportedKeywords(schema: JsonSchema, root: unknown): string[]
     seen.add(node);
     for (const [keyword, v] of Object.entries(node)) {
       const here = `${at}/${pointerToken(keyword)}`;
+      // The clients check x-client-rules too: its keywords must be ones this file implements.
+      if (keyword === 'x-client-rules') {
+        if (isSchema(v)) walk(v, here);
+        else found.push(`${keyword} at ${at} (malformed value)`);
+        continue;
+      }
       if (keyword.startsWith('x-') || ANNOTATIONS.has(keyword)) continue;
       const shape = KEYWORDS[keyword];
       const ok =
