@@ -40,11 +40,14 @@ const ASSERTED_FORMATS = new Set(["date-time", "ipv4", "ipv6", "uuid"]); // vali
 const stripAnnotations = (node) => {
   if (Array.isArray(node)) return node.map(stripAnnotations);
   if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(
+  const out = Object.fromEntries(
     Object.entries(node)
       .filter(([k, v]) => !ANNOTATIONS.has(k) && !k.startsWith("x-") && !(k === "format" && !ASSERTED_FORMATS.has(v)))
       .map(([k, v]) => [k, k === "properties" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripAnnotations(s)])) : stripAnnotations(v)]),
   );
+  // x-client-rules (spec convention): what a client sends is the schema AND the rules beside it.
+  if (node["x-client-rules"] !== undefined) out.allOf = [...(out.allOf ?? []), stripAnnotations(node["x-client-rules"])];
+  return out;
 };
 const jsonSchemaOf = (content) => content?.["application/json"]?.schema;
 

@@ -5,7 +5,8 @@
 //   guides/*.html         English guides, rendered from guides/*.md
 //   zh-CN/guides/*.html   Chinese guides, rendered from guides/zh-CN/*.md (every guide exists in
 //                         every language; each page links to its other-language versions)
-//   seed-errata.html      rendered from seed-errata.md
+//   seed-errata.html,     the seed errata in English and Chinese, rendered from the one source
+//   zh-CN/seed-errata.html  errata/errata.yaml (also kept as seed-errata.md beside each page)
 //   spec/                 the bundled OpenAPI documents, for download
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +15,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { marked } from "marked";
-import { guidePages, guidePath, guideSource, locales, page, siteTitle } from "./site.mjs";
+import { errataPath, guidePages, guidePath, guideSource, locales, page, siteTitle } from "./site.mjs";
+import { loadErrata, renderErrata } from "./errata.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(docsDir, "dist");
@@ -91,10 +93,16 @@ try {
       writeFileSync(join(out, path), page({ title: guide.nav[locale.code], body, root, lang: locale.code, translations }));
     }
   }
-  writeFileSync(
-    join(out, "seed-errata.html"),
-    page({ title: "Seed errata", body: render(readFileSync(join(docsDir, "seed-errata.md"), "utf8")), root: "./", lang: "en" }),
-  );
+  const errata = loadErrata(locales.map((l) => l.code));
+  for (const locale of locales) {
+    const path = errataPath(locale.code);
+    const root = "../".repeat(path.split("/").length - 1);
+    const markdown = renderErrata(errata, locale.code, locale.errataTitle);
+    const translations = locales.filter((l) => l !== locale).map((l) => ({ code: l.code, path: errataPath(l.code) }));
+    mkdirSync(dirname(join(out, path)), { recursive: true });
+    writeFileSync(join(out, path.replace(/\.html$/, ".md")), markdown);
+    writeFileSync(join(out, path), page({ title: locale.errataTitle, body: render(markdown), root, lang: locale.code, translations }));
+  }
   writeFileSync(join(out, "index.html"), page({ title: siteTitle, body: landingBody(), root: "./", lang: "en", landing: true }));
   console.log(`docs: site written to ${out}`);
 } finally {
@@ -128,7 +136,7 @@ function landingBody() {
       <h3>${locale.guidesHeading}</h3>
       <ul>
         ${guidePages.map((g) => `<li><a href="${guidePath(locale.code, g.slug)}">${g.titles[locale.code]}</a></li>`).join("\n        ")}
-        <li><a href="seed-errata.html">${locale.errataLink}</a></li>
+        <li><a href="${errataPath(locale.code)}">${locale.errataLink}</a></li>
       </ul>
       <h3>${locale.downloadsHeading}</h3>
       <ul>

@@ -17,7 +17,8 @@ export const locales = [
     becLink: "Baidu Edge Computing, reinstall a VM instance's system",
     bccLink: "Baidu Cloud Compute, rebuild an instance from an image",
     guidesHeading: "Guides",
-    errataLink: "Seed errata: where the spec departs from Baidu's pages, and why",
+    errataLink: "Seed errata: where the spec departs from Baidu's pages and the SDKs, and why",
+    errataTitle: "Seed errata",
     downloadsHeading: "OpenAPI document",
     // Page shell: the colon after a link that opens a list item, the errata link in the header, the label (with its colon) before a page's other-language links, the footer.
     errataNav: "Seed errata",
@@ -37,10 +38,11 @@ export const locales = [
     becLink: "边缘计算，重装虚机实例的系统",
     bccLink: "云服务器，使用镜像重装实例",
     guidesHeading: "指南",
-    errataLink: "文档勘误：规范与百度文档不一致之处及其原因（英文）",
+    errataLink: "文档勘误：规范与百度文档及 SDK 不一致之处及其原因",
+    errataTitle: "文档勘误",
     downloadsHeading: "OpenAPI 文档",
     colon: "：",
-    errataNav: "文档勘误（英文）",
+    errataNav: "文档勘误",
     translationsLabel: "其他语言版本：",
     footer: "由 <code>spec/</code> 中的同一份规范生成。可离线浏览：每个页面都自包含。",
   },
@@ -56,6 +58,9 @@ export const guidePages = [
   { slug: "authentication", nav: { en: "Authentication", "zh-CN": "认证" }, titles: { en: "Authentication: credentials, signing, adminPass, userData", "zh-CN": "认证：凭证、签名、adminPass 加密与 userData" } },
   { slug: "mock-contract-tests", nav: { en: "The mock in your contract tests", "zh-CN": "在契约测试中使用模拟服务" }, titles: { en: "Using the mock in your own contract tests", "zh-CN": "在你自己的契约测试中使用模拟服务" } },
 ];
+
+/** The seed errata page in a language, relative to the site's root (English at the root, as before). */
+export const errataPath = (code) => (code === "en" ? "seed-errata.html" : `${code}/seed-errata.html`);
 
 /** A guide's Markdown source, relative to docs/guides/. */
 export const guideSource = (code, slug) => (code === "en" ? `${slug}.md` : `${code}/${slug}.md`);
@@ -100,7 +105,7 @@ export function page({ title, body, root, lang, landing = false, translations = 
     `<a href="${root}en/index.html">API reference</a>`,
     `<a href="${root}zh-CN/index.html" lang="zh-CN">接口参考</a>`,
     ...guidePages.map((g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escape(g.nav[locale.code])}</a>`),
-    `<a href="${root}seed-errata.html">${escape(locale.errataNav)}</a>`,
+    `<a href="${root}${errataPath(locale.code)}">${escape(locale.errataNav)}</a>`,
   ];
   const other = (t) => locales.find((l) => l.code === t.code);
   const alternates = translations.map((t) => `<link rel="alternate" hreflang="${t.code}" href="${root}${t.path}">`);

@@ -50,7 +50,9 @@ function schemaElements(doc, where, pointer, schema, need, named = false) {
   }
   need(where, pointer);
   if (schema["x-enumDescriptions"]) {
-    const values = schema.enum ?? resolve(doc, schema)?.enum ?? [];
+    // An open enumeration (x-extensible-enum) lists its known values in an anyOf branch.
+    const target = schema.enum ? schema : resolve(doc, schema);
+    const values = target?.enum ?? target?.anyOf?.find((branch) => Array.isArray(branch.enum))?.enum ?? [];
     expect(Object.keys(schema["x-enumDescriptions"]).sort(), `${where} x-enumDescriptions`).toEqual([...values].sort());
     need(where, pointer, "x-enumDescriptions");
   }

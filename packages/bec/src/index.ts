@@ -92,7 +92,7 @@ export function createBecClient(options: BecClientOptions = {}): BecClient {
       const adminPass = input?.keyConfig?.adminPass;
       if (typeof adminPass === "string") checkAdminPassPolicy(adminPass, "body.keyConfig.adminPass");
       checkRequestPart(input, reinstall.requestBody, schemaRoot, "body");
-      const body = input.userData === undefined ? input : { ...input, userData: encodeUserData(input.userData) };
+      const body = typeof input.userData === "string" ? { ...input, userData: encodeUserData(input.userData) } : input;
 
       const credentials = await service.credentials();
       const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
