@@ -99,6 +99,39 @@ function describe(change) {
   return `${where}: ${why.length > 0 ? why.join('; ') : `${change.kind} ${change.path}`}`;
 }
 
+const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'default', 'deprecated', 'x-source']);
+const stripAnnotations = (node) =>
+  Array.isArray(node)
+    ? node.map(stripAnnotations)
+    : node && typeof node === 'object'
+      ? Object.fromEntries(Object.entries(node).filter(([k]) => !ANNOTATIONS.has(k)).map(([k, v]) => [k, stripAnnotations(v)]))
+      : node;
+const at = (doc, pointer) =>
+  pointer
+    .replace(/^#\//, '')
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), doc);
+
+/**
+ * redocly rates every `anyOf` added to a schema as breaking. In a request body, an `anyOf` one of
+ * whose branches is the schema that was there before (e.g. `{ $ref: KeyConfig }` becoming
+ * `anyOf: [{ $ref: KeyConfig }, { type: 'null' }]`) only lets the service accept more: no client
+ * request that was valid becomes invalid. Such a change is rated minor here; a change to the
+ * referenced schema itself is a separate entry of the diff and keeps redocly's rating. The same
+ * change in a response stays breaking (readers must handle the new branches).
+ */
+function onlyWidensRequest(change, [base]) {
+  const verdicts = change.verdicts ?? [];
+  const pointer = change.revision?.pointer ?? '';
+  if (change.kind !== 'added' || !/\/requestBody\//.test(change.path ?? '') || !pointer.endsWith('/anyOf')) return false;
+  if (verdicts.length === 0 || !verdicts.every((v) => v.ruleId === 'schema-combinator-changed')) return false;
+  const before = at(base, pointer.slice(0, -'/anyOf'.length));
+  if (!before || typeof before !== 'object' || 'anyOf' in before) return false;
+  const former = JSON.stringify(stripAnnotations(before));
+  return (change.revision.value ?? []).some((branch) => JSON.stringify(stripAnnotations(branch)) === former);
+}
+
 /** Bump per package from the pending changesets, with fixed groups applied as changesets does. */
 function pendingBumps(dir) {
   const order = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -123,8 +156,13 @@ function pendingBumps(dir) {
 
 const report = redoclyDiff(args.base, args.revision);
 const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, 'utf8')));
-const major = (report.changes ?? []).filter((change) => change.impact === 'major');
-const summary = `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch`;
+const rated = (report.changes ?? []).filter((change) => change.impact === 'major');
+const widened = rated.filter((change) => onlyWidensRequest(change, docs));
+const major = rated.filter((change) => !widened.includes(change));
+const summary =
+  `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
+  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : '');
+if (widened.length > 0) console.log(`breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join('\n')}`);
 
 if (major.length === 0) {
   console.log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);

@@ -27,6 +27,8 @@ async function runGate(args: string[]): Promise<Outcome> {
 
 let work: string;
 let changesets: string;
+// The deliberate breaks below are compared with the current spec (`--base current`), so that what
+// the pending changesets already cover does not count among them.
 const spec = (name: string, edit: (doc: any) => void) => {
   const doc = JSON.parse(readFileSync(current, 'utf8'));
   edit(doc);
@@ -65,7 +67,7 @@ describe('a deliberately broken spec (a path removed, a required property added)
   });
 
   it('fails without a changeset, saying what broke and which packages need a major one', async () => {
-    const { code, output } = await runGate(['--revision', broken, ...withChangesets({})]);
+    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({})]);
     expect(code).toBe(1);
     expect(output).toContain('breaking-change gate: FAIL');
     expect(output).toContain(`Path \`${REBUILD}\` was removed. (path-removed)`);
@@ -74,13 +76,13 @@ describe('a deliberately broken spec (a path removed, a required property added)
   });
 
   it('fails with only a minor changeset', async () => {
-    const { code, output } = await runGate(['--revision', broken, ...withChangesets({ small: '"@bce-openapi/spec": minor' })]);
+    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({ small: '"@bce-openapi/spec": minor' })]);
     expect(code).toBe(1);
     expect(output).toContain('No major changeset for:');
   });
 
   it('passes with a major changeset (the fixed group carries it to every package)', async () => {
-    const { code, output } = await runGate(['--revision', broken, ...withChangesets({ big: '"@bce-openapi/spec": major' })]);
+    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({ big: '"@bce-openapi/spec": major' })]);
     expect(output, output).toContain('breaking-change gate: OK, 2 breaking change(s)');
     expect(code).toBe(0);
   });
@@ -93,7 +95,7 @@ it('names only the affected client when one service breaks (without the fixed gr
   const args = withChangesets({});
   const config = JSON.parse(readFileSync(join(changesets, 'config.json'), 'utf8'));
   writeFileSync(join(changesets, 'config.json'), JSON.stringify({ ...config, fixed: [] }));
-  const { code, output } = await runGate(['--revision', broken, ...args]);
+  const { code, output } = await runGate(['--base', current, '--revision', broken, ...args]);
   expect(code).toBe(1);
   expect(output).toContain('No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.');
 });
@@ -102,7 +104,31 @@ it('passes a compatible change (a new optional response property) without any ch
   const added = spec('added.json', (doc) => {
     doc.components.schemas.VmInstanceReinstallResult.properties.note = { type: 'string' };
   });
-  const { code, output } = await runGate(['--revision', added, ...withChangesets({})]);
+  const { code, output } = await runGate(['--base', current, '--revision', added, ...withChangesets({})]);
   expect(output, output).toContain('breaking-change gate: OK, no breaking change');
   expect(code).toBe(0);
+});
+
+describe('an anyOf around what a schema was', () => {
+  const wrap = (doc: any, where: 'request' | 'response') => {
+    const schemas = doc.components.schemas;
+    if (where === 'request') schemas.RebuildInstanceRequest.properties.userData = { anyOf: [schemas.RebuildInstanceRequest.properties.userData, { type: 'integer' }] };
+    else schemas.VmInstanceDetailsVo.properties.osImage = { anyOf: [schemas.VmInstanceDetailsVo.properties.osImage, { type: 'integer' }] };
+  };
+
+  it('in a request body only lets the service accept more: rated minor, no changeset needed', async () => {
+    const widened = spec('widened-request.json', (doc) => wrap(doc, 'request'));
+    const { code, output } = await runGate(['--base', current, '--revision', widened, ...withChangesets({})]);
+    expect(output, output).toContain('request bodies that only accept more (not breaking)');
+    expect(output, output).toContain(`PUT ${REBUILD}: \`anyOf\` of \`userData\` was added.`);
+    expect(output, output).toContain('breaking-change gate: OK, no breaking change');
+    expect(code).toBe(0);
+  });
+
+  it('in a response is breaking: readers must handle the new branch', async () => {
+    const widened = spec('widened-response.json', (doc) => wrap(doc, 'response'));
+    const { code, output } = await runGate(['--base', current, '--revision', widened, ...withChangesets({})]);
+    expect(code).toBe(1);
+    expect(output).toContain('No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.');
+  });
 });
