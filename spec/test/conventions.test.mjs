@@ -1,0 +1,71 @@
+// The spec's own conventions, checked on the bundles it ships: every source is public, open
+// enumerations have one shape, and x-client-rules resolve in every bundle they are shipped in.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const bundles = Object.fromEntries(["openapi", "bec", "bcc", "openapi.zh-CN"].map((name) => [name, JSON.parse(readFileSync(join(dist, `${name}.json`), "utf8"))]));
+
+/** [pointer, value] of every `key` anywhere in `node`. */
+function collect(node, key, at = "#", out = []) {
+  if (Array.isArray(node)) node.forEach((item, i) => collect(item, key, `${at}/${i}`, out));
+  else if (node && typeof node === "object")
+    for (const [k, v] of Object.entries(node)) {
+      if (k === key) out.push([`${at}/${k}`, v]);
+      collect(v, key, `${at}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`, out);
+    }
+  return out;
+}
+
+const PAGE = /https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
+const SDK_FILE = /baidubce\/bce-sdk-(go|java|python) \S+@[0-9a-f]{40}/;
+
+describe("sources", () => {
+  const sources = collect(bundles.openapi, "x-source");
+
+  it("every x-source part cites a public Baidu page or an SDK file by repository, path and commit", () => {
+    expect(sources.length).toBeGreaterThan(40);
+    for (const [where, value] of sources) {
+      expect(typeof value, where).toBe("string");
+      for (const part of value.split(";")) expect(PAGE.test(part) || SDK_FILE.test(part), `${where}: ${part}`).toBe(true);
+    }
+  });
+
+  it("nothing shipped points at files outside the repository or says who decided", () => {
+    for (const name of readdirSync(dist)) {
+      const text = readFileSync(join(dist, name), "utf8");
+      for (const banned of ["seeds/", "notes/", "bce-facts", "decided by", "the lead"]) expect(text.includes(banned), `${name} mentions ${banned}`).toBe(false);
+    }
+  });
+});
+
+describe("open enumerations (x-extensible-enum)", () => {
+  const open = Object.entries(bundles.openapi.components.schemas).filter(([, s]) => s["x-extensible-enum"]);
+
+  it("are the known values or any string, with every known value described where values are described", () => {
+    expect(open.map(([name]) => name).sort()).toEqual(["BecImageType", "BecRegion", "DiskType", "ServiceProvider", "VmInstanceStatus"]);
+    for (const [name, schema] of open) {
+      expect(schema.anyOf, name).toHaveLength(2);
+      const [known, any] = schema.anyOf;
+      expect(known, name).toMatchObject({ type: "string" });
+      expect(known.enum.length, name).toBeGreaterThan(1);
+      expect(any, name).toEqual({ type: "string", description: any.description });
+      if (schema["x-enumDescriptions"]) expect(Object.keys(schema["x-enumDescriptions"]).sort(), name).toEqual([...known.enum].sort());
+    }
+  });
+});
+
+describe("x-client-rules", () => {
+  it.each(["openapi", "bec", "bcc"])("every $ref inside them resolves in the %s bundle", (name) => {
+    const doc = bundles[name];
+    const rules = collect(doc, "x-client-rules");
+    expect(rules.length, name).toBeGreaterThan(0);
+    for (const [where, value] of rules)
+      for (const [, ref] of collect(value, "$ref")) {
+        const target = ref.slice(2).split("/").reduce((node, key) => node?.[key], doc);
+        expect(target, `${where}: ${ref}`).toBeTypeOf("object");
+      }
+  });
+});
