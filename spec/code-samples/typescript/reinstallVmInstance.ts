@@ -10,7 +10,8 @@ try {
     imageId: "im-awwxnhme-2-u-huhehaote",
     imageType: "bec",
   });
-  console.log(result, details.vmId, details.status);
+  // details may be missing; status may be a state added after this client was built.
+  console.log(result, details?.vmId, details?.status);
 } catch (error) {
   if (error instanceof BceServiceError) {
     console.error(error.status, error.code, error.message, error.requestId);

@@ -68,7 +68,7 @@ describe.each([
   ["adminPass missing a digit", withPassword("abcdefgh!")],
   ["adminPass with a symbol outside the list", withPassword("abcd1234&")],
   ["no imageId", withoutImageId],
-  ["imageType not in the enum", { ...validBec, imageType: "windows" }],
+  ["imageType not a string", { ...validBec, imageType: 7 }],
 ])("an invalid BEC request: %s", (_, body) => {
   it("is answered 400 InvalidHTTPRequest by the mock, surfacing as a BceServiceError", async () => {
     const surface = await rawReinstall(body);

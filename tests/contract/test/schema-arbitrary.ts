@@ -125,6 +125,63 @@ export class SchemaTools {
     return current;
   }
 
+  /**
+   * The schema as a client sends it (spec convention): the service-side schema narrowed by the
+   * `x-client-rules` beside it, without the tolerances no client uses: `null` (in type lists and
+   * as an `anyOf` branch), the empty-string branch, and an open enumeration's "any string" branch.
+   * The result is a plain schema without `$ref`s, `anyOf` or client rules.
+   */
+  clientView(input: Schema): Schema {
+    const schema = this.resolve(input);
+    if (typeof schema !== "object") return schema;
+    let view: SchemaObject = { ...schema };
+    if (Array.isArray(view.anyOf)) {
+      const branches = (view.anyOf as Schema[]).map((b) => this.resolve(b)).filter((b) => !isNullOnly(b) && !isEmptyStringOnly(b));
+      const specific = branches.filter((b) => !isAnyString(b));
+      const kept = specific.length > 0 ? specific : branches;
+      if (kept.length !== 1) throw new Error(`an anyOf with ${kept.length} branches a client could use`);
+      const { anyOf: _anyOf, ...rest } = view;
+      view = { ...rest, ...(this.clientView(kept[0]!) as SchemaObject) };
+    }
+    if (Array.isArray(view.type)) {
+      const types = (view.type as string[]).filter((t) => t !== "null");
+      view.type = types.length === 1 ? types[0] : types;
+    }
+    if (view.properties) {
+      view.properties = Object.fromEntries(Object.entries(view.properties as Record<string, Schema>).map(([n, sub]) => [n, this.clientView(sub)]));
+    }
+    if (view.items !== undefined) view.items = this.clientView(view.items as Schema);
+    // then/else assert what the client view already says (a present, non-null member).
+    for (const part of ["then", "else"] as const) if (view[part] !== undefined) view[part] = { required: requiredOf(view[part], true) };
+    const rules = view["x-client-rules"];
+    delete view["x-client-rules"];
+    return rules === undefined ? view : this.withRules(view, rules as Schema);
+  }
+
+  /** `view` narrowed by client `rules`: their keywords win, `required` adds up, properties merge. */
+  private withRules(view: SchemaObject, input: Schema): SchemaObject {
+    const rules = this.resolve(input);
+    if (rules === true) return view;
+    if (rules === false) throw new Error("a client rule of false");
+    const out: Record<string, unknown> = { ...view };
+    for (const [keyword, value] of Object.entries(rules)) {
+      if (keyword === "properties") {
+        const properties = { ...((out.properties ?? {}) as Record<string, SchemaObject>) };
+        for (const [name, sub] of Object.entries(value as Record<string, Schema>)) {
+          if (sub === true) continue;
+          if (!(name in properties)) throw new Error(`a client rule for ${name}, which the schema does not define`);
+          properties[name] = this.withRules(properties[name]!, sub);
+        }
+        out.properties = properties;
+      } else if (keyword === "required") {
+        out.required = [...new Set([...((out.required ?? []) as string[]), ...(value as string[])])];
+      } else if (!isAnnotation(keyword)) {
+        out[keyword] = value;
+      }
+    }
+    return out;
+  }
+
   /** An arbitrary of values valid against the schema. */
   arbitrary(input: Schema): Arbitrary<Json> {
     const schema = this.resolve(input);
@@ -317,19 +374,26 @@ function checkKeywords(schema: SchemaObject): void {
   if (schema.allOf !== undefined && schema.if === undefined) throw new Error("allOf outside if/then/else is not supported");
 }
 
-function requiredOf(part: unknown): string[] {
+function requiredOf(part: unknown, clientView = false): string[] {
   if (part === undefined) return [];
   const { required = [], allOf = [], ...rest } = part as { required?: string[]; allOf?: SchemaObject[] };
-  // allOf entries that only say `properties: { x: true }` assert nothing.
+  // allOf entries that only say `properties: { x: true }` assert nothing; in a client view, one that
+  // says a required member is not null (`{ type: string }`) asserts nothing either.
   for (const sub of allOf) {
     const props = sub.properties as Record<string, unknown> | undefined;
-    if (Object.keys(sub).some((k) => k !== "properties") || !props || Object.values(props).some((v) => v !== true)) {
+    const harmless = (v: unknown) => v === true || (clientView && isRecord(v as Json) && Object.keys(v as object).every((k) => k === "type"));
+    if (Object.keys(sub).some((k) => k !== "properties") || !props || !Object.values(props).every(harmless)) {
       throw new Error("unsupported allOf in then/else");
     }
   }
   if (Object.keys(rest).length > 0) throw new Error(`unsupported then/else keywords: ${Object.keys(rest).join(", ")}`);
   return required;
 }
+
+const isNullOnly = (schema: Schema) => typeof schema === "object" && schema.type === "null" && Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
+const isEmptyStringOnly = (schema: Schema) => typeof schema === "object" && schema.type === "string" && schema.maxLength === 0;
+const isAnyString = (schema: Schema) =>
+  typeof schema === "object" && schema.type === "string" && Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
 
 function isAnnotation(keyword: string): boolean {
   return ANNOTATIONS.has(keyword) || keyword.startsWith("x-");
