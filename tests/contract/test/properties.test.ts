@@ -38,7 +38,7 @@ const BCC_REF = { $ref: "#/components/schemas/RebuildInstanceRequest" };
 const BEC_BODY: Schema = bec.clientView(BEC_REF);
 const BCC_BODY: Schema = bcc.clientView(BCC_REF);
 /** Issues a client's checks find (the spec's schema and its x-client-rules, by @bce-openapi/core). */
-const clientIssues = (root: unknown, ref: object, body: unknown) => validateSchema(body, ref, { root, path: "body", clientRules: true });
+const clientIssues = (root: unknown, ref: { $ref: string }, body: unknown) => validateSchema(body, ref, { root, path: "body", clientRules: true });
 const vmIds = bec.arbitrary(becSpec.components.parameters.VmID!.schema) as fc.Arbitrary<string>;
 const instanceIds = bcc.arbitrary(bccSpec.components.parameters.InstanceId!.schema) as fc.Arbitrary<string>;
 /** Plain-text passwords the BCC client encrypts itself (the BEC AdminPassword rules; BCC has the same policy). */

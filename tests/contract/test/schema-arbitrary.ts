@@ -134,7 +134,7 @@ export class SchemaTools {
   clientView(input: Schema): Schema {
     const schema = this.resolve(input);
     if (typeof schema !== "object") return schema;
-    let view: SchemaObject = { ...schema };
+    let view: Record<string, unknown> = { ...schema };
     if (Array.isArray(view.anyOf)) {
       const branches = (view.anyOf as Schema[]).map((b) => this.resolve(b)).filter((b) => !isNullOnly(b) && !isEmptyStringOnly(b));
       const specific = branches.filter((b) => !isAnyString(b));
@@ -155,7 +155,7 @@ export class SchemaTools {
     for (const part of ["then", "else"] as const) if (view[part] !== undefined) view[part] = { required: requiredOf(view[part], true) };
     const rules = view["x-client-rules"];
     delete view["x-client-rules"];
-    return rules === undefined ? view : this.withRules(view, rules as Schema);
+    return rules === undefined ? (view as SchemaObject) : this.withRules(view as SchemaObject, rules as Schema);
   }
 
   /** `view` narrowed by client `rules`: their keywords win, `required` adds up, properties merge. */
