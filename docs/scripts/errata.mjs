@@ -16,6 +16,7 @@ export function loadErrata(codes) {
   };
   need(errata.intro, "intro");
   for (const key of ["seed", "spec", "why", "client"]) need(errata.labels?.[key], `label ${key}`);
+  for (const code of codes) if (typeof errata.labels?.colon?.[code] !== "string") throw new Error(`errata: label colon has no ${code} text`);
   for (const section of errata.sections) {
     need(section.title, `section ${section.id}`);
     for (const entry of section.entries) {
@@ -36,7 +37,7 @@ export function errataEntries(errata) {
 
 /** The errata page in one language, as Markdown; each entry is anchored by its id. */
 export function renderErrata(errata, code, heading) {
-  const label = (key) => errata.labels[key][code];
+  const label = (key) => `**${errata.labels[key][code]}**${errata.labels.colon[code]}`;
   const out = [`# ${heading}`, "", errata.intro[code].trim(), ""];
   let number = 0;
   for (const section of errata.sections) {
@@ -44,10 +45,10 @@ export function renderErrata(errata, code, heading) {
     for (const entry of section.entries) {
       number += 1;
       out.push(`<a id="${entry.id}"></a>`, "", `### ${number}. ${entry.title[code]}`, "");
-      out.push(`- **${label("seed")}**: ${entry.seed[code].trim()}`);
-      out.push(`- **${label("spec")}**: ${entry.spec[code].trim()}`);
-      out.push(`- **${label("why")}**: ${entry.why[code].trim()}`);
-      if (entry.client) out.push(`- **${label("client")}**: ${entry.client[code].trim()}`);
+      out.push(`- ${label("seed")}${entry.seed[code].trim()}`);
+      out.push(`- ${label("spec")}${entry.spec[code].trim()}`);
+      out.push(`- ${label("why")}${entry.why[code].trim()}`);
+      if (entry.client) out.push(`- ${label("client")}${entry.client[code].trim()}`);
       out.push("");
     }
   }
