@@ -3,7 +3,8 @@
 // bce-sdk-python put on the wire. The clients stay stricter: the spec's x-client-rules refuse the
 // nulls, empty identifiers and extra fields, and a client refuses such a body before sending it.
 import { readdirSync, readFileSync } from "node:fs";
-import { BceValidationError, signRequest, validateSchema } from "@bce-openapi/core";
+import { BceValidationError, signRequest } from "@bce-openapi/core";
+import { validateSchema } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
