@@ -24,7 +24,15 @@ export const AUTH_ERROR_STATUS: Record<string, number> = {
   InvalidAccessKeyId: 403,
   SignatureDoesNotMatch: 400,
   RequestExpired: 400,
+  RequestTimeTooSkewed: 403,
 };
+
+/**
+ * How far in the future a signature's timestamp may be. BCE answers a request dated further
+ * ahead with 403 `RequestTimeTooSkewed` (the spec's 403 response; BCE common error table), and a
+ * client corrects its clock from the answer's `Date` header.
+ */
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 15 * 60;
 
 export function resolveCredentials(credentials?: Credential[], env: NodeJS.ProcessEnv = process.env): Credential[] {
   if (credentials) return credentials;
@@ -49,6 +57,7 @@ export function signatureAuthenticator(
   credentials: Credential[],
   verify: VerifyRequest,
   now: () => number = Date.now,
+  maxClockSkewSeconds: number = DEFAULT_MAX_CLOCK_SKEW_SECONDS,
 ): Authenticate {
   const secrets = new Map(credentials.map(c => [c.accessKeyId, c.secretAccessKey]));
   return async req => {
@@ -57,7 +66,20 @@ export function signatureAuthenticator(
       { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers },
       { getSecretAccessKey: id => secrets.get(id), now: now() },
     );
-    if (result.ok) return { ok: true, accessKeyId: result.accessKeyId };
+    if (result.ok) {
+      // verify() has parsed the header, so the timestamp is the second field after the prefix.
+      const timestamp = Date.parse(String(req.headers.authorization).split('/')[2] ?? '');
+      const ahead = timestamp - now();
+      if (ahead > maxClockSkewSeconds * 1000) {
+        return {
+          ok: false,
+          status: 403,
+          code: 'RequestTimeTooSkewed',
+          message: `The request time is ${Math.round(ahead / 1000)} s ahead of the server's time (at most ${maxClockSkewSeconds} s allowed); see the Date header`,
+        };
+      }
+      return { ok: true, accessKeyId: result.accessKeyId };
+    }
     return { ok: false, status: AUTH_ERROR_STATUS[result.code] ?? 400, code: result.code, message: result.message };
   };
 }

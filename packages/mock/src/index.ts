@@ -1,13 +1,18 @@
-export { startMock, type LogLevel, type MockOptions, type MockServer } from './mock.js';
+export { startMock, type LogLevel, type MockOptions, type MockServer } from "./mock.js";
 export {
   AUTH_ERROR_STATUS,
   DEFAULT_CREDENTIALS,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
   resolveCredentials,
   signatureAuthenticator,
   type AuthResult,
   type Authenticate,
   type Credential,
   type VerifyRequest,
-} from './auth.js';
-export { REQUEST_ID_HEADER, type BceErrorBody } from './errors.js';
-export { defaultSpecPath } from './spec.js';
+} from "./auth.js";
+export { REQUEST_ID_HEADER, type BceErrorBody } from "./errors.js";
+export { ADMIN_PREFIX } from "./admin.js";
+export type { CorsOption } from "./cors.js";
+export { DEFAULT_CODES, FaultScripts, type FaultStep, type FaultTarget } from "./faults.js";
+export { Journal, type JournalEntry } from "./journal.js";
+export { defaultSpecPath } from "./spec.js";

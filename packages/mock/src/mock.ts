@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createLogger, type IPrismDiagnostic } from '@stoplight/prism-core';
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
 import {
   createInstance,
   getHttpOperationsFromSpec,
@@ -9,14 +10,27 @@ import {
   type IHttpRequest,
   type IHttpResponse,
   type PrismHttpInstance,
-} from '@stoplight/prism-http';
-import { verifyRequest } from '@bce-openapi/core';
-import { allowAll, resolveCredentials, signatureAuthenticator, type Authenticate, type Credential } from './auth.js';
-import { validateInput } from './empty-query.js';
-import { asciiSafe, REQUEST_ID_HEADER, sendError } from './errors.js';
-import { defaultSpecPath } from './spec.js';
+} from "@stoplight/prism-http";
+import { verifyRequest } from "@bce-openapi/core";
+import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
+import {
+  allowAll,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  resolveCredentials,
+  signatureAuthenticator,
+  type Authenticate,
+  type Credential,
+} from "./auth.js";
+import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOption, type OriginPolicy } from "./cors.js";
+import { validateInput } from "./empty-query.js";
+import { asciiSafe, REQUEST_ID_HEADER, sendError } from "./errors.js";
+import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
+import { Journal, MAX_JOURNAL_BODY, redactHeaders, type JournalEntry } from "./journal.js";
+import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
+import { parsePrefer, type Preference } from "./prefer.js";
+import { defaultSpecPath } from "./spec.js";
 
-export type LogLevel = 'silent' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+export type LogLevel = "silent" | "fatal" | "error" | "warn" | "info" | "debug" | "trace";
 
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */
@@ -34,25 +48,50 @@ export interface MockOptions {
    * badly signed request with the error the real service gives.
    */
   auth?: boolean;
-  /** The mock's clock in milliseconds since the epoch, for signature expiry. Default `Date.now`. */
+  /** The mock's clock in milliseconds since the epoch: signature expiry, skew, the `Date` header. Default `Date.now`. */
   now?: () => number;
   /** Replaces the built-in authentication step (wins over `auth`). */
   authenticate?: Authenticate;
+  /** Browser origins allowed to call the mock. Default: loopback origins. `false`: no CORS. */
+  cors?: CorsOption;
+  /** Requests the journal keeps (the oldest go first). Default 1000; 0 keeps none. */
+  journalLimit?: number;
+  /** Largest request body accepted; a larger declared Content-Length is answered 413 before it is read. Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** How far in the future a signature may be dated before RequestTimeTooSkewed. Default 900 s. */
+  maxClockSkewSeconds?: number;
 }
 
 export interface MockServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /** What arrived and what was answered. */
+  journal: Journal;
+  /** Scripted answers: `mock.faults.enqueue("reinstallVmInstance", [{ status: 503 }, {}])`. */
+  faults: FaultScripts;
+  /**
+   * How many times each operation took effect (answered 2xx), by operationId. A call repeated
+   * with the same idempotency token counts once.
+   */
+  actions(): Record<string, number>;
+  /** Forgets faults, journal, idempotency tokens and action counts: call it between tests. */
+  reset(): void;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024; // Prism's own server limit
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024; // Prism's own server limit
+const DEFAULT_JOURNAL_LIMIT = 1000;
+const MAX_TOKENS = 10_000;
 const DIAGNOSTIC_ERROR = 0; // DiagnosticSeverity.Error in @stoplight/types
 
-function prismConfig(): IHttpConfig {
+function prismConfig(preference: Preference = {}): IHttpConfig {
   // A fresh object per request: Prism's mocker writes the Accept header into `config.mock`.
   return {
-    mock: { dynamic: false },
+    mock: {
+      dynamic: preference.dynamic ?? false,
+      ...(preference.code !== undefined ? { code: preference.code } : {}),
+      ...(preference.exampleKey !== undefined ? { exampleKey: preference.exampleKey } : {}),
+    },
     validateRequest: true,
     // Responses are the spec's own examples; checking them is the spec linter's job, not the mock's.
     validateResponse: false,
@@ -63,177 +102,494 @@ function prismConfig(): IHttpConfig {
   };
 }
 
-export async function startMock(options: MockOptions = {}): Promise<MockServer> {
-  const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
-  const logger = createLogger('BCE-MOCK', { level: options.logLevel ?? 'silent' });
-  const prism = createInstance(prismConfig(), { logger, validateInput });
-  const authenticate =
-    options.authenticate ??
-    (options.auth === false
-      ? allowAll
-      : signatureAuthenticator(resolveCredentials(options.credentials), verifyRequest, options.now ?? Date.now));
-
-  const server = createServer((req, res) => {
-    const requestId = randomUUID();
-    handle(req, res, requestId, { prism, operations, authenticate }).catch((error: unknown) => {
-      // Last resort, so that no request is ever left hanging.
-      if (!res.headersSent) sendError(res, requestId, 500, 'InternalError', String(error));
-      else res.destroy();
-    });
-  });
-
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-  return {
-    url,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close(error => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
-      }),
-  };
+/** An answer kept for an idempotency token. */
+interface Remembered {
+  fingerprint: string;
+  status: number;
+  headers: Record<string, string>;
+  payload: string;
 }
 
 interface Context {
   prism: PrismHttpInstance;
   operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+  index: OperationIndex;
   authenticate: Authenticate;
+  checksSignatures: boolean;
+  cors: OriginPolicy;
+  corsMethods: string[];
+  journal: Journal;
+  faults: FaultScripts;
+  tokens: Map<string, Remembered>;
+  actions: Map<string, number>;
+  now: () => number;
+  maxBodyBytes: number;
+  /** Cancels every delayed or hanging answer (on close). */
+  waiting: Set<() => void>;
+  reset(): void;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, requestId: string, ctx: Context): Promise<void> {
-  // BCE sends the request id on every response, success or error.
-  res.setHeader(REQUEST_ID_HEADER, requestId);
+export async function startMock(options: MockOptions = {}): Promise<MockServer> {
+  const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
+  const logger = createLogger("BCE-MOCK", { level: options.logLevel ?? "silent" });
+  const prism = createInstance(prismConfig(), { logger, validateInput });
+  const now = options.now ?? Date.now;
+  const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
+  if (!Number.isInteger(journalLimit) || journalLimit < 0) throw new TypeError("journalLimit must be a non-negative integer");
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) throw new TypeError("maxBodyBytes must be a non-negative integer");
+  const index = indexOperations(operations);
+  const checksSignatures = options.authenticate !== undefined || options.auth !== false;
+  const authenticate =
+    options.authenticate ??
+    (options.auth === false
+      ? allowAll
+      : signatureAuthenticator(
+          resolveCredentials(options.credentials),
+          verifyRequest,
+          now,
+          options.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+        ));
+  const ctx: Context = {
+    prism,
+    operations,
+    index,
+    authenticate,
+    checksSignatures,
+    cors: originPolicy(options.cors),
+    corsMethods: [...new Set(["GET", "HEAD", ...index.operations.map((op) => op.method.toUpperCase())])],
+    journal: new Journal(journalLimit),
+    faults: new FaultScripts(index.operations.map((op) => op.operationId)),
+    tokens: new Map(),
+    actions: new Map(),
+    now,
+    maxBodyBytes,
+    waiting: new Set(),
+    reset: () => {
+      ctx.faults.clear();
+      ctx.journal.clear();
+      ctx.tokens.clear();
+      ctx.actions.clear();
+    },
+  };
+  const actions = () => Object.fromEntries(ctx.actions);
 
-  const rawBody = await readBody(req);
-  if (!rawBody) {
-    res.setHeader('connection', 'close');
-    return sendError(res, requestId, 413, 'EntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    const exchange = new Exchange(req, res, requestId, ctx);
+    handle(exchange, ctx).catch((error: unknown) => {
+      // Last resort, so that no request is ever left hanging.
+      if (!res.headersSent) exchange.error(500, "InternalError", String(error));
+      else res.destroy();
+    });
+  };
+  const server = createServer(onRequest);
+  // Expect: 100-continue: the body is asked for only once the front has accepted the headers.
+  server.on("checkContinue", onRequest);
+  server.on("checkExpectation", (req, res) => {
+    const exchange = new Exchange(req, res, randomUUID(), ctx);
+    exchange.record();
+    res.setHeader("connection", "close");
+    exchange.error(417, "InvalidHTTPRequest", `Expect: ${String(req.headers.expect)} is not supported; only 100-continue is`);
+  });
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, ctx));
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    port,
+    journal: ctx.journal,
+    faults: ctx.faults,
+    actions,
+    reset: ctx.reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const cancel of [...ctx.waiting]) cancel();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+      }),
+  };
+}
+
+/** One request and its answer, recorded in the journal whatever the answer is. */
+export class Exchange {
+  readonly entry: JournalEntry;
+  #recorded = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    private readonly ctx: Context,
+  ) {
+    const raw = req.url ?? "";
+    const q = raw.indexOf("?");
+    this.entry = {
+      requestId,
+      receivedAt: new Date(ctx.now()).toISOString(),
+      method: req.method ?? "",
+      path: q < 0 ? raw : raw.slice(0, q),
+      query: q < 0 ? "" : raw.slice(q + 1),
+      headers: redactHeaders(req.headers),
+      body: "",
+      bodyBytes: 0,
+      signature: "not-checked",
+    };
+    // BCE sends the request id on every response, success or error; the Date is the mock's clock.
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    res.setHeader("date", new Date(ctx.now()).toUTCString());
+    res.on("close", () => this.answered(res.headersSent ? res.statusCode : 0));
   }
 
+  /** Puts the request in the journal (admin requests are left out). */
+  record(): void {
+    this.#recorded = true;
+    this.ctx.journal.add(this.entry);
+  }
+
+  /** Notes the answer in the journal; the first note wins. */
+  answered(status: number, code?: string): void {
+    if (this.#recorded) this.ctx.journal.answered(this.entry, status, code);
+  }
+
+  error(status: number, code: string, message: string): void {
+    this.answered(status, code);
+    sendError(this.res, this.requestId, status, code, message);
+  }
+
+  send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {
+    const { res } = this;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    const bytes = Buffer.from(payload);
+    if (!truncate) {
+      res.setHeader("content-length", bytes.length);
+      res.writeHead(status);
+      res.end(bytes);
+      return;
+    }
+    // Declares the whole body, sends half of it (nothing of an empty one), then cuts the connection.
+    res.setHeader("content-length", Math.max(bytes.length, 1));
+    res.writeHead(status);
+    this.answered(status);
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+  }
+
+  drop(): void {
+    this.answered(0);
+    this.req.socket.destroy();
+  }
+}
+
+async function handle(x: Exchange, ctx: Context): Promise<void> {
+  const { req, res } = x;
+  if (x.entry.path === ADMIN_PREFIX.slice(0, -1) || x.entry.path.startsWith(ADMIN_PREFIX)) {
+    return handleAdmin(x, { journal: ctx.journal, faults: ctx.faults, reset: ctx.reset, actions: () => Object.fromEntries(ctx.actions) });
+  }
+  x.record();
+
+  const origin = req.headers.origin;
+  if (ctx.cors && typeof origin === "string") {
+    if (!ctx.cors(origin)) {
+      // Refused before anything else happens: a request from a page the mock does not serve must not take effect.
+      return x.error(403, "AccessDenied", `Origin ${origin} is not allowed to call this mock (see the cors option / --cors-origin)`);
+    }
+    if (isPreflight(req)) {
+      x.answered(204);
+      return answerPreflight(req, res, origin, ctx.corsMethods);
+    }
+    allowOrigin(res, origin);
+  }
+
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > ctx.maxBodyBytes)) {
+    // Answered before a byte of the body is read (or asked for, with Expect: 100-continue).
+    res.setHeader("connection", "close");
+    return /^\d+$/.test(declared)
+      ? x.error(413, "EntityTooLarge", `Request body of ${declared} bytes exceeds ${ctx.maxBodyBytes} bytes`)
+      : x.error(400, "InvalidHTTPRequest", "Content-Length is not a number");
+  }
+  if (req.headers.expect !== undefined) res.writeContinue();
+  const rawBody = await readBody(req, ctx.maxBodyBytes);
+  if (!rawBody) {
+    res.setHeader("connection", "close");
+    return x.error(413, "EntityTooLarge", `Request body exceeds ${ctx.maxBodyBytes} bytes`);
+  }
+  x.entry.bodyBytes = rawBody.length;
+  x.entry.body = rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8");
+
   const auth = await ctx.authenticate(req, rawBody);
-  if (!auth.ok) return sendError(res, requestId, auth.status, auth.code, auth.message);
+  if (!auth.ok) {
+    x.entry.signature = "failed";
+    x.entry.signatureError = auth.code;
+    return x.error(auth.status, auth.code, auth.message);
+  }
+  if (ctx.checksSignatures) x.entry.signature = "verified";
+
+  const { path: rawPath, query: rawQuery } = x.entry;
+  const badEscape = malformedEscape(rawPath, rawQuery);
+  if (badEscape) return x.error(400, "InvalidURI", badEscape);
+  // Base prefixed as a string, so that a path such as //host/x stays a path.
+  const url = new URL(`http://mock.invalid${rawPath.startsWith("/") ? "" : "/"}${rawPath}?${rawQuery}`);
+  const caseProblem = [...new Set(url.searchParams.keys())]
+    .map((name) => [name, [...ctx.index.queryNames].find((known) => known !== name && known.toLowerCase() === name.toLowerCase())])
+    .find(([, known]) => known !== undefined);
+  if (caseProblem) {
+    return x.error(400, "InvalidHTTPRequest", `query.${caseProblem[0]}: query parameter names are case-sensitive; the spec declares ${caseProblem[1]}`);
+  }
+
+  const operation = ctx.index.match(req.method ?? "", rawPath);
+  if (operation) x.entry.operationId = operation.operationId;
+
+  const step = ctx.faults.take(operation?.operationId, url.pathname);
+  let truncate = false;
+  if (step) {
+    x.entry.fault = describeStep(step);
+    if (step.hang) return void (await wait(Infinity, res, ctx));
+    if (step.delayMs && !(await wait(step.delayMs, res, ctx))) return;
+    if (step.drop) return x.drop();
+    if (step.status !== undefined) return scriptedError(x, ctx, step);
+    truncate = step.truncate === true;
+  }
 
   let body: unknown;
   try {
     body = parseBody(req, rawBody);
   } catch (error) {
-    return sendError(res, requestId, 400, 'MalformedJSON', `The request body is not valid JSON: ${(error as Error).message}`);
+    return x.error(400, "MalformedJSON", `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+
+  const token = tokenOf(operation, url.searchParams);
+  const tokenKey = token === undefined ? undefined : `${operation!.operationId}\n${token}`;
+  const fingerprint = `${req.method} ${url.pathname}\n${canonicalJson(body)}`;
+  if (tokenKey !== undefined) {
+    const seen = ctx.tokens.get(tokenKey);
+    if (seen && seen.fingerprint !== fingerprint) {
+      x.entry.idempotency = "mismatch";
+      return x.error(
+        403,
+        "IdempotentParameterMismatch",
+        ctx.index.exampleMessage("IdempotentParameterMismatch") ?? "The client token was used before with different parameters.",
+      );
+    }
+    if (seen) {
+      // The first call's answer again; the operation does not take effect a second time.
+      x.entry.idempotency = "replay";
+      return x.send(seen.status, seen.headers, seen.payload, truncate);
+    }
+  }
+
+  let preference: Preference;
+  try {
+    preference = parsePrefer(req.headers.prefer);
+  } catch (error) {
+    return x.error(400, "InvalidHTTPRequest", (error as Error).message);
   }
 
   // Mirror prism-http-server: no baseUrl, so Prism routes on the path alone and ignores the
   // spec's (path-level, per-API) servers. The mock answers whatever Host it is reached by.
-  const url = new URL(req.url ?? '/', 'http://mock.invalid');
   const input: IHttpRequest = {
-    method: (req.method ?? 'GET').toLowerCase() as IHttpRequest['method'],
+    method: (req.method ?? "GET").toLowerCase() as IHttpRequest["method"],
     url: { path: url.pathname, query: queryToNameValues(url.searchParams) },
     headers: flattenHeaders(req),
     body,
   };
 
-  const result = await ctx.prism.request(input, ctx.operations, prismConfig())();
+  const result = await ctx.prism.request(input, ctx.operations, prismConfig(preference))();
   const violations = inputViolations(result);
   if (violations.length > 0) {
     // An unknown `/v{version}` is what BCE reports as InvalidVersion (404); anything else is a bad request.
-    const badVersion = violations.some(v => v.path?.[0] === 'path' && v.path[1] === 'version');
+    const badVersion = violations.some((v) => v.path?.[0] === "path" && v.path[1] === "version");
     return badVersion
-      ? sendError(res, requestId, 404, 'InvalidVersion', describe(violations))
-      : sendError(res, requestId, 400, 'InvalidHTTPRequest', describe(violations));
+      ? x.error(404, "InvalidVersion", describe(violations))
+      : x.error(400, "InvalidHTTPRequest", describe(violations));
   }
-  if (result._tag === 'Left') {
-    const { status = 500, detail } = result.left as PrismError;
+  if (result._tag === "Left") {
+    const { status = 500, detail, name } = result.left as PrismError;
+    const preferred = preference.code !== undefined || preference.exampleKey !== undefined;
+    if (preferred && operation && !/NO_(PATH|METHOD)_MATCHED/.test(String(name))) {
+      // The operation exists, so Prism could not find what the Prefer header asked for.
+      return x.error(400, "InvalidHTTPRequest", `Prefer: ${detail || result.left.message}`);
+    }
     const [code, httpStatus] = routeErrorCode(status);
-    return sendError(res, requestId, httpStatus, code, detail || result.left.message);
+    return x.error(httpStatus, code, detail || result.left.message);
   }
-  return sendOutput(res, requestId, result.right.output);
+
+  const answer = renderOutput(x.requestId, result.right.output);
+  if (answer.status >= 200 && answer.status < 300 && operation) {
+    ctx.actions.set(operation.operationId, (ctx.actions.get(operation.operationId) ?? 0) + 1);
+    if (tokenKey !== undefined) {
+      x.entry.idempotency = "first";
+      if (ctx.tokens.size >= MAX_TOKENS) ctx.tokens.delete(ctx.tokens.keys().next().value!);
+      ctx.tokens.set(tokenKey, { fingerprint, ...answer });
+    }
+  }
+  const errorCode = answer.status >= 400 ? errorCodeOf(answer.payload) : undefined;
+  if (errorCode) x.answered(answer.status, errorCode);
+  x.send(answer.status, answer.headers, answer.payload, truncate);
 }
 
-type PrismResult = Awaited<ReturnType<ReturnType<PrismHttpInstance['request']>>>;
+function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
+  const status = step.status!;
+  const code = step.code ?? DEFAULT_CODES[status] ?? (status >= 500 ? "InternalError" : "InvalidHTTPRequest");
+  const message = step.message ?? ctx.index.exampleMessage(code) ?? `Scripted ${status} ${code} answer`;
+  if (status < 400) {
+    // A scripted success status: an empty answer with that status.
+    x.answered(status);
+    return x.send(status, {}, "");
+  }
+  x.error(status, code, message);
+}
+
+/** Resolves true after `ms`, false if the connection closes or the mock stops first. */
+function wait(ms: number, res: ServerResponse, ctx: Context): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (elapsed: boolean) => {
+      clearTimeout(timer);
+      res.off("close", closed);
+      ctx.waiting.delete(cancel);
+      resolve(elapsed);
+    };
+    const closed = () => done(false);
+    const cancel = () => {
+      done(false);
+      res.destroy();
+    };
+    const timer = Number.isFinite(ms) ? setTimeout(() => done(true), ms) : undefined;
+    res.on("close", closed);
+    ctx.waiting.add(cancel);
+  });
+}
+
+/** The idempotency token of a request to an operation that has one. */
+function tokenOf(operation: OperationInfo | undefined, query: URLSearchParams): string | undefined {
+  if (!operation?.idempotencyToken) return undefined;
+  const value = query.get(operation.idempotencyToken);
+  return value === null || value === "" ? undefined : value;
+}
+
+/** JSON with object keys sorted, so two bodies that differ only in key order are the same request. */
+function canonicalJson(value: unknown): string {
+  if (value === undefined) return "";
+  if (typeof value === "string") return JSON.stringify(value);
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** A message naming the malformed percent escape, or undefined. */
+function malformedEscape(path: string, query: string): string | undefined {
+  for (const [where, text] of [
+    ["path", path],
+    ["query", query],
+  ] as const) {
+    const bad = /%(?![0-9a-fA-F]{2})/.exec(text);
+    if (bad) return `The ${where} has a malformed percent escape at "${asciiSafe(text.slice(bad.index, bad.index + 3))}"`;
+    try {
+      decodeURIComponent(text.replace(/\+/g, " "));
+    } catch {
+      return `The ${where} has a percent escape that is not UTF-8`;
+    }
+  }
+  return undefined;
+}
+
+type PrismResult = Awaited<ReturnType<ReturnType<PrismHttpInstance["request"]>>>;
 type PrismError = Error & {
   status?: number;
   detail?: string;
   additional?: { validation?: { location?: string[]; severity: string; message: string }[] };
 };
-type Violation = Pick<IPrismDiagnostic, 'path' | 'message'>;
+type Violation = Pick<IPrismDiagnostic, "path" | "message">;
 
 /**
  * The request's validation errors. Prism reports them in the output when the operation
  * declares a 400/422 response, and as a 422 problem (severity names, `location`) when it does not.
  */
 function inputViolations(result: PrismResult): Violation[] {
-  if (result._tag === 'Right') return result.right.validations.input.filter(v => v.severity === DIAGNOSTIC_ERROR);
+  if (result._tag === "Right") return result.right.validations.input.filter((v) => v.severity === DIAGNOSTIC_ERROR);
   const { status, additional } = result.left as PrismError;
   if (status !== 422) return [];
   return (additional?.validation ?? [])
-    .filter(v => v.severity === 'Error')
-    .map(v => ({ path: v.location, message: v.message }));
+    .filter((v) => v.severity === "Error")
+    .map((v) => ({ path: v.location, message: v.message }));
 }
 
 /** Prism's routing/mocking failures, as BCE error codes. */
 function routeErrorCode(status: number): [code: string, status: number] {
-  if (status === 404) return ['NotFound', 404];
-  if (status === 405) return ['MethodNotAllowed', 405];
-  if (status === 406) return ['NotAcceptable', 406];
-  if (status === 415) return ['InvalidHTTPRequest', 400]; // unsupported content-type
-  if (status < 500) return ['InvalidHTTPRequest', status];
-  return ['InternalError', 500];
+  if (status === 404) return ["NotFound", 404];
+  if (status === 405) return ["MethodNotAllowed", 405];
+  if (status === 406) return ["NotAcceptable", 406];
+  if (status === 415) return ["InvalidHTTPRequest", 400]; // unsupported content-type
+  if (status < 500) return ["InvalidHTTPRequest", status];
+  return ["InternalError", 500];
 }
 
 /** "query.rebuild: Request query parameter rebuild must be ...; body: ..." */
 function describe(violations: Violation[]): string {
   return violations
-    .map(v => {
+    .map((v) => {
       // Prism lists enum values bare, which makes `enum: [""]` read as "allowed values: ".
       const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
-      return v.path?.length ? `${v.path.join('.')}: ${message}` : message;
+      return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
     })
-    .join('; ');
+    .join("; ");
 }
 
-function sendOutput(res: ServerResponse, requestId: string, output: IHttpResponse): void {
+function renderOutput(requestId: string, output: IHttpResponse): { status: number; headers: Record<string, string>; payload: string } {
+  const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(output.headers ?? {})) {
     if (value === null || value === undefined || name.toLowerCase() === REQUEST_ID_HEADER) continue;
-    res.setHeader(name, asciiSafe(String(value)));
+    headers[name] = asciiSafe(String(value));
   }
   let body = output.body;
   // An example body carrying a requestId gets this response's id, so body and header agree.
-  if (body && typeof body === 'object' && !Array.isArray(body) && 'requestId' in body) {
+  if (body && typeof body === "object" && !Array.isArray(body) && "requestId" in body) {
     body = { ...body, requestId };
   }
-  const payload = body === undefined || body === null ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  res.setHeader('content-length', Buffer.byteLength(payload));
-  res.writeHead(output.statusCode);
-  res.end(payload);
+  const payload = body === undefined || body === null ? "" : typeof body === "string" ? body : JSON.stringify(body);
+  return { status: output.statusCode, headers, payload };
+}
+
+function errorCodeOf(payload: string): string | undefined {
+  try {
+    const code = (JSON.parse(payload) as { code?: unknown }).code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The raw body, or undefined when it is over the limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   // Past the limit keep reading but stop storing: leaving the loop would destroy the socket
   // before the 413 could be sent.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
-  return size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined;
+  return size <= limit ? Buffer.concat(chunks) : undefined;
 }
 
 /** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
 function parseBody(req: IncomingMessage, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
-  const text = raw.toString('utf8');
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/json' || type.endsWith('+json') ? JSON.parse(text) : text;
+  const text = raw.toString("utf8");
+  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json") ? JSON.parse(text) : text;
 }
 
 function queryToNameValues(params: URLSearchParams): Record<string, string | string[]> {
@@ -248,7 +604,49 @@ function queryToNameValues(params: URLSearchParams): Record<string, string | str
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return headers;
+}
+
+const PARSER_ERRORS: Record<string, [status: number, reason: string, code: string]> = {
+  HPE_HEADER_OVERFLOW: [431, "Request Header Fields Too Large", "InvalidHTTPRequest"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request Timeout", "RequestTimeout"],
+  ERR_HTTP_HEADERS_TIMEOUT: [408, "Request Timeout", "RequestTimeout"],
+};
+
+/**
+ * Node's parser refused the request before any handler saw it: answer as BCE does, with an error
+ * body and a request id, instead of Node's bare `400 Bad Request`.
+ */
+function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Context): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const [status, reason, code] = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
+  const body = JSON.stringify({ requestId, code, message: `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})` });
+  const entry: JournalEntry = {
+    requestId,
+    receivedAt: new Date(ctx.now()).toISOString(),
+    method: "",
+    path: "",
+    query: "",
+    headers: {},
+    body: "",
+    bodyBytes: 0,
+    signature: "not-checked",
+  };
+  ctx.journal.add(entry);
+  ctx.journal.answered(entry, status, code);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      `content-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
+      `date: ${new Date(ctx.now()).toUTCString()}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
 }

@@ -1,0 +1,89 @@
+/**
+ * The mock's own routes, for the bin and for tests in other languages: under a prefix no BCE
+ * path can have (BCE paths start with /v{n}/), answered only to loopback clients, never signed.
+ *
+ *   GET    /__mock/journal   the journal, oldest first: { entries: [...] }
+ *   DELETE /__mock/journal   clear it
+ *   GET    /__mock/faults    steps still queued, by target
+ *   POST   /__mock/faults    queue steps: { "target": "reinstallVmInstance" | "/v2/instance/i-1", "steps": [{ "status": 503 }, {}] }
+ *   DELETE /__mock/faults    drop every queued step
+ *   GET    /__mock/actions   how many times each operation took effect: { reinstallVmInstance: 1 }
+ *   POST   /__mock/reset     all of the above back to empty
+ */
+import type { Exchange } from "./mock.js";
+import type { FaultScripts } from "./faults.js";
+import type { Journal } from "./journal.js";
+
+export const ADMIN_PREFIX = "/__mock/";
+const MAX_ADMIN_BODY = 1024 * 1024;
+
+export interface AdminState {
+  journal: Journal;
+  faults: FaultScripts;
+  reset(): void;
+  actions(): Record<string, number>;
+}
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
+export async function handleAdmin(x: Exchange, state: AdminState): Promise<void> {
+  const { req, res } = x;
+  if (!isLoopback(req.socket.remoteAddress)) {
+    return x.error(403, "AccessDenied", `${ADMIN_PREFIX} is answered to loopback clients only`);
+  }
+  const route = `${req.method} ${x.entry.path.slice(ADMIN_PREFIX.length)}`;
+  const json = (status: number, value: unknown) => x.send(status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(value));
+  switch (route) {
+    case "GET journal":
+      return json(200, { limit: state.journal.limit, entries: state.journal.entries() });
+    case "DELETE journal":
+      state.journal.clear();
+      return json(200, {});
+    case "GET faults":
+      return json(200, state.faults.pending());
+    case "DELETE faults":
+      state.faults.clear();
+      return json(200, {});
+    case "GET actions":
+      return json(200, state.actions());
+    case "POST reset":
+      state.reset();
+      return json(200, {});
+    case "POST faults": {
+      let body: { target?: unknown; steps?: unknown };
+      try {
+        body = JSON.parse((await readSmall(x)).toString("utf8")) as typeof body;
+      } catch (error) {
+        return x.error(400, "MalformedJSON", `The body is not JSON: ${(error as Error).message}`);
+      }
+      try {
+        if (!body || typeof body !== "object") throw new TypeError("the body must be an object { target, steps }");
+        if (typeof body.target !== "string") throw new TypeError("target must be an operationId or a path starting with /");
+        if (!Array.isArray(body.steps)) throw new TypeError("steps must be an array of fault steps");
+        state.faults.enqueue(body.target, body.steps);
+      } catch (error) {
+        return x.error(400, "InvalidHTTPRequest", (error as Error).message);
+      }
+      return json(201, state.faults.pending());
+    }
+    default:
+      res.setHeader("allow", "GET, POST, DELETE");
+      return x.error(404, "NotFound", `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`);
+  }
+}
+
+async function readSmall(x: Exchange): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of x.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_ADMIN_BODY) throw new Error(`larger than ${MAX_ADMIN_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/**
+ * Which browser origins may call the mock. `true` (the default): pages served from loopback
+ * (`http://localhost:*`, `http://127.x.x.x:*`, `http://[::1]:*`, and https). `false`: no CORS
+ * headers at all, as before. A list: exactly those origins (`"*"` for any).
+ * A function: your own decision.
+ */
+export type CorsOption = boolean | string[] | ((origin: string) => boolean);
+
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/** Request headers a page may send: what the clients and signers use, plus Prism's Prefer. */
+const ALLOWED_HEADERS = new Set(["authorization", "content-type", "content-md5", "prefer"]);
+const ALLOWED_HEADER_PREFIX = "x-bce-";
+/** `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed. */
+export const EXPOSED_HEADERS = "x-bce-request-id, date";
+const MAX_AGE_SECONDS = "600";
+
+export type OriginPolicy = ((origin: string) => boolean) | undefined;
+
+export function originPolicy(option: CorsOption | undefined): OriginPolicy {
+  if (option === false) return undefined;
+  if (option === undefined || option === true) return (origin) => LOOPBACK_ORIGIN.test(origin);
+  if (typeof option === "function") return option;
+  if (!Array.isArray(option) || option.some((o) => typeof o !== "string" || o === "")) {
+    throw new TypeError("cors must be true, false, a list of origins, or a function of the origin");
+  }
+  if (option.includes("*")) return () => true;
+  const allowed = new Set(option.map((o) => o.replace(/\/+$/, "").toLowerCase()));
+  return (origin) => allowed.has(origin.toLowerCase());
+}
+
+export function isPreflight(req: IncomingMessage): boolean {
+  return req.method === "OPTIONS" && typeof req.headers.origin === "string" && req.headers["access-control-request-method"] !== undefined;
+}
+
+/** Headers of an allowed origin's actual request. */
+export function allowOrigin(res: ServerResponse, origin: string): void {
+  res.setHeader("access-control-allow-origin", origin);
+  res.setHeader("access-control-expose-headers", EXPOSED_HEADERS);
+  res.setHeader("vary", "Origin");
+}
+
+/**
+ * Answers an allowed origin's preflight (no authentication: a browser never signs a preflight).
+ * Allow-Headers lists the requested headers the mock accepts; any other is left out, so the
+ * browser refuses to send it.
+ */
+export function answerPreflight(req: IncomingMessage, res: ServerResponse, origin: string, methods: string[]): void {
+  const requested = String(req.headers["access-control-request-headers"] ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const headers = [...new Set([...ALLOWED_HEADERS, ...requested.filter((h) => h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h))])];
+  allowOrigin(res, origin);
+  res.setHeader("access-control-allow-methods", methods.join(", "));
+  res.setHeader("access-control-allow-headers", headers.join(", "));
+  res.setHeader("access-control-max-age", MAX_AGE_SECONDS);
+  res.setHeader("vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+  res.setHeader("content-length", "0");
+  res.writeHead(204);
+  res.end();
+}

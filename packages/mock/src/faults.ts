@@ -1,0 +1,128 @@
+/**
+ * One scripted answer. With none of `status`, `drop`, `truncate`, `hang` the request is answered
+ * as usual (after `delayMs`, if given): `[{ status: 503 }, { status: 503 }, {}]` is "503, 503, then
+ * the normal answer".
+ */
+export interface FaultStep {
+  /** Answer with this status and a BCE error body. */
+  status?: number;
+  /** The BCE error code with `status`. Default: the usual code for the status (503 ServiceUnavailable, ...). */
+  code?: string;
+  /** Default: the spec's example message for the code, if it has one. */
+  message?: string;
+  /** Wait this long before answering (or before dropping the connection). */
+  delayMs?: number;
+  /** Close the connection without answering. The request does not take effect. */
+  drop?: boolean;
+  /** Answer as usual (the request takes effect) but close the connection halfway through the body. */
+  truncate?: boolean;
+  /** Never answer: the request waits until the client gives up or the mock closes. */
+  hang?: boolean;
+}
+
+/** Which requests a script applies to: an operationId, or an exact path (starts with `/`). */
+export type FaultTarget = string | { operationId: string } | { path: string };
+
+/** The BCE code scripted for a status when the step names none (BCE's common error table). */
+export const DEFAULT_CODES: Record<number, string> = {
+  400: "InvalidHTTPRequest",
+  403: "AccessDenied",
+  404: "NotFound",
+  409: "Conflict",
+  412: "PreconditionFailed",
+  429: "TooManyRequests",
+  500: "InternalError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
+const STEP_KEYS = new Set(["status", "code", "message", "delayMs", "drop", "truncate", "hang"]);
+const MAX_DELAY_MS = 2_147_483_647; // setTimeout's limit
+
+/** Throws a TypeError naming what is wrong with a step. */
+export function checkStep(step: unknown, where: string): FaultStep {
+  if (!step || typeof step !== "object" || Array.isArray(step)) throw new TypeError(`${where} must be an object`);
+  const s = step as Record<string, unknown>;
+  for (const key of Object.keys(s)) if (!STEP_KEYS.has(key)) throw new TypeError(`${where}.${key} is not a fault step field (${[...STEP_KEYS].join(", ")})`);
+  if (s.status !== undefined && !(Number.isInteger(s.status) && (s.status as number) >= 200 && (s.status as number) <= 599)) {
+    throw new TypeError(`${where}.status must be an integer from 200 to 599`);
+  }
+  for (const key of ["code", "message"]) {
+    if (s[key] !== undefined && (typeof s[key] !== "string" || !/^[\x20-\x7e]*$/.test(s[key] as string) || (key === "code" && s[key] === ""))) {
+      throw new TypeError(`${where}.${key} must be a non-empty printable ASCII string`);
+    }
+  }
+  if ((s.code !== undefined || s.message !== undefined) && s.status === undefined) throw new TypeError(`${where}: code and message need a status`);
+  if (s.delayMs !== undefined && !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)) {
+    throw new TypeError(`${where}.delayMs must be an integer number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+  }
+  for (const key of ["drop", "truncate", "hang"]) {
+    if (s[key] !== undefined && typeof s[key] !== "boolean") throw new TypeError(`${where}.${key} must be a boolean`);
+  }
+  const kinds = ["status", "drop", "truncate", "hang"].filter((key) => s[key] !== undefined && s[key] !== false);
+  if (kinds.length > 1) throw new TypeError(`${where}: choose one of status, drop, truncate, hang (got ${kinds.join(", ")})`);
+  if (s.hang && s.delayMs !== undefined) throw new TypeError(`${where}: hang waits forever; delayMs makes no sense with it`);
+  return { ...(s as FaultStep) };
+}
+
+export function describeStep(step: FaultStep): string {
+  const delay = step.delayMs ? `delay ${step.delayMs} ms` : "";
+  const kind = step.status !== undefined ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim()
+    : step.drop ? "drop" : step.truncate ? "truncate" : step.hang ? "hang" : "";
+  return [delay, kind].filter(Boolean).join(", then ") || "pass";
+}
+
+/** Queues of scripted steps, per operation and per path. A path script wins over an operation script. */
+export class FaultScripts {
+  #queues = new Map<string, FaultStep[]>();
+  readonly #knownOperation: (operationId: string) => boolean;
+  readonly #operationIds: () => string[];
+
+  constructor(operationIds: string[]) {
+    const known = new Set(operationIds);
+    this.#knownOperation = (id) => known.has(id);
+    this.#operationIds = () => [...known];
+  }
+
+  /**
+   * Queues steps for the next requests to `target`, after any already queued. Each request that
+   * passes authentication takes the next step; once the queue is empty requests are answered as usual.
+   */
+  enqueue(target: FaultTarget, steps: FaultStep | FaultStep[]): void {
+    const key = this.#key(target);
+    const list = (Array.isArray(steps) ? steps : [steps]).map((step, i) => checkStep(step, `steps[${i}]`));
+    if (list.length === 0) throw new TypeError("steps must not be empty");
+    this.#queues.set(key, [...(this.#queues.get(key) ?? []), ...list]);
+  }
+
+  /** The steps still queued, by target (`operation:<id>` or `path:<path>`). */
+  pending(): Record<string, FaultStep[]> {
+    return Object.fromEntries([...this.#queues].filter(([, steps]) => steps.length > 0).map(([key, steps]) => [key, structuredClone(steps)]));
+  }
+
+  clear(): void {
+    this.#queues.clear();
+  }
+
+  /** @internal The next step for a request, removed from its queue. */
+  take(operationId: string | undefined, path: string): FaultStep | undefined {
+    for (const key of [`path:${path}`, operationId && `operation:${operationId}`]) {
+      if (!key) continue;
+      const queue = this.#queues.get(key);
+      if (queue && queue.length > 0) return queue.shift();
+    }
+    return undefined;
+  }
+
+  #key(target: FaultTarget): string {
+    const { operationId, path } =
+      typeof target === "string" ? (target.startsWith("/") ? { path: target, operationId: undefined } : { operationId: target, path: undefined })
+      : { operationId: (target as { operationId?: string }).operationId, path: (target as { path?: string }).path };
+    if (typeof path === "string" && path.startsWith("/")) return `path:${path}`;
+    if (typeof operationId === "string" && this.#knownOperation(operationId)) return `operation:${operationId}`;
+    throw new TypeError(
+      `fault target must be an operationId of the spec (${this.#operationIds().join(", ")}) or a path starting with /; got ${JSON.stringify(target)}`,
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import type { getHttpOperationsFromSpec } from "@stoplight/prism-http";
+
+type IHttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
+
+/** What the front needs to know of one operation of the spec. */
+export interface OperationInfo {
+  operationId: string;
+  method: string;
+  /** The path template, as in the spec: `/v{version}/instance/{instanceId}`. */
+  path: string;
+  /**
+   * The query parameter that carries the idempotency token: the operation's
+   * `x-bce-idempotency-token` extension, else a declared `clientToken` parameter.
+   */
+  idempotencyToken?: string;
+  regex: RegExp;
+}
+
+export interface OperationIndex {
+  operations: OperationInfo[];
+  /** The operation a request is for, by method and (raw, still encoded) path. */
+  match(method: string, path: string): OperationInfo | undefined;
+  byId(operationId: string): OperationInfo | undefined;
+  /** Every query parameter name the spec declares, exactly as spelled there. */
+  queryNames: Set<string>;
+  /** The message of the spec's error example with this code, if the spec has one. */
+  exampleMessage(code: string): string | undefined;
+}
+
+export function indexOperations(operations: IHttpOperation[]): OperationIndex {
+  const infos: OperationInfo[] = [];
+  const queryNames = new Set<string>();
+  const messages = new Map<string, string>();
+  for (const op of operations) {
+    const query = op.request?.query ?? [];
+    for (const param of query) queryNames.add(param.name);
+    const extensions = (op as { extensions?: Record<string, unknown> }).extensions ?? {};
+    const declared = extensions["x-bce-idempotency-token"];
+    const idempotencyToken =
+      typeof declared === "string" ? declared : query.some((p) => p.name === "clientToken") ? "clientToken" : undefined;
+    infos.push({
+      operationId: op.iid ?? op.id,
+      method: op.method.toLowerCase(),
+      path: op.path,
+      ...(idempotencyToken ? { idempotencyToken } : {}),
+      regex: templateRegex(op.path),
+    });
+    for (const response of op.responses ?? []) {
+      for (const content of response.contents ?? []) {
+        for (const example of content.examples ?? []) {
+          const value = (example as { value?: unknown }).value as { code?: unknown; message?: unknown } | undefined;
+          if (value && typeof value.code === "string" && typeof value.message === "string" && !messages.has(value.code)) {
+            messages.set(value.code, value.message);
+          }
+        }
+      }
+    }
+  }
+  return {
+    operations: infos,
+    match: (method, path) => infos.find((op) => op.method === method.toLowerCase() && op.regex.test(path)),
+    byId: (operationId) => infos.find((op) => op.operationId === operationId),
+    queryNames,
+    exampleMessage: (code) => messages.get(code),
+  };
+}
+
+/** `/v{version}/instance/{instanceId}` matches `/v2/instance/i-1`: a parameter is any run of non-slash characters. */
+function templateRegex(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`);
+}
