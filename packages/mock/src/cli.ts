@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { CorsOption } from './cors.js';
 import type { LogLevel } from './mock.js';
 
 const USAGE = `Usage: bce-openapi-mock [options]
@@ -11,10 +12,18 @@ Options:
   --spec <path>      OpenAPI document (default: @bce-openapi/spec/openapi.json)
   --log-level <lvl>  Prism log level: silent, error, warn, info, debug (default silent)
   --no-auth          accept requests without checking their bce-auth-v1 signature
+  --cors-origin <o>  a browser origin allowed to call the mock (repeat for more; * for any);
+                     default: pages served from loopback (localhost, 127.0.0.1, [::1])
+  --no-cors          send no CORS headers
   --help             show this help
 
 Signatures are checked against BCE_MOCK_ACCESS_KEY_ID / BCE_MOCK_SECRET_ACCESS_KEY,
 else the documented default key pair (mock-access-key-id / mock-secret-access-key-0123456789).
+
+Prefer: code=503, example=NAME, dynamic=true choose the answer (as in Prism). Loopback clients
+can script faults and read the journal under /__mock/ (see the package README):
+  curl -X POST {url}/__mock/faults -d '{"target":"reinstallVmInstance","steps":[{"status":503},{}]}'
+  curl {url}/__mock/journal
 `;
 
 const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -25,6 +34,7 @@ interface CliOptions {
   spec: string | undefined;
   logLevel: LogLevel;
   auth: boolean;
+  cors: CorsOption;
   help: boolean;
 }
 
@@ -40,6 +50,8 @@ function parse(argv: string[]): CliOptions {
       spec: { type: 'string' },
       'log-level': { type: 'string' },
       'no-auth': { type: 'boolean' },
+      'cors-origin': { type: 'string', multiple: true },
+      'no-cors': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -47,12 +59,20 @@ function parse(argv: string[]): CliOptions {
   if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);
   const logLevel = values['log-level'] ?? 'silent';
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const origins = values['cors-origin'];
+  if (origins && values['no-cors']) throw new Error('--cors-origin and --no-cors contradict each other');
+  for (const origin of origins ?? []) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`--cors-origin must be an origin such as http://localhost:5173 (scheme and host, no path) or *, got "${origin}"`);
+    }
+  }
   return {
     port: Number(port),
     host: values.host ?? '127.0.0.1',
     spec: values.spec,
     logLevel: logLevel as LogLevel,
     auth: !values['no-auth'],
+    cors: values['no-cors'] ? false : (origins ?? true),
     help: values.help ?? false,
   };
 }

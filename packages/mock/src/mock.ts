@@ -296,6 +296,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     return handleAdmin(x, { journal: ctx.journal, faults: ctx.faults, reset: ctx.reset, actions: () => Object.fromEntries(ctx.actions) });
   }
   x.record();
+  const operation = ctx.index.match(req.method ?? "", x.entry.path);
+  if (operation) x.entry.operationId = operation.operationId;
 
   const origin = req.headers.origin;
   if (ctx.cors && typeof origin === "string") {
@@ -346,9 +348,6 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (caseProblem) {
     return x.error(400, "InvalidHTTPRequest", `query.${caseProblem[0]}: query parameter names are case-sensitive; the spec declares ${caseProblem[1]}`);
   }
-
-  const operation = ctx.index.match(req.method ?? "", rawPath);
-  if (operation) x.entry.operationId = operation.operationId;
 
   const step = ctx.faults.take(operation?.operationId, url.pathname);
   let truncate = false;
