@@ -54,7 +54,46 @@ it('prints its URL, checks signatures with the keys from its environment, and ex
   expect(code).toBe(0);
 }, 20_000);
 
+async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', code => reject(new Error(`exited with ${code}: ${output().stderr}`)));
+  });
+}
+
+it('scripts faults and reads the journal through /__mock/, and takes --cors-origin', async () => {
+  const { child, output } = run(['--port', '0', '--spec', FIXTURE, '--cors-origin', 'http://app.test:8080']);
+  const url = await listening(child, output);
+  const queued = await fetch(`${url}/__mock/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ target: '/v2/instance/i-1', steps: [{ status: 503 }, {}] }),
+  });
+  expect(queued.status).toBe(201);
+
+  const target = `${url}/v2/instance/i-1?rebuild`;
+  const headers = { 'content-type': 'application/json' };
+  const body = JSON.stringify({ imageId: 'm-1' });
+  const send = async () => fetch(target, { method: 'PUT', headers: { ...headers, ...(await signRequest({ method: 'PUT', url: target, headers }, CLI_KEYS)) }, body });
+  expect((await send()).status).toBe(503);
+  expect((await send()).status).toBe(200);
+  const journal = (await (await fetch(`${url}/__mock/journal`)).json()) as { entries: { answer: { status: number }; signature: string }[] };
+  expect(journal.entries.map(e => [e.answer.status, e.signature])).toEqual([[503, 'verified'], [200, 'verified']]);
+
+  const preflight = (origin: string) =>
+    fetch(target, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } }).then(r => r.status);
+  expect(await preflight('http://app.test:8080')).toBe(204);
+  expect(await preflight('http://localhost:5173')).toBe(403); // a list replaces the loopback default
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}, 20_000);
+
 it.each([
+  [['--cors-origin', 'app.test'], /--cors-origin must be an origin/],
+  [['--cors-origin', 'http://a.test/path'], /--cors-origin must be an origin/],
+  [['--cors-origin', '*', '--no-cors'], /contradict/],
   [['--port', 'abc'], /--port must be an integer/],
   [['--port', '70000'], /--port must be an integer/],
   [['--bogus'], /Unknown option '--bogus'/],
