@@ -296,7 +296,9 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     return handleAdmin(x, { journal: ctx.journal, faults: ctx.faults, reset: ctx.reset, actions: () => Object.fromEntries(ctx.actions) });
   }
   x.record();
-  const operation = ctx.index.match(req.method ?? "", x.entry.path);
+  // A preflight is journaled under the operation it asks about.
+  const method = isPreflight(req) ? String(req.headers["access-control-request-method"]) : (req.method ?? "");
+  const operation = ctx.index.match(method, x.entry.path);
   if (operation) x.entry.operationId = operation.operationId;
 
   const origin = req.headers.origin;

@@ -1,0 +1,134 @@
+// The mock from a browser: a page served from one loopback port calls the mock on another with
+// the browser build of each client (bundled as in runtime.test.mjs) in Debian's Chromium. With
+// the default CORS setting the preflight is answered without a signature and both calls succeed;
+// the page can read a scripted error's code and request id, and correct its clock from the Date
+// of RequestTimeTooSkewed. A mock that does not allow the page's origin refuses it: Chromium
+// blocks the call and the mock acts on nothing.
+import { builtinModules } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
+import { serveStatic } from "../scripts/static-server.mjs";
+import { docsDir, loadSpec } from "./helpers.mjs";
+
+const examples = loadSpec("en").components.examples;
+const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
+
+// The page's side: one call of either client, its outcome as plain data.
+const ENTRY = `
+import { createBecClient } from "@bce-openapi/bec";
+import { createBccClient } from "@bce-openapi/bcc";
+window.callMock = async ({ endpoint, credentials, which, prefer, becBody }) => {
+  // Prefer is added after signing by the caller's fetch (it is not a signed header).
+  const fetch = prefer ? (r) => { const headers = new Headers(r.headers); headers.set("prefer", prefer); return globalThis.fetch(new Request(r, { headers })); } : undefined;
+  const options = { endpoint, credentials, retry: { maxAttempts: 1 }, ...(fetch ? { fetch } : {}) };
+  try {
+    const value = which === "bec"
+      ? await createBecClient(options).reinstallVmInstance("vm-6ahy6dli", becBody)
+      : await createBccClient(options).rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs", adminPass: "1qaz@WSX" });
+    return { value };
+  } catch (error) {
+    return { error: error.name, status: error.status, code: error.code, requestId: error.requestId };
+  }
+};`;
+
+let dir, page$, server, browser, page, open, closed, behind;
+const problems = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "bce-openapi-mock-cors-"));
+  const bundle = await build({
+    stdin: { contents: ENTRY, resolveDir: docsDir, sourcefile: "mock-cors-entry.mjs" },
+    bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
+    plugins: [{ name: "no-node-builtins", setup: (b) => b.onResolve({ filter: nodeBuiltin }, (a) => ({ errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }] })) }],
+  });
+  writeFileSync(join(dir, "bundle.js"), bundle.outputFiles[0].text);
+  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`);
+  server = await serveStatic(dir, { port: 0 });
+  open = await startMock(); // CORS default: loopback origins
+  closed = await startMock({ cors: ["http://app.example"] });
+  behind = await startMock({ now: () => Date.now() - 3600_000 }); // the mock's clock an hour behind the page's
+  browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"] });
+  // No context.route() here: with request interception on, Chromium leaves CORS preflights to the
+  // interceptor, and the preflights are what this file tests. Requests are watched instead.
+  const context = await browser.newContext();
+  page = await context.newPage();
+  const local = () => [server.url, open.url, closed.url, behind.url];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!local().some((u) => url.startsWith(u)) && !url.startsWith("data:")) problems.push(`request leaving the machine: ${url}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
+  await page.waitForFunction(() => typeof window.callMock === "function", null, { timeout: 5000 });
+  page$ = (args) => page.evaluate((a) => window.callMock(a), { credentials: DEFAULT_CREDENTIALS, becBody: examples.BecReinstallRequestExample.value, ...args });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([server?.close(), open?.close(), closed?.close(), behind?.close()]);
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("the page and the mock are on different loopback ports (a cross-origin call)", () => {
+  expect(new URL(server.url).port).not.toBe(new URL(open.url).port);
+  expect(new URL(server.url).hostname).toBe("127.0.0.1");
+});
+
+test("both clients succeed from the page: preflight answered unsigned, the call signed and verified", async () => {
+  open.reset();
+  const becResult = await page$({ endpoint: open.url, which: "bec" });
+  expect(becResult.value).toEqual(examples.BecReinstallResponseExample.value);
+  const bccResult = await page$({ endpoint: open.url, which: "bcc" });
+  expect(bccResult.value.requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+  const entries = open.journal.entries();
+  const origin = new URL(server.url).origin;
+  for (const operationId of ["reinstallVmInstance", "rebuildInstance"]) {
+    const mine = entries.filter((e) => e.operationId === operationId);
+    expect(mine.map((e) => [e.method, e.answer.status, e.signature])).toEqual([
+      ["OPTIONS", 204, "not-checked"],
+      ["PUT", 200, "verified"],
+    ]);
+    expect(mine.every((e) => e.headers.origin === origin)).toBe(true);
+  }
+  expect(open.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
+  expect(problems).toEqual([]);
+});
+
+test("the page reads a chosen error's code and request id (Prefer allowed, x-bce-request-id exposed)", async () => {
+  open.reset();
+  const result = await page$({ endpoint: open.url, which: "bcc", prefer: "code=503" });
+  expect(result).toMatchObject({ error: "BceServiceError", status: 503, code: "ServiceUnavailable" });
+  expect(result.requestId).toBe(open.journal.entries().at(-1).requestId);
+});
+
+test("a scripted fault reaches the page like the real thing", async () => {
+  open.reset();
+  open.faults.enqueue("reinstallVmInstance", { status: 500 });
+  const result = await page$({ endpoint: open.url, which: "bec" });
+  expect(result).toMatchObject({ error: "BceServiceError", status: 500, code: "InternalError" });
+});
+
+test("the page corrects its clock from the Date of RequestTimeTooSkewed (Date exposed)", async () => {
+  const result = await page$({ endpoint: behind.url, which: "bec" });
+  expect(result.value).toEqual(examples.BecReinstallResponseExample.value);
+  const puts = behind.journal.entries().filter((e) => e.method === "PUT");
+  expect(puts.map((e) => e.answer.code ?? e.answer.status)).toEqual(["RequestTimeTooSkewed", 200]);
+});
+
+test("a mock that does not allow the page's origin is refused by the browser, and acts on nothing", async () => {
+  for (const which of ["bec", "bcc"]) {
+    const result = await page$({ endpoint: closed.url, which });
+    expect(result.error).toBe("BceNetworkError");
+  }
+  const entries = closed.journal.entries();
+  expect(entries.length).toBeGreaterThan(0);
+  expect(entries.every((e) => e.method === "OPTIONS" && e.answer.status === 403 && e.answer.code === "AccessDenied")).toBe(true);
+  expect(closed.actions()).toEqual({});
+  expect(problems).toEqual([]);
+});
