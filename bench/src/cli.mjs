@@ -77,8 +77,15 @@ function summary(r) {
     result: suite ? `${f(suite.seconds, 1)} s${suite.ok ? "" : ` (exit ${suite.exitCode})`}` : "skipped (`--skip-suite`)",
     met: suite ? r.buildTime.target.suiteMet : null,
   });
-  const load = r.mockLoad.rows.find((x) => !x.auth);
-  rows.push({ section: 5, what: `mock, ${load.connections} connections, auth off`, target: "— (measured only)", result: `${f(load.rps, 0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms`, met: r.mockLoad.allOk });
+  const load = r.mockLoad.rows.find((x) => x.auth && (x.build ?? "current") === "current");
+  const before = r.mockLoad.rows.find((x) => x.auth && x.build === "baseline");
+  rows.push({
+    section: 5,
+    what: `mock, ${load.connections} connections, auth + journal + CORS on`,
+    target: "— (measured only)",
+    result: `${f(load.rps, 0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms${before ? ` (baseline ${f(before.rps, 0)} req/s, p50 ${before.p50Ms} ms)` : ""}`,
+    met: r.mockLoad.allOk,
+  });
   return rows;
 }
 

@@ -1,15 +1,22 @@
-// 5. Mock under load: autocannon at a fixed concurrency against the mock (Prism + our signature
-// check), with the spec's BEC reinstall request example; once without auth, once with auth on
-// replaying one pre-signed request (a signature stays valid for 1800 s).
+// 5. Mock under load: autocannon at a fixed concurrency against the mock (Prism behind our front),
+// with the spec's BEC reinstall request example, side by side in one run: the mock as it was
+// before the contract-testing features (baseline, built from git) and this one with its defaults
+// on (journal, CORS for the request's loopback Origin), each with auth off and with auth on
+// (one pre-signed request replayed; a signature stays valid for 1800 s). The request carries no
+// clientToken: a repeated token is answered from the idempotency record without Prism, which
+// would flatter the new mock.
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 import autocannon from "autocannon";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS } from "@bce-openapi/mock";
-import { CLIENT_TOKEN, REINSTALL_PATH, specExamples } from "./fixtures.mjs";
+import { buildBaselineMock } from "./baseline-mock.mjs";
+import { REINSTALL_PATH, specExamples } from "./fixtures.mjs";
 
-async function startMockWorker(auth) {
-  const worker = new Worker(new URL("./mock-worker.mjs", import.meta.url), { workerData: { auth, credentials: [DEFAULT_CREDENTIALS] } });
+const ORIGIN = "http://127.0.0.1:5173";
+
+async function startMockWorker(module, options) {
+  const worker = new Worker(new URL("./mock-worker.mjs", import.meta.url), { workerData: { module, options } });
   const url = await new Promise((resolve, reject) => {
     worker.once("error", reject);
     worker.on("message", (m) => m.type === "listening" && resolve(m.url));
@@ -26,33 +33,26 @@ async function startMockWorker(auth) {
   };
 }
 
-async function load({ auth, connections, duration, amount }) {
-  const mock = await startMockWorker(auth);
+async function load({ build, module, auth, connections, duration, amount }) {
+  const mock = await startMockWorker(module, { auth, credentials: [DEFAULT_CREDENTIALS] });
   try {
     const body = JSON.stringify(specExamples().request);
-    const url = `${mock.url}${REINSTALL_PATH}?clientToken=${CLIENT_TOKEN}`;
-    const headers = { "content-type": "application/json" };
+    const url = `${mock.url}${REINSTALL_PATH}`;
+    const headers = { "content-type": "application/json", origin: ORIGIN };
     if (auth) Object.assign(headers, await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS));
     // One request first: it must succeed, or the load figures would measure error answers.
     const probe = await fetch(url, { method: "PUT", headers, body });
     const probeText = await probe.text();
-    if (probe.status !== 200) throw new Error(`the mock answered ${probe.status}: ${probeText.slice(0, 300)}`);
+    if (probe.status !== 200) throw new Error(`the ${build} mock answered ${probe.status}: ${probeText.slice(0, 300)}`);
+    const cors = probe.headers.get("access-control-allow-origin") === ORIGIN;
     const common = { url, method: "PUT", headers, body, connections, renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false };
     // Warm-up, not reported: the first seconds of a fresh mock (JIT, Prism's first validations) are slower.
     await autocannon({ ...common, ...(amount ? { amount } : { duration: 1 }) });
-    const result = await autocannon({
-      url,
-      method: "PUT",
-      headers,
-      body,
-      connections,
-      ...(amount ? { amount } : { duration }),
-      renderProgressBar: false,
-      renderResultsTable: false,
-      renderLatencyTable: false,
-    });
+    const result = await autocannon({ ...common, ...(amount ? { amount } : { duration }) });
     return {
+      build,
       auth,
+      cors,
       connections,
       duration: amount ? null : duration,
       requests: result.requests.total,
@@ -73,9 +73,29 @@ async function load({ auth, connections, duration, amount }) {
 
 export async function benchMockLoad({ smoke = false } = {}) {
   const options = smoke ? { connections: 2, amount: 10 } : { connections: 10, duration: 5 };
-  // A first, discarded pass: the first mock started in a process is measurably slower (cold code
-  // paths shared by the process), whichever auth setting goes first.
-  if (!smoke) await load({ auth: false, connections: options.connections, duration: 2 });
-  const rows = [await load({ auth: false, ...options }), await load({ auth: true, ...options })];
-  return { rows, allOk: rows.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0) };
+  const current = { build: "current", module: "@bce-openapi/mock" };
+  let baseline;
+  let baselineError = null;
+  try {
+    baseline = await buildBaselineMock();
+  } catch (error) {
+    baselineError = error.message;
+  }
+  try {
+    const builds = baseline ? [{ build: "baseline", module: baseline.module }, current] : [current];
+    // A first, discarded pass: the first mock started in a process is measurably slower (cold code
+    // paths shared by the process), whichever goes first.
+    if (!smoke) await load({ ...builds[0], auth: false, connections: options.connections, duration: 2 });
+    const rows = [];
+    // Alternating builds, so drift during the run falls on both alike.
+    for (const auth of [false, true]) for (const b of builds) rows.push(await load({ ...b, auth, ...options }));
+    return {
+      rows,
+      baselineCommit: baseline?.commit ?? null,
+      baselineError,
+      allOk: rows.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0),
+    };
+  } finally {
+    baseline?.dispose();
+  }
 }

@@ -64,8 +64,10 @@ describe("pnpm bench --smoke", () => {
     expect(r.buildTime.steps.map((s) => s.name)).toEqual(["cold", "cached", "incremental", "suite"]);
     for (const s of r.buildTime.steps) expect(s).toMatchObject({ seconds: finite, exitCode: 0, ok: true });
 
-    // 5. Mock under load: both runs answered 200 every time.
-    expect(r.mockLoad.rows.map((row) => row.auth)).toEqual([false, true]);
+    // 5. Mock under load: the baseline (built from git) and the current mock, auth off and on; every answer a 200.
+    expect(r.mockLoad.baselineError).toBeNull();
+    expect(r.mockLoad.rows.map((row) => [row.build, row.auth])).toEqual([["baseline", false], ["current", false], ["baseline", true], ["current", true]]);
+    expect(r.mockLoad.rows.map((row) => row.cors)).toEqual([false, true, false, true]);
     for (const row of r.mockLoad.rows) {
       expect(row).toMatchObject({ requests: finite, rps: finite, p50Ms: finite, p99Ms: finite, non2xx: 0, errors: 0 });
       expect(row.requests).toBeGreaterThan(0);
