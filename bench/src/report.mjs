@@ -121,13 +121,13 @@ export function renderMarkdown(r) {
     const l = r.mockLoad;
     line("## 5. Mock under load");
     line();
-    line(`autocannon against \`startMock({ port: 0 })\` (in a worker thread; the load generator on the main thread), \`PUT /v1/vm/instance/vm-6ahy6dli/system/reinstall\` with the spec's request example and a loopback \`Origin\`, no \`clientToken\` (a repeated token would be answered from the mock's idempotency record without Prism). *baseline*: the mock before the contract-testing features, built from git at ${l.baselineCommit ? `\`${l.baselineCommit.slice(0, 7)}\`` : "(unavailable)"}; *current*: this one with its defaults on (request journal, CORS, scripted-fault lookup, idempotency bookkeeping, the hardened front). Both run on this workspace's \`@bce-openapi/core\` and Prism. With auth, one request signed beforehand is replayed (valid 1800 s). Runs alternate between the builds; each follows a 1 s warm-up, and a first 2 s pass is discarded.`);
+    line(`autocannon against \`startMock({ port: 0 })\` (in a worker thread; the load generator on the main thread), \`PUT /v1/vm/instance/vm-6ahy6dli/system/reinstall\` with the spec's request example and a loopback \`Origin\`, no \`clientToken\` (a repeated token would be answered from the mock's idempotency record without Prism). *baseline*: the mock before the contract-testing features, built from git at ${l.baselineCommit ? `\`${l.baselineCommit.slice(0, 7)}\`` : "(unavailable)"}; *current*: this one with its defaults on (request journal, CORS, scripted-fault lookup, idempotency bookkeeping, the hardened front). Both run on this workspace's \`@bce-openapi/core\` and Prism. With auth, one request signed beforehand is replayed (valid 1800 s). Three rounds alternate between the builds; each row is a configuration's median round (every round's requests/s in the last column), each run follows a 1 s warm-up, and a first 2 s pass is discarded.`);
     if (l.baselineError) line(`\nBaseline not measured: ${l.baselineError}.`);
     line();
-    line("| mock | auth | CORS headers | connections | duration | requests | requests/s | p50 ms | p99 ms | mean ms | non-2xx | errors |");
-    line("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    line("| mock | auth | CORS headers | connections | duration | requests | requests/s | p50 ms | p99 ms | mean ms | non-2xx | errors | rounds, requests/s |");
+    line("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for (const row of l.rows) {
-      line(`| ${row.build ?? "current"} | ${row.auth ? "on (signature verified)" : "off"} | ${row.cors ? "yes" : "no"} | ${row.connections} | ${row.duration === null ? `${n(row.seconds, 1)} s (fixed count)` : `${row.duration} s`} | ${n(row.requests)} | ${n(row.rps)} | ${n(row.p50Ms, 1)} | ${n(row.p99Ms, 1)} | ${n(row.meanMs, 2)} | ${row.non2xx} | ${row.errors} |`);
+      line(`| ${row.build ?? "current"} | ${row.auth ? "on (signature verified)" : "off"} | ${row.cors ? "yes" : "no"} | ${row.connections} | ${row.duration === null ? `${n(row.seconds, 1)} s (fixed count)` : `${row.duration} s`} | ${n(row.requests)} | ${n(row.rps)} | ${n(row.p50Ms, 1)} | ${n(row.p99Ms, 1)} | ${n(row.meanMs, 2)} | ${row.non2xx} | ${row.errors} | ${(row.roundsRps ?? []).join(", ")} |`);
     }
     const pair = (auth) => [l.rows.find((r) => r.build === "baseline" && r.auth === auth), l.rows.find((r) => r.build === "current" && r.auth === auth)];
     for (const auth of [false, true]) {

@@ -269,6 +269,8 @@ export class Exchange {
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {
     const { res } = this;
+    // Noted before the answer leaves, so a client that has its answer finds it in the journal.
+    this.answered(status);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const bytes = Buffer.from(payload);
     if (!truncate) {
@@ -280,7 +282,6 @@ export class Exchange {
     // Declares the whole body, sends half of it (nothing of an empty one), then cuts the connection.
     res.setHeader("content-length", Math.max(bytes.length, 1));
     res.writeHead(status);
-    this.answered(status);
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
   }
 
@@ -445,7 +446,6 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
   const message = step.message ?? ctx.index.exampleMessage(code) ?? `Scripted ${status} ${code} answer`;
   if (status < 400) {
     // A scripted success status: an empty answer with that status.
-    x.answered(status);
     return x.send(status, {}, "");
   }
   x.error(status, code, message);

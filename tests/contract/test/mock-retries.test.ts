@@ -153,6 +153,7 @@ describe("a slow answer", () => {
   it("that never comes: BEC times out, retries with the same token, and succeeds", async () => {
     script("reinstallVmInstance", [{ hang: true }, {}]);
     await reinstall({ timeoutMs });
+    await mock.journal.waitFor(2); // the hung attempt is noted when its connection closes
     expect(statuses(attempts("reinstallVmInstance"))).toEqual([0, 200]);
     expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
   });
