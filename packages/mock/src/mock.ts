@@ -372,7 +372,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
 
   const token = tokenOf(operation, url.searchParams);
   const tokenKey = token === undefined ? undefined : `${operation!.operationId}\n${token}`;
-  const fingerprint = `${req.method} ${url.pathname}\n${canonicalJson(body)}`;
+  // Only for a request with a token: the canonical body costs a second serialization.
+  const fingerprint = tokenKey === undefined ? "" : `${req.method} ${url.pathname}\n${canonicalJson(body)}`;
   if (tokenKey !== undefined) {
     const seen = ctx.tokens.get(tokenKey);
     if (seen && seen.fingerprint !== fingerprint) {
