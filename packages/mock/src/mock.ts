@@ -294,6 +294,13 @@ export class Exchange {
 async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { req, res } = x;
   if (x.entry.path === ADMIN_PREFIX.slice(0, -1) || x.entry.path.startsWith(ADMIN_PREFIX)) {
+    // A web page may send a simple POST to loopback: only pages the CORS setting allows reach the admin routes.
+    const from = req.headers.origin;
+    if (from !== undefined) {
+      if (!ctx.cors?.(from)) return x.error(403, "AccessDenied", `Origin ${from} may not use ${ADMIN_PREFIX}`);
+      if (isPreflight(req)) return answerPreflight(req, res, from, ["GET", "POST", "DELETE"]);
+      allowOrigin(res, from);
+    }
     return handleAdmin(x, { journal: ctx.journal, faults: ctx.faults, reset: ctx.reset, actions: () => Object.fromEntries(ctx.actions) });
   }
   x.record();

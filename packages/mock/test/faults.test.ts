@@ -162,6 +162,19 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
     expect(mock.journal.entries()).toEqual([]);
   });
 
+  it('refuses a web page whose origin the CORS setting does not allow (a simple POST needs no preflight)', async () => {
+    const res = await fetch(`${mock.url}${ADMIN_PREFIX}faults`, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body: JSON.stringify({ target: 'reinstallVmInstance', steps: [{ status: 500 }] }),
+    });
+    await expectBceError(res, 403, 'AccessDenied');
+    expect(mock.faults.pending()).toEqual({});
+    const local = await fetch(`${mock.url}${ADMIN_PREFIX}actions`, { headers: { origin: 'http://localhost:5173' } });
+    expect(local.status).toBe(200);
+    expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  });
+
   it('is answered to loopback clients only', async () => {
     const { isLoopback } = await import('../src/admin.js');
     expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
