@@ -26,7 +26,7 @@ describe("pnpm bench --smoke", () => {
     let r;
     let markdown;
     try {
-      await promisify(execFile)(process.execPath, [cli, "--smoke", "--out", out, "--json", json], { timeout: 110_000 });
+      await promisify(execFile)(process.execPath, [cli, "--smoke", "--out", out, "--json", json], { timeout: 280_000 });
       r = JSON.parse(readFileSync(json, "utf8"));
       markdown = readFileSync(out, "utf8");
     } finally {
@@ -84,7 +84,7 @@ describe("pnpm bench --smoke", () => {
       docsAfter = readFileSync(docs, "utf8");
     } catch {}
     expect(docsAfter).toBe(docsBefore);
-  });
+  }, 300_000); // generous: the smoke run starts four mocks (baseline and current), each importing Prism, on a busy machine
 
   it("marks the test suite as skipped with --skip-suite", async () => {
     const { renderMarkdown } = await import("../src/report.mjs");

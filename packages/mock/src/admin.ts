@@ -10,7 +10,7 @@
  *   GET    /__mock/actions   how many times each operation took effect: { reinstallVmInstance: 1 }
  *   POST   /__mock/reset     all of the above back to empty
  */
-import type { Exchange } from "./mock.js";
+import type { Exchange } from "./exchange.js";
 import type { FaultScripts } from "./faults.js";
 import type { Journal } from "./journal.js";
 
