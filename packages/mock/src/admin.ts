@@ -31,10 +31,19 @@ export function isLoopback(address: string | undefined): boolean {
   return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
+/** `localhost`, `127.x.x.x` or `[::1]`, with or without a port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
 export async function handleAdmin(x: Exchange, state: AdminState): Promise<void> {
   const { req, res } = x;
   if (!isLoopback(req.socket.remoteAddress)) {
     return x.error(403, "AccessDenied", `${ADMIN_PREFIX} is answered to loopback clients only`);
+  }
+  // A page on another name that resolves to loopback (DNS rebinding) sends its own Host.
+  if (!isLoopbackHost(req.headers.host)) {
+    return x.error(403, "AccessDenied", `${ADMIN_PREFIX} is answered for a loopback Host only (localhost, 127.0.0.1, [::1])`);
   }
   const route = `${req.method} ${x.entry.path.slice(ADMIN_PREFIX.length)}`;
   const json = (status: number, value: unknown) => x.send(status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(value));

@@ -11,7 +11,11 @@ export interface JournalEntry {
   query: string;
   /** Header names in lower case. The signature in `authorization` and any security token are redacted. */
   headers: Record<string, string>;
-  /** The body as UTF-8 text (the first 64 KiB). */
+  /**
+   * The body as UTF-8 text (the first 64 KiB). In a JSON body, a plaintext password (a string
+   * property whose name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`) reads
+   * `<redacted>`; an encrypted one (lowercase hex, as BCC's `adminPass`) is kept.
+   */
   body: string;
   /** Bytes of body received. */
   bodyBytes: number;
@@ -101,4 +105,28 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     }
   }
   return out;
+}
+
+const PASSWORD_KEY = /pass(word)?$/i;
+const PASSWORD_KEY_IN = /pass(word)?"\s*:/i;
+const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
+
+/** The body with plaintext passwords redacted (JSON bodies only; anything else as it came). */
+export function redactBody(text: string): string {
+  if (!PASSWORD_KEY_IN.test(text)) return text;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  let changed = false;
+  const redacted = JSON.stringify(value, (key, v: unknown) => {
+    if (typeof v === "string" && PASSWORD_KEY.test(key) && !CIPHERTEXT.test(v)) {
+      changed = true;
+      return "<redacted>";
+    }
+    return v;
+  });
+  return changed ? redacted : text;
 }

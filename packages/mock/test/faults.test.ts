@@ -175,6 +175,16 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
     expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
 
+  it('refuses a Host that is not a loopback name (a page that rebound its DNS name to 127.0.0.1)', async () => {
+    const { rawExchange } = await import('./raw.js');
+    const answer = await rawExchange(mock.port, `GET ${ADMIN_PREFIX}journal HTTP/1.1\r\nHost: evil.example:${mock.port}\r\nConnection: close\r\n\r\n`);
+    expect(answer!.status).toBe(403);
+    expect(JSON.parse(answer!.body).code).toBe('AccessDenied');
+    const { isLoopbackHost } = await import('../src/admin.js');
+    expect(['localhost', 'localhost:4010', '127.0.0.1:1', '[::1]:4010'].every(isLoopbackHost)).toBe(true);
+    expect(['evil.example', '127.0.0.1.evil.example', undefined].some(isLoopbackHost)).toBe(false);
+  });
+
   it('is answered to loopback clients only', async () => {
     const { isLoopback } = await import('../src/admin.js');
     expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);

@@ -23,7 +23,9 @@ it('records method, path, query, headers, body, the signature check and the answ
     idempotency: 'first',
     answer: { status: 200 },
   });
-  expect(JSON.parse(entry!.body)).toEqual(REINSTALL_BODY);
+  // BEC's keyConfig.adminPass is a plaintext password: the journal keeps it out.
+  expect(JSON.parse(entry!.body)).toEqual({ ...REINSTALL_BODY, keyConfig: { ...REINSTALL_BODY.keyConfig, adminPass: '<redacted>' } });
+  expect(entry!.body).not.toContain(REINSTALL_BODY.keyConfig.adminPass);
   expect(entry!.bodyBytes).toBe(Buffer.byteLength(JSON.stringify(REINSTALL_BODY)));
   expect(entry!.headers['x-bce-meta']).toBe('one');
   expect(Date.parse(entry!.receivedAt)).not.toBeNaN();
@@ -67,4 +69,13 @@ it('journalLimit: 0 keeps nothing; waitFor still counts answers', async () => {
     await quiet.close();
   }
   expect(() => mock.journal.waitFor(0)).toThrow(RangeError);
+});
+
+it('keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON', async () => {
+  const { redactBody } = await import('../src/journal.js');
+  const cipher = 'd0dd8cc65746ea6ceaa478763eba9949';
+  expect(redactBody(JSON.stringify({ imageId: 'm-1', adminPass: cipher }))).toBe(JSON.stringify({ imageId: 'm-1', adminPass: cipher }));
+  expect(JSON.parse(redactBody(JSON.stringify({ a: { password: 'x', Pass: 'y', passport: 'z' } })))).toEqual({ a: { password: '<redacted>', Pass: '<redacted>', passport: 'z' } });
+  expect(redactBody('{"adminPass": "abc"')).toBe('{"adminPass": "abc"'); // not JSON: as it came
+  expect(redactBody('plain text')).toBe('plain text');
 });

@@ -1,6 +1,7 @@
 // What a consumer's test can assert through the mock's journal: what its app put on the wire.
 // Here the app is each client: BEC encodes userData and sends one clientToken; BCC encrypts
-// adminPass with the secret key, so the plaintext never leaves; both sign every request.
+// adminPass with the secret key, so the plaintext never leaves; both sign every request. The
+// journal itself keeps no plaintext password (BEC's keyConfig.adminPass reads <redacted>).
 import { encodeUserData, encryptAdminPass } from "@bce-openapi/core";
 import { createBccClient } from "@bce-openapi/bcc";
 import { createBecClient } from "@bce-openapi/bec";
@@ -22,7 +23,10 @@ it("BEC: the journal shows the encoded userData, the clientToken and a verified 
   const [entry] = await mock.journal.waitFor(1);
   expect(entry).toMatchObject({ method: "PUT", path: "/v1/vm/instance/vm-6ahy6dli/system/reinstall", operationId: "reinstallVmInstance", signature: "verified", idempotency: "first", answer: { status: 200 } });
   expect(new URLSearchParams(entry!.query).get("clientToken")).toBeTruthy();
-  expect(JSON.parse(entry!.body)).toEqual({ ...examples.becRequest, userData: encodeUserData(userData) });
+  // BEC sends keyConfig.adminPass in plain text; the journal redacts it and keeps the rest.
+  const sent = { ...examples.becRequest, userData: encodeUserData(userData) } as unknown as { keyConfig: Record<string, unknown> };
+  expect(JSON.parse(entry!.body)).toEqual({ ...sent, keyConfig: { ...sent.keyConfig, adminPass: "<redacted>" } });
+  expect(entry!.body).not.toContain(String(sent.keyConfig.adminPass));
   expect(entry!.headers.authorization).toMatch(/^bce-auth-v1\/mock-access-key-id\/[^/]+\/\d+\/[^/]*\/<redacted>$/);
   expect(entry!.headers["x-bce-date"]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   expect(result).toMatchObject({ result: true });
