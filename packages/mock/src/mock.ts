@@ -179,6 +179,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     const requestId = randomUUID();
     const exchange = new Exchange(req, res, requestId, ctx);
     handle(exchange, ctx).catch((error: unknown) => {
+      // The client went away mid-request: nobody to answer.
+      if (req.socket.destroyed) return exchange.answered(0);
       // Last resort, so that no request is ever left hanging.
       if (!res.headersSent) exchange.error(500, "InternalError", String(error));
       else res.destroy();
@@ -511,17 +513,35 @@ function errorCodeOf(payload: string): string | undefined {
   }
 }
 
-/** The raw body, or undefined when it is over the limit. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Past the limit keep reading but stop storing: leaving the loop would destroy the socket
-  // before the 413 could be sent.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  return size <= limit ? Buffer.concat(chunks) : undefined;
+/**
+ * The raw body, or undefined as soon as it passes the limit (a chunked body declares no length):
+ * reading stops there and the 413 goes out at once; its `connection: close` ends the rest.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (settle: () => void) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.pause();
+      finish(() => resolve(undefined));
+    };
+    const onEnd = () => finish(() => resolve(Buffer.concat(chunks)));
+    const onError = (error: Error) => finish(() => reject(error));
+    const onClose = () => finish(() => reject(new Error("the client closed the connection before the body ended")));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }
 
 /** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */

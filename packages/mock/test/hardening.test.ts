@@ -116,6 +116,17 @@ describe('oversized bodies are answered 413 before they are read', () => {
     expectRawBceError(await rawExchange(mock.port, head('2', 'Expect: something\r\n')), 417, 'InvalidHTTPRequest');
   });
 
+  it('a chunked body is cut off at the limit: 413 without waiting for the rest', async () => {
+    const small = await startMock({ maxBodyBytes: 10 });
+    try {
+      // Eleven bytes in one chunk and no terminating chunk: the mock must not wait for the end.
+      const chunked = `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"a":"bcd"}\r\n`;
+      expectRawBceError(await rawExchange(small.port, chunked), 413, 'EntityTooLarge');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('the limit is an option', async () => {
     const small = await startMock({ maxBodyBytes: 10 });
     try {
