@@ -52,7 +52,8 @@ export class Journal {
 
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
-    return structuredClone(this.#entries);
+    // Passwords are redacted here, when the journal is read, rather than on every request.
+    return this.#entries.map((entry) => ({ ...structuredClone(entry), body: redactBody(entry.body) }));
   }
 
   clear(): void {

@@ -26,7 +26,7 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, REQUEST_ID_HEADER } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import { Journal, MAX_JOURNAL_BODY, redactBody, type JournalEntry } from "./journal.js";
+import { Journal, MAX_JOURNAL_BODY, type JournalEntry } from "./journal.js";
 import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { defaultSpecPath } from "./spec.js";
@@ -270,7 +270,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     return x.error(413, "EntityTooLarge", `Request body exceeds ${ctx.maxBodyBytes} bytes`);
   }
   x.entry.bodyBytes = rawBody.length;
-  x.entry.body = redactBody(rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8"));
+  x.entry.body = rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8");
 
   const auth = await ctx.authenticate(req, rawBody);
   if (!auth.ok) {
