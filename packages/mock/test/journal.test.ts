@@ -55,7 +55,7 @@ it('keeps only the last journalLimit requests, and entries are copies', async ()
 });
 
 it('records validation errors with the BCE code answered', async () => {
-  await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, imageType: 'nope' });
+  await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, imageId: '' });
   const [entry] = await mock.journal.waitFor(1);
   expect(entry!.answer).toEqual({ status: 400, code: 'InvalidHTTPRequest' });
 });

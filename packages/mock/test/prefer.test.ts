@@ -66,7 +66,7 @@ describe('Prefer', () => {
   });
 
   it('does not skip the checks: an invalid body still gets 400, an unsigned request still gets the auth error', async () => {
-    await expectBceError(await prefer(REINSTALL_PATH, 'code=500', { ...REINSTALL_BODY, imageType: 'nope' }), 400, 'InvalidHTTPRequest');
+    await expectBceError(await prefer(REINSTALL_PATH, 'code=500', { ...REINSTALL_BODY, imageId: '' }), 400, 'InvalidHTTPRequest');
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: 'PUT', headers: { prefer: 'code=500', 'content-type': 'application/json' }, body: JSON.stringify(REINSTALL_BODY) });
     await expectBceError(unsigned, 400, 'InvalidHTTPAuthHeader');
   });
