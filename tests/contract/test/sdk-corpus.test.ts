@@ -7,7 +7,7 @@ import { BceValidationError, signRequest } from "@bce-openapi/core";
 import { validateSchema } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spec, UUID } from "./helpers.js";
 
 interface Trace { path: string; commit: string; type: string }
@@ -31,6 +31,9 @@ beforeAll(async () => {
   mock = await startMock({ port: 0 });
 });
 afterAll(() => mock?.close());
+// The mock remembers clientTokens as the service does; corpus requests that share a token must
+// not meet each other's first answer.
+afterEach(() => mock?.reset());
 
 describe("the corpus", () => {
   it("covers the three SDKs that implement the operations, both operations, and says why the fourth has none", () => {
