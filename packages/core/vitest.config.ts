@@ -1,1 +1,18 @@
-export { default } from "../../vitest.shared.ts";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import shared from "../../vitest.shared.ts";
+
+// `#hmac` is node:crypto in Node and Web Crypto elsewhere (package.json `imports`). Here each
+// branch is given explicitly, from src/: every test runs on node:crypto, and every test that
+// signs or verifies runs on Web Crypto as well.
+const branch = (name: string, file: string, include: string[]) => ({
+  test: { ...shared.test, name, include },
+  resolve: { alias: { "#hmac": fileURLToPath(new URL(`./src/signing/${file}`, import.meta.url)) } },
+});
+const SIGNING_TESTS = ["test/signing-*.test.ts", "test/verify.test.ts", "test/no-secret-leak.test.ts", "test/key-cache.test.ts"];
+
+export default defineConfig({
+  test: {
+    projects: [branch("node:crypto", "hmac-node.ts", shared.test?.include ?? []), branch("web-crypto", "hmac-web.ts", SIGNING_TESTS)],
+  },
+});

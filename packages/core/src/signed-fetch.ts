@@ -1,6 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
-import { signRequestSync, type SignedHeaders } from "./signing/sign.js";
+import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
+import { computeSignedHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
 export interface SigningOptions {
@@ -20,17 +21,21 @@ export interface SigningOptions {
  * keys) for a request about to be sent: the one place where SigningOptions become a signature,
  * for the transport and the middleware alike. `headers` must hold the `content-length` that will
  * be sent when there is a body (fetch sends one for a byte body); it is not copied.
+ * Synchronous where HMAC is (node:crypto), a Promise where it is not (Web Crypto): `await` the
+ * result. `signingKeys` is the caller's own signing-key cache (one per client).
  */
 export function signingHeaders(
   request: { method: string; url: string; headers: Record<string, string> },
   credentials: Credentials,
   options: SigningOptions = {},
   clockOffsetMs = 0,
-): SignedHeaders {
-  return signRequestSync(request, credentials, {
+  signingKeys?: SigningKeyCache,
+): MaybePromise<SignedHeaders> {
+  return computeSignedHeaders(request, credentials, {
     timestamp: (options.clock ?? Date.now)() + clockOffsetMs,
     ...(options.expirationInSeconds !== undefined ? { expirationInSeconds: options.expirationInSeconds } : {}),
     ...(options.headersToSign !== undefined ? { headersToSign: options.headersToSign } : {}),
+    ...(signingKeys !== undefined ? { signingKeys } : {}),
   });
 }
 
@@ -38,13 +43,18 @@ export function signingHeaders(
  * Sign one request with bce-auth-v1: returns a new Request carrying the signing headers. The
  * body is read once so its length can be signed; the returned Request carries the same bytes.
  */
-export async function signFetchRequest(request: Request, credentials: Credentials, options: SigningOptions = {}): Promise<Request> {
+export async function signFetchRequest(
+  request: Request,
+  credentials: Credentials,
+  options: SigningOptions = {},
+  signingKeys?: SigningKeyCache,
+): Promise<Request> {
   const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => (headers[name] = value));
   // fetch sends Content-Length for a byte body; sign the value it will send, send the rest as given.
   const signed = { ...headers, ...(body !== undefined ? { "content-length": String(body.byteLength) } : {}) };
-  Object.assign(headers, signingHeaders({ method: request.method, url: request.url, headers: signed }, credentials, options));
+  Object.assign(headers, await signingHeaders({ method: request.method, url: request.url, headers: signed }, credentials, options, 0, signingKeys));
   return new Request(request.url, {
     method: request.method,
     headers,
@@ -60,9 +70,10 @@ export async function signFetchRequest(request: Request, credentials: Credential
  */
 export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput }): Middleware {
   const getCredentials = credentialsResolver(options.credentials);
+  const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {
-      return signFetchRequest(request, await getCredentials(), options);
+      return signFetchRequest(request, await getCredentials(), options, signingKeys);
     },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import { signingHeaders, type SigningOptions } from "./signed-fetch.js";
+import { createSigningKeyCache } from "./signing/key-cache.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -260,8 +261,8 @@ export class Transport {
   readonly #retry: RetryPolicy;
   readonly #timeoutMs: number;
   readonly #logger: Logger;
-  // The per-client signing-key cache belongs here, handed to signingHeaders with the signing
-  // options, so that keys derived for one client's secret are never shared with another's.
+  /** This client's signing keys: reused while their timestamp lasts, never shared with another client. */
+  readonly #signingKeys = createSigningKeyCache();
 
   constructor(options: TransportOptions) {
     checkTimeout("timeoutMs", options.timeoutMs);
@@ -371,7 +372,7 @@ export class Transport {
     try {
       const { method, url, headers, body } = parts;
       delete headers.authorization; // the previous attempt's
-      Object.assign(headers, signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs));
+      Object.assign(headers, await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys));
       const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
       const send = this.#options.fetch;
       let response: Response;

@@ -12,6 +12,7 @@ export {
   type CanonicalRequestInput,
 } from './canonical.js';
 export { authStringPrefix, deriveSigningKey, computeSignature } from './hmac.js';
+export { createSigningKeyCache, type SigningKeyCache } from './key-cache.js';
 export {
   parseAuthorization,
   formatAuthorization,

@@ -1,6 +1,7 @@
 import { buildCanonicalRequest, formatBceDate, normalizeHeaders, type CanonicalRequestInput } from './canonical.js';
-import { formatAuthorization } from './authorization.js';
-import { authStringPrefix, signCanonicalRequestSync } from './hmac.js';
+import { authStringPrefix } from './hmac.js';
+import { signCanonical } from '#hmac';
+import type { SigningKeyCache } from './key-cache.js';
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from '../credentials.js';
 
@@ -47,16 +48,22 @@ export interface AuthorizationResult {
   signedHeaders: string[];
 }
 
+/** A value now (the node:crypto branch) or later (the Web Crypto branch). */
+export type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Signs exactly the request described (adds no header): the step the SDKs call
  * generateAuthorization. `signRequest` builds on it.
  */
 export async function buildAuthorization(input: AuthorizationInput): Promise<AuthorizationResult> {
-  return buildAuthorizationSync(input);
+  return computeAuthorization(input);
 }
 
-/** `buildAuthorization`, synchronously (HMAC-SHA256 runs on @noble/hashes). */
-export function buildAuthorizationSync(input: AuthorizationInput): AuthorizationResult {
+/**
+ * `buildAuthorization` without the Promise where the platform signs synchronously: a value on
+ * the node:crypto branch, a Promise on the Web Crypto branch. `signingKeys` caches signing keys.
+ */
+export function computeAuthorization(input: AuthorizationInput, signingKeys?: SigningKeyCache): MaybePromise<AuthorizationResult> {
   assertKeys(input.accessKeyId, input.secretAccessKey);
   const timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatBceDate(input.timestamp);
   const expirationInSeconds = input.expirationInSeconds ?? DEFAULT_EXPIRATION_SECONDS;
@@ -65,15 +72,13 @@ export function buildAuthorizationSync(input: AuthorizationInput): Authorization
   }
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
   const prefix = authStringPrefix(input.accessKeyId, timestamp, expirationInSeconds);
-  const signature = signCanonicalRequestSync(input.secretAccessKey, prefix, canonicalRequest);
-  const authorization = formatAuthorization({
-    accessKeyId: input.accessKeyId,
-    timestamp,
-    expirationInSeconds,
-    signedHeaders,
+  const finish = (signature: string): AuthorizationResult => ({
+    authorization: `${prefix}/${signedHeaders.join(';')}/${signature}`,
     signature,
+    signedHeaders,
   });
-  return { authorization, signature, signedHeaders };
+  const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, signingKeys);
+  return typeof signature === 'string' ? finish(signature) : signature.then(finish);
 }
 
 /**
@@ -85,11 +90,20 @@ export async function signRequest(
   credentials: Credentials,
   options: SignOptions = {},
 ): Promise<SignedHeaders> {
-  return signRequestSync(request, credentials, options);
+  return computeSignedHeaders(request, credentials, options);
 }
 
-/** `signRequest`, synchronously: what the transport signs every attempt with. */
-export function signRequestSync(request: SignableRequest, credentials: Credentials, options: SignOptions = {}): SignedHeaders {
+/**
+ * `signRequest` without the Promise where the platform signs synchronously: a value on the
+ * node:crypto branch, a Promise on the Web Crypto branch. What the transport signs every attempt
+ * with, its own `signingKeys` cache given.
+ */
+export function computeSignedHeaders(
+  request: SignableRequest,
+  credentials: Credentials,
+  options: SignOptions = {},
+  signingKeys?: SigningKeyCache,
+): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
   const url = toUrl(request.url);
   const headers = normalizeHeaders(request.headers);
@@ -98,33 +112,33 @@ export function signRequestSync(request: SignableRequest, credentials: Credentia
 
   const date = formatBceDate(options.timestamp ?? Date.now());
   headers.set('x-bce-date', date);
-  const result: SignedHeaders = { authorization: '', 'x-bce-date': date };
-
   const token = credentials.sessionToken;
-  if (token !== undefined && token !== '') {
-    headers.set('x-bce-security-token', token);
-    result['x-bce-security-token'] = token;
-  }
+  const withToken = token !== undefined && token !== '';
+  if (withToken) headers.set('x-bce-security-token', token);
 
   let headersToSign = options.headersToSign;
   if (headersToSign && headersToSign.length > 0) {
     // A verifier needs host, and a session token must be covered by the signature.
-    headersToSign = [...headersToSign, 'host', ...(result['x-bce-security-token'] ? ['x-bce-security-token'] : [])];
+    headersToSign = [...headersToSign, 'host', ...(withToken ? ['x-bce-security-token'] : [])];
   }
 
-  const { authorization } = buildAuthorizationSync({
-    method: request.method,
-    path: url.pathname,
-    query: url.search,
-    headers,
-    headersToSign,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    timestamp: date,
-    expirationInSeconds: options.expirationInSeconds,
-  });
-  result.authorization = authorization;
-  return result;
+  const finish = ({ authorization }: AuthorizationResult): SignedHeaders =>
+    withToken ? { authorization, 'x-bce-date': date, 'x-bce-security-token': token } : { authorization, 'x-bce-date': date };
+  const result = computeAuthorization(
+    {
+      method: request.method,
+      path: url.pathname,
+      query: url.search,
+      headers,
+      headersToSign,
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      timestamp: date,
+      expirationInSeconds: options.expirationInSeconds,
+    },
+    signingKeys,
+  );
+  return result instanceof Promise ? result.then(finish) : finish(result);
 }
 
 function toUrl(url: string | URL): URL {

@@ -1,6 +1,8 @@
 import { buildCanonicalRequest, canonicalHeaders, normalizeHeaders, type HeaderInput } from './canonical.js';
 import { parseAuthorization } from './authorization.js';
-import { authStringPrefix, signCanonicalRequest, timingSafeEqual } from './hmac.js';
+import { signCanonical } from '#hmac';
+import { authStringPrefix, timingSafeEqual } from './hmac.js';
+import type { SigningKeyCache } from './key-cache.js';
 
 /** A request as a server received it. */
 export interface ReceivedRequest {
@@ -17,6 +19,8 @@ export interface VerifyOptions {
   getSecretAccessKey: (accessKeyId: string) => string | undefined | Promise<string | undefined>;
   /** Time to check expiry against. Default: now. */
   now?: Date | number;
+  /** Signing keys to reuse across requests (`createSigningKeyCache`); none by default. */
+  signingKeys?: SigningKeyCache;
 }
 
 export type VerifyErrorCode = 'InvalidHTTPAuthHeader' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch' | 'RequestExpired';
@@ -61,7 +65,7 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const signedHeaders = auth.signedHeaders.length > 0 ? auth.signedHeaders : canonicalHeaders(headers).signedHeaders;
   const { canonicalRequest } = buildCanonicalRequest({ method: request.method, path, query, headers, headersToSign: signedHeaders });
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);
-  const expected = await signCanonicalRequest(secretAccessKey, prefix, canonicalRequest);
+  const expected = await signCanonical(secretAccessKey, prefix, canonicalRequest, options.signingKeys);
   if (!timingSafeEqual(expected, auth.signature)) {
     return fail('SignatureDoesNotMatch', 'the request signature does not match the one computed for it');
   }

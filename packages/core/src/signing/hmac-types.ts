@@ -1,0 +1,22 @@
+// The types of `#hmac`, whichever branch a runtime resolves: the node:crypto branch answers
+// synchronously, the Web Crypto branch with a Promise.
+import type { SigningKeyCache } from "./key-cache.js";
+
+/** `"node:crypto"` or `"web-crypto"`. */
+export declare const HMAC_BRANCH: "node:crypto" | "web-crypto";
+
+/** hex(HMAC-SHA256(key, message)). */
+export declare function hmacHex(key: string, message: string): string | Promise<string>;
+
+/** hex(HMAC(hex(HMAC(secretAccessKey, prefix)), canonicalRequest)), the signing key cached in `cache`. */
+export declare function signCanonical(
+  secretAccessKey: string,
+  prefix: string,
+  canonicalRequest: string,
+  cache?: SigningKeyCache,
+): string | Promise<string>;
+
+// Compile-time proof that both branches have the shape declared above.
+type Branch = { HMAC_BRANCH: typeof HMAC_BRANCH; hmacHex: typeof hmacHex; signCanonical: typeof signCanonical };
+type Conforms<T extends Branch> = T;
+export type CheckedBranches = [Conforms<typeof import("./hmac-node.js")>, Conforms<typeof import("./hmac-web.js")>];
