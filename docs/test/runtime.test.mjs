@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import fc from "fast-check";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
+import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { docsDir, loadSpec } from "./helpers.mjs";
 
@@ -22,7 +23,7 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 
 // The page's side: everything runs in Chromium and what it gives comes back as plain data.
 const ENTRY = `
-import { buildAuthorization, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
+import { buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
 function recorder(respond) {
@@ -30,6 +31,9 @@ function recorder(respond) {
   const fetch = async (r) => (sent.push({ url: r.url, headers: Object.fromEntries(r.headers), body: await r.text() }), respond());
   return { sent, fetch };
 }
+// Random requests signed in the page (Web Crypto), with and without a signing-key cache.
+const keys = createSigningKeyCache(4);
+window.signAll = (inputs) => Promise.all(inputs.map(async (input) => [(await buildAuthorization(input)).authorization, await signRequest(input.request, input, { timestamp: input.timestamp, signingKeys: keys })]));
 const outcome = (call, rec) => call.then((value) => ({ value, sent: rec.sent }), (error) => ({ error: error.name, sent: rec.sent }));
 window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, bccRequest }) => {
   const signing = await Promise.all(vectors.map(async ({ id, inputs: i }) => ({ id, ...(await buildAuthorization({ ...i,
@@ -55,17 +59,18 @@ window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, 
 
 const bundle = (contents) => build({
   stdin: { contents, resolveDir: docsDir, sourcefile: "runtime-entry.mjs" },
-  bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
+  bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent", metafile: true,
   // No Node polyfills, and no browser-field stand-ins either: any Node built-in fails the build.
   plugins: [{ name: "no-node-builtins", setup: (b) => b.onResolve({ filter: nodeBuiltin }, (a) => ({ errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }] })) }],
 });
 
-let dir, server, browser, page;
+let dir, server, browser, page, bundled;
 const problems = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bce-openapi-runtime-"));
-  writeFileSync(join(dir, "bundle.js"), (await bundle(ENTRY)).outputFiles[0].text);
+  bundled = await bundle(ENTRY);
+  writeFileSync(join(dir, "bundle.js"), bundled.outputFiles[0].text);
   writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`);
   server = await serveStatic(dir, { port: 0 });
   browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"] });
@@ -93,6 +98,41 @@ afterAll(async () => {
 
 test("the browser build fails on any Node built-in, so the packages' build proves they import none", async () => {
   for (const spec of ["node:crypto", "buffer", "fs/promises"]) await expect(bundle(`import ${JSON.stringify(spec)};`)).rejects.toThrow(/Node built-in/);
+});
+
+test("the browser bundle takes the Web Crypto branch of #hmac, never the node:crypto one", () => {
+  const inputs = Object.keys(bundled.metafile.inputs);
+  expect(inputs.filter((file) => /signing\/hmac-(web|node)\.js$/.test(file)).map((file) => file.split("/").at(-1))).toEqual(["hmac-web.js"]);
+});
+
+test("signing property: on random requests the page (Web Crypto) signs as Node (node:crypto) does, cached or not", async () => {
+  const text = fc.string({ unit: "grapheme", maxLength: 10 });
+  const request = fc.record({
+    method: fc.constantFrom("GET", "PUT", "POST", "DELETE"),
+    path: fc.array(text, { maxLength: 3 }).map((segments) => `/${segments.map(encodeURIComponent).join("/")}`),
+    query: fc.dictionary(text, fc.oneof(text, fc.constant(null)), { maxKeys: 3 }),
+    meta: text,
+    accessKeyId: fc.string({ unit: fc.constantFrom(..."abcdef0123"), minLength: 1, maxLength: 12 }),
+    secretAccessKey: fc.string({ unit: "grapheme", minLength: 1, maxLength: 70 }),
+    // A few timestamps, so the page's cache both hits and misses.
+    timestamp: fc.integer({ min: 0, max: 5 }).map((s) => Date.UTC(2026, 0, 1) + s * 1000),
+  });
+  const inputs = fc.sample(request, { numRuns: 150, seed: 20261201 }).map((r) => {
+    const url = new URL(`https://bec.baidubce.com${r.path}`);
+    for (const [k, v] of Object.entries(r.query)) url.searchParams.append(k, v ?? "");
+    const headers = { host: url.host, "content-type": "application/json", "x-bce-meta": r.meta };
+    return { ...r, path: url.pathname, query: url.search, headers, request: { method: r.method, url: url.href, headers } };
+  });
+  const got = await page.evaluate((all) => window.signAll(all), inputs);
+  for (const [i, input] of inputs.entries()) {
+    const node = await buildAuthorization(input);
+    expect(got[i][0], JSON.stringify(input)).toBe(node.authorization);
+    // signRequest adds and signs x-bce-date: the verifier judges the request with the headers it added.
+    const { ok } = await verifyRequest({ method: input.method, path: input.path, query: input.query, headers: { ...input.headers, ...got[i][1] } },
+      { getSecretAccessKey: () => input.secretAccessKey, now: input.timestamp });
+    expect(ok, JSON.stringify(input)).toBe(true);
+  }
+  expect(problems).toEqual([]);
 });
 
 test("signer, adminPass encryption, userData encoding and both clients work in Chromium as in Node", async () => {

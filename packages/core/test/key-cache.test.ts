@@ -40,7 +40,7 @@ describe('createSigningKeyCache', () => {
   });
 
   it('refuses an object that is not a cache', async () => {
-    await expect(async () => computeAuthorization({ method: 'GET', path: '/', accessKeyId: 'ak', secretAccessKey: 'sk', timestamp: 0 }, {} as never)).rejects.toThrow(
+    await expect(async () => computeAuthorization({ method: 'GET', path: '/', accessKeyId: 'ak', secretAccessKey: 'sk', timestamp: 0, signingKeys: {} as never })).rejects.toThrow(
       new TypeError('signing key cache must come from createSigningKeyCache'),
     );
   });

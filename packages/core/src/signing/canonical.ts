@@ -76,7 +76,9 @@ export function canonicalQueryString(query: QueryInput | undefined): string {
     pairs.push(`${uriEncode(key)}=${uriEncode(value)}`);
   };
   if (typeof query === "string") {
-    const text = query.charCodeAt(0) === 0x3f ? query.slice(1) : query;
+    // The query's `?`, then (as URLSearchParams's constructor does) one more at the start.
+    let text = query.charCodeAt(0) === 0x3f ? query.slice(1) : query;
+    if (text.charCodeAt(0) === 0x3f) text = text.slice(1);
     if (text === "") return "";
     for (const part of text.split("&")) {
       if (part === "") continue;

@@ -15,6 +15,11 @@ export interface SignOptions {
    * `x-bce-*` header present. `host` (and the session token header) are always added.
    */
   headersToSign?: readonly string[];
+  /**
+   * Signing keys to reuse from one request to the next (`createSigningKeyCache()`, one per
+   * client). Without it every request derives its signing key afresh.
+   */
+  signingKeys?: SigningKeyCache;
 }
 
 export interface SignableRequest {
@@ -39,6 +44,8 @@ export interface AuthorizationInput extends CanonicalRequestInput {
   /** `YYYY-MM-DDThh:mm:ssZ`, a Date, or milliseconds since the epoch. */
   timestamp: string | Date | number;
   expirationInSeconds?: number;
+  /** Signing keys to reuse (`createSigningKeyCache()`); none by default. */
+  signingKeys?: SigningKeyCache;
 }
 
 export interface AuthorizationResult {
@@ -61,9 +68,9 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
 
 /**
  * `buildAuthorization` without the Promise where the platform signs synchronously: a value on
- * the node:crypto branch, a Promise on the Web Crypto branch. `signingKeys` caches signing keys.
+ * the node:crypto branch, a Promise on the Web Crypto branch.
  */
-export function computeAuthorization(input: AuthorizationInput, signingKeys?: SigningKeyCache): MaybePromise<AuthorizationResult> {
+export function computeAuthorization(input: AuthorizationInput): MaybePromise<AuthorizationResult> {
   assertKeys(input.accessKeyId, input.secretAccessKey);
   const timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatBceDate(input.timestamp);
   const expirationInSeconds = input.expirationInSeconds ?? DEFAULT_EXPIRATION_SECONDS;
@@ -77,7 +84,7 @@ export function computeAuthorization(input: AuthorizationInput, signingKeys?: Si
     signature,
     signedHeaders,
   });
-  const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, signingKeys);
+  const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, input.signingKeys);
   return typeof signature === 'string' ? finish(signature) : signature.then(finish);
 }
 
@@ -102,7 +109,6 @@ export function computeSignedHeaders(
   request: SignableRequest,
   credentials: Credentials,
   options: SignOptions = {},
-  signingKeys?: SigningKeyCache,
 ): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
   const url = toUrl(request.url);
@@ -124,20 +130,18 @@ export function computeSignedHeaders(
 
   const finish = ({ authorization }: AuthorizationResult): SignedHeaders =>
     withToken ? { authorization, 'x-bce-date': date, 'x-bce-security-token': token } : { authorization, 'x-bce-date': date };
-  const result = computeAuthorization(
-    {
-      method: request.method,
-      path: url.pathname,
-      query: url.search,
-      headers,
-      headersToSign,
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      timestamp: date,
-      expirationInSeconds: options.expirationInSeconds,
-    },
-    signingKeys,
-  );
+  const result = computeAuthorization({
+    method: request.method,
+    path: url.pathname,
+    query: url.search,
+    headers,
+    headersToSign,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    timestamp: date,
+    expirationInSeconds: options.expirationInSeconds,
+    signingKeys: options.signingKeys,
+  });
   return result instanceof Promise ? result.then(finish) : finish(result);
 }
 
