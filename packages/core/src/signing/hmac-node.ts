@@ -52,14 +52,42 @@ function keyState(key: string): KeyState {
   return { inner: ascii ? scratch.toString("latin1", 0, BLOCK) : Buffer.from(scratch), outer };
 }
 
-function macHex(state: KeyState, message: string): string {
-  if (typeof state === "string") return nodeCrypto.createHmac("sha256", state).update(message).digest("hex");
+function mac(state: Pads, message: string, encoding: "hex" | "latin1"): string {
   const { inner, outer } = state;
   const data = typeof inner === "string" ? inner + message : Buffer.concat([inner, Buffer.from(message, "utf8")]);
   // The inner digest goes into the outer buffer as latin1 text (one byte per character), the
   // cheapest way out of node:crypto. Signing is synchronous: no other call uses `outer` meanwhile.
   outer.write(hash!("sha256", data, "latin1"), BLOCK, "latin1");
-  return hash!("sha256", outer, "hex");
+  return hash!("sha256", outer, encoding);
+}
+
+function macHex(state: KeyState, message: string): string {
+  if (typeof state === "string") return nodeCrypto.createHmac("sha256", state).update(message).digest("hex");
+  return mac(state, message, "hex");
+}
+
+// The signing key is the 64 hex characters of a digest: exactly one block, ASCII. Its pads are
+// built from the digest's bytes through these tables, with no hex text made in between.
+const HEX = "0123456789abcdef";
+const INNER_PAIR = Array.from({ length: 256 }, (_, b) =>
+  String.fromCharCode(HEX.charCodeAt(b >> 4) ^ 0x36, HEX.charCodeAt(b & 15) ^ 0x36),
+);
+const OUTER_HIGH = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b >> 4) ^ 0x5c);
+const OUTER_LOW = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b & 15) ^ 0x5c);
+
+/** The state of the signing key hex(HMAC(secret, prefix)). */
+function signingKeyState(secret: KeyState, prefix: string): KeyState {
+  if (typeof secret === "string") return keyState(macHex(secret, prefix));
+  const digest = mac(secret, prefix, "latin1");
+  const outer = Buffer.allocUnsafe(BLOCK + 32);
+  let inner = "";
+  for (let i = 0; i < 32; i++) {
+    const byte = digest.charCodeAt(i);
+    inner += INNER_PAIR[byte]!;
+    outer[2 * i] = OUTER_HIGH[byte]!;
+    outer[2 * i + 1] = OUTER_LOW[byte]!;
+  }
+  return { inner, outer };
 }
 
 /** hex(HMAC-SHA256(key, message)), synchronously. */
@@ -77,13 +105,13 @@ export function signCanonical(
   canonicalRequest: string,
   cache?: SigningKeyCache,
 ): string {
-  if (cache === undefined) return macHex(keyState(macHex(keyState(secretAccessKey), prefix)), canonicalRequest);
+  if (cache === undefined) return macHex(signingKeyState(keyState(secretAccessKey), prefix), canonicalRequest);
   const store = cacheInternals(cache);
   let key = store.get(prefix, secretAccessKey) as KeyState | undefined;
   if (key === undefined) {
     let secret = store.secretState(secretAccessKey) as KeyState | undefined;
     if (secret === undefined) store.setSecretState(secretAccessKey, (secret = keyState(secretAccessKey)));
-    key = keyState(macHex(secret, prefix));
+    key = signingKeyState(secret, prefix);
     store.set(prefix, secretAccessKey, key);
   }
   return macHex(key, canonicalRequest);
