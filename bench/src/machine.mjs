@@ -47,6 +47,7 @@ export function machineInfo(root) {
     cpu: cpus[0]?.model?.trim() ?? "unknown",
     cores: os.availableParallelism?.() ?? cpus.length,
     ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: os.loadavg()[0],
     node: process.version,
     os: osName(),
     arch: process.arch,
@@ -65,6 +66,7 @@ export function versions() {
     "@baiducloud/sdk": packageVersion("@baiducloud/sdk"),
     esbuild: packageVersion("esbuild"),
     tinybench: packageVersion("tinybench"),
+    "playwright-core": packageVersion("playwright-core"),
     autocannon: packageVersion("autocannon"),
   };
 }

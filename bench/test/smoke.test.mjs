@@ -37,17 +37,21 @@ describe("pnpm bench --smoke", () => {
     expect(r.machine).toMatchObject({ cpu: expect.any(String), cores: finite, ramGiB: finite, node: process.version });
     expect(r.versions).toMatchObject({ "@baiducloud/sdk": "1.0.7", esbuild: expect.any(String), tinybench: expect.any(String) });
 
-    // 1. Signing: both signers agree on the same inputs; one row per signer.
-    expect(r.signing.identicalAuthorization).toBe(true);
-    expect(r.signing.rows.map((row) => row.name)).toEqual(["sdk", "buildAuthorization", "signRequest", "buildAuthorizationNewKey"]);
+    // 1. Signing in Node (node:crypto) and in Chromium (Web Crypto): every signer agrees on the same inputs.
+    expect(r.signing).toMatchObject({ identicalAuthorization: true, hmacBranch: "node:crypto", uncached: finite, cached: finite });
+    expect(r.signing.rows.map((row) => row.name)).toEqual(["sdk", "uncached", "cached", "signRequestUncached", "signRequestCached", "publicUncached"]);
     for (const row of r.signing.rows) expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite });
     expect(typeof r.signing.target.met).toBe("boolean");
+    expect(r.signingBrowser).toMatchObject({ identicalAuthorization: true, hmacBranch: "web-crypto", browser: expect.stringMatching(/^Chromium /), uncached: finite, cached: finite });
+    expect(r.signingBrowser.rows.map((row) => row.name)).toEqual(["sdk", "uncached", "cached"]);
 
     // 2. Round trip: the three paths sent the same request; both signatures verify.
     expect(r.roundTrip.checks).toMatchObject({ sameBody: true, samePath: true, oursSignatureValid: true, sdkSignatureValid: true, rawUnsigned: true });
     expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk"]);
     for (const row of r.roundTrip.rows) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
-    expect(typeof r.roundTrip.target.met).toBe("boolean");
+    expect(r.roundTrip).toMatchObject({ oursVsRaw: finite, oursVsSdk: finite });
+    expect(typeof r.roundTrip.target.withinRaw).toBe("boolean");
+    expect(typeof r.roundTrip.target.fasterThanSdk).toBe("boolean");
 
     // 3. Bundle: every consumer bundled, with sizes and contributors.
     expect(r.bundle.rows.map((row) => row.name)).toEqual(["bec", "bcc", "sdk", "sdk-bcc-only"]);
@@ -55,6 +59,14 @@ describe("pnpm bench --smoke", () => {
       expect(row.gzipBytes).toBeGreaterThan(0);
       expect(row.minifiedBytes).toBeGreaterThan(row.gzipBytes);
       expect(row.contributors.length).toBeGreaterThan(0);
+    }
+    // The per-module breakdown of each client adds up to the bundle, and names core's modules.
+    for (const name of ["bec", "bcc"]) {
+      const row = r.bundle.rows.find((b) => b.name === name);
+      const modules = row.modules.map((m) => m.module);
+      expect(modules).toEqual(expect.arrayContaining(["openapi-fetch", "@bce-openapi/core signing/", "@bce-openapi/core transport"]));
+      expect(row.modules.reduce((sum, m) => sum + m.minifiedBytes, 0)).toBeLessThanOrEqual(row.minifiedBytes);
+      expect(modules.some((m) => m.includes("noble"))).toBe(false);
     }
     expect(r.bundle.target.perClient.map((c) => c.name)).toEqual(["bec", "bcc"]);
 
@@ -75,9 +87,12 @@ describe("pnpm bench --smoke", () => {
     expect(r.mockLoad.allOk).toBe(true);
 
     // The report has every section, and a smoke run leaves docs/benchmarks.md alone.
-    for (const heading of ["## Summary", "## Machine and versions", "## 1. Signing", "## 2. Request round trip", "## 3. Bundle size", "## 4. Build and test time", "## 5. Mock under load"]) {
+    for (const heading of ["## Summary", "## Machine and versions", "## 1. Signing", "### In Node", "### In Chromium", "## 2. Request round trip", "## 3. Bundle size", "## 4. Build and test time", "## 5. Mock under load"]) {
       expect(markdown).toContain(heading);
     }
+    // Ratios, not absolute times.
+    expect(markdown).not.toMatch(/ns\/op|µs\/request|median (ns|µs)/);
+    expect(r.summary.length).toBe(12);
     expect(markdown).toContain("SMOKE RUN");
     let docsAfter = null;
     try {

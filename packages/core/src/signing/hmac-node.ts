@@ -14,26 +14,27 @@ const oneShot = (nodeCrypto as { hash?: unknown }).hash;
 const hash = typeof oneShot === "function" ? (oneShot as Hash) : undefined;
 
 /**
- * A key ready to MAC with, as RFC 2104 defines HMAC: its inner pad, and a 96-byte buffer holding
- * its outer pad with room for the inner digest. For an ASCII key of at most 64 bytes (every
- * signing key, and secret keys as issued) the inner pad is ASCII text too, so the message is
- * appended as a string and node:crypto encodes both at once. Without `crypto.hash`, the key
- * itself, for `createHmac`.
+ * A key ready to MAC with, as RFC 2104 defines HMAC: its inner and outer pads. The outer pad is
+ * latin1 text (one character per byte). So is the inner pad when the key's bytes are ASCII (every
+ * signing key, and secret keys as issued): the message is then appended as a string, and
+ * node:crypto encodes both at once; otherwise it is bytes. Pads are plain strings, cheap to keep
+ * and to collect. Without `crypto.hash`, the key itself, for `createHmac`.
  */
 interface Pads {
   readonly inner: string | Buffer;
-  readonly outer: Buffer;
+  readonly outer: string;
 }
 type KeyState = Pads | string;
 
 const BLOCK = 64;
 const ASCII_UPTO_BLOCK = /^[\0-\x7f]{1,64}$/;
 const scratch = Buffer.alloc(BLOCK);
+// Outer pad and inner digest, hashed together. Signing is synchronous: nothing else writes here meanwhile.
+const outerBlock = Buffer.alloc(BLOCK + 32);
 
 function keyState(key: string): KeyState {
   assertHmacKey(key);
   if (hash === undefined) return key;
-  const outer = Buffer.allocUnsafe(BLOCK + 32);
   scratch.fill(0);
   if (ASCII_UPTO_BLOCK.test(key)) scratch.write(key, "latin1");
   else {
@@ -45,20 +46,20 @@ function keyState(key: string): KeyState {
   let ascii = true;
   for (let i = 0; i < BLOCK; i++) {
     const byte = scratch[i]!;
-    outer[i] = byte ^ 0x5c;
+    outerBlock[i] = byte ^ 0x5c;
     scratch[i] = byte ^ 0x36;
     if (byte >= 0x80) ascii = false;
   }
-  return { inner: ascii ? scratch.toString("latin1", 0, BLOCK) : Buffer.from(scratch), outer };
+  return { inner: ascii ? scratch.toString("latin1", 0, BLOCK) : Buffer.from(scratch), outer: outerBlock.toString("latin1", 0, BLOCK) };
 }
 
 function mac(state: Pads, message: string, encoding: "hex" | "latin1"): string {
   const { inner, outer } = state;
   const data = typeof inner === "string" ? inner + message : Buffer.concat([inner, Buffer.from(message, "utf8")]);
-  // The inner digest goes into the outer buffer as latin1 text (one byte per character), the
-  // cheapest way out of node:crypto. Signing is synchronous: no other call uses `outer` meanwhile.
-  outer.write(hash!("sha256", data, "latin1"), BLOCK, "latin1");
-  return hash!("sha256", outer, encoding);
+  // The inner digest comes out of node:crypto as latin1 text, the cheapest way out, and goes in
+  // after the outer pad with one write.
+  outerBlock.write(outer + hash!("sha256", data, "latin1"), 0, "latin1");
+  return hash!("sha256", outerBlock, encoding);
 }
 
 function macHex(state: KeyState, message: string): string {
@@ -69,23 +70,21 @@ function macHex(state: KeyState, message: string): string {
 // The signing key is the 64 hex characters of a digest: exactly one block, ASCII. Its pads are
 // built from the digest's bytes through these tables, with no hex text made in between.
 const HEX = "0123456789abcdef";
-const INNER_PAIR = Array.from({ length: 256 }, (_, b) =>
-  String.fromCharCode(HEX.charCodeAt(b >> 4) ^ 0x36, HEX.charCodeAt(b & 15) ^ 0x36),
-);
-const OUTER_HIGH = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b >> 4) ^ 0x5c);
-const OUTER_LOW = Uint8Array.from({ length: 256 }, (_, b) => HEX.charCodeAt(b & 15) ^ 0x5c);
+const padPairs = (xor: number) =>
+  Array.from({ length: 256 }, (_, b) => String.fromCharCode(HEX.charCodeAt(b >> 4) ^ xor, HEX.charCodeAt(b & 15) ^ xor));
+const INNER_PAIR = padPairs(0x36);
+const OUTER_PAIR = padPairs(0x5c);
 
 /** The state of the signing key hex(HMAC(secret, prefix)). */
 function signingKeyState(secret: KeyState, prefix: string): KeyState {
   if (typeof secret === "string") return keyState(macHex(secret, prefix));
   const digest = mac(secret, prefix, "latin1");
-  const outer = Buffer.allocUnsafe(BLOCK + 32);
   let inner = "";
+  let outer = "";
   for (let i = 0; i < 32; i++) {
     const byte = digest.charCodeAt(i);
     inner += INNER_PAIR[byte]!;
-    outer[2 * i] = OUTER_HIGH[byte]!;
-    outer[2 * i + 1] = OUTER_LOW[byte]!;
+    outer += OUTER_PAIR[byte]!;
   }
   return { inner, outer };
 }
