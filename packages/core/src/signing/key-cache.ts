@@ -19,11 +19,11 @@ interface Entry {
 
 class BoundedKeyCache implements SigningKeyCache {
   readonly maxEntries: number;
-  // Most recently used first. Keyed by the auth-string prefix (access key id, timestamp, expiry);
-  // the secret a key was derived from is kept beside it and compared, so a changed secret never
-  // reuses a stale key. A short array: a handful of entries are scanned faster than a Map churns.
-  #prefixes: string[] = [];
-  #entries: Entry[] = [];
+  // Keyed by the auth-string prefix (access key id, timestamp, expiry); the secret it was derived
+  // from is kept beside the key and compared, so a changed secret never reuses a stale key.
+  readonly #entries = new Map<string, Entry>();
+  #lastPrefix = "";
+  #last: Entry | undefined;
   // The state of the one secret key the latest signing keys were derived from.
   #secret: Entry | undefined;
 
@@ -32,56 +32,42 @@ class BoundedKeyCache implements SigningKeyCache {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#entries.size;
   }
 
   clear(): void {
-    this.#prefixes = [];
-    this.#entries = [];
+    this.#entries.clear();
+    this.#last = undefined;
+    this.#lastPrefix = "";
     this.#secret = undefined;
   }
 
   get(prefix: string, secret: string): unknown {
-    const prefixes = this.#prefixes;
-    for (let i = 0; i < prefixes.length; i++) {
-      if (prefixes[i] !== prefix) continue;
-      const entry = this.#entries[i]!;
-      if (entry.secret !== secret) return undefined;
-      if (i > 0) this.#moveToFront(i);
-      return entry.key;
-    }
-    return undefined;
+    // Most calls sign with the key of the call before.
+    const last = this.#last;
+    if (last !== undefined && this.#lastPrefix === prefix && last.secret === secret) return last.key;
+    const entry = this.#entries.get(prefix);
+    if (entry === undefined || entry.secret !== secret) return undefined;
+    this.#entries.delete(prefix); // re-inserted: Map order is the LRU order
+    this.#entries.set(prefix, entry);
+    this.#lastPrefix = prefix;
+    this.#last = entry;
+    return entry.key;
   }
 
   set(prefix: string, secret: string, key: unknown): void {
-    const at = this.#prefixes.indexOf(prefix);
-    if (at >= 0) {
-      this.#prefixes.splice(at, 1);
-      this.#entries.splice(at, 1);
-    } else if (this.#entries.length >= this.maxEntries) {
-      this.#prefixes.pop();
-      this.#entries.pop();
-    }
-    this.#prefixes.unshift(prefix);
-    this.#entries.unshift({ secret, key });
+    const entry = { secret, key };
+    this.#entries.delete(prefix);
+    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(prefix, entry);
+    this.#lastPrefix = prefix;
+    this.#last = entry;
   }
 
   delete(prefix: string, key: unknown): void {
-    const at = this.#prefixes.indexOf(prefix);
-    if (at < 0 || this.#entries[at]!.key !== key) return;
-    this.#prefixes.splice(at, 1);
-    this.#entries.splice(at, 1);
-  }
-
-  #moveToFront(i: number): void {
-    const prefix = this.#prefixes[i]!;
-    const entry = this.#entries[i]!;
-    for (let j = i; j > 0; j--) {
-      this.#prefixes[j] = this.#prefixes[j - 1]!;
-      this.#entries[j] = this.#entries[j - 1]!;
-    }
-    this.#prefixes[0] = prefix;
-    this.#entries[0] = entry;
+    if (this.#entries.get(prefix)?.key !== key) return;
+    this.#entries.delete(prefix);
+    if (this.#lastPrefix === prefix) this.#last = undefined;
   }
 
   secretState(secret: string): unknown {
