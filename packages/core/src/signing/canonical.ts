@@ -207,8 +207,30 @@ export function formatBceDate(time: Date | number): string {
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new RangeError("timestamp is not a valid date");
   const second = Math.floor(Math.trunc(ms) / 1000);
   if (second !== lastSecond) {
-    lastDate = `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+    lastDate = formatSecond(second);
     lastSecond = second;
   }
   return lastDate;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/** Epoch seconds as `YYYY-MM-DDThh:mm:ssZ`, by arithmetic for years 1970-9999 (no Date made). */
+function formatSecond(second: number): string {
+  if (second < 0 || second >= 253402300800) return `${new Date(second * 1000).toISOString().slice(0, -5)}Z`;
+  const days = Math.floor(second / 86400);
+  const inDay = second - days * 86400;
+  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, proleptic Gregorian calendar).
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(inDay / 3600);
+  const minutes = Math.floor((inDay % 3600) / 60);
+  return `${year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(inDay % 60)}Z`;
 }

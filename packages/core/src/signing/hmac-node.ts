@@ -68,25 +68,25 @@ function macHex(state: KeyState, message: string): string {
 }
 
 // The signing key is the 64 hex characters of a digest: exactly one block, ASCII. Its pads are
-// built from the digest's bytes through these tables, with no hex text made in between.
-const HEX = "0123456789abcdef";
-const padPairs = (xor: number) =>
-  Array.from({ length: 256 }, (_, b) => String.fromCharCode(HEX.charCodeAt(b >> 4) ^ xor, HEX.charCodeAt(b & 15) ^ xor));
-const INNER_PAIR = padPairs(0x36);
-const OUTER_PAIR = padPairs(0x5c);
+// built from the digest's bytes, with no hex text made in between.
+const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const innerCodes: number[] = new Array<number>(BLOCK).fill(0);
+const outerCodes: number[] = new Array<number>(BLOCK).fill(0);
 
 /** The state of the signing key hex(HMAC(secret, prefix)). */
 function signingKeyState(secret: KeyState, prefix: string): KeyState {
   if (typeof secret === "string") return keyState(macHex(secret, prefix));
   const digest = mac(secret, prefix, "latin1");
-  let inner = "";
-  let outer = "";
   for (let i = 0; i < 32; i++) {
     const byte = digest.charCodeAt(i);
-    inner += INNER_PAIR[byte]!;
-    outer += OUTER_PAIR[byte]!;
+    const high = HEX[byte >> 4]!;
+    const low = HEX[byte & 15]!;
+    innerCodes[2 * i] = high ^ 0x36;
+    innerCodes[2 * i + 1] = low ^ 0x36;
+    outerCodes[2 * i] = high ^ 0x5c;
+    outerCodes[2 * i + 1] = low ^ 0x5c;
   }
-  return { inner, outer };
+  return { inner: String.fromCharCode.apply(null, innerCodes), outer: String.fromCharCode.apply(null, outerCodes) };
 }
 
 /** hex(HMAC-SHA256(key, message)), synchronously. */
