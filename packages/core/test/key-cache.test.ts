@@ -1,4 +1,4 @@
-// The signing-key cache: one per client, bounded, least recently used dropped first, and never
+// The signing-key cache: one per client, bounded, the oldest dropped first, and never
 // reusing a key derived from another secret. Runs on both `#hmac` branches.
 import { describe, expect, it } from 'vitest';
 import { signCanonical } from '#hmac';
@@ -17,7 +17,7 @@ describe('createSigningKeyCache', () => {
     expect(createSigningKeyCache().maxEntries).toBe(DEFAULT_SIGNING_KEY_CACHE_ENTRIES);
   });
 
-  it('keeps at most maxEntries keys, least recently used dropped first', async () => {
+  it('keeps at most maxEntries keys, the oldest dropped first', async () => {
     const cache = createSigningKeyCache(3);
     for (let s = 0; s < 10; s++) await signCanonical('sk', prefixAt(s), 'c', cache);
     expect(cache.size).toBe(3);

@@ -4,7 +4,7 @@
 
 /** Signing keys derived from one secret access key, reused while their timestamp lasts. */
 export interface SigningKeyCache {
-  /** Most entries kept; the least recently used goes first. */
+  /** Most entries kept; the oldest goes first. */
   readonly maxEntries: number;
   /** Entries held now. */
   readonly size: number;
@@ -19,11 +19,13 @@ interface Entry {
 
 class BoundedKeyCache implements SigningKeyCache {
   readonly maxEntries: number;
-  // Keyed by the auth-string prefix (access key id, timestamp, expiry); the secret it was derived
-  // from is kept beside the key and compared, so a changed secret never reuses a stale key.
-  readonly #entries = new Map<string, Entry>();
-  #lastPrefix = "";
-  #last: Entry | undefined;
+  // Keyed by the auth-string prefix (access key id, timestamp, expiry); the secret a key was
+  // derived from is kept beside it and compared, so a changed secret never reuses a stale key.
+  // Oldest first out: keys are made in time order, and a key of an older second is seldom
+  // wanted again once a newer one exists. A few entries in arrays: scanned faster than a Map
+  // churns (measured).
+  #prefixes: string[] = [];
+  #entries: Entry[] = [];
   // The state of the one secret key the latest signing keys were derived from.
   #secret: Entry | undefined;
 
@@ -32,42 +34,46 @@ class BoundedKeyCache implements SigningKeyCache {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries.length;
   }
 
   clear(): void {
-    this.#entries.clear();
-    this.#last = undefined;
-    this.#lastPrefix = "";
+    this.#prefixes = [];
+    this.#entries = [];
     this.#secret = undefined;
   }
 
   get(prefix: string, secret: string): unknown {
-    // Most calls sign with the key of the call before.
-    const last = this.#last;
-    if (last !== undefined && this.#lastPrefix === prefix && last.secret === secret) return last.key;
-    const entry = this.#entries.get(prefix);
-    if (entry === undefined || entry.secret !== secret) return undefined;
-    this.#entries.delete(prefix); // re-inserted: Map order is the LRU order
-    this.#entries.set(prefix, entry);
-    this.#lastPrefix = prefix;
-    this.#last = entry;
-    return entry.key;
+    const prefixes = this.#prefixes;
+    for (let i = prefixes.length - 1; i >= 0; i--) {
+      if (prefixes[i] === prefix) {
+        const entry = this.#entries[i]!;
+        return entry.secret === secret ? entry.key : undefined;
+      }
+    }
+    return undefined;
   }
 
   set(prefix: string, secret: string, key: unknown): void {
-    const entry = { secret, key };
-    this.#entries.delete(prefix);
-    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
-    this.#entries.set(prefix, entry);
-    this.#lastPrefix = prefix;
-    this.#last = entry;
+    this.#remove(prefix);
+    if (this.#entries.length >= this.maxEntries) {
+      this.#prefixes.shift();
+      this.#entries.shift();
+    }
+    this.#prefixes.push(prefix);
+    this.#entries.push({ secret, key });
   }
 
   delete(prefix: string, key: unknown): void {
-    if (this.#entries.get(prefix)?.key !== key) return;
-    this.#entries.delete(prefix);
-    if (this.#lastPrefix === prefix) this.#last = undefined;
+    const at = this.#prefixes.indexOf(prefix);
+    if (at >= 0 && this.#entries[at]!.key === key) this.#remove(prefix);
+  }
+
+  #remove(prefix: string): void {
+    const at = this.#prefixes.indexOf(prefix);
+    if (at < 0) return;
+    this.#prefixes.splice(at, 1);
+    this.#entries.splice(at, 1);
   }
 
   secretState(secret: string): unknown {
@@ -84,12 +90,11 @@ class BoundedKeyCache implements SigningKeyCache {
 }
 
 /** Default bound: signing keys change once a second, so a few entries cover every key in use. */
-export const DEFAULT_SIGNING_KEY_CACHE_ENTRIES = 16;
+export const DEFAULT_SIGNING_KEY_CACHE_ENTRIES = 4;
 
 /**
  * A cache of signing keys for one client: give it to the signer of every request of that client
- * (the BEC and BCC clients make their own). Bounded to `maxEntries` keys, least recently used
- * dropped first.
+ * (the BEC and BCC clients make their own). Bounded to `maxEntries` keys, the oldest dropped first.
  */
 export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_CACHE_ENTRIES): SigningKeyCache {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError("maxEntries must be a positive integer");

@@ -79,13 +79,14 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
   }
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
   const prefix = authStringPrefix(input.accessKeyId, timestamp, expirationInSeconds);
-  const finish = (signature: string): AuthorizationResult => ({
-    authorization: `${prefix}/${signedHeaders.join(';')}/${signature}`,
-    signature,
-    signedHeaders,
-  });
   const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, input.signingKeys);
-  return typeof signature === 'string' ? finish(signature) : signature.then(finish);
+  return typeof signature === 'string'
+    ? authorizationResult(prefix, signedHeaders, signature)
+    : signature.then((s) => authorizationResult(prefix, signedHeaders, s));
+}
+
+function authorizationResult(prefix: string, signedHeaders: string[], signature: string): AuthorizationResult {
+  return { authorization: `${prefix}/${signedHeaders.join(';')}/${signature}`, signature, signedHeaders };
 }
 
 /**
@@ -154,10 +155,14 @@ function toUrl(url: string | URL): URL {
   }
 }
 
+// The access key id checked last (not a secret): a client signs with the same one every time.
+let checkedAccessKeyId = '';
+
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
-  if (typeof accessKeyId !== 'string' || !/^[^/\s]+$/.test(accessKeyId)) {
+  if (typeof accessKeyId !== 'string' || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
     throw new TypeError('accessKeyId must be a non-empty string without "/" or whitespace');
   }
+  checkedAccessKeyId = accessKeyId;
   if (typeof secretAccessKey !== 'string' || secretAccessKey === '') {
     throw new TypeError('secretAccessKey must be a non-empty string');
   }
