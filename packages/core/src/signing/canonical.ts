@@ -14,7 +14,11 @@ export type HeaderInput =
   | Headers
   | Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
-const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
+// Per ASCII code: 0 must be %-encoded, 1 unreserved (kept), 2 kept by encodeURIComponent but
+// not by UriEncode (`! ' ( ) *`).
+const CLASS = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~") CLASS[ch.charCodeAt(0)] = 1;
+for (const ch of "!'()*") CLASS[ch.charCodeAt(0)] = 2;
 const KEPT_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
 const escapeKept = (ch: string): string => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`;
 
@@ -24,14 +28,24 @@ const escapeKept = (ch: string): string => `%${ch.charCodeAt(0).toString(16).toU
  * becomes U+FFFD first, as UTF-8 encoding (TextEncoder) makes it.
  */
 export function uriEncode(value: string): string {
-  if (UNRESERVED_ONLY.test(value)) return value; // the common case: nothing to encode
+  let unreserved = true;
+  let kept = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const cls = code < 128 ? CLASS[code]! : 0;
+    if (cls !== 1) {
+      unreserved = false;
+      if (cls === 2) kept = true;
+    }
+  }
+  if (unreserved) return value; // the common case: nothing to encode
   let encoded: string;
   try {
     encoded = encodeURIComponent(value);
   } catch {
     encoded = encodeURIComponent(value.replace(/\p{Surrogate}/gu, "\uFFFD")); // only a lone surrogate throws
   }
-  return encoded.replace(KEPT_BY_ENCODE_URI_COMPONENT, escapeKept);
+  return kept ? encoded.replace(KEPT_BY_ENCODE_URI_COMPONENT, escapeKept) : encoded;
 }
 
 const PLAIN_PATH = /^\/[A-Za-z0-9\-_.~/]*$/;
