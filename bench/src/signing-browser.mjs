@@ -26,10 +26,13 @@ window.runSigning = async ({ input, query, headers, seconds, credentials, path, 
   let tick = 0;
   const sdkAuthorization = auth.generateAuthorization("PUT", path, query, headers, seconds, 1800);
   const ours = (await buildAuthorization({ ...input, signingKeys: keys })).authorization;
+  // One input object per task, as in Node (see signing.mjs).
+  const uncachedInput = { ...input, timestamp: 0, signingKeys: uncachedKeys };
+  const cachedInput = { ...input, signingKeys: keys };
   const tasks = [
     ["sdk", false, () => auth.generateAuthorization("PUT", path, query, headers, seconds, 1800)],
-    ["uncached", true, () => buildAuthorization({ ...input, timestamp: (seconds + ++tick) * 1000, signingKeys: uncachedKeys })],
-    ["cached", true, () => buildAuthorization({ ...input, signingKeys: keys })],
+    ["uncached", true, () => { uncachedInput.timestamp = (seconds + ++tick) * 1000; return buildAuthorization(uncachedInput); }],
+    ["cached", true, () => buildAuthorization(cachedInput)],
   ];
   const perOp = Object.fromEntries(tasks.map(([name]) => [name, []]));
   for (let round = 0; round < rounds; round++) {
