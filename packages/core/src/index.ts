@@ -32,6 +32,7 @@ export { CREDENTIAL_ENV_VARS, type Credentials, type CredentialsInput, type Cred
 export { createSigningMiddleware, signFetchRequest, type SigningOptions } from "./signed-fetch.js";
 export {
   buildAuthorization,
+  createSigningKeyCache,
   DEFAULT_EXPIRATION_SECONDS,
   formatBceDate,
   signRequest,
@@ -42,6 +43,7 @@ export {
   type SignableRequest,
   type SignedHeaders,
   type SignOptions,
+  type SigningKeyCache,
   type VerifyErrorCode,
   type VerifyOptions,
   type VerifyResult,

@@ -47,15 +47,15 @@ describe('createSigningKeyCache', () => {
 
   it('signingHeaders (what the transport calls) fills the cache it is given, and signs as without one', async () => {
     const cache = createSigningKeyCache();
-    const request = { method: 'PUT', url: 'https://bec.baidubce.com/v1/vm/instance/vm-1/system/reinstall?clientToken=t', headers: { 'content-type': 'application/json' } };
-    const body = new TextEncoder().encode('{}');
+    // As the transport calls it: the headers hold the content-length fetch will send.
+    const request = { method: 'PUT', url: 'https://bec.baidubce.com/v1/vm/instance/vm-1/system/reinstall?clientToken=t', headers: { 'content-type': 'application/json', 'content-length': '2' } };
     const credentials = { accessKeyId: 'ak', secretAccessKey: 'sk' };
     const options = { clock: () => Date.UTC(2026, 0, 1) };
-    const cached = await signingHeaders(request, body, credentials, options, 0, cache);
+    const cached = await signingHeaders(request, credentials, options, 0, cache);
     expect(cache.size).toBe(1);
-    expect(cached).toEqual(await signingHeaders(request, body, credentials, options));
+    expect(cached).toEqual(await signingHeaders(request, credentials, options));
     const verified = await verifyRequest(
-      { method: 'PUT', path: '/v1/vm/instance/vm-1/system/reinstall', query: 'clientToken=t', headers: { ...request.headers, host: 'bec.baidubce.com', 'content-length': '2', ...cached } },
+      { method: 'PUT', path: '/v1/vm/instance/vm-1/system/reinstall', query: 'clientToken=t', headers: { ...request.headers, host: 'bec.baidubce.com', ...cached } },
       { getSecretAccessKey: () => 'sk', now: Date.UTC(2026, 0, 1), signingKeys: createSigningKeyCache() },
     );
     expect(verified).toMatchObject({ ok: true });

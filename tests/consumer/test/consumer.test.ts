@@ -181,7 +181,7 @@ describe('the public surface of @bce-openapi/core', () => {
     expect(pub).toEqual([
       'BceAbortError', 'BceError', 'BceNetworkError', 'BceResponseError', 'BceServiceError', 'BceTimeoutError',
       'BceValidationError', 'CREDENTIAL_ENV_VARS', 'CredentialsError', 'DEFAULT_EXPIRATION_SECONDS', 'PasswordPolicyError',
-      'buildAuthorization', 'checkAdminPassPolicy', 'createSigningMiddleware', 'decodeUserData', 'encodeUserData',
+      'buildAuthorization', 'checkAdminPassPolicy', 'createSigningKeyCache', 'createSigningMiddleware', 'decodeUserData', 'encodeUserData',
       'encryptAdminPass', 'formatBceDate', 'isSafeToRetry', 'signFetchRequest', 'signRequest', 'verifyRequest',
     ]);
     const plumbing = ['createServiceClient', 'checkRequestPart', 'checkAnswer', 'checkPathParameter', 'unwrap', 'Transport', 'validateSchema', 'serverUrl', 'requestIdOf'];

@@ -63,6 +63,9 @@ export {
   type ParseAuthorizationResult,
   type QueryInput,
 } from "../signing/index.js";
+// Signing without the Promise where HMAC is synchronous (node:crypto), and which branch that is.
+export { computeAuthorization, computeSignedHeaders, type MaybePromise } from "../signing/sign.js";
+export { HMAC_BRANCH } from "#hmac";
 export { adminPassPolicyViolation } from "../crypto/index.js";
 export * from "../validation/index.js";
 export { VERSION } from "../version.js";
