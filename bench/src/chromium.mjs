@@ -1,11 +1,20 @@
-// Debian's Chromium, driven by playwright-core (no browser download works on these machines).
+// Debian's Chromium, driven by playwright-core (Playwright's own browser downloads do not work
+// on these machines); installed with apt-get when missing and running as root, as the docs tests do.
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const PATHS = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean);
 
 export function chromiumPath() {
-  const found = PATHS.find((path) => existsSync(path));
+  let found = PATHS.find((path) => existsSync(path));
+  if (!found && process.getuid?.() === 0 && !process.env.CHROMIUM_PATH) {
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+      execFileSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
+    }
+    found = PATHS.find((path) => existsSync(path));
+  }
   if (!found) throw new Error(`Chromium not found (looked for ${PATHS.join(", ")}): apt-get install -y chromium, or set CHROMIUM_PATH`);
   return found;
 }
