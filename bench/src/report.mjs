@@ -105,7 +105,7 @@ export function renderMarkdown(r) {
     const ours = b.rows.filter((row) => row.name === "bec" || row.name === "bcc");
     line("Per module (esbuild metafile: minified bytes in the output; gzip share estimated in proportion to them, since gzip works across module boundaries):");
     line();
-    const modules = [...new Set(ours.flatMap((row) => row.modules.map((m) => m.module)))];
+    const modules = [...new Set(ours.flatMap((row) => row.modules.filter((m) => m.minifiedBytes > 0).map((m) => m.module)))];
     line(`| module | ${ours.map((row) => `${row.name} minified | ${row.name} gzip (est.)`).join(" | ")} |`);
     line(`| --- | ${ours.map(() => "---: | ---:").join(" | ")} |`);
     for (const module of modules) {
