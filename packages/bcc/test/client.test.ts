@@ -1,7 +1,7 @@
 // What the BCC client puts on the wire, seen by a recording fetch (no network).
 import { encryptAdminPass } from "@bce-openapi/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { BceValidationError, createBccClient, type BccRegion, type RebuildInstanceRequest } from "../src/index.js";
+import { BceValidationError, createBccClient, type BccRegion, type RebuildInstanceRequest, type RebuildInstanceResult } from "../src/index.js";
 
 const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
 
@@ -68,5 +68,31 @@ describe("rebuildInstance on the wire", () => {
       rule: expect.stringMatching(/^(pattern|minLength)$/),
     });
     expect(rec.sent).toHaveLength(0);
+  });
+
+  it("checks a plain-text adminPass against the password policy before asking for credentials", async () => {
+    let asked = 0;
+    const bcc = createBccClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: () => {
+        asked++;
+        return credentials;
+      },
+      fetch: recorder().fetch,
+    });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "noDigitsHere!" })).rejects.toMatchObject({
+      name: "PasswordPolicyError",
+      field: "body.adminPass",
+      rule: "digit",
+    });
+    expect(asked).toBe(0);
+  });
+
+  it("types the method from the spec: positional instance id, the body, then call options", () => {
+    type Rebuild = ReturnType<typeof createBccClient>["rebuildInstance"];
+    expectTypeOf<Parameters<Rebuild>[0]>().toEqualTypeOf<string>();
+    expectTypeOf<Parameters<Rebuild>[1]["adminPass"]>().toEqualTypeOf<string | { encrypted: string } | undefined>();
+    expectTypeOf<Awaited<ReturnType<Rebuild>>>().toEqualTypeOf<RebuildInstanceResult>();
+    expectTypeOf<RebuildInstanceResult["$metadata"]["attempts"]>().toEqualTypeOf<number>();
   });
 });

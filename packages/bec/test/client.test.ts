@@ -5,11 +5,14 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   BceValidationError,
   createBecClient,
+  type BecClient,
   type KeyConfig,
+  type ResponseMetadata,
   type VmInstanceDetailsVo,
   type VmInstanceReinstallRequest,
+  type VmInstanceReinstallResult,
 } from "../src/index.js";
-import { servers } from "../src/generated/service.js";
+import { servers } from "../src/generated/operations.js";
 
 const require = createRequire(import.meta.url);
 const spec = require("@bce-openapi/spec/openapi.json") as { components: { examples: Record<string, { value: unknown }> } };
@@ -93,7 +96,7 @@ describe("reinstallVmInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
-  it("resolves with the parsed answer when it matches the spec", async () => {
+  it("resolves with the parsed answer and $metadata beside it", async () => {
     const rec = recorder(JSON.stringify(exampleAnswer));
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
     await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual({
@@ -102,14 +105,27 @@ describe("reinstallVmInstance on the wire", () => {
     });
   });
 
-  it("with validateResponses strict, rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
-    const rec = recorder(JSON.stringify({ result: "yes", action: "reinstall" }));
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch, validateResponses: "strict" });
-    await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
-      name: "BceResponseError",
-      requestId: "rid-1",
-      problems: ["body.result: must be boolean"],
+  it("resolves a done reinstall whose answer differs from the spec (response checks are off by default)", async () => {
+    const rec = recorder(JSON.stringify({ result: true, action: "reinstall", extra: 1 }));
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toMatchObject({ result: true, extra: 1 });
+  });
+
+  it("refuses a bad vmId before asking for credentials or sending", async () => {
+    let asked = 0;
+    const rec = recorder();
+    const bec = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: () => {
+        asked++;
+        return credentials;
+      },
+      fetch: rec.fetch,
     });
+    await expect(bec.reinstallVmInstance("../x", input)).rejects.toMatchObject({ field: "vmId", rule: "pattern" });
+    await expect(bec.reinstallVmInstance(" ", input)).rejects.toMatchObject({ field: "vmId", rule: "minLength" });
+    expect(asked).toBe(0);
+    expect(rec.sent).toHaveLength(0);
   });
 });
 
@@ -118,5 +134,13 @@ describe("exported types", () => {
     expectTypeOf<KeyConfig["type"]>().toEqualTypeOf<"password" | "bccKeyPair">();
     expectTypeOf<VmInstanceDetailsVo["vmId"]>().toEqualTypeOf<string>();
     expectTypeOf<VmInstanceReinstallRequest>().toHaveProperty("imageId");
+  });
+
+  it("the method is typed from the spec: vmId, the body, then call options with the clientToken", () => {
+    type Reinstall = BecClient["reinstallVmInstance"];
+    expectTypeOf<Parameters<Reinstall>[0]>().toEqualTypeOf<string>();
+    expectTypeOf<Parameters<Reinstall>[1]>().toEqualTypeOf<VmInstanceReinstallRequest>();
+    expectTypeOf<NonNullable<Parameters<Reinstall>[2]>["clientToken"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Awaited<ReturnType<Reinstall>>>().toEqualTypeOf<VmInstanceReinstallResult & { $metadata: ResponseMetadata }>();
   });
 });

@@ -70,3 +70,6 @@ export { adminPassPolicyViolation } from "../crypto/index.js";
 export * from "../validation/index.js";
 export { VERSION } from "../version.js";
 export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
+// What the generated operations and methods (packages/codegen) call.
+export { callOperation, splitOptions, type OperationResult, type OperationService } from "./call.js";
+export * from "./check-runtime.js";

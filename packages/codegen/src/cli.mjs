@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// bce-codegen <bundle> --client <Name> [--out <dir>]
+//   <bundle>: a path, or a package export such as @bce-openapi/spec/bec.json, resolved from the
+//   current package. Writes schema.ts, operations.ts and client.ts into <dir> (default src/generated).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { isAbsolute, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { generateClient } from "./generate.mjs";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { client: { type: "string" }, out: { type: "string", default: join("src", "generated") } },
+});
+if (positionals.length !== 1 || !values.client) {
+  console.error("usage: bce-codegen <bundle.json | package/export.json> --client <Name> [--out <dir>]");
+  process.exit(2);
+}
+const [spec] = positionals;
+const file = spec.startsWith(".") || isAbsolute(spec) ? resolve(spec) : createRequire(join(process.cwd(), "package.json")).resolve(spec);
+const outDir = resolve(values.out);
+try {
+  const files = await generateClient(JSON.parse(readFileSync(file, "utf8")), { client: values.client, source: spec });
+  mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text);
+  console.log(`generated ${Object.keys(files).join(", ")} for ${values.client} in ${outDir}`);
+} catch (error) {
+  console.error(`bce-codegen: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

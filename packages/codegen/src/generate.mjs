@@ -1,0 +1,236 @@
+// Emits a client's code from its service bundle:
+//   schema.ts      types of paths and components (openapi-typescript; open enums made open)
+//   operations.ts  per operation, its table (OperationSpec) with request checks compiled to JS
+//   client.ts      the client: options (server variables from the spec), one typed method per operation
+import { CheckCompiler } from "./checks.mjs";
+import { pascal, readOperations } from "./model.mjs";
+import { generateTypes } from "./types.mjs";
+
+const json = (v) => JSON.stringify(v);
+const INTERNAL = "@bce-openapi/core/internal";
+
+/** A JSDoc block from lines of text (none when there is no text). */
+function doc(lines, indent = "") {
+  const text = lines.filter((l) => l !== undefined && l !== null).join("\n").trim();
+  if (!text) return "";
+  const body = text.replace(/\*\//g, "*\\/").split("\n").map((l) => `${indent} *${l ? ` ${l}` : ""}`);
+  return `${indent}/**\n${body.join("\n")}\n${indent} */\n`;
+}
+
+/**
+ * @param {object} bundle the service's bundled OpenAPI document (spec/dist/<service>.json)
+ * @param {{ client: string, source?: string }} options `client`: the name the client's exports
+ *   start with ("Bec" gives createBecClient, BecClient, BecClientOptions)
+ * @returns {Promise<Record<string, string>>} file name to content
+ */
+export async function generateClient(bundle, { client, source = "the service bundle" }) {
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(client)) throw new Error(`client name ${JSON.stringify(client)} must be PascalCase`);
+  const { operations, view } = readOperations(bundle);
+  if (operations.length === 0) throw new Error("the bundle has no operations");
+  const banner = `// Generated from ${source} by @bce-openapi/codegen. Do not edit.\n`;
+  const components = new Set(Object.keys(bundle.components?.schemas ?? {}));
+
+  // One server list for the client: every operation of a service is served by the same hosts.
+  const servers = operations[0].servers;
+  for (const op of operations) {
+    if (json(op.servers.map((s) => s.url)) !== json(servers.map((s) => s.url))) {
+      throw new Error(`${op.where}: its servers differ from ${operations[0].where}'s; one client serves one set of hosts`);
+    }
+  }
+
+  // operations.ts
+  const compiler = new CheckCompiler(view);
+  const tables = [];
+  for (const op of operations) {
+    const lines = [];
+    for (const a of op.pathArgs) {
+      compiler.assertShallow(a.schema, `${op.where} path parameter ${a.name}`);
+      const f = compiler.fn(a.schema, `${op.id}/path/${a.name}`);
+      lines.push(`checkPathValue(${json(a.arg)}, path[${json(a.name)}]);`);
+      if (f) lines.push(`c = newContext(); ${f}(path[${json(a.name)}], ${json(a.arg)}, c); throwIssues(c);`);
+    }
+    for (const q of op.query) {
+      compiler.assertShallow(q.schema, `${op.where} query parameter ${q.name}`);
+      const f = compiler.fn(q.schema, `${op.id}/query/${q.name}`);
+      const value = `query[${json(q.name)}]`;
+      const missing = q.required ? ` else { c = newContext(); report(c, ${json(q.name)}, "required", "is required"); throwIssues(c); }` : "";
+      lines.push(`if (${value} !== undefined) { c = newContext(); ${f ? `${f}(${value}, ${json(q.name)}, c); ` : ""}throwIssues(c); }${missing}`);
+    }
+    if (op.body) {
+      compiler.assertShallow(op.body.schema, `${op.where} request body`);
+      const f = compiler.fn(op.body.schema, `${op.id}/body`);
+      if (f) lines.push(`if ("body" in input) { c = newContext(); ${f}(input.body, "body", c); throwIssues(c); }`);
+    }
+    tables.push(
+      `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: OperationSpec = {\n` +
+        `  operationId: ${json(op.id)},\n` +
+        `  method: ${json(op.method)},\n` +
+        `  path: ${json(op.path)},\n` +
+        `  servers,\n` +
+        `  fixedPath: ${json(op.fixedPath)},\n` +
+        `  fixedQuery: ${json(op.fixedQuery)},\n` +
+        `  retry: ${json(op.retry)},\n` +
+        (op.idempotencyToken ? `  idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} },\n` : "") +
+        `  bodyTransforms: ${json(op.body?.transforms ?? [])},\n` +
+        `  checkRequest(input) {\n` +
+        `    const path = input.path;\n    const query: Readonly<Record<string, string>> = input.query ?? {};\n    let c: CheckContext;\n` +
+        lines.map((l) => `    ${l}\n`).join("") +
+        `    void path; void query; void c;\n` +
+        `  },\n` +
+        `  responses: ${json(op.responses)},\n` +
+        `};\n`,
+    );
+  }
+  const serverList = servers.map(({ url, variables }) => ({
+    url,
+    variables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { default: v.default, ...(v.enum ? { enum: v.enum } : {}) }])),
+  }));
+  const operationsTs =
+    `${banner}/* eslint-disable */\n` +
+    `import { ${compiler.imports().concat(["checkPathValue", "newContext", "throwIssues"]).filter((v, i, a) => a.indexOf(v) === i).sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import type { CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
+    `/** The service's servers, as the spec lists them; the first is the default. */\n` +
+    `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
+    `// Request checks, compiled from the spec's schemas (x-client-rules included).\n` +
+    `${compiler.emit()}\n\n` +
+    tables.join("\n");
+
+  // client.ts
+  const C = client;
+  const typeImports = new Set(["paths"]);
+  const exportsTs = [];
+  const members = [];
+  const impls = [];
+  for (const op of operations) {
+    const P = pascal(op.id);
+    for (const name of [`${P}Input`, `${P}Result`, `${P}CallOptions`]) {
+      if (components.has(name)) throw new Error(`${op.where}: generated type ${name} clashes with a component of that name`);
+    }
+    const bodyRef = op.body?.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
+    const bodyType = bodyRef ?? `NonNullable<operations[${json(op.id)}]["requestBody"]>["content"]["application/json"]`;
+    if (bodyRef) typeImports.add(bodyRef);
+    else if (op.body) typeImports.add("operations");
+    if (op.body) {
+      const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);
+      if (encrypted.length) {
+        typeImports.add("EncryptedAdminPass");
+        const keys = encrypted.map(json).join(" | ");
+        exportsTs.push(
+          `${doc([
+            `The body of ${op.id} as the caller writes it. ${encrypted.map((k) => `\`${k}\``).join(", ")}: the password in plain`,
+            "text, which the client checks against the password policy and encrypts with the secret access",
+            "key; or `{ encrypted }` with a ciphertext made beforehand.",
+          ])}export type ${P}Input = Omit<${bodyType}, ${keys}> & {\n${encrypted.map((k) => `  ${k}?: string | { encrypted: EncryptedAdminPass };\n`).join("")}};\n`,
+        );
+      } else exportsTs.push(`${doc([`The body of ${op.id}.`])}export type ${P}Input = ${bodyType};\n`);
+    }
+    const successRef = op.success.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
+    if (op.success.hasBody) {
+      const t = successRef ?? `operations[${json(op.id)}]["responses"][${json(op.success.status)}]["content"]["application/json"]`;
+      if (successRef) typeImports.add(successRef);
+      else typeImports.add("operations");
+      exportsTs.push(`${doc([`What ${op.id} resolves with: the answer's body, and \`$metadata\` beside it.`])}export type ${P}Result = ${t} & { $metadata: ResponseMetadata };\n`);
+    } else {
+      exportsTs.push(
+        `${doc([`What ${op.id} resolves with: the answer has no body.`])}export interface ${P}Result {\n  /** The request id BCE gave the call (\`x-bce-request-id\`). */\n  requestId: string;\n  $metadata: ResponseMetadata;\n}\n`,
+      );
+    }
+    const optionFields = op.query.map((q) => {
+      const isToken = q.name === op.idempotencyToken;
+      typeImports.add("operations");
+      const text = isToken
+        ? [
+            `Idempotency token for this logical call. Generated when left out. Every retry of the call`,
+            `reuses it, so the service acts at most once; pass your own to make a call safe to repeat`,
+            `across process restarts.`,
+            q.description ? `\n${q.description}` : undefined,
+          ]
+        : [q.description];
+      return `${doc(text, "  ")}  ${q.name}${q.required ? "" : "?"}: NonNullable<operations[${json(op.id)}]["parameters"]["query"]>[${json(q.name)}];\n`;
+    });
+    exportsTs.push(`${doc([`Options of one ${op.id} call.`])}export interface ${P}CallOptions extends CallOptions {\n${optionFields.join("")}}\n`);
+
+    const optionsRequired = op.query.some((q) => q.required);
+    const args = [
+      ...op.pathArgs.map((a) => `${a.arg}: string`),
+      ...(op.body ? [`body${op.body.required ? "" : "?"}: ${P}Input`] : []),
+      `options${optionsRequired ? "" : "?"}: ${P}CallOptions`,
+    ];
+    const retryNote =
+      op.retry === "idempotency-token"
+        ? `Every attempt carries one \`${op.idempotencyToken}\`, so the call is retried after 5xx answers, network errors and timeouts as well.`
+        : "The operation has no idempotency token, so the call is retried only where the service cannot have acted.";
+    const transformNotes = (op.body?.transforms ?? []).map((t) => {
+      const at = `\`${t.path.join(".")}\``;
+      if (t.kind === "encodeUserData") return `${at} is taken as plain text and encoded as the service wants it.`;
+      if (t.kind === "encryptAdminPass") return `${at} is a plain-text password, checked against the password policy and encrypted with the secret access key.`;
+      return `${at} is checked against the password policy before anything is sent.`;
+    });
+    members.push(
+      doc(
+        [
+          `${op.summary ?? op.id} (${op.method} ${op.path}).`,
+          "",
+          op.description?.trim(),
+          "",
+          [...transformNotes, retryNote].join(" "),
+          "Rejects with a BceError: BceValidationError when nothing was sent.",
+        ],
+        "  ",
+      ) + `  ${op.id}(${args.join(", ")}): Promise<${P}Result>;\n`,
+    );
+    const pathObject = `{ ${op.pathArgs.map((a) => `${json(a.name)}: ${a.arg}`).join(", ")} }`;
+    const queryNames = op.query.map((q) => q.name);
+    const inputObject = `{ path: ${pathObject}, query${op.body ? ", body" : ""} }`;
+    const shape = op.success.hasBody ? `{ ...(data as object), $metadata } as ${P}Result` : "{ requestId: $metadata.requestId, $metadata }";
+    impls.push(
+      `    async ${op.id}(${args.map((a) => a.replace(/\?:.*$/, "").replace(/:.*$/, "")).join(", ")}) {\n` +
+        `      const { query, call } = splitOptions(options, ${json(queryNames)});\n` +
+        `      const { data, $metadata } = await callOperation(service, ops.${op.id}, ${inputObject}, call);\n` +
+        `      ${op.success.hasBody ? "" : "void data;\n      "}return ${shape};\n` +
+        `    },\n`,
+    );
+  }
+
+  // Server variables (e.g. BCC's region) become client options.
+  const variables = Object.entries(servers[0].variables);
+  const variableTypes = variables.map(([name, v]) => {
+    const typeName = `${C}${pascal(argumentLike(name))}`;
+    const type = v.enum ? v.enum.map(json).join(" | ") : "string";
+    return { name, typeName, type, v };
+  });
+  for (const { typeName } of variableTypes) if (components.has(typeName)) throw new Error(`server variable type ${typeName} clashes with a component`);
+  const clientTs =
+    `${banner}/* eslint-disable */\n` +
+    `import type { BceClientOptions, CallOptions } from "@bce-openapi/core";\n` +
+    `import { callOperation, createServiceClient, serverUrl, splitOptions, type ResponseMetadata } from "${INTERNAL}";\n` +
+    `import type { Client } from "openapi-fetch";\n` +
+    `import * as ops from "./operations.js";\n` +
+    `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +
+    variableTypes.map(({ typeName, type, v }) => `${doc([v.description, `Default: ${json(v.default)}.`])}export type ${typeName} = ${type};\n\n`).join("") +
+    `/** Options of ${C} clients. */\nexport interface ${C}ClientOptions extends BceClientOptions {\n` +
+    variableTypes
+      .map(({ name, typeName, v }) => `${doc([`${v.description ?? `Server variable ${name}.`} Ignored with \`endpoint\`; default ${json(v.default)}.`], "  ")}  ${name}?: ${typeName};\n`)
+      .join("") +
+    `}\n\n` +
+    exportsTs.join("\n") +
+    `\n/** A client for ${C}: one method per operation of the spec. */\nexport interface ${C}Client {\n` +
+    members.join("") +
+    `  /** The typed openapi-fetch client, for everything the methods above do not cover. */\n  readonly raw: Client<paths>;\n}\n\n` +
+    `/** A ${C} client. With no \`endpoint\` it calls the spec's server${variables.length ? ` (${variables.map(([n]) => n).join(", ")} from the options)` : ""}. */\n` +
+    `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
+    `  const service = createServiceClient<paths>(options, serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options[${json(n)}]`).join(", ")} }` : ""}));\n` +
+    `  return {\n    raw: service.raw,\n` +
+    impls.join("") +
+    `  };\n}\n`;
+
+  return {
+    "schema.ts": `${banner}/* eslint-disable */\n${await generateTypes(bundle)}`,
+    "operations.ts": operationsTs,
+    "client.ts": clientTs,
+  };
+}
+
+function argumentLike(name) {
+  return name.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ? c.toUpperCase() : ""));
+}

@@ -1,0 +1,205 @@
+/**
+ * One call of a generated operation: what every generated client method does, driven by the
+ * operation's table (OperationSpec, generated from the spec by packages/codegen).
+ */
+import type { Client } from "openapi-fetch";
+import { CredentialsError, type Credentials } from "../credentials.js";
+import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
+import { BceResponseError, BceValidationError } from "../errors.js";
+import { serviceErrorFromResponse } from "../service-error.js";
+import type { CallOptions } from "../transport.js";
+import { validateSchema, type JsonSchema } from "../validation/index.js";
+import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
+
+/** What a call did on the wire, beside the body it resolves with (modelled on AWS SDK v3). */
+export interface ResponseMetadata {
+  /** HTTP status of the final answer. */
+  readonly httpStatusCode: number;
+  /** `x-bce-request-id` of the final answer; empty when the answer had none. */
+  readonly requestId: string;
+  /** Attempts made, the first included. */
+  readonly attempts: number;
+  /** Milliseconds spent waiting between attempts. */
+  readonly totalRetryDelay: number;
+}
+
+/** What a call resolves with before the generated method shapes it. */
+export interface OperationResult {
+  /** The parsed success body; undefined when the answer has none. */
+  readonly data: unknown;
+  readonly $metadata: ResponseMetadata;
+}
+
+/** Counters the transport updates in place as attempts happen. */
+export interface CallStats {
+  attempts: number;
+  totalRetryDelay: number;
+}
+
+interface LoggerLike {
+  warn(message: string, data?: object): void;
+}
+
+/** The parts of a service client (createServiceClient) a call uses. */
+export interface OperationService {
+  readonly raw: Client<never> | Client<{}> | object;
+  credentials(): Promise<Credentials>;
+  callOptions(call: CallOptions & { credentials: Credentials; idempotent: boolean; stats?: CallStats }): object;
+  /** How a success body that differs from the spec is treated; "off" when the client does not say. */
+  readonly validateResponses?: "off" | "warn" | "strict";
+  readonly logger?: LoggerLike;
+}
+
+type RawCall = (path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+
+/**
+ * Send one operation: check the call, add the idempotency token, resolve credentials, transform
+ * the body, check what is about to be sent, send it through the service's openapi-fetch client,
+ * map an error answer to BceServiceError, and parse the success body tolerantly.
+ */
+export async function callOperation(
+  service: OperationService,
+  spec: OperationSpec,
+  input: OperationInput,
+  options: CallOptions = {},
+): Promise<OperationResult> {
+  checkCallOptions(options);
+  const path = { ...input.path };
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.query ?? {})) if (value !== undefined) query[name] = value;
+  const token = spec.idempotencyToken;
+  // One token for every attempt of the call: the service acts at most once.
+  if (token && query[token.name] === undefined) query[token.name] = globalThis.crypto.randomUUID();
+  const hasBody = "body" in input;
+  // Path and query first, and the caller's body for what needs no credentials (the password
+  // policy), so a bad argument is refused before a credentials provider is asked.
+  spec.checkRequest({ path, query });
+  if (hasBody) for (const transform of spec.bodyTransforms) prepare(transform, valueAt(input.body, transform.path));
+
+  const credentials = await service.credentials();
+  let body = input.body;
+  if (hasBody) for (const transform of spec.bodyTransforms) body = await apply(transform, body, credentials);
+  spec.checkRequest(hasBody ? { path, query, body } : { path, query });
+
+  const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
+  const send = (service.raw as Record<string, RawCall>)[spec.method];
+  if (typeof send !== "function") throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
+  const result = await send(spec.path, {
+    params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
+    ...(hasBody ? { body } : {}),
+    parseAs: "text",
+    ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
+  });
+  const { response } = result;
+  const requestId = response.headers.get("x-bce-request-id") ?? "";
+  if (!response.ok) {
+    const { error } = result;
+    throw serviceErrorFromResponse(response, error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error));
+  }
+  const $metadata: ResponseMetadata = {
+    httpStatusCode: response.status,
+    requestId,
+    attempts: Math.max(1, stats.attempts),
+    totalRetryDelay: stats.totalRetryDelay,
+  };
+  return { data: readBody(service, spec, response, typeof result.data === "string" ? result.data : ""), $metadata };
+}
+
+/**
+ * A generated method's options, split: the operation's query parameters (the idempotency token
+ * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport.
+ */
+export function splitOptions(options: unknown, queryNames: readonly string[]): { query: Record<string, string>; call: CallOptions } {
+  if (options === undefined || options === null) return { query: {}, call: {} };
+  if (typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
+  const query: Record<string, string> = {};
+  const call: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (!queryNames.includes(name)) call[name] = value;
+    else if (value !== undefined) query[name] = value as string;
+  }
+  return { query, call };
+}
+
+/** The success body, parsed and (when asked) checked against the spec; never rejected unless "strict". */
+function readBody(service: OperationService, spec: OperationSpec, response: Response, text: string): unknown {
+  const mode = service.validateResponses ?? "off";
+  let data: unknown;
+  let problems: string[] = [];
+  if (text.trim() !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      problems = ["body: is not valid JSON"];
+    }
+  }
+  const schema = (spec.responses[String(response.status)] ?? null) as JsonSchema | null;
+  if (mode !== "off" && problems.length === 0 && schema !== null) {
+    problems = validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
+  }
+  if (problems.length > 0 && mode !== "off") {
+    const requestId = response.headers.get("x-bce-request-id") ?? "";
+    if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
+    service.logger?.warn("the answer differs from the spec", { operationId: spec.operationId, status: response.status, requestId, problems });
+  }
+  return data;
+}
+
+function checkCallOptions(options: CallOptions): void {
+  if (options === null || typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
+  const { timeoutMs, signal } = options;
+  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new BceValidationError("timeoutMs", "range", "must be a positive number of milliseconds");
+  }
+  if (signal !== undefined && !(typeof signal === "object" && signal !== null && "aborted" in signal)) {
+    throw new BceValidationError("signal", "type", "must be an AbortSignal");
+  }
+}
+
+const fieldOf = (transform: BodyTransform): string => ["body", ...transform.path].join(".");
+
+function valueAt(body: unknown, path: readonly string[]): unknown {
+  let node = body;
+  for (const name of path) {
+    if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[name];
+  }
+  return node;
+}
+
+/** The checks a transform makes of the caller's value before anything else happens. */
+function prepare(transform: BodyTransform, value: unknown): void {
+  if (typeof value === "string") {
+    if (transform.kind !== "encodeUserData") checkAdminPassPolicy(value, fieldOf(transform));
+  } else if (transform.kind === "encryptAdminPass" && value !== undefined && value !== null) {
+    const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
+    if (typeof encrypted !== "string") {
+      throw new BceValidationError(`${fieldOf(transform)}.encrypted`, "type", "must be the ciphertext as a hex string");
+    }
+  }
+}
+
+/** The body with the transform applied at its place (a copy: the caller's object is left alone). */
+async function apply(transform: BodyTransform, body: unknown, credentials: Credentials): Promise<unknown> {
+  const value = valueAt(body, transform.path);
+  if (value === undefined || value === null) return body;
+  let out: unknown = value;
+  if (transform.kind === "encodeUserData" && typeof value === "string") out = encodeUserData(value);
+  else if (transform.kind === "encryptAdminPass") {
+    if (typeof value === "string") {
+      if (credentials.secretAccessKey.length < 16) {
+        // The key's first 16 characters are the AES key; BCE keys are longer than that.
+        throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
+      }
+      out = await encryptAdminPass(value, credentials.secretAccessKey);
+    } else out = (value as { encrypted: string }).encrypted;
+  }
+  return out === value ? body : setAt(body, transform.path, out);
+}
+
+function setAt(node: unknown, path: readonly string[], value: unknown): unknown {
+  const [name, ...rest] = path;
+  if (name === undefined) return value;
+  const object = node as Record<string, unknown>;
+  return { ...object, [name]: setAt(object[name], rest, value) };
+}

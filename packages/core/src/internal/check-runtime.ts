@@ -1,0 +1,68 @@
+/**
+ * The few helpers the generated request checks call (packages/codegen emits them as plain
+ * JavaScript from the spec's schemas). Each mirrors a piece of the schema interpreter in
+ * ../validation/schema.ts, which stays the oracle: a property test in packages/codegen shows the
+ * generated checks report the same field, rule and message as the interpreter.
+ */
+import { BceValidationError } from "../errors.js";
+import type { SchemaIssue } from "../validation/schema.js";
+
+export { FORMATS } from "../validation/formats.js";
+
+/** Issues found so far (`i`) and how many to keep (`m`). */
+export interface CheckContext {
+  readonly i: SchemaIssue[];
+  readonly m: number;
+}
+
+/** Issues kept by a request check, as validateSchema's default. */
+export const MAX_ISSUES = 10;
+
+/** A fresh context. */
+export const newContext = (max = MAX_ISSUES): CheckContext => ({ i: [], m: max });
+
+/** Record an issue, up to the context's limit. */
+export function report(c: CheckContext, path: string, rule: string, message: string): void {
+  if (c.i.length < c.m) c.i.push({ path, rule, message });
+}
+
+/** Whether `check` finds nothing (for anyOf, oneOf, not and if): issues discarded. */
+export function passes(check: (v: unknown, p: string, c: CheckContext) => void, v: unknown, p: string): boolean {
+  const probe = newContext(1);
+  check(v, p, probe);
+  return probe.i.length === 0;
+}
+
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A property set to `undefined` is absent: JSON.stringify drops it. */
+export const has = (o: Record<string, unknown>, name: string): boolean => Object.hasOwn(o, name) && o[name] !== undefined;
+
+export const childPath = (path: string, name: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+
+/** Code points, as JSON Schema counts string length. */
+export const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
+
+/** JSON equality, for enum and const values that are not primitives. */
+export function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
+}
+
+/** Refuse the request when issues were found: the first names the field and the rule, never the value. */
+export function throwIssues(c: CheckContext): void {
+  const [first, ...rest] = c.i;
+  if (!first) return;
+  const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.map((i) => i.path).join(", ")})` : "";
+  throw new BceValidationError(first.path, first.rule, `${first.message}${more}`);
+}
+
+/** A path parameter must be a non-blank string before its schema is even looked at. */
+export function checkPathValue(field: string, value: unknown): void {
+  if (typeof value !== "string") throw new BceValidationError(field, "type", "must be a string");
+  if (value.trim() === "") throw new BceValidationError(field, "minLength", "must not be empty or blank");
+}
