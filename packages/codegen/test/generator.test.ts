@@ -1,0 +1,99 @@
+// What the generator reads from the spec's extensions, and what it refuses with a clear message.
+import { describe, expect, it } from "vitest";
+import { argumentName, generateClient, generateTypes, readOperations } from "../src/index.mjs";
+import { bundle } from "./helpers.js";
+
+describe("operation tables from the spec's extensions", () => {
+  it("BEC reinstall: idempotency token, retry class, transforms in document order, no fixed parts", () => {
+    const [op] = readOperations(bundle("bec")).operations;
+    expect(op).toMatchObject({
+      id: "reinstallVmInstance",
+      method: "PUT",
+      path: "/v1/vm/instance/{vmID}/system/reinstall",
+      retry: "idempotency-token",
+      idempotencyToken: "clientToken",
+      fixedPath: {},
+      fixedQuery: {},
+      servers: [{ url: "https://bec.baidubce.com", variables: {} }],
+    });
+    expect(op.pathArgs.map((a: { name: string; arg: string }) => [a.name, a.arg])).toEqual([["vmID", "vmId"]]);
+    expect(op.body.transforms).toEqual([
+      { path: ["keyConfig", "adminPass"], kind: "checkPasswordPolicy" },
+      { path: ["userData"], kind: "encodeUserData" },
+      { path: ["adminPass"], kind: "checkPasswordPolicy" },
+    ]);
+  });
+
+  it("BCC rebuild: the one-value version and the rebuild flag are fixed, the region a server variable", () => {
+    const [op] = readOperations(bundle("bcc")).operations;
+    expect(op).toMatchObject({ retry: "unsafe", fixedPath: { version: "2" }, fixedQuery: { rebuild: "" }, query: [] });
+    expect(op.idempotencyToken).toBeUndefined();
+    expect(op.servers[0].variables.region).toMatchObject({ default: "bj", enum: expect.arrayContaining(["bj", "gz"]) });
+    expect(op.body.transforms).toEqual([{ path: ["adminPass"], kind: "encryptAdminPass" }]);
+  });
+
+  it("names path arguments as callers write them", () => {
+    expect(argumentName("vmID")).toBe("vmId");
+    expect(argumentName("instanceId")).toBe("instanceId");
+    expect(argumentName("image-id")).toBe("imageId");
+  });
+});
+
+describe("refusals, each naming the operation and what is wrong", () => {
+  const withOp = (edit: (op: Record<string, any>, doc: Record<string, any>) => void) => {
+    const doc = bundle("bec");
+    edit(doc.paths["/v1/vm/instance/{vmID}/system/reinstall"].put, doc);
+    return doc;
+  };
+  it.each([
+    ["an unknown retry class", (op: any) => (op["x-bce-retry"] = "sometimes"), /reinstallVmInstance .*x-bce-retry must be one of idempotency-token, unsafe/],
+    ["a token that is no query parameter", (op: any) => (op["x-bce-idempotency-token"] = "nonce"), /names "nonce", not one of its optional query parameters/],
+    ["a token on an unsafe operation", (op: any) => (op["x-bce-retry"] = "unsafe"), /takes x-bce-retry: idempotency-token/],
+    [
+      "an unknown transform",
+      (_: any, doc: any) => (doc.components.schemas.VmInstanceReinstallRequest.properties.userData["x-bce-transform"] = "rot13"),
+      /x-bce-transform "rot13" at userData is not one of/,
+    ],
+    [
+      "a keyword the checks do not interpret",
+      (_: any, doc: any) => (doc.components.schemas.VmInstanceReinstallRequest.properties.imageId.multipleOf = 2),
+      /multipleOf at .*: a keyword the request checks do not interpret/,
+    ],
+    ["an operationId that is no identifier", (op: any) => (op.operationId = "reinstall-vm"), /operationId "reinstall-vm" is not a JavaScript identifier/],
+  ])("%s", async (_, edit, message) => {
+    await expect(generateClient(withOp(edit), { client: "Bec" })).rejects.toThrow(message);
+  });
+
+  it("a malformed open enum", async () => {
+    const doc = bundle("bec");
+    doc.components.schemas.DiskType = { "x-extensible-enum": true, anyOf: [{ type: "string", enum: ["SATA"] }] };
+    await expect(generateTypes(doc)).rejects.toThrow(/DiskType: x-extensible-enum needs both the known values and an open string branch/);
+  });
+
+  it("a recursive request schema", async () => {
+    const doc = bundle("bec");
+    doc.components.schemas.VmInstanceReinstallRequest.properties.self = { $ref: "#/components/schemas/VmInstanceReinstallRequest" };
+    await expect(generateClient(doc, { client: "Bec" })).rejects.toThrow(/recursive schema/);
+  });
+});
+
+describe("open enums", () => {
+  it("keep their known values for completion and take any string, null where the schema allows it", async () => {
+    const doc = bundle("bec");
+    doc.components.schemas.DiskType = {
+      "x-extensible-enum": true,
+      anyOf: [{ type: "string", enum: ["SATA", "SSD"] }, { type: "string" }],
+    };
+    doc.components.schemas.VmInstanceStatus = {
+      "x-extensible-enum": true,
+      anyOf: [{ type: "string", enum: ["RUNNING"] }, { type: "string" }, { type: "null" }],
+    };
+    const types = await generateTypes(doc);
+    expect(types).toContain('DiskType: "SATA" | "SSD" | (string & {});');
+    expect(types).toContain('VmInstanceStatus: "RUNNING" | (string & {}) | null;');
+  });
+
+  it("closed enums stay closed", async () => {
+    expect(await generateTypes(bundle("bec"))).toContain('type: "password" | "bccKeyPair";');
+  });
+});

@@ -1,0 +1,62 @@
+// A small service whose request schemas use every keyword the checks compile, x-client-rules and
+// an open enum among them, for the differential test beside the real bundles.
+export const keywordsBundle = {
+  openapi: "3.1.0",
+  info: { title: "keywords", version: "1" },
+  servers: [{ url: "https://example.test" }],
+  paths: {
+    "/things/{thingID}": {
+      post: {
+        operationId: "putThing",
+        "x-bce-retry": "idempotency-token",
+        "x-bce-idempotency-token": "token",
+        parameters: [
+          { name: "thingID", in: "path", required: true, schema: { type: "string", minLength: 2, maxLength: 8, pattern: "^[a-z0-9-]+$" } },
+          { name: "token", in: "query", required: false, schema: { type: "string", maxLength: 10 } },
+          { name: "mode", in: "query", required: true, schema: { type: "string", enum: ["fast", "slow"] } },
+        ],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
+        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } } },
+      },
+    },
+  },
+  components: {
+    schemas: {
+      Kind: {
+        "x-extensible-enum": true,
+        anyOf: [{ type: "string", enum: ["A", "B"] }, { type: "string", minLength: 1 }],
+      },
+      Secret: {
+        // The service takes an empty string; the client must never send one.
+        type: "string",
+        maxLength: 12,
+        "x-client-rules": { minLength: 4, not: { const: "password" } },
+      },
+      Thing: {
+        type: "object",
+        required: ["name", "kind"],
+        additionalProperties: false,
+        properties: {
+          name: { type: "string", minLength: 1, maxLength: 5 },
+          kind: { $ref: "#/components/schemas/Kind" },
+          secret: { $ref: "#/components/schemas/Secret" },
+          count: { type: "integer", minimum: 0, maximum: 10 },
+          ratio: { type: ["number", "null"], minimum: -1.5, maximum: 1.5 },
+          tags: { type: "array", minItems: 1, maxItems: 3, items: { type: "string", enum: ["x", "y", { z: 1 }] } },
+          ip: { type: "string", format: "ipv4" },
+          when: { type: "string", format: "date-time" },
+          "odd key": { const: { a: [1, 2] } },
+          choice: { oneOf: [{ type: "string", maxLength: 3 }, { type: "string", pattern: "^a" }] },
+          labels: { type: "object", additionalProperties: { type: "string", maxLength: 2 } },
+          flag: { type: "boolean" },
+          never: false,
+          anything: true,
+        },
+        if: { properties: { flag: { const: true } }, required: ["flag"] },
+        then: { required: ["count"] },
+        else: { not: { required: ["ratio"] } },
+        "x-client-rules": { not: { required: ["anything"] } },
+      },
+    },
+  },
+};

@@ -1,0 +1,43 @@
+// The password policy the clients apply before sending (core's adminPassPolicyViolation, which
+// names the broken rule) and the spec's AdminPassword schema accept and refuse the same strings.
+import { adminPassPolicyViolation } from "@bce-openapi/core";
+import { validateSchema } from "@bce-openapi/core/internal";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bundle } from "./helpers.js";
+
+const RUNS = process.env.FAST_CHECK_RUNS ? Number(process.env.FAST_CHECK_RUNS) : process.env.CI ? 20_000 : 5_000;
+const doc = bundle("bec");
+const schema = { $ref: "#/components/schemas/AdminPassword" };
+const bySpec = (s: string) => validateSchema(s, schema, { root: doc, path: "adminPass" }).length === 0;
+const byPolicy = (s: string) => adminPassPolicyViolation(s) === undefined;
+
+// Characters around the policy's edges: each class it names, look-alikes it refuses, and
+// characters outside the BMP (one code point, two UTF-16 units).
+const near = fc.constantFrom(..."aZq09!@#$%^+*()&-_=~ .,\t\n\u00e9\u0430\u0661".split(""), "😀", "𝐀");
+const passwords = fc.oneof(
+  fc.string({ unit: near, minLength: 0, maxLength: 40 }),
+  fc.string({ unit: fc.constantFrom(..."aB3!@#$%^+*()".split("")), minLength: 6, maxLength: 34 }),
+  fc.string({ unit: "grapheme", maxLength: 40 }),
+  fc.string({ unit: "binary", maxLength: 40 }),
+);
+
+describe("password policy and the spec's AdminPassword pattern", () => {
+  it("agree on every string", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(passwords, (s) => {
+        expect(byPolicy(s), JSON.stringify(s)).toBe(bySpec(s));
+        if (bySpec(s)) accepted++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 20);
+  });
+
+  it("agree at the length limits, counted in code points", () => {
+    for (const s of ["aB3!aB3", "aB3!aB3!", "aB3!".repeat(8), `${"aB3!".repeat(8)}a`, `😀${"aB3!".repeat(2)}`]) {
+      expect(byPolicy(s), s).toBe(bySpec(s));
+    }
+  });
+});
