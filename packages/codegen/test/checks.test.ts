@@ -37,7 +37,7 @@ const services = [
 ];
 
 describe.each(services)("generated checks of $name match the interpreter", ({ doc, client }) => {
-  const { operations, view } = readOperations(doc);
+  const { operations, view } = readOperations(doc) as { operations: any[]; view: unknown };
   let generated: Awaited<ReturnType<typeof generateInto>>;
   let tables: Record<string, OperationSpec>;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { bundle } from "./helpers.js";
 
 describe("operation tables from the spec's extensions", () => {
   it("BEC reinstall: idempotency token, retry class, transforms in document order, no fixed parts", () => {
-    const [op] = readOperations(bundle("bec")).operations;
+    const [op] = readOperations(bundle("bec")).operations as any[];
     expect(op).toMatchObject({
       id: "reinstallVmInstance",
       method: "PUT",
@@ -25,7 +25,7 @@ describe("operation tables from the spec's extensions", () => {
   });
 
   it("BCC rebuild: the one-value version and the rebuild flag are fixed, the region a server variable", () => {
-    const [op] = readOperations(bundle("bcc")).operations;
+    const [op] = readOperations(bundle("bcc")).operations as any[];
     expect(op).toMatchObject({ retry: "unsafe", fixedPath: { version: "2" }, fixedQuery: { rebuild: "" }, query: [] });
     expect(op.idempotencyToken).toBeUndefined();
     expect(op.servers[0].variables.region).toMatchObject({ default: "bj", enum: expect.arrayContaining(["bj", "gz"]) });

@@ -1,0 +1,169 @@
+// callOperation, the one code path of every generated method, with a hand-written operation table
+// and a recording fetch (no network).
+import { describe, expect, it } from "vitest";
+import { BceResponseError, BceServiceError, BceValidationError, CredentialsError, decodeUserData, encryptAdminPass } from "../src/index.js";
+import { callOperation, checkRequestPart, createServiceClient, splitOptions, type OperationSpec } from "../src/internal/index.js";
+
+const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
+const bodySchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: { name: { type: "string", minLength: 1 }, userData: { type: "string" }, pass: { type: "string", pattern: "^[0-9a-f]{32}$" } },
+};
+const answerSchema = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
+
+const spec: OperationSpec = {
+  operationId: "makeThing",
+  method: "PUT",
+  path: "/v{version}/things/{thingId}",
+  servers: [{ url: "https://example.test", variables: {} }],
+  fixedPath: { version: "3" },
+  fixedQuery: { make: "" },
+  retry: "idempotency-token",
+  idempotencyToken: { in: "query", name: "clientToken" },
+  bodyTransforms: [
+    { path: ["userData"], kind: "encodeUserData" },
+    { path: ["pass"], kind: "encryptAdminPass" },
+  ],
+  checkRequest(input) {
+    checkRequestPart(input.path.thingId, { type: "string", pattern: "^[a-z0-9-]+$" }, {}, "thingId");
+    checkRequestPart(input.query?.clientToken, { type: "string", maxLength: 64 }, {}, "clientToken");
+    if ("body" in input) checkRequestPart(input.body, bodySchema, {}, "body");
+  },
+  responses: { "200": answerSchema },
+};
+
+function setup(answers: Array<[number, string]>, extra: { validateResponses?: "off" | "warn" | "strict"; credentials?: typeof credentials | (() => typeof credentials) } = {}) {
+  const sent: Array<{ url: URL; body: string }> = [];
+  const warnings: Array<[string, object | undefined]> = [];
+  const service = createServiceClient<{}>(
+    {
+      endpoint: "http://127.0.0.1:9",
+      credentials: extra.credentials ?? credentials,
+      retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      fetch: async (request) => {
+        sent.push({ url: new URL(request.url), body: await request.text() });
+        const [status, body] = answers[Math.min(sent.length, answers.length) - 1]!;
+        return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": `rid-${sent.length}` } });
+      },
+    },
+    "http://127.0.0.1:9",
+  );
+  const logger = { warn: (message: string, data?: object) => warnings.push([message, data]) };
+  return { sent, warnings, service: { ...service, validateResponses: extra.validateResponses ?? "off", logger } };
+}
+
+describe("callOperation", () => {
+  it("fills fixed path and query values, adds one idempotency token for every attempt, and resolves with $metadata", async () => {
+    const { sent, service } = setup([
+      [503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })],
+      [200, JSON.stringify({ id: "t-1" })],
+    ]);
+    const result = await callOperation(service, spec, { path: { thingId: "t-1" }, body: { name: "n" } });
+    expect(result.data).toEqual({ id: "t-1" });
+    expect(result.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "rid-2" });
+    expect(sent.map((s) => s.url.pathname)).toEqual(["/v3/things/t-1", "/v3/things/t-1"]);
+    const tokens = sent.map((s) => s.url.searchParams.get("clientToken"));
+    expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(sent[0]!.url.searchParams.has("make")).toBe(true);
+  });
+
+  it("sends the caller's token, and a new one per call otherwise", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    await callOperation(service, spec, { path: { thingId: "a" }, query: { clientToken: "mine" }, body: {} });
+    await callOperation(service, spec, { path: { thingId: "a" }, body: {} });
+    await callOperation(service, spec, { path: { thingId: "a" }, body: {} });
+    const [mine, first, second] = sent.map((s) => s.url.searchParams.get("clientToken"));
+    expect(mine).toBe("mine");
+    expect(first).not.toBe(second);
+  });
+
+  it("applies body transforms before the checks: userData encoded, a password encrypted, a ciphertext passed as is", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    await callOperation(service, spec, { path: { thingId: "a" }, body: { userData: "echo hi", pass: "1qaz@WSX" } });
+    const first = JSON.parse(sent[0]!.body);
+    expect(decodeUserData(first.userData)).toBe("echo hi");
+    expect(first.pass).toBe(await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey));
+    await callOperation(service, spec, { path: { thingId: "a" }, body: { pass: { encrypted: "0".repeat(32) } } });
+    expect(JSON.parse(sent[1]!.body)).toEqual({ pass: "0".repeat(32) });
+  });
+
+  it("refuses bad arguments before asking for credentials or sending", async () => {
+    let asked = 0;
+    const { sent, service } = setup([[200, "{}"]], {
+      credentials: () => {
+        asked++;
+        return credentials;
+      },
+    });
+    const refusal = (input: Parameters<typeof callOperation>[2], options?: object) =>
+      callOperation(service, spec, input, options).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(await refusal({ path: { thingId: "A/B" }, body: {} })).toMatchObject({ field: "thingId", rule: "pattern" });
+    expect(await refusal({ path: { thingId: "a" }, query: { clientToken: "x".repeat(65) }, body: {} })).toMatchObject({ field: "clientToken" });
+    expect(await refusal({ path: { thingId: "a" }, body: { pass: "short" } })).toMatchObject({ name: "PasswordPolicyError", field: "body.pass" });
+    expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted: 5 } } })).toMatchObject({ field: "body.pass.encrypted", rule: "type" });
+    expect(await refusal({ path: { thingId: "a" }, body: {} }, { timeoutMs: Number.NaN })).toMatchObject({ field: "timeoutMs" });
+    expect(await refusal({ path: { thingId: "a" }, body: {} }, { signal: "stop" })).toMatchObject({ field: "signal" });
+    expect(asked).toBe(0);
+    // The body after transforms is checked too (with credentials by then): nothing is sent.
+    expect(await refusal({ path: { thingId: "a" }, body: { name: "" } })).toBeInstanceOf(BceValidationError);
+    expect(sent).toHaveLength(0);
+  });
+
+  it("refuses to encrypt with a secret key shorter than the AES key", async () => {
+    const { sent, service } = setup([[200, "{}"]], { credentials: { accessKeyId: "ak", secretAccessKey: "short" } });
+    await expect(callOperation(service, spec, { path: { thingId: "a" }, body: { pass: "1qaz@WSX" } })).rejects.toBeInstanceOf(CredentialsError);
+    expect(sent).toHaveLength(0);
+  });
+
+  it("maps an error answer to a BceServiceError", async () => {
+    const { service } = setup([[404, JSON.stringify({ code: "NoSuchThing", message: "gone", requestId: "r9" })]]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 404, code: "NoSuchThing", requestId: "r9" });
+  });
+
+  describe("a success body that differs from the spec", () => {
+    const odd = JSON.stringify({ id: 7, extra: true });
+    it("resolves with it when response checks are off", async () => {
+      const { warnings, service } = setup([[200, odd]], { validateResponses: "off" });
+      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: { id: 7, extra: true } });
+      expect(warnings).toEqual([]);
+    });
+    it("resolves with it and warns through the logger with \"warn\"", async () => {
+      const { warnings, service } = setup([[200, odd]], { validateResponses: "warn" });
+      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: { id: 7 } });
+      expect(warnings).toEqual([
+        ["the answer differs from the spec", { operationId: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] }],
+      ]);
+    });
+    it("rejects with a BceResponseError with \"strict\"", async () => {
+      const { service } = setup([[200, odd]], { validateResponses: "strict" });
+      const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceResponseError);
+      expect(error).toMatchObject({ problems: ["body.id: must be string"], requestId: "rid-1" });
+    });
+    it("a body that is not JSON is a problem of the same kind", async () => {
+      const strict = setup([[200, "<html>"]], { validateResponses: "strict" });
+      await expect(callOperation(strict.service, spec, { path: { thingId: "a" }, body: {} })).rejects.toMatchObject({ problems: ["body: is not valid JSON"] });
+      const off = setup([[200, "<html>"]]);
+      await expect(callOperation(off.service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: undefined });
+    });
+  });
+});
+
+describe("splitOptions", () => {
+  it("sends the operation's query options to the request and the rest to the transport", () => {
+    const signal = new AbortController().signal;
+    expect(splitOptions({ clientToken: "t", timeoutMs: 5, signal, other: undefined }, ["clientToken"])).toEqual({
+      query: { clientToken: "t" },
+      call: { timeoutMs: 5, signal, other: undefined },
+    });
+    expect(splitOptions(undefined, ["clientToken"])).toEqual({ query: {}, call: {} });
+    expect(() => splitOptions("fast", [])).toThrow(BceValidationError);
+  });
+});
