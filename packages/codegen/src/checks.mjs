@@ -46,6 +46,7 @@ export class CheckCompiler {
   constructor(root) {
     this.root = root;
     this.names = new Map();
+    this.bodies = new Map();
     this.functions = [];
     this.regexes = new Map();
     this.usesFormats = false;
@@ -86,10 +87,13 @@ export class CheckCompiler {
     // Nothing to check (e.g. `properties: { x: true }`), or only another schema's check (a bare
     // `$ref`): no function of its own.
     const alias = body.length === 0 ? null : body.length === 1 ? body[0].match(/^(s\d+)\(v, p, c\);$/)?.[1] : undefined;
-    if (alias !== undefined) {
-      this.names.set(schema, alias);
-      return alias;
+    // The same checks as an earlier schema's (many properties are a plain `type: string`): reuse it.
+    const same = alias === undefined ? this.bodies.get(body.join("\n")) : undefined;
+    if (alias !== undefined || same !== undefined) {
+      this.names.set(schema, alias ?? same);
+      return alias ?? same;
     }
+    this.bodies.set(body.join("\n"), name);
     this.functions.push({ name, body });
     return name;
   }
@@ -128,8 +132,11 @@ export class CheckCompiler {
     };
 
     if (typeof s.$ref === "string") call(this.resolve(s.$ref), s.$ref);
+    /** The value's type once the `type` keyword has passed, when it allows one type only. */
+    let only;
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
+      if (types.length === 1) only = types[0];
       out.push(`if (!(${types.map(typeTest).join(" || ")})) return report(c, p, "type", ${str(`must be ${types.join(" or ")}`)});`);
       for (const t of types) if (t === "object") this.helpers.add("isObject");
     }
@@ -181,12 +188,12 @@ export class CheckCompiler {
       this.usesFormats = true;
       strings.push(`{ const f = FORMATS[${str(s.format)}]; if (f && !f.check(v)) report(c, p, "format", "must be a valid " + f.description); }`);
     }
-    if (strings.length) out.push(`if (typeof v === "string") { ${strings.join(" ")} }`);
+    if (strings.length) out.push(only === "string" ? strings.join(" ") : `if (typeof v === "string") { ${strings.join(" ")} }`);
 
     const numbers = [];
     if (typeof s.minimum === "number") numbers.push(`if (v < ${s.minimum}) report(c, p, "minimum", ${str(`must be >= ${s.minimum}`)});`);
     if (typeof s.maximum === "number") numbers.push(`if (v > ${s.maximum}) report(c, p, "maximum", ${str(`must be <= ${s.maximum}`)});`);
-    if (numbers.length) out.push(`if (typeof v === "number") { ${numbers.join(" ")} }`);
+    if (numbers.length) out.push(only === "number" || only === "integer" ? numbers.join(" ") : `if (typeof v === "number") { ${numbers.join(" ")} }`);
 
     const arrays = [];
     if (typeof s.minItems === "number") arrays.push(`if (v.length < ${s.minItems}) report(c, p, "minItems", ${str(`must have at least ${s.minItems} items`)});`);
@@ -195,7 +202,7 @@ export class CheckCompiler {
       const f = this.fn(s.items, `${where}/items`, stack);
       if (f) arrays.push(`for (let i = 0; i < v.length && c.i.length < c.m; i++) ${f}(v[i], p + "[" + i + "]", c);`);
     }
-    if (arrays.length) out.push(`if (Array.isArray(v)) { ${arrays.join(" ")} }`);
+    if (arrays.length) out.push(only === "array" ? arrays.join(" ") : `if (Array.isArray(v)) { ${arrays.join(" ")} }`);
 
     const objects = [];
     const at = (name) => (IDENT.test(name) ? str(`.${name}`) : str(`[${JSON.stringify(name)}]`));
@@ -224,8 +231,11 @@ export class CheckCompiler {
       objects.push(`for (const k of Object.keys(v)) { if (c.i.length >= c.m) return; if (!has(v, k)) continue; ${dispatch} }`);
     }
     if (objects.length) {
-      this.helpers.add("isObject");
-      out.push(`if (isObject(v)) { ${objects.join(" ")} }`);
+      if (only === "object") out.push(objects.join(" "));
+      else {
+        this.helpers.add("isObject");
+        out.push(`if (isObject(v)) { ${objects.join(" ")} }`);
+      }
     }
     return out;
   }
