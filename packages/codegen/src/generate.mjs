@@ -202,8 +202,8 @@ export async function generateClient(bundle, { client, source = "the service bun
   for (const { typeName } of variableTypes) if (components.has(typeName)) throw new Error(`server variable type ${typeName} clashes with a component`);
   const clientTs =
     `${banner}/* eslint-disable */\n` +
-    `import type { BceClientOptions, CallOptions } from "@bce-openapi/core";\n` +
-    `import { callOperation, createServiceClient, serverUrl, splitOptions, type ResponseMetadata } from "${INTERNAL}";\n` +
+    `import { callOperation, createServiceClient, serverUrl, splitOptions } from "${INTERNAL}";\n` +
+    `import type { BceClientOptions, CallOptions, ResponseMetadata } from "${INTERNAL}";\n` +
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
     `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +

@@ -119,7 +119,8 @@ describe("a fixture spec with two more operations", () => {
         res.end(JSON.stringify({ code: verdict.code, message: verdict.message }));
       } else if (req.method === "GET") {
         res.writeHead(200, { "content-type": "application/json", "x-bce-request-id": "rid-get" });
-        res.end(JSON.stringify({ vmId: "vm-1", state: "HIBERNATING" }));
+        // vm-9's state breaks the spec (a number): for the response-check test.
+        res.end(JSON.stringify({ vmId: "vm-1", state: req.url!.includes("vm-9") ? 9 : "HIBERNATING" }));
       } else {
         res.writeHead(200, { "x-bce-request-id": "rid-post", "content-length": "0" });
         res.end();
@@ -170,6 +171,15 @@ describe("a fixture spec with two more operations", () => {
     const [request] = seen.slice(before);
     expect(request).toMatchObject({ method: "POST", url: "/v1/vm/instance/vm-2/tag", verdict: { ok: true } });
     expect(JSON.parse(request!.body)).toEqual({ tags: ["a", "b"] });
+  });
+
+  it("checks the answer against the new operation's response schema when asked (strict)", async () => {
+    const { createFixtureClient } = await import(`${generated.generated}/client.ts`);
+    const strict = createFixtureClient({ endpoint, credentials, validateResponses: "strict" });
+    // The open enum takes the state the spec does not list; a number is refused.
+    await expect(strict.getVmInstance("vm-1")).resolves.toMatchObject({ state: "HIBERNATING" });
+    const error = await strict.getVmInstance("vm-9").catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "BceResponseError", problems: ["body.state: must match at least one of 2 schemas"] });
   });
 
   it("checks the new operations' arguments from the spec before sending", async () => {

@@ -2,7 +2,6 @@
  * One call of a generated operation: what every generated client method does, driven by the
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
-import type { Client } from "openapi-fetch";
 import { CredentialsError, type Credentials } from "../credentials.js";
 import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
 import { BceResponseError, BceValidationError } from "../errors.js";
@@ -42,7 +41,7 @@ interface LoggerLike {
 
 /** The parts of a service client (createServiceClient) a call uses. */
 export interface OperationService {
-  readonly raw: Client<never> | Client<{}> | object;
+  readonly raw: object;
   credentials(): Promise<Credentials>;
   callOptions(call: CallOptions & { credentials: Credentials; idempotent: boolean; stats?: CallStats }): object;
   /** How a success body that differs from the spec is treated; "off" when the client does not say. */
