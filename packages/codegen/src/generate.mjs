@@ -186,7 +186,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     impls.push(
       `    async ${op.id}(${args.map((a) => a.replace(/\?:.*$/, "").replace(/:.*$/, "")).join(", ")}) {\n` +
         `      const { query, call } = splitOptions(options, ${json(queryNames)});\n` +
-        `      const { data, $metadata } = await callOperation(service, ops.${op.id}, ${inputObject}, call);\n` +
+        `      const { data, $metadata } = await callOperation(service, ops.${op.id}, ${inputObject}, call, runtime);\n` +
         `      ${op.success.hasBody ? "" : "void data;\n      "}return ${shape};\n` +
         `    },\n`,
     );
@@ -200,13 +200,24 @@ export async function generateClient(bundle, { client, source = "the service bun
     return { name, typeName, type, v };
   });
   for (const { typeName } of variableTypes) if (components.has(typeName)) throw new Error(`server variable type ${typeName} clashes with a component`);
+  // Only the transforms the operations name, and the interpreter only where there are success
+  // bodies to check: what a client does not use stays out of its bundle.
+  const kinds = [...new Set(operations.flatMap((op) => (op.body?.transforms ?? []).map((t) => t.kind)))].sort();
+  const checksAnswers = operations.some((op) => Object.values(op.responses).some((schema) => schema !== null));
+  const runtimeImports = [...kinds.map((k) => `${k}Transform`), ...(checksAnswers ? ["validateSchema"] : [])];
+  const runtimeFields = [
+    ...(kinds.length ? [`transforms: { ${kinds.map((k) => `${k}: ${k}Transform`).join(", ")} }`] : []),
+    ...(checksAnswers ? ["validateSchema"] : []),
+  ];
   const clientTs =
     `${banner}/* eslint-disable */\n` +
-    `import { callOperation, createServiceClient, serverUrl, splitOptions } from "${INTERNAL}";\n` +
-    `import type { BceClientOptions, CallOptions, ResponseMetadata } from "${INTERNAL}";\n` +
+    `import { ${["callOperation", "createServiceClient", "serverUrl", "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import type { BceClientOptions, CallOptions, OperationRuntime, ResponseMetadata } from "${INTERNAL}";\n` +
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
     `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +
+    `/** The transforms the operations name${checksAnswers ? ", and the interpreter for opt-in response checks" : ""}. */\n` +
+    `const runtime: OperationRuntime = { ${runtimeFields.join(", ")} };\n\n` +
     variableTypes.map(({ typeName, type, v }) => `${doc([v.description, `Default: ${json(v.default)}.`])}export type ${typeName} = ${type};\n\n`).join("") +
     `/** Options of ${C} clients. */\nexport interface ${C}ClientOptions extends BceClientOptions {\n` +
     variableTypes

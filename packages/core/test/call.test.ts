@@ -2,7 +2,21 @@
 // and a recording fetch (no network).
 import { describe, expect, it } from "vitest";
 import { BceResponseError, BceServiceError, BceValidationError, CredentialsError, decodeUserData, encryptAdminPass } from "../src/index.js";
-import { callOperation, checkRequestPart, createServiceClient, splitOptions, type OperationSpec } from "../src/internal/index.js";
+import {
+  callOperation as call,
+  checkRequestPart,
+  createServiceClient,
+  encodeUserDataTransform,
+  encryptAdminPassTransform,
+  splitOptions,
+  validateSchema,
+  type OperationSpec,
+} from "../src/internal/index.js";
+
+/** What a generated client passes: the transforms its operations name, and the interpreter. */
+const runtime = { transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform }, validateSchema };
+const callOperation = (...args: [Parameters<typeof call>[0], Parameters<typeof call>[1], Parameters<typeof call>[2], Parameters<typeof call>[3]?]) =>
+  call(args[0], args[1], args[2], args[3], runtime);
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 const bodySchema = {
@@ -153,6 +167,14 @@ describe("callOperation", () => {
       const off = setup([[200, "<html>"]]);
       await expect(callOperation(off.service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: undefined });
     });
+  });
+});
+
+describe("a client built without what an operation needs", () => {
+  it("rejects with a BceError naming the missing transform, before anything is sent", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    await expect(call(service, spec, { path: { thingId: "a" }, body: {} })).rejects.toThrow(/makeThing: the client was built without the encodeUserData transform/);
+    expect(sent).toHaveLength(0);
   });
 });
 

@@ -2,13 +2,13 @@
  * One call of a generated operation: what every generated client method does, driven by the
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
-import { CredentialsError, type Credentials } from "../credentials.js";
-import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
-import { BceResponseError, BceValidationError } from "../errors.js";
+import type { Credentials } from "../credentials.js";
+import { BceError, BceResponseError, BceValidationError } from "../errors.js";
 import { serviceErrorFromResponse } from "../service-error.js";
 import type { CallOptions } from "../transport.js";
-import { validateSchema, type JsonSchema } from "../validation/index.js";
-import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
+import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
+import type { OperationInput, OperationSpec } from "./operation.js";
+import type { Transform } from "./transforms.js";
 
 /** What a call did on the wire, beside the body it resolves with (modelled on AWS SDK v3). */
 export interface ResponseMetadata {
@@ -49,6 +49,16 @@ export interface OperationService {
   readonly logger?: LoggerLike;
 }
 
+/**
+ * The code a client's operations need beyond the tables: the body transforms they name, and the
+ * schema interpreter when they have success bodies to check. Passed by the generated client, so a
+ * bundle holds only what its operations use (BCC has no answer body to check, BEC encrypts nothing).
+ */
+export interface OperationRuntime {
+  readonly transforms?: Readonly<Partial<Record<Transform["kind"], Transform>>>;
+  readonly validateSchema?: (value: unknown, schema: JsonSchema, options: ValidateSchemaOptions) => SchemaIssue[];
+}
+
 type RawCall = (path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
@@ -61,8 +71,14 @@ export async function callOperation(
   spec: OperationSpec,
   input: OperationInput,
   options: CallOptions = {},
+  runtime: OperationRuntime = {},
 ): Promise<OperationResult> {
   checkCallOptions(options);
+  const transforms = spec.bodyTransforms.map(({ path, kind }) => {
+    const transform = runtime.transforms?.[kind];
+    if (!transform) throw new BceError(`${spec.operationId}: the client was built without the ${kind} transform`);
+    return { path, field: ["body", ...path].join("."), transform };
+  });
   const path = { ...input.path };
   const query: Record<string, string> = {};
   for (const [name, value] of Object.entries(input.query ?? {})) if (value !== undefined) query[name] = value;
@@ -73,11 +89,18 @@ export async function callOperation(
   // Path and query first, and the caller's body for what needs no credentials (the password
   // policy), so a bad argument is refused before a credentials provider is asked.
   spec.checkRequest({ path, query });
-  if (hasBody) for (const transform of spec.bodyTransforms) prepare(transform, valueAt(input.body, transform.path));
+  if (hasBody) for (const { path, field, transform } of transforms) transform.prepare?.(valueAt(input.body, path), field);
 
   const credentials = await service.credentials();
   let body = input.body;
-  if (hasBody) for (const transform of spec.bodyTransforms) body = await apply(transform, body, credentials);
+  if (hasBody) {
+    for (const { path, field, transform } of transforms) {
+      const value = valueAt(body, path);
+      if (value === undefined || value === null || !transform.apply) continue;
+      const out = await transform.apply(value, credentials, field);
+      if (out !== value) body = setAt(body, path, out);
+    }
+  }
   spec.checkRequest(hasBody ? { path, query, body } : { path, query });
 
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
@@ -101,7 +124,7 @@ export async function callOperation(
     attempts: Math.max(1, stats.attempts),
     totalRetryDelay: stats.totalRetryDelay,
   };
-  return { data: readBody(service, spec, response, typeof result.data === "string" ? result.data : ""), $metadata };
+  return { data: readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""), $metadata };
 }
 
 /**
@@ -121,7 +144,7 @@ export function splitOptions(options: unknown, queryNames: readonly string[]): {
 }
 
 /** The success body, parsed and (when asked) checked against the spec; never rejected unless "strict". */
-function readBody(service: OperationService, spec: OperationSpec, response: Response, text: string): unknown {
+function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): unknown {
   const mode = service.validateResponses ?? "off";
   let data: unknown;
   let problems: string[] = [];
@@ -134,7 +157,8 @@ function readBody(service: OperationService, spec: OperationSpec, response: Resp
   }
   const schema = (spec.responses[String(response.status)] ?? null) as JsonSchema | null;
   if (mode !== "off" && problems.length === 0 && schema !== null) {
-    problems = validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
+    if (!runtime.validateSchema) throw new BceError(`${spec.operationId}: the client was built without response checks`);
+    problems = runtime.validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
   }
   if (problems.length > 0 && mode !== "off") {
     const requestId = response.headers.get("x-bce-request-id") ?? "";
@@ -155,8 +179,6 @@ function checkCallOptions(options: CallOptions): void {
   }
 }
 
-const fieldOf = (transform: BodyTransform): string => ["body", ...transform.path].join(".");
-
 function valueAt(body: unknown, path: readonly string[]): unknown {
   let node = body;
   for (const name of path) {
@@ -166,36 +188,7 @@ function valueAt(body: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-/** The checks a transform makes of the caller's value before anything else happens. */
-function prepare(transform: BodyTransform, value: unknown): void {
-  if (typeof value === "string") {
-    if (transform.kind !== "encodeUserData") checkAdminPassPolicy(value, fieldOf(transform));
-  } else if (transform.kind === "encryptAdminPass" && value !== undefined && value !== null) {
-    const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
-    if (typeof encrypted !== "string") {
-      throw new BceValidationError(`${fieldOf(transform)}.encrypted`, "type", "must be the ciphertext as a hex string");
-    }
-  }
-}
-
-/** The body with the transform applied at its place (a copy: the caller's object is left alone). */
-async function apply(transform: BodyTransform, body: unknown, credentials: Credentials): Promise<unknown> {
-  const value = valueAt(body, transform.path);
-  if (value === undefined || value === null) return body;
-  let out: unknown = value;
-  if (transform.kind === "encodeUserData" && typeof value === "string") out = encodeUserData(value);
-  else if (transform.kind === "encryptAdminPass") {
-    if (typeof value === "string") {
-      if (credentials.secretAccessKey.length < 16) {
-        // The key's first 16 characters are the AES key; BCE keys are longer than that.
-        throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
-      }
-      out = await encryptAdminPass(value, credentials.secretAccessKey);
-    } else out = (value as { encrypted: string }).encrypted;
-  }
-  return out === value ? body : setAt(body, transform.path, out);
-}
-
+/** The body with `value` at `path` (a copy along the path: the caller's object is left alone). */
 function setAt(node: unknown, path: readonly string[], value: unknown): unknown {
   const [name, ...rest] = path;
   if (name === undefined) return value;

@@ -1,0 +1,50 @@
+/**
+ * What each `x-bce-transform` of the spec does to a body property before it is sent. A generated
+ * client passes callOperation only the transforms its operations name.
+ */
+import { CredentialsError, type Credentials } from "../credentials.js";
+import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
+import { BceValidationError } from "../errors.js";
+import type { BodyTransform } from "./operation.js";
+
+export interface Transform {
+  readonly kind: BodyTransform["kind"];
+  /** Checks of the caller's value made before credentials are asked for (never with the value in a message). */
+  prepare?(value: unknown, field: string): void;
+  /** The value to send instead (called for present values only). */
+  apply?(value: unknown, credentials: Credentials, field: string): unknown;
+}
+
+/** Plain text in, BEC's `base64("user_injected_data: " + base64(text))` out. */
+export const encodeUserDataTransform: Transform = {
+  kind: "encodeUserData",
+  apply: (value) => (typeof value === "string" ? encodeUserData(value) : value),
+};
+
+/** A plain-text password sent as it is, once the password policy passes. */
+export const checkPasswordPolicyTransform: Transform = {
+  kind: "checkPasswordPolicy",
+  prepare(value, field) {
+    if (typeof value === "string") checkAdminPassPolicy(value, field);
+  },
+};
+
+/** A plain-text password (policy-checked) sent AES-encrypted under the secret access key; `{ encrypted }` as it is. */
+export const encryptAdminPassTransform: Transform = {
+  kind: "encryptAdminPass",
+  prepare(value, field) {
+    if (typeof value === "string") checkAdminPassPolicy(value, field);
+    else if (value !== undefined && value !== null) {
+      const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
+      if (typeof encrypted !== "string") throw new BceValidationError(`${field}.encrypted`, "type", "must be the ciphertext as a hex string");
+    }
+  },
+  async apply(value, credentials) {
+    if (typeof value !== "string") return (value as { encrypted: string }).encrypted;
+    if (credentials.secretAccessKey.length < 16) {
+      // The key's first 16 characters are the AES key; BCE keys are longer than that.
+      throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
+    }
+    return encryptAdminPass(value, credentials.secretAccessKey);
+  },
+};
