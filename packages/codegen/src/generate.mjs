@@ -72,10 +72,11 @@ export async function generateClient(bundle, { client, source = "the service bun
         `  retry: ${json(op.retry)},\n` +
         (op.idempotencyToken ? `  idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} },\n` : "") +
         `  bodyTransforms: ${json(op.body?.transforms ?? [])},\n` +
-        `  checkRequest(input) {\n` +
-        `    const path = input.path;\n    const query: Readonly<Record<string, string>> = input.query ?? {};\n    let c: CheckContext;\n` +
+        `  checkRequest(${lines.length ? "input" : ""}) {\n` +
+        (op.pathArgs.length ? "    const path = input.path;\n" : "") +
+        (op.query.length ? "    const query: Readonly<Record<string, string>> = input.query ?? {};\n" : "") +
+        (lines.length ? "    let c: CheckContext;\n" : "") +
         lines.map((l) => `    ${l}\n`).join("") +
-        `    void path; void query; void c;\n` +
         `  },\n` +
         `  responses: ${json(op.responses)},\n` +
         `};\n`,
