@@ -10,7 +10,6 @@ export {
   type RebuildInstanceResult,
 } from "./generated/client.js";
 export type * from "./generated/schema.js";
-export type { ResponseMetadata } from "@bce-openapi/core/internal";
 export {
   BceAbortError,
   BceError,
@@ -25,6 +24,8 @@ export {
   type CallOptions,
   type Credentials,
   type CredentialsProvider,
+  type Logger,
+  type ResponseMetadata,
   type RetryContext,
   type RetryOptions,
 } from "@bce-openapi/core";

@@ -9,7 +9,6 @@ export {
   type ReinstallVmInstanceResult,
 } from "./generated/client.js";
 export type * from "./generated/schema.js";
-export type { ResponseMetadata } from "@bce-openapi/core/internal";
 export {
   BceAbortError,
   BceError,
@@ -23,6 +22,8 @@ export {
   type CallOptions,
   type Credentials,
   type CredentialsProvider,
+  type Logger,
+  type ResponseMetadata,
   type RetryContext,
   type RetryOptions,
 } from "@bce-openapi/core";

@@ -105,6 +105,16 @@ describe("reinstallVmInstance on the wire", () => {
     });
   });
 
+  it("with validateResponses strict, rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
+    const rec = recorder(JSON.stringify({ result: "yes", action: "reinstall" }));
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch, validateResponses: "strict" });
+    await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
+      name: "BceResponseError",
+      requestId: "rid-1",
+      problems: ["body.result: must be boolean"],
+    });
+  });
+
   it("resolves a done reinstall whose answer differs from the spec (response checks are off by default)", async () => {
     const rec = recorder(JSON.stringify({ result: true, action: "reinstall", extra: 1 }));
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

@@ -1,4 +1,5 @@
-// Compiles the JSON Schemas a client sends into plain JavaScript checks, at build time.
+// Compiles the JSON Schemas a client sends into plain JavaScript checks, at build time, with each
+// schema's `x-client-rules` applied beside it (what a client may send is the schema AND its rules).
 //
 // The output mirrors, keyword by keyword and in the same order, the schema interpreter in
 // packages/core/src/validation/schema.ts, which stays the oracle: the same value gets the same
@@ -106,7 +107,7 @@ export class CheckCompiler {
     const same = [];
     if (typeof schema.$ref === "string") same.push(this.resolve(schema.$ref));
     for (const k of ["allOf", "anyOf", "oneOf"]) for (const s of schema[k] ?? []) same.push(s);
-    for (const k of ["not", "if", "then", "else"]) if (schema[k] !== undefined) same.push(schema[k]);
+    for (const k of ["not", "if", "then", "else", "x-client-rules"]) if (schema[k] !== undefined) same.push(schema[k]);
     if (schema.items !== undefined) nested.push(schema.items);
     if (isObject(schema.additionalProperties)) nested.push(schema.additionalProperties);
     for (const s of Object.values(schema.properties ?? {})) nested.push(s);
@@ -151,10 +152,17 @@ export class CheckCompiler {
     }
     (s.allOf ?? []).forEach((sub, i) => call(sub, `${where}/allOf/${i}`));
     if (Array.isArray(s.anyOf)) {
-      this.helpers.add("passes");
-      const tests = s.anyOf.map((sub, i) => probe(sub, `${where}/anyOf/${i}`));
-      out.push(`if (!(${tests.join(" || ")})) report(c, p, "anyOf", ${str(`must match at least one of ${s.anyOf.length} schemas`)});`);
+      const branches = s.anyOf.map((sub, i) => this.fn(sub, `${where}/anyOf/${i}`, stack));
+      // A branch with nothing to check always matches: the anyOf then never fails.
+      if (branches.every((f) => f !== null)) {
+        this.helpers.add("passes");
+        this.helpers.add("reportAnyOf");
+        out.push(`if (!(${branches.map((f) => `passes(${f}, v, p)`).join(" || ")})) reportAnyOf(c, p, v, [${branches.join(", ")}]);`);
+      }
     }
+    // The client's stricter rules beside the schema (x-client-rules), where the interpreter applies
+    // them when asked to check what a client sends: right after anyOf.
+    if (s["x-client-rules"] !== undefined) call(s["x-client-rules"], `${where}/x-client-rules`);
     if (Array.isArray(s.oneOf)) {
       this.helpers.add("passes");
       const tests = s.oneOf.map((sub, i) => `(${probe(sub, `${where}/oneOf/${i}`)} ? 1 : 0)`);

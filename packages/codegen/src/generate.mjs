@@ -25,7 +25,7 @@ function doc(lines, indent = "") {
  */
 export async function generateClient(bundle, { client, source = "the service bundle" }) {
   if (!/^[A-Z][A-Za-z0-9]*$/.test(client)) throw new Error(`client name ${JSON.stringify(client)} must be PascalCase`);
-  const { operations, view } = readOperations(bundle);
+  const { operations, root } = readOperations(bundle);
   if (operations.length === 0) throw new Error("the bundle has no operations");
   const banner = `// Generated from ${source} by @bce-openapi/codegen. Do not edit.\n`;
   const components = new Set(Object.keys(bundle.components?.schemas ?? {}));
@@ -39,7 +39,7 @@ export async function generateClient(bundle, { client, source = "the service bun
   }
 
   // operations.ts
-  const compiler = new CheckCompiler(view);
+  const compiler = new CheckCompiler(root);
   const tables = [];
   for (const op of operations) {
     const lines = [];
@@ -92,7 +92,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `import type { CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
     `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
-    `// Request checks, compiled from the spec's schemas (x-client-rules included).\n` +
+    `// Request checks, compiled from the spec's schemas with their x-client-rules.\n` +
     `${compiler.emit()}\n\n` +
     tables.join("\n");
 
@@ -231,7 +231,8 @@ export async function generateClient(bundle, { client, source = "the service bun
     `  /** The typed openapi-fetch client, for everything the methods above do not cover. */\n  readonly raw: Client<paths>;\n}\n\n` +
     `/** A ${C} client. With no \`endpoint\` it calls the spec's server${variables.length ? ` (${variables.map(([n]) => n).join(", ")} from the options)` : ""}. */\n` +
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
-    `  const service = createServiceClient<paths>(options, serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options[${json(n)}]`).join(", ")} }` : ""}));\n` +
+    // `options?.`: a null is refused by createServiceClient, with a BceValidationError, not here.
+    `  const service = createServiceClient<paths>(options, serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options?.[${json(n)}]`).join(", ")} }` : ""}), ${json(C.toLowerCase())});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;

@@ -45,27 +45,6 @@ export function argumentName(name) {
 
 export const pascal = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
-/**
- * The document as the client sees it: every schema's `x-client-rules` (JSON Schema keywords the
- * client enforces beyond what the service accepts) ANDed in as one more `allOf` member.
- */
-export function clientView(doc) {
-  const copy = structuredClone(doc);
-  const walk = (node) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!isObject(node)) return;
-    for (const v of Object.values(node)) walk(v);
-    const rules = node["x-client-rules"];
-    if (rules !== undefined) {
-      if (!isObject(rules) && typeof rules !== "boolean") throw new Error("x-client-rules must be a JSON Schema object");
-      node.allOf = [...(node.allOf ?? []), rules];
-    }
-  };
-  walk(copy.components?.schemas);
-  walk(copy.paths);
-  return copy;
-}
-
 /** A schema without annotations and extensions: what the runtime interpreter reads. */
 export function stripAnnotations(node) {
   if (Array.isArray(node)) return node.map(stripAnnotations);
@@ -128,11 +107,14 @@ function transformsOf(doc, schema, where) {
     if (!isObject(node) || seen.includes(node)) return;
     const next = [...seen, node];
     if (typeof node.$ref === "string") walk(resolvePointer(doc, node.$ref), path, next);
+    // The same place: a nullable object (`anyOf: [{ $ref }, { type: null }]`) keeps its transforms.
+    for (const k of ["allOf", "anyOf", "oneOf"]) for (const sub of node[k] ?? []) walk(sub, path, next);
     for (const [name, sub] of Object.entries(isObject(node.properties) ? node.properties : {})) {
       const kind = isObject(sub) ? sub["x-bce-transform"] : undefined;
       if (kind !== undefined) {
         if (!TRANSFORMS.includes(kind)) throw new Error(`${where}: x-bce-transform ${JSON.stringify(kind)} at ${[...path, name].join(".")} is not one of ${TRANSFORMS.join(", ")}`);
-        found.push({ path: [...path, name], kind });
+        const at = [...path, name];
+        if (!found.some((t) => t.kind === kind && t.path.join("/") === at.join("/"))) found.push({ path: at, kind });
       }
       walk(sub, [...path, name], next);
     }
@@ -150,7 +132,6 @@ function checkStringParameter(schema, where) {
 
 /** Every operation of the bundle, ready for emitting. */
 export function readOperations(doc) {
-  const view = clientView(doc);
   const operations = [];
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const method of Object.keys(item)) {
@@ -160,23 +141,20 @@ export function readOperations(doc) {
       const id = op.operationId;
       if (!IDENT.test(id)) throw new Error(`operationId ${JSON.stringify(id)} is not a JavaScript identifier`);
       const where = `${id} (${method.toUpperCase()} ${path})`;
-      const viewOp = view.paths[path][method];
       const retry = op["x-bce-retry"] ?? "unsafe";
       if (!RETRY_CLASSES.includes(retry)) throw new Error(`${where}: x-bce-retry must be one of ${RETRY_CLASSES.join(", ")}`);
 
       // Operation-level parameters override the path item's of the same name and place.
       const params = new Map();
       for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(doc, p))) params.set(`${p.in}:${p.name}`, p);
-      const viewParams = new Map();
-      for (const p of [...(view.paths[path].parameters ?? []), ...(viewOp.parameters ?? [])].map((p) => deref(view, p))) viewParams.set(`${p.in}:${p.name}`, p);
 
       const pathArgs = [];
       const fixedPath = {};
       const query = [];
       const fixedQuery = {};
-      for (const [key, p] of params) {
+      for (const p of params.values()) {
         const schema = deref(doc, p.schema ?? {});
-        const viewSchema = viewParams.get(key).schema ?? {};
+        const viewSchema = p.schema ?? {};
         const fixed = Array.isArray(schema.enum) && schema.enum.length === 1 ? schema.enum[0] : schema.const;
         if (p.in === "path") {
           checkStringParameter(schema, `${where}: path parameter ${p.name}`);
@@ -202,9 +180,8 @@ export function readOperations(doc) {
       const requestBody = op.requestBody ? deref(doc, op.requestBody) : undefined;
       const bodySchema = requestBody?.content?.["application/json"]?.schema;
       if (requestBody && !bodySchema) throw new Error(`${where}: only application/json request bodies are generated`);
-      const viewBody = viewOp.requestBody ? deref(view, viewOp.requestBody).content["application/json"].schema : undefined;
       const body = bodySchema
-        ? { required: requestBody.required === true, schema: viewBody, ref: bodySchema.$ref, transforms: transformsOf(doc, bodySchema, where) }
+        ? { required: requestBody.required === true, schema: bodySchema, ref: bodySchema.$ref, transforms: transformsOf(doc, bodySchema, where) }
         : undefined;
       for (const t of body?.transforms ?? []) {
         if (t.kind === "encryptAdminPass" && t.path.length !== 1) throw new Error(`${where}: encryptAdminPass is generated for top-level body properties only`);
@@ -240,7 +217,7 @@ export function readOperations(doc) {
       });
     }
   }
-  return { operations, view };
+  return { operations, root: doc };
 }
 
 export { openEnumParts };

@@ -1,9 +1,14 @@
 // Values for a JSON Schema that are often valid and often not: the differential test needs both.
-// Each keyword is met, or broken, at random; now and then any JSON value stands in.
+// A schema is read as alternatives (anyOf, oneOf and if/then/else branches), each a conjunction of
+// keyword sets ($ref targets, allOf members, x-client-rules); values are built to meet one
+// alternative, and now and then any JSON value or a near miss stands in.
 import fc from "fast-check";
 
 type Schema = boolean | Record<string, any>;
+type Part = Record<string, any>;
 const isObject = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && !Array.isArray(v);
+const ABSENT = Symbol("absent");
+const MAX_ALTERNATIVES = 12;
 
 function resolve(root: any, ref: string): Schema {
   return ref
@@ -12,110 +17,118 @@ function resolve(root: any, ref: string): Schema {
     .reduce((node, token) => node[decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~")], root);
 }
 
-/** The schema and everything it applies at the same place (refs, allOf, then/else, anyOf...). */
-function flatten(root: any, schema: Schema, seen = new Set<object>()): Record<string, any>[] {
-  if (!isObject(schema) || seen.has(schema)) return [];
-  seen.add(schema);
-  const out = [schema];
-  if (typeof schema.$ref === "string") out.push(...flatten(root, resolve(root, schema.$ref), seen));
-  for (const k of ["allOf", "anyOf", "oneOf"]) for (const s of schema[k] ?? []) out.push(...flatten(root, s, seen));
-  for (const k of ["then", "else", "if"]) if (schema[k] !== undefined) out.push(...flatten(root, schema[k], seen));
-  return out;
-}
+const cross = (a: Part[][], b: Part[][]): Part[][] => a.flatMap((x) => b.map((y) => [...x, ...y])).slice(0, MAX_ALTERNATIVES);
 
-const ABSENT = Symbol("absent");
+/** The schema's alternatives, each a list of keyword sets that must all hold. */
+function alternatives(root: any, schema: Schema, depth = 0): Part[][] {
+  if (schema === true || depth > 16) return [[]];
+  if (schema === false) return [[{ type: [] }]];
+  const { $ref, allOf, anyOf, oneOf, if: cond, then, else: otherwise, not: _not, "x-client-rules": rules, ...base } = schema;
+  let result: Part[][] = [[base]];
+  const conjuncts = [...(typeof $ref === "string" ? [resolve(root, $ref)] : []), ...(allOf ?? []), ...(rules !== undefined ? [rules] : [])];
+  for (const c of conjuncts) result = cross(result, alternatives(root, c, depth + 1));
+  for (const branches of [anyOf, oneOf]) if (Array.isArray(branches)) result = cross(result, branches.flatMap((b: Schema) => alternatives(root, b, depth + 1)));
+  if (cond !== undefined) {
+    const yes = cross(alternatives(root, cond, depth + 1), then === undefined ? [[]] : alternatives(root, then, depth + 1));
+    const no = otherwise === undefined ? [[]] : alternatives(root, otherwise, depth + 1);
+    result = cross(result, [...yes, ...no]);
+  }
+  return result;
+}
 
 const junk = fc.oneof(
   fc.constantFrom(null, true, false, 0, -1, 1.5, "", " ", "x", "é", "😀", "../x", "A".repeat(70), [], {}),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
-function stringFor(parts: Record<string, any>[]): fc.Arbitrary<string> {
-  const options: fc.Arbitrary<string>[] = [];
+function stringFor(parts: Part[]): fc.Arbitrary<string> {
+  const good: fc.Arbitrary<string>[] = [];
   for (const s of parts) {
     if (typeof s.pattern === "string") {
-      try {
-        const matching = fc.stringMatching(new RegExp(s.pattern));
-        options.push(matching, matching, matching, matching);
-      } catch {
-        // fast-check cannot build lookaheads: the pattern without them gives near misses and hits.
-        const bare = s.pattern.replace(/\(\?=(?:[^()]|\([^()]*\))*\)/g, "");
+      // fast-check cannot build lookaheads: the pattern without them gives near misses and hits.
+      for (const pattern of [s.pattern, s.pattern.replace(/\(\?=(?:[^()]|\([^()]*\))*\)/g, "")]) {
         try {
-          options.push(fc.stringMatching(new RegExp(bare)), fc.stringMatching(new RegExp(bare)));
+          good.push(fc.stringMatching(new RegExp(pattern)));
+          break;
         } catch {
-          // the characters below will do
+          // try the next form
         }
       }
-      options.push(fc.string({ unit: fc.constantFrom(..."aZ09!@#$%^+*()-_. &é".split("")), minLength: 6, maxLength: 34 }));
     }
-    if (typeof s.minLength === "number" || typeof s.maxLength === "number") {
-      const min = s.minLength ?? 0;
-      const max = s.maxLength ?? min + 8;
-      options.push(fc.string({ minLength: Math.max(0, min - 1), maxLength: max + 1 }));
-    }
-    if (s.format === "ipv4") options.push(fc.ipV4(), fc.ipV4Extended());
-    if (s.format === "date-time") options.push(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constant("2021-02-30T00:00:00Z"));
-    if (s.format === "uuid") options.push(fc.uuid());
-    for (const v of s.enum ?? []) if (typeof v === "string") options.push(fc.constant(v));
-    for (const v of [s.example, ...(s.examples ?? [])]) if (typeof v === "string") options.push(fc.constant(v), fc.constant(v));
-    if (typeof s.const === "string") options.push(fc.constant(s.const));
+    if (s.format === "ipv4") good.push(fc.ipV4());
+    if (s.format === "date-time") good.push(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()));
+    if (s.format === "uuid") good.push(fc.uuid());
+    for (const v of [s.example, ...(s.examples ?? [])]) if (typeof v === "string") good.push(fc.constant(v));
   }
-  const anyString = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 6 }));
-  return options.length ? fc.oneof({ arbitrary: fc.oneof(...options), weight: 4 }, { arbitrary: anyString, weight: 1 }) : anyString;
+  const min = Math.max(0, ...parts.map((s) => s.minLength ?? 0));
+  // An alternative no string meets (a client rule's minLength beside a branch's maxLength 0): near misses only.
+  const max = Math.max(min, Math.min(...parts.map((s) => s.maxLength ?? Infinity)));
+  if (good.length === 0) good.push(fc.string({ minLength: min, maxLength: Number.isFinite(max) ? max : min + 10 }));
+  const near = fc.oneof(
+    fc.string({ minLength: Math.max(0, min - 1), maxLength: Number.isFinite(max) ? max + 1 : min + 12 }),
+    fc.string({ unit: fc.constantFrom(..."aZ09!@#$%^+*()-_. &é".split("")), minLength: Math.max(0, min - 1), maxLength: Number.isFinite(max) ? max + 1 : 34 }),
+    fc.string({ unit: "grapheme", maxLength: 6 }),
+  );
+  return fc.oneof({ arbitrary: fc.oneof(...good), weight: 6 }, { arbitrary: near, weight: 1 });
+}
+
+/** Values meeting one alternative's keyword sets, as far as a generator reasonably can. */
+function valueFor(root: any, parts: Part[], depth: number): fc.Arbitrary<unknown> {
+  const typed = parts.filter((s) => s.type !== undefined).map((s) => new Set<string>([s.type].flat()));
+  const all = ["string", "integer", "number", "boolean", "null", "object", "array"];
+  let types = all.filter((t) => typed.every((set) => set.has(t) || (t === "integer" && set.has("number"))));
+  const hasEnum = parts.filter((s) => Array.isArray(s.enum) || "const" in s);
+  if (hasEnum.length) {
+    const values = hasEnum.map((s) => (Array.isArray(s.enum) ? s.enum : [s.const]));
+    const shared = values[0]!.filter((v: unknown) => values.every((list) => list.some((w: unknown) => JSON.stringify(w) === JSON.stringify(v))));
+    if (shared.length) return fc.constantFrom(...shared);
+  }
+  if (types.length === all.length) types = parts.some((s) => s.properties) ? ["object"] : parts.some((s) => s.pattern || s.minLength !== undefined) ? ["string"] : types;
+  const choices: fc.Arbitrary<unknown>[] = [];
+  const min = Math.max(-1e6, ...parts.map((s) => (typeof s.minimum === "number" ? s.minimum : -1e6)), -100);
+  const max = Math.max(min, Math.min(min + 200, ...parts.map((s) => (typeof s.maximum === "number" ? s.maximum : Infinity))));
+  for (const type of types) {
+    if (type === "string") choices.push(stringFor(parts));
+    if (type === "integer") choices.push(fc.integer({ min: Math.ceil(min) - 1, max: Math.floor(max) + 1 }));
+    if (type === "number") choices.push(fc.double({ min: min - 1, max: max + 1, noNaN: true }));
+    if (type === "boolean") choices.push(fc.boolean());
+    if (type === "null") choices.push(fc.constant(null));
+    if (type === "array" && depth < 6) {
+      const items = parts.map((s) => s.items).filter((i) => i !== undefined);
+      const minItems = Math.max(0, ...parts.map((s) => s.minItems ?? 0));
+      const maxItems = Math.min(4, ...parts.map((s) => s.maxItems ?? 4));
+      choices.push(fc.array(items.length ? arbitraryFor(root, { allOf: items }, depth + 1) : junk, { minLength: minItems, maxLength: Math.max(minItems, maxItems) }));
+    }
+    if (type === "object" && depth < 6) {
+      const names = [...new Set(parts.flatMap((s) => Object.keys(isObject(s.properties) ? s.properties : {})))];
+      const required = new Set(parts.flatMap((s) => s.required ?? []));
+      const closed = parts.some((s) => s.additionalProperties === false);
+      const fields = names.map((name) => {
+        const schemas = parts.map((s) => s.properties?.[name]).filter((x) => x !== undefined);
+        const arb = schemas.includes(false) ? junk : arbitraryFor(root, { allOf: schemas }, depth + 1);
+        // Required properties are there nine times in ten, the others one time in three.
+        const weights = required.has(name) ? [1, 9] : [2, 1];
+        return fc.oneof({ arbitrary: fc.constant(ABSENT), weight: weights[0]! }, { arbitrary: arb, weight: weights[1]! }).map((v) => [name, v] as const);
+      });
+      const extra = fc.oneof(
+        { arbitrary: fc.constant(null), weight: closed ? 20 : 4 },
+        { arbitrary: fc.tuple(fc.constantFrom("unknownField", "has space", "__x"), junk), weight: 1 },
+      );
+      choices.push(
+        fc.tuple(fc.tuple(...fields), extra).map(([entries, more]) => {
+          const out: Record<string, unknown> = Object.fromEntries(entries.filter(([, v]) => v !== ABSENT));
+          if (more) out[more[0]] = more[1];
+          return out;
+        }),
+      );
+    }
+  }
+  return choices.length ? fc.oneof(...choices) : junk;
 }
 
 /** An arbitrary for `schema`, $refs resolved against `root`. */
 export function arbitraryFor(root: any, schema: Schema, depth = 0): fc.Arbitrary<unknown> {
-  const parts = flatten(root, schema);
-  const types = new Set<string>(parts.flatMap((s) => [s.type ?? []].flat()));
-  const choices: fc.Arbitrary<unknown>[] = [];
-  const consts = parts.flatMap((s) => [...(s.enum ?? []), ...("const" in s ? [s.const] : [])]);
-  // Listed values three times out of four where there are any.
-  if (consts.length) choices.push(fc.constantFrom(...consts), fc.constantFrom(...consts), fc.constantFrom(...consts));
-  if (types.has("string") || parts.some((s) => s.pattern || s.format || s.minLength !== undefined)) choices.push(stringFor(parts));
-  const min = parts.find((s) => typeof s.minimum === "number")?.minimum ?? -100;
-  const max = parts.find((s) => typeof s.maximum === "number")?.maximum ?? 100;
-  if (types.has("integer")) choices.push(fc.integer({ min: Math.ceil(min) - 2, max: Math.floor(max) + 2 }));
-  if (types.has("number")) choices.push(fc.double({ min: min - 1, max: max + 1 }), fc.double());
-  if (types.has("boolean")) choices.push(fc.boolean());
-  if (types.has("null")) choices.push(fc.constant(null));
-  const properties = Object.assign({}, ...parts.map((s) => (isObject(s.properties) ? s.properties : {})));
-  if ((types.has("object") || Object.keys(properties).length) && depth < 6) {
-    const fields: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const [name, sub] of Object.entries(properties)) {
-      // A property's own schema is merged from every part that names it.
-      const merged = parts.map((s) => s.properties?.[name]).filter((x) => x !== undefined && x !== true);
-      fields[name] = merged.length ? fc.oneof(...merged.map((m) => arbitraryFor(root, m, depth + 1))) : arbitraryFor(root, sub as Schema, depth + 1);
-    }
-    const extra = parts.map((s) => s.additionalProperties).find((a) => isObject(a));
-    const required = new Set(parts.flatMap((s) => s.required ?? []));
-    choices.push(
-      fc
-        .tuple(
-          // Each optional property is there one time in four.
-          fc
-            .tuple(...Object.entries(fields).map(([k, a]) => fc.oneof({ arbitrary: fc.constant(ABSENT), weight: 3 }, { arbitrary: a, weight: 1 }).map((v) => [k, v] as const)))
-            .map((entries) => Object.fromEntries(entries.filter(([, v]) => v !== ABSENT))),
-          fc.oneof(
-            { arbitrary: fc.constant(null), weight: 12 },
-            { arbitrary: fc.tuple(fc.constantFrom("unknownField", "has space", "__x"), extra ? arbitraryFor(root, extra, depth + 1) : junk), weight: 1 },
-          ),
-          fc.integer({ min: 0, max: 9 }),
-        )
-        .chain(([record, more, dropRequired]) =>
-          // Required properties are there nine times in ten (values for them drawn afresh).
-          fc.record(Object.fromEntries([...required].filter((k) => k in fields && !(k in record) && dropRequired > 0).map((k) => [k, fields[k]!]))).map((added) => {
-            const out: Record<string, unknown> = { ...record, ...added };
-            if (more) out[more[0]] = more[1];
-            return out;
-          }),
-        ),
-    );
-  }
-  const items = parts.map((s) => s.items).find((i) => i !== undefined);
-  if ((types.has("array") || items !== undefined) && depth < 6) {
-    choices.push(fc.array(items !== undefined ? arbitraryFor(root, items, depth + 1) : junk, { maxLength: 4 }));
-  }
-  if (choices.length === 0) return junk;
-  return fc.oneof({ arbitrary: fc.oneof(...choices), weight: depth === 0 ? 10 : 40 }, { arbitrary: junk, weight: 1 });
+  const alts = alternatives(root, schema);
+  const valid = fc.oneof(...alts.map((parts) => valueFor(root, parts, depth)));
+  return fc.oneof({ arbitrary: valid, weight: depth === 0 ? 8 : 30 }, { arbitrary: junk, weight: 1 });
 }

@@ -55,6 +55,8 @@ function setup(answers: Array<[number, string]>, extra: { validateResponses?: "o
       endpoint: "http://127.0.0.1:9",
       credentials: extra.credentials ?? credentials,
       retry: { baseDelayMs: 1, maxDelayMs: 1 },
+      validateResponses: extra.validateResponses ?? "off",
+      logger: { warn: (message: string, data?: object) => void warnings.push([message, data]) },
       fetch: async (request) => {
         sent.push({ url: new URL(request.url), body: await request.text() });
         const [status, body] = answers[Math.min(sent.length, answers.length) - 1]!;
@@ -63,8 +65,7 @@ function setup(answers: Array<[number, string]>, extra: { validateResponses?: "o
     },
     "http://127.0.0.1:9",
   );
-  const logger = { warn: (message: string, data?: object) => warnings.push([message, data]) };
-  return { sent, warnings, service: { ...service, validateResponses: extra.validateResponses ?? "off", logger } };
+  return { sent, warnings, service };
 }
 
 describe("callOperation", () => {
@@ -75,7 +76,7 @@ describe("callOperation", () => {
     ]);
     const result = await callOperation(service, spec, { path: { thingId: "t-1" }, body: { name: "n" } });
     expect(result.data).toEqual({ id: "t-1" });
-    expect(result.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "rid-2" });
+    expect(result.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "rid-2", attempts: 2 });
     expect(sent.map((s) => s.url.pathname)).toEqual(["/v3/things/t-1", "/v3/things/t-1"]);
     const tokens = sent.map((s) => s.url.searchParams.get("clientToken"));
     expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);

@@ -2,25 +2,13 @@
  * One call of a generated operation: what every generated client method does, driven by the
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
-import type { Credentials } from "../credentials.js";
+import { rethrowAsBceError, responseMetadata, type ResponseMetadata, type ServiceClient } from "../client.js";
 import { BceError, BceResponseError, BceValidationError } from "../errors.js";
 import { serviceErrorFromResponse } from "../service-error.js";
-import type { CallOptions } from "../transport.js";
+import { checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import type { OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
-
-/** What a call did on the wire, beside the body it resolves with (modelled on AWS SDK v3). */
-export interface ResponseMetadata {
-  /** HTTP status of the final answer. */
-  readonly httpStatusCode: number;
-  /** `x-bce-request-id` of the final answer; empty when the answer had none. */
-  readonly requestId: string;
-  /** Attempts made, the first included. */
-  readonly attempts: number;
-  /** Milliseconds spent waiting between attempts. */
-  readonly totalRetryDelay: number;
-}
 
 /** What a call resolves with before the generated method shapes it. */
 export interface OperationResult {
@@ -29,25 +17,8 @@ export interface OperationResult {
   readonly $metadata: ResponseMetadata;
 }
 
-/** Counters the transport updates in place as attempts happen. */
-export interface CallStats {
-  attempts: number;
-  totalRetryDelay: number;
-}
-
-interface LoggerLike {
-  warn(message: string, data?: object): void;
-}
-
 /** The parts of a service client (createServiceClient) a call uses. */
-export interface OperationService {
-  readonly raw: object;
-  credentials(): Promise<Credentials>;
-  callOptions(call: CallOptions & { credentials: Credentials; idempotent: boolean; stats?: CallStats }): object;
-  /** How a success body that differs from the spec is treated; "off" when the client does not say. */
-  readonly validateResponses?: "off" | "warn" | "strict";
-  readonly logger?: LoggerLike;
-}
+export type OperationService = Pick<ServiceClient<{}>, "credentials" | "callOptions" | "validateResponses" | "logger"> & { readonly raw: object };
 
 /**
  * The code a client's operations need beyond the tables: the body transforms they name, and the
@@ -111,19 +82,13 @@ export async function callOperation(
     ...(hasBody ? { body } : {}),
     parseAs: "text",
     ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
-  });
+  }).catch(rethrowAsBceError);
   const { response } = result;
-  const requestId = response.headers.get("x-bce-request-id") ?? "";
   if (!response.ok) {
     const { error } = result;
     throw serviceErrorFromResponse(response, error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error));
   }
-  const $metadata: ResponseMetadata = {
-    httpStatusCode: response.status,
-    requestId,
-    attempts: Math.max(1, stats.attempts),
-    totalRetryDelay: stats.totalRetryDelay,
-  };
+  const $metadata = responseMetadata(response, stats);
   return { data: readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""), $metadata };
 }
 
@@ -145,7 +110,7 @@ export function splitOptions(options: unknown, queryNames: readonly string[]): {
 
 /** The success body, parsed and (when asked) checked against the spec; never rejected unless "strict". */
 function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): unknown {
-  const mode = service.validateResponses ?? "off";
+  const mode = service.validateResponses;
   let data: unknown;
   let problems: string[] = [];
   if (text.trim() !== "") {
@@ -163,20 +128,9 @@ function readBody(service: OperationService, spec: OperationSpec, runtime: Opera
   if (problems.length > 0 && mode !== "off") {
     const requestId = response.headers.get("x-bce-request-id") ?? "";
     if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
-    service.logger?.warn("the answer differs from the spec", { operationId: spec.operationId, status: response.status, requestId, problems });
+    service.logger.warn("the answer differs from the spec", { operationId: spec.operationId, status: response.status, requestId, problems });
   }
   return data;
-}
-
-function checkCallOptions(options: CallOptions): void {
-  if (options === null || typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
-  const { timeoutMs, signal } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new BceValidationError("timeoutMs", "range", "must be a positive number of milliseconds");
-  }
-  if (signal !== undefined && !(typeof signal === "object" && signal !== null && "aborted" in signal)) {
-    throw new BceValidationError("signal", "type", "must be an AbortSignal");
-  }
 }
 
 function valueAt(body: unknown, path: readonly string[]): unknown {

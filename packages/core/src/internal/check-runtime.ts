@@ -21,13 +21,31 @@ export const MAX_ISSUES = 10;
 /** A fresh context. */
 export const newContext = (max = MAX_ISSUES): CheckContext => ({ i: [], m: max });
 
-/** Record an issue, up to the context's limit. */
+/** Record an issue, up to the context's limit; the same issue twice (a schema and its client rules) once. */
 export function report(c: CheckContext, path: string, rule: string, message: string): void {
+  if (c.i.some((i) => i.path === path && i.rule === rule && i.message === message)) return;
   if (c.i.length < c.m) c.i.push({ path, rule, message });
 }
 
+type Check = (v: unknown, p: string, c: CheckContext) => void;
+
+/**
+ * An `anyOf` none of whose branches matches: when exactly one branch accepts the value's type,
+ * that branch's own issues; otherwise the generic `anyOf` issue (as the interpreter reports it).
+ */
+export function reportAnyOf(c: CheckContext, p: string, v: unknown, branches: readonly Check[]): void {
+  const results = branches.map((check) => {
+    const scratch = newContext(c.m);
+    check(v, p, scratch);
+    return scratch.i;
+  });
+  const typed = results.filter((issues) => !issues.some((i) => i.rule === "type" && i.path === p));
+  if (typed.length === 1) for (const issue of typed[0]!) report(c, issue.path, issue.rule, issue.message);
+  else report(c, p, "anyOf", `must match at least one of ${branches.length} schemas`);
+}
+
 /** Whether `check` finds nothing (for anyOf, oneOf, not and if): issues discarded. */
-export function passes(check: (v: unknown, p: string, c: CheckContext) => void, v: unknown, p: string): boolean {
+export function passes(check: Check, v: unknown, p: string): boolean {
   const probe = newContext(1);
   check(v, p, probe);
   return probe.i.length === 0;

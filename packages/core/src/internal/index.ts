@@ -71,5 +71,6 @@ export * from "../validation/index.js";
 export { VERSION } from "../version.js";
 export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
 // What the generated operations and methods (packages/codegen) call.
-export { callOperation, splitOptions, type OperationResult, type OperationService } from "./call.js";
+export { callOperation, splitOptions, type OperationResult, type OperationRuntime, type OperationService } from "./call.js";
+export { checkPasswordPolicyTransform, encodeUserDataTransform, encryptAdminPassTransform, type Transform } from "./transforms.js";
 export * from "./check-runtime.js";
