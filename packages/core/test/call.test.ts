@@ -153,7 +153,7 @@ describe("callOperation", () => {
       const { warnings, service } = setup([[200, odd]], { validateResponses: "warn" });
       await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: { id: 7 } });
       expect(warnings).toEqual([
-        ["the answer differs from the spec", { operationId: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] }],
+        ["the answer does not match the API description", { operation: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] }],
       ]);
     });
     it("rejects with a BceResponseError with \"strict\"", async () => {
@@ -162,11 +162,14 @@ describe("callOperation", () => {
       expect(error).toBeInstanceOf(BceResponseError);
       expect(error).toMatchObject({ problems: ["body.id: must be string"], requestId: "rid-1" });
     });
-    it("a body that is not JSON is a problem of the same kind", async () => {
-      const strict = setup([[200, "<html>"]], { validateResponses: "strict" });
-      await expect(callOperation(strict.service, spec, { path: { thingId: "a" }, body: {} })).rejects.toMatchObject({ problems: ["body: is not valid JSON"] });
-      const off = setup([[200, "<html>"]]);
-      await expect(callOperation(off.service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: undefined });
+    it("a body that is not JSON is a BceResponseError whatever the mode", async () => {
+      for (const validateResponses of ["off", "warn", "strict"] as const) {
+        const { service } = setup([[200, "<html>"]], { validateResponses });
+        await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).rejects.toMatchObject({
+          name: "BceResponseError",
+          problems: ["body: is not valid JSON"],
+        });
+      }
     });
   });
 });

@@ -108,28 +108,28 @@ export function splitOptions(options: unknown, queryNames: readonly string[]): {
   return { query, call };
 }
 
-/** The success body, parsed and (when asked) checked against the spec; never rejected unless "strict". */
+/**
+ * The success body, parsed, and (when asked) checked against the spec. A body that is not JSON is
+ * a BceResponseError whatever the mode; one that differs from the spec is passed on unless "strict".
+ */
 function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): unknown {
-  const mode = service.validateResponses;
+  const requestId = response.headers.get("x-bce-request-id") ?? "";
+  if (text.trim() === "") return undefined;
   let data: unknown;
-  let problems: string[] = [];
-  if (text.trim() !== "") {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      problems = ["body: is not valid JSON"];
-    }
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
   }
+  const mode = service.validateResponses;
   const schema = (spec.responses[String(response.status)] ?? null) as JsonSchema | null;
-  if (mode !== "off" && problems.length === 0 && schema !== null) {
-    if (!runtime.validateSchema) throw new BceError(`${spec.operationId}: the client was built without response checks`);
-    problems = runtime.validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
-  }
-  if (problems.length > 0 && mode !== "off") {
-    const requestId = response.headers.get("x-bce-request-id") ?? "";
-    if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
-    service.logger.warn("the answer differs from the spec", { operationId: spec.operationId, status: response.status, requestId, problems });
-  }
+  if (mode === "off" || schema === null) return data;
+  if (!runtime.validateSchema) throw new BceError(`${spec.operationId}: the client was built without response checks`);
+  const problems = runtime.validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
+  if (problems.length === 0) return data;
+  // The service has acted whatever the body says: only "strict" turns this into a rejection.
+  if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
+  service.logger.warn("the answer does not match the API description", { operation: spec.operationId, status: response.status, requestId, problems });
   return data;
 }
 
