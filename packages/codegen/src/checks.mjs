@@ -21,7 +21,6 @@ const MAX_DEPTH = 64;
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 const str = (v) => JSON.stringify(v);
-const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /** The test a `type` name makes of `v`, as hasType in the interpreter. */
 function typeTest(type) {
@@ -48,6 +47,7 @@ export class CheckCompiler {
     this.root = root;
     this.names = new Map();
     this.bodies = new Map();
+    this.tables = [];
     this.functions = [];
     this.regexes = new Map();
     this.usesFormats = false;
@@ -213,30 +213,22 @@ export class CheckCompiler {
     if (arrays.length) out.push(only === "array" ? arrays.join(" ") : `if (Array.isArray(v)) { ${arrays.join(" ")} }`);
 
     const objects = [];
-    const at = (name) => (IDENT.test(name) ? str(`.${name}`) : str(`[${JSON.stringify(name)}]`));
-    for (const name of s.required ?? []) {
-      this.helpers.add("has");
-      objects.push(`if (!has(v, ${str(name)})) report(c, p + ${at(name)}, "required", "is required");`);
+    if (Array.isArray(s.required) && s.required.length) {
+      this.helpers.add("checkRequired");
+      objects.push(`checkRequired(v, p, c, ${str(s.required)});`);
     }
     const properties = isObject(s.properties) ? s.properties : {};
-    const branches = [];
-    for (const [name, sub] of Object.entries(properties)) {
-      const f = this.fn(sub, `${where}/properties/${name}`, stack);
-      // A property whose schema is `true` is known, so it never falls to additionalProperties.
-      branches.push(`if (k === ${str(name)}) { ${f ? `${f}(v[k], p + ${at(name)}, c);` : ""} }`);
-    }
-    let additional = "";
-    if (s.additionalProperties === false) additional = 'report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");';
-    else if (s.additionalProperties !== undefined) {
-      const f = this.fn(s.additionalProperties, `${where}/additionalProperties`, stack);
-      if (f) additional = `${f}(v[k], childPath(p, k), c);`;
-    }
-    if (additional) this.helpers.add("childPath");
-    const hasEffect = additional !== "" || Object.values(properties).some((sub) => sub !== true);
-    if (hasEffect) {
-      this.helpers.add("has");
-      const dispatch = [...branches, additional ? `{ ${additional} }` : "{}"].join(" else ");
-      objects.push(`for (const k of Object.keys(v)) { if (c.i.length >= c.m) return; if (!has(v, k)) continue; ${dispatch} }`);
+    // Known properties map to their check (0: a `true` schema, known but nothing to check), so they
+    // never fall to additionalProperties.
+    const known = Object.entries(properties).map(([name, sub]) => [name, this.fn(sub, `${where}/properties/${name}`, stack) ?? 0]);
+    let additional = "0";
+    if (s.additionalProperties === false) additional = "false";
+    else if (s.additionalProperties !== undefined) additional = this.fn(s.additionalProperties, `${where}/additionalProperties`, stack) ?? "0";
+    if (additional !== "0" || known.some(([, f]) => f !== 0)) {
+      this.helpers.add("checkProperties");
+      const table = `p${this.tables.length}`;
+      this.tables.push(`const ${table} = new Map<string, Check | 0>([${known.map(([name, f]) => `[${str(name)}, ${f}]`).join(", ")}]);`);
+      objects.push(`checkProperties(v, p, c, ${table}, ${additional});`);
     }
     if (objects.length) {
       if (only === "object") out.push(objects.join(" "));
@@ -258,6 +250,7 @@ export class CheckCompiler {
   emit() {
     const lines = [];
     for (const [pattern, name] of this.regexes) lines.push(`const ${name} = new RegExp(${str(pattern)}, "u");`);
+    lines.push(...this.tables);
     for (const { name, body } of this.functions) {
       lines.push(`function ${name}(v: any, p: string, c: CheckContext): void {`);
       for (const line of body) lines.push(`  ${line}`);

@@ -89,7 +89,7 @@ export async function generateClient(bundle, { client, source = "the service bun
   const operationsTs =
     `${banner}/* eslint-disable */\n` +
     `import { ${compiler.imports().concat(["checkPathValue", "newContext", "throwIssues"]).filter((v, i, a) => a.indexOf(v) === i).sort().join(", ")} } from "${INTERNAL}";\n` +
-    `import type { CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
+    `import type { Check, CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
     `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
     `// Request checks, compiled from the spec's schemas with their x-client-rules.\n` +

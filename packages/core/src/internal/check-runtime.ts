@@ -27,7 +27,8 @@ export function report(c: CheckContext, path: string, rule: string, message: str
   if (c.i.length < c.m) c.i.push({ path, rule, message });
 }
 
-type Check = (v: unknown, p: string, c: CheckContext) => void;
+/** A generated check: records the issues of value `v` at path `p` in `c`. */
+export type Check = (v: unknown, p: string, c: CheckContext) => void;
 
 /**
  * An `anyOf` none of whose branches matches: when exactly one branch accepts the value's type,
@@ -69,6 +70,28 @@ export function equal(a: unknown, b: unknown): boolean {
   if (!isObject(a) || !isObject(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
+}
+
+/** The `required` keyword: each name missing from the object is an issue. */
+export function checkRequired(v: Record<string, unknown>, p: string, c: CheckContext, names: readonly string[]): void {
+  for (const name of names) if (!has(v, name)) report(c, childPath(p, name), "required", "is required");
+}
+
+/**
+ * The `properties` and `additionalProperties` keywords over an object's own keys, in order:
+ * `known` maps each property the schema names to its check (0: nothing to check); the others get
+ * `additional` (false: not allowed, 0: nothing to check).
+ */
+export function checkProperties(v: Record<string, unknown>, p: string, c: CheckContext, known: ReadonlyMap<string, Check | 0>, additional: Check | 0 | false): void {
+  for (const k of Object.keys(v)) {
+    if (c.i.length >= c.m) return;
+    if (!has(v, k)) continue;
+    const f = known.get(k);
+    if (f !== undefined) {
+      if (f) f(v[k], childPath(p, k), c);
+    } else if (additional === false) report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");
+    else if (additional) additional(v[k], childPath(p, k), c);
+  }
 }
 
 /** Refuse the request when issues were found: the first names the field and the rule, never the value. */
