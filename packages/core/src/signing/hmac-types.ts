@@ -15,8 +15,3 @@ export declare function signCanonical(
   canonicalRequest: string,
   cache?: SigningKeyCache,
 ): string | Promise<string>;
-
-// Compile-time proof that both branches have the shape declared above.
-type Branch = { HMAC_BRANCH: typeof HMAC_BRANCH; hmacHex: typeof hmacHex; signCanonical: typeof signCanonical };
-type Conforms<T extends Branch> = T;
-export type CheckedBranches = [Conforms<typeof import("./hmac-node.js")>, Conforms<typeof import("./hmac-web.js")>];
