@@ -19,7 +19,12 @@ const globalDeps = new Set((turbo.globalDependencies ?? []).map((f) => resolve(r
 
 // The `packages:` list of pnpm-workspace.yaml (a plain list of paths, some ending in /*).
 const workspace = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
-const patterns = [...workspace.split(/^packages:\n/m)[1].split(/^\S/m)[0].matchAll(/^ +- +["']?([^"'\n]+?)["']?$/gm)].map((m) => m[1]);
+const patterns = [
+  ...workspace
+    .split(/^packages:\n/m)[1]
+    .split(/^\S/m)[0]
+    .matchAll(/^ +- +["']?([^"'\n]+?)["']?$/gm),
+].map((m) => m[1]);
 const packageDirs = patterns.flatMap((p) =>
   p.endsWith("/*")
     ? readdirSync(join(root, p.slice(0, -2)))
@@ -69,18 +74,25 @@ for (const pkg of packages) {
       if (target === root || packages.some((p) => p.dir === target)) continue;
       const where = `${relative(root, file)}: "${literal}"`;
       const other = owner(target);
-      const declared = globalDeps.has(target) || rootInputs.some((input) => target === input || target.startsWith(input));
+      const declared =
+        globalDeps.has(target) || rootInputs.some((input) => target === input || target.startsWith(input));
       if (other) {
         // What another package builds needs the ordering only a dependency gives; its committed
         // files may instead be declared inputs.
-        const built = /^(dist|src\/generated|test-results)(\/|$)/.test(relative(other.dir, target).split(sep).join("/"));
+        const built = /^(dist|src\/generated|test-results)(\/|$)/.test(
+          relative(other.dir, target).split(sep).join("/"),
+        );
         if (!deps.has(other.manifest.name) && (built || !declared)) {
-          problems.push(`${where} reads ${relative(root, target)} from ${other.manifest.name}, which ${pkg.manifest.name} does not depend on${built ? "" : " nor declare as an input"}`);
+          problems.push(
+            `${where} reads ${relative(root, target)} from ${other.manifest.name}, which ${pkg.manifest.name} does not depend on${built ? "" : " nor declare as an input"}`,
+          );
         }
         continue;
       }
       if (!declared) {
-        problems.push(`${where} reads ${relative(root, target)}, which is neither a turbo globalDependency nor a $TURBO_ROOT$ input of ${pkg.manifest.name}`);
+        problems.push(
+          `${where} reads ${relative(root, target)}, which is neither a turbo globalDependency nor a $TURBO_ROOT$ input of ${pkg.manifest.name}`,
+        );
       }
     }
   }
@@ -88,12 +100,17 @@ for (const pkg of packages) {
 // Every workspace dependency named must exist (a typo would silently drop the edge).
 for (const pkg of packages) {
   for (const name of Object.keys({ ...pkg.manifest.dependencies, ...pkg.manifest.devDependencies })) {
-    if (name.startsWith("@bce-openapi/") && !byName.has(name)) problems.push(`${pkg.manifest.name} depends on unknown ${name}`);
+    if (name.startsWith("@bce-openapi/") && !byName.has(name))
+      problems.push(`${pkg.manifest.name} depends on unknown ${name}`);
   }
 }
 
 if (problems.length > 0) {
-  console.error(`Task graph: ${problems.length} file read(s) turbo does not order or hash:\n- ${problems.join("\n- ")}`);
+  console.error(
+    `Task graph: ${problems.length} file read(s) turbo does not order or hash:\n- ${problems.join("\n- ")}`,
+  );
   process.exit(1);
 }
-console.log(`Task graph: every cross-package file read in ${packages.length} packages is a declared input or a dependency's file`);
+console.log(
+  `Task graph: every cross-package file read in ${packages.length} packages is a declared input or a dependency's file`,
+);

@@ -55,10 +55,26 @@ function buildReference(locale, workDir) {
   writeFileSync(options, JSON.stringify(redocOptions(locale)));
   execFileSync(
     redocly,
-    ["build-docs", input, "--inlineBundle", "--output", file, "--title", locale.referenceTitle, "--openapi", options, "--config", join(docsDir, "redocly.yaml")],
-    { cwd: workDir, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" } },
+    [
+      "build-docs",
+      input,
+      "--inlineBundle",
+      "--output",
+      file,
+      "--title",
+      locale.referenceTitle,
+      "--openapi",
+      options,
+      "--config",
+      join(docsDir, "redocly.yaml"),
+    ],
+    {
+      cwd: workDir,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    },
   );
-  let html = readFileSync(file, "utf8")
+  const html = readFileSync(file, "utf8")
     .replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, redoclyLogo)
     .replace(/<html(?: lang="[^"]*")?/, `<html lang="${locale.code}"`);
   const leftover = html.match(/(?:src|href)=["'`]https?:\/\/cdn\.[^"'`]*/);
@@ -80,7 +96,8 @@ try {
 
   for (const locale of locales) console.log(`docs: ${buildReference(locale, workDir).slice(docsDir.length + 1)}`);
 
-  for (const name of readdirSync(specDist).filter((n) => n.startsWith("openapi."))) copyFileSync(join(specDist, name), join(out, "spec", name));
+  for (const name of readdirSync(specDist).filter((n) => n.startsWith("openapi.")))
+    copyFileSync(join(specDist, name), join(out, "spec", name));
 
   checkGuideSources();
   for (const locale of locales) {
@@ -88,9 +105,14 @@ try {
       const path = guidePath(locale.code, guide.slug);
       const root = "../".repeat(path.split("/").length - 1);
       const body = render(readFileSync(join(docsDir, "guides", guideSource(locale.code, guide.slug)), "utf8"));
-      const translations = locales.filter((l) => l !== locale).map((l) => ({ code: l.code, path: guidePath(l.code, guide.slug) }));
+      const translations = locales
+        .filter((l) => l !== locale)
+        .map((l) => ({ code: l.code, path: guidePath(l.code, guide.slug) }));
       mkdirSync(dirname(join(out, path)), { recursive: true });
-      writeFileSync(join(out, path), page({ title: guide.nav[locale.code], body, root, lang: locale.code, translations }));
+      writeFileSync(
+        join(out, path),
+        page({ title: guide.nav[locale.code], body, root, lang: locale.code, translations }),
+      );
     }
   }
   const errata = loadErrata(locales.map((l) => l.code));
@@ -101,9 +123,15 @@ try {
     const translations = locales.filter((l) => l !== locale).map((l) => ({ code: l.code, path: errataPath(l.code) }));
     mkdirSync(dirname(join(out, path)), { recursive: true });
     writeFileSync(join(out, path.replace(/\.html$/, ".md")), markdown);
-    writeFileSync(join(out, path), page({ title: locale.errataTitle, body: render(markdown), root, lang: locale.code, translations }));
+    writeFileSync(
+      join(out, path),
+      page({ title: locale.errataTitle, body: render(markdown), root, lang: locale.code, translations }),
+    );
   }
-  writeFileSync(join(out, "index.html"), page({ title: siteTitle, body: landingBody(), root: "./", lang: "en", landing: true }));
+  writeFileSync(
+    join(out, "index.html"),
+    page({ title: siteTitle, body: landingBody(), root: "./", lang: "en", landing: true }),
+  );
   console.log(`docs: site written to ${out}`);
 } finally {
   rmSync(workDir, { recursive: true, force: true });
@@ -114,11 +142,18 @@ function checkGuideSources() {
   const expected = guidePages.map((g) => g.slug).sort();
   for (const locale of locales) {
     const dir = join(docsDir, "guides", dirname(guideSource(locale.code, "x")));
-    const found = readdirSync(dir).filter((n) => n.endsWith(".md")).map((n) => n.slice(0, -3)).sort();
+    const found = readdirSync(dir)
+      .filter((n) => n.endsWith(".md"))
+      .map((n) => n.slice(0, -3))
+      .sort();
     const missing = expected.filter((slug) => !found.includes(slug));
     const unlisted = found.filter((slug) => !expected.includes(slug));
-    if (missing.length) throw new Error(`guides missing in ${locale.code}: ${missing.map((s) => guideSource(locale.code, s)).join(", ")}`);
-    if (unlisted.length) throw new Error(`guides not listed in site.mjs guidePages (${locale.code}): ${unlisted.join(", ")}`);
+    if (missing.length)
+      throw new Error(
+        `guides missing in ${locale.code}: ${missing.map((s) => guideSource(locale.code, s)).join(", ")}`,
+      );
+    if (unlisted.length)
+      throw new Error(`guides not listed in site.mjs guidePages (${locale.code}): ${unlisted.join(", ")}`);
   }
 }
 

@@ -12,15 +12,19 @@ export function loadErrata(codes) {
   const errata = parse(readFileSync(errataSource, "utf8"));
   const ids = new Set();
   const need = (text, where) => {
-    for (const code of codes) if (typeof text?.[code] !== "string" || !text[code].trim()) throw new Error(`errata: ${where} has no ${code} text`);
+    for (const code of codes)
+      if (typeof text?.[code] !== "string" || !text[code].trim())
+        throw new Error(`errata: ${where} has no ${code} text`);
   };
   need(errata.intro, "intro");
   for (const key of ["seed", "spec", "why", "client"]) need(errata.labels?.[key], `label ${key}`);
-  for (const code of codes) if (typeof errata.labels?.colon?.[code] !== "string") throw new Error(`errata: label colon has no ${code} text`);
+  for (const code of codes)
+    if (typeof errata.labels?.colon?.[code] !== "string") throw new Error(`errata: label colon has no ${code} text`);
   for (const section of errata.sections) {
     need(section.title, `section ${section.id}`);
     for (const entry of section.entries) {
-      if (!/^[a-z0-9-]+$/.test(entry.id ?? "") || ids.has(entry.id)) throw new Error(`errata: missing, malformed or duplicate id ${entry.id}`);
+      if (!/^[a-z0-9-]+$/.test(entry.id ?? "") || ids.has(entry.id))
+        throw new Error(`errata: missing, malformed or duplicate id ${entry.id}`);
       ids.add(entry.id);
       for (const key of ["title", "seed", "spec", "why"]) need(entry[key], `${entry.id} ${key}`);
       if (entry.client) need(entry.client, `${entry.id} client`);
@@ -32,7 +36,9 @@ export function loadErrata(codes) {
 /** Every entry, in page order: [{ id, section, number }]. */
 export function errataEntries(errata) {
   let number = 0;
-  return errata.sections.flatMap((section) => section.entries.map((entry) => ({ id: entry.id, section: section.id, number: ++number, entry })));
+  return errata.sections.flatMap((section) =>
+    section.entries.map((entry) => ({ id: entry.id, section: section.id, number: ++number, entry })),
+  );
 }
 
 /** The errata page in one language, as Markdown; each entry is anchored by its id. */

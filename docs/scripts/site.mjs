@@ -54,9 +54,24 @@ export const locales = [
  * for the header and the page title, `titles` the long one for the landing page.
  */
 export const guidePages = [
-  { slug: "getting-started", nav: { en: "Getting started", "zh-CN": "快速上手" }, titles: { en: "Getting started", "zh-CN": "快速上手" } },
-  { slug: "authentication", nav: { en: "Authentication", "zh-CN": "认证" }, titles: { en: "Authentication: credentials, signing, adminPass, userData", "zh-CN": "认证：凭证、签名、adminPass 加密与 userData" } },
-  { slug: "mock-contract-tests", nav: { en: "The mock in your contract tests", "zh-CN": "在契约测试中使用模拟服务" }, titles: { en: "Using the mock in your own contract tests", "zh-CN": "在你自己的契约测试中使用模拟服务" } },
+  {
+    slug: "getting-started",
+    nav: { en: "Getting started", "zh-CN": "快速上手" },
+    titles: { en: "Getting started", "zh-CN": "快速上手" },
+  },
+  {
+    slug: "authentication",
+    nav: { en: "Authentication", "zh-CN": "认证" },
+    titles: {
+      en: "Authentication: credentials, signing, adminPass, userData",
+      "zh-CN": "认证：凭证、签名、adminPass 加密与 userData",
+    },
+  },
+  {
+    slug: "mock-contract-tests",
+    nav: { en: "The mock in your contract tests", "zh-CN": "在契约测试中使用模拟服务" },
+    titles: { en: "Using the mock in your own contract tests", "zh-CN": "在你自己的契约测试中使用模拟服务" },
+  },
 ];
 
 /** The seed errata page in a language, relative to the site's root (English at the root, as before). */
@@ -91,7 +106,8 @@ th, td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; text-align: left
 footer { color: var(--muted); font-size: 0.9rem; padding: 1.5rem; text-align: center; }
 `;
 
-const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+const escapeHtml = (text) =>
+  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 /**
  * A complete HTML page. `root` is the relative path from the page to the site's root; the header
@@ -101,17 +117,21 @@ const escape = (text) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&
 export function page({ title, body, root, lang, landing = false, translations = [] }) {
   const locale = locales.find((l) => l.code === lang) ?? locales[0];
   const nav = [
-    `<a class="home" href="${root}index.html">${escape(siteTitle)}</a>`,
+    `<a class="home" href="${root}index.html">${escapeHtml(siteTitle)}</a>`,
     `<a href="${root}en/index.html">API reference</a>`,
     `<a href="${root}zh-CN/index.html" lang="zh-CN">接口参考</a>`,
-    ...guidePages.map((g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escape(g.nav[locale.code])}</a>`),
-    `<a href="${root}${errataPath(locale.code)}">${escape(locale.errataNav)}</a>`,
+    ...guidePages.map(
+      (g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escapeHtml(g.nav[locale.code])}</a>`,
+    ),
+    `<a href="${root}${errataPath(locale.code)}">${escapeHtml(locale.errataNav)}</a>`,
   ];
   const other = (t) => locales.find((l) => l.code === t.code);
   const alternates = translations.map((t) => `<link rel="alternate" hreflang="${t.code}" href="${root}${t.path}">`);
   const switcher = translations.length
-    ? `<p class="translations">${escape(locale.translationsLabel)}${translations
-        .map((t) => `<a href="${root}${t.path}" hreflang="${t.code}" lang="${t.code}">${escape(other(t).heading)}</a>`)
+    ? `<p class="translations">${escapeHtml(locale.translationsLabel)}${translations
+        .map(
+          (t) => `<a href="${root}${t.path}" hreflang="${t.code}" lang="${t.code}">${escapeHtml(other(t).heading)}</a>`,
+        )
         .join(" · ")}</p>\n`
     : "";
   return `<!doctype html>
@@ -119,7 +139,7 @@ export function page({ title, body, root, lang, landing = false, translations = 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(landing ? title : `${title} · ${siteTitle}`)}</title>
+<title>${escapeHtml(landing ? title : `${title} · ${siteTitle}`)}</title>
 ${alternates.map((a) => `${a}\n`).join("")}<style>${css}</style>
 </head>
 <body>

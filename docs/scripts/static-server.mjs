@@ -46,7 +46,11 @@ export function serveStatic(root, { port = 8080, host = "127.0.0.1" } = {}) {
       const address = server.address();
       resolve({
         url: `http://${host}:${address.port}/`,
-        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -25,7 +25,14 @@ beforeAll(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: inject("chromiumPath"),
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
     viewport: { width: 1280, height: 900 },
   });
   // Only the local server, and URLs the page makes itself (data:, blob:), may be loaded.
@@ -49,8 +56,13 @@ async function open(path) {
   page = await context.newPage();
   page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`));
-  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on(
+    "response",
+    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`),
+  );
   await page.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
   return page;
 }
@@ -84,7 +96,8 @@ describe.each(locales)("API reference, $code", (locale) => {
     }
     // The schemas group lists every named schema (components/schemas) in the sidebar.
     await visit(`${locale.code}/index.html#/${slug(locale.schemasTag)}`);
-    for (const name of Object.keys(spec.components.schemas)) await page.getByText(name, { exact: true }).first().waitFor({ timeout: 5000 });
+    for (const name of Object.keys(spec.components.schemas))
+      await page.getByText(name, { exact: true }).first().waitFor({ timeout: 5000 });
     expect(problems).toEqual([]);
   });
 
@@ -97,18 +110,22 @@ describe.each(locales)("API reference, $code", (locale) => {
       await input.fill(query);
       // The results list ends with the keyboard help ("Esc to exit"); read the panel around it
       // once it no longer says "Searching...".
-      const panel = () => input.evaluate((el) => {
-        let node = el;
-        while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
-        return node?.innerText ?? "";
-      });
+      const panel = () =>
+        input.evaluate((el) => {
+          let node = el;
+          while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
+          return node?.innerText ?? "";
+        });
       await expect.poll(panel, { timeout: 5000 }).not.toMatch(/Searching|^$/);
       const text = await panel();
       await page.keyboard.press("Escape");
       return text;
     };
     const found = await results(search);
-    const [[, , bec], [, , bcc]] = [operations(spec).find(([, , op]) => op.tags[0] === "BEC"), operations(spec).find(([, , op]) => op.tags[0] === "BCC")];
+    const [[, , bec], [, , bcc]] = [
+      operations(spec).find(([, , op]) => op.tags[0] === "BEC"),
+      operations(spec).find(([, , op]) => op.tags[0] === "BCC"),
+    ];
     expect(found).toContain(bec.summary);
     if (locale.code === "zh-CN") expect(found).toContain(bcc.summary); // "重装实例" is Baidu's Chinese name for the BCC rebuild
     expect(await results("qqzzxxnotaword")).not.toContain(bec.summary);
@@ -117,11 +134,16 @@ describe.each(locales)("API reference, $code", (locale) => {
 
   test("renders the TypeScript and curl code samples", async () => {
     await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
-    const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", { hasText: /^(TypeScript|curl)$/ });
+    const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
+      hasText: /^(TypeScript|curl)$/,
+    });
     const choose = async (language, shows) => {
       if ((await picker.textContent()) !== language) {
         await picker.click();
-        await page.locator("[role=menuitem]", { hasText: new RegExp(`^${language}$`) }).first().click();
+        await page
+          .locator("[role=menuitem]", { hasText: new RegExp(`^${language}$`) })
+          .first()
+          .click();
       }
       await page.getByText(shows).first().waitFor();
     };
@@ -136,7 +158,12 @@ describe.each(locales)("API reference, $code", (locale) => {
 describe("site pages", () => {
   // Every guide in every language (screenshots: guide-<slug> in English, guide-<slug>.<code> otherwise).
   const guides = locales.flatMap((locale) =>
-    guidePages.map((g) => [`guide-${g.slug}${locale.code === "en" ? "" : `.${locale.code}`}`, guidePath(locale.code, g.slug), locale.code, g]),
+    guidePages.map((g) => [
+      `guide-${g.slug}${locale.code === "en" ? "" : `.${locale.code}`}`,
+      guidePath(locale.code, g.slug),
+      locale.code,
+      g,
+    ]),
   );
   const pages = [
     ["landing", "index.html"],
@@ -149,7 +176,9 @@ describe("site pages", () => {
     await open(path);
     await page.locator("h1").first().waitFor();
     // Every local link points at a file the site has.
-    const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.href).filter((h) => h.startsWith(location.origin)));
+    const hrefs = await page.$$eval("a[href]", (as) =>
+      as.map((a) => a.href).filter((h) => h.startsWith(location.origin)),
+    );
     for (const href of new Set(hrefs.map((h) => h.split("#")[0]))) {
       const response = await page.request.get(href);
       expect(response.status(), href).toBe(200);
@@ -187,7 +216,9 @@ describe("site pages", () => {
     expect(hrefs).toContain("zh-CN/seed-errata.html");
     // Each language's column links that language's guides, with their titles in that language.
     for (const locale of locales) {
-      const links = await page.locator(`section[lang=${locale.code}] a`).evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+      const links = await page
+        .locator(`section[lang=${locale.code}] a`)
+        .evaluateAll((as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
       for (const g of guidePages) expect(links).toContainEqual([guidePath(locale.code, g.slug), g.titles[locale.code]]);
     }
     const chinese = await page.locator("section[lang=zh-CN]").innerText();

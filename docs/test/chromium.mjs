@@ -14,7 +14,10 @@ const isRoot = () => process.getuid?.() === 0;
 function aptInstall(packages, log) {
   for (const args of [["update"], ["install", "-y", "--no-install-recommends", ...packages]]) {
     log(`docs tests: running apt-get ${args.join(" ")}`);
-    execFileSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+    execFileSync("apt-get", args, {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   }
 }
 
@@ -31,7 +34,10 @@ export function ensureChromium({ log = console.log } = {}) {
   const path = findOrInstallChromium(log);
   if (!hasChineseFont()) {
     if (isRoot()) aptInstall(["fonts-wqy-microhei"], log);
-    else log("docs tests: no Chinese font installed; zh-CN screenshots will show boxes (apt-get install fonts-wqy-microhei)");
+    else
+      log(
+        "docs tests: no Chinese font installed; zh-CN screenshots will show boxes (apt-get install fonts-wqy-microhei)",
+      );
   }
   return path;
 }

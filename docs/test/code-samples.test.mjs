@@ -17,19 +17,25 @@ const locales = ["en", "zh-CN"];
 const ops = operations(loadSpec("en"));
 const samplesOf = (op, lang) => (op["x-codeSamples"] ?? []).filter((s) => s.lang === lang);
 /** The TypeScript blocks of a guide in one language. */
-const tsBlocks = (locale, slug) => fencedBlocks(readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8")).filter((b) => b.lang === "ts").map((b) => b.code);
+const tsBlocks = (locale, slug) =>
+  fencedBlocks(readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8"))
+    .filter((b) => b.lang === "ts")
+    .map((b) => b.code);
 const CJK = /[\u4e00-\u9fff]/;
 const guideLocales = siteLocales.map((l) => l.code);
 
 describe.each(locales)("x-codeSamples (%s)", (locale) => {
-  test.each(operations(loadSpec(locale)).map(([, , op]) => [op.operationId, op]))("%s has one TypeScript and one curl sample", (_, op) => {
-    for (const lang of ["TypeScript", "curl"]) {
-      const samples = samplesOf(op, lang);
-      expect(samples, `${op.operationId}: ${lang}`).toHaveLength(1);
-      expect(samples[0].source.trim().length).toBeGreaterThan(50);
-      expect(samples[0].label).toBeTruthy();
-    }
-  });
+  test.each(operations(loadSpec(locale)).map(([, , op]) => [op.operationId, op]))(
+    "%s has one TypeScript and one curl sample",
+    (_, op) => {
+      for (const lang of ["TypeScript", "curl"]) {
+        const samples = samplesOf(op, lang);
+        expect(samples, `${op.operationId}: ${lang}`).toHaveLength(1);
+        expect(samples[0].source.trim().length).toBeGreaterThan(50);
+        expect(samples[0].label).toBeTruthy();
+      }
+    },
+  );
 });
 
 test("the TypeScript samples and the guides' TypeScript blocks type-check against @bce-openapi/*", async () => {
@@ -56,13 +62,24 @@ test("the TypeScript samples and the guides' TypeScript blocks type-check agains
   expect(files.length).toBeGreaterThanOrEqual(ops.length + 2 * 6);
   writeFileSync(
     join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022", lib: ["ES2022", "DOM"], module: "NodeNext", moduleResolution: "NodeNext",
-        strict: true, noEmit: true, skipLibCheck: true, types: ["node"], isolatedModules: true,
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          lib: ["ES2022", "DOM"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: ["node"],
+          isolatedModules: true,
+        },
+        files,
       },
-      files,
-    }, null, 2),
+      null,
+      2,
+    ),
   );
   const tsc = join(docsDir, "node_modules", ".bin", "tsc");
   const result = await run(tsc, ["-p", join(dir, "tsconfig.json")], { cwd: dir }).then(
@@ -72,29 +89,40 @@ test("the TypeScript samples and the guides' TypeScript blocks type-check agains
   expect(result, "tsc errors in the code samples").toBe("");
 });
 
-describe.each(guideLocales.filter((l) => l !== "en"))("the %s guides' TypeScript blocks are the English ones", (locale) => {
-  test.each(guidePages.map((g) => [g.slug]))("%s: same blocks, same code; only prose comments translated", (slug) => {
-    const english = tsBlocks("en", slug);
-    const translated = tsBlocks(locale, slug);
-    expect(translated.length, `${guideSource(locale, slug)}: number of ts blocks`).toBe(english.length);
-    english.forEach((source, i) => {
-      const [en, tr] = [splitComments("ts", source), splitComments("ts", translated[i])];
-      expect(tr.code, `${guideSource(locale, slug)}, ts block ${i + 1}: code differs from the English guide's`).toBe(en.code);
-      expect(tr.comments.length, `${guideSource(locale, slug)}, ts block ${i + 1}: comments`).toBe(en.comments.length);
-      en.comments.forEach((comment, j) => {
-        // A one-word comment (an expected output value) stays as it is; prose is translated.
-        if (/^\/\/ \S+$/.test(comment)) expect(tr.comments[j]).toBe(comment);
-        else expect(tr.comments[j], `untranslated comment in ${guideSource(locale, slug)}`).toMatch(CJK);
+describe.each(guideLocales.filter((l) => l !== "en"))(
+  "the %s guides' TypeScript blocks are the English ones",
+  (locale) => {
+    test.each(guidePages.map((g) => [g.slug]))("%s: same blocks, same code; only prose comments translated", (slug) => {
+      const english = tsBlocks("en", slug);
+      const translated = tsBlocks(locale, slug);
+      expect(translated.length, `${guideSource(locale, slug)}: number of ts blocks`).toBe(english.length);
+      english.forEach((source, i) => {
+        const [en, tr] = [splitComments("ts", source), splitComments("ts", translated[i])];
+        expect(tr.code, `${guideSource(locale, slug)}, ts block ${i + 1}: code differs from the English guide's`).toBe(
+          en.code,
+        );
+        expect(tr.comments.length, `${guideSource(locale, slug)}, ts block ${i + 1}: comments`).toBe(
+          en.comments.length,
+        );
+        en.comments.forEach((comment, j) => {
+          // A one-word comment (an expected output value) stays as it is; prose is translated.
+          if (/^\/\/ \S+$/.test(comment)) expect(tr.comments[j]).toBe(comment);
+          else expect(tr.comments[j], `untranslated comment in ${guideSource(locale, slug)}`).toMatch(CJK);
+        });
       });
     });
-  });
-});
+  },
+);
 
 /** The one curl command of a sample: method, URL, headers and body, with $VARS from `env`. */
 function parseCurl(source, env) {
-  const command = source.split("\n").filter((line) => !line.trimStart().startsWith("#")).join("\n").replace(/\\\n/g, " ");
-  const words = [...command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g)].map(([, single, double, bare]) =>
-    single ?? (double ?? bare).replace(/\$([A-Z_]+)/g, (_, name) => env[name] ?? ""),
+  const command = source
+    .split("\n")
+    .filter((line) => !line.trimStart().startsWith("#"))
+    .join("\n")
+    .replace(/\\\n/g, " ");
+  const words = [...command.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g)].map(
+    ([, single, double, bare]) => single ?? (double ?? bare).replace(/\$([A-Z_]+)/g, (_, name) => env[name] ?? ""),
   );
   expect(words[0]).toBe("curl");
   const request = { method: "GET", url: "", headers: {}, body: undefined };
@@ -120,23 +148,29 @@ describe("curl samples against the mock (signatures checked)", () => {
     await mock?.close();
   });
 
-  test.each(ops.map(([path, method, op, item]) => [op.operationId, path, method, op, item]))("%s", async (_, path, method, op, item) => {
-    const source = samplesOf(op, "curl")[0].source;
-    const written = parseCurl(source, {});
-    expect(written.method).toBe(method.toUpperCase());
-    // The sample's URL is the operation's server and path, with example values filled in.
-    const server = item.servers[0];
-    const host = server.url.replace(/\{(\w+)\}/g, (_, name) => server.variables[name].default);
-    const pathPattern = path.replace(/[.?]/g, "\\$&").replace(/\\?\{\w+\}/g, "[^/?]+");
-    expect(written.url).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}${pathPattern}(\\?|$)`));
+  test.each(ops.map(([path, method, op, item]) => [op.operationId, path, method, op, item]))(
+    "%s",
+    async (_, path, method, op, item) => {
+      const source = samplesOf(op, "curl")[0].source;
+      const written = parseCurl(source, {});
+      expect(written.method).toBe(method.toUpperCase());
+      // The sample's URL is the operation's server and path, with example values filled in.
+      const server = item.servers[0];
+      const host = server.url.replace(/\{(\w+)\}/g, (_, name) => server.variables[name].default);
+      const pathPattern = path.replace(/[.?]/g, "\\$&").replace(/\\?\{\w+\}/g, "[^/?]+");
+      expect(written.url).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}${pathPattern}(\\?|$)`));
 
-    // Point it at the mock, sign it as the authentication guide shows, and send it.
-    const url = new URL(written.url);
-    const target = new URL(`${url.pathname}${url.search}`, mock.url).toString();
-    const signed = await signRequest({ method: written.method, url: target, headers: { "content-type": written.headers["content-type"] } }, DEFAULT_CREDENTIALS);
-    const request = parseCurl(source, { BCE_DATE: signed["x-bce-date"], BCE_AUTHORIZATION: signed.authorization });
-    const response = await fetch(target, { method: request.method, headers: request.headers, body: request.body });
-    const text = await response.text();
-    expect(response.status, text).toBe(200);
-  });
+      // Point it at the mock, sign it as the authentication guide shows, and send it.
+      const url = new URL(written.url);
+      const target = new URL(`${url.pathname}${url.search}`, mock.url).toString();
+      const signed = await signRequest(
+        { method: written.method, url: target, headers: { "content-type": written.headers["content-type"] } },
+        DEFAULT_CREDENTIALS,
+      );
+      const request = parseCurl(source, { BCE_DATE: signed["x-bce-date"], BCE_AUTHORIZATION: signed.authorization });
+      const response = await fetch(target, { method: request.method, headers: request.headers, body: request.body });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+    },
+  );
 });

@@ -28,7 +28,8 @@ describe.each(locales.map((l) => [l.code, l]))("%s pages", (code, locale) => {
     for (const { id, number, entry } of entries) {
       expect(html, id).toContain(`id="${id}"`);
       expect(markdown, id).toContain(`### ${number}. ${entry.title[code]}`);
-      for (const key of ["seed", "spec", "why", "client"]) if (entry[key]) expect(markdown, `${id} ${key}`).toContain(entry[key][code].trim());
+      for (const key of ["seed", "spec", "why", "client"])
+        if (entry[key]) expect(markdown, `${id} ${key}`).toContain(entry[key][code].trim());
     }
   });
 

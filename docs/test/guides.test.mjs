@@ -15,15 +15,26 @@ const translated = locales.map((l) => l.code).filter((code) => code !== "en");
 
 /** The Markdown outside fenced blocks, with inline code and link targets blanked out. */
 const prose = (markdown) =>
-  markdown.replace(/^```\w*\n[\s\S]*?^```$/gm, "").replace(/`[^`\n]*`/g, "`…`").replace(/\]\([^)\s]*\)/g, "](…)");
-const headings = (markdown) => prose(markdown).split("\n").filter((line) => /^#{1,6} /.test(line)).map((line) => line.match(/^#+/)[0]);
-const links = (markdown) => [...markdown.replace(/^```\w*\n[\s\S]*?^```$/gm, "").matchAll(/\]\(([^)\s]+)\)/g)].map(([, href]) => href);
+  markdown
+    .replace(/^```\w*\n[\s\S]*?^```$/gm, "")
+    .replace(/`[^`\n]*`/g, "`…`")
+    .replace(/\]\([^)\s]*\)/g, "](…)");
+const headings = (markdown) =>
+  prose(markdown)
+    .split("\n")
+    .filter((line) => /^#{1,6} /.test(line))
+    .map((line) => line.match(/^#+/)[0]);
+const links = (markdown) =>
+  [...markdown.replace(/^```\w*\n[\s\S]*?^```$/gm, "").matchAll(/\]\(([^)\s]+)\)/g)].map(([, href]) => href);
 
 test("every guide exists in every language, and site.mjs lists each of them", () => {
   const expected = guidePages.map((g) => g.slug).sort();
   for (const locale of locales) {
     const dir = join(guidesDir, dirname(guideSource(locale.code, "x")));
-    const found = readdirSync(dir).filter((n) => n.endsWith(".md")).map((n) => n.slice(0, -3)).sort();
+    const found = readdirSync(dir)
+      .filter((n) => n.endsWith(".md"))
+      .map((n) => n.slice(0, -3))
+      .sort();
     expect(found, `guides in ${dir}`).toEqual(expected);
   }
   for (const guide of guidePages) {
@@ -50,7 +61,10 @@ describe.each(translated)("guides in %s", (code) => {
 
     test("has the English guide's code blocks: same languages, same code, prose comments translated", () => {
       const [en, tr] = [fencedBlocks(english), fencedBlocks(text)];
-      expect(tr.map((b) => b.lang), `${where}: code blocks`).toEqual(en.map((b) => b.lang));
+      expect(
+        tr.map((b) => b.lang),
+        `${where}: code blocks`,
+      ).toEqual(en.map((b) => b.lang));
       en.forEach((block, i) => {
         const [a, b] = [splitComments(block.lang, block.code), splitComments(block.lang, tr[i].code)];
         expect(b.code, `${where}, block ${i + 1} (${block.lang || "text"})`).toBe(a.code);
@@ -64,15 +78,28 @@ describe.each(translated)("guides in %s", (code) => {
 
     test("links what the English guide links, the API reference in its own language", () => {
       const own = (href) => (href === "../en/index.html" ? "../index.html" : href); // guides/ -> <code>/guides/
-      expect(links(text).map((h) => h.replace(/#.*/, "")).sort(), where).toEqual(links(english).map((h) => own(h.replace(/#.*/, ""))).sort());
+      expect(
+        links(text)
+          .map((h) => h.replace(/#.*/, ""))
+          .sort(),
+        where,
+      ).toEqual(
+        links(english)
+          .map((h) => own(h.replace(/#.*/, "")))
+          .sort(),
+      );
       expect(text, `${where} links the English API reference`).not.toMatch(/\]\(\.\.\/en\//);
     });
 
     test("is written in Chinese throughout, with Chinese punctuation", () => {
-      const lines = prose(text).split("\n").filter((line) => line.trim() && !/^\|[\s|:-]+\|$/.test(line));
+      const lines = prose(text)
+        .split("\n")
+        .filter((line) => line.trim() && !/^\|[\s|:-]+\|$/.test(line));
       for (const line of lines) expect(line, `${where}: a line with no Chinese`).toMatch(CJK);
       // Half-width punctuation next to Chinese text (outside code): a sign of machine conversion.
-      const mixed = lines.filter((line) => /[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]/.test(line.replace(/\]\(…\)/g, "")));
+      const mixed = lines.filter((line) =>
+        /[\u4e00-\u9fff][,;:()!?]|[,;:()!?][\u4e00-\u9fff]/.test(line.replace(/\]\(…\)/g, "")),
+      );
       expect(mixed, `${where}: ASCII punctuation in Chinese prose`).toEqual([]);
       expect(text).not.toMatch(/\ufffd|[\uff0c\u3002\uff1b\uff1a]{2,}/);
     });

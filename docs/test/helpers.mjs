@@ -47,7 +47,11 @@ export function splitComments(lang, source) {
     const found = new Map();
     const visit = (node) => {
       for (const pos of [node.getFullStart(), node.end]) {
-        for (const range of [...(ts.getLeadingCommentRanges(source, pos) ?? []), ...(ts.getTrailingCommentRanges(source, pos) ?? [])]) found.set(range.pos, range);
+        for (const range of [
+          ...(ts.getLeadingCommentRanges(source, pos) ?? []),
+          ...(ts.getTrailingCommentRanges(source, pos) ?? []),
+        ])
+          found.set(range.pos, range);
       }
       for (const child of node.getChildren(file)) visit(child);
     };
@@ -57,7 +61,8 @@ export function splitComments(lang, source) {
     let offset = 0;
     for (const line of source.split("\n")) {
       const match = line.match(/(?:^|\s)(#\s.*)$/);
-      if (match) ranges.push({ pos: offset + match.index + match[0].length - match[1].length, end: offset + line.length });
+      if (match)
+        ranges.push({ pos: offset + match.index + match[0].length - match[1].length, end: offset + line.length });
       offset += line.length + 1;
     }
   }
@@ -70,7 +75,11 @@ export function splitComments(lang, source) {
   }
   code += source.slice(at);
   return {
-    code: code.split("\n").map((line) => line.trimEnd()).filter(Boolean).join("\n"),
+    code: code
+      .split("\n")
+      .map((line) => line.trimEnd())
+      .filter(Boolean)
+      .join("\n"),
     comments: ranges.map((range) => source.slice(range.pos, range.end)),
   };
 }

@@ -43,16 +43,42 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bce-openapi-mock-cors-"));
   const bundle = await build({
     stdin: { contents: ENTRY, resolveDir: docsDir, sourcefile: "mock-cors-entry.mjs" },
-    bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent",
-    plugins: [{ name: "no-node-builtins", setup: (b) => b.onResolve({ filter: nodeBuiltin }, (a) => ({ errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }] })) }],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "no-node-builtins",
+        setup: (b) =>
+          b.onResolve({ filter: nodeBuiltin }, (a) => ({
+            errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }],
+          })),
+      },
+    ],
   });
   writeFileSync(join(dir, "bundle.js"), bundle.outputFiles[0].text);
-  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`);
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`,
+  );
   server = await serveStatic(dir, { port: 0 });
   open = await startMock(); // CORS default: loopback origins
   closed = await startMock({ cors: ["http://app.example"] });
   behind = await startMock({ now: () => Date.now() - 3600_000 }); // the mock's clock an hour behind the page's
-  browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"] });
+  browser = await chromium.launch({
+    executablePath: inject("chromiumPath"),
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
   // No context.route() here: with request interception on, Chromium leaves CORS preflights to the
   // interceptor, and the preflights are what this file tests. Requests are watched instead.
   const context = await browser.newContext();
@@ -60,12 +86,18 @@ beforeAll(async () => {
   const local = () => [server.url, open.url, closed.url, behind.url];
   page.on("request", (request) => {
     const url = request.url();
-    if (!local().some((u) => url.startsWith(u)) && !url.startsWith("data:")) problems.push(`request leaving the machine: ${url}`);
+    if (!local().some((u) => url.startsWith(u)) && !url.startsWith("data:"))
+      problems.push(`request leaving the machine: ${url}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
   await page.waitForFunction(() => typeof window.callMock === "function", null, { timeout: 5000 });
-  page$ = (args) => page.evaluate((a) => window.callMock(a), { credentials: DEFAULT_CREDENTIALS, becBody: examples.BecReinstallRequestExample.value, ...args });
+  page$ = (args) =>
+    page.evaluate((a) => window.callMock(a), {
+      credentials: DEFAULT_CREDENTIALS,
+      becBody: examples.BecReinstallRequestExample.value,
+      ...args,
+    });
 });
 
 afterAll(async () => {
@@ -83,7 +115,10 @@ test("both clients succeed from the page: preflight answered unsigned, the call 
   open.reset();
   const becResult = await page$({ endpoint: open.url, which: "bec" });
   // The body as the spec's example gives it, beside the call's $metadata.
-  expect(becResult.value).toEqual({ ...examples.BecReinstallResponseExample.value, $metadata: expect.objectContaining({ httpStatusCode: 200 }) });
+  expect(becResult.value).toEqual({
+    ...examples.BecReinstallResponseExample.value,
+    $metadata: expect.objectContaining({ httpStatusCode: 200 }),
+  });
   const bccResult = await page$({ endpoint: open.url, which: "bcc" });
   expect(bccResult.value.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -117,7 +152,10 @@ test("a scripted fault reaches the page like the real thing", async () => {
 
 test("the page corrects its clock from the Date of RequestTimeTooSkewed (Date exposed)", async () => {
   const result = await page$({ endpoint: behind.url, which: "bec" });
-  expect(result.value).toEqual({ ...examples.BecReinstallResponseExample.value, $metadata: expect.objectContaining({ httpStatusCode: 200 }) });
+  expect(result.value).toEqual({
+    ...examples.BecReinstallResponseExample.value,
+    $metadata: expect.objectContaining({ httpStatusCode: 200 }),
+  });
   const puts = behind.journal.entries().filter((e) => e.method === "PUT");
   expect(puts.map((e) => e.answer.code ?? e.answer.status)).toEqual(["RequestTimeTooSkewed", 200]);
 });
@@ -129,7 +167,9 @@ test("a mock that does not allow the page's origin is refused by the browser, an
   }
   const entries = closed.journal.entries();
   expect(entries.length).toBeGreaterThan(0);
-  expect(entries.every((e) => e.method === "OPTIONS" && e.answer.status === 403 && e.answer.code === "AccessDenied")).toBe(true);
+  expect(
+    entries.every((e) => e.method === "OPTIONS" && e.answer.status === 403 && e.answer.code === "AccessDenied"),
+  ).toBe(true);
   expect(closed.actions()).toEqual({});
   expect(problems).toEqual([]);
 });

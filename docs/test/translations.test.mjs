@@ -10,7 +10,10 @@ const CJK = /[\u4e00-\u9fff]/;
 const TEXT_KEYS = new Set(["title", "summary", "description", "x-enumDescriptions"]);
 
 const at = (doc, pointer) =>
-  pointer.split("/").slice(1).reduce((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], doc);
+  pointer
+    .split("/")
+    .slice(1)
+    .reduce((node, key) => node?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], doc);
 const resolve = (doc, node) => (node?.$ref ? at(doc, node.$ref.slice(1)) : node);
 
 /** [where, pointer of the object holding the text, text key] for everything a reader must see described. */
@@ -20,7 +23,9 @@ function describedElements(doc) {
 
   need("API", "/info", "title");
   need("API", "/info");
-  doc.tags.forEach((tag, i) => need(`tag ${tag.name}`, `/tags/${i}`));
+  doc.tags.forEach((tag, i) => {
+    need(`tag ${tag.name}`, `/tags/${i}`);
+  });
   for (const [path, method, op, item] of operations(doc)) {
     const base = `/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}`;
     const name = op.operationId;
@@ -28,17 +33,23 @@ function describedElements(doc) {
     need(name, `${base}/${method}`);
     (item.servers ?? []).forEach((server, i) => {
       need(`${name} server`, `${base}/servers/${i}`);
-      for (const variable of Object.keys(server.variables ?? {})) need(`${name} server variable ${variable}`, `${base}/servers/${i}/variables/${variable}`);
+      for (const variable of Object.keys(server.variables ?? {}))
+        need(`${name} server variable ${variable}`, `${base}/servers/${i}/variables/${variable}`);
     });
-    (op.parameters ?? []).forEach((p, i) => !p.$ref && need(`${name} parameter ${p.name}`, `${base}/${method}/parameters/${i}`));
+    (op.parameters ?? []).forEach((p, i) => {
+      if (!p.$ref) need(`${name} parameter ${p.name}`, `${base}/${method}/parameters/${i}`);
+    });
     if (op.requestBody && !op.requestBody.$ref) need(`${name} request body`, `${base}/${method}/requestBody`);
-    for (const [status, response] of Object.entries(op.responses)) if (!response.$ref) need(`${name} response ${status}`, `${base}/${method}/responses/${status}`);
+    for (const [status, response] of Object.entries(op.responses))
+      if (!response.$ref) need(`${name} response ${status}`, `${base}/${method}/responses/${status}`);
   }
   for (const kind of ["parameters", "headers", "responses", "securitySchemes"]) {
     for (const key of Object.keys(doc.components[kind] ?? {})) need(`${kind} ${key}`, `/components/${kind}/${key}`);
   }
-  for (const key of Object.keys(doc.components.examples ?? {})) need(`example ${key}`, `/components/examples/${key}`, "summary");
-  for (const [key, schema] of Object.entries(doc.components.schemas)) schemaElements(doc, `schema ${key}`, `/components/schemas/${key}`, schema, need, true);
+  for (const key of Object.keys(doc.components.examples ?? {}))
+    need(`example ${key}`, `/components/examples/${key}`, "summary");
+  for (const [key, schema] of Object.entries(doc.components.schemas))
+    schemaElements(doc, `schema ${key}`, `/components/schemas/${key}`, schema, need, true);
   return out;
 }
 
@@ -56,8 +67,10 @@ function schemaElements(doc, where, pointer, schema, need, named = false) {
     expect(Object.keys(schema["x-enumDescriptions"]).sort(), `${where} x-enumDescriptions`).toEqual([...values].sort());
     need(where, pointer, "x-enumDescriptions");
   }
-  for (const [name, property] of Object.entries(schema.properties ?? {})) schemaElements(doc, `${where}.${name}`, `${pointer}/properties/${name}`, property, need);
-  if (schema.items && !schema.items.$ref && schema.items.type === "object") schemaElements(doc, `${where}[]`, `${pointer}/items`, schema.items, need);
+  for (const [name, property] of Object.entries(schema.properties ?? {}))
+    schemaElements(doc, `${where}.${name}`, `${pointer}/properties/${name}`, property, need);
+  if (schema.items && !schema.items.$ref && schema.items.type === "object")
+    schemaElements(doc, `${where}[]`, `${pointer}/items`, schema.items, need);
 }
 
 const texts = (value) => (typeof value === "string" ? [value] : Object.values(value ?? {}));
@@ -103,23 +116,36 @@ describe("Chinese (the zh-CN overlay)", () => {
 
 describe("applyOverlay is strict", () => {
   const overlay = (actions) => ({ overlay: "1.0.0", info: { title: "t", version: "1" }, actions });
-  const doc = () => ({ tags: [{ name: "A" }], components: { schemas: { S: { properties: { p: { type: "string" } } } } } });
+  const doc = () => ({
+    tags: [{ name: "A" }],
+    components: { schemas: { S: { properties: { p: { type: "string" } } } } },
+  });
 
   test("updates through names, quotes, indices and filters", () => {
-    const result = applyOverlay(doc(), overlay([
-      { target: "$.tags[?(@.name=='A')]", update: { description: "a" } },
-      { target: "$.components['schemas'].S", update: { properties: { p: { description: "p" } } } },
-      { target: "$.tags[0]", update: { summary: "s" } },
-    ]));
+    const result = applyOverlay(
+      doc(),
+      overlay([
+        { target: "$.tags[?(@.name=='A')]", update: { description: "a" } },
+        { target: "$.components['schemas'].S", update: { properties: { p: { description: "p" } } } },
+        { target: "$.tags[0]", update: { summary: "s" } },
+      ]),
+    );
     expect(result.tags[0]).toEqual({ name: "A", description: "a", summary: "s" });
     expect(result.components.schemas.S.properties.p.description).toBe("p");
   });
 
   test("fails on a target that selects nothing", () => {
-    expect(() => applyOverlay(doc(), overlay([{ target: "$.components.schemas.Gone", update: { description: "x" } }]))).toThrow(/selects nothing/);
+    expect(() =>
+      applyOverlay(doc(), overlay([{ target: "$.components.schemas.Gone", update: { description: "x" } }])),
+    ).toThrow(/selects nothing/);
   });
 
   test("fails on a nested property the target lacks", () => {
-    expect(() => applyOverlay(doc(), overlay([{ target: "$.components.schemas.S", update: { properties: { typo: { description: "x" } } } }]))).toThrow(/no object "typo"/);
+    expect(() =>
+      applyOverlay(
+        doc(),
+        overlay([{ target: "$.components.schemas.S", update: { properties: { typo: { description: "x" } } } }]),
+      ),
+    ).toThrow(/no object "typo"/);
   });
 });

@@ -3,39 +3,39 @@
 // per-service TypeScript clients. Components stay named $refs. Output is deterministic.
 // Translations: each overlays/<locale>.yaml (an OpenAPI Overlay) is applied to the bundle of
 // both services and written as openapi.<locale>.yaml and .json (the Chinese docs read these).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
-import { applyOverlay } from './overlay.mjs';
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
+import { applyOverlay } from "./overlay.mjs";
 
-const specDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const specDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 // `--out DIR` writes elsewhere (the determinism test bundles twice into temp dirs).
-const outFlag = process.argv.indexOf('--out');
-const distDir = outFlag > 0 ? process.argv[outFlag + 1] : join(specDir, 'dist');
-const redocly = join(specDir, 'node_modules', '.bin', 'redocly');
-const overlaysDir = join(specDir, 'overlays');
+const outFlag = process.argv.indexOf("--out");
+const distDir = outFlag > 0 ? process.argv[outFlag + 1] : join(specDir, "dist");
+const redocly = join(specDir, "node_modules", ".bin", "redocly");
+const overlaysDir = join(specDir, "overlays");
 
 // API names as declared under `apis` in redocly.yaml.
 const targets = [
-  { api: 'all', outputs: ['openapi.json', 'openapi.yaml'] },
-  { api: 'bec', outputs: ['bec.json'] },
-  { api: 'bcc', outputs: ['bcc.json'] },
+  { api: "all", outputs: ["openapi.json", "openapi.yaml"] },
+  { api: "bec", outputs: ["bec.json"] },
+  { api: "bcc", outputs: ["bcc.json"] },
 ];
 
 function bundle(api, workDir) {
   const file = join(workDir, `${api}.json`);
-  execFileSync(redocly, ['bundle', api, '--output', file], {
+  execFileSync(redocly, ["bundle", api, "--output", file], {
     cwd: specDir,
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+    stdio: ["ignore", "ignore", "pipe"],
   });
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return JSON.parse(readFileSync(file, "utf8"));
 }
 
-const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 // filter-in drops the other service's operations but leaves their path items (with their
 // servers) and tags behind: remove path items without operations, and tags nothing uses.
@@ -51,27 +51,29 @@ function pruneFiltered(doc) {
 }
 
 function write(doc, name) {
-  const text = name.endsWith('.json')
+  const text = name.endsWith(".json")
     ? `${JSON.stringify(doc, null, 2)}\n`
     : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
   writeFileSync(join(distDir, name), text);
   console.log(`dist/${name}`);
 }
 
-const workDir = mkdtempSync(join(tmpdir(), 'bce-openapi-bundle-'));
+const workDir = mkdtempSync(join(tmpdir(), "bce-openapi-bundle-"));
 try {
   mkdirSync(distDir, { recursive: true });
   let all;
   for (const { api, outputs } of targets) {
     const doc = pruneFiltered(bundle(api, workDir));
-    if (api === 'all') all = doc;
+    if (api === "all") all = doc;
     for (const name of outputs) write(doc, name);
   }
-  for (const file of readdirSync(overlaysDir).filter((name) => name.endsWith('.yaml')).sort()) {
-    const locale = file.slice(0, -'.yaml'.length);
-    const overlay = parse(readFileSync(join(overlaysDir, file), 'utf8'));
+  for (const file of readdirSync(overlaysDir)
+    .filter((name) => name.endsWith(".yaml"))
+    .sort()) {
+    const locale = file.slice(0, -".yaml".length);
+    const overlay = parse(readFileSync(join(overlaysDir, file), "utf8"));
     const translated = applyOverlay(structuredClone(all), overlay);
-    for (const ext of ['json', 'yaml']) write(translated, `openapi.${locale}.${ext}`);
+    for (const ext of ["json", "yaml"]) write(translated, `openapi.${locale}.${ext}`);
   }
 } finally {
   rmSync(workDir, { recursive: true, force: true });

@@ -7,20 +7,21 @@
 // `remove: true`. Targets use a JSONPath subset: `$`, `.name`, `['name']`, `[0]` and
 // `[?(@.key=='value')]`.
 
-const segmentPattern = /^(?:\.([A-Za-z_$][\w$-]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]|\[\?\(@\.([A-Za-z_$][\w$-]*)\s*==\s*'((?:[^'\\]|\\.)*)'\)\])/;
+const segmentPattern =
+  /^(?:\.([A-Za-z_$][\w$-]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]|\[\?\(@\.([A-Za-z_$][\w$-]*)\s*==\s*'((?:[^'\\]|\\.)*)'\)\])/;
 
 /** Parse a target into segments: { key } | { index } | { filter: [key, value] }. */
 export function parseTarget(target) {
-  if (!target.startsWith('$')) throw new Error(`overlay target must start with $: ${target}`);
+  if (!target.startsWith("$")) throw new Error(`overlay target must start with $: ${target}`);
   const segments = [];
   let rest = target.slice(1);
   while (rest.length > 0) {
     const m = segmentPattern.exec(rest);
     if (!m) throw new Error(`unsupported JSONPath in overlay target ${target} at "${rest}"`);
     if (m[1] !== undefined) segments.push({ key: m[1] });
-    else if (m[2] !== undefined) segments.push({ key: m[2].replace(/\\(.)/g, '$1') });
+    else if (m[2] !== undefined) segments.push({ key: m[2].replace(/\\(.)/g, "$1") });
     else if (m[3] !== undefined) segments.push({ index: Number(m[3]) });
-    else segments.push({ filter: [m[4], m[5].replace(/\\(.)/g, '$1')] });
+    else segments.push({ filter: [m[4], m[5].replace(/\\(.)/g, "$1")] });
     rest = rest.slice(m[0].length);
   }
   return segments;
@@ -32,15 +33,18 @@ function select(doc, target) {
   for (const segment of parseTarget(target)) {
     const next = [];
     for (const { node } of matches) {
-      if (node === null || typeof node !== 'object') continue;
-      if ('key' in segment) {
-        if (!Array.isArray(node) && Object.hasOwn(node, segment.key)) next.push({ parent: node, key: segment.key, node: node[segment.key] });
-      } else if ('index' in segment) {
-        if (Array.isArray(node) && segment.index < node.length) next.push({ parent: node, key: segment.index, node: node[segment.index] });
+      if (node === null || typeof node !== "object") continue;
+      if ("key" in segment) {
+        if (!Array.isArray(node) && Object.hasOwn(node, segment.key))
+          next.push({ parent: node, key: segment.key, node: node[segment.key] });
+      } else if ("index" in segment) {
+        if (Array.isArray(node) && segment.index < node.length)
+          next.push({ parent: node, key: segment.index, node: node[segment.index] });
       } else {
         const [field, value] = segment.filter;
         const items = Array.isArray(node) ? node.map((item, i) => [i, item]) : Object.entries(node);
-        for (const [key, item] of items) if (item && typeof item === 'object' && item[field] === value) next.push({ parent: node, key, node: item });
+        for (const [key, item] of items)
+          if (item && typeof item === "object" && item[field] === value) next.push({ parent: node, key, node: item });
       }
     }
     matches = next;
@@ -48,7 +52,7 @@ function select(doc, target) {
   return matches;
 }
 
-const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
 function merge(node, update, where) {
   for (const [key, value] of Object.entries(update)) {
@@ -65,7 +69,8 @@ function merge(node, update, where) {
 
 /** Apply `overlay` to `doc` in place and return it. */
 export function applyOverlay(doc, overlay) {
-  if (typeof overlay?.overlay !== 'string' || !overlay.overlay.startsWith('1.')) throw new Error('not an Overlay 1.x document');
+  if (typeof overlay?.overlay !== "string" || !overlay.overlay.startsWith("1."))
+    throw new Error("not an Overlay 1.x document");
   for (const [i, action] of (overlay.actions ?? []).entries()) {
     const matches = select(doc, action.target);
     if (matches.length === 0) throw new Error(`overlay action ${i}: target ${action.target} selects nothing`);

@@ -9,12 +9,17 @@ import { afterAll, expect, it } from "vitest";
 
 const specDir = fileURLToPath(new URL("..", import.meta.url));
 const dirs = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function bundleInto() {
   const dir = mkdtempSync(join(tmpdir(), "bce-spec-bundle-"));
   dirs.push(dir);
-  execFileSync(process.execPath, [join(specDir, "scripts", "bundle.mjs"), "--out", dir], { cwd: specDir, stdio: "pipe" });
+  execFileSync(process.execPath, [join(specDir, "scripts", "bundle.mjs"), "--out", dir], {
+    cwd: specDir,
+    stdio: "pipe",
+  });
   return dir;
 }
 

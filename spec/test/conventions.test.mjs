@@ -6,12 +6,20 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-const bundles = Object.fromEntries(["openapi", "bec", "bcc", "openapi.zh-CN"].map((name) => [name, JSON.parse(readFileSync(join(dist, `${name}.json`), "utf8"))]));
+const bundles = Object.fromEntries(
+  ["openapi", "bec", "bcc", "openapi.zh-CN"].map((name) => [
+    name,
+    JSON.parse(readFileSync(join(dist, `${name}.json`), "utf8")),
+  ]),
+);
 
 /** [pointer, value] of every `key` anywhere in `node`. */
 function collect(node, key, at = "#", out = []) {
-  if (Array.isArray(node)) node.forEach((item, i) => collect(item, key, `${at}/${i}`, out));
-  else if (node && typeof node === "object")
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => {
+      collect(item, key, `${at}/${i}`, out);
+    });
+  } else if (node && typeof node === "object")
     for (const [k, v] of Object.entries(node)) {
       if (k === key) out.push([`${at}/${k}`, v]);
       collect(v, key, `${at}/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`, out);
@@ -29,14 +37,16 @@ describe("sources", () => {
     expect(sources.length).toBeGreaterThan(40);
     for (const [where, value] of sources) {
       expect(typeof value, where).toBe("string");
-      for (const part of value.split(";")) expect(PAGE.test(part) || SDK_FILE.test(part), `${where}: ${part}`).toBe(true);
+      for (const part of value.split(";"))
+        expect(PAGE.test(part) || SDK_FILE.test(part), `${where}: ${part}`).toBe(true);
     }
   });
 
   it("nothing shipped points at files outside the repository or says who decided", () => {
     for (const name of readdirSync(dist)) {
       const text = readFileSync(join(dist, name), "utf8");
-      for (const banned of ["seeds/", "notes/", "bce-facts", "decided by", "the lead"]) expect(text.includes(banned), `${name} mentions ${banned}`).toBe(false);
+      for (const banned of ["seeds/", "notes/", "bce-facts", "decided by", "the lead"])
+        expect(text.includes(banned), `${name} mentions ${banned}`).toBe(false);
     }
   });
 });
@@ -45,14 +55,21 @@ describe("open enumerations (x-extensible-enum)", () => {
   const open = Object.entries(bundles.openapi.components.schemas).filter(([, s]) => s["x-extensible-enum"]);
 
   it("are the known values or any string, with every known value described where values are described", () => {
-    expect(open.map(([name]) => name).sort()).toEqual(["BecImageType", "BecRegion", "DiskType", "ServiceProvider", "VmInstanceStatus"]);
+    expect(open.map(([name]) => name).sort()).toEqual([
+      "BecImageType",
+      "BecRegion",
+      "DiskType",
+      "ServiceProvider",
+      "VmInstanceStatus",
+    ]);
     for (const [name, schema] of open) {
       expect(schema.anyOf, name).toHaveLength(2);
       const [known, any] = schema.anyOf;
       expect(known, name).toMatchObject({ type: "string" });
       expect(known.enum.length, name).toBeGreaterThan(1);
       expect(any, name).toEqual({ type: "string", description: any.description });
-      if (schema["x-enumDescriptions"]) expect(Object.keys(schema["x-enumDescriptions"]).sort(), name).toEqual([...known.enum].sort());
+      if (schema["x-enumDescriptions"])
+        expect(Object.keys(schema["x-enumDescriptions"]).sort(), name).toEqual([...known.enum].sort());
     }
   });
 });
@@ -64,7 +81,10 @@ describe("x-client-rules", () => {
     expect(rules.length, name).toBeGreaterThan(0);
     for (const [where, value] of rules)
       for (const [, ref] of collect(value, "$ref")) {
-        const target = ref.slice(2).split("/").reduce((node, key) => node?.[key], doc);
+        const target = ref
+          .slice(2)
+          .split("/")
+          .reduce((node, key) => node?.[key], doc);
         expect(target, `${where}: ${ref}`).toBeTypeOf("object");
       }
   });

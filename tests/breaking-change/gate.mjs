@@ -6,30 +6,30 @@
 //
 //   node tests/breaking-change/gate.mjs [--base FILE] [--revision FILE] [--changesets DIR]
 //   node tests/breaking-change/gate.mjs --update-baseline    (run by `pnpm version-packages`)
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../..');
+const root = resolve(here, "../..");
 
 // Which published packages a change to a service's operations affects. The spec and the mock
 // (which serves it) are affected by every change; a client only by its own service's operations.
-const SERVICE_PACKAGES = { BEC: '@bce-openapi/bec', BCC: '@bce-openapi/bcc' };
-const ALWAYS = ['@bce-openapi/spec', '@bce-openapi/mock'];
-const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+const SERVICE_PACKAGES = { BEC: "@bce-openapi/bec", BCC: "@bce-openapi/bcc" };
+const ALWAYS = ["@bce-openapi/spec", "@bce-openapi/mock"];
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 const { values: args } = parseArgs({
   options: {
-    base: { type: 'string', default: join(root, 'spec/baseline/openapi.json') },
-    revision: { type: 'string', default: join(root, 'spec/dist/openapi.json') },
-    changesets: { type: 'string', default: join(root, '.changeset') },
-    'update-baseline': { type: 'boolean', default: false },
+    base: { type: "string", default: join(root, "spec/baseline/openapi.json") },
+    revision: { type: "string", default: join(root, "spec/dist/openapi.json") },
+    changesets: { type: "string", default: join(root, ".changeset") },
+    "update-baseline": { type: "boolean", default: false },
   },
 });
 const rel = (file) => relative(process.cwd(), file) || file;
@@ -40,9 +40,11 @@ function fail(message) {
 }
 
 if (!existsSync(args.revision)) {
-  fail(`${rel(args.revision)} does not exist: bundle the spec first (pnpm turbo run bundle --filter=@bce-openapi/spec)`);
+  fail(
+    `${rel(args.revision)} does not exist: bundle the spec first (pnpm turbo run bundle --filter=@bce-openapi/spec)`,
+  );
 }
-if (args['update-baseline']) {
+if (args["update-baseline"]) {
   copyFileSync(args.revision, args.base);
   console.log(`breaking-change gate: baseline ${rel(args.base)} updated from ${rel(args.revision)}`);
   process.exit(0);
@@ -51,16 +53,20 @@ if (!existsSync(args.base)) fail(`no baseline at ${rel(args.base)}: nothing rele
 
 /** Runs `redocly diff` and returns its JSON report. */
 function redoclyDiff(base, revision) {
-  const redocly = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin', 'cli.js');
-  const work = mkdtempSync(join(tmpdir(), 'bce-openapi-diff-'));
-  const output = join(work, 'diff.json');
+  const redocly = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
+  const work = mkdtempSync(join(tmpdir(), "bce-openapi-diff-"));
+  const output = join(work, "diff.json");
   try {
     // --fail-on none: the gate, not redocly, decides (a major change with a major changeset passes).
-    execFileSync(process.execPath, [redocly, 'diff', base, revision, '--format', 'json', '--fail-on', 'none', '--output', output], {
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return JSON.parse(readFileSync(output, 'utf8'));
+    execFileSync(
+      process.execPath,
+      [redocly, "diff", base, revision, "--format", "json", "--fail-on", "none", "--output", output],
+      {
+        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    return JSON.parse(readFileSync(output, "utf8"));
   } catch (error) {
     fail(`redocly diff could not compare ${rel(base)} with ${rel(revision)}:\n${error.stderr ?? error.message}`);
   } finally {
@@ -70,14 +76,17 @@ function redoclyDiff(base, revision) {
 
 /** "#/paths/~1v1~1vm/put/requestBody/..." -> { path: "/v1/vm", method: "put" } */
 function operationOf(pointer) {
-  const parts = pointer.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (parts[0] !== 'paths' || parts.length < 2) return undefined;
+  const parts = pointer
+    .replace(/^#\//, "")
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (parts[0] !== "paths" || parts.length < 2) return undefined;
   return { path: parts[1], method: METHODS.includes(parts[2]) ? parts[2] : undefined };
 }
 
 /** The services (tags) a change touches, looked up in both documents; every service if unknown. */
 function servicesOf(change, docs) {
-  const op = operationOf(change.path ?? '');
+  const op = operationOf(change.path ?? "");
   const tags = new Set();
   if (op) {
     for (const doc of docs) {
@@ -93,25 +102,38 @@ function servicesOf(change, docs) {
 }
 
 function describe(change) {
-  const op = operationOf(change.path ?? '');
-  const where = op ? `${op.method ? `${op.method.toUpperCase()} ` : ''}${op.path}` : change.path;
-  const why = (change.verdicts ?? []).filter((v) => v.impact === 'major').map((v) => `${v.message} (${v.ruleId})`);
-  return `${where}: ${why.length > 0 ? why.join('; ') : `${change.kind} ${change.path}`}`;
+  const op = operationOf(change.path ?? "");
+  const where = op ? `${op.method ? `${op.method.toUpperCase()} ` : ""}${op.path}` : change.path;
+  const why = (change.verdicts ?? []).filter((v) => v.impact === "major").map((v) => `${v.message} (${v.ruleId})`);
+  return `${where}: ${why.length > 0 ? why.join("; ") : `${change.kind} ${change.path}`}`;
 }
 
-const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'default', 'deprecated', 'x-source']);
+const ANNOTATIONS = new Set([
+  "description",
+  "summary",
+  "title",
+  "example",
+  "examples",
+  "default",
+  "deprecated",
+  "x-source",
+]);
 const stripAnnotations = (node) =>
   Array.isArray(node)
     ? node.map(stripAnnotations)
-    : node && typeof node === 'object'
-      ? Object.fromEntries(Object.entries(node).filter(([k]) => !ANNOTATIONS.has(k)).map(([k, v]) => [k, stripAnnotations(v)]))
+    : node && typeof node === "object"
+      ? Object.fromEntries(
+          Object.entries(node)
+            .filter(([k]) => !ANNOTATIONS.has(k))
+            .map(([k, v]) => [k, stripAnnotations(v)]),
+        )
       : node;
 const at = (doc, pointer) =>
   pointer
-    .replace(/^#\//, '')
-    .split('/')
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), doc);
+    .replace(/^#\//, "")
+    .split("/")
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), doc);
 
 /**
  * redocly rates every `anyOf` added to a schema as breaking. In a request body, an `anyOf` one of
@@ -123,11 +145,12 @@ const at = (doc, pointer) =>
  */
 function onlyWidensRequest(change, [base]) {
   const verdicts = change.verdicts ?? [];
-  const pointer = change.revision?.pointer ?? '';
-  if (change.kind !== 'added' || !/\/requestBody\//.test(change.path ?? '') || !pointer.endsWith('/anyOf')) return false;
-  if (verdicts.length === 0 || !verdicts.every((v) => v.ruleId === 'schema-combinator-changed')) return false;
-  const before = at(base, pointer.slice(0, -'/anyOf'.length));
-  if (!before || typeof before !== 'object' || 'anyOf' in before) return false;
+  const pointer = change.revision?.pointer ?? "";
+  if (change.kind !== "added" || !/\/requestBody\//.test(change.path ?? "") || !pointer.endsWith("/anyOf"))
+    return false;
+  if (verdicts.length === 0 || !verdicts.every((v) => v.ruleId === "schema-combinator-changed")) return false;
+  const before = at(base, pointer.slice(0, -"/anyOf".length));
+  if (!before || typeof before !== "object" || "anyOf" in before) return false;
   const former = JSON.stringify(stripAnnotations(before));
   return (change.revision.value ?? []).some((branch) => JSON.stringify(stripAnnotations(branch)) === former);
 }
@@ -141,28 +164,33 @@ function pendingBumps(dir) {
   };
   if (!existsSync(dir)) return bumps;
   for (const file of readdirSync(dir)) {
-    if (!file.endsWith('.md') || file === 'README.md') continue;
-    const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), 'utf8'));
+    if (!file.endsWith(".md") || file === "README.md") continue;
+    const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, file), "utf8"));
     for (const [name, type] of Object.entries((match && parseYaml(match[1])) ?? {})) raise(name, type);
   }
-  const configFile = join(dir, 'config.json');
-  const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) : {};
+  const configFile = join(dir, "config.json");
+  const config = existsSync(configFile) ? JSON.parse(readFileSync(configFile, "utf8")) : {};
   for (const group of config.fixed ?? []) {
-    const highest = group.map((name) => bumps.get(name) ?? 'none').reduce((a, b) => (order[b] > order[a] ? b : a), 'none');
-    if (highest !== 'none') for (const name of group) raise(name, highest);
+    const highest = group
+      .map((name) => bumps.get(name) ?? "none")
+      .reduce((a, b) => (order[b] > order[a] ? b : a), "none");
+    if (highest !== "none") for (const name of group) raise(name, highest);
   }
   return bumps;
 }
 
 const report = redoclyDiff(args.base, args.revision);
-const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, 'utf8')));
-const rated = (report.changes ?? []).filter((change) => change.impact === 'major');
+const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, "utf8")));
+const rated = (report.changes ?? []).filter((change) => change.impact === "major");
 const widened = rated.filter((change) => onlyWidensRequest(change, docs));
 const major = rated.filter((change) => !widened.includes(change));
 const summary =
   `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
-  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : '');
-if (widened.length > 0) console.log(`breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join('\n')}`);
+  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "");
+if (widened.length > 0)
+  console.log(
+    `breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join("\n")}`,
+  );
 
 if (major.length === 0) {
   console.log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);
@@ -172,17 +200,17 @@ if (major.length === 0) {
 const affected = new Set(ALWAYS);
 for (const change of major) for (const service of servicesOf(change, docs)) affected.add(SERVICE_PACKAGES[service]);
 const bumps = pendingBumps(args.changesets);
-const missing = [...affected].filter((name) => bumps.get(name) !== 'major').sort();
-const broke = major.map((change) => `  - ${describe(change)}`).join('\n');
+const missing = [...affected].filter((name) => bumps.get(name) !== "major").sort();
+const broke = major.map((change) => `  - ${describe(change)}`).join("\n");
 
 if (missing.length > 0) {
   fail(
     `${rel(args.revision)} breaks the last released spec ${rel(args.base)} (${summary}):\n${broke}\n` +
-      `No major changeset for: ${missing.join(', ')}.\n` +
-      'Either keep the change compatible, or run `pnpm changeset`, choose a major bump for those packages and say what broke.',
+      `No major changeset for: ${missing.join(", ")}.\n` +
+      "Either keep the change compatible, or run `pnpm changeset`, choose a major bump for those packages and say what broke.",
   );
 }
 console.log(
   `breaking-change gate: OK, ${major.length} breaking change(s), each affected package has a major changeset ` +
-    `(${[...affected].sort().join(', ')}):\n${broke}`,
+    `(${[...affected].sort().join(", ")}):\n${broke}`,
 );

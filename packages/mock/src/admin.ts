@@ -43,10 +43,15 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
   }
   // A page on another name that resolves to loopback (DNS rebinding) sends its own Host.
   if (!isLoopbackHost(req.headers.host)) {
-    return x.error(403, "AccessDenied", `${ADMIN_PREFIX} is answered for a loopback Host only (localhost, 127.0.0.1, [::1])`);
+    return x.error(
+      403,
+      "AccessDenied",
+      `${ADMIN_PREFIX} is answered for a loopback Host only (localhost, 127.0.0.1, [::1])`,
+    );
   }
   const route = `${req.method} ${x.entry.path.slice(ADMIN_PREFIX.length)}`;
-  const json = (status: number, value: unknown) => x.send(status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(value));
+  const json = (status: number, value: unknown) =>
+    x.send(status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(value));
   switch (route) {
     case "GET journal":
       return json(200, { limit: state.journal.limit, entries: state.journal.entries() });
@@ -72,7 +77,8 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       }
       try {
         if (!body || typeof body !== "object") throw new TypeError("the body must be an object { target, steps }");
-        if (typeof body.target !== "string") throw new TypeError("target must be an operationId or a path starting with /");
+        if (typeof body.target !== "string")
+          throw new TypeError("target must be an operationId or a path starting with /");
         if (!Array.isArray(body.steps)) throw new TypeError("steps must be an array of fault steps");
         state.faults.enqueue(body.target, body.steps);
       } catch (error) {
@@ -82,7 +88,11 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
     }
     default:
       res.setHeader("allow", "GET, POST, DELETE");
-      return x.error(404, "NotFound", `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`);
+      return x.error(
+        404,
+        "NotFound",
+        `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`,
+      );
   }
 }
 

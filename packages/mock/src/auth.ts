@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage } from "node:http";
 
 export interface Credential {
   accessKeyId: string;
@@ -7,8 +7,8 @@ export interface Credential {
 
 /** What the mock accepts when neither options nor environment say otherwise. */
 export const DEFAULT_CREDENTIALS: Credential = {
-  accessKeyId: 'mock-access-key-id',
-  secretAccessKey: 'mock-secret-access-key-0123456789',
+  accessKeyId: "mock-access-key-id",
+  secretAccessKey: "mock-secret-access-key-0123456789",
 };
 
 export type AuthResult =
@@ -51,7 +51,7 @@ export const allowAll: Authenticate = () => ({ ok: true });
 
 /** The shape of `verifyRequest` from @bce-openapi/core (bce-auth-v1), as the mock calls it. */
 export type VerifyRequest = (
-  request: { method: string; path: string; headers: IncomingMessage['headers'] },
+  request: { method: string; path: string; headers: IncomingMessage["headers"] },
   options: { getSecretAccessKey: (accessKeyId: string) => string | undefined; now?: number },
 ) => Promise<{ ok: true; accessKeyId: string } | { ok: false; code: string; message: string }>;
 
@@ -62,22 +62,22 @@ export function signatureAuthenticator(
   now: () => number = Date.now,
   maxClockSkewSeconds: number = DEFAULT_MAX_CLOCK_SKEW_SECONDS,
 ): Authenticate {
-  const secrets = new Map(credentials.map(c => [c.accessKeyId, c.secretAccessKey]));
-  return async req => {
+  const secrets = new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
+  return async (req) => {
     const result = await verify(
       // req.url is the path and raw query exactly as signed (`?rebuild` and `?rebuild=` alike).
-      { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers },
-      { getSecretAccessKey: id => secrets.get(id), now: now() },
+      { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers },
+      { getSecretAccessKey: (id) => secrets.get(id), now: now() },
     );
     if (result.ok) {
       // verify() has parsed the header, so the timestamp is the second field after the prefix.
-      const timestamp = Date.parse(String(req.headers.authorization).split('/')[2] ?? '');
+      const timestamp = Date.parse(String(req.headers.authorization).split("/")[2] ?? "");
       const ahead = timestamp - now();
       if (ahead > maxClockSkewSeconds * 1000) {
         return {
           ok: false,
           status: 403,
-          code: 'RequestTimeTooSkewed',
+          code: "RequestTimeTooSkewed",
           message: `The request time is ${Math.round(ahead / 1000)} s ahead of the server's time (at most ${maxClockSkewSeconds} s allowed); see the Date header`,
         };
       }

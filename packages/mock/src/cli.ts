@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
-import type { CorsOption } from './cors.js';
-import type { LogLevel } from './mock.js';
+import { parseArgs } from "node:util";
+import type { CorsOption } from "./cors.js";
+import type { LogLevel } from "./mock.js";
 
 const USAGE = `Usage: bce-openapi-mock [options]
 
@@ -26,7 +26,7 @@ can script faults and read the journal under /__mock/ (see the package README):
   curl {url}/__mock/journal
 `;
 
-const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];
 
 interface CliOptions {
   port: number;
@@ -45,34 +45,38 @@ function parse(argv: string[]): CliOptions {
     strict: true,
     allowPositionals: false,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      spec: { type: 'string' },
-      'log-level': { type: 'string' },
-      'no-auth': { type: 'boolean' },
-      'cors-origin': { type: 'string', multiple: true },
-      'no-cors': { type: 'boolean' },
-      help: { type: 'boolean' },
+      port: { type: "string" },
+      host: { type: "string" },
+      spec: { type: "string" },
+      "log-level": { type: "string" },
+      "no-auth": { type: "boolean" },
+      "cors-origin": { type: "string", multiple: true },
+      "no-cors": { type: "boolean" },
+      help: { type: "boolean" },
     },
   });
-  const port = values.port ?? '4010';
-  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);
-  const logLevel = values['log-level'] ?? 'silent';
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
-  const origins = values['cors-origin'];
-  if (origins && values['no-cors']) throw new Error('--cors-origin and --no-cors contradict each other');
+  const port = values.port ?? "4010";
+  if (!/^\d+$/.test(port) || Number(port) > 65535)
+    throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);
+  const logLevel = values["log-level"] ?? "silent";
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  const origins = values["cors-origin"];
+  if (origins && values["no-cors"]) throw new Error("--cors-origin and --no-cors contradict each other");
   for (const origin of origins ?? []) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
-      throw new Error(`--cors-origin must be an origin such as http://localhost:5173 (scheme and host, no path) or *, got "${origin}"`);
+    if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(
+        `--cors-origin must be an origin such as http://localhost:5173 (scheme and host, no path) or *, got "${origin}"`,
+      );
     }
   }
   return {
     port: Number(port),
-    host: values.host ?? '127.0.0.1',
+    host: values.host ?? "127.0.0.1",
     spec: values.spec,
     logLevel: logLevel as LogLevel,
-    auth: !values['no-auth'],
-    cors: values['no-cors'] ? false : (origins ?? true),
+    auth: !values["no-auth"],
+    cors: values["no-cors"] ? false : (origins ?? true),
     help: values.help ?? false,
   };
 }
@@ -91,9 +95,9 @@ async function main(argv: string[]): Promise<void> {
   }
 
   // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
-  const { startMock } = await import('./mock.js');
+  const { startMock } = await import("./mock.js");
   const mock = await startMock(options);
-  process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? '' : ' (signatures not checked)'}\n`);
+  process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? "" : " (signatures not checked)"}\n`);
 
   const stop = () => {
     mock.close().then(
@@ -104,8 +108,8 @@ async function main(argv: string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

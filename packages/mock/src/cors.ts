@@ -32,7 +32,11 @@ export function originPolicy(option: CorsOption | undefined): OriginPolicy {
 }
 
 export function isPreflight(req: IncomingMessage): boolean {
-  return req.method === "OPTIONS" && typeof req.headers.origin === "string" && req.headers["access-control-request-method"] !== undefined;
+  return (
+    req.method === "OPTIONS" &&
+    typeof req.headers.origin === "string" &&
+    req.headers["access-control-request-method"] !== undefined
+  );
 }
 
 /** Headers of an allowed origin's actual request. */
@@ -52,7 +56,12 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, origi
     .split(",")
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-  const headers = [...new Set([...ALLOWED_HEADERS, ...requested.filter((h) => h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h))])];
+  const headers = [
+    ...new Set([
+      ...ALLOWED_HEADERS,
+      ...requested.filter((h) => h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h)),
+    ]),
+  ];
   allowOrigin(res, origin);
   res.setHeader("access-control-allow-methods", methods.join(", "));
   res.setHeader("access-control-allow-headers", headers.join(", "));

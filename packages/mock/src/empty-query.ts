@@ -8,16 +8,16 @@
  * and we validate each empty value ("") against that parameter's own schema with Prism's own
  * schema validator, so the messages and the spec's rules (enum, minLength, ...) stay Prism's.
  */
-import type { IPrismDiagnostic } from '@stoplight/prism-core';
-import type { PrismHttpComponents } from '@stoplight/prism-http';
+import type { IPrismDiagnostic } from "@stoplight/prism-core";
+import type { PrismHttpComponents } from "@stoplight/prism-http";
 // Deep imports are safe: @stoplight/prism-http is pinned to an exact version (5.12.0).
-import { validateInput as prismValidateInput } from '@stoplight/prism-http/dist/validator/index.js';
-import { validateAgainstSchema } from '@stoplight/prism-http/dist/validator/validators/utils.js';
-import { ValidationContext } from '@stoplight/prism-http/dist/validator/validators/types.js';
+import { validateInput as prismValidateInput } from "@stoplight/prism-http/dist/validator/index.js";
+import { validateAgainstSchema } from "@stoplight/prism-http/dist/validator/validators/utils.js";
+import { ValidationContext } from "@stoplight/prism-http/dist/validator/validators/types.js";
 
-type ValidateInput = PrismHttpComponents['validateInput'];
-type Operation = Parameters<ValidateInput>[0]['resource'];
-type QueryParam = NonNullable<NonNullable<Operation['request']>['query']>[number];
+type ValidateInput = PrismHttpComponents["validateInput"];
+type Operation = Parameters<ValidateInput>[0]["resource"];
+type QueryParam = NonNullable<NonNullable<Operation["request"]>["query"]>[number];
 type Diagnostics = [IPrismDiagnostic, ...IPrismDiagnostic[]];
 
 export const validateInput: ValidateInput = ({ resource, element }) => {
@@ -27,21 +27,21 @@ export const validateInput: ValidateInput = ({ resource, element }) => {
   const rest = prismValidateInput({ resource: withoutQueryParams(resource, empty), element });
   const bundle = (resource as { __bundled__?: unknown }).__bundled__;
   const diagnostics = [
-    ...(rest._tag === 'Left' ? rest.left : []),
-    ...empty.flatMap(param => validateEmptyValue(param, bundle)),
+    ...(rest._tag === "Left" ? rest.left : []),
+    ...empty.flatMap((param) => validateEmptyValue(param, bundle)),
   ];
-  return diagnostics.length > 0 ? { _tag: 'Left', left: diagnostics as Diagnostics } : rest;
+  return diagnostics.length > 0 ? { _tag: "Left", left: diagnostics as Diagnostics } : rest;
 };
 
 /** Declared query parameters sent with an empty value (Prism matches names case-insensitively). */
 function emptyQueryParams(resource: Operation, query: Record<string, string | string[]>): QueryParam[] {
   const emptyNames = new Set(
     Object.entries(query)
-      .filter(([, value]) => value === '')
+      .filter(([, value]) => value === "")
       .map(([name]) => name.toLowerCase()),
   );
   if (emptyNames.size === 0) return [];
-  return (resource.request?.query ?? []).filter(param => emptyNames.has(param.name.toLowerCase()));
+  return (resource.request?.query ?? []).filter((param) => emptyNames.has(param.name.toLowerCase()));
 }
 
 // Prism caches compiled validators by the identity of the operation's parameter list, so the
@@ -49,12 +49,18 @@ function emptyQueryParams(resource: Operation, query: Record<string, string | st
 const trimmedOperations = new WeakMap<Operation, Map<string, Operation>>();
 
 function withoutQueryParams(resource: Operation, params: QueryParam[]): Operation {
-  const key = params.map(p => p.name).sort().join('\n');
+  const key = params
+    .map((p) => p.name)
+    .sort()
+    .join("\n");
   let byKey = trimmedOperations.get(resource);
-  if (!byKey) trimmedOperations.set(resource, (byKey = new Map()));
+  if (!byKey) {
+    byKey = new Map();
+    trimmedOperations.set(resource, byKey);
+  }
   let trimmed = byKey.get(key);
   if (!trimmed) {
-    const query = resource.request?.query?.filter(param => !params.includes(param));
+    const query = resource.request?.query?.filter((param) => !params.includes(param));
     trimmed = { ...resource, request: { ...resource.request, query } };
     byKey.set(key, trimmed);
   }
@@ -69,10 +75,10 @@ function validateEmptyValue(param: QueryParam, bundle: unknown): IPrismDiagnosti
   if (!schema) {
     const paramSchema = param.schema ?? {};
     // Same wrapper shape Prism builds for parameters, so messages read "Request query parameter rebuild ...".
-    schema = { $schema: paramSchema.$schema, type: 'object', properties: { [name]: paramSchema }, required: [name] };
+    schema = { $schema: paramSchema.$schema, type: "object", properties: { [name]: paramSchema }, required: [name] };
     emptyValueSchemas.set(param, schema);
   }
   // No type coercion: an empty value is the string "", not 0 or false.
-  const result = validateAgainstSchema({ [name]: '' }, schema, false, ValidationContext.Input, 'query', bundle);
-  return result._tag === 'Some' ? result.value : [];
+  const result = validateAgainstSchema({ [name]: "" }, schema, false, ValidationContext.Input, "query", bundle);
+  return result._tag === "Some" ? result.value : [];
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { ServerResponse } from "node:http";
 
 /** The body BCE sends with every error response. */
 export interface BceErrorBody {
@@ -7,21 +7,21 @@ export interface BceErrorBody {
   message: string;
 }
 
-export const REQUEST_ID_HEADER = 'x-bce-request-id';
+export const REQUEST_ID_HEADER = "x-bce-request-id";
 
 /**
  * Replaces anything outside printable ASCII with \uXXXX. Spec text (enum values, descriptions)
  * may be Chinese; error messages stay readable in any terminal and can never break a header.
  */
 export function asciiSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(payload),
   });
   res.end(payload);
 }

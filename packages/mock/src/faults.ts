@@ -44,32 +44,54 @@ const MAX_DELAY_MS = 2_147_483_647; // setTimeout's limit
 export function checkStep(step: unknown, where: string): FaultStep {
   if (!step || typeof step !== "object" || Array.isArray(step)) throw new TypeError(`${where} must be an object`);
   const s = step as Record<string, unknown>;
-  for (const key of Object.keys(s)) if (!STEP_KEYS.has(key)) throw new TypeError(`${where}.${key} is not a fault step field (${[...STEP_KEYS].join(", ")})`);
-  if (s.status !== undefined && !(Number.isInteger(s.status) && (s.status as number) >= 200 && (s.status as number) <= 599)) {
+  for (const key of Object.keys(s))
+    if (!STEP_KEYS.has(key))
+      throw new TypeError(`${where}.${key} is not a fault step field (${[...STEP_KEYS].join(", ")})`);
+  if (
+    s.status !== undefined &&
+    !(Number.isInteger(s.status) && (s.status as number) >= 200 && (s.status as number) <= 599)
+  ) {
     throw new TypeError(`${where}.status must be an integer from 200 to 599`);
   }
   for (const key of ["code", "message"]) {
-    if (s[key] !== undefined && (typeof s[key] !== "string" || !/^[\x20-\x7e]*$/.test(s[key] as string) || (key === "code" && s[key] === ""))) {
+    if (
+      s[key] !== undefined &&
+      (typeof s[key] !== "string" || !/^[\x20-\x7e]*$/.test(s[key] as string) || (key === "code" && s[key] === ""))
+    ) {
       throw new TypeError(`${where}.${key} must be a non-empty printable ASCII string`);
     }
   }
-  if ((s.code !== undefined || s.message !== undefined) && s.status === undefined) throw new TypeError(`${where}: code and message need a status`);
-  if (s.delayMs !== undefined && !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)) {
+  if ((s.code !== undefined || s.message !== undefined) && s.status === undefined)
+    throw new TypeError(`${where}: code and message need a status`);
+  if (
+    s.delayMs !== undefined &&
+    !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)
+  ) {
     throw new TypeError(`${where}.delayMs must be an integer number of milliseconds from 0 to ${MAX_DELAY_MS}`);
   }
   for (const key of ["drop", "truncate", "hang"]) {
     if (s[key] !== undefined && typeof s[key] !== "boolean") throw new TypeError(`${where}.${key} must be a boolean`);
   }
   const kinds = ["status", "drop", "truncate", "hang"].filter((key) => s[key] !== undefined && s[key] !== false);
-  if (kinds.length > 1) throw new TypeError(`${where}: choose one of status, drop, truncate, hang (got ${kinds.join(", ")})`);
-  if (s.hang && s.delayMs !== undefined) throw new TypeError(`${where}: hang waits forever; delayMs makes no sense with it`);
+  if (kinds.length > 1)
+    throw new TypeError(`${where}: choose one of status, drop, truncate, hang (got ${kinds.join(", ")})`);
+  if (s.hang && s.delayMs !== undefined)
+    throw new TypeError(`${where}: hang waits forever; delayMs makes no sense with it`);
   return { ...(s as FaultStep) };
 }
 
 export function describeStep(step: FaultStep): string {
   const delay = step.delayMs ? `delay ${step.delayMs} ms` : "";
-  const kind = step.status !== undefined ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim()
-    : step.drop ? "drop" : step.truncate ? "truncate" : step.hang ? "hang" : "";
+  const kind =
+    step.status !== undefined
+      ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim()
+      : step.drop
+        ? "drop"
+        : step.truncate
+          ? "truncate"
+          : step.hang
+            ? "hang"
+            : "";
   return [delay, kind].filter(Boolean).join(", then ") || "pass";
 }
 
@@ -98,7 +120,9 @@ export class FaultScripts {
 
   /** The steps still queued, by target (`operation:<id>` or `path:<path>`). */
   pending(): Record<string, FaultStep[]> {
-    return Object.fromEntries([...this.#queues].filter(([, steps]) => steps.length > 0).map(([key, steps]) => [key, structuredClone(steps)]));
+    return Object.fromEntries(
+      [...this.#queues].filter(([, steps]) => steps.length > 0).map(([key, steps]) => [key, structuredClone(steps)]),
+    );
   }
 
   clear(): void {
@@ -117,8 +141,11 @@ export class FaultScripts {
 
   #key(target: FaultTarget): string {
     const { operationId, path } =
-      typeof target === "string" ? (target.startsWith("/") ? { path: target, operationId: undefined } : { operationId: target, path: undefined })
-      : { operationId: (target as { operationId?: string }).operationId, path: (target as { path?: string }).path };
+      typeof target === "string"
+        ? target.startsWith("/")
+          ? { path: target, operationId: undefined }
+          : { operationId: target, path: undefined }
+        : { operationId: (target as { operationId?: string }).operationId, path: (target as { path?: string }).path };
     if (typeof path === "string" && path.startsWith("/")) return `path:${path}`;
     if (typeof operationId === "string" && this.#knownOperation(operationId)) return `operation:${operationId}`;
     throw new TypeError(

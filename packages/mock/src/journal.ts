@@ -66,7 +66,8 @@ export class Journal {
    * cleared, with the entries. Lets a test wait for an event instead of for time.
    */
   waitFor(count: number): Promise<JournalEntry[]> {
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`waitFor: count must be a positive integer, got ${count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`waitFor: count must be a positive integer, got ${count}`);
     if (this.#answered >= count) return Promise.resolve(this.entries());
     return new Promise((resolve) => this.#waiters.push({ count, resolve }));
   }
@@ -98,7 +99,10 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     const text = Array.isArray(value) ? value.join(", ") : value;
     if (name === "authorization") {
       const parts = text.split("/");
-      out[name] = parts.length === 6 && parts[0] === "bce-auth-v1" ? [...parts.slice(0, 5), "<redacted>"].join("/") : "<redacted>";
+      out[name] =
+        parts.length === 6 && parts[0] === "bce-auth-v1"
+          ? [...parts.slice(0, 5), "<redacted>"].join("/")
+          : "<redacted>";
     } else if (name === "x-bce-security-token" || name === "cookie") {
       out[name] = "<redacted>";
     } else {

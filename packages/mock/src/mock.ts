@@ -136,9 +136,11 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const prism = createInstance(prismConfig(), { logger, validateInput });
   const now = options.now ?? Date.now;
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
-  if (!Number.isInteger(journalLimit) || journalLimit < 0) throw new TypeError("journalLimit must be a non-negative integer");
+  if (!Number.isInteger(journalLimit) || journalLimit < 0)
+    throw new TypeError("journalLimit must be a non-negative integer");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0) throw new TypeError("maxBodyBytes must be a non-negative integer");
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)
+    throw new TypeError("maxBodyBytes must be a non-negative integer");
   const index = indexOperations(operations);
   const checksSignatures = options.authenticate !== undefined || options.auth !== false;
   const authenticate =
@@ -193,7 +195,11 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     const exchange = new Exchange(req, res, randomUUID(), ctx);
     exchange.record();
     res.setHeader("connection", "close");
-    exchange.error(417, "InvalidHTTPRequest", `Expect: ${String(req.headers.expect)} is not supported; only 100-continue is`);
+    exchange.error(
+      417,
+      "InvalidHTTPRequest",
+      `Expect: ${String(req.headers.expect)} is not supported; only 100-continue is`,
+    );
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, ctx));
 
@@ -234,7 +240,12 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       if (isPreflight(req)) return answerPreflight(req, res, from, ["GET", "POST", "DELETE"]);
       allowOrigin(res, from);
     }
-    return handleAdmin(x, { journal: ctx.journal, faults: ctx.faults, reset: ctx.reset, actions: () => Object.fromEntries(ctx.actions) });
+    return handleAdmin(x, {
+      journal: ctx.journal,
+      faults: ctx.faults,
+      reset: ctx.reset,
+      actions: () => Object.fromEntries(ctx.actions),
+    });
   }
   x.record();
   // A preflight is journaled under the operation it asks about.
@@ -246,7 +257,11 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (ctx.cors && typeof origin === "string") {
     if (!ctx.cors(origin)) {
       // Refused before anything else happens: a request from a page the mock does not serve must not take effect.
-      return x.error(403, "AccessDenied", `Origin ${origin} is not allowed to call this mock (see the cors option / --cors-origin)`);
+      return x.error(
+        403,
+        "AccessDenied",
+        `Origin ${origin} is not allowed to call this mock (see the cors option / --cors-origin)`,
+      );
     }
     if (isPreflight(req)) {
       x.answered(204);
@@ -286,10 +301,17 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // Base prefixed as a string, so that a path such as //host/x stays a path.
   const url = new URL(`http://mock.invalid${rawPath.startsWith("/") ? "" : "/"}${rawPath}?${rawQuery}`);
   const caseProblem = [...new Set(url.searchParams.keys())]
-    .map((name) => [name, [...ctx.index.queryNames].find((known) => known !== name && known.toLowerCase() === name.toLowerCase())])
+    .map((name) => [
+      name,
+      [...ctx.index.queryNames].find((known) => known !== name && known.toLowerCase() === name.toLowerCase()),
+    ])
     .find(([, known]) => known !== undefined);
   if (caseProblem) {
-    return x.error(400, "InvalidHTTPRequest", `query.${caseProblem[0]}: query parameter names are case-sensitive; the spec declares ${caseProblem[1]}`);
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      `query.${caseProblem[0]}: query parameter names are case-sensitive; the spec declares ${caseProblem[1]}`,
+    );
   }
 
   const step = ctx.faults.take(operation?.operationId, url.pathname);
@@ -321,7 +343,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       return x.error(
         403,
         "IdempotentParameterMismatch",
-        ctx.index.exampleMessage("IdempotentParameterMismatch") ?? "The client token was used before with different parameters.",
+        ctx.index.exampleMessage("IdempotentParameterMismatch") ??
+          "The client token was used before with different parameters.",
       );
     }
     if (seen) {
@@ -387,7 +410,8 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
   const message = step.message ?? ctx.index.exampleMessage(code) ?? `Scripted ${status} ${code} answer`;
   if (status < 400) {
     // A scripted success status: an empty answer with that status.
-    return x.send(status, {}, "");
+    x.send(status, {}, "");
+    return;
   }
   x.error(status, code, message);
 }
@@ -425,7 +449,9 @@ function canonicalJson(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   return JSON.stringify(value, (_, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -437,7 +463,8 @@ function malformedEscape(path: string, query: string): string | undefined {
     ["query", query],
   ] as const) {
     const bad = /%(?![0-9a-fA-F]{2})/.exec(text);
-    if (bad) return `The ${where} has a malformed percent escape at "${asciiSafe(text.slice(bad.index, bad.index + 3))}"`;
+    if (bad)
+      return `The ${where} has a malformed percent escape at "${asciiSafe(text.slice(bad.index, bad.index + 3))}"`;
     try {
       decodeURIComponent(text.replace(/\+/g, " "));
     } catch {
@@ -489,7 +516,10 @@ function describe(violations: Violation[]): string {
     .join("; ");
 }
 
-function renderOutput(requestId: string, output: IHttpResponse): { status: number; headers: Record<string, string>; payload: string } {
+function renderOutput(
+  requestId: string,
+  output: IHttpResponse,
+): { status: number; headers: Record<string, string>; payload: string } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(output.headers ?? {})) {
     if (value === null || value === undefined || name.toLowerCase() === REQUEST_ID_HEADER) continue;
@@ -587,7 +617,11 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
   }
   const requestId = randomUUID();
   const [status, reason, code] = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
-  const body = JSON.stringify({ requestId, code, message: `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})` });
+  const body = JSON.stringify({
+    requestId,
+    code,
+    message: `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`,
+  });
   const entry: JournalEntry = {
     requestId,
     receivedAt: new Date(ctx.now()).toISOString(),

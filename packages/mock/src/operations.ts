@@ -49,7 +49,12 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
       for (const content of response.contents ?? []) {
         for (const example of content.examples ?? []) {
           const value = (example as { value?: unknown }).value as { code?: unknown; message?: unknown } | undefined;
-          if (value && typeof value.code === "string" && typeof value.message === "string" && !messages.has(value.code)) {
+          if (
+            value &&
+            typeof value.code === "string" &&
+            typeof value.message === "string" &&
+            !messages.has(value.code)
+          ) {
             messages.set(value.code, value.message);
           }
         }

@@ -15,15 +15,23 @@ export function parsePrefer(header: string | string[] | undefined): Preference {
     if (!item) continue;
     const eq = item.indexOf("=");
     const name = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? "" : item.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const value =
+      eq < 0
+        ? ""
+        : item
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, "$1");
     if (name === "code") {
-      if (!/^[1-5]\d\d$/.test(value)) throw new Error(`Prefer: code must be an HTTP status such as 500, got "${value}"`);
+      if (!/^[1-5]\d\d$/.test(value))
+        throw new Error(`Prefer: code must be an HTTP status such as 500, got "${value}"`);
       out.code = Number(value);
     } else if (name === "example") {
       if (!value) throw new Error("Prefer: example needs the name of one of the spec's examples");
       out.exampleKey = value;
     } else if (name === "dynamic") {
-      if (value !== "true" && value !== "false") throw new Error(`Prefer: dynamic must be true or false, got "${value}"`);
+      if (value !== "true" && value !== "false")
+        throw new Error(`Prefer: dynamic must be true or false, got "${value}"`);
       out.dynamic = value === "true";
     }
     // Other preferences (return=minimal, respond-async, ...) are not Prism's and are ignored, as RFC 7240 allows.

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequest } from '@bce-openapi/core';
-import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from '../src/index.js';
-import { expectBceError, FIXTURE } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signRequest } from "@bce-openapi/core";
+import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
+import { expectBceError, FIXTURE } from "./helpers.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const body = JSON.stringify({ imageId: 'm-1' });
+const body = JSON.stringify({ imageId: "m-1" });
 
 async function signedPut(
   path: string,
@@ -18,64 +18,72 @@ async function signedPut(
   timestamp = Date.now(),
 ) {
   const url = `${mock.url}${path}`;
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...extra };
-  const signed = await signRequest({ method: 'PUT', url, headers }, credentials, { timestamp });
-  return fetch(url, { method: 'PUT', headers: { ...headers, ...signed }, body });
+  const headers: Record<string, string> = { "content-type": "application/json", ...extra };
+  const signed = await signRequest({ method: "PUT", url, headers }, credentials, { timestamp });
+  return fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body });
 }
 
-describe('bce-auth-v1 in front of Prism', () => {
-  it.each(['?rebuild', '?rebuild='])('accepts a request signed with the mock key (%s)', async query => {
+describe("bce-auth-v1 in front of Prism", () => {
+  it.each(["?rebuild", "?rebuild="])("accepts a request signed with the mock key (%s)", async (query) => {
     expect((await signedPut(`/v2/instance/i-1${query}`)).status).toBe(200);
   });
 
-  it('answers a missing Authorization header with 400 InvalidHTTPAuthHeader', async () => {
-    const res = await fetch(`${mock.url}/v2/instance/i-1?rebuild`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
-    await expectBceError(res, 400, 'InvalidHTTPAuthHeader');
+  it("answers a missing Authorization header with 400 InvalidHTTPAuthHeader", async () => {
+    const res = await fetch(`${mock.url}/v2/instance/i-1?rebuild`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    await expectBceError(res, 400, "InvalidHTTPAuthHeader");
   });
 
-  it('answers an unknown access key id with 403 InvalidAccessKeyId', async () => {
-    const res = await signedPut('/v2/instance/i-1?rebuild', { accessKeyId: 'someone-else', secretAccessKey: 'x' });
-    await expectBceError(res, 403, 'InvalidAccessKeyId');
+  it("answers an unknown access key id with 403 InvalidAccessKeyId", async () => {
+    const res = await signedPut("/v2/instance/i-1?rebuild", { accessKeyId: "someone-else", secretAccessKey: "x" });
+    await expectBceError(res, 403, "InvalidAccessKeyId");
   });
 
-  it('answers a wrong secret with 400 SignatureDoesNotMatch', async () => {
-    const res = await signedPut('/v2/instance/i-1?rebuild', { ...DEFAULT_CREDENTIALS, secretAccessKey: 'wrong' });
-    await expectBceError(res, 400, 'SignatureDoesNotMatch');
+  it("answers a wrong secret with 400 SignatureDoesNotMatch", async () => {
+    const res = await signedPut("/v2/instance/i-1?rebuild", { ...DEFAULT_CREDENTIALS, secretAccessKey: "wrong" });
+    await expectBceError(res, 400, "SignatureDoesNotMatch");
   });
 
-  it('answers a signature older than its expiration with 400 RequestExpired', async () => {
-    const res = await signedPut('/v2/instance/i-1?rebuild', DEFAULT_CREDENTIALS, {}, Date.now() - 3600_000);
-    await expectBceError(res, 400, 'RequestExpired');
+  it("answers a signature older than its expiration with 400 RequestExpired", async () => {
+    const res = await signedPut("/v2/instance/i-1?rebuild", DEFAULT_CREDENTIALS, {}, Date.now() - 3600_000);
+    await expectBceError(res, 400, "RequestExpired");
   });
 
-  it('answers a header changed after signing with 400 SignatureDoesNotMatch', async () => {
+  it("answers a header changed after signing with 400 SignatureDoesNotMatch", async () => {
     const url = `${mock.url}/v2/instance/i-1?rebuild`;
-    const headers = { 'content-type': 'application/json', 'x-bce-meta': 'one' };
-    const signed = await signRequest({ method: 'PUT', url, headers }, DEFAULT_CREDENTIALS);
-    const res = await fetch(url, { method: 'PUT', headers: { ...headers, ...signed, 'x-bce-meta': 'two' }, body });
-    await expectBceError(res, 400, 'SignatureDoesNotMatch');
+    const headers = { "content-type": "application/json", "x-bce-meta": "one" };
+    const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS);
+    const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed, "x-bce-meta": "two" }, body });
+    await expectBceError(res, 400, "SignatureDoesNotMatch");
   });
 
-  it('checks the signature before validating the request', async () => {
-    const res = await fetch(`${mock.url}/v9/nowhere`, { method: 'PUT' });
-    await expectBceError(res, 400, 'InvalidHTTPAuthHeader');
+  it("checks the signature before validating the request", async () => {
+    const res = await fetch(`${mock.url}/v9/nowhere`, { method: "PUT" });
+    await expectBceError(res, 400, "InvalidHTTPAuthHeader");
   });
 });
 
-describe('configuration', () => {
-  it('takes the key pair from the environment, else the defaults', () => {
+describe("configuration", () => {
+  it("takes the key pair from the environment, else the defaults", () => {
     expect(resolveCredentials(undefined, {})).toEqual([DEFAULT_CREDENTIALS]);
-    expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: 'ak', BCE_MOCK_SECRET_ACCESS_KEY: 'sk' })).toEqual([
-      { accessKeyId: 'ak', secretAccessKey: 'sk' },
+    expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: "ak", BCE_MOCK_SECRET_ACCESS_KEY: "sk" })).toEqual([
+      { accessKeyId: "ak", secretAccessKey: "sk" },
     ]);
-    const explicit = [{ accessKeyId: 'a', secretAccessKey: 'b' }];
-    expect(resolveCredentials(explicit, { BCE_MOCK_ACCESS_KEY_ID: 'ak' })).toBe(explicit);
+    const explicit = [{ accessKeyId: "a", secretAccessKey: "b" }];
+    expect(resolveCredentials(explicit, { BCE_MOCK_ACCESS_KEY_ID: "ak" })).toBe(explicit);
   });
 
-  it('lets auth: false switch verification off', async () => {
+  it("lets auth: false switch verification off", async () => {
     const open = await startMock({ spec: FIXTURE, auth: false });
     try {
-      const res = await fetch(`${open.url}/v2/instance/i-1?rebuild`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${open.url}/v2/instance/i-1?rebuild`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       expect(res.status).toBe(200);
     } finally {
       await open.close();

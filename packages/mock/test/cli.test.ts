@@ -1,113 +1,128 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { signRequest } from '@bce-openapi/core';
-import { afterEach, expect, it } from 'vitest';
-import { FIXTURE } from './helpers.js';
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { signRequest } from "@bce-openapi/core";
+import { afterEach, expect, it } from "vitest";
+import { FIXTURE } from "./helpers.js";
 
-const bin = fileURLToPath(new URL('../bin/bce-openapi-mock.js', import.meta.url));
+const bin = fileURLToPath(new URL("../bin/bce-openapi-mock.js", import.meta.url));
 let child: ChildProcess | undefined;
 
-
 afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (child && child.exitCode === null) child.kill("SIGKILL");
   child = undefined;
 });
 
 // The key pair the spawned mock takes from its environment.
-const CLI_KEYS = { accessKeyId: 'cli-test-ak', secretAccessKey: 'cli-test-secret-access-key' };
+const CLI_KEYS = { accessKeyId: "cli-test-ak", secretAccessKey: "cli-test-secret-access-key" };
 
 function run(args: string[]) {
   child = spawn(process.execPath, [bin, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BCE_MOCK_ACCESS_KEY_ID: CLI_KEYS.accessKeyId, BCE_MOCK_SECRET_ACCESS_KEY: CLI_KEYS.secretAccessKey },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      BCE_MOCK_ACCESS_KEY_ID: CLI_KEYS.accessKeyId,
+      BCE_MOCK_SECRET_ACCESS_KEY: CLI_KEYS.secretAccessKey,
+    },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', chunk => (stdout += chunk));
-  child.stderr!.on('data', chunk => (stderr += chunk));
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
   return { child, output: () => ({ stdout, stderr }) };
 }
 
-it('prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM', async () => {
-  const { child, output } = run(['--port', '0', '--spec', FIXTURE]);
+it("prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM", async () => {
+  const { child, output } = run(["--port", "0", "--spec", FIXTURE]);
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
+    child.stdout!.on("data", () => {
       const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
       if (match) resolve(match[1]!);
     });
-    child.once('exit', code => reject(new Error(`exited with ${code}: ${output().stderr}`)));
+    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output().stderr}`)));
   });
   expect(url).not.toMatch(/:0$/);
 
   const target = `${url}/v2/instance/i-1?rebuild`;
-  const headers = { 'content-type': 'application/json' };
-  const body = JSON.stringify({ imageId: 'm-1' });
-  const unsigned = await fetch(target, { method: 'PUT', headers, body });
+  const headers = { "content-type": "application/json" };
+  const body = JSON.stringify({ imageId: "m-1" });
+  const unsigned = await fetch(target, { method: "PUT", headers, body });
   expect(unsigned.status).toBe(400);
-  const signed = await signRequest({ method: 'PUT', url: target, headers }, CLI_KEYS);
-  const res = await fetch(target, { method: 'PUT', headers: { ...headers, ...signed }, body });
+  const signed = await signRequest({ method: "PUT", url: target, headers }, CLI_KEYS);
+  const res = await fetch(target, { method: "PUT", headers: { ...headers, ...signed }, body });
   expect(res.status).toBe(200);
 
-  child.kill('SIGTERM');
-  const [code] = await once(child, 'exit');
+  child.kill("SIGTERM");
+  const [code] = await once(child, "exit");
   expect(code).toBe(0);
 }, 60_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', () => {
+    child.stdout!.on("data", () => {
       const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
       if (match) resolve(match[1]!);
     });
-    child.once('exit', code => reject(new Error(`exited with ${code}: ${output().stderr}`)));
+    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output().stderr}`)));
   });
 }
 
-it('scripts faults and reads the journal through /__mock/, and takes --cors-origin', async () => {
-  const { child, output } = run(['--port', '0', '--spec', FIXTURE, '--cors-origin', 'http://app.test:8080']);
+it("scripts faults and reads the journal through /__mock/, and takes --cors-origin", async () => {
+  const { child, output } = run(["--port", "0", "--spec", FIXTURE, "--cors-origin", "http://app.test:8080"]);
   const url = await listening(child, output);
   const queued = await fetch(`${url}/__mock/faults`, {
-    method: 'POST',
-    body: JSON.stringify({ target: '/v2/instance/i-1', steps: [{ status: 503 }, {}] }),
+    method: "POST",
+    body: JSON.stringify({ target: "/v2/instance/i-1", steps: [{ status: 503 }, {}] }),
   });
   expect(queued.status).toBe(201);
 
   const target = `${url}/v2/instance/i-1?rebuild`;
-  const headers = { 'content-type': 'application/json' };
-  const body = JSON.stringify({ imageId: 'm-1' });
-  const send = async () => fetch(target, { method: 'PUT', headers: { ...headers, ...(await signRequest({ method: 'PUT', url: target, headers }, CLI_KEYS)) }, body });
+  const headers = { "content-type": "application/json" };
+  const body = JSON.stringify({ imageId: "m-1" });
+  const send = async () =>
+    fetch(target, {
+      method: "PUT",
+      headers: { ...headers, ...(await signRequest({ method: "PUT", url: target, headers }, CLI_KEYS)) },
+      body,
+    });
   expect((await send()).status).toBe(503);
   expect((await send()).status).toBe(200);
-  const journal = (await (await fetch(`${url}/__mock/journal`)).json()) as { entries: { answer: { status: number }; signature: string }[] };
-  expect(journal.entries.map(e => [e.answer.status, e.signature])).toEqual([[503, 'verified'], [200, 'verified']]);
+  const journal = (await (await fetch(`${url}/__mock/journal`)).json()) as {
+    entries: { answer: { status: number }; signature: string }[];
+  };
+  expect(journal.entries.map((e) => [e.answer.status, e.signature])).toEqual([
+    [503, "verified"],
+    [200, "verified"],
+  ]);
 
   const preflight = (origin: string) =>
-    fetch(target, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } }).then(r => r.status);
-  expect(await preflight('http://app.test:8080')).toBe(204);
-  expect(await preflight('http://localhost:5173')).toBe(403); // a list replaces the loopback default
-  child.kill('SIGTERM');
-  await once(child, 'exit');
+    fetch(target, { method: "OPTIONS", headers: { origin, "access-control-request-method": "PUT" } }).then(
+      (r) => r.status,
+    );
+  expect(await preflight("http://app.test:8080")).toBe(204);
+  expect(await preflight("http://localhost:5173")).toBe(403); // a list replaces the loopback default
+  child.kill("SIGTERM");
+  await once(child, "exit");
 }, 60_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 it.each([
-  [['--cors-origin', 'app.test'], /--cors-origin must be an origin/],
-  [['--cors-origin', 'http://a.test/path'], /--cors-origin must be an origin/],
-  [['--cors-origin', '*', '--no-cors'], /contradict/],
-  [['--port', 'abc'], /--port must be an integer/],
-  [['--port', '70000'], /--port must be an integer/],
-  [['--bogus'], /Unknown option '--bogus'/],
-])('exits 2 on bad arguments %j', async (args, message) => {
+  [["--cors-origin", "app.test"], /--cors-origin must be an origin/],
+  [["--cors-origin", "http://a.test/path"], /--cors-origin must be an origin/],
+  [["--cors-origin", "*", "--no-cors"], /contradict/],
+  [["--port", "abc"], /--port must be an integer/],
+  [["--port", "70000"], /--port must be an integer/],
+  [["--bogus"], /Unknown option '--bogus'/],
+])("exits 2 on bad arguments %j", async (args, message) => {
   const { child, output } = run(args);
-  const [code] = await once(child, 'exit');
+  const [code] = await once(child, "exit");
   expect(code).toBe(2);
   expect(output().stderr).toMatch(message);
-  expect(output().stderr).toContain('Usage: bce-openapi-mock');
+  expect(output().stderr).toContain("Usage: bce-openapi-mock");
 });
 
-it('prints help and exits 0', async () => {
-  const { child, output } = run(['--help']);
-  const [code] = await once(child, 'exit');
+it("prints help and exits 0", async () => {
+  const { child, output } = run(["--help"]);
+  const [code] = await once(child, "exit");
   expect(code).toBe(0);
-  expect(output().stdout).toContain('--port <n>');
+  expect(output().stdout).toContain("--port <n>");
 });

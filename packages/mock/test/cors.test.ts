@@ -1,15 +1,19 @@
 // CORS at the HTTP level (the browser side is tested in Chromium, docs/test/mock-cors.test.mjs).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMock, type MockServer } from '../src/index.js';
-import { expectBceError, REINSTALL_BODY, REINSTALL_PATH, signedPut } from './helpers.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startMock, type MockServer } from "../src/index.js";
+import { expectBceError, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
-const preflight = (url: string, origin: string, headers = 'authorization, content-type, x-bce-date, x-bce-security-token, prefer') =>
+const preflight = (
+  url: string,
+  origin: string,
+  headers = "authorization, content-type, x-bce-date, x-bce-security-token, prefer",
+) =>
   fetch(`${url}${REINSTALL_PATH}`, {
-    method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': headers },
+    method: "OPTIONS",
+    headers: { origin, "access-control-request-method": "PUT", "access-control-request-headers": headers },
   });
 
-describe('default: loopback origins', () => {
+describe("default: loopback origins", () => {
   let mock: MockServer;
   beforeAll(async () => {
     mock = await startMock();
@@ -17,85 +21,98 @@ describe('default: loopback origins', () => {
   beforeEach(() => mock.reset());
   afterAll(() => mock.close());
 
-  it.each(['http://localhost:5173', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'https://localhost'])('answers %s\'s preflight without authentication', async (origin) => {
-    const res = await preflight(mock.url, origin);
-    expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
-    expect(res.headers.get('access-control-allow-methods')).toContain('PUT');
-    const allowed = res.headers.get('access-control-allow-headers')!.split(', ');
-    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'prefer', 'x-bce-date', 'x-bce-security-token']));
-    expect(res.headers.get('access-control-expose-headers')).toContain('x-bce-request-id');
-    expect(res.headers.get('x-bce-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  it.each(["http://localhost:5173", "http://127.0.0.1:8080", "http://[::1]:3000", "https://localhost"])(
+    "answers %s's preflight without authentication",
+    async (origin) => {
+      const res = await preflight(mock.url, origin);
+      expect(res.status).toBe(204);
+      expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+      expect(res.headers.get("access-control-allow-methods")).toContain("PUT");
+      const allowed = res.headers.get("access-control-allow-headers")!.split(", ");
+      expect(allowed).toEqual(
+        expect.arrayContaining(["authorization", "content-type", "prefer", "x-bce-date", "x-bce-security-token"]),
+      );
+      expect(res.headers.get("access-control-expose-headers")).toContain("x-bce-request-id");
+      expect(res.headers.get("x-bce-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    },
+  );
+
+  it("leaves a requested header it does not accept out of Allow-Headers", async () => {
+    const res = await preflight(mock.url, "http://localhost:1", "authorization, x-custom");
+    expect(res.headers.get("access-control-allow-headers")).not.toContain("x-custom");
   });
 
-  it('leaves a requested header it does not accept out of Allow-Headers', async () => {
-    const res = await preflight(mock.url, 'http://localhost:1', 'authorization, x-custom');
-    expect(res.headers.get('access-control-allow-headers')).not.toContain('x-custom');
-  });
-
-  it('puts Allow-Origin and Expose-Headers on answers, errors included', async () => {
-    const ok = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { origin: 'http://localhost:5173' } });
+  it("puts Allow-Origin and Expose-Headers on answers, errors included", async () => {
+    const ok = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
+      headers: { origin: "http://localhost:5173" },
+    });
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(ok.headers.get('access-control-expose-headers')).toBe('x-bce-request-id, date');
-    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: 'PUT', headers: { origin: 'http://localhost:5173' } });
-    expect(unsigned.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    await expectBceError(unsigned, 400, 'InvalidHTTPAuthHeader');
+    expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(ok.headers.get("access-control-expose-headers")).toBe("x-bce-request-id, date");
+    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, {
+      method: "PUT",
+      headers: { origin: "http://localhost:5173" },
+    });
+    expect(unsigned.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    await expectBceError(unsigned, 400, "InvalidHTTPAuthHeader");
   });
 
-  it.each(['http://example.com', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'null'])('refuses %s with 403 and no CORS header, preflight or not', async (origin) => {
-    const pre = await preflight(mock.url, origin);
-    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
-    await expectBceError(pre, 403, 'AccessDenied');
-    const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { origin } });
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    await expectBceError(res, 403, 'AccessDenied');
-    expect(mock.actions()).toEqual({});
-  });
+  it.each(["http://example.com", "http://localhost.example.com", "http://127.0.0.1.nip.io", "null"])(
+    "refuses %s with 403 and no CORS header, preflight or not",
+    async (origin) => {
+      const pre = await preflight(mock.url, origin);
+      expect(pre.headers.get("access-control-allow-origin")).toBeNull();
+      await expectBceError(pre, 403, "AccessDenied");
+      const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { origin } });
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      await expectBceError(res, 403, "AccessDenied");
+      expect(mock.actions()).toEqual({});
+    },
+  );
 
-  it('without an Origin (not a browser) nothing changes', async () => {
+  it("without an Origin (not a browser) nothing changes", async () => {
     const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY);
     expect(res.status).toBe(200);
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
 
-describe('configured', () => {
-  it('a list allows exactly those origins', async () => {
-    const mock = await startMock({ cors: ['https://app.example.com'] });
+describe("configured", () => {
+  it("a list allows exactly those origins", async () => {
+    const mock = await startMock({ cors: ["https://app.example.com"] });
     try {
-      expect((await preflight(mock.url, 'https://app.example.com')).status).toBe(204);
-      expect((await preflight(mock.url, 'http://localhost:5173')).status).toBe(403);
+      expect((await preflight(mock.url, "https://app.example.com")).status).toBe(204);
+      expect((await preflight(mock.url, "http://localhost:5173")).status).toBe(403);
     } finally {
       await mock.close();
     }
   });
 
   it('"*" allows any origin; a function decides itself', async () => {
-    const any = await startMock({ cors: ['*'] });
-    const fn = await startMock({ cors: (origin) => origin.endsWith('.test') });
+    const any = await startMock({ cors: ["*"] });
+    const fn = await startMock({ cors: (origin) => origin.endsWith(".test") });
     try {
-      expect((await preflight(any.url, 'https://anything.example')).status).toBe(204);
-      expect((await preflight(fn.url, 'http://a.test')).status).toBe(204);
-      expect((await preflight(fn.url, 'http://localhost')).status).toBe(403);
+      expect((await preflight(any.url, "https://anything.example")).status).toBe(204);
+      expect((await preflight(fn.url, "http://a.test")).status).toBe(204);
+      expect((await preflight(fn.url, "http://localhost")).status).toBe(403);
     } finally {
       await any.close();
       await fn.close();
     }
   });
 
-  it('cors: false sends no CORS headers and treats OPTIONS like any request', async () => {
+  it("cors: false sends no CORS headers and treats OPTIONS like any request", async () => {
     const mock = await startMock({ cors: false });
     try {
-      const res = await preflight(mock.url, 'http://localhost:5173');
-      expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      await expectBceError(res, 400, 'InvalidHTTPAuthHeader');
+      const res = await preflight(mock.url, "http://localhost:5173");
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      await expectBceError(res, 400, "InvalidHTTPAuthHeader");
     } finally {
       await mock.close();
     }
   });
 
-  it('refuses a malformed cors option', async () => {
-    await expect(startMock({ cors: [''] })).rejects.toThrow(/cors must be/);
+  it("refuses a malformed cors option", async () => {
+    await expect(startMock({ cors: [""] })).rejects.toThrow(/cors must be/);
   });
 });

@@ -1,9 +1,9 @@
 // Scripted faults, programmatic and through the admin route: statuses, sequences, delays, dropped
 // connections, truncated bodies, hangs; per operation and per path; reset.
-import { request } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PREFIX, startMock, type MockServer } from '../src/index.js';
-import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from './helpers.js';
+import { request } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PREFIX, startMock, type MockServer } from "../src/index.js";
+import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -13,117 +13,136 @@ afterEach(() => mock.reset());
 afterAll(() => mock.close());
 
 const reinstall = (path = REINSTALL_PATH) => signedPut(mock.url, path, REINSTALL_BODY);
-const rebuild = () => signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' });
+const rebuild = () => signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" });
 
-describe('programmatic scripts', () => {
-  it('plays a sequence per operation: 503, 503, then the normal answer, then normal again', async () => {
-    mock.faults.enqueue('reinstallVmInstance', [{ status: 503 }, { status: 503 }, {}]);
-    await expectBceError(await reinstall(), 503, 'ServiceUnavailable');
-    await expectBceError(await reinstall(), 503, 'ServiceUnavailable');
+describe("programmatic scripts", () => {
+  it("plays a sequence per operation: 503, 503, then the normal answer, then normal again", async () => {
+    mock.faults.enqueue("reinstallVmInstance", [{ status: 503 }, { status: 503 }, {}]);
+    await expectBceError(await reinstall(), 503, "ServiceUnavailable");
+    await expectBceError(await reinstall(), 503, "ServiceUnavailable");
     expect((await reinstall()).status).toBe(200);
     expect((await reinstall()).status).toBe(200);
     expect(mock.faults.pending()).toEqual({});
     expect(mock.actions()).toEqual({ reinstallVmInstance: 2 });
   });
 
-  it('uses the spec example message for a code it has, and the code given', async () => {
-    mock.faults.enqueue('rebuildInstance', [{ status: 500 }, { status: 400, code: 'RequestExpired', message: 'too old' }]);
-    const first = await expectBceError(await rebuild(), 500, 'InternalError');
-    expect(first.message).toBe('We encountered an internal error. Please try again.');
-    const second = await expectBceError(await rebuild(), 400, 'RequestExpired');
-    expect(second.message).toBe('too old');
+  it("uses the spec example message for a code it has, and the code given", async () => {
+    mock.faults.enqueue("rebuildInstance", [
+      { status: 500 },
+      { status: 400, code: "RequestExpired", message: "too old" },
+    ]);
+    const first = await expectBceError(await rebuild(), 500, "InternalError");
+    expect(first.message).toBe("We encountered an internal error. Please try again.");
+    const second = await expectBceError(await rebuild(), 400, "RequestExpired");
+    expect(second.message).toBe("too old");
   });
 
-  it('applies a path script only to that path, before an operation script', async () => {
-    const other = '/v1/vm/instance/vm-2/system/reinstall';
+  it("applies a path script only to that path, before an operation script", async () => {
+    const other = "/v1/vm/instance/vm-2/system/reinstall";
     mock.faults.enqueue({ path: other }, { status: 502 });
-    mock.faults.enqueue('reinstallVmInstance', { status: 500 });
-    await expectBceError(await reinstall(other), 502, 'BadGateway');
-    await expectBceError(await reinstall(), 500, 'InternalError');
+    mock.faults.enqueue("reinstallVmInstance", { status: 500 });
+    await expectBceError(await reinstall(other), 502, "BadGateway");
+    await expectBceError(await reinstall(), 500, "InternalError");
     expect((await reinstall(other)).status).toBe(200);
   });
 
-  it('does not spend a step on a request refused by authentication', async () => {
-    mock.faults.enqueue('reinstallVmInstance', { status: 503 });
-    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: 'PUT', body: '{}' });
-    await expectBceError(unsigned, 400, 'InvalidHTTPAuthHeader');
-    await expectBceError(await reinstall(), 503, 'ServiceUnavailable');
+  it("does not spend a step on a request refused by authentication", async () => {
+    mock.faults.enqueue("reinstallVmInstance", { status: 503 });
+    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: "PUT", body: "{}" });
+    await expectBceError(unsigned, 400, "InvalidHTTPAuthHeader");
+    await expectBceError(await reinstall(), 503, "ServiceUnavailable");
   });
 
-  it('drops the connection without an answer; the request does not take effect', async () => {
-    mock.faults.enqueue('reinstallVmInstance', { drop: true });
+  it("drops the connection without an answer; the request does not take effect", async () => {
+    mock.faults.enqueue("reinstallVmInstance", { drop: true });
     await expect(reinstall()).rejects.toThrow(TypeError);
     const [entry] = await mock.journal.waitFor(1);
-    expect(entry).toMatchObject({ fault: 'drop', answer: { status: 0 } });
+    expect(entry).toMatchObject({ fault: "drop", answer: { status: 0 } });
     expect(mock.actions()).toEqual({});
   });
 
-  it('truncates the body: less than the declared length arrives, and the request did take effect', async () => {
+  it("truncates the body: less than the declared length arrives, and the request did take effect", async () => {
     const open = await startMock({ auth: false }); // a raw request, so the cut shows as such rather than as a fetch error
     try {
-      open.faults.enqueue('reinstallVmInstance', { truncate: true });
+      open.faults.enqueue("reinstallVmInstance", { truncate: true });
       const cut = await new Promise<{ status?: number; error?: string; declared?: string; got: number }>((resolve) => {
-        const req = request(`${open.url}${REINSTALL_PATH}`, { method: 'PUT', headers: { 'content-type': 'application/json' } }, (res) => {
-          let got = 0;
-          res.on('data', (chunk: Buffer) => (got += chunk.length));
-          res.on('error', (error) => resolve({ status: res.statusCode, error: (error as NodeJS.ErrnoException).code, declared: res.headers['content-length'], got }));
-          res.on('end', () => resolve({ status: res.statusCode, declared: res.headers['content-length'], got }));
-        });
+        const req = request(
+          `${open.url}${REINSTALL_PATH}`,
+          { method: "PUT", headers: { "content-type": "application/json" } },
+          (res) => {
+            let got = 0;
+            res.on("data", (chunk: Buffer) => (got += chunk.length));
+            res.on("error", (error) =>
+              resolve({
+                status: res.statusCode,
+                error: (error as NodeJS.ErrnoException).code,
+                declared: res.headers["content-length"],
+                got,
+              }),
+            );
+            res.on("end", () => resolve({ status: res.statusCode, declared: res.headers["content-length"], got }));
+          },
+        );
         req.end(JSON.stringify(REINSTALL_BODY));
       });
       expect(cut.status).toBe(200);
-      expect(cut.error).toBe('ECONNRESET');
+      expect(cut.error).toBe("ECONNRESET");
       expect(cut.got).toBeLessThan(Number(cut.declared));
       expect(open.actions()).toEqual({ reinstallVmInstance: 1 });
-      expect(open.journal.entries()[0]).toMatchObject({ fault: 'truncate', answer: { status: 200 } });
+      expect(open.journal.entries()[0]).toMatchObject({ fault: "truncate", answer: { status: 200 } });
     } finally {
       await open.close();
     }
   });
 
-  it('delays an answer; the delay ends when the client goes away', async () => {
+  it("delays an answer; the delay ends when the client goes away", async () => {
     // A delay shorter than any timeout here: the answer must arrive, and after the delay.
-    mock.faults.enqueue('reinstallVmInstance', { delayMs: 50 });
+    mock.faults.enqueue("reinstallVmInstance", { delayMs: 50 });
     const started = performance.now();
     expect((await reinstall()).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(49);
-    expect((await mock.journal.waitFor(1))[0]!.fault).toBe('delay 50 ms');
+    expect((await mock.journal.waitFor(1))[0]!.fault).toBe("delay 50 ms");
   });
 
-  it('hangs until the client aborts; the journal shows no answer', async () => {
-    mock.faults.enqueue('reinstallVmInstance', { hang: true });
+  it("hangs until the client aborts; the journal shows no answer", async () => {
+    mock.faults.enqueue("reinstallVmInstance", { hang: true });
     const controller = new AbortController();
-    const call = signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { signal: controller.signal }).catch((e: Error) => e.name);
+    const call = signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { signal: controller.signal }).catch(
+      (e: Error) => e.name,
+    );
     // Aborted once the mock has the request (the journal records arrivals), not after some time.
     await until(() => mock.journal.entries().length === 1);
     controller.abort();
-    expect(await call).toBe('AbortError');
+    expect(await call).toBe("AbortError");
     const [entry] = await mock.journal.waitFor(1);
-    expect(entry).toMatchObject({ fault: 'hang', answer: { status: 0 } });
+    expect(entry).toMatchObject({ fault: "hang", answer: { status: 0 } });
   });
 
-  it('close() does not wait for a hanging answer', async () => {
+  it("close() does not wait for a hanging answer", async () => {
     const separate = await startMock();
-    separate.faults.enqueue('reinstallVmInstance', { hang: true });
-    const pending = signedPut(separate.url, REINSTALL_PATH, REINSTALL_BODY).then(() => 'answered', (e: Error) => e.name);
+    separate.faults.enqueue("reinstallVmInstance", { hang: true });
+    const pending = signedPut(separate.url, REINSTALL_PATH, REINSTALL_BODY).then(
+      () => "answered",
+      (e: Error) => e.name,
+    );
     await until(() => separate.journal.entries().length === 1);
     await separate.close();
-    expect(await pending).toBe('TypeError');
+    expect(await pending).toBe("TypeError");
   });
 
   it.each([
     [{ status: 99 }, /status must be an integer from 200 to 599/],
     [{ status: 503, drop: true }, /choose one of/],
     [{ delayMs: -1 }, /delayMs must be/],
-    [{ code: 'X' }, /need a status/],
+    [{ code: "X" }, /need a status/],
     [{ bogus: 1 }, /bogus is not a fault step field/],
     [{ hang: true, delayMs: 5 }, /hang waits forever/],
-  ])('refuses a bad step %j with a message naming it', (step, message) => {
-    expect(() => mock.faults.enqueue('reinstallVmInstance', step as never)).toThrow(message);
+  ])("refuses a bad step %j with a message naming it", (step, message) => {
+    expect(() => mock.faults.enqueue("reinstallVmInstance", step as never)).toThrow(message);
   });
 
-  it('refuses an unknown operationId, naming the known ones', () => {
-    expect(() => mock.faults.enqueue('reinstall', { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
+  it("refuses an unknown operationId, naming the known ones", () => {
+    expect(() => mock.faults.enqueue("reinstall", { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
   });
 });
 
@@ -133,61 +152,79 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe(`the admin route ${ADMIN_PREFIX}`, () => {
   const admin = (method: string, route: string, body?: unknown) =>
-    fetch(`${mock.url}${ADMIN_PREFIX}${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    fetch(`${mock.url}${ADMIN_PREFIX}${route}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
-  it('queues a sequence, shows what is pending, and resets', async () => {
-    const queued = await admin('POST', 'faults', { target: 'reinstallVmInstance', steps: [{ status: 503 }, {}] });
+  it("queues a sequence, shows what is pending, and resets", async () => {
+    const queued = await admin("POST", "faults", { target: "reinstallVmInstance", steps: [{ status: 503 }, {}] });
     expect(queued.status).toBe(201);
-    expect(await queued.json()).toEqual({ 'operation:reinstallVmInstance': [{ status: 503 }, {}] });
-    await expectBceError(await reinstall(), 503, 'ServiceUnavailable');
+    expect(await queued.json()).toEqual({ "operation:reinstallVmInstance": [{ status: 503 }, {}] });
+    await expectBceError(await reinstall(), 503, "ServiceUnavailable");
     expect((await reinstall()).status).toBe(200);
 
-    const journal = await (await admin('GET', 'journal')).json();
+    const journal = await (await admin("GET", "journal")).json();
     expect(journal.entries.map((e: { answer: { status: number } }) => e.answer.status)).toEqual([503, 200]);
-    expect(await (await admin('GET', 'actions')).json()).toEqual({ reinstallVmInstance: 1 });
+    expect(await (await admin("GET", "actions")).json()).toEqual({ reinstallVmInstance: 1 });
 
-    await admin('POST', 'faults', { target: REBUILD_PATH.split('?')[0], steps: [{ drop: true }] });
-    expect(await (await admin('GET', 'faults')).json()).toEqual({ 'path:/v2/instance/i-1': [{ drop: true }] });
-    expect((await admin('POST', 'reset')).status).toBe(200);
-    expect(await (await admin('GET', 'faults')).json()).toEqual({});
-    expect((await (await admin('GET', 'journal')).json()).entries).toEqual([]);
+    await admin("POST", "faults", { target: REBUILD_PATH.split("?")[0], steps: [{ drop: true }] });
+    expect(await (await admin("GET", "faults")).json()).toEqual({ "path:/v2/instance/i-1": [{ drop: true }] });
+    expect((await admin("POST", "reset")).status).toBe(200);
+    expect(await (await admin("GET", "faults")).json()).toEqual({});
+    expect((await (await admin("GET", "journal")).json()).entries).toEqual([]);
   });
 
-  it('answers a bad script with a BCE error naming the problem, and is never journaled', async () => {
-    const bad = await expectBceError(await admin('POST', 'faults', { target: 'nope', steps: [{}] }), 400, 'InvalidHTTPRequest');
+  it("answers a bad script with a BCE error naming the problem, and is never journaled", async () => {
+    const bad = await expectBceError(
+      await admin("POST", "faults", { target: "nope", steps: [{}] }),
+      400,
+      "InvalidHTTPRequest",
+    );
     expect(bad.message).toMatch(/operationId/);
-    await expectBceError(await admin('POST', 'faults', { target: 'rebuildInstance', steps: [{ status: 'x' }] }), 400, 'InvalidHTTPRequest');
-    await expectBceError(await fetch(`${mock.url}${ADMIN_PREFIX}faults`, { method: 'POST', body: '{' }), 400, 'MalformedJSON');
-    await expectBceError(await admin('GET', 'nothing'), 404, 'NotFound');
+    await expectBceError(
+      await admin("POST", "faults", { target: "rebuildInstance", steps: [{ status: "x" }] }),
+      400,
+      "InvalidHTTPRequest",
+    );
+    await expectBceError(
+      await fetch(`${mock.url}${ADMIN_PREFIX}faults`, { method: "POST", body: "{" }),
+      400,
+      "MalformedJSON",
+    );
+    await expectBceError(await admin("GET", "nothing"), 404, "NotFound");
     expect(mock.journal.entries()).toEqual([]);
   });
 
-  it('refuses a web page whose origin the CORS setting does not allow (a simple POST needs no preflight)', async () => {
+  it("refuses a web page whose origin the CORS setting does not allow (a simple POST needs no preflight)", async () => {
     const res = await fetch(`${mock.url}${ADMIN_PREFIX}faults`, {
-      method: 'POST',
-      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
-      body: JSON.stringify({ target: 'reinstallVmInstance', steps: [{ status: 500 }] }),
+      method: "POST",
+      headers: { origin: "http://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify({ target: "reinstallVmInstance", steps: [{ status: 500 }] }),
     });
-    await expectBceError(res, 403, 'AccessDenied');
+    await expectBceError(res, 403, "AccessDenied");
     expect(mock.faults.pending()).toEqual({});
-    const local = await fetch(`${mock.url}${ADMIN_PREFIX}actions`, { headers: { origin: 'http://localhost:5173' } });
+    const local = await fetch(`${mock.url}${ADMIN_PREFIX}actions`, { headers: { origin: "http://localhost:5173" } });
     expect(local.status).toBe(200);
-    expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
   });
 
-  it('refuses a Host that is not a loopback name (a page that rebound its DNS name to 127.0.0.1)', async () => {
-    const { rawExchange } = await import('./raw.js');
-    const answer = await rawExchange(mock.port, `GET ${ADMIN_PREFIX}journal HTTP/1.1\r\nHost: evil.example:${mock.port}\r\nConnection: close\r\n\r\n`);
+  it("refuses a Host that is not a loopback name (a page that rebound its DNS name to 127.0.0.1)", async () => {
+    const { rawExchange } = await import("./raw.js");
+    const answer = await rawExchange(
+      mock.port,
+      `GET ${ADMIN_PREFIX}journal HTTP/1.1\r\nHost: evil.example:${mock.port}\r\nConnection: close\r\n\r\n`,
+    );
     expect(answer!.status).toBe(403);
-    expect(JSON.parse(answer!.body).code).toBe('AccessDenied');
-    const { isLoopbackHost } = await import('../src/admin.js');
-    expect(['localhost', 'localhost:4010', '127.0.0.1:1', '[::1]:4010'].every(isLoopbackHost)).toBe(true);
-    expect(['evil.example', '127.0.0.1.evil.example', undefined].some(isLoopbackHost)).toBe(false);
+    expect(JSON.parse(answer!.body).code).toBe("AccessDenied");
+    const { isLoopbackHost } = await import("../src/admin.js");
+    expect(["localhost", "localhost:4010", "127.0.0.1:1", "[::1]:4010"].every(isLoopbackHost)).toBe(true);
+    expect(["evil.example", "127.0.0.1.evil.example", undefined].some(isLoopbackHost)).toBe(false);
   });
 
-  it('is answered to loopback clients only', async () => {
-    const { isLoopback } = await import('../src/admin.js');
-    expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
-    expect(['10.0.0.1', '192.168.1.2', '::ffff:10.0.0.1', 'fe80::1', '', undefined].some(isLoopback)).toBe(false);
+  it("is answered to loopback clients only", async () => {
+    const { isLoopback } = await import("../src/admin.js");
+    expect(["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"].every(isLoopback)).toBe(true);
+    expect(["10.0.0.1", "192.168.1.2", "::ffff:10.0.0.1", "fe80::1", "", undefined].some(isLoopback)).toBe(false);
   });
 });

@@ -1,9 +1,9 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, startMock, type MockServer } from '../src/index.js';
-import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from './helpers.js';
-import { rawExchange, type RawAnswer } from './raw.js';
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
+import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
+import { rawExchange, type RawAnswer } from "./raw.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -16,121 +16,142 @@ function expectRawBceError(maybe: RawAnswer | undefined, status: number, code: s
   expect(answer.status).toBe(status);
   const body = JSON.parse(answer.body) as { requestId: string; code: string; message: string };
   expect(body.code).toBe(code);
-  expect(answer.headers['x-bce-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-  expect(body.requestId).toBe(answer.headers['x-bce-request-id']);
+  expect(answer.headers["x-bce-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  expect(body.requestId).toBe(answer.headers["x-bce-request-id"]);
   return body;
 }
 
-describe('malformed percent escapes in a validly signed request', () => {
+describe("malformed percent escapes in a validly signed request", () => {
   it.each([
-    '/v1/vm/instance/%ZZ/system/reinstall',
-    '/v%ZZ/instance/i-1?rebuild',
-    '/v1/vm/instance/vm-%/system/reinstall',
-    '/v1/vm/instance/%C3%28/system/reinstall', // escapes, but not UTF-8
-    '/v2/instance/i-1?rebuild&clientToken=%G1',
-  ])('%s is 400 InvalidURI', async (path) => {
+    "/v1/vm/instance/%ZZ/system/reinstall",
+    "/v%ZZ/instance/i-1?rebuild",
+    "/v1/vm/instance/vm-%/system/reinstall",
+    "/v1/vm/instance/%C3%28/system/reinstall", // escapes, but not UTF-8
+    "/v2/instance/i-1?rebuild&clientToken=%G1",
+  ])("%s is 400 InvalidURI", async (path) => {
     const res = await signedPut(mock.url, path, REINSTALL_BODY);
-    const body = await expectBceError(res, 400, 'InvalidURI');
+    const body = await expectBceError(res, 400, "InvalidURI");
     expect(body.message).toMatch(/percent escape/);
-    expect(mock.journal.entries().at(-1)!.signature).toBe('verified');
+    expect(mock.journal.entries().at(-1)!.signature).toBe("verified");
   });
 });
 
-describe('query parameter names are case-sensitive', () => {
-  it.each(['?REBUILD', '?Rebuild=', '?rebuild&REBUILD'])('/v2/instance/i-1%s is 400 naming the declared name', async (query) => {
-    const body = await expectBceError(await signedPut(mock.url, `/v2/instance/i-1${query}`, { imageId: 'm-1' }), 400, 'InvalidHTTPRequest');
-    expect(body.message).toMatch(/case-sensitive; the spec declares rebuild/);
-  });
+describe("query parameter names are case-sensitive", () => {
+  it.each(["?REBUILD", "?Rebuild=", "?rebuild&REBUILD"])(
+    "/v2/instance/i-1%s is 400 naming the declared name",
+    async (query) => {
+      const body = await expectBceError(
+        await signedPut(mock.url, `/v2/instance/i-1${query}`, { imageId: "m-1" }),
+        400,
+        "InvalidHTTPRequest",
+      );
+      expect(body.message).toMatch(/case-sensitive; the spec declares rebuild/);
+    },
+  );
 
-  it('clientTOKEN is not clientToken', async () => {
-    await expectBceError(await signedPut(mock.url, `${REINSTALL_PATH}?clientTOKEN=x`, REINSTALL_BODY), 400, 'InvalidHTTPRequest');
+  it("clientTOKEN is not clientToken", async () => {
+    await expectBceError(
+      await signedPut(mock.url, `${REINSTALL_PATH}?clientTOKEN=x`, REINSTALL_BODY),
+      400,
+      "InvalidHTTPRequest",
+    );
   });
 });
 
-describe('a signature dated in the future', () => {
-  it('up to 15 minutes ahead is accepted', async () => {
-    expect((await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' }, { timestamp: Date.now() + 10 * 60_000 })).status).toBe(200);
+describe("a signature dated in the future", () => {
+  it("up to 15 minutes ahead is accepted", async () => {
+    expect(
+      (await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + 10 * 60_000 })).status,
+    ).toBe(200);
   });
 
   it.each([
-    ['an hour', 3600_000],
-    ['decades', 40 * 365 * 86400_000],
-  ])('%s ahead is 403 RequestTimeTooSkewed, with the server time in Date', async (_, ahead) => {
-    const res = await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' }, { timestamp: Date.now() + ahead });
-    const serverTime = Date.parse(res.headers.get('date')!);
-    await expectBceError(res, 403, 'RequestTimeTooSkewed');
+    ["an hour", 3600_000],
+    ["decades", 40 * 365 * 86400_000],
+  ])("%s ahead is 403 RequestTimeTooSkewed, with the server time in Date", async (_, ahead) => {
+    const res = await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + ahead });
+    const serverTime = Date.parse(res.headers.get("date")!);
+    await expectBceError(res, 403, "RequestTimeTooSkewed");
     expect(Math.abs(serverTime - Date.now())).toBeLessThan(60_000);
   });
 
-  it('is judged by the mock clock (now), which also dates the answer', async () => {
+  it("is judged by the mock clock (now), which also dates the answer", async () => {
     const behind = Date.now() - 3600_000;
     const slow = await startMock({ now: () => behind, maxClockSkewSeconds: 60 });
     try {
-      const res = await signedPut(slow.url, REBUILD_PATH, { imageId: 'm-1' });
-      expect(Date.parse(res.headers.get('date')!)).toBe(Math.floor(behind / 1000) * 1000);
-      await expectBceError(res, 403, 'RequestTimeTooSkewed');
+      const res = await signedPut(slow.url, REBUILD_PATH, { imageId: "m-1" });
+      expect(Date.parse(res.headers.get("date")!)).toBe(Math.floor(behind / 1000) * 1000);
+      await expectBceError(res, 403, "RequestTimeTooSkewed");
       // Signed by that clock instead, the same request passes.
-      expect((await signedPut(slow.url, REBUILD_PATH, { imageId: 'm-1' }, { timestamp: behind })).status).toBe(200);
+      expect((await signedPut(slow.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: behind })).status).toBe(200);
     } finally {
       await slow.close();
     }
   });
 
-  it('an expired one is still 400 RequestExpired', async () => {
-    await expectBceError(await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' }, { timestamp: Date.now() - 3600_000 }), 400, 'RequestExpired');
+  it("an expired one is still 400 RequestExpired", async () => {
+    await expectBceError(
+      await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() - 3600_000 }),
+      400,
+      "RequestExpired",
+    );
   });
 });
 
-describe('oversized bodies are answered 413 before they are read', () => {
-  const head = (length: string, extra = '') =>
+describe("oversized bodies are answered 413 before they are read", () => {
+  const head = (length: string, extra = "") =>
     `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
 
-  it('a declared Content-Length of 1 TB, with no body sent at all', async () => {
-    const answer = await rawExchange(mock.port, head('1099511627776'));
-    expectRawBceError(answer, 413, 'EntityTooLarge');
-    expect(answer!.headers.connection).toBe('close');
+  it("a declared Content-Length of 1 TB, with no body sent at all", async () => {
+    const answer = await rawExchange(mock.port, head("1099511627776"));
+    expectRawBceError(answer, 413, "EntityTooLarge");
+    expect(answer!.headers.connection).toBe("close");
   });
 
-  it('Expect: 100-continue with 20 MB: 413 and no 100 Continue', async () => {
-    const answer = await rawExchange(mock.port, head('20971520', 'Expect: 100-continue\r\n'));
-    expectRawBceError(answer, 413, 'EntityTooLarge');
-    expect(answer!.raw).not.toContain('100 Continue');
+  it("Expect: 100-continue with 20 MB: 413 and no 100 Continue", async () => {
+    const answer = await rawExchange(mock.port, head("20971520", "Expect: 100-continue\r\n"));
+    expectRawBceError(answer, 413, "EntityTooLarge");
+    expect(answer!.raw).not.toContain("100 Continue");
   });
 
-  it('Expect: 100-continue with a small body: 100 Continue, then the usual answer', async () => {
+  it("Expect: 100-continue with a small body: 100 Continue, then the usual answer", async () => {
     const open = await startMock({ auth: false });
     try {
       const body = JSON.stringify(REINSTALL_BODY);
-      const answer = await rawExchange(open.port, head(String(Buffer.byteLength(body)), 'Expect: 100-continue\r\nConnection: close\r\n'), {
-        when: (received) => received.includes('100 Continue'),
-        write: body,
-      });
-      expect(answer!.raw.startsWith('HTTP/1.1 100 Continue')).toBe(true);
+      const answer = await rawExchange(
+        open.port,
+        head(String(Buffer.byteLength(body)), "Expect: 100-continue\r\nConnection: close\r\n"),
+        {
+          when: (received) => received.includes("100 Continue"),
+          write: body,
+        },
+      );
+      expect(answer!.raw.startsWith("HTTP/1.1 100 Continue")).toBe(true);
       expect(answer!.status).toBe(200);
     } finally {
       await open.close();
     }
   });
 
-  it('any other expectation is 417 with a BCE body', async () => {
-    expectRawBceError(await rawExchange(mock.port, head('2', 'Expect: something\r\n')), 417, 'InvalidHTTPRequest');
+  it("any other expectation is 417 with a BCE body", async () => {
+    expectRawBceError(await rawExchange(mock.port, head("2", "Expect: something\r\n")), 417, "InvalidHTTPRequest");
   });
 
-  it('a chunked body is cut off at the limit: 413 without waiting for the rest', async () => {
+  it("a chunked body is cut off at the limit: 413 without waiting for the rest", async () => {
     const small = await startMock({ maxBodyBytes: 10 });
     try {
       // Eleven bytes in one chunk and no terminating chunk: the mock must not wait for the end.
       const chunked = `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nb\r\n{"a":"bcd"}\r\n`;
-      expectRawBceError(await rawExchange(small.port, chunked), 413, 'EntityTooLarge');
+      expectRawBceError(await rawExchange(small.port, chunked), 413, "EntityTooLarge");
     } finally {
       await small.close();
     }
   });
 
-  it('the limit is an option', async () => {
+  it("the limit is an option", async () => {
     const small = await startMock({ maxBodyBytes: 10 });
     try {
-      expectRawBceError(await rawExchange(small.port, head('11')), 413, 'EntityTooLarge');
+      expectRawBceError(await rawExchange(small.port, head("11")), 413, "EntityTooLarge");
     } finally {
       await small.close();
     }
@@ -139,23 +160,23 @@ describe('oversized bodies are answered 413 before they are read', () => {
 
 describe("requests Node's HTTP parser rejects", () => {
   it.each([
-    ['garbage', 'NOT HTTP AT ALL\r\n\r\n', 400],
-    ['a header without a colon', 'GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 400],
-    ['two Content-Lengths', `PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n`, 400],
-    ['a non-numeric Content-Length', 'PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400],
-    ['a bad chunk size', 'PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
-    ['headers over 16 KiB', `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
-  ])('%s gets a BCE error body and x-bce-request-id', async (_, text, status) => {
+    ["garbage", "NOT HTTP AT ALL\r\n\r\n", 400],
+    ["a header without a colon", "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", 400],
+    ["two Content-Lengths", `PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n`, 400],
+    ["a non-numeric Content-Length", "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400],
+    ["a bad chunk size", "PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400],
+    ["headers over 16 KiB", `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+  ])("%s gets a BCE error body and x-bce-request-id", async (_, text, status) => {
     const answer = await rawExchange(mock.port, text);
-    const body = expectRawBceError(answer, status, 'InvalidHTTPRequest');
+    const body = expectRawBceError(answer, status, "InvalidHTTPRequest");
     expect(body.message).toMatch(/^The request is not valid HTTP \(HPE_[A-Z_]+\)$/);
   });
 
-  it('and the mock keeps serving', async () => {
-    expect((await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' })).status).toBe(200);
+  it("and the mock keeps serving", async () => {
+    expect((await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" })).status).toBe(200);
   });
 });
 
-it('journals no secret: the default secret key never appears', () => {
+it("journals no secret: the default secret key never appears", () => {
   expect(JSON.stringify(mock.journal.entries())).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
 });

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
-import { signRequest } from '@bce-openapi/core';
-import { DEFAULT_CREDENTIALS } from '../src/index.js';
+import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
+import { signRequest } from "@bce-openapi/core";
+import { DEFAULT_CREDENTIALS } from "../src/index.js";
 
-export const FIXTURE = fileURLToPath(new URL('./fixtures/openapi.json', import.meta.url));
-export const EDGE_CASES = fileURLToPath(new URL('./fixtures/edge-cases.json', import.meta.url));
+export const FIXTURE = fileURLToPath(new URL("./fixtures/openapi.json", import.meta.url));
+export const EDGE_CASES = fileURLToPath(new URL("./fixtures/edge-cases.json", import.meta.url));
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,33 +14,56 @@ export async function expectBceError(res: Response, status: number, code: string
   expect(res.status).toBe(status);
   expect(body.code).toBe(code);
   expect(body.requestId).toMatch(UUID);
-  expect(res.headers.get('x-bce-request-id')).toBe(body.requestId);
+  expect(res.headers.get("x-bce-request-id")).toBe(body.requestId);
   expect(body.message).toMatch(/^[\x20-\x7e]+$/);
   return body;
 }
 
 export function put(url: string, body: unknown, raw = false): Promise<Response> {
   return fetch(url, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    method: "PUT",
+    headers: { "content-type": "application/json", accept: "application/json" },
     body: raw ? (body as string) : JSON.stringify(body),
   });
 }
 
 /** A BEC reinstall body the spec accepts. */
-export const REINSTALL_BODY = { keyConfig: { type: 'password', adminPass: 'root@!123456' }, imageId: 'im-1', imageType: 'bec' };
-export const REINSTALL_PATH = '/v1/vm/instance/vm-1/system/reinstall';
-export const REBUILD_PATH = '/v2/instance/i-1?rebuild';
+export const REINSTALL_BODY = {
+  keyConfig: { type: "password", adminPass: "root@!123456" },
+  imageId: "im-1",
+  imageType: "bec",
+};
+export const REINSTALL_PATH = "/v1/vm/instance/vm-1/system/reinstall";
+export const REBUILD_PATH = "/v2/instance/i-1?rebuild";
 
 /** PUT signed with the mock's default key pair (bce-auth-v1, as a client sends it). */
 export async function signedPut(
   base: string,
   path: string,
   body: unknown,
-  { headers = {}, timestamp, credentials = DEFAULT_CREDENTIALS, signal }: { headers?: Record<string, string>; timestamp?: number; credentials?: { accessKeyId: string; secretAccessKey: string }; signal?: AbortSignal } = {},
+  {
+    headers = {},
+    timestamp,
+    credentials = DEFAULT_CREDENTIALS,
+    signal,
+  }: {
+    headers?: Record<string, string>;
+    timestamp?: number;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Response> {
   const url = `${base}${path}`;
-  const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
-  const signed = await signRequest({ method: 'PUT', url, headers: all }, credentials, timestamp === undefined ? {} : { timestamp });
-  return fetch(url, { method: 'PUT', headers: { ...all, ...signed }, body: typeof body === 'string' ? body : JSON.stringify(body), ...(signal ? { signal } : {}) });
+  const all: Record<string, string> = { "content-type": "application/json", ...headers };
+  const signed = await signRequest(
+    { method: "PUT", url, headers: all },
+    credentials,
+    timestamp === undefined ? {} : { timestamp },
+  );
+  return fetch(url, {
+    method: "PUT",
+    headers: { ...all, ...signed },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
 }

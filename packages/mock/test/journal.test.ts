@@ -1,7 +1,7 @@
 // The request journal: what arrived (signature redacted), whether the signature verified, what was answered; bounded.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { DEFAULT_CREDENTIALS, startMock, type MockServer } from '../src/index.js';
-import { REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from './helpers.js';
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
+import { REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -10,60 +10,84 @@ beforeAll(async () => {
 beforeEach(() => mock.reset());
 afterAll(() => mock.close());
 
-it('records method, path, query, headers, body, the signature check and the answer', async () => {
-  const res = await signedPut(mock.url, `${REINSTALL_PATH}?clientToken=tok-1`, REINSTALL_BODY, { headers: { 'x-bce-meta': 'one' } });
+it("records method, path, query, headers, body, the signature check and the answer", async () => {
+  const res = await signedPut(mock.url, `${REINSTALL_PATH}?clientToken=tok-1`, REINSTALL_BODY, {
+    headers: { "x-bce-meta": "one" },
+  });
   const [entry] = await mock.journal.waitFor(1);
   expect(entry).toMatchObject({
-    requestId: res.headers.get('x-bce-request-id'),
-    method: 'PUT',
+    requestId: res.headers.get("x-bce-request-id"),
+    method: "PUT",
     path: REINSTALL_PATH,
-    query: 'clientToken=tok-1',
-    operationId: 'reinstallVmInstance',
-    signature: 'verified',
-    idempotency: 'first',
+    query: "clientToken=tok-1",
+    operationId: "reinstallVmInstance",
+    signature: "verified",
+    idempotency: "first",
     answer: { status: 200 },
   });
   // BEC's keyConfig.adminPass is a plaintext password: the journal keeps it out.
-  expect(JSON.parse(entry!.body)).toEqual({ ...REINSTALL_BODY, keyConfig: { ...REINSTALL_BODY.keyConfig, adminPass: '<redacted>' } });
+  expect(JSON.parse(entry!.body)).toEqual({
+    ...REINSTALL_BODY,
+    keyConfig: { ...REINSTALL_BODY.keyConfig, adminPass: "<redacted>" },
+  });
   expect(entry!.body).not.toContain(REINSTALL_BODY.keyConfig.adminPass);
   expect(entry!.bodyBytes).toBe(Buffer.byteLength(JSON.stringify(REINSTALL_BODY)));
-  expect(entry!.headers['x-bce-meta']).toBe('one');
+  expect(entry!.headers["x-bce-meta"]).toBe("one");
   expect(Date.parse(entry!.receivedAt)).not.toBeNaN();
 });
 
-it('redacts the signature, keeping the rest of the Authorization readable', async () => {
-  await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' }, { headers: { 'x-bce-security-token': 'session-token-secret' } });
+it("redacts the signature, keeping the rest of the Authorization readable", async () => {
+  await signedPut(
+    mock.url,
+    REBUILD_PATH,
+    { imageId: "m-1" },
+    { headers: { "x-bce-security-token": "session-token-secret" } },
+  );
   const [entry] = await mock.journal.waitFor(1);
   const auth = entry!.headers.authorization!;
-  expect(auth).toMatch(new RegExp(`^bce-auth-v1/${DEFAULT_CREDENTIALS.accessKeyId}/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ/1800/[a-z;-]*/<redacted>$`));
-  expect(entry!.headers['x-bce-security-token']).toBe('<redacted>');
+  expect(auth).toMatch(
+    new RegExp(
+      `^bce-auth-v1/${DEFAULT_CREDENTIALS.accessKeyId}/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ/1800/[a-z;-]*/<redacted>$`,
+    ),
+  );
+  expect(entry!.headers["x-bce-security-token"]).toBe("<redacted>");
   expect(JSON.stringify(mock.journal.entries())).not.toMatch(/session-token-secret|[0-9a-f]{64}/);
 });
 
-it('records a failed signature with its code', async () => {
-  await signedPut(mock.url, REBUILD_PATH, { imageId: 'm-1' }, { credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: 'wrong' } });
+it("records a failed signature with its code", async () => {
+  await signedPut(
+    mock.url,
+    REBUILD_PATH,
+    { imageId: "m-1" },
+    { credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: "wrong" } },
+  );
   const [entry] = await mock.journal.waitFor(1);
-  expect(entry).toMatchObject({ signature: 'failed', signatureError: 'SignatureDoesNotMatch', answer: { status: 400, code: 'SignatureDoesNotMatch' } });
+  expect(entry).toMatchObject({
+    signature: "failed",
+    signatureError: "SignatureDoesNotMatch",
+    answer: { status: 400, code: "SignatureDoesNotMatch" },
+  });
 });
 
-it('keeps only the last journalLimit requests, and entries are copies', async () => {
-  for (const id of ['i-1', 'i-2', 'i-3', 'i-4']) await signedPut(mock.url, `/v2/instance/${id}?rebuild`, { imageId: 'm-1' });
+it("keeps only the last journalLimit requests, and entries are copies", async () => {
+  for (const id of ["i-1", "i-2", "i-3", "i-4"])
+    await signedPut(mock.url, `/v2/instance/${id}?rebuild`, { imageId: "m-1" });
   const entries = await mock.journal.waitFor(4);
-  expect(entries.map((e) => e.path)).toEqual(['/v2/instance/i-2', '/v2/instance/i-3', '/v2/instance/i-4']);
-  entries[0]!.path = 'changed';
-  expect(mock.journal.entries()[0]!.path).toBe('/v2/instance/i-2');
+  expect(entries.map((e) => e.path)).toEqual(["/v2/instance/i-2", "/v2/instance/i-3", "/v2/instance/i-4"]);
+  entries[0]!.path = "changed";
+  expect(mock.journal.entries()[0]!.path).toBe("/v2/instance/i-2");
 });
 
-it('records validation errors with the BCE code answered', async () => {
-  await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, imageId: '' });
+it("records validation errors with the BCE code answered", async () => {
+  await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, imageId: "" });
   const [entry] = await mock.journal.waitFor(1);
-  expect(entry!.answer).toEqual({ status: 400, code: 'InvalidHTTPRequest' });
+  expect(entry!.answer).toEqual({ status: 400, code: "InvalidHTTPRequest" });
 });
 
-it('journalLimit: 0 keeps nothing; waitFor still counts answers', async () => {
+it("journalLimit: 0 keeps nothing; waitFor still counts answers", async () => {
   const quiet = await startMock({ journalLimit: 0 });
   try {
-    await signedPut(quiet.url, REBUILD_PATH, { imageId: 'm-1' });
+    await signedPut(quiet.url, REBUILD_PATH, { imageId: "m-1" });
     expect(await quiet.journal.waitFor(1)).toEqual([]);
   } finally {
     await quiet.close();
@@ -71,11 +95,15 @@ it('journalLimit: 0 keeps nothing; waitFor still counts answers', async () => {
   expect(() => mock.journal.waitFor(0)).toThrow(RangeError);
 });
 
-it('keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON', async () => {
-  const { redactBody } = await import('../src/journal.js');
-  const cipher = 'd0dd8cc65746ea6ceaa478763eba9949';
-  expect(redactBody(JSON.stringify({ imageId: 'm-1', adminPass: cipher }))).toBe(JSON.stringify({ imageId: 'm-1', adminPass: cipher }));
-  expect(JSON.parse(redactBody(JSON.stringify({ a: { password: 'x', Pass: 'y', passport: 'z' } })))).toEqual({ a: { password: '<redacted>', Pass: '<redacted>', passport: 'z' } });
+it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON", async () => {
+  const { redactBody } = await import("../src/journal.js");
+  const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
+  expect(redactBody(JSON.stringify({ imageId: "m-1", adminPass: cipher }))).toBe(
+    JSON.stringify({ imageId: "m-1", adminPass: cipher }),
+  );
+  expect(JSON.parse(redactBody(JSON.stringify({ a: { password: "x", Pass: "y", passport: "z" } })))).toEqual({
+    a: { password: "<redacted>", Pass: "<redacted>", passport: "z" },
+  });
   expect(redactBody('{"adminPass": "abc"')).toBe('{"adminPass": "abc"'); // not JSON: as it came
-  expect(redactBody('plain text')).toBe('plain text');
+  expect(redactBody("plain text")).toBe("plain text");
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMock, type MockServer } from '../src/index.js';
-import { expectBceError, FIXTURE, put } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMock, type MockServer } from "../src/index.js";
+import { expectBceError, FIXTURE, put } from "./helpers.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -8,95 +8,101 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const reinstall = (vmID = 'vm-1') => `${mock.url}/v1/vm/instance/${vmID}/system/reinstall`;
-const validReinstall = { imageId: 'm-abc', imageType: 'bec', keyConfig: { type: 'password', adminPass: 'x' } };
-const rebuild = (query: string, version = '2') => `${mock.url}/v${version}/instance/i-1${query}`;
+const reinstall = (vmID = "vm-1") => `${mock.url}/v1/vm/instance/${vmID}/system/reinstall`;
+const validReinstall = { imageId: "m-abc", imageType: "bec", keyConfig: { type: "password", adminPass: "x" } };
+const rebuild = (query: string, version = "2") => `${mock.url}/v${version}/instance/i-1${query}`;
 
-describe('BEC reinstall', () => {
-  it('answers a valid request with the example body and a request id', async () => {
+describe("BEC reinstall", () => {
+  it("answers a valid request with the example body and a request id", async () => {
     const res = await put(reinstall(), validReinstall);
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-bce-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await res.json()).toEqual({ result: true, action: 'reinstall', details: { vmId: 'vm-abc123' } });
+    expect(res.headers.get("x-bce-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await res.json()).toEqual({ result: true, action: "reinstall", details: { vmId: "vm-abc123" } });
   });
 
-  it('rejects an imageType outside the enum, naming the field', async () => {
-    const body = await expectBceError(await put(reinstall(), { ...validReinstall, imageType: 'ubuntu' }), 400, 'InvalidHTTPRequest');
-    expect(body.message).toContain('imageType');
+  it("rejects an imageType outside the enum, naming the field", async () => {
+    const body = await expectBceError(
+      await put(reinstall(), { ...validReinstall, imageType: "ubuntu" }),
+      400,
+      "InvalidHTTPRequest",
+    );
+    expect(body.message).toContain("imageType");
   });
 
-  it('rejects a body without imageId', async () => {
+  it("rejects a body without imageId", async () => {
     const { imageId: _, ...body } = validReinstall;
-    const error = await expectBceError(await put(reinstall(), body), 400, 'InvalidHTTPRequest');
+    const error = await expectBceError(await put(reinstall(), body), 400, "InvalidHTTPRequest");
     expect(error.message).toContain("required property 'imageId'");
   });
 
-  it('rejects a missing body', async () => {
-    const res = await fetch(reinstall(), { method: 'PUT' });
-    await expectBceError(res, 400, 'InvalidHTTPRequest');
+  it("rejects a missing body", async () => {
+    const res = await fetch(reinstall(), { method: "PUT" });
+    await expectBceError(res, 400, "InvalidHTTPRequest");
   });
 
-  it('answers malformed JSON with MalformedJSON', async () => {
-    await expectBceError(await put(reinstall(), '{"imageId": ', true), 400, 'MalformedJSON');
+  it("answers malformed JSON with MalformedJSON", async () => {
+    await expectBceError(await put(reinstall(), '{"imageId": ', true), 400, "MalformedJSON");
   });
 
-  it('rejects a body that is not JSON', async () => {
-    const res = await fetch(reinstall(), { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'hello' });
-    await expectBceError(res, 400, 'InvalidHTTPRequest');
+  it("rejects a body that is not JSON", async () => {
+    const res = await fetch(reinstall(), { method: "PUT", headers: { "content-type": "text/plain" }, body: "hello" });
+    await expectBceError(res, 400, "InvalidHTTPRequest");
   });
 
-  it('routes whatever Host the request carries (the spec servers are not matched)', async () => {
+  it("routes whatever Host the request carries (the spec servers are not matched)", async () => {
     const res = await fetch(reinstall(), {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', host: 'bec.baidubce.com' },
+      method: "PUT",
+      headers: { "content-type": "application/json", host: "bec.baidubce.com" },
       body: JSON.stringify(validReinstall),
     });
     expect(res.status).toBe(200);
   });
 });
 
-describe('BCC rebuild and its empty ?rebuild flag', () => {
-  it.each(['?rebuild', '?rebuild='])('accepts %s', async query => {
-    const res = await put(rebuild(query), { imageId: 'm-1' });
+describe("BCC rebuild and its empty ?rebuild flag", () => {
+  it.each(["?rebuild", "?rebuild="])("accepts %s", async (query) => {
+    const res = await put(rebuild(query), { imageId: "m-1" });
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-bce-request-id')).toBeTruthy();
-    expect(await res.text()).toBe('');
+    expect(res.headers.get("x-bce-request-id")).toBeTruthy();
+    expect(await res.text()).toBe("");
   });
 
-  it('accepts the flag among other query parameters', async () => {
-    expect((await put(rebuild('?clientToken=abc&rebuild'), { imageId: 'm-1' })).status).toBe(200);
+  it("accepts the flag among other query parameters", async () => {
+    expect((await put(rebuild("?clientToken=abc&rebuild"), { imageId: "m-1" })).status).toBe(200);
   });
 
-  it('rejects a request without the flag', async () => {
-    const body = await expectBceError(await put(rebuild(''), { imageId: 'm-1' }), 400, 'InvalidHTTPRequest');
-    expect(body.message).toContain('rebuild');
+  it("rejects a request without the flag", async () => {
+    const body = await expectBceError(await put(rebuild(""), { imageId: "m-1" }), 400, "InvalidHTTPRequest");
+    expect(body.message).toContain("rebuild");
   });
 
-  it.each(['?rebuild=x', '?rebuild=yes'])('rejects %s', async query => {
-    const body = await expectBceError(await put(rebuild(query), { imageId: 'm-1' }), 400, 'InvalidHTTPRequest');
-    expect(body.message).toContain('query.rebuild');
+  it.each(["?rebuild=x", "?rebuild=yes"])("rejects %s", async (query) => {
+    const body = await expectBceError(await put(rebuild(query), { imageId: "m-1" }), 400, "InvalidHTTPRequest");
+    expect(body.message).toContain("query.rebuild");
   });
 
-  it('still validates the body when the flag is empty', async () => {
-    await expectBceError(await put(rebuild('?rebuild'), {}), 400, 'InvalidHTTPRequest');
+  it("still validates the body when the flag is empty", async () => {
+    await expectBceError(await put(rebuild("?rebuild"), {}), 400, "InvalidHTTPRequest");
   });
 
-  it('answers an unknown version with InvalidVersion', async () => {
-    await expectBceError(await put(rebuild('?rebuild', '3'), { imageId: 'm-1' }), 404, 'InvalidVersion');
+  it("answers an unknown version with InvalidVersion", async () => {
+    await expectBceError(await put(rebuild("?rebuild", "3"), { imageId: "m-1" }), 404, "InvalidVersion");
   });
 });
 
-describe('routing', () => {
-  it('answers an unknown path with 404', async () => {
-    await expectBceError(await fetch(`${mock.url}/v1/nothing/here`), 404, 'NotFound');
+describe("routing", () => {
+  it("answers an unknown path with 404", async () => {
+    await expectBceError(await fetch(`${mock.url}/v1/nothing/here`), 404, "NotFound");
   });
 
-  it('answers a known path with the wrong method with 405', async () => {
-    await expectBceError(await fetch(rebuild('?rebuild')), 405, 'MethodNotAllowed');
+  it("answers a known path with the wrong method with 405", async () => {
+    await expectBceError(await fetch(rebuild("?rebuild")), 405, "MethodNotAllowed");
   });
 
-  it('answers many requests on one keep-alive connection', async () => {
-    const statuses = await Promise.all(Array.from({ length: 20 }, () => put(rebuild('?rebuild'), { imageId: 'm' }).then(r => r.status)));
+  it("answers many requests on one keep-alive connection", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => put(rebuild("?rebuild"), { imageId: "m" }).then((r) => r.status)),
+    );
     expect(statuses).toEqual(Array(20).fill(200));
   });
 });

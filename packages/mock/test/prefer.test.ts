@@ -1,10 +1,13 @@
 // Prefer: code=, example=, dynamic=true, as Prism documents them, answered with BCE's error body.
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSpecPath, startMock, type MockServer } from '../src/index.js';
-import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from './helpers.js';
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultSpecPath, startMock, type MockServer } from "../src/index.js";
+import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
-const examples = JSON.parse(readFileSync(defaultSpecPath(), 'utf8')).components.examples as Record<string, { value: { code?: string; message?: string } }>;
+const examples = JSON.parse(readFileSync(defaultSpecPath(), "utf8")).components.examples as Record<
+  string,
+  { value: { code?: string; message?: string } }
+>;
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -12,70 +15,82 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-const prefer = (path: string, value: string, body: unknown = REINSTALL_BODY) => signedPut(mock.url, path, body, { headers: { prefer: value } });
+const prefer = (path: string, value: string, body: unknown = REINSTALL_BODY) =>
+  signedPut(mock.url, path, body, { headers: { prefer: value } });
 
-describe('Prefer', () => {
+describe("Prefer", () => {
   it.each([
-    ['code=500', 500, 'InternalError'],
-    ['code=503', 503, 'ServiceUnavailable'],
-    ['code=412', 412, 'PreconditionFailed'],
-    ['code=403, example=IdempotentParameterMismatch', 403, 'IdempotentParameterMismatch'],
-    ['code=403; example=AccessDenied', 403, 'AccessDenied'],
-  ])('%s answers the spec example as a BCE error with this request id', async (value, status, code) => {
+    ["code=500", 500, "InternalError"],
+    ["code=503", 503, "ServiceUnavailable"],
+    ["code=412", 412, "PreconditionFailed"],
+    ["code=403, example=IdempotentParameterMismatch", 403, "IdempotentParameterMismatch"],
+    ["code=403; example=AccessDenied", 403, "AccessDenied"],
+  ])("%s answers the spec example as a BCE error with this request id", async (value, status, code) => {
     const body = await expectBceError(await prefer(REINSTALL_PATH, value), status, code);
     expect(body.message).toBe(examples[`Error${code}`]!.value.message);
   });
 
-  it('works for BCC too (rebuild has no 200 body but shares the error responses)', async () => {
-    await expectBceError(await prefer(REBUILD_PATH, 'code=500', { imageId: 'm-1' }), 500, 'InternalError');
+  it("works for BCC too (rebuild has no 200 body but shares the error responses)", async () => {
+    await expectBceError(await prefer(REBUILD_PATH, "code=500", { imageId: "m-1" }), 500, "InternalError");
   });
 
-  it('example= alone picks an example of the success answer; an unknown one is a 400 naming it', async () => {
-    const res = await prefer(REINSTALL_PATH, 'example=seedExample');
+  it("example= alone picks an example of the success answer; an unknown one is a 400 naming it", async () => {
+    const res = await prefer(REINSTALL_PATH, "example=seedExample");
     expect(res.status).toBe(200);
-    expect((await res.json()).action).toBe('reinstall');
-    const body = await expectBceError(await prefer(REINSTALL_PATH, 'example=nope'), 400, 'InvalidHTTPRequest');
+    expect((await res.json()).action).toBe("reinstall");
+    const body = await expectBceError(await prefer(REINSTALL_PATH, "example=nope"), 400, "InvalidHTTPRequest");
     expect(body.message).toMatch(/^Prefer: .*nope/);
   });
 
-  it('a status the operation does not define is a 400, not a 5xx', async () => {
-    const body = await expectBceError(await prefer(REINSTALL_PATH, 'code=418'), 400, 'InvalidHTTPRequest');
+  it("a status the operation does not define is a 400, not a 5xx", async () => {
+    const body = await expectBceError(await prefer(REINSTALL_PATH, "code=418"), 400, "InvalidHTTPRequest");
     expect(body.message).toMatch(/^Prefer: .*418/);
   });
 
-  it.each(['code=abc', 'code=5000', 'dynamic=maybe', 'example='])('a malformed preference (%s) is a 400 naming it', async (value) => {
-    const body = await expectBceError(await prefer(REINSTALL_PATH, value), 400, 'InvalidHTTPRequest');
-    expect(body.message).toMatch(/^Prefer: /);
-  });
+  it.each(["code=abc", "code=5000", "dynamic=maybe", "example="])(
+    "a malformed preference (%s) is a 400 naming it",
+    async (value) => {
+      const body = await expectBceError(await prefer(REINSTALL_PATH, value), 400, "InvalidHTTPRequest");
+      expect(body.message).toMatch(/^Prefer: /);
+    },
+  );
 
-  it('dynamic=true generates a body from the schema, not the example', async () => {
-    const res = await prefer(REINSTALL_PATH, 'dynamic=true');
+  it("dynamic=true generates a body from the schema, not the example", async () => {
+    const res = await prefer(REINSTALL_PATH, "dynamic=true");
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).not.toEqual(examples.BecReinstallResponseExample!.value);
-    expect(typeof body.result).toBe('boolean');
-    expect(res.headers.get('x-bce-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(typeof body.result).toBe("boolean");
+    expect(res.headers.get("x-bce-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('dynamic=true with an error code generates an error body that still carries the request id', async () => {
-    const res = await prefer(REINSTALL_PATH, 'code=503, dynamic=true');
+  it("dynamic=true with an error code generates an error body that still carries the request id", async () => {
+    const res = await prefer(REINSTALL_PATH, "code=503, dynamic=true");
     expect(res.status).toBe(503);
     const body = await res.json();
-    expect(body.requestId).toBe(res.headers.get('x-bce-request-id'));
-    expect(typeof body.code).toBe('string');
+    expect(body.requestId).toBe(res.headers.get("x-bce-request-id"));
+    expect(typeof body.code).toBe("string");
   });
 
-  it('does not skip the checks: an invalid body still gets 400, an unsigned request still gets the auth error', async () => {
-    await expectBceError(await prefer(REINSTALL_PATH, 'code=500', { ...REINSTALL_BODY, imageId: '' }), 400, 'InvalidHTTPRequest');
-    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: 'PUT', headers: { prefer: 'code=500', 'content-type': 'application/json' }, body: JSON.stringify(REINSTALL_BODY) });
-    await expectBceError(unsigned, 400, 'InvalidHTTPAuthHeader');
+  it("does not skip the checks: an invalid body still gets 400, an unsigned request still gets the auth error", async () => {
+    await expectBceError(
+      await prefer(REINSTALL_PATH, "code=500", { ...REINSTALL_BODY, imageId: "" }),
+      400,
+      "InvalidHTTPRequest",
+    );
+    const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, {
+      method: "PUT",
+      headers: { prefer: "code=500", "content-type": "application/json" },
+      body: JSON.stringify(REINSTALL_BODY),
+    });
+    await expectBceError(unsigned, 400, "InvalidHTTPAuthHeader");
   });
 
-  it('a chosen error does not count as the operation taking effect', async () => {
+  it("a chosen error does not count as the operation taking effect", async () => {
     mock.reset();
-    await prefer(REINSTALL_PATH, 'code=500');
+    await prefer(REINSTALL_PATH, "code=500");
     expect(mock.actions()).toEqual({});
-    await prefer(REINSTALL_PATH, 'return=minimal'); // not Prism's: ignored
+    await prefer(REINSTALL_PATH, "return=minimal"); // not Prism's: ignored
     expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
   });
 });

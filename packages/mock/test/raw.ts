@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect } from "node:net";
 
 /** A parsed HTTP/1.1 answer read off a raw socket. */
 export interface RawAnswer {
@@ -21,18 +21,18 @@ export function rawExchange(
   { end = false, allowNoAnswer = false } = {},
 ): Promise<RawAnswer | undefined> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
+    const socket = connect(port, "127.0.0.1");
+    let received = "";
     let sentNext = false;
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1");
       if (next && !sentNext && next.when(received)) {
         sentNext = true;
         socket.write(next.write);
       }
     });
-    socket.on('error', () => {}); // a reset after the answer still leaves `received` to check
-    socket.on('close', () => {
+    socket.on("error", () => {}); // a reset after the answer still leaves `received` to check
+    socket.on("close", () => {
       try {
         resolve(allowNoAnswer && !/HTTP\/1\.1 \d{3}/.test(received) ? undefined : parseLast(received));
       } catch (error) {
@@ -46,16 +46,16 @@ export function rawExchange(
 
 /** The last (final) answer of the stream; throws when there is none. */
 export function parseLast(raw: string): RawAnswer {
-  const starts = [...raw.matchAll(/HTTP\/1\.1 (\d{3})[^\r\n]*\r\n/g)].filter((m) => m[1] !== '100');
+  const starts = [...raw.matchAll(/HTTP\/1\.1 (\d{3})[^\r\n]*\r\n/g)].filter((m) => m[1] !== "100");
   const start = starts[0];
   if (!start) throw new Error(`no HTTP answer in ${JSON.stringify(raw.slice(0, 200))}`);
-  const headEnd = raw.indexOf('\r\n\r\n', start.index);
-  const head = raw.slice(start.index, headEnd).split('\r\n').slice(1);
+  const headEnd = raw.indexOf("\r\n\r\n", start.index);
+  const head = raw.slice(start.index, headEnd).split("\r\n").slice(1);
   const headers: Record<string, string> = {};
   for (const line of head) {
-    const i = line.indexOf(':');
+    const i = line.indexOf(":");
     headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
   const body = raw.slice(headEnd + 4);
-  return { status: Number(start[1]), headers, body: Buffer.from(body, 'latin1').toString('utf8'), raw };
+  return { status: Number(start[1]), headers, body: Buffer.from(body, "latin1").toString("utf8"), raw };
 }
