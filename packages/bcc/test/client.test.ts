@@ -1,7 +1,13 @@
 // What the BCC client puts on the wire, seen by a recording fetch (no network).
 import { encryptAdminPass } from "@bce-openapi/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { BceValidationError, createBccClient, type BccRegion, type RebuildInstanceRequest, type RebuildInstanceResult } from "../src/index.js";
+import {
+  BceValidationError,
+  createBccClient,
+  type BccRegion,
+  type RebuildInstanceRequest,
+  type RebuildInstanceResult,
+} from "../src/index.js";
 
 const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
 
@@ -63,7 +69,9 @@ describe("rebuildInstance on the wire", () => {
   it("refuses a ciphertext that is not hex, before sending", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
-    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: "1qaz@WSX" } })).rejects.toMatchObject({
+    await expect(
+      bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: "1qaz@WSX" } }),
+    ).rejects.toMatchObject({
       field: "body.adminPass",
       rule: expect.stringMatching(/^(pattern|minLength)$/),
     });

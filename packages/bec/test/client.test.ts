@@ -15,7 +15,9 @@ import {
 import { servers } from "../src/generated/operations.js";
 
 const require = createRequire(import.meta.url);
-const spec = require("@bce-openapi/spec/openapi.json") as { components: { examples: Record<string, { value: unknown }> } };
+const spec = require("@bce-openapi/spec/openapi.json") as {
+  components: { examples: Record<string, { value: unknown }> };
+};
 const exampleAnswer = spec.components.examples.BecReinstallResponseExample!.value;
 
 const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
@@ -27,7 +29,10 @@ function recorder(body = answer, status = 200) {
     sent,
     fetch: async (request: Request) => {
       sent.push(request.clone());
-      return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" } });
+      return new Response(body, {
+        status,
+        headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" },
+      });
     },
   };
 }
@@ -107,7 +112,12 @@ describe("reinstallVmInstance on the wire", () => {
 
   it("with validateResponses strict, rejects an answer that breaks the spec with a BceResponseError naming the field", async () => {
     const rec = recorder(JSON.stringify({ result: "yes", action: "reinstall" }));
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch, validateResponses: "strict" });
+    const bec = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials,
+      fetch: rec.fetch,
+      validateResponses: "strict",
+    });
     await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
       name: "BceResponseError",
       requestId: "rid-1",
@@ -151,6 +161,8 @@ describe("exported types", () => {
     expectTypeOf<Parameters<Reinstall>[0]>().toEqualTypeOf<string>();
     expectTypeOf<Parameters<Reinstall>[1]>().toEqualTypeOf<VmInstanceReinstallRequest>();
     expectTypeOf<NonNullable<Parameters<Reinstall>[2]>["clientToken"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<Awaited<ReturnType<Reinstall>>>().toEqualTypeOf<VmInstanceReinstallResult & { $metadata: ResponseMetadata }>();
+    expectTypeOf<Awaited<ReturnType<Reinstall>>>().toEqualTypeOf<
+      VmInstanceReinstallResult & { $metadata: ResponseMetadata }
+    >();
   });
 });

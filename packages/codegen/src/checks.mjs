@@ -7,13 +7,47 @@
 // (check-runtime.ts). What the interpreter would refuse to interpret, this refuses to compile.
 
 const KNOWN = new Set([
-  "$ref", "type", "enum", "const", "format", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-  "properties", "required", "additionalProperties", "items", "minItems", "maxItems",
-  "minLength", "maxLength", "pattern", "minimum", "maximum",
+  "$ref",
+  "type",
+  "enum",
+  "const",
+  "format",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
 ]);
 const ANNOTATIONS = new Set([
-  "title", "description", "default", "deprecated", "readOnly", "writeOnly", "example", "examples",
-  "$comment", "$schema", "$defs", "externalDocs", "contentEncoding", "contentMediaType", "discriminator", "xml",
+  "title",
+  "description",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "example",
+  "examples",
+  "$comment",
+  "$schema",
+  "$defs",
+  "externalDocs",
+  "contentEncoding",
+  "contentMediaType",
+  "discriminator",
+  "xml",
 ]);
 /** How deep a value may nest before the interpreter reports `depth` (MAX_DEPTH in schema.ts). */
 const MAX_DEPTH = 64;
@@ -25,12 +59,18 @@ const str = (v) => JSON.stringify(v);
 /** The test a `type` name makes of `v`, as hasType in the interpreter. */
 function typeTest(type) {
   switch (type) {
-    case "integer": return "Number.isInteger(v)";
-    case "number": return "Number.isFinite(v)";
-    case "object": return "isObject(v)";
-    case "array": return "Array.isArray(v)";
-    case "null": return "v === null";
-    default: return `typeof v === ${str(type)}`;
+    case "integer":
+      return "Number.isInteger(v)";
+    case "number":
+      return "Number.isFinite(v)";
+    case "object":
+      return "isObject(v)";
+    case "array":
+      return "Array.isArray(v)";
+    case "null":
+      return "v === null";
+    default:
+      return `typeof v === ${str(type)}`;
   }
 }
 
@@ -59,7 +99,8 @@ export class CheckCompiler {
     let node = this.root;
     for (const token of ref.slice(2).split("/")) {
       const key = decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
-      if (!(isObject(node) || Array.isArray(node)) || !Object.hasOwn(node, key)) throw new Error(`$ref "${ref}" does not resolve`);
+      if (!(isObject(node) || Array.isArray(node)) || !Object.hasOwn(node, key))
+        throw new Error(`$ref "${ref}" does not resolve`);
       node = node[key];
     }
     if (typeof node !== "boolean" && !isObject(node)) throw new Error(`$ref "${ref}" does not point to a schema`);
@@ -78,7 +119,8 @@ export class CheckCompiler {
   fn(schema, where = "schema", stack = []) {
     if (schema === true) return null; // nothing to check
     if (this.names.has(schema)) {
-      if (stack.includes(schema)) throw new Error(`recursive schema at ${where}: the check compiler handles only acyclic schemas`);
+      if (stack.includes(schema))
+        throw new Error(`recursive schema at ${where}: the check compiler handles only acyclic schemas`);
       return this.names.get(schema);
     }
     const name = `s${this.names.size}`;
@@ -138,7 +180,9 @@ export class CheckCompiler {
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
       if (types.length === 1) only = types[0];
-      out.push(`if (!(${types.map(typeTest).join(" || ")})) return report(c, p, "type", ${str(`must be ${types.join(" or ")}`)});`);
+      out.push(
+        `if (!(${types.map(typeTest).join(" || ")})) return report(c, p, "type", ${str(`must be ${types.join(" or ")}`)});`,
+      );
       for (const t of types) if (t === "object") this.helpers.add("isObject");
     }
     if (Array.isArray(s.enum)) {
@@ -150,14 +194,16 @@ export class CheckCompiler {
       if (s.const !== null && typeof s.const === "object") this.helpers.add("equal");
       out.push(`if (!(${equalTest(s.const)})) report(c, p, "const", ${str(`must be ${show(s.const)}`)});`);
     }
-    (s.allOf ?? []).forEach((sub, i) => call(sub, `${where}/allOf/${i}`));
+    for (const [i, sub] of (s.allOf ?? []).entries()) call(sub, `${where}/allOf/${i}`);
     if (Array.isArray(s.anyOf)) {
       const branches = s.anyOf.map((sub, i) => this.fn(sub, `${where}/anyOf/${i}`, stack));
       // A branch with nothing to check always matches: the anyOf then never fails.
       if (branches.every((f) => f !== null)) {
         this.helpers.add("passes");
         this.helpers.add("reportAnyOf");
-        out.push(`if (!(${branches.map((f) => `passes(${f}, v, p)`).join(" || ")})) reportAnyOf(c, p, v, [${branches.join(", ")}]);`);
+        out.push(
+          `if (!(${branches.map((f) => `passes(${f}, v, p)`).join(" || ")})) reportAnyOf(c, p, v, [${branches.join(", ")}]);`,
+        );
       }
     }
     // The client's stricter rules beside the schema (x-client-rules), where the interpreter applies
@@ -166,7 +212,9 @@ export class CheckCompiler {
     if (Array.isArray(s.oneOf)) {
       this.helpers.add("passes");
       const tests = s.oneOf.map((sub, i) => `(${probe(sub, `${where}/oneOf/${i}`)} ? 1 : 0)`);
-      out.push(`{ const n = ${tests.join(" + ")}; if (n !== 1) report(c, p, "oneOf", ${str(`must match exactly one of ${s.oneOf.length} schemas (matches `)} + n + ")"); }`);
+      out.push(
+        `{ const n = ${tests.join(" + ")}; if (n !== 1) report(c, p, "oneOf", ${str(`must match exactly one of ${s.oneOf.length} schemas (matches `)} + n + ")"); }`,
+      );
     }
     if (s.not !== undefined) {
       this.helpers.add("passes");
@@ -188,24 +236,49 @@ export class CheckCompiler {
       this.helpers.add("codePoints");
       strings.push("const n = codePoints(v);");
     }
-    if (typeof s.minLength === "number") strings.push(`if (n < ${s.minLength}) report(c, p, "minLength", ${str(`must have at least ${s.minLength} characters`)});`);
-    if (typeof s.maxLength === "number") strings.push(`if (n > ${s.maxLength}) report(c, p, "maxLength", ${str(`must have at most ${s.maxLength} characters`)});`);
-    if (typeof s.pattern === "string") strings.push(`if (!${this.regex(s.pattern)}.test(v)) report(c, p, "pattern", ${str(`must match the pattern ${s.pattern}`)});`);
+    if (typeof s.minLength === "number")
+      strings.push(
+        `if (n < ${s.minLength}) report(c, p, "minLength", ${str(`must have at least ${s.minLength} characters`)});`,
+      );
+    if (typeof s.maxLength === "number")
+      strings.push(
+        `if (n > ${s.maxLength}) report(c, p, "maxLength", ${str(`must have at most ${s.maxLength} characters`)});`,
+      );
+    if (typeof s.pattern === "string")
+      strings.push(
+        `if (!${this.regex(s.pattern)}.test(v)) report(c, p, "pattern", ${str(`must match the pattern ${s.pattern}`)});`,
+      );
     if (typeof s.format === "string") {
       // Which formats are asserted is the runtime's FORMATS table, as in the interpreter.
       this.usesFormats = true;
-      strings.push(`{ const f = FORMATS[${str(s.format)}]; if (f && !f.check(v)) report(c, p, "format", "must be a valid " + f.description); }`);
+      strings.push(
+        `{ const f = FORMATS[${str(s.format)}]; if (f && !f.check(v)) report(c, p, "format", "must be a valid " + f.description); }`,
+      );
     }
-    if (strings.length) out.push(only === "string" ? strings.join(" ") : `if (typeof v === "string") { ${strings.join(" ")} }`);
+    if (strings.length)
+      out.push(only === "string" ? strings.join(" ") : `if (typeof v === "string") { ${strings.join(" ")} }`);
 
     const numbers = [];
-    if (typeof s.minimum === "number") numbers.push(`if (v < ${s.minimum}) report(c, p, "minimum", ${str(`must be >= ${s.minimum}`)});`);
-    if (typeof s.maximum === "number") numbers.push(`if (v > ${s.maximum}) report(c, p, "maximum", ${str(`must be <= ${s.maximum}`)});`);
-    if (numbers.length) out.push(only === "number" || only === "integer" ? numbers.join(" ") : `if (typeof v === "number") { ${numbers.join(" ")} }`);
+    if (typeof s.minimum === "number")
+      numbers.push(`if (v < ${s.minimum}) report(c, p, "minimum", ${str(`must be >= ${s.minimum}`)});`);
+    if (typeof s.maximum === "number")
+      numbers.push(`if (v > ${s.maximum}) report(c, p, "maximum", ${str(`must be <= ${s.maximum}`)});`);
+    if (numbers.length)
+      out.push(
+        only === "number" || only === "integer"
+          ? numbers.join(" ")
+          : `if (typeof v === "number") { ${numbers.join(" ")} }`,
+      );
 
     const arrays = [];
-    if (typeof s.minItems === "number") arrays.push(`if (v.length < ${s.minItems}) report(c, p, "minItems", ${str(`must have at least ${s.minItems} items`)});`);
-    if (typeof s.maxItems === "number") arrays.push(`if (v.length > ${s.maxItems}) report(c, p, "maxItems", ${str(`must have at most ${s.maxItems} items`)});`);
+    if (typeof s.minItems === "number")
+      arrays.push(
+        `if (v.length < ${s.minItems}) report(c, p, "minItems", ${str(`must have at least ${s.minItems} items`)});`,
+      );
+    if (typeof s.maxItems === "number")
+      arrays.push(
+        `if (v.length > ${s.maxItems}) report(c, p, "maxItems", ${str(`must have at most ${s.maxItems} items`)});`,
+      );
     if (s.items !== undefined) {
       const f = this.fn(s.items, `${where}/items`, stack);
       if (f) arrays.push(`for (let i = 0; i < v.length && c.i.length < c.m; i++) ${f}(v[i], p + "[" + i + "]", c);`);
@@ -220,14 +293,20 @@ export class CheckCompiler {
     const properties = isObject(s.properties) ? s.properties : {};
     // Known properties map to their check (0: a `true` schema, known but nothing to check), so they
     // never fall to additionalProperties.
-    const known = Object.entries(properties).map(([name, sub]) => [name, this.fn(sub, `${where}/properties/${name}`, stack) ?? 0]);
+    const known = Object.entries(properties).map(([name, sub]) => [
+      name,
+      this.fn(sub, `${where}/properties/${name}`, stack) ?? 0,
+    ]);
     let additional = "0";
     if (s.additionalProperties === false) additional = "false";
-    else if (s.additionalProperties !== undefined) additional = this.fn(s.additionalProperties, `${where}/additionalProperties`, stack) ?? "0";
+    else if (s.additionalProperties !== undefined)
+      additional = this.fn(s.additionalProperties, `${where}/additionalProperties`, stack) ?? "0";
     if (additional !== "0" || known.some(([, f]) => f !== 0)) {
       this.helpers.add("checkProperties");
       const table = `p${this.tables.length}`;
-      this.tables.push(`const ${table} = new Map<string, Check | 0>([${known.map(([name, f]) => `[${str(name)}, ${f}]`).join(", ")}]);`);
+      this.tables.push(
+        `const ${table} = new Map<string, Check | 0>([${known.map(([name, f]) => `[${str(name)}, ${f}]`).join(", ")}]);`,
+      );
       objects.push(`checkProperties(v, p, c, ${table}, ${additional});`);
     }
     if (objects.length) {

@@ -17,7 +17,10 @@ if (positionals.length !== 1 || !values.client) {
   process.exit(2);
 }
 const [spec] = positionals;
-const file = spec.startsWith(".") || isAbsolute(spec) ? resolve(spec) : createRequire(join(process.cwd(), "package.json")).resolve(spec);
+const file =
+  spec.startsWith(".") || isAbsolute(spec)
+    ? resolve(spec)
+    : createRequire(join(process.cwd(), "package.json")).resolve(spec);
 const outDir = resolve(values.out);
 try {
   const files = await generateClient(JSON.parse(readFileSync(file, "utf8")), { client: values.client, source: spec });

@@ -11,9 +11,15 @@ const INTERNAL = "@bce-openapi/core/internal";
 
 /** A JSDoc block from lines of text (none when there is no text). */
 function doc(lines, indent = "") {
-  const text = lines.filter((l) => l !== undefined && l !== null).join("\n").trim();
+  const text = lines
+    .filter((l) => l !== undefined && l !== null)
+    .join("\n")
+    .trim();
   if (!text) return "";
-  const body = text.replace(/\*\//g, "*\\/").split("\n").map((l) => `${indent} *${l ? ` ${l}` : ""}`);
+  const body = text
+    .replace(/\*\//g, "*\\/")
+    .split("\n")
+    .map((l) => `${indent} *${l ? ` ${l}` : ""}`);
   return `${indent}/**\n${body.join("\n")}\n${indent} */\n`;
 }
 
@@ -34,7 +40,9 @@ export async function generateClient(bundle, { client, source = "the service bun
   const servers = operations[0].servers;
   for (const op of operations) {
     if (json(op.servers.map((s) => s.url)) !== json(servers.map((s) => s.url))) {
-      throw new Error(`${op.where}: its servers differ from ${operations[0].where}'s; one client serves one set of hosts`);
+      throw new Error(
+        `${op.where}: its servers differ from ${operations[0].where}'s; one client serves one set of hosts`,
+      );
     }
   }
 
@@ -53,8 +61,12 @@ export async function generateClient(bundle, { client, source = "the service bun
       compiler.assertShallow(q.schema, `${op.where} query parameter ${q.name}`);
       const f = compiler.fn(q.schema, `${op.id}/query/${q.name}`);
       const value = `query[${json(q.name)}]`;
-      const missing = q.required ? ` else { c = newContext(); report(c, ${json(q.name)}, "required", "is required"); throwIssues(c); }` : "";
-      lines.push(`if (${value} !== undefined) { c = newContext(); ${f ? `${f}(${value}, ${json(q.name)}, c); ` : ""}throwIssues(c); }${missing}`);
+      const missing = q.required
+        ? ` else { c = newContext(); report(c, ${json(q.name)}, "required", "is required"); throwIssues(c); }`
+        : "";
+      lines.push(
+        `if (${value} !== undefined) { c = newContext(); ${f ? `${f}(${value}, ${json(q.name)}, c); ` : ""}throwIssues(c); }${missing}`,
+      );
     }
     if (op.body) {
       compiler.assertShallow(op.body.schema, `${op.where} request body`);
@@ -84,11 +96,18 @@ export async function generateClient(bundle, { client, source = "the service bun
   }
   const serverList = servers.map(({ url, variables }) => ({
     url,
-    variables: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { default: v.default, ...(v.enum ? { enum: v.enum } : {}) }])),
+    variables: Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [k, { default: v.default, ...(v.enum ? { enum: v.enum } : {}) }]),
+    ),
   }));
   const operationsTs =
     `${banner}/* eslint-disable */\n` +
-    `import { ${compiler.imports().concat(["checkPathValue", "newContext", "throwIssues"]).filter((v, i, a) => a.indexOf(v) === i).sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import { ${compiler
+      .imports()
+      .concat(["checkPathValue", "newContext", "throwIssues"])
+      .filter((v, i, a) => a.indexOf(v) === i)
+      .sort()
+      .join(", ")} } from "${INTERNAL}";\n` +
     `import type { Check, CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
     `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
@@ -105,7 +124,8 @@ export async function generateClient(bundle, { client, source = "the service bun
   for (const op of operations) {
     const P = pascal(op.id);
     for (const name of [`${P}Input`, `${P}Result`, `${P}CallOptions`]) {
-      if (components.has(name)) throw new Error(`${op.where}: generated type ${name} clashes with a component of that name`);
+      if (components.has(name))
+        throw new Error(`${op.where}: generated type ${name} clashes with a component of that name`);
     }
     const bodyRef = op.body?.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
     const bodyType = bodyRef ?? `NonNullable<operations[${json(op.id)}]["requestBody"]>["content"]["application/json"]`;
@@ -127,10 +147,14 @@ export async function generateClient(bundle, { client, source = "the service bun
     }
     const successRef = op.success.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
     if (op.success.hasBody) {
-      const t = successRef ?? `operations[${json(op.id)}]["responses"][${json(op.success.status)}]["content"]["application/json"]`;
+      const t =
+        successRef ??
+        `operations[${json(op.id)}]["responses"][${json(op.success.status)}]["content"]["application/json"]`;
       if (successRef) typeImports.add(successRef);
       else typeImports.add("operations");
-      exportsTs.push(`${doc([`What ${op.id} resolves with: the answer's body, and \`$metadata\` beside it.`])}export type ${P}Result = ${t} & { $metadata: ResponseMetadata };\n`);
+      exportsTs.push(
+        `${doc([`What ${op.id} resolves with: the answer's body, and \`$metadata\` beside it.`])}export type ${P}Result = ${t} & { $metadata: ResponseMetadata };\n`,
+      );
     } else {
       exportsTs.push(
         `${doc([`What ${op.id} resolves with: the answer has no body.`])}export interface ${P}Result {\n  /** The request id BCE gave the call (\`x-bce-request-id\`). */\n  requestId: string;\n  $metadata: ResponseMetadata;\n}\n`,
@@ -149,7 +173,9 @@ export async function generateClient(bundle, { client, source = "the service bun
         : [q.description];
       return `${doc(text, "  ")}  ${q.name}${q.required ? "" : "?"}: NonNullable<operations[${json(op.id)}]["parameters"]["query"]>[${json(q.name)}];\n`;
     });
-    exportsTs.push(`${doc([`Options of one ${op.id} call.`])}export interface ${P}CallOptions extends CallOptions {\n${optionFields.join("")}}\n`);
+    exportsTs.push(
+      `${doc([`Options of one ${op.id} call.`])}export interface ${P}CallOptions extends CallOptions {\n${optionFields.join("")}}\n`,
+    );
 
     const optionsRequired = op.query.some((q) => q.required);
     const args = [
@@ -164,11 +190,12 @@ export async function generateClient(bundle, { client, source = "the service bun
     const transformNotes = (op.body?.transforms ?? []).map((t) => {
       const at = `\`${t.path.join(".")}\``;
       if (t.kind === "encodeUserData") return `${at} is taken as plain text and encoded as the service wants it.`;
-      if (t.kind === "encryptAdminPass") return `${at} is a plain-text password, checked against the password policy and encrypted with the secret access key.`;
+      if (t.kind === "encryptAdminPass")
+        return `${at} is a plain-text password, checked against the password policy and encrypted with the secret access key.`;
       return `${at} is checked against the password policy before anything is sent.`;
     });
     members.push(
-      doc(
+      `${doc(
         [
           `${op.summary ?? op.id} (${op.method} ${op.path}).`,
           "",
@@ -178,12 +205,14 @@ export async function generateClient(bundle, { client, source = "the service bun
           "Rejects with a BceError: BceValidationError when nothing was sent.",
         ],
         "  ",
-      ) + `  ${op.id}(${args.join(", ")}): Promise<${P}Result>;\n`,
+      )}  ${op.id}(${args.join(", ")}): Promise<${P}Result>;\n`,
     );
     const pathObject = `{ ${op.pathArgs.map((a) => `${json(a.name)}: ${a.arg}`).join(", ")} }`;
     const queryNames = op.query.map((q) => q.name);
     const inputObject = `{ path: ${pathObject}, query${op.body ? ", body" : ""} }`;
-    const shape = op.success.hasBody ? `{ ...(data as object), $metadata } as ${P}Result` : "{ requestId: $metadata.requestId, $metadata }";
+    const shape = op.success.hasBody
+      ? `{ ...(data as object), $metadata } as ${P}Result`
+      : "{ requestId: $metadata.requestId, $metadata }";
     impls.push(
       `    async ${op.id}(${args.map((a) => a.replace(/\?:.*$/, "").replace(/:.*$/, "")).join(", ")}) {\n` +
         `      const { query, call } = splitOptions(options, ${json(queryNames)});\n` +
@@ -200,7 +229,8 @@ export async function generateClient(bundle, { client, source = "the service bun
     const type = v.enum ? v.enum.map(json).join(" | ") : "string";
     return { name, typeName, type, v };
   });
-  for (const { typeName } of variableTypes) if (components.has(typeName)) throw new Error(`server variable type ${typeName} clashes with a component`);
+  for (const { typeName } of variableTypes)
+    if (components.has(typeName)) throw new Error(`server variable type ${typeName} clashes with a component`);
   // Only the transforms the operations name, and the interpreter only where there are success
   // bodies to check: what a client does not use stays out of its bundle.
   const kinds = [...new Set(operations.flatMap((op) => (op.body?.transforms ?? []).map((t) => t.kind)))].sort();
@@ -219,10 +249,18 @@ export async function generateClient(bundle, { client, source = "the service bun
     `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +
     `/** The transforms the operations name${checksAnswers ? ", and the interpreter for opt-in response checks" : ""}. */\n` +
     `const runtime: OperationRuntime = { ${runtimeFields.join(", ")} };\n\n` +
-    variableTypes.map(({ typeName, type, v }) => `${doc([v.description, `Default: ${json(v.default)}.`])}export type ${typeName} = ${type};\n\n`).join("") +
+    variableTypes
+      .map(
+        ({ typeName, type, v }) =>
+          `${doc([v.description, `Default: ${json(v.default)}.`])}export type ${typeName} = ${type};\n\n`,
+      )
+      .join("") +
     `/** Options of ${C} clients. */\nexport interface ${C}ClientOptions extends BceClientOptions {\n` +
     variableTypes
-      .map(({ name, typeName, v }) => `${doc([`${v.description ?? `Server variable ${name}.`} Ignored with \`endpoint\`; default ${json(v.default)}.`], "  ")}  ${name}?: ${typeName};\n`)
+      .map(
+        ({ name, typeName, v }) =>
+          `${doc([`${v.description ?? `Server variable ${name}.`} Ignored with \`endpoint\`; default ${json(v.default)}.`], "  ")}  ${name}?: ${typeName};\n`,
+      )
       .join("") +
     `}\n\n` +
     exportsTs.join("\n") +

@@ -7,15 +7,29 @@ export const RETRY_CLASSES = ["idempotency-token", "unsafe"];
 export const TRANSFORMS = ["encodeUserData", "encryptAdminPass", "checkPasswordPolicy"];
 /** Keywords the runtime's schema interpreter never reads; left out of the generated schemas. */
 const ANNOTATIONS = new Set([
-  "description", "title", "example", "examples", "externalDocs", "$comment", "deprecated", "default",
-  "readOnly", "writeOnly", "contentEncoding", "contentMediaType", "discriminator", "xml", "$schema",
+  "description",
+  "title",
+  "example",
+  "examples",
+  "externalDocs",
+  "$comment",
+  "deprecated",
+  "default",
+  "readOnly",
+  "writeOnly",
+  "contentEncoding",
+  "contentMediaType",
+  "discriminator",
+  "xml",
+  "$schema",
 ]);
 
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 export function resolvePointer(doc, ref) {
-  if (typeof ref !== "string" || !ref.startsWith("#/")) throw new Error(`$ref ${JSON.stringify(ref)}: only local references resolve`);
+  if (typeof ref !== "string" || !ref.startsWith("#/"))
+    throw new Error(`$ref ${JSON.stringify(ref)}: only local references resolve`);
   let node = doc;
   for (const token of ref.slice(2).split("/")) {
     const key = decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
@@ -54,7 +68,9 @@ export function stripAnnotations(node) {
       .filter(([k]) => !ANNOTATIONS.has(k) && !k.startsWith("x-"))
       .map(([k, v]) => [
         k,
-        k === "properties" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripAnnotations(s)])) : stripAnnotations(v),
+        k === "properties"
+          ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, stripAnnotations(s)]))
+          : stripAnnotations(v),
       ]),
   );
 }
@@ -79,23 +95,37 @@ export function selfContained(doc, schema) {
           defs[name] = rewrite(stripAnnotations(resolvePointer(doc, v)));
         }
         out.$ref = `#/$defs/${m[1]}`;
-      } else out[k] = k === "properties" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, rewrite(s)])) : rewrite(v);
+      } else
+        out[k] =
+          k === "properties" ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, rewrite(s)])) : rewrite(v);
     }
     return out;
   };
   const defs = {};
   const root = rewrite(stripAnnotations(schema));
-  const sorted = Object.fromEntries(Object.keys(defs).sort().map((k) => [k, defs[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(defs)
+      .sort()
+      .map((k) => [k, defs[k]]),
+  );
   return Object.keys(sorted).length ? { ...root, $defs: sorted } : root;
 }
 
 function serversOf(doc, item, op, where) {
   const servers = op.servers ?? item.servers ?? doc.servers;
-  if (!Array.isArray(servers) || servers.length === 0) throw new Error(`${where}: no servers (on the operation, its path or the root)`);
+  if (!Array.isArray(servers) || servers.length === 0)
+    throw new Error(`${where}: no servers (on the operation, its path or the root)`);
   return servers.map((s) => ({
     url: s.url,
     variables: Object.fromEntries(
-      Object.entries(s.variables ?? {}).map(([name, v]) => [name, { default: v.default, ...(v.enum ? { enum: v.enum } : {}), ...(v.description ? { description: v.description } : {}) }]),
+      Object.entries(s.variables ?? {}).map(([name, v]) => [
+        name,
+        {
+          default: v.default,
+          ...(v.enum ? { enum: v.enum } : {}),
+          ...(v.description ? { description: v.description } : {}),
+        },
+      ]),
     ),
   }));
 }
@@ -112,7 +142,10 @@ function transformsOf(doc, schema, where) {
     for (const [name, sub] of Object.entries(isObject(node.properties) ? node.properties : {})) {
       const kind = isObject(sub) ? sub["x-bce-transform"] : undefined;
       if (kind !== undefined) {
-        if (!TRANSFORMS.includes(kind)) throw new Error(`${where}: x-bce-transform ${JSON.stringify(kind)} at ${[...path, name].join(".")} is not one of ${TRANSFORMS.join(", ")}`);
+        if (!TRANSFORMS.includes(kind))
+          throw new Error(
+            `${where}: x-bce-transform ${JSON.stringify(kind)} at ${[...path, name].join(".")} is not one of ${TRANSFORMS.join(", ")}`,
+          );
         const at = [...path, name];
         if (!found.some((t) => t.kind === kind && t.path.join("/") === at.join("/"))) found.push({ path: at, kind });
       }
@@ -126,7 +159,9 @@ function transformsOf(doc, schema, where) {
 /** The string type of a query or path parameter, or an error for what the client cannot send. */
 function checkStringParameter(schema, where) {
   const types = [schema.type].flat().filter((t) => t !== undefined);
-  const stringy = types.length ? types.every((t) => t === "string") : Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === "string");
+  const stringy = types.length
+    ? types.every((t) => t === "string")
+    : Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === "string");
   if (!stringy && !schema["x-extensible-enum"]) throw new Error(`${where}: only string parameters are generated`);
 }
 
@@ -137,16 +172,19 @@ export function readOperations(doc) {
     for (const method of Object.keys(item)) {
       const op = item[method];
       if (!isObject(op) || !op.operationId) continue;
-      if (!METHODS.includes(method)) throw new Error(`${method.toUpperCase()} ${path}: method not supported by the generator`);
+      if (!METHODS.includes(method))
+        throw new Error(`${method.toUpperCase()} ${path}: method not supported by the generator`);
       const id = op.operationId;
       if (!IDENT.test(id)) throw new Error(`operationId ${JSON.stringify(id)} is not a JavaScript identifier`);
       const where = `${id} (${method.toUpperCase()} ${path})`;
       const retry = op["x-bce-retry"] ?? "unsafe";
-      if (!RETRY_CLASSES.includes(retry)) throw new Error(`${where}: x-bce-retry must be one of ${RETRY_CLASSES.join(", ")}`);
+      if (!RETRY_CLASSES.includes(retry))
+        throw new Error(`${where}: x-bce-retry must be one of ${RETRY_CLASSES.join(", ")}`);
 
       // Operation-level parameters override the path item's of the same name and place.
       const params = new Map();
-      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(doc, p))) params.set(`${p.in}:${p.name}`, p);
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p) => deref(doc, p)))
+        params.set(`${p.in}:${p.name}`, p);
 
       const pathArgs = [];
       const fixedPath = {};
@@ -159,32 +197,47 @@ export function readOperations(doc) {
         if (p.in === "path") {
           checkStringParameter(schema, `${where}: path parameter ${p.name}`);
           if (fixed !== undefined) fixedPath[p.name] = String(fixed);
-          else pathArgs.push({ name: p.name, arg: argumentName(p.name), schema: viewSchema, description: p.description });
+          else
+            pathArgs.push({ name: p.name, arg: argumentName(p.name), schema: viewSchema, description: p.description });
         } else if (p.in === "query") {
           checkStringParameter(schema, `${where}: query parameter ${p.name}`);
           if (fixed !== undefined && p.required) fixedQuery[p.name] = String(fixed);
-          else query.push({ name: p.name, required: p.required === true, schema: viewSchema, description: p.description });
+          else
+            query.push({ name: p.name, required: p.required === true, schema: viewSchema, description: p.description });
         } else if (p.in === "header") {
           // x-bce-* headers (x-bce-date) are the signer's; others are not generated.
-          if (p.required && !p.name.toLowerCase().startsWith("x-bce-")) throw new Error(`${where}: required header ${p.name} is not generated`);
+          if (p.required && !p.name.toLowerCase().startsWith("x-bce-"))
+            throw new Error(`${where}: required header ${p.name} is not generated`);
         } else throw new Error(`${where}: ${p.in} parameters are not generated`);
       }
       const tokenName = op["x-bce-idempotency-token"];
       if (tokenName !== undefined) {
         const token = query.find((q) => q.name === tokenName);
-        if (!token) throw new Error(`${where}: x-bce-idempotency-token names ${JSON.stringify(tokenName)}, not one of its optional query parameters`);
-        if (retry !== "idempotency-token") throw new Error(`${where}: an operation with an idempotency token takes x-bce-retry: idempotency-token`);
-      } else if (retry === "idempotency-token") throw new Error(`${where}: x-bce-retry: idempotency-token needs x-bce-idempotency-token`);
-      for (const q of query) if (!IDENT.test(q.name)) throw new Error(`${where}: query parameter ${q.name} is not a JavaScript identifier`);
+        if (!token)
+          throw new Error(
+            `${where}: x-bce-idempotency-token names ${JSON.stringify(tokenName)}, not one of its optional query parameters`,
+          );
+        if (retry !== "idempotency-token")
+          throw new Error(`${where}: an operation with an idempotency token takes x-bce-retry: idempotency-token`);
+      } else if (retry === "idempotency-token")
+        throw new Error(`${where}: x-bce-retry: idempotency-token needs x-bce-idempotency-token`);
+      for (const q of query)
+        if (!IDENT.test(q.name)) throw new Error(`${where}: query parameter ${q.name} is not a JavaScript identifier`);
 
       const requestBody = op.requestBody ? deref(doc, op.requestBody) : undefined;
       const bodySchema = requestBody?.content?.["application/json"]?.schema;
       if (requestBody && !bodySchema) throw new Error(`${where}: only application/json request bodies are generated`);
       const body = bodySchema
-        ? { required: requestBody.required === true, schema: bodySchema, ref: bodySchema.$ref, transforms: transformsOf(doc, bodySchema, where) }
+        ? {
+            required: requestBody.required === true,
+            schema: bodySchema,
+            ref: bodySchema.$ref,
+            transforms: transformsOf(doc, bodySchema, where),
+          }
         : undefined;
       for (const t of body?.transforms ?? []) {
-        if (t.kind === "encryptAdminPass" && t.path.length !== 1) throw new Error(`${where}: encryptAdminPass is generated for top-level body properties only`);
+        if (t.kind === "encryptAdminPass" && t.path.length !== 1)
+          throw new Error(`${where}: encryptAdminPass is generated for top-level body properties only`);
       }
 
       const responses = {};

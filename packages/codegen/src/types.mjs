@@ -24,7 +24,8 @@ function at(doc, pointer) {
 
 /** The known values and the open and null branches of an `x-extensible-enum` schema. */
 export function openEnumParts(schema, where) {
-  if (!Array.isArray(schema.anyOf)) throw new Error(`${where}: x-extensible-enum needs an anyOf of the known values and an open string`);
+  if (!Array.isArray(schema.anyOf))
+    throw new Error(`${where}: x-extensible-enum needs an anyOf of the known values and an open string`);
   const known = [];
   let open = false;
   let nullable = false;
@@ -42,7 +43,8 @@ export function openEnumParts(schema, where) {
       if (types.includes("null")) nullable = true;
     } else throw new Error(`${where}: an x-extensible-enum branch must be the known values, a string or null`);
   }
-  if (!open || known.length === 0) throw new Error(`${where}: x-extensible-enum needs both the known values and an open string branch`);
+  if (!open || known.length === 0)
+    throw new Error(`${where}: x-extensible-enum needs both the known values and an open string branch`);
   return { known, nullable };
 }
 
@@ -63,7 +65,7 @@ export async function generateTypes(doc) {
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
     defaultNonNullable: false,
-    postTransform(type, options) {
+    postTransform(_type, options) {
       const schema = at(doc, options.path);
       if (!isObject(schema) || schema["x-extensible-enum"] !== true) return undefined;
       return openEnumType(openEnumParts(schema, options.path));

@@ -17,19 +17,43 @@ function resolve(root: any, ref: string): Schema {
     .reduce((node, token) => node[decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~")], root);
 }
 
-const cross = (a: Part[][], b: Part[][]): Part[][] => a.flatMap((x) => b.map((y) => [...x, ...y])).slice(0, MAX_ALTERNATIVES);
+const cross = (a: Part[][], b: Part[][]): Part[][] =>
+  a.flatMap((x) => b.map((y) => [...x, ...y])).slice(0, MAX_ALTERNATIVES);
 
 /** The schema's alternatives, each a list of keyword sets that must all hold. */
 function alternatives(root: any, schema: Schema, depth = 0): Part[][] {
   if (schema === true || depth > 16) return [[]];
   if (schema === false) return [[{ type: [] }]];
-  const { $ref, allOf, anyOf, oneOf, if: cond, then, else: otherwise, not: _not, "x-client-rules": rules, ...base } = schema;
+  const {
+    $ref,
+    allOf,
+    anyOf,
+    oneOf,
+    if: cond,
+    then,
+    else: otherwise,
+    not: _not,
+    "x-client-rules": rules,
+    ...base
+  } = schema;
   let result: Part[][] = [[base]];
-  const conjuncts = [...(typeof $ref === "string" ? [resolve(root, $ref)] : []), ...(allOf ?? []), ...(rules !== undefined ? [rules] : [])];
+  const conjuncts = [
+    ...(typeof $ref === "string" ? [resolve(root, $ref)] : []),
+    ...(allOf ?? []),
+    ...(rules !== undefined ? [rules] : []),
+  ];
   for (const c of conjuncts) result = cross(result, alternatives(root, c, depth + 1));
-  for (const branches of [anyOf, oneOf]) if (Array.isArray(branches)) result = cross(result, branches.flatMap((b: Schema) => alternatives(root, b, depth + 1)));
+  for (const branches of [anyOf, oneOf])
+    if (Array.isArray(branches))
+      result = cross(
+        result,
+        branches.flatMap((b: Schema) => alternatives(root, b, depth + 1)),
+      );
   if (cond !== undefined) {
-    const yes = cross(alternatives(root, cond, depth + 1), then === undefined ? [[]] : alternatives(root, then, depth + 1));
+    const yes = cross(
+      alternatives(root, cond, depth + 1),
+      then === undefined ? [[]] : alternatives(root, then, depth + 1),
+    );
     const no = otherwise === undefined ? [[]] : alternatives(root, otherwise, depth + 1);
     result = cross(result, [...yes, ...no]);
   }
@@ -56,7 +80,8 @@ function stringFor(parts: Part[]): fc.Arbitrary<string> {
       }
     }
     if (s.format === "ipv4") good.push(fc.ipV4());
-    if (s.format === "date-time") good.push(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()));
+    if (s.format === "date-time")
+      good.push(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()));
     if (s.format === "uuid") good.push(fc.uuid());
     for (const v of [s.example, ...(s.examples ?? [])]) if (typeof v === "string") good.push(fc.constant(v));
   }
@@ -66,7 +91,11 @@ function stringFor(parts: Part[]): fc.Arbitrary<string> {
   if (good.length === 0) good.push(fc.string({ minLength: min, maxLength: Number.isFinite(max) ? max : min + 10 }));
   const near = fc.oneof(
     fc.string({ minLength: Math.max(0, min - 1), maxLength: Number.isFinite(max) ? max + 1 : min + 12 }),
-    fc.string({ unit: fc.constantFrom(..."aZ09!@#$%^+*()-_. &é".split("")), minLength: Math.max(0, min - 1), maxLength: Number.isFinite(max) ? max + 1 : 34 }),
+    fc.string({
+      unit: fc.constantFrom(..."aZ09!@#$%^+*()-_. &é".split("")),
+      minLength: Math.max(0, min - 1),
+      maxLength: Number.isFinite(max) ? max + 1 : 34,
+    }),
     fc.string({ unit: "grapheme", maxLength: 6 }),
   );
   return fc.oneof({ arbitrary: fc.oneof(...good), weight: 6 }, { arbitrary: near, weight: 1 });
@@ -80,13 +109,23 @@ function valueFor(root: any, parts: Part[], depth: number): fc.Arbitrary<unknown
   const hasEnum = parts.filter((s) => Array.isArray(s.enum) || "const" in s);
   if (hasEnum.length) {
     const values = hasEnum.map((s) => (Array.isArray(s.enum) ? s.enum : [s.const]));
-    const shared = values[0]!.filter((v: unknown) => values.every((list) => list.some((w: unknown) => JSON.stringify(w) === JSON.stringify(v))));
+    const shared = values[0]!.filter((v: unknown) =>
+      values.every((list) => list.some((w: unknown) => JSON.stringify(w) === JSON.stringify(v))),
+    );
     if (shared.length) return fc.constantFrom(...shared);
   }
-  if (types.length === all.length) types = parts.some((s) => s.properties) ? ["object"] : parts.some((s) => s.pattern || s.minLength !== undefined) ? ["string"] : types;
+  if (types.length === all.length)
+    types = parts.some((s) => s.properties)
+      ? ["object"]
+      : parts.some((s) => s.pattern || s.minLength !== undefined)
+        ? ["string"]
+        : types;
   const choices: fc.Arbitrary<unknown>[] = [];
   const min = Math.max(-1e6, ...parts.map((s) => (typeof s.minimum === "number" ? s.minimum : -1e6)), -100);
-  const max = Math.max(min, Math.min(min + 200, ...parts.map((s) => (typeof s.maximum === "number" ? s.maximum : Infinity))));
+  const max = Math.max(
+    min,
+    Math.min(min + 200, ...parts.map((s) => (typeof s.maximum === "number" ? s.maximum : Infinity))),
+  );
   for (const type of types) {
     if (type === "string") choices.push(stringFor(parts));
     if (type === "integer") choices.push(fc.integer({ min: Math.ceil(min) - 1, max: Math.floor(max) + 1 }));
@@ -97,7 +136,12 @@ function valueFor(root: any, parts: Part[], depth: number): fc.Arbitrary<unknown
       const items = parts.map((s) => s.items).filter((i) => i !== undefined);
       const minItems = Math.max(0, ...parts.map((s) => s.minItems ?? 0));
       const maxItems = Math.min(4, ...parts.map((s) => s.maxItems ?? 4));
-      choices.push(fc.array(items.length ? arbitraryFor(root, { allOf: items }, depth + 1) : junk, { minLength: minItems, maxLength: Math.max(minItems, maxItems) }));
+      choices.push(
+        fc.array(items.length ? arbitraryFor(root, { allOf: items }, depth + 1) : junk, {
+          minLength: minItems,
+          maxLength: Math.max(minItems, maxItems),
+        }),
+      );
     }
     if (type === "object" && depth < 6) {
       const names = [...new Set(parts.flatMap((s) => Object.keys(isObject(s.properties) ? s.properties : {})))];
@@ -108,7 +152,9 @@ function valueFor(root: any, parts: Part[], depth: number): fc.Arbitrary<unknown
         const arb = schemas.includes(false) ? junk : arbitraryFor(root, { allOf: schemas }, depth + 1);
         // Required properties are there nine times in ten, the others one time in three.
         const weights = required.has(name) ? [1, 9] : [2, 1];
-        return fc.oneof({ arbitrary: fc.constant(ABSENT), weight: weights[0]! }, { arbitrary: arb, weight: weights[1]! }).map((v) => [name, v] as const);
+        return fc
+          .oneof({ arbitrary: fc.constant(ABSENT), weight: weights[0]! }, { arbitrary: arb, weight: weights[1]! })
+          .map((v) => [name, v] as const);
       });
       const extra = fc.oneof(
         { arbitrary: fc.constant(null), weight: closed ? 20 : 4 },

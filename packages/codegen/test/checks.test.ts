@@ -60,18 +60,22 @@ describe.each(services)("generated checks of $name match the interpreter", ({ do
   for (const op of operations) {
     // Path values that pass, so each part is tried on its own.
     const validPath = Object.fromEntries(op.pathArgs.map((a: any) => [a.name, "ab1"]));
-    const validQuery = Object.fromEntries(op.query.filter((q: any) => q.required).map((q: any) => [q.name, q.schema.enum?.[0] ?? "x"]));
+    const validQuery = Object.fromEntries(
+      op.query.filter((q: any) => q.required).map((q: any) => [q.name, q.schema.enum?.[0] ?? "x"]),
+    );
     const parts = [
       ...op.pathArgs.map((a: any) => ({
         label: `path parameter ${a.name}`,
         schema: a.schema,
-        generated: (v: unknown) => tables[op.id]!.checkRequest({ path: { ...validPath, [a.name]: v as string }, query: validQuery }),
+        generated: (v: unknown) =>
+          tables[op.id]!.checkRequest({ path: { ...validPath, [a.name]: v as string }, query: validQuery }),
         oracle: (v: unknown) => pathOracle(v, a.schema, view, a.arg),
       })),
       ...op.query.map((q: any) => ({
         label: `query parameter ${q.name}`,
         schema: q.schema,
-        generated: (v: unknown) => tables[op.id]!.checkRequest({ path: validPath, query: { ...validQuery, [q.name]: v as string } }),
+        generated: (v: unknown) =>
+          tables[op.id]!.checkRequest({ path: validPath, query: { ...validQuery, [q.name]: v as string } }),
         oracle: (v: unknown) => oracle(v, q.schema, view, q.name),
       })),
       ...(op.body
@@ -119,11 +123,18 @@ describe("x-client-rules", () => {
         rule: "minLength",
         message: "must have at least 4 characters",
       });
-      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, anything: 1 } }))).toMatchObject({ field: "body", rule: "not" });
+      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, anything: 1 } }))).toMatchObject({
+        field: "body",
+        rule: "not",
+      });
       // An open enum takes values beyond the known ones.
       expect(() => putThing.checkRequest({ path, query, body: { ...ok, kind: "C-new" } })).not.toThrow();
       // A required query parameter left out.
-      expect(outcome(() => putThing.checkRequest({ path, query: {}, body: ok }))).toEqual({ field: "mode", rule: "required", message: "is required" });
+      expect(outcome(() => putThing.checkRequest({ path, query: {}, body: ok }))).toEqual({
+        field: "mode",
+        rule: "required",
+        message: "is required",
+      });
     } finally {
       generated.remove();
     }

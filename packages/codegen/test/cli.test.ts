@@ -18,9 +18,13 @@ describe("bce-codegen", () => {
   it("writes schema.ts, operations.ts and client.ts from a bundle resolved as a package export", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bce-codegen-"));
     try {
-      const result = await run(["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", join(dir, "out")], packageDir);
+      const result = await run(
+        ["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", join(dir, "out")],
+        packageDir,
+      );
       expect(result).toMatchObject({ code: 0, stderr: "" });
-      for (const name of ["schema.ts", "operations.ts", "client.ts"]) expect(existsSync(join(dir, "out", name)), name).toBe(true);
+      for (const name of ["schema.ts", "operations.ts", "client.ts"])
+        expect(existsSync(join(dir, "out", name)), name).toBe(true);
       expect(readFileSync(join(dir, "out", "client.ts"), "utf8")).toContain("export function createBccClient(");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -41,7 +45,9 @@ describe("bce-codegen", () => {
       writeFileSync(join(dir, "bad.json"), JSON.stringify(doc));
       const result = await run(["./bad.json", "--client", "Bec", "--out", "out"], dir);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^bce-codegen: reinstallVmInstance \(PUT \/v1\/vm\/instance\/\{vmID\}\/system\/reinstall\): x-bce-retry must be one of/);
+      expect(result.stderr).toMatch(
+        /^bce-codegen: reinstallVmInstance \(PUT \/v1\/vm\/instance\/\{vmID\}\/system\/reinstall\): x-bce-retry must be one of/,
+      );
       expect(existsSync(join(dir, "out"))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

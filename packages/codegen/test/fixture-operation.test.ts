@@ -24,9 +24,15 @@ function fixtureBundle() {
       operationId: "getVmInstance",
       summary: "Describe a VM instance",
       "x-bce-retry": "unsafe",
-      parameters: [vmId, { name: "withImage", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } }],
+      parameters: [
+        vmId,
+        { name: "withImage", in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } },
+      ],
       responses: {
-        "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/VmSummary" } } } },
+        "200": {
+          description: "ok",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/VmSummary" } } },
+        },
         "400": error,
       },
     },
@@ -41,7 +47,12 @@ function fixtureBundle() {
         required: true,
         content: {
           "application/json": {
-            schema: { type: "object", required: ["tags"], additionalProperties: false, properties: { tags: { type: "array", items: { type: "string", minLength: 1 } } } },
+            schema: {
+              type: "object",
+              required: ["tags"],
+              additionalProperties: false,
+              properties: { tags: { type: "array", items: { type: "string", minLength: 1 } } },
+            },
           },
         },
       },
@@ -50,7 +61,10 @@ function fixtureBundle() {
   };
   doc.components.schemas.VmPowerState = {
     "x-extensible-enum": true,
-    anyOf: [{ type: "string", enum: ["ON", "OFF"] }, { type: "string", description: "a state added later" }],
+    anyOf: [
+      { type: "string", enum: ["ON", "OFF"] },
+      { type: "string", description: "a state added later" },
+    ],
   };
   doc.components.schemas.VmSummary = {
     type: "object",
@@ -141,8 +155,12 @@ describe("a fixture spec with two more operations", () => {
     const { ok, output } = await typecheck(generated.dir);
     expect(output).toBe("");
     expect(ok).toBe(true);
-    expect(generated.files["client.ts"]).toContain("getVmInstance(vmId: string, options?: GetVmInstanceCallOptions): Promise<GetVmInstanceResult>;");
-    expect(generated.files["client.ts"]).toContain("tagVmInstance(vmId: string, body: TagVmInstanceInput, options?: TagVmInstanceCallOptions): Promise<TagVmInstanceResult>;");
+    expect(generated.files["client.ts"]).toContain(
+      "getVmInstance(vmId: string, options?: GetVmInstanceCallOptions): Promise<GetVmInstanceResult>;",
+    );
+    expect(generated.files["client.ts"]).toContain(
+      "tagVmInstance(vmId: string, body: TagVmInstanceInput, options?: TagVmInstanceCallOptions): Promise<TagVmInstanceResult>;",
+    );
     expect(generated.files["schema.ts"]).toContain('VmPowerState: "ON" | "OFF" | (string & {});');
   });
 
@@ -156,7 +174,12 @@ describe("a fixture spec with two more operations", () => {
       $metadata: { httpStatusCode: 200, requestId: "rid-get", attempts: 1, totalRetryDelay: 0 },
     });
     expect(seen.slice(before)).toEqual([
-      { method: "GET", url: "/v1/vm/instance/vm-1?withImage=true", body: "", verdict: expect.objectContaining({ ok: true, accessKeyId: "fixture-ak" }) },
+      {
+        method: "GET",
+        url: "/v1/vm/instance/vm-1?withImage=true",
+        body: "",
+        verdict: expect.objectContaining({ ok: true, accessKeyId: "fixture-ak" }),
+      },
     ]);
   });
 
@@ -179,15 +202,25 @@ describe("a fixture spec with two more operations", () => {
     // The open enum takes the state the spec does not list; a number is refused.
     await expect(strict.getVmInstance("vm-1")).resolves.toMatchObject({ state: "HIBERNATING" });
     const error = await strict.getVmInstance("vm-9").catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "BceResponseError", problems: ["body.state: must match at least one of 2 schemas"] });
+    expect(error).toMatchObject({
+      name: "BceResponseError",
+      problems: ["body.state: must match at least one of 2 schemas"],
+    });
   });
 
   it("checks the new operations' arguments from the spec before sending", async () => {
     const { createFixtureClient } = await import(`${generated.generated}/client.ts`);
     const client = createFixtureClient({ endpoint, credentials });
     const before = seen.length;
-    await expect(client.getVmInstance("../x")).rejects.toMatchObject({ name: "BceValidationError", field: "vmId", rule: "pattern" });
-    await expect(client.getVmInstance("vm-1", { withImage: "yes" })).rejects.toMatchObject({ field: "withImage", rule: "enum" });
+    await expect(client.getVmInstance("../x")).rejects.toMatchObject({
+      name: "BceValidationError",
+      field: "vmId",
+      rule: "pattern",
+    });
+    await expect(client.getVmInstance("vm-1", { withImage: "yes" })).rejects.toMatchObject({
+      field: "withImage",
+      rule: "enum",
+    });
     const error = await client.tagVmInstance("vm-1", { tags: [""] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "body.tags[0]", rule: "minLength" });

@@ -46,12 +46,25 @@ describe("refusals, each naming the operation and what is wrong", () => {
     return doc;
   };
   it.each([
-    ["an unknown retry class", (op: any) => (op["x-bce-retry"] = "sometimes"), /reinstallVmInstance .*x-bce-retry must be one of idempotency-token, unsafe/],
-    ["a token that is no query parameter", (op: any) => (op["x-bce-idempotency-token"] = "nonce"), /names "nonce", not one of its optional query parameters/],
-    ["a token on an unsafe operation", (op: any) => (op["x-bce-retry"] = "unsafe"), /takes x-bce-retry: idempotency-token/],
+    [
+      "an unknown retry class",
+      (op: any) => (op["x-bce-retry"] = "sometimes"),
+      /reinstallVmInstance .*x-bce-retry must be one of idempotency-token, unsafe/,
+    ],
+    [
+      "a token that is no query parameter",
+      (op: any) => (op["x-bce-idempotency-token"] = "nonce"),
+      /names "nonce", not one of its optional query parameters/,
+    ],
+    [
+      "a token on an unsafe operation",
+      (op: any) => (op["x-bce-retry"] = "unsafe"),
+      /takes x-bce-retry: idempotency-token/,
+    ],
     [
       "an unknown transform",
-      (_: any, doc: any) => (doc.components.schemas.VmInstanceReinstallRequest.properties.userData["x-bce-transform"] = "rot13"),
+      (_: any, doc: any) =>
+        (doc.components.schemas.VmInstanceReinstallRequest.properties.userData["x-bce-transform"] = "rot13"),
       /x-bce-transform "rot13" at userData is not one of/,
     ],
     [
@@ -59,7 +72,11 @@ describe("refusals, each naming the operation and what is wrong", () => {
       (_: any, doc: any) => (doc.components.schemas.VmInstanceReinstallRequest.properties.imageId.multipleOf = 2),
       /multipleOf at .*: a keyword the request checks do not interpret/,
     ],
-    ["an operationId that is no identifier", (op: any) => (op.operationId = "reinstall-vm"), /operationId "reinstall-vm" is not a JavaScript identifier/],
+    [
+      "an operationId that is no identifier",
+      (op: any) => (op.operationId = "reinstall-vm"),
+      /operationId "reinstall-vm" is not a JavaScript identifier/,
+    ],
   ])("%s", async (_, edit, message) => {
     await expect(generateClient(withOp(edit), { client: "Bec" })).rejects.toThrow(message);
   });
@@ -67,12 +84,16 @@ describe("refusals, each naming the operation and what is wrong", () => {
   it("a malformed open enum", async () => {
     const doc = bundle("bec");
     doc.components.schemas.DiskType = { "x-extensible-enum": true, anyOf: [{ type: "string", enum: ["SATA"] }] };
-    await expect(generateTypes(doc)).rejects.toThrow(/DiskType: x-extensible-enum needs both the known values and an open string branch/);
+    await expect(generateTypes(doc)).rejects.toThrow(
+      /DiskType: x-extensible-enum needs both the known values and an open string branch/,
+    );
   });
 
   it("a recursive request schema", async () => {
     const doc = bundle("bec");
-    doc.components.schemas.VmInstanceReinstallRequest.properties.self = { $ref: "#/components/schemas/VmInstanceReinstallRequest" };
+    doc.components.schemas.VmInstanceReinstallRequest.properties.self = {
+      $ref: "#/components/schemas/VmInstanceReinstallRequest",
+    };
     await expect(generateClient(doc, { client: "Bec" })).rejects.toThrow(/recursive schema/);
   });
 });

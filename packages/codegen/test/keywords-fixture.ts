@@ -11,12 +11,25 @@ export const keywordsBundle = {
         "x-bce-retry": "idempotency-token",
         "x-bce-idempotency-token": "token",
         parameters: [
-          { name: "thingID", in: "path", required: true, schema: { type: "string", minLength: 2, maxLength: 8, pattern: "^[a-z0-9-]+$" } },
+          {
+            name: "thingID",
+            in: "path",
+            required: true,
+            schema: { type: "string", minLength: 2, maxLength: 8, pattern: "^[a-z0-9-]+$" },
+          },
           { name: "token", in: "query", required: false, schema: { type: "string", maxLength: 10 } },
           { name: "mode", in: "query", required: true, schema: { type: "string", enum: ["fast", "slow"] } },
         ],
-        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } },
-        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } } } },
+        requestBody: {
+          required: true,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } },
+        },
+        responses: {
+          "200": {
+            description: "ok",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Thing" } } },
+          },
+        },
       },
     },
   },
@@ -24,7 +37,10 @@ export const keywordsBundle = {
     schemas: {
       Kind: {
         "x-extensible-enum": true,
-        anyOf: [{ type: "string", enum: ["A", "B"] }, { type: "string", minLength: 1 }],
+        anyOf: [
+          { type: "string", enum: ["A", "B"] },
+          { type: "string", minLength: 1 },
+        ],
       },
       Secret: {
         // The service takes an empty string; the client must never send one.
@@ -46,13 +62,19 @@ export const keywordsBundle = {
           ip: { type: "string", format: "ipv4" },
           when: { type: "string", format: "date-time" },
           "odd key": { const: { a: [1, 2] } },
-          choice: { oneOf: [{ type: "string", maxLength: 3 }, { type: "string", pattern: "^a" }] },
+          choice: {
+            oneOf: [
+              { type: "string", maxLength: 3 },
+              { type: "string", pattern: "^a" },
+            ],
+          },
           labels: { type: "object", additionalProperties: { type: "string", maxLength: 2 } },
           flag: { type: "boolean" },
           never: false,
           anything: true,
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
         then: { required: ["count"] },
         else: { not: { required: ["ratio"] } },
         "x-client-rules": { not: { required: ["anything"] } },

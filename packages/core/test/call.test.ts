@@ -1,7 +1,14 @@
 // callOperation, the one code path of every generated method, with a hand-written operation table
 // and a recording fetch (no network).
 import { describe, expect, it } from "vitest";
-import { BceResponseError, BceServiceError, BceValidationError, CredentialsError, decodeUserData, encryptAdminPass } from "../src/index.js";
+import {
+  BceResponseError,
+  BceServiceError,
+  BceValidationError,
+  CredentialsError,
+  decodeUserData,
+  encryptAdminPass,
+} from "../src/index.js";
 import {
   callOperation as call,
   checkRequestPart,
@@ -14,15 +21,28 @@ import {
 } from "../src/internal/index.js";
 
 /** What a generated client passes: the transforms its operations name, and the interpreter. */
-const runtime = { transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform }, validateSchema };
-const callOperation = (...args: [Parameters<typeof call>[0], Parameters<typeof call>[1], Parameters<typeof call>[2], Parameters<typeof call>[3]?]) =>
-  call(args[0], args[1], args[2], args[3], runtime);
+const runtime = {
+  transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform },
+  validateSchema,
+};
+const callOperation = (
+  ...args: [
+    Parameters<typeof call>[0],
+    Parameters<typeof call>[1],
+    Parameters<typeof call>[2],
+    Parameters<typeof call>[3]?,
+  ]
+) => call(args[0], args[1], args[2], args[3], runtime);
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 const bodySchema = {
   type: "object",
   additionalProperties: false,
-  properties: { name: { type: "string", minLength: 1 }, userData: { type: "string" }, pass: { type: "string", pattern: "^[0-9a-f]{32}$" } },
+  properties: {
+    name: { type: "string", minLength: 1 },
+    userData: { type: "string" },
+    pass: { type: "string", pattern: "^[0-9a-f]{32}$" },
+  },
 };
 const answerSchema = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
 
@@ -47,10 +67,16 @@ const spec: OperationSpec = {
   responses: { "200": answerSchema },
 };
 
-function setup(answers: Array<[number, string]>, extra: { validateResponses?: "off" | "warn" | "strict"; credentials?: typeof credentials | (() => typeof credentials) } = {}) {
+function setup(
+  answers: Array<[number, string]>,
+  extra: {
+    validateResponses?: "off" | "warn" | "strict";
+    credentials?: typeof credentials | (() => typeof credentials);
+  } = {},
+) {
   const sent: Array<{ url: URL; body: string }> = [];
   const warnings: Array<[string, object | undefined]> = [];
-  const service = createServiceClient<{}>(
+  const service = createServiceClient<Record<string, never>>(
     {
       endpoint: "http://127.0.0.1:9",
       credentials: extra.credentials ?? credentials,
@@ -60,7 +86,10 @@ function setup(answers: Array<[number, string]>, extra: { validateResponses?: "o
       fetch: async (request) => {
         sent.push({ url: new URL(request.url), body: await request.text() });
         const [status, body] = answers[Math.min(sent.length, answers.length) - 1]!;
-        return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": `rid-${sent.length}` } });
+        return new Response(body, {
+          status,
+          headers: { "content-type": "application/json", "x-bce-request-id": `rid-${sent.length}` },
+        });
       },
     },
     "http://127.0.0.1:9",
@@ -118,10 +147,20 @@ describe("callOperation", () => {
         (e: unknown) => e,
       );
     expect(await refusal({ path: { thingId: "A/B" }, body: {} })).toMatchObject({ field: "thingId", rule: "pattern" });
-    expect(await refusal({ path: { thingId: "a" }, query: { clientToken: "x".repeat(65) }, body: {} })).toMatchObject({ field: "clientToken" });
-    expect(await refusal({ path: { thingId: "a" }, body: { pass: "short" } })).toMatchObject({ name: "PasswordPolicyError", field: "body.pass" });
-    expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted: 5 } } })).toMatchObject({ field: "body.pass.encrypted", rule: "type" });
-    expect(await refusal({ path: { thingId: "a" }, body: {} }, { timeoutMs: Number.NaN })).toMatchObject({ field: "timeoutMs" });
+    expect(await refusal({ path: { thingId: "a" }, query: { clientToken: "x".repeat(65) }, body: {} })).toMatchObject({
+      field: "clientToken",
+    });
+    expect(await refusal({ path: { thingId: "a" }, body: { pass: "short" } })).toMatchObject({
+      name: "PasswordPolicyError",
+      field: "body.pass",
+    });
+    expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted: 5 } } })).toMatchObject({
+      field: "body.pass.encrypted",
+      rule: "type",
+    });
+    expect(await refusal({ path: { thingId: "a" }, body: {} }, { timeoutMs: Number.NaN })).toMatchObject({
+      field: "timeoutMs",
+    });
     expect(await refusal({ path: { thingId: "a" }, body: {} }, { signal: "stop" })).toMatchObject({ field: "signal" });
     expect(asked).toBe(0);
     // The body after transforms is checked too (with credentials by then): nothing is sent.
@@ -131,7 +170,9 @@ describe("callOperation", () => {
 
   it("refuses to encrypt with a secret key shorter than the AES key", async () => {
     const { sent, service } = setup([[200, "{}"]], { credentials: { accessKeyId: "ak", secretAccessKey: "short" } });
-    await expect(callOperation(service, spec, { path: { thingId: "a" }, body: { pass: "1qaz@WSX" } })).rejects.toBeInstanceOf(CredentialsError);
+    await expect(
+      callOperation(service, spec, { path: { thingId: "a" }, body: { pass: "1qaz@WSX" } }),
+    ).rejects.toBeInstanceOf(CredentialsError);
     expect(sent).toHaveLength(0);
   });
 
@@ -146,17 +187,24 @@ describe("callOperation", () => {
     const odd = JSON.stringify({ id: 7, extra: true });
     it("resolves with it when response checks are off", async () => {
       const { warnings, service } = setup([[200, odd]], { validateResponses: "off" });
-      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: { id: 7, extra: true } });
+      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({
+        data: { id: 7, extra: true },
+      });
       expect(warnings).toEqual([]);
     });
-    it("resolves with it and warns through the logger with \"warn\"", async () => {
+    it('resolves with it and warns through the logger with "warn"', async () => {
       const { warnings, service } = setup([[200, odd]], { validateResponses: "warn" });
-      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({ data: { id: 7 } });
+      await expect(callOperation(service, spec, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({
+        data: { id: 7 },
+      });
       expect(warnings).toEqual([
-        ["the answer does not match the API description", { operation: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] }],
+        [
+          "the answer does not match the API description",
+          { operation: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] },
+        ],
       ]);
     });
-    it("rejects with a BceResponseError with \"strict\"", async () => {
+    it('rejects with a BceResponseError with "strict"', async () => {
       const { service } = setup([[200, odd]], { validateResponses: "strict" });
       const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BceResponseError);
@@ -177,7 +225,9 @@ describe("callOperation", () => {
 describe("a client built without what an operation needs", () => {
   it("rejects with a BceError naming the missing transform, before anything is sent", async () => {
     const { sent, service } = setup([[200, "{}"]]);
-    await expect(call(service, spec, { path: { thingId: "a" }, body: {} })).rejects.toThrow(/makeThing: the client was built without the encodeUserData transform/);
+    await expect(call(service, spec, { path: { thingId: "a" }, body: {} })).rejects.toThrow(
+      /makeThing: the client was built without the encodeUserData transform/,
+    );
     expect(sent).toHaveLength(0);
   });
 });

@@ -38,7 +38,8 @@ const BCC_REF = { $ref: "#/components/schemas/RebuildInstanceRequest" };
 const BEC_BODY: Schema = bec.clientView(BEC_REF);
 const BCC_BODY: Schema = bcc.clientView(BCC_REF);
 /** Issues a client's checks find (the spec's schema and its x-client-rules, by @bce-openapi/core). */
-const clientIssues = (root: unknown, ref: { $ref: string }, body: unknown) => validateSchema(body, ref, { root, path: "body", clientRules: true });
+const clientIssues = (root: unknown, ref: { $ref: string }, body: unknown) =>
+  validateSchema(body, ref, { root, path: "body", clientRules: true });
 const vmIds = bec.arbitrary(becSpec.components.parameters.VmID!.schema) as fc.Arbitrary<string>;
 const instanceIds = bcc.arbitrary(bccSpec.components.parameters.InstanceId!.schema) as fc.Arbitrary<string>;
 /** Plain-text passwords the BCC client encrypts itself (the BEC AdminPassword rules; BCC has the same policy). */
@@ -81,7 +82,9 @@ const bccClient = (fetchFn: (r: Request) => Promise<Response>) =>
 /** The wire body as the BCC client takes it: the ciphertext as `{ encrypted }`, anything else as is. */
 function bccInput(body: Record<string, unknown>): RebuildInstanceInput {
   const { adminPass } = body;
-  return (typeof adminPass === "string" ? { ...body, adminPass: { encrypted: adminPass } } : body) as RebuildInstanceInput;
+  return (
+    typeof adminPass === "string" ? { ...body, adminPass: { encrypted: adminPass } } : body
+  ) as RebuildInstanceInput;
 }
 
 /** Pick a mutation: first a kind (uniformly, so rare kinds are tried), then a place. */
@@ -107,15 +110,25 @@ class Tally {
 }
 
 /** The refusal a mutated body must get from the client itself: before sending, naming the field. */
-function expectRefusedByClient(error: unknown, sentBefore: number, sentAfter: number, mutation: Mutation, tally: Tally) {
-  expect(error, `${mutation.kind} at ${mutation.field} was not refused by the client`).toBeInstanceOf(BceValidationError);
+function expectRefusedByClient(
+  error: unknown,
+  sentBefore: number,
+  sentAfter: number,
+  mutation: Mutation,
+  tally: Tally,
+) {
+  expect(error, `${mutation.kind} at ${mutation.field} was not refused by the client`).toBeInstanceOf(
+    BceValidationError,
+  );
   expect(sentAfter, `${mutation.kind} at ${mutation.field}: a request left the client`).toBe(sentBefore);
   // The client's naming: `body.keyConfig.bccKeyPairIdList[0]`. It names the first broken field and
   // lists the others' paths in its message: a mutation can break more than its own field (a
   // wrong-typed discriminator selects the other branch).
   const node = `body${mutation.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}`;
   const { field, message } = error as BceValidationError;
-  expect(field.startsWith(node) || message.includes(node), `${message} should name ${node} (${mutation.kind})`).toBe(true);
+  expect(field.startsWith(node) || message.includes(node), `${message} should name ${node} (${mutation.kind})`).toBe(
+    true,
+  );
   tally.add(mutation.kind, "client");
 }
 
@@ -123,9 +136,16 @@ function expectRefusedByClient(error: unknown, sentBefore: number, sentAfter: nu
  * A raw response: a 2xx where the service side of the spec accepts the body (a client-only rule
  * broke it), else a 4xx BceServiceError whose message names the mutated field.
  */
-function expectMockAnswer(result: { response: Response; error?: unknown; data?: unknown }, mutation: Mutation, serviceValid: boolean, tally: Tally) {
+function expectMockAnswer(
+  result: { response: Response; error?: unknown; data?: unknown },
+  mutation: Mutation,
+  serviceValid: boolean,
+  tally: Tally,
+) {
   if (serviceValid) {
-    expect(result.response.status, `${mutation.kind} at ${mutation.field}: the service would accept it`).toBeLessThan(300);
+    expect(result.response.status, `${mutation.kind} at ${mutation.field}: the service would accept it`).toBeLessThan(
+      300,
+    );
     tally.add(mutation.kind, "accepted raw");
     return;
   }
@@ -177,27 +197,34 @@ describe("Property 1: every body generated from the spec is accepted end to end"
       const started = Date.now();
       let encrypted = 0;
       await fc.assert(
-        fc.asyncProperty(instanceIds, bcc.arbitrary(BCC_BODY), fc.option(plainPasswords), async (id, generated, plain) => {
-          expect(bccValid(generated), JSON.stringify(bccValid.errors)).toBe(true);
-          expect(clientIssues(bccSpec, BCC_REF, generated)).toEqual([]);
-          const body = generated as unknown as RebuildInstanceRequest;
-          const usePlain = plain !== null && body.adminPass !== undefined;
-          const input = usePlain ? { ...body, adminPass: plain } : bccInput(generated as Record<string, unknown>);
-          const { requestId } = await client.rebuildInstance(id, input);
-          expect(requestId).not.toBe("");
-          const sent = JSON.parse(recorder.state.lastBody) as RebuildInstanceRequest;
-          if (usePlain) {
-            encrypted++;
-            expect(bccValid(sent)).toBe(true);
-            expect(sent.adminPass).not.toBe(plain);
-            expect({ ...sent, adminPass: "" }).toEqual({ ...body, adminPass: "" });
-          } else {
-            expect(sent).toEqual(body);
-          }
-        }),
+        fc.asyncProperty(
+          instanceIds,
+          bcc.arbitrary(BCC_BODY),
+          fc.option(plainPasswords),
+          async (id, generated, plain) => {
+            expect(bccValid(generated), JSON.stringify(bccValid.errors)).toBe(true);
+            expect(clientIssues(bccSpec, BCC_REF, generated)).toEqual([]);
+            const body = generated as unknown as RebuildInstanceRequest;
+            const usePlain = plain !== null && body.adminPass !== undefined;
+            const input = usePlain ? { ...body, adminPass: plain } : bccInput(generated as Record<string, unknown>);
+            const { requestId } = await client.rebuildInstance(id, input);
+            expect(requestId).not.toBe("");
+            const sent = JSON.parse(recorder.state.lastBody) as RebuildInstanceRequest;
+            if (usePlain) {
+              encrypted++;
+              expect(bccValid(sent)).toBe(true);
+              expect(sent.adminPass).not.toBe(plain);
+              expect({ ...sent, adminPass: "" }).toEqual({ ...body, adminPass: "" });
+            } else {
+              expect(sent).toEqual(body);
+            }
+          },
+        ),
         FC_OPTIONS,
       );
-      console.log(`BCC property 1: ${RUNS} runs (${encrypted} with a password the client encrypted) in ${Date.now() - started} ms`);
+      console.log(
+        `BCC property 1: ${RUNS} runs (${encrypted} with a password the client encrypted) in ${Date.now() - started} ms`,
+      );
       expect(recorder.state.count).toBe(RUNS);
     },
     TIMEOUT,
@@ -216,7 +243,10 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
         fc.asyncProperty(vmIds, bec.arbitrary(BEC_BODY), fc.gen(), async (vmId, body, g) => {
           const mutation = pick(bec.mutations(BEC_BODY, body), g);
           const bad = applyMutation(body, mutation, g);
-          expect(clientIssues(becSpec, BEC_REF, bad), `${mutation.kind} at ${mutation.field} left the body valid`).not.toEqual([]);
+          expect(
+            clientIssues(becSpec, BEC_REF, bad),
+            `${mutation.kind} at ${mutation.field} left the body valid`,
+          ).not.toEqual([]);
           const serviceValid = becValid(bad) as boolean;
 
           const before = recorder.state.count;
@@ -235,8 +265,18 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
         FC_OPTIONS,
       );
       tally.report("BEC property 2", Date.now() - started);
-      expectKinds(tally, ["required field dropped", "value outside the enum", "wrong type", "unknown property", "string too long"]);
-      expectKinds(tally, ["password without a digit", "password without a symbol", "password with a forbidden character"]);
+      expectKinds(tally, [
+        "required field dropped",
+        "value outside the enum",
+        "wrong type",
+        "unknown property",
+        "string too long",
+      ]);
+      expectKinds(tally, [
+        "password without a digit",
+        "password without a symbol",
+        "password with a forbidden character",
+      ]);
     },
     TIMEOUT,
   );
@@ -252,7 +292,10 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
         fc.asyncProperty(instanceIds, bcc.arbitrary(BCC_BODY), fc.gen(), async (id, body, g) => {
           const mutation = pick(bcc.mutations(BCC_BODY, body), g);
           const bad = applyMutation(body, mutation, g);
-          expect(clientIssues(bccSpec, BCC_REF, bad), `${mutation.kind} at ${mutation.field} left the body valid`).not.toEqual([]);
+          expect(
+            clientIssues(bccSpec, BCC_REF, bad),
+            `${mutation.kind} at ${mutation.field} left the body valid`,
+          ).not.toEqual([]);
           const serviceValid = bccValid(bad) as boolean;
 
           const before = recorder.state.count;
@@ -272,7 +315,14 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
       );
       tally.report("BCC property 2", Date.now() - started);
       // The BCC body has no enumeration, so no "outside the enum" here.
-      expectKinds(tally, ["required field dropped", "wrong type", "unknown property", "string too short", "ciphertext not a whole block", "ciphertext in upper case"]);
+      expectKinds(tally, [
+        "required field dropped",
+        "wrong type",
+        "unknown property",
+        "string too short",
+        "ciphertext not a whole block",
+        "ciphertext in upper case",
+      ]);
     },
     TIMEOUT,
   );
@@ -281,7 +331,10 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
 /** With enough runs, each named kind of mutation was tried, and both sides of the split were seen. */
 function expectKinds(tally: Tally, kinds: string[]) {
   if (RUNS < 100) return;
-  const totals = [...tally.byKind.values()].reduce((t, e) => ({ refused: t.refused + e["refused raw"], accepted: t.accepted + e["accepted raw"] }), { refused: 0, accepted: 0 });
+  const totals = [...tally.byKind.values()].reduce(
+    (t, e) => ({ refused: t.refused + e["refused raw"], accepted: t.accepted + e["accepted raw"] }),
+    { refused: 0, accepted: 0 },
+  );
   expect(totals.refused, "no mutant the mock refused").toBeGreaterThan(0);
   expect(totals.accepted, "no mutant only the client refused").toBeGreaterThan(0);
   for (const kind of kinds) expect(tally.byKind.has(kind), `no "${kind}" mutation in ${RUNS} runs`).toBe(true);

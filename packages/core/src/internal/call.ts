@@ -18,7 +18,10 @@ export interface OperationResult {
 }
 
 /** The parts of a service client (createServiceClient) a call uses. */
-export type OperationService = Pick<ServiceClient<{}>, "credentials" | "callOptions" | "validateResponses" | "logger"> & { readonly raw: object };
+export type OperationService = Pick<
+  ServiceClient<Record<string, never>>,
+  "credentials" | "callOptions" | "validateResponses" | "logger"
+> & { readonly raw: object };
 
 /**
  * The code a client's operations need beyond the tables: the body transforms they name, and the
@@ -30,7 +33,10 @@ export interface OperationRuntime {
   readonly validateSchema?: (value: unknown, schema: JsonSchema, options: ValidateSchemaOptions) => SchemaIssue[];
 }
 
-type RawCall = (path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+type RawCall = (
+  path: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
  * Send one operation: check the call, add the idempotency token, resolve credentials, transform
@@ -60,7 +66,8 @@ export async function callOperation(
   // Path and query first, and the caller's body for what needs no credentials (the password
   // policy), so a bad argument is refused before a credentials provider is asked.
   spec.checkRequest({ path, query });
-  if (hasBody) for (const { path, field, transform } of transforms) transform.prepare?.(valueAt(input.body, path), field);
+  if (hasBody)
+    for (const { path, field, transform } of transforms) transform.prepare?.(valueAt(input.body, path), field);
 
   const credentials = await service.credentials();
   let body = input.body;
@@ -76,7 +83,8 @@ export async function callOperation(
 
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
   const send = (service.raw as Record<string, RawCall>)[spec.method];
-  if (typeof send !== "function") throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
+  if (typeof send !== "function")
+    throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
   const result = await send(spec.path, {
     params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
     ...(hasBody ? { body } : {}),
@@ -86,17 +94,26 @@ export async function callOperation(
   const { response } = result;
   if (!response.ok) {
     const { error } = result;
-    throw serviceErrorFromResponse(response, error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error));
+    throw serviceErrorFromResponse(
+      response,
+      error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error),
+    );
   }
   const $metadata = responseMetadata(response, stats);
-  return { data: readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""), $metadata };
+  return {
+    data: readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""),
+    $metadata,
+  };
 }
 
 /**
  * A generated method's options, split: the operation's query parameters (the idempotency token
  * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport.
  */
-export function splitOptions(options: unknown, queryNames: readonly string[]): { query: Record<string, string>; call: CallOptions } {
+export function splitOptions(
+  options: unknown,
+  queryNames: readonly string[],
+): { query: Record<string, string>; call: CallOptions } {
   if (options === undefined || options === null) return { query: {}, call: {} };
   if (typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
   const query: Record<string, string> = {};
@@ -112,7 +129,13 @@ export function splitOptions(options: unknown, queryNames: readonly string[]): {
  * The success body, parsed, and (when asked) checked against the spec. A body that is not JSON is
  * a BceResponseError whatever the mode; one that differs from the spec is passed on unless "strict".
  */
-function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): unknown {
+function readBody(
+  service: OperationService,
+  spec: OperationSpec,
+  runtime: OperationRuntime,
+  response: Response,
+  text: string,
+): unknown {
   const requestId = response.headers.get("x-bce-request-id") ?? "";
   if (text.trim() === "") return undefined;
   let data: unknown;
@@ -125,11 +148,18 @@ function readBody(service: OperationService, spec: OperationSpec, runtime: Opera
   const schema = (spec.responses[String(response.status)] ?? null) as JsonSchema | null;
   if (mode === "off" || schema === null) return data;
   if (!runtime.validateSchema) throw new BceError(`${spec.operationId}: the client was built without response checks`);
-  const problems = runtime.validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
+  const problems = runtime
+    .validateSchema(data, schema, { root: schema, path: "body" })
+    .map((i) => `${i.path}: ${i.message}`);
   if (problems.length === 0) return data;
   // The service has acted whatever the body says: only "strict" turns this into a rejection.
   if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
-  service.logger.warn("the answer does not match the API description", { operation: spec.operationId, status: response.status, requestId, problems });
+  service.logger.warn("the answer does not match the API description", {
+    operation: spec.operationId,
+    status: response.status,
+    requestId,
+    problems,
+  });
   return data;
 }
 

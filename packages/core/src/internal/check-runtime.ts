@@ -52,10 +52,12 @@ export function passes(check: Check, v: unknown, p: string): boolean {
   return probe.i.length === 0;
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
-export const has = (o: Record<string, unknown>, name: string): boolean => Object.hasOwn(o, name) && o[name] !== undefined;
+export const has = (o: Record<string, unknown>, name: string): boolean =>
+  Object.hasOwn(o, name) && o[name] !== undefined;
 
 export const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
@@ -82,14 +84,21 @@ export function checkRequired(v: Record<string, unknown>, p: string, c: CheckCon
  * `known` maps each property the schema names to its check (0: nothing to check); the others get
  * `additional` (false: not allowed, 0: nothing to check).
  */
-export function checkProperties(v: Record<string, unknown>, p: string, c: CheckContext, known: ReadonlyMap<string, Check | 0>, additional: Check | 0 | false): void {
+export function checkProperties(
+  v: Record<string, unknown>,
+  p: string,
+  c: CheckContext,
+  known: ReadonlyMap<string, Check | 0>,
+  additional: Check | 0 | false,
+): void {
   for (const k of Object.keys(v)) {
     if (c.i.length >= c.m) return;
     if (!has(v, k)) continue;
     const f = known.get(k);
     if (f !== undefined) {
       if (f) f(v[k], childPath(p, k), c);
-    } else if (additional === false) report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");
+    } else if (additional === false)
+      report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");
     else if (additional) additional(v[k], childPath(p, k), c);
   }
 }

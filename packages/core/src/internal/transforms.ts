@@ -36,7 +36,8 @@ export const encryptAdminPassTransform: Transform = {
     if (typeof value === "string") checkAdminPassPolicy(value, field);
     else if (value !== undefined && value !== null) {
       const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
-      if (typeof encrypted !== "string") throw new BceValidationError(`${field}.encrypted`, "type", "must be the ciphertext as a hex string");
+      if (typeof encrypted !== "string")
+        throw new BceValidationError(`${field}.encrypted`, "type", "must be the ciphertext as a hex string");
     }
   },
   async apply(value, credentials) {
