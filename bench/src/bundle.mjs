@@ -25,12 +25,20 @@ export const ENTRIES = [
   },
 ];
 
+/**
+ * Bundled with code splitting, as an application's bundler does: what a dynamic `import()` loads
+ * (a client's opt-in response checks) goes to a chunk of its own, fetched only when used. The
+ * figures are what loads with the entry (the entry chunk and the chunks it imports statically);
+ * the lazy chunks are reported beside them.
+ */
 async function bundleOne(entry, platform) {
   const result = await esbuild.build({
     stdin: { contents: entry.code, resolveDir: here, sourcefile: `${entry.name}-consumer.mjs`, loader: "js" },
     bundle: true,
     minify: true,
     format: "esm",
+    splitting: true,
+    outdir: "out",
     platform,
     target: "es2022",
     write: false,
@@ -39,12 +47,33 @@ async function bundleOne(entry, platform) {
     legalComments: "none",
     define: platform === "browser" ? { "process.env.NODE_ENV": '"production"' } : {},
   });
-  const code = result.outputFiles[0].contents;
-  const inputs = result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].inputs;
-  const files = Object.entries(inputs).map(([file, info]) => ({ file: shortName(file), bytes: info.bytesInOutput }));
-  const contributors = [...files].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
-  const gzipBytes = gzipSync(code, { level: 9 }).length;
-  return { minifiedBytes: code.length, gzipBytes, contributors, modules: moduleBreakdown(files, code.length, gzipBytes), inputCount: files.length };
+  const outputs = result.metafile.outputs;
+  const files = new Map(result.outputFiles.map((f) => [f.path.slice(f.path.lastIndexOf("/out/") + 1), f.contents]));
+  const entryName = Object.keys(outputs).find((name) => outputs[name].entryPoint !== undefined);
+  // The entry and what it imports statically load at once; the rest loads on a dynamic import.
+  const initial = new Set();
+  const visit = (name) => {
+    if (initial.has(name)) return;
+    initial.add(name);
+    for (const i of outputs[name].imports) if (i.kind === "import-statement" && outputs[i.path]) visit(i.path);
+  };
+  visit(entryName);
+  const chunks = Object.keys(outputs).filter((name) => name.endsWith(".js"));
+  const gzip = (names) => names.reduce((sum, name) => sum + gzipSync(files.get(name), { level: 9 }).length, 0);
+  const minified = (names) => names.reduce((sum, name) => sum + files.get(name).length, 0);
+  const initialNames = chunks.filter((name) => initial.has(name));
+  const lazyNames = chunks.filter((name) => !initial.has(name));
+  const inputsOf = (names) => {
+    const bytes = new Map();
+    for (const name of names) for (const [file, info] of Object.entries(outputs[name].inputs)) bytes.set(file, (bytes.get(file) ?? 0) + info.bytesInOutput);
+    return [...bytes].map(([file, b]) => ({ file: shortName(file), bytes: b }));
+  };
+  const files0 = inputsOf(initialNames);
+  const contributors = [...files0].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+  const minifiedBytes = minified(initialNames);
+  const gzipBytes = gzip(initialNames);
+  const lazy = lazyNames.length === 0 ? null : { minifiedBytes: minified(lazyNames), gzipBytes: gzip(lazyNames), modules: moduleBreakdown(inputsOf(lazyNames), minified(lazyNames), gzip(lazyNames)) };
+  return { minifiedBytes, gzipBytes, contributors, modules: moduleBreakdown(files0, minifiedBytes, gzipBytes), inputCount: files0.length, lazy };
 }
 
 /** A metafile input as a reader knows it: `pkg/path` for a dependency, the workspace path otherwise. */

@@ -92,12 +92,15 @@ export function renderMarkdown(r) {
     const b = r.bundle;
     line("## 3. Bundle size");
     line();
-    line(`esbuild ${b.esbuildVersion}: \`bundle\`, \`minify\`, ESM, target es2022, of a one-line consumer (\`import { X } from "pkg"; console.log(X)\`); gzip -9 with node:zlib. Platform browser unless noted.`);
+    line(`esbuild ${b.esbuildVersion}: \`bundle\`, \`minify\`, \`splitting\`, ESM, target es2022, of a one-line consumer (\`import { X } from "pkg"; console.log(X)\`); gzip -9 with node:zlib. Platform browser unless noted. The figures are what loads with the consumer (its chunk and the chunks it imports statically); a chunk loaded by a dynamic \`import()\` is listed after the table.`);
     line();
     line("| consumer of | platform | minified bytes | gzip -9 bytes | gzip kB | vs SDK |");
     line("| --- | --- | ---: | ---: | ---: | ---: |");
     for (const row of b.rows) line(`| ${row.label}${row.note ? ` — ${row.note}` : ""} | ${row.platform} | ${n(row.minifiedBytes)} | ${n(row.gzipBytes)} | ${kB(row.gzipBytes)} | ${x(row.ratioVsSdk)} |`);
     line();
+    for (const row of b.rows.filter((r) => r.lazy)) {
+      line(`- ${row.name}, loaded only on use (the opt-in response checks, \`validateResponses\` "warn" or "strict"): ${n(row.lazy.minifiedBytes)} bytes minified, ${n(row.lazy.gzipBytes)} gzipped.`);
+    }
     for (const c of b.target.perClient) {
       line(`- ${c.name}: ≤ ${kB(b.target.budgetBytes)} kB gzipped ${yes(c.underBudget)}; aim ≤ ${kB(b.target.aimBytes)} kB ${c.underAim ? "reached" : "not reached"}.`);
     }

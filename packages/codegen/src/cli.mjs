@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // bce-codegen <bundle> --client <Name> [--out <dir>]
 //   <bundle>: a path, or a package export such as @bce-openapi/spec/bec.json, resolved from the
-//   current package. Writes schema.ts, operations.ts and client.ts into <dir> (default src/generated).
+//   current package. Writes schema.ts, operations.ts, client.ts and (when answers have bodies to
+//   check) responses.ts into <dir> (default src/generated).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";

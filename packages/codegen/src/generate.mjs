@@ -90,7 +90,6 @@ export async function generateClient(bundle, { client, source = "the service bun
         (lines.length ? "    let c: CheckContext;\n" : "") +
         lines.map((l) => `    ${l}\n`).join("") +
         `  },\n` +
-        `  responses: ${json(op.responses)},\n` +
         `};\n`,
     );
   }
@@ -235,11 +234,21 @@ export async function generateClient(bundle, { client, source = "the service bun
   // bodies to check: what a client does not use stays out of its bundle.
   const kinds = [...new Set(operations.flatMap((op) => (op.body?.transforms ?? []).map((t) => t.kind)))].sort();
   const checksAnswers = operations.some((op) => Object.values(op.responses).some((schema) => schema !== null));
-  const runtimeImports = [...kinds.map((k) => `${k}Transform`), ...(checksAnswers ? ["validateSchema"] : [])];
+  const runtimeImports = kinds.map((k) => `${k}Transform`);
   const runtimeFields = [
     ...(kinds.length ? [`transforms: { ${kinds.map((k) => `${k}: ${k}Transform`).join(", ")} }`] : []),
-    ...(checksAnswers ? ["validateSchema"] : []),
+    // A dynamic import: bundlers that split code load the interpreter and the answer schemas only
+    // for a client that checks answers (validateResponses "warn" or "strict").
+    ...(checksAnswers ? ['responseChecks: () => import("./responses.js")'] : []),
   ];
+  // responses.ts: the success body schemas, with the interpreter that checks them.
+  const responsesTs = checksAnswers
+    ? `${banner}/* eslint-disable */\n` +
+      `// Loaded by the client only when it checks answers (validateResponses "warn" or "strict").\n` +
+      `export { validateSchema } from "${INTERNAL}/validation";\n\n` +
+      `/** By operationId, then status: the JSON Schema of the success body, null when there is none. */\n` +
+      `export const responses = ${json(Object.fromEntries(operations.map((op) => [op.id, op.responses])))};\n`
+    : undefined;
   const clientTs =
     `${banner}/* eslint-disable */\n` +
     `import { ${["callOperation", "createServiceClient", "serverUrl", "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
@@ -247,7 +256,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
     `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +
-    `/** The transforms the operations name${checksAnswers ? ", and the interpreter for opt-in response checks" : ""}. */\n` +
+    `/** The transforms the operations name${checksAnswers ? ", and the loader of the opt-in response checks" : ""}. */\n` +
     `const runtime: OperationRuntime = { ${runtimeFields.join(", ")} };\n\n` +
     variableTypes
       .map(
@@ -279,6 +288,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     "schema.ts": `${banner}/* eslint-disable */\n${await generateTypes(bundle)}`,
     "operations.ts": operationsTs,
     "client.ts": clientTs,
+    ...(responsesTs ? { "responses.ts": responsesTs } : {}),
   };
 }
 

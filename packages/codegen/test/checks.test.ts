@@ -2,7 +2,8 @@
 // from the spec's own schemas (valid and not), both accept the same values, and refuse the same
 // ones naming the same field, rule and message.
 import { BceValidationError } from "@bce-openapi/core";
-import { validateSchema, type OperationSpec } from "@bce-openapi/core/internal";
+import type { OperationSpec } from "@bce-openapi/core/internal";
+import { validateSchema } from "@bce-openapi/core/internal/validation";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOperations } from "../src/index.mjs";

@@ -1,6 +1,7 @@
 // The password policy the clients apply before sending (core's adminPassPolicyViolation, which
 // names the broken rule) and the spec's AdminPassword schema accept and refuse the same strings.
-import { adminPassPolicyViolation, validateSchema } from "@bce-openapi/core/internal";
+import { adminPassPolicyViolation } from "@bce-openapi/core/internal";
+import { validateSchema } from "@bce-openapi/core/internal/validation";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bundle } from "./helpers.js";

@@ -11,28 +11,22 @@ import {
 } from "../src/index.js";
 import {
   callOperation as call,
-  checkRequestPart,
   createServiceClient,
   encodeUserDataTransform,
   encryptAdminPassTransform,
   splitOptions,
-  validateSchema,
   type OperationSpec,
 } from "../src/internal/index.js";
+import { checkRequestPart, validateSchema } from "../src/internal/validation.js";
 
-/** What a generated client passes: the transforms its operations name, and the interpreter. */
+const answerSchema = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
+/** What a generated client passes: the transforms its operations name, and the loader of its response checks. */
 const runtime = {
   transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform },
-  validateSchema,
+  responseChecks: async () => ({ validateSchema, responses: { makeThing: { "200": answerSchema } } }),
 };
-const callOperation = (
-  ...args: [
-    Parameters<typeof call>[0],
-    Parameters<typeof call>[1],
-    Parameters<typeof call>[2],
-    Parameters<typeof call>[3]?,
-  ]
-) => call(args[0], args[1], args[2], args[3], runtime);
+const callOperation = (...args: [Parameters<typeof call>[0], Parameters<typeof call>[1], Parameters<typeof call>[2], Parameters<typeof call>[3]?]) =>
+  call(args[0], args[1], args[2], args[3], runtime);
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 const bodySchema = {
@@ -44,7 +38,6 @@ const bodySchema = {
     pass: { type: "string", pattern: "^[0-9a-f]{32}$" },
   },
 };
-const answerSchema = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
 
 const spec: OperationSpec = {
   operationId: "makeThing",
@@ -64,7 +57,6 @@ const spec: OperationSpec = {
     checkRequestPart(input.query?.clientToken, { type: "string", maxLength: 64 }, {}, "clientToken");
     if ("body" in input) checkRequestPart(input.body, bodySchema, {}, "body");
   },
-  responses: { "200": answerSchema },
 };
 
 function setup(

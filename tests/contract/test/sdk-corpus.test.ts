@@ -4,7 +4,7 @@
 // nulls, empty identifiers and extra fields, and a client refuses such a body before sending it.
 import { readdirSync, readFileSync } from "node:fs";
 import { BceValidationError, signRequest } from "@bce-openapi/core";
-import { validateSchema } from "@bce-openapi/core/internal";
+import { validateSchema } from "@bce-openapi/core/internal/validation";
 import { createBecClient } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";

@@ -24,13 +24,22 @@ export type OperationService = Pick<
 > & { readonly raw: object };
 
 /**
- * The code a client's operations need beyond the tables: the body transforms they name, and the
- * schema interpreter when they have success bodies to check. Passed by the generated client, so a
- * bundle holds only what its operations use (BCC has no answer body to check, BEC encrypts nothing).
+ * The code a client's operations need beyond the tables: the body transforms they name, and, when
+ * they have success bodies to check, a loader of the response checks. Passed by the generated
+ * client, so a bundle holds only what its operations use (BCC has no answer body to check, BEC
+ * encrypts nothing); the loader is a dynamic import, so bundlers that split code load the schema
+ * interpreter and the answer schemas only when a client checks answers (`validateResponses`).
  */
 export interface OperationRuntime {
   readonly transforms?: Readonly<Partial<Record<Transform["kind"], Transform>>>;
-  readonly validateSchema?: (value: unknown, schema: JsonSchema, options: ValidateSchemaOptions) => SchemaIssue[];
+  readonly responseChecks?: () => Promise<ResponseChecks>;
+}
+
+/** What opt-in response checking needs: the interpreter, and the success body schemas. */
+export interface ResponseChecks {
+  readonly validateSchema: (value: unknown, schema: JsonSchema, options: ValidateSchemaOptions) => SchemaIssue[];
+  /** By operationId, then status code (as a string): the JSON Schema of the success body, null when there is none. */
+  readonly responses: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 type RawCall = (
@@ -100,10 +109,7 @@ export async function callOperation(
     );
   }
   const $metadata = responseMetadata(response, stats);
-  return {
-    data: readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""),
-    $metadata,
-  };
+  return { data: await readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""), $metadata };
 }
 
 /**
@@ -129,13 +135,7 @@ export function splitOptions(
  * The success body, parsed, and (when asked) checked against the spec. A body that is not JSON is
  * a BceResponseError whatever the mode; one that differs from the spec is passed on unless "strict".
  */
-function readBody(
-  service: OperationService,
-  spec: OperationSpec,
-  runtime: OperationRuntime,
-  response: Response,
-  text: string,
-): unknown {
+async function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): Promise<unknown> {
   const requestId = response.headers.get("x-bce-request-id") ?? "";
   if (text.trim() === "") return undefined;
   let data: unknown;
@@ -145,12 +145,12 @@ function readBody(
     throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
   }
   const mode = service.validateResponses;
-  const schema = (spec.responses[String(response.status)] ?? null) as JsonSchema | null;
-  if (mode === "off" || schema === null) return data;
-  if (!runtime.validateSchema) throw new BceError(`${spec.operationId}: the client was built without response checks`);
-  const problems = runtime
-    .validateSchema(data, schema, { root: schema, path: "body" })
-    .map((i) => `${i.path}: ${i.message}`);
+  // A client with no answer body to check has no loader: there is nothing to check.
+  if (mode === "off" || !runtime.responseChecks) return data;
+  const { validateSchema, responses } = await runtime.responseChecks();
+  const schema = (responses[spec.operationId]?.[String(response.status)] ?? null) as JsonSchema | null;
+  if (schema === null) return data;
+  const problems = validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
   if (problems.length === 0) return data;
   // The service has acted whatever the body says: only "strict" turns this into a rejection.
   if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });

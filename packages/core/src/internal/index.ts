@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 export * from "../index.js";
-export { checkAnswer, checkRequestPart } from "../checks.js";
 export {
   checkCallOptions,
   checkPathParameter,
@@ -67,10 +66,11 @@ export {
 export { computeAuthorization, computeSignedHeaders, type MaybePromise } from "../signing/sign.js";
 export { HMAC_BRANCH } from "#hmac";
 export { adminPassPolicyViolation } from "../crypto/index.js";
-export * from "../validation/index.js";
+// The interpreter is @bce-openapi/core/internal/validation (kept out of the clients' default bundles).
+export type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 export { VERSION } from "../version.js";
 export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
 // What the generated operations and methods (packages/codegen) call.
-export { callOperation, splitOptions, type OperationResult, type OperationRuntime, type OperationService } from "./call.js";
+export { callOperation, splitOptions, type OperationResult, type OperationRuntime, type OperationService, type ResponseChecks } from "./call.js";
 export { checkPasswordPolicyTransform, encodeUserDataTransform, encryptAdminPassTransform, type Transform } from "./transforms.js";
 export * from "./check-runtime.js";

@@ -67,8 +67,6 @@ export interface OperationSpec {
    * the field and the rule, never the value.
    */
   readonly checkRequest: (input: OperationInput) => void;
-  /** Status code (as a string) to the JSON Schema of its success body, null when there is none. */
-  readonly responses: Readonly<Record<string, unknown>>;
 }
 
 /** The credentials a transform may need (the adminPass key is the secret access key). */
