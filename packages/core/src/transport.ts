@@ -413,12 +413,25 @@ interface Answer {
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
+/** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
+const answerBytes = new WeakMap<Response, Uint8Array>();
+
+/**
+ * The text of an answer's body: from the bytes the transport read when the Response is its own,
+ * else read (a middleware may have replaced the Response).
+ */
+export function answerText(response: Response): Promise<string> | string {
+  const bytes = answerBytes.get(response);
+  return bytes === undefined ? response.text() : utf8Decoder.decode(bytes);
+}
+
 /** The Response openapi-fetch (and its middleware) gets: the answer's status and headers over the bytes read. */
 function toResponse({ response, bytes }: Answer): Response {
   const { status } = response;
   const nullBody = status === 204 || status === 205 || status === 304;
   const result = new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers });
   if (response.url) Object.defineProperty(result, "url", { value: response.url });
+  answerBytes.set(result, nullBody ? new Uint8Array(0) : bytes);
   return result;
 }
 

@@ -5,7 +5,7 @@
 import { rethrowAsBceError, responseMetadata, type ResponseMetadata, type ServiceClient } from "../client.js";
 import { BceError, BceResponseError, BceValidationError } from "../errors.js";
 import { serviceErrorFromResponse } from "../service-error.js";
-import { checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
+import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import type { OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
@@ -97,7 +97,8 @@ export async function callOperation(
   const result = await send(spec.path, {
     params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
     ...(hasBody ? { body } : {}),
-    parseAs: "text",
+    // The body is not read through openapi-fetch: the transport has its bytes (answerText).
+    parseAs: "stream",
     ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
   }).catch(rethrowAsBceError);
   const { response } = result;
@@ -109,7 +110,7 @@ export async function callOperation(
     );
   }
   const $metadata = responseMetadata(response, stats);
-  return { data: await readBody(service, spec, runtime, response, typeof result.data === "string" ? result.data : ""), $metadata };
+  return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
 }
 
 /**
