@@ -17,13 +17,16 @@ const SRC = "packages/mock/src";
 
 /** Builds the baseline mock; resolves to { module (a file URL), commit, dispose() }. Throws with the reason when git cannot. */
 export async function buildBaselineMock() {
-  const git = (...args) => execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (...args) =>
+    execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   try {
     git("cat-file", "-e", `${BASELINE_COMMIT}^{commit}`);
   } catch {
     throw new Error(`commit ${BASELINE_COMMIT.slice(0, 7)} is not in this clone (shallow or rewritten history)`);
   }
-  const files = git("ls-tree", "--name-only", `${BASELINE_COMMIT}:${SRC}`).split("\n").filter((f) => f.endsWith(".ts"));
+  const files = git("ls-tree", "--name-only", `${BASELINE_COMMIT}:${SRC}`)
+    .split("\n")
+    .filter((f) => f.endsWith(".ts"));
   const dir = mkdtempSync(join(tmpdir(), "bce-bench-baseline-mock-"));
   try {
     symlinkSync(join(ROOT, "packages/mock/node_modules"), join(dir, "node_modules"), "dir");

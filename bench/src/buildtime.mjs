@@ -42,7 +42,14 @@ export async function benchBuildTime({ root, build, test, editFile, editLine }) 
   const steps = [];
   const run = async (name, label, [command, args]) => {
     const result = await timeCommand(command, args, { cwd: root, env });
-    steps.push({ name, label, command: [command, ...args].map((a) => (a === "" ? "\"\"" : a)).join(" "), seconds: result.seconds, exitCode: result.exitCode, ok: result.exitCode === 0 });
+    steps.push({
+      name,
+      label,
+      command: [command, ...args].map((a) => (a === "" ? '""' : a)).join(" "),
+      seconds: result.seconds,
+      exitCode: result.exitCode,
+      ok: result.exitCode === 0,
+    });
     if (result.exitCode !== 0) steps.at(-1).outputTail = result.tail;
     return result;
   };

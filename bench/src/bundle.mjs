@@ -11,11 +11,20 @@ export const BUNDLE_BUDGET_BYTES = 10 * 1024;
 export const BUNDLE_AIM_BYTES = 8 * 1024;
 
 export const ENTRIES = [
-  { name: "bec", label: "@bce-openapi/bec `createBecClient`", code: 'import { createBecClient } from "@bce-openapi/bec";\nconsole.log(createBecClient);\n' },
-  { name: "bcc", label: "@bce-openapi/bcc `createBccClient`", code: 'import { createBccClient } from "@bce-openapi/bcc";\nconsole.log(createBccClient);\n' },
+  {
+    name: "bec",
+    label: "@bce-openapi/bec `createBecClient`",
+    code: 'import { createBecClient } from "@bce-openapi/bec";\nconsole.log(createBecClient);\n',
+  },
+  {
+    name: "bcc",
+    label: "@bce-openapi/bcc `createBccClient`",
+    code: 'import { createBccClient } from "@bce-openapi/bcc";\nconsole.log(createBccClient);\n',
+  },
   {
     name: "sdk",
-    label: "@baiducloud/sdk `BccClient` (named import; the package's browser field maps it to its prebuilt browser bundle)",
+    label:
+      "@baiducloud/sdk `BccClient` (named import; the package's browser field maps it to its prebuilt browser bundle)",
     code: 'import { BccClient } from "@baiducloud/sdk";\nconsole.log(BccClient);\n',
   },
   {
@@ -65,20 +74,39 @@ async function bundleOne(entry, platform) {
   const lazyNames = chunks.filter((name) => !initial.has(name));
   const inputsOf = (names) => {
     const bytes = new Map();
-    for (const name of names) for (const [file, info] of Object.entries(outputs[name].inputs)) bytes.set(file, (bytes.get(file) ?? 0) + info.bytesInOutput);
+    for (const name of names)
+      for (const [file, info] of Object.entries(outputs[name].inputs))
+        bytes.set(file, (bytes.get(file) ?? 0) + info.bytesInOutput);
     return [...bytes].map(([file, b]) => ({ file: shortName(file), bytes: b }));
   };
   const files0 = inputsOf(initialNames);
   const contributors = [...files0].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
   const minifiedBytes = minified(initialNames);
   const gzipBytes = gzip(initialNames);
-  const lazy = lazyNames.length === 0 ? null : { minifiedBytes: minified(lazyNames), gzipBytes: gzip(lazyNames), modules: moduleBreakdown(inputsOf(lazyNames), minified(lazyNames), gzip(lazyNames)) };
-  return { minifiedBytes, gzipBytes, contributors, modules: moduleBreakdown(files0, minifiedBytes, gzipBytes), inputCount: files0.length, lazy };
+  const lazy =
+    lazyNames.length === 0
+      ? null
+      : {
+          minifiedBytes: minified(lazyNames),
+          gzipBytes: gzip(lazyNames),
+          modules: moduleBreakdown(inputsOf(lazyNames), minified(lazyNames), gzip(lazyNames)),
+        };
+  return {
+    minifiedBytes,
+    gzipBytes,
+    contributors,
+    modules: moduleBreakdown(files0, minifiedBytes, gzipBytes),
+    inputCount: files0.length,
+    lazy,
+  };
 }
 
 /** A metafile input as a reader knows it: `pkg/path` for a dependency, the workspace path otherwise. */
 function shortName(file) {
-  return file.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "").replace(/^(\.\.\/)+/, "").replace(/^packages\//, "@bce-openapi/");
+  return file
+    .replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, "")
+    .replace(/^(\.\.\/)+/, "")
+    .replace(/^packages\//, "@bce-openapi/");
 }
 
 /**
@@ -103,7 +131,11 @@ function moduleBreakdown(files, minifiedTotal, gzipTotal) {
     groups.set(name, (groups.get(name) ?? 0) + bytes);
   }
   return [...groups]
-    .map(([module, bytes]) => ({ module, minifiedBytes: bytes, gzipBytesEstimate: Math.round((bytes / minifiedTotal) * gzipTotal) }))
+    .map(([module, bytes]) => ({
+      module,
+      minifiedBytes: bytes,
+      gzipBytesEstimate: Math.round((bytes / minifiedTotal) * gzipTotal),
+    }))
     .sort((a, b) => b.minifiedBytes - a.minifiedBytes);
 }
 

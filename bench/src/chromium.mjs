@@ -15,7 +15,10 @@ export function chromiumPath() {
     }
     found = PATHS.find((path) => existsSync(path));
   }
-  if (!found) throw new Error(`Chromium not found (looked for ${PATHS.join(", ")}): apt-get install -y chromium, or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(
+      `Chromium not found (looked for ${PATHS.join(", ")}): apt-get install -y chromium, or set CHROMIUM_PATH`,
+    );
   return found;
 }
 
@@ -28,11 +31,20 @@ export async function openPage() {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
   });
   const context = await browser.newContext();
   await context.route("**/*", (route) =>
-    route.request().url() === PAGE_URL ? route.fulfill({ contentType: "text/html", body: '<!doctype html><meta charset="utf-8"><title>bench</title>' }) : route.abort(),
+    route.request().url() === PAGE_URL
+      ? route.fulfill({ contentType: "text/html", body: '<!doctype html><meta charset="utf-8"><title>bench</title>' })
+      : route.abort(),
   );
   const page = await context.newPage();
   await page.goto(PAGE_URL);

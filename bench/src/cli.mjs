@@ -40,7 +40,13 @@ export async function runAll({ smoke = false, skipSuite = false } = {}) {
     const editFile = join(scratch, "spec.yaml");
     writeFileSync(editFile, "type: string\n");
     const trivial = [process.execPath, ["-e", ""]];
-    results.buildTime = await benchBuildTime({ root: scratch, build: trivial, test: skipSuite ? null : trivial, editFile, editLine: "# bench smoke edit" });
+    results.buildTime = await benchBuildTime({
+      root: scratch,
+      build: trivial,
+      test: skipSuite ? null : trivial,
+      editFile,
+      editLine: "# bench smoke edit",
+    });
     results.buildTime.trivial = true;
     results.buildTime.editedFileRestored = readFileSync(editFile, "utf8") === "type: string\n";
     rmSync(scratch, { recursive: true, force: true });
@@ -64,26 +70,76 @@ function summary(r) {
   const rows = [];
   const s = r.signing;
   const b = r.signingBrowser;
-  rows.push({ section: 1, what: "signing in Node, uncached (new timestamp every call), vs `Auth.generateAuthorization`", target: "≥ 2× the SDK's rate", result: `${f(s.uncached)}×`, met: s.target.met });
-  rows.push({ section: 1, what: "signing in Node, signing key cached", target: "—", result: `${f(s.cached)}×`, met: null });
-  rows.push({ section: 1, what: "signing in Chromium, uncached, vs the SDK's browser bundle", target: "—", result: `${f(b.uncached)}×`, met: null });
-  rows.push({ section: 1, what: "signing in Chromium, signing key cached", target: "—", result: `${f(b.cached)}×`, met: null });
+  rows.push({
+    section: 1,
+    what: "signing in Node, uncached (new timestamp every call), vs `Auth.generateAuthorization`",
+    target: "≥ 2× the SDK's rate",
+    result: `${f(s.uncached)}×`,
+    met: s.target.met,
+  });
+  rows.push({
+    section: 1,
+    what: "signing in Node, signing key cached",
+    target: "—",
+    result: `${f(s.cached)}×`,
+    met: null,
+  });
+  rows.push({
+    section: 1,
+    what: "signing in Chromium, uncached, vs the SDK's browser bundle",
+    target: "—",
+    result: `${f(b.uncached)}×`,
+    met: null,
+  });
+  rows.push({
+    section: 1,
+    what: "signing in Chromium, signing key cached",
+    target: "—",
+    result: `${f(b.cached)}×`,
+    met: null,
+  });
   const t = r.roundTrip;
-  rows.push({ section: 2, what: "signed BEC call vs raw fetch (time)", target: "≤ 1.25×", result: `${f(t.oursVsRaw)}×`, met: t.target.withinRaw });
-  rows.push({ section: 2, what: "signed BEC call vs the SDK's request path (time)", target: "< 1×", result: `${f(t.oursVsSdk)}×`, met: t.target.fasterThanSdk });
+  rows.push({
+    section: 2,
+    what: "signed BEC call vs raw fetch (time)",
+    target: "≤ 1.25×",
+    result: `${f(t.oursVsRaw)}×`,
+    met: t.target.withinRaw,
+  });
+  rows.push({
+    section: 2,
+    what: "signed BEC call vs the SDK's request path (time)",
+    target: "< 1×",
+    result: `${f(t.oursVsSdk)}×`,
+    met: t.target.fasterThanSdk,
+  });
   const bundle = Object.fromEntries(r.bundle.rows.map((row) => [row.name, row]));
   for (const name of ["bec", "bcc"]) {
     const c = r.bundle.target.perClient.find((p) => p.name === name);
-    rows.push({ section: 3, what: `${name} client bundle, gzip -9`, target: "≤ 10 kB (aim 8 kB)", result: `${f(bundle[name].gzipBytes / 1024)} kB (${f(bundle[name].ratioVsSdk, 3)}× the SDK's)`, met: c.underBudget });
+    rows.push({
+      section: 3,
+      what: `${name} client bundle, gzip -9`,
+      target: "≤ 10 kB (aim 8 kB)",
+      result: `${f(bundle[name].gzipBytes / 1024)} kB (${f(bundle[name].ratioVsSdk, 3)}× the SDK's)`,
+      met: c.underBudget,
+    });
   }
   const cached = r.buildTime.steps.find((step) => step.name === "cached");
-  rows.push({ section: 4, what: `fully cached \`pnpm build\`${r.buildTime.trivial ? " (smoke: trivial command)" : ""}`, target: "≤ 3 s", result: `${f(cached.seconds)} s`, met: r.buildTime.target.cachedMet });
+  rows.push({
+    section: 4,
+    what: `fully cached \`pnpm build\`${r.buildTime.trivial ? " (smoke: trivial command)" : ""}`,
+    target: "≤ 3 s",
+    result: `${f(cached.seconds)} s`,
+    met: r.buildTime.target.cachedMet,
+  });
   const suite = r.buildTime.steps.find((step) => step.name === "suite");
   rows.push({
     section: 4,
     what: `\`pnpm test\` (whole suite)${r.buildTime.trivial ? " (smoke: trivial command)" : ""}`,
     target: "≤ 120 s",
-    result: suite ? `${f(suite.seconds, 1)} s${suite.ok ? "" : ` (exit ${suite.exitCode})`}` : "skipped (`--skip-suite`)",
+    result: suite
+      ? `${f(suite.seconds, 1)} s${suite.ok ? "" : ` (exit ${suite.exitCode})`}`
+      : "skipped (`--skip-suite`)",
     met: suite ? r.buildTime.target.suiteMet : null,
   });
   const load = r.mockLoad.rows.find((x) => x.auth && (x.build ?? "current") === "current");
@@ -108,12 +164,17 @@ async function main() {
     },
   });
   const smoke = values.smoke;
-  const out = values.out ? resolve(values.out) : smoke ? join(mkdtempSync(join(tmpdir(), "bce-bench-")), "benchmarks.md") : join(ROOT, "docs/benchmarks.md");
+  const out = values.out
+    ? resolve(values.out)
+    : smoke
+      ? join(mkdtempSync(join(tmpdir(), "bce-bench-")), "benchmarks.md")
+      : join(ROOT, "docs/benchmarks.md");
   const results = await runAll({ smoke, skipSuite: values["skip-suite"] });
   writeFileSync(out, renderMarkdown(results));
   if (values.json) writeFileSync(resolve(values.json), `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out}`);
-  for (const s of results.summary) log(`${s.section}. ${s.what}: ${s.result} — ${s.met === null ? "measured" : s.met ? "met" : "NOT met"}`);
+  for (const s of results.summary)
+    log(`${s.section}. ${s.what}: ${s.result} — ${s.met === null ? "measured" : s.met ? "met" : "NOT met"}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,7 +9,10 @@ export const REINSTALL_PATH = `/v1/vm/instance/${VM_ID}/system/reinstall`;
 /** A fixed token of the length the client generates (a UUID). */
 export const CLIENT_TOKEN = "3f1b8c1e-6a2d-4f0e-9b7a-2c5d8e9f0a1b";
 /** Test keys only: every request of the bench goes to loopback. */
-export const CREDENTIALS = { accessKeyId: "bench-access-key-id", secretAccessKey: "bench-secret-access-key-0123456789" };
+export const CREDENTIALS = {
+  accessKeyId: "bench-access-key-id",
+  secretAccessKey: "bench-secret-access-key-0123456789",
+};
 
 export function specExamples() {
   const spec = JSON.parse(readFileSync(require.resolve("@bce-openapi/spec/openapi.json"), "utf8"));

@@ -26,7 +26,9 @@ export async function compare(tasks, options = {}) {
     for (const task of bench.tasks) {
       const result = task.result;
       if (result.state !== "completed") {
-        throw new Error(`benchmark "${task.name}" did not complete: ${result.state}${result.error ? `: ${result.error.message}` : ""}`);
+        throw new Error(
+          `benchmark "${task.name}" did not complete: ${result.state}${result.error ? `: ${result.error.message}` : ""}`,
+        );
       }
       const s = stats.get(task.name);
       s.p50.push(result.latency.p50);

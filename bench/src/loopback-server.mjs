@@ -15,7 +15,12 @@ const server = createServer((req, res) => {
     if (recording) {
       parentPort.postMessage({
         type: "request",
-        request: { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") },
+        request: {
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+        },
       });
     }
     res.writeHead(200, {

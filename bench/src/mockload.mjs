@@ -45,7 +45,16 @@ async function load({ build, module, auth, connections, duration, amount }) {
     const probeText = await probe.text();
     if (probe.status !== 200) throw new Error(`the ${build} mock answered ${probe.status}: ${probeText.slice(0, 300)}`);
     const cors = probe.headers.get("access-control-allow-origin") === ORIGIN;
-    const common = { url, method: "PUT", headers, body, connections, renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false };
+    const common = {
+      url,
+      method: "PUT",
+      headers,
+      body,
+      connections,
+      renderProgressBar: false,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+    };
     // Warm-up, not reported: the first seconds of a fresh mock (JIT, Prism's first validations) are slower.
     await autocannon({ ...common, ...(amount ? { amount } : { duration: 1 }) });
     const result = await autocannon({ ...common, ...(amount ? { amount } : { duration }) });

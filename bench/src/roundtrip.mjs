@@ -59,7 +59,11 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       retry: { maxAttempts: 1 },
       timeoutMs: 10_000,
     });
-    const sdk = new BceBaseClient({ endpoint: server.url, credentials: { ak: CREDENTIALS.accessKeyId, sk: CREDENTIALS.secretAccessKey } }, "bec", false);
+    const sdk = new BceBaseClient(
+      { endpoint: server.url, credentials: { ak: CREDENTIALS.accessKeyId, sk: CREDENTIALS.secretAccessKey } },
+      "bec",
+      false,
+    );
 
     const ours = () => client.reinstallVmInstance(VM_ID, body);
 
@@ -109,14 +113,26 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       sdkHeaders: Object.keys(sdkSent.headers).sort(),
       rawHeaders: Object.keys(rawSent.headers).sort(),
     };
-    if (!sameBody || !samePath) throw new Error(`the three paths did not send the same request: ${JSON.stringify(checks)}`);
+    if (!sameBody || !samePath)
+      throw new Error(`the three paths did not send the same request: ${JSON.stringify(checks)}`);
 
     const tasks = [
       { name: "raw", label: "raw `fetch`, same method/URL/content-type/body, unsigned, `res.json()`", fn: raw },
-      { name: "ours", label: "ours `createBecClient().reinstallVmInstance` (validate, sign, fetch, validate answer)", fn: ours },
-      { name: "sdk", label: "@baiducloud/sdk `BceBaseClient#sendRequest` (signs; Node http, `Connection: close`)", fn: official },
+      {
+        name: "ours",
+        label: "ours `createBecClient().reinstallVmInstance` (validate, sign, fetch, validate answer)",
+        fn: ours,
+      },
+      {
+        name: "sdk",
+        label: "@baiducloud/sdk `BceBaseClient#sendRequest` (signs; Node http, `Connection: close`)",
+        fn: official,
+      },
     ];
-    const results = await compare(tasks, timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 3 }));
+    const results = await compare(
+      tasks,
+      timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 3 }),
+    );
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     const rawNs = byName.raw.medianNs;
     const rows = tasks.map((t) => ({

@@ -55,33 +55,58 @@ window.runSigning = async ({ input, query, headers, seconds, credentials, path, 
 export async function benchSigningBrowser({ smoke = false } = {}) {
   const bundled = await esbuild.build({
     stdin: { contents: ENTRY, resolveDir: here, sourcefile: "signing-bench-entry.mjs" },
-    bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent", metafile: true,
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    metafile: true,
   });
-  const branch = Object.keys(bundled.metafile.inputs).filter((f) => /signing\/hmac-(web|node)\.js$/.test(f)).map((f) => f.split("/").at(-1));
-  if (branch.join() !== "hmac-web.js") throw new Error(`the browser bundle should take the Web Crypto branch only, took ${branch.join(", ")}`);
-  const sdkBundle = readFileSync(join(dirname(require.resolve("@baiducloud/sdk/package.json")), "dist/baidubce-sdk.bundle.min.js"), "utf8");
+  const branch = Object.keys(bundled.metafile.inputs)
+    .filter((f) => /signing\/hmac-(web|node)\.js$/.test(f))
+    .map((f) => f.split("/").at(-1));
+  if (branch.join() !== "hmac-web.js")
+    throw new Error(`the browser bundle should take the Web Crypto branch only, took ${branch.join(", ")}`);
+  const sdkBundle = readFileSync(
+    join(dirname(require.resolve("@baiducloud/sdk/package.json")), "dist/baidubce-sdk.bundle.min.js"),
+    "utf8",
+  );
 
   const browser = await openPage();
   try {
     const { page } = browser;
     await page.addScriptTag({ content: sdkBundle });
     await page.addScriptTag({ content: bundled.outputFiles[0].text, type: "module" });
-    await page.waitForFunction(() => window.oursReady === true && window.baidubce?.sdk?.Auth, null, { timeout: 10_000 });
+    await page.waitForFunction(() => window.oursReady === true && window.baidubce?.sdk?.Auth, null, {
+      timeout: 10_000,
+    });
     const { seconds, headers, query, input } = signingInputs();
     const got = await page.evaluate((args) => window.runSigning(args), {
-      input, query, headers, seconds, credentials: CREDENTIALS, path: REINSTALL_PATH,
-      rounds: smoke ? 1 : 7, sampleMs: smoke ? 1 : 150,
+      input,
+      query,
+      headers,
+      seconds,
+      credentials: CREDENTIALS,
+      path: REINSTALL_PATH,
+      rounds: smoke ? 1 : 7,
+      sampleMs: smoke ? 1 : 150,
     });
     if (browser.errors.length > 0) throw new Error(`page errors: ${browser.errors.join("; ")}`);
     const identical = got.ours === got.sdkAuthorization;
-    if (!identical) throw new Error(`signers disagree in Chromium:\n  sdk:  ${got.sdkAuthorization}\n  ours: ${got.ours}`);
+    if (!identical)
+      throw new Error(`signers disagree in Chromium:\n  sdk:  ${got.sdkAuthorization}\n  ours: ${got.ours}`);
     const msPerOp = Object.fromEntries(Object.entries(got.perOp).map(([name, samples]) => [name, median(samples)]));
     const labels = {
       sdk: "@baiducloud/sdk browser bundle `Auth.generateAuthorization` (HMAC in JavaScript, crypto-browserify)",
       uncached: "ours `buildAuthorization` (Web Crypto, awaited), new timestamp every call",
       cached: "ours `buildAuthorization` (Web Crypto, awaited), signing key cached",
     };
-    const rows = Object.keys(labels).map((name) => ({ name, label: labels[name], medianNs: msPerOp[name] * 1e6, ratioVsSdk: msPerOp.sdk / msPerOp[name] }));
+    const rows = Object.keys(labels).map((name) => ({
+      name,
+      label: labels[name],
+      medianNs: msPerOp[name] * 1e6,
+      ratioVsSdk: msPerOp.sdk / msPerOp[name],
+    }));
     return {
       browser: `Chromium ${browser.version}`,
       hmacBranch: "web-crypto",

@@ -18,9 +18,22 @@ export function signingInputs() {
   const timestamp = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const host = "bec.baidubce.com";
   const contentLength = String(new TextEncoder().encode(body).byteLength);
-  const headers = { host, "content-type": "application/json", "content-length": contentLength, "x-bce-date": timestamp };
+  const headers = {
+    host,
+    "content-type": "application/json",
+    "content-length": contentLength,
+    "x-bce-date": timestamp,
+  };
   const query = { clientToken: CLIENT_TOKEN };
-  const input = { method: "PUT", path: REINSTALL_PATH, query, headers, ...CREDENTIALS, timestamp, expirationInSeconds: 1800 };
+  const input = {
+    method: "PUT",
+    path: REINSTALL_PATH,
+    query,
+    headers,
+    ...CREDENTIALS,
+    timestamp,
+    expirationInSeconds: 1800,
+  };
   const url = `https://${host}${REINSTALL_PATH}?clientToken=${CLIENT_TOKEN}`;
   const requestHeaders = { "content-type": "application/json", "content-length": contentLength };
   return { seconds, timestamp, headers, query, input, url, requestHeaders };
@@ -36,11 +49,18 @@ export async function benchSigning({ smoke = false } = {}) {
   const ours = [
     (await buildAuthorization(input)).authorization,
     computeAuthorization({ ...input, signingKeys: keys }).authorization,
-    (await signRequest({ method: "PUT", url, headers: requestHeaders }, CREDENTIALS, { timestamp: seconds * 1000 })).authorization,
-    computeSignedHeaders({ method: "PUT", url, headers: requestHeaders }, CREDENTIALS, { timestamp: seconds * 1000, signingKeys: keys }).authorization,
+    (await signRequest({ method: "PUT", url, headers: requestHeaders }, CREDENTIALS, { timestamp: seconds * 1000 }))
+      .authorization,
+    computeSignedHeaders({ method: "PUT", url, headers: requestHeaders }, CREDENTIALS, {
+      timestamp: seconds * 1000,
+      signingKeys: keys,
+    }).authorization,
   ];
   const identical = ours.every((a) => a === sdkAuthorization);
-  if (!identical) throw new Error(`signers disagree on the same inputs:\n  sdk:  ${sdkAuthorization}\n  ours: ${ours.join("\n        ")}`);
+  if (!identical)
+    throw new Error(
+      `signers disagree on the same inputs:\n  sdk:  ${sdkAuthorization}\n  ours: ${ours.join("\n        ")}`,
+    );
 
   let tick = 0; // a new second for every uncached call
   const next = () => (seconds + ++tick) * 1000;
@@ -74,7 +94,8 @@ export async function benchSigning({ smoke = false } = {}) {
     },
     {
       name: "signRequestUncached",
-      label: "ours `computeSignedHeaders` (URL + headers in, headers out: the transport's path), new timestamp every call",
+      label:
+        "ours `computeSignedHeaders` (URL + headers in, headers out: the transport's path), new timestamp every call",
       fn: () => {
         uncachedOptions.timestamp = next();
         return computeSignedHeaders(request, CREDENTIALS, uncachedOptions);
@@ -94,10 +115,17 @@ export async function benchSigning({ smoke = false } = {}) {
       },
     },
   ];
-  const results = await compare(tasks, timing(smoke, { time: 1200, iterations: 200, warmupTime: 300, warmupIterations: 200, rounds: 5 }));
+  const results = await compare(
+    tasks,
+    timing(smoke, { time: 1200, iterations: 200, warmupTime: 300, warmupIterations: 200, rounds: 5 }),
+  );
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
   const sdk = byName.sdk;
-  const rows = tasks.map((t) => ({ ...byName[t.name], label: t.label, ratioVsSdk: byName[t.name].opsPerSec / sdk.opsPerSec }));
+  const rows = tasks.map((t) => ({
+    ...byName[t.name],
+    label: t.label,
+    ratioVsSdk: byName[t.name].opsPerSec / sdk.opsPerSec,
+  }));
   const ratio = (name) => byName[name].opsPerSec / sdk.opsPerSec;
   return {
     hmacBranch: HMAC_BRANCH,

@@ -35,18 +35,47 @@ describe("pnpm bench --smoke", () => {
 
     expect(r.smoke).toBe(true);
     expect(r.machine).toMatchObject({ cpu: expect.any(String), cores: finite, ramGiB: finite, node: process.version });
-    expect(r.versions).toMatchObject({ "@baiducloud/sdk": "1.0.7", esbuild: expect.any(String), tinybench: expect.any(String) });
+    expect(r.versions).toMatchObject({
+      "@baiducloud/sdk": "1.0.7",
+      esbuild: expect.any(String),
+      tinybench: expect.any(String),
+    });
 
     // 1. Signing in Node (node:crypto) and in Chromium (Web Crypto): every signer agrees on the same inputs.
-    expect(r.signing).toMatchObject({ identicalAuthorization: true, hmacBranch: "node:crypto", uncached: finite, cached: finite });
-    expect(r.signing.rows.map((row) => row.name)).toEqual(["sdk", "uncached", "cached", "signRequestUncached", "signRequestCached", "publicUncached"]);
-    for (const row of r.signing.rows) expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite });
+    expect(r.signing).toMatchObject({
+      identicalAuthorization: true,
+      hmacBranch: "node:crypto",
+      uncached: finite,
+      cached: finite,
+    });
+    expect(r.signing.rows.map((row) => row.name)).toEqual([
+      "sdk",
+      "uncached",
+      "cached",
+      "signRequestUncached",
+      "signRequestCached",
+      "publicUncached",
+    ]);
+    for (const row of r.signing.rows)
+      expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite });
     expect(typeof r.signing.target.met).toBe("boolean");
-    expect(r.signingBrowser).toMatchObject({ identicalAuthorization: true, hmacBranch: "web-crypto", browser: expect.stringMatching(/^Chromium /), uncached: finite, cached: finite });
+    expect(r.signingBrowser).toMatchObject({
+      identicalAuthorization: true,
+      hmacBranch: "web-crypto",
+      browser: expect.stringMatching(/^Chromium /),
+      uncached: finite,
+      cached: finite,
+    });
     expect(r.signingBrowser.rows.map((row) => row.name)).toEqual(["sdk", "uncached", "cached"]);
 
     // 2. Round trip: the three paths sent the same request; both signatures verify.
-    expect(r.roundTrip.checks).toMatchObject({ sameBody: true, samePath: true, oursSignatureValid: true, sdkSignatureValid: true, rawUnsigned: true });
+    expect(r.roundTrip.checks).toMatchObject({
+      sameBody: true,
+      samePath: true,
+      oursSignatureValid: true,
+      sdkSignatureValid: true,
+      rawUnsigned: true,
+    });
     expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk"]);
     for (const row of r.roundTrip.rows) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
     expect(r.roundTrip).toMatchObject({ oursVsRaw: finite, oursVsSdk: finite });
@@ -64,7 +93,9 @@ describe("pnpm bench --smoke", () => {
     for (const name of ["bec", "bcc"]) {
       const row = r.bundle.rows.find((b) => b.name === name);
       const modules = row.modules.map((m) => m.module);
-      expect(modules).toEqual(expect.arrayContaining(["openapi-fetch", "@bce-openapi/core signing/", "@bce-openapi/core transport"]));
+      expect(modules).toEqual(
+        expect.arrayContaining(["openapi-fetch", "@bce-openapi/core signing/", "@bce-openapi/core transport"]),
+      );
       expect(row.modules.reduce((sum, m) => sum + m.minifiedBytes, 0)).toBeLessThanOrEqual(row.minifiedBytes);
       expect(modules.some((m) => m.includes("noble"))).toBe(false);
     }
@@ -78,7 +109,12 @@ describe("pnpm bench --smoke", () => {
 
     // 5. Mock under load: the baseline (built from git) and the current mock, auth off and on; every answer a 200.
     expect(r.mockLoad.baselineError).toBeNull();
-    expect(r.mockLoad.rows.map((row) => [row.build, row.auth])).toEqual([["baseline", false], ["current", false], ["baseline", true], ["current", true]]);
+    expect(r.mockLoad.rows.map((row) => [row.build, row.auth])).toEqual([
+      ["baseline", false],
+      ["current", false],
+      ["baseline", true],
+      ["current", true],
+    ]);
     expect(r.mockLoad.rows.map((row) => row.cors)).toEqual([false, true, false, true]);
     for (const row of r.mockLoad.rows) {
       expect(row).toMatchObject({ requests: finite, rps: finite, p50Ms: finite, p99Ms: finite, non2xx: 0, errors: 0 });
@@ -87,7 +123,17 @@ describe("pnpm bench --smoke", () => {
     expect(r.mockLoad.allOk).toBe(true);
 
     // The report has every section, and a smoke run leaves docs/benchmarks.md alone.
-    for (const heading of ["## Summary", "## Machine and versions", "## 1. Signing", "### In Node", "### In Chromium", "## 2. Request round trip", "## 3. Bundle size", "## 4. Build and test time", "## 5. Mock under load"]) {
+    for (const heading of [
+      "## Summary",
+      "## Machine and versions",
+      "## 1. Signing",
+      "### In Node",
+      "### In Chromium",
+      "## 2. Request round trip",
+      "## 3. Bundle size",
+      "## 4. Build and test time",
+      "## 5. Mock under load",
+    ]) {
       expect(markdown).toContain(heading);
     }
     // Ratios, not absolute times.
@@ -115,7 +161,14 @@ describe("pnpm bench --smoke", () => {
     expect(buildTime.suiteSkipped).toBe(true);
     expect(buildTime.target.suiteMet).toBeNull();
     expect(buildTime.steps.map((s) => s.name)).toEqual(["cold", "cached", "incremental"]);
-    const markdown = renderMarkdown({ date: "now", smoke: true, machine: {}, versions: {}, summary: [], buildTime: { ...buildTime, trivial: true } });
+    const markdown = renderMarkdown({
+      date: "now",
+      smoke: true,
+      machine: {},
+      versions: {},
+      summary: [],
+      buildTime: { ...buildTime, trivial: true },
+    });
     expect(markdown).toContain("skipped (`--skip-suite`)");
   });
 });

@@ -15,7 +15,9 @@ import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } f
 import { serveStatic } from "../scripts/static-server.mjs";
 import { docsDir, loadSpec } from "./helpers.mjs";
 
-const vectors = JSON.parse(readFileSync(join(docsDir, "../packages/core/test/fixtures/bce-auth-published-vectors.json"), "utf8")).signing;
+const vectors = JSON.parse(
+  readFileSync(join(docsDir, "../packages/core/test/fixtures/bce-auth-published-vectors.json"), "utf8"),
+).signing;
 const examples = loadSpec("en").components.examples;
 const credentials = { accessKeyId: "mock-ak", secretAccessKey: "mock-secret-access-key-0123456789" };
 const text = "#!/bin/sh\necho 你好，世界 👋🌏";
@@ -57,12 +59,26 @@ window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, 
   };
 };`;
 
-const bundle = (contents) => build({
-  stdin: { contents, resolveDir: docsDir, sourcefile: "runtime-entry.mjs" },
-  bundle: true, platform: "browser", format: "esm", write: false, logLevel: "silent", metafile: true,
-  // No Node polyfills, and no browser-field stand-ins either: any Node built-in fails the build.
-  plugins: [{ name: "no-node-builtins", setup: (b) => b.onResolve({ filter: nodeBuiltin }, (a) => ({ errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }] })) }],
-});
+const bundle = (contents) =>
+  build({
+    stdin: { contents, resolveDir: docsDir, sourcefile: "runtime-entry.mjs" },
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+    metafile: true,
+    // No Node polyfills, and no browser-field stand-ins either: any Node built-in fails the build.
+    plugins: [
+      {
+        name: "no-node-builtins",
+        setup: (b) =>
+          b.onResolve({ filter: nodeBuiltin }, (a) => ({
+            errors: [{ text: `Node built-in "${a.path}" imported by ${a.importer}` }],
+          })),
+      },
+    ],
+  });
 
 let dir, server, browser, page, bundled;
 const problems = [];
@@ -71,9 +87,23 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "bce-openapi-runtime-"));
   bundled = await bundle(ENTRY);
   writeFileSync(join(dir, "bundle.js"), bundled.outputFiles[0].text);
-  writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`);
+  writeFileSync(
+    join(dir, "index.html"),
+    `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`,
+  );
   server = await serveStatic(dir, { port: 0 });
-  browser = await chromium.launch({ executablePath: inject("chromiumPath"), headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"] });
+  browser = await chromium.launch({
+    executablePath: inject("chromiumPath"),
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
+  });
   const context = await browser.newContext();
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -84,8 +114,13 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`));
-  page.on("response", (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on(
+    "response",
+    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`),
+  );
   await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
   await page.waitForFunction(() => typeof window.runChecks === "function", null, { timeout: 5000 });
 });
@@ -97,12 +132,15 @@ afterAll(async () => {
 });
 
 test("the browser build fails on any Node built-in, so the packages' build proves they import none", async () => {
-  for (const spec of ["node:crypto", "buffer", "fs/promises"]) await expect(bundle(`import ${JSON.stringify(spec)};`)).rejects.toThrow(/Node built-in/);
+  for (const spec of ["node:crypto", "buffer", "fs/promises"])
+    await expect(bundle(`import ${JSON.stringify(spec)};`)).rejects.toThrow(/Node built-in/);
 });
 
 test("the browser bundle takes the Web Crypto branch of #hmac, never the node:crypto one", () => {
   const inputs = Object.keys(bundled.metafile.inputs);
-  expect(inputs.filter((file) => /signing\/hmac-(web|node)\.js$/.test(file)).map((file) => file.split("/").at(-1))).toEqual(["hmac-web.js"]);
+  expect(
+    inputs.filter((file) => /signing\/hmac-(web|node)\.js$/.test(file)).map((file) => file.split("/").at(-1)),
+  ).toEqual(["hmac-web.js"]);
 });
 
 test("signing property: on random requests the page (Web Crypto) signs as Node (node:crypto) does, cached or not", async () => {
@@ -121,15 +159,23 @@ test("signing property: on random requests the page (Web Crypto) signs as Node (
     const url = new URL(`https://bec.baidubce.com${r.path}`);
     for (const [k, v] of Object.entries(r.query)) url.searchParams.append(k, v ?? "");
     const headers = { host: url.host, "content-type": "application/json", "x-bce-meta": r.meta };
-    return { ...r, path: url.pathname, query: url.search, headers, request: { method: r.method, url: url.href, headers } };
+    return {
+      ...r,
+      path: url.pathname,
+      query: url.search,
+      headers,
+      request: { method: r.method, url: url.href, headers },
+    };
   });
   const got = await page.evaluate((all) => window.signAll(all), inputs);
   for (const [i, input] of inputs.entries()) {
     const node = await buildAuthorization(input);
     expect(got[i][0], JSON.stringify(input)).toBe(node.authorization);
     // signRequest adds and signs x-bce-date: the verifier judges the request with the headers it added.
-    const { ok } = await verifyRequest({ method: input.method, path: input.path, query: input.query, headers: { ...input.headers, ...got[i][1] } },
-      { getSecretAccessKey: () => input.secretAccessKey, now: input.timestamp });
+    const { ok } = await verifyRequest(
+      { method: input.method, path: input.path, query: input.query, headers: { ...input.headers, ...got[i][1] } },
+      { getSecretAccessKey: () => input.secretAccessKey, now: input.timestamp },
+    );
     expect(ok, JSON.stringify(input)).toBe(true);
   }
   expect(problems).toEqual([]);
@@ -138,14 +184,23 @@ test("signing property: on random requests the page (Web Crypto) signs as Node (
 test("signer, adminPass encryption, userData encoding and both clients work in Chromium as in Node", async () => {
   const becRequest = examples.BecReinstallRequestExample.value;
   const bccRequest = { imageId: examples.BccRebuildRequestExample.value.imageId };
-  const got = await page.evaluate((input) => window.runChecks(input), { vectors, credentials, text, becExample: examples.BecReinstallResponseExample.value, becRequest, bccRequest });
+  const got = await page.evaluate((input) => window.runChecks(input), {
+    vectors,
+    credentials,
+    text,
+    becExample: examples.BecReinstallResponseExample.value,
+    becRequest,
+    bccRequest,
+  });
 
   // Every published vector: the signature, and the Authorization in the form the vector publishes.
   for (const [i, { id, expectedPublished: want }] of vectors.entries()) {
     const { authorization, signature } = got.signing[i];
     if (want.signature) expect(signature, id).toBe(want.signature);
-    for (const listed of [want.authorization, want.authorization_listedSignedHeaders].filter(Boolean)) expect(authorization, id).toBe(listed);
-    if (want.authorization_emptySignedHeaders) expect(signature, id).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
+    for (const listed of [want.authorization, want.authorization_listedSignedHeaders].filter(Boolean))
+      expect(authorization, id).toBe(listed);
+    if (want.authorization_emptySignedHeaders)
+      expect(signature, id).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
   }
   expect(got.verified).toMatchObject({ ok: true, accessKeyId: credentials.accessKeyId });
   expect(got.tampered).toMatchObject({ ok: false, code: "SignatureDoesNotMatch" });
@@ -170,15 +225,21 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   // As a server receives it: fetch adds host and content-length, which a Request's headers do not show.
   const headers = { ...sent.headers, host: url.host, "content-length": String(Buffer.byteLength(sent.body)) };
   const received = { method: "PUT", path: url.pathname, query: url.search, headers };
-  expect(await verifyRequest(received, { getSecretAccessKey: () => credentials.secretAccessKey })).toMatchObject({ ok: true });
+  expect(await verifyRequest(received, { getSecretAccessKey: () => credentials.secretAccessKey })).toMatchObject({
+    ok: true,
+  });
 
   // BCC: the plaintext adminPass goes out encrypted in the page, as Node encrypts it.
   expect(got.bcc.value).toEqual({ requestId: rid, $metadata });
   expect(got.bcc.sent).toHaveLength(1);
   expect(got.bcc.sent[0].headers.authorization).toMatch(/^bce-auth-v1\//);
-  expect(JSON.parse(got.bcc.sent[0].body)).toEqual({ ...bccRequest, adminPass: await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey) });
+  expect(JSON.parse(got.bcc.sent[0].body)).toEqual({
+    ...bccRequest,
+    adminPass: await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey),
+  });
 
   // A body the spec forbids is refused in the page before anything is sent.
-  for (const invalid of [got.becInvalid, got.bccInvalid]) expect(invalid).toEqual({ error: "BceValidationError", sent: [] });
+  for (const invalid of [got.becInvalid, got.bccInvalid])
+    expect(invalid).toEqual({ error: "BceValidationError", sent: [] });
   expect(problems).toEqual([]);
 });

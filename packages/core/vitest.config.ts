@@ -9,10 +9,18 @@ const branch = (name: string, file: string, include: string[]) => ({
   test: { ...shared.test, name, include },
   resolve: { alias: { "#hmac": fileURLToPath(new URL(`./src/signing/${file}`, import.meta.url)) } },
 });
-const SIGNING_TESTS = ["test/signing-*.test.ts", "test/verify.test.ts", "test/no-secret-leak.test.ts", "test/key-cache.test.ts"];
+const SIGNING_TESTS = [
+  "test/signing-*.test.ts",
+  "test/verify.test.ts",
+  "test/no-secret-leak.test.ts",
+  "test/key-cache.test.ts",
+];
 
 export default defineConfig({
   test: {
-    projects: [branch("node:crypto", "hmac-node.ts", shared.test?.include ?? []), branch("web-crypto", "hmac-web.ts", SIGNING_TESTS)],
+    projects: [
+      branch("node:crypto", "hmac-node.ts", shared.test?.include ?? []),
+      branch("web-crypto", "hmac-web.ts", SIGNING_TESTS),
+    ],
   },
 });

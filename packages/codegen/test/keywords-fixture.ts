@@ -74,7 +74,6 @@ export const keywordsBundle = {
           anything: true,
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
-        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable
         then: { required: ["count"] },
         else: { not: { required: ["ratio"] } },
         "x-client-rules": { not: { required: ["anything"] } },

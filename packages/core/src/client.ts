@@ -99,7 +99,9 @@ export interface ServiceClient<Paths extends {}> {
  */
 export function rethrowAsBceError(error: unknown): never {
   if (error instanceof BceError) throw error;
-  throw new BceError("the call failed outside the transport: a middleware or the body serializer threw (see cause)", { cause: error });
+  throw new BceError("the call failed outside the transport: a middleware or the body serializer threw (see cause)", {
+    cause: error,
+  });
 }
 
 /** The metadata of a call: status and request id from its final answer, attempts and delays from its stats. */
@@ -116,8 +118,13 @@ export function responseMetadata(response: Response, stats: CallStats | undefine
  * Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE
  * transport. `service` names the API in the user agent (`api/<service>`).
  */
-export function createServiceClient<Paths extends {}>(options: BceClientOptions, defaultEndpoint: string, service?: string): ServiceClient<Paths> {
-  if (typeof options !== "object" || options === null) throw new BceValidationError("options", "type", "must be an object");
+export function createServiceClient<Paths extends {}>(
+  options: BceClientOptions,
+  defaultEndpoint: string,
+  service?: string,
+): ServiceClient<Paths> {
+  if (typeof options !== "object" || options === null)
+    throw new BceValidationError("options", "type", "must be an object");
   const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
   const validateResponses = options.validateResponses ?? "off";
   if (!VALIDATE_RESPONSES.includes(validateResponses)) {
@@ -128,10 +135,12 @@ export function createServiceClient<Paths extends {}>(options: BceClientOptions,
   if (hooks !== undefined) {
     if (typeof hooks !== "object" || hooks === null) throw new BceValidationError("hooks", "type", "must be an object");
     for (const name of ["beforeAttempt", "afterAttempt"] as const) {
-      if (hooks[name] !== undefined && typeof hooks[name] !== "function") throw new BceValidationError(`hooks.${name}`, "type", "must be a function");
+      if (hooks[name] !== undefined && typeof hooks[name] !== "function")
+        throw new BceValidationError(`hooks.${name}`, "type", "must be a function");
     }
   }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") throw new BceValidationError("fetch", "type", "must be a function");
+  if (options.fetch !== undefined && typeof options.fetch !== "function")
+    throw new BceValidationError("fetch", "type", "must be a function");
   const transport = new Transport({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
@@ -177,16 +186,30 @@ const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
  */
 export function userAgent(service: string | undefined, appId: string | undefined): { header: string; value: string } {
   if (appId !== undefined && !(typeof appId === "string" && /^[\x21-\x7e]{1,64}$/.test(appId))) {
-    throw new BceValidationError("userAgentAppId", "format", "must be 1 to 64 printable ASCII characters without spaces");
+    throw new BceValidationError(
+      "userAgentAppId",
+      "format",
+      "must be 1 to 64 printable ASCII characters without spaces",
+    );
   }
-  const g = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: { version?: { deno?: string } } };
+  const g = globalThis as {
+    process?: { versions?: Record<string, string | undefined> };
+    Deno?: { version?: { deno?: string } };
+  };
   const versions = g.process?.versions;
-  const runtime =
-    versions?.bun ? `bun/${versions.bun}`
-    : g.Deno?.version?.deno ? `deno/${g.Deno.version.deno}`
-    : versions?.node ? `node/${versions.node}`
-    : undefined;
-  const value = [`bce-openapi-js/${VERSION}`, service ? `api/${service}` : "", runtime ?? "browser", appId ? `app/${appId}` : ""]
+  const runtime = versions?.bun
+    ? `bun/${versions.bun}`
+    : g.Deno?.version?.deno
+      ? `deno/${g.Deno.version.deno}`
+      : versions?.node
+        ? `node/${versions.node}`
+        : undefined;
+  const value = [
+    `bce-openapi-js/${VERSION}`,
+    service ? `api/${service}` : "",
+    runtime ?? "browser",
+    appId ? `app/${appId}` : "",
+  ]
     .filter(Boolean)
     .join(" ");
   return { header: runtime ? "user-agent" : "x-bce-user-agent", value };
@@ -285,7 +308,11 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
     if (!variable) throw new BceValidationError(name, "server", `the server URL has no variable ${name}`);
     const value = values[name] ?? variable.default;
     if (variable.enum && !variable.enum.includes(value)) {
-      throw new BceValidationError(name, "enum", `must be one of ${variable.enum.join(", ")}; got ${JSON.stringify(value)}`);
+      throw new BceValidationError(
+        name,
+        "enum",
+        `must be one of ${variable.enum.join(", ")}; got ${JSON.stringify(value)}`,
+      );
     }
     return value;
   });

@@ -38,13 +38,22 @@ export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
 
 /** Credentials from environment variables, or undefined when they are not set. */
 export function credentialsFromEnv(
-  env: Record<string, string | undefined> | undefined = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env,
+  env: Record<string, string | undefined> | undefined = (
+    globalThis as { process?: { env?: Record<string, string | undefined> } }
+  ).process?.env,
 ): Credentials | undefined {
   const accessKeyId = env?.[CREDENTIAL_ENV_VARS.accessKeyId];
   const secretAccessKey = env?.[CREDENTIAL_ENV_VARS.secretAccessKey];
   if (!accessKeyId && !secretAccessKey) return undefined;
   const sessionToken = env?.[CREDENTIAL_ENV_VARS.sessionToken];
-  return checkCredentials({ accessKeyId: accessKeyId ?? "", secretAccessKey: secretAccessKey ?? "", ...(sessionToken ? { sessionToken } : {}) }, "environment").credentials;
+  return checkCredentials(
+    {
+      accessKeyId: accessKeyId ?? "",
+      secretAccessKey: secretAccessKey ?? "",
+      ...(sessionToken ? { sessionToken } : {}),
+    },
+    "environment",
+  ).credentials;
 }
 
 /**
@@ -54,7 +63,10 @@ export function credentialsFromEnv(
  * concurrent calls share one pending request to it. The error messages name what is wrong, never
  * a key's value.
  */
-export function credentialsResolver(input: CredentialsInput | undefined, clock: () => number = Date.now): () => Promise<Credentials> {
+export function credentialsResolver(
+  input: CredentialsInput | undefined,
+  clock: () => number = Date.now,
+): () => Promise<Credentials> {
   if (typeof input === "function") {
     let cached: { credentials: Credentials; refreshAt: number } | undefined;
     let pending: Promise<Credentials> | undefined;
@@ -66,7 +78,8 @@ export function credentialsResolver(input: CredentialsInput | undefined, clock: 
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
       }
       const { credentials, expiresAt } = checkCredentials(given, "credentials provider");
-      cached = expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
+      cached =
+        expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
       return credentials;
     };
     return () => {
@@ -96,15 +109,22 @@ function checkCredentials(value: unknown, from: string): { credentials: Credenti
   for (const field of ["accessKeyId", "secretAccessKey"] as const) {
     const v = c[field];
     if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
-    if (/[^\x21-\x7e]/.test(v)) throw new CredentialsError(`${from}: ${field} holds whitespace or non-ASCII characters`);
+    if (/[^\x21-\x7e]/.test(v))
+      throw new CredentialsError(`${from}: ${field} holds whitespace or non-ASCII characters`);
   }
   if (c.sessionToken !== undefined && (typeof c.sessionToken !== "string" || c.sessionToken.trim() === "")) {
     throw new CredentialsError(`${from}: sessionToken is given but empty`);
   }
   let expiresAt: number | undefined;
   if (c.expiration !== undefined) {
-    expiresAt = c.expiration instanceof Date ? c.expiration.getTime() : typeof c.expiration === "string" ? Date.parse(c.expiration) : NaN;
-    if (Number.isNaN(expiresAt)) throw new CredentialsError(`${from}: expiration must be a Date or an ISO 8601 date string`);
+    expiresAt =
+      c.expiration instanceof Date
+        ? c.expiration.getTime()
+        : typeof c.expiration === "string"
+          ? Date.parse(c.expiration)
+          : NaN;
+    if (Number.isNaN(expiresAt))
+      throw new CredentialsError(`${from}: expiration must be a Date or an ISO 8601 date string`);
   }
   // A copy, so a caller's object is never kept alive or exposed through ours.
   const credentials = Object.freeze({

@@ -17,7 +17,9 @@ export class BceServiceError extends BceError {
   readonly requestId: string;
 
   constructor(init: { status: number; code: string; message: string; requestId: string }) {
-    super(`${init.code}: ${init.message} (status ${init.status}${init.requestId ? `, request id ${init.requestId}` : ""})`);
+    super(
+      `${init.code}: ${init.message} (status ${init.status}${init.requestId ? `, request id ${init.requestId}` : ""})`,
+    );
     this.status = init.status;
     this.code = init.code;
     this.requestId = init.requestId;

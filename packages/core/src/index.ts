@@ -26,7 +26,12 @@ export {
   type RetryContext,
   type RetryOptions,
 } from "./transport.js";
-export { CREDENTIAL_ENV_VARS, type Credentials, type CredentialsInput, type CredentialsProvider } from "./credentials.js";
+export {
+  CREDENTIAL_ENV_VARS,
+  type Credentials,
+  type CredentialsInput,
+  type CredentialsProvider,
+} from "./credentials.js";
 
 // Signing and verifying bce-auth-v1 requests of your own.
 export { createSigningMiddleware, signFetchRequest, type SigningOptions } from "./signed-fetch.js";

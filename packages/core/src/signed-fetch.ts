@@ -51,10 +51,21 @@ export async function signFetchRequest(
 ): Promise<Request> {
   const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => (headers[name] = value));
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   // fetch sends Content-Length for a byte body; sign the value it will send, send the rest as given.
   const signed = { ...headers, ...(body !== undefined ? { "content-length": String(body.byteLength) } : {}) };
-  Object.assign(headers, await signingHeaders({ method: request.method, url: request.url, headers: signed }, credentials, options, 0, signingKeys));
+  Object.assign(
+    headers,
+    await signingHeaders(
+      { method: request.method, url: request.url, headers: signed },
+      credentials,
+      options,
+      0,
+      signingKeys,
+    ),
+  );
   return new Request(request.url, {
     method: request.method,
     headers,

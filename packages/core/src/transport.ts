@@ -140,7 +140,11 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
 /** Refuse a timeout that is not a usable number of milliseconds. */
 export function checkTimeout(field: string, value: number | undefined): void {
   if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
-    throw new BceValidationError(field, "range", `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`);
+    throw new BceValidationError(
+      field,
+      "range",
+      `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`,
+    );
   }
 }
 
@@ -156,7 +160,8 @@ function checkDelay(field: string, value: unknown): void {
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
   if (options === undefined && base === undefined) return DEFAULT_RETRY;
-  if (options !== undefined && (typeof options !== "object" || options === null)) throw new BceValidationError(field, "type", "must be an object");
+  if (options !== undefined && (typeof options !== "object" || options === null))
+    throw new BceValidationError(field, "type", "must be an object");
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = { ...base, ...options };
   if (maxAttempts !== undefined && !(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
@@ -183,7 +188,15 @@ export function checkCallOptions(options: CallOptions | null | undefined): void 
   if (options.retry !== undefined) retryPolicy(options.retry);
   const { signal } = options;
   // Duck-typed: a signal from another realm (an iframe, a test environment) is not `instanceof` ours.
-  if (signal !== undefined && !(typeof signal === "object" && signal !== null && typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function")) {
+  if (
+    signal !== undefined &&
+    !(
+      typeof signal === "object" &&
+      signal !== null &&
+      typeof signal.aborted === "boolean" &&
+      typeof signal.addEventListener === "function"
+    )
+  ) {
     throw new BceValidationError("signal", "type", "must be an AbortSignal");
   }
 }
@@ -198,7 +211,8 @@ export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, war
  */
 export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
-  if (typeof given !== "object" || given === null) throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
+  if (typeof given !== "object" || given === null)
+    throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
   const level =
     (name: keyof Logger) =>
     (message: string, data?: object): void => {
@@ -240,6 +254,7 @@ const serializedBodies = new WeakMap<Request, string>();
  * A `Request` constructor for openapi-fetch's `Request` option: builds a real Request (middleware
  * sees a real one, and may replace it) and remembers its serialized text body.
  */
+// biome-ignore lint/complexity/useArrowFunction: openapi-fetch calls it with `new`, which an arrow function refuses
 export const requestRecordingBody = function (input: RequestInfo | URL, init?: RequestInit): Request {
   const request = new Request(input, init);
   if (typeof init?.body === "string") serializedBodies.set(request, init.body);
@@ -301,7 +316,9 @@ export class Transport {
     }
     // One header record for the whole call; each attempt overwrites its signing headers in it.
     const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => (headers[name] = value));
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     if (body !== undefined) headers["content-length"] = String(body.byteLength);
     const parts: RequestParts = { method: request.method, url: request.url, headers, body };
 
@@ -324,12 +341,24 @@ export class Transport {
         failure = error as BceError; // #attempt throws only BceErrors
       }
       if (hooks?.afterAttempt) {
-        const outcome = { attempt: sent, request, ...(answer && { response: answer.response }), ...(failure && { error: failure }) };
+        const outcome = {
+          attempt: sent,
+          request,
+          ...(answer && { response: answer.response }),
+          ...(failure && { error: failure }),
+        };
         await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
       }
       if (!failure) return toResponse(answer!);
       // Aborts and unreadable answers end the call; the rest is for the policy to judge.
-      if (!(failure instanceof BceServiceError || failure instanceof BceNetworkError || failure instanceof BceTimeoutError)) throw failure;
+      if (
+        !(
+          failure instanceof BceServiceError ||
+          failure instanceof BceNetworkError ||
+          failure instanceof BceTimeoutError
+        )
+      )
+        throw failure;
 
       if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && answer) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
@@ -348,20 +377,34 @@ export class Transport {
       const what = logger === silentLogger ? {} : describe(failure, parts, sent);
       const context: RetryContext = { attempt, idempotent: call.idempotent, error: failure };
       if (attempt >= retry.maxAttempts || !decide(retry.shouldRetry, context)) {
-        logger.debug("not retried", { ...what, idempotent: call.idempotent, lastAllowedAttempt: attempt >= retry.maxAttempts });
+        logger.debug("not retried", {
+          ...what,
+          idempotent: call.idempotent,
+          lastAllowedAttempt: attempt >= retry.maxAttempts,
+        });
         if (answer) return toResponse(answer);
         throw failure;
       }
       let delay = backoffDelay(attempt, retry, this.#options.random);
       const after = answer ? retryAfterMs(answer.response.headers.get("retry-after")) : undefined;
       if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
-      logger.info("retrying", { ...what, idempotent: call.idempotent, delayMs: delay, ...(after !== undefined ? { retryAfterMs: after } : {}) });
+      logger.info("retrying", {
+        ...what,
+        idempotent: call.idempotent,
+        delayMs: delay,
+        ...(after !== undefined ? { retryAfterMs: after } : {}),
+      });
       await sleep(delay, signal);
       if (stats) stats.totalRetryDelay += delay;
     }
   }
 
-  async #attempt(parts: RequestParts, credentials: Credentials, signal: AbortSignal, timeoutMs: number): Promise<Answer> {
+  async #attempt(
+    parts: RequestParts,
+    credentials: Credentials,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<Answer> {
     // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
     const timeout = new AbortController();
@@ -372,7 +415,10 @@ export class Transport {
     try {
       const { method, url, headers, body } = parts;
       delete headers.authorization; // the previous attempt's
-      Object.assign(headers, await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys));
+      Object.assign(
+        headers,
+        await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
+      );
       const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
       const send = this.#options.fetch;
       let response: Response;
@@ -429,7 +475,11 @@ export function answerText(response: Response): Promise<string> | string {
 function toResponse({ response, bytes }: Answer): Response {
   const { status } = response;
   const nullBody = status === 204 || status === 205 || status === 304;
-  const result = new Response(nullBody ? null : bytes, { status, statusText: response.statusText, headers: response.headers });
+  const result = new Response(nullBody ? null : bytes, {
+    status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   if (response.url) Object.defineProperty(result, "url", { value: response.url });
   answerBytes.set(result, nullBody ? new Uint8Array(0) : bytes);
   return result;
@@ -443,7 +493,9 @@ function describe(failure: BceError, parts: RequestParts, attempt: number): Reco
     method: parts.method,
     path,
     error: failure.name,
-    ...(failure instanceof BceServiceError ? { status: failure.status, code: failure.code, requestId: failure.requestId } : {}),
+    ...(failure instanceof BceServiceError
+      ? { status: failure.status, code: failure.code, requestId: failure.requestId }
+      : {}),
     ...(failure instanceof BceNetworkError ? { errorCode: failure.errorCode, requestSent: failure.requestSent } : {}),
   };
 }
@@ -482,11 +534,22 @@ function classify(
   return new BceNetworkError(`${what}${code ? ` (${code})` : ""}`, { errorCode: code, requestSent, cause: error });
 }
 
-const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** The first system error code in an error's cause chain (undici wraps them). */
 function systemErrorCode(error: unknown): string {
-  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === "object" && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string") return code;
     const inner = (e as { errors?: unknown[] }).errors; // AggregateError when every address refused

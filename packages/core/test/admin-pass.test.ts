@@ -1,31 +1,38 @@
-import { execFileSync } from 'node:child_process';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { adminPassPolicyViolation, checkAdminPassPolicy, encryptAdminPass, PasswordPolicyError } from '../src/crypto/index.js';
+import { execFileSync } from "node:child_process";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  adminPassPolicyViolation,
+  checkAdminPassPolicy,
+  encryptAdminPass,
+  PasswordPolicyError,
+} from "../src/crypto/index.js";
 
 /** The reference: `openssl enc -aes-128-ecb -K <hex of the first 16 SK characters> -nosalt`, as hex. */
 function opensslAdminPass(password: string, secretAccessKey: string): string {
-  const key = Buffer.from(secretAccessKey.slice(0, 16), 'ascii').toString('hex');
-  const out = execFileSync('openssl', ['enc', '-aes-128-ecb', '-K', key, '-nosalt'], { input: Buffer.from(password, 'utf8') });
-  return out.toString('hex');
+  const key = Buffer.from(secretAccessKey.slice(0, 16), "ascii").toString("hex");
+  const out = execFileSync("openssl", ["enc", "-aes-128-ecb", "-K", key, "-nosalt"], {
+    input: Buffer.from(password, "utf8"),
+  });
+  return out.toString("hex");
 }
 
-const SK = '8d2f4a6b1c3e5f70a9b8c7d6e5f40312'; // the shape of a real SK: 32 hex characters
-const VECTOR_SK = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const SK = "8d2f4a6b1c3e5f70a9b8c7d6e5f40312"; // the shape of a real SK: 32 hex characters
+const VECTOR_SK = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
-describe('encryptAdminPass matches openssl aes-128-ecb', () => {
+describe("encryptAdminPass matches openssl aes-128-ecb", () => {
   it.each([
-    ['ASCII', 'Abc123!@'],
-    ['ASCII with every allowed symbol', 'Pa55!@#$%^+*()word'],
-    ['Chinese', '密码Abc123!'],
-    ['emoji', '😀emoji🔐Pass1!'],
-    ['exactly 16 bytes (a whole padding block)', 'abcdefghij123456'],
-    ['16 bytes of multi-byte characters', '测试测试测1'],
-    ['15 bytes', 'abcdefghij12345'],
-    ['17 bytes', 'abcdefghij1234567'],
-    ['32 bytes', 'abcdefghij1234567890ABCDEFGHIJ!@'],
-    ['1 byte', 'a'],
-  ])('%s', async (_, password) => {
+    ["ASCII", "Abc123!@"],
+    ["ASCII with every allowed symbol", "Pa55!@#$%^+*()word"],
+    ["Chinese", "密码Abc123!"],
+    ["emoji", "😀emoji🔐Pass1!"],
+    ["exactly 16 bytes (a whole padding block)", "abcdefghij123456"],
+    ["16 bytes of multi-byte characters", "测试测试测1"],
+    ["15 bytes", "abcdefghij12345"],
+    ["17 bytes", "abcdefghij1234567"],
+    ["32 bytes", "abcdefghij1234567890ABCDEFGHIJ!@"],
+    ["1 byte", "a"],
+  ])("%s", async (_, password) => {
     for (const sk of [SK, VECTOR_SK]) {
       const hex = await encryptAdminPass(password, sk);
       expect(hex).toMatch(/^([0-9a-f]{32})+$/);
@@ -33,19 +40,21 @@ describe('encryptAdminPass matches openssl aes-128-ecb', () => {
     }
   });
 
-  it('pads a 16-byte password to two blocks', async () => {
-    expect(await encryptAdminPass('abcdefghij123456', SK)).toHaveLength(64);
-    expect(await encryptAdminPass('abcdefghij12345', SK)).toHaveLength(32);
+  it("pads a 16-byte password to two blocks", async () => {
+    expect(await encryptAdminPass("abcdefghij123456", SK)).toHaveLength(64);
+    expect(await encryptAdminPass("abcdefghij12345", SK)).toHaveLength(32);
   });
 
-  it('uses only the first 16 characters of the SK', async () => {
-    expect(await encryptAdminPass('Abc123!@', `${SK.slice(0, 16)}${'0'.repeat(16)}`)).toBe(await encryptAdminPass('Abc123!@', SK));
-    expect(await encryptAdminPass('Abc123!@', SK.slice(0, 16))).toBe(opensslAdminPass('Abc123!@', SK));
+  it("uses only the first 16 characters of the SK", async () => {
+    expect(await encryptAdminPass("Abc123!@", `${SK.slice(0, 16)}${"0".repeat(16)}`)).toBe(
+      await encryptAdminPass("Abc123!@", SK),
+    );
+    expect(await encryptAdminPass("Abc123!@", SK.slice(0, 16))).toBe(opensslAdminPass("Abc123!@", SK));
   });
 
-  it('matches openssl for any Unicode password (fast-check)', async () => {
+  it("matches openssl for any Unicode password (fast-check)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme' }), async (password) => {
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }), async (password) => {
         expect(await encryptAdminPass(password, SK)).toBe(opensslAdminPass(password, SK));
       }),
       { numRuns: 40 },
@@ -53,27 +62,27 @@ describe('encryptAdminPass matches openssl aes-128-ecb', () => {
   });
 
   it.each([
-    ['SK shorter than 16', 'Abc123!@', 'a'.repeat(15), /at least 16 characters/],
-    ['SK not ASCII', 'Abc123!@', `${'a'.repeat(15)}密钥`, /must be ASCII/],
-    ['empty password', '', SK, /non-empty/],
-  ])('rejects %s', async (_, password, sk, message) => {
+    ["SK shorter than 16", "Abc123!@", "a".repeat(15), /at least 16 characters/],
+    ["SK not ASCII", "Abc123!@", `${"a".repeat(15)}密钥`, /must be ASCII/],
+    ["empty password", "", SK, /non-empty/],
+  ])("rejects %s", async (_, password, sk, message) => {
     await expect(encryptAdminPass(password, sk)).rejects.toThrow(message);
   });
 });
 
-describe('adminPass policy', () => {
+describe("adminPass policy", () => {
   it.each([
-    ['Abc123!@', undefined],
-    ['a1!' + 'b'.repeat(29), undefined],
-    ['Ab1!', 'length'],
-    ['Ab1!' + 'c'.repeat(29), 'length'],
-    ['Abc123!-', 'allowedCharacters'],
-    ['Abc 123!', 'allowedCharacters'],
-    ['密码Abc123!', 'allowedCharacters'],
-    ['12345678!', 'letter'],
-    ['abcdefgh!', 'digit'],
-    ['abcd1234', 'symbol'],
-  ])('%s breaks %s', (password, rule) => {
+    ["Abc123!@", undefined],
+    [`a1!${"b".repeat(29)}`, undefined],
+    ["Ab1!", "length"],
+    [`Ab1!${"c".repeat(29)}`, "length"],
+    ["Abc123!-", "allowedCharacters"],
+    ["Abc 123!", "allowedCharacters"],
+    ["密码Abc123!", "allowedCharacters"],
+    ["12345678!", "letter"],
+    ["abcdefgh!", "digit"],
+    ["abcd1234", "symbol"],
+  ])("%s breaks %s", (password, rule) => {
     expect(adminPassPolicyViolation(password)).toBe(rule);
     if (rule === undefined) {
       expect(() => checkAdminPassPolicy(password)).not.toThrow();
@@ -84,15 +93,15 @@ describe('adminPass policy', () => {
         } catch (e) {
           return e;
         }
-        throw new Error('expected a PasswordPolicyError');
+        throw new Error("expected a PasswordPolicyError");
       })();
       expect(error).toBeInstanceOf(PasswordPolicyError);
-      expect(error).toMatchObject({ name: 'PasswordPolicyError', rule });
+      expect(error).toMatchObject({ name: "PasswordPolicyError", rule });
     }
   });
 
-  it('counts characters, not UTF-16 units or bytes', () => {
-    expect(adminPassPolicyViolation('😀'.repeat(8))).toBe('allowedCharacters');
-    expect(adminPassPolicyViolation('😀'.repeat(4))).toBe('length');
+  it("counts characters, not UTF-16 units or bytes", () => {
+    expect(adminPassPolicyViolation("😀".repeat(8))).toBe("allowedCharacters");
+    expect(adminPassPolicyViolation("😀".repeat(4))).toBe("length");
   });
 });

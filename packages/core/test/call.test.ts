@@ -25,8 +25,14 @@ const runtime = {
   transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform },
   responseChecks: async () => ({ validateSchema, responses: { makeThing: { "200": answerSchema } } }),
 };
-const callOperation = (...args: [Parameters<typeof call>[0], Parameters<typeof call>[1], Parameters<typeof call>[2], Parameters<typeof call>[3]?]) =>
-  call(args[0], args[1], args[2], args[3], runtime);
+const callOperation = (
+  ...args: [
+    Parameters<typeof call>[0],
+    Parameters<typeof call>[1],
+    Parameters<typeof call>[2],
+    Parameters<typeof call>[3]?,
+  ]
+) => call(args[0], args[1], args[2], args[3], runtime);
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 const bodySchema = {

@@ -35,12 +35,16 @@ function recorder(status = 200, body = '{"ok":true}') {
     sent,
     fetch: async (request: Request) => {
       sent.push(request);
-      return new Response(body, { status, headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" } });
+      return new Response(body, {
+        status,
+        headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" },
+      });
     },
   };
 }
 
-const client = (options: BceClientOptions = {}) => createServiceClient<Paths>({ credentials, ...options }, "http://service.test", "things");
+const client = (options: BceClientOptions = {}) =>
+  createServiceClient<Paths>({ credentials, ...options }, "http://service.test", "things");
 
 describe("raw: the typed openapi-fetch client", () => {
   it("middleware sees a real Request and a real Response, and what it adds is sent and signed", async () => {
@@ -104,13 +108,21 @@ describe("raw: the typed openapi-fetch client", () => {
 
   it("sends a user agent naming the package, its version, the API and the runtime; the app id is appended", async () => {
     const rec = recorder();
-    await client({ fetch: rec.fetch, userAgentAppId: "shop-42" }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
-    expect(rec.sent[0]!.headers.get("user-agent")).toBe(`bce-openapi-js/${VERSION} api/things node/${process.versions.node} app/shop-42`);
+    await client({ fetch: rec.fetch, userAgentAppId: "shop-42" }).raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+    });
+    expect(rec.sent[0]!.headers.get("user-agent")).toBe(
+      `bce-openapi-js/${VERSION} api/things node/${process.versions.node} app/shop-42`,
+    );
   });
 
   it("a user agent of the caller's own (headers option) wins", async () => {
     const rec = recorder();
-    await client({ fetch: rec.fetch, headers: { "User-Agent": "mine/1" } }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    await client({ fetch: rec.fetch, headers: { "User-Agent": "mine/1" } }).raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+    });
     expect(rec.sent[0]!.headers.get("user-agent")).toBe("mine/1");
   });
 });
@@ -129,7 +141,9 @@ describe("userAgent", () => {
   });
 
   it.each(["", "has space", "x".repeat(65), "名前"])("refuses the app id %j", (appId) => {
-    expect(() => userAgent("bec", appId)).toThrow(expect.objectContaining({ name: "BceValidationError", field: "userAgentAppId" }));
+    expect(() => userAgent("bec", appId)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "userAgentAppId" }),
+    );
   });
 
   it("names this package's version, as package.json gives it", () => {
@@ -149,7 +163,9 @@ describe("client options are checked when the client is made", () => {
     ["hooks.beforeAttempt", { hooks: { beforeAttempt: 1 } }],
     ["fetch", { fetch: "fetch" }],
   ])("%s", (field, options) => {
-    expect(() => client(options as BceClientOptions)).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+    expect(() => client(options as BceClientOptions)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field }),
+    );
   });
 
   it("validateResponses is off unless asked, and the logger is never missing", () => {
@@ -180,7 +196,9 @@ describe("credentials", () => {
   });
 
   it("a provider that returns something unusable rejects with CredentialsError naming what is wrong", async () => {
-    await expect(credentialsResolver(async () => ({ ...keys(1), expiration: "tomorrow" }))()).rejects.toThrow(/expiration/);
+    await expect(credentialsResolver(async () => ({ ...keys(1), expiration: "tomorrow" }))()).rejects.toThrow(
+      /expiration/,
+    );
     await expect(credentialsResolver((() => null) as never)()).rejects.toBeInstanceOf(CredentialsError);
   });
 
@@ -194,24 +212,27 @@ describe("credentials", () => {
   it.each([
     ["a Date", (at: number) => new Date(at)],
     ["an ISO string", (at: number) => new Date(at).toISOString()],
-  ])("with an expiration (%s) the keys are kept until shortly before it, then asked for again", async (_, expiration) => {
-    let now = Date.UTC(2026, 0, 1);
-    const lifetime = 3600_000;
-    let n = 0;
-    const provider = vi.fn(() => ({ ...keys(++n), expiration: expiration(now + lifetime) }));
-    const resolve = credentialsResolver(provider, () => now);
-    expect((await resolve()).accessKeyId).toBe("ak-1");
-    now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS - 1;
-    expect((await resolve()).accessKeyId).toBe("ak-1");
-    expect(provider).toHaveBeenCalledTimes(1);
-    now += 1; // inside the refresh window
-    expect((await resolve()).accessKeyId).toBe("ak-2");
-    expect(provider).toHaveBeenCalledTimes(2);
-    // The keys handed out carry no expiration and are a frozen copy.
-    const got = await resolve();
-    expect(got).toEqual(keys(2));
-    expect(Object.isFrozen(got)).toBe(true);
-  });
+  ])(
+    "with an expiration (%s) the keys are kept until shortly before it, then asked for again",
+    async (_, expiration) => {
+      let now = Date.UTC(2026, 0, 1);
+      const lifetime = 3600_000;
+      let n = 0;
+      const provider = vi.fn(() => ({ ...keys(++n), expiration: expiration(now + lifetime) }));
+      const resolve = credentialsResolver(provider, () => now);
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS - 1;
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      expect(provider).toHaveBeenCalledTimes(1);
+      now += 1; // inside the refresh window
+      expect((await resolve()).accessKeyId).toBe("ak-2");
+      expect(provider).toHaveBeenCalledTimes(2);
+      // The keys handed out carry no expiration and are a frozen copy.
+      const got = await resolve();
+      expect(got).toEqual(keys(2));
+      expect(Object.isFrozen(got)).toBe(true);
+    },
+  );
 
   it("concurrent calls share one pending request to the provider", async () => {
     let release!: () => void;

@@ -1,62 +1,86 @@
 // The signing-key cache: one per client, bounded, the oldest dropped first, and never
 // reusing a key derived from another secret. Runs on both `#hmac` branches.
-import { describe, expect, it } from 'vitest';
-import { signCanonical } from '#hmac';
-import { signingHeaders } from '../src/signed-fetch.js';
-import { createSigningKeyCache, DEFAULT_SIGNING_KEY_CACHE_ENTRIES } from '../src/signing/key-cache.js';
-import { computeAuthorization } from '../src/signing/sign.js';
-import { verifyRequest } from '../src/signing/verify.js';
+import { describe, expect, it } from "vitest";
+import { signCanonical } from "#hmac";
+import { signingHeaders } from "../src/signed-fetch.js";
+import { createSigningKeyCache, DEFAULT_SIGNING_KEY_CACHE_ENTRIES } from "../src/signing/key-cache.js";
+import { computeAuthorization } from "../src/signing/sign.js";
+import { verifyRequest } from "../src/signing/verify.js";
 
-const prefixAt = (second: number) => `bce-auth-v1/ak/2026-01-01T00:00:${String(second).padStart(2, '0')}Z/1800`;
+const prefixAt = (second: number) => `bce-auth-v1/ak/2026-01-01T00:00:${String(second).padStart(2, "0")}Z/1800`;
 
-describe('createSigningKeyCache', () => {
-  it('refuses a bound that is not a positive integer', () => {
+describe("createSigningKeyCache", () => {
+  it("refuses a bound that is not a positive integer", () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => createSigningKeyCache(bad)).toThrow(new RangeError('maxEntries must be a positive integer'));
+      expect(() => createSigningKeyCache(bad)).toThrow(new RangeError("maxEntries must be a positive integer"));
     }
     expect(createSigningKeyCache().maxEntries).toBe(DEFAULT_SIGNING_KEY_CACHE_ENTRIES);
   });
 
-  it('keeps at most maxEntries keys, the oldest dropped first', async () => {
+  it("keeps at most maxEntries keys, the oldest dropped first", async () => {
     const cache = createSigningKeyCache(3);
-    for (let s = 0; s < 10; s++) await signCanonical('sk', prefixAt(s), 'c', cache);
+    for (let s = 0; s < 10; s++) await signCanonical("sk", prefixAt(s), "c", cache);
     expect(cache.size).toBe(3);
     cache.clear();
     expect(cache.size).toBe(0);
   });
 
-  it('gives the uncached signature, after eviction and for a changed secret under the same prefix', async () => {
+  it("gives the uncached signature, after eviction and for a changed secret under the same prefix", async () => {
     const cache = createSigningKeyCache(2);
-    for (const [sk, s] of [['sk1', 1], ['sk1', 2], ['sk1', 3], ['sk1', 1], ['sk2', 1], ['sk1', 1], ['sk2', 3]] as const) {
+    for (const [sk, s] of [
+      ["sk1", 1],
+      ["sk1", 2],
+      ["sk1", 3],
+      ["sk1", 1],
+      ["sk2", 1],
+      ["sk1", 1],
+      ["sk2", 3],
+    ] as const) {
       expect(await signCanonical(sk, prefixAt(s), `c${s}`, cache)).toBe(await signCanonical(sk, prefixAt(s), `c${s}`));
     }
   });
 
-  it('is not shared: two caches hold their own keys', async () => {
+  it("is not shared: two caches hold their own keys", async () => {
     const a = createSigningKeyCache();
     const b = createSigningKeyCache();
-    await signCanonical('sk', prefixAt(1), 'c', a);
+    await signCanonical("sk", prefixAt(1), "c", a);
     expect([a.size, b.size]).toEqual([1, 0]);
   });
 
-  it('refuses an object that is not a cache', async () => {
-    await expect(async () => computeAuthorization({ method: 'GET', path: '/', accessKeyId: 'ak', secretAccessKey: 'sk', timestamp: 0, signingKeys: {} as never })).rejects.toThrow(
-      new TypeError('signing key cache must come from createSigningKeyCache'),
-    );
+  it("refuses an object that is not a cache", async () => {
+    await expect(async () =>
+      computeAuthorization({
+        method: "GET",
+        path: "/",
+        accessKeyId: "ak",
+        secretAccessKey: "sk",
+        timestamp: 0,
+        signingKeys: {} as never,
+      }),
+    ).rejects.toThrow(new TypeError("signing key cache must come from createSigningKeyCache"));
   });
 
-  it('signingHeaders (what the transport calls) fills the cache it is given, and signs as without one', async () => {
+  it("signingHeaders (what the transport calls) fills the cache it is given, and signs as without one", async () => {
     const cache = createSigningKeyCache();
     // As the transport calls it: the headers hold the content-length fetch will send.
-    const request = { method: 'PUT', url: 'https://bec.baidubce.com/v1/vm/instance/vm-1/system/reinstall?clientToken=t', headers: { 'content-type': 'application/json', 'content-length': '2' } };
-    const credentials = { accessKeyId: 'ak', secretAccessKey: 'sk' };
+    const request = {
+      method: "PUT",
+      url: "https://bec.baidubce.com/v1/vm/instance/vm-1/system/reinstall?clientToken=t",
+      headers: { "content-type": "application/json", "content-length": "2" },
+    };
+    const credentials = { accessKeyId: "ak", secretAccessKey: "sk" };
     const options = { clock: () => Date.UTC(2026, 0, 1) };
     const cached = await signingHeaders(request, credentials, options, 0, cache);
     expect(cache.size).toBe(1);
     expect(cached).toEqual(await signingHeaders(request, credentials, options));
     const verified = await verifyRequest(
-      { method: 'PUT', path: '/v1/vm/instance/vm-1/system/reinstall', query: 'clientToken=t', headers: { ...request.headers, host: 'bec.baidubce.com', ...cached } },
-      { getSecretAccessKey: () => 'sk', now: Date.UTC(2026, 0, 1), signingKeys: createSigningKeyCache() },
+      {
+        method: "PUT",
+        path: "/v1/vm/instance/vm-1/system/reinstall",
+        query: "clientToken=t",
+        headers: { ...request.headers, host: "bec.baidubce.com", ...cached },
+      },
+      { getSecretAccessKey: () => "sk", now: Date.UTC(2026, 0, 1), signingKeys: createSigningKeyCache() },
     );
     expect(verified).toMatchObject({ ok: true });
   });

@@ -1,12 +1,7 @@
 // Every error path of signing/ and crypto/ is provoked with secrets in play; none may surface
 // in anything a caller could log: message, stack, String(), JSON, own property names or values.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  checkAdminPassPolicy,
-  decodeUserData,
-  encodeUserData,
-  encryptAdminPass,
-} from '../src/crypto/index.js';
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { checkAdminPassPolicy, decodeUserData, encodeUserData, encryptAdminPass } from "../src/crypto/index.js";
 import {
   buildAuthorization,
   computeSignature,
@@ -14,18 +9,18 @@ import {
   formatBceDate,
   signRequest,
   verifyRequest,
-} from '../src/signing/index.js';
-import type { Credentials } from '../src/credentials.js';
-import { HMAC_BRANCH } from '#hmac';
+} from "../src/signing/index.js";
+import type { Credentials } from "../src/credentials.js";
+import { HMAC_BRANCH } from "#hmac";
 
-const SK = 'SECRETsk-Zx81Qa0Pw2Lm7Nb3Vc4Xd5';
-const TOKEN = 'SECRETtoken-Yy55Kk66Jj77';
-const PASSWORD = 'SECRETpw9!Ab';
+const SK = "SECRETsk-Zx81Qa0Pw2Lm7Nb3Vc4Xd5";
+const TOKEN = "SECRETtoken-Yy55Kk66Jj77";
+const PASSWORD = "SECRETpw9!Ab";
 // Every secret below contains the marker, so any fragment of one that leaks is caught too
 // (a 15-character SK prefix, a policy password); the letter-free password cannot, so it is listed.
-const SECRETS = ['SECRET', SK, TOKEN, PASSWORD, '12345678!'];
-const creds: Credentials = { accessKeyId: 'ak', secretAccessKey: SK, sessionToken: TOKEN };
-const request = { method: 'GET', url: 'https://bcc.bj.baidubce.com/v2/instance?rebuild' };
+const SECRETS = ["SECRET", SK, TOKEN, PASSWORD, "12345678!"];
+const creds: Credentials = { accessKeyId: "ak", secretAccessKey: SK, sessionToken: TOKEN };
+const request = { method: "GET", url: "https://bcc.bj.baidubce.com/v2/instance?rebuild" };
 
 function everythingLoggable(value: unknown): string[] {
   if (!(value instanceof Error)) return [String(value), JSON.stringify(value)];
@@ -33,11 +28,11 @@ function everythingLoggable(value: unknown): string[] {
   return [
     String(value),
     value.message,
-    value.stack ?? '',
+    value.stack ?? "",
     JSON.stringify(value),
     JSON.stringify(Object.keys(value)),
     ...Object.getOwnPropertyNames(value).map((name) => `${name}=${String(record[name])}`),
-    String(value.cause ?? ''),
+    String(value.cause ?? ""),
   ];
 }
 
@@ -47,7 +42,7 @@ async function thrown(action: () => unknown): Promise<unknown> {
   } catch (error) {
     return error;
   }
-  throw new Error('expected an error');
+  throw new Error("expected an error");
 }
 
 function expectNoSecrets(value: unknown, secrets: readonly string[] = SECRETS): void {
@@ -60,46 +55,66 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-describe('no secret in any error', () => {
+describe("no secret in any error", () => {
   it.each<[string, () => unknown]>([
-    ['signRequest: no credentials', () => signRequest(request, undefined as unknown as Credentials)],
-    ['signRequest: empty SK', () => signRequest(request, { accessKeyId: 'ak', secretAccessKey: '', sessionToken: TOKEN })],
-    ['signRequest: AK with a slash', () => signRequest(request, { ...creds, accessKeyId: 'a/k' })],
-    ['signRequest: relative URL', () => signRequest({ method: 'GET', url: '/v2/instance' }, creds)],
-    ['signRequest: invalid timestamp', () => signRequest(request, creds, { timestamp: Number.NaN })],
-    ['signRequest: invalid expiration', () => signRequest(request, creds, { expirationInSeconds: 0 })],
-    ['signRequest: fractional expiration', () => signRequest(request, creds, { expirationInSeconds: 1.5 })],
-    ['buildAuthorization: empty AK', () => buildAuthorization({ method: 'GET', path: '/', accessKeyId: '', secretAccessKey: SK, timestamp: 0 })],
-    ['deriveSigningKey: empty key', () => deriveSigningKey('', `bce-auth-v1/ak/${TOKEN}/1800`)],
-    ['computeSignature: empty key', () => computeSignature('', SK)],
-    ['formatBceDate: invalid date', () => formatBceDate(new Date(Number.NaN))],
-    ['verifyRequest: invalid now', () => verifyRequest({ method: 'GET', path: '/', headers: { authorization: `bce-auth-v1/ak/2026-01-01T00:00:00Z/1800//${'a'.repeat(64)}`, 'x-bce-security-token': TOKEN } }, { getSecretAccessKey: () => SK, now: Number.NaN })],
-    ['encryptAdminPass: SK too short', () => encryptAdminPass(PASSWORD, SK.slice(0, 15))],
-    ['encryptAdminPass: SK not ASCII', () => encryptAdminPass(PASSWORD, `${SK}密钥`)],
-    ['encryptAdminPass: empty password', () => encryptAdminPass('', SK)],
-    ['encryptAdminPass: password not a string', () => encryptAdminPass(undefined as unknown as string, SK)],
-    ['policy: length', () => checkAdminPassPolicy('SECRETpw9!Ab'.repeat(3))],
-    ['policy: allowed characters', () => checkAdminPassPolicy('SECRETpw9!Ab-')],
-    ['policy: letter', () => checkAdminPassPolicy('12345678!')],
-    ['policy: digit', () => checkAdminPassPolicy('SECRETpw!Ab')],
-    ['policy: symbol', () => checkAdminPassPolicy('SECRETpw9Ab')],
-    ['encodeUserData: lone surrogate', () => encodeUserData(`${PASSWORD}\uD800`)],
-    ['encodeUserData: not a string', () => encodeUserData(42 as unknown as string)],
-    ['decodeUserData: not base64', () => decodeUserData(`${PASSWORD}!`)],
-    ['decodeUserData: no prefix', () => decodeUserData(btoa(PASSWORD))],
-    ['decodeUserData: payload not base64', () => decodeUserData(btoa(`user_injected_data: ${PASSWORD}`))],
-    ['decodeUserData: payload not UTF-8', () => decodeUserData(btoa(`user_injected_data: ${btoa('\xff')}`))],
-  ])('%s', async (_, action) => {
+    ["signRequest: no credentials", () => signRequest(request, undefined as unknown as Credentials)],
+    [
+      "signRequest: empty SK",
+      () => signRequest(request, { accessKeyId: "ak", secretAccessKey: "", sessionToken: TOKEN }),
+    ],
+    ["signRequest: AK with a slash", () => signRequest(request, { ...creds, accessKeyId: "a/k" })],
+    ["signRequest: relative URL", () => signRequest({ method: "GET", url: "/v2/instance" }, creds)],
+    ["signRequest: invalid timestamp", () => signRequest(request, creds, { timestamp: Number.NaN })],
+    ["signRequest: invalid expiration", () => signRequest(request, creds, { expirationInSeconds: 0 })],
+    ["signRequest: fractional expiration", () => signRequest(request, creds, { expirationInSeconds: 1.5 })],
+    [
+      "buildAuthorization: empty AK",
+      () => buildAuthorization({ method: "GET", path: "/", accessKeyId: "", secretAccessKey: SK, timestamp: 0 }),
+    ],
+    ["deriveSigningKey: empty key", () => deriveSigningKey("", `bce-auth-v1/ak/${TOKEN}/1800`)],
+    ["computeSignature: empty key", () => computeSignature("", SK)],
+    ["formatBceDate: invalid date", () => formatBceDate(new Date(Number.NaN))],
+    [
+      "verifyRequest: invalid now",
+      () =>
+        verifyRequest(
+          {
+            method: "GET",
+            path: "/",
+            headers: {
+              authorization: `bce-auth-v1/ak/2026-01-01T00:00:00Z/1800//${"a".repeat(64)}`,
+              "x-bce-security-token": TOKEN,
+            },
+          },
+          { getSecretAccessKey: () => SK, now: Number.NaN },
+        ),
+    ],
+    ["encryptAdminPass: SK too short", () => encryptAdminPass(PASSWORD, SK.slice(0, 15))],
+    ["encryptAdminPass: SK not ASCII", () => encryptAdminPass(PASSWORD, `${SK}密钥`)],
+    ["encryptAdminPass: empty password", () => encryptAdminPass("", SK)],
+    ["encryptAdminPass: password not a string", () => encryptAdminPass(undefined as unknown as string, SK)],
+    ["policy: length", () => checkAdminPassPolicy("SECRETpw9!Ab".repeat(3))],
+    ["policy: allowed characters", () => checkAdminPassPolicy("SECRETpw9!Ab-")],
+    ["policy: letter", () => checkAdminPassPolicy("12345678!")],
+    ["policy: digit", () => checkAdminPassPolicy("SECRETpw!Ab")],
+    ["policy: symbol", () => checkAdminPassPolicy("SECRETpw9Ab")],
+    ["encodeUserData: lone surrogate", () => encodeUserData(`${PASSWORD}\uD800`)],
+    ["encodeUserData: not a string", () => encodeUserData(42 as unknown as string)],
+    ["decodeUserData: not base64", () => decodeUserData(`${PASSWORD}!`)],
+    ["decodeUserData: no prefix", () => decodeUserData(btoa(PASSWORD))],
+    ["decodeUserData: payload not base64", () => decodeUserData(btoa(`user_injected_data: ${PASSWORD}`))],
+    ["decodeUserData: payload not UTF-8", () => decodeUserData(btoa(`user_injected_data: ${btoa("\xff")}`))],
+  ])("%s", async (_, action) => {
     const error = await thrown(action);
     expect(error).toBeInstanceOf(Error);
     expectNoSecrets(error);
   });
 
-  it('without Web Crypto, encryption (and signing on the Web Crypto branch) fail clearly', async () => {
-    vi.stubGlobal('crypto', {});
+  it("without Web Crypto, encryption (and signing on the Web Crypto branch) fail clearly", async () => {
+    vi.stubGlobal("crypto", {});
     const actions: Array<() => Promise<unknown>> = [() => encryptAdminPass(PASSWORD, SK)];
     const sign = () => signRequest(request, creds, { timestamp: Date.UTC(1999, 0, 1) });
-    if (HMAC_BRANCH === 'web-crypto') actions.push(sign);
+    if (HMAC_BRANCH === "web-crypto") actions.push(sign);
     else expect((await sign()).authorization).toMatch(/^bce-auth-v1\/ak\//); // node:crypto needs no Web Crypto
     for (const action of actions) {
       const error = await thrown(action);
@@ -108,37 +123,43 @@ describe('no secret in any error', () => {
     }
   });
 
-  it('verifyRequest failures carry no secret', async () => {
+  it("verifyRequest failures carry no secret", async () => {
     const signed = await signRequest(request, creds, { timestamp: Date.UTC(2026, 0, 1) });
-    const headers = { host: 'bcc.bj.baidubce.com', ...signed };
-    const base = { method: 'GET', path: '/v2/instance', query: 'rebuild' };
+    const headers = { host: "bcc.bj.baidubce.com", ...signed };
+    const base = { method: "GET", path: "/v2/instance", query: "rebuild" };
     const results = await Promise.all([
       verifyRequest({ ...base, headers }, { getSecretAccessKey: () => `${SK}x`, now: Date.UTC(2026, 0, 1) }),
       verifyRequest({ ...base, headers }, { getSecretAccessKey: () => undefined, now: Date.UTC(2026, 0, 1) }),
       verifyRequest({ ...base, headers }, { getSecretAccessKey: () => SK, now: Date.UTC(2027, 0, 1) }),
-      verifyRequest({ ...base, headers: { ...headers, authorization: `${headers.authorization}/${TOKEN}` } }, { getSecretAccessKey: () => SK }),
-      verifyRequest({ ...base, headers: { ...headers, 'x-bce-security-token': `${TOKEN}x` } }, { getSecretAccessKey: () => SK, now: Date.UTC(2026, 0, 1) }),
+      verifyRequest(
+        { ...base, headers: { ...headers, authorization: `${headers.authorization}/${TOKEN}` } },
+        { getSecretAccessKey: () => SK },
+      ),
+      verifyRequest(
+        { ...base, headers: { ...headers, "x-bce-security-token": `${TOKEN}x` } },
+        { getSecretAccessKey: () => SK, now: Date.UTC(2026, 0, 1) },
+      ),
     ]);
-    expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual([
-      'SignatureDoesNotMatch',
-      'InvalidAccessKeyId',
-      'RequestExpired',
-      'InvalidHTTPAuthHeader',
-      'SignatureDoesNotMatch',
+    expect(results.map((r) => (r.ok ? "ok" : r.code))).toEqual([
+      "SignatureDoesNotMatch",
+      "InvalidAccessKeyId",
+      "RequestExpired",
+      "InvalidHTTPAuthHeader",
+      "SignatureDoesNotMatch",
     ]);
-    for (const result of results) expectNoSecrets(result, [...SECRETS, signed.authorization.split('/').at(-1) ?? '']);
+    for (const result of results) expectNoSecrets(result, [...SECRETS, signed.authorization.split("/").at(-1) ?? ""]);
   });
 });
 
-describe('portability', () => {
-  it('signing/ and crypto/ use no Node-only API, except the node:crypto branch of #hmac', async () => {
-    const { readdirSync, readFileSync } = await import('node:fs');
-    for (const dir of ['signing', 'crypto']) {
+describe("portability", () => {
+  it("signing/ and crypto/ use no Node-only API, except the node:crypto branch of #hmac", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    for (const dir of ["signing", "crypto"]) {
       const url = new URL(`../src/${dir}/`, import.meta.url);
       for (const file of readdirSync(url)) {
-        const source = readFileSync(new URL(file, url), 'utf8');
+        const source = readFileSync(new URL(file, url), "utf8");
         // The node:crypto branch is reached only through package.json `imports` (`#hmac`, node condition).
-        if (`${dir}/${file}` === 'signing/hmac-node.ts') continue;
+        if (`${dir}/${file}` === "signing/hmac-node.ts") continue;
         expect(source, `${dir}/${file}`).not.toMatch(/from ['"][^'"]*hmac-node/);
         expect(source, `${dir}/${file}`).not.toMatch(/from ['"]node:|require\(|\bBuffer\b|\bprocess\./);
       }

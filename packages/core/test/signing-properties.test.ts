@@ -1,44 +1,49 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { signRequest, type SignOptions } from '../src/signing/index.js';
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { signRequest, type SignOptions } from "../src/signing/index.js";
 
 // A random request: its query pairs and headers are what the invariants reorder or change.
-const key = fc.string({ minLength: 1, maxLength: 8, unit: 'grapheme' }).filter((k) => k.toLowerCase() !== 'authorization');
-const value = fc.string({ maxLength: 12, unit: 'grapheme' });
+const key = fc
+  .string({ minLength: 1, maxLength: 8, unit: "grapheme" })
+  .filter((k) => k.toLowerCase() !== "authorization");
+const value = fc.string({ maxLength: 12, unit: "grapheme" });
 const request = fc.record({
-  method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE'),
-  segments: fc.array(fc.string({ minLength: 1, maxLength: 10, unit: 'grapheme' }), { maxLength: 4 }),
+  method: fc.constantFrom("GET", "PUT", "POST", "DELETE"),
+  segments: fc.array(fc.string({ minLength: 1, maxLength: 10, unit: "grapheme" }), { maxLength: 4 }),
   query: fc.uniqueArray(fc.tuple(key, value), { selector: ([k]) => k, maxLength: 5 }),
-  contentType: fc.constantFrom('application/json', 'text/plain; charset=utf-8'),
-  meta: fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== ''),
+  contentType: fc.constantFrom("application/json", "text/plain; charset=utf-8"),
+  meta: fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== ""),
   timestamp: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 0, 1) }),
   secretAccessKey: fc.string({ minLength: 1, maxLength: 40 }),
 });
 type Req = typeof request extends fc.Arbitrary<infer T> ? T : never;
 
 function urlOf(r: Req, query = r.query): string {
-  const url = new URL('https://bcc.bj.baidubce.com');
-  url.pathname = `/${r.segments.map(encodeURIComponent).join('/')}`;
+  const url = new URL("https://bcc.bj.baidubce.com");
+  url.pathname = `/${r.segments.map(encodeURIComponent).join("/")}`;
   for (const [k, v] of query) url.searchParams.append(k, v);
   return url.href;
 }
 
 function headersOf(r: Req, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'Content-Type': r.contentType, 'x-bce-meta-test': r.meta, 'User-Agent': 'ua/1', ...extra };
+  return { "Content-Type": r.contentType, "x-bce-meta-test": r.meta, "User-Agent": "ua/1", ...extra };
 }
 
-async function sign(r: Req, over: { url?: string; method?: string; headers?: Record<string, string>; sk?: string; options?: SignOptions } = {}) {
+async function sign(
+  r: Req,
+  over: { url?: string; method?: string; headers?: Record<string, string>; sk?: string; options?: SignOptions } = {},
+) {
   const signed = await signRequest(
     { method: over.method ?? r.method, url: over.url ?? urlOf(r), headers: over.headers ?? headersOf(r) },
-    { accessKeyId: 'ak', secretAccessKey: over.sk ?? r.secretAccessKey },
+    { accessKeyId: "ak", secretAccessKey: over.sk ?? r.secretAccessKey },
     { timestamp: r.timestamp, ...over.options },
   );
   return signed.authorization;
 }
-const signatureOf = (authorization: string) => authorization.split('/').at(-1);
+const signatureOf = (authorization: string) => authorization.split("/").at(-1);
 
-describe('signature invariants (fast-check)', () => {
-  it('query parameter order does not change the signature', async () => {
+describe("signature invariants (fast-check)", () => {
+  it("query parameter order does not change the signature", async () => {
     await fc.assert(
       fc.asyncProperty(
         request.chain((r) => fc.tuple(fc.constant(r), fc.shuffledSubarray(r.query, { minLength: r.query.length }))),
@@ -49,27 +54,30 @@ describe('signature invariants (fast-check)', () => {
     );
   });
 
-  it('header name case and surrounding whitespace do not change the signature', async () => {
+  it("header name case and surrounding whitespace do not change the signature", async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), async (r, upper) => {
         const headers = Object.fromEntries(
-          Object.entries(headersOf(r)).map(([n, v], i) => [upper[i] ? ` ${n.toUpperCase()} ` : n.toLowerCase(), ` ${v} `]),
+          Object.entries(headersOf(r)).map(([n, v], i) => [
+            upper[i] ? ` ${n.toUpperCase()} ` : n.toLowerCase(),
+            ` ${v} `,
+          ]),
         );
         expect(await sign(r, { headers })).toBe(await sign(r));
       }),
     );
   });
 
-  it('changing any signed part changes the signature', async () => {
+  it("changing any signed part changes the signature", async () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const base = signatureOf(await sign(r));
         const changed = [
-          await sign(r, { method: r.method === 'GET' ? 'PUT' : 'GET' }),
-          await sign({ ...r, segments: [...r.segments, 'x'] }),
-          await sign({ ...r, query: [...r.query, ['added', 'v']] }),
-          await sign(r, { headers: headersOf(r, { 'x-bce-meta-test': `${r.meta}x` }) }),
-          await sign(r, { headers: headersOf(r, { 'Content-Type': 'application/xml' }) }),
+          await sign(r, { method: r.method === "GET" ? "PUT" : "GET" }),
+          await sign({ ...r, segments: [...r.segments, "x"] }),
+          await sign({ ...r, query: [...r.query, ["added", "v"]] }),
+          await sign(r, { headers: headersOf(r, { "x-bce-meta-test": `${r.meta}x` }) }),
+          await sign(r, { headers: headersOf(r, { "Content-Type": "application/xml" }) }),
           await sign({ ...r, timestamp: r.timestamp + 1000 }),
           await sign(r, { sk: `${r.secretAccessKey}x` }),
         ];
@@ -82,10 +90,10 @@ describe('signature invariants (fast-check)', () => {
     );
   });
 
-  it('changing an unsigned header does not change the signature', async () => {
+  it("changing an unsigned header does not change the signature", async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.string(), async (r, ua) => {
-        expect(await sign(r, { headers: headersOf(r, { 'User-Agent': ua, 'X-Other': ua }) })).toBe(await sign(r));
+        expect(await sign(r, { headers: headersOf(r, { "User-Agent": ua, "X-Other": ua }) })).toBe(await sign(r));
       }),
     );
   });

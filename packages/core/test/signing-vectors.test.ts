@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from "vitest";
 import {
   buildAuthorization,
   buildCanonicalRequest,
@@ -11,10 +11,10 @@ import {
   signRequest,
   uriEncode,
   verifyRequest,
-} from '../src/signing/index.js';
-import { headersToSignOf, rawQuery, vectors } from './vectors.js';
+} from "../src/signing/index.js";
+import { headersToSignOf, rawQuery, vectors } from "./vectors.js";
 
-describe.each(vectors.signing)('published signing vector $id', (v) => {
+describe.each(vectors.signing)("published signing vector $id", (v) => {
   const { inputs, expectedPublished: want } = v;
   const timestampMs = inputs.timestampEpochSeconds * 1000;
   const timestamp = formatBceDate(timestampMs);
@@ -31,65 +31,90 @@ describe.each(vectors.signing)('published signing vector $id', (v) => {
     expirationInSeconds: inputs.expirationInSeconds,
   };
 
-  if (want.authStringPrefix) it('authStringPrefix', () => {
-    expect(prefix).toBe(want.authStringPrefix);
-  });
+  if (want.authStringPrefix)
+    it("authStringPrefix", () => {
+      expect(prefix).toBe(want.authStringPrefix);
+    });
 
-  if (want.signingKey) it('signingKey', async () => {
-    expect(await deriveSigningKey(inputs.secretAccessKey, prefix)).toBe(want.signingKey);
-  });
+  if (want.signingKey)
+    it("signingKey", async () => {
+      expect(await deriveSigningKey(inputs.secretAccessKey, prefix)).toBe(want.signingKey);
+    });
 
-  if (want.canonicalRequest) it('canonicalRequest', () => {
-    expect(buildCanonicalRequest(authInput).canonicalRequest).toBe(want.canonicalRequest);
-  });
+  if (want.canonicalRequest)
+    it("canonicalRequest", () => {
+      expect(buildCanonicalRequest(authInput).canonicalRequest).toBe(want.canonicalRequest);
+    });
 
-  it('signature and both Authorization forms', async () => {
+  it("signature and both Authorization forms", async () => {
     const result = await buildAuthorization(authInput);
     if (want.signature) expect(result.signature).toBe(want.signature);
     if (want.authorization) expect(result.authorization).toBe(want.authorization);
-    if (want.authorization_listedSignedHeaders) expect(result.authorization).toBe(want.authorization_listedSignedHeaders);
+    if (want.authorization_listedSignedHeaders)
+      expect(result.authorization).toBe(want.authorization_listedSignedHeaders);
     if (want.authorization_emptySignedHeaders) {
-      const empty = formatAuthorization({ accessKeyId: inputs.accessKeyId, timestamp, expirationInSeconds: inputs.expirationInSeconds, signedHeaders: [], signature: result.signature });
+      const empty = formatAuthorization({
+        accessKeyId: inputs.accessKeyId,
+        timestamp,
+        expirationInSeconds: inputs.expirationInSeconds,
+        signedHeaders: [],
+        signature: result.signature,
+      });
       expect(empty).toBe(want.authorization_emptySignedHeaders);
     }
   });
 
   // signRequest adds x-bce-date (and host from the URL), so it reproduces the vectors that already carry both.
   const host = inputs.headers.Host;
-  if (typeof host === 'string' && inputs.headers['x-bce-date'] === timestamp) it('signRequest reproduces it', async () => {
-    const query = rawQuery(inputs.query);
-    const signed = await signRequest(
-      { method: inputs.method, url: `https://${String(host)}${inputs.path}${query ? `?${query}` : ''}`, headers: inputs.headers },
-      { accessKeyId: inputs.accessKeyId, secretAccessKey: inputs.secretAccessKey },
-      { timestamp: timestampMs, expirationInSeconds: inputs.expirationInSeconds, headersToSign: headersToSignOf(v) },
-    );
-    expect(signed['x-bce-date']).toBe(timestamp);
-    const expected = want.authorization ?? want.authorization_listedSignedHeaders;
-    if (expected) expect(signed.authorization).toBe(expected);
-    if (want.authorization_emptySignedHeaders) {
-      expect(signed.authorization.split('/').at(-1)).toBe(want.authorization_emptySignedHeaders.split('/').at(-1));
-    }
-  });
+  if (typeof host === "string" && inputs.headers["x-bce-date"] === timestamp)
+    it("signRequest reproduces it", async () => {
+      const query = rawQuery(inputs.query);
+      const signed = await signRequest(
+        {
+          method: inputs.method,
+          url: `https://${String(host)}${inputs.path}${query ? `?${query}` : ""}`,
+          headers: inputs.headers,
+        },
+        { accessKeyId: inputs.accessKeyId, secretAccessKey: inputs.secretAccessKey },
+        { timestamp: timestampMs, expirationInSeconds: inputs.expirationInSeconds, headersToSign: headersToSignOf(v) },
+      );
+      expect(signed["x-bce-date"]).toBe(timestamp);
+      const expected = want.authorization ?? want.authorization_listedSignedHeaders;
+      if (expected) expect(signed.authorization).toBe(expected);
+      if (want.authorization_emptySignedHeaders) {
+        expect(signed.authorization.split("/").at(-1)).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
+      }
+    });
 
-  const forms = [want.authorization, want.authorization_listedSignedHeaders, want.authorization_emptySignedHeaders].filter(
-    (a): a is string => a !== undefined,
-  );
-  it.each(forms)('verifyRequest judges %s', async (authorization) => {
+  const forms = [
+    want.authorization,
+    want.authorization_listedSignedHeaders,
+    want.authorization_emptySignedHeaders,
+  ].filter((a): a is string => a !== undefined);
+  it.each(forms)("verifyRequest judges %s", async (authorization) => {
     const result = await verifyRequest(
-      { method: inputs.method, path: inputs.path, query: rawQuery(inputs.query), headers: { ...inputs.headers, Authorization: authorization } },
-      { getSecretAccessKey: (ak) => (ak === inputs.accessKeyId ? inputs.secretAccessKey : undefined), now: timestampMs },
+      {
+        method: inputs.method,
+        path: inputs.path,
+        query: rawQuery(inputs.query),
+        headers: { ...inputs.headers, Authorization: authorization },
+      },
+      {
+        getSecretAccessKey: (ak) => (ak === inputs.accessKeyId ? inputs.secretAccessKey : undefined),
+        now: timestampMs,
+      },
     );
-    const signed = authorization.split('/')[4] ?? '';
-    if (signed === '' || signed.split(';').includes('host')) {
+    const signed = authorization.split("/")[4] ?? "";
+    if (signed === "" || signed.split(";").includes("host")) {
       expect(result).toMatchObject({ ok: true, accessKeyId: inputs.accessKeyId });
     } else {
       // bce-sdk-js case 3 signs no host: this verifier insists on host being signed.
-      expect(result).toEqual({ ok: false, code: 'InvalidHTTPAuthHeader', message: 'signedHeaders must include host' });
+      expect(result).toEqual({ ok: false, code: "InvalidHTTPAuthHeader", message: "signedHeaders must include host" });
     }
   });
 });
 
-describe('published canonicalization vectors', () => {
+describe("published canonicalization vectors", () => {
   const byId = new Map(vectors.canonicalization.map((c) => [c.id, c]));
   const get = (id: string) => {
     const c = byId.get(id);
@@ -97,19 +122,27 @@ describe('published canonicalization vectors', () => {
     return c;
   };
 
-  it('covers every vector in the fixture', () => {
+  it("covers every vector in the fixture", () => {
     expect([...byId.keys()].sort()).toEqual(
-      ['canonical-headers-js-spec', 'canonical-time', 'doc-canonical-query-example', 'empty-value-key', 'js-sdk-spec-query', 'normalize-example', 'uri-encode-except-slash'].sort(),
+      [
+        "canonical-headers-js-spec",
+        "canonical-time",
+        "doc-canonical-query-example",
+        "empty-value-key",
+        "js-sdk-spec-query",
+        "normalize-example",
+        "uri-encode-except-slash",
+      ].sort(),
     );
   });
 
-  it.each(['doc-canonical-query-example', 'empty-value-key', 'js-sdk-spec-query'])('query %s', (id) => {
+  it.each(["doc-canonical-query-example", "empty-value-key", "js-sdk-spec-query"])("query %s", (id) => {
     const c = get(id);
     expect(canonicalQueryString(c.input as Record<string, string | null>)).toBe(c.expected);
   });
 
-  it('empty-value-key: every SDK wire form canonicalizes alike', () => {
-    const c = get('empty-value-key');
+  it("empty-value-key: every SDK wire form canonicalizes alike", () => {
+    const c = get("empty-value-key");
     for (const wire of Object.values(c.wire ?? {})) {
       expect(canonicalQueryString(wire)).toBe(c.expected);
       expect(canonicalQueryString(`?${wire}`)).toBe(c.expected);
@@ -117,59 +150,62 @@ describe('published canonicalization vectors', () => {
     }
   });
 
-  it('normalize-example (uriEncode)', () => {
-    const c = get('normalize-example');
+  it("normalize-example (uriEncode)", () => {
+    const c = get("normalize-example");
     expect(uriEncode(c.input as string)).toBe(c.expected);
   });
 
-  it('uri-encode-except-slash (canonicalUri), also from the percent-encoded URL path', () => {
-    const c = get('uri-encode-except-slash');
+  it("uri-encode-except-slash (canonicalUri), also from the percent-encoded URL path", () => {
+    const c = get("uri-encode-except-slash");
     expect(canonicalUri(c.input as string)).toBe(c.expected);
     expect(canonicalUri(new URL(`https://h${c.input as string}`).pathname)).toBe(c.expected);
   });
 
-  it('canonical-headers-js-spec', () => {
-    const c = get('canonical-headers-js-spec');
+  it("canonical-headers-js-spec", () => {
+    const c = get("canonical-headers-js-spec");
     const result = canonicalHeaders(c.input as Record<string, string>);
     expect(result.canonicalHeaders).toBe(c.expected);
     expect(result.signedHeaders).toEqual(c.expectedSignedHeaders);
   });
 
-  it('canonical-time (the vector is in seconds, formatBceDate takes milliseconds)', () => {
-    const c = get('canonical-time');
+  it("canonical-time (the vector is in seconds, formatBceDate takes milliseconds)", () => {
+    const c = get("canonical-time");
     expect(formatBceDate((c.input as number) * 1000)).toBe(c.expected);
     expect(formatBceDate(new Date((c.input as number) * 1000 + 999))).toBe(c.expected);
   });
 });
 
-describe('canonical forms beyond the vectors', () => {
-  it('empty path is /, and / is kept while other reserved characters are encoded', () => {
-    expect(canonicalUri('')).toBe('/');
-    expect(canonicalUri('/')).toBe('/');
-    expect(canonicalUri('/a b/c~d')).toBe('/a%20b/c~d');
-    expect(canonicalUri('/a%2Fb')).toBe('/a%2Fb'); // an escaped slash stays in its segment
-    expect(canonicalUri('/50%off')).toBe('/50%25off'); // not an escape: taken literally
+describe("canonical forms beyond the vectors", () => {
+  it("empty path is /, and / is kept while other reserved characters are encoded", () => {
+    expect(canonicalUri("")).toBe("/");
+    expect(canonicalUri("/")).toBe("/");
+    expect(canonicalUri("/a b/c~d")).toBe("/a%20b/c~d");
+    expect(canonicalUri("/a%2Fb")).toBe("/a%2Fb"); // an escaped slash stays in its segment
+    expect(canonicalUri("/50%off")).toBe("/50%25off"); // not an escape: taken literally
   });
 
-  it('query: authorization in any case is left out; undefined is absent, null empty', () => {
-    expect(canonicalQueryString('a=1&Authorization=x&AUTHORIZATION=y')).toBe('a=1');
-    expect(canonicalQueryString({ b: undefined, a: null, c: 2, d: true })).toBe('a=&c=2&d=true');
-    expect(canonicalQueryString(undefined)).toBe('');
+  it("query: authorization in any case is left out; undefined is absent, null empty", () => {
+    expect(canonicalQueryString("a=1&Authorization=x&AUTHORIZATION=y")).toBe("a=1");
+    expect(canonicalQueryString({ b: undefined, a: null, c: 2, d: true })).toBe("a=&c=2&d=true");
+    expect(canonicalQueryString(undefined)).toBe("");
   });
 
-  it('headers: names lowercased and trimmed, values trimmed, empty skipped, explicit set honoured', () => {
-    const headers = { ' Host ': ' example.com ', 'X-BCE-Meta': '  v ', 'Content-Type': '   ', 'User-Agent': 'ua' };
-    expect(canonicalHeaders(headers)).toEqual({ canonicalHeaders: 'host:example.com\nx-bce-meta:v', signedHeaders: ['host', 'x-bce-meta'] });
-    expect(canonicalHeaders(headers, ['HOST', 'user-agent', 'content-type'])).toEqual({
-      canonicalHeaders: 'host:example.com\nuser-agent:ua',
-      signedHeaders: ['host', 'user-agent'],
+  it("headers: names lowercased and trimmed, values trimmed, empty skipped, explicit set honoured", () => {
+    const headers = { " Host ": " example.com ", "X-BCE-Meta": "  v ", "Content-Type": "   ", "User-Agent": "ua" };
+    expect(canonicalHeaders(headers)).toEqual({
+      canonicalHeaders: "host:example.com\nx-bce-meta:v",
+      signedHeaders: ["host", "x-bce-meta"],
     });
-    expect(canonicalHeaders(new Headers({ Host: 'h', 'x-bce-date': '2015-04-27T08:23:49Z' })).canonicalHeaders).toBe(
-      'host:h\nx-bce-date:2015-04-27T08%3A23%3A49Z',
+    expect(canonicalHeaders(headers, ["HOST", "user-agent", "content-type"])).toEqual({
+      canonicalHeaders: "host:example.com\nuser-agent:ua",
+      signedHeaders: ["host", "user-agent"],
+    });
+    expect(canonicalHeaders(new Headers({ Host: "h", "x-bce-date": "2015-04-27T08:23:49Z" })).canonicalHeaders).toBe(
+      "host:h\nx-bce-date:2015-04-27T08%3A23%3A49Z",
     );
   });
 
-  it('x-bce-date has no milliseconds', () => {
-    expect(formatBceDate(Date.UTC(2026, 10, 5, 1, 2, 3, 456))).toBe('2026-11-05T01:02:03Z');
+  it("x-bce-date has no milliseconds", () => {
+    expect(formatBceDate(Date.UTC(2026, 10, 5, 1, 2, 3, 456))).toBe("2026-11-05T01:02:03Z");
   });
 });

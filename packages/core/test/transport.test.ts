@@ -64,7 +64,8 @@ describe("backoffDelay", () => {
 
 describe("isSafeToRetry", () => {
   const service = (status: number, code: string) => new BceServiceError({ status, code, message: "", requestId: "" });
-  const network = (requestSent: boolean) => new BceNetworkError("x", { errorCode: requestSent ? "ECONNRESET" : "ECONNREFUSED", requestSent });
+  const network = (requestSent: boolean) =>
+    new BceNetworkError("x", { errorCode: requestSent ? "ECONNRESET" : "ECONNREFUSED", requestSent });
   const cases: [string, RetryContext["error"], boolean, boolean][] = [
     // error, retried when idempotent, retried when not
     ["500", service(500, "InternalError"), true, false],
@@ -94,7 +95,11 @@ describe("Transport", () => {
   it("sends the same bytes on every attempt, signed afresh each time", async () => {
     const { seen, fetch } = fakeFetch([503, 502, 200]);
     const transport = new Transport({ fetch, signing: { clock }, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
-    const request = new Request("http://h/x", { method: "PUT", body: '{"a":1}', headers: { "content-type": "application/json" } });
+    const request = new Request("http://h/x", {
+      method: "PUT",
+      body: '{"a":1}',
+      headers: { "content-type": "application/json" },
+    });
     const answer = await transport.send(request, { credentials, idempotent: true });
     expect(answer.status).toBe(200);
     expect(seen.map((s) => s.body)).toEqual(['{"a":1}', '{"a":1}', '{"a":1}']);
@@ -105,7 +110,10 @@ describe("Transport", () => {
   it("gives back the last error answer when the policy stops, without throwing", async () => {
     const { seen, fetch } = fakeFetch([500]);
     const transport = new Transport({ fetch, signing: { clock }, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
-    const answer = await transport.send(new Request("http://h/x", { method: "PUT", body: "{}" }), { credentials, idempotent: false });
+    const answer = await transport.send(new Request("http://h/x", { method: "PUT", body: "{}" }), {
+      credentials,
+      idempotent: false,
+    });
     expect(answer.status).toBe(500);
     expect(seen).toHaveLength(1);
   });
@@ -120,21 +128,26 @@ describe("Transport", () => {
   it.each([
     ["ECONNREFUSED", false, 2],
     ["ECONNRESET", true, 1],
-  ])("undici's fetch failed with cause %s: requestSent %s, %i attempts for a non-idempotent call", async (code, requestSent, attempts) => {
-    let calls = 0;
-    const transport = new Transport({
-      fetch: async () => {
-        calls++;
-        throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
-      },
-      signing: { clock },
-      retry: { baseDelayMs: 1, maxDelayMs: 1, maxAttempts: 2 },
-    });
-    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: false }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceNetworkError);
-    expect(error).toMatchObject({ errorCode: code, requestSent });
-    expect(calls).toBe(attempts);
-  });
+  ])(
+    "undici's fetch failed with cause %s: requestSent %s, %i attempts for a non-idempotent call",
+    async (code, requestSent, attempts) => {
+      let calls = 0;
+      const transport = new Transport({
+        fetch: async () => {
+          calls++;
+          throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+        },
+        signing: { clock },
+        retry: { baseDelayMs: 1, maxDelayMs: 1, maxAttempts: 2 },
+      });
+      const error = await transport
+        .send(new Request("http://h/x"), { credentials, idempotent: false })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ errorCode: code, requestSent });
+      expect(calls).toBe(attempts);
+    },
+  );
 });
 
 describe("retry options are checked like timeoutMs", () => {
@@ -157,13 +170,22 @@ describe("retry options are checked like timeoutMs", () => {
   ];
 
   it.each(bad)("%s: %o is refused when the transport is made", (field, options) => {
-    expect(() => new Transport(options as TransportOptions)).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
+    expect(() => new Transport(options as TransportOptions)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field }),
+    );
   });
 
   it.each(bad)("%s: %o is refused per call, before anything is sent", async (field, options) => {
     let sent = 0;
-    const transport = new Transport({ fetch: async () => (sent++, new Response("{}")) });
-    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true, ...(options as object) }).catch((e: unknown) => e);
+    const transport = new Transport({
+      fetch: async () => {
+        sent++;
+        return new Response("{}");
+      },
+    });
+    const error = await transport
+      .send(new Request("http://h/x"), { credentials, idempotent: true, ...(options as object) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field });
     expect(sent).toBe(0);
@@ -172,7 +194,11 @@ describe("retry options are checked like timeoutMs", () => {
   it("maxAttempts 1 sends once; no delay is ever NaN", async () => {
     const { seen, fetch } = fakeFetch([503]);
     const stats = { attempts: 0, totalRetryDelay: 0 };
-    await new Transport({ fetch, retry: { maxAttempts: 1 } }).send(new Request("http://h/x"), { credentials, idempotent: true, stats });
+    await new Transport({ fetch, retry: { maxAttempts: 1 } }).send(new Request("http://h/x"), {
+      credentials,
+      idempotent: true,
+      stats,
+    });
     expect(seen).toHaveLength(1);
     expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0 });
   });
@@ -181,10 +207,16 @@ describe("retry options are checked like timeoutMs", () => {
 describe("504", () => {
   it("is retried for an idempotent call, not for another", async () => {
     const idempotent = fakeFetch([504, 200]);
-    await new Transport({ fetch: idempotent.fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
+    await new Transport({ fetch: idempotent.fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), {
+      credentials,
+      idempotent: true,
+    });
     expect(idempotent.seen).toHaveLength(2);
     const unsafe = fakeFetch([504, 200]);
-    const answer = await new Transport({ fetch: unsafe.fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: false });
+    const answer = await new Transport({ fetch: unsafe.fetch, retry: { baseDelayMs: 0 } }).send(
+      new Request("http://h/x"),
+      { credentials, idempotent: false },
+    );
     expect(answer.status).toBe(504);
     expect(unsafe.seen).toHaveLength(1);
   });
@@ -249,7 +281,9 @@ describe("Retry-After, backoff and stats, on fake timers", () => {
       });
     const controller = new AbortController();
     const transport = new Transport({ fetch, timeoutMs: 100 });
-    const done = transport.send(new Request("http://h/x"), { credentials, idempotent: true, signal: controller.signal }).catch((e: unknown) => e);
+    const done = transport
+      .send(new Request("http://h/x"), { credentials, idempotent: true, signal: controller.signal })
+      .catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toBe(1);
     vi.advanceTimersByTime(100); // the attempt's timeout fires...
@@ -263,22 +297,47 @@ describe("Retry-After, backoff and stats, on fake timers", () => {
 describe("the logger and the hooks", () => {
   it("the logger hears each retry decision; nothing it hears holds a key or a signature", async () => {
     const lines: unknown[][] = [];
-    const logger = toLogger({ info: (...args) => lines.push(["info", ...args]), debug: (...args) => lines.push(["debug", ...args]) });
+    const logger = toLogger({
+      info: (...args) => lines.push(["info", ...args]),
+      debug: (...args) => lines.push(["debug", ...args]),
+    });
     const { fetch } = fakeFetch([503, 500, 400]);
-    await new Transport({ fetch, logger, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x?clientToken=t"), { credentials, idempotent: true });
+    await new Transport({ fetch, logger, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x?clientToken=t"), {
+      credentials,
+      idempotent: true,
+    });
     expect(lines.map((l) => `${l[0]} ${l[1]}`)).toEqual(["info retrying", "info retrying", "debug not retried"]);
-    expect(lines[0]![2]).toMatchObject({ attempt: 1, method: "GET", path: "/x", status: 503, idempotent: true, delayMs: 0 });
+    expect(lines[0]![2]).toMatchObject({
+      attempt: 1,
+      method: "GET",
+      path: "/x",
+      status: 503,
+      idempotent: true,
+      delayMs: 0,
+    });
     expect(JSON.stringify(lines)).not.toMatch(/sk-0123456789abcdef|bce-auth-v1|clientToken/);
   });
 
   it("is silent by default, and a logger that throws does not break the call", async () => {
     expect(toLogger(undefined)).toBe(silentLogger);
-    const spies = (["log", "debug", "info", "warn", "error"] as const).map((level) => vi.spyOn(console, level).mockImplementation(() => {}));
+    const spies = (["log", "debug", "info", "warn", "error"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation(() => {}),
+    );
     try {
       const { fetch, seen } = fakeFetch([503, 200]);
-      await new Transport({ fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
-      const throwing = toLogger({ info: () => { throw new Error("logger down"); } });
-      await new Transport({ fetch, logger: throwing, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials, idempotent: true });
+      await new Transport({ fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), {
+        credentials,
+        idempotent: true,
+      });
+      const throwing = toLogger({
+        info: () => {
+          throw new Error("logger down");
+        },
+      });
+      await new Transport({ fetch, logger: throwing, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), {
+        credentials,
+        idempotent: true,
+      });
       expect(seen.length).toBeGreaterThanOrEqual(3);
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     } finally {
@@ -290,16 +349,23 @@ describe("the logger and the hooks", () => {
     const { fetch } = fakeFetch([502, 200]);
     const seen: string[] = [];
     const hooks: AttemptHooks = {
-      beforeAttempt: ({ attempt, request }) => void seen.push(`before ${attempt} ${request.headers.has("authorization")}`),
-      afterAttempt: ({ attempt, response, error }) => void seen.push(`after ${attempt} ${response?.status} ${error?.name}`),
+      beforeAttempt: ({ attempt, request }) =>
+        void seen.push(`before ${attempt} ${request.headers.has("authorization")}`),
+      afterAttempt: ({ attempt, response, error }) =>
+        void seen.push(`after ${attempt} ${response?.status} ${error?.name}`),
     };
     const sessionCredentials = { ...credentials, sessionToken: "token-must-not-show" };
-    await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), { credentials: sessionCredentials, idempotent: true });
+    await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), {
+      credentials: sessionCredentials,
+      idempotent: true,
+    });
     expect(seen).toEqual(["before 1 false", "after 1 502 BceServiceError", "before 2 false", "after 2 200 undefined"]);
 
     const cause = new Error("hook failed");
     const failing = new Transport({ fetch, hooks: { beforeAttempt: () => Promise.reject(cause) } });
-    const error = await failing.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e: unknown) => e);
+    const error = await failing
+      .send(new Request("http://h/x"), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceError);
     expect((error as BceError).cause).toBe(cause);
   });
@@ -307,8 +373,17 @@ describe("the logger and the hooks", () => {
   it("a shouldRetry that throws ends the call with a BceError carrying its error", async () => {
     const { fetch } = fakeFetch([503]);
     const cause = new Error("policy bug");
-    const transport = new Transport({ fetch, retry: { shouldRetry: () => { throw cause; } } });
-    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e: unknown) => e);
+    const transport = new Transport({
+      fetch,
+      retry: {
+        shouldRetry: () => {
+          throw cause;
+        },
+      },
+    });
+    const error = await transport
+      .send(new Request("http://h/x"), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceError);
     expect((error as BceError).cause).toBe(cause);
   });

@@ -1,48 +1,52 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { decodeUserData, encodeUserData } from '../src/crypto/index.js';
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeUserData, encodeUserData } from "../src/crypto/index.js";
 
-describe('userData', () => {
+describe("userData", () => {
   it('is base64("user_injected_data: " + base64(UTF-8 text))', () => {
-    const encoded = encodeUserData('#!/bin/bash\necho 你好 😀');
-    const outer = Buffer.from(encoded, 'base64').toString('latin1');
-    expect(outer.startsWith('user_injected_data: ')).toBe(true);
-    expect(Buffer.from(outer.slice('user_injected_data: '.length), 'base64').toString('utf8')).toBe('#!/bin/bash\necho 你好 😀');
-    expect(encodeUserData('hi')).toBe(Buffer.from(`user_injected_data: ${Buffer.from('hi').toString('base64')}`).toString('base64'));
+    const encoded = encodeUserData("#!/bin/bash\necho 你好 😀");
+    const outer = Buffer.from(encoded, "base64").toString("latin1");
+    expect(outer.startsWith("user_injected_data: ")).toBe(true);
+    expect(Buffer.from(outer.slice("user_injected_data: ".length), "base64").toString("utf8")).toBe(
+      "#!/bin/bash\necho 你好 😀",
+    );
+    expect(encodeUserData("hi")).toBe(
+      Buffer.from(`user_injected_data: ${Buffer.from("hi").toString("base64")}`).toString("base64"),
+    );
   });
 
-  it('round-trips any Unicode text (graphemes)', () => {
+  it("round-trips any Unicode text (graphemes)", () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (text) => {
+      fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), (text) => {
         expect(decodeUserData(encodeUserData(text))).toBe(text);
       }),
     );
   });
 
-  it('round-trips any sequence of code points', () => {
+  it("round-trips any sequence of code points", () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+      fc.property(fc.string({ unit: "binary", maxLength: 200 }), (text) => {
         expect(decodeUserData(encodeUserData(text))).toBe(text);
       }),
     );
   });
 
-  it('round-trips the empty string', () => {
-    expect(decodeUserData(encodeUserData(''))).toBe('');
+  it("round-trips the empty string", () => {
+    expect(decodeUserData(encodeUserData(""))).toBe("");
   });
 
-  it('rejects a lone surrogate instead of silently replacing it', () => {
-    expect(() => encodeUserData('a\uD800b')).toThrow(/lone surrogate/);
+  it("rejects a lone surrogate instead of silently replacing it", () => {
+    expect(() => encodeUserData("a\uD800b")).toThrow(/lone surrogate/);
   });
 
   it.each([
-    ['not base64', 'not base64!', /not valid base64/],
-    ['base64 without padding', 'YWJj' + 'ZA', /not valid base64/],
-    ['base64 with whitespace', 'YWJj\nZGVm', /not valid base64/],
-    ['no prefix', btoa('hello'), /does not start with/],
-    ['payload not base64', btoa('user_injected_data: %%%'), /payload after the prefix is not valid base64/],
-    ['payload not UTF-8', btoa(`user_injected_data: ${btoa('\xff\xfe')}`), /not valid UTF-8/],
-  ])('decode rejects %s', (_, encoded, message) => {
+    ["not base64", "not base64!", /not valid base64/],
+    ["base64 without padding", "YWJj" + "ZA", /not valid base64/],
+    ["base64 with whitespace", "YWJj\nZGVm", /not valid base64/],
+    ["no prefix", btoa("hello"), /does not start with/],
+    ["payload not base64", btoa("user_injected_data: %%%"), /payload after the prefix is not valid base64/],
+    ["payload not UTF-8", btoa(`user_injected_data: ${btoa("\xff\xfe")}`), /not valid UTF-8/],
+  ])("decode rejects %s", (_, encoded, message) => {
     expect(() => decodeUserData(encoded)).toThrow(message);
   });
 });

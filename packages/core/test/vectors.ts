@@ -1,5 +1,5 @@
 // The published bce-auth-v1 vectors (copied from shared/notes so the tests need nothing outside the repo).
-import { readFileSync } from 'node:fs';
+import { readFileSync } from "node:fs";
 
 export interface SigningVector {
   id: string;
@@ -37,7 +37,7 @@ export interface CanonicalizationVector {
 }
 
 export const vectors = JSON.parse(
-  readFileSync(new URL('./fixtures/bce-auth-published-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL("./fixtures/bce-auth-published-vectors.json", import.meta.url), "utf8"),
 ) as { about: string; signing: SigningVector[]; canonicalization: CanonicalizationVector[] };
 
 export const headersToSignOf = (v: SigningVector): string[] | undefined =>
@@ -47,5 +47,5 @@ export const headersToSignOf = (v: SigningVector): string[] | undefined =>
 export function rawQuery(query: Record<string, string | null>): string {
   return Object.entries(query)
     .map(([k, v]) => (v === null ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))
-    .join('&');
+    .join("&");
 }

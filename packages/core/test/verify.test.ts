@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from "vitest";
 import {
   buildAuthorization,
   formatAuthorization,
@@ -7,10 +7,10 @@ import {
   verifyRequest,
   type SignOptions,
   type VerifyResult,
-} from '../src/signing/index.js';
-import type { Credentials } from '../src/credentials.js';
+} from "../src/signing/index.js";
+import type { Credentials } from "../src/credentials.js";
 
-const credentials: Credentials = { accessKeyId: 'test-ak', secretAccessKey: 'test-sk-0123456789abcdef' };
+const credentials: Credentials = { accessKeyId: "test-ak", secretAccessKey: "test-sk-0123456789abcdef" };
 const T0 = Date.UTC(2026, 10, 5, 8, 0, 0);
 const getSecretAccessKey = (ak: string) => (ak === credentials.accessKeyId ? credentials.secretAccessKey : undefined);
 
@@ -24,32 +24,41 @@ interface Wire {
 async function signed(wire: Wire, options: SignOptions = {}, creds = credentials) {
   const added = await signRequest(wire, creds, { timestamp: T0, ...options });
   const url = new URL(wire.url);
-  return { method: wire.method, path: url.pathname, query: url.search, headers: { host: url.host, ...wire.headers, ...added } as Record<string, string> };
+  return {
+    method: wire.method,
+    path: url.pathname,
+    query: url.search,
+    headers: { host: url.host, ...wire.headers, ...added } as Record<string, string>,
+  };
 }
 
 const rebuild: Wire = {
-  method: 'PUT',
-  url: 'https://bcc.bj.baidubce.com/v2/instance/i-abc?rebuild',
-  headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': '42', 'User-Agent': 'test' },
+  method: "PUT",
+  url: "https://bcc.bj.baidubce.com/v2/instance/i-abc?rebuild",
+  headers: { "Content-Type": "application/json; charset=utf-8", "Content-Length": "42", "User-Agent": "test" },
 };
 
 const verify = (req: Parameters<typeof verifyRequest>[0], now = T0) => verifyRequest(req, { getSecretAccessKey, now });
 const failure = (code: string) => expect.objectContaining({ ok: false, code }) as VerifyResult;
 
-describe('verifyRequest accepts', () => {
-  it('its own signatures (default signed set)', async () => {
+describe("verifyRequest accepts", () => {
+  it("its own signatures (default signed set)", async () => {
     const req = await signed(rebuild);
-    expect(req.headers.authorization).toContain('/content-length;content-type;host;x-bce-date/');
-    expect(await verify(req)).toEqual({ ok: true, accessKeyId: 'test-ak', signedHeaders: ['content-length', 'content-type', 'host', 'x-bce-date'] });
+    expect(req.headers.authorization).toContain("/content-length;content-type;host;x-bce-date/");
+    expect(await verify(req)).toEqual({
+      ok: true,
+      accessKeyId: "test-ak",
+      signedHeaders: ["content-length", "content-type", "host", "x-bce-date"],
+    });
   });
 
-  it('the Java SDK form host;x-bce-date', async () => {
-    const req = await signed(rebuild, { headersToSign: ['host', 'x-bce-date'] });
-    expect(req.headers.authorization).toContain('/host;x-bce-date/');
+  it("the Java SDK form host;x-bce-date", async () => {
+    const req = await signed(rebuild, { headersToSign: ["host", "x-bce-date"] });
+    expect(req.headers.authorization).toContain("/host;x-bce-date/");
     expect(await verify(req)).toMatchObject({ ok: true });
   });
 
-  it('the empty signedHeaders form (default set)', async () => {
+  it("the empty signedHeaders form (default set)", async () => {
     const req = await signed(rebuild);
     const parsed = parseAuthorization(req.headers.authorization);
     if (!parsed.ok) throw new Error(parsed.reason);
@@ -58,106 +67,134 @@ describe('verifyRequest accepts', () => {
     expect(await verify(req)).toMatchObject({ ok: true });
   });
 
-  it('?rebuild and ?rebuild= interchangeably', async () => {
+  it("?rebuild and ?rebuild= interchangeably", async () => {
     const bare = await signed(rebuild);
-    expect(await verify({ ...bare, query: 'rebuild=' })).toMatchObject({ ok: true });
+    expect(await verify({ ...bare, query: "rebuild=" })).toMatchObject({ ok: true });
     const withEquals = await signed({ ...rebuild, url: `${rebuild.url}=` });
     expect(withEquals.headers.authorization).toBe(bare.headers.authorization);
-    expect(await verify({ ...withEquals, query: '?rebuild' })).toMatchObject({ ok: true });
+    expect(await verify({ ...withEquals, query: "?rebuild" })).toMatchObject({ ok: true });
   });
 
-  it('a path that carries the query (Node req.url), a non-default port, Headers input', async () => {
-    const wire = { method: 'POST', url: 'http://127.0.0.1:4010/v1/vm/instance/vm-1/system/reinstall?clientToken=a%20b', headers: {} };
+  it("a path that carries the query (Node req.url), a non-default port, Headers input", async () => {
+    const wire = {
+      method: "POST",
+      url: "http://127.0.0.1:4010/v1/vm/instance/vm-1/system/reinstall?clientToken=a%20b",
+      headers: {},
+    };
     const req = await signed(wire);
-    expect(req.headers.host).toBe('127.0.0.1:4010');
-    expect(await verify({ method: 'POST', path: '/v1/vm/instance/vm-1/system/reinstall?clientToken=a%20b', headers: new Headers(req.headers) })).toMatchObject({ ok: true });
+    expect(req.headers.host).toBe("127.0.0.1:4010");
+    expect(
+      await verify({
+        method: "POST",
+        path: "/v1/vm/instance/vm-1/system/reinstall?clientToken=a%20b",
+        headers: new Headers(req.headers),
+      }),
+    ).toMatchObject({ ok: true });
   });
 
-  it('STS credentials: the token is sent and always signed', async () => {
-    const sts = { ...credentials, sessionToken: 'session-token-value' };
-    for (const headersToSign of [undefined, ['host']]) {
+  it("STS credentials: the token is sent and always signed", async () => {
+    const sts = { ...credentials, sessionToken: "session-token-value" };
+    for (const headersToSign of [undefined, ["host"]]) {
       const req = await signed(rebuild, { headersToSign }, sts);
-      expect(req.headers['x-bce-security-token']).toBe('session-token-value');
-      expect(req.headers.authorization).toContain('x-bce-security-token');
+      expect(req.headers["x-bce-security-token"]).toBe("session-token-value");
+      expect(req.headers.authorization).toContain("x-bce-security-token");
       expect(await verify(req)).toMatchObject({ ok: true });
-      expect(await verify({ ...req, headers: { ...req.headers, 'x-bce-security-token': 'other' } })).toEqual(failure('SignatureDoesNotMatch'));
+      expect(await verify({ ...req, headers: { ...req.headers, "x-bce-security-token": "other" } })).toEqual(
+        failure("SignatureDoesNotMatch"),
+      );
     }
   });
 
-  it('up to and including the last second of validity', async () => {
+  it("up to and including the last second of validity", async () => {
     const req = await signed(rebuild, { expirationInSeconds: 60 });
     expect(await verify(req, T0 + 60_000)).toMatchObject({ ok: true });
   });
 });
 
-describe('verifyRequest rejects', () => {
-  it('a tampered signed header, query, method or path (SignatureDoesNotMatch)', async () => {
+describe("verifyRequest rejects", () => {
+  it("a tampered signed header, query, method or path (SignatureDoesNotMatch)", async () => {
     const req = await signed(rebuild);
-    expect(await verify({ ...req, headers: { ...req.headers, 'content-type': 'text/plain' } })).toEqual(failure('SignatureDoesNotMatch'));
-    expect(await verify({ ...req, query: 'rebuild=1' })).toEqual(failure('SignatureDoesNotMatch'));
-    expect(await verify({ ...req, method: 'POST' })).toEqual(failure('SignatureDoesNotMatch'));
-    expect(await verify({ ...req, path: '/v2/instance/i-abd' })).toEqual(failure('SignatureDoesNotMatch'));
-    const { 'Content-Length': _dropped, ...rest } = req.headers;
-    expect(await verify({ ...req, headers: rest })).toEqual(failure('SignatureDoesNotMatch'));
+    expect(await verify({ ...req, headers: { ...req.headers, "content-type": "text/plain" } })).toEqual(
+      failure("SignatureDoesNotMatch"),
+    );
+    expect(await verify({ ...req, query: "rebuild=1" })).toEqual(failure("SignatureDoesNotMatch"));
+    expect(await verify({ ...req, method: "POST" })).toEqual(failure("SignatureDoesNotMatch"));
+    expect(await verify({ ...req, path: "/v2/instance/i-abd" })).toEqual(failure("SignatureDoesNotMatch"));
+    const { "Content-Length": _dropped, ...rest } = req.headers;
+    expect(await verify({ ...req, headers: rest })).toEqual(failure("SignatureDoesNotMatch"));
   });
 
-  it('but not a changed unsigned header', async () => {
+  it("but not a changed unsigned header", async () => {
     const req = await signed(rebuild);
-    expect(await verify({ ...req, headers: { ...req.headers, 'user-agent': 'other' } })).toMatchObject({ ok: true });
+    expect(await verify({ ...req, headers: { ...req.headers, "user-agent": "other" } })).toMatchObject({ ok: true });
   });
 
-  it('an unknown access key id (InvalidAccessKeyId)', async () => {
-    const req = await signed(rebuild, {}, { accessKeyId: 'nobody', secretAccessKey: 'x' });
-    expect(await verify(req)).toEqual(failure('InvalidAccessKeyId'));
+  it("an unknown access key id (InvalidAccessKeyId)", async () => {
+    const req = await signed(rebuild, {}, { accessKeyId: "nobody", secretAccessKey: "x" });
+    expect(await verify(req)).toEqual(failure("InvalidAccessKeyId"));
   });
 
-  it('a wrong secret key (SignatureDoesNotMatch)', async () => {
-    const req = await signed(rebuild, {}, { ...credentials, secretAccessKey: 'wrong' });
-    expect(await verify(req)).toEqual(failure('SignatureDoesNotMatch'));
+  it("a wrong secret key (SignatureDoesNotMatch)", async () => {
+    const req = await signed(rebuild, {}, { ...credentials, secretAccessKey: "wrong" });
+    expect(await verify(req)).toEqual(failure("SignatureDoesNotMatch"));
   });
 
-  it('an expired request (RequestExpired)', async () => {
+  it("an expired request (RequestExpired)", async () => {
     const req = await signed(rebuild);
-    expect(await verify(req, T0 + 1800_000 + 1000)).toEqual(failure('RequestExpired'));
+    expect(await verify(req, T0 + 1800_000 + 1000)).toEqual(failure("RequestExpired"));
   });
 
   it.each([
-    ['missing', undefined],
-    ['empty', ''],
-    ['another scheme', 'Bearer abc'],
-    ['too few fields', 'bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host'],
-    ['too many fields', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/${'a'.repeat(64)}/x`],
-    ['empty access key id', `bce-auth-v1//2026-11-05T08:00:00Z/1800/host/${'a'.repeat(64)}`],
-    ['milliseconds in the timestamp', `bce-auth-v1/test-ak/2026-11-05T08:00:00.000Z/1800/host/${'a'.repeat(64)}`],
-    ['impossible date', `bce-auth-v1/test-ak/2026-02-30T08:00:00Z/1800/host/${'a'.repeat(64)}`],
-    ['expiration not a number', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/abc/host/${'a'.repeat(64)}`],
-    ['expiration zero', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/0/host/${'a'.repeat(64)}`],
-    ['upper-case signed header', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/Host/${'a'.repeat(64)}`],
-    ['signature too short', 'bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/abc'],
-    ['signature upper-case', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/${'A'.repeat(64)}`],
-    ['signedHeaders without host', `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/x-bce-date/${'a'.repeat(64)}`],
-  ])('a malformed Authorization: %s (InvalidHTTPAuthHeader)', async (_, authorization) => {
+    ["missing", undefined],
+    ["empty", ""],
+    ["another scheme", "Bearer abc"],
+    ["too few fields", "bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host"],
+    ["too many fields", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/${"a".repeat(64)}/x`],
+    ["empty access key id", `bce-auth-v1//2026-11-05T08:00:00Z/1800/host/${"a".repeat(64)}`],
+    ["milliseconds in the timestamp", `bce-auth-v1/test-ak/2026-11-05T08:00:00.000Z/1800/host/${"a".repeat(64)}`],
+    ["impossible date", `bce-auth-v1/test-ak/2026-02-30T08:00:00Z/1800/host/${"a".repeat(64)}`],
+    ["expiration not a number", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/abc/host/${"a".repeat(64)}`],
+    ["expiration zero", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/0/host/${"a".repeat(64)}`],
+    ["upper-case signed header", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/Host/${"a".repeat(64)}`],
+    ["signature too short", "bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/abc"],
+    ["signature upper-case", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/host/${"A".repeat(64)}`],
+    ["signedHeaders without host", `bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800/x-bce-date/${"a".repeat(64)}`],
+  ])("a malformed Authorization: %s (InvalidHTTPAuthHeader)", async (_, authorization) => {
     const req = await signed(rebuild);
     const headers: Record<string, string> = { ...req.headers };
     delete headers.authorization;
     if (authorization !== undefined) headers.Authorization = authorization;
     const result = await verify({ ...req, headers });
-    expect(result).toEqual(failure('InvalidHTTPAuthHeader'));
+    expect(result).toEqual(failure("InvalidHTTPAuthHeader"));
     if (!result.ok) expect(result.message.length).toBeGreaterThan(0);
   });
 
-  it('an x-bce-date that differs from the Authorization timestamp (InvalidHTTPAuthHeader)', async () => {
+  it("an x-bce-date that differs from the Authorization timestamp (InvalidHTTPAuthHeader)", async () => {
     const req = await signed(rebuild);
-    expect(await verify({ ...req, headers: { ...req.headers, 'x-bce-date': '2026-11-05T08:00:01Z' } })).toEqual(failure('InvalidHTTPAuthHeader'));
+    expect(await verify({ ...req, headers: { ...req.headers, "x-bce-date": "2026-11-05T08:00:01Z" } })).toEqual(
+      failure("InvalidHTTPAuthHeader"),
+    );
   });
 });
 
-describe('parseAuthorization', () => {
-  it('returns the parts', async () => {
-    const { authorization } = await buildAuthorization({ method: 'GET', path: '/', headers: { host: 'h' }, ...credentials, timestamp: T0 });
+describe("parseAuthorization", () => {
+  it("returns the parts", async () => {
+    const { authorization } = await buildAuthorization({
+      method: "GET",
+      path: "/",
+      headers: { host: "h" },
+      ...credentials,
+      timestamp: T0,
+    });
     expect(parseAuthorization(authorization)).toEqual({
       ok: true,
-      authorization: { accessKeyId: 'test-ak', timestamp: '2026-11-05T08:00:00Z', expirationInSeconds: 1800, signedHeaders: ['host'], signature: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      authorization: {
+        accessKeyId: "test-ak",
+        timestamp: "2026-11-05T08:00:00Z",
+        expirationInSeconds: 1800,
+        signedHeaders: ["host"],
+        signature: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
     });
   });
 });

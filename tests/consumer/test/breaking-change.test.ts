@@ -1,18 +1,18 @@
 // The breaking-change gate (tests/breaking-change/gate.mjs, `pnpm check:breaking`): redocly diff of
 // the bundled spec against the committed baseline of the last release, and the pending changesets.
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root } from './packages.js';
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { root } from "./packages.js";
 
 const run = promisify(execFile);
-const gate = join(root, 'tests/breaking-change/gate.mjs');
-const current = join(root, 'spec/dist/openapi.json');
-const REINSTALL = '/v1/vm/instance/{vmID}/system/reinstall';
-const REBUILD = '/v{version}/instance/{instanceId}';
+const gate = join(root, "tests/breaking-change/gate.mjs");
+const current = join(root, "spec/dist/openapi.json");
+const REINSTALL = "/v1/vm/instance/{vmID}/system/reinstall";
+const REBUILD = "/v{version}/instance/{instanceId}";
 
 type Outcome = { code: number; output: string };
 async function runGate(args: string[]): Promise<Outcome> {
@@ -21,7 +21,7 @@ async function runGate(args: string[]): Promise<Outcome> {
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+    return { code: e.code ?? 1, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
 }
 
@@ -30,7 +30,7 @@ let changesets: string;
 // The deliberate breaks below are compared with the current spec (`--base current`), so that what
 // the pending changesets already cover does not count among them.
 const spec = (name: string, edit: (doc: any) => void) => {
-  const doc = JSON.parse(readFileSync(current, 'utf8'));
+  const doc = JSON.parse(readFileSync(current, "utf8"));
   edit(doc);
   const file = join(work, name);
   writeFileSync(file, JSON.stringify(doc, null, 2));
@@ -40,95 +40,118 @@ const spec = (name: string, edit: (doc: any) => void) => {
 const withChangesets = (entries: Record<string, string>) => {
   rmSync(changesets, { recursive: true, force: true });
   mkdirSync(changesets);
-  copyFileSync(join(root, '.changeset/config.json'), join(changesets, 'config.json'));
-  for (const [name, bumps] of Object.entries(entries)) writeFileSync(join(changesets, `${name}.md`), `---\n${bumps}\n---\n\nWhat changed.\n`);
-  return ['--changesets', changesets];
+  copyFileSync(join(root, ".changeset/config.json"), join(changesets, "config.json"));
+  for (const [name, bumps] of Object.entries(entries))
+    writeFileSync(join(changesets, `${name}.md`), `---\n${bumps}\n---\n\nWhat changed.\n`);
+  return ["--changesets", changesets];
 };
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'bce-openapi-gate-'));
-  changesets = join(work, 'changeset');
+  work = mkdtempSync(join(tmpdir(), "bce-openapi-gate-"));
+  changesets = join(work, "changeset");
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-it('passes for the current spec against the committed baseline, with the real changesets', async () => {
+it("passes for the current spec against the committed baseline, with the real changesets", async () => {
   const { code, output } = await runGate([]);
-  expect(output, output).toContain('breaking-change gate: OK');
+  expect(output, output).toContain("breaking-change gate: OK");
   expect(code).toBe(0);
 });
 
-describe('a deliberately broken spec (a path removed, a required property added)', () => {
+describe("a deliberately broken spec (a path removed, a required property added)", () => {
   let broken: string;
   beforeAll(() => {
-    broken = spec('broken.json', (doc) => {
+    broken = spec("broken.json", (doc) => {
       delete doc.paths[REBUILD];
-      doc.components.schemas.VmInstanceReinstallRequest.required.push('resetDataDisk');
+      doc.components.schemas.VmInstanceReinstallRequest.required.push("resetDataDisk");
     });
   });
 
-  it('fails without a changeset, saying what broke and which packages need a major one', async () => {
-    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({})]);
+  it("fails without a changeset, saying what broke and which packages need a major one", async () => {
+    const { code, output } = await runGate(["--base", current, "--revision", broken, ...withChangesets({})]);
     expect(code).toBe(1);
-    expect(output).toContain('breaking-change gate: FAIL');
+    expect(output).toContain("breaking-change gate: FAIL");
     expect(output).toContain(`Path \`${REBUILD}\` was removed. (path-removed)`);
-    expect(output).toContain(`PUT ${REINSTALL}: Properties of \`VmInstanceReinstallRequest\` became required: \`resetDataDisk\``);
-    expect(output).toContain('No major changeset for: @bce-openapi/bcc, @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec');
+    expect(output).toContain(
+      `PUT ${REINSTALL}: Properties of \`VmInstanceReinstallRequest\` became required: \`resetDataDisk\``,
+    );
+    expect(output).toContain(
+      "No major changeset for: @bce-openapi/bcc, @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec",
+    );
   });
 
-  it('fails with only a minor changeset', async () => {
-    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({ small: '"@bce-openapi/spec": minor' })]);
+  it("fails with only a minor changeset", async () => {
+    const { code, output } = await runGate([
+      "--base",
+      current,
+      "--revision",
+      broken,
+      ...withChangesets({ small: '"@bce-openapi/spec": minor' }),
+    ]);
     expect(code).toBe(1);
-    expect(output).toContain('No major changeset for:');
+    expect(output).toContain("No major changeset for:");
   });
 
-  it('passes with a major changeset (the fixed group carries it to every package)', async () => {
-    const { code, output } = await runGate(['--base', current, '--revision', broken, ...withChangesets({ big: '"@bce-openapi/spec": major' })]);
-    expect(output, output).toContain('breaking-change gate: OK, 2 breaking change(s)');
+  it("passes with a major changeset (the fixed group carries it to every package)", async () => {
+    const { code, output } = await runGate([
+      "--base",
+      current,
+      "--revision",
+      broken,
+      ...withChangesets({ big: '"@bce-openapi/spec": major' }),
+    ]);
+    expect(output, output).toContain("breaking-change gate: OK, 2 breaking change(s)");
     expect(code).toBe(0);
   });
 });
 
-it('names only the affected client when one service breaks (without the fixed group)', async () => {
-  const broken = spec('bcc-broken.json', (doc) => {
+it("names only the affected client when one service breaks (without the fixed group)", async () => {
+  const broken = spec("bcc-broken.json", (doc) => {
     delete doc.paths[REBUILD];
   });
   const args = withChangesets({});
-  const config = JSON.parse(readFileSync(join(changesets, 'config.json'), 'utf8'));
-  writeFileSync(join(changesets, 'config.json'), JSON.stringify({ ...config, fixed: [] }));
-  const { code, output } = await runGate(['--base', current, '--revision', broken, ...args]);
+  const config = JSON.parse(readFileSync(join(changesets, "config.json"), "utf8"));
+  writeFileSync(join(changesets, "config.json"), JSON.stringify({ ...config, fixed: [] }));
+  const { code, output } = await runGate(["--base", current, "--revision", broken, ...args]);
   expect(code).toBe(1);
-  expect(output).toContain('No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.');
+  expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
 });
 
-it('passes a compatible change (a new optional response property) without any changeset', async () => {
-  const added = spec('added.json', (doc) => {
-    doc.components.schemas.VmInstanceReinstallResult.properties.note = { type: 'string' };
+it("passes a compatible change (a new optional response property) without any changeset", async () => {
+  const added = spec("added.json", (doc) => {
+    doc.components.schemas.VmInstanceReinstallResult.properties.note = { type: "string" };
   });
-  const { code, output } = await runGate(['--base', current, '--revision', added, ...withChangesets({})]);
-  expect(output, output).toContain('breaking-change gate: OK, no breaking change');
+  const { code, output } = await runGate(["--base", current, "--revision", added, ...withChangesets({})]);
+  expect(output, output).toContain("breaking-change gate: OK, no breaking change");
   expect(code).toBe(0);
 });
 
-describe('an anyOf around what a schema was', () => {
-  const wrap = (doc: any, where: 'request' | 'response') => {
+describe("an anyOf around what a schema was", () => {
+  const wrap = (doc: any, where: "request" | "response") => {
     const schemas = doc.components.schemas;
-    if (where === 'request') schemas.RebuildInstanceRequest.properties.userData = { anyOf: [schemas.RebuildInstanceRequest.properties.userData, { type: 'integer' }] };
-    else schemas.VmInstanceDetailsVo.properties.osImage = { anyOf: [schemas.VmInstanceDetailsVo.properties.osImage, { type: 'integer' }] };
+    if (where === "request")
+      schemas.RebuildInstanceRequest.properties.userData = {
+        anyOf: [schemas.RebuildInstanceRequest.properties.userData, { type: "integer" }],
+      };
+    else
+      schemas.VmInstanceDetailsVo.properties.osImage = {
+        anyOf: [schemas.VmInstanceDetailsVo.properties.osImage, { type: "integer" }],
+      };
   };
 
-  it('in a request body only lets the service accept more: rated minor, no changeset needed', async () => {
-    const widened = spec('widened-request.json', (doc) => wrap(doc, 'request'));
-    const { code, output } = await runGate(['--base', current, '--revision', widened, ...withChangesets({})]);
-    expect(output, output).toContain('request bodies that only accept more (not breaking)');
+  it("in a request body only lets the service accept more: rated minor, no changeset needed", async () => {
+    const widened = spec("widened-request.json", (doc) => wrap(doc, "request"));
+    const { code, output } = await runGate(["--base", current, "--revision", widened, ...withChangesets({})]);
+    expect(output, output).toContain("request bodies that only accept more (not breaking)");
     expect(output, output).toContain(`PUT ${REBUILD}: \`anyOf\` of \`userData\` was added.`);
-    expect(output, output).toContain('breaking-change gate: OK, no breaking change');
+    expect(output, output).toContain("breaking-change gate: OK, no breaking change");
     expect(code).toBe(0);
   });
 
-  it('in a response is breaking: readers must handle the new branch', async () => {
-    const widened = spec('widened-response.json', (doc) => wrap(doc, 'response'));
-    const { code, output } = await runGate(['--base', current, '--revision', widened, ...withChangesets({})]);
+  it("in a response is breaking: readers must handle the new branch", async () => {
+    const widened = spec("widened-response.json", (doc) => wrap(doc, "response"));
+    const { code, output } = await runGate(["--base", current, "--revision", widened, ...withChangesets({})]);
     expect(code).toBe(1);
-    expect(output).toContain('No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.');
+    expect(output).toContain("No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.");
   });
 });

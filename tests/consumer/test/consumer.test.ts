@@ -1,24 +1,24 @@
 // A stranger's project: the packed tarballs installed with npm into a fresh folder outside the
 // workspace (no workspace links, no pnpm), type-checked under strict TypeScript and run against the
 // mock started from the installed @bce-openapi/mock, plus the mock's bin.
-import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startLocalRegistry, type LocalRegistry } from './local-registry.js';
-import { packageNames, root } from './packages.js';
+import { execFile, spawn } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startLocalRegistry, type LocalRegistry } from "./local-registry.js";
+import { packageNames, root } from "./packages.js";
 
 const run = promisify(execFile);
-const fixture = join(dirname(fileURLToPath(import.meta.url)), '../fixture');
+const fixture = join(dirname(fileURLToPath(import.meta.url)), "../fixture");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A version from the workspace catalog, so the consumer uses the same tools as we do. */
 function catalogVersion(name: string): string {
-  const yaml = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  const match = new RegExp(`^\\s+"?${name.replace(/[/.]/g, '\\$&')}"?:\\s*(\\S+)\\s*$`, 'm').exec(yaml);
+  const yaml = readFileSync(join(root, "pnpm-workspace.yaml"), "utf8");
+  const match = new RegExp(`^\\s+"?${name.replace(/[/.]/g, "\\$&")}"?:\\s*(\\S+)\\s*$`, "m").exec(yaml);
   if (!match?.[1]) throw new Error(`${name} is not in the pnpm catalog`);
   return match[1];
 }
@@ -30,9 +30,12 @@ function strangerEnv(): NodeJS.ProcessEnv {
     if (/^(npm_|pnpm_|INIT_CWD$|PNPM_)/i.test(key)) continue;
     env[key] = value;
   }
-  env.PATH = (process.env.PATH ?? '').split(delimiter).filter((dir) => !dir.startsWith(root)).join(delimiter);
-  env.SCARF_ANALYTICS = 'false';
-  env.NO_UPDATE_NOTIFIER = '1';
+  env.PATH = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !dir.startsWith(root))
+    .join(delimiter);
+  env.SCARF_ANALYTICS = "false";
+  env.NO_UPDATE_NOTIFIER = "1";
   return env;
 }
 
@@ -41,30 +44,30 @@ let registry: LocalRegistry | undefined;
 let temp: string;
 const env = strangerEnv();
 // The registry is on loopback: never through a proxy, even when one is configured.
-env.NO_PROXY = env.no_proxy = [env.NO_PROXY ?? env.no_proxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
+env.NO_PROXY = env.no_proxy = [env.NO_PROXY ?? env.no_proxy, "127.0.0.1", "localhost"].filter(Boolean).join(",");
 const inProject = (file: string, args: string[], timeout = 60_000) =>
   run(file, args, { cwd: project, env, timeout, maxBuffer: 16 * 1024 * 1024 });
 
 beforeAll(async () => {
-  const { tarballs } = inject('packed');
-  temp = realpathSync(mkdtempSync(join(tmpdir(), 'bce-openapi-consumer-')));
-  project = join(temp, 'project');
+  const { tarballs } = inject("packed");
+  temp = realpathSync(mkdtempSync(join(tmpdir(), "bce-openapi-consumer-")));
+  project = join(temp, "project");
   cpSync(fixture, project, { recursive: true });
   // Third-party packages come from the workspace's pnpm store through a registry on loopback.
-  registry = await startLocalRegistry(root, join(temp, 'tarballs'));
+  registry = await startLocalRegistry(root, join(temp, "tarballs"));
   const ours = Object.fromEntries(packageNames.map((name) => [name, `file:${tarballs[name]}`]));
   writeFileSync(
-    join(project, 'package.json'),
+    join(project, "package.json"),
     `${JSON.stringify(
       {
-        name: 'bce-openapi-consumer',
+        name: "bce-openapi-consumer",
         private: true,
-        type: 'module',
+        type: "module",
         dependencies: ours,
         devDependencies: {
-          '@types/node': catalogVersion('@types/node'),
-          'openapi-typescript': catalogVersion('openapi-typescript'),
-          typescript: catalogVersion('typescript'),
+          "@types/node": catalogVersion("@types/node"),
+          "openapi-typescript": catalogVersion("openapi-typescript"),
+          typescript: catalogVersion("typescript"),
         },
         // bec, bcc and mock depend on core/spec by version: take those from the tarballs too.
         overrides: Object.fromEntries(packageNames.map((name) => [name, `$${name}`])),
@@ -76,17 +79,28 @@ beforeAll(async () => {
   // engine-strict as on our machines (Node 20 must be enough for every package installed); our
   // scope points at a closed port, so any attempt to fetch @bce-openapi/* from a registry fails.
   writeFileSync(
-    join(project, '.npmrc'),
-    ['engine-strict=true', '@bce-openapi:registry=http://127.0.0.1:9/', 'audit=false', 'fund=false', 'update-notifier=false', ''].join('\n'),
+    join(project, ".npmrc"),
+    [
+      "engine-strict=true",
+      "@bce-openapi:registry=http://127.0.0.1:9/",
+      "audit=false",
+      "fund=false",
+      "update-notifier=false",
+      "",
+    ].join("\n"),
   );
   // A fresh cache and --prefer-online: nothing may come from an earlier fetch from the network.
   // resolved URLs kept in the lockfile, whatever the user's npmrc says, so the test can check them.
-  const npmArgs = ['install', '--registry', registry.url, '--cache', join(temp, 'npm-cache'), '--prefer-online'];
-  await inProject('npm', [...npmArgs, '--no-audit', '--no-fund', '--omit-lockfile-registry-resolved=false', '--loglevel=error'], 150_000).catch(
-    (error: { stderr?: string }) => {
-      throw new Error(`npm install failed; not in the workspace store: ${registry?.missing.join(', ') || 'nothing'}\n${error.stderr}`);
-    },
-  );
+  const npmArgs = ["install", "--registry", registry.url, "--cache", join(temp, "npm-cache"), "--prefer-online"];
+  await inProject(
+    "npm",
+    [...npmArgs, "--no-audit", "--no-fund", "--omit-lockfile-registry-resolved=false", "--loglevel=error"],
+    150_000,
+  ).catch((error: { stderr?: string }) => {
+    throw new Error(
+      `npm install failed; not in the workspace store: ${registry?.missing.join(", ") || "nothing"}\n${error.stderr}`,
+    );
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -94,13 +108,13 @@ afterAll(async () => {
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
-describe('npm install of the tarballs in a fresh project', () => {
-  it('installs our packages as real folders from the tarballs, not links into the workspace', () => {
-    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as {
+describe("npm install of the tarballs in a fresh project", () => {
+  it("installs our packages as real folders from the tarballs, not links into the workspace", () => {
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
       packages: Record<string, { version?: string; resolved?: string; link?: boolean }>;
     };
     for (const name of packageNames) {
-      const dir = join(project, 'node_modules', name);
+      const dir = join(project, "node_modules", name);
       expect(lstatSync(dir).isSymbolicLink(), name).toBe(false);
       expect(realpathSync(dir).startsWith(root)).toBe(false);
       const entry = lock.packages[`node_modules/${name}`];
@@ -108,99 +122,143 @@ describe('npm install of the tarballs in a fresh project', () => {
       expect(entry?.resolved, name).toMatch(/^file:.*\.tgz$/);
     }
     // Exactly one copy of each (no nested copy fetched for bec/bcc/mock's own dependencies).
-    const nested = Object.keys(lock.packages).filter((path) => /node_modules\/.+\/node_modules\/@bce-openapi\//.test(path));
+    const nested = Object.keys(lock.packages).filter((path) =>
+      /node_modules\/.+\/node_modules\/@bce-openapi\//.test(path),
+    );
     expect(nested).toEqual([]);
   });
 
-  it('gets every other package from the loopback registry, and nothing from anywhere else', () => {
-    const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
-    const installed = Object.entries(lock.packages).filter(([path]) => path.includes('node_modules/'));
+  it("gets every other package from the loopback registry, and nothing from anywhere else", () => {
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { resolved?: string }>;
+    };
+    const installed = Object.entries(lock.packages).filter(([path]) => path.includes("node_modules/"));
     expect(installed.length).toBeGreaterThan(packageNames.length);
-    const elsewhere = installed.filter(([, { resolved }]) => !resolved?.startsWith(`${registry!.url}-/tarballs/`) && !/^file:.*\.tgz$/.test(resolved ?? ''));
+    const elsewhere = installed.filter(
+      ([, { resolved }]) =>
+        !resolved?.startsWith(`${registry!.url}-/tarballs/`) && !/^file:.*\.tgz$/.test(resolved ?? ""),
+    );
     expect(elsewhere).toEqual([]);
     expect(registry!.onlyLoopback()).toBe(true);
     expect(registry!.log.length).toBeGreaterThan(0);
   });
 
-  it('gets the Prism versions that run on Node 20', () => {
+  it("gets the Prism versions that run on Node 20", () => {
     const version = (name: string) =>
-      (JSON.parse(readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    expect(version('@stoplight/prism-core')).toBe('5.8.0');
-    expect(version('@stoplight/prism-http')).toBe('5.12.0');
+      (JSON.parse(readFileSync(join(project, "node_modules", name, "package.json"), "utf8")) as { version: string })
+        .version;
+    expect(version("@stoplight/prism-core")).toBe("5.8.0");
+    expect(version("@stoplight/prism-http")).toBe("5.12.0");
     // The mock runs its own HTTP front, so Prism's server package is not installed at all.
-    expect(existsSync(join(project, 'node_modules', '@stoplight', 'prism-http-server'))).toBe(false);
+    expect(existsSync(join(project, "node_modules", "@stoplight", "prism-http-server"))).toBe(false);
   });
 });
 
-describe('the consumer program', () => {
-  it('generates its own types from the installed spec bundle with openapi-typescript', async () => {
-    const { stdout } = await inProject(process.execPath, ['-p', "require.resolve('@bce-openapi/spec/openapi.json')"]);
+describe("the consumer program", () => {
+  it("generates its own types from the installed spec bundle with openapi-typescript", async () => {
+    const { stdout } = await inProject(process.execPath, ["-p", "require.resolve('@bce-openapi/spec/openapi.json')"]);
     const bundle = stdout.trim();
-    expect(bundle.startsWith(join(project, 'node_modules'))).toBe(true);
+    expect(bundle.startsWith(join(project, "node_modules"))).toBe(true);
     // --default-non-nullable=false: a request field with a default (resetDataDisk) stays optional.
-    await inProject(join(project, 'node_modules/.bin/openapi-typescript'), [bundle, '--default-non-nullable=false', '--output', 'src/generated/bce.ts']);
-    expect(readFileSync(join(project, 'src/generated/bce.ts'), 'utf8')).toContain('VmInstanceReinstallRequest');
+    await inProject(join(project, "node_modules/.bin/openapi-typescript"), [
+      bundle,
+      "--default-non-nullable=false",
+      "--output",
+      "src/generated/bce.ts",
+    ]);
+    expect(readFileSync(join(project, "src/generated/bce.ts"), "utf8")).toContain("VmInstanceReinstallRequest");
   });
 
-  it('type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off)', async () => {
-    await inProject(join(project, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json']).catch((error) => {
+  it("type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off)", async () => {
+    await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"]).catch((error) => {
       throw new Error(`tsc failed:\n${error.stdout}${error.stderr}`);
     });
-    expect(existsSync(join(project, 'out/consumer.js'))).toBe(true);
+    expect(existsSync(join(project, "out/consumer.js"))).toBe(true);
   });
 
-  it('runs both clients against the installed mock (signatures checked)', async () => {
-    const { stdout } = await inProject(process.execPath, ['out/consumer.js']);
-    const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+  it("runs both clients against the installed mock (signatures checked)", async () => {
+    const { stdout } = await inProject(process.execPath, ["out/consumer.js"]);
+    const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as {
       reinstalled: { result?: unknown; action?: unknown };
       metadata: { httpStatusCode: number; requestId: string; attempts: number };
-      rebuilt: { requestId: string; $metadata: { httpStatusCode: number; requestId: string; attempts: number; totalRetryDelay: number } };
+      rebuilt: {
+        requestId: string;
+        $metadata: { httpStatusCode: number; requestId: string; attempts: number; totalRetryDelay: number };
+      };
       error?: { status: number; code: string; message: string; requestId?: string };
     };
     expect(result.reinstalled).toMatchObject({ result: expect.anything(), action: expect.anything() });
     expect(result.metadata).toMatchObject({ httpStatusCode: 200, requestId: expect.stringMatching(UUID), attempts: 1 });
     expect(result.rebuilt.requestId).toMatch(UUID);
-    expect(result.rebuilt.$metadata).toEqual({ httpStatusCode: 200, requestId: result.rebuilt.requestId, attempts: 1, totalRetryDelay: 0 });
-    expect(result.error).toMatchObject({ code: 'SignatureDoesNotMatch' });
+    expect(result.rebuilt.$metadata).toEqual({
+      httpStatusCode: 200,
+      requestId: result.rebuilt.requestId,
+      attempts: 1,
+      totalRetryDelay: 0,
+    });
+    expect(result.error).toMatchObject({ code: "SignatureDoesNotMatch" });
     expect(result.error?.status).toBeGreaterThanOrEqual(400);
     expect(result.error?.status).toBeLessThan(500);
     expect(result.error?.requestId).toMatch(UUID);
   });
 });
 
-describe('the public surface of @bce-openapi/core', () => {
-  it('exports what users need; the plumbing only from @bce-openapi/core/internal, documented as internal', async () => {
+describe("the public surface of @bce-openapi/core", () => {
+  it("exports what users need; the plumbing only from @bce-openapi/core/internal, documented as internal", async () => {
     const script = [
       "const pub = Object.keys(await import('@bce-openapi/core')).sort();",
       "const internal = Object.keys(await import('@bce-openapi/core/internal'));",
       "const validation = Object.keys(await import('@bce-openapi/core/internal/validation'));",
-      'console.log(JSON.stringify({ pub, internal, validation }));',
-    ].join('\n');
-    const { stdout } = await inProject(process.execPath, ['--input-type=module', '-e', script]);
-    const { pub, internal, validation } = JSON.parse(stdout) as { pub: string[]; internal: string[]; validation: string[] };
+      "console.log(JSON.stringify({ pub, internal, validation }));",
+    ].join("\n");
+    const { stdout } = await inProject(process.execPath, ["--input-type=module", "-e", script]);
+    const { pub, internal, validation } = JSON.parse(stdout) as {
+      pub: string[];
+      internal: string[];
+      validation: string[];
+    };
     // The values of the public entry (types aside): the semver promise covers exactly these.
     expect(pub).toEqual([
-      'BceAbortError', 'BceError', 'BceNetworkError', 'BceResponseError', 'BceServiceError', 'BceTimeoutError',
-      'BceValidationError', 'CREDENTIAL_ENV_VARS', 'CredentialsError', 'DEFAULT_EXPIRATION_SECONDS', 'PasswordPolicyError',
-      'buildAuthorization', 'checkAdminPassPolicy', 'createSigningKeyCache', 'createSigningMiddleware', 'decodeUserData', 'encodeUserData',
-      'encryptAdminPass', 'formatBceDate', 'isSafeToRetry', 'signFetchRequest', 'signRequest', 'verifyRequest',
+      "BceAbortError",
+      "BceError",
+      "BceNetworkError",
+      "BceResponseError",
+      "BceServiceError",
+      "BceTimeoutError",
+      "BceValidationError",
+      "CREDENTIAL_ENV_VARS",
+      "CredentialsError",
+      "DEFAULT_EXPIRATION_SECONDS",
+      "PasswordPolicyError",
+      "buildAuthorization",
+      "checkAdminPassPolicy",
+      "createSigningKeyCache",
+      "createSigningMiddleware",
+      "decodeUserData",
+      "encodeUserData",
+      "encryptAdminPass",
+      "formatBceDate",
+      "isSafeToRetry",
+      "signFetchRequest",
+      "signRequest",
+      "verifyRequest",
     ]);
-    const plumbing = ['createServiceClient', 'checkPathParameter', 'unwrap', 'Transport', 'serverUrl', 'requestIdOf'];
+    const plumbing = ["createServiceClient", "checkPathParameter", "unwrap", "Transport", "serverUrl", "requestIdOf"];
     expect(internal).toEqual(expect.arrayContaining([...plumbing, ...pub]));
     // The schema interpreter has a subpath of its own, so the clients' default bundles leave it out.
-    expect(validation).toEqual(expect.arrayContaining(['checkRequestPart', 'checkAnswer', 'validateSchema']));
-    expect(internal).not.toContain('validateSchema');
-    const dts = readFileSync(join(project, 'node_modules/@bce-openapi/core/dist/internal/index.d.ts'), 'utf8');
+    expect(validation).toEqual(expect.arrayContaining(["checkRequestPart", "checkAnswer", "validateSchema"]));
+    expect(internal).not.toContain("validateSchema");
+    const dts = readFileSync(join(project, "node_modules/@bce-openapi/core/dist/internal/index.d.ts"), "utf8");
     expect(dts).toMatch(/@internal Not part of the public API and not covered by semantic versioning/);
   });
 });
 
-describe('the installed bce-openapi-mock bin', () => {
-  it('starts on a free port, answers like BCE and stops on SIGTERM', async () => {
-    const child = spawn(join(project, 'node_modules/.bin/bce-openapi-mock'), ['--port', '0'], { cwd: project, env });
+describe("the installed bce-openapi-mock bin", () => {
+  it("starts on a free port, answers like BCE and stops on SIGTERM", async () => {
+    const child = spawn(join(project, "node_modules/.bin/bce-openapi-mock"), ["--port", "0"], { cwd: project, env });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
+        let out = "";
         const timer = setTimeout(() => reject(new Error(`no listening line in 20 s:\n${out}`)), 20_000);
         const onData = (chunk: Buffer) => {
           out += chunk.toString();
@@ -210,24 +268,24 @@ describe('the installed bce-openapi-mock bin', () => {
             resolve(match[1]);
           }
         };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+        child.on("exit", (code) => reject(new Error(`exited with ${code}:\n${out}`)));
       });
       // Unsigned: the bin checks bce-auth-v1 signatures like startMock does by default.
       const response = await fetch(`${url}/v2/instance/i-YufwpQAe?rebuild`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ imageId: 'm-mRjO3cjs' }),
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ imageId: "m-mRjO3cjs" }),
       });
       expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.headers.get('x-bce-request-id')).toMatch(UUID);
+      expect(response.headers.get("x-bce-request-id")).toMatch(UUID);
       const body = (await response.json()) as { code?: string; requestId?: string };
       expect(body.code).toEqual(expect.any(String));
-      expect(body.requestId).toBe(response.headers.get('x-bce-request-id'));
+      expect(body.requestId).toBe(response.headers.get("x-bce-request-id"));
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
       await exited;
     }
   });

@@ -1,15 +1,15 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** The published packages and their folders. Everything else in the workspace is private. */
 export const PUBLISHED = {
-  '@bce-openapi/spec': 'spec',
-  '@bce-openapi/core': 'packages/core',
-  '@bce-openapi/bec': 'packages/bec',
-  '@bce-openapi/bcc': 'packages/bcc',
-  '@bce-openapi/mock': 'packages/mock',
+  "@bce-openapi/spec": "spec",
+  "@bce-openapi/core": "packages/core",
+  "@bce-openapi/bec": "packages/bec",
+  "@bce-openapi/bcc": "packages/bcc",
+  "@bce-openapi/mock": "packages/mock",
 } as const;
 
 export type PackageName = keyof typeof PUBLISHED;
@@ -24,7 +24,7 @@ export interface Packed {
   files: Record<PackageName, string[]>;
 }
 
-declare module 'vitest' {
+declare module "vitest" {
   export interface ProvidedContext {
     packed: Packed;
   }

@@ -1,57 +1,59 @@
 // What `changeset publish` would upload, checked as the registry would see it: the tarballs.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
-import { startLocalRegistry } from './local-registry.js';
-import { packageDir, packageNames, root } from './packages.js';
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, inject, it } from "vitest";
+import { startLocalRegistry } from "./local-registry.js";
+import { packageDir, packageNames, root } from "./packages.js";
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = (name: string) => join(here, '../node_modules/.bin', name);
+const bin = (name: string) => join(here, "../node_modules/.bin", name);
 
-describe.each(packageNames)('%s', (name) => {
-  const manifest = () => JSON.parse(readFileSync(join(packageDir(name), 'package.json'), 'utf8')) as Record<string, any>;
+describe.each(packageNames)("%s", (name) => {
+  const manifest = () =>
+    JSON.parse(readFileSync(join(packageDir(name), "package.json"), "utf8")) as Record<string, any>;
 
-  it('has the fields a published package needs', () => {
+  it("has the fields a published package needs", () => {
     const pkg = manifest();
     expect(pkg.private).toBeUndefined();
-    expect(pkg.type).toBe('module');
-    expect(pkg.license).toBe('Apache-2.0');
-    expect(pkg.repository).toMatchObject({ type: 'git', directory: packageDir(name).slice(root.length + 1) });
-    expect(pkg.engines?.node).toBe('>=20.19.0');
-    expect(pkg.publishConfig).toEqual({ access: 'public' });
+    expect(pkg.type).toBe("module");
+    expect(pkg.license).toBe("Apache-2.0");
+    expect(pkg.repository).toMatchObject({ type: "git", directory: packageDir(name).slice(root.length + 1) });
+    expect(pkg.engines?.node).toBe(">=20.19.0");
+    expect(pkg.publishConfig).toEqual({ access: "public" });
     expect(pkg.sideEffects).toBe(false);
-    expect(pkg.exports?.['./package.json']).toBe('./package.json');
-    expect(pkg.files).toContain('dist');
+    expect(pkg.exports?.["./package.json"]).toBe("./package.json");
+    expect(pkg.files).toContain("dist");
   });
 
-  it('ships a README, a LICENSE, a CHANGELOG and every file its exports and bin point at', () => {
-    const { files } = inject('packed');
+  it("ships a README, a LICENSE, a CHANGELOG and every file its exports and bin point at", () => {
+    const { files } = inject("packed");
     const inTarball = new Set(files[name]);
-    for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) expect(inTarball, file).toContain(file);
+    for (const file of ["README.md", "LICENSE", "CHANGELOG.md", "package.json"])
+      expect(inTarball, file).toContain(file);
     const pkg = manifest();
     const targets: string[] = [];
     const collect = (value: unknown): void => {
-      if (typeof value === 'string') targets.push(value);
-      else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+      if (typeof value === "string") targets.push(value);
+      else if (value && typeof value === "object") Object.values(value).forEach(collect);
     };
     collect(pkg.exports);
     collect(pkg.bin);
-    for (const target of targets) expect(inTarball, target).toContain(target.replace(/^\.\//, ''));
-    expect(readFileSync(join(packageDir(name), 'LICENSE'), 'utf8')).toContain('Apache License');
+    for (const target of targets) expect(inTarball, target).toContain(target.replace(/^\.\//, ""));
+    expect(readFileSync(join(packageDir(name), "LICENSE"), "utf8")).toContain("Apache License");
     // No tests, fixtures or build leftovers in the tarball.
     expect([...inTarball].filter((file) => /(^|\/)(test|fixtures)\/|\.test\.|tsbuildinfo/.test(file))).toEqual([]);
   });
 
-  it('has no workspace: or catalog: ranges left in the packed manifest', async () => {
-    const { tarballs } = inject('packed');
-    const { stdout } = await run('tar', ['-xzOf', tarballs[name], 'package/package.json']);
+  it("has no workspace: or catalog: ranges left in the packed manifest", async () => {
+    const { tarballs } = inject("packed");
+    const { stdout } = await run("tar", ["-xzOf", tarballs[name], "package/package.json"]);
     const packed = JSON.parse(stdout) as Record<string, Record<string, string> | undefined>;
-    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
       for (const [dep, range] of Object.entries(packed[field] ?? {})) {
         expect(range, `${field}.${dep}`).not.toMatch(/^(workspace|catalog):/);
         // Exact versions: a caret would let npm pick a release that needs a newer Node than 20.
@@ -60,40 +62,49 @@ describe.each(packageNames)('%s', (name) => {
     }
   });
 
-  it('publint --strict reports nothing', async () => {
-    const { tarballs } = inject('packed');
-    const { stdout } = await run(bin('publint'), ['run', tarballs[name], '--strict']);
-    expect(stdout).toContain('All good!');
+  it("publint --strict reports nothing", async () => {
+    const { tarballs } = inject("packed");
+    const { stdout } = await run(bin("publint"), ["run", tarballs[name], "--strict"]);
+    expect(stdout).toContain("All good!");
   });
 
   // ESM-only profile: the packages are ESM ("type": "module", no `require` condition), so the
   // node10 and node16-from-CJS resolutions are not supported and attw's strict profile would only
   // report "CJS resolves to ESM". Everything a TypeScript ESM or bundler consumer resolves is checked.
-  it('@arethetypeswrong/cli --profile esm-only reports nothing', async () => {
-    const { tarballs } = inject('packed');
+  it("@arethetypeswrong/cli --profile esm-only reports nothing", async () => {
+    const { tarballs } = inject("packed");
     // Exits non-zero on any problem; the message is in stdout.
-    const { stdout } = await run(bin('attw'), [tarballs[name], '--profile', 'esm-only', '--format', 'json']).catch((error) => {
-      throw new Error(`attw found problems in ${name}:\n${error.stdout}`);
-    });
+    const { stdout } = await run(bin("attw"), [tarballs[name], "--profile", "esm-only", "--format", "json"]).catch(
+      (error) => {
+        throw new Error(`attw found problems in ${name}:\n${error.stdout}`);
+      },
+    );
     const report = JSON.parse(stdout) as { analysis: { types: unknown; problems?: unknown[] }; problems?: unknown };
-    if (name === '@bce-openapi/spec') {
+    if (name === "@bce-openapi/spec") {
       // Data only (YAML/JSON documents): no JavaScript, so no types to check.
       expect(report.analysis.types).toBe(false);
     } else {
-      expect(report.analysis.types).toMatchObject({ kind: 'included' });
+      expect(report.analysis.types).toMatchObject({ kind: "included" });
     }
   });
 });
 
-it('changeset publish would publish exactly the five packages (pnpm publish -r --dry-run)', async () => {
+it("changeset publish would publish exactly the five packages (pnpm publish -r --dry-run)", async () => {
   // `changeset publish` has no dry run in 2.31; it runs `pnpm publish` in each package that is
   // not private, which is what this does recursively. pnpm asks the registry which versions are
   // already published: a loopback registry that has none of ours answers instead of npmjs.org.
-  const cache = mkdtempSync(join(tmpdir(), 'bce-openapi-registry-'));
+  const cache = mkdtempSync(join(tmpdir(), "bce-openapi-registry-"));
   const registry = await startLocalRegistry(root, cache);
   try {
-    const env = { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') };
-    const { stdout, stderr } = await run('pnpm', ['publish', '-r', '--dry-run', '--no-git-checks', '--registry', registry.url], { cwd: root, env });
+    const env = {
+      ...process.env,
+      NO_PROXY: [process.env.NO_PROXY, "127.0.0.1", "localhost"].filter(Boolean).join(","),
+    };
+    const { stdout, stderr } = await run(
+      "pnpm",
+      ["publish", "-r", "--dry-run", "--no-git-checks", "--registry", registry.url],
+      { cwd: root, env },
+    );
     const published = [...`${stdout}\n${stderr}`.matchAll(/^\+ (@bce-openapi\/[a-z-]+)@/gm)].map((m) => m[1]).sort();
     expect(published).toEqual([...packageNames].sort());
     // All pnpm asks is whether each of ours exists yet (GET /@bce-openapi/<name>, 404).
@@ -105,9 +116,9 @@ it('changeset publish would publish exactly the five packages (pnpm publish -r -
   }
 });
 
-it('the changesets config publishes the five packages as one fixed group, and no private package', () => {
-  const config = JSON.parse(readFileSync(join(root, '.changeset/config.json'), 'utf8'));
+it("the changesets config publishes the five packages as one fixed group, and no private package", () => {
+  const config = JSON.parse(readFileSync(join(root, ".changeset/config.json"), "utf8"));
   expect(config.fixed).toEqual([packageNames]);
-  expect(config.access).toBe('public');
+  expect(config.access).toBe("public");
   expect(config.privatePackages).toEqual({ version: false, tag: false });
 });

@@ -29,14 +29,21 @@ describe("clients sign correctly", () => {
   it("with the default headers, with STS credentials, and with only host;x-bce-date", async () => {
     const bec = createBecClient({ endpoint: mock.url, credentials: DEFAULT_CREDENTIALS });
     await expect(bec.reinstallVmInstance("vm-1", body)).resolves.toMatchObject({ result: true });
-    const sts = createBccClient({ endpoint: mock.url, credentials: { ...DEFAULT_CREDENTIALS, sessionToken: "sts-token" } });
-    await expect(sts.rebuildInstance("i-1", { imageId: "m-1" })).resolves.toMatchObject({ requestId: expect.stringMatching(UUID) });
+    const sts = createBccClient({
+      endpoint: mock.url,
+      credentials: { ...DEFAULT_CREDENTIALS, sessionToken: "sts-token" },
+    });
+    await expect(sts.rebuildInstance("i-1", { imageId: "m-1" })).resolves.toMatchObject({
+      requestId: expect.stringMatching(UUID),
+    });
     const minimal = createBccClient({
       endpoint: mock.url,
       credentials: DEFAULT_CREDENTIALS,
       signing: { headersToSign: ["host", "x-bce-date"] },
     });
-    await expect(minimal.rebuildInstance("i-1", { imageId: "m-1" })).resolves.toMatchObject({ requestId: expect.stringMatching(UUID) });
+    await expect(minimal.rebuildInstance("i-1", { imageId: "m-1" })).resolves.toMatchObject({
+      requestId: expect.stringMatching(UUID),
+    });
   });
 
   it("the mock accepts the empty signedHeaders form other implementations send", async () => {
@@ -66,18 +73,35 @@ describe("clients sign correctly", () => {
 
 describe("a bad signature is a typed error with the code BCE gives", () => {
   it("wrong secret key: 400 SignatureDoesNotMatch", async () => {
-    const bec = createBecClient({ endpoint: mock.url, credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: "wrong-secret-key-000000" } });
-    expect(await failure(bec.reinstallVmInstance("vm-1", body))).toMatchObject({ status: 400, code: "SignatureDoesNotMatch" });
+    const bec = createBecClient({
+      endpoint: mock.url,
+      credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: "wrong-secret-key-000000" },
+    });
+    expect(await failure(bec.reinstallVmInstance("vm-1", body))).toMatchObject({
+      status: 400,
+      code: "SignatureDoesNotMatch",
+    });
   });
 
   it("unknown access key: 403 InvalidAccessKeyId", async () => {
-    const bcc = createBccClient({ endpoint: mock.url, credentials: { accessKeyId: "nobody", secretAccessKey: "some-secret-key-0000000" } });
-    expect(await failure(bcc.rebuildInstance("i-1", { imageId: "m-1" }))).toMatchObject({ status: 403, code: "InvalidAccessKeyId" });
+    const bcc = createBccClient({
+      endpoint: mock.url,
+      credentials: { accessKeyId: "nobody", secretAccessKey: "some-secret-key-0000000" },
+    });
+    expect(await failure(bcc.rebuildInstance("i-1", { imageId: "m-1" }))).toMatchObject({
+      status: 403,
+      code: "InvalidAccessKeyId",
+    });
   });
 
   it("expired timestamp: 400 RequestExpired", async () => {
     const hourAgo = () => Date.now() - 3_600_000;
-    const bec = createBecClient({ endpoint: mock.url, credentials: DEFAULT_CREDENTIALS, signing: { clock: hourAgo }, retry: once });
+    const bec = createBecClient({
+      endpoint: mock.url,
+      credentials: DEFAULT_CREDENTIALS,
+      signing: { clock: hourAgo },
+      retry: once,
+    });
     expect(await failure(bec.reinstallVmInstance("vm-1", body))).toMatchObject({ status: 400, code: "RequestExpired" });
   });
 
@@ -92,7 +116,10 @@ describe("a bad signature is a typed error with the code BCE gives", () => {
         return fetch(request.url, { method: request.method, headers, body: await request.arrayBuffer() });
       },
     });
-    expect(await failure(bcc.rebuildInstance("i-1", { imageId: "m-1" }))).toMatchObject({ status: 400, code: "SignatureDoesNotMatch" });
+    expect(await failure(bcc.rebuildInstance("i-1", { imageId: "m-1" }))).toMatchObject({
+      status: 400,
+      code: "SignatureDoesNotMatch",
+    });
   });
 
   it("no Authorization header at all: 400 InvalidHTTPAuthHeader", async () => {

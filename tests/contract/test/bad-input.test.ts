@@ -6,7 +6,10 @@ import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/b
 import { describe, expect, it } from "vitest";
 
 const CREDENTIALS = { accessKeyId: "ak-bad-input", secretAccessKey: "sk-bad-input-0123456789" };
-const BEC_BODY: VmInstanceReinstallRequest = { keyConfig: { type: "password", adminPass: "root@!123456" }, imageId: "im-1" };
+const BEC_BODY: VmInstanceReinstallRequest = {
+  keyConfig: { type: "password", adminPass: "root@!123456" },
+  imageId: "im-1",
+};
 
 function recording() {
   const sent: Request[] = [];
@@ -66,7 +69,12 @@ describe.each(BAD_IDS)("an ID with %s", (_, id) => {
 describe("IDs the spec allows reach exactly their own path", () => {
   it.each(["vm-6ahy6dli", "a..b", "A_1.x-2"])("BEC %s", async (id) => {
     const recorder = recording();
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, retry: { maxAttempts: 1 } });
+    const bec = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: CREDENTIALS,
+      fetch: recorder.fetch,
+      retry: { maxAttempts: 1 },
+    });
     await bec.reinstallVmInstance(id, BEC_BODY).catch(() => undefined);
     expect(recorder.sent).toHaveLength(1);
     expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v1/vm/instance/${id}/system/reinstall`);
@@ -74,7 +82,12 @@ describe("IDs the spec allows reach exactly their own path", () => {
 
   it.each(["i-YufwpQAe", "a..b"])("BCC %s", async (id) => {
     const recorder = recording();
-    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, retry: { maxAttempts: 1 } });
+    const bcc = createBccClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: CREDENTIALS,
+      fetch: recorder.fetch,
+      retry: { maxAttempts: 1 },
+    });
     await bcc.rebuildInstance(id, { imageId: "m-1" }).catch(() => undefined);
     expect(recorder.sent).toHaveLength(1);
     expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v2/instance/${id}`);

@@ -20,16 +20,27 @@ const clients = () => ({
 
 describe("the seeds' example requests", () => {
   it("BEC reinstall: the example request gets a body that validates against the spec", async () => {
-    const { $metadata, ...answer } = await clients().bec.reinstallVmInstance("vm-6ahy6dli", examples.becRequest as VmInstanceReinstallRequest);
+    const { $metadata, ...answer } = await clients().bec.reinstallVmInstance(
+      "vm-6ahy6dli",
+      examples.becRequest as VmInstanceReinstallRequest,
+    );
     expectValid("VmInstanceReinstallResult", answer);
     expect(answer).toEqual(examples.becResponse);
-    expect($metadata).toEqual({ httpStatusCode: 200, requestId: expect.stringMatching(UUID), attempts: 1, totalRetryDelay: 0 });
+    expect($metadata).toEqual({
+      httpStatusCode: 200,
+      requestId: expect.stringMatching(UUID),
+      attempts: 1,
+      totalRetryDelay: 0,
+    });
   });
 
   it("BCC rebuild: the example request (ciphertext as given) is accepted and yields the request id", async () => {
     const { adminPass, ...rest } = examples.bccRequest as { adminPass: string; imageId: string };
     expectValid("RebuildInstanceRequest", examples.bccRequest);
-    const { requestId, $metadata } = await clients().bcc.rebuildInstance("i-YufwpQAe", { ...rest, adminPass: { encrypted: adminPass } });
+    const { requestId, $metadata } = await clients().bcc.rebuildInstance("i-YufwpQAe", {
+      ...rest,
+      adminPass: { encrypted: adminPass },
+    });
     expect(requestId).toMatch(UUID);
     expect($metadata).toEqual({ httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 });
   });
@@ -137,7 +148,9 @@ describe("the BCC path and flag", () => {
           body: await request.arrayBuffer(),
         }),
     });
-    await expect(bcc.rebuildInstance("i-1", { imageId: "m-mRjO3cjs" })).resolves.toMatchObject({ requestId: expect.stringMatching(UUID) });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-mRjO3cjs" })).resolves.toMatchObject({
+      requestId: expect.stringMatching(UUID),
+    });
   });
 });
 

@@ -2,7 +2,13 @@
 // refuses, resets, stalls, or answers with broken or unexpected bodies. Each scenario checks the
 // error class the caller sees, how many attempts reached the server, and (BEC) that every
 // attempt carried the same clientToken and a fresh, valid signature.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import {
   BceAbortError,
@@ -22,7 +28,10 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { examples, spec } from "./helpers.js";
 
 const CREDENTIALS: Credentials = { accessKeyId: "ak-faults", secretAccessKey: "sk-faults-0123456789abcdef" };
-const BEC_BODY: VmInstanceReinstallRequest = { keyConfig: { type: "password", adminPass: "root@!123456" }, imageId: "im-1" };
+const BEC_BODY: VmInstanceReinstallRequest = {
+  keyConfig: { type: "password", adminPass: "root@!123456" },
+  imageId: "im-1",
+};
 const BCC_BODY = { imageId: "m-1" };
 const BEC_OK = JSON.stringify(examples.becResponse);
 /** What a BEC call resolves with for BEC_OK: the body, and the call's metadata beside it. */
@@ -157,7 +166,8 @@ function answer(res: ServerResponse, status: number, body = "", headers: Record<
   });
   res.end(body);
 }
-const bceError = (code: string, message = `${code} happened`) => JSON.stringify({ requestId: "req-from-body", code, message });
+const bceError = (code: string, message = `${code} happened`) =>
+  JSON.stringify({ requestId: "req-from-body", code, message });
 const ok = (res: ServerResponse) => answer(res, 200, BEC_OK);
 /** Answer later, unless the connection is gone by then. */
 function later(res: ServerResponse, ms: number, send: () => void): void {
@@ -267,7 +277,11 @@ describe("connection refused (a port that was listened on, then closed)", () => 
 
 describe("connection reset mid-response (headers and part of the body written, then the socket destroyed)", () => {
   const cutOff: Handler = (req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": "4096", "x-bce-request-id": REQUEST_ID });
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": "4096",
+      "x-bce-request-id": REQUEST_ID,
+    });
     // Cut once the partial body has left (an event, not a timer).
     res.write('{"result":true,"action":"rein', () => req.socket.destroy());
   };
@@ -327,7 +341,12 @@ describe("an answer slower than the timeout", () => {
 
   it("BEC, headers late: retried up to maxAttempts with the same clientToken, then BceTimeoutError", async () => {
     const server = await faultServer(slowHeaders);
-    const error = await failure(bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance("vm-1", BEC_BODY));
+    const error = await failure(
+      bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance(
+        "vm-1",
+        BEC_BODY,
+      ),
+    );
     expect(error).toBeInstanceOf(BceTimeoutError);
     expectBecAttempts(server.attempts, 2);
   });
@@ -341,7 +360,12 @@ describe("an answer slower than the timeout", () => {
 
   it("BEC, body late: BceTimeoutError after maxAttempts", async () => {
     const server = await faultServer(slowBody);
-    const error = await failure(bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance("vm-1", BEC_BODY));
+    const error = await failure(
+      bec(server.url, { timeoutMs: TIMEOUT, retry: { ...FAST_RETRY, maxAttempts: 2 } }).reinstallVmInstance(
+        "vm-1",
+        BEC_BODY,
+      ),
+    );
     expect(error).toBeInstanceOf(BceTimeoutError);
     expectBecAttempts(server.attempts, 2);
   });
@@ -454,7 +478,9 @@ describe("bodies that are not what they should be", () => {
   });
 
   it("BEC, validateResponses strict: a 200 body that does not match the spec is a BceResponseError naming the fields", async () => {
-    const server = await faultServer((_req, res) => answer(res, 200, JSON.stringify({ result: "yes", action: "reinstall" })));
+    const server = await faultServer((_req, res) =>
+      answer(res, 200, JSON.stringify({ result: "yes", action: "reinstall" })),
+    );
     const error = await failure(bec(server.url, { validateResponses: "strict" }).reinstallVmInstance("vm-1", BEC_BODY));
     expect(error).toBeInstanceOf(BceResponseError);
     const { problems } = error as BceResponseError;
@@ -476,7 +502,9 @@ describe("bodies that are not what they should be", () => {
     // totals: the spec describes what the service may send, so even strict checking takes it.
     const evolved = spec.components.examples.BecReinstallEvolvedResponseExample!.value;
     const server = await faultServer((_req, res) => answer(res, 200, JSON.stringify(evolved)));
-    await expect(bec(server.url, { validateResponses: "strict" }).reinstallVmInstance("vm-1", BEC_BODY)).resolves.toMatchObject(evolved as object);
+    await expect(
+      bec(server.url, { validateResponses: "strict" }).reinstallVmInstance("vm-1", BEC_BODY),
+    ).resolves.toMatchObject(evolved as object);
     expect(server.attempts).toHaveLength(1);
   });
 });
@@ -551,7 +579,9 @@ describe("403 RequestTimeTooSkewed", () => {
 
   it("the retry does not count against maxAttempts, and happens only once per call", async () => {
     const server = await skewedServer(true);
-    const error = await failure(bcc(server.url, { ...realClock, retry: { maxAttempts: 1 } }).rebuildInstance("i-1", BCC_BODY));
+    const error = await failure(
+      bcc(server.url, { ...realClock, retry: { maxAttempts: 1 } }).rebuildInstance("i-1", BCC_BODY),
+    );
     expect(error).toBeInstanceOf(BceServiceError);
     expect(error).toMatchObject({ status: 403, code: "RequestTimeTooSkewed" });
     expect(server.attempts).toHaveLength(2);
@@ -586,9 +616,13 @@ describe("abort via AbortSignal", () => {
     const controller = new AbortController();
     // The retry decision is logged just before the backoff starts; the abort comes once it has.
     const logger: Partial<Logger> = { info: () => void setImmediate(() => controller.abort()) };
-    const call = bec(server.url, { logger, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } }).reinstallVmInstance("vm-1", BEC_BODY, {
-      signal: controller.signal,
-    });
+    const call = bec(server.url, { logger, retry: { baseDelayMs: 10_000, maxDelayMs: 10_000 } }).reinstallVmInstance(
+      "vm-1",
+      BEC_BODY,
+      {
+        signal: controller.signal,
+      },
+    );
     const error = await failure(call);
     expect(error).toBeInstanceOf(BceAbortError);
     expect(server.attempts).toHaveLength(1);
@@ -604,7 +638,9 @@ describe("abort via AbortSignal", () => {
   it("an abort during the attempt wins over the timeout that is running", async () => {
     const controller = new AbortController();
     const server = await faultServer(() => controller.abort());
-    const error = await failure(bcc(server.url, { timeoutMs: 20_000 }).rebuildInstance("i-1", BCC_BODY, { signal: controller.signal }));
+    const error = await failure(
+      bcc(server.url, { timeoutMs: 20_000 }).rebuildInstance("i-1", BCC_BODY, { signal: controller.signal }),
+    );
     expect(error).toBeInstanceOf(BceAbortError);
     expect(server.attempts).toHaveLength(1);
   });
@@ -702,17 +738,31 @@ describe("what every call sends and reports", () => {
   it("a user agent naming the package, its version, the API and the runtime, with the app id appended", async () => {
     const server = await faultServer((_req, res) => ok(res));
     await bec(server.url, { userAgentAppId: "my-app/1.2" }).reinstallVmInstance("vm-1", BEC_BODY);
-    await bcc(server.url).rebuildInstance("i-1", BCC_BODY).catch(() => undefined);
+    await bcc(server.url)
+      .rebuildInstance("i-1", BCC_BODY)
+      .catch(() => undefined);
     const [becAgent, bccAgent] = server.attempts.map((a) => a.headers["user-agent"]);
-    expect(becAgent).toMatch(new RegExp(`^bce-openapi-js/\\d+\\.\\d+\\.\\d+\\S* api/bec node/${process.versions.node.replace(/\./g, "\\.")} app/my-app/1\\.2$`));
+    expect(becAgent).toMatch(
+      new RegExp(
+        `^bce-openapi-js/\\d+\\.\\d+\\.\\d+\\S* api/bec node/${process.versions.node.replace(/\./g, "\\.")} app/my-app/1\\.2$`,
+      ),
+    );
     expect(bccAgent).toMatch(/^bce-openapi-js\/\S+ api\/bcc node\/\S+$/);
   });
 
   it("$metadata counts the attempts and the delay waited between them", async () => {
     const server = await faultServer((_req, res, n) => (n < 3 ? answer(res, 503) : ok(res)));
-    const { $metadata } = await bec(server.url, { retry: { baseDelayMs: 4, maxDelayMs: 4 } }).reinstallVmInstance("vm-1", BEC_BODY);
+    const { $metadata } = await bec(server.url, { retry: { baseDelayMs: 4, maxDelayMs: 4 } }).reinstallVmInstance(
+      "vm-1",
+      BEC_BODY,
+    );
     // Equal jitter: each of the two delays is between half and all of 4 ms.
-    expect($metadata).toEqual({ httpStatusCode: 200, requestId: REQUEST_ID, attempts: 3, totalRetryDelay: expect.any(Number) });
+    expect($metadata).toEqual({
+      httpStatusCode: 200,
+      requestId: REQUEST_ID,
+      attempts: 3,
+      totalRetryDelay: expect.any(Number),
+    });
     expect($metadata.totalRetryDelay).toBeGreaterThanOrEqual(4);
     expect($metadata.totalRetryDelay).toBeLessThanOrEqual(8);
   });
@@ -727,19 +777,34 @@ describe("what every call sends and reports", () => {
       error: (m, d) => lines.push(["error", m, d]),
     };
     await failure(bec(server.url, { logger }).reinstallVmInstance("vm-1", BEC_BODY));
-    expect(lines.map(([level, message]) => `${level} ${message}`)).toEqual(["info retrying", "info retrying", "debug not retried"]);
-    expect(lines[0]![2]).toMatchObject({ attempt: 1, method: "PUT", path: "/v1/vm/instance/vm-1/system/reinstall", status: 503, code: "ServiceUnavailable", idempotent: true });
+    expect(lines.map(([level, message]) => `${level} ${message}`)).toEqual([
+      "info retrying",
+      "info retrying",
+      "debug not retried",
+    ]);
+    expect(lines[0]![2]).toMatchObject({
+      attempt: 1,
+      method: "PUT",
+      path: "/v1/vm/instance/vm-1/system/reinstall",
+      status: 503,
+      code: "ServiceUnavailable",
+      idempotent: true,
+    });
     const text = JSON.stringify(lines);
-    for (const secret of [CREDENTIALS.secretAccessKey, "root@!123456", "bce-auth-v1"]) expect(text).not.toContain(secret);
+    for (const secret of [CREDENTIALS.secretAccessKey, "root@!123456", "bce-auth-v1"])
+      expect(text).not.toContain(secret);
   });
 
   it("hooks run around every attempt with its number, the request, and the answer or error", async () => {
-    const server = await faultServer((req, res, n) => (n === 1 ? req.socket.destroy() : n === 2 ? answer(res, 502) : ok(res)));
+    const server = await faultServer((req, res, n) =>
+      n === 1 ? req.socket.destroy() : n === 2 ? answer(res, 502) : ok(res),
+    );
     const events: string[] = [];
     await bec(server.url, {
       hooks: {
         beforeAttempt: ({ attempt, request }) => void events.push(`before ${attempt} ${request.method}`),
-        afterAttempt: ({ attempt, response, error }) => void events.push(`after ${attempt} ${response?.status ?? "-"} ${error?.name ?? "-"}`),
+        afterAttempt: ({ attempt, response, error }) =>
+          void events.push(`after ${attempt} ${response?.status ?? "-"} ${error?.name ?? "-"}`),
       },
     }).reinstallVmInstance("vm-1", BEC_BODY);
     expect(events).toEqual([
@@ -774,26 +839,37 @@ describe("validateResponses: a 2xx answer that differs from the spec", () => {
     return { warnings, logger: { warn: (message: string, data?: object) => void warnings.push([message, data]) } };
   };
 
-  it.each(["off", undefined] as const)("%s (the default): resolves with the body as sent, and says nothing", async (mode) => {
-    const { warnings, logger } = collect();
-    const fault = await server();
-    const { $metadata, ...body } = await bec(fault.url, { logger, ...(mode ? { validateResponses: mode } : {}) }).reinstallVmInstance("vm-1", BEC_BODY);
-    expect(body).toEqual(differing());
-    expect($metadata).toMatchObject({ httpStatusCode: 200, requestId: REQUEST_ID });
-    expect(warnings).toEqual([]);
-    expect(fault.attempts).toHaveLength(1);
-  });
+  it.each(["off", undefined] as const)(
+    "%s (the default): resolves with the body as sent, and says nothing",
+    async (mode) => {
+      const { warnings, logger } = collect();
+      const fault = await server();
+      const { $metadata, ...body } = await bec(fault.url, {
+        logger,
+        ...(mode ? { validateResponses: mode } : {}),
+      }).reinstallVmInstance("vm-1", BEC_BODY);
+      expect(body).toEqual(differing());
+      expect($metadata).toMatchObject({ httpStatusCode: 200, requestId: REQUEST_ID });
+      expect(warnings).toEqual([]);
+      expect(fault.attempts).toHaveLength(1);
+    },
+  );
 
   it("warn: resolves with the body as sent, and the logger is told what differs", async () => {
     const { warnings, logger } = collect();
     const fault = await server();
-    const { $metadata: _, ...body } = await bec(fault.url, { logger, validateResponses: "warn" }).reinstallVmInstance("vm-1", BEC_BODY);
+    const { $metadata: _, ...body } = await bec(fault.url, { logger, validateResponses: "warn" }).reinstallVmInstance(
+      "vm-1",
+      BEC_BODY,
+    );
     expect(body).toEqual(differing());
     expect(warnings).toHaveLength(1);
     const [message, data] = warnings[0]!;
     expect(message).toMatch(/does not match/);
     expect(data).toMatchObject({ operation: "reinstallVmInstance", requestId: REQUEST_ID });
-    expect((data as { problems: string[] }).problems).toEqual(expect.arrayContaining([expect.stringMatching(/^body\.details\.mem: must be /)]));
+    expect((data as { problems: string[] }).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^body\.details\.mem: must be /)]),
+    );
     expect(fault.attempts).toHaveLength(1);
   });
 
@@ -802,7 +878,9 @@ describe("validateResponses: a 2xx answer that differs from the spec", () => {
     const error = await failure(bec(fault.url, { validateResponses: "strict" }).reinstallVmInstance("vm-1", BEC_BODY));
     expect(error).toBeInstanceOf(BceResponseError);
     expect(error).toMatchObject({ status: 200, requestId: REQUEST_ID });
-    expect((error as BceResponseError).problems).toEqual(expect.arrayContaining([expect.stringMatching(/^body\.details\.mem: must be /)]));
+    expect((error as BceResponseError).problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^body\.details\.mem: must be /)]),
+    );
     expect(fault.attempts).toHaveLength(1);
   });
 });
@@ -815,7 +893,9 @@ describe("the retry policy", () => {
       asked.push(context);
       return true;
     };
-    const error = await failure(bcc(server.url, { retry: { ...FAST_RETRY, shouldRetry } }).rebuildInstance("i-1", BCC_BODY));
+    const error = await failure(
+      bcc(server.url, { retry: { ...FAST_RETRY, shouldRetry } }).rebuildInstance("i-1", BCC_BODY),
+    );
     expect(error).toMatchObject({ status: 500, code: "InternalError" });
     expect(server.attempts).toHaveLength(3);
     expectFreshSignatures(server.attempts);
@@ -859,7 +939,9 @@ describe("the retry policy", () => {
     expect(() => bcc(server.url, { retry })).toThrow(expect.objectContaining({ name: "BceValidationError", field }));
     const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { retry }));
     expect(error).toMatchObject({ name: "BceValidationError", field });
-    await expect(bcc(server.url).rebuildInstance("i-1", BCC_BODY, { retry, timeoutMs: NaN })).rejects.toMatchObject({ name: "BceValidationError" });
+    await expect(bcc(server.url).rebuildInstance("i-1", BCC_BODY, { retry, timeoutMs: NaN })).rejects.toMatchObject({
+      name: "BceValidationError",
+    });
     expect(server.attempts).toHaveLength(0);
   });
 

@@ -19,12 +19,24 @@ afterAll(() => mock.close());
 it("BEC: the journal shows the encoded userData, the clientToken and a verified signature, with the signature redacted", async () => {
   const bec = createBecClient({ endpoint: mock.url, credentials: DEFAULT_CREDENTIALS });
   const userData = "#!/bin/sh\necho hello";
-  const result = await bec.reinstallVmInstance("vm-6ahy6dli", { ...(examples.becRequest as object), userData } as Parameters<typeof bec.reinstallVmInstance>[1]);
+  const result = await bec.reinstallVmInstance("vm-6ahy6dli", {
+    ...(examples.becRequest as object),
+    userData,
+  } as Parameters<typeof bec.reinstallVmInstance>[1]);
   const [entry] = await mock.journal.waitFor(1);
-  expect(entry).toMatchObject({ method: "PUT", path: "/v1/vm/instance/vm-6ahy6dli/system/reinstall", operationId: "reinstallVmInstance", signature: "verified", idempotency: "first", answer: { status: 200 } });
+  expect(entry).toMatchObject({
+    method: "PUT",
+    path: "/v1/vm/instance/vm-6ahy6dli/system/reinstall",
+    operationId: "reinstallVmInstance",
+    signature: "verified",
+    idempotency: "first",
+    answer: { status: 200 },
+  });
   expect(new URLSearchParams(entry!.query).get("clientToken")).toBeTruthy();
   // BEC sends keyConfig.adminPass in plain text; the journal redacts it and keeps the rest.
-  const sent = { ...examples.becRequest, userData: encodeUserData(userData) } as unknown as { keyConfig: Record<string, unknown> };
+  const sent = { ...examples.becRequest, userData: encodeUserData(userData) } as unknown as {
+    keyConfig: Record<string, unknown>;
+  };
   expect(JSON.parse(entry!.body)).toEqual({ ...sent, keyConfig: { ...sent.keyConfig, adminPass: "<redacted>" } });
   expect(entry!.body).not.toContain(String(sent.keyConfig.adminPass));
   expect(entry!.headers.authorization).toMatch(/^bce-auth-v1\/mock-access-key-id\/[^/]+\/\d+\/[^/]*\/<redacted>$/);
@@ -38,7 +50,10 @@ it("BCC: the journal shows adminPass encrypted with the secret key; the plaintex
   const [entry] = await mock.journal.waitFor(1);
   expect(entry!.requestId).toBe(requestId);
   expect(entry!.query === "rebuild" || entry!.query === "rebuild=").toBe(true);
-  expect(JSON.parse(entry!.body)).toEqual({ imageId: "m-mRjO3cjs", adminPass: await encryptAdminPass("1qaz@WSX", DEFAULT_CREDENTIALS.secretAccessKey) });
+  expect(JSON.parse(entry!.body)).toEqual({
+    imageId: "m-mRjO3cjs",
+    adminPass: await encryptAdminPass("1qaz@WSX", DEFAULT_CREDENTIALS.secretAccessKey),
+  });
   expect(JSON.stringify(mock.journal.entries())).not.toContain("1qaz@WSX");
   expect(JSON.stringify(mock.journal.entries())).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
 });

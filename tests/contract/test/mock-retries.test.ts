@@ -31,9 +31,14 @@ const bcc = (options: Partial<Parameters<typeof createBccClient>[0]> = {}) =>
 const reinstall = (options?: Parameters<typeof bec>[0]) => bec(options).reinstallVmInstance("vm-6ahy6dli", BEC_BODY);
 const rebuild = (options?: Parameters<typeof bcc>[0]) => bcc(options).rebuildInstance("i-YufwpQAe", BCC_BODY);
 
-const outcome = (call: Promise<unknown>) => call.then((value) => ({ value }), (error: unknown) => ({ error }));
+const outcome = (call: Promise<unknown>) =>
+  call.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 const statuses = (entries: JournalEntry[]) => entries.map((e) => e.answer?.code ?? e.answer?.status);
-const tokens = (entries: JournalEntry[]) => new Set(entries.map((e) => new URLSearchParams(e.query).get("clientToken")));
+const tokens = (entries: JournalEntry[]) =>
+  new Set(entries.map((e) => new URLSearchParams(e.query).get("clientToken")));
 
 /** The attempts the mock saw: all signed validly; for BEC, all with one clientToken. */
 function attempts(operation: "reinstallVmInstance" | "rebuildInstance"): JournalEntry[] {
@@ -186,7 +191,9 @@ describe("chosen answers through the clients (Prefer, added by the caller's fetc
   });
 
   it("Prefer: code=403, example=IdempotentParameterMismatch is a typed error, not retried", async () => {
-    const { error } = (await outcome(reinstall({ fetch: preferring("code=403, example=IdempotentParameterMismatch") }))) as { error: BceServiceError };
+    const { error } = (await outcome(
+      reinstall({ fetch: preferring("code=403, example=IdempotentParameterMismatch") }),
+    )) as { error: BceServiceError };
     expect(error).toBeInstanceOf(BceServiceError);
     expect(error).toMatchObject({ status: 403, code: "IdempotentParameterMismatch" });
     expect(mock.journal.entries()).toHaveLength(1);

@@ -84,7 +84,10 @@ const PATTERN_BREAKERS: Readonly<Record<string, readonly [string, (value: string
     ["password without a letter", (v) => v.replace(/[A-Za-z]/g, "1")],
     ["password without a digit", (v) => v.replace(/[0-9]/g, "a")],
     ["password without a symbol", (v) => v.replace(/[!@#$%^+*()]/g, "a")],
-    ["password with a forbidden character", (v, g) => insert(v, g(fc.constantFrom, "&", " ", "é", "-", "_", "\u0000"), g)],
+    [
+      "password with a forbidden character",
+      (v, g) => insert(v, g(fc.constantFrom, "&", " ", "é", "-", "_", "\u0000"), g),
+    ],
     ["password too short", (_, g) => g(() => password(3, 7))],
     ["password too long", (_, g) => g(() => password(33, 64))],
   ],
@@ -119,7 +122,10 @@ export class SchemaTools {
       current = ref
         .slice(2)
         .split("/")
-        .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")], this.root) as Schema;
+        .reduce<unknown>(
+          (node, part) => (node as Record<string, unknown>)[part.replace(/~1/g, "/").replace(/~0/g, "~")],
+          this.root,
+        ) as Schema;
       if (current === undefined) throw new Error(`unresolved $ref ${ref}`);
     }
     return current;
@@ -136,7 +142,9 @@ export class SchemaTools {
     if (typeof schema !== "object") return schema;
     let view: Record<string, unknown> = { ...schema };
     if (Array.isArray(view.anyOf)) {
-      const branches = (view.anyOf as Schema[]).map((b) => this.resolve(b)).filter((b) => !isNullOnly(b) && !isEmptyStringOnly(b));
+      const branches = (view.anyOf as Schema[])
+        .map((b) => this.resolve(b))
+        .filter((b) => !isNullOnly(b) && !isEmptyStringOnly(b));
       const specific = branches.filter((b) => !isAnyString(b));
       const kept = specific.length > 0 ? specific : branches;
       if (kept.length !== 1) throw new Error(`an anyOf with ${kept.length} branches a client could use`);
@@ -148,11 +156,14 @@ export class SchemaTools {
       view.type = types.length === 1 ? types[0] : types;
     }
     if (view.properties) {
-      view.properties = Object.fromEntries(Object.entries(view.properties as Record<string, Schema>).map(([n, sub]) => [n, this.clientView(sub)]));
+      view.properties = Object.fromEntries(
+        Object.entries(view.properties as Record<string, Schema>).map(([n, sub]) => [n, this.clientView(sub)]),
+      );
     }
     if (view.items !== undefined) view.items = this.clientView(view.items as Schema);
     // then/else assert what the client view already says (a present, non-null member).
-    for (const part of ["then", "else"] as const) if (view[part] !== undefined) view[part] = { required: requiredOf(view[part], true) };
+    for (const part of ["then", "else"] as const)
+      if (view[part] !== undefined) view[part] = { required: requiredOf(view[part], true) };
     const rules = view["x-client-rules"];
     delete view["x-client-rules"];
     return rules === undefined ? (view as SchemaObject) : this.withRules(view as SchemaObject, rules as Schema);
@@ -227,7 +238,10 @@ export class SchemaTools {
     const minLength = (schema.minLength as number | undefined) ?? 0;
     const maxLength = schema.maxLength as number | undefined;
     // Graphemes may be several code points; keep to ASCII when a maximum must hold.
-    return fc.string({ minLength, ...(maxLength !== undefined ? { maxLength, unit: "grapheme-ascii" } : { unit: "grapheme" }) });
+    return fc.string({
+      minLength,
+      ...(maxLength !== undefined ? { maxLength, unit: "grapheme-ascii" } : { unit: "grapheme" }),
+    });
   }
 
   /**
@@ -267,7 +281,8 @@ export class SchemaTools {
     if (typeof schema !== "object" || schema.if === undefined) return schema;
     const [thenBranch, elseBranch] = this.branches(schema) as [SchemaObject, SchemaObject];
     const [name] = Object.keys((schema.if as SchemaObject).properties as object) as [string];
-    const chosen = (value as Record<string, unknown>)[name] === (thenBranch.properties as Record<string, SchemaObject>)[name]!.const;
+    const chosen =
+      (value as Record<string, unknown>)[name] === (thenBranch.properties as Record<string, SchemaObject>)[name]!.const;
     return chosen ? thenBranch : elseBranch;
   }
 
@@ -281,7 +296,11 @@ export class SchemaTools {
     const out: Mutation[] = [];
     const at = path.length === 0 ? "body" : `body.${path.join(".")}`;
     const add = (kind: string, make: (g: GeneratorValue) => Json) => out.push({ kind, field: at, path, make });
-    const type = Array.isArray(schema.enum) ? typeof schema.enum[0] : schema.const !== undefined ? typeof schema.const : schema.type;
+    const type = Array.isArray(schema.enum)
+      ? typeof schema.enum[0]
+      : schema.const !== undefined
+        ? typeof schema.const
+        : schema.type;
 
     if (path.length > 0) add(`wrong type (${String(type)})`, (g) => g(() => wrongType(type as string)));
     if (Array.isArray(schema.enum) || "const" in schema) {
@@ -306,7 +325,9 @@ export class SchemaTools {
     if (type === "array" && Array.isArray(value)) {
       const minItems = schema.minItems as number | undefined;
       if (minItems !== undefined && minItems > 0) add("too few items", () => value.slice(0, minItems - 1));
-      value.forEach((item, i) => out.push(...this.mutations((schema.items as Schema | undefined) ?? true, item, [...path, i])));
+      for (const [i, item] of value.entries()) {
+        out.push(...this.mutations((schema.items as Schema | undefined) ?? true, item, [...path, i]));
+      }
     }
     if (type === "object" && isRecord(value)) {
       const properties = (schema.properties ?? {}) as Record<string, Schema>;
@@ -317,7 +338,9 @@ export class SchemaTools {
       }
       if (schema.additionalProperties === false) {
         add("unknown property", (g) => {
-          const name = g(() => fc.string({ minLength: 1, maxLength: 12 }).filter((n) => !(n in properties) && n !== "__proto__"));
+          const name = g(() =>
+            fc.string({ minLength: 1, maxLength: 12 }).filter((n) => !(n in properties) && n !== "__proto__"),
+          );
           return { ...value, [name]: g(fc.jsonValue) as Json };
         });
       }
@@ -371,7 +394,8 @@ function checkKeywords(schema: SchemaObject): void {
   if (typeof schema.format === "string" && !ANNOTATION_FORMATS.has(schema.format)) {
     throw new Error(`no generator for format ${schema.format}`);
   }
-  if (schema.allOf !== undefined && schema.if === undefined) throw new Error("allOf outside if/then/else is not supported");
+  if (schema.allOf !== undefined && schema.if === undefined)
+    throw new Error("allOf outside if/then/else is not supported");
 }
 
 function requiredOf(part: unknown, clientView = false): string[] {
@@ -381,7 +405,8 @@ function requiredOf(part: unknown, clientView = false): string[] {
   // says a required member is not null (`{ type: string }`) asserts nothing either.
   for (const sub of allOf) {
     const props = sub.properties as Record<string, unknown> | undefined;
-    const harmless = (v: unknown) => v === true || (clientView && isRecord(v as Json) && Object.keys(v as object).every((k) => k === "type"));
+    const harmless = (v: unknown) =>
+      v === true || (clientView && isRecord(v as Json) && Object.keys(v as object).every((k) => k === "type"));
     if (Object.keys(sub).some((k) => k !== "properties") || !props || !Object.values(props).every(harmless)) {
       throw new Error("unsupported allOf in then/else");
     }
@@ -390,10 +415,16 @@ function requiredOf(part: unknown, clientView = false): string[] {
   return required;
 }
 
-const isNullOnly = (schema: Schema) => typeof schema === "object" && schema.type === "null" && Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
-const isEmptyStringOnly = (schema: Schema) => typeof schema === "object" && schema.type === "string" && schema.maxLength === 0;
+const isNullOnly = (schema: Schema) =>
+  typeof schema === "object" &&
+  schema.type === "null" &&
+  Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
+const isEmptyStringOnly = (schema: Schema) =>
+  typeof schema === "object" && schema.type === "string" && schema.maxLength === 0;
 const isAnyString = (schema: Schema) =>
-  typeof schema === "object" && schema.type === "string" && Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
+  typeof schema === "object" &&
+  schema.type === "string" &&
+  Object.keys(schema).every((k) => k === "type" || isAnnotation(k));
 
 function isAnnotation(keyword: string): boolean {
   return ANNOTATIONS.has(keyword) || keyword.startsWith("x-");

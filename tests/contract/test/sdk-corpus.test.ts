@@ -10,9 +10,28 @@ import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mo
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { spec, UUID } from "./helpers.js";
 
-interface Trace { path: string; commit: string; type: string }
-interface CorpusRequest { name: string; operation: string; trace: Trace[]; note: string; path: string; query: string; body: string }
-interface CorpusFile { sdk: string; repository: string; serialization: string | null; signedHeaders: string[] | null; requests: CorpusRequest[]; none?: string }
+interface Trace {
+  path: string;
+  commit: string;
+  type: string;
+}
+interface CorpusRequest {
+  name: string;
+  operation: string;
+  trace: Trace[];
+  note: string;
+  path: string;
+  query: string;
+  body: string;
+}
+interface CorpusFile {
+  sdk: string;
+  repository: string;
+  serialization: string | null;
+  signedHeaders: string[] | null;
+  requests: CorpusRequest[];
+  none?: string;
+}
 
 const dir = new URL("../fixtures/sdk-corpus/", import.meta.url);
 const files: CorpusFile[] = readdirSync(dir)
@@ -22,7 +41,10 @@ const files: CorpusFile[] = readdirSync(dir)
 const requests = files.flatMap((file) => file.requests.map((request) => ({ file, request })));
 
 const OPERATIONS: Record<string, { path: RegExp; schema: string }> = {
-  reinstallVmInstance: { path: /^\/v1\/vm\/instance\/[A-Za-z0-9][A-Za-z0-9_.-]*\/system\/reinstall$/, schema: "VmInstanceReinstallRequest" },
+  reinstallVmInstance: {
+    path: /^\/v1\/vm\/instance\/[A-Za-z0-9][A-Za-z0-9_.-]*\/system\/reinstall$/,
+    schema: "VmInstanceReinstallRequest",
+  },
   rebuildInstance: { path: /^\/v2\/instance\/[A-Za-z0-9][A-Za-z0-9_.-]*$/, schema: "RebuildInstanceRequest" },
 };
 
@@ -46,47 +68,66 @@ describe("the corpus", () => {
     expect(requests.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(requests.map(({ file, request }) => [request.name, file, request] as const))("%s is traced to a file, type and commit", (_, file, request) => {
-    expect(file.repository).toMatch(/^baidubce\/bce-sdk-(go|java|python)$/);
-    expect(request.trace.length).toBeGreaterThan(0);
-    for (const t of request.trace) {
-      expect(t.commit).toMatch(/^[0-9a-f]{40}$/);
-      expect(t.path.length).toBeGreaterThan(0);
-      expect(t.type.length).toBeGreaterThan(0);
-    }
-    expect(request.path).toMatch(OPERATIONS[request.operation]!.path);
-    expect(() => JSON.parse(request.body)).not.toThrow();
-  });
+  it.each(requests.map(({ file, request }) => [request.name, file, request] as const))(
+    "%s is traced to a file, type and commit",
+    (_, file, request) => {
+      expect(file.repository).toMatch(/^baidubce\/bce-sdk-(go|java|python)$/);
+      expect(request.trace.length).toBeGreaterThan(0);
+      for (const t of request.trace) {
+        expect(t.commit).toMatch(/^[0-9a-f]{40}$/);
+        expect(t.path.length).toBeGreaterThan(0);
+        expect(t.type.length).toBeGreaterThan(0);
+      }
+      expect(request.path).toMatch(OPERATIONS[request.operation]!.path);
+      expect(() => JSON.parse(request.body)).not.toThrow();
+    },
+  );
 });
 
 describe("the mock accepts every SDK request, signed, as the service does", () => {
-  it.each(requests.map(({ file, request }) => [request.name, file, request] as const))("%s", async (_, file, request) => {
-    const url = new URL(`${mock.url}${request.path}${request.query ? `?${request.query}` : ""}`);
-    const headers: Record<string, string> = {
-      host: url.host,
-      "content-type": "application/json;charset=utf-8",
-      "content-length": String(Buffer.byteLength(request.body)),
-    };
-    const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS, file.signedHeaders ? { headersToSign: file.signedHeaders } : {});
-    // The query string goes out exactly as the SDK writes it (`?rebuild`, `?rebuild=`).
-    const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: request.body });
-    const text = await res.text();
-    expect(res.status, text).toBeGreaterThanOrEqual(200);
-    expect(res.status, text).toBeLessThan(300);
-    expect(res.headers.get("x-bce-request-id")).toMatch(UUID);
-    if (request.operation === "reinstallVmInstance") expect(JSON.parse(text)).toMatchObject({ result: true });
-  });
+  it.each(requests.map(({ file, request }) => [request.name, file, request] as const))(
+    "%s",
+    async (_, file, request) => {
+      const url = new URL(`${mock.url}${request.path}${request.query ? `?${request.query}` : ""}`);
+      const headers: Record<string, string> = {
+        host: url.host,
+        "content-type": "application/json;charset=utf-8",
+        "content-length": String(Buffer.byteLength(request.body)),
+      };
+      const signed = await signRequest(
+        { method: "PUT", url, headers },
+        DEFAULT_CREDENTIALS,
+        file.signedHeaders ? { headersToSign: file.signedHeaders } : {},
+      );
+      // The query string goes out exactly as the SDK writes it (`?rebuild`, `?rebuild=`).
+      const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: request.body });
+      const text = await res.text();
+      expect(res.status, text).toBeGreaterThanOrEqual(200);
+      expect(res.status, text).toBeLessThan(300);
+      expect(res.headers.get("x-bce-request-id")).toMatch(UUID);
+      if (request.operation === "reinstallVmInstance") expect(JSON.parse(text)).toMatchObject({ result: true });
+    },
+  );
 });
 
 describe("the mock is not simply open", () => {
   it.each([
-    ["BEC without imageId", "/v1/vm/instance/vm-1/system/reinstall", "", '{"keyConfig":{"type":"password","adminPass":"root@!123456"}}'],
+    [
+      "BEC without imageId",
+      "/v1/vm/instance/vm-1/system/reinstall",
+      "",
+      '{"keyConfig":{"type":"password","adminPass":"root@!123456"}}',
+    ],
     ["BEC with a numeric imageType", "/v1/vm/instance/vm-1/system/reinstall", "", '{"imageId":"im-1","imageType":5}'],
     ["BCC with a plain-text adminPass", "/v2/instance/i-1", "rebuild", '{"imageId":"m-1","adminPass":"1qaz@WSX"}'],
     ["BCC with a string for a boolean", "/v2/instance/i-1", "rebuild", '{"imageId":"m-1","isOpenHostEye":"yes"}'],
   ])("refuses %s with 400 InvalidHTTPRequest", async (_, path, query, body) => {
     const url = new URL(`${mock.url}${path}${query ? `?${query}` : ""}`);
-    const headers = { host: url.host, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
+    const headers = {
+      host: url.host,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+    };
     const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS);
     const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body });
     expect(res.status).toBe(400);
@@ -96,14 +137,20 @@ describe("the mock is not simply open", () => {
 
 describe("the clients stay stricter than the service", () => {
   const issues = (request: CorpusRequest, clientRules: boolean) =>
-    validateSchema(JSON.parse(request.body), { $ref: `#/components/schemas/${OPERATIONS[request.operation]!.schema}` }, { root: spec, path: "body", clientRules });
+    validateSchema(
+      JSON.parse(request.body),
+      { $ref: `#/components/schemas/${OPERATIONS[request.operation]!.schema}` },
+      { root: spec, path: "body", clientRules },
+    );
 
   it("the service side of the spec accepts every body", () => {
     for (const { request } of requests) expect(issues(request, false), request.name).toEqual([]);
   });
 
   it("x-client-rules refuse every body with nulls, empty identifiers, extra fields or no keyConfig", () => {
-    const clientWouldSend = requests.filter(({ request }) => issues(request, true).length === 0).map(({ request }) => request.name);
+    const clientWouldSend = requests
+      .filter(({ request }) => issues(request, true).length === 0)
+      .map(({ request }) => request.name);
     expect(clientWouldSend).toEqual([
       "go-bec-reinstall-password",
       "go-bec-reinstall-key-pair",
@@ -112,12 +159,25 @@ describe("the clients stay stricter than the service", () => {
       "python-bcc-rebuild-password",
       "python-bcc-rebuild-key-pair",
     ]);
-    const rules = (name: string) => issues(requests.find(({ request }) => request.name === name)!.request, true).map((i) => `${i.path} ${i.rule}`);
+    const rules = (name: string) =>
+      issues(requests.find(({ request }) => request.name === name)!.request, true).map((i) => `${i.path} ${i.rule}`);
     expect(rules("go-bec-reinstall-userdata-without-keyconfig")).toContain("body.keyConfig required");
-    expect(rules("java-bec-reinstall-password")).toEqual(expect.arrayContaining(["body.vmID additionalProperties", "body.userData type", "body.keyConfig.bccKeyPairIdList type"]));
-    expect(rules("go-bcc-rebuild-v1-key-pair-empty-password")).toEqual(expect.arrayContaining(["body.adminPass minLength", "body.cleanLastUserData type"]));
-    expect(rules("go-bcc-rebuild-v2-password")).toEqual(expect.arrayContaining(["body.keypairId minLength", "body.isOpenHostEye type"]));
-    expect(rules("java-bcc-rebuild-password")).toEqual(expect.arrayContaining(["body.keypairId type", "body.requestCredentials additionalProperties"]));
+    expect(rules("java-bec-reinstall-password")).toEqual(
+      expect.arrayContaining([
+        "body.vmID additionalProperties",
+        "body.userData type",
+        "body.keyConfig.bccKeyPairIdList type",
+      ]),
+    );
+    expect(rules("go-bcc-rebuild-v1-key-pair-empty-password")).toEqual(
+      expect.arrayContaining(["body.adminPass minLength", "body.cleanLastUserData type"]),
+    );
+    expect(rules("go-bcc-rebuild-v2-password")).toEqual(
+      expect.arrayContaining(["body.keypairId minLength", "body.isOpenHostEye type"]),
+    );
+    expect(rules("java-bcc-rebuild-password")).toEqual(
+      expect.arrayContaining(["body.keypairId type", "body.requestCredentials additionalProperties"]),
+    );
   });
 
   it("the BEC client refuses the Java SDK's body before anything is sent", async () => {

@@ -62,37 +62,104 @@ const becBody = (adminPass: string): VmInstanceReinstallRequest => ({
 });
 
 const paths: Array<[string, () => Promise<unknown>]> = [
-  ["unknown access key (403 from the mock)", () => createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", becBody(PASSWORD))],
-  ["wrong secret key (SignatureDoesNotMatch)", () =>
-    createBccClient({ endpoint: mock.url, credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: SECRET_KEY } }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD })],
-  ["password breaking the policy (BEC)", () => createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", becBody(`${PASSWORD}&`))],
-  ["password breaking the policy (BCC)", () => createBccClient({ endpoint: mock.url, credentials: sts }).rebuildInstance("i-1", { imageId: "m-1", adminPass: `${PASSWORD}&` })],
-  ["secret key too short to encrypt the password", () =>
-    createBccClient({ endpoint: mock.url, credentials: { accessKeyId: "ak", secretAccessKey: "short-SK" } }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD })],
-  ["credentials provider that fails", () =>
-    createBecClient({ endpoint: mock.url, credentials: async () => ({ accessKeyId: "", secretAccessKey: SECRET_KEY }) }).reinstallVmInstance("vm-1", becBody(PASSWORD))],
-  ["credentials provider that throws", () =>
-    createBccClient({
-      endpoint: mock.url,
-      credentials: async () => {
-        throw new Error("the STS endpoint is down");
-      },
-    }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD })],
-  ["connection refused, with a logger and hooks", () =>
-    createBccClient({
-      endpoint: refusedUrl,
-      credentials: sts,
-      retry: { maxAttempts: 2, baseDelayMs: 1 },
-      logger: console,
-      hooks: { beforeAttempt: (info) => console.debug("before", info), afterAttempt: (outcome) => console.debug("after", outcome) },
-    }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD })],
-  ["connection refused", () =>
-    createBccClient({ endpoint: "http://127.0.0.1:1", credentials: sts, retry: { maxAttempts: 1 } }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD })],
-  ["timeout", () =>
-    createBecClient({ endpoint: silentUrl, credentials: sts, timeoutMs: 50, retry: { maxAttempts: 1 } }).reinstallVmInstance("vm-1", becBody(PASSWORD))],
-  ["abort", () =>
-    createBecClient({ endpoint: silentUrl, credentials: sts }).reinstallVmInstance("vm-1", becBody(PASSWORD), { signal: AbortSignal.timeout(30) })],
-  ["invalid body field", () => createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", { ...becBody(PASSWORD), imageType: "nope" as "bec" })],
+  [
+    "unknown access key (403 from the mock)",
+    () => createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", becBody(PASSWORD)),
+  ],
+  [
+    "wrong secret key (SignatureDoesNotMatch)",
+    () =>
+      createBccClient({
+        endpoint: mock.url,
+        credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: SECRET_KEY },
+      }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD }),
+  ],
+  [
+    "password breaking the policy (BEC)",
+    () =>
+      createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", becBody(`${PASSWORD}&`)),
+  ],
+  [
+    "password breaking the policy (BCC)",
+    () =>
+      createBccClient({ endpoint: mock.url, credentials: sts }).rebuildInstance("i-1", {
+        imageId: "m-1",
+        adminPass: `${PASSWORD}&`,
+      }),
+  ],
+  [
+    "secret key too short to encrypt the password",
+    () =>
+      createBccClient({
+        endpoint: mock.url,
+        credentials: { accessKeyId: "ak", secretAccessKey: "short-SK" },
+      }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD }),
+  ],
+  [
+    "credentials provider that fails",
+    () =>
+      createBecClient({
+        endpoint: mock.url,
+        credentials: async () => ({ accessKeyId: "", secretAccessKey: SECRET_KEY }),
+      }).reinstallVmInstance("vm-1", becBody(PASSWORD)),
+  ],
+  [
+    "credentials provider that throws",
+    () =>
+      createBccClient({
+        endpoint: mock.url,
+        credentials: async () => {
+          throw new Error("the STS endpoint is down");
+        },
+      }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD }),
+  ],
+  [
+    "connection refused, with a logger and hooks",
+    () =>
+      createBccClient({
+        endpoint: refusedUrl,
+        credentials: sts,
+        retry: { maxAttempts: 2, baseDelayMs: 1 },
+        logger: console,
+        hooks: {
+          beforeAttempt: (info) => console.debug("before", info),
+          afterAttempt: (outcome) => console.debug("after", outcome),
+        },
+      }).rebuildInstance("i-1", { imageId: "m-1", adminPass: PASSWORD }),
+  ],
+  [
+    "connection refused",
+    () =>
+      createBccClient({ endpoint: "http://127.0.0.1:1", credentials: sts, retry: { maxAttempts: 1 } }).rebuildInstance(
+        "i-1",
+        { imageId: "m-1", adminPass: PASSWORD },
+      ),
+  ],
+  [
+    "timeout",
+    () =>
+      createBecClient({
+        endpoint: silentUrl,
+        credentials: sts,
+        timeoutMs: 50,
+        retry: { maxAttempts: 1 },
+      }).reinstallVmInstance("vm-1", becBody(PASSWORD)),
+  ],
+  [
+    "abort",
+    () =>
+      createBecClient({ endpoint: silentUrl, credentials: sts }).reinstallVmInstance("vm-1", becBody(PASSWORD), {
+        signal: AbortSignal.timeout(30),
+      }),
+  ],
+  [
+    "invalid body field",
+    () =>
+      createBecClient({ endpoint: mock.url, credentials: sts }).reinstallVmInstance("vm-1", {
+        ...becBody(PASSWORD),
+        imageType: "nope" as "bec",
+      }),
+  ],
 ];
 
 describe("no secret in what an error path produces", () => {

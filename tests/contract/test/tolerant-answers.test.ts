@@ -29,23 +29,29 @@ describe("an answer from a service that has moved on, through the mock", () => {
     const vm = evolved.details;
     const schemas = spec.components.schemas as Record<string, { anyOf: [{ enum: string[] }] }>;
     expect(schemas.VmInstanceStatus!.anyOf[0].enum).not.toContain(vm.status);
-    const diskTypes = [vm.systemVolume?.volumeType, ...(vm.dataVolumeList ?? []).map((v: { volumeType?: string }) => v.volumeType)];
+    const diskTypes = [
+      vm.systemVolume?.volumeType,
+      ...(vm.dataVolumeList ?? []).map((v: { volumeType?: string }) => v.volumeType),
+    ];
     expect(diskTypes.some((t) => t !== undefined && !schemas.DiskType!.anyOf[0].enum.includes(t))).toBe(true);
     expect(vm.publicIp).toBeNull();
     expect(vm).not.toHaveProperty("rootDiskSize");
     expect(Object.keys(vm).length).toBeGreaterThan(3);
   });
 
-  it.each(["off", "warn", "strict"] as const)("validateResponses %s: the call resolves with the body and its metadata", async (mode) => {
-    const warnings: string[] = [];
-    const result = await reinstall(mode, warnings);
-    const { $metadata, ...body } = result;
-    expect(body).toEqual(evolved);
-    expect($metadata).toMatchObject({ httpStatusCode: 200, attempts: 1 });
-    expect($metadata.requestId).not.toBe("");
-    // The spec describes what the service may send, so there is nothing to warn about either.
-    expect(warnings).toEqual([]);
-  });
+  it.each(["off", "warn", "strict"] as const)(
+    "validateResponses %s: the call resolves with the body and its metadata",
+    async (mode) => {
+      const warnings: string[] = [];
+      const result = await reinstall(mode, warnings);
+      const { $metadata, ...body } = result;
+      expect(body).toEqual(evolved);
+      expect($metadata).toMatchObject({ httpStatusCode: 200, attempts: 1 });
+      expect($metadata.requestId).not.toBe("");
+      // The spec describes what the service may send, so there is nothing to warn about either.
+      expect(warnings).toEqual([]);
+    },
+  );
 
   it("the mock served that example, not the seed's", async () => {
     const result = await reinstall("off");

@@ -1,28 +1,28 @@
-import { PasswordPolicyError, type AdminPassRule } from './errors.js';
+import { PasswordPolicyError, type AdminPassRule } from "./errors.js";
 
-const ADMIN_PASS_SYMBOLS = '!@#$%^+*()';
+const ADMIN_PASS_SYMBOLS = "!@#$%^+*()";
 
 const RULE_MESSAGES: Record<AdminPassRule, string> = {
-  length: 'must be 8 to 32 characters long',
+  length: "must be 8 to 32 characters long",
   allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${ADMIN_PASS_SYMBOLS}`,
-  letter: 'must contain at least one letter',
-  digit: 'must contain at least one digit',
+  letter: "must contain at least one letter",
+  digit: "must contain at least one digit",
   symbol: `must contain at least one of the symbols ${ADMIN_PASS_SYMBOLS}`,
 };
 
 /** The first adminPass rule the password breaks, or undefined when it is acceptable. */
 export function adminPassPolicyViolation(password: string): AdminPassRule | undefined {
   const length = [...password].length; // code points, as a user counts characters
-  if (length < 8 || length > 32) return 'length';
-  if (!/^[A-Za-z0-9!@#$%^+*()]+$/.test(password)) return 'allowedCharacters';
-  if (!/[A-Za-z]/.test(password)) return 'letter';
-  if (!/[0-9]/.test(password)) return 'digit';
-  if (!/[!@#$%^+*()]/.test(password)) return 'symbol';
+  if (length < 8 || length > 32) return "length";
+  if (!/^[A-Za-z0-9!@#$%^+*()]+$/.test(password)) return "allowedCharacters";
+  if (!/[A-Za-z]/.test(password)) return "letter";
+  if (!/[0-9]/.test(password)) return "digit";
+  if (!/[!@#$%^+*()]/.test(password)) return "symbol";
   return undefined;
 }
 
 /** Throws a PasswordPolicyError naming the field and the first broken rule. */
-export function checkAdminPassPolicy(password: string, field = 'adminPass'): void {
+export function checkAdminPassPolicy(password: string, field = "adminPass"): void {
   const rule = adminPassPolicyViolation(password);
   if (rule) throw new PasswordPolicyError(rule, RULE_MESSAGES[rule], field);
 }
@@ -32,16 +32,18 @@ export function checkAdminPassPolicy(password: string, field = 'adminPass'): voi
  * characters of the secret access key, PKCS#7 padding over the UTF-8 bytes, lowercase hex.
  */
 export async function encryptAdminPass(password: string, secretAccessKey: string): Promise<string> {
-  if (typeof password !== 'string' || password === '') throw new TypeError('adminPass must be a non-empty string');
-  if (typeof secretAccessKey !== 'string' || secretAccessKey.length < 16) {
-    throw new TypeError('secretAccessKey must be at least 16 characters to encrypt adminPass');
+  if (typeof password !== "string" || password === "") throw new TypeError("adminPass must be a non-empty string");
+  if (typeof secretAccessKey !== "string" || secretAccessKey.length < 16) {
+    throw new TypeError("secretAccessKey must be at least 16 characters to encrypt adminPass");
   }
-  if (!/^[\x00-\x7f]+$/.test(secretAccessKey)) throw new TypeError('secretAccessKey must be ASCII to encrypt adminPass');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+  if (!/^[\x00-\x7f]+$/.test(secretAccessKey))
+    throw new TypeError("secretAccessKey must be ASCII to encrypt adminPass");
 
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('Web Crypto (globalThis.crypto.subtle) is not available in this runtime');
+  if (!subtle) throw new Error("Web Crypto (globalThis.crypto.subtle) is not available in this runtime");
   const keyBytes = new TextEncoder().encode(secretAccessKey.slice(0, 16));
-  const key = await subtle.importKey('raw', keyBytes, { name: 'AES-CBC' }, false, ['encrypt']);
+  const key = await subtle.importKey("raw", keyBytes, { name: "AES-CBC" }, false, ["encrypt"]);
 
   const plain = pkcs7Pad(new TextEncoder().encode(password));
   // Web Crypto has no ECB. CBC with a zero IV encrypts its first block as E(block XOR 0) =
@@ -50,11 +52,11 @@ export async function encryptAdminPass(password: string, secretAccessKey: string
   const zeroIv = new Uint8Array(16);
   const blocks = await Promise.all(
     Array.from({ length: plain.length / 16 }, async (_, i) => {
-      const out = await subtle.encrypt({ name: 'AES-CBC', iv: zeroIv }, key, plain.subarray(i * 16, i * 16 + 16));
+      const out = await subtle.encrypt({ name: "AES-CBC", iv: zeroIv }, key, plain.subarray(i * 16, i * 16 + 16));
       return new Uint8Array(out, 0, 16);
     }),
   );
-  return blocks.map(toHex).join('');
+  return blocks.map(toHex).join("");
 }
 
 /** PKCS#7 to 16-byte blocks: always adds 1 to 16 bytes, a whole block when already aligned. */
@@ -67,7 +69,7 @@ function pkcs7Pad(data: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
   return hex;
 }

@@ -1,30 +1,31 @@
 // userData as BEC/BCC expect it: base64("user_injected_data: " + base64(UTF-8 text)).
 // TextEncoder + btoa/atob on binary strings: Web APIs only, so it runs in browsers and edge runtimes.
 
-const PREFIX = 'user_injected_data: ';
+const PREFIX = "user_injected_data: ";
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function encodeUserData(text: string): string {
-  if (typeof text !== 'string') throw new TypeError('userData must be a string');
-  if (/\p{Surrogate}/u.test(text)) throw new TypeError('userData contains a lone surrogate, which is not valid Unicode');
+  if (typeof text !== "string") throw new TypeError("userData must be a string");
+  if (/\p{Surrogate}/u.test(text))
+    throw new TypeError("userData contains a lone surrogate, which is not valid Unicode");
   return btoa(PREFIX + bytesToBase64(new TextEncoder().encode(text)));
 }
 
 export function decodeUserData(encoded: string): string {
-  if (typeof encoded !== 'string' || !BASE64.test(encoded)) throw new TypeError('userData is not valid base64');
+  if (typeof encoded !== "string" || !BASE64.test(encoded)) throw new TypeError("userData is not valid base64");
   const outer = atob(encoded);
   if (!outer.startsWith(PREFIX)) throw new TypeError(`userData does not start with "${PREFIX}"`);
   const inner = outer.slice(PREFIX.length);
-  if (!BASE64.test(inner)) throw new TypeError('userData payload after the prefix is not valid base64');
+  if (!BASE64.test(inner)) throw new TypeError("userData payload after the prefix is not valid base64");
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(binaryToBytes(atob(inner)));
+    return new TextDecoder("utf-8", { fatal: true }).decode(binaryToBytes(atob(inner)));
   } catch {
-    throw new TypeError('userData payload is not valid UTF-8');
+    throw new TypeError("userData payload is not valid UTF-8");
   }
 }
 
 function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
+  let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }

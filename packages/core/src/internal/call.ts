@@ -136,7 +136,13 @@ export function splitOptions(
  * The success body, parsed, and (when asked) checked against the spec. A body that is not JSON is
  * a BceResponseError whatever the mode; one that differs from the spec is passed on unless "strict".
  */
-async function readBody(service: OperationService, spec: OperationSpec, runtime: OperationRuntime, response: Response, text: string): Promise<unknown> {
+async function readBody(
+  service: OperationService,
+  spec: OperationSpec,
+  runtime: OperationRuntime,
+  response: Response,
+  text: string,
+): Promise<unknown> {
   const requestId = response.headers.get("x-bce-request-id") ?? "";
   if (text.trim() === "") return undefined;
   let data: unknown;

@@ -71,6 +71,18 @@ export type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validati
 export { VERSION } from "../version.js";
 export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
 // What the generated operations and methods (packages/codegen) call.
-export { callOperation, splitOptions, type OperationResult, type OperationRuntime, type OperationService, type ResponseChecks } from "./call.js";
-export { checkPasswordPolicyTransform, encodeUserDataTransform, encryptAdminPassTransform, type Transform } from "./transforms.js";
+export {
+  callOperation,
+  splitOptions,
+  type OperationResult,
+  type OperationRuntime,
+  type OperationService,
+  type ResponseChecks,
+} from "./call.js";
+export {
+  checkPasswordPolicyTransform,
+  encodeUserDataTransform,
+  encryptAdminPassTransform,
+  type Transform,
+} from "./transforms.js";
 export * from "./check-runtime.js";

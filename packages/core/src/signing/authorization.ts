@@ -1,5 +1,5 @@
-import { formatBceDate } from './canonical.js';
-import { authStringPrefix } from './hmac.js';
+import { formatBceDate } from "./canonical.js";
+import { authStringPrefix } from "./hmac.js";
 
 /** The parts of `bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}`. */
 export interface AuthorizationParts {
@@ -13,13 +13,11 @@ export interface AuthorizationParts {
   signature: string;
 }
 
-export type ParseAuthorizationResult =
-  | { ok: true; authorization: AuthorizationParts }
-  | { ok: false; reason: string };
+export type ParseAuthorizationResult = { ok: true; authorization: AuthorizationParts } | { ok: false; reason: string };
 
 export function formatAuthorization(parts: AuthorizationParts): string {
   const prefix = authStringPrefix(parts.accessKeyId, parts.timestamp, parts.expirationInSeconds);
-  return `${prefix}/${parts.signedHeaders.join(';')}/${parts.signature}`;
+  return `${prefix}/${parts.signedHeaders.join(";")}/${parts.signature}`;
 }
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -31,23 +29,25 @@ const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
  */
 export function parseAuthorization(header: string | null | undefined): ParseAuthorizationResult {
   const fail = (reason: string): ParseAuthorizationResult => ({ ok: false, reason });
-  if (header === undefined || header === null || header.trim() === '') return fail('Authorization header is missing');
-  const fields = header.trim().split('/');
-  if (fields[0] !== 'bce-auth-v1') return fail('Authorization must start with bce-auth-v1/');
+  if (header === undefined || header === null || header.trim() === "") return fail("Authorization header is missing");
+  const fields = header.trim().split("/");
+  if (fields[0] !== "bce-auth-v1") return fail("Authorization must start with bce-auth-v1/");
   if (fields.length !== 6) {
-    return fail('Authorization must be bce-auth-v1/{accessKeyId}/{timestamp}/{expirationInSeconds}/{signedHeaders}/{signature}');
+    return fail(
+      "Authorization must be bce-auth-v1/{accessKeyId}/{timestamp}/{expirationInSeconds}/{signedHeaders}/{signature}",
+    );
   }
-  const [, accessKeyId = '', timestamp = '', expiration = '', signedHeaders = '', signature = ''] = fields;
-  if (accessKeyId === '') return fail('accessKeyId is empty');
+  const [, accessKeyId = "", timestamp = "", expiration = "", signedHeaders = "", signature = ""] = fields;
+  if (accessKeyId === "") return fail("accessKeyId is empty");
   if (!isValidTimestamp(timestamp)) {
-    return fail('timestamp must be a valid UTC time YYYY-MM-DDThh:mm:ssZ');
+    return fail("timestamp must be a valid UTC time YYYY-MM-DDThh:mm:ssZ");
   }
-  if (!/^[1-9]\d{0,9}$/.test(expiration)) return fail('expirationInSeconds must be a positive integer');
-  const names = signedHeaders === '' ? [] : signedHeaders.split(';');
+  if (!/^[1-9]\d{0,9}$/.test(expiration)) return fail("expirationInSeconds must be a positive integer");
+  const names = signedHeaders === "" ? [] : signedHeaders.split(";");
   if (!names.every((name) => HEADER_NAME.test(name))) {
-    return fail('signedHeaders must be lowercase header names separated by ;');
+    return fail("signedHeaders must be lowercase header names separated by ;");
   }
-  if (!/^[0-9a-f]{64}$/.test(signature)) return fail('signature must be 64 lowercase hex characters');
+  if (!/^[0-9a-f]{64}$/.test(signature)) return fail("signature must be 64 lowercase hex characters");
   return {
     ok: true,
     authorization: { accessKeyId, timestamp, expirationInSeconds: Number(expiration), signedHeaders: names, signature },

@@ -10,9 +10,7 @@ export type QueryInput =
   | Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /** Headers: a Fetch `Headers`, or a record (Node's `IncomingHttpHeaders` fits: arrays are joined with `, `). */
-export type HeaderInput =
-  | Headers
-  | Readonly<Record<string, string | number | readonly string[] | undefined>>;
+export type HeaderInput = Headers | Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
 // Per ASCII code: 0 must be %-encoded, 1 unreserved (kept), 2 kept by encodeURIComponent but
 // not by UriEncode (`! ' ( ) *`).
@@ -103,11 +101,15 @@ export function canonicalQueryString(query: QueryInput | undefined): string {
         // `+`, `%XY` or other characters: decoded as application/x-www-form-urlencoded, as
         // URLSearchParams does (each `&`-separated part is decoded on its own there too; the
         // leading `&` keeps a `?` at the start of the part from being taken as the query's `?`).
-        new URLSearchParams(`&${part}`).forEach((value, key) => add(key, value));
+        new URLSearchParams(`&${part}`).forEach((value, key) => {
+          add(key, value);
+        });
       }
     }
   } else if (query instanceof URLSearchParams) {
-    query.forEach((value, key) => add(key, value));
+    query.forEach((value, key) => {
+      add(key, value);
+    });
   } else {
     for (const key of Object.keys(query)) {
       const value = query[key];
@@ -147,7 +149,13 @@ export interface CanonicalHeaders {
 
 /** Signed when the caller names none: these four plus every `x-bce-*` header. */
 function signedByDefault(name: string): boolean {
-  return name.startsWith("x-bce-") || name === "host" || name === "content-type" || name === "content-length" || name === "content-md5";
+  return (
+    name.startsWith("x-bce-") ||
+    name === "host" ||
+    name === "content-type" ||
+    name === "content-length" ||
+    name === "content-md5"
+  );
 }
 
 /**

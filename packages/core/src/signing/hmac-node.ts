@@ -50,7 +50,10 @@ function keyState(key: string): KeyState {
     scratch[i] = byte ^ 0x36;
     if (byte >= 0x80) ascii = false;
   }
-  return { inner: ascii ? scratch.toString("latin1", 0, BLOCK) : Buffer.from(scratch), outer: outerBlock.toString("latin1", 0, BLOCK) };
+  return {
+    inner: ascii ? scratch.toString("latin1", 0, BLOCK) : Buffer.from(scratch),
+    outer: outerBlock.toString("latin1", 0, BLOCK),
+  };
 }
 
 function mac(state: Pads, message: string, encoding: "hex" | "latin1"): string {
@@ -109,7 +112,10 @@ export function signCanonical(
   let key = store.get(prefix, secretAccessKey) as KeyState | undefined;
   if (key === undefined) {
     let secret = store.secretState(secretAccessKey) as KeyState | undefined;
-    if (secret === undefined) store.setSecretState(secretAccessKey, (secret = keyState(secretAccessKey)));
+    if (secret === undefined) {
+      secret = keyState(secretAccessKey);
+      store.setSecretState(secretAccessKey, secret);
+    }
     key = signingKeyState(secret, prefix);
     store.set(prefix, secretAccessKey, key);
   }

@@ -10,15 +10,15 @@ export {
   type HeaderInput,
   type CanonicalHeaders,
   type CanonicalRequestInput,
-} from './canonical.js';
-export { authStringPrefix, deriveSigningKey, computeSignature } from './hmac.js';
-export { createSigningKeyCache, type SigningKeyCache } from './key-cache.js';
+} from "./canonical.js";
+export { authStringPrefix, deriveSigningKey, computeSignature } from "./hmac.js";
+export { createSigningKeyCache, type SigningKeyCache } from "./key-cache.js";
 export {
   parseAuthorization,
   formatAuthorization,
   type AuthorizationParts,
   type ParseAuthorizationResult,
-} from './authorization.js';
+} from "./authorization.js";
 export {
   signRequest,
   buildAuthorization,
@@ -28,11 +28,11 @@ export {
   type SignedHeaders,
   type AuthorizationInput,
   type AuthorizationResult,
-} from './sign.js';
+} from "./sign.js";
 export {
   verifyRequest,
   type ReceivedRequest,
   type VerifyOptions,
   type VerifyResult,
   type VerifyErrorCode,
-} from './verify.js';
+} from "./verify.js";

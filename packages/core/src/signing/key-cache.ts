@@ -97,7 +97,8 @@ export const DEFAULT_SIGNING_KEY_CACHE_ENTRIES = 4;
  * (the BEC and BCC clients make their own). Bounded to `maxEntries` keys, the oldest dropped first.
  */
 export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_CACHE_ENTRIES): SigningKeyCache {
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError("maxEntries must be a positive integer");
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1)
+    throw new RangeError("maxEntries must be a positive integer");
   return new BoundedKeyCache(maxEntries);
 }
 

@@ -1,9 +1,9 @@
-import { buildCanonicalRequest, formatBceDate, normalizeHeaders, type CanonicalRequestInput } from './canonical.js';
-import { authStringPrefix } from './hmac.js';
-import { signCanonical } from '#hmac';
-import type { SigningKeyCache } from './key-cache.js';
+import { buildCanonicalRequest, formatBceDate, normalizeHeaders, type CanonicalRequestInput } from "./canonical.js";
+import { authStringPrefix } from "./hmac.js";
+import { signCanonical } from "#hmac";
+import type { SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
-import type { Credentials } from '../credentials.js';
+import type { Credentials } from "../credentials.js";
 
 export interface SignOptions {
   /** Signing time (a number is milliseconds since the epoch). Default: now. */
@@ -32,8 +32,8 @@ export interface SignableRequest {
 /** The headers to add to the request. */
 export interface SignedHeaders {
   authorization: string;
-  'x-bce-date': string;
-  'x-bce-security-token'?: string;
+  "x-bce-date": string;
+  "x-bce-security-token"?: string;
 }
 
 export const DEFAULT_EXPIRATION_SECONDS = 1800;
@@ -72,21 +72,21 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
  */
 export function computeAuthorization(input: AuthorizationInput): MaybePromise<AuthorizationResult> {
   assertKeys(input.accessKeyId, input.secretAccessKey);
-  const timestamp = typeof input.timestamp === 'string' ? input.timestamp : formatBceDate(input.timestamp);
+  const timestamp = typeof input.timestamp === "string" ? input.timestamp : formatBceDate(input.timestamp);
   const expirationInSeconds = input.expirationInSeconds ?? DEFAULT_EXPIRATION_SECONDS;
   if (!Number.isSafeInteger(expirationInSeconds) || expirationInSeconds <= 0) {
-    throw new RangeError('expirationInSeconds must be a positive integer');
+    throw new RangeError("expirationInSeconds must be a positive integer");
   }
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
   const prefix = authStringPrefix(input.accessKeyId, timestamp, expirationInSeconds);
   const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, input.signingKeys);
-  return typeof signature === 'string'
+  return typeof signature === "string"
     ? authorizationResult(prefix, signedHeaders, signature)
     : signature.then((s) => authorizationResult(prefix, signedHeaders, s));
 }
 
 function authorizationResult(prefix: string, signedHeaders: string[], signature: string): AuthorizationResult {
-  return { authorization: `${prefix}/${signedHeaders.join(';')}/${signature}`, signature, signedHeaders };
+  return { authorization: `${prefix}/${signedHeaders.join(";")}/${signature}`, signature, signedHeaders };
 }
 
 /**
@@ -115,22 +115,24 @@ export function computeSignedHeaders(
   const url = toUrl(request.url);
   const headers = normalizeHeaders(request.headers);
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
-  if (!headers.has('host')) headers.set('host', url.host);
+  if (!headers.has("host")) headers.set("host", url.host);
 
   const date = formatBceDate(options.timestamp ?? Date.now());
-  headers.set('x-bce-date', date);
+  headers.set("x-bce-date", date);
   const token = credentials.sessionToken;
-  const withToken = token !== undefined && token !== '';
-  if (withToken) headers.set('x-bce-security-token', token);
+  const withToken = token !== undefined && token !== "";
+  if (withToken) headers.set("x-bce-security-token", token);
 
   let headersToSign = options.headersToSign;
   if (headersToSign && headersToSign.length > 0) {
     // A verifier needs host, and a session token must be covered by the signature.
-    headersToSign = [...headersToSign, 'host', ...(withToken ? ['x-bce-security-token'] : [])];
+    headersToSign = [...headersToSign, "host", ...(withToken ? ["x-bce-security-token"] : [])];
   }
 
   const finish = ({ authorization }: AuthorizationResult): SignedHeaders =>
-    withToken ? { authorization, 'x-bce-date': date, 'x-bce-security-token': token } : { authorization, 'x-bce-date': date };
+    withToken
+      ? { authorization, "x-bce-date": date, "x-bce-security-token": token }
+      : { authorization, "x-bce-date": date };
   const result = computeAuthorization({
     method: request.method,
     path: url.pathname,
@@ -151,19 +153,19 @@ function toUrl(url: string | URL): URL {
   try {
     return new URL(url);
   } catch {
-    throw new TypeError('request.url must be an absolute URL');
+    throw new TypeError("request.url must be an absolute URL");
   }
 }
 
 // The access key id checked last (not a secret): a client signs with the same one every time.
-let checkedAccessKeyId = '';
+let checkedAccessKeyId = "";
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
-  if (typeof accessKeyId !== 'string' || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
+  if (typeof accessKeyId !== "string" || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
     throw new TypeError('accessKeyId must be a non-empty string without "/" or whitespace');
   }
   checkedAccessKeyId = accessKeyId;
-  if (typeof secretAccessKey !== 'string' || secretAccessKey === '') {
-    throw new TypeError('secretAccessKey must be a non-empty string');
+  if (typeof secretAccessKey !== "string" || secretAccessKey === "") {
+    throw new TypeError("secretAccessKey must be a non-empty string");
   }
 }

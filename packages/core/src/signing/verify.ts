@@ -1,8 +1,8 @@
-import { buildCanonicalRequest, canonicalHeaders, normalizeHeaders, type HeaderInput } from './canonical.js';
-import { parseAuthorization } from './authorization.js';
-import { signCanonical } from '#hmac';
-import { authStringPrefix, timingSafeEqual } from './hmac.js';
-import type { SigningKeyCache } from './key-cache.js';
+import { buildCanonicalRequest, canonicalHeaders, normalizeHeaders, type HeaderInput } from "./canonical.js";
+import { parseAuthorization } from "./authorization.js";
+import { signCanonical } from "#hmac";
+import { authStringPrefix, timingSafeEqual } from "./hmac.js";
+import type { SigningKeyCache } from "./key-cache.js";
 
 /** A request as a server received it. */
 export interface ReceivedRequest {
@@ -23,7 +23,11 @@ export interface VerifyOptions {
   signingKeys?: SigningKeyCache;
 }
 
-export type VerifyErrorCode = 'InvalidHTTPAuthHeader' | 'InvalidAccessKeyId' | 'SignatureDoesNotMatch' | 'RequestExpired';
+export type VerifyErrorCode =
+  | "InvalidHTTPAuthHeader"
+  | "InvalidAccessKeyId"
+  | "SignatureDoesNotMatch"
+  | "RequestExpired";
 
 export type VerifyResult =
   | { ok: true; accessKeyId: string; signedHeaders: string[] }
@@ -38,36 +42,42 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const fail = (code: VerifyErrorCode, message: string): VerifyResult => ({ ok: false, code, message });
   const headers = normalizeHeaders(request.headers);
 
-  const parsed = parseAuthorization(headers.get('authorization'));
-  if (!parsed.ok) return fail('InvalidHTTPAuthHeader', parsed.reason);
+  const parsed = parseAuthorization(headers.get("authorization"));
+  if (!parsed.ok) return fail("InvalidHTTPAuthHeader", parsed.reason);
   const auth = parsed.authorization;
-  if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes('host')) {
-    return fail('InvalidHTTPAuthHeader', 'signedHeaders must include host');
+  if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes("host")) {
+    return fail("InvalidHTTPAuthHeader", "signedHeaders must include host");
   }
-  const date = headers.get('x-bce-date');
+  const date = headers.get("x-bce-date");
   if (date !== undefined && date !== auth.timestamp) {
-    return fail('InvalidHTTPAuthHeader', 'x-bce-date does not match the timestamp in Authorization');
+    return fail("InvalidHTTPAuthHeader", "x-bce-date does not match the timestamp in Authorization");
   }
 
   const secretAccessKey = await options.getSecretAccessKey(auth.accessKeyId);
-  if (!secretAccessKey) return fail('InvalidAccessKeyId', `access key id ${auth.accessKeyId} does not exist`);
+  if (!secretAccessKey) return fail("InvalidAccessKeyId", `access key id ${auth.accessKeyId} does not exist`);
 
   const now = options.now === undefined ? Date.now() : Number(options.now);
-  if (!Number.isFinite(now)) throw new RangeError('options.now is not a valid time');
+  if (!Number.isFinite(now)) throw new RangeError("options.now is not a valid time");
   const expiresAt = Date.parse(auth.timestamp) + auth.expirationInSeconds * 1000;
-  if (now > expiresAt) return fail('RequestExpired', `request expired at ${new Date(expiresAt).toISOString()}`);
+  if (now > expiresAt) return fail("RequestExpired", `request expired at ${new Date(expiresAt).toISOString()}`);
 
   const missing = auth.signedHeaders.find((name) => !headers.has(name));
-  if (missing !== undefined) return fail('SignatureDoesNotMatch', `signed header ${missing} is missing or empty`);
+  if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing or empty`);
 
   let { path, query } = request;
-  if (query === undefined && path.includes('?')) [path, query] = splitOnce(path, '?');
+  if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
   const signedHeaders = auth.signedHeaders.length > 0 ? auth.signedHeaders : canonicalHeaders(headers).signedHeaders;
-  const { canonicalRequest } = buildCanonicalRequest({ method: request.method, path, query, headers, headersToSign: signedHeaders });
+  const { canonicalRequest } = buildCanonicalRequest({
+    method: request.method,
+    path,
+    query,
+    headers,
+    headersToSign: signedHeaders,
+  });
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);
   const expected = await signCanonical(secretAccessKey, prefix, canonicalRequest, options.signingKeys);
   if (!timingSafeEqual(expected, auth.signature)) {
-    return fail('SignatureDoesNotMatch', 'the request signature does not match the one computed for it');
+    return fail("SignatureDoesNotMatch", "the request signature does not match the one computed for it");
   }
   return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders };
 }

@@ -4,7 +4,7 @@
  */
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
-const IPV4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'; // 0-255, no leading zeros (RFC 2673 dotted-quad)
+const IPV4_PART = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"; // 0-255, no leading zeros (RFC 2673 dotted-quad)
 const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +12,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function isDateTime(s: string): boolean {
   const m = DATE_TIME.exec(s);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
   const offsetOk = m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
@@ -21,7 +28,7 @@ function isDateTime(s: string): boolean {
 
 /** IPv6 via the WHATWG URL host parser, present in Node, browsers and edge runtimes alike. */
 function isIpv6(s: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false; // also keeps `]` and `/` out of the URL
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(":")) return false; // also keeps `]` and `/` out of the URL
   try {
     new URL(`http://[${s}]/`);
     return true;
@@ -32,8 +39,8 @@ function isIpv6(s: string): boolean {
 
 /** Checkers by format name; a format not listed here is an annotation and is not checked. */
 export const FORMATS: Readonly<Record<string, { check: (s: string) => boolean; description: string }>> = {
-  'date-time': { check: isDateTime, description: 'date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)' },
-  ipv4: { check: (s) => IPV4.test(s), description: 'IPv4 address' },
-  ipv6: { check: isIpv6, description: 'IPv6 address' },
-  uuid: { check: (s) => UUID.test(s), description: 'UUID' },
+  "date-time": { check: isDateTime, description: "date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)" },
+  ipv4: { check: (s) => IPV4.test(s), description: "IPv4 address" },
+  ipv6: { check: isIpv6, description: "IPv6 address" },
+  uuid: { check: (s) => UUID.test(s), description: "UUID" },
 };

@@ -5,4 +5,4 @@ export {
   type JsonSchema,
   type SchemaIssue,
   type ValidateSchemaOptions,
-} from './schema.js';
+} from "./schema.js";

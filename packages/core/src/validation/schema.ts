@@ -7,7 +7,7 @@
  *
  * Messages name the rule and its constraint, never the value: values may be passwords.
  */
-import { FORMATS } from './formats.js';
+import { FORMATS } from "./formats.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
 
@@ -40,48 +40,99 @@ export const MAX_DEPTH = 64;
 const MAX_REF_HOPS = 32;
 
 /** Keywords checked, with the shape of their value (checked by `unsupportedKeywords`). */
-const KEYWORDS: Readonly<Record<string, 'schema' | 'schemas' | 'schemaMap' | 'count' | 'number' | 'string' | 'strings' | 'type' | 'array' | 'any'>> = {
-  $ref: 'string', type: 'type', enum: 'array', const: 'any', format: 'string',
-  allOf: 'schemas', anyOf: 'schemas', oneOf: 'schemas', not: 'schema', if: 'schema', then: 'schema', else: 'schema',
-  properties: 'schemaMap', required: 'strings', additionalProperties: 'schema',
-  items: 'schema', minItems: 'count', maxItems: 'count',
-  minLength: 'count', maxLength: 'count', pattern: 'string', minimum: 'number', maximum: 'number',
+const KEYWORDS: Readonly<
+  Record<
+    string,
+    "schema" | "schemas" | "schemaMap" | "count" | "number" | "string" | "strings" | "type" | "array" | "any"
+  >
+> = {
+  $ref: "string",
+  type: "type",
+  enum: "array",
+  const: "any",
+  format: "string",
+  allOf: "schemas",
+  anyOf: "schemas",
+  oneOf: "schemas",
+  not: "schema",
+  if: "schema",
+  then: "schema",
+  else: "schema",
+  properties: "schemaMap",
+  required: "strings",
+  additionalProperties: "schema",
+  items: "schema",
+  minItems: "count",
+  maxItems: "count",
+  minLength: "count",
+  maxLength: "count",
+  pattern: "string",
+  minimum: "number",
+  maximum: "number",
 };
 /** Keywords that never affect validity (2020-12 annotations and OpenAPI's own). `x-*` too. */
 const ANNOTATIONS = new Set([
-  'title', 'description', 'default', 'deprecated', 'readOnly', 'writeOnly', 'example', 'examples',
-  '$comment', '$schema', '$defs', 'externalDocs', 'contentEncoding', 'contentMediaType', 'discriminator', 'xml',
+  "title",
+  "description",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "example",
+  "examples",
+  "$comment",
+  "$schema",
+  "$defs",
+  "externalDocs",
+  "contentEncoding",
+  "contentMediaType",
+  "discriminator",
+  "xml",
 ]);
-const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
+const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
 type Obj = Record<string, unknown>;
-interface Context { root: unknown; issues: SchemaIssue[]; max: number; clientRules: boolean }
+interface Context {
+  root: unknown;
+  issues: SchemaIssue[];
+  max: number;
+  clientRules: boolean;
+}
 
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
 const has = (o: Obj, name: string): boolean => Object.hasOwn(o, name) && o[name] !== undefined;
 const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
-const pointerToken = (name: string): string => name.replace(/~/g, '~0').replace(/\//g, '~1');
-const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+const pointerToken = (name: string): string => name.replace(/~/g, "~0").replace(/\//g, "~1");
+const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 // JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
 const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
   let re = patterns.get(pattern);
-  if (!re) patterns.set(pattern, (re = new RegExp(pattern, 'u'))); // `u`: ECMA-262 with Unicode, as 2020-12 asks
+  if (!re) {
+    re = new RegExp(pattern, "u"); // `u`: ECMA-262 with Unicode, as 2020-12 asks
+    patterns.set(pattern, re);
+  }
   return re;
 }
 
 function hasType(v: unknown, type: string): boolean {
   switch (type) {
-    case 'integer': return Number.isInteger(v);
-    case 'number': return Number.isFinite(v); // NaN and Infinity serialize as null
-    case 'object': return isObject(v);
-    case 'array': return Array.isArray(v);
-    case 'null': return v === null;
-    default: return typeof v === type;
+    case "integer":
+      return Number.isInteger(v);
+    case "number":
+      return Number.isFinite(v); // NaN and Infinity serialize as null
+    case "object":
+      return isObject(v);
+    case "array":
+      return Array.isArray(v);
+    case "null":
+      return v === null;
+    default:
+      return typeof v === type;
   }
 }
 
@@ -98,30 +149,41 @@ const resolved = new WeakMap<object, Map<string, JsonSchema>>();
 
 /** Resolves a local `$ref` (`#/json/pointer`); throws when it does not resolve. */
 function resolveRef(ref: string, root: unknown): JsonSchema {
-  if (typeof root !== 'object' || root === null) return resolveUncached(ref, root);
+  if (typeof root !== "object" || root === null) return resolveUncached(ref, root);
   let cache = resolved.get(root);
-  if (!cache) resolved.set(root, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    resolved.set(root, cache);
+  }
   let schema = cache.get(ref);
-  if (schema === undefined) cache.set(ref, (schema = resolveUncached(ref, root)));
+  if (schema === undefined) {
+    schema = resolveUncached(ref, root);
+    cache.set(ref, schema);
+  }
   return schema;
 }
 
 function resolveUncached(ref: string, root: unknown): JsonSchema {
-  if (!ref.startsWith('#')) throw new Error(`Unsupported $ref "${ref}": only local references (#/...) resolve`);
+  if (!ref.startsWith("#")) throw new Error(`Unsupported $ref "${ref}": only local references (#/...) resolve`);
   let node = root;
-  for (const token of ref.slice(1).split('/').slice(1)) {
-    const key = decodeURIComponent(token).replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const token of ref.slice(1).split("/").slice(1)) {
+    const key = decodeURIComponent(token).replace(/~1/g, "/").replace(/~0/g, "~");
     const container = node as Obj;
     node = (isObject(node) || Array.isArray(node)) && Object.hasOwn(container, key) ? container[key] : undefined;
     if (node === undefined) throw new Error(`$ref "${ref}" does not resolve against the root document`);
   }
-  if (typeof node !== 'boolean' && !isObject(node)) throw new Error(`$ref "${ref}" does not point to a schema`);
+  if (typeof node !== "boolean" && !isObject(node)) throw new Error(`$ref "${ref}" does not point to a schema`);
   return node;
 }
 
 /** Checks `value` against `schema`; returns at most `maxIssues` issues, empty when it conforms. */
 export function validateSchema(value: unknown, schema: JsonSchema, options: ValidateSchemaOptions): SchemaIssue[] {
-  const ctx: Context = { root: options.root, issues: [], max: Math.max(1, options.maxIssues ?? 10), clientRules: options.clientRules === true };
+  const ctx: Context = {
+    root: options.root,
+    issues: [],
+    max: Math.max(1, options.maxIssues ?? 10),
+    clientRules: options.clientRules === true,
+  };
   check(value, schema, options.path, 0, 0, ctx);
   return ctx.issues;
 }
@@ -138,7 +200,15 @@ function conforms(value: unknown, schema: unknown, path: string, depth: number, 
 }
 
 /** The issues `value` has against `schema`, at most `max`, without reporting them. */
-function probe(value: unknown, schema: unknown, path: string, depth: number, hops: number, ctx: Context, max: number): SchemaIssue[] {
+function probe(
+  value: unknown,
+  schema: unknown,
+  path: string,
+  depth: number,
+  hops: number,
+  ctx: Context,
+  max: number,
+): SchemaIssue[] {
   const scratch: Context = { root: ctx.root, issues: [], max, clientRules: ctx.clientRules };
   check(value, schema, path, depth, hops, scratch);
   return scratch.issues;
@@ -150,75 +220,103 @@ function probe(value: unknown, schema: unknown, path: string, depth: number, hop
  * { type: 'null' }]` given an object), that branch's own issues say what is wrong; otherwise
  * the generic `anyOf` issue does.
  */
-function reportAnyOf(value: unknown, branches: unknown[], path: string, depth: number, hops: number, ctx: Context): void {
+function reportAnyOf(
+  value: unknown,
+  branches: unknown[],
+  path: string,
+  depth: number,
+  hops: number,
+  ctx: Context,
+): void {
   const results = branches.map((sub) => probe(value, sub, path, depth, hops, ctx, ctx.max));
-  const typed = results.filter((issues) => !issues.some((i) => i.rule === 'type' && i.path === path));
+  const typed = results.filter((issues) => !issues.some((i) => i.rule === "type" && i.path === path));
   if (typed.length === 1) for (const issue of typed[0]!) report(ctx, issue.path, issue.rule, issue.message);
-  else report(ctx, path, 'anyOf', `must match at least one of ${branches.length} schemas`);
+  else report(ctx, path, "anyOf", `must match at least one of ${branches.length} schemas`);
 }
 
 function check(value: unknown, schema: unknown, path: string, depth: number, hops: number, ctx: Context): void {
   if (schema === true) return;
-  if (schema === false) return report(ctx, path, 'false', 'is not allowed');
+  if (schema === false) {
+    report(ctx, path, "false", "is not allowed");
+    return;
+  }
   if (!isObject(schema)) throw new Error(`Invalid schema for ${path}: not an object or boolean`);
-  if (depth > MAX_DEPTH) return report(ctx, path, 'depth', `is nested more than ${MAX_DEPTH} levels deep`);
+  if (depth > MAX_DEPTH) {
+    report(ctx, path, "depth", `is nested more than ${MAX_DEPTH} levels deep`);
+    return;
+  }
   const s = schema;
 
-  if (typeof s.$ref === 'string') {
-    if (hops >= MAX_REF_HOPS) throw new Error(`$ref cycle: ${MAX_REF_HOPS} $refs in a row for ${path} (last "${s.$ref}")`);
+  if (typeof s.$ref === "string") {
+    if (hops >= MAX_REF_HOPS)
+      throw new Error(`$ref cycle: ${MAX_REF_HOPS} $refs in a row for ${path} (last "${s.$ref}")`);
     check(value, resolveRef(s.$ref, ctx.root), path, depth, hops + 1, ctx);
   }
   if (s.type !== undefined) {
     const types = (Array.isArray(s.type) ? s.type : [s.type]) as string[];
     // A wrong type makes the other keywords noise: report it alone.
-    if (!types.some((t) => hasType(value, t))) return report(ctx, path, 'type', `must be ${types.join(' or ')}`);
+    if (!types.some((t) => hasType(value, t))) {
+      report(ctx, path, "type", `must be ${types.join(" or ")}`);
+      return;
+    }
   }
-  if (Array.isArray(s.enum) && !s.enum.some((e) => equal(value, e))) report(ctx, path, 'enum', `must be one of: ${s.enum.map(show).join(', ')}`);
-  if ('const' in s && !equal(value, s.const)) report(ctx, path, 'const', `must be ${show(s.const)}`);
+  if (Array.isArray(s.enum) && !s.enum.some((e) => equal(value, e)))
+    report(ctx, path, "enum", `must be one of: ${s.enum.map(show).join(", ")}`);
+  if ("const" in s && !equal(value, s.const)) report(ctx, path, "const", `must be ${show(s.const)}`);
 
   // Applicators: combine subschemas at the same place in the value (so `hops` carries on).
   for (const sub of (s.allOf as unknown[] | undefined) ?? []) check(value, sub, path, depth, hops, ctx);
   if (Array.isArray(s.anyOf) && !s.anyOf.some((sub) => conforms(value, sub, path, depth, hops, ctx)))
     reportAnyOf(value, s.anyOf, path, depth, hops, ctx);
   // A client's stricter rules, beside the schema the service reads (spec convention).
-  if (ctx.clientRules && s['x-client-rules'] !== undefined) check(value, s['x-client-rules'], path, depth, hops, ctx);
+  if (ctx.clientRules && s["x-client-rules"] !== undefined) check(value, s["x-client-rules"], path, depth, hops, ctx);
   if (Array.isArray(s.oneOf)) {
     const matched = s.oneOf.filter((sub) => conforms(value, sub, path, depth, hops, ctx)).length;
-    if (matched !== 1) report(ctx, path, 'oneOf', `must match exactly one of ${s.oneOf.length} schemas (matches ${matched})`);
+    if (matched !== 1)
+      report(ctx, path, "oneOf", `must match exactly one of ${s.oneOf.length} schemas (matches ${matched})`);
   }
-  if (s.not !== undefined && conforms(value, s.not, path, depth, hops, ctx)) report(ctx, path, 'not', 'must not match the schema in "not"');
+  if (s.not !== undefined && conforms(value, s.not, path, depth, hops, ctx))
+    report(ctx, path, "not", 'must not match the schema in "not"');
   if (s.if !== undefined) {
     const branch = conforms(value, s.if, path, depth, hops, ctx) ? s.then : s.else;
     if (branch !== undefined) check(value, branch, path, depth, hops, ctx);
   }
 
-  if (typeof value === 'string') {
-    const length = typeof s.minLength === 'number' || typeof s.maxLength === 'number' ? codePoints(value) : 0;
-    if (typeof s.minLength === 'number' && length < s.minLength) report(ctx, path, 'minLength', `must have at least ${s.minLength} characters`);
-    if (typeof s.maxLength === 'number' && length > s.maxLength) report(ctx, path, 'maxLength', `must have at most ${s.maxLength} characters`);
-    if (typeof s.pattern === 'string' && !compiled(s.pattern).test(value)) report(ctx, path, 'pattern', `must match the pattern ${s.pattern}`);
-    const format = typeof s.format === 'string' ? FORMATS[s.format] : undefined;
-    if (format && !format.check(value)) report(ctx, path, 'format', `must be a valid ${format.description}`);
+  if (typeof value === "string") {
+    const length = typeof s.minLength === "number" || typeof s.maxLength === "number" ? codePoints(value) : 0;
+    if (typeof s.minLength === "number" && length < s.minLength)
+      report(ctx, path, "minLength", `must have at least ${s.minLength} characters`);
+    if (typeof s.maxLength === "number" && length > s.maxLength)
+      report(ctx, path, "maxLength", `must have at most ${s.maxLength} characters`);
+    if (typeof s.pattern === "string" && !compiled(s.pattern).test(value))
+      report(ctx, path, "pattern", `must match the pattern ${s.pattern}`);
+    const format = typeof s.format === "string" ? FORMATS[s.format] : undefined;
+    if (format && !format.check(value)) report(ctx, path, "format", `must be a valid ${format.description}`);
   }
-  if (typeof value === 'number') {
-    if (typeof s.minimum === 'number' && value < s.minimum) report(ctx, path, 'minimum', `must be >= ${s.minimum}`);
-    if (typeof s.maximum === 'number' && value > s.maximum) report(ctx, path, 'maximum', `must be <= ${s.maximum}`);
+  if (typeof value === "number") {
+    if (typeof s.minimum === "number" && value < s.minimum) report(ctx, path, "minimum", `must be >= ${s.minimum}`);
+    if (typeof s.maximum === "number" && value > s.maximum) report(ctx, path, "maximum", `must be <= ${s.maximum}`);
   }
   if (Array.isArray(value)) {
-    if (typeof s.minItems === 'number' && value.length < s.minItems) report(ctx, path, 'minItems', `must have at least ${s.minItems} items`);
-    if (typeof s.maxItems === 'number' && value.length > s.maxItems) report(ctx, path, 'maxItems', `must have at most ${s.maxItems} items`);
+    if (typeof s.minItems === "number" && value.length < s.minItems)
+      report(ctx, path, "minItems", `must have at least ${s.minItems} items`);
+    if (typeof s.maxItems === "number" && value.length > s.maxItems)
+      report(ctx, path, "maxItems", `must have at most ${s.maxItems} items`);
     if (s.items !== undefined)
-      for (let i = 0; i < value.length && ctx.issues.length < ctx.max; i++) check(value[i], s.items, `${path}[${i}]`, depth + 1, 0, ctx);
+      for (let i = 0; i < value.length && ctx.issues.length < ctx.max; i++)
+        check(value[i], s.items, `${path}[${i}]`, depth + 1, 0, ctx);
   }
   if (isObject(value)) {
-    for (const name of (s.required as string[] | undefined) ?? []) if (!has(value, name)) report(ctx, childPath(path, name), 'required', 'is required');
+    for (const name of (s.required as string[] | undefined) ?? [])
+      if (!has(value, name)) report(ctx, childPath(path, name), "required", "is required");
     const properties = (s.properties ?? {}) as Obj;
     for (const name of Object.keys(value)) {
       if (ctx.issues.length >= ctx.max) return;
       if (!has(value, name)) continue;
       const at = childPath(path, name);
       if (Object.hasOwn(properties, name)) check(value[name], properties[name], at, depth + 1, 0, ctx);
-      else if (s.additionalProperties === false) report(ctx, at, 'additionalProperties', 'is not allowed (unknown property)');
+      else if (s.additionalProperties === false)
+        report(ctx, at, "additionalProperties", "is not allowed (unknown property)");
       else if (s.additionalProperties !== undefined) check(value[name], s.additionalProperties, at, depth + 1, 0, ctx);
     }
   }
@@ -234,42 +332,55 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
 export function unsupportedKeywords(schema: JsonSchema, root: unknown): string[] {
   const found: string[] = [];
   const seen = new Set<object>();
-  const isSchema = (v: unknown) => typeof v === 'boolean' || isObject(v);
+  const isSchema = (v: unknown) => typeof v === "boolean" || isObject(v);
   const walk = (node: unknown, at: string): void => {
     if (!isObject(node) || seen.has(node)) return;
     seen.add(node);
     for (const [keyword, v] of Object.entries(node)) {
       const here = `${at}/${pointerToken(keyword)}`;
       // The clients check x-client-rules too: its keywords must be ones this file implements.
-      if (keyword === 'x-client-rules') {
+      if (keyword === "x-client-rules") {
         if (isSchema(v)) walk(v, here);
         else found.push(`${keyword} at ${at} (malformed value)`);
         continue;
       }
-      if (keyword.startsWith('x-') || ANNOTATIONS.has(keyword)) continue;
+      if (keyword.startsWith("x-") || ANNOTATIONS.has(keyword)) continue;
       const shape = KEYWORDS[keyword];
       const ok =
-        shape === 'any' ? true
-        : shape === 'array' ? Array.isArray(v)
-        : shape === 'schema' ? isSchema(v)
-        : shape === 'schemas' ? Array.isArray(v) && v.length > 0 && v.every(isSchema)
-        : shape === 'schemaMap' ? isObject(v) && Object.values(v).every(isSchema)
-        : shape === 'count' ? Number.isInteger(v) && (v as number) >= 0
-        : shape === 'number' ? Number.isFinite(v)
-        : shape === 'string' ? typeof v === 'string'
-        : shape === 'strings' ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-        : shape === 'type' ? [v].flat().every((t) => TYPES.has(t as string))
-        : false;
+        shape === "any"
+          ? true
+          : shape === "array"
+            ? Array.isArray(v)
+            : shape === "schema"
+              ? isSchema(v)
+              : shape === "schemas"
+                ? Array.isArray(v) && v.length > 0 && v.every(isSchema)
+                : shape === "schemaMap"
+                  ? isObject(v) && Object.values(v).every(isSchema)
+                  : shape === "count"
+                    ? Number.isInteger(v) && (v as number) >= 0
+                    : shape === "number"
+                      ? Number.isFinite(v)
+                      : shape === "string"
+                        ? typeof v === "string"
+                        : shape === "strings"
+                          ? Array.isArray(v) && v.every((x) => typeof x === "string")
+                          : shape === "type"
+                            ? [v].flat().every((t) => TYPES.has(t as string))
+                            : false;
       if (!shape) found.push(`${keyword} at ${at}`);
       else if (!ok) found.push(`${keyword} at ${at} (malformed value)`);
-      else if (keyword === 'pattern' && !compiles(v as string)) found.push(`${keyword} at ${at} (does not compile with the u flag)`);
-      else if (keyword === '$ref') walk(resolveRef(v as string, root), v as string);
-      else if (shape === 'schema') walk(v, here);
-      else if (shape === 'schemas') (v as unknown[]).forEach((sub, i) => walk(sub, `${here}/${i}`));
-      else if (shape === 'schemaMap') for (const [name, sub] of Object.entries(v as Obj)) walk(sub, `${here}/${pointerToken(name)}`);
+      else if (keyword === "pattern" && !compiles(v as string))
+        found.push(`${keyword} at ${at} (does not compile with the u flag)`);
+      else if (keyword === "$ref") walk(resolveRef(v as string, root), v as string);
+      else if (shape === "schema") walk(v, here);
+      else if (shape === "schemas") {
+        for (const [i, sub] of (v as unknown[]).entries()) walk(sub, `${here}/${i}`);
+      } else if (shape === "schemaMap")
+        for (const [name, sub] of Object.entries(v as Obj)) walk(sub, `${here}/${pointerToken(name)}`);
     }
   };
-  walk(schema, 'schema'); // the argument itself; schemas reached by $ref are named by the $ref
+  walk(schema, "schema"); // the argument itself; schemas reached by $ref are named by the $ref
   return found;
 }
 

@@ -11,12 +11,10 @@ export type QueryInput =
   | Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 /** Headers: a Fetch `Headers`, or a record (Node's `IncomingHttpHeaders` fits: arrays are joined with `, `). */
-export type HeaderInput =
-  | Headers
-  | Readonly<Record<string, string | number | readonly string[] | undefined>>;
+export type HeaderInput = Headers | Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
 /** Headers signed when the caller names none: these four plus every `x-bce-*` header. */
-const DEFAULT_SIGNED = new Set(['host', 'content-length', 'content-type', 'content-md5']);
+const DEFAULT_SIGNED = new Set(["host", "content-length", "content-type", "content-md5"]);
 
 const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
 
@@ -27,7 +25,7 @@ const UNRESERVED_ONLY = /^[A-Za-z0-9\-_.~]*$/;
  */
 export function uriEncode(value: string): string {
   if (UNRESERVED_ONLY.test(value)) return value; // the common case: nothing to encode
-  return encodeURIComponent(value.replace(/\p{Surrogate}/gu, '\uFFFD')).replace(
+  return encodeURIComponent(value.replace(/\p{Surrogate}/gu, "\uFFFD")).replace(
     /[!'()*]/g,
     (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
   );
@@ -40,16 +38,16 @@ export function uriEncode(value: string): string {
  * taken literally. Empty path is `/`.
  */
 export function canonicalUri(path: string): string {
-  if (path === '') return '/';
-  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  if (path === "") return "/";
+  const withSlash = path.startsWith("/") ? path : `/${path}`;
   return withSlash
-    .split('/')
+    .split("/")
     .map((segment) => uriEncode(safeDecode(segment)))
-    .join('/');
+    .join("/");
 }
 
 function safeDecode(segment: string): string {
-  if (!segment.includes('%')) return segment;
+  if (!segment.includes("%")) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -66,21 +64,21 @@ function safeDecode(segment: string): string {
 export function canonicalQueryString(query: QueryInput | undefined): string {
   const pairs: string[] = [];
   for (const [key, value] of queryEntries(query)) {
-    if (key.toLowerCase() === 'authorization') continue;
+    if (key.toLowerCase() === "authorization") continue;
     pairs.push(`${uriEncode(key)}=${uriEncode(value)}`);
   }
-  return pairs.sort().join('&');
+  return pairs.sort().join("&");
 }
 
 function queryEntries(query: QueryInput | undefined): Array<[string, string]> {
   if (query === undefined) return [];
-  if (typeof query === 'string') {
-    return [...new URLSearchParams(query.startsWith('?') ? query.slice(1) : query)];
+  if (typeof query === "string") {
+    return [...new URLSearchParams(query.startsWith("?") ? query.slice(1) : query)];
   }
   if (query instanceof URLSearchParams) return [...query];
   const entries: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) entries.push([key, value === null ? '' : String(value)]);
+    if (value !== undefined) entries.push([key, value === null ? "" : String(value)]);
   }
   return entries;
 }
@@ -90,16 +88,16 @@ export function normalizeHeaders(headers: HeaderInput | undefined): Map<string, 
   const out = new Map<string, string>();
   const add = (name: string, value: string): void => {
     const v = value.trim();
-    if (v !== '') out.set(name.trim().toLowerCase(), v);
+    if (v !== "") out.set(name.trim().toLowerCase(), v);
   };
   if (headers === undefined) return out;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
+  if (typeof Headers !== "undefined" && headers instanceof Headers) {
     headers.forEach((value, name) => add(name, value));
     return out;
   }
   for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
     if (value === undefined || value === null) continue;
-    add(name, Array.isArray(value) ? value.join(', ') : String(value));
+    add(name, Array.isArray(value) ? value.join(", ") : String(value));
   }
   return out;
 }
@@ -124,11 +122,12 @@ export function canonicalHeaders(
   const wanted = headersToSign && new Set(headersToSign.map((h) => h.trim().toLowerCase()));
   const names: string[] = [];
   for (const [name, value] of normalized) {
-    if (value !== '' && (wanted ? wanted.has(name) : DEFAULT_SIGNED.has(name) || name.startsWith('x-bce-'))) names.push(name);
+    if (value !== "" && (wanted ? wanted.has(name) : DEFAULT_SIGNED.has(name) || name.startsWith("x-bce-")))
+      names.push(name);
   }
   names.sort();
-  const lines = names.map((name) => `${uriEncode(name)}:${uriEncode(normalized.get(name) ?? '')}`).sort();
-  return { canonicalHeaders: lines.join('\n'), signedHeaders: names };
+  const lines = names.map((name) => `${uriEncode(name)}:${uriEncode(normalized.get(name) ?? "")}`).sort();
+  return { canonicalHeaders: lines.join("\n"), signedHeaders: names };
 }
 
 export interface CanonicalRequestInput {
@@ -153,13 +152,13 @@ export function buildCanonicalRequest(input: CanonicalRequestInput): {
     canonicalUri(input.path),
     canonicalQueryString(input.query),
     headers.canonicalHeaders,
-  ].join('\n');
+  ].join("\n");
   return { canonicalRequest, signedHeaders: headers.signedHeaders };
 }
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. */
 export function formatBceDate(time: Date | number): string {
-  const ms = typeof time === 'number' ? time : time.getTime();
-  if (!Number.isFinite(ms)) throw new RangeError('timestamp is not a valid date');
+  const ms = typeof time === "number" ? time : time.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError("timestamp is not a valid date");
   return `${new Date(ms).toISOString().slice(0, -5)}Z`; // drop the milliseconds
 }
