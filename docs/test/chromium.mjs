@@ -1,5 +1,5 @@
 // Find Debian's Chromium, installing it with apt-get when it is missing and we are root.
-// No browser download of Playwright's own: those fail on these machines (toolchain.md).
+// No browser download of Playwright's own: the test machines reach only the npm and Debian registries.
 // Also a Chinese font (fonts-wqy-microhei, 1.6 MB) when none is installed, so that the zh-CN
 // screenshots show text rather than empty boxes.
 import { execFileSync } from "node:child_process";

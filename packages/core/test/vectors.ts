@@ -1,4 +1,5 @@
-// The published bce-auth-v1 vectors (copied from shared/notes so the tests need nothing outside the repo).
+// The published bce-auth-v1 vectors (fixtures/bce-auth-published-vectors.json: Baidu's documented
+// example and bce-sdk-js's unit tests, each entry naming its source).
 import { readFileSync } from "node:fs";
 
 export interface SigningVector {
