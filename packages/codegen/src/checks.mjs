@@ -6,51 +6,12 @@
 // issues (path, rule, message) from both. Runtime helpers come from @bce-openapi/core/internal
 // (check-runtime.ts). What the interpreter would refuse to interpret, this refuses to compile.
 
-const KNOWN = new Set([
-  "$ref",
-  "type",
-  "enum",
-  "const",
-  "format",
-  "allOf",
-  "anyOf",
-  "oneOf",
-  "not",
-  "if",
-  "then",
-  "else",
-  "properties",
-  "required",
-  "additionalProperties",
-  "items",
-  "minItems",
-  "maxItems",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "minimum",
-  "maximum",
-]);
-const ANNOTATIONS = new Set([
-  "title",
-  "description",
-  "default",
-  "deprecated",
-  "readOnly",
-  "writeOnly",
-  "example",
-  "examples",
-  "$comment",
-  "$schema",
-  "$defs",
-  "externalDocs",
-  "contentEncoding",
-  "contentMediaType",
-  "discriminator",
-  "xml",
-]);
-/** How deep a value may nest before the interpreter reports `depth` (MAX_DEPTH in schema.ts). */
-const MAX_DEPTH = 64;
+import { ANNOTATION_KEYWORDS, INTERPRETED_KEYWORDS, MAX_DEPTH } from "@bce-openapi/core/internal/validation";
+
+// What the interpreter interprets is what this compiles: the keyword lists and the depth limit
+// come from the interpreter itself.
+const KNOWN = new Set(INTERPRETED_KEYWORDS);
+const ANNOTATIONS = ANNOTATION_KEYWORDS;
 
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v) => (typeof v === "string" ? v : JSON.stringify(v));

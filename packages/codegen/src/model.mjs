@@ -1,28 +1,16 @@
 // What the generator reads from a service bundle: per operation, everything the runtime's
 // OperationSpec holds, and the request schemas the checks are compiled from.
+import { ANNOTATION_KEYWORDS } from "@bce-openapi/core/internal/validation";
 import { openEnumParts } from "./types.mjs";
 
 export const METHODS = ["get", "put", "post", "delete", "patch"];
 export const RETRY_CLASSES = ["idempotency-token", "unsafe"];
 export const TRANSFORMS = ["encodeUserData", "encryptAdminPass", "checkPasswordPolicy"];
-/** Keywords the runtime's schema interpreter never reads; left out of the generated schemas. */
-const ANNOTATIONS = new Set([
-  "description",
-  "title",
-  "example",
-  "examples",
-  "externalDocs",
-  "$comment",
-  "deprecated",
-  "default",
-  "readOnly",
-  "writeOnly",
-  "contentEncoding",
-  "contentMediaType",
-  "discriminator",
-  "xml",
-  "$schema",
-]);
+/**
+ * Keywords the runtime's schema interpreter never reads, left out of the generated schemas;
+ * `$defs` stays, since a `$ref` may point into it.
+ */
+const ANNOTATIONS = new Set([...ANNOTATION_KEYWORDS].filter((keyword) => keyword !== "$defs"));
 
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const IDENT = /^[A-Za-z_$][\w$]*$/;

@@ -2,6 +2,8 @@ export {
   validateSchema,
   unsupportedKeywords,
   MAX_DEPTH,
+  INTERPRETED_KEYWORDS,
+  ANNOTATION_KEYWORDS,
   type JsonSchema,
   type SchemaIssue,
   type ValidateSchemaOptions,

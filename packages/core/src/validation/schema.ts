@@ -89,6 +89,10 @@ const ANNOTATIONS = new Set([
   "discriminator",
   "xml",
 ]);
+/** The keywords the interpreter checks, for code that must support exactly the same (the codegen). */
+export const INTERPRETED_KEYWORDS: readonly string[] = Object.freeze(Object.keys(KEYWORDS));
+/** Keywords that never affect validity; `x-*` extensions are ignored too. */
+export const ANNOTATION_KEYWORDS: ReadonlySet<string> = ANNOTATIONS;
 const TYPES = new Set(["string", "number", "integer", "boolean", "object", "array", "null"]);
 
 type Obj = Record<string, unknown>;
