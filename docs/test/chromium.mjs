@@ -5,6 +5,16 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
+/** Headless flags for these machines: no sandbox (root), no GPU, and nothing that reaches the network by itself. */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+];
+
 export const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 const found = () => CHROMIUM_PATHS.find((path) => existsSync(path));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
 import { serveStatic } from "../scripts/static-server.mjs";
@@ -70,14 +71,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: inject("chromiumPath"),
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   // No context.route() here: with request interception on, Chromium leaves CORS preflights to the
   // interceptor, and the preflights are what this file tests. Requests are watched instead.

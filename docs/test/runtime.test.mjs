@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import fc from "fast-check";
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
 import { serveStatic } from "../scripts/static-server.mjs";
@@ -95,14 +96,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: inject("chromiumPath"),
     headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext();
   await context.route("**/*", (route) => {
