@@ -5,7 +5,7 @@
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 const IPV4_PART = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)"; // 0-255, no leading zeros (RFC 2673 dotted-quad)
-const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
+const IPV4 = /* @__PURE__ */ new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** RFC 3339 date-time, with the field ranges checked (a regex alone accepts 2021-02-30). */
@@ -37,10 +37,26 @@ function isIpv6(s: string): boolean {
   }
 }
 
+/** An asserted format: its check, and how a message names it ("must be a valid <description>"). */
+export interface Format {
+  readonly check: (s: string) => boolean;
+  readonly description: string;
+}
+
+// Each format is exported on its own as `<camelCase name>Format` (the generated request checks
+// import the ones their spec uses, and only those end up in a client's bundle).
+export const dateTimeFormat: Format = {
+  check: isDateTime,
+  description: "date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)",
+};
+export const ipv4Format: Format = { check: (s) => IPV4.test(s), description: "IPv4 address" };
+export const ipv6Format: Format = { check: isIpv6, description: "IPv6 address" };
+export const uuidFormat: Format = { check: (s) => UUID.test(s), description: "UUID" };
+
 /** Checkers by format name; a format not listed here is an annotation and is not checked. */
-export const FORMATS: Readonly<Record<string, { check: (s: string) => boolean; description: string }>> = {
-  "date-time": { check: isDateTime, description: "date-time (RFC 3339, e.g. 2021-03-01T10:34:06Z)" },
-  ipv4: { check: (s) => IPV4.test(s), description: "IPv4 address" },
-  ipv6: { check: isIpv6, description: "IPv6 address" },
-  uuid: { check: (s) => UUID.test(s), description: "UUID" },
+export const FORMATS: Readonly<Record<string, Format>> = {
+  "date-time": dateTimeFormat,
+  ipv4: ipv4Format,
+  ipv6: ipv6Format,
+  uuid: uuidFormat,
 };
