@@ -52,10 +52,10 @@ export interface OperationSpec {
   readonly path: string;
   /** The servers that serve this operation, in the spec's order; the first is the default. */
   readonly servers: readonly ServerTemplate[];
-  /** Path parameters whose value is fixed by the spec (a one-value enum, e.g. version "2"). */
-  readonly fixedPath: Readonly<Record<string, string>>;
-  /** Query parameters the spec requires with a fixed value (e.g. the empty flag `rebuild`). */
-  readonly fixedQuery: Readonly<Record<string, string>>;
+  /** Path parameters whose value is fixed by the spec (a one-value enum, e.g. version "2"); absent: none. */
+  readonly fixedPath?: Readonly<Record<string, string>>;
+  /** Query parameters the spec requires with a fixed value (e.g. the empty flag `rebuild`); absent: none. */
+  readonly fixedQuery?: Readonly<Record<string, string>>;
   readonly retry: RetryClass;
   /** The idempotency token parameter (`x-bce-idempotency-token`), generated per call when absent. */
   readonly idempotencyToken?: { readonly in: "query"; readonly name: string };
