@@ -6,6 +6,7 @@
 // issues (path, rule, message) from both. Runtime helpers come from @bce-openapi/core/internal
 // (check-runtime.ts). What the interpreter would refuse to interpret, this refuses to compile.
 
+import * as formats from "@bce-openapi/core/internal/formats";
 import { ANNOTATION_KEYWORDS, INTERPRETED_KEYWORDS, MAX_DEPTH } from "@bce-openapi/core/internal/validation";
 
 // What the interpreter interprets is what this compiles: the keyword lists and the depth limit
@@ -16,6 +17,38 @@ const ANNOTATIONS = ANNOTATION_KEYWORDS;
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 const str = (v) => JSON.stringify(v);
+/** A property name as an object literal key: a string, or `["__proto__"]` (a plain key would set the prototype). */
+const key = (name) => (name === "__proto__" ? `[${str(name)}]` : str(name));
+
+/** A string literal as JSON.stringify writes it. */
+const STRING = /"(?:[^"\\]|\\.)*"/g;
+/** How many times `name` occurs in generated `code`, outside string literals. */
+const uses = (code, name) => code.replace(STRING, '""').match(new RegExp(`\\b${name}\\b`, "g"))?.length ?? 0;
+/** `code` with the first occurrence of `find` outside string literals replaced by `replacement`. */
+function replaceOnce(code, find, replacement) {
+  const parts = code.split(/("(?:[^"\\]|\\.)*")/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const at = parts[i].search(find);
+    if (at === -1) continue;
+    const [match] = parts[i].match(find);
+    parts[i] = parts[i].slice(0, at) + replacement + parts[i].slice(at + match.length);
+    return parts.join("");
+  }
+  return code;
+}
+
+/**
+ * The export of @bce-openapi/core/internal/formats that checks format `name` (`date-time` gives
+ * `dateTimeFormat`), or null for a format the interpreter does not assert (its FORMATS table
+ * leaves it out: an annotation, e.g. OpenAPI's `password`).
+ */
+function formatExport(name) {
+  if (!Object.hasOwn(formats.FORMATS, name)) return null;
+  const exported = `${name.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ? c.toUpperCase() : ""))}Format`;
+  if (formats[exported] !== formats.FORMATS[name])
+    throw new Error(`format "${name}": @bce-openapi/core/internal/formats exports no ${exported} for it`);
+  return exported;
+}
 
 /** The test a `type` name makes of `v`, as hasType in the interpreter. */
 function typeTest(type) {
@@ -48,10 +81,10 @@ export class CheckCompiler {
     this.root = root;
     this.names = new Map();
     this.bodies = new Map();
-    this.tables = [];
+    this.tables = new Map();
     this.functions = [];
     this.regexes = new Map();
-    this.usesFormats = false;
+    this.formats = new Set();
     this.helpers = new Set(["report"]);
   }
 
@@ -68,10 +101,11 @@ export class CheckCompiler {
     return node;
   }
 
+  /** A module-level RegExp literal for `pattern`: its name, and its source (the pattern escaped for a literal). */
   regex(pattern) {
     if (!this.regexes.has(pattern)) {
-      new RegExp(pattern, "u"); // throws here, at build time, for a pattern that does not compile
-      this.regexes.set(pattern, `re${this.regexes.size}`);
+      const { source } = new RegExp(pattern, "u"); // throws here, at build time, for a pattern that does not compile
+      this.regexes.set(pattern, { name: `re${this.regexes.size}`, source });
     }
     return this.regexes.get(pattern);
   }
@@ -138,9 +172,11 @@ export class CheckCompiler {
     if (typeof s.$ref === "string") call(this.resolve(s.$ref), s.$ref);
     /** The value's type once the `type` keyword has passed, when it allows one type only. */
     let only;
+    let typeCheck;
     if (s.type !== undefined) {
       const types = Array.isArray(s.type) ? s.type : [s.type];
       if (types.length === 1) only = types[0];
+      typeCheck = out.length;
       out.push(
         `if (!(${types.map(typeTest).join(" || ")})) return report(c, p, "type", ${str(`must be ${types.join(" or ")}`)});`,
       );
@@ -160,11 +196,8 @@ export class CheckCompiler {
       const branches = s.anyOf.map((sub, i) => this.fn(sub, `${where}/anyOf/${i}`, stack));
       // A branch with nothing to check always matches: the anyOf then never fails.
       if (branches.every((f) => f !== null)) {
-        this.helpers.add("passes");
-        this.helpers.add("reportAnyOf");
-        out.push(
-          `if (!(${branches.map((f) => `passes(${f}, v, p)`).join(" || ")})) reportAnyOf(c, p, v, [${branches.join(", ")}]);`,
-        );
+        this.helpers.add("anyOf");
+        out.push(`anyOf(v, p, c, [${branches.join(", ")}]);`);
       }
     }
     // The client's stricter rules beside the schema (x-client-rules), where the interpreter applies
@@ -205,16 +238,17 @@ export class CheckCompiler {
       strings.push(
         `if (n > ${s.maxLength}) report(c, p, "maxLength", ${str(`must have at most ${s.maxLength} characters`)});`,
       );
-    if (typeof s.pattern === "string")
-      strings.push(
-        `if (!${this.regex(s.pattern)}.test(v)) report(c, p, "pattern", ${str(`must match the pattern ${s.pattern}`)});`,
-      );
-    if (typeof s.format === "string") {
-      // Which formats are asserted is the runtime's FORMATS table, as in the interpreter.
-      this.usesFormats = true;
-      strings.push(
-        `{ const f = FORMATS[${str(s.format)}]; if (f && !f.check(v)) report(c, p, "format", "must be a valid " + f.description); }`,
-      );
+    if (typeof s.pattern === "string") {
+      // The message shows the pattern as the spec writes it: the RegExp's source, unless escaping changed it.
+      const { name, source } = this.regex(s.pattern);
+      const text = source === s.pattern ? `${name}.source` : str(s.pattern);
+      strings.push(`if (!${name}.test(v)) report(c, p, "pattern", "must match the pattern " + ${text});`);
+    }
+    // Which formats are asserted is the interpreter's FORMATS table; the others are annotations.
+    const format = typeof s.format === "string" ? formatExport(s.format) : null;
+    if (format) {
+      this.formats.add(format);
+      strings.push(`if (!${format}.check(v)) report(c, p, "format", "must be a valid " + ${format}.description);`);
     }
     if (strings.length)
       out.push(only === "string" ? strings.join(" ") : `if (typeof v === "string") { ${strings.join(" ")} }`);
@@ -246,11 +280,7 @@ export class CheckCompiler {
     }
     if (arrays.length) out.push(only === "array" ? arrays.join(" ") : `if (Array.isArray(v)) { ${arrays.join(" ")} }`);
 
-    const objects = [];
-    if (Array.isArray(s.required) && s.required.length) {
-      this.helpers.add("checkRequired");
-      objects.push(`checkRequired(v, p, c, ${str(s.required)});`);
-    }
+    const required = Array.isArray(s.required) && s.required.length ? str(s.required) : "0";
     const properties = isObject(s.properties) ? s.properties : {};
     // Known properties map to their check (0: a `true` schema, known but nothing to check), so they
     // never fall to additionalProperties.
@@ -262,21 +292,21 @@ export class CheckCompiler {
     if (s.additionalProperties === false) additional = "false";
     else if (s.additionalProperties !== undefined)
       additional = this.fn(s.additionalProperties, `${where}/additionalProperties`, stack) ?? "0";
+    let table = "0";
     if (additional !== "0" || known.some(([, f]) => f !== 0)) {
-      this.helpers.add("checkProperties");
-      const table = `p${this.tables.length}`;
-      this.tables.push(
-        `const ${table} = new Map<string, Check | 0>([${known.map(([name, f]) => `[${str(name)}, ${f}]`).join(", ")}]);`,
-      );
-      objects.push(`checkProperties(v, p, c, ${table}, ${additional});`);
+      // Tables with the same entries are one table.
+      const text = `{ ${known.map(([name, f]) => `${key(name)}: ${f}`).join(", ")} }`;
+      if (!this.tables.has(text)) this.tables.set(text, `p${this.tables.size}`);
+      table = this.tables.get(text);
     }
-    if (objects.length) {
-      if (only === "object") out.push(objects.join(" "));
-      else {
-        this.helpers.add("isObject");
-        out.push(`if (isObject(v)) { ${objects.join(" ")} }`);
-      }
+    if (required !== "0" || table !== "0") {
+      this.helpers.add("checkObject");
+      const args = [required, table, additional];
+      while (args.at(-1) === "0") args.pop();
+      out.push(`checkObject(v, p, c, ${args.join(", ")});`);
     }
+    // A wrong type ends the check; when nothing follows it, the check simply ends.
+    if (typeCheck === out.length - 1) out[typeCheck] = out[typeCheck].replace(") return report(", ") report(");
     return out;
   }
 
@@ -286,11 +316,35 @@ export class CheckCompiler {
     if (d >= MAX_DEPTH) throw new Error(`${where} nests ${d} levels: deeper than the ${MAX_DEPTH} the checks follow`);
   }
 
-  /** The module-level code: regexes and check functions. */
+  /**
+   * A check used once, called where it is used (not passed as a value): its body in place of the
+   * call, one function less. Only bodies without `return` (a type check followed by more) move.
+   * `code`: the code outside the checks that uses them.
+   */
+  inline(code) {
+    const text = () => [...this.tables.keys(), ...this.functions.flatMap((f) => f.body), ...code].join("\n");
+    for (const f of [...this.functions]) {
+      const call = new RegExp(`\\b${f.name}\\(v, p, c\\);`);
+      const host = this.functions.find((g) => g !== f && g.body.some((line) => replaceOnce(line, call, "") !== line));
+      if (uses(text(), f.name) !== 1 || !host || f.body.some((line) => line.includes("return "))) continue;
+      const inlined = f.body.length === 1 && !f.body[0].startsWith("const ") ? f.body[0] : `{ ${f.body.join(" ")} }`;
+      host.body = host.body.map((line) => replaceOnce(line, call, inlined));
+      this.functions.splice(this.functions.indexOf(f), 1);
+    }
+    // A property table used once: written where it is used.
+    for (const [table, name] of [...this.tables]) {
+      if (uses(text(), name) !== 1) continue;
+      const reference = new RegExp(`\\b${name}\\b`);
+      for (const f of this.functions) f.body = f.body.map((line) => replaceOnce(line, reference, table));
+      this.tables.delete(table);
+    }
+  }
+
+  /** The module-level code: regexes, property tables and check functions. */
   emit() {
     const lines = [];
-    for (const [pattern, name] of this.regexes) lines.push(`const ${name} = new RegExp(${str(pattern)}, "u");`);
-    lines.push(...this.tables);
+    for (const { name, source } of this.regexes.values()) lines.push(`const ${name} = /${source}/u;`);
+    for (const [text, name] of this.tables) lines.push(`const ${name}: Properties = ${text};`);
     for (const { name, body } of this.functions) {
       lines.push(`function ${name}(v: any, p: string, c: CheckContext): void {`);
       for (const line of body) lines.push(`  ${line}`);
@@ -301,6 +355,16 @@ export class CheckCompiler {
 
   /** Names to import from @bce-openapi/core/internal. */
   imports() {
-    return [...this.helpers, ...(this.usesFormats ? ["FORMATS"] : [])].sort();
+    return [...this.helpers].sort();
+  }
+
+  /** Names to import from @bce-openapi/core/internal/formats: the formats the checks assert. */
+  formatImports() {
+    return [...this.formats].sort();
+  }
+
+  /** Types to import from @bce-openapi/core/internal. */
+  typeImports() {
+    return [...(this.functions.length ? ["CheckContext"] : []), ...(this.tables.size ? ["Properties"] : [])];
   }
 }

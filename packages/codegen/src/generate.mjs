@@ -49,50 +49,56 @@ export async function generateClient(bundle, { client, source = "the service bun
   // operations.ts
   const compiler = new CheckCompiler(root);
   const tables = [];
+  /** The runtime's part runners the checkRequest methods call. */
+  const runners = new Set();
   for (const op of operations) {
     const lines = [];
     for (const a of op.pathArgs) {
       compiler.assertShallow(a.schema, `${op.where} path parameter ${a.name}`);
-      const f = compiler.fn(a.schema, `${op.id}/path/${a.name}`);
-      lines.push(`checkPathValue(${json(a.arg)}, path[${json(a.name)}]);`);
-      if (f) lines.push(`c = newContext(); ${f}(path[${json(a.name)}], ${json(a.arg)}, c); throwIssues(c);`);
+      const f = compiler.fn(a.schema, `${op.id}/path/${a.name}`) ?? 0;
+      runners.add("checkPath");
+      lines.push(`checkPath(${f}, input.path[${json(a.name)}], ${json(a.arg)});`);
     }
     for (const q of op.query) {
       compiler.assertShallow(q.schema, `${op.where} query parameter ${q.name}`);
-      const f = compiler.fn(q.schema, `${op.id}/query/${q.name}`);
-      const value = `query[${json(q.name)}]`;
-      const missing = q.required
-        ? ` else { c = newContext(); report(c, ${json(q.name)}, "required", "is required"); throwIssues(c); }`
-        : "";
-      lines.push(
-        `if (${value} !== undefined) { c = newContext(); ${f ? `${f}(${value}, ${json(q.name)}, c); ` : ""}throwIssues(c); }${missing}`,
-      );
+      const f = compiler.fn(q.schema, `${op.id}/query/${q.name}`) ?? 0;
+      runners.add("checkQuery");
+      lines.push(`checkQuery(${f}, input.query?.[${json(q.name)}], ${json(q.name)}${q.required ? ", true" : ""});`);
     }
     if (op.body) {
       compiler.assertShallow(op.body.schema, `${op.where} request body`);
       const f = compiler.fn(op.body.schema, `${op.id}/body`);
-      if (f) lines.push(`if ("body" in input) { c = newContext(); ${f}(input.body, "body", c); throwIssues(c); }`);
+      if (f) runners.add("checkPart");
+      if (f) lines.push(`if ("body" in input) checkPart(${f}, input.body, "body");`);
     }
+    const table = [
+      `operationId: ${json(op.id)}`,
+      `method: ${json(op.method)}`,
+      `path: ${json(op.path)}`,
+      "servers",
+      // Fixed parts only where the spec fixes some: the runtime takes none as no fixed parts.
+      ...(Object.keys(op.fixedPath).length ? [`fixedPath: ${json(op.fixedPath)}`] : []),
+      ...(Object.keys(op.fixedQuery).length ? [`fixedQuery: ${json(op.fixedQuery)}`] : []),
+      `retry: ${json(op.retry)}`,
+      ...(op.idempotencyToken ? [`idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} }`] : []),
+      `bodyTransforms: [${(op.body?.transforms ?? []).map((t) => `{ path: ${json(t.path)}, kind: ${json(t.kind)} }`).join(", ")}]`,
+    ];
     tables.push(
       `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: OperationSpec = {\n` +
-        `  operationId: ${json(op.id)},\n` +
-        `  method: ${json(op.method)},\n` +
-        `  path: ${json(op.path)},\n` +
-        `  servers,\n` +
-        `  fixedPath: ${json(op.fixedPath)},\n` +
-        `  fixedQuery: ${json(op.fixedQuery)},\n` +
-        `  retry: ${json(op.retry)},\n` +
-        (op.idempotencyToken ? `  idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} },\n` : "") +
-        `  bodyTransforms: ${json(op.body?.transforms ?? [])},\n` +
+        table.map((l) => `  ${l},\n`).join("") +
         `  checkRequest(${lines.length ? "input" : ""}) {\n` +
-        (op.pathArgs.length ? "    const path = input.path;\n" : "") +
-        (op.query.length ? "    const query: Readonly<Record<string, string>> = input.query ?? {};\n" : "") +
-        (lines.length ? "    let c: CheckContext;\n" : "") +
         lines.map((l) => `    ${l}\n`).join("") +
         `  },\n` +
         `};\n`,
     );
   }
+  // The module's own names: an operation must not take one (nor a name the checks import).
+  for (const op of operations) {
+    const taken = [...compiler.imports(), ...compiler.formatImports(), ...runners, "servers"];
+    if (taken.includes(op.id) || /^(?:s|re)\d+$/.test(op.id))
+      throw new Error(`${op.where}: operationId "${op.id}" clashes with a name of the generated operations module`);
+  }
+  compiler.inline(tables);
   const serverList = servers.map(({ url, variables }) => ({
     url,
     variables: Object.fromEntries(
@@ -101,13 +107,11 @@ export async function generateClient(bundle, { client, source = "the service bun
   }));
   const operationsTs =
     `${banner}/* eslint-disable */\n` +
-    `import { ${compiler
-      .imports()
-      .concat(["checkPathValue", "newContext", "throwIssues"])
-      .filter((v, i, a) => a.indexOf(v) === i)
-      .sort()
-      .join(", ")} } from "${INTERNAL}";\n` +
-    `import type { Check, CheckContext, OperationSpec } from "${INTERNAL}";\n\n` +
+    `import { ${[...new Set([...compiler.imports(), ...runners])].sort().join(", ")} } from "${INTERNAL}";\n` +
+    (compiler.formatImports().length
+      ? `import { ${compiler.formatImports().join(", ")} } from "${INTERNAL}/formats";\n`
+      : "") +
+    `import type { ${compiler.typeImports().concat("OperationSpec").sort().join(", ")} } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
     `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
     `// Request checks, compiled from the spec's schemas with their x-client-rules.\n` +

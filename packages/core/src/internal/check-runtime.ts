@@ -7,8 +7,6 @@
 import { BceValidationError } from "../errors.js";
 import type { SchemaIssue } from "../validation/schema.js";
 
-export { FORMATS } from "../validation/formats.js";
-
 /** Issues found so far (`i`) and how many to keep (`m`). */
 export interface CheckContext {
   readonly i: SchemaIssue[];
@@ -29,18 +27,22 @@ export function report(c: CheckContext, path: string, rule: string, message: str
 
 /** A generated check: records the issues of value `v` at path `p` in `c`. */
 export type Check = (v: unknown, p: string, c: CheckContext) => void;
+/** The `properties` keyword: each property the schema names, to its check (0: nothing to check). */
+export type Properties = Readonly<Record<string, Check | 0>>;
 
 /**
- * An `anyOf` none of whose branches matches: when exactly one branch accepts the value's type,
+ * The `anyOf` keyword. When no branch matches and exactly one branch accepts the value's type,
  * that branch's own issues; otherwise the generic `anyOf` issue (as the interpreter reports it).
  */
-export function reportAnyOf(c: CheckContext, p: string, v: unknown, branches: readonly Check[]): void {
-  const results = branches.map((check) => {
-    const scratch = newContext(c.m);
-    check(v, p, scratch);
-    return scratch.i;
-  });
-  const typed = results.filter((issues) => !issues.some((i) => i.rule === "type" && i.path === p));
+export function anyOf(v: unknown, p: string, c: CheckContext, branches: readonly Check[]): void {
+  if (branches.some((check) => passes(check, v, p))) return;
+  const typed = branches
+    .map((check) => {
+      const scratch = newContext(c.m);
+      check(v, p, scratch);
+      return scratch.i;
+    })
+    .filter((issues) => !issues.some((i) => i.rule === "type" && i.path === p));
   if (typed.length === 1) for (const issue of typed[0]!) report(c, issue.path, issue.rule, issue.message);
   else report(c, p, "anyOf", `must match at least one of ${branches.length} schemas`);
 }
@@ -74,45 +76,55 @@ export function equal(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && equal(a[k], b[k]));
 }
 
-/** The `required` keyword: each name missing from the object is an issue. */
-export function checkRequired(v: Record<string, unknown>, p: string, c: CheckContext, names: readonly string[]): void {
-  for (const name of names) if (!has(v, name)) report(c, childPath(p, name), "required", "is required");
-}
-
 /**
- * The `properties` and `additionalProperties` keywords over an object's own keys, in order:
- * `known` maps each property the schema names to its check (0: nothing to check); the others get
- * `additional` (false: not allowed, 0: nothing to check).
+ * The object keywords, when `v` is an object: `required` (0: none), then `properties` and
+ * `additionalProperties` over its own keys in order: `known` gives the check of each property the
+ * schema names (0: none named); the others get `additional` (false: not allowed, 0: nothing to check).
  */
-export function checkProperties(
-  v: Record<string, unknown>,
+export function checkObject(
+  v: unknown,
   p: string,
   c: CheckContext,
-  known: ReadonlyMap<string, Check | 0>,
-  additional: Check | 0 | false,
+  required: readonly string[] | 0,
+  known: Properties | 0 = 0,
+  additional: Check | 0 | false = 0,
 ): void {
+  if (!isObject(v)) return;
+  if (required)
+    for (const name of required) if (!has(v, name)) report(c, childPath(p, name), "required", "is required");
+  if (!known && additional === 0) return;
   for (const k of Object.keys(v)) {
     if (c.i.length >= c.m) return;
     if (!has(v, k)) continue;
-    const f = known.get(k);
-    if (f !== undefined) {
-      if (f) f(v[k], childPath(p, k), c);
-    } else if (additional === false)
-      report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");
-    else if (additional) additional(v[k], childPath(p, k), c);
+    const f = known && Object.hasOwn(known, k) ? known[k] : additional;
+    if (f) f(v[k], childPath(p, k), c);
+    else if (f === false) report(c, childPath(p, k), "additionalProperties", "is not allowed (unknown property)");
   }
 }
 
-/** Refuse the request when issues were found: the first names the field and the rule, never the value. */
-export function throwIssues(c: CheckContext): void {
+/**
+ * Check one part of a request (`field`: its name in errors); refuse the request when issues were
+ * found: the first names the field and the rule, never the value.
+ */
+export function checkPart(check: Check | 0, value: unknown, field: string): void {
+  if (!check) return;
+  const c = newContext();
+  check(value, field, c);
   const [first, ...rest] = c.i;
   if (!first) return;
   const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.map((i) => i.path).join(", ")})` : "";
   throw new BceValidationError(first.path, first.rule, `${first.message}${more}`);
 }
 
-/** A path parameter must be a non-blank string before its schema is even looked at. */
-export function checkPathValue(field: string, value: unknown): void {
+/** A path parameter: a non-blank string before its schema is even looked at, then its schema. */
+export function checkPath(check: Check | 0, value: unknown, field: string): void {
   if (typeof value !== "string") throw new BceValidationError(field, "type", "must be a string");
   if (value.trim() === "") throw new BceValidationError(field, "minLength", "must not be empty or blank");
+  checkPart(check, value, field);
+}
+
+/** A query parameter: checked when given, refused when missing and `required`. */
+export function checkQuery(check: Check | 0, value: unknown, field: string, required?: boolean): void {
+  if (value !== undefined) checkPart(check, value, field);
+  else if (required) throw new BceValidationError(field, "required", "is required");
 }
