@@ -21,8 +21,8 @@ export const newContext = (max = MAX_ISSUES): CheckContext => ({ i: [], m: max }
 
 /** Record an issue, up to the context's limit; the same issue twice (a schema and its client rules) once. */
 export function report(c: CheckContext, path: string, rule: string, message: string): void {
-  if (c.i.some((i) => i.path === path && i.rule === rule && i.message === message)) return;
-  if (c.i.length < c.m) c.i.push({ path, rule, message });
+  if (c.i.length < c.m && !c.i.some((i) => i.path === path && i.rule === rule && i.message === message))
+    c.i.push({ path, rule, message });
 }
 
 /** A generated check: records the issues of value `v` at path `p` in `c`. */
@@ -35,14 +35,13 @@ export type Properties = Readonly<Record<string, Check | 0>>;
  * that branch's own issues; otherwise the generic `anyOf` issue (as the interpreter reports it).
  */
 export function anyOf(v: unknown, p: string, c: CheckContext, branches: readonly Check[]): void {
-  if (branches.some((check) => passes(check, v, p))) return;
-  const typed = branches
-    .map((check) => {
-      const scratch = newContext(c.m);
-      check(v, p, scratch);
-      return scratch.i;
-    })
-    .filter((issues) => !issues.some((i) => i.rule === "type" && i.path === p));
+  const results = branches.map((check) => {
+    const scratch = newContext(c.m);
+    check(v, p, scratch);
+    return scratch.i;
+  });
+  if (results.some((issues) => issues.length === 0)) return;
+  const typed = results.filter((issues) => !issues.some((i) => i.rule === "type" && i.path === p));
   if (typed.length === 1) for (const issue of typed[0]!) report(c, issue.path, issue.rule, issue.message);
   else report(c, p, "anyOf", `must match at least one of ${branches.length} schemas`);
 }
@@ -92,7 +91,6 @@ export function checkObject(
   if (!isObject(v)) return;
   if (required)
     for (const name of required) if (!has(v, name)) report(c, childPath(p, name), "required", "is required");
-  if (!known && additional === 0) return;
   for (const k of Object.keys(v)) {
     if (c.i.length >= c.m) return;
     if (!has(v, k)) continue;
