@@ -5,7 +5,7 @@ import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
 import {
-  requestRecordingBody,
+  PlainRequest,
   throwIfAborted,
   toLogger,
   Transport,
@@ -85,7 +85,12 @@ export interface ServiceClient<Paths extends {}> {
   readonly raw: Client<Paths>;
   /** Credentials for one logical call (every attempt is signed with the same keys); rejects only with a BceError. */
   credentials(): Promise<Credentials>;
-  /** openapi-fetch per-request options (`fetch`, `signal`) that send one logical call of a client method through the transport. */
+  /**
+   * openapi-fetch per-request options (`fetch`, `signal`, and `Request` while no middleware is
+   * registered) that send one logical call of a client method through the transport. Made for
+   * calls with `parseAs: "stream"` whose body is read with `answerText`: with no middleware, a
+   * success answer is handed back with its body already read.
+   */
   callOptions(call: CallContext): Record<string, unknown>;
   readonly validateResponses: ValidateResponses;
   /** Never undefined: silent when the client was given no logger. */
@@ -156,8 +161,6 @@ export function createServiceClient<Paths extends {}>(
   const credentials = credentialsResolver(options.credentials);
   const raw = createClient<Paths>({
     baseUrl,
-    // A real Request that remembers its serialized body, so the transport need not read it back.
-    Request: requestRecordingBody,
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
     // request. Their `signal` option is the Request's signal.
     fetch: async (request) => {
@@ -166,11 +169,20 @@ export function createServiceClient<Paths extends {}>(
     },
     headers: { [agent.header]: agent.value, ...options.headers },
   });
+  // Until a middleware is added, no code of the caller's sees a client method's request: it is
+  // built as plain parts, not as a Request (see PlainRequest).
+  let middleware = false;
+  const use = raw.use;
+  raw.use = (...added) => {
+    middleware = true;
+    use(...added);
+  };
   return {
     raw,
     credentials,
     callOptions: (call) => ({
-      fetch: (request: Request) => transport.send(request, call),
+      fetch: (request: Request | PlainRequest) => transport.send(request, call),
+      ...(middleware ? {} : { Request: PlainRequest }),
       ...(call.signal ? { signal: call.signal } : {}),
     }),
     validateResponses,

@@ -245,23 +245,22 @@ export interface CallContext extends CallOptions {
 }
 
 /**
- * The serialized bodies of the Requests openapi-fetch builds through `requestRecordingBody`, so the
- * transport encodes the text once instead of reading the Request's body stream back.
+ * What openapi-fetch builds for a client method's call when no middleware can see it: the
+ * request's parts as given, without the body stream and signal a real Request would make (the
+ * transport sends the parts with one fetch; a hook that asks for the request gets a real one).
  */
-const serializedBodies = new WeakMap<Request, string>();
-
-/**
- * A `Request` constructor for openapi-fetch's `Request` option: builds a real Request (middleware
- * sees a real one, and may replace it) and remembers its serialized text body.
- */
-// biome-ignore lint/complexity/useArrowFunction: openapi-fetch calls it with `new`, which an arrow function refuses
-export const requestRecordingBody = function (input: RequestInfo | URL, init?: RequestInit): Request {
-  const request = new Request(input, init);
-  if (typeof init?.body === "string") serializedBodies.set(request, init.body);
-  return request;
-} as unknown as typeof Request;
-// openapi-fetch checks what middleware returns with `instanceof` this option: any real Request passes.
-requestRecordingBody.prototype = Request.prototype;
+export class PlainRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+  constructor(url: string, init: RequestInit) {
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = init.headers as Headers;
+    this.body = init.body as string | undefined;
+  }
+}
 
 /**
  * Sends one logical call: signs every attempt afresh, bounds each by the timeout, reads the
@@ -291,9 +290,10 @@ export class Transport {
     this.#logger = options.logger ?? silentLogger;
   }
 
-  async send(request: Request, call: CallContext): Promise<Response> {
+  async send(request: Request | PlainRequest, call: CallContext): Promise<Response> {
+    const plain = request instanceof PlainRequest;
     // The call's own signal, else the Request's (what `raw` callers pass as `signal`).
-    const signal = call.signal ?? request.signal;
+    const signal = call.signal ?? (plain ? undefined : request.signal);
     throwIfAborted(signal);
     let timeoutMs = this.#timeoutMs;
     let retry = this.#retry;
@@ -303,11 +303,10 @@ export class Transport {
     }
     if (call.retry !== undefined) retry = retryPolicy(call.retry, "retry", this.#options.retry);
 
-    // The body, as bytes, once: every attempt sends (and signs the length of) the same ones.
-    let body: Uint8Array<ArrayBuffer> | undefined;
-    const text = serializedBodies.get(request);
-    if (text !== undefined) body = utf8.encode(text);
-    else if (request.body !== null) {
+    // The body, once: every attempt sends (and signs the length of) the same one. A text body is
+    // sent as text (fetch encodes it as UTF-8), its length counted without encoding it here.
+    let body: Uint8Array<ArrayBuffer> | string | undefined = plain ? request.body : undefined;
+    if (!plain && request.body !== null) {
       try {
         body = new Uint8Array(await request.arrayBuffer());
       } catch (error) {
@@ -319,10 +318,21 @@ export class Transport {
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    if (body !== undefined) headers["content-length"] = String(body.byteLength);
+    if (body !== undefined)
+      headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.byteLength);
     const parts: RequestParts = { method: request.method, url: request.url, headers, body };
 
     const { hooks } = this.#options;
+    // What the hooks are shown: a real Request (made once, and only when there are hooks).
+    const shown = (
+      hooks && plain
+        ? new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            ...(request.body !== undefined ? { body: request.body } : {}),
+          })
+        : request
+    ) as Request;
     const logger = this.#logger;
     const stats = call.stats;
     let skewRetried = false;
@@ -331,7 +341,8 @@ export class Transport {
       throwIfAborted(signal);
       sent++;
       if (stats) stats.attempts = sent;
-      if (hooks?.beforeAttempt) await runHook("beforeAttempt", () => hooks.beforeAttempt!({ attempt: sent, request }));
+      if (hooks?.beforeAttempt)
+        await runHook("beforeAttempt", () => hooks.beforeAttempt!({ attempt: sent, request: shown }));
       let answer: Answer | undefined;
       let failure: BceError | undefined;
       try {
@@ -343,13 +354,13 @@ export class Transport {
       if (hooks?.afterAttempt) {
         const outcome = {
           attempt: sent,
-          request,
+          request: shown,
           ...(answer && { response: answer.response }),
           ...(failure && { error: failure }),
         };
         await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
       }
-      if (!failure) return toResponse(answer!);
+      if (!failure) return plain ? keepBytes(answer!) : toResponse(answer!);
       // Aborts and unreadable answers end the call; the rest is for the policy to judge.
       if (
         !(
@@ -402,16 +413,16 @@ export class Transport {
   async #attempt(
     parts: RequestParts,
     credentials: Credentials,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<Answer> {
     // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const onAbort = () => timeout.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort);
+    const onAbort = () => timeout.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
     try {
       const { method, url, headers, body } = parts;
       delete headers.authorization; // the previous attempt's
@@ -438,7 +449,7 @@ export class Transport {
       return { response, bytes };
     } finally {
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 }
@@ -447,7 +458,7 @@ interface RequestParts {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: Uint8Array<ArrayBuffer> | undefined;
+  body: Uint8Array<ArrayBuffer> | string | undefined;
 }
 
 /** A whole answer read into memory, within the attempt's timeout. */
@@ -456,7 +467,20 @@ interface Answer {
   bytes: Uint8Array<ArrayBuffer>;
 }
 
-const utf8 = new TextEncoder();
+/** Bytes of a string in UTF-8, as fetch encodes it (a lone surrogate becomes U+FFFD: 3 bytes). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 4 bytes for 2 code units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
 const utf8Decoder = new TextDecoder();
 
 /** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
@@ -483,6 +507,17 @@ function toResponse({ response, bytes }: Answer): Response {
   if (response.url) Object.defineProperty(result, "url", { value: response.url });
   answerBytes.set(result, nullBody ? new Uint8Array(0) : bytes);
   return result;
+}
+
+/**
+ * The answer itself, its body already read, for a call no middleware sees: the bytes are kept for
+ * `answerText`, and no second Response is made. An error answer is rebuilt (openapi-fetch reads
+ * its body).
+ */
+function keepBytes(answer: Answer): Response {
+  if (!answer.response.ok) return toResponse(answer);
+  answerBytes.set(answer.response, answer.bytes);
+  return answer.response;
 }
 
 /** What the logger is told about a failed attempt: never headers, body or query. */
@@ -519,12 +554,12 @@ async function runHook(name: string, hook: () => void | Promise<void>): Promise<
 /** Name what went wrong with a fetch: the caller's abort, our timeout, or the network. */
 function classify(
   error: unknown,
-  callerSignal: AbortSignal,
+  callerSignal: AbortSignal | undefined,
   timeoutSignal: AbortSignal,
   timeoutMs: number,
   answerStarted: boolean,
 ): BceError {
-  if (callerSignal.aborted) return aborted(callerSignal);
+  if (callerSignal?.aborted) return aborted(callerSignal);
   if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
   if (timeoutSignal.aborted) return new BceTimeoutError(timeoutMs);
   const code = systemErrorCode(error);
@@ -598,20 +633,20 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw aborted(signal);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
+    if (signal?.aborted) {
       reject(aborted(signal));
       return;
     }
     const onAbort = () => {
       clearTimeout(timer);
-      reject(aborted(signal));
+      reject(aborted(signal!));
     };
     const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import {
+  answerText,
   BceAbortError,
   BceValidationError,
   CREDENTIALS_REFRESH_WINDOW_MS,
@@ -94,6 +95,44 @@ describe("raw: the typed openapi-fetch client", () => {
     expect(bodies).toEqual([{ ok: true }]);
     expect(result.data).toBe('{"ok":true}');
     expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0 });
+  });
+
+  it("a client method's call with no middleware: hooks see a real Request with the body, and the UTF-8 length is sent and signed", async () => {
+    const rec = recorder();
+    const hooked: Request[] = [];
+    const service = client({ fetch: rec.fetch, hooks: { beforeAttempt: ({ request }) => void hooked.push(request) } });
+    const name = "名字 é 😀";
+    const options = service.callOptions({ credentials, idempotent: true });
+    // No middleware: openapi-fetch builds plain parts, not a Request (the transport sends them once).
+    expect(options.Request).toBeDefined();
+    const result = await service.raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name },
+      parseAs: "stream",
+      ...options,
+    });
+    expect(await answerText(result.response)).toBe('{"ok":true}');
+    const text = JSON.stringify({ name });
+    expect(hooked).toHaveLength(1);
+    expect(hooked[0]).toBeInstanceOf(Request);
+    expect(await hooked[0]!.text()).toBe(text);
+    const sent = rec.sent[0]!;
+    expect(sent.headers.get("content-length")).toBe(String(new TextEncoder().encode(text).byteLength));
+    expect(sent.headers.get("authorization")).toMatch(/\/content-length;content-type;host;/);
+    expect(await sent.text()).toBe(text);
+  });
+
+  it("a middleware added after the client was made sees the client methods' requests as real Requests", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    expect(service.callOptions({ credentials, idempotent: true }).Request).toBeDefined();
+    const seen: unknown[] = [];
+    service.raw.use({ onRequest: ({ request }) => void seen.push(request) });
+    const options = service.callOptions({ credentials, idempotent: true });
+    expect(options.Request).toBeUndefined();
+    await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, ...options });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(Request);
   });
 
   it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {

@@ -30,15 +30,17 @@ export {
 export { serviceErrorFromResponse } from "../service-error.js";
 export { signingHeaders } from "../signed-fetch.js";
 export {
+  answerText,
   backoffDelay,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
-  requestRecordingBody,
+  PlainRequest,
   retryAfterMs,
   retryPolicy,
   silentLogger,
   toLogger,
   Transport,
+  utf8Length,
   type CallContext,
   type CallStats,
   type TransportOptions,
