@@ -92,7 +92,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_TIMER_MS = 2_147_483_647;
 
 /** Codes BCE and its peers use when a caller is throttled; the request was not acted on. */
-const THROTTLING_CODES = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests"]);
+const THROTTLING_CODES = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests"];
 
 /**
  * The default retry decision. Always safe: answers that prove the service did not act
@@ -102,100 +102,94 @@ const THROTTLING_CODES = new Set(["Throttling", "ThrottlingException", "RequestL
  */
 export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
   if (error instanceof BceServiceError) {
-    if (error.code === "RequestExpired" || error.status === 429 || THROTTLING_CODES.has(error.code)) return true;
-    return idempotent && error.status >= 500 && error.status <= 504 && error.status !== 501;
+    const { code, status } = error;
+    return (
+      code === "RequestExpired" ||
+      status === 429 ||
+      THROTTLING_CODES.includes(code) ||
+      (idempotent && status >= 500 && status <= 504 && status !== 501)
+    );
   }
-  if (error instanceof BceNetworkError) return idempotent || !error.requestSent;
-  return idempotent; // timeout: the request was sent and may have been acted on
+  // A timeout: the request was sent and may have been acted on.
+  return idempotent || (error instanceof BceNetworkError && !error.requestSent);
 }
 
 /** Retry options with every default filled in and every value checked. */
-interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly shouldRetry: (context: RetryContext) => boolean;
-}
+type RetryPolicy = Required<RetryOptions>;
 
 /** Backoff before retry number `retry` (1-based): exponential, capped, with jitter. */
 export function backoffDelay(retry: number, options: RetryOptions, random: () => number = Math.random): number {
-  const base = options.baseDelayMs ?? 300;
-  const cap = options.maxDelayMs ?? 20_000;
-  const exp = Math.min(cap, base * 2 ** (retry - 1));
+  const exp = Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 300) * 2 ** (retry - 1));
   // "Equal jitter": half fixed, half random, so clients that failed together spread out.
   return exp / 2 + random() * (exp / 2);
 }
 
 /** A `Retry-After` header (seconds, or an HTTP date) in milliseconds from now; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
+  const text = value?.trim() ?? "";
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-1" for a year.
-  if (!/^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text)) return undefined;
-  const date = Date.parse(text);
+  const date = /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Refuse a timeout that is not a usable number of milliseconds. */
-export function checkTimeout(field: string, value: number | undefined): void {
-  if (value !== undefined && !(typeof value === "number" && value > 0 && value <= MAX_TIMER_MS)) {
+/** Refuse a number of milliseconds a timer cannot wait: above 0 (from 0 for a delay) and at most MAX_TIMER_MS. */
+function checkMs(field: string, value: unknown, delay?: boolean): void {
+  if (
+    value !== undefined &&
+    !(typeof value === "number" && (delay ? value >= 0 : value > 0) && value <= MAX_TIMER_MS)
+  ) {
     throw new BceValidationError(
       field,
       "range",
-      `must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`,
+      `must be a number of milliseconds ${delay ? "from 0 to" : "above 0 and at most"} ${MAX_TIMER_MS}`,
     );
   }
 }
 
-function checkDelay(field: string, value: unknown): void {
-  if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= MAX_TIMER_MS)) {
-    throw new BceValidationError(field, "range", `must be a number of milliseconds from 0 to ${MAX_TIMER_MS}`);
-  }
+/** Refuse a timeout that is not a usable number of milliseconds. */
+export function checkTimeout(field: string, value: number | undefined): void {
+  checkMs(field, value);
 }
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
 
 /**
  * Check retry options (`field` names them in errors) and fill in what they leave out from `base`
  * (a client's own options), then from the defaults.
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
-  if (options === undefined && base === undefined) return DEFAULT_RETRY;
   if (options !== undefined && (typeof options !== "object" || options === null))
     throw new BceValidationError(field, "type", "must be an object");
-  const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = { ...base, ...options };
-  if (maxAttempts !== undefined && !(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
+  const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
+  for (const given of [base, options]) {
+    for (const name in given) {
+      const value = given[name as keyof RetryOptions];
+      if (value !== undefined) policy[name] = value;
+    }
+  }
+  const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
   }
-  checkDelay(`${field}.baseDelayMs`, baseDelayMs);
-  checkDelay(`${field}.maxDelayMs`, maxDelayMs);
-  if (shouldRetry !== undefined && typeof shouldRetry !== "function") {
+  checkMs(`${field}.baseDelayMs`, baseDelayMs, true);
+  checkMs(`${field}.maxDelayMs`, maxDelayMs, true);
+  if (typeof shouldRetry !== "function") {
     throw new BceValidationError(`${field}.shouldRetry`, "type", "must be a function");
   }
-  return {
-    maxAttempts: maxAttempts ?? DEFAULT_RETRY.maxAttempts,
-    baseDelayMs: baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
-    maxDelayMs: maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
-    shouldRetry: shouldRetry ?? isSafeToRetry,
-  };
+  return { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry };
 }
-
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
 
 /** Check the options a call may carry (the client's own are checked when it is made). */
 export function checkCallOptions(options: CallOptions | null | undefined): void {
   if (options == null) return;
-  checkTimeout("timeoutMs", options.timeoutMs);
+  checkMs("timeoutMs", options.timeoutMs);
   if (options.retry !== undefined) retryPolicy(options.retry);
-  const { signal } = options;
+  const signal = options.signal as Partial<AbortSignal> | null | undefined;
   // Duck-typed: a signal from another realm (an iframe, a test environment) is not `instanceof` ours.
   if (
     signal !== undefined &&
-    !(
-      typeof signal === "object" &&
-      signal !== null &&
-      typeof signal.aborted === "boolean" &&
-      typeof signal.addEventListener === "function"
-    )
+    !(typeof signal?.aborted === "boolean" && typeof signal.addEventListener === "function")
   ) {
     throw new BceValidationError("signal", "type", "must be an AbortSignal");
   }
@@ -213,14 +207,15 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
   if (typeof given !== "object" || given === null)
     throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
-  const level =
-    (name: keyof Logger) =>
-    (message: string, data?: object): void => {
+  const logger: Record<string, unknown> = {};
+  for (const name of ["debug", "info", "warn", "error"] as const) {
+    logger[name] = (message: string, data?: object): void => {
       try {
         given[name]?.(message, data);
       } catch {}
     };
-  return { debug: level("debug"), info: level("info"), warn: level("warn"), error: level("error") };
+  }
+  return logger as unknown as Logger;
 }
 
 export interface TransportOptions {
@@ -272,21 +267,18 @@ export class Transport {
   /** Server time minus local time, learnt from a RequestTimeTooSkewed answer. */
   #clockOffsetMs = 0;
   readonly #options: TransportOptions;
-  readonly #retry: RetryPolicy;
-  readonly #timeoutMs: number;
   readonly #logger: Logger;
   /** This client's signing keys: reused while their timestamp lasts, never shared with another client. */
   readonly #signingKeys = createSigningKeyCache();
 
   constructor(options: TransportOptions) {
-    checkTimeout("timeoutMs", options.timeoutMs);
+    checkMs("timeoutMs", options.timeoutMs);
     const limit = options.maxResponseBytes;
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
       throw new BceValidationError("maxResponseBytes", "range", "must be a positive integer");
     }
+    retryPolicy(options.retry);
     this.#options = options;
-    this.#retry = retryPolicy(options.retry);
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#logger = options.logger ?? silentLogger;
   }
 
@@ -295,18 +287,16 @@ export class Transport {
     // The call's own signal, else the Request's (what `raw` callers pass as `signal`).
     const signal = call.signal ?? (plain ? undefined : request.signal);
     throwIfAborted(signal);
-    let timeoutMs = this.#timeoutMs;
-    let retry = this.#retry;
-    if (call.timeoutMs !== undefined) {
-      checkTimeout("timeoutMs", call.timeoutMs);
-      timeoutMs = call.timeoutMs;
-    }
-    if (call.retry !== undefined) retry = retryPolicy(call.retry, "retry", this.#options.retry);
+    checkCallOptions(call);
+    const options = this.#options;
+    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const retry = retryPolicy(call.retry, "retry", options.retry);
 
     // The body, once: every attempt sends (and signs the length of) the same one. A text body is
     // sent as text (fetch encodes it as UTF-8), its length counted without encoding it here.
-    let body: Uint8Array<ArrayBuffer> | string | undefined = plain ? request.body : undefined;
-    if (!plain && request.body !== null) {
+    let body: Uint8Array<ArrayBuffer> | string | undefined;
+    if (plain) body = request.body;
+    else if (request.body !== null) {
       try {
         body = new Uint8Array(await request.arrayBuffer());
       } catch (error) {
@@ -319,22 +309,17 @@ export class Transport {
       headers[name] = value;
     });
     if (body !== undefined)
-      headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.byteLength);
-    const parts: RequestParts = { method: request.method, url: request.url, headers, body };
+      headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.length);
+    const { method, url } = request;
+    const parts: RequestParts = { method, url, headers, body };
 
-    const { hooks } = this.#options;
+    const { hooks } = options;
     // What the hooks are shown: a real Request (made once, and only when there are hooks).
     const shown = (
-      hooks && plain
-        ? new Request(request.url, {
-            method: request.method,
-            headers: request.headers,
-            ...(request.body !== undefined ? { body: request.body } : {}),
-          })
-        : request
+      hooks && plain ? new Request(url, { method, headers: request.headers, ...(body && { body }) }) : request
     ) as Request;
     const logger = this.#logger;
-    const stats = call.stats;
+    const { stats, idempotent } = call;
     let skewRetried = false;
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
@@ -342,7 +327,7 @@ export class Transport {
       sent++;
       if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt)
-        await runHook("beforeAttempt", () => hooks.beforeAttempt!({ attempt: sent, request: shown }));
+        await guard(() => hooks.beforeAttempt!({ attempt: sent, request: shown }), "the beforeAttempt hook");
       let answer: Answer | undefined;
       let failure: BceError | undefined;
       try {
@@ -358,22 +343,18 @@ export class Transport {
           ...(answer && { response: answer.response }),
           ...(failure && { error: failure }),
         };
-        await runHook("afterAttempt", () => hooks.afterAttempt!(outcome));
+        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook");
       }
       if (!failure) return plain ? keepBytes(answer!) : toResponse(answer!);
+      const error = failure;
       // Aborts and unreadable answers end the call; the rest is for the policy to judge.
-      if (
-        !(
-          failure instanceof BceServiceError ||
-          failure instanceof BceNetworkError ||
-          failure instanceof BceTimeoutError
-        )
-      )
-        throw failure;
+      const service = error instanceof BceServiceError;
+      const network = error instanceof BceNetworkError;
+      if (!(service || network || error instanceof BceTimeoutError)) throw error;
 
-      if (failure instanceof BceServiceError && failure.code === "RequestTimeTooSkewed" && !skewRetried && answer) {
+      if (service && error.code === "RequestTimeTooSkewed" && !skewRetried) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
-        const serverTime = Date.parse(answer.response.headers.get("date") ?? "");
+        const serverTime = Date.parse(answer!.response.headers.get("date") ?? "");
         if (!Number.isNaN(serverTime)) {
           skewRetried = true;
           this.#clockOffsetMs = serverTime - Date.now();
@@ -385,26 +366,35 @@ export class Transport {
           continue;
         }
       }
-      const what = logger === silentLogger ? {} : describe(failure, parts, sent);
-      const context: RetryContext = { attempt, idempotent: call.idempotent, error: failure };
-      if (attempt >= retry.maxAttempts || !decide(retry.shouldRetry, context)) {
-        logger.debug("not retried", {
-          ...what,
-          idempotent: call.idempotent,
-          lastAllowedAttempt: attempt >= retry.maxAttempts,
-        });
+      // What the logger is told about a failed attempt: never headers, body or query.
+      const what =
+        logger === silentLogger
+          ? {}
+          : {
+              attempt: sent,
+              method,
+              path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),
+              error: error.name,
+              ...(service && { status: error.status, code: error.code, requestId: error.requestId }),
+              ...(network && { errorCode: error.errorCode, requestSent: error.requestSent }),
+              idempotent,
+            };
+      const last = attempt >= retry.maxAttempts;
+      if (
+        last ||
+        !(await guard(
+          () => retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] }) === true,
+          "retry.shouldRetry",
+        ))
+      ) {
+        logger.debug("not retried", { ...what, lastAllowedAttempt: last });
         if (answer) return toResponse(answer);
-        throw failure;
+        throw error;
       }
-      let delay = backoffDelay(attempt, retry, this.#options.random);
-      const after = answer ? retryAfterMs(answer.response.headers.get("retry-after")) : undefined;
+      let delay = backoffDelay(attempt, retry, options.random);
+      const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
       if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
-      logger.info("retrying", {
-        ...what,
-        idempotent: call.idempotent,
-        delayMs: delay,
-        ...(after !== undefined ? { retryAfterMs: after } : {}),
-      });
+      logger.info("retrying", { ...what, delayMs: delay, ...(after !== undefined && { retryAfterMs: after }) });
       await sleep(delay, signal);
       if (stats) stats.totalRetryDelay += delay;
     }
@@ -423,6 +413,18 @@ export class Transport {
     const onAbort = () => timeout.abort(signal!.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort);
+    // Name what went wrong: the caller's abort, our timeout, or the network.
+    const classify = (error: unknown, answerStarted?: boolean): BceError => {
+      if (signal?.aborted) return aborted(signal);
+      if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
+      if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
+      const code = systemErrorCode(error);
+      return new BceNetworkError(
+        `${answerStarted ? "the answer was cut off" : "the request failed on the network"}${code && ` (${code})`}`,
+        // Only a connection that was never made proves the request did not leave.
+        { errorCode: code, requestSent: answerStarted || !NOT_CONNECTED.includes(code), cause: error },
+      );
+    };
     try {
       const { method, url, headers, body } = parts;
       delete headers.authorization; // the previous attempt's
@@ -430,23 +432,23 @@ export class Transport {
         headers,
         await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
       );
-      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined ? { body } : {}) };
+      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined && { body }) };
       const send = this.#options.fetch;
       let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
         response = await (send ? send(new Request(url, init)) : globalThis.fetch(url, init));
       } catch (error) {
-        throw classify(error, signal, timeout.signal, timeoutMs, false);
+        throw classify(error);
       }
-      let bytes: Uint8Array<ArrayBuffer>;
       try {
-        bytes = await readAll(response, this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+        return {
+          response,
+          bytes: await readAll(response, this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+        };
       } catch (error) {
-        if (error instanceof BceResponseError) throw error;
-        throw classify(error, signal, timeout.signal, timeoutMs, true);
+        throw error instanceof BceResponseError ? error : classify(error, true);
       }
-      return { response, bytes };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -481,6 +483,7 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
 const utf8Decoder = new TextDecoder();
 
 /** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
@@ -520,77 +523,31 @@ function keepBytes(answer: Answer): Response {
   return answer.response;
 }
 
-/** What the logger is told about a failed attempt: never headers, body or query. */
-function describe(failure: BceError, parts: RequestParts, attempt: number): Record<string, unknown> {
-  const path = parts.url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, "");
-  return {
-    attempt,
-    method: parts.method,
-    path,
-    error: failure.name,
-    ...(failure instanceof BceServiceError
-      ? { status: failure.status, code: failure.code, requestId: failure.requestId }
-      : {}),
-    ...(failure instanceof BceNetworkError ? { errorCode: failure.errorCode, requestSent: failure.requestSent } : {}),
-  };
-}
-
-function decide(shouldRetry: (context: RetryContext) => boolean, context: RetryContext): boolean {
+/** Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as `cause`. */
+async function guard<T>(run: () => T | Promise<T>, what: string): Promise<T> {
   try {
-    return shouldRetry(context) === true;
+    return await run();
   } catch (error) {
-    throw new BceError("retry.shouldRetry threw (see cause)", { cause: error });
+    throw new BceError(`${what} threw (see cause)`, { cause: error });
   }
 }
 
-async function runHook(name: string, hook: () => void | Promise<void>): Promise<void> {
-  try {
-    await hook();
-  } catch (error) {
-    throw new BceError(`the ${name} hook threw (see cause)`, { cause: error });
-  }
-}
-
-/** Name what went wrong with a fetch: the caller's abort, our timeout, or the network. */
-function classify(
-  error: unknown,
-  callerSignal: AbortSignal | undefined,
-  timeoutSignal: AbortSignal,
-  timeoutMs: number,
-  answerStarted: boolean,
-): BceError {
-  if (callerSignal?.aborted) return aborted(callerSignal);
-  if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
-  if (timeoutSignal.aborted) return new BceTimeoutError(timeoutMs);
-  const code = systemErrorCode(error);
-  // Only a connection that was never made proves the request did not leave.
-  const requestSent = answerStarted || !NOT_CONNECTED.has(code);
-  const what = answerStarted ? "the answer was cut off" : "the request failed on the network";
-  return new BceNetworkError(`${what}${code ? ` (${code})` : ""}`, { errorCode: code, requestSent, cause: error });
-}
-
-const NOT_CONNECTED = new Set([
+const NOT_CONNECTED = [
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
   "EHOSTUNREACH",
   "ENETUNREACH",
   "UND_ERR_CONNECT_TIMEOUT",
-]);
+];
 
 /** The first system error code in an error's cause chain (undici wraps them). */
-function systemErrorCode(error: unknown): string {
-  for (
-    let e = error, depth = 0;
-    e && typeof e === "object" && depth < 5;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    const inner = (e as { errors?: unknown[] }).errors; // AggregateError when every address refused
-    if (Array.isArray(inner) && inner.length > 0) return systemErrorCode(inner[0]);
-  }
-  return "";
+function systemErrorCode(error: unknown, depth = 0): string {
+  if (!error || typeof error !== "object" || depth > 4) return "";
+  const { code, errors, cause } = error as { code?: unknown; errors?: unknown[]; cause?: unknown };
+  if (typeof code === "string") return code;
+  // AggregateError when every address refused.
+  return Array.isArray(errors) && errors.length > 0 ? systemErrorCode(errors[0]) : systemErrorCode(cause, depth + 1);
 }
 
 async function readAll(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -607,9 +564,9 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
+    size += value.length;
     if (size > limit) {
-      await reader.cancel().catch(() => {});
+      await reader.cancel().catch(noop);
       throw new BceResponseError({
         status: response.status,
         requestId: response.headers.get("x-bce-request-id") ?? "",
@@ -619,10 +576,10 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
     chunks.push(value);
   }
   const out = new Uint8Array(size);
-  let offset = 0;
+  size = 0;
   for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
+    out.set(chunk, size);
+    size += chunk.length;
   }
   return out;
 }
@@ -635,10 +592,6 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(aborted(signal));
-      return;
-    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(aborted(signal!));
@@ -647,6 +600,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
