@@ -106,6 +106,21 @@ export function renderMarkdown(r) {
       `Targets: within 1.25× raw fetch — ${x(t.oursVsRaw)}: ${yes(t.target.withinRaw)}; faster than the SDK's request path — ${x(t.oursVsSdk)} its time: ${yes(t.target.fasterThanSdk)}.`,
     );
     line();
+    if (t.stages) {
+      line("### Where the time goes");
+      line();
+      line(
+        "Each stage adds one piece of our client's work to the stage before it, from raw `fetch` to the public call; every stage is timed in the same rounds as the paths above. *Step* is what the stage adds, as a share of raw fetch's time.",
+      );
+      line();
+      line("| stage | time vs raw fetch | step |");
+      line("| --- | ---: | ---: |");
+      t.stages.forEach((row, i) => {
+        const step = i === 0 ? "—" : `${((row.ratioVsRaw - t.stages[i - 1].ratioVsRaw) * 100).toFixed(0)} %`;
+        line(`| ${row.label} | ${x(row.ratioVsRaw)} | ${step} |`);
+      });
+      line();
+    }
   }
 
   if (r.bundle) {

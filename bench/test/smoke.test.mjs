@@ -77,6 +77,16 @@ describe("pnpm bench --smoke", () => {
       rawUnsigned: true,
     });
     expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk"]);
+    expect(r.roundTrip.stages.map((row) => row.name)).toEqual([
+      "raw",
+      "stage-headers",
+      "stage-timeout",
+      "stage-signing",
+      "stage-transport",
+      "stage-openapi-fetch",
+      "ours",
+    ]);
+    for (const row of r.roundTrip.stages) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
     for (const row of r.roundTrip.rows) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
     expect(r.roundTrip).toMatchObject({ oursVsRaw: finite, oursVsSdk: finite });
     expect(typeof r.roundTrip.target.withinRaw).toBe("boolean");
