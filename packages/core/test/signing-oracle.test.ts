@@ -1,0 +1,241 @@
+// The signer the clients use (signingHeaders, what the transport signs every attempt with) and
+// the public computeSignedHeaders / computeAuthorization, against the signer as it was before
+// the signing path was slimmed down (test/oracle/sign.ts, kept verbatim, on node:crypto's
+// createHmac): on random requests, credentials, options and dates, every Authorization is the
+// same, or both throw the same error. Runs on both `#hmac` branches, with and without a
+// signing-key cache.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { signingHeaders } from "../src/signed-fetch.js";
+import { createSigningKeyCache } from "../src/signing/key-cache.js";
+import { computeAuthorization, computeSignedHeaders } from "../src/signing/sign.js";
+import * as oracle from "./oracle/sign.js";
+
+type Outcome = { value: unknown } | { threw: string };
+async function outcome(f: () => unknown): Promise<Outcome> {
+  try {
+    return { value: await f() };
+  } catch (error) {
+    return { threw: `${(error as Error).constructor.name}: ${(error as Error).message}` };
+  }
+}
+
+// Characters that exercise every branch of the canonical forms: unreserved, reserved, escapes,
+// form decoding, case, whitespace, non-ASCII, astral and lone surrogates.
+const tricky = fc.constantFrom(
+  ..."aZ09-_.~%2Ff+?&=/ \t!*'():;,#@$[]",
+  "é",
+  "中",
+  "😀",
+  "\uD800",
+  "\uDC00",
+  "\u00A0",
+  "%20",
+  "%2F",
+  "%2f",
+  "%zz",
+  "%E4%B8%AD",
+  "%C3",
+  "+",
+);
+const text = fc.oneof(
+  fc.string({ unit: tricky, maxLength: 12 }),
+  fc.string({ unit: "grapheme", maxLength: 8 }),
+  fc.string({ unit: fc.constantFrom(..."ab-.~_1"), maxLength: 10 }),
+  fc.constantFrom("", "authorization", "Authorization", "AUTHORIZATION", "rebuild", "clientToken"),
+);
+const path = fc.array(text, { maxLength: 5 }).map((segments) => `/${segments.join("/")}`);
+const pair = fc.oneof(
+  text,
+  fc.tuple(text, text).map(([k, v]) => `${k}=${v}`),
+  fc.tuple(fc.constantFrom("a", "clientToken", "Authorization"), text).map(([k, v]) => `${k}=${v}`),
+);
+// Repeated keys, empty parts and leading `?`s included.
+const query = fc.oneof(
+  fc.constant(""),
+  fc
+    .tuple(fc.integer({ min: 0, max: 2 }), fc.array(pair, { maxLength: 6 }))
+    .map(([marks, parts]) => `?${"?".repeat(marks)}${parts.join("&")}`),
+);
+const host = fc.constantFrom(
+  "bec.baidubce.com",
+  "bcc.bj.baidubce.com:8443",
+  "127.0.0.1:4010",
+  "[::1]:80",
+  "EXAMPLE.com:443",
+);
+const url = fc
+  .oneof(
+    { weight: 20, arbitrary: fc.tuple(fc.constantFrom("https", "http"), host, path, query) },
+    { weight: 1, arbitrary: fc.constantFrom("not a url", "/relative/path", "", "https://") },
+  )
+  .map((u) => (typeof u === "string" ? u : `${u[0]}://${u[1]}${u[2]}${u[3]}`));
+
+const headerName = fc.oneof(
+  fc.constantFrom(
+    "host",
+    "content-type",
+    "content-length",
+    "content-md5",
+    "x-bce-date",
+    "x-bce-security-token",
+    "x-bce-user-agent",
+    "x-bce-meta-a",
+    "x-bce-",
+    "user-agent",
+    "authorization",
+    "Host",
+    " Content-Type ",
+    "X-BCE-Meta-A",
+  ),
+  fc.string({ unit: fc.constantFrom(..."xbce-a*~!H _"), minLength: 1, maxLength: 10 }),
+);
+const headerValue = fc.oneof(
+  text,
+  fc.constantFrom("application/json", "  ", " v ", "2026-01-02T03:04:05Z", "17", "bce-openapi-js/0.1.0 api/bec"),
+);
+const headers = fc.dictionary(headerName, headerValue, { maxKeys: 7 });
+const headersToSign = fc.option(
+  fc.oneof(fc.array(headerName, { maxLength: 4 }), fc.constant([] as string[]), fc.constant(["host"])),
+  { nil: undefined },
+);
+
+const accessKeyId = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom("ak", "0123456789abcdef0123456789abcdef", "é中") },
+  { weight: 1, arbitrary: fc.constantFrom("", "a/b", "a b", " ak", "ak\n", "\t") },
+);
+const secretAccessKey = fc.oneof(
+  { weight: 10, arbitrary: fc.constantFrom("sk", "secret-1", "secret-2", "é中😀") },
+  { weight: 3, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 70 }) },
+  { weight: 1, arbitrary: fc.constant("") },
+);
+const sessionToken = fc.option(fc.constantFrom("", "token-1", "tok en/2", "令牌"), { nil: undefined });
+const credentials = fc
+  .record({ accessKeyId, secretAccessKey, sessionToken })
+  .map(({ sessionToken: token, ...keys }) => (token === undefined ? keys : { ...keys, sessionToken: token }));
+// A few seconds (so a cache both hits and misses) and anywhere in Date's range, edges included.
+const time = fc.oneof(
+  fc.integer({ min: 0, max: 3 }).map((s) => Date.UTC(2026, 0, 1) + s * 1000 + 250),
+  fc.integer({ min: Date.UTC(1960, 0, 1), max: Date.UTC(2200, 0, 1) }),
+  fc.integer({ min: -8.64e15 - 5000, max: 8.64e15 + 5000 }),
+  fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 0.5, -0.5),
+);
+const expirationInSeconds = fc.option(
+  fc.oneof(
+    { weight: 10, arbitrary: fc.constantFrom(1800, 1, 3600) },
+    { weight: 1, arbitrary: fc.constantFrom(0, -1, 1.5, Number.NaN) },
+  ),
+  { nil: undefined },
+);
+const method = fc.constantFrom("PUT", "GET", "post", "Delete", "péché");
+
+const params = { numRuns: 600 };
+
+describe("the signer equals the one it replaced (fast-check, oracle in test/oracle/sign.ts)", () => {
+  it("signingHeaders, as the transport calls it: with its cache and without, with a clock offset", async () => {
+    const cache = createSigningKeyCache(2);
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        url,
+        headers,
+        credentials,
+        time,
+        fc.constantFrom(0, 0, 1000, -61_000),
+        expirationInSeconds,
+        headersToSign,
+        async (m, u, h, creds, now, offset, expiry, toSign) => {
+          const options = {
+            clock: () => now,
+            ...(expiry !== undefined ? { expirationInSeconds: expiry } : {}),
+            ...(toSign !== undefined ? { headersToSign: toSign } : {}),
+          };
+          const request = { method: m, url: u, headers: h };
+          const want = await outcome(() => oracle.signingHeaders(request, creds, options, offset));
+          expect(await outcome(() => signingHeaders(request, creds, options, offset, cache))).toEqual(want);
+          expect(await outcome(() => signingHeaders(request, creds, options, offset))).toEqual(want);
+        },
+      ),
+      params,
+    );
+  });
+
+  it("computeSignedHeaders (string or URL, record or Headers)", async () => {
+    const cache = createSigningKeyCache();
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        url,
+        headers,
+        fc.boolean(),
+        credentials,
+        time,
+        expirationInSeconds,
+        headersToSign,
+        async (m, u, h, asHeaders, creds, timestamp, expiry, toSign) => {
+          let target: string | URL = u;
+          try {
+            target = asHeaders ? new URL(u) : u;
+          } catch {}
+          let input: Record<string, string> | Headers = h;
+          if (asHeaders) {
+            try {
+              input = new Headers(h);
+            } catch {} // a name or value a Headers refuses: the record then
+          }
+          const options = { timestamp, expirationInSeconds: expiry, headersToSign: toSign };
+          const request = { method: m, url: target, headers: input };
+          const want = await outcome(() => oracle.computeSignedHeaders(request, creds, options));
+          expect(await outcome(() => computeSignedHeaders(request, creds, { ...options, signingKeys: cache }))).toEqual(
+            want,
+          );
+        },
+      ),
+      params,
+    );
+  });
+
+  it("computeAuthorization (query as string, URLSearchParams or record; timestamp as text, number or Date)", async () => {
+    const cache = createSigningKeyCache();
+    const record = fc.dictionary(text, fc.oneof(text, fc.integer(), fc.constant(null), fc.constant(undefined)), {
+      maxKeys: 5,
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        method,
+        path,
+        fc.oneof(
+          query,
+          query.map((q) => new URLSearchParams(q)),
+          record,
+          fc.constant(undefined),
+        ),
+        headers,
+        credentials,
+        fc.oneof(
+          time,
+          time.map((t) => new Date(t)),
+          fc.constantFrom("2026-01-01T00:00:00Z", "any text"),
+        ),
+        expirationInSeconds,
+        headersToSign,
+        async (m, p, q, h, creds, timestamp, expiry, toSign) => {
+          const input = {
+            method: m,
+            path: p,
+            query: q as string,
+            headers: h,
+            headersToSign: toSign,
+            accessKeyId: creds.accessKeyId,
+            secretAccessKey: creds.secretAccessKey,
+            timestamp,
+            expirationInSeconds: expiry,
+          };
+          const want = await outcome(() => oracle.computeAuthorization(input));
+          expect(await outcome(() => computeAuthorization({ ...input, signingKeys: cache }))).toEqual(want);
+        },
+      ),
+      params,
+    );
+  });
+});
