@@ -1,7 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
 import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
-import { computeSignedHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
+import { signHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
 export interface SigningOptions {
@@ -31,12 +31,14 @@ export function signingHeaders(
   clockOffsetMs = 0,
   signingKeys?: SigningKeyCache,
 ): MaybePromise<SignedHeaders> {
-  return computeSignedHeaders(request, credentials, {
-    timestamp: (options.clock ?? Date.now)() + clockOffsetMs,
-    ...(options.expirationInSeconds !== undefined ? { expirationInSeconds: options.expirationInSeconds } : {}),
-    ...(options.headersToSign !== undefined ? { headersToSign: options.headersToSign } : {}),
-    ...(signingKeys !== undefined ? { signingKeys } : {}),
-  });
+  return signHeaders(
+    request,
+    credentials,
+    (options.clock ?? Date.now)() + clockOffsetMs,
+    options.expirationInSeconds,
+    options.headersToSign,
+    signingKeys,
+  );
 }
 
 /**

@@ -109,15 +109,11 @@ export function signCanonical(
 ): string {
   if (cache === undefined) return macHex(signingKeyState(keyState(secretAccessKey), prefix), canonicalRequest);
   const store = cacheInternals(cache);
-  let key = store.get(prefix, secretAccessKey) as KeyState | undefined;
-  if (key === undefined) {
-    let secret = store.secretState(secretAccessKey) as KeyState | undefined;
-    if (secret === undefined) {
-      secret = keyState(secretAccessKey);
-      store.setSecretState(secretAccessKey, secret);
-    }
-    key = signingKeyState(secret, prefix);
-    store.set(prefix, secretAccessKey, key);
-  }
+  const key = store.key(prefix, secretAccessKey, () =>
+    signingKeyState(
+      store.key("", secretAccessKey, () => keyState(secretAccessKey)),
+      prefix,
+    ),
+  );
   return macHex(key, canonicalRequest);
 }

@@ -12,81 +12,13 @@ export interface SigningKeyCache {
   clear(): void;
 }
 
-interface Entry {
-  readonly secret: string;
-  readonly key: unknown;
-}
-
-class BoundedKeyCache implements SigningKeyCache {
-  readonly maxEntries: number;
-  // Keyed by the auth-string prefix (access key id, timestamp, expiry); the secret a key was
-  // derived from is kept beside it and compared, so a changed secret never reuses a stale key.
-  // Oldest first out: keys are made in time order, and a key of an older second is seldom
-  // wanted again once a newer one exists. A few entries in arrays: scanned faster than a Map
-  // churns (measured).
-  #prefixes: string[] = [];
-  #entries: Entry[] = [];
-  // The state of the one secret key the latest signing keys were derived from.
-  #secret: Entry | undefined;
-
-  constructor(maxEntries: number) {
-    this.maxEntries = maxEntries;
-  }
-
-  get size(): number {
-    return this.#entries.length;
-  }
-
-  clear(): void {
-    this.#prefixes = [];
-    this.#entries = [];
-    this.#secret = undefined;
-  }
-
-  get(prefix: string, secret: string): unknown {
-    const prefixes = this.#prefixes;
-    for (let i = prefixes.length - 1; i >= 0; i--) {
-      if (prefixes[i] === prefix) {
-        const entry = this.#entries[i]!;
-        return entry.secret === secret ? entry.key : undefined;
-      }
-    }
-    return undefined;
-  }
-
-  set(prefix: string, secret: string, key: unknown): void {
-    this.#remove(prefix);
-    if (this.#entries.length >= this.maxEntries) {
-      this.#prefixes.shift();
-      this.#entries.shift();
-    }
-    this.#prefixes.push(prefix);
-    this.#entries.push({ secret, key });
-  }
-
-  delete(prefix: string, key: unknown): void {
-    const at = this.#prefixes.indexOf(prefix);
-    if (at >= 0 && this.#entries[at]!.key === key) this.#remove(prefix);
-  }
-
-  #remove(prefix: string): void {
-    const at = this.#prefixes.indexOf(prefix);
-    if (at < 0) return;
-    this.#prefixes.splice(at, 1);
-    this.#entries.splice(at, 1);
-  }
-
-  secretState(secret: string): unknown {
-    return this.#secret?.secret === secret ? this.#secret.key : undefined;
-  }
-
-  setSecretState(secret: string, key: unknown): void {
-    this.#secret = { secret, key };
-  }
-
-  forgetSecretState(key: unknown): void {
-    if (this.#secret?.key === key) this.#secret = undefined;
-  }
+/** The lookups the HMAC branches make. */
+interface KeyStore extends SigningKeyCache {
+  /**
+   * The key kept under `name` (an auth-string prefix, or `""` for the state of the secret key
+   * itself, kept apart and not counted) if it was made from `secret`; else `make()`'s, kept.
+   */
+  key<T>(name: string, secret: string, make: () => T): T;
 }
 
 /** Default bound: signing keys change once a second, so a few entries cover every key in use. */
@@ -99,16 +31,36 @@ export const DEFAULT_SIGNING_KEY_CACHE_ENTRIES = 4;
 export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_CACHE_ENTRIES): SigningKeyCache {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1)
     throw new RangeError("maxEntries must be a positive integer");
-  return new BoundedKeyCache(maxEntries);
+  // [name, secret, key], oldest first: the secret a key was derived from is kept beside it and
+  // compared, so a changed secret never reuses a stale key. A few entries in an array: scanned
+  // faster than a Map hashes a new prefix (measured).
+  const keys: [string, string, unknown][] = [];
+  const secrets: [string, string, unknown][] = [];
+  return {
+    maxEntries,
+    get size() {
+      return keys.length;
+    },
+    clear() {
+      keys.length = secrets.length = 0;
+    },
+    key<T>(name: string, secret: string, make: () => T): T {
+      const list = name ? keys : secrets;
+      for (const [n, s, key] of list) if (n === name && s === secret) return key as T;
+      const made = make();
+      if (list.push([name, secret, made]) > (name ? maxEntries : 1)) list.shift();
+      return made;
+    },
+  } as KeyStore;
 }
 
 /** The cache's lookups, for the HMAC branches only. */
-export function cacheInternals(cache: SigningKeyCache): BoundedKeyCache {
+export function cacheInternals(cache: SigningKeyCache): KeyStore {
   // Structural, not instanceof: a second copy of this module (two bundles) makes caches that work alike.
-  if (typeof (cache as Partial<BoundedKeyCache>).secretState !== "function") {
+  if (typeof (cache as Partial<KeyStore>).key !== "function") {
     throw new TypeError("signing key cache must come from createSigningKeyCache");
   }
-  return cache as BoundedKeyCache;
+  return cache as KeyStore;
 }
 
 /** The check both branches make before keying an HMAC. */

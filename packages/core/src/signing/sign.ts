@@ -1,5 +1,12 @@
-import { buildCanonicalRequest, formatBceDate, normalizeHeaders, type CanonicalRequestInput } from "./canonical.js";
-import { authStringPrefix } from "./hmac.js";
+import {
+  canonicalQuery,
+  canonicalQueryString,
+  canonicalUri,
+  formatBceDate,
+  headerLines,
+  normalizeHeaders,
+  type CanonicalRequestInput,
+} from "./canonical.js";
 import { signCanonical } from "#hmac";
 import type { SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
@@ -72,21 +79,56 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
  */
 export function computeAuthorization(input: AuthorizationInput): MaybePromise<AuthorizationResult> {
   assertKeys(input.accessKeyId, input.secretAccessKey);
-  const timestamp = typeof input.timestamp === "string" ? input.timestamp : formatBceDate(input.timestamp);
-  const expirationInSeconds = input.expirationInSeconds ?? DEFAULT_EXPIRATION_SECONDS;
-  if (!Number.isSafeInteger(expirationInSeconds) || expirationInSeconds <= 0) {
-    throw new RangeError("expirationInSeconds must be a positive integer");
-  }
-  const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
-  const prefix = authStringPrefix(input.accessKeyId, timestamp, expirationInSeconds);
-  const signature = signCanonical(input.secretAccessKey, prefix, canonicalRequest, input.signingKeys);
-  return typeof signature === "string"
-    ? authorizationResult(prefix, signedHeaders, signature)
-    : signature.then((s) => authorizationResult(prefix, signedHeaders, s));
+  const { timestamp, headers } = input;
+  return authorize(
+    input,
+    typeof timestamp === "string" ? timestamp : formatBceDate(timestamp),
+    expiration(input.expirationInSeconds),
+    input.method,
+    input.path,
+    canonicalQueryString(input.query),
+    headers instanceof Map ? headers : normalizeHeaders(headers),
+    input.headersToSign,
+    input.signingKeys,
+    (authorization, signature, signedHeaders) => ({ authorization, signature, signedHeaders }),
+  );
 }
 
-function authorizationResult(prefix: string, signedHeaders: string[], signature: string): AuthorizationResult {
-  return { authorization: `${prefix}/${signedHeaders.join(";")}/${signature}`, signature, signedHeaders };
+/** The validity of a signature, checked. */
+function expiration(seconds = DEFAULT_EXPIRATION_SECONDS): number {
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw new RangeError("expirationInSeconds must be a positive integer");
+  }
+  return seconds;
+}
+
+/**
+ * The one signer under every entry point, its input checked: the query canonical, the headers
+ * normalized. `finish` makes the result of the Authorization, its signature and the names signed.
+ */
+function authorize<T>(
+  keys: Credentials,
+  timestamp: string,
+  expirationInSeconds: number,
+  method: string,
+  path: string,
+  query: string,
+  headers: Map<string, string>,
+  headersToSign: readonly string[] | undefined,
+  signingKeys: SigningKeyCache | undefined,
+  finish: (authorization: string, signature: string, signedHeaders: string[]) => T,
+): MaybePromise<T> {
+  const [lines, signedHeaders] = headerLines(headers, headersToSign?.length ? headersToSign : undefined);
+  const prefix = `bce-auth-v1/${keys.accessKeyId}/${timestamp}/${expirationInSeconds}`;
+  const done = (signature: string): T =>
+    finish(`${prefix}/${signedHeaders.join(";")}/${signature}`, signature, signedHeaders);
+  const signature = signCanonical(
+    keys.secretAccessKey,
+    prefix,
+    `${method.toUpperCase()}\n${canonicalUri(path)}\n${query}\n${lines}`,
+    signingKeys,
+  );
+  return typeof signature === "string" ? done(signature) : signature.then(done);
 }
 
 /**
@@ -103,58 +145,67 @@ export async function signRequest(
 
 /**
  * `signRequest` without the Promise where the platform signs synchronously: a value on the
- * node:crypto branch, a Promise on the Web Crypto branch. What the transport signs every attempt
- * with, its own `signingKeys` cache given.
+ * node:crypto branch, a Promise on the Web Crypto branch.
  */
 export function computeSignedHeaders(
   request: SignableRequest,
   credentials: Credentials,
   options: SignOptions = {},
 ): MaybePromise<SignedHeaders> {
-  assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
-  const url = toUrl(request.url);
-  const headers = normalizeHeaders(request.headers);
-  // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
-  if (!headers.has("host")) headers.set("host", url.host);
-
-  const date = formatBceDate(options.timestamp ?? Date.now());
-  headers.set("x-bce-date", date);
-  const token = credentials.sessionToken;
-  const withToken = token !== undefined && token !== "";
-  if (withToken) headers.set("x-bce-security-token", token);
-
-  let headersToSign = options.headersToSign;
-  if (headersToSign && headersToSign.length > 0) {
-    // A verifier needs host, and a session token must be covered by the signature.
-    headersToSign = [...headersToSign, "host", ...(withToken ? ["x-bce-security-token"] : [])];
-  }
-
-  const finish = ({ authorization }: AuthorizationResult): SignedHeaders =>
-    withToken
-      ? { authorization, "x-bce-date": date, "x-bce-security-token": token }
-      : { authorization, "x-bce-date": date };
-  const result = computeAuthorization({
-    method: request.method,
-    path: url.pathname,
-    query: url.search,
-    headers,
-    headersToSign,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    timestamp: date,
-    expirationInSeconds: options.expirationInSeconds,
-    signingKeys: options.signingKeys,
-  });
-  return result instanceof Promise ? result.then(finish) : finish(result);
+  return signHeaders(
+    request,
+    credentials,
+    options.timestamp ?? Date.now(),
+    options.expirationInSeconds,
+    options.headersToSign,
+    options.signingKeys,
+  );
 }
 
-function toUrl(url: string | URL): URL {
-  if (url instanceof URL) return url;
+/**
+ * `computeSignedHeaders` with its options as arguments: what the transport signs every attempt
+ * with (through `signingHeaders`).
+ */
+export function signHeaders(
+  request: SignableRequest,
+  credentials: Credentials,
+  timestamp: Date | number,
+  expirationInSeconds: number | undefined,
+  headersToSign: readonly string[] | undefined,
+  signingKeys: SigningKeyCache | undefined,
+): MaybePromise<SignedHeaders> {
+  assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
+  let url: URL;
   try {
-    return new URL(url);
+    url = new URL(request.url);
   } catch {
     throw new TypeError("request.url must be an absolute URL");
   }
+  const headers = normalizeHeaders(request.headers);
+  // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
+  if (!headers.has("host")) headers.set("host", url.host);
+  const date = formatBceDate(timestamp);
+  headers.set("x-bce-date", date);
+  const token = credentials.sessionToken;
+  if (token) headers.set("x-bce-security-token", token);
+  // A verifier needs host, and a session token must be covered by the signature.
+  if (headersToSign?.length) headersToSign = [...headersToSign, "host", ...(token ? ["x-bce-security-token"] : [])];
+
+  return authorize(
+    credentials,
+    date,
+    expiration(expirationInSeconds),
+    request.method,
+    url.pathname,
+    canonicalQuery(url.search),
+    headers,
+    headersToSign,
+    signingKeys,
+    (authorization): SignedHeaders =>
+      token
+        ? { authorization, "x-bce-date": date, "x-bce-security-token": token }
+        : { authorization, "x-bce-date": date },
+  );
 }
 
 // The access key id checked last (not a secret): a client signs with the same one every time.
