@@ -76,7 +76,9 @@ function addPair(pairs: string[], key: string, value: string): void {
 export function canonicalQuery(query: string): string {
   const pairs: string[] = [];
   // The query's `?`; URLSearchParams's constructor drops one more at the start.
-  new URLSearchParams(query.replace(QUERY_MARK, "")).forEach((v, k) => addPair(pairs, k, v));
+  new URLSearchParams(query.replace(QUERY_MARK, "")).forEach((v, k) => {
+    addPair(pairs, k, v);
+  });
   return pairs.sort().join("&");
 }
 
@@ -92,7 +94,10 @@ const QUERY_MARK = /^\?/;
 export function canonicalQueryString(query: QueryInput | undefined): string {
   if (typeof query === "string") return canonicalQuery(query);
   const pairs: string[] = [];
-  if (query instanceof URLSearchParams) query.forEach((v, k) => addPair(pairs, k, v));
+  if (query instanceof URLSearchParams)
+    query.forEach((v, k) => {
+      addPair(pairs, k, v);
+    });
   else if (query !== undefined)
     for (const key of Object.keys(query)) {
       const value = query[key];
