@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
+import { signingHeaders } from "@bce-openapi/core/internal";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { docsDir, loadSpec } from "./helpers.mjs";
 
@@ -27,6 +28,7 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 // The page's side: everything runs in Chromium and what it gives comes back as plain data.
 const ENTRY = `
 import { buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
+import { signingHeaders } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
 function recorder(respond) {
@@ -34,9 +36,15 @@ function recorder(respond) {
   const fetch = async (r) => (sent.push({ url: r.url, headers: Object.fromEntries(r.headers), body: await r.text() }), respond());
   return { sent, fetch };
 }
-// Random requests signed in the page (Web Crypto), with and without a signing-key cache.
+// Random requests signed in the page (Web Crypto), with and without a signing-key cache; and by
+// signingHeaders, what the clients' transport signs every attempt with, with its own cache.
 const keys = createSigningKeyCache(4);
-window.signAll = (inputs) => Promise.all(inputs.map(async (input) => [(await buildAuthorization(input)).authorization, await signRequest(input.request, input, { timestamp: input.timestamp, signingKeys: keys })]));
+const transportKeys = createSigningKeyCache();
+window.signAll = (inputs) => Promise.all(inputs.map(async (input) => [(await buildAuthorization(input)).authorization, await signRequest(input.request, input, { timestamp: input.timestamp, signingKeys: keys }),
+  await signingHeaders(input.request, input, { clock: () => input.timestamp }, 0, transportKeys)]));
+// The published vectors that carry Host and x-bce-date, signed as the transport signs.
+window.signVectors = (vectors) => Promise.all(vectors.map(({ request, credentials, clock, expirationInSeconds, headersToSign }) =>
+  signingHeaders(request, credentials, { clock: () => clock, expirationInSeconds, headersToSign }, 0, transportKeys)));
 const outcome = (call, rec) => call.then((value) => ({ value, sent: rec.sent }), (error) => ({ error: error.name, sent: rec.sent }));
 window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, bccRequest }) => {
   const signing = await Promise.all(vectors.map(async ({ id, inputs: i }) => ({ id, ...(await buildAuthorization({ ...i,
@@ -165,12 +173,59 @@ test("signing property: on random requests the page (Web Crypto) signs as Node (
   for (const [i, input] of inputs.entries()) {
     const node = await buildAuthorization(input);
     expect(got[i][0], JSON.stringify(input)).toBe(node.authorization);
+    // The transport's signer in the page gives what it gives in Node, and what signRequest gives.
+    const transport = await signingHeaders(input.request, input, { clock: () => input.timestamp });
+    expect(got[i][2], JSON.stringify(input)).toEqual(transport);
+    expect(got[i][2], JSON.stringify(input)).toEqual(got[i][1]);
     // signRequest adds and signs x-bce-date: the verifier judges the request with the headers it added.
     const { ok } = await verifyRequest(
       { method: input.method, path: input.path, query: input.query, headers: { ...input.headers, ...got[i][1] } },
       { getSecretAccessKey: () => input.secretAccessKey, now: input.timestamp },
     );
     expect(ok, JSON.stringify(input)).toBe(true);
+  }
+  expect(problems).toEqual([]);
+});
+
+test("the transport's signer (signingHeaders) reproduces the published vectors in Chromium", async () => {
+  // The vectors whose request carries Host and the x-bce-date signingHeaders adds.
+  const cases = vectors.flatMap(({ id, inputs: i, expectedPublished: want }) => {
+    const date = new Date(i.timestampEpochSeconds * 1000).toISOString().replace(".000Z", "Z");
+    if (typeof i.headers.Host !== "string" || i.headers["x-bce-date"] !== date) return [];
+    const query = Object.entries(i.query)
+      .map(([k, v]) => (v === null ? encodeURIComponent(k) : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`))
+      .join("&");
+    const request = {
+      method: i.method,
+      url: `https://${i.headers.Host}${i.path}${query ? `?${query}` : ""}`,
+      headers: Object.fromEntries(Object.entries(i.headers).map(([name, value]) => [name, String(value)])),
+    };
+    return [
+      {
+        id,
+        date,
+        want,
+        request,
+        credentials: i,
+        clock: i.timestampEpochSeconds * 1000,
+        expirationInSeconds: i.expirationInSeconds,
+        headersToSign: Array.isArray(i.headersToSign) ? i.headersToSign : undefined,
+      },
+    ];
+  });
+  expect(cases.length).toBeGreaterThanOrEqual(3);
+  const got = await page.evaluate(
+    (all) => window.signVectors(all),
+    cases.map(({ id, date, want, ...input }) => input),
+  );
+  for (const [i, { id, date, want }] of cases.entries()) {
+    expect(got[i]["x-bce-date"], id).toBe(date);
+    const signature = got[i].authorization.split("/").at(-1);
+    if (want.signature) expect(signature, id).toBe(want.signature);
+    for (const listed of [want.authorization, want.authorization_listedSignedHeaders].filter(Boolean))
+      expect(got[i].authorization, id).toBe(listed);
+    if (want.authorization_emptySignedHeaders)
+      expect(signature, id).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
   }
   expect(problems).toEqual([]);
 });

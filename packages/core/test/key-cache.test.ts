@@ -1,13 +1,19 @@
 // The signing-key cache: one per client, bounded, the oldest dropped first, and never
 // reusing a key derived from another secret. Runs on both `#hmac` branches.
-import { describe, expect, it } from "vitest";
+import { createHmac } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { signCanonical } from "#hmac";
+import * as webBranch from "../src/signing/hmac-web.js";
 import { signingHeaders } from "../src/signed-fetch.js";
 import { createSigningKeyCache, DEFAULT_SIGNING_KEY_CACHE_ENTRIES } from "../src/signing/key-cache.js";
 import { computeAuthorization } from "../src/signing/sign.js";
 import { verifyRequest } from "../src/signing/verify.js";
 
 const prefixAt = (second: number) => `bce-auth-v1/ak/2026-01-01T00:00:${String(second).padStart(2, "0")}Z/1800`;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe("createSigningKeyCache", () => {
   it("refuses a bound that is not a positive integer", () => {
@@ -45,6 +51,25 @@ describe("createSigningKeyCache", () => {
     const b = createSigningKeyCache();
     await signCanonical("sk", prefixAt(1), "c", a);
     expect([a.size, b.size]).toEqual([1, 0]);
+  });
+
+  it("Web Crypto: a failed derivation is not kept, so the next request derives the key again", async () => {
+    const reference = (key: string, message: string) => createHmac("sha256", key).update(message).digest("hex");
+    const cache = createSigningKeyCache();
+    await webBranch.signCanonical("sk", prefixAt(1), "c", cache); // a good key already held
+    const sign = vi.spyOn(globalThis.crypto.subtle, "sign").mockRejectedValueOnce(new Error("sign failed"));
+    // Two requests of one second share the derivation, and both see it fail.
+    const failed = [
+      webBranch.signCanonical("sk", prefixAt(2), "c", cache),
+      webBranch.signCanonical("sk", prefixAt(2), "d", cache),
+    ];
+    for (const attempt of failed) await expect(attempt).rejects.toThrow("sign failed");
+    expect(sign).toHaveBeenCalled();
+    expect(cache.size).toBe(0);
+    const want = reference(reference("sk", prefixAt(2)), "c");
+    expect(await webBranch.signCanonical("sk", prefixAt(2), "c", cache)).toBe(want);
+    expect(await webBranch.signCanonical("sk", prefixAt(2), "c", cache)).toBe(want);
+    expect(cache.size).toBe(1);
   });
 
   it("refuses an object that is not a cache", async () => {

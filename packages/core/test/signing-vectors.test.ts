@@ -12,6 +12,8 @@ import {
   uriEncode,
   verifyRequest,
 } from "../src/signing/index.js";
+import { signingHeaders } from "../src/signed-fetch.js";
+import { createSigningKeyCache } from "../src/signing/key-cache.js";
 import { headersToSignOf, rawQuery, vectors } from "./vectors.js";
 
 describe.each(vectors.signing)("published signing vector $id", (v) => {
@@ -83,6 +85,36 @@ describe.each(vectors.signing)("published signing vector $id", (v) => {
       if (expected) expect(signed.authorization).toBe(expected);
       if (want.authorization_emptySignedHeaders) {
         expect(signed.authorization.split("/").at(-1)).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
+      }
+    });
+
+  if (typeof host === "string" && inputs.headers["x-bce-date"] === timestamp)
+    it("signingHeaders (what the clients' transport signs with) reproduces it, with and without a key cache", async () => {
+      const query = rawQuery(inputs.query);
+      const request = {
+        method: inputs.method,
+        url: `https://${String(host)}${inputs.path}${query ? `?${query}` : ""}`,
+        headers: Object.fromEntries(Object.entries(inputs.headers).map(([name, value]) => [name, String(value)])),
+      };
+      const credentials = { accessKeyId: inputs.accessKeyId, secretAccessKey: inputs.secretAccessKey };
+      const options = {
+        clock: () => timestampMs + 250,
+        expirationInSeconds: inputs.expirationInSeconds,
+        headersToSign: headersToSignOf(v),
+      };
+      const cache = createSigningKeyCache();
+      for (const signed of [
+        await signingHeaders(request, credentials, options),
+        await signingHeaders(request, credentials, options, 0, cache),
+        await signingHeaders(request, credentials, options, 0, cache), // the cached key
+        await signingHeaders(request, credentials, { ...options, clock: () => timestampMs - 60_000 }, 60_000, cache),
+      ]) {
+        expect(signed["x-bce-date"]).toBe(timestamp);
+        const expected = want.authorization ?? want.authorization_listedSignedHeaders;
+        if (expected) expect(signed.authorization).toBe(expected);
+        if (want.authorization_emptySignedHeaders) {
+          expect(signed.authorization.split("/").at(-1)).toBe(want.authorization_emptySignedHeaders.split("/").at(-1));
+        }
       }
     });
 
