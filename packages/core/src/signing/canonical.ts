@@ -109,10 +109,14 @@ export function canonicalQueryString(query: QueryInput | undefined): string {
 /** Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). */
 export function normalizeHeaders(headers: HeaderInput | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers ?? {})) {
-    const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
+  const add = (value: unknown, name: string): void => {
+    const v = (
+      typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : String(value ?? "")
+    ).trim();
     if (v) out.set(name.trim().toLowerCase(), v);
-  }
+  };
+  if (headers instanceof Headers) headers.forEach(add);
+  else if (headers) for (const name of Object.keys(headers)) add((headers as Record<string, unknown>)[name], name);
   return out;
 }
 
@@ -196,7 +200,7 @@ let minuteText = "";
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. */
 export function formatBceDate(time: Date | number): string {
-  const ms = Math.trunc(+time);
+  const ms = Math.trunc(typeof time === "number" ? time : time.getTime());
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
   const second = Math.floor(ms / 1000);
