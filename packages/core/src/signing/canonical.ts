@@ -13,12 +13,13 @@ export type QueryInput =
 /** Headers: a Fetch `Headers`, or a record (Node's `IncomingHttpHeaders` fits: arrays are joined with `, `). */
 export type HeaderInput = Headers | Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
-// Per ASCII code: 1 where UriEncode keeps the character (`A-Z a-z 0-9 - _ . ~`). A loop over
+// Per ASCII code: 0 where UriEncode keeps the character (`A-Z a-z 0-9 - _ . ~`), 1 where
+// encodeURIComponent keeps it and UriEncode does not (`! ' ( ) *`), 2 elsewhere. A loop over
 // this table tells the common case (nothing to encode) faster than a regular expression.
-const UNRESERVED = new Uint8Array(128);
-for (let code = 0; code < 128; code++) UNRESERVED[code] = +/[\w.~-]/.test(String.fromCharCode(code));
-// Kept by encodeURIComponent, not by UriEncode.
-const KEPT = /[!'()*]/;
+const CLASS = new Uint8Array(128).map((_, code) => {
+  const ch = String.fromCharCode(code);
+  return /[\w.~-]/.test(ch) ? 0 : /[!'()*]/.test(ch) ? 1 : 2;
+});
 
 /**
  * UriEncode: UTF-8 bytes; `A-Z a-z 0-9 - _ . ~` kept, every other byte `%XY` (uppercase).
@@ -26,20 +27,16 @@ const KEPT = /[!'()*]/;
  * becomes U+FFFD first, as UTF-8 encoding (TextEncoder) makes it.
  */
 export function uriEncode(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    if (!UNRESERVED[value.charCodeAt(i)]) {
-      let encoded: string;
-      try {
-        encoded = encodeURIComponent(value);
-      } catch {
-        encoded = encodeURIComponent(value.replace(/\p{Surrogate}/gu, "\uFFFD")); // only a lone surrogate throws
-      }
-      return KEPT.test(encoded)
-        ? encoded.replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)
-        : encoded;
-    }
+  let found = 0;
+  for (let i = 0; i < value.length; i++) found |= CLASS[value.charCodeAt(i)] ?? 2;
+  if (!found) return value; // the common case: nothing to encode
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    encoded = encodeURIComponent(value.replace(/\p{Surrogate}/gu, "\uFFFD")); // only a lone surrogate throws
   }
-  return value; // the common case: nothing to encode
+  return found & 1 ? encoded.replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`) : encoded;
 }
 
 const PLAIN_PATH = /^\/[\w.~/-]*$/;
