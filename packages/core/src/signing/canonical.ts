@@ -142,7 +142,6 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
   const wanted = headersToSign && new Set(headersToSign.map((h) => h.trim().toLowerCase()));
   const names: string[] = [];
   const lines: string[] = [];
-  let text = "";
   headers.forEach((value, name) => {
     if (
       value &&
@@ -159,8 +158,7 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
     }
   });
   // Lines sort on their encoded text, names on themselves: the two orders can differ.
-  for (const line of lines) text += text ? `\n${line}` : line;
-  return [text, names];
+  return [lines.join("\n"), names];
 }
 
 /** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */
