@@ -158,7 +158,9 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
     }
   });
   // Lines sort on their encoded text, names on themselves: the two orders can differ.
-  return [lines.join("\n"), names];
+  let text = lines[0] ?? "";
+  for (let i = 1; i < lines.length; i++) text += `\n${lines[i]}`;
+  return [text, names];
 }
 
 /** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */

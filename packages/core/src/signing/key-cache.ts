@@ -46,7 +46,7 @@ export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_C
     },
     key<T>(name: string, secret: string, make: () => T): T {
       const list = name ? keys : secrets;
-      for (const [n, s, key] of list) if (n === name && s === secret) return key as T;
+      for (const entry of list) if (entry[0] === name && entry[1] === secret) return entry[2] as T;
       const made = make();
       if (list.push([name, secret, made]) > (name ? maxEntries : 1)) list.shift();
       return made;
