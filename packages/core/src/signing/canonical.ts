@@ -106,14 +106,13 @@ export function canonicalQueryString(query: QueryInput | undefined): string {
 /** Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). */
 export function normalizeHeaders(headers: HeaderInput | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  const add = (value: unknown, name: string): void => {
-    const v = (
-      typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : String(value ?? "")
-    ).trim();
+  // A Headers gives its names lowercased, each once (set-cookie: the last, as a Map keeps it).
+  const record: Record<string, unknown> = headers instanceof Headers ? Object.fromEntries(headers) : (headers ?? {});
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
     if (v) out.set(name.trim().toLowerCase(), v);
-  };
-  if (headers instanceof Headers) headers.forEach(add);
-  else if (headers) for (const name of Object.keys(headers)) add((headers as Record<string, unknown>)[name], name);
+  }
   return out;
 }
 
