@@ -71,14 +71,22 @@ function addPair(pairs: string[], key: string, value: string): void {
  * `canonicalQueryString`): what the signer of URLs uses.
  */
 export function canonicalQuery(query: string): string {
-  const pairs: string[] = [];
   // The query's `?`; URLSearchParams's constructor drops one more at the start.
-  new URLSearchParams(query.replace(QUERY_MARK, "")).forEach((v, k) => {
+  const text = query.replace(QUERY_MARK, "");
+  if (PLAIN_PAIR.test(text)) {
+    // The clients' queries (`clientToken=...`, `rebuild`): nothing to decode, encode or sort.
+    const pair = text.includes("=") ? text : `${text}=`;
+    return text && pair.slice(0, 14).toLowerCase() !== "authorization=" ? pair : "";
+  }
+  const pairs: string[] = [];
+  new URLSearchParams(text).forEach((v, k) => {
     addPair(pairs, k, v);
   });
   return pairs.sort().join("&");
 }
 
+// One `key` or `key=value` that form decoding and UriEncode leave as it is.
+const PLAIN_PAIR = /^[\w.~-]*(=[\w.~-]*)?$/;
 const QUERY_MARK = /^\?/;
 
 /**
