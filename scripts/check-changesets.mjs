@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// pnpm lint:changesets: every changeset in .changeset/ parses as changesets reads it (front matter
+// of `"package": bump` lines) and names at least one package of this workspace. A formatter that
+// turns the front matter into a Markdown heading makes a changeset that releases nothing; this
+// check fails on it instead.
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+// @changesets/parse is the parser @changesets/cli itself uses (one of its dependencies).
+const parse = createRequire(createRequire(import.meta.url).resolve("@changesets/cli/package.json"))(
+  "@changesets/parse",
+).default;
+
+const workspace = new Set();
+for (const dir of ["spec", ...readdirSync(join(root, "packages")).map((d) => `packages/${d}`)]) {
+  try {
+    workspace.add(JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name);
+  } catch {}
+}
+
+const problems = [];
+const files = readdirSync(join(root, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
+for (const file of files) {
+  let releases;
+  try {
+    ({ releases } = parse(readFileSync(join(root, ".changeset", file), "utf8")));
+  } catch (error) {
+    problems.push(`${file}: does not parse as a changeset (${String(error.message).split("\n")[0]})`);
+    continue;
+  }
+  if (releases.length === 0) problems.push(`${file}: releases no package (is its front matter intact?)`);
+  for (const { name, type } of releases) {
+    if (!workspace.has(name)) problems.push(`${file}: ${name} is not a package of this workspace`);
+    if (!["major", "minor", "patch"].includes(type)) problems.push(`${file}: ${name} has bump "${type}"`);
+  }
+}
+if (problems.length > 0) {
+  console.error(`changesets: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  process.exit(1);
+}
+console.log(`changesets: ${files.length} file(s) parse and name workspace packages`);
