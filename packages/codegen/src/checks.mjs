@@ -45,6 +45,7 @@ function replaceOnce(code, find, replacement) {
 function formatExport(name) {
   if (!Object.hasOwn(formats.FORMATS, name)) return null;
   const exported = `${name.replace(/[^A-Za-z0-9]+(.)?/g, (_, c) => (c ? c.toUpperCase() : ""))}Format`;
+  // biome-ignore lint/performance/noDynamicNamespaceImportAccess: codegen runs at build time and is never bundled
   if (formats[exported] !== formats.FORMATS[name])
     throw new Error(`format "${name}": @bce-openapi/core/internal/formats exports no ${exported} for it`);
   return exported;
