@@ -219,7 +219,7 @@ export async function benchRoundTrip({ smoke = false } = {}) {
 
     const results = await compare(
       [...tasks, ...stages],
-      timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 3 }),
+      timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 5 }),
     );
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     const rawNs = byName.raw.medianNs;
