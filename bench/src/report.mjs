@@ -110,7 +110,7 @@ export function renderMarkdown(r) {
       line("### Where the time goes");
       line();
       line(
-        "Each stage adds one piece of our client's work to the stage before it, from raw `fetch` to the public call; every stage is timed in the same rounds as the paths above. *Step* is what the stage adds, as a share of raw fetch's time.",
+        "Each stage adds one piece of our client's work to the stage before it, from raw `fetch` to the public call. The stages are timed in rounds of their own, with raw fetch and our call among them (so the last row can differ from the table above by the rounds' noise). *Step* is what the stage adds, as a share of raw fetch's time.",
       );
       line();
       line("| stage | time vs raw fetch | step |");

@@ -131,7 +131,7 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       },
     ];
     // Where our time goes: each stage adds one piece of the client's work to the one before, from
-    // raw fetch to the public call, all timed in the same rounds as the three paths above.
+    // raw fetch to the public call; timed in rounds of their own (below), with raw fetch and our call among them.
     const ourHeaders = {};
     for (const name of ["content-type", "user-agent", "authorization", "x-bce-date"])
       ourHeaders[name] = sent.headers[name];
@@ -217,11 +217,13 @@ export async function benchRoundTrip({ smoke = false } = {}) {
         throw new Error(`${stage.name}: the loopback server did not give the example answer`);
     }
 
-    const results = await compare(
-      [...tasks, ...stages],
-      timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 5 }),
+    const options = timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 5 });
+    // The three paths in rounds of their own (the figures the targets are judged on), then the
+    // stages with raw fetch and our call again, so each stage is compared within its own rounds.
+    const byName = Object.fromEntries((await compare(tasks, options)).map((r) => [r.name, r]));
+    const byStage = Object.fromEntries(
+      (await compare([tasks[0], ...stages, tasks[1]], options)).map((r) => [r.name, r]),
     );
-    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     const rawNs = byName.raw.medianNs;
     const rows = tasks.map((t) => ({
       ...byName[t.name],
@@ -239,8 +241,8 @@ export async function benchRoundTrip({ smoke = false } = {}) {
     ].map((t) => ({
       name: t.name,
       label: t.label,
-      medianNs: byName[t.name].medianNs,
-      ratioVsRaw: byName[t.name].medianNs / rawNs,
+      medianNs: byStage[t.name].medianNs,
+      ratioVsRaw: byStage[t.name].medianNs / byStage.raw.medianNs,
     }));
     const ratio = byName.ours.medianNs / rawNs;
     const vsSdk = byName.ours.medianNs / byName.sdk.medianNs;
