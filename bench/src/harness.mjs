@@ -61,3 +61,39 @@ export function median(values) {
 export function timing(smoke, full) {
   return smoke ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 1, rounds: 1 } : full;
 }
+
+/**
+ * Interleaved timing, for tasks whose cost depends on the machine's state of the moment (a
+ * loopback round trip on a shared two-core machine): each iteration runs every task once, in an
+ * order that rotates, so load that comes and goes falls on every task alike instead of on
+ * whichever task's block it hit. Each task's figure is the median of its samples.
+ *
+ * @param {{ name: string, fn: () => unknown }[]} tasks
+ * @param {{ iterations: number, warmup: number }} options
+ * @returns {Promise<{ name: string, medianNs: number, opsPerSec: number, samples: number, iqrPercent: number }[]>}
+ */
+export async function interleave(tasks, { iterations, warmup }) {
+  for (let i = 0; i < warmup; i++) for (const task of tasks) await task.fn();
+  const samples = tasks.map(() => new Float64Array(iterations));
+  for (let i = 0; i < iterations; i++) {
+    for (let k = 0; k < tasks.length; k++) {
+      const at = (i + k) % tasks.length;
+      const start = performance.now();
+      await tasks[at].fn();
+      samples[at][i] = performance.now() - start;
+    }
+  }
+  return tasks.map((task, at) => {
+    const sorted = samples[at].sort();
+    const quantile = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    const medianMs = quantile(0.5);
+    return {
+      name: task.name,
+      medianNs: medianMs * 1e6,
+      opsPerSec: medianMs > 0 ? 1000 / medianMs : Infinity,
+      samples: sorted.length,
+      // Spread of the samples: the interquartile range as a share of the median.
+      iqrPercent: medianMs > 0 ? ((quantile(0.75) - quantile(0.25)) / medianMs) * 100 : 0,
+    };
+  });
+}

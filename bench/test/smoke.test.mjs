@@ -87,6 +87,9 @@ describe("pnpm bench --smoke", () => {
       "ours",
     ]);
     for (const row of r.roundTrip.stages) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
+    expect(r.roundTrip.interleaved.map((row) => row.name)).toEqual(["raw", "ours", "sdk"]);
+    for (const row of r.roundTrip.interleaved)
+      expect(row).toMatchObject({ samples: 3, medianNs: finite, ratioVsRaw: finite, ratioVsSdk: finite });
     for (const row of r.roundTrip.rows) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
     expect(r.roundTrip).toMatchObject({ oursVsRaw: finite, oursVsSdk: finite });
     expect(typeof r.roundTrip.target.withinRaw).toBe("boolean");
