@@ -287,7 +287,8 @@ export class Transport {
     // The call's own signal, else the Request's (what `raw` callers pass as `signal`).
     const signal = call.signal ?? (plain ? undefined : request.signal);
     throwIfAborted(signal);
-    checkCallOptions(call);
+    // A call's own options, checked as they are merged (a client method checked its signal too).
+    checkMs("timeoutMs", call.timeoutMs);
     const options = this.#options;
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retry = retryPolicy(call.retry, "retry", options.retry);
