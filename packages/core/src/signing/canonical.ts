@@ -194,9 +194,20 @@ export function buildCanonicalRequest(input: CanonicalRequestInput): {
 } {
   const toSign = input.headersToSign?.length ? input.headersToSign : undefined;
   const headers = canonicalHeaders(input.headers, toSign);
-  const canonicalRequest = `${input.method.toUpperCase()}\n${canonicalUri(input.path)}\n${canonicalQueryString(input.query)}\n${headers.canonicalHeaders}`;
-  return { canonicalRequest, signedHeaders: headers.signedHeaders };
+  return {
+    canonicalRequest: canonicalRequest(
+      input.method,
+      input.path,
+      canonicalQueryString(input.query),
+      headers.canonicalHeaders,
+    ),
+    signedHeaders: headers.signedHeaders,
+  };
 }
+
+/** The canonical request of a method and path, from its canonical query and header lines. */
+export const canonicalRequest = (method: string, path: string, query: string, headerLines: string): string =>
+  `${method.toUpperCase()}\n${canonicalUri(path)}\n${query}\n${headerLines}`;
 
 // Requests signed within one minute share the formatted minute.
 let lastMinute = Number.NaN;

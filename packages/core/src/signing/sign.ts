@@ -1,13 +1,14 @@
 import {
   canonicalQuery,
   canonicalQueryString,
-  canonicalUri,
+  canonicalRequest,
   formatBceDate,
   headerLines,
   normalizeHeaders,
   type CanonicalRequestInput,
 } from "./canonical.js";
 import { signCanonical } from "#hmac";
+import { authStringPrefix } from "./hmac.js";
 import type { SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from "../credentials.js";
@@ -119,13 +120,13 @@ function authorize<T>(
   finish: (authorization: string, signature: string, signedHeaders: string[]) => T,
 ): MaybePromise<T> {
   const [lines, signedHeaders] = headerLines(headers, headersToSign?.length ? headersToSign : undefined);
-  const prefix = `bce-auth-v1/${keys.accessKeyId}/${timestamp}/${expirationInSeconds}`;
+  const prefix = authStringPrefix(keys.accessKeyId, timestamp, expirationInSeconds);
   const done = (signature: string): T =>
     finish(`${prefix}/${signedHeaders.join(";")}/${signature}`, signature, signedHeaders);
   const signature = signCanonical(
     keys.secretAccessKey,
     prefix,
-    `${method.toUpperCase()}\n${canonicalUri(path)}\n${query}\n${lines}`,
+    canonicalRequest(method, path, query, lines),
     signingKeys,
   );
   return typeof signature === "string" ? done(signature) : signature.then(done);
