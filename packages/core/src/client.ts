@@ -1,6 +1,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
-import { BceError, BceResponseError, BceValidationError } from "./errors.js";
+import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
@@ -240,11 +240,7 @@ interface RawResult {
  */
 export function unwrap(result: RawResult): unknown {
   const { response } = result;
-  if (!response.ok) {
-    const { error } = result;
-    const text = error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error);
-    throw serviceErrorFromResponse(response, text);
-  }
+  if (!response.ok) throw serviceErrorOf(result);
   // Called with parseAs "text", so a body that is not JSON is reported here, not thrown as a
   // SyntaxError; a raw call parsed as JSON by openapi-fetch already holds the value.
   if (typeof result.data !== "string") return result.data;
@@ -259,6 +255,14 @@ export function unwrap(result: RawResult): unknown {
       problems: ["body: is not valid JSON"],
     });
   }
+}
+
+/** The BceServiceError of an error answer openapi-fetch gave back (its body parsed as JSON where it was). */
+export function serviceErrorOf({ response, error }: RawResult): BceServiceError {
+  return serviceErrorFromResponse(
+    response,
+    error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error),
+  );
 }
 
 /** The request id BCE puts on every answer. */

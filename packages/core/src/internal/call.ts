@@ -2,9 +2,14 @@
  * One call of a generated operation: what every generated client method does, driven by the
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
-import { rethrowAsBceError, responseMetadata, type ResponseMetadata, type ServiceClient } from "../client.js";
+import {
+  rethrowAsBceError,
+  responseMetadata,
+  serviceErrorOf,
+  type ResponseMetadata,
+  type ServiceClient,
+} from "../client.js";
 import { BceError, BceResponseError, BceValidationError } from "../errors.js";
-import { serviceErrorFromResponse } from "../service-error.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import type { OperationInput, OperationSpec } from "./operation.js";
@@ -102,13 +107,7 @@ export async function callOperation(
     ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
   }).catch(rethrowAsBceError);
   const { response } = result;
-  if (!response.ok) {
-    const { error } = result;
-    throw serviceErrorFromResponse(
-      response,
-      error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error),
-    );
-  }
+  if (!response.ok) throw serviceErrorOf(result);
   const $metadata = responseMetadata(response, stats);
   return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
 }
