@@ -3,6 +3,10 @@
  * JavaScript from the spec's schemas). Each mirrors a piece of the schema interpreter in
  * ../validation/schema.ts, which stays the oracle: a property test in packages/codegen shows the
  * generated checks report the same field, rule and message as the interpreter.
+ *
+ * The small JSON helpers below (isObject, has, childPath, codePoints, equal) are the interpreter's
+ * twins on purpose: the oracle does not share code with what it checks, and the interpreter loads
+ * in its own chunk (opt-in response checks), so sharing a module would move it into every client bundle.
  */
 import { BceValidationError } from "../errors.js";
 import type { SchemaIssue } from "../validation/schema.js";
