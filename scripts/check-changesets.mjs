@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // pnpm lint:changesets: every changeset in .changeset/ parses as changesets reads it (front matter
-// of `"package": bump` lines) and names at least one package of this workspace. A formatter that
+// of `"package": bump` lines) and names at least one package this workspace publishes. A formatter that
 // turns the front matter into a Markdown heading makes a changeset that releases nothing; this
 // check fails on it instead.
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,11 +13,16 @@ const parse = createRequire(createRequire(import.meta.url).resolve("@changesets/
   "@changesets/parse",
 ).default;
 
-const workspace = new Set();
+// The packages a release can bump: the spec and every package under packages/ that is not private.
+const published = new Set();
 for (const dir of ["spec", ...readdirSync(join(root, "packages")).map((d) => `packages/${d}`)]) {
+  let manifest;
   try {
-    workspace.add(JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8")).name);
-  } catch {}
+    manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+  } catch {
+    continue;
+  }
+  if (!manifest.private) published.add(manifest.name);
 }
 
 const problems = [];
@@ -32,7 +37,7 @@ for (const file of files) {
   }
   if (releases.length === 0) problems.push(`${file}: releases no package (is its front matter intact?)`);
   for (const { name, type } of releases) {
-    if (!workspace.has(name)) problems.push(`${file}: ${name} is not a package of this workspace`);
+    if (!published.has(name)) problems.push(`${file}: ${name} is not a package this workspace publishes`);
     if (!["major", "minor", "patch"].includes(type)) problems.push(`${file}: ${name} has bump "${type}"`);
   }
 }
@@ -40,4 +45,4 @@ if (problems.length > 0) {
   console.error(`changesets: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join("\n")}`);
   process.exit(1);
 }
-console.log(`changesets: ${files.length} file(s) parse and name workspace packages`);
+console.log(`changesets: ${files.length} file(s) parse and name published packages`);
