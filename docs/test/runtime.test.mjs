@@ -65,6 +65,13 @@ window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, 
     encoded: encodeUserData(text), roundTrip: decodeUserData(encodeUserData(text)),
     bec: await bec({ ...becRequest, userData: text }), becInvalid: await bec({ ...becRequest, imageType: "windows" }),
     bcc: await bcc({ ...bccRequest, adminPass: "1qaz@WSX" }), bccInvalid: await bcc({ ...bccRequest, adminPass: "1qaz@WSX", imageType: "windows" }),
+    // No credentials: a page has no environment to read them from, and the error says so.
+    noCredentials: await createBecClient({ endpoint: "http://127.0.0.1:9", fetch: recorder(becAnswer).fetch }).reinstallVmInstance("vm-6ahy6dli", becRequest)
+      .then(() => "resolved", (error) => ({ name: error.name, message: error.message })),
+    // A fetch that fails as a browser's does (a TypeError naming no system error): the request may have left.
+    networkFailure: await createBccClient({ endpoint: "http://127.0.0.1:9", credentials, retry: { maxAttempts: 1 }, fetch: async () => { throw new TypeError("Failed to fetch"); } })
+      .rebuildInstance("i-YufwpQAe", { ...bccRequest, adminPass: "1qaz@WSX" })
+      .then(() => "resolved", (error) => ({ name: error.name, errorCode: error.errorCode, requestSent: error.requestSent })),
   };
 };`;
 
@@ -143,6 +150,13 @@ test("the browser bundle takes the Web Crypto branch of #hmac, never the node:cr
   expect(
     inputs.filter((file) => /signing\/hmac-(web|node)\.js$/.test(file)).map((file) => file.split("/").at(-1)),
   ).toEqual(["hmac-web.js"]);
+});
+
+test("the browser bundle takes the browser branch of #platform: no runtime probing, environment or system error codes", () => {
+  const inputs = Object.keys(bundled.metafile.inputs);
+  expect(
+    inputs.filter((file) => /platform\/(browser|server)\.js$/.test(file)).map((file) => file.split("/").at(-1)),
+  ).toEqual(["browser.js"]);
 });
 
 test("signing property: on random requests the page (Web Crypto) signs as Node (node:crypto) does, cached or not", async () => {
@@ -286,6 +300,13 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
     ...bccRequest,
     adminPass: await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey),
   });
+
+  // The browser branch of #platform at work.
+  expect(got.noCredentials).toEqual({
+    name: "CredentialsError",
+    message: "no credentials: pass { credentials } to the client (a browser has no environment variables)",
+  });
+  expect(got.networkFailure).toEqual({ name: "BceNetworkError", errorCode: "", requestSent: true });
 
   // A body the spec forbids is refused in the page before anything is sent.
   for (const invalid of [got.becInvalid, got.bccInvalid])

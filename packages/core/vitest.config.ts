@@ -4,10 +4,12 @@ import shared from "../../vitest.shared.ts";
 
 // `#hmac` is node:crypto in Node and Web Crypto elsewhere (package.json `imports`). Here each
 // branch is given explicitly, from src/: every test runs on node:crypto, and every test that
-// signs or verifies runs on Web Crypto as well.
+// signs or verifies runs on Web Crypto as well. `#platform` is its server branch, as in Node
+// (test/platform.test.ts imports the browser branch directly).
+const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 const branch = (name: string, file: string, include: string[]) => ({
   test: { ...shared.test, name, include },
-  resolve: { alias: { "#hmac": fileURLToPath(new URL(`./src/signing/${file}`, import.meta.url)) } },
+  resolve: { alias: { "#hmac": source(`signing/${file}`), "#platform": source("platform/server.ts") } },
 });
 const SIGNING_TESTS = [
   "test/signing-*.test.ts",

@@ -1,5 +1,7 @@
+import { runtimeAgent } from "#platform";
 import createClient, { type Client } from "openapi-fetch";
-import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
+import { credentialsResolver } from "./credentials-resolver.js";
+import type { Credentials, CredentialsInput } from "./credentials.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
@@ -33,7 +35,8 @@ export interface BceClientOptions {
   /**
    * Access keys, or a provider (for rotating STS credentials) asked once per call, or, when its
    * keys carry an `expiration`, again only shortly before it. Default: the environment variables
-   * BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN.
+   * BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN, in Node, Deno and Bun (a
+   * browser bundle has no environment).
    */
   credentials?: CredentialsInput;
   /** fetch to send with; defaults to the global fetch. */
@@ -204,18 +207,7 @@ export function userAgent(service: string | undefined, appId: string | undefined
       "must be 1 to 64 printable ASCII characters without spaces",
     );
   }
-  const g = globalThis as {
-    process?: { versions?: Record<string, string | undefined> };
-    Deno?: { version?: { deno?: string } };
-  };
-  const versions = g.process?.versions;
-  const runtime = versions?.bun
-    ? `bun/${versions.bun}`
-    : g.Deno?.version?.deno
-      ? `deno/${g.Deno.version.deno}`
-      : versions?.node
-        ? `node/${versions.node}`
-        : undefined;
+  const runtime = runtimeAgent();
   const value = [
     `bce-openapi-js/${VERSION}`,
     service ? `api/${service}` : "",

@@ -36,12 +36,11 @@ export const CREDENTIAL_ENV_VARS = {
  */
 export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
 
-/** Credentials from environment variables, or undefined when they are not set. */
-export function credentialsFromEnv(
-  env: Record<string, string | undefined> | undefined = (
-    globalThis as { process?: { env?: Record<string, string | undefined> } }
-  ).process?.env,
-): Credentials | undefined {
+/**
+ * Credentials from environment variables, or undefined when they are not set. A client given no
+ * credentials reads them from the process's environment where there is one (`#platform`).
+ */
+export function credentialsFromEnv(env: Record<string, string | undefined> | undefined): Credentials | undefined {
   const accessKeyId = env?.[CREDENTIAL_ENV_VARS.accessKeyId];
   const secretAccessKey = env?.[CREDENTIAL_ENV_VARS.secretAccessKey];
   if (!accessKeyId && !secretAccessKey) return undefined;
@@ -56,54 +55,11 @@ export function credentialsFromEnv(
   ).credentials;
 }
 
-/**
- * One function that always yields checked credentials, whatever the caller gave, and rejects only
- * with CredentialsError (a provider's own error becomes its `cause`). A provider is asked once
- * per call, or, when its keys carry an `expiration`, again only shortly before that time;
- * concurrent calls share one pending request to it. The error messages name what is wrong, never
- * a key's value.
- */
-export function credentialsResolver(
-  input: CredentialsInput | undefined,
-  clock: () => number = Date.now,
-): () => Promise<Credentials> {
-  if (typeof input === "function") {
-    let cached: { credentials: Credentials; refreshAt: number } | undefined;
-    let pending: Promise<Credentials> | undefined;
-    const ask = async (): Promise<Credentials> => {
-      let given: unknown;
-      try {
-        given = await input();
-      } catch (error) {
-        throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
-      }
-      const { credentials, expiresAt } = checkCredentials(given, "credentials provider");
-      cached =
-        expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
-      return credentials;
-    };
-    return () => {
-      if (cached && clock() < cached.refreshAt) return Promise.resolve(cached.credentials);
-      pending ??= ask().finally(() => (pending = undefined));
-      return pending;
-    };
-  }
-  if (input !== undefined) {
-    const checked = checkCredentials(input, "credentials option").credentials;
-    return () => Promise.resolve(checked);
-  }
-  return async () => {
-    const fromEnv = credentialsFromEnv();
-    if (!fromEnv) {
-      throw new CredentialsError(
-        `no credentials: pass { credentials } to the client or set ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey}`,
-      );
-    }
-    return fromEnv;
-  };
-}
-
-function checkCredentials(value: unknown, from: string): { credentials: Credentials; expiresAt: number | undefined } {
+/** Check keys from `from` (a provider, an option, the environment) and copy them; CredentialsError names what is wrong. */
+export function checkCredentials(
+  value: unknown,
+  from: string,
+): { credentials: Credentials; expiresAt: number | undefined } {
   const c = value as Partial<Credentials> | null | undefined;
   if (typeof c !== "object" || c === null) throw new CredentialsError(`${from} gave no credentials object`);
   for (const field of ["accessKeyId", "secretAccessKey"] as const) {

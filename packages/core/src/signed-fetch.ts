@@ -1,5 +1,6 @@
 import type { Middleware } from "openapi-fetch";
-import { credentialsResolver, type Credentials, type CredentialsInput } from "./credentials.js";
+import { credentialsResolver } from "./credentials-resolver.js";
+import type { Credentials, CredentialsInput } from "./credentials.js";
 import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
 import { signHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 

@@ -1,3 +1,4 @@
+import { networkFailure } from "#platform";
 import type { Credentials } from "./credentials.js";
 import {
   BceAbortError,
@@ -419,11 +420,11 @@ export class Transport {
       if (signal?.aborted) return aborted(signal);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
-      const code = systemErrorCode(error);
+      const { errorCode, notConnected } = networkFailure(error);
       return new BceNetworkError(
-        `${answerStarted ? "the answer was cut off" : "the request failed on the network"}${code && ` (${code})`}`,
+        `${answerStarted ? "the answer was cut off" : "the request failed on the network"}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
-        { errorCode: code, requestSent: answerStarted || !NOT_CONNECTED.includes(code), cause: error },
+        { errorCode, requestSent: answerStarted || !notConnected, cause: error },
       );
     };
     try {
@@ -531,24 +532,6 @@ async function guard<T>(run: () => T | Promise<T>, what: string): Promise<T> {
   } catch (error) {
     throw new BceError(`${what} threw (see cause)`, { cause: error });
   }
-}
-
-const NOT_CONNECTED = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-];
-
-/** The first system error code in an error's cause chain (undici wraps them). */
-function systemErrorCode(error: unknown, depth = 0): string {
-  if (!error || typeof error !== "object" || depth > 4) return "";
-  const { code, errors, cause } = error as { code?: unknown; errors?: unknown[]; cause?: unknown };
-  if (typeof code === "string") return code;
-  // AggregateError when every address refused.
-  return Array.isArray(errors) && errors.length > 0 ? systemErrorCode(errors[0]) : systemErrorCode(cause, depth + 1);
 }
 
 async function readAll(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {

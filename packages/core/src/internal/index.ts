@@ -22,11 +22,8 @@ export {
   type ServiceClient,
   type StringParameterSchema,
 } from "../client.js";
-export {
-  CREDENTIALS_REFRESH_WINDOW_MS,
-  credentialsFromEnv,
-  credentialsResolver,
-} from "../credentials.js";
+export { CREDENTIALS_REFRESH_WINDOW_MS, credentialsFromEnv } from "../credentials.js";
+export { credentialsResolver } from "../credentials-resolver.js";
 export { serviceErrorFromResponse } from "../service-error.js";
 export { signingHeaders } from "../signed-fetch.js";
 export {

@@ -1,0 +1,19 @@
+// `#platform` for browser bundles (a bundler's "browser" condition): the page keeps its own
+// User-Agent, there are no environment variables, and a failed fetch is a TypeError that names no
+// system error. See types.ts.
+export const PLATFORM = "browser";
+
+export function runtimeAgent(): string | undefined {
+  return undefined;
+}
+
+export function environmentCredentials(): undefined {
+  return undefined;
+}
+
+export const NO_CREDENTIALS =
+  "no credentials: pass { credentials } to the client (a browser has no environment variables)";
+
+export function networkFailure(_error?: unknown): { errorCode: string; notConnected: boolean } {
+  return { errorCode: "", notConnected: false };
+}

@@ -1,0 +1,129 @@
+// `#platform`, both branches imported directly: the server branch (Node, Deno, Bun) probes the
+// runtime, reads credentials from the environment and names undici's system errors; the browser
+// branch does none of that. The Chromium test (docs/test/runtime.test.mjs) shows a browser bundle
+// takes the browser branch and what its clients then do.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CREDENTIAL_ENV_VARS, credentialsResolver, CredentialsError, userAgent } from "../src/internal/index.js";
+import * as browser from "../src/platform/browser.js";
+import * as server from "../src/platform/server.js";
+
+const ENV = {
+  [CREDENTIAL_ENV_VARS.accessKeyId]: "env-ak",
+  [CREDENTIAL_ENV_VARS.secretAccessKey]: "env-secret-0123456789",
+  [CREDENTIAL_ENV_VARS.sessionToken]: "env-session-token",
+};
+
+function stubEnv(values: Record<string, string>): void {
+  for (const [name, value] of Object.entries(values)) vi.stubEnv(name, value);
+}
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+});
+
+describe("#platform branches", () => {
+  it("name themselves", () => {
+    expect([server.PLATFORM, browser.PLATFORM]).toEqual(["server", "browser"]);
+  });
+
+  it("server: the runtime for the user agent is Node's, Bun's or Deno's, and none without them", () => {
+    expect(server.runtimeAgent()).toBe(`node/${process.versions.node}`);
+    vi.stubGlobal("process", { versions: { node: "22.0.0", bun: "1.2.3" } });
+    expect(server.runtimeAgent()).toBe("bun/1.2.3");
+    vi.stubGlobal("process", undefined);
+    vi.stubGlobal("Deno", { version: { deno: "2.1.0" } });
+    expect(server.runtimeAgent()).toBe("deno/2.1.0");
+    vi.stubGlobal("Deno", undefined);
+    expect(server.runtimeAgent()).toBeUndefined();
+  });
+
+  it("browser: never a runtime, so the user agent goes as x-bce-user-agent", () => {
+    expect(browser.runtimeAgent()).toBeUndefined();
+  });
+
+  it("server: credentials come from the environment variables, undefined when unset", () => {
+    for (const name of Object.values(CREDENTIAL_ENV_VARS)) vi.stubEnv(name, undefined);
+    expect(server.environmentCredentials()).toBeUndefined();
+    stubEnv(ENV);
+    expect(server.environmentCredentials()).toEqual({
+      accessKeyId: "env-ak",
+      secretAccessKey: "env-secret-0123456789",
+      sessionToken: "env-session-token",
+    });
+  });
+
+  it("server: malformed environment keys are a CredentialsError that names the variable's field, not its value", () => {
+    stubEnv({ ...ENV, [CREDENTIAL_ENV_VARS.secretAccessKey]: "has space-secret" });
+    let thrown: unknown;
+    try {
+      server.environmentCredentials();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CredentialsError);
+    expect((thrown as Error).message).toBe("environment: secretAccessKey holds whitespace or non-ASCII characters");
+    expect((thrown as Error).message).not.toContain("has space-secret");
+  });
+
+  it("browser: no environment, even where a process.env is set", () => {
+    stubEnv(ENV);
+    expect(browser.environmentCredentials()).toBeUndefined();
+  });
+
+  it("each branch says where credentials can come from", () => {
+    expect(server.NO_CREDENTIALS).toBe(
+      "no credentials: pass { credentials } to the client or set BCE_ACCESS_KEY_ID and BCE_SECRET_ACCESS_KEY",
+    );
+    expect(browser.NO_CREDENTIALS).toBe(
+      "no credentials: pass { credentials } to the client (a browser has no environment variables)",
+    );
+  });
+
+  it("server: the system error code is found down undici's cause chain and in an AggregateError", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    expect(server.networkFailure(new TypeError("fetch failed", { cause: refused }))).toEqual({
+      errorCode: "ECONNREFUSED",
+      notConnected: true,
+    });
+    const everyAddress = new AggregateError([refused, refused]);
+    expect(server.networkFailure(new TypeError("fetch failed", { cause: everyAddress }))).toEqual({
+      errorCode: "ECONNREFUSED",
+      notConnected: true,
+    });
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    expect(server.networkFailure(new TypeError("fetch failed", { cause: reset }))).toEqual({
+      errorCode: "ECONNRESET",
+      notConnected: false,
+    });
+    expect(server.networkFailure(new TypeError("fetch failed"))).toEqual({ errorCode: "", notConnected: false });
+  });
+
+  it("browser: a failed fetch names no code and never proves the request stayed home", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+    expect(browser.networkFailure(new TypeError("Failed to fetch"))).toEqual({ errorCode: "", notConnected: false });
+    // Even an error that carries a code (a fetch of the caller's): the browser branch reads none.
+    expect(browser.networkFailure(refused)).toEqual({ errorCode: "", notConnected: false });
+  });
+});
+
+describe("a client given no credentials (server branch, as in Node)", () => {
+  it("reads them from the environment on every call, so they may be set after the client is made", async () => {
+    for (const name of Object.values(CREDENTIAL_ENV_VARS)) vi.stubEnv(name, undefined);
+    const resolve = credentialsResolver(undefined);
+    await expect(resolve()).rejects.toThrow(
+      new CredentialsError(
+        "no credentials: pass { credentials } to the client or set BCE_ACCESS_KEY_ID and BCE_SECRET_ACCESS_KEY",
+      ),
+    );
+    stubEnv(ENV);
+    await expect(resolve()).resolves.toMatchObject({ accessKeyId: "env-ak", sessionToken: "env-session-token" });
+  });
+
+  it("names the runtime in its User-Agent", () => {
+    expect(userAgent("bec", undefined)).toEqual({
+      header: "user-agent",
+      value: expect.stringMatching(new RegExp(`^bce-openapi-js/\\S+ api/bec node/${process.versions.node}$`)),
+    });
+  });
+});
