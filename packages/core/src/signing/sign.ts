@@ -210,7 +210,8 @@ export function signHeaders(
 }
 
 // The access key id checked last (not a secret): a client signs with the same one every time.
-let checkedAccessKeyId = "";
+// Undefined until one passes, so that no id (the empty one included) skips the first check.
+let checkedAccessKeyId: string | undefined;
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
   if (typeof accessKeyId !== "string" || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
