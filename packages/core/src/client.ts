@@ -39,7 +39,11 @@ export interface BceClientOptions {
    * browser bundle has no environment).
    */
   credentials?: CredentialsInput;
-  /** fetch to send with; defaults to the global fetch. */
+  /**
+   * fetch to send with. Default: in Node, node:http and node:https over kept-alive connections
+   * (about twice as fast as Node's fetch for these small calls); elsewhere the global fetch. Pass
+   * `fetch: globalThis.fetch` to send with fetch in Node too.
+   */
   fetch?: (request: Request) => Promise<Response>;
   /** Headers sent with every request. */
   headers?: Record<string, string>;

@@ -1,4 +1,4 @@
-import { networkFailure } from "#platform";
+import { type Answer, httpSend, networkFailure } from "#platform";
 import type { Credentials } from "./credentials.js";
 import {
   BceAbortError,
@@ -220,7 +220,7 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
 }
 
 export interface TransportOptions {
-  /** Sends one attempt. Default: the global fetch. */
+  /** Sends one attempt. Default: node:http in Node (kept-alive connections), the global fetch elsewhere. */
   fetch?: (request: Request) => Promise<Response>;
   signing?: SigningOptions;
   timeoutMs?: number;
@@ -434,8 +434,11 @@ export class Transport {
         headers,
         await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
       );
-      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined && { body }) };
       const send = this.#options.fetch;
+      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
+      if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify);
+      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined && { body }) };
       let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
@@ -444,10 +447,7 @@ export class Transport {
         throw classify(error);
       }
       try {
-        return {
-          response,
-          bytes: await readAll(response, this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
-        };
+        return { response, bytes: await readAll(response, limit) };
       } catch (error) {
         throw error instanceof BceResponseError ? error : classify(error, true);
       }
@@ -463,12 +463,6 @@ interface RequestParts {
   url: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | string | undefined;
-}
-
-/** A whole answer read into memory, within the attempt's timeout. */
-interface Answer {
-  response: Response;
-  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** Bytes of a string in UTF-8, as fetch encodes it (a lone surrogate becomes U+FFFD: 3 bytes). */

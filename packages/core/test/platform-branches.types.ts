@@ -8,6 +8,7 @@ type Branch = {
   environmentCredentials: typeof declared.environmentCredentials;
   NO_CREDENTIALS: typeof declared.NO_CREDENTIALS;
   networkFailure: typeof declared.networkFailure;
+  httpSend: typeof declared.httpSend;
 };
 type Conforms<T extends Branch> = T;
 export type CheckedBranches = [

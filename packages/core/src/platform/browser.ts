@@ -1,5 +1,6 @@
-// `#platform` for browser bundles (a bundler's "browser" condition): the page keeps its own
-// User-Agent, there are no environment variables, and a failed fetch is a TypeError that names no
+// `#platform` for browser bundles (a bundler's "browser" condition) and runtimes that resolve
+// neither `browser` nor `node` (edge runtimes): the page keeps its own User-Agent, there are no
+// environment variables, requests go by fetch, and a failed fetch is a TypeError that names no
 // system error. See types.ts.
 export const PLATFORM = "browser";
 
@@ -17,3 +18,6 @@ export const NO_CREDENTIALS =
 export function networkFailure(_error?: unknown): { errorCode: string; notConnected: boolean } {
   return { errorCode: "", notConnected: false };
 }
+
+/** Browsers send with fetch. */
+export const httpSend = undefined;

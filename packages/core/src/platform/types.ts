@@ -1,5 +1,6 @@
-// The types of `#platform`, whichever branch a bundle resolves: `server` (Node, Deno, Bun, and any
-// runtime that is not bundled for a browser) or `browser` (a bundler's "browser" condition).
+// The types of `#platform`, whichever branch a runtime or bundle resolves: `server` under the
+// `node` condition (Node, Deno, Bun), `browser` under the `browser` condition and everywhere else
+// (browsers, edge runtimes).
 import type { Credentials } from "../credentials.js";
 
 /** `"server"` or `"browser"`. */
@@ -26,3 +27,33 @@ export declare const NO_CREDENTIALS: string;
  * whether that code proves the connection was never made, so the request did not leave.
  */
 export declare function networkFailure(error: unknown): { errorCode: string; notConnected: boolean };
+
+/** One attempt's request as the transport sends it: signed, its body encoded once. */
+export interface OutgoingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array<ArrayBuffer> | string | undefined;
+}
+
+/** A whole answer read into memory: the Response (status and headers) and its body's bytes. */
+export interface Answer {
+  readonly response: Response;
+  readonly bytes: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * Sends one attempt with the runtime's own HTTP client where that is faster than its fetch
+ * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
+ * `limit` bytes (more is a BceResponseError). `signal` aborts it. Any other failure rejects with
+ * `fail(error, answerStarted)`. Undefined where the transport sends with fetch (browsers, Deno,
+ * Bun).
+ */
+export declare const httpSend:
+  | ((
+      request: OutgoingRequest,
+      signal: AbortSignal,
+      limit: number,
+      fail: (error: unknown, answerStarted: boolean) => Error,
+    ) => Promise<Answer>)
+  | undefined;

@@ -1,0 +1,258 @@
+// In Node the transport sends with node:http (`#platform`, server branch) when the client is given
+// no fetch: real loopback servers here, started and stopped by each test. What fetch did must
+// hold: the signed request arrives whole and verifies, connections are kept alive, the answer is
+// bounded, and every failure is the same BceError fetch gave.
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  BceAbortError,
+  BceNetworkError,
+  BceResponseError,
+  BceTimeoutError,
+  PlainRequest,
+  Transport,
+  verifyRequest,
+  type TransportOptions,
+} from "../src/internal/index.js";
+import { httpSend } from "../src/platform/server.js";
+
+const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
+const servers: Server[] = [];
+
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  vi.resetModules();
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    if (server.listening) await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A loopback server that records every request it reads whole and answers with `answer`. */
+async function serve(
+  answer: (request: IncomingMessage, response: ServerResponse, body: string) => void,
+  host = "127.0.0.1",
+): Promise<{
+  url: string;
+  received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[];
+  connections: () => number;
+}> {
+  const received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+  let connections = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      received.push({ method: request.method ?? "", url: request.url ?? "", headers: request.headers, body });
+      answer(request, response, body);
+    });
+  });
+  server.on("connection", () => connections++);
+  servers.push(server);
+  server.listen(0, host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`, received, connections: () => connections };
+}
+
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  (_: unknown, res: ServerResponse) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { "content-type": "application/json", "x-bce-request-id": "rid-1", ...headers });
+    res.end(text);
+  };
+
+function transport(options: TransportOptions = {}): Transport {
+  return new Transport({ retry: { maxAttempts: 1 }, ...options });
+}
+
+const put = (url: string, body = '{"imageId":"m-1"}') =>
+  new PlainRequest(url, {
+    method: "PUT",
+    headers: new Headers({ "content-type": "application/json" }),
+    body,
+  });
+
+describe("node:http in Node", () => {
+  it("is the way the transport sends in Node, not in Deno or Bun (whose node:http is built on their fetch)", async () => {
+    expect(httpSend).toBeTypeOf("function");
+    vi.stubGlobal("Deno", { version: { deno: "2.1.0" } });
+    vi.resetModules();
+    expect((await import("../src/platform/server.js")).httpSend).toBeUndefined();
+    vi.unstubAllGlobals();
+    vi.stubGlobal("process", { ...process, versions: { ...process.versions, bun: "1.2.0" } });
+    vi.resetModules();
+    expect((await import("../src/platform/server.js")).httpSend).toBeUndefined();
+  });
+
+  it("sends the signed request whole: it verifies, its body and length arrive, the answer comes back read", async () => {
+    const server = await serve(json(200, { result: true, 名: "值" }));
+    const body = JSON.stringify({ imageId: "m-1", userData: "你好 👋" });
+    const response = await transport().send(
+      put(`${server.url}/v1/vm/instance/vm-1/system/reinstall?clientToken=t-1`, body),
+      {
+        credentials,
+        idempotent: true,
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-bce-request-id")).toBe("rid-1");
+    expect(await response.json()).toEqual({ result: true, 名: "值" });
+    const [sent] = server.received;
+    expect(sent!.body).toBe(body);
+    expect(sent!.headers["content-length"]).toBe(String(Buffer.byteLength(body)));
+    expect(sent!.headers.host).toBe(new URL(server.url).host);
+    const verdict = await verifyRequest(
+      { method: sent!.method, path: sent!.url, headers: sent!.headers as Record<string, string> },
+      { getSecretAccessKey: () => credentials.secretAccessKey },
+    );
+    expect(verdict).toMatchObject({ ok: true, accessKeyId: "ak" });
+  });
+
+  it("keeps the connection alive from one call to the next", async () => {
+    const server = await serve(json(200, { ok: true }));
+    const t = transport();
+    for (let i = 0; i < 5; i++) {
+      const response = await t.send(put(`${server.url}/x`), { credentials, idempotent: true });
+      expect(response.status).toBe(200);
+    }
+    expect(server.received).toHaveLength(5);
+    expect(server.connections()).toBe(1);
+  });
+
+  it("sends the Host that was signed to an IPv6 address, brackets and port included", async () => {
+    const server = await serve(json(200, {}), "::1");
+    await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
+    const [sent] = server.received;
+    expect(sent!.headers.host).toBe(new URL(server.url).host);
+    expect(sent!.headers.host).toMatch(/^\[::1\]:\d+$/);
+    const verdict = await verifyRequest(
+      { method: "PUT", path: sent!.url, headers: sent!.headers as Record<string, string> },
+      { getSecretAccessKey: () => credentials.secretAccessKey },
+    );
+    expect(verdict.ok).toBe(true);
+  });
+
+  it("hands back error answers with their status, headers and body, and a 204 with none", async () => {
+    const server = await serve((req, res) => {
+      if (req.url === "/gone") json(404, { code: "NoSuchVm", message: "no", requestId: "rid-2" })(req, res);
+      else res.writeHead(204).end();
+    });
+    const t = transport();
+    const gone = await t.send(put(`${server.url}/gone`), { credentials, idempotent: true });
+    expect(gone.status).toBe(404);
+    expect(await gone.json()).toMatchObject({ code: "NoSuchVm" });
+    const empty = await t.send(put(`${server.url}/empty`), { credentials, idempotent: true });
+    expect(empty.status).toBe(204);
+    expect(await empty.text()).toBe("");
+  });
+
+  it("does not follow a redirect: the signed request goes nowhere else, and the 3xx comes back", async () => {
+    const elsewhere = await serve(json(200, { result: true }));
+    const server = await serve((_, res) => res.writeHead(307, { location: `${elsewhere.url}/x` }).end());
+    const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
+    expect(response.status).toBe(307);
+    expect(elsewhere.received).toHaveLength(0);
+  });
+
+  it("refuses an answer larger than maxResponseBytes with BceResponseError", async () => {
+    const server = await serve(json(200, { blob: "x".repeat(4096) }));
+    const error = await transport({ maxResponseBytes: 1024 })
+      .send(put(`${server.url}/big`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems).toEqual(["the answer body is larger than 1024 bytes"]);
+    expect((error as BceResponseError).requestId).toBe("rid-1");
+  });
+
+  it("refuses a status no HTTP answer may end with as BceResponseError", async () => {
+    const server = await serve((_, res) => res.writeHead(600).end("{}"));
+    const error = await transport()
+      .send(put(`${server.url}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems).toEqual(["600 is not a final HTTP status"]);
+  });
+
+  it("reports a body cut off mid-way as a BceNetworkError after the request was sent", async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"partial":');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const error = await transport()
+      .send(put(`${server.url}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ requestSent: true });
+    expect((error as Error).message).toMatch(/^the answer was cut off/);
+  });
+
+  it("reports a refused connection as ECONNREFUSED, the request not sent", async () => {
+    const server = await serve(json(200, {}));
+    const url = server.url;
+    const [listening] = servers.splice(0);
+    await new Promise((resolve) => listening!.close(resolve));
+    const error = await transport()
+      .send(put(`${url}/x`), { credentials, idempotent: false })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ errorCode: "ECONNREFUSED", requestSent: false });
+  });
+
+  it("ends an answer that stalls mid-body at the attempt's timeout with BceTimeoutError", async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+      res.write('{"slow":'); // and nothing more
+    });
+    const error = await transport({ timeoutMs: 300 })
+      .send(put(`${server.url}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceTimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 300 });
+  });
+
+  it("ends the call when the caller aborts while the server holds the request: BceAbortError", async () => {
+    let seen!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      seen = resolve;
+    });
+    const server = await serve(() => seen()); // never answers
+    const controller = new AbortController();
+    const call = transport()
+      .send(put(`${server.url}/x`), { credentials, idempotent: true, signal: controller.signal })
+      .catch((e: unknown) => e);
+    await arrived;
+    controller.abort(new Error("user cancelled"));
+    const error = await call;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect((error as Error).cause).toEqual(new Error("user cancelled"));
+  });
+
+  it("sends an https endpoint through node:https, with the certificate checked", async () => {
+    const fixtures = new URL("./fixtures/loopback-tls/", import.meta.url);
+    const server = createTlsServer(
+      { key: readFileSync(new URL("key.pem", fixtures)), cert: readFileSync(new URL("cert.pem", fixtures)) },
+      (_, res) => res.end("{}"),
+    );
+    servers.push(server);
+    let handshakes = 0;
+    server.on("tlsClientError", () => handshakes++);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const error = await transport()
+      .send(put(`https://127.0.0.1:${port}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    // No client trusts this certificate: the TLS handshake reached the server and was refused.
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ errorCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    await vi.waitFor(() => expect(handshakes).toBe(1));
+  });
+});
