@@ -193,6 +193,9 @@ function recordingFetch() {
   return { sent, fetch: fetchFn };
 }
 
+/** How the clients send (vitest.config.ts runs this file both ways): node:http, as in Node, or fetch. */
+const SENDER = process.env.FAULTS_SENDER === "fetch" ? { fetch: (request: Request) => globalThis.fetch(request) } : {};
+
 function bec(endpoint: string, options: BecClientOptions = {}) {
   return createBecClient({
     endpoint,
@@ -200,6 +203,7 @@ function bec(endpoint: string, options: BecClientOptions = {}) {
     retry: FAST_RETRY,
     timeoutMs: 2000,
     signing: { clock: steppingClock() },
+    ...SENDER,
     ...options,
   });
 }
@@ -210,6 +214,7 @@ function bcc(endpoint: string, options: BccClientOptions = {}) {
     retry: FAST_RETRY,
     timeoutMs: 2000,
     signing: { clock: steppingClock() },
+    ...SENDER,
     ...options,
   });
 }
