@@ -96,10 +96,10 @@ export function renderMarkdown(r) {
     for (const row of t.rows) line(`| ${row.label} | ${x(row.ratioVsRaw)} | ${x(row.medianNs / sdkRow.medianNs)} |`);
     line();
     line(
-      "*Ours* is the public call: path/body/token validation, credentials, bce-auth-v1 signing, openapi-fetch and the retrying transport (one attempt), `fetch`, and reading the answer. " +
+      "*Ours* is the public call: path/body/token validation, credentials, bce-auth-v1 signing, openapi-fetch and the retrying transport (one attempt), sending, and reading the answer. In Node the transport sends with `node:http` over a kept-alive connection (the `#platform` import; browsers send with `fetch`), so *ours* and *raw fetch* do not send with the same HTTP client: the stage table below shows what each piece costs. " +
         "*Raw fetch* sends the bytes our client sent (method, URL incl. `clientToken`, content type, body) without `authorization`/`x-bce-date` and parses the JSON answer. " +
         "*SDK* is `@baiducloud/sdk`'s generic request path, `new BceBaseClient({endpoint, credentials}, 'bec').sendRequest('PUT', path, {body, params: {clientToken}})` (the SDK has no BEC client): it signs with `Auth` and sends with Node `http`, always with `Connection: " +
-        `${t.checks.sdkConnectionHeader ?? "?"}\`, so it opens a new TCP connection per request where fetch reuses one.`,
+        `${t.checks.sdkConnectionHeader ?? "?"}\`, so it opens a new TCP connection per request where fetch and our client reuse one.`,
     );
     line();
     line(
@@ -123,7 +123,7 @@ export function renderMarkdown(r) {
       line("### Where the time goes");
       line();
       line(
-        "Each stage adds one piece of our client's work to the stage before it, from raw `fetch` to the public call. The stages are timed in rounds of their own, with raw fetch and our call among them (so the last row can differ from the table above by the rounds' noise). *Step* is what the stage adds, as a share of raw fetch's time.",
+        "Each stage adds one piece of our client's work to the stage before it, from raw `fetch` to the public call; one stage instead swaps fetch for `node:http`, as the transport does in Node (its step is what that saves). The stages are timed in rounds of their own, with raw fetch and our call among them (so the last row can differ from the table above by the rounds' noise). *Step* is what the stage adds, as a share of raw fetch's time.",
       );
       line();
       line("| stage | time vs raw fetch | step |");

@@ -82,6 +82,7 @@ describe("pnpm bench --smoke", () => {
       "stage-headers",
       "stage-timeout",
       "stage-signing",
+      "stage-node-http",
       "stage-transport",
       "stage-openapi-fetch",
       "ours",
