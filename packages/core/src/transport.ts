@@ -342,7 +342,7 @@ export class Transport {
         const outcome = {
           attempt: sent,
           request: shown,
-          ...(answer && { response: answer.response }),
+          ...(answer && { response: answer.response instanceof Response ? answer.response : toResponse(answer) }),
           ...(failure && { error: failure }),
         };
         await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook");
@@ -510,8 +510,9 @@ function toResponse({ response, bytes }: Answer): Response {
 
 /**
  * The answer itself, its body already read, for a call no middleware sees: the bytes are kept for
- * `answerText`, and no second Response is made. An error answer is rebuilt (openapi-fetch reads
- * its body).
+ * `answerText`, and no second Response is made (from node:http, none at all: openapi-fetch reads
+ * only the status and headers of a success answer it is to hand on as a stream). An error answer
+ * is rebuilt (openapi-fetch reads its body).
  */
 function keepBytes(answer: Answer): Response {
   if (!answer.response.ok) return toResponse(answer);

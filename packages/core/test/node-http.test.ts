@@ -9,6 +9,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  answerText,
   BceAbortError,
   BceNetworkError,
   BceResponseError,
@@ -103,7 +104,7 @@ describe("node:http in Node", () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get("x-bce-request-id")).toBe("rid-1");
-    expect(await response.json()).toEqual({ result: true, 名: "值" });
+    expect(JSON.parse(await answerText(response))).toEqual({ result: true, 名: "值" });
     const [sent] = server.received;
     expect(sent!.body).toBe(body);
     expect(sent!.headers["content-length"]).toBe(String(Buffer.byteLength(body)));
@@ -146,11 +147,32 @@ describe("node:http in Node", () => {
     });
     const t = transport();
     const gone = await t.send(put(`${server.url}/gone`), { credentials, idempotent: true });
+    expect(gone).toBeInstanceOf(Response); // openapi-fetch reads an error answer's body
     expect(gone.status).toBe(404);
     expect(await gone.json()).toMatchObject({ code: "NoSuchVm" });
     const empty = await t.send(put(`${server.url}/empty`), { credentials, idempotent: true });
     expect(empty.status).toBe(204);
-    expect(await empty.text()).toBe("");
+    expect(await answerText(empty)).toBe("");
+  });
+
+  it("gives code of the caller's a real Response: a raw call's, and the afterAttempt hook's", async () => {
+    const server = await serve(json(200, { result: true }));
+    const seen: unknown[] = [];
+    const t = transport({ hooks: { afterAttempt: ({ response }) => void seen.push(response) } });
+    // A plain request (a client method's call, no middleware): the hook still gets a Response.
+    const plain = await t.send(put(`${server.url}/x`), { credentials, idempotent: true });
+    expect(JSON.parse(await answerText(plain))).toEqual({ result: true });
+    // A Request (a raw call, or one a middleware saw): the answer is a Response with its body.
+    const request = new Request(`${server.url}/x`, { method: "PUT", body: "{}" });
+    const raw = await t.send(request, { credentials, idempotent: false });
+    expect(raw).toBeInstanceOf(Response);
+    expect(raw.headers.get("x-bce-request-id")).toBe("rid-1");
+    expect(await raw.json()).toEqual({ result: true });
+    expect(seen).toHaveLength(2);
+    for (const response of seen) {
+      expect(response).toBeInstanceOf(Response);
+      expect(await (response as Response).json()).toEqual({ result: true });
+    }
   });
 
   it("does not follow a redirect: the signed request goes nowhere else, and the 3xx comes back", async () => {

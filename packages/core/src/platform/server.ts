@@ -75,9 +75,6 @@ const g = globalThis as { process?: { versions?: Record<string, string | undefin
 export const httpSend =
   g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined ? sendWithNodeHttp : undefined;
 
-/** No body may come with these statuses; a Response refuses one. */
-const NULL_BODY = [101, 204, 205, 304];
-
 function sendWithNodeHttp(
   request: OutgoingRequest,
   signal: AbortSignal,
@@ -127,13 +124,21 @@ function sendWithNodeHttp(
           const names = new Headers();
           const raw = answer.rawHeaders;
           for (let i = 0; i < raw.length; i += 2) names.append(raw[i]!, raw[i + 1]!);
-          const response = new Response(NULL_BODY.includes(status) ? null : bytes, {
+          // What a Response holds but its body stream, which costs more to make than node:http
+          // takes to send: the transport makes a real Response from it only for code of the
+          // caller's (middleware, hooks) or for an error answer, which openapi-fetch reads.
+          const head = {
             status,
             statusText: answer.statusMessage ?? "",
+            ok: status < 300,
             headers: names,
+            url,
+            body: null,
+          };
+          resolve({
+            response: head as unknown as Response,
+            bytes,
           });
-          Object.defineProperty(response, "url", { value: url });
-          resolve({ response, bytes });
         });
       },
     );

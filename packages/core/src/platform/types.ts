@@ -36,7 +36,11 @@ export interface OutgoingRequest {
   readonly body: Uint8Array<ArrayBuffer> | string | undefined;
 }
 
-/** A whole answer read into memory: the Response (status and headers) and its body's bytes. */
+/**
+ * A whole answer read into memory: its status and headers, and its body's bytes. `response` is a
+ * real Response from fetch; from node:http it carries the status, statusText, ok, headers and url
+ * of one, with no body (the transport makes a Response of it where code of the caller's sees it).
+ */
 export interface Answer {
   readonly response: Response;
   readonly bytes: Uint8Array<ArrayBuffer>;
