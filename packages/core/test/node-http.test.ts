@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   answerText,
@@ -181,6 +182,56 @@ describe("node:http in Node", () => {
     const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
     expect(response.status).toBe(307);
     expect(elsewhere.received).toHaveLength(0);
+  });
+
+  it.each([
+    ["gzip", gzipSync],
+    ["deflate", deflateSync],
+    ["br", brotliCompressSync],
+  ] as const)("undoes a %s content coding, as fetch does, within maxResponseBytes", async (coding, encode) => {
+    const text = JSON.stringify({ result: true, blob: "x".repeat(3000) });
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": coding });
+      res.end(encode(Buffer.from(text)));
+    });
+    const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
+    expect(await answerText(response)).toBe(text);
+    // Small on the wire, too large once decoded.
+    const error = await transport({ maxResponseBytes: 1024 })
+      .send(put(`${server.url}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems).toEqual(["the answer body is larger than 1024 bytes"]);
+    expect(server.received[0]!.headers["accept-encoding"]).toBeUndefined();
+  });
+
+  it("refuses a body that is not what its content coding says with BceResponseError", async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end('{"not":"gzip"}');
+    });
+    const error = await transport()
+      .send(put(`${server.url}/x`), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect((error as BceResponseError).problems).toEqual(["the answer body is not valid gzip"]);
+  });
+
+  it("sends a Host the caller gave (and signed) as it is", async () => {
+    const server = await serve(json(200, {}));
+    const request = new PlainRequest(`${server.url}/x`, {
+      method: "PUT",
+      headers: new Headers({ "content-type": "application/json", host: "bec.baidubce.com" }),
+      body: "{}",
+    });
+    await transport().send(request, { credentials, idempotent: true });
+    const [sent] = server.received;
+    expect(sent!.headers.host).toBe("bec.baidubce.com");
+    const verdict = await verifyRequest(
+      { method: "PUT", path: sent!.url, headers: sent!.headers as Record<string, string> },
+      { getSecretAccessKey: () => credentials.secretAccessKey },
+    );
+    expect(verdict.ok).toBe(true);
   });
 
   it("refuses an answer larger than maxResponseBytes with BceResponseError", async () => {

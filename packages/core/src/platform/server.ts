@@ -3,6 +3,7 @@
 // request, and, in Node itself, requests sent with node:http. See types.ts.
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, credentialsFromEnv } from "../credentials.js";
 import { BceResponseError } from "../errors.js";
 import type { Answer, OutgoingRequest } from "./types.js";
@@ -90,8 +91,9 @@ function sendWithNodeHttp(
       target,
       {
         method,
-        // The Host that was signed, whatever form node:http would give an IPv6 or default-port host.
-        headers: { ...headers, host: target.host },
+        // The Host that was signed (a caller's own, else the URL's), whatever form node:http would
+        // give an IPv6 or default-port host.
+        headers: { ...headers, host: headers.host ?? target.host },
         agent: agentFor(https),
         signal,
       },
@@ -119,7 +121,23 @@ function sendWithNodeHttp(
             reject(new BceResponseError({ status, requestId, problems: [`${status} is not a final HTTP status`] }));
             return;
           }
-          const whole = Buffer.concat(chunks, size);
+          let whole: Buffer = Buffer.concat(chunks, size);
+          // fetch undoes a content coding; node:http does not. None is asked for, but one that
+          // comes anyway is undone here, within the same limit.
+          const coding = header(answer, "content-encoding").trim().toLowerCase();
+          const decode = DECODERS.get(coding);
+          if (decode && whole.length > 0) {
+            try {
+              whole = decode(whole, { maxOutputLength: limit });
+            } catch (error) {
+              const tooLarge = (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
+              const problem = tooLarge
+                ? `the answer body is larger than ${limit} bytes`
+                : `the answer body is not valid ${coding}`;
+              reject(new BceResponseError({ status, requestId, problems: [problem] }));
+              return;
+            }
+          }
           const bytes = new Uint8Array(whole.buffer, whole.byteOffset, whole.length) as Uint8Array<ArrayBuffer>;
           const names = new Headers();
           const raw = answer.rawHeaders;
@@ -146,6 +164,14 @@ function sendWithNodeHttp(
     outgoing.end(body);
   });
 }
+
+/** The content codings fetch undoes. */
+const DECODERS = new Map<string, (data: Buffer, options: { maxOutputLength: number }) => Buffer>([
+  ["gzip", gunzipSync],
+  ["x-gzip", gunzipSync],
+  ["deflate", inflateSync],
+  ["br", brotliDecompressSync],
+]);
 
 function header(answer: IncomingMessage, name: string): string {
   const value = answer.headers[name];
