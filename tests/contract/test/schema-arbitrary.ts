@@ -6,7 +6,7 @@ import fc, { type Arbitrary, type GeneratorValue } from "fast-check";
 
 export type Schema = boolean | { readonly [keyword: string]: unknown };
 type SchemaObject = { readonly [keyword: string]: unknown };
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const ANNOTATIONS = new Set([
   "title",
