@@ -68,7 +68,7 @@ export interface AttemptInfo {
 }
 
 export interface AttemptOutcome extends AttemptInfo {
-  /** The answer, when one came (its body is already read: the call's result carries it). */
+  /** The answer, when one came: a Response of its own over the bytes the call read, so a hook may read its body. */
   readonly response?: Response;
   /** What the attempt ended with, when it failed: an error answer, the network, the timeout, an abort. */
   readonly error?: BceError;
@@ -342,7 +342,7 @@ export class Transport {
         const outcome = {
           attempt: sent,
           request: shown,
-          ...(answer && { response: answer.response instanceof Response ? answer.response : toResponse(answer) }),
+          ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };
         await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook");

@@ -805,13 +805,19 @@ describe("what every call sends and reports", () => {
       n === 1 ? req.socket.destroy() : n === 2 ? answer(res, 502) : ok(res),
     );
     const events: string[] = [];
+    const bodies: string[] = [];
     await bec(server.url, {
       hooks: {
         beforeAttempt: ({ attempt, request }) => void events.push(`before ${attempt} ${request.method}`),
-        afterAttempt: ({ attempt, response, error }) =>
-          void events.push(`after ${attempt} ${response?.status ?? "-"} ${error?.name ?? "-"}`),
+        afterAttempt: async ({ attempt, response, error }) => {
+          events.push(`after ${attempt} ${response?.status ?? "-"} ${error?.name ?? "-"}`);
+          // The answer's body is the hook's to read, whichever way the client sent.
+          if (response) bodies.push(await response.text());
+        },
       },
     }).reinstallVmInstance("vm-1", BEC_BODY);
+    expect(bodies).toHaveLength(2);
+    expect(JSON.parse(bodies[1]!)).toEqual(examples.becResponse);
     expect(events).toEqual([
       "before 1 PUT",
       "after 1 - BceNetworkError",
