@@ -84,6 +84,11 @@ export class BceAbortError extends BceError {
   override name = "BceAbortError";
 }
 
+/** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */
+export function answerTooLarge(status: number, requestId: string, limit: number): BceResponseError {
+  return new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] });
+}
+
 /** The service answered with success, but the body is not what the spec says it is. */
 export class BceResponseError extends BceError {
   override name = "BceResponseError";

@@ -8,6 +8,7 @@ import {
   BceServiceError,
   BceTimeoutError,
   BceValidationError,
+  answerTooLarge,
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import { signingHeaders, type SigningOptions } from "./signed-fetch.js";
@@ -546,11 +547,7 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
     size += value.length;
     if (size > limit) {
       await reader.cancel().catch(noop);
-      throw new BceResponseError({
-        status: response.status,
-        requestId: response.headers.get("x-bce-request-id") ?? "",
-        problems: [`the answer body is larger than ${limit} bytes`],
-      });
+      throw answerTooLarge(response.status, response.headers.get("x-bce-request-id") ?? "", limit);
     }
     chunks.push(value);
   }

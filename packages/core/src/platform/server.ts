@@ -5,16 +5,18 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, credentialsFromEnv } from "../credentials.js";
-import { BceResponseError } from "../errors.js";
+import { answerTooLarge, BceResponseError } from "../errors.js";
 import type { Answer, OutgoingRequest } from "./types.js";
 
 export const PLATFORM = "server";
 
+/** The globals this branch reads, where the runtime has them. */
+const g = globalThis as {
+  process?: { versions?: Record<string, string | undefined>; env?: Record<string, string | undefined> };
+  Deno?: { version?: { deno?: string } };
+};
+
 export function runtimeAgent(): string | undefined {
-  const g = globalThis as {
-    process?: { versions?: Record<string, string | undefined> };
-    Deno?: { version?: { deno?: string } };
-  };
   const versions = g.process?.versions;
   return versions?.bun
     ? `bun/${versions.bun}`
@@ -26,7 +28,7 @@ export function runtimeAgent(): string | undefined {
 }
 
 export function environmentCredentials() {
-  return credentialsFromEnv((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env);
+  return credentialsFromEnv(g.process?.env);
 }
 
 export const NO_CREDENTIALS = `no credentials: pass { credentials } to the client or set ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey}`;
@@ -72,7 +74,6 @@ function agentFor(https: boolean): HttpAgent {
  * kept-alive connection, so in Node the transport sends with node:http, as the AWS SDK for
  * JavaScript v3 does; Deno and Bun, whose node:http is built on their fetch, keep fetch.
  */
-const g = globalThis as { process?: { versions?: Record<string, string | undefined> }; Deno?: unknown };
 export const httpSend =
   g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined ? sendWithNodeHttp : undefined;
 
@@ -107,9 +108,7 @@ function sendWithNodeHttp(
           size += chunk.length;
           if (size > limit) {
             outgoing.destroy();
-            reject(
-              new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] }),
-            );
+            reject(answerTooLarge(status, requestId, limit));
           } else chunks.push(chunk);
         });
         answer.on("error", (error) => reject(fail(error, true)));
@@ -130,11 +129,11 @@ function sendWithNodeHttp(
             try {
               whole = decode(whole, { maxOutputLength: limit });
             } catch (error) {
-              const tooLarge = (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE";
-              const problem = tooLarge
-                ? `the answer body is larger than ${limit} bytes`
-                : `the answer body is not valid ${coding}`;
-              reject(new BceResponseError({ status, requestId, problems: [problem] }));
+              reject(
+                (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
+                  ? answerTooLarge(status, requestId, limit)
+                  : new BceResponseError({ status, requestId, problems: [`the answer body is not valid ${coding}`] }),
+              );
               return;
             }
           }
