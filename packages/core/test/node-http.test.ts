@@ -18,6 +18,7 @@ import {
   PlainRequest,
   Transport,
   verifyRequest,
+  type CallContext,
   type TransportOptions,
 } from "../src/internal/index.js";
 import { httpSend } from "../src/platform/server.js";
@@ -87,6 +88,19 @@ const put = (url: string, body = '{"imageId":"m-1"}') =>
     headers: new Headers({ "content-type": "application/json" }),
     body,
   });
+
+/** What one PUT to `url` ends with, a rejection as a value. */
+const outcomeOf = (url: string, options?: TransportOptions, call: Partial<CallContext> = {}) =>
+  transport(options)
+    .send(put(url), { credentials, idempotent: true, ...call })
+    .catch((e: unknown) => e);
+
+/** `error` is a BceResponseError with these problems. */
+function expectProblems(error: unknown, problems: string[]): BceResponseError {
+  expect(error).toBeInstanceOf(BceResponseError);
+  expect((error as BceResponseError).problems).toEqual(problems);
+  return error as BceResponseError;
+}
 
 describe("node:http in Node", () => {
   it("is the way the transport sends in Node, not in Deno or Bun (whose node:http is built on their fetch)", async () => {
@@ -196,11 +210,8 @@ describe("node:http in Node", () => {
     const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
     expect(await answerText(response)).toBe(text);
     // Small on the wire, too large once decoded.
-    const error = await transport({ maxResponseBytes: 1024 })
-      .send(put(`${server.url}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceResponseError);
-    expect((error as BceResponseError).problems).toEqual(["the answer body is larger than 1024 bytes"]);
+    const error = await outcomeOf(`${server.url}/x`, { maxResponseBytes: 1024 });
+    expectProblems(error, ["the answer body is larger than 1024 bytes"]);
     expect(server.received[0]!.headers["accept-encoding"]).toBeUndefined();
   });
 
@@ -209,11 +220,8 @@ describe("node:http in Node", () => {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
       res.end('{"not":"gzip"}');
     });
-    const error = await transport()
-      .send(put(`${server.url}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceResponseError);
-    expect((error as BceResponseError).problems).toEqual(["the answer body is not valid gzip"]);
+    const error = await outcomeOf(`${server.url}/x`);
+    expectProblems(error, ["the answer body is not valid gzip"]);
   });
 
   it("sends a Host the caller gave (and signed) as it is", async () => {
@@ -231,21 +239,14 @@ describe("node:http in Node", () => {
 
   it("refuses an answer larger than maxResponseBytes with BceResponseError", async () => {
     const server = await serve(json(200, { blob: "x".repeat(4096) }));
-    const error = await transport({ maxResponseBytes: 1024 })
-      .send(put(`${server.url}/big`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceResponseError);
-    expect((error as BceResponseError).problems).toEqual(["the answer body is larger than 1024 bytes"]);
-    expect((error as BceResponseError).requestId).toBe("rid-1");
+    const error = await outcomeOf(`${server.url}/big`, { maxResponseBytes: 1024 });
+    expect(expectProblems(error, ["the answer body is larger than 1024 bytes"]).requestId).toBe("rid-1");
   });
 
   it("refuses a status no HTTP answer may end with as BceResponseError", async () => {
     const server = await serve((_, res) => res.writeHead(600).end("{}"));
-    const error = await transport()
-      .send(put(`${server.url}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceResponseError);
-    expect((error as BceResponseError).problems).toEqual(["600 is not a final HTTP status"]);
+    const error = await outcomeOf(`${server.url}/x`);
+    expectProblems(error, ["600 is not a final HTTP status"]);
   });
 
   it("reports a body cut off mid-way as a BceNetworkError after the request was sent", async () => {
@@ -254,9 +255,7 @@ describe("node:http in Node", () => {
       res.write('{"partial":');
       setImmediate(() => res.socket?.destroy());
     });
-    const error = await transport()
-      .send(put(`${server.url}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
+    const error = await outcomeOf(`${server.url}/x`);
     expect(error).toBeInstanceOf(BceNetworkError);
     expect(error).toMatchObject({ requestSent: true });
     expect((error as Error).message).toMatch(/^the answer was cut off/);
@@ -267,9 +266,7 @@ describe("node:http in Node", () => {
     const url = server.url;
     const [listening] = servers.splice(0);
     await new Promise((resolve) => listening!.close(resolve));
-    const error = await transport()
-      .send(put(`${url}/x`), { credentials, idempotent: false })
-      .catch((e: unknown) => e);
+    const error = await outcomeOf(`${url}/x`, {}, { idempotent: false });
     expect(error).toBeInstanceOf(BceNetworkError);
     expect(error).toMatchObject({ errorCode: "ECONNREFUSED", requestSent: false });
   });
@@ -279,9 +276,7 @@ describe("node:http in Node", () => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
       res.write('{"slow":'); // and nothing more
     });
-    const error = await transport({ timeoutMs: 300 })
-      .send(put(`${server.url}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
+    const error = await outcomeOf(`${server.url}/x`, { timeoutMs: 300 });
     expect(error).toBeInstanceOf(BceTimeoutError);
     expect(error).toMatchObject({ timeoutMs: 300 });
   });
@@ -293,9 +288,7 @@ describe("node:http in Node", () => {
     });
     const server = await serve(() => seen()); // never answers
     const controller = new AbortController();
-    const call = transport()
-      .send(put(`${server.url}/x`), { credentials, idempotent: true, signal: controller.signal })
-      .catch((e: unknown) => e);
+    const call = outcomeOf(`${server.url}/x`, {}, { signal: controller.signal });
     await arrived;
     controller.abort(new Error("user cancelled"));
     const error = await call;
@@ -315,9 +308,7 @@ describe("node:http in Node", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
-    const error = await transport()
-      .send(put(`https://127.0.0.1:${port}/x`), { credentials, idempotent: true })
-      .catch((e: unknown) => e);
+    const error = await outcomeOf(`https://127.0.0.1:${port}/x`);
     // No client trusts this certificate: the TLS handshake reached the server and was refused.
     expect(error).toBeInstanceOf(BceNetworkError);
     expect(error).toMatchObject({ errorCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });

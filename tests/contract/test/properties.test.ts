@@ -259,109 +259,133 @@ describe("Property 1: every body generated from the spec is accepted end to end"
 describe("Property 2: every body mutated into an invalid one is refused", () => {
   it(
     "BEC reinstall: by the client before sending; sent raw, the mock answers as the service side of the spec says",
-    async () => {
-      const recorder = recordingFetch();
-      const client = becClient(recorder.fetch);
-      const tally = new Tally();
-      const started = Date.now();
-      const becMutations = (body: Json) => bec.mutations(BEC_BODY, body);
-      const property = (only?: string) =>
-        fc.asyncProperty(
-          vmIds,
-          offering(bec.arbitrary(BEC_BODY), becMutations, only),
-          fc.gen(),
-          async (vmId, body, g) => {
-            const mutation = pick(becMutations(body), g, only);
-            const bad = applyMutation(body, mutation, g);
-            expect(
-              clientIssues(becSpec, BEC_REF, bad),
-              `${mutation.kind} at ${mutation.field} left the body valid`,
-            ).not.toEqual([]);
-            const serviceValid = becValid(bad) as boolean;
-
-            const before = recorder.state.count;
-            const error = await client.reinstallVmInstance(vmId, bad as unknown as VmInstanceReinstallRequest).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            expectRefusedByClient(error, before, recorder.state.count, mutation, tally);
-
-            const raw = await client.raw.PUT("/v1/vm/instance/{vmID}/system/reinstall", {
-              params: { path: { vmID: vmId } },
-              body: bad as unknown as VmInstanceReinstallRequest,
-            });
-            expectMockAnswer(raw, mutation, serviceValid, tally);
-          },
-        );
-      const kinds = [
-        "required field dropped",
-        "value outside the enum",
-        "wrong type",
-        "unknown property",
-        "string too long",
-        "password without a digit",
-        "password without a symbol",
-        "password with a forbidden character",
-      ];
-      await assertEveryKind(property, tally, kinds);
-      tally.report("BEC property 2", Date.now() - started);
-      expectKinds(tally, kinds);
-    },
+    () =>
+      checkMutations({
+        name: "BEC",
+        ids: vmIds,
+        tools: bec,
+        body: BEC_BODY,
+        spec: becSpec,
+        ref: BEC_REF,
+        serviceValid: (body) => becValid(body) as boolean,
+        client: (fetchFn) => {
+          const client = becClient(fetchFn);
+          return {
+            method: (vmId, bad) => client.reinstallVmInstance(vmId, bad as unknown as VmInstanceReinstallRequest),
+            raw: (vmId, bad) =>
+              client.raw.PUT("/v1/vm/instance/{vmID}/system/reinstall", {
+                params: { path: { vmID: vmId } },
+                body: bad as unknown as VmInstanceReinstallRequest,
+              }),
+          };
+        },
+        kinds: [
+          "required field dropped",
+          "value outside the enum",
+          "wrong type",
+          "unknown property",
+          "string too long",
+          "password without a digit",
+          "password without a symbol",
+          "password with a forbidden character",
+        ],
+      }),
     TIMEOUT,
   );
 
   it(
     "BCC rebuild: by the client before sending; sent raw, the mock answers as the service side of the spec says",
-    async () => {
-      const recorder = recordingFetch();
-      const client = bccClient(recorder.fetch);
-      const tally = new Tally();
-      const started = Date.now();
-      const bccMutations = (body: Json) => bcc.mutations(BCC_BODY, body);
-      const property = (only?: string) =>
-        fc.asyncProperty(
-          instanceIds,
-          offering(bcc.arbitrary(BCC_BODY), bccMutations, only),
-          fc.gen(),
-          async (id, body, g) => {
-            const mutation = pick(bccMutations(body), g, only);
-            const bad = applyMutation(body, mutation, g);
-            expect(
-              clientIssues(bccSpec, BCC_REF, bad),
-              `${mutation.kind} at ${mutation.field} left the body valid`,
-            ).not.toEqual([]);
-            const serviceValid = bccValid(bad) as boolean;
-
-            const before = recorder.state.count;
-            const error = await client.rebuildInstance(id, bccInput(bad as Record<string, unknown>)).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            expectRefusedByClient(error, before, recorder.state.count, mutation, tally);
-
-            const raw = await client.raw.PUT("/v{version}/instance/{instanceId}", {
-              params: { path: { version: "2", instanceId: id }, query: { rebuild: "" } },
-              body: bad as unknown as RebuildInstanceRequest,
-            });
-            expectMockAnswer(raw, mutation, serviceValid, tally);
-          },
-        );
-      // The BCC body has no enumeration, so no "outside the enum" here.
-      const kinds = [
-        "required field dropped",
-        "wrong type",
-        "unknown property",
-        "string too short",
-        "ciphertext not a whole block",
-        "ciphertext in upper case",
-      ];
-      await assertEveryKind(property, tally, kinds);
-      tally.report("BCC property 2", Date.now() - started);
-      expectKinds(tally, kinds);
-    },
+    () =>
+      checkMutations({
+        name: "BCC",
+        ids: instanceIds,
+        tools: bcc,
+        body: BCC_BODY,
+        spec: bccSpec,
+        ref: BCC_REF,
+        serviceValid: (body) => bccValid(body) as boolean,
+        client: (fetchFn) => {
+          const client = bccClient(fetchFn);
+          return {
+            method: (id, bad) => client.rebuildInstance(id, bccInput(bad as Record<string, unknown>)),
+            raw: (id, bad) =>
+              client.raw.PUT("/v{version}/instance/{instanceId}", {
+                params: { path: { version: "2", instanceId: id }, query: { rebuild: "" } },
+                body: bad as unknown as RebuildInstanceRequest,
+              }),
+          };
+        },
+        // The BCC body has no enumeration, so no "outside the enum" here.
+        kinds: [
+          "required field dropped",
+          "wrong type",
+          "unknown property",
+          "string too short",
+          "ciphertext not a whole block",
+          "ciphertext in upper case",
+        ],
+      }),
     TIMEOUT,
   );
 });
+
+/** One service's half of property 2: its bodies and ids, and its client's two ways to send a body. */
+interface MutationTarget {
+  name: string;
+  ids: fc.Arbitrary<string>;
+  tools: SchemaTools;
+  /** The request body's schema as a client sends it. */
+  body: Schema;
+  spec: SpecDocument;
+  ref: { $ref: string };
+  /** Whether the service side of the spec accepts the body. */
+  serviceValid: (body: Json) => boolean;
+  /** The operation's client method (which must refuse) and its raw call (signed, unchecked). */
+  client: (fetchFn: (r: Request) => Promise<Response>) => {
+    method: (id: string, bad: Json) => Promise<unknown>;
+    raw: (id: string, bad: Json) => Promise<{ response: Response; error?: unknown; data?: unknown }>;
+  };
+  /** The kinds of mutation every run must have tried. */
+  kinds: string[];
+}
+
+/**
+ * Mutate generated bodies into invalid ones: the client method refuses each before sending,
+ * naming the field; the same body sent raw gets the mock's answer (see expectMockAnswer).
+ */
+async function checkMutations(target: MutationTarget): Promise<void> {
+  const recorder = recordingFetch();
+  const client = target.client(recorder.fetch);
+  const tally = new Tally();
+  const started = Date.now();
+  const mutations = (body: Json) => target.tools.mutations(target.body, body);
+  const property = (only?: string) =>
+    fc.asyncProperty(
+      target.ids,
+      offering(target.tools.arbitrary(target.body), mutations, only),
+      fc.gen(),
+      async (id, body, g) => {
+        const mutation = pick(mutations(body), g, only);
+        const bad = applyMutation(body, mutation, g);
+        expect(
+          clientIssues(target.spec, target.ref, bad),
+          `${mutation.kind} at ${mutation.field} left the body valid`,
+        ).not.toEqual([]);
+        const serviceValid = target.serviceValid(bad);
+
+        const before = recorder.state.count;
+        const error = await client.method(id, bad).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expectRefusedByClient(error, before, recorder.state.count, mutation, tally);
+        expectMockAnswer(await client.raw(id, bad), mutation, serviceValid, tally);
+      },
+    );
+  await assertEveryKind(property, tally, target.kinds);
+  tally.report(`${target.name} property 2`, Date.now() - started);
+  expectKinds(tally, target.kinds);
+}
 
 /** With enough runs, each named kind of mutation was tried, and both sides of the split were seen. */
 function expectKinds(tally: Tally, kinds: string[]) {
