@@ -8,5 +8,10 @@ export default defineConfig({
     // generous limits keep a busy machine from failing a correct test.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A worker runs its test files one after another in one module graph instead of a fresh one
+    // each (https://vitest.dev/config/isolate.html): the suite spends about half the CPU it did
+    // importing the same modules again. Every test file restores what it stubs, mocks or fakes
+    // (afterEach), and a project's aliases and env stay its own (core's signing-branch test).
+    isolate: false,
   },
 });

@@ -7,5 +7,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.mjs"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // One module graph per worker, as in vitest.shared.ts: every test file restores what it changes.
+    isolate: false,
   },
 });

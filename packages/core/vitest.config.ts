@@ -8,7 +8,8 @@ import shared from "../../vitest.shared.ts";
 // (test/platform.test.ts imports the browser branch directly).
 const source = (file: string) => fileURLToPath(new URL(`./src/${file}`, import.meta.url));
 const branch = (name: string, file: string, include: string[]) => ({
-  test: { ...shared.test, name, include },
+  // HMAC_BRANCH_UNDER_TEST: what test/signing-branch.test.ts expects `#hmac` to be in this project.
+  test: { ...shared.test, name, include, env: { HMAC_BRANCH_UNDER_TEST: name } },
   resolve: { alias: { "#hmac": source(`signing/${file}`), "#platform": source("platform/server.ts") } },
 });
 const SIGNING_TESTS = [
