@@ -9,9 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A worker runs its test files one after another in one module graph instead of a fresh one
-    // each (https://vitest.dev/config/isolate.html): the suite spends about half the CPU it did
-    // importing the same modules again. Every test file restores what it stubs, mocks or fakes
-    // (afterEach), and a project's aliases and env stay its own (core's signing-branch test).
+    // each (https://vitest.dev/config/isolate.html), so the same modules are not imported again
+    // for every file: core, mock, contract and codegen tests take about half the CPU they did.
+    // Every test file restores what it stubs, mocks or fakes (afterEach, afterAll or finally),
+    // and a project's aliases and env stay its own (core's signing-branch test).
     isolate: false,
   },
 });
