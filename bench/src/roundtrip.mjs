@@ -268,13 +268,9 @@ export async function benchRoundTrip({ smoke = false } = {}) {
     // method, to show how much the figures owe to the way they are taken. Then the stages with raw
     // fetch and our call again, so each stage is compared within its own rounds.
     const options = timing(smoke, { time: 2000, iterations: 200, warmupTime: 500, warmupIterations: 50, rounds: 5 });
-    const byName = Object.fromEntries((await compare(tasks, options)).map((r) => [r.name, r]));
+    const rows = withRatios(await compare(tasks, options), tasks);
     const byStage = Object.fromEntries(
       (await compare([tasks[0], ...stages, tasks[1]], options)).map((r) => [r.name, r]),
-    );
-    const rows = withRatios(
-      tasks.map((t) => byName[t.name]),
-      tasks,
     );
     const stageRows = [
       { name: "raw", label: "raw `fetch` (as above)" },
