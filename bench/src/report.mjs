@@ -91,7 +91,7 @@ export function renderMarkdown(r) {
     );
     line();
     line(
-      "Every iteration sends one request of each path, in an order that rotates, and each path's figure is the median of its 4,000 calls (*spread*: the interquartile range as a share of the median). Load that comes and goes on a shared machine then falls on every path alike, so these ratios hold from run to run; the targets are judged on them.",
+      `Every iteration sends one request of each path, in an order that rotates, and each path's figure is the median of its ${n(t.interleaved[0].samples)} calls (*spread*: the interquartile range as a share of the median). Load that comes and goes on a shared machine then falls on every path alike, so these ratios hold from run to run; the targets are judged on them.`,
     );
     line();
     line("| path | time per request vs raw fetch | vs the SDK | spread |");
@@ -113,7 +113,7 @@ export function renderMarkdown(r) {
     line("### The same three paths, in blocks of their own");
     line();
     line(
-      "A second way of taking the same figures: each path runs alone for 2 s at a time, in 5 rounds whose order rotates, and its figure is the median over rounds of each round's median. Each path then runs as hot as it can, but a burst of load lands on whichever path's block it hits, so on a busy machine these ratios move from run to run.",
+      `A second way of taking the same figures: each path runs alone for ${n(t.blocks.seconds)} s at a time, in ${t.blocks.rounds} rounds whose order rotates, and its figure is the median over rounds of each round's median. Each path then runs as hot as it can, but a burst of load lands on whichever path's block it hits, so on a busy machine these ratios move from run to run.`,
     );
     line();
     line("| path | time per request vs raw fetch | vs the SDK |");

@@ -290,6 +290,8 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       rows,
       stages: stageRows,
       interleaved: interleavedRows,
+      // How the blocks were taken, for the report to say.
+      blocks: { seconds: options.time / 1000, rounds: options.rounds },
       oursVsRaw: ratio,
       oursVsSdk: vsSdk,
       // Faster than the official SDK's request path, and within 1.25x raw fetch.

@@ -98,6 +98,9 @@ describe("pnpm bench --smoke", () => {
     const interleavedOurs = r.roundTrip.interleaved.find((row) => row.name === "ours");
     expect(r.roundTrip.oursVsRaw).toBe(interleavedOurs.ratioVsRaw);
     expect(r.roundTrip.oursVsSdk).toBe(interleavedOurs.ratioVsSdk);
+    // The report says how the figures were taken in this run (3 calls each, blocks of one round).
+    expect(markdown).toContain("the median of its 3 calls");
+    expect(markdown).toContain("in 1 rounds whose order rotates");
     expect(typeof r.roundTrip.target.withinRaw).toBe("boolean");
     expect(typeof r.roundTrip.target.fasterThanSdk).toBe("boolean");
 
