@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 import { guidePages, guidePath, locales } from "../scripts/site.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
-import { distDir, loadSpec, operations, resultsDir } from "./helpers.mjs";
+import { distDir, loadSpec, operations, resultsDir, watchPage } from "./helpers.mjs";
 
 const screenshots = join(resultsDir, "screenshots");
 let server;
@@ -48,15 +48,7 @@ afterAll(async () => {
 async function open(path) {
   problems = [];
   page = await context.newPage();
-  page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
-  );
-  page.on(
-    "response",
-    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`),
-  );
+  watchPage(page, problems);
   await page.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
   return page;
 }

@@ -25,6 +25,19 @@ export function operations(doc) {
   );
 }
 
+/** Record in `problems` everything that goes wrong on a page: console errors, page errors, failed requests, HTTP errors. */
+export function watchPage(page, problems) {
+  page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) =>
+    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
+  );
+  page.on(
+    "response",
+    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`),
+  );
+}
+
 // ── Guides ───────────────────────────────────────────────────────────────────────────────────
 
 export const guidesDir = join(docsDir, "guides");

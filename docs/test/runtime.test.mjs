@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
 import { signingHeaders } from "@bce-openapi/core/internal";
 import { serveStatic } from "../scripts/static-server.mjs";
-import { docsDir, loadSpec } from "./helpers.mjs";
+import { docsDir, loadSpec, watchPage } from "./helpers.mjs";
 
 const vectors = JSON.parse(
   readFileSync(join(docsDir, "../packages/core/test/fixtures/bce-auth-published-vectors.json"), "utf8"),
@@ -121,15 +121,7 @@ beforeAll(async () => {
     return route.abort();
   });
   page = await context.newPage();
-  page.on("console", (message) => message.type() === "error" && problems.push(`console error: ${message.text()}`));
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) =>
-    problems.push(`failed request: ${request.url()} (${request.failure()?.errorText})`),
-  );
-  page.on(
-    "response",
-    (response) => response.status() >= 400 && problems.push(`HTTP ${response.status()}: ${response.url()}`),
-  );
+  watchPage(page, problems);
   await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
   await page.waitForFunction(() => typeof window.runChecks === "function", null, { timeout: 5000 });
 });
