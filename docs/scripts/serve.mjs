@@ -1,15 +1,70 @@
-// `pnpm --filter @bce-openapi/docs serve [--port N]`: serve the built docs on loopback.
+// Serve the built docs on loopback (`pnpm docs:serve`) and, with --mock, the mock beside them
+// (`pnpm start`). Until stopped (Ctrl+C, SIGTERM); a port that is taken or not a port ends it with
+// a line that says which.
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { serveStatic } from "./static-server.mjs";
 
-const i = process.argv.indexOf("--port");
-const port = i > 0 ? Number(process.argv[i + 1]) : 8080;
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be an integer from 0 to 65535`);
-  process.exit(2);
+const USAGE = "usage: serve.mjs [--port N] [--mock] [--mock-port N]   (N: 0 to 65535, 0 for any free port)";
+
+function fail(message, code = 1) {
+  process.stderr.write(`serve: ${message}\n`);
+  process.exit(code);
 }
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: "string", default: "8080" },
+      mock: { type: "boolean", default: false },
+      "mock-port": { type: "string", default: "4010" },
+    },
+  }));
+} catch (error) {
+  fail(`${error.message}\n${USAGE}`, 2);
+}
+const port = (option) => {
+  const text = values[option];
+  if (!/^\d+$/.test(text) || Number(text) > 65535)
+    fail(`--${option} must be an integer from 0 to 65535, got "${text}"\n${USAGE}`, 2);
+  return Number(text);
+};
+const docsPort = port("port");
+const mockPort = values.mock ? port("mock-port") : undefined;
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
-const { url, close } = await serveStatic(root, { port });
-console.log(`BCE API docs at ${url}`);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void close().then(() => process.exit(0)));
+if (!existsSync(join(root, "index.html"))) fail("docs/dist is not built: run pnpm docs:build (pnpm start builds it)");
+
+const servers = [];
+const stop = (code) => Promise.allSettled(servers.map((s) => s.close())).then(() => process.exit(code));
+
+/** Start one server; when it cannot listen, stop the others and say why. */
+async function start(what, option, listen) {
+  try {
+    const server = await listen();
+    servers.push(server);
+    return server;
+  } catch (error) {
+    const requested = values[option];
+    const reason =
+      error?.code === "EADDRINUSE"
+        ? `port ${requested} is in use (is it already being served?); choose another with --${option}, or 0 for any free port`
+        : (error?.message ?? String(error));
+    process.stderr.write(`serve: ${what} could not start: ${reason}\n`);
+    await stop(1);
+  }
+}
+
+if (mockPort !== undefined) {
+  // Loaded only when asked for: Prism takes about a second to import.
+  const { startMock } = await import("@bce-openapi/mock");
+  const mock = await start("the mock", "mock-port", () => startMock({ port: mockPort }));
+  console.log(`BCE mock (Prism, signatures checked) at ${mock.url}`);
+}
+const docs = await start("the docs", "port", () => serveStatic(root, { port: docsPort }));
+console.log(`BCE API docs at ${docs.url}`);
+console.log("Press Ctrl+C to stop.");
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void stop(0));

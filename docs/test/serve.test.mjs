@@ -1,0 +1,106 @@
+// scripts/serve.mjs, as `pnpm start` (with --mock) and `pnpm docs:serve` run it: a real process
+// serving the built docs and the mock on loopback, stopped by SIGTERM; a port that is taken or is
+// not a port ends it at once with one line that names it, never a stack trace.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterEach, expect, test } from "vitest";
+import { docsDir } from "./helpers.mjs";
+
+const script = join(docsDir, "scripts", "serve.mjs");
+const children = new Set();
+
+afterEach(() => {
+  for (const child of children) child.kill("SIGKILL");
+  children.clear();
+});
+
+/** Start serve.mjs; `lines` resolves once stdout says "Press Ctrl+C" or the process ends. */
+function serve(args) {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = once(child, "exit").then(([code]) => {
+    children.delete(child);
+    return { code, stdout, stderr };
+  });
+  const ready = new Promise((resolve) => {
+    child.stdout.on("data", () => stdout.includes("Press Ctrl+C") && resolve(stdout));
+    exited.then(() => resolve(stdout));
+  });
+  return { child, ready, exited };
+}
+
+const urlOf = (stdout, label) => stdout.match(new RegExp(`${label} .*at (http://127\\.0\\.0\\.1:\\d+)`))?.[1];
+
+test("serves the docs and the mock on loopback, and stops on SIGTERM", async () => {
+  const { child, ready, exited } = serve(["--mock", "--port", "0", "--mock-port", "0"]);
+  const stdout = await ready;
+  const docs = urlOf(stdout, "BCE API docs");
+  const mock = urlOf(stdout, "BCE mock");
+  expect(docs, stdout).toBeDefined();
+  expect(mock, stdout).toBeDefined();
+
+  const page = await fetch(`${docs}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<html/i);
+  // The mock checks signatures: an unsigned call is refused with the service's error body.
+  const refused = await fetch(`${mock}/v1/vm/instance/vm-1/system/reinstall`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
+
+  child.kill("SIGTERM");
+  expect((await exited).code).toBe(0);
+  await expect(fetch(`${docs}/`)).rejects.toThrow();
+  await expect(fetch(mock)).rejects.toThrow();
+}, 60_000);
+
+test("a port in use ends it with one line naming the port and the option, the mock stopped too", async () => {
+  const holder = createServer();
+  holder.listen(0, "127.0.0.1");
+  await once(holder, "listening");
+  const busy = holder.address().port;
+  try {
+    const { exited } = serve(["--mock", "--mock-port", "0", "--port", String(busy)]);
+    const { code, stdout, stderr } = await exited;
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `serve: the docs could not start: port ${busy} is in use (is it already being served?); choose another with --port, or 0 for any free port\n`,
+    );
+    // The mock had started; it went down with the process.
+    const mock = urlOf(stdout, "BCE mock");
+    expect(mock, stdout).toBeDefined();
+    await expect(fetch(mock)).rejects.toThrow();
+  } finally {
+    holder.close();
+  }
+}, 60_000);
+
+test.each([
+  [["--mock", "--mock-port", "70000"], '--mock-port must be an integer from 0 to 65535, got "70000"'],
+  [["--port", "80a"], '--port must be an integer from 0 to 65535, got "80a"'],
+  [["--prot", "80"], "Unknown option '--prot'"],
+])(
+  "refuses %j with exit code 2 and the usage",
+  async (args, message) => {
+    const { code, stdout, stderr } = await serve(args).exited;
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`serve: ${message}`);
+    expect(stderr).toContain("usage: serve.mjs [--port N] [--mock] [--mock-port N]");
+    expect(stderr).not.toMatch(/^\s+at /m);
+  },
+  30_000,
+);
