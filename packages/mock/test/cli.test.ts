@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
 import { afterEach, expect, it } from "vitest";
@@ -119,6 +120,23 @@ it.each([
   expect(output().stderr).toMatch(message);
   expect(output().stderr).toContain("Usage: bce-openapi-mock");
 });
+
+it("a port in use: exits 1 with one line that names the port and --port", async () => {
+  const holder = createServer();
+  holder.listen(0, "127.0.0.1");
+  await once(holder, "listening");
+  const { port } = holder.address() as AddressInfo;
+  try {
+    const { child, output } = run(["--port", String(port), "--spec", FIXTURE]);
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(output().stderr).toBe(
+      `bce-openapi-mock: port ${port} is in use (is a mock already running?); choose another with --port, or 0 for any free port\n`,
+    );
+  } finally {
+    holder.close();
+  }
+}, 60_000);
 
 it("prints help and exits 0", async () => {
   const { child, output } = run(["--help"]);
