@@ -16,7 +16,7 @@ afterEach(() => {
   children.clear();
 });
 
-/** Start serve.mjs; `lines` resolves once stdout says "Press Ctrl+C" or the process ends. */
+/** Start serve.mjs: `ready` resolves with its output once it says "Press Ctrl+C" or ends; `exited` when it ends. */
 function serve(args) {
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);

@@ -96,15 +96,12 @@ async function main(argv: string[]): Promise<void> {
 
   // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
   const { startMock } = await import("./mock.js");
-  let mock: Awaited<ReturnType<typeof startMock>>;
-  try {
-    mock = await startMock(options);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+  const mock = await startMock(options).catch((error: NodeJS.ErrnoException) => {
+    if (error?.code !== "EADDRINUSE") throw error;
     throw new Error(
       `port ${options.port} is in use (is a mock already running?); choose another with --port, or 0 for any free port`,
     );
-  }
+  });
   process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? "" : " (signatures not checked)"}\n`);
 
   const stop = () => {
