@@ -4,6 +4,8 @@
 // the page can read a scripted error's code and request id, and correct its clock from the Date
 // of RequestTimeTooSkewed. A mock that does not allow the page's origin refuses it: Chromium
 // blocks the call and the mock acts on nothing.
+import { once } from "node:events";
+import { createServer } from "node:http";
 import { builtinModules } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +39,7 @@ window.callMock = async ({ endpoint, credentials, which, prefer, becBody }) => {
   }
 };`;
 
-let dir, page$, server, browser, page, open, closed, behind;
+let dir, page$, server, browser, page, open, closed, behind, redirector;
 const problems = [];
 
 beforeAll(async () => {
@@ -68,6 +70,7 @@ beforeAll(async () => {
   open = await startMock(); // CORS default: loopback origins
   closed = await startMock({ cors: ["http://app.example"] });
   behind = await startMock({ now: () => Date.now() - 3600_000 }); // the mock's clock an hour behind the page's
+  redirector = await redirectingServer(() => open.url);
   browser = await chromium.launch({
     executablePath: inject("chromiumPath"),
     headless: true,
@@ -77,7 +80,7 @@ beforeAll(async () => {
   // interceptor, and the preflights are what this file tests. Requests are watched instead.
   const context = await browser.newContext();
   page = await context.newPage();
-  const local = () => [server.url, open.url, closed.url, behind.url];
+  const local = () => [server.url, open.url, closed.url, behind.url, redirector.url];
   page.on("request", (request) => {
     const url = request.url();
     if (!local().some((u) => url.startsWith(u)) && !url.startsWith("data:"))
@@ -96,9 +99,35 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all([server?.close(), open?.close(), closed?.close(), behind?.close()]);
+  await Promise.all([server?.close(), open?.close(), closed?.close(), behind?.close(), redirector?.close()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A loopback server that lets the page's origin call it (CORS preflight answered) and answers
+ * every PUT with a 307 to the same path on `target()`, recording the methods it was sent.
+ */
+async function redirectingServer(target) {
+  const received = [];
+  const http = createServer((request, response) => {
+    received.push(request.method);
+    const cors = {
+      "access-control-allow-origin": request.headers.origin ?? "*",
+      "access-control-allow-methods": "PUT",
+      "access-control-allow-headers": request.headers["access-control-request-headers"] ?? "",
+    };
+    if (request.method === "OPTIONS") return response.writeHead(204, cors).end();
+    request.resume();
+    response.writeHead(307, { ...cors, location: target() + request.url }).end();
+  });
+  http.listen(0, "127.0.0.1");
+  await once(http, "listening");
+  return {
+    url: `http://127.0.0.1:${http.address().port}`,
+    received,
+    close: () => new Promise((resolve) => http.close(resolve)),
+  };
+}
 
 test("the page and the mock are on different loopback ports (a cross-origin call)", () => {
   expect(new URL(server.url).port).not.toBe(new URL(open.url).port);
@@ -165,5 +194,18 @@ test("a mock that does not allow the page's origin is refused by the browser, an
     entries.every((e) => e.method === "OPTIONS" && e.answer.status === 403 && e.answer.code === "AccessDenied"),
   ).toBe(true);
   expect(closed.actions()).toEqual({});
+  expect(problems).toEqual([]);
+});
+
+test("a redirect is not followed from the page: the signed call reaches no other server", async () => {
+  for (const which of ["bec", "bcc"]) {
+    open.reset();
+    redirector.received.length = 0;
+    const result = await page$({ endpoint: redirector.url, which });
+    // The browser shows the redirect only as an opaque answer, which the client refuses.
+    expect(result.error).toBe("BceResponseError");
+    expect(redirector.received).toEqual(["OPTIONS", "PUT"]);
+    expect(open.journal.entries()).toEqual([]);
+  }
   expect(problems).toEqual([]);
 });

@@ -57,6 +57,18 @@ describe("createBecClient", () => {
     expect(() => createBecClient({ endpoint: "ftp://x" })).toThrow(BceValidationError);
     expect(() => createBecClient({ endpoint: "not a url" })).toThrow(/endpoint/);
   });
+
+  // A bare "?" or "#" would put the operation's path in the query or the fragment.
+  it.each([
+    "http://127.0.0.1:9/?",
+    "http://127.0.0.1:9/#",
+    "http://127.0.0.1:9?",
+    "http://127.0.0.1:9/base?x=1",
+    "http://127.0.0.1:9/#top",
+    "http://user:pw@127.0.0.1:9",
+  ])("refuses the endpoint %s, which holds a query, a fragment or user info", (endpoint) => {
+    expect(() => createBecClient({ endpoint })).toThrow("endpoint: must not hold a query, fragment or user info");
+  });
 });
 
 describe("reinstallVmInstance on the wire", () => {

@@ -276,7 +276,8 @@ function checkEndpoint(endpoint: string | URL): string {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new BceValidationError("endpoint", "format", `must use http or https, not ${url.protocol}`);
   }
-  if (url.search || url.hash || url.username || url.password) {
+  // A bare "?" or "#" leaves search and hash empty but stays in href, where paths would follow it.
+  if (/[?#]/.test(url.href) || url.username || url.password) {
     throw new BceValidationError("endpoint", "format", "must not hold a query, fragment or user info");
   }
   return url.href.replace(/\/+$/, "");

@@ -439,16 +439,35 @@ export class Transport {
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
       if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify);
-      const init: RequestInit = { method, headers, signal: timeout.signal, ...(body !== undefined && { body }) };
+      // A redirect is not followed: the signed request (its session token, a password) must not
+      // reach another host, nor a rebuild be sent twice. Node's fetch hands back the 3xx itself.
+      const init: RequestInit = {
+        method,
+        headers,
+        signal: timeout.signal,
+        redirect: "manual",
+        ...(body !== undefined && { body }),
+      };
       let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
-        response = await (send ? send(new Request(url, init)) : globalThis.fetch(url, init));
+        // A caller's fetch may not heed the signal: the timeout and the caller's abort end the wait all the same.
+        response = await (send ? heed(send(new Request(url, init)), timeout.signal) : globalThis.fetch(url, init));
       } catch (error) {
         throw classify(error);
       }
+      if (typeof response?.status !== "number" || typeof response.headers?.get !== "function")
+        throw new BceError("the fetch option resolved with something that is not a Response");
+      // A browser shows a redirect it did not follow only as this, with no status or headers.
+      if (response.type === "opaqueredirect")
+        throw new BceResponseError({
+          status: 0,
+          requestId: "",
+          problems: ["the answer is a redirect, which is not followed"],
+        });
       try {
-        return { response, bytes: await readAll(response, limit) };
+        const read = readAll(response, limit);
+        return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
       } catch (error) {
         throw error instanceof BceResponseError ? error : classify(error, true);
       }
@@ -519,6 +538,14 @@ function keepBytes(answer: Answer): Response {
   if (!answer.response.ok) return toResponse(answer);
   answerBytes.set(answer.response, answer.bytes);
   return answer.response;
+}
+
+/** `promise`, or a rejection once `signal` aborts, for a caller's fetch that does not heed it. */
+function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
 }
 
 /** Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as `cause`. */

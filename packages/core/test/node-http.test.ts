@@ -189,13 +189,38 @@ describe("node:http in Node", () => {
     }
   });
 
-  it("does not follow a redirect: the signed request goes nowhere else, and the 3xx comes back", async () => {
-    const elsewhere = await serve(json(200, { result: true }));
-    const server = await serve((_, res) => res.writeHead(307, { location: `${elsewhere.url}/x` }).end());
-    const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
-    expect(response.status).toBe(307);
-    expect(elsewhere.received).toHaveLength(0);
-  });
+  it.each([
+    ["node:http (the default)", undefined],
+    ["fetch: globalThis.fetch", (request: Request) => globalThis.fetch(request)],
+    ["the global fetch", "global"],
+  ] as const)(
+    "with %s, a 301, 302, 307 or 308 elsewhere is not followed: nothing reaches the other host",
+    async (_, fetch) => {
+      if (fetch === "global") vi.stubGlobal("process", { ...process, versions: { ...process.versions, bun: "1.2.0" } });
+      vi.resetModules();
+      const fresh = await import("../src/internal/index.js");
+      const elsewhere = await serve(json(200, { result: true }));
+      for (const status of [301, 302, 307, 308]) {
+        const server = await serve((_, res) => res.writeHead(status, { location: `${elsewhere.url}/steal` }).end());
+        const sender = new fresh.Transport({
+          retry: { maxAttempts: 1 },
+          ...(typeof fetch === "function" && { fetch }),
+        });
+        const request = new fresh.PlainRequest(`${server.url}/x`, {
+          method: "PUT",
+          headers: new Headers(),
+          body: "{}",
+        });
+        const response = await sender.send(request, {
+          credentials: { ...credentials, sessionToken: "session-token-1" },
+          idempotent: false,
+        });
+        expect(response.status).toBe(status);
+        expect(server.received).toHaveLength(1);
+      }
+      expect(elsewhere.received).toEqual([]);
+    },
+  );
 
   it.each([
     ["gzip", gzipSync],

@@ -7,6 +7,7 @@ import {
   BceAbortError,
   BceError,
   BceNetworkError,
+  BceResponseError,
   BceServiceError,
   BceTimeoutError,
   BceValidationError,
@@ -17,6 +18,7 @@ import {
   Transport,
   utf8Length,
   type AttemptHooks,
+  type CallContext,
   type RetryContext,
   type TransportOptions,
 } from "../src/internal/index.js";
@@ -149,6 +151,71 @@ describe("Transport", () => {
       expect(calls).toBe(attempts);
     },
   );
+});
+
+describe("a caller's fetch that misbehaves", () => {
+  const send = (fetch: TransportOptions["fetch"], call: Partial<CallContext> = {}, options: TransportOptions = {}) =>
+    new Transport({ fetch, retry: { maxAttempts: 1 }, ...options })
+      .send(new Request("http://h/x", { method: "PUT", body: "{}" }), { credentials, idempotent: true, ...call })
+      .catch((e: unknown) => e);
+
+  it.each([
+    ["undefined", undefined],
+    ["a number", 5],
+    ["a plain object", {}],
+    ["an object without headers", { status: 200 }],
+  ])("resolving with %s ends the call with a BceError saying so", async (_, value) => {
+    const error = await send(async () => value as unknown as Response);
+    expect(error).toBeInstanceOf(BceError);
+    expect((error as Error).message).toBe("the fetch option resolved with something that is not a Response");
+  });
+
+  it("resolving with a redirect it did not follow (a browser's opaqueredirect) ends the call with a BceResponseError", async () => {
+    const opaque = Object.defineProperties(new Response(null, { status: 200 }), {
+      type: { value: "opaqueredirect" },
+      status: { value: 0 },
+    });
+    const error = await send(async () => opaque);
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(error).toMatchObject({ status: 0, problems: ["the answer is a redirect, which is not followed"] });
+  });
+
+  it("is asked not to follow redirects", async () => {
+    let redirect: RequestRedirect | undefined;
+    await send(async (request) => {
+      redirect = request.redirect;
+      return new Response("{}");
+    });
+    expect(redirect).toBe("manual");
+  });
+
+  describe("on fake timers", () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+    // Neither the answer nor its body ever comes, and the signal is ignored.
+    const never = () => new Promise<Response>(() => {});
+    const bodyNever = async () => new Response(new ReadableStream({ pull: () => new Promise(() => {}) }));
+
+    it.each([
+      ["an answer", never],
+      ["a body", bodyNever],
+    ])("that ignores the signal and never gives %s: the timeout still ends the call", async (_, fetch) => {
+      const done = send(fetch, {}, { timeoutMs: 1000 });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await done).toBeInstanceOf(BceTimeoutError);
+    });
+
+    it.each([
+      ["an answer", never],
+      ["a body", bodyNever],
+    ])("that ignores the signal and never gives %s: the caller's abort still ends the call", async (_, fetch) => {
+      const controller = new AbortController();
+      const done = send(fetch, { signal: controller.signal });
+      await vi.advanceTimersByTimeAsync(10);
+      controller.abort();
+      expect(await done).toBeInstanceOf(BceAbortError);
+    });
+  });
 });
 
 describe("retry options are checked like timeoutMs", () => {
