@@ -1,6 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
+import { BceValidationError } from "./errors.js";
 import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
 import { signHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
@@ -15,6 +16,23 @@ export interface SigningOptions {
   headersToSign?: readonly string[];
   /** The clock, in milliseconds since the epoch; injectable for tests. Default `Date.now`. */
   clock?: () => number;
+}
+
+/** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */
+export const MAX_SIGNING_TIME = 253_402_300_799_000;
+
+/** Refuse signing options a signature cannot be made with, naming the option. */
+export function checkSigningOptions(options: SigningOptions | undefined): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null)
+    throw new BceValidationError("signing", "type", "must be an object");
+  const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
+  if (seconds !== undefined && !(Number.isSafeInteger(seconds) && seconds > 0))
+    throw new BceValidationError("signing.expirationInSeconds", "range", "must be a positive integer");
+  if (clock !== undefined && typeof clock !== "function")
+    throw new BceValidationError("signing.clock", "type", "must be a function");
+  if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
+    throw new BceValidationError("signing.headersToSign", "type", "must be an array of header names");
 }
 
 /**
@@ -32,14 +50,14 @@ export function signingHeaders(
   clockOffsetMs = 0,
   signingKeys?: SigningKeyCache,
 ): MaybePromise<SignedHeaders> {
-  return signHeaders(
-    request,
-    credentials,
-    (options.clock ?? Date.now)() + clockOffsetMs,
-    options.expirationInSeconds,
-    options.headersToSign,
-    signingKeys,
-  );
+  const time = (options.clock ?? Date.now)() + clockOffsetMs;
+  if (!(typeof time === "number" && time >= 0 && time <= MAX_SIGNING_TIME))
+    throw new BceValidationError(
+      "signing.clock",
+      "range",
+      "must return milliseconds since the epoch, up to the year 9999",
+    );
+  return signHeaders(request, credentials, time, options.expirationInSeconds, options.headersToSign, signingKeys);
 }
 
 /**

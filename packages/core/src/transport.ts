@@ -11,7 +11,7 @@ import {
   answerTooLarge,
 } from "./errors.js";
 import { serviceErrorFromResponse } from "./service-error.js";
-import { signingHeaders, type SigningOptions } from "./signed-fetch.js";
+import { checkSigningOptions, MAX_SIGNING_TIME, signingHeaders, type SigningOptions } from "./signed-fetch.js";
 import { createSigningKeyCache } from "./signing/key-cache.js";
 
 /** What a retry policy is asked after an attempt failed. */
@@ -280,6 +280,7 @@ export class Transport {
       throw new BceValidationError("maxResponseBytes", "range", "must be a positive integer");
     }
     retryPolicy(options.retry);
+    checkSigningOptions(options.signing);
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
   }
@@ -337,7 +338,11 @@ export class Transport {
         answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
         if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
       } catch (error) {
-        failure = error as BceError; // #attempt throws only BceErrors
+        // What is not a BceError came from building or signing the request, not from the network.
+        failure =
+          error instanceof BceError
+            ? error
+            : new BceError("the request could not be signed or sent (see cause)", { cause: error });
       }
       if (hooks?.afterAttempt) {
         const outcome = {
@@ -358,9 +363,11 @@ export class Transport {
       if (service && error.code === "RequestTimeTooSkewed" && !skewRetried) {
         // The service refused the signature's time, so it did not act: fix the clock, try once more.
         const serverTime = Date.parse(answer!.response.headers.get("date") ?? "");
-        if (!Number.isNaN(serverTime)) {
+        // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
+        if (serverTime >= 0 && serverTime <= MAX_SIGNING_TIME) {
           skewRetried = true;
-          this.#clockOffsetMs = serverTime - Date.now();
+          // Against the clock that signs (an injected one included), not Date.now.
+          this.#clockOffsetMs = serverTime - (options.signing?.clock ?? Date.now)();
           logger.warn("the service's clock differs from ours; signing again with its time", {
             attempt: sent,
             clockOffsetMs: this.#clockOffsetMs,

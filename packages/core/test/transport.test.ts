@@ -218,6 +218,46 @@ describe("a caller's fetch that misbehaves", () => {
   });
 });
 
+describe("signing options", () => {
+  it.each([
+    ["signing", 5],
+    ["signing", null],
+    ["signing.expirationInSeconds", { expirationInSeconds: -1 }],
+    ["signing.expirationInSeconds", { expirationInSeconds: 1.5 }],
+    ["signing.expirationInSeconds", { expirationInSeconds: "1800" }],
+    ["signing.clock", { clock: "now" }],
+    ["signing.headersToSign", { headersToSign: "host" }],
+    ["signing.headersToSign", { headersToSign: ["host", 5] }],
+  ])("%s: %o is refused when the transport is made", (field, signing) => {
+    expect(() => new Transport({ signing } as unknown as TransportOptions)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field }),
+    );
+  });
+
+  it.each([
+    ["NaN", () => Number.NaN],
+    ["a string", () => "1767225600000"],
+    ["a Date", () => new Date()],
+    ["a time before 1970", () => -1],
+    ["a time past the year 9999", () => 8.64e15],
+  ])("a clock that returns %s ends the call with a BceValidationError naming it, nothing sent", async (_, clock) => {
+    let sent = 0;
+    const transport = new Transport({
+      fetch: async () => {
+        sent++;
+        return new Response("{}");
+      },
+      signing: { clock: clock as () => number },
+    });
+    const error = await transport
+      .send(new Request("http://h/x"), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "signing.clock" });
+    expect(sent).toBe(0);
+  });
+});
+
 describe("retry options are checked like timeoutMs", () => {
   const bad: [string, Record<string, unknown>][] = [
     ["retry.maxAttempts", { retry: { maxAttempts: NaN } }],

@@ -592,6 +592,35 @@ describe("403 RequestTimeTooSkewed", () => {
     expect(server.attempts).toHaveLength(2);
   });
 
+  it("with an injected signing.clock, the offset is measured against that clock", async () => {
+    // The client's clock an hour behind the machine's, the server's an hour ahead: two hours apart.
+    const server = await skewedServer();
+    const behind = { signing: { clock: () => Date.now() - HOUR } };
+    await expect(bcc(server.url, behind).rebuildInstance("i-1", BCC_BODY)).resolves.toBeDefined();
+    expect(server.attempts).toHaveLength(2);
+    const second = server.attempts[1] as Attempt;
+    expect(Math.abs(Date.parse(String(second.headers["x-bce-date"])) - (second.at + HOUR))).toBeLessThan(5000);
+  });
+
+  it.each([
+    ["beyond the year 9999", "Sat, 13 Sep 275760 00:00:00 GMT"],
+    ["before 1970", "Mon, 01 Jan 1900 00:00:00 GMT"],
+    ["unreadable", "soon"],
+  ])("a Date %s is not taken: no retry, and the client's next call is signed with its own clock", async (_, date) => {
+    const server = await faultServer((req, res, n) =>
+      n === 1
+        ? answer(res, 403, bceError("RequestTimeTooSkewed"), { date })
+        : answer(res, 200, BEC_OK, { date: new Date().toUTCString() }),
+    );
+    const client = bec(server.url, realClock);
+    const error = await failure(client.reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toMatchObject({ status: 403, code: "RequestTimeTooSkewed" });
+    expect(server.attempts).toHaveLength(1);
+    await expect(client.reinstallVmInstance("vm-1", BEC_BODY)).resolves.toBeDefined();
+    const next = server.attempts[1] as Attempt;
+    expect(Math.abs(Date.parse(String(next.headers["x-bce-date"])) - next.at)).toBeLessThan(5000);
+  });
+
   it("the corrected clock is kept for the client's next call", async () => {
     const server = await skewedServer();
     const client = bec(server.url, realClock);
