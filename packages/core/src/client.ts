@@ -7,6 +7,8 @@ import type { ServerTemplate } from "./internal/operation.js";
 import { serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
 import {
+  type CallOptions,
+  DEFAULT_TIMEOUT_MS,
   PlainRequest,
   throwIfAborted,
   toLogger,
@@ -90,8 +92,11 @@ export interface ResponseMetadata {
 export interface ServiceClient<Paths extends {}> {
   /** Typed openapi-fetch client; its requests are signed and retried where that is safe. */
   readonly raw: Client<Paths>;
-  /** Credentials for one logical call (every attempt is signed with the same keys); rejects only with a BceError. */
-  credentials(): Promise<Credentials>;
+  /**
+   * Credentials for one logical call (every attempt is signed with the same keys); rejects only
+   * with a BceError. A provider is waited for until the call's signal aborts or its timeout passes.
+   */
+  credentials(call?: Pick<CallOptions, "signal" | "timeoutMs">): Promise<Credentials>;
   /**
    * openapi-fetch per-request options (`fetch`, `signal`, and `Request` while no middleware is
    * registered) that send one logical call of a client method through the transport. Made for
@@ -165,14 +170,16 @@ export function createServiceClient<Paths extends {}>(
   const agent = userAgent(service, options.userAgentAppId);
   // Resolved per call: a client can be made before the environment holds its keys, and a
   // provider of rotating STS keys is asked when its keys are about to expire.
-  const credentials = credentialsResolver(options.credentials);
+  const resolve = credentialsResolver(options.credentials);
+  const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
+    resolve({ signal: call.signal, timeoutMs: call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const raw = createClient<Paths>({
     baseUrl,
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
     // request. Their `signal` option is the Request's signal.
     fetch: async (request) => {
       throwIfAborted(request.signal);
-      return transport.send(request, { credentials: await credentials(), idempotent: false });
+      return transport.send(request, { credentials: await credentials({ signal: request.signal }), idempotent: false });
     },
     headers: { [agent.header]: agent.value, ...options.headers },
   });

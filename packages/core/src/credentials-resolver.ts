@@ -8,37 +8,74 @@ import {
   type Credentials,
   type CredentialsInput,
 } from "./credentials.js";
+import { aborted } from "./errors.js";
+
+/** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
+export interface CredentialsWait {
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
+}
 
 /**
  * One function that always yields checked credentials, whatever the caller gave, and rejects only
- * with CredentialsError (a provider's own error becomes its `cause`). A provider is asked once
- * per call, or, when its keys carry an `expiration`, again only shortly before that time;
- * concurrent calls share one pending request to it. The error messages name what is wrong, never
- * a key's value.
+ * with CredentialsError (a provider's own error becomes its `cause`) or, when the call's signal
+ * aborts while a provider is asked, BceAbortError. A provider is asked once per call, or, when its
+ * keys carry an `expiration`, again only shortly before that time; concurrent calls share one
+ * pending request to it. A provider that has not answered within the call's `timeoutMs` fails the
+ * call, and the next call asks it again. The error messages name what is wrong, never a key's value.
  */
 export function credentialsResolver(
   input: CredentialsInput | undefined,
   clock: () => number = Date.now,
-): () => Promise<Credentials> {
+): (wait?: CredentialsWait) => Promise<Credentials> {
   if (typeof input === "function") {
     let cached: { credentials: Credentials; refreshAt: number } | undefined;
     let pending: Promise<Credentials> | undefined;
     const ask = async (): Promise<Credentials> => {
-      let given: unknown;
+      let checked: ReturnType<typeof checkCredentials>;
       try {
-        given = await input();
+        checked = checkCredentials(await input(), "credentials provider");
       } catch (error) {
+        if (error instanceof CredentialsError) throw error;
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
       }
-      const { credentials, expiresAt } = checkCredentials(given, "credentials provider");
+      const { credentials, expiresAt } = checked;
       cached =
         expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
       return credentials;
     };
-    return () => {
+    return ({ signal, timeoutMs } = {}) => {
       if (cached && clock() < cached.refreshAt) return Promise.resolve(cached.credentials);
-      pending ??= ask().finally(() => (pending = undefined));
-      return pending;
+      if (!pending) {
+        const asking: Promise<Credentials> = ask().finally(() => {
+          if (pending === asking) pending = undefined;
+        });
+        pending = asking;
+      }
+      const asked = pending;
+      if (!signal && timeoutMs === undefined) return asked;
+      // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
+      return new Promise((resolve, reject) => {
+        const stop = (error?: Error) => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", onAbort);
+          if (error) reject(error);
+        };
+        const onAbort = () => stop(aborted(signal!));
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                if (pending === asked) pending = undefined;
+                stop(new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`));
+              }, timeoutMs);
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener("abort", onAbort);
+        asked.then((credentials) => {
+          stop();
+          resolve(credentials);
+        }, stop);
+      });
     };
   }
   if (input !== undefined) {

@@ -60,16 +60,24 @@ export function checkCredentials(
   value: unknown,
   from: string,
 ): { credentials: Credentials; expiresAt: number | undefined } {
-  const c = value as Partial<Credentials> | null | undefined;
-  if (typeof c !== "object" || c === null) throw new CredentialsError(`${from} gave no credentials object`);
-  for (const field of ["accessKeyId", "secretAccessKey"] as const) {
-    const v = c[field];
-    if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
-    if (/[^\x21-\x7e]/.test(v))
-      throw new CredentialsError(`${from}: ${field} holds whitespace or non-ASCII characters`);
+  if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
+  let c: Partial<Credentials>;
+  try {
+    // Read once (a getter may throw, or answer differently a second time).
+    const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Partial<Credentials>;
+    c = { accessKeyId, secretAccessKey, sessionToken, expiration };
+  } catch (error) {
+    throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
-  if (c.sessionToken !== undefined && (typeof c.sessionToken !== "string" || c.sessionToken.trim() === "")) {
-    throw new CredentialsError(`${from}: sessionToken is given but empty`);
+  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+    const v = c[field];
+    if (v === undefined && field === "sessionToken") continue;
+    if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
+    // What a header can carry (the id also goes in the authorization string, split on "/").
+    if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
+      throw new CredentialsError(
+        `${from}: ${field} holds ${field === "accessKeyId" ? '"/", ' : ""}whitespace or non-ASCII characters`,
+      );
   }
   let expiresAt: number | undefined;
   if (c.expiration !== undefined) {

@@ -84,6 +84,9 @@ export class BceAbortError extends BceError {
   override name = "BceAbortError";
 }
 
+/** The BceAbortError of a call whose signal has aborted: its reason is the cause. */
+export const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
+
 /** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */
 export function answerTooLarge(status: number, requestId: string, limit: number): BceResponseError {
   return new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] });

@@ -105,7 +105,7 @@ export function createSigningMiddleware(options: SigningOptions & { credentials?
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {
-      return signFetchRequest(request, await getCredentials(), options, signingKeys);
+      return signFetchRequest(request, await getCredentials({ signal: request.signal }), options, signingKeys);
     },
   };
 }

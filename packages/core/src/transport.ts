@@ -1,7 +1,7 @@
 import { type Answer, httpSend, networkFailure } from "#platform";
 import type { Credentials } from "./credentials.js";
 import {
-  BceAbortError,
+  aborted,
   BceError,
   BceNetworkError,
   BceResponseError,
@@ -593,8 +593,6 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
   }
   return out;
 }
-
-const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw aborted(signal);

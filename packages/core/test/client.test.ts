@@ -273,6 +273,96 @@ describe("credentials", () => {
     },
   );
 
+  it.each([
+    ["an accessKeyId with a slash", { accessKeyId: "ab/cd", secretAccessKey: "sk" }, /accessKeyId holds "\/"/],
+    ["an accessKeyId with a space", { accessKeyId: "ab cd", secretAccessKey: "sk" }, /accessKeyId holds/],
+    ["a sessionToken with a line break", { ...keys(1), sessionToken: "tok\r\nX-Evil: 1" }, /sessionToken holds/],
+    ["a sessionToken with non-ASCII", { ...keys(1), sessionToken: "令牌" }, /sessionToken holds/],
+    ["an empty sessionToken", { ...keys(1), sessionToken: " " }, /sessionToken is missing or empty/],
+    ["a sessionToken that is not a string", { ...keys(1), sessionToken: 5 }, /sessionToken is missing or empty/],
+  ])("%s is refused with CredentialsError, its value not in the message", async (_, given, message) => {
+    for (const resolve of [
+      () => credentialsResolver(given as never)(),
+      () => credentialsResolver(() => given as never)(),
+    ]) {
+      const error = await Promise.resolve()
+        .then(resolve)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect((error as Error).message).toMatch(message);
+      const { sessionToken } = given as { sessionToken?: unknown };
+      if (typeof sessionToken === "string" && sessionToken.trim())
+        expect((error as Error).message).not.toContain(sessionToken);
+    }
+  });
+
+  it("keys whose getters throw are refused with CredentialsError, the getter's error as cause", async () => {
+    const cause = new Error("vault sealed");
+    const given = {
+      get accessKeyId(): string {
+        throw cause;
+      },
+      secretAccessKey: "sk",
+    };
+    expect(() => credentialsResolver(given)).toThrow(CredentialsError);
+    const error = await credentialsResolver(() => given)().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect((error as CredentialsError).cause).toBe(cause);
+  });
+
+  describe("a provider that does not answer", () => {
+    const never = () => new Promise<ReturnType<typeof keys>>(() => {});
+
+    it("is given up at the call's abort, with BceAbortError; a later call asks it again", async () => {
+      let calls = 0;
+      const resolve = credentialsResolver(() => (++calls === 1 ? never() : keys(2)));
+      const controller = new AbortController();
+      const first = resolve({ signal: controller.signal }).catch((e: unknown) => e);
+      controller.abort(new Error("user gave up"));
+      expect(await first).toBeInstanceOf(BceAbortError);
+      // The first ask is still pending, so a call with no signal and no timeout shares it...
+      // ...but one with a timeout gives up on it, and the call after that asks afresh.
+      vi.useFakeTimers();
+      try {
+        const second = resolve({ timeoutMs: 1000 }).catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(1000);
+        const error = await second;
+        expect(error).toBeInstanceOf(CredentialsError);
+        expect((error as Error).message).toBe("the credentials provider gave no answer within 1000 ms");
+      } finally {
+        vi.useRealTimers();
+      }
+      expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-2");
+      expect(calls).toBe(2);
+    });
+
+    it("ends a client's call at its signal or its timeout, before anything is sent", async () => {
+      const rec = recorder();
+      const service = createServiceClient<Paths>(
+        { credentials: never, fetch: rec.fetch, timeoutMs: 500 },
+        "http://service.test",
+      );
+      const controller = new AbortController();
+      const aborted = service.credentials({ signal: controller.signal }).catch((e: unknown) => e);
+      controller.abort();
+      expect(await aborted).toBeInstanceOf(BceAbortError);
+      vi.useFakeTimers();
+      try {
+        // The client's timeoutMs, and a call's own.
+        const timedOut = [service.credentials(), service.credentials({ timeoutMs: 200 })].map((p) =>
+          p.catch((e: unknown) => e),
+        );
+        await vi.advanceTimersByTimeAsync(200);
+        expect(await timedOut[1]).toMatchObject({ message: "the credentials provider gave no answer within 200 ms" });
+        await vi.advanceTimersByTimeAsync(300);
+        expect(await timedOut[0]).toMatchObject({ message: "the credentials provider gave no answer within 500 ms" });
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(rec.sent).toHaveLength(0);
+    });
+  });
+
   it("concurrent calls share one pending request to the provider", async () => {
     let release!: () => void;
     const provider = vi.fn(() => new Promise<ReturnType<typeof keys>>((r) => (release = () => r(keys(1)))));

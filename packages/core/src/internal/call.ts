@@ -83,7 +83,7 @@ export async function callOperation(
   if (hasBody)
     for (const { path, field, transform } of transforms) transform.prepare?.(valueAt(input.body, path), field);
 
-  const credentials = await service.credentials();
+  const credentials = await service.credentials(options);
   let body = input.body;
   if (hasBody) {
     for (const { path, field, transform } of transforms) {
