@@ -143,6 +143,31 @@ describe("reinstallVmInstance on the wire", () => {
     await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toMatchObject({ result: true, extra: 1 });
   });
 
+  it.each(['"done"', "[1,2]", "5", "true"])(
+    "rejects a success body %s, which is not a JSON object, with a BceResponseError in every mode",
+    async (body) => {
+      for (const validateResponses of ["off", "warn", "strict"] as const) {
+        const bec = createBecClient({
+          endpoint: "http://127.0.0.1:9",
+          credentials,
+          fetch: recorder(body).fetch,
+          validateResponses,
+        });
+        await expect(bec.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
+          name: "BceResponseError",
+          problems: ["body: is not a JSON object"],
+        });
+      }
+    },
+  );
+
+  it("resolves a success body of null with its metadata alone", async () => {
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: recorder("null").fetch });
+    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual({
+      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+    });
+  });
+
   it("refuses a bad vmId before asking for credentials or sending", async () => {
     let asked = 0;
     const rec = recorder();

@@ -158,6 +158,14 @@ export function createServiceClient<Paths extends {}>(
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     throw new BceValidationError("fetch", "type", "must be a function");
+  if (options.headers !== undefined) {
+    try {
+      new Headers(options.headers);
+    } catch {
+      // Not the Headers error: it quotes the value, which may be a secret.
+      throw new BceValidationError("headers", "format", "must map header names to values a header can carry");
+    }
+  }
   const transport = new Transport({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signing ? { signing: options.signing } : {}),
@@ -331,7 +339,7 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
       throw new BceValidationError(
         name,
         "enum",
-        `must be one of ${variable.enum.join(", ")}; got ${JSON.stringify(value)}`,
+        `must be one of ${variable.enum.join(", ")}; got ${typeof value === "string" ? JSON.stringify(value) : `a value of type ${typeof value}`}`,
       );
     }
     return value;

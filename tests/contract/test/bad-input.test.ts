@@ -113,3 +113,73 @@ describe("bad call options are refused before sending", () => {
     expect(recorder.sent).toHaveLength(0);
   });
 });
+
+describe("bodies are checked as they will be sent", () => {
+  it("a body whose toJSON (its own or inherited) changes it is checked as JSON.stringify makes it: refused, nothing sent", async () => {
+    const recorder = recording();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const body = Object.assign(Object.create({ toJSON: () => ({ evil: 1 }) }), { imageId: "m-1" });
+    const error = await bcc.rebuildInstance("i-1", body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect((error as Error).message).toMatch(/imageId/);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("what is sent is the text that was checked", async () => {
+    const recorder = recording();
+    const bcc = createBccClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: CREDENTIALS,
+      fetch: recorder.fetch,
+      retry: { maxAttempts: 1 },
+    });
+    // An undefined property is not sent; a Date-like toJSON inside gives its text.
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", keypairId: undefined }).catch(() => undefined);
+    expect(await recorder.sent[0]!.text()).toBe('{"imageId":"m-1"}');
+  });
+
+  it.each([
+    ["a BigInt", () => ({ imageId: "m-1", extra: 1n })],
+    ["a cycle", () => Object.assign(Object.create(null), { imageId: "m-1" }, { self: null as unknown })],
+  ])("a body JSON cannot carry (%s) is refused with a BceValidationError naming the body", async (_, make) => {
+    const body = make() as Record<string, unknown>;
+    if ("self" in body) body.self = body;
+    const recorder = recording();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const error = await bcc.rebuildInstance("i-1", body as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "body", message: "body: must be JSON data (no BigInt, no cycles)" });
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("BEC userData with a lone surrogate is refused, naming it, before a credentials provider is asked", async () => {
+    const recorder = recording();
+    let asked = 0;
+    const bec = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials: () => (asked++, CREDENTIALS),
+      fetch: recorder.fetch,
+    });
+    const error = await bec.reinstallVmInstance("vm-1", { ...BEC_BODY, userData: "a\uD800b" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "body.userData", rule: "format" });
+    expect(asked).toBe(0);
+    expect(recorder.sent).toHaveLength(0);
+  });
+});
+
+describe("client options are refused with a BceValidationError naming them", () => {
+  it.each([
+    ["region", { region: 1n }, /^region: must be one of .*; got a value of type bigint$/],
+    ["region", { region: {} }, /^region: must be one of .*; got a value of type object$/],
+    ["headers", { headers: { "bad name": "x" } }, /^headers: /],
+    ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
+    ["headers", { headers: 5 }, /^headers: /],
+  ])("%s: %o", (field, options, message) => {
+    const make = () => createBccClient({ credentials: CREDENTIALS, ...(options as object) });
+    expect(make).toThrow(BceValidationError);
+    expect(make).toThrow(expect.objectContaining({ field }));
+    expect(make).toThrow(message);
+    expect(make).not.toThrow(/secret-value/);
+  });
+});

@@ -93,6 +93,17 @@ export async function callOperation(
       if (out !== value) body = setAt(body, path, out);
     }
   }
+  // The body is checked as it will be sent: what JSON.stringify makes of it (a toJSON, an
+  // undefined, a NaN), read back; and that text is what goes out.
+  let json: string | undefined;
+  if (hasBody) {
+    try {
+      json = JSON.stringify(body);
+    } catch {
+      throw new BceValidationError("body", "type", "must be JSON data (no BigInt, no cycles)");
+    }
+    body = json === undefined ? undefined : JSON.parse(json);
+  }
   spec.checkRequest(hasBody ? { path, query, body } : { path, query });
 
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
@@ -101,7 +112,7 @@ export async function callOperation(
     throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
   const result = await send(spec.path, {
     params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
-    ...(hasBody ? { body } : {}),
+    ...(hasBody ? { body, bodySerializer: () => json } : {}),
     // The body is not read through openapi-fetch: the transport has its bytes (answerText).
     parseAs: "stream",
     ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
@@ -150,6 +161,9 @@ async function readBody(
   } catch {
     throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
   }
+  // Every BCE answer body is an object, whose fields the method returns: another value has none.
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not a JSON object"] });
   const mode = service.validateResponses;
   // A client with no answer body to check has no loader: there is nothing to check.
   if (mode === "off" || !runtime.responseChecks) return data;

@@ -18,6 +18,11 @@ export interface Transform {
 /** Plain text in, BEC's `base64("user_injected_data: " + base64(text))` out. */
 export const encodeUserDataTransform: Transform = {
   kind: "encodeUserData",
+  prepare(value, field) {
+    // Matches only a surrogate with no partner (the u flag reads a pair as one code point).
+    if (typeof value === "string" && /\p{Surrogate}/u.test(value))
+      throw new BceValidationError(field, "format", "holds a lone surrogate, which is not valid Unicode");
+  },
   apply: (value) => (typeof value === "string" ? encodeUserData(value) : value),
 };
 
