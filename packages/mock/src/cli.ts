@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { CorsOption } from "./cors.js";
-import type { LogLevel } from "./mock.js";
+import { LOG_LEVELS, type LogLevel } from "./mock.js";
 
 const USAGE = `Usage: bce-openapi-mock [options]
 
@@ -10,7 +10,7 @@ Options:
   --port <n>         port to listen on, 0 for any free port (default 4010)
   --host <host>      interface to bind (default 127.0.0.1)
   --spec <path>      OpenAPI document (default: @bce-openapi/spec/openapi.json)
-  --log-level <lvl>  Prism log level: silent, error, warn, info, debug (default silent)
+  --log-level <lvl>  Prism log level: ${LOG_LEVELS.join(", ")} (default silent)
   --no-auth          accept requests without checking their bce-auth-v1 signature
   --cors-origin <o>  a browser origin allowed to call the mock (repeat for more; * for any);
                      default: pages served from loopback (localhost, 127.0.0.1, [::1])
@@ -25,8 +25,6 @@ can script faults and read the journal under /__mock/ (see the package README):
   curl -X POST {url}/__mock/faults -d '{"target":"reinstallVmInstance","steps":[{"status":503},{}]}'
   curl {url}/__mock/journal
 `;
-
-const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"];
 
 interface CliOptions {
   port: number;
@@ -59,7 +57,7 @@ function parse(argv: string[]): CliOptions {
   if (!/^\d+$/.test(port) || Number(port) > 65535)
     throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);
   const logLevel = values["log-level"] ?? "silent";
-  if (!LOG_LEVELS.includes(logLevel))
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   const origins = values["cors-origin"];
   if (origins && values["no-cors"]) throw new Error("--cors-origin and --no-cors contradict each other");

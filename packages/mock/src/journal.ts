@@ -116,14 +116,22 @@ const PASSWORD_KEY = /pass(word)?$/i;
 const PASSWORD_KEY_IN = /pass(word)?"\s*:/i;
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
 
-/** The body with plaintext passwords redacted (JSON bodies only; anything else as it came). */
+/** A password property's string value in JSON text, to its closing quote or to the end of a cut-off text. */
+const PASSWORD_VALUE = /("(?:[^"\\]|\\.)*pass(?:word)?"\s*:\s*)"((?:[^"\\]|\\.)*)("?)/gi;
+
+/**
+ * The body with plaintext passwords redacted. A JSON body is redacted by its structure; text that
+ * does not parse (cut at 64 KiB, or malformed) has every password property's value replaced.
+ */
 export function redactBody(text: string): string {
   if (!PASSWORD_KEY_IN.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return text;
+    return text.replace(PASSWORD_VALUE, (all, head: string, v: string, close: string) =>
+      close && CIPHERTEXT.test(v) ? all : `${head}"<redacted>"`,
+    );
   }
   let changed = false;
   const redacted = JSON.stringify(value, (key, v: unknown) => {

@@ -31,7 +31,9 @@ import { indexOperations, type OperationIndex, type OperationInfo } from "./oper
 import { parsePrefer, type Preference } from "./prefer.js";
 import { defaultSpecPath } from "./spec.js";
 
-export type LogLevel = "silent" | "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+/** Prism's log levels (pino's), quietest first. */
+export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */
@@ -131,6 +133,7 @@ interface Context {
 }
 
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
+  checkOptions(options);
   const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
   const logger = createLogger("BCE-MOCK", { level: options.logLevel ?? "silent" });
   const prism = createInstance(prismConfig(), { logger, validateInput });
@@ -228,6 +231,40 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
         server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
       }),
   };
+}
+
+/** Refuse options the mock cannot run with, naming the option (a TypeError, as for journalLimit and cors). */
+function checkOptions(options: MockOptions): void {
+  if (typeof options !== "object" || options === null) throw new TypeError("startMock: options must be an object");
+  const { port, host, spec, logLevel, credentials, now, authenticate, maxClockSkewSeconds } = options;
+  const bad = (what: string) => {
+    throw new TypeError(`startMock: ${what}`);
+  };
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+    bad("port must be an integer from 0 to 65535 (0 for any free port)");
+  if (host !== undefined && !(typeof host === "string" && host !== "")) bad("host must be a non-empty string");
+  if (spec !== undefined && !(typeof spec === "string" && spec !== ""))
+    bad("spec must be the path of an OpenAPI document");
+  if (logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(logLevel))
+    bad(`logLevel must be one of ${LOG_LEVELS.join(", ")}`);
+  if (
+    credentials !== undefined &&
+    !(
+      Array.isArray(credentials) &&
+      credentials.every(
+        (c) =>
+          typeof c?.accessKeyId === "string" &&
+          c.accessKeyId !== "" &&
+          typeof c.secretAccessKey === "string" &&
+          c.secretAccessKey !== "",
+      )
+    )
+  )
+    bad("credentials must be a list of { accessKeyId, secretAccessKey } with non-empty strings");
+  if (now !== undefined && typeof now !== "function") bad("now must be a function");
+  if (authenticate !== undefined && typeof authenticate !== "function") bad("authenticate must be a function");
+  if (maxClockSkewSeconds !== undefined && !(typeof maxClockSkewSeconds === "number" && maxClockSkewSeconds >= 0))
+    bad("maxClockSkewSeconds must be a number of seconds, at least 0");
 }
 
 async function handle(x: Exchange, ctx: Context): Promise<void> {

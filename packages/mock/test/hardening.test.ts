@@ -180,3 +180,27 @@ describe("requests Node's HTTP parser rejects", () => {
 it("journals no secret: the default secret key never appears", () => {
   expect(JSON.stringify(mock.journal.entries())).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey);
 });
+
+describe("startMock options the mock cannot run with are refused, naming the option, before anything listens", () => {
+  it.each([
+    ["options", null],
+    ["options", "x"],
+    ["port", { port: "abc" }],
+    ["port", { port: -1 }],
+    ["port", { port: 65536 }],
+    ["port", { port: 1.5 }],
+    ["host", { host: "" }],
+    ["spec", { spec: 5 }],
+    ["logLevel", { logLevel: "loud" }],
+    ["credentials", { credentials: "x" }],
+    ["credentials", { credentials: [{ accessKeyId: "ak" }] }],
+    ["credentials", { credentials: [null] }],
+    ["now", { now: 5 }],
+    ["authenticate", { authenticate: true }],
+    ["maxClockSkewSeconds", { maxClockSkewSeconds: Number.NaN }],
+  ])("%s: %o", async (name, options) => {
+    const error = await startMock(options as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(new RegExp(`^startMock: ${name} must be`));
+  });
+});

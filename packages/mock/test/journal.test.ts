@@ -104,6 +104,31 @@ it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies tha
   expect(JSON.parse(redactBody(JSON.stringify({ a: { password: "x", Pass: "y", passport: "z" } })))).toEqual({
     a: { password: "<redacted>", Pass: "<redacted>", passport: "z" },
   });
-  expect(redactBody('{"adminPass": "abc"')).toBe('{"adminPass": "abc"'); // not JSON: as it came
   expect(redactBody("plain text")).toBe("plain text");
+});
+
+it("redacts passwords in text that is not JSON: malformed, or cut off inside the value", async () => {
+  const { redactBody } = await import("../src/journal.js");
+  const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
+  expect(redactBody('{"adminPass": "abc"')).toBe('{"adminPass": "<redacted>"');
+  expect(redactBody('{"keyConfig":{"adminPass":"a\\"b"},"x":')).toBe('{"keyConfig":{"adminPass":"<redacted>"},"x":');
+  expect(redactBody('{"AdminPassword" : "Pl41n!Pa')).toBe('{"AdminPassword" : "<redacted>"');
+  expect(redactBody(`{"adminPass":"${cipher}","x":`)).toBe(`{"adminPass":"${cipher}","x":`);
+  // A ciphertext cut short is no proof of being one: redacted.
+  expect(redactBody(`{"adminPass":"${cipher.slice(0, 20)}`)).toBe('{"adminPass":"<redacted>"');
+});
+
+it("a body over 64 KiB is kept cut, and its password still redacted, in entries() and on /__mock/journal", async () => {
+  const body = { ...REINSTALL_BODY, userData: "x".repeat(70_000) };
+  await signedPut(mock.url, REINSTALL_PATH, body);
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.bodyBytes).toBe(Buffer.byteLength(JSON.stringify(body)));
+  // Cut inside userData at 64 KiB (less the few characters the redaction saved).
+  expect(entry!.body).toMatch(/"userData":"x{60000,}$/);
+  expect(entry!.body.length).toBeLessThanOrEqual(64 * 1024);
+  expect(entry!.body).toContain('"adminPass":"<redacted>"');
+  expect(entry!.body).not.toContain(REINSTALL_BODY.keyConfig.adminPass);
+  const route = await (await fetch(`${mock.url}/__mock/journal`)).text();
+  expect(route).toContain("<redacted>");
+  expect(route).not.toContain(REINSTALL_BODY.keyConfig.adminPass);
 });
