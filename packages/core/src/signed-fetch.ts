@@ -100,7 +100,8 @@ export async function signFetchRequest(
  * (`client.use(createSigningMiddleware({ credentials }))`). The BEC and BCC clients sign in
  * their transport instead, so that each retry is signed afresh.
  */
-export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput }): Middleware {
+export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput } = {}): Middleware {
+  checkSigningOptions(options);
   const getCredentials = credentialsResolver(options.credentials);
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {

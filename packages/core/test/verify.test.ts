@@ -198,3 +198,66 @@ describe("parseAuthorization", () => {
     });
   });
 });
+
+describe("bad arguments to the public signing functions are named, never a TypeError from inside", () => {
+  const url = "https://bec.baidubce.com/v1/x";
+  it.each([
+    [
+      "signRequest without a method",
+      () => signRequest({ url } as never, credentials),
+      "request.method must be a non-empty string",
+    ],
+    [
+      "signRequest with a timestamp that is no time",
+      () => signRequest({ method: "PUT", url }, credentials, { timestamp: "x" as never }),
+      "timestamp is not a valid date",
+    ],
+    [
+      "signRequest with options null",
+      () => signRequest({ method: "PUT", url }, { ...credentials }, null as never).then(() => "signed"),
+      null,
+    ],
+    [
+      "buildAuthorization without a method",
+      () => buildAuthorization({ ...credentials, path: "/", timestamp: T0 } as never),
+      "input must have a method (non-empty) and a path, as strings",
+    ],
+    [
+      "buildAuthorization with nothing",
+      () => buildAuthorization(undefined as never),
+      "input must have a method (non-empty) and a path, as strings",
+    ],
+    [
+      "verifyRequest without a path",
+      () => verifyRequest({ method: "PUT", headers: {} } as never, { getSecretAccessKey }),
+      "request must have a method and a path, as strings",
+    ],
+    [
+      "verifyRequest without a method",
+      () => verifyRequest({ path: "/", headers: {} } as never, { getSecretAccessKey }),
+      "request must have a method and a path, as strings",
+    ],
+    [
+      "verifyRequest without getSecretAccessKey",
+      () => verifyRequest({ method: "PUT", path: "/", headers: {} }, {} as never),
+      "options.getSecretAccessKey must be a function",
+    ],
+  ])("%s", async (_, call, message) => {
+    const outcome = await Promise.resolve()
+      .then(call as () => Promise<unknown>)
+      .catch((e: unknown) => e);
+    if (message === null) return expect(outcome).toBe("signed");
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toBe(message);
+  });
+
+  it("verifyRequest: a getSecretAccessKey that returns no string is named", async () => {
+    const request = await signed({ method: "PUT", url, headers: {} });
+    const error = await verifyRequest(request, { getSecretAccessKey: () => 5 as never, now: T0 }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe(
+      "options.getSecretAccessKey must return a string, or undefined for an unknown id",
+    );
+  });
+});

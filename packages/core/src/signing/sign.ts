@@ -79,6 +79,8 @@ export async function buildAuthorization(input: AuthorizationInput): Promise<Aut
  * the node:crypto branch, a Promise on the Web Crypto branch.
  */
 export function computeAuthorization(input: AuthorizationInput): MaybePromise<AuthorizationResult> {
+  if (typeof input?.method !== "string" || input.method === "" || typeof input.path !== "string")
+    throw new TypeError("input must have a method (non-empty) and a path, as strings");
   assertKeys(input.accessKeyId, input.secretAccessKey);
   const { timestamp, headers } = input;
   return authorize(
@@ -153,14 +155,8 @@ export function computeSignedHeaders(
   credentials: Credentials,
   options: SignOptions = {},
 ): MaybePromise<SignedHeaders> {
-  return signHeaders(
-    request,
-    credentials,
-    options.timestamp ?? Date.now(),
-    options.expirationInSeconds,
-    options.headersToSign,
-    options.signingKeys,
-  );
+  const { timestamp, expirationInSeconds, headersToSign, signingKeys } = options ?? {};
+  return signHeaders(request, credentials, timestamp ?? Date.now(), expirationInSeconds, headersToSign, signingKeys);
 }
 
 /**
@@ -176,6 +172,8 @@ export function signHeaders(
   signingKeys: SigningKeyCache | undefined,
 ): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
+  if (typeof request?.method !== "string" || request.method === "")
+    throw new TypeError("request.method must be a non-empty string");
   let url: URL;
   try {
     url = new URL(request.url);

@@ -39,6 +39,10 @@ export type VerifyResult =
  * Messages are safe to return to the client: they never contain a key, token or signature.
  */
 export async function verifyRequest(request: ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
+  if (typeof request?.method !== "string" || typeof request.path !== "string")
+    throw new TypeError("request must have a method and a path, as strings");
+  if (typeof options?.getSecretAccessKey !== "function")
+    throw new TypeError("options.getSecretAccessKey must be a function");
   const fail = (code: VerifyErrorCode, message: string): VerifyResult => ({ ok: false, code, message });
   const headers = normalizeHeaders(request.headers);
 
@@ -55,6 +59,8 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
 
   const secretAccessKey = await options.getSecretAccessKey(auth.accessKeyId);
   if (!secretAccessKey) return fail("InvalidAccessKeyId", `access key id ${auth.accessKeyId} does not exist`);
+  if (typeof secretAccessKey !== "string")
+    throw new TypeError("options.getSecretAccessKey must return a string, or undefined for an unknown id");
 
   const now = options.now === undefined ? Date.now() : Number(options.now);
   if (!Number.isFinite(now)) throw new RangeError("options.now is not a valid time");
