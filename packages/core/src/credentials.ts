@@ -84,11 +84,15 @@ export function checkCredentials(
     expiresAt =
       c.expiration instanceof Date
         ? c.expiration.getTime()
-        : typeof c.expiration === "string"
+        : // An ISO 8601 date and time with its offset, as STS gives it (Date.parse alone takes "0" for 2000).
+          typeof c.expiration === "string" &&
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(c.expiration)
           ? Date.parse(c.expiration)
           : NaN;
     if (Number.isNaN(expiresAt))
-      throw new CredentialsError(`${from}: expiration must be a Date or an ISO 8601 date string`);
+      throw new CredentialsError(
+        `${from}: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z`,
+      );
   }
   // A copy, so a caller's object is never kept alive or exposed through ours.
   const credentials = Object.freeze({

@@ -239,6 +239,13 @@ describe("credentials", () => {
       /expiration/,
     );
     await expect(credentialsResolver((() => null) as never)()).rejects.toBeInstanceOf(CredentialsError);
+    // Date.parse would read these as dates; ISO 8601 with an offset is what STS gives.
+    for (const expiration of ["0", "1", "2030-01-01", "Tue, 01 Jan 2030 00:00:00 GMT", "2030-01-01T00:00:00"])
+      await expect(credentialsResolver(async () => ({ ...keys(1), expiration }))()).rejects.toThrow(
+        "credentials provider: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z",
+      );
+    for (const expiration of ["2030-01-01T00:00:00Z", "2030-01-01T08:00:00.5+08:00", "2030-01-01T00:00Z"])
+      await expect(credentialsResolver(async () => ({ ...keys(1), expiration }))()).resolves.toEqual(keys(1));
   });
 
   it("without an expiration the provider is asked for every call", async () => {
