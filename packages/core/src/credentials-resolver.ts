@@ -46,6 +46,8 @@ export function credentialsResolver(
     };
     return ({ signal, timeoutMs } = {}) => {
       if (cached && clock() < cached.refreshAt) return Promise.resolve(cached.credentials);
+      // An aborted call does not ask the provider.
+      if (signal?.aborted) return Promise.reject(aborted(signal));
       if (!pending) {
         const asking: Promise<Credentials> = ask().finally(() => {
           if (pending === asking) pending = undefined;
@@ -69,7 +71,6 @@ export function credentialsResolver(
                 if (pending === asked) pending = undefined;
                 stop(new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`));
               }, timeoutMs);
-        if (signal?.aborted) return onAbort();
         signal?.addEventListener("abort", onAbort);
         asked.then((credentials) => {
           stop();

@@ -550,7 +550,10 @@ function keepBytes(answer: Answer): Response {
 /** `promise`, or a rejection once `signal` aborts, for a caller's fetch that does not heed it. */
 function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    const stop = () => reject(signal.reason);
+    // Aborted already (the caller's abort, during a hook or the signing): an event would never come.
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
     promise.then(resolve, reject);
   });
 }

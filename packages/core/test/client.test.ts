@@ -343,6 +343,14 @@ describe("credentials", () => {
       expect(calls).toBe(2);
     });
 
+    it("is not asked by a call already aborted", async () => {
+      let asked = 0;
+      const resolve = credentialsResolver(() => (asked++, keys(1)));
+      const error = await resolve({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceAbortError);
+      expect(asked).toBe(0);
+    });
+
     it("ends a client's call at its signal or its timeout, before anything is sent", async () => {
       const rec = recorder();
       const service = createServiceClient<Paths>(

@@ -205,6 +205,13 @@ describe("a caller's fetch that misbehaves", () => {
       expect(await done).toBeInstanceOf(BceTimeoutError);
     });
 
+    it("that ignores the signal, after the caller aborted during a beforeAttempt hook: the call still ends", async () => {
+      const controller = new AbortController();
+      const done = send(never, { signal: controller.signal }, { hooks: { beforeAttempt: () => controller.abort() } });
+      await vi.advanceTimersByTimeAsync(10);
+      expect(await done).toBeInstanceOf(BceAbortError);
+    });
+
     it.each([
       ["an answer", never],
       ["a body", bodyNever],

@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
   buildAuthorization,
@@ -249,6 +250,14 @@ describe("bad arguments to the public signing functions are named, never a TypeE
     if (message === null) return expect(outcome).toBe("signed");
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).toBe(message);
+  });
+
+  it("signRequest takes a Date from another realm (a vm context) as a Date", async () => {
+    const foreign = runInNewContext(`new Date(${T0})`) as Date;
+    expect(foreign).not.toBeInstanceOf(Date);
+    expect(await signRequest({ method: "PUT", url }, credentials, { timestamp: foreign })).toEqual(
+      await signRequest({ method: "PUT", url }, credentials, { timestamp: T0 }),
+    );
   });
 
   it("verifyRequest: a getSecretAccessKey that returns no string is named", async () => {

@@ -117,7 +117,8 @@ const PASSWORD_KEY_IN = /pass(word)?"\s*:/i;
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
 
 /** A password property's string value in JSON text, to its closing quote or to the end of a cut-off text. */
-const PASSWORD_VALUE = /("(?:[^"\\]|\\.)*pass(?:word)?"\s*:\s*)"((?:[^"\\]|\\.)*)("?)/gi;
+// The key is bounded (names are short), so a search from every quote cannot make it quadratic.
+const PASSWORD_VALUE = /("(?:[^"\\]|\\.){0,100}pass(?:word)?"\s*:\s*)"((?:[^"\\]|\\.)*)("?)/gi;
 
 /**
  * The body with plaintext passwords redacted. A JSON body is redacted by its structure; text that

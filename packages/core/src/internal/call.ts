@@ -161,7 +161,8 @@ async function readBody(
   } catch {
     throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
   }
-  // Every BCE answer body is an object, whose fields the method returns: another value has none.
+  // Every BCE answer body is an object, whose fields the method returns: a string, number, boolean
+  // or array has none (null is taken as no fields, as an empty body is).
   if (typeof data !== "object" || Array.isArray(data))
     throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not a JSON object"] });
   const mode = service.validateResponses;

@@ -215,7 +215,10 @@ let minuteText = "";
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. */
 export function formatBceDate(time: Date | number): string {
-  const ms = Math.trunc(typeof time === "number" ? time : time instanceof Date ? time.getTime() : Number.NaN);
+  // A Date by its getTime, so one from another realm (a vm context, an iframe) is one too.
+  const ms = Math.trunc(
+    typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : Number.NaN,
+  );
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
   const second = Math.floor(ms / 1000);
