@@ -22,6 +22,12 @@ function recording() {
   };
 }
 
+/** Clients that send to the recorder only (its endpoint is never reached). */
+const becFor = (recorder: ReturnType<typeof recording>, options: object = {}) =>
+  createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, ...options });
+const bccFor = (recorder: ReturnType<typeof recording>, options: object = {}) =>
+  createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch, ...options });
+
 const BAD_IDS: readonly [string, unknown][] = [
   ["empty", ""],
   ["blank", "  "],
@@ -47,7 +53,7 @@ const BAD_IDS: readonly [string, unknown][] = [
 describe.each(BAD_IDS)("an ID with %s", (_, id) => {
   it("BEC reinstall: BceValidationError naming vmId, nothing sent", async () => {
     const recorder = recording();
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bec = becFor(recorder);
     const error = await bec.reinstallVmInstance(id as string, BEC_BODY).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "vmId" });
@@ -57,7 +63,7 @@ describe.each(BAD_IDS)("an ID with %s", (_, id) => {
 
   it("BCC rebuild: BceValidationError naming instanceId, nothing sent", async () => {
     const recorder = recording();
-    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bcc = bccFor(recorder);
     const error = await bcc.rebuildInstance(id as string, { imageId: "m-1" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "instanceId" });
@@ -69,12 +75,7 @@ describe.each(BAD_IDS)("an ID with %s", (_, id) => {
 describe("IDs the spec allows reach exactly their own path", () => {
   it.each(["vm-6ahy6dli", "a..b", "A_1.x-2"])("BEC %s", async (id) => {
     const recorder = recording();
-    const bec = createBecClient({
-      endpoint: "http://127.0.0.1:9",
-      credentials: CREDENTIALS,
-      fetch: recorder.fetch,
-      retry: { maxAttempts: 1 },
-    });
+    const bec = becFor(recorder, { retry: { maxAttempts: 1 } });
     await bec.reinstallVmInstance(id, BEC_BODY).catch(() => undefined);
     expect(recorder.sent).toHaveLength(1);
     expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v1/vm/instance/${id}/system/reinstall`);
@@ -82,12 +83,7 @@ describe("IDs the spec allows reach exactly their own path", () => {
 
   it.each(["i-YufwpQAe", "a..b"])("BCC %s", async (id) => {
     const recorder = recording();
-    const bcc = createBccClient({
-      endpoint: "http://127.0.0.1:9",
-      credentials: CREDENTIALS,
-      fetch: recorder.fetch,
-      retry: { maxAttempts: 1 },
-    });
+    const bcc = bccFor(recorder, { retry: { maxAttempts: 1 } });
     await bcc.rebuildInstance(id, { imageId: "m-1" }).catch(() => undefined);
     expect(recorder.sent).toHaveLength(1);
     expect(new URL(recorder.sent[0]!.url).pathname).toBe(`/v2/instance/${id}`);
@@ -97,7 +93,7 @@ describe("IDs the spec allows reach exactly their own path", () => {
 describe("bad call options are refused before sending", () => {
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])("timeoutMs %s", async (timeoutMs) => {
     const recorder = recording();
-    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bcc = bccFor(recorder);
     const error = await bcc.rebuildInstance("i-1", { imageId: "m-1" }, { timeoutMs }).catch((e: unknown) => e);
     expect(error).toMatchObject({ field: "timeoutMs" });
     expect(error).toBeInstanceOf(BceValidationError);
@@ -106,7 +102,7 @@ describe("bad call options are refused before sending", () => {
 
   it.each(["", "x".repeat(65), "has space", "ü"])("BEC clientToken %j", async (clientToken) => {
     const recorder = recording();
-    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bec = becFor(recorder);
     const error = await bec.reinstallVmInstance("vm-1", BEC_BODY, { clientToken }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect((error as BceValidationError).field).toMatch(/^clientToken/);
@@ -117,7 +113,7 @@ describe("bad call options are refused before sending", () => {
 describe("bodies are checked as they will be sent", () => {
   it("a body whose toJSON (its own or inherited) changes it is checked as JSON.stringify makes it: refused, nothing sent", async () => {
     const recorder = recording();
-    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bcc = bccFor(recorder);
     const body = Object.assign(Object.create({ toJSON: () => ({ evil: 1 }) }), { imageId: "m-1" });
     const error = await bcc.rebuildInstance("i-1", body).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
@@ -127,13 +123,8 @@ describe("bodies are checked as they will be sent", () => {
 
   it("what is sent is the text that was checked", async () => {
     const recorder = recording();
-    const bcc = createBccClient({
-      endpoint: "http://127.0.0.1:9",
-      credentials: CREDENTIALS,
-      fetch: recorder.fetch,
-      retry: { maxAttempts: 1 },
-    });
-    // An undefined property is not sent; a Date-like toJSON inside gives its text.
+    const bcc = bccFor(recorder, { retry: { maxAttempts: 1 } });
+    // An undefined property is not sent, as JSON.stringify leaves it out.
     await bcc.rebuildInstance("i-1", { imageId: "m-1", keypairId: undefined }).catch(() => undefined);
     expect(await recorder.sent[0]!.text()).toBe('{"imageId":"m-1"}');
   });
@@ -145,7 +136,7 @@ describe("bodies are checked as they will be sent", () => {
     const body = make() as Record<string, unknown>;
     if ("self" in body) body.self = body;
     const recorder = recording();
-    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials: CREDENTIALS, fetch: recorder.fetch });
+    const bcc = bccFor(recorder);
     const error = await bcc.rebuildInstance("i-1", body as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "body", message: "body: must be JSON data (no BigInt, no cycles)" });
@@ -155,11 +146,7 @@ describe("bodies are checked as they will be sent", () => {
   it("BEC userData with a lone surrogate is refused, naming it, before a credentials provider is asked", async () => {
     const recorder = recording();
     let asked = 0;
-    const bec = createBecClient({
-      endpoint: "http://127.0.0.1:9",
-      credentials: () => (asked++, CREDENTIALS),
-      fetch: recorder.fetch,
-    });
+    const bec = becFor(recorder, { credentials: () => (asked++, CREDENTIALS) });
     const error = await bec.reinstallVmInstance("vm-1", { ...BEC_BODY, userData: "a\uD800b" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "body.userData", rule: "format" });
