@@ -7,14 +7,21 @@ export interface JournalEntry {
   method: string;
   /** The path as sent, still percent-encoded. */
   path: string;
-  /** The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent. */
+  /**
+   * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
+   * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests).
+   */
   query: string;
-  /** Header names in lower case. The signature in `authorization` and any security token are redacted. */
+  /**
+   * Header names in lower case. The signature in `authorization`, any security token, `cookie`
+   * and `proxy-authorization` are redacted.
+   */
   headers: Record<string, string>;
   /**
-   * The body as UTF-8 text (the first 64 KiB). In a JSON body, a plaintext password (a string
-   * property whose name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`) reads
-   * `<redacted>`; an encrypted one (lowercase hex, as BCC's `adminPass`) is kept.
+   * The body as UTF-8 text (the first 64 KiB). A plaintext password (the value of a property whose
+   * name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`, or of such a form
+   * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON; an
+   * encrypted one (lowercase hex, as BCC's `adminPass`) is kept.
    */
   body: string;
   /** Bytes of body received. */
@@ -53,7 +60,11 @@ export class Journal {
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
     // Passwords are redacted here, when the journal is read, rather than on every request.
-    return this.#entries.map((entry) => ({ ...structuredClone(entry), body: redactBody(entry.body) }));
+    return this.#entries.map((entry) => ({
+      ...structuredClone(entry),
+      query: redactQuery(entry.query),
+      body: redactBody(entry.body),
+    }));
   }
 
   clear(): void {
@@ -92,55 +103,123 @@ export class Journal {
 }
 
 /** `bce-auth-v1/ak/timestamp/expiration/signedHeaders/<signature>`: everything but the signature stays readable. */
+function redactAuthorization(text: string): string {
+  const parts = text.split("/");
+  return parts.length === 6 && parts[0] === "bce-auth-v1"
+    ? [...parts.slice(0, 5), "<redacted>"].join("/")
+    : "<redacted>";
+}
+
+/** Headers with the signature, any security token and other credentials redacted. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
-    if (name === "authorization") {
-      const parts = text.split("/");
-      out[name] =
-        parts.length === 6 && parts[0] === "bce-auth-v1"
-          ? [...parts.slice(0, 5), "<redacted>"].join("/")
-          : "<redacted>";
-    } else if (name === "x-bce-security-token" || name === "cookie") {
+    if (name === "authorization") out[name] = redactAuthorization(text);
+    else if (name === "x-bce-security-token" || name === "cookie" || name === "proxy-authorization")
       out[name] = "<redacted>";
-    } else {
-      out[name] = text;
-    }
+    else out[name] = text;
   }
   return out;
 }
 
-const PASSWORD_KEY = /pass(word)?$/i;
-const PASSWORD_KEY_IN = /pass(word)?"\s*:/i;
-const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
+/**
+ * The raw query with a presigned request's credentials redacted (BCE also takes the Authorization
+ * and the security token as query parameters); everything else stays as sent.
+ */
+export function redactQuery(query: string): string {
+  if (!/authorization|security-token/i.test(query)) return query;
+  return query
+    .split("&")
+    .map((pair) => {
+      const at = pair.indexOf("=");
+      const name = (at < 0 ? pair : pair.slice(0, at)).toLowerCase();
+      if (at < 0 || !(name === "authorization" || name === "x-bce-security-token")) return pair;
+      let value = pair.slice(at + 1);
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        return `${pair.slice(0, at)}=<redacted>`;
+      }
+      const redacted = name === "authorization" ? redactAuthorization(value) : "<redacted>";
+      return `${pair.slice(0, at)}=${encodeURIComponent(redacted).replace(/%2F/g, "/")}`;
+    })
+    .join("&");
+}
 
-/** A password property's string value in JSON text, to its closing quote or to the end of a cut-off text. */
-// The key is bounded (names are short), so a search from every quote cannot make it quadratic.
-const PASSWORD_VALUE = /("(?:[^"\\]|\\.){0,100}pass(?:word)?"\s*:\s*)"((?:[^"\\]|\\.)*)("?)/gi;
+const PASSWORD_KEY = /pass(word)?$/i;
+const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
+/** A JSON string token, or the rest of a text cut inside one (a lone backslash at the end included). */
+const JSON_STRING = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)/g;
+const COLON = /\s*:\s*/y;
+/** A form field whose name ends in pass or password, with its value. */
+const FORM_PASSWORD = /((?:^|&)[^=&]*pass(?:word)?=)[^&]*/gi;
+
+/** Whether a property with this name and value holds a password to hide (an encrypted one, lowercase hex, is kept). */
+const isSecret = (key: string, value: unknown) =>
+  PASSWORD_KEY.test(key) && value !== null && !(typeof value === "string" && CIPHERTEXT.test(value));
 
 /**
- * The body with plaintext passwords redacted. A JSON body is redacted by its structure; text that
- * does not parse (cut at 64 KiB, or malformed) has every password property's value replaced.
+ * The body with plaintext passwords redacted: the value of every property whose name ends in
+ * `pass` or `password`, whatever its type, except an encrypted one. A JSON body is redacted by its
+ * structure; text that does not parse (cut at 64 KiB, malformed, too deeply nested to serialize
+ * again) by reading its JSON strings in one pass; a form body by its field names.
  */
 export function redactBody(text: string): string {
-  if (!PASSWORD_KEY_IN.test(text)) return text;
+  // A key may spell "pass" with an escape (\u0070ass).
+  if (!/pass|\\u/i.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return text.replace(PASSWORD_VALUE, (all, head: string, v: string, close: string) =>
-      close && CIPHERTEXT.test(v) ? all : `${head}"<redacted>"`,
-    );
+    return /^\s*[[{"]/.test(text) ? redactJsonText(text) : text.replace(FORM_PASSWORD, "$1<redacted>");
   }
   let changed = false;
-  const redacted = JSON.stringify(value, (key, v: unknown) => {
-    if (typeof v === "string" && PASSWORD_KEY.test(key) && !CIPHERTEXT.test(v)) {
+  try {
+    const redacted = JSON.stringify(value, (key, v: unknown) => {
+      if (!isSecret(key, v)) return v;
       changed = true;
       return "<redacted>";
+    });
+    return changed ? redacted : text;
+  } catch {
+    // Nested deeper than the stack allows for a second serialization.
+    return redactJsonText(text);
+  }
+}
+
+/** redactBody for JSON text that cannot be parsed and serialized again; linear in its length. */
+function redactJsonText(text: string): string {
+  let out = "";
+  let copied = 0;
+  let valueAt = -1; // where the string value of a password key starts
+  for (const match of text.matchAll(JSON_STRING)) {
+    const token = match[0];
+    const start = match.index;
+    const complete = token.length > 1 && token.endsWith('"');
+    if (start === valueAt) {
+      if (!(complete && CIPHERTEXT.test(token.slice(1, -1)))) {
+        out += `${text.slice(copied, start)}"<redacted>"`;
+        copied = start + token.length;
+      }
+      valueAt = -1;
+      continue;
     }
-    return v;
-  });
-  return changed ? redacted : text;
+    if (!complete) continue;
+    COLON.lastIndex = start + token.length;
+    if (!COLON.test(text)) continue; // not a property name
+    let key = token;
+    try {
+      key = JSON.parse(token) as string;
+    } catch {}
+    if (!PASSWORD_KEY.test(key)) continue;
+    const at = COLON.lastIndex;
+    if (text[at] === '"') valueAt = at;
+    else if (at < text.length && !text.startsWith("null", at)) {
+      // Not a string (an array, an object, a number): everything from here on is left out.
+      return `${out}${text.slice(copied, at)}"<redacted>"`;
+    }
+  }
+  return out + text.slice(copied);
 }

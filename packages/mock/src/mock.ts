@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -372,7 +372,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const token = tokenOf(operation, url.searchParams);
   const tokenKey = token === undefined ? undefined : `${operation!.operationId}\n${token}`;
   // Only for a request with a token: the canonical body costs a second serialization.
-  const fingerprint = tokenKey === undefined ? "" : `${req.method} ${url.pathname}\n${canonicalJson(body)}`;
+  const fingerprint = tokenKey === undefined ? "" : fingerprintOf(req.method ?? "", url.pathname, body, rawBody);
   if (tokenKey !== undefined) {
     const seen = ctx.tokens.get(tokenKey);
     if (seen && seen.fingerprint !== fingerprint) {
@@ -478,6 +478,24 @@ function tokenOf(operation: OperationInfo | undefined, query: URLSearchParams): 
   if (!operation?.idempotencyToken) return undefined;
   const value = query.get(operation.idempotencyToken);
   return value === null || value === "" ? undefined : value;
+}
+
+/**
+ * What makes two requests with one token the same request: method, decoded path and canonical
+ * body, hashed (a body can be megabytes; thousands of tokens are kept). A body nested too deeply
+ * to serialize again is taken as its bytes.
+ */
+function fingerprintOf(method: string, path: string, body: unknown, rawBody: Buffer): string {
+  let canonical: string;
+  try {
+    canonical = canonicalJson(body);
+  } catch {
+    canonical = rawBody.toString("utf8");
+  }
+  // Escapes were checked before (malformedEscape): vm-%31 is the path vm-1.
+  return createHash("sha256")
+    .update(`${method} ${decodeURIComponent(path)}\n${canonical}`)
+    .digest("hex");
 }
 
 /** JSON with object keys sorted, so two bodies that differ only in key order are the same request. */

@@ -72,3 +72,21 @@ it("forgets tokens on reset", async () => {
   mock.reset();
   expect((await withToken("t-4", { ...REINSTALL_BODY, imageId: "im-3" })).status).toBe(200);
 });
+
+it("takes a percent-encoded path as the path it decodes to (vm-%31 is vm-1)", async () => {
+  await withToken("t-enc");
+  const again = await withToken("t-enc", REINSTALL_BODY, "/v1/vm/instance/vm-%31/system/reinstall");
+  expect(again.status).toBe(200);
+  expect(mock.journal.entries().map((e) => e.idempotency)).toEqual(["first", "replay"]);
+  expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+});
+
+it("answers a body nested too deeply to serialize again as any other: no 5xx, and its replay is recognised", async () => {
+  const deep = `{"keyConfig":{"type":"password","adminPass":"root@!123456"},"imageId":"im-1","z":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+  const first = await withToken("t-deep", deep);
+  expect(first.status).toBe(200);
+  const again = await withToken("t-deep", deep);
+  expect(again.status).toBe(200);
+  expect(mock.journal.entries().map((e) => e.idempotency)).toEqual(["first", "replay"]);
+  await expectBceError(await withToken("t-deep", REINSTALL_BODY), 403, "IdempotentParameterMismatch");
+});

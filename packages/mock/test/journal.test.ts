@@ -118,6 +118,55 @@ it("redacts passwords in text that is not JSON: malformed, or cut off inside the
   expect(redactBody(`{"adminPass":"${cipher.slice(0, 20)}`)).toBe('{"adminPass":"<redacted>"');
 });
 
+it.each([
+  ["a key spelled with an escape", '{"admin\\u0050ass":"Pl41n!Secret"}', '{"adminPass":"<redacted>"}'],
+  ["an array value", '{"adminPass":["Pl41n!Secret"],"imageId":"im-1"}', '{"adminPass":"<redacted>","imageId":"im-1"}'],
+  ["an object value", '{"adminPass":{"v":"Pl41n!Secret"}}', '{"adminPass":"<redacted>"}'],
+  ["a number value", '{"adminPass":424242}', '{"adminPass":"<redacted>"}'],
+  ["a null value (nothing to hide)", '{"adminPass":null}', '{"adminPass":null}'],
+  [
+    "a long key in text cut short",
+    `{"${"k".repeat(200)}Pass":"Pl41n!Secret","x":`,
+    `{"${"k".repeat(200)}Pass":"<redacted>","x":`,
+  ],
+  ["an array value in text cut short", '{"adminPass":["Pl41n!Secret"],"x":"cut', '{"adminPass":"<redacted>"'],
+  ["a form body", "imageId=im-1&adminPass=Pl41n%21Secret&x=1", "imageId=im-1&adminPass=<redacted>&x=1"],
+])("redacts %s", async (_, text, redacted) => {
+  const { redactBody } = await import("../src/journal.js");
+  expect(redactBody(text)).toBe(redacted);
+});
+
+it("a body nested too deeply to serialize again is journaled, redacted, and the journal stays readable", async () => {
+  const deep = `{"keyConfig":{"type":"password","adminPass":"root@!123456"},"imageId":"im-1","z":${"[".repeat(30_000)}${"]".repeat(30_000)}}`;
+  await signedPut(mock.url, REINSTALL_PATH, deep);
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.body).toContain('"adminPass":"<redacted>"');
+  expect(entry!.body).not.toContain("root@!123456");
+  expect((await fetch(`${mock.url}/__mock/journal`)).status).toBe(200);
+  // The next request is answered and journaled as usual.
+  await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" });
+  expect(await mock.journal.waitFor(2)).toHaveLength(2);
+});
+
+it("redacts a presigned request's signature and token in the query, and Proxy-Authorization", async () => {
+  const signature = "ab".repeat(32);
+  const authorization = encodeURIComponent(`bce-auth-v1/ak/2026-01-01T00:00:00Z/1800/host/${signature}`);
+  await signedPut(
+    mock.url,
+    `${REBUILD_PATH}&authorization=${authorization}&x-bce-security-token=tok-secret`,
+    { imageId: "m-1" },
+    {
+      headers: { "proxy-authorization": "Basic cHJveHk6c2VjcmV0" },
+    },
+  );
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.query).toBe(
+    "rebuild&authorization=bce-auth-v1/ak/2026-01-01T00%3A00%3A00Z/1800/host/%3Credacted%3E&x-bce-security-token=%3Credacted%3E",
+  );
+  expect(entry!.headers["proxy-authorization"]).toBe("<redacted>");
+  expect(JSON.stringify(entry)).not.toMatch(new RegExp(`${signature}|tok-secret|cHJveHk6c2VjcmV0`));
+});
+
 it("a body over 64 KiB is kept cut, and its password still redacted, in entries() and on /__mock/journal", async () => {
   const body = { ...REINSTALL_BODY, userData: "x".repeat(70_000) };
   await signedPut(mock.url, REINSTALL_PATH, body);
