@@ -196,7 +196,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req, res) => {
     const exchange = new Exchange(req, res, randomUUID(), ctx);
-    exchange.record();
+    // Admin requests are never journaled.
+    if (!isAdminPath(exchange.entry.path)) exchange.record();
     res.setHeader("connection", "close");
     exchange.error(
       417,
@@ -205,6 +206,11 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     );
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, ctx));
+  // CONNECT (a proxy tunnel) is not an API request: answered as BCE answers a method it does not take.
+  server.on("connect", (req: IncomingMessage, socket: Duplex) => {
+    socket.on("error", () => socket.destroy());
+    answerRaw(socket, ctx, [405, "Method Not Allowed", "MethodNotAllowed"], "CONNECT is not supported", req.method);
+  });
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -267,9 +273,12 @@ function checkOptions(options: MockOptions): void {
     bad("maxClockSkewSeconds must be a number of seconds, at least 0");
 }
 
+/** The mock's own routes (ADMIN_PREFIX), never journaled. */
+const isAdminPath = (path: string) => path === ADMIN_PREFIX.slice(0, -1) || path.startsWith(ADMIN_PREFIX);
+
 async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { req, res } = x;
-  if (x.entry.path === ADMIN_PREFIX.slice(0, -1) || x.entry.path.startsWith(ADMIN_PREFIX)) {
+  if (isAdminPath(x.entry.path)) {
     // A web page may send a simple POST to loopback: only pages the CORS setting allows reach the admin routes.
     const from = req.headers.origin;
     if (from !== undefined) {
@@ -391,11 +400,25 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     }
   }
 
+  // Prism throws on a media type it cannot parse: a client fault, answered as one.
+  const badMediaType =
+    mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
+  if (badMediaType) return x.error(400, "InvalidHTTPRequest", badMediaType);
+
   let preference: Preference;
   try {
     preference = parsePrefer(req.headers.prefer);
   } catch (error) {
     return x.error(400, "InvalidHTTPRequest", (error as Error).message);
+  }
+  // Prism ignores an example name when the answer it picks has no body (BCC's 200): refused here for every operation alike.
+  const { exampleKey } = preference;
+  if (operation && exampleKey !== undefined && !operation.exampleKeys.has(exampleKey)) {
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...operation.exampleKeys].join(", ")}`,
+    );
   }
 
   // Mirror prism-http-server: no baseUrl, so Prism routes on the path alone and ignores the
@@ -509,6 +532,18 @@ function canonicalJson(value: unknown): string {
         )
       : v,
   );
+}
+
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** `type/subtype` with `; name=value` parameters (RFC 9110 media-type; `*` is a token character, so media ranges match too). */
+const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*\\s*$`);
+
+/** What is wrong with a Content-Type (one media type) or an Accept (a list of them), or undefined. */
+function mediaTypeProblem(value: string | undefined, list: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  const items = list ? value.split(",").filter((item) => item.trim() !== "") : [value];
+  if (items.every((item) => MEDIA_TYPE.test(item))) return undefined;
+  return `${list ? "Accept" : "Content-Type"} is not ${list ? "a list of media ranges" : "a media type"}: "${asciiSafe(value.slice(0, 100))}"`;
 }
 
 /** A message naming the malformed percent escape, or undefined. */
@@ -670,17 +705,28 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
     socket.destroy();
     return;
   }
+  answerRaw(
+    socket,
+    ctx,
+    PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"],
+    `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`,
+  );
+}
+
+/** An error answer written on the socket itself (no ServerResponse exists), journaled, and the connection closed. */
+function answerRaw(
+  socket: Duplex,
+  ctx: Context,
+  [status, reason, code]: [status: number, reason: string, code: string],
+  message: string,
+  method = "",
+): void {
   const requestId = randomUUID();
-  const [status, reason, code] = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
-  const body = JSON.stringify({
-    requestId,
-    code,
-    message: `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`,
-  });
+  const body = JSON.stringify({ requestId, code, message });
   const entry: JournalEntry = {
     requestId,
     receivedAt: new Date(ctx.now()).toISOString(),
-    method: "",
+    method,
     path: "",
     query: "",
     headers: {},

@@ -13,6 +13,8 @@ export interface OperationInfo {
    * `x-bce-idempotency-token` extension, else a declared `clientToken` parameter.
    */
   idempotencyToken?: string;
+  /** The names of the examples its answers have, for `Prefer: example=NAME`. */
+  exampleKeys: ReadonlySet<string>;
   regex: RegExp;
 }
 
@@ -38,16 +40,19 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     const declared = extensions["x-bce-idempotency-token"];
     const idempotencyToken =
       typeof declared === "string" ? declared : query.some((p) => p.name === "clientToken") ? "clientToken" : undefined;
+    const exampleKeys = new Set<string>();
     infos.push({
       operationId: op.iid ?? op.id,
       method: op.method.toLowerCase(),
       path: op.path,
       ...(idempotencyToken ? { idempotencyToken } : {}),
+      exampleKeys,
       regex: templateRegex(op.path),
     });
     for (const response of op.responses ?? []) {
       for (const content of response.contents ?? []) {
         for (const example of content.examples ?? []) {
+          exampleKeys.add(example.key);
           const value = (example as { value?: unknown }).value as { code?: unknown; message?: unknown } | undefined;
           if (
             value &&

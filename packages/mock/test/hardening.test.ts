@@ -204,3 +204,77 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     expect((error as Error).message).toMatch(new RegExp(`^startMock: ${name} must be`));
   });
 });
+
+describe("malformed media types are client faults: 400 with a BCE body, never 500", () => {
+  it.each([
+    ["content-type", "/"],
+    ["content-type", "application"],
+    ["content-type", "application/json, text/plain"],
+    ["accept", "/"],
+    ["accept", "application/"],
+    ["accept", "*/*;q="],
+  ])("%s: %s", async (name, value) => {
+    const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { [name]: value } });
+    const body = await expectBceError(res, 400, "InvalidHTTPRequest");
+    expect(body.message).toMatch(
+      name === "accept" ? /^Accept is not a list of media ranges/ : /^Content-Type is not a media type/,
+    );
+  });
+
+  it("well-formed ones are judged as before: charset and quality accepted, an unsupported Accept is 406", async () => {
+    const ok = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
+      headers: { "content-type": 'application/json; charset="utf-8"', accept: "text/html;q=0.5, */*" },
+    });
+    expect(ok.status).toBe(200);
+    const notAcceptable = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
+      headers: { accept: "application/xml" },
+    });
+    await expectBceError(notAcceptable, 406, "NotAcceptable");
+  });
+});
+
+describe("the admin routes and CONNECT at the HTTP level", () => {
+  const post = (length: number, extra = "") =>
+    `POST /__mock/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
+
+  it("POST /__mock/faults with Expect: 100-continue gets 100 Continue, then its answer", async () => {
+    const body = JSON.stringify({ target: "reinstallVmInstance", steps: [{ status: 503 }] });
+    const answer = await rawExchange(
+      mock.port,
+      post(Buffer.byteLength(body), "Expect: 100-continue\r\nConnection: close\r\n"),
+      {
+        when: (received) => received.includes("100 Continue"),
+        write: body,
+      },
+    );
+    expect(answer!.raw.startsWith("HTTP/1.1 100 Continue")).toBe(true);
+    expect(answer!.status).toBe(201);
+    mock.reset();
+  });
+
+  it("an admin body over 1 MiB is 413 EntityTooLarge and the connection closes, declared or not", async () => {
+    expectRawBceError(await rawExchange(mock.port, post(2 * 1024 * 1024)), 413, "EntityTooLarge");
+    const chunked = `POST /__mock/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n${"x".repeat(0x100001)}\r\n`;
+    const answer = await rawExchange(mock.port, chunked);
+    expectRawBceError(answer, 413, "EntityTooLarge");
+    expect(answer!.headers.connection).toBe("close");
+  });
+
+  it("Expect: other than 100-continue on an admin route is 417 and is not journaled", async () => {
+    mock.reset();
+    expectRawBceError(
+      await rawExchange(mock.port, `GET /__mock/journal HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: foo\r\n\r\n`),
+      417,
+      "InvalidHTTPRequest",
+    );
+    expect(mock.journal.entries()).toEqual([]);
+  });
+
+  it("CONNECT is 405 MethodNotAllowed with a BCE body, journaled, and the connection closed", async () => {
+    mock.reset();
+    const answer = await rawExchange(mock.port, "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n");
+    expectRawBceError(answer, 405, "MethodNotAllowed");
+    expect(answer!.headers.connection).toBe("close");
+    expect(mock.journal.entries().map((e) => [e.method, e.answer?.status])).toEqual([["CONNECT", 405]]);
+  });
+});

@@ -42,6 +42,18 @@ describe("Prefer", () => {
     expect(body.message).toMatch(/^Prefer: .*nope/);
   });
 
+  it.each(["example=nope", "code=200, example=nope", "example=__proto__"])(
+    "BCC (whose 200 has no body, so Prism would not look at the name): %s is a 400 naming it",
+    async (value) => {
+      const body = await expectBceError(
+        await prefer(REBUILD_PATH, value, { imageId: "m-1" }),
+        400,
+        "InvalidHTTPRequest",
+      );
+      expect(body.message).toMatch(/^Prefer: rebuildInstance has no example named (nope|__proto__); it has /);
+    },
+  );
+
   it("a status the operation does not define is a 400, not a 5xx", async () => {
     const body = await expectBceError(await prefer(REINSTALL_PATH, "code=418"), 400, "InvalidHTTPRequest");
     expect(body.message).toMatch(/^Prefer: .*418/);
