@@ -256,7 +256,10 @@ export async function generateClient(bundle, { client, source = "the service bun
   const clientTs =
     `${banner}/* eslint-disable */\n` +
     `import { ${["callOperation", "createServiceClient", "serverUrl", "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
-    `import type { BceClientOptions, CallOptions, OperationRuntime, ResponseMetadata } from "${INTERNAL}";\n` +
+    // The client's public types from core's main entry: the declarations then resolve without
+    // package exports too (TypeScript's legacy moduleResolution "node"), as the entry points do.
+    `import type { BceClientOptions, CallOptions, ResponseMetadata } from "@bce-openapi/core";\n` +
+    `import type { OperationRuntime } from "${INTERNAL}";\n` +
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
     `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +

@@ -176,6 +176,15 @@ describe("the consumer program", () => {
     expect(existsSync(join(project, "out/consumer.js"))).toBe(true);
   });
 
+  // The legacy `"moduleResolution": "node"` of many existing projects reads no package exports:
+  // the clients' declarations must still resolve to full types (skipLibCheck off, so a declaration
+  // that cannot resolve fails here instead of quietly turning into `any`).
+  it("type-checks under the legacy moduleResolution node (node10, module esnext) too", async () => {
+    await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.node10.json"]).catch((error) => {
+      throw new Error(`tsc (node10) failed:\n${error.stdout}${error.stderr}`);
+    });
+  });
+
   it("runs both clients against the installed mock (signatures checked)", async () => {
     const { stdout } = await inProject(process.execPath, ["out/consumer.js"]);
     const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as {

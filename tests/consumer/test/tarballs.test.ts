@@ -70,7 +70,8 @@ describe.each(packageNames)("%s", (name) => {
 
   // ESM-only profile: the packages are ESM ("type": "module", no `require` condition), so the
   // node10 and node16-from-CJS resolutions are not supported and attw's strict profile would only
-  // report "CJS resolves to ESM". Everything a TypeScript ESM or bundler consumer resolves is checked.
+  // report "CJS resolves to ESM". Everything a TypeScript ESM or bundler consumer resolves is checked
+  // (and consumer.test.ts type-checks an ESM program under the legacy moduleResolution "node").
   it("@arethetypeswrong/cli --profile esm-only reports nothing", async () => {
     const { tarballs } = inject("packed");
     // Exits non-zero on any problem; the message is in stdout.
