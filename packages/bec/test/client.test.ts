@@ -168,6 +168,18 @@ describe("reinstallVmInstance on the wire", () => {
     });
   });
 
+  it.each([null, "", 5])(
+    "refuses imageId %j (the service side takes null; the client sends a non-empty string)",
+    async (imageId) => {
+      const rec = recorder();
+      const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+      await expect(
+        bec.reinstallVmInstance("vm-1", { ...input, imageId: imageId as unknown as string }),
+      ).rejects.toMatchObject({ name: "BceValidationError", field: "body.imageId" });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
   it("refuses a bad vmId before asking for credentials or sending", async () => {
     let asked = 0;
     const rec = recorder();
