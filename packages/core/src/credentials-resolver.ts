@@ -8,7 +8,7 @@ import {
   type Credentials,
   type CredentialsInput,
 } from "./credentials.js";
-import { aborted } from "./errors.js";
+import { aborted, heed } from "./errors.js";
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {
@@ -57,25 +57,19 @@ export function credentialsResolver(
       const asked = pending;
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
-      return new Promise((resolve, reject) => {
-        const stop = (error?: Error) => {
-          clearTimeout(timer);
-          signal?.removeEventListener("abort", onAbort);
-          if (error) reject(error);
-        };
-        const onAbort = () => stop(aborted(signal!));
-        const timer =
-          timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                if (pending === asked) pending = undefined;
-                stop(new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`));
-              }, timeoutMs);
-        signal?.addEventListener("abort", onAbort);
-        asked.then((credentials) => {
-          stop();
-          resolve(credentials);
-        }, stop);
+      const stop = new AbortController();
+      const onAbort = () => stop.abort(aborted(signal!));
+      signal?.addEventListener("abort", onAbort);
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (pending === asked) pending = undefined;
+              stop.abort(new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`));
+            }, timeoutMs);
+      return heed(asked, stop.signal).finally(() => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
       });
     };
   }

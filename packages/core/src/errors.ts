@@ -87,6 +87,20 @@ export class BceAbortError extends BceError {
 /** The BceAbortError of a call whose signal has aborted: its reason is the cause. */
 export const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
 
+/**
+ * `promise`, or a rejection with `signal`'s reason once it aborts: for a wait on code that does not
+ * heed the signal itself (a caller's fetch, a credentials provider).
+ */
+export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    // Aborted already (the caller's abort, during a hook or the signing): an event would never come.
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+    promise.then(resolve, reject);
+  });
+}
+
 /** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */
 export function answerTooLarge(status: number, requestId: string, limit: number): BceResponseError {
   return new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] });

@@ -3,6 +3,7 @@ import type { Credentials } from "./credentials.js";
 import {
   aborted,
   BceError,
+  heed,
   BceNetworkError,
   BceResponseError,
   BceServiceError,
@@ -545,17 +546,6 @@ function keepBytes(answer: Answer): Response {
   if (!answer.response.ok) return toResponse(answer);
   answerBytes.set(answer.response, answer.bytes);
   return answer.response;
-}
-
-/** `promise`, or a rejection once `signal` aborts, for a caller's fetch that does not heed it. */
-function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    // Aborted already (the caller's abort, during a hook or the signing): an event would never come.
-    if (signal.aborted) stop();
-    else signal.addEventListener("abort", stop, { once: true });
-    promise.then(resolve, reject);
-  });
 }
 
 /** Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as `cause`. */

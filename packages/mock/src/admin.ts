@@ -69,16 +69,8 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       state.reset();
       return json(200, {});
     case "POST faults": {
-      const tooLarge = () => {
-        // The rest of the body is not read: the connection cannot carry another request.
-        res.setHeader("connection", "close");
-        x.error(413, "EntityTooLarge", `The body is larger than ${MAX_ADMIN_BODY} bytes`);
-      };
-      if (Number(req.headers["content-length"]) > MAX_ADMIN_BODY) return tooLarge();
-      // A client that sent Expect: 100-continue waits for this before it sends the body.
-      if (req.headers.expect !== undefined) res.writeContinue();
-      const raw = await readSmall(x);
-      if (!raw) return tooLarge();
+      const raw = await x.readBody(MAX_ADMIN_BODY);
+      if (!raw) return;
       let body: { target?: unknown; steps?: unknown };
       try {
         body = JSON.parse(raw.toString("utf8")) as typeof body;
@@ -104,16 +96,4 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
         `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`,
       );
   }
-}
-
-/** The body, or undefined once it passes MAX_ADMIN_BODY. */
-async function readSmall(x: Exchange): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of x.req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_ADMIN_BODY) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

@@ -70,4 +70,59 @@ export class Exchange {
     this.answered(0);
     this.req.socket.destroy();
   }
+
+  /**
+   * The request body, or undefined when it has been answered instead, with the connection closed:
+   * 413 for a body over `limit`, declared or not, and 400 for a Content-Length that is no number.
+   * A declared length is judged before a byte is read (or asked for, with Expect: 100-continue).
+   */
+  async readBody(limit: number): Promise<Buffer | undefined> {
+    const { req, res } = this;
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit)) {
+      res.setHeader("connection", "close");
+      if (/^\d+$/.test(declared))
+        this.error(413, "EntityTooLarge", `Request body of ${declared} bytes exceeds ${limit} bytes`);
+      else this.error(400, "InvalidHTTPRequest", "Content-Length is not a number");
+      return undefined;
+    }
+    if (req.headers.expect !== undefined) res.writeContinue();
+    const body = await readBody(req, limit);
+    if (!body) {
+      res.setHeader("connection", "close");
+      this.error(413, "EntityTooLarge", `Request body exceeds ${limit} bytes`);
+    }
+    return body;
+  }
+}
+
+/**
+ * The raw body, or undefined as soon as it passes the limit (a chunked body declares no length):
+ * reading stops there and the 413 goes out at once; its `connection: close` ends the rest.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (settle: () => void) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+      settle();
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.pause();
+      finish(() => resolve(undefined));
+    };
+    const onEnd = () => finish(() => resolve(Buffer.concat(chunks)));
+    const onError = (error: Error) => finish(() => reject(error));
+    const onClose = () => finish(() => reject(new Error("the client closed the connection before the body ended")));
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
 }

@@ -316,20 +316,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     allowOrigin(res, origin);
   }
 
-  const declared = req.headers["content-length"];
-  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > ctx.maxBodyBytes)) {
-    // Answered before a byte of the body is read (or asked for, with Expect: 100-continue).
-    res.setHeader("connection", "close");
-    return /^\d+$/.test(declared)
-      ? x.error(413, "EntityTooLarge", `Request body of ${declared} bytes exceeds ${ctx.maxBodyBytes} bytes`)
-      : x.error(400, "InvalidHTTPRequest", "Content-Length is not a number");
-  }
-  if (req.headers.expect !== undefined) res.writeContinue();
-  const rawBody = await readBody(req, ctx.maxBodyBytes);
-  if (!rawBody) {
-    res.setHeader("connection", "close");
-    return x.error(413, "EntityTooLarge", `Request body exceeds ${ctx.maxBodyBytes} bytes`);
-  }
+  const rawBody = await x.readBody(ctx.maxBodyBytes);
+  if (!rawBody) return;
   x.entry.bodyBytes = rawBody.length;
   x.entry.body = rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8");
 
@@ -631,37 +619,6 @@ function errorCodeOf(payload: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * The raw body, or undefined as soon as it passes the limit (a chunked body declares no length):
- * reading stops there and the 413 goes out at once; its `connection: close` ends the rest.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (settle: () => void) => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-      settle();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.pause();
-      finish(() => resolve(undefined));
-    };
-    const onEnd = () => finish(() => resolve(Buffer.concat(chunks)));
-    const onError = (error: Error) => finish(() => reject(error));
-    const onClose = () => finish(() => reject(new Error("the client closed the connection before the body ended")));
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
-  });
 }
 
 /** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */

@@ -607,7 +607,7 @@ describe("403 RequestTimeTooSkewed", () => {
     ["before 1970", "Mon, 01 Jan 1900 00:00:00 GMT"],
     ["unreadable", "soon"],
   ])("a Date %s is not taken: no retry, and the client's next call is signed with its own clock", async (_, date) => {
-    const server = await faultServer((req, res, n) =>
+    const server = await faultServer((_req, res, n) =>
       n === 1
         ? answer(res, 403, bceError("RequestTimeTooSkewed"), { date })
         : answer(res, 200, BEC_OK, { date: new Date().toUTCString() }),

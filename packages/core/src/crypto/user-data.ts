@@ -4,10 +4,12 @@
 const PREFIX = "user_injected_data: ";
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/** Whether `text` holds a surrogate with no partner (the u flag reads a pair as one code point): not valid Unicode. */
+export const hasLoneSurrogate = (text: string): boolean => /\p{Surrogate}/u.test(text);
+
 export function encodeUserData(text: string): string {
   if (typeof text !== "string") throw new TypeError("userData must be a string");
-  if (/\p{Surrogate}/u.test(text))
-    throw new TypeError("userData contains a lone surrogate, which is not valid Unicode");
+  if (hasLoneSurrogate(text)) throw new TypeError("userData contains a lone surrogate, which is not valid Unicode");
   return btoa(PREFIX + bytesToBase64(new TextEncoder().encode(text)));
 }
 

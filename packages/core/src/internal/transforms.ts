@@ -4,6 +4,7 @@
  */
 import { CredentialsError, type Credentials } from "../credentials.js";
 import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
+import { hasLoneSurrogate } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
 import type { BodyTransform } from "./operation.js";
 
@@ -19,8 +20,7 @@ export interface Transform {
 export const encodeUserDataTransform: Transform = {
   kind: "encodeUserData",
   prepare(value, field) {
-    // Matches only a surrogate with no partner (the u flag reads a pair as one code point).
-    if (typeof value === "string" && /\p{Surrogate}/u.test(value))
+    if (typeof value === "string" && hasLoneSurrogate(value))
       throw new BceValidationError(field, "format", "holds a lone surrogate, which is not valid Unicode");
   },
   apply: (value) => (typeof value === "string" ? encodeUserData(value) : value),
