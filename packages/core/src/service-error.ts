@@ -1,7 +1,8 @@
 import { BceServiceError } from "./errors.js";
 
 /**
- * Codes for error answers that carry no body, by status, as the official Go SDK maps them.
+ * Codes for error answers that carry no body, by status, as the official Go SDK maps them
+ * (baidubce/bce-sdk-go bce/response.go@81b754b7701cfffa21a4e9b953ff8517978b7de7, ParseResponse).
  * Statuses not listed fall back to a code made from the status itself.
  */
 const CODE_BY_STATUS: Record<number, string> = {

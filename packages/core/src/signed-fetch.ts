@@ -7,7 +7,10 @@ import { signHeaders, type MaybePromise, type SignedHeaders } from "./signing/si
 
 /** How requests are signed. */
 export interface SigningOptions {
-  /** Seconds a signature stays valid; 1800 by default, as in the official SDKs. */
+  /**
+   * Seconds a signature stays valid; 1800 by default, as in the official SDKs (DEFAULT_EXPIRE_SECONDS
+   * in baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441).
+   */
   expirationInSeconds?: number;
   /**
    * Headers to sign. Default: host, content-length, content-type, content-md5 and every

@@ -29,7 +29,11 @@ export interface RetryContext {
 }
 
 export interface RetryOptions {
-  /** Attempts in all, the first included: an integer, at least 1. Default 4: three retries, as the official SDKs make. */
+  /**
+   * Attempts in all, the first included: an integer, at least 1. Default 4: three retries, as the
+   * official SDKs make (DEFAULT_RETRY_POLICY in baidubce/bce-sdk-go
+   * bce/config.go@ab28790c49e76509d1ad98fe48157e42bd36e82b).
+   */
   maxAttempts?: number;
   /** Delay before the first retry; it doubles each time. Default 300 ms. */
   baseDelayMs?: number;

@@ -16,7 +16,10 @@ import type { Credentials } from "../credentials.js";
 export interface SignOptions {
   /** Signing time (a number is milliseconds since the epoch). Default: now. */
   timestamp?: Date | number;
-  /** Validity of the signature. Default 1800, as in the official SDKs. */
+  /**
+   * Validity of the signature. Default 1800, as in the official SDKs (DEFAULT_EXPIRE_SECONDS in
+   * baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441).
+   */
   expirationInSeconds?: number;
   /**
    * Headers to sign. Default: host, content-length, content-type, content-md5 and every
