@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Packs the five published packages once, for every test file (see test/pack.global.ts).
     globalSetup: ["test/pack.global.ts"],
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // Tests that run tsc or npm in the installed project (each bounded at 240 s, see inProject).
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });

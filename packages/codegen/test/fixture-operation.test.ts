@@ -162,7 +162,7 @@ describe("a fixture spec with two more operations", () => {
       "tagVmInstance(vmId: string, body: TagVmInstanceInput, options?: TagVmInstanceCallOptions): Promise<TagVmInstanceResult>;",
     );
     expect(generated.files["schema.ts"]).toContain('VmPowerState: "ON" | "OFF" | (string & {});');
-  });
+  }, 300_000); // a whole tsc run: seconds alone, minutes on a machine the rest of the suite keeps busy
 
   it("calls the GET with its path and query parameters, signed, and resolves with the body and $metadata", async () => {
     const { createFixtureClient } = await import(`${generated.generated}/client.ts`);
