@@ -12,6 +12,7 @@ import {
 import { BceError, BceResponseError, BceValidationError } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
+import { isObject } from "./check-runtime.js";
 import type { OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 
@@ -187,8 +188,8 @@ async function readBody(
 function valueAt(body: unknown, path: readonly string[]): unknown {
   let node = body;
   for (const name of path) {
-    if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
-    node = (node as Record<string, unknown>)[name];
+    if (!isObject(node)) return undefined;
+    node = node[name];
   }
   return node;
 }
