@@ -13,7 +13,7 @@ import { BceError, BceResponseError, BceValidationError } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import { isObject } from "./check-runtime.js";
-import type { OperationInput, OperationSpec } from "./operation.js";
+import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 
 /** What a call resolves with before the generated method shapes it. */
@@ -37,7 +37,7 @@ export type OperationService = Pick<
  * interpreter and the answer schemas only when a client checks answers (`validateResponses`).
  */
 export interface OperationRuntime {
-  readonly transforms?: Readonly<Partial<Record<Transform["kind"], Transform>>>;
+  readonly transforms?: Readonly<Partial<Record<BodyTransform["kind"], Transform>>>;
   readonly responseChecks?: () => Promise<ResponseChecks>;
 }
 

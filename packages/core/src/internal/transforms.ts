@@ -6,10 +6,9 @@ import { CredentialsError, type Credentials } from "../credentials.js";
 import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
-import type { BodyTransform } from "./operation.js";
 
+/** What one `x-bce-transform` kind does; a client's runtime maps each kind its operations name to one. */
 export interface Transform {
-  readonly kind: BodyTransform["kind"];
   /** Checks of the caller's value made before credentials are asked for (never with the value in a message). */
   prepare?(value: unknown, field: string): void;
   /** The value to send instead (called for present values only). */
@@ -18,7 +17,6 @@ export interface Transform {
 
 /** Plain text in, BEC's `base64("user_injected_data: " + base64(text))` out. */
 export const encodeUserDataTransform: Transform = {
-  kind: "encodeUserData",
   prepare(value, field) {
     if (typeof value === "string" && hasLoneSurrogate(value))
       throw new BceValidationError(field, "format", "holds a lone surrogate, which is not valid Unicode");
@@ -28,7 +26,6 @@ export const encodeUserDataTransform: Transform = {
 
 /** A plain-text password sent as it is, once the password policy passes. */
 export const checkPasswordPolicyTransform: Transform = {
-  kind: "checkPasswordPolicy",
   prepare(value, field) {
     if (typeof value === "string") checkAdminPassPolicy(value, field);
   },
@@ -36,7 +33,6 @@ export const checkPasswordPolicyTransform: Transform = {
 
 /** A plain-text password (policy-checked) sent AES-encrypted under the secret access key; `{ encrypted }` as it is. */
 export const encryptAdminPassTransform: Transform = {
-  kind: "encryptAdminPass",
   prepare(value, field) {
     if (typeof value === "string") checkAdminPassPolicy(value, field);
     else if (value !== undefined && value !== null) {
