@@ -328,8 +328,8 @@ export class CheckCompiler {
       const call = new RegExp(`\\b${f.name}\\(v, p, c\\);`);
       const host = this.functions.find((g) => g !== f && g.body.some((line) => replaceOnce(line, call, "") !== line));
       if (uses(text(), f.name) !== 1 || !host || f.body.some((line) => line.includes("return "))) continue;
-      const inlined = f.body.length === 1 && !f.body[0].startsWith("const ") ? f.body[0] : `{ ${f.body.join(" ")} }`;
-      host.body = host.body.map((line) => replaceOnce(line, call, inlined));
+      // Always in braces: a lone `if` put in `if (x) CALL; else ...` would take that else.
+      host.body = host.body.map((line) => replaceOnce(line, call, `{ ${f.body.join(" ")} }`));
       this.functions.splice(this.functions.indexOf(f), 1);
     }
     // A property table used once: written where it is used.

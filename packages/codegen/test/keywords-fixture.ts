@@ -77,6 +77,9 @@ export const keywordsBundle = {
           constructor: { type: "integer" },
           never: false,
           anything: true,
+          // if/then/else whose branches are one-line checks used once: inlined, the then branch
+          // must not take the else (a dangling else).
+          sign: { if: { type: "number" }, then: { minimum: 0 }, else: { type: "string" } },
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
         then: { required: ["count"] },
