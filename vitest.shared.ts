@@ -4,10 +4,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Property tests and loopback servers share two cores with the rest of the suite under turbo:
-    // generous limits keep a busy machine from failing a correct test.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Property tests, loopback servers and spawned bins share two cores with the rest of the suite
+    // under turbo: generous limits keep a busy machine from failing a correct test (a run beside
+    // three busy loops, load 12 to 21, took over 30 s for tests that take 2 s alone).
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     // A worker runs its test files one after another in one module graph instead of a fresh one
     // each (https://vitest.dev/config/isolate.html), so the same modules are not imported again
     // for every file: core, mock, contract and codegen tests take about half the CPU they did.

@@ -5,8 +5,9 @@ export default defineConfig({
     include: ["test/**/*.test.mjs"],
     // Finds (or installs) Chromium once, before any test file runs.
     globalSetup: ["test/global-setup.mjs"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous, as in vitest.shared.ts: Chromium, tsc and spawned servers on a busy two-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
     // One module graph per worker, as in vitest.shared.ts: every test file restores what it changes.
     isolate: false,
   },

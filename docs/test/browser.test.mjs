@@ -73,17 +73,17 @@ describe.each(locales)("API reference, $code", (locale) => {
 
   test("loads cleanly, with both operations and every named schema", async () => {
     await open(`${locale.code}/index.html`);
-    await page.getByText(spec.info.title).first().waitFor({ timeout: 5000 });
+    await page.getByText(spec.info.title).first().waitFor({ timeout: 30_000 });
     await shoot(locale.code);
     // Each operation has its own page, titled with its summary in this language.
     for (const [, , op] of operations(spec)) {
       await visit(`${locale.code}/index.html#/${slug(op.tags[0])}/${slug(op.operationId)}`);
-      await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 5000 });
+      await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 30_000 });
     }
     // The schemas group lists every named schema (components/schemas) in the sidebar.
     await visit(`${locale.code}/index.html#/${slug(locale.schemasTag)}`);
     for (const name of Object.keys(spec.components.schemas))
-      await page.getByText(name, { exact: true }).first().waitFor({ timeout: 5000 });
+      await page.getByText(name, { exact: true }).first().waitFor({ timeout: 30_000 });
     expect(problems).toEqual([]);
   });
 
@@ -102,7 +102,7 @@ describe.each(locales)("API reference, $code", (locale) => {
           while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
           return node?.innerText ?? "";
         });
-      await expect.poll(panel, { timeout: 5000 }).not.toMatch(/Searching|^$/);
+      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|^$/);
       const text = await panel();
       await page.keyboard.press("Escape");
       return text;

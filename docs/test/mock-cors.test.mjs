@@ -88,7 +88,7 @@ beforeAll(async () => {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
-  await page.waitForFunction(() => typeof window.callMock === "function", null, { timeout: 5000 });
+  await page.waitForFunction(() => typeof window.callMock === "function", null, { timeout: 30_000 });
   page$ = (args) =>
     page.evaluate((a) => window.callMock(a), {
       credentials: DEFAULT_CREDENTIALS,

@@ -123,7 +123,7 @@ beforeAll(async () => {
   page = await context.newPage();
   watchPage(page, problems);
   await page.goto(new URL("index.html", server.url).toString(), { waitUntil: "load" });
-  await page.waitForFunction(() => typeof window.runChecks === "function", null, { timeout: 5000 });
+  await page.waitForFunction(() => typeof window.runChecks === "function", null, { timeout: 30_000 });
 });
 
 afterAll(async () => {

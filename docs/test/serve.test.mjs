@@ -65,7 +65,7 @@ test("serves the docs and the mock on loopback, and stops on SIGTERM", async () 
   expect((await exited).code).toBe(0);
   await expect(fetch(`${docs}/`)).rejects.toThrow();
   await expect(fetch(mock)).rejects.toThrow();
-}, 60_000);
+}, 180_000);
 
 test("a port in use ends it with one line naming the port and the option, the mock stopped too", async () => {
   const holder = createServer();
@@ -86,7 +86,7 @@ test("a port in use ends it with one line naming the port and the option, the mo
   } finally {
     holder.close();
   }
-}, 60_000);
+}, 180_000);
 
 test.each([
   [["--mock", "--mock-port", "70000"], '--mock-port must be an integer from 0 to 65535, got "70000"'],

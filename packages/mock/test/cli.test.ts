@@ -56,7 +56,7 @@ it("prints its URL, checks signatures with the keys from its environment, and ex
   child.kill("SIGTERM");
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
-}, 60_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
@@ -104,7 +104,7 @@ it("scripts faults and reads the journal through /__mock/, and takes --cors-orig
   expect(await preflight("http://localhost:5173")).toBe(403); // a list replaces the loopback default
   child.kill("SIGTERM");
   await once(child, "exit");
-}, 60_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 it.each([
   [["--cors-origin", "app.test"], /--cors-origin must be an origin/],
@@ -136,7 +136,7 @@ it("a port in use: exits 1 with one line that names the port and --port", async 
   } finally {
     holder.close();
   }
-}, 60_000);
+}, 180_000);
 
 it("prints help and exits 0", async () => {
   const { child, output } = run(["--help"]);
