@@ -1,3 +1,6 @@
+// The fields of the errors are `declare`d and set in their constructors: the same own properties,
+// in the same order, without a second definition of each (as `undefined` first) in the output.
+
 /**
  * Every error the clients throw is a BceError, so callers can tell ours from anything else
  * with one `instanceof`, and then branch on the subclass.
@@ -10,11 +13,11 @@ export class BceError extends Error {
 export class BceServiceError extends BceError {
   override name = "BceServiceError";
   /** HTTP status of the answer. */
-  readonly status: number;
+  declare readonly status: number;
   /** BCE error code, such as `InvalidHTTPRequest` or `SignatureDoesNotMatch`. */
-  readonly code: string;
+  declare readonly code: string;
   /** Request id from the body, else from the `x-bce-request-id` header; empty when neither came. */
-  readonly requestId: string;
+  declare readonly requestId: string;
 
   constructor(init: { status: number; code: string; message: string; requestId: string }) {
     super(
@@ -30,9 +33,9 @@ export class BceServiceError extends BceError {
 export class BceValidationError extends BceError {
   override name = "BceValidationError";
   /** Which argument or body field is wrong, as a JSON-pointer-like path (`body.keyConfig.adminPass`). */
-  readonly field: string;
+  declare readonly field: string;
   /** Which rule failed, in a word or two (`pattern`, `minLength`, `required`). */
-  readonly rule: string;
+  declare readonly rule: string;
 
   constructor(field: string, rule: string, message: string) {
     super(`${field}: ${message}`);
@@ -49,8 +52,8 @@ export class BceValidationError extends BceError {
 export class BceNetworkError extends BceError {
   override name = "BceNetworkError";
   /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, ...). */
-  readonly errorCode: string;
-  readonly requestSent: boolean;
+  declare readonly errorCode: string;
+  declare readonly requestSent: boolean;
 
   constructor(message: string, init: { errorCode: string; requestSent: boolean; cause?: unknown }) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -62,7 +65,7 @@ export class BceNetworkError extends BceError {
 /** An attempt took longer than the timeout (answer headers and body included). */
 export class BceTimeoutError extends BceError {
   override name = "BceTimeoutError";
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(timeoutMs: number) {
     super(`no complete answer within ${timeoutMs} ms`);
@@ -109,10 +112,10 @@ export function answerTooLarge(status: number, requestId: string, limit: number)
 /** The service answered with success, but the body is not what the spec says it is. */
 export class BceResponseError extends BceError {
   override name = "BceResponseError";
-  readonly status: number;
-  readonly requestId: string;
+  declare readonly status: number;
+  declare readonly requestId: string;
   /** What is wrong, one line each, with the place in the body (`details.status: must be one of ...`). */
-  readonly problems: readonly string[];
+  declare readonly problems: readonly string[];
 
   constructor(init: { status: number; requestId: string; problems: readonly string[] }) {
     super(`the answer does not match the API description: ${init.problems.join("; ")}`);
