@@ -4,7 +4,7 @@ import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
-import { serviceErrorFromResponse } from "./service-error.js";
+import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
 import {
   type CallOptions,
@@ -22,6 +22,7 @@ import {
 import { VERSION } from "./version.js";
 
 export { checkCallOptions, checkTimeout } from "./transport.js";
+export { requestIdOf } from "./service-error.js";
 export type { ServerTemplate } from "./internal/operation.js";
 
 /** How 2xx answer bodies are checked against the spec. */
@@ -166,13 +167,15 @@ export function createServiceClient<Paths extends {}>(
       throw new BceValidationError("headers", "format", "must map header names to values a header can carry");
     }
   }
+  // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
+  // is none, as it has always been taken.
   const transport = new Transport({
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.signing ? { signing: options.signing } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    ...(hooks ? { hooks } : {}),
+    fetch: options.fetch,
+    signing: options.signing || undefined,
+    timeoutMs: options.timeoutMs,
+    retry: options.retry || undefined,
+    maxResponseBytes: options.maxResponseBytes,
+    hooks,
     logger,
   });
   const agent = userAgent(service, options.userAgentAppId);
@@ -274,11 +277,6 @@ export function serviceErrorOf({ response, error }: RawResult): BceServiceError 
     response,
     error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error),
   );
-}
-
-/** The request id BCE puts on every answer. */
-export function requestIdOf(response: Response): string {
-  return response.headers.get("x-bce-request-id") ?? "";
 }
 
 function checkEndpoint(endpoint: string | URL): string {

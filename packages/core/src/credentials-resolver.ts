@@ -8,7 +8,7 @@ import {
   type Credentials,
   type CredentialsInput,
 } from "./credentials.js";
-import { aborted, heed } from "./errors.js";
+import { aborted, heed, onAbort } from "./errors.js";
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {
@@ -58,8 +58,7 @@ export function credentialsResolver(
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
       const stop = new AbortController();
-      const onAbort = () => stop.abort(aborted(signal!));
-      signal?.addEventListener("abort", onAbort);
+      const unlisten = onAbort(signal, () => stop.abort(aborted(signal!)));
       const timer =
         timeoutMs === undefined
           ? undefined
@@ -69,7 +68,7 @@ export function credentialsResolver(
             }, timeoutMs);
       return heed(asked, stop.signal).finally(() => {
         clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        unlisten();
       });
     };
   }

@@ -96,12 +96,19 @@ export const aborted = (signal: AbortSignal) => new BceAbortError("the call was 
  */
 export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    const stop = () => reject(signal.reason);
-    // Aborted already (the caller's abort, during a hook or the signing): an event would never come.
-    if (signal.aborted) stop();
-    else signal.addEventListener("abort", stop, { once: true });
+    onAbort(signal, () => reject(signal.reason));
     promise.then(resolve, reject);
   });
+}
+
+/**
+ * Call `stop` once `signal` aborts, or at once when it has aborted already (the caller's abort,
+ * during a hook or the signing: an event would never come). Returns what stops listening.
+ */
+export function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
+  if (signal?.aborted) stop();
+  else signal?.addEventListener("abort", stop, { once: true });
+  return () => signal?.removeEventListener("abort", stop);
 }
 
 /** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */

@@ -12,41 +12,35 @@ const CODE_BY_STATUS: Record<number, string> = {
   500: "InternalError",
 };
 
-/** Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. */
-export function serviceErrorFromResponse(response: Response, bodyText: string): BceServiceError {
-  const headerRequestId = response.headers.get("x-bce-request-id") ?? "";
-  const status = response.status;
-  if (bodyText.trim() === "") {
-    return new BceServiceError({
-      status,
-      code: CODE_BY_STATUS[status] ?? `Http${status}`,
-      message: response.statusText || `HTTP ${status} with an empty body`,
-      requestId: headerRequestId,
-    });
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    body = undefined;
-  }
-  if (!isRecord(body) || typeof body.code !== "string") {
-    // Go SDK: a body that is not a BCE error document is reported as MalformedJSON.
-    return new BceServiceError({
-      status,
-      code: "MalformedJSON",
-      message: `the service answered ${status} with a body that is not a BCE error document`,
-      requestId: headerRequestId,
-    });
-  }
-  return new BceServiceError({
-    status,
-    code: body.code,
-    message: typeof body.message === "string" ? body.message : "",
-    requestId: typeof body.requestId === "string" && body.requestId !== "" ? body.requestId : headerRequestId,
-  });
+/** The request id BCE puts on every answer. */
+export function requestIdOf(response: Response): string {
+  return response.headers.get("x-bce-request-id") ?? "";
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. */
+export function serviceErrorFromResponse(response: Response, bodyText: string): BceServiceError {
+  const { status } = response;
+  let requestId = requestIdOf(response);
+  let code: string;
+  let message: string;
+  if (bodyText.trim() === "") {
+    code = CODE_BY_STATUS[status] ?? `Http${status}`;
+    message = response.statusText || `HTTP ${status} with an empty body`;
+  } else {
+    let body: { code?: unknown; message?: unknown; requestId?: unknown } | null | undefined;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {}
+    // A BCE error document is an object with a string code (no JSON array or primitive has one).
+    if (typeof body?.code === "string") {
+      code = body.code;
+      message = typeof body.message === "string" ? body.message : "";
+      if (typeof body.requestId === "string" && body.requestId !== "") requestId = body.requestId;
+    } else {
+      // Go SDK: a body that is not a BCE error document is reported as MalformedJSON.
+      code = "MalformedJSON";
+      message = `the service answered ${status} with a body that is not a BCE error document`;
+    }
+  }
+  return new BceServiceError({ status, code, message, requestId });
 }

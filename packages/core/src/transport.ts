@@ -4,6 +4,7 @@ import {
   aborted,
   BceError,
   heed,
+  onAbort,
   BceNetworkError,
   BceResponseError,
   BceServiceError,
@@ -11,7 +12,7 @@ import {
   BceValidationError,
   answerTooLarge,
 } from "./errors.js";
-import { serviceErrorFromResponse } from "./service-error.js";
+import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import { checkSigningOptions, MAX_SIGNING_TIME, signingHeaders, type SigningOptions } from "./signed-fetch.js";
 import { createSigningKeyCache } from "./signing/key-cache.js";
 
@@ -425,9 +426,7 @@ export class Transport {
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const onAbort = () => timeout.abort(signal!.reason);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort);
+    const unlisten = onAbort(signal, () => timeout.abort(signal!.reason));
     // Name what went wrong: the caller's abort, our timeout, or the network.
     const classify = (error: unknown, answerStarted?: boolean): BceError => {
       if (signal?.aborted) return aborted(signal);
@@ -485,7 +484,7 @@ export class Transport {
       }
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      unlisten();
     }
   }
 }
@@ -578,7 +577,7 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
     size += value.length;
     if (size > limit) {
       await reader.cancel().catch(noop);
-      throw answerTooLarge(response.status, response.headers.get("x-bce-request-id") ?? "", limit);
+      throw answerTooLarge(response.status, requestIdOf(response), limit);
     }
     chunks.push(value);
   }
@@ -597,15 +596,13 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted(signal!));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      unlisten();
       resolve();
     }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
+    const unlisten = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(aborted(signal!));
+    });
   });
 }
