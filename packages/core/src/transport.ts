@@ -95,7 +95,8 @@ export interface CallStats {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** 4 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
 /** The longest delay a timer can wait (a larger one fires at once). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -122,7 +123,7 @@ export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
   return idempotent || (error instanceof BceNetworkError && !error.requestSent);
 }
 
-/** Retry options with every default filled in and every value checked. */
+/** Retry options with every default filled in and every value checked (any other key given is kept, unread). */
 type RetryPolicy = Required<RetryOptions>;
 
 /** Backoff before retry number `retry` (1-based): exponential, capped, with jitter. */
@@ -185,7 +186,7 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   if (typeof shouldRetry !== "function") {
     throw new BceValidationError(`${field}.shouldRetry`, "type", "must be a function");
   }
-  return { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry };
+  return policy as RetryPolicy;
 }
 
 /** Check the options a call may carry (the client's own are checked when it is made). */
@@ -253,10 +254,11 @@ export interface CallContext extends CallOptions {
  * transport sends the parts with one fetch; a hook that asks for the request gets a real one).
  */
 export class PlainRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: string | undefined;
+  // Declared, not defined: set once in the constructor (see errors.ts).
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: string | undefined;
   constructor(url: string, init: RequestInit) {
     this.url = url;
     this.method = init.method ?? "GET";
@@ -275,7 +277,6 @@ export class Transport {
   /** Server time minus local time, learnt from a RequestTimeTooSkewed answer. */
   #clockOffsetMs = 0;
   readonly #options: TransportOptions;
-  readonly #logger: Logger;
   /** This client's signing keys: reused while their timestamp lasts, never shared with another client. */
   readonly #signingKeys = createSigningKeyCache();
 
@@ -288,7 +289,6 @@ export class Transport {
     retryPolicy(options.retry);
     checkSigningOptions(options.signing);
     this.#options = options;
-    this.#logger = options.logger ?? silentLogger;
   }
 
   async send(request: Request | PlainRequest, call: CallContext): Promise<Response> {
@@ -314,10 +314,7 @@ export class Transport {
       }
     }
     // One header record for the whole call; each attempt overwrites its signing headers in it.
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
+    const headers: Record<string, string> = Object.fromEntries(request.headers);
     if (body !== undefined)
       headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.length);
     const { method, url } = request;
@@ -328,7 +325,7 @@ export class Transport {
     const shown = (
       hooks && plain ? new Request(url, { method, headers: request.headers, ...(body && { body }) }) : request
     ) as Request;
-    const logger = this.#logger;
+    const logger = options.logger ?? silentLogger;
     const { stats, idempotent } = call;
     let skewRetried = false;
     let sent = 0;
