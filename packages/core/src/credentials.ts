@@ -61,16 +61,18 @@ export function checkCredentials(
   from: string,
 ): { credentials: Credentials; expiresAt: number | undefined } {
   if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
-  let c: Partial<Credentials>;
+  let keys: Record<"accessKeyId" | "secretAccessKey" | "sessionToken", unknown>;
+  let expiration: unknown;
   try {
-    // Read once (a getter may throw, or answer differently a second time).
-    const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Partial<Credentials>;
-    c = { accessKeyId, secretAccessKey, sessionToken, expiration };
+    // Read once, in this order (a getter may throw, or answer differently a second time).
+    const { accessKeyId, secretAccessKey, sessionToken } = value as Partial<Credentials>;
+    keys = { accessKeyId, secretAccessKey, sessionToken };
+    expiration = (value as Partial<Credentials>).expiration;
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
-  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
-    const v = c[field];
+  for (const field in keys) {
+    const v = keys[field as keyof typeof keys];
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
     // What a header can carry (the id also goes in the authorization string, split on "/").
@@ -80,14 +82,14 @@ export function checkCredentials(
       );
   }
   let expiresAt: number | undefined;
-  if (c.expiration !== undefined) {
+  if (expiration !== undefined) {
     expiresAt =
-      c.expiration instanceof Date
-        ? c.expiration.getTime()
+      expiration instanceof Date
+        ? expiration.getTime()
         : // An ISO 8601 date and time with its offset, as STS gives it (Date.parse alone takes "0" for 2000).
-          typeof c.expiration === "string" &&
-            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(c.expiration)
-          ? Date.parse(c.expiration)
+          typeof expiration === "string" &&
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(expiration)
+          ? Date.parse(expiration)
           : NaN;
     if (Number.isNaN(expiresAt))
       throw new CredentialsError(
@@ -95,10 +97,7 @@ export function checkCredentials(
       );
   }
   // A copy, so a caller's object is never kept alive or exposed through ours.
-  const credentials = Object.freeze({
-    accessKeyId: c.accessKeyId as string,
-    secretAccessKey: c.secretAccessKey as string,
-    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-  });
+  const { accessKeyId, secretAccessKey, sessionToken } = keys as Credentials;
+  const credentials = Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
   return { credentials, expiresAt };
 }
