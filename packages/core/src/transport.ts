@@ -302,10 +302,11 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retry = retryPolicy(call.retry, "retry", options.retry);
 
-    // The body, once: every attempt sends (and signs the length of) the same one. A text body is
-    // sent as text (fetch encodes it as UTF-8), its length counted without encoding it here.
-    let body: Uint8Array<ArrayBuffer> | string | undefined;
-    if (plain) body = request.body;
+    // The body, as bytes, once: every attempt sends (and signs the length of) the same ones. A text
+    // body is encoded here as fetch and node:http would encode it (UTF-8, a lone surrogate as
+    // U+FFFD), and they send the bytes as they are: one encoding, and no length to count apart.
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    if (plain) body = request.body === undefined ? undefined : utf8Encoder.encode(request.body);
     else if (request.body !== null) {
       try {
         body = new Uint8Array(await request.arrayBuffer());
@@ -315,15 +316,16 @@ export class Transport {
     }
     // One header record for the whole call; each attempt overwrites its signing headers in it.
     const headers: Record<string, string> = Object.fromEntries(request.headers);
-    if (body !== undefined)
-      headers["content-length"] = String(typeof body === "string" ? utf8Length(body) : body.length);
+    if (body !== undefined) headers["content-length"] = String(body.length);
     const { method, url } = request;
     const parts: RequestParts = { method, url, headers, body };
 
     const { hooks } = options;
     // What the hooks are shown: a real Request (made once, and only when there are hooks).
     const shown = (
-      hooks && plain ? new Request(url, { method, headers: request.headers, ...(body && { body }) }) : request
+      hooks && plain
+        ? new Request(url, { method, headers: request.headers, ...(request.body && { body: request.body }) })
+        : request
     ) as Request;
     const logger = options.logger ?? silentLogger;
     const { stats, idempotent } = call;
@@ -490,10 +492,13 @@ interface RequestParts {
   method: string;
   url: string;
   headers: Record<string, string>;
-  body: Uint8Array<ArrayBuffer> | string | undefined;
+  body: Uint8Array<ArrayBuffer> | undefined;
 }
 
-/** Bytes of a string in UTF-8, as fetch encodes it (a lone surrogate becomes U+FFFD: 3 bytes). */
+/**
+ * Bytes of a string in UTF-8, as fetch encodes it (a lone surrogate becomes U+FFFD: 3 bytes),
+ * counted without encoding it.
+ */
 export function utf8Length(text: string): number {
   let bytes = text.length;
   for (let i = 0; i < text.length; i++) {
@@ -508,6 +513,7 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
