@@ -138,7 +138,7 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
   const text = value?.trim() ?? "";
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-1" for a year.
-  const date = /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : Number.NaN;
+  const date = /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

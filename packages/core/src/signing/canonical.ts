@@ -165,9 +165,7 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
     }
   });
   // Lines sort on their encoded text, names on themselves: the two orders can differ.
-  let text = lines[0] ?? "";
-  for (let i = 1; i < lines.length; i++) text += `\n${lines[i]}`;
-  return [text, names];
+  return [lines.join("\n"), names];
 }
 
 /** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */
@@ -210,15 +208,13 @@ export const canonicalRequest = (method: string, path: string, query: string, he
   `${method.toUpperCase()}\n${canonicalUri(path)}\n${query}\n${headerLines}`;
 
 // Requests signed within one minute share the formatted minute.
-let lastMinute = Number.NaN;
+let lastMinute = NaN;
 let minuteText = "";
 
 /** UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. */
 export function formatBceDate(time: Date | number): string {
   // A Date by its getTime, so one from another realm (a vm context, an iframe) is one too.
-  const ms = Math.trunc(
-    typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : Number.NaN,
-  );
+  const ms = Math.trunc(typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : NaN);
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
   const second = Math.floor(ms / 1000);

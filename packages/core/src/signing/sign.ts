@@ -203,10 +203,11 @@ export function signHeaders(
     headers,
     headersToSign,
     signingKeys,
-    (authorization): SignedHeaders =>
-      token
-        ? { authorization, "x-bce-date": date, "x-bce-security-token": token }
-        : { authorization, "x-bce-date": date },
+    (authorization): SignedHeaders => ({
+      authorization,
+      "x-bce-date": date,
+      ...(token && { "x-bce-security-token": token }),
+    }),
   );
 }
 
