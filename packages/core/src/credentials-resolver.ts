@@ -29,7 +29,9 @@ export function credentialsResolver(
   clock: () => number = Date.now,
 ): (wait?: CredentialsWait) => Promise<Credentials> {
   if (typeof input === "function") {
-    let cached: { credentials: Credentials; refreshAt: number } | undefined;
+    // Keys that carry an expiration, kept until `refreshAt`; the request to the provider in flight.
+    let cached: Credentials | undefined;
+    let refreshAt = 0;
     let pending: Promise<Credentials> | undefined;
     const ask = async (): Promise<Credentials> => {
       let checked: ReturnType<typeof checkCredentials>;
@@ -40,20 +42,18 @@ export function credentialsResolver(
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
       }
       const { credentials, expiresAt } = checked;
-      cached =
-        expiresAt === undefined ? undefined : { credentials, refreshAt: expiresAt - CREDENTIALS_REFRESH_WINDOW_MS };
+      cached = expiresAt === undefined ? undefined : credentials;
+      refreshAt = (expiresAt ?? 0) - CREDENTIALS_REFRESH_WINDOW_MS;
       return credentials;
     };
     return ({ signal, timeoutMs } = {}) => {
-      if (cached && clock() < cached.refreshAt) return Promise.resolve(cached.credentials);
+      if (cached && clock() < refreshAt) return Promise.resolve(cached);
       // An aborted call does not ask the provider.
       if (signal?.aborted) return Promise.reject(aborted(signal));
-      if (!pending) {
-        const asking: Promise<Credentials> = ask().finally(() => {
-          if (pending === asking) pending = undefined;
-        });
-        pending = asking;
-      }
+      // The pending request, or a new one that forgets itself once settled (unless replaced).
+      pending ??= ask().finally(() => {
+        if (pending === asked) pending = undefined;
+      });
       const asked = pending;
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
