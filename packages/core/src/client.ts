@@ -230,14 +230,7 @@ export function userAgent(service: string | undefined, appId: string | undefined
     );
   }
   const runtime = runtimeAgent();
-  const value = [
-    `bce-openapi-js/${VERSION}`,
-    service ? `api/${service}` : "",
-    runtime ?? "browser",
-    appId ? `app/${appId}` : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
+  const value = `bce-openapi-js/${VERSION}${service ? ` api/${service}` : ""} ${runtime ?? "browser"}${appId ? ` app/${appId}` : ""}`;
   return { header: runtime ? "user-agent" : "x-bce-user-agent", value };
 }
 
