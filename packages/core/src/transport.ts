@@ -100,8 +100,17 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
 /** The longest delay a timer can wait (a larger one fires at once). */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Codes BCE and its peers use when a caller is throttled; the request was not acted on. */
-const THROTTLING_CODES = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests"];
+/**
+ * Codes of answers that prove the request was not acted on: an expired signature, and the codes
+ * BCE and its peers use when a caller is throttled.
+ */
+const NOT_ACTED_ON_CODES = [
+  "RequestExpired",
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequests",
+];
 
 /**
  * The default retry decision. Always safe: answers that prove the service did not act
@@ -113,9 +122,8 @@ export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
   if (error instanceof BceServiceError) {
     const { code, status } = error;
     return (
-      code === "RequestExpired" ||
       status === 429 ||
-      THROTTLING_CODES.includes(code) ||
+      NOT_ACTED_ON_CODES.includes(code) ||
       (idempotent && status >= 500 && status <= 504 && status !== 501)
     );
   }
