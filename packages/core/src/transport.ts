@@ -503,24 +503,6 @@ interface RequestParts {
   body: Uint8Array<ArrayBuffer> | undefined;
 }
 
-/**
- * Bytes of a string in UTF-8, as fetch encodes it (a lone surrogate becomes U+FFFD: 3 bytes),
- * counted without encoding it.
- */
-export function utf8Length(text: string): number {
-  let bytes = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) continue;
-    if (code < 0x800) bytes += 1;
-    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 2; // a pair: 4 bytes for 2 code units
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 

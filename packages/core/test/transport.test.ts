@@ -16,7 +16,6 @@ import {
   silentLogger,
   toLogger,
   Transport,
-  utf8Length,
   type AttemptHooks,
   type CallContext,
   type RetryContext,
@@ -513,20 +512,5 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs("-1", now)).toBeUndefined();
     expect(retryAfterMs("1.5", now)).toBeUndefined();
     expect(retryAfterMs(null, now)).toBeUndefined();
-  });
-});
-
-describe("utf8Length", () => {
-  it("counts the bytes TextEncoder makes of any string, lone surrogates included", () => {
-    const utf8 = new TextEncoder();
-    fc.assert(
-      fc.property(fc.string({ unit: "binary" }), (text) => {
-        expect(utf8Length(text)).toBe(utf8.encode(text).byteLength);
-      }),
-      { numRuns: 500 },
-    );
-    for (const text of ["", "a", "é", "名", "😀", "\uD800", "\uDC00", "\uD800a", "a\uDBFF"]) {
-      expect(utf8Length(text)).toBe(utf8.encode(text).byteLength);
-    }
   });
 });

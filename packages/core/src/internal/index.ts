@@ -37,7 +37,6 @@ export {
   silentLogger,
   toLogger,
   Transport,
-  utf8Length,
   type CallContext,
   type CallStats,
   type TransportOptions,
