@@ -27,8 +27,9 @@ function collect(node, key, at = "#", out = []) {
   return out;
 }
 
-const PAGE = /https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
-const SDK_FILE = /baidubce\/bce-sdk-(go|java|python) \S+@[0-9a-f]{40}/;
+// Each part starts with its source: a page, or a repository, one path and a commit.
+const PAGE = /^\s*https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
+const SDK_FILE = /^\s*baidubce\/bce-sdk-(go|java|python) [^\s/][^\s@]*@[0-9a-f]{40}\b/;
 
 describe("sources", () => {
   const sources = collect(bundles.openapi, "x-source");

@@ -71,8 +71,8 @@ export function checkCredentials(
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
-  for (const field in keys) {
-    const v = keys[field as keyof typeof keys];
+  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+    const v = keys[field];
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
     // What a header can carry (the id also goes in the authorization string, split on "/").

@@ -303,6 +303,16 @@ describe("credentials", () => {
     }
   });
 
+  it("keys are checked by name: a property added to Object.prototype elsewhere is not taken for a key", async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.pollutedKeyName = 1;
+    try {
+      expect(await credentialsResolver(keys(1))()).toEqual(keys(1));
+    } finally {
+      delete proto.pollutedKeyName;
+    }
+  });
+
   it("keys whose getters throw are refused with CredentialsError, the getter's error as cause", async () => {
     const cause = new Error("vault sealed");
     const given = {
