@@ -51,9 +51,12 @@ export function credentialsResolver(
       // An aborted call does not ask the provider.
       if (signal?.aborted) return Promise.reject(aborted(signal));
       // The pending request, or a new one that forgets itself once settled (unless replaced).
-      pending ??= ask().finally(() => {
-        if (pending === asked) pending = undefined;
-      });
+      if (!pending) {
+        const asking: Promise<Credentials> = ask().finally(() => {
+          if (pending === asking) pending = undefined;
+        });
+        pending = asking;
+      }
       const asked = pending;
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.

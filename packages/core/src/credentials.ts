@@ -61,18 +61,16 @@ export function checkCredentials(
   from: string,
 ): { credentials: Credentials; expiresAt: number | undefined } {
   if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
-  let keys: Record<"accessKeyId" | "secretAccessKey" | "sessionToken", unknown>;
-  let expiration: unknown;
+  let c: Partial<Credentials>;
   try {
-    // Read once, in this order (a getter may throw, or answer differently a second time).
-    const { accessKeyId, secretAccessKey, sessionToken } = value as Partial<Credentials>;
-    keys = { accessKeyId, secretAccessKey, sessionToken };
-    expiration = (value as Partial<Credentials>).expiration;
+    // Read once (a getter may throw, or answer differently a second time).
+    const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Partial<Credentials>;
+    c = { accessKeyId, secretAccessKey, sessionToken, expiration };
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
   for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
-    const v = keys[field];
+    const v = c[field];
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
     // What a header can carry (the id also goes in the authorization string, split on "/").
@@ -82,14 +80,14 @@ export function checkCredentials(
       );
   }
   let expiresAt: number | undefined;
-  if (expiration !== undefined) {
+  if (c.expiration !== undefined) {
     expiresAt =
-      expiration instanceof Date
-        ? expiration.getTime()
+      c.expiration instanceof Date
+        ? c.expiration.getTime()
         : // An ISO 8601 date and time with its offset, as STS gives it (Date.parse alone takes "0" for 2000).
-          typeof expiration === "string" &&
-            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(expiration)
-          ? Date.parse(expiration)
+          typeof c.expiration === "string" &&
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(c.expiration)
+          ? Date.parse(c.expiration)
           : NaN;
     if (Number.isNaN(expiresAt))
       throw new CredentialsError(
@@ -97,7 +95,10 @@ export function checkCredentials(
       );
   }
   // A copy, so a caller's object is never kept alive or exposed through ours.
-  const { accessKeyId, secretAccessKey, sessionToken } = keys as Credentials;
-  const credentials = Object.freeze({ accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) });
+  const credentials = Object.freeze({
+    accessKeyId: c.accessKeyId as string,
+    secretAccessKey: c.secretAccessKey as string,
+    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+  });
   return { credentials, expiresAt };
 }

@@ -32,8 +32,8 @@ export const AUTH_ERROR_STATUS: Record<string, number> = {
  * 403 `RequestTimeTooSkewed`, the code the spec's 403 response and BCE's error list give for clock
  * skew (https://intl.cloud.baidu.com/doc/BCC/s/Ojwvyo6nc-en), with the server's time in `Date`, from
  * which a client corrects its clock (as @baiducloud/sdk 1.0.7 does in src/bce_base_client.js). BCE
- * publishes no figure for the window; 15 minutes is the one signature-v4 services use. A past timestamp is judged by its own
- * expiration (`RequestExpired`), as before.
+ * publishes no figure for the window; 15 minutes is the one signature-v4 services use. A past
+ * timestamp is judged by its own expiration (`RequestExpired`), as before.
  */
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 15 * 60;
 
