@@ -27,7 +27,7 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 
 // The page's side: everything runs in Chromium and what it gives comes back as plain data.
 const ENTRY = `
-import { buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
+import { BceError, buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
 import { signingHeaders } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
@@ -45,6 +45,21 @@ window.signAll = (inputs) => Promise.all(inputs.map(async (input) => [(await bui
 // The published vectors that carry Host and x-bce-date, signed as the transport signs.
 window.signVectors = (vectors) => Promise.all(vectors.map(({ request, credentials, clock, expirationInSeconds, headersToSign }) =>
   signingHeaders(request, credentials, { clock: () => clock, expirationInSeconds, headersToSign }, 0, transportKeys)));
+// The same calls on a page that is not a secure context (http: from a host other than localhost),
+// where a browser gives no crypto.subtle and no crypto.randomUUID.
+window.insecureChecks = async ({ credentials, becRequest, bccRequest }) => {
+  const rec = recorder(() => new Response("{}"));
+  const failure = (call) => call.then(() => "resolved", (error) => ({ bce: error instanceof BceError, name: error.name, message: error.message }));
+  const options = { endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch };
+  return {
+    secureContext: window.isSecureContext,
+    bec: await failure(createBecClient(options).reinstallVmInstance("vm-6ahy6dli", becRequest)),
+    bcc: await failure(createBccClient(options).rebuildInstance("i-YufwpQAe", { ...bccRequest, adminPass: "1qaz@WSX" })),
+    raw: await failure(createBccClient(options).raw.PUT("/v{version}/instance/{instanceId}", { params: { path: { version: "2", instanceId: "i-YufwpQAe" }, query: { rebuild: "" } }, body: bccRequest })),
+    signRequest: await failure(signRequest({ method: "GET", url: "https://bec.baidubce.com/" }, credentials)),
+    sent: rec.sent.length,
+  };
+};
 const outcome = (call, rec) => call.then((value) => ({ value, sent: rec.sent }), (error) => ({ error: error.name, sent: rec.sent }));
 window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, bccRequest }) => {
   const signing = await Promise.all(vectors.map(async ({ id, inputs: i }) => ({ id, ...(await buildAuthorization({ ...i,
@@ -96,6 +111,7 @@ const bundle = (contents) =>
     ],
   });
 
+const INSECURE_HOST = "insecure.test";
 let dir, server, browser, page, bundled;
 const problems = [];
 
@@ -111,7 +127,8 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: inject("chromiumPath"),
     headless: true,
-    args: CHROMIUM_ARGS,
+    // insecure.test: this server under a name that is not localhost, for a page that is not a secure context.
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
   });
   const context = await browser.newContext();
   await context.route("**/*", (route) => {
@@ -304,4 +321,39 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   for (const invalid of [got.becInvalid, got.bccInvalid])
     expect(invalid).toEqual({ error: "BceValidationError", sent: [] });
   expect(problems).toEqual([]);
+});
+
+test("on a page that is not a secure context (no Web Crypto), every call fails with a BceError that says why, and nothing is sent", async () => {
+  const context = await browser.newContext();
+  const origin = `http://${INSECURE_HOST}:${new URL(server.url).port}`;
+  const seen = [];
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+    seen.push(`request leaving the machine: ${url}`);
+    return route.abort();
+  });
+  try {
+    const insecure = await context.newPage();
+    watchPage(insecure, seen);
+    await insecure.goto(`${origin}/index.html`, { waitUntil: "load" });
+    await insecure.waitForFunction(() => typeof window.insecureChecks === "function", null, { timeout: 30_000 });
+    const got = await insecure.evaluate((input) => window.insecureChecks(input), {
+      credentials,
+      becRequest: examples.BecReinstallRequestExample.value,
+      bccRequest: { imageId: examples.BccRebuildRequestExample.value.imageId },
+    });
+    expect(got.secureContext).toBe(false);
+    const clear = {
+      bce: true,
+      name: "BceError",
+      message: expect.stringMatching(
+        /^Web Crypto \(globalThis\.crypto\.subtle\) is not available here: .*secure pages/,
+      ),
+    };
+    expect(got).toEqual({ secureContext: false, bec: clear, bcc: clear, raw: clear, signRequest: clear, sent: 0 });
+    expect(seen).toEqual([]);
+  } finally {
+    await context.close();
+  }
 });

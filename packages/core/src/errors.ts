@@ -111,6 +111,20 @@ export function onAbort(signal: AbortSignal | undefined, stop: () => void): () =
   return () => signal?.removeEventListener("abort", stop);
 }
 
+/**
+ * `globalThis.crypto` with what the clients use of it (`subtle`, `randomUUID`). A browser gives
+ * them only to secure pages (https:, or http: from localhost); elsewhere this names the cause
+ * rather than letting a call fail on `undefined`.
+ */
+export function webCrypto(): Crypto {
+  const c = globalThis.crypto;
+  if (!c?.subtle || typeof c.randomUUID !== "function")
+    throw new BceError(
+      "Web Crypto (globalThis.crypto.subtle) is not available here: browsers give it only to secure pages (https:, or http: from localhost)",
+    );
+  return c;
+}
+
 /** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */
 export function answerTooLarge(status: number, requestId: string, limit: number): BceResponseError {
   return new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] });

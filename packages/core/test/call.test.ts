@@ -1,7 +1,8 @@
 // callOperation, the one code path of every generated method, with a hand-written operation table
 // and a recording fetch (no network).
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  BceError,
   BceResponseError,
   BceServiceError,
   BceValidationError,
@@ -217,6 +218,26 @@ describe("callOperation", () => {
         });
       }
     });
+  });
+});
+
+describe("without Web Crypto (a browser gives it only to secure pages)", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("a call that needs an idempotency token or an encrypted password fails with a BceError naming the cause, and sends nothing", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    vi.stubGlobal("crypto", {});
+    for (const input of [
+      { path: { thingId: "a" }, body: {} },
+      { path: { thingId: "a" }, query: { clientToken: "mine" }, body: { pass: "1qaz@WSX" } },
+    ]) {
+      const error = await callOperation(service, spec, input).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceError);
+      expect((error as Error).message).toMatch(
+        /^Web Crypto \(globalThis\.crypto\.subtle\) is not available here: .*secure pages/,
+      );
+    }
+    expect(sent).toEqual([]);
   });
 });
 

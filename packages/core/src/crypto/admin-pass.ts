@@ -1,3 +1,4 @@
+import { webCrypto } from "../errors.js";
 import { PasswordPolicyError, type AdminPassRule } from "./errors.js";
 
 const ADMIN_PASS_SYMBOLS = "!@#$%^+*()";
@@ -40,8 +41,7 @@ export async function encryptAdminPass(password: string, secretAccessKey: string
   if (!/^[\x00-\x7f]+$/.test(secretAccessKey))
     throw new TypeError("secretAccessKey must be ASCII to encrypt adminPass");
 
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error("Web Crypto (globalThis.crypto.subtle) is not available in this runtime");
+  const { subtle } = webCrypto();
   const keyBytes = new TextEncoder().encode(secretAccessKey.slice(0, 16));
   const key = await subtle.importKey("raw", keyBytes, { name: "AES-CBC" }, false, ["encrypt"]);
 

@@ -9,7 +9,7 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import { BceError, BceResponseError, BceValidationError } from "../errors.js";
+import { BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import { isObject } from "./check-runtime.js";
@@ -76,7 +76,7 @@ export async function callOperation(
   for (const [name, value] of Object.entries(input.query ?? {})) if (value !== undefined) query[name] = value;
   const token = spec.idempotencyToken;
   // One token for every attempt of the call: the service acts at most once.
-  if (token && query[token.name] === undefined) query[token.name] = globalThis.crypto.randomUUID();
+  if (token && query[token.name] === undefined) query[token.name] = webCrypto().randomUUID();
   const hasBody = "body" in input;
   // Path and query first, and the caller's body for what needs no credentials (the password
   // policy), so a bad argument is refused before a credentials provider is asked.

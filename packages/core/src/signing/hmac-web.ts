@@ -1,5 +1,6 @@
 // HMAC-SHA256 on Web Crypto (crypto.subtle), asynchronous: the `default` branch of `#hmac`
 // (package.json `imports`), for browsers, edge runtimes and anything without node:crypto.
+import { webCrypto } from "../errors.js";
 import { assertHmacKey, cacheInternals, createSigningKeyCache, type SigningKeyCache } from "./key-cache.js";
 
 /** Which implementation this branch is, for tests and benchmarks. */
@@ -7,11 +8,7 @@ export const HMAC_BRANCH = "web-crypto" as const;
 
 const utf8 = new TextEncoder();
 
-function subtle(): SubtleCrypto {
-  const s = globalThis.crypto?.subtle;
-  if (!s) throw new Error("Web Crypto (globalThis.crypto.subtle) is not available in this runtime");
-  return s;
-}
+const subtle = () => webCrypto().subtle;
 
 // Signing keys are never empty: the secret key is checked by the signer, the derived key is hex.
 function importKey(key: string): Promise<CryptoKey> {
