@@ -483,6 +483,11 @@ export class Transport {
           requestId: "",
           problems: ["the answer is a redirect, which is not followed"],
         });
+      // A network error as a Response (Response.error(), type "error"), or an opaque one: no answer to read.
+      if (!(response.status >= 200 && response.status <= 599))
+        throw classify(
+          new TypeError(`the fetch option gave a Response of type ${response.type} with status ${response.status}`),
+        );
       try {
         const read = readAll(response, limit);
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };

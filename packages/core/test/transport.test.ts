@@ -179,6 +179,26 @@ describe("a caller's fetch that misbehaves", () => {
     expect(error).toMatchObject({ status: 0, problems: ["the answer is a redirect, which is not followed"] });
   });
 
+  it.each([
+    ["a network error (Response.error())", () => Response.error(), "error", 0],
+    [
+      "an opaque answer (a no-cors fetch)",
+      () => Object.defineProperties(new Response(null), { type: { value: "opaque" }, status: { value: 0 } }),
+      "opaque",
+      0,
+    ],
+  ])(
+    "resolving with %s ends the call with a BceNetworkError, as fetch's own network errors do",
+    async (_, make, type, status) => {
+      const error = await send(async () => make());
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ message: "the request failed on the network", requestSent: true });
+      expect(String((error as Error).cause)).toBe(
+        `TypeError: the fetch option gave a Response of type ${type} with status ${status}`,
+      );
+    },
+  );
+
   it("is asked not to follow redirects", async () => {
     let redirect: RequestRedirect | undefined;
     await send(async (request) => {
