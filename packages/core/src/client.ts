@@ -62,7 +62,9 @@ export interface BceClientOptions {
    * Checking of success bodies against the spec. `"off"` (the default): the body is returned as
    * the service sent it. `"warn"`: differences are reported to the logger and the body returned.
    * `"strict"`: a difference rejects the call with BceResponseError (the service has acted all the
-   * same). Requests are always checked before they are sent.
+   * same). Requests are always checked before they are sent. The checks load on first use, as a
+   * chunk of their own where the bundler splits code: if it fails to load, `"warn"` logs it and
+   * returns the body unchecked, `"strict"` rejects with a BceError naming the status and request id.
    */
   validateResponses?: ValidateResponses;
   /** Where retry decisions and response warnings go (`console` fits). Default: nothing is logged. */

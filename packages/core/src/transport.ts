@@ -81,7 +81,10 @@ export interface AttemptOutcome extends AttemptInfo {
   readonly error?: BceError;
 }
 
-/** Called around every attempt of every call; a hook that throws ends the call with a BceError whose cause is that error. */
+/**
+ * Called around every attempt of every call; a hook that throws ends the call with a BceError whose
+ * cause is that error. The call waits for a hook's promise, but not past the caller's abort.
+ */
 export interface AttemptHooks {
   beforeAttempt?(info: AttemptInfo): void | Promise<void>;
   afterAttempt?(outcome: AttemptOutcome): void | Promise<void>;
@@ -344,7 +347,7 @@ export class Transport {
       sent++;
       if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt)
-        await guard(() => hooks.beforeAttempt!({ attempt: sent, request: shown }), "the beforeAttempt hook");
+        await guard(() => hooks.beforeAttempt!({ attempt: sent, request: shown }), "the beforeAttempt hook", signal);
       let answer: Answer | undefined;
       let failure: BceError | undefined;
       try {
@@ -364,7 +367,7 @@ export class Transport {
           ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };
-        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook");
+        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook", signal);
       }
       if (!failure) return plain ? keepBytes(answer!) : toResponse(answer!);
       const error = failure;
@@ -408,6 +411,7 @@ export class Transport {
         !(await guard(
           () => retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] }) === true,
           "retry.shouldRetry",
+          signal,
         ))
       ) {
         logger.debug("not retried", { ...what, lastAllowedAttempt: last });
@@ -453,6 +457,8 @@ export class Transport {
         headers,
         await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
       );
+      // Aborted while the hook ran or the request was signed: nothing leaves.
+      throwIfAborted(signal);
       const send = this.#options.fetch;
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
@@ -466,11 +472,22 @@ export class Transport {
         redirect: "manual",
         ...(body !== undefined && { body }),
       };
+      let sending: Promise<Response> | undefined;
+      if (send) {
+        const request = new Request(url, init);
+        try {
+          // Whatever it returns, a promise or not, is judged below as what it resolves with.
+          sending = Promise.resolve(send(request));
+        } catch (error) {
+          // A fetch tells of a network failure by rejecting: one that throws is at fault itself.
+          throw new BceError("the fetch option threw (see cause)", { cause: error });
+        }
+      }
       let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
         // A caller's fetch may not heed the signal: the timeout and the caller's abort end the wait all the same.
-        response = await (send ? heed(send(new Request(url, init)), timeout.signal) : globalThis.fetch(url, init));
+        response = await (sending ? heed(sending, timeout.signal) : globalThis.fetch(url, init));
       } catch (error) {
         throw classify(error);
       }
@@ -488,6 +505,8 @@ export class Transport {
         throw classify(
           new TypeError(`the fetch option gave a Response of type ${response.type} with status ${response.status}`),
         );
+      if (response.bodyUsed || response.body?.locked)
+        throw new BceError("the fetch option resolved with a Response whose body was already read");
       try {
         const read = readAll(response, limit);
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
@@ -550,10 +569,13 @@ function keepBytes(answer: Answer): Response {
 }
 
 /** Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as `cause`. */
-async function guard<T>(run: () => T | Promise<T>, what: string): Promise<T> {
+async function guard<T>(run: () => T | Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
   try {
-    return await run();
+    const result = run();
+    // One that never settles does not outlast the caller's abort.
+    return await (signal ? heed(Promise.resolve(result), signal) : result);
   } catch (error) {
+    throwIfAborted(signal);
     throw new BceError(`${what} threw (see cause)`, { cause: error });
   }
 }

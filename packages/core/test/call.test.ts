@@ -209,6 +209,28 @@ describe("callOperation", () => {
       expect(error).toBeInstanceOf(BceResponseError);
       expect(error).toMatchObject({ problems: ["body.id: must be string"], requestId: "rid-1" });
     });
+    it('when the response checks fail to load (a lazy chunk not found), "warn" resolves unchecked and says so, "strict" rejects with a BceError naming the answer', async () => {
+      const missing = new TypeError("Failed to fetch dynamically imported module: https://example.test/responses-X.js");
+      const broken = { ...runtime, responseChecks: () => Promise.reject(missing) };
+      const input = { path: { thingId: "a" }, body: {} };
+      const warned = setup([[200, odd]], { validateResponses: "warn" });
+      await expect(call(warned.service, spec, input, {}, broken)).resolves.toMatchObject({ data: { id: 7 } });
+      expect(warned.warnings).toEqual([
+        [
+          "the response checks did not load; the answer is not checked",
+          { operation: "makeThing", status: 200, requestId: "rid-1", error: String(missing) },
+        ],
+      ]);
+      const strict = setup([[200, odd]], { validateResponses: "strict" });
+      const error = await call(strict.service, spec, input, {}, broken).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceError);
+      expect(error).toMatchObject({
+        message:
+          "the service answered 200 (request id rid-1), but the response checks did not load, so the answer was not checked (see cause)",
+        cause: missing,
+      });
+      expect(strict.sent).toHaveLength(1);
+    });
     it("a body that is not JSON is a BceResponseError whatever the mode", async () => {
       for (const validateResponses of ["off", "warn", "strict"] as const) {
         const { service } = setup([[200, "<html>"]], { validateResponses });

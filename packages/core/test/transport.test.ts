@@ -208,6 +208,70 @@ describe("a caller's fetch that misbehaves", () => {
     expect(redirect).toBe("manual");
   });
 
+  it("that is aborted during a beforeAttempt hook is not called: nothing leaves", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const error = await send(
+      async () => {
+        calls++;
+        return new Response("{}");
+      },
+      { signal: controller.signal },
+      { hooks: { beforeAttempt: () => controller.abort() } },
+    );
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(calls).toBe(0);
+  });
+
+  it("that returns a Response without a promise is taken as it is", async () => {
+    const response = await send(() => new Response("{}", { status: 200 }) as unknown as Promise<Response>);
+    expect(response).toBeInstanceOf(Response);
+    expect(await (response as Response).text()).toBe("{}");
+  });
+
+  it.each([
+    ["returns nothing", () => undefined, "the fetch option resolved with something that is not a Response"],
+    [
+      "throws",
+      () => {
+        throw new RangeError("a bug in the wrapper");
+      },
+      "the fetch option threw (see cause)",
+    ],
+    [
+      "resolves with a Response whose body was already read",
+      async () => {
+        const used = new Response("{}");
+        await used.text();
+        return used;
+      },
+      "the fetch option resolved with a Response whose body was already read",
+    ],
+    [
+      "resolves with a Response whose body is locked",
+      async () => {
+        const locked = new Response("{}");
+        locked.body!.getReader();
+        return locked;
+      },
+      "the fetch option resolved with a Response whose body was already read",
+    ],
+  ])("that %s ends the call with a BceError saying so, not retried as a network failure", async (_, fetch, message) => {
+    let calls = 0;
+    const error = await send(
+      ((request: Request) => {
+        calls++;
+        return (fetch as (r: Request) => unknown)(request);
+      }) as TransportOptions["fetch"],
+      {},
+      { retry: { maxAttempts: 3, baseDelayMs: 0 } },
+    );
+    expect(error).toBeInstanceOf(BceError);
+    expect(error).not.toBeInstanceOf(BceNetworkError);
+    expect((error as Error).message).toBe(message);
+    expect(calls).toBe(1);
+  });
+
   describe("on fake timers", () => {
     beforeEach(() => vi.useFakeTimers());
     afterEach(() => vi.useRealTimers());
@@ -230,6 +294,29 @@ describe("a caller's fetch that misbehaves", () => {
       await vi.advanceTimersByTimeAsync(10);
       expect(await done).toBeInstanceOf(BceAbortError);
     });
+
+    it.each(["beforeAttempt", "afterAttempt"] as const)(
+      "when the %s hook never settles, the caller's abort still ends the call",
+      async (name) => {
+        const controller = new AbortController();
+        let called = false;
+        const hang = () => {
+          called = true;
+          return new Promise<void>(() => {});
+        };
+        let ended: unknown;
+        void send(async () => new Response("{}"), { signal: controller.signal }, { hooks: { [name]: hang } }).then(
+          (value) => {
+            ended = value;
+          },
+        );
+        await vi.advanceTimersByTimeAsync(10);
+        expect(called).toBe(true);
+        controller.abort();
+        await vi.advanceTimersByTimeAsync(10);
+        expect(ended).toBeInstanceOf(BceAbortError);
+      },
+    );
 
     it.each([
       ["an answer", never],

@@ -169,7 +169,26 @@ async function readBody(
   const mode = service.validateResponses;
   // A client with no answer body to check has no loader: there is nothing to check.
   if (mode === "off" || !runtime.responseChecks) return data;
-  const { validateSchema, responses } = await runtime.responseChecks();
+  let checks: ResponseChecks;
+  try {
+    checks = await runtime.responseChecks();
+  } catch (error) {
+    // They load on first use, as a chunk of their own (a failed download, a redeploy): the service
+    // has acted all the same, so "warn" goes on unchecked and "strict" says what happened.
+    if (mode === "strict")
+      throw new BceError(
+        `the service answered ${response.status} (request id ${requestId}), but the response checks did not load, so the answer was not checked (see cause)`,
+        { cause: error },
+      );
+    service.logger.warn("the response checks did not load; the answer is not checked", {
+      operation: spec.operationId,
+      status: response.status,
+      requestId,
+      error: String(error),
+    });
+    return data;
+  }
+  const { validateSchema, responses } = checks;
   const schema = (responses[spec.operationId]?.[String(response.status)] ?? null) as JsonSchema | null;
   if (schema === null) return data;
   const problems = validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
