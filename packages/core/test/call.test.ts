@@ -243,6 +243,61 @@ describe("callOperation", () => {
   });
 });
 
+describe("arguments that cannot be read", () => {
+  const throwing = (object: object, name: string) =>
+    Object.defineProperty(object, name, {
+      enumerable: true,
+      get() {
+        throw new Error(`getter ${name} threw`);
+      },
+    });
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+
+  it.each([
+    ["a body whose getter throws (a transformed field)", () => ({ body: throwing({ name: "n" }, "userData") })],
+    ["a body whose getter throws (a plain field)", () => ({ body: throwing({}, "name") })],
+    ["a revoked Proxy as the body", () => ({ body: revoked() })],
+    ["call options whose getter throws", () => ({ body: {}, options: throwing({}, "signal") })],
+    ["call options whose retry getter throws", () => ({ body: {}, options: { retry: throwing({}, "maxAttempts") } })],
+  ])("%s: a BceError with the caller's error as cause, and nothing sent", async (_, make) => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const { body, options } = make() as { body: unknown; options?: object };
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body }, options).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceError);
+    expect((error as Error).message).toBe("the call's arguments could not be read (see cause)");
+    expect((error as Error).cause).toBeInstanceOf(Error);
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    ["a getter that throws", () => throwing({}, "signal")],
+    ["a revoked Proxy", revoked],
+  ])("a generated method's options as %s: the same BceError", (_, make) => {
+    expect(() => splitOptions(make(), ["clientToken"])).toThrow(
+      expect.objectContaining({ name: "BceError", message: "the call's arguments could not be read (see cause)" }),
+    );
+  });
+
+  it("a body JSON cannot hold is still named as such", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const cyclic: Record<string, unknown> = { name: "n" };
+    cyclic.self = cyclic;
+    for (const body of [{ name: 1n }, cyclic])
+      await expect(callOperation(service, spec, { path: { thingId: "a" }, body })).rejects.toMatchObject({
+        name: "BceValidationError",
+        field: "body",
+        message: "body: must be JSON data (no BigInt, no cycles)",
+      });
+    expect(sent).toEqual([]);
+  });
+});
+
 describe("without Web Crypto (a browser gives it only to secure pages)", () => {
   afterEach(() => vi.unstubAllGlobals());
 

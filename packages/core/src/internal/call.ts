@@ -62,6 +62,25 @@ export async function callOperation(
   service: OperationService,
   spec: OperationSpec,
   input: OperationInput,
+  options?: CallOptions,
+  runtime?: OperationRuntime,
+): Promise<OperationResult> {
+  try {
+    return await perform(service, spec, input, options, runtime);
+  } catch (error) {
+    // From the send on, every failure is a BceError already: what is not came from reading the
+    // caller's arguments (a getter that throws, a revoked Proxy).
+    throw error instanceof BceError ? error : unreadable(error);
+  }
+}
+
+const unreadable = (error: unknown) =>
+  new BceError("the call's arguments could not be read (see cause)", { cause: error });
+
+async function perform(
+  service: OperationService,
+  spec: OperationSpec,
+  input: OperationInput,
   options: CallOptions = {},
   runtime: OperationRuntime = {},
 ): Promise<OperationResult> {
@@ -100,8 +119,11 @@ export async function callOperation(
   if (hasBody) {
     try {
       json = JSON.stringify(body);
-    } catch {
-      throw new BceValidationError("body", "type", "must be JSON data (no BigInt, no cycles)");
+    } catch (error) {
+      // What JSON refuses is a TypeError; anything else is a getter of the caller's that threw.
+      throw error instanceof TypeError
+        ? new BceValidationError("body", "type", "must be JSON data (no BigInt, no cycles)")
+        : error;
     }
     body = json === undefined ? undefined : JSON.parse(json);
   }
@@ -136,7 +158,13 @@ export function splitOptions(
   if (typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
   const query: Record<string, string> = {};
   const call: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(options)) {
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(options);
+  } catch (error) {
+    throw unreadable(error);
+  }
+  for (const [name, value] of entries) {
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
   }
