@@ -37,8 +37,8 @@ export class BceValidationError extends BceError {
   /** Which rule failed, in a word or two (`pattern`, `minLength`, `required`). */
   declare readonly rule: string;
 
-  constructor(field: string, rule: string, message: string) {
-    super(`${field}: ${message}`);
+  constructor(field: string, rule: string, message: string, options?: ErrorOptions) {
+    super(`${field}: ${message}`, options);
     this.field = field;
     this.rule = rule;
   }
@@ -96,8 +96,8 @@ export const aborted = (signal: AbortSignal) => new BceAbortError("the call was 
  */
 export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
-    onAbort(signal, () => reject(signal.reason));
-    promise.then(resolve, reject);
+    // Stops listening once settled: a long-lived signal must not gather a listener per wait.
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
   });
 }
 
@@ -112,15 +112,15 @@ export function onAbort(signal: AbortSignal | undefined, stop: () => void): () =
 }
 
 /**
- * `globalThis.crypto` with what the clients use of it (`subtle`, `randomUUID`). A browser gives
- * them only to secure pages (https:, or http: from localhost); elsewhere this names the cause
- * rather than letting a call fail on `undefined`.
+ * `globalThis.crypto`, with the part of Web Crypto a caller needs (`subtle`, `randomUUID`). A
+ * browser gives them only to secure pages (https:, or http: from localhost); elsewhere this names
+ * the cause rather than letting a call fail on `undefined`.
  */
-export function webCrypto(): Crypto {
+export function webCrypto(need: "subtle" | "randomUUID"): Crypto {
   const c = globalThis.crypto;
-  if (!c?.subtle || typeof c.randomUUID !== "function")
+  if (!c?.[need])
     throw new BceError(
-      "Web Crypto (globalThis.crypto.subtle) is not available here: browsers give it only to secure pages (https:, or http: from localhost)",
+      `Web Crypto (globalThis.crypto.${need}) is not available here: browsers give it only to secure pages (https:, or http: from localhost)`,
     );
   return c;
 }

@@ -479,8 +479,11 @@ export class Transport {
           // Whatever it returns, a promise or not, is judged below as what it resolves with.
           sending = Promise.resolve(send(request));
         } catch (error) {
-          // A fetch tells of a network failure by rejecting: one that throws is at fault itself.
-          throw new BceError("the fetch option threw (see cause)", { cause: error });
+          // A fetch tells of a network failure by rejecting: one that throws is at fault itself,
+          // unless it speaks our error model (or the caller aborted), as classify says.
+          throw error instanceof BceError || signal?.aborted
+            ? classify(error)
+            : new BceError("the fetch option threw (see cause)", { cause: error });
         }
       }
       let response: Response;
@@ -568,7 +571,10 @@ function keepBytes(answer: Answer): Response {
   return answer.response;
 }
 
-/** Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as `cause`. */
+/**
+ * Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as
+ * `cause`. The caller's abort ends the wait for it at once, as a BceAbortError.
+ */
 async function guard<T>(run: () => T | Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
   try {
     const result = run();

@@ -1,5 +1,6 @@
 // The transport's pure parts (backoff, the default retry decision) and its attempt loop with a
 // fake fetch. Client-level fault injection over real sockets is in tests/contract/test/faults.test.ts.
+import { getEventListeners } from "node:events";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -221,6 +222,33 @@ describe("a caller's fetch that misbehaves", () => {
     );
     expect(error).toBeInstanceOf(BceAbortError);
     expect(calls).toBe(0);
+  });
+
+  it("that throws a BceError of its own synchronously: the error is taken as it is, and retried by the same rules", async () => {
+    let calls = 0;
+    const error = await send(
+      () => {
+        calls++;
+        throw new BceNetworkError("offline", { errorCode: "ECONNREFUSED", requestSent: false });
+      },
+      {},
+      { retry: { maxAttempts: 3, baseDelayMs: 0 } },
+    );
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect((error as Error).message).toBe("offline");
+    expect(calls).toBe(3);
+  });
+
+  it("leaves no abort listener on the caller's signal once the call is over, hooks and retries included", async () => {
+    const signal = new AbortController().signal;
+    const hooks = { beforeAttempt: async () => {}, afterAttempt: async () => {} };
+    for (let i = 0; i < 5; i++)
+      await send(
+        async () => new Response("", { status: 503 }),
+        { signal },
+        { hooks, retry: { maxAttempts: 4, baseDelayMs: 0 } },
+      );
+    expect(getEventListeners(signal, "abort")).toEqual([]);
   });
 
   it("that returns a Response without a promise is taken as it is", async () => {

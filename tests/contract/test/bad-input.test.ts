@@ -139,7 +139,11 @@ describe("bodies are checked as they will be sent", () => {
     const bcc = bccFor(recorder);
     const error = await bcc.rebuildInstance("i-1", body as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
-    expect(error).toMatchObject({ field: "body", message: "body: must be JSON data (no BigInt, no cycles)" });
+    expect(error).toMatchObject({
+      field: "body",
+      message: "body: must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+    });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
     expect(recorder.sent).toHaveLength(0);
   });
 

@@ -41,7 +41,7 @@ export async function encryptAdminPass(password: string, secretAccessKey: string
   if (!/^[\x00-\x7f]+$/.test(secretAccessKey))
     throw new TypeError("secretAccessKey must be ASCII to encrypt adminPass");
 
-  const { subtle } = webCrypto();
+  const { subtle } = webCrypto("subtle");
   const keyBytes = new TextEncoder().encode(secretAccessKey.slice(0, 16));
   const key = await subtle.importKey("raw", keyBytes, { name: "AES-CBC" }, false, ["encrypt"]);
 

@@ -15,6 +15,8 @@ import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validati
 import { isObject } from "./check-runtime.js";
 import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
+import type { Credentials } from "../credentials.js";
+import { requestIdOf } from "../service-error.js";
 
 /** What a call resolves with before the generated method shapes it. */
 export interface OperationResult {
@@ -62,28 +64,66 @@ export async function callOperation(
   service: OperationService,
   spec: OperationSpec,
   input: OperationInput,
-  options?: CallOptions,
-  runtime?: OperationRuntime,
+  options: CallOptions = {},
+  runtime: OperationRuntime = {},
 ): Promise<OperationResult> {
+  let prepared: Prepared;
   try {
-    return await perform(service, spec, input, options, runtime);
+    prepared = await prepare(service, spec, input, options, runtime);
   } catch (error) {
-    // From the send on, every failure is a BceError already: what is not came from reading the
-    // caller's arguments (a getter that throws, a revoked Proxy).
+    // What is not a BceError came from reading the caller's arguments (a getter that throws, a revoked Proxy).
     throw error instanceof BceError ? error : unreadable(error);
+  }
+  const { path, query, hasBody, body, json, credentials } = prepared;
+  const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
+  const send = (service.raw as Record<string, RawCall>)[spec.method];
+  if (typeof send !== "function")
+    throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
+  const result = await send(spec.path, {
+    params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
+    ...(hasBody ? { body, bodySerializer: () => json } : {}),
+    // The body is not read through openapi-fetch: the transport has its bytes (answerText).
+    parseAs: "stream",
+    ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
+  }).catch(rethrowAsBceError);
+  const { response } = result;
+  if (!response.ok) throw serviceErrorOf(result);
+  const $metadata = responseMetadata(response, stats);
+  try {
+    return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
+  } catch (error) {
+    // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
+    throw error instanceof BceError ? error : acted(response, "the answer could not be read", error);
   }
 }
 
 const unreadable = (error: unknown) =>
   new BceError("the call's arguments could not be read (see cause)", { cause: error });
 
-async function perform(
+/** A failure after a success answer: the caller learns that the service acted, and which request it was. */
+const acted = (response: Response, what: string, cause: unknown) =>
+  new BceError(
+    `the service answered ${response.status} (request id ${requestIdOf(response)}), but ${what} (see cause)`,
+    { cause },
+  );
+
+interface Prepared {
+  path: Record<string, string>;
+  query: Record<string, string>;
+  hasBody: boolean;
+  body: unknown;
+  json: string | undefined;
+  credentials: Credentials;
+}
+
+/** Everything before the send: the caller's arguments checked, transformed and encoded. */
+async function prepare(
   service: OperationService,
   spec: OperationSpec,
   input: OperationInput,
-  options: CallOptions = {},
-  runtime: OperationRuntime = {},
-): Promise<OperationResult> {
+  options: CallOptions,
+  runtime: OperationRuntime,
+): Promise<Prepared> {
   checkCallOptions(options);
   const transforms = spec.bodyTransforms.map(({ path, kind }) => {
     const transform = runtime.transforms?.[kind];
@@ -95,7 +135,7 @@ async function perform(
   for (const [name, value] of Object.entries(input.query ?? {})) if (value !== undefined) query[name] = value;
   const token = spec.idempotencyToken;
   // One token for every attempt of the call: the service acts at most once.
-  if (token && query[token.name] === undefined) query[token.name] = webCrypto().randomUUID();
+  if (token && query[token.name] === undefined) query[token.name] = webCrypto("randomUUID").randomUUID();
   const hasBody = "body" in input;
   // Path and query first, and the caller's body for what needs no credentials (the password
   // policy), so a bad argument is refused before a credentials provider is asked.
@@ -120,30 +160,18 @@ async function perform(
     try {
       json = JSON.stringify(body);
     } catch (error) {
-      // What JSON refuses is a TypeError; anything else is a getter of the caller's that threw.
-      throw error instanceof TypeError
-        ? new BceValidationError("body", "type", "must be JSON data (no BigInt, no cycles)")
-        : error;
+      // JSON's own refusal (a BigInt, a cycle) or a getter of the caller's: both named by the cause.
+      throw new BceValidationError(
+        "body",
+        "type",
+        "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+        { cause: error },
+      );
     }
     body = json === undefined ? undefined : JSON.parse(json);
   }
   spec.checkRequest(hasBody ? { path, query, body } : { path, query });
-
-  const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
-  const send = (service.raw as Record<string, RawCall>)[spec.method];
-  if (typeof send !== "function")
-    throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
-  const result = await send(spec.path, {
-    params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
-    ...(hasBody ? { body, bodySerializer: () => json } : {}),
-    // The body is not read through openapi-fetch: the transport has its bytes (answerText).
-    parseAs: "stream",
-    ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
-  }).catch(rethrowAsBceError);
-  const { response } = result;
-  if (!response.ok) throw serviceErrorOf(result);
-  const $metadata = responseMetadata(response, stats);
-  return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
+  return { path, query, hasBody, body, json, credentials };
 }
 
 /**
@@ -182,7 +210,7 @@ async function readBody(
   response: Response,
   text: string,
 ): Promise<unknown> {
-  const requestId = response.headers.get("x-bce-request-id") ?? "";
+  const requestId = requestIdOf(response);
   if (text.trim() === "") return undefined;
   let data: unknown;
   try {
@@ -204,10 +232,7 @@ async function readBody(
     // They load on first use, as a chunk of their own (a failed download, a redeploy): the service
     // has acted all the same, so "warn" goes on unchecked and "strict" says what happened.
     if (mode === "strict")
-      throw new BceError(
-        `the service answered ${response.status} (request id ${requestId}), but the response checks did not load, so the answer was not checked (see cause)`,
-        { cause: error },
-      );
+      throw acted(response, "the response checks did not load, so the answer was not checked", error);
     service.logger.warn("the response checks did not load; the answer is not checked", {
       operation: spec.operationId,
       status: response.status,

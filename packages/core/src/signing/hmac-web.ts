@@ -8,7 +8,7 @@ export const HMAC_BRANCH = "web-crypto" as const;
 
 const utf8 = new TextEncoder();
 
-const subtle = () => webCrypto().subtle;
+const subtle = () => webCrypto("subtle").subtle;
 
 // Signing keys are never empty: the secret key is checked by the signer, the derived key is hex.
 function importKey(key: string): Promise<CryptoKey> {
