@@ -1,4 +1,5 @@
 import { BceResponseError, BceValidationError } from "./errors.js";
+import { requestIdOf } from "./service-error.js";
 import { validateSchema, type JsonSchema } from "./validation/index.js";
 
 /**
@@ -20,7 +21,7 @@ export function checkAnswer(value: unknown, schema: JsonSchema | null, root: unk
   if (issues.length === 0) return;
   throw new BceResponseError({
     status: response.status,
-    requestId: response.headers.get("x-bce-request-id") ?? "",
+    requestId: requestIdOf(response),
     problems: issues.map((i) => `${i.path}: ${i.message}`),
   });
 }
