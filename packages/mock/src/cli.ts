@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { CorsOption } from "./cors.js";
-import { LOG_LEVELS, type LogLevel } from "./mock.js";
+import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
 const USAGE = `Usage: bce-openapi-mock [options]
 

@@ -1,4 +1,5 @@
-export { startMock, type LogLevel, type MockOptions, type MockServer } from "./mock.js";
+export type { LogLevel } from "./log-levels.js";
+export { startMock, type MockOptions, type MockServer } from "./mock.js";
 export {
   AUTH_ERROR_STATUS,
   DEFAULT_CREDENTIALS,

@@ -29,11 +29,8 @@ import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./fau
 import { Journal, MAX_JOURNAL_BODY, type JournalEntry } from "./journal.js";
 import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
+import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 import { defaultSpecPath } from "./spec.js";
-
-/** Prism's log levels (pino's), quietest first. */
-export const LOG_LEVELS = ["silent", "fatal", "error", "warn", "info", "debug", "trace"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */

@@ -16,9 +16,11 @@ afterEach(() => {
 
 // The key pair the spawned mock takes from its environment.
 const CLI_KEYS = { accessKeyId: "cli-test-ak", secretAccessKey: "cli-test-secret-access-key" };
+// Preloaded into a spawned CLI: on exit, it writes "prism loaded: true|false" to stderr.
+const PRISM_PROBE = ["--import", fileURLToPath(new URL("./fixtures/report-prism-loaded.mjs", import.meta.url))];
 
-function run(args: string[]) {
-  child = spawn(process.execPath, [bin, ...args], {
+function run(args: string[], nodeArgs: string[] = []) {
+  child = spawn(process.execPath, [...nodeArgs, bin, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
@@ -34,7 +36,7 @@ function run(args: string[]) {
 }
 
 it("prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM", async () => {
-  const { child, output } = run(["--port", "0", "--spec", FIXTURE]);
+  const { child, output } = run(["--port", "0", "--spec", FIXTURE], PRISM_PROBE);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", () => {
       const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
@@ -56,6 +58,8 @@ it("prints its URL, checks signatures with the keys from its environment, and ex
   child.kill("SIGTERM");
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
+  // The probe that finds Prism unloaded after --help (below) finds it loaded here.
+  expect(output().stderr).toContain("prism loaded: true\n");
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
@@ -135,6 +139,18 @@ it("a port in use: exits 1 with one line that names the port and --port", async 
     );
   } finally {
     holder.close();
+  }
+}, 180_000);
+
+it("answers --help and bad arguments without loading Prism, which takes seconds to import", async () => {
+  for (const [args, exitCode] of [
+    [["--help"], 0],
+    [["--port", "abc"], 2],
+  ] as const) {
+    const { child, output } = run([...args], PRISM_PROBE);
+    const [code] = await once(child, "exit");
+    expect(code).toBe(exitCode);
+    expect(output().stderr).toContain("prism loaded: false\n");
   }
 }, 180_000);
 
