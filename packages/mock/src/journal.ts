@@ -148,6 +148,22 @@ export function redactQuery(query: string): string {
     .join("&");
 }
 
+/**
+ * A line of Prism's debug log with what the journal hides hidden too: Prism logs each request
+ * header as `< \tname: value` and the body as `< Body: text`, and any message may quote a URL
+ * whose query carries a presigned request's credentials.
+ */
+export function redactLogLine(line: string): string {
+  const body = /^(.{0,20}?Body:(?:\x1b\[[0-9;]*m)? )(.*)$/s.exec(line);
+  if (body) return `${body[1]}${redactBody(body[2] as string)}`;
+  const header = /^([^\t]{0,20}\t)([^:]+): (.*)$/s.exec(line);
+  if (header) {
+    const [, lead, name, value] = header as unknown as [string, string, string, string];
+    return `${lead}${name}: ${redactHeaders({ [name.toLowerCase()]: value })[name.toLowerCase()]}`;
+  }
+  return line.replace(/([?&](?:authorization|x-bce-security-token)=)[^&\s#"]*/gi, "$1<redacted>");
+}
+
 const PASSWORD_KEY = /pass(word)?$/i;
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
 /** A JSON string token, or the rest of a text cut inside one (a lone backslash at the end included). */

@@ -26,7 +26,7 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, REQUEST_ID_HEADER } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import { Journal, MAX_JOURNAL_BODY, type JournalEntry } from "./journal.js";
+import { Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
 import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
@@ -132,7 +132,19 @@ interface Context {
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
   checkOptions(options);
   const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
-  const logger = createLogger("BCE-MOCK", { level: options.logLevel ?? "silent" });
+  const logger = createLogger("BCE-MOCK", {
+    level: options.logLevel ?? "silent",
+    // Prism logs every request's headers and body at debug: the signature, a session token and a
+    // plaintext password are hidden as the journal hides them.
+    hooks: {
+      logMethod(args: unknown[], method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === "string" ? redactLogLine(arg) : arg)),
+        );
+      },
+    },
+  });
   const prism = createInstance(prismConfig(), { logger, validateInput });
   const now = options.now ?? Date.now;
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
@@ -359,8 +371,9 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   let body: unknown;
   try {
     body = parseBody(req, rawBody);
-  } catch (error) {
-    return x.error(400, "MalformedJSON", `The request body is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Not JSON.parse's message: it quotes the body around the error, a password included.
+    return x.error(400, "MalformedJSON", "The JSON you provided was not well-formed.");
   }
 
   const token = tokenOf(operation, url.searchParams);

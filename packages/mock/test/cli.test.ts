@@ -110,6 +110,29 @@ it("scripts faults and reads the journal through /__mock/, and takes --cors-orig
   await once(child, "exit");
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
+it("--log-level debug shows Prism's request log with the signature, the session token and passwords hidden", async () => {
+  const { child, output } = run(["--port", "0", "--spec", FIXTURE, "--no-auth", "--log-level", "debug"]);
+  const url = await listening(child, output);
+  await fetch(`${url}/v2/instance/i-1?rebuild`, {
+    method: "PUT",
+    headers: {
+      "content-type": "application/json",
+      authorization: "bce-auth-v1/cli-test-ak/2026-01-01T00:00:00Z/1800/host/5ec12e7516a7ea7b0b1e7a5c0d6c2f9e",
+      "x-bce-security-token": "session-token-never-logged",
+    },
+    body: JSON.stringify({ imageId: "m-1", adminPass: "Plaintext-Pass-1" }),
+  });
+  child.kill("SIGTERM");
+  await once(child, "exit");
+  const { stdout } = output();
+  // The lines are there (debug logs every header and the body), with the secrets hidden.
+  expect(stdout).toContain("authorization: bce-auth-v1/cli-test-ak/2026-01-01T00:00:00Z/1800/host/<redacted>");
+  expect(stdout).toContain("x-bce-security-token: <redacted>");
+  expect(stdout).toContain('Body: {\\"imageId\\":\\"m-1\\",\\"adminPass\\":\\"<redacted>\\"}');
+  for (const secret of ["5ec12e7516a7ea7b0b1e7a5c0d6c2f9e", "session-token-never-logged", "Plaintext-Pass-1"])
+    expect(stdout).not.toContain(secret);
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+
 it.each([
   [["--cors-origin", "app.test"], /--cors-origin must be an origin/],
   [["--cors-origin", "http://a.test/path"], /--cors-origin must be an origin/],

@@ -1,6 +1,7 @@
 // The request journal: what arrived (signature redacted), whether the signature verified, what was answered; bounded.
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
+import { redactLogLine } from "../src/journal.js";
 import { REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
 let mock: MockServer;
@@ -180,4 +181,25 @@ it("a body over 64 KiB is kept cut, and its password still redacted, in entries(
   const route = await (await fetch(`${mock.url}/__mock/journal`)).text();
   expect(route).toContain("<redacted>");
   expect(route).not.toContain(REINSTALL_BODY.keyConfig.adminPass);
+});
+
+it.each([
+  [
+    "< \tauthorization: bce-auth-v1/ak/2026-01-01T00:00:00Z/1800/host/abcdef",
+    "< \tauthorization: bce-auth-v1/ak/2026-01-01T00:00:00Z/1800/host/<redacted>",
+  ],
+  ["< \tX-Bce-Security-Token: tok", "< \tX-Bce-Security-Token: <redacted>"],
+  ["< \tcontent-type: application/json", "< \tcontent-type: application/json"],
+  ['< Body: {"adminPass":"p\tw","imageId":"m-1"}', '< Body: {"adminPass":"<redacted>","imageId":"m-1"}'],
+  [
+    '< \u001b[90mBody:\u001b[39m {"keyConfig":{"adminPass":"pw"}}',
+    '< \u001b[90mBody:\u001b[39m {"keyConfig":{"adminPass":"<redacted>"}}',
+  ],
+  [
+    "GET /v2/instance/i-1?rebuild&authorization=bce-auth-v1%2Fak&x-bce-security-token=tok",
+    "GET /v2/instance/i-1?rebuild&authorization=<redacted>&x-bce-security-token=<redacted>",
+  ],
+  ["Responding with the requested status code 200", "Responding with the requested status code 200"],
+])("a Prism log line %j is logged as %j", (line, logged) => {
+  expect(redactLogLine(line)).toBe(logged);
 });

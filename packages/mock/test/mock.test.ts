@@ -44,6 +44,15 @@ describe("BEC reinstall", () => {
     await expectBceError(await put(reinstall(), '{"imageId": ', true), 400, "MalformedJSON");
   });
 
+  it("does not quote a malformed body in its answer: a password in it stays unsaid", async () => {
+    const body = '{"imageId":"im-1","keyConfig":{"type":"password","adminPass":Secret123!}}';
+    const res = await put(reinstall(), body, true);
+    const text = await res.clone().text();
+    await expectBceError(res, 400, "MalformedJSON");
+    expect(text).not.toContain("Secret123");
+    expect(JSON.parse(text).message).toBe("The JSON you provided was not well-formed.");
+  });
+
   it("rejects a body that is not JSON", async () => {
     const res = await fetch(reinstall(), { method: "PUT", headers: { "content-type": "text/plain" }, body: "hello" });
     await expectBceError(res, 400, "InvalidHTTPRequest");
