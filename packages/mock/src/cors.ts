@@ -19,6 +19,9 @@ const MAX_AGE_SECONDS = "600";
 
 export type OriginPolicy = ((origin: string) => boolean) | undefined;
 
+/** An origin as a browser sends it: scheme and host (and port), no path; or `*` for any. */
+export const isOrigin = (text: string): boolean => text === "*" || /^https?:\/\/[^/\s]+$/i.test(text);
+
 export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (option === false) return undefined;
   if (option === undefined || option === true) return (origin) => LOOPBACK_ORIGIN.test(origin);
@@ -26,6 +29,11 @@ export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (!Array.isArray(option) || option.some((o) => typeof o !== "string" || o === "")) {
     throw new TypeError("cors must be true, false, a list of origins, or a function of the origin");
   }
+  const bad = option.find((o) => !isOrigin(o.replace(/\/+$/, "")));
+  if (bad !== undefined)
+    throw new TypeError(
+      `cors: ${JSON.stringify(bad)} is not an origin such as http://localhost:5173 (scheme and host, no path) or *`,
+    );
   if (option.includes("*")) return () => true;
   const allowed = new Set(option.map((o) => o.replace(/\/+$/, "").toLowerCase()));
   return (origin) => allowed.has(origin.toLowerCase());

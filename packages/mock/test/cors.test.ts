@@ -115,4 +115,13 @@ describe("configured", () => {
   it("refuses a malformed cors option", async () => {
     await expect(startMock({ cors: [""] })).rejects.toThrow(/cors must be/);
   });
+
+  it.each(["app.example.com", "http://app.test/path", "localhost:5173", "ftp://app.test"])(
+    "refuses %j in the cors list, as the CLI refuses it in --cors-origin, instead of never matching it",
+    async (origin) => {
+      await expect(startMock({ cors: ["http://localhost:5173", origin] })).rejects.toThrow(
+        `cors: "${origin}" is not an origin such as http://localhost:5173 (scheme and host, no path) or *`,
+      );
+    },
+  );
 });
