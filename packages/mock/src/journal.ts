@@ -154,7 +154,8 @@ export function redactQuery(query: string): string {
  * whose query carries a presigned request's credentials.
  */
 export function redactLogLine(line: string): string {
-  const body = /^(.{0,20}?Body:(?:\x1b\[[0-9;]*m)? )(.*)$/s.exec(line);
+  // "Body:" may be followed by the code that ends its colour (chalk): \S* takes it.
+  const body = /^(.{0,20}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;
   const header = /^([^\t]{0,20}\t)([^:]+): (.*)$/s.exec(line);
   if (header) {
