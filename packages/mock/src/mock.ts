@@ -434,8 +434,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     // An unknown `/v{version}` is what BCE reports as InvalidVersion (404); anything else is a bad request.
     const badVersion = violations.some((v) => v.path?.[0] === "path" && v.path[1] === "version");
     return badVersion
-      ? x.error(404, "InvalidVersion", describe(violations))
-      : x.error(400, "InvalidHTTPRequest", describe(violations));
+      ? x.error(404, "InvalidVersion", describe(violations, operation))
+      : x.error(400, "InvalidHTTPRequest", describe(violations, operation));
   }
   if (result._tag === "Left") {
     const { status = 500, detail, name } = result.left as PrismError;
@@ -594,12 +594,20 @@ function routeErrorCode(status: number): [code: string, status: number] {
 }
 
 /** "query.rebuild: Request query parameter rebuild must be ...; body: ..." */
-function describe(violations: Violation[]): string {
+function describe(violations: Violation[], operation: OperationInfo | undefined): string {
   return violations
     .map((v) => {
       // Prism lists enum values bare, which makes `enum: [""]` read as "allowed values: ".
-      const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
-      return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
+      let message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
+      let path = v.path;
+      // Prism names a path or query parameter in lowercase (instanceid): name it as the spec does.
+      const [where, lower] = path ?? [];
+      const name = (where === "path" || where === "query") && operation?.parameterNames.get(String(lower));
+      if (name && path) {
+        path = [where, name, ...path.slice(2)];
+        message = message.replace(`${where} parameter ${String(lower)} `, `${where} parameter ${name} `);
+      }
+      return path?.length ? `${path.join(".")}: ${message}` : message;
     })
     .join("; ");
 }

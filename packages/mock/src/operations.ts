@@ -15,6 +15,11 @@ export interface OperationInfo {
   idempotencyToken?: string;
   /** The names of the examples its answers have, for `Prefer: example=NAME`. */
   exampleKeys: ReadonlySet<string>;
+  /**
+   * Its path and query parameters' names as the spec spells them, by their lowercase form (Prism
+   * reports a failed parameter in lowercase).
+   */
+  parameterNames: ReadonlyMap<string, string>;
   regex: RegExp;
 }
 
@@ -41,12 +46,16 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     const idempotencyToken =
       typeof declared === "string" ? declared : query.some((p) => p.name === "clientToken") ? "clientToken" : undefined;
     const exampleKeys = new Set<string>();
+    const parameterNames = new Map<string, string>();
+    for (const param of [...(op.request?.path ?? []), ...query])
+      parameterNames.set(param.name.toLowerCase(), param.name);
     infos.push({
       operationId: op.iid ?? op.id,
       method: op.method.toLowerCase(),
       path: op.path,
       ...(idempotencyToken ? { idempotencyToken } : {}),
       exampleKeys,
+      parameterNames,
       regex: templateRegex(op.path),
     });
     for (const response of op.responses ?? []) {

@@ -49,6 +49,24 @@ describe.skipIf(!existsSync(bundle))("the default spec (@bce-openapi/spec/openap
     );
   });
 
+  it.each([
+    [
+      "/v2/instance/%E4%BD%A0?rebuild",
+      "path.instanceId: Request path parameter instanceId must match pattern",
+      "instanceid",
+    ],
+    [
+      "/v1/vm/instance/vm-1/system/reinstall?clientToken=a&clientToken=b",
+      "query.clientToken: Request query parameter clientToken must be string",
+      "clienttoken",
+    ],
+  ])("names a failed parameter as the spec spells it: %s", async (path, message, lowercase) => {
+    const body = example(path.startsWith("/v2") ? "BccRebuildRequestExample" : "BecReinstallRequestExample");
+    const error = await expectBceError(await put(`${mock.url}${path}`, body), 400, "InvalidHTTPRequest");
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain(lowercase);
+  });
+
   it("rejects an unknown BCC version", async () => {
     const res = await put(`${mock.url}/v3/instance/i-1?rebuild`, example("BccRebuildRequestExample"));
     await expectBceError(res, 404, "InvalidVersion");
