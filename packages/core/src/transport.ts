@@ -31,9 +31,9 @@ export interface RetryContext {
 
 export interface RetryOptions {
   /**
-   * Attempts in all, the first included: an integer, at least 1. The one attempt that follows a
-   * `RequestTimeTooSkewed` answer (signed again with the service's time; the service did not act)
-   * is not counted. Default 4: three retries, as the
+   * Attempts in all, the first included: an integer, at least 1. The one attempt that may follow a
+   * `RequestTimeTooSkewed` answer with a readable `Date` header (signed again with that time; the
+   * service did not act) is not counted. Default 4: three retries, as the
    * official SDKs make (DEFAULT_RETRY_POLICY in baidubce/bce-sdk-go
    * bce/config.go@ab28790c49e76509d1ad98fe48157e42bd36e82b).
    */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type CorsOption, isOrigin } from "./cors.js";
+import { type CorsOption, originOf } from "./cors.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
 const USAGE = `Usage: bce-openapi-mock [options]
@@ -62,7 +62,7 @@ function parse(argv: string[]): CliOptions {
   const origins = values["cors-origin"];
   if (origins && values["no-cors"]) throw new Error("--cors-origin and --no-cors contradict each other");
   for (const origin of origins ?? []) {
-    if (!isOrigin(origin)) {
+    if (originOf(origin) === undefined) {
       throw new Error(
         `--cors-origin must be an origin such as http://localhost:5173 (scheme and host, no path) or *, got "${origin}"`,
       );

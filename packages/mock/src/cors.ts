@@ -19,8 +19,17 @@ const MAX_AGE_SECONDS = "600";
 
 export type OriginPolicy = ((origin: string) => boolean) | undefined;
 
-/** An origin as a browser sends it: scheme and host (and port), no path; or `*` for any. */
-export const isOrigin = (text: string): boolean => text === "*" || /^https?:\/\/[^/\s]+$/i.test(text);
+/**
+ * An entry of a list of origins as a browser sends its `Origin` (`http://localhost:05173/` is
+ * `http://localhost:5173`, `http://localhost:80` is `http://localhost`), or `*`; undefined for
+ * what no browser sends: another scheme, a path, a query, a fragment, a user name.
+ */
+export function originOf(text: string): string | undefined {
+  if (text === "*") return text;
+  if (/[?#@\s]/.test(text) || !URL.canParse(text)) return undefined;
+  const url = new URL(text);
+  return /^https?:$/.test(url.protocol) && url.pathname === "/" ? url.origin : undefined;
+}
 
 export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (option === false) return undefined;
@@ -29,13 +38,14 @@ export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (!Array.isArray(option) || option.some((o) => typeof o !== "string" || o === "")) {
     throw new TypeError("cors must be true, false, a list of origins, or a function of the origin");
   }
-  const bad = option.find((o) => !isOrigin(o.replace(/\/+$/, "")));
+  const origins = option.map(originOf);
+  const bad = option.find((_, i) => origins[i] === undefined);
   if (bad !== undefined)
     throw new TypeError(
       `cors: ${JSON.stringify(bad)} is not an origin such as http://localhost:5173 (scheme and host, no path) or *`,
     );
-  if (option.includes("*")) return () => true;
-  const allowed = new Set(option.map((o) => o.replace(/\/+$/, "").toLowerCase()));
+  if (origins.includes("*")) return () => true;
+  const allowed = new Set(origins);
   return (origin) => allowed.has(origin.toLowerCase());
 }
 

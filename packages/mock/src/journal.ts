@@ -154,14 +154,15 @@ export function redactQuery(query: string): string {
  * whose query carries a presigned request's credentials.
  */
 export function redactLogLine(line: string): string {
-  // "Body:" may be followed by the code that ends its colour (chalk): \S* takes it.
-  const body = /^(.{0,20}?Body:\S* )(.*)$/s.exec(line);
-  if (body) return `${body[1]}${redactBody(body[2] as string)}`;
-  const header = /^([^\t]{0,20}\t)([^:]+): (.*)$/s.exec(line);
+  // Prism's prefix ("< " or "> ") may come after a colour code, and "Body:" be coloured (chalk):
+  // \S{0,12}? takes those codes. A header line has a tab right after the prefix, a body line never.
+  const header = /^(\S{0,12}?[<>] \S{0,12}?\t)([^:]+): (.*)$/s.exec(line);
   if (header) {
     const [, lead, name, value] = header as unknown as [string, string, string, string];
     return `${lead}${name}: ${redactHeaders({ [name.toLowerCase()]: value })[name.toLowerCase()]}`;
   }
+  const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
+  if (body) return `${body[1]}${redactBody(body[2] as string)}`;
   return line.replace(/([?&](?:authorization|x-bce-security-token)=)[^&\s#"]*/gi, "$1<redacted>");
 }
 

@@ -116,7 +116,30 @@ describe("configured", () => {
     await expect(startMock({ cors: [""] })).rejects.toThrow(/cors must be/);
   });
 
-  it.each(["app.example.com", "http://app.test/path", "localhost:5173", "ftp://app.test"])(
+  it("a list entry is read as a browser writes its Origin: default port dropped, case and a final slash ignored", async () => {
+    const mock = await startMock({
+      cors: ["HTTPS://App.Example.com:443/", "http://localhost:80", "http://localhost:05173"],
+    });
+    try {
+      expect((await preflight(mock.url, "https://app.example.com")).status).toBe(204);
+      expect((await preflight(mock.url, "http://localhost")).status).toBe(204);
+      expect((await preflight(mock.url, "http://localhost:5173")).status).toBe(204);
+      expect((await preflight(mock.url, "http://app.example.com")).status).toBe(403);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it.each([
+    "app.example.com",
+    "http://app.test/path",
+    "localhost:5173",
+    "ftp://app.test",
+    "http://localhost:5173?",
+    "http://localhost:5173#x",
+    "http://u:p@localhost:5173",
+    "http://",
+  ])(
     "refuses %j in the cors list, as the CLI refuses it in --cors-origin, instead of never matching it",
     async (origin) => {
       await expect(startMock({ cors: ["http://localhost:5173", origin] })).rejects.toThrow(

@@ -200,6 +200,13 @@ it.each([
     "GET /v2/instance/i-1?rebuild&authorization=<redacted>&x-bce-security-token=<redacted>",
   ],
   ["Responding with the requested status code 200", "Responding with the requested status code 200"],
+  ["< \tauthorization: Body: x/SECRET", "< \tauthorization: <redacted>"],
+  ["< \tcookie: Body: SECRET", "< \tcookie: <redacted>"],
+  ["\u001b[90m< \u001b[39m\tx-bce-security-token: tok", "\u001b[90m< \u001b[39m\tx-bce-security-token: <redacted>"],
+  [
+    '\u001b[90m< \u001b[39m\u001b[90mBody:\u001b[39m {"adminPass":"pw"}',
+    '\u001b[90m< \u001b[39m\u001b[90mBody:\u001b[39m {"adminPass":"<redacted>"}',
+  ],
 ])("a Prism log line %j is logged as %j", (line, logged) => {
   expect(redactLogLine(line)).toBe(logged);
 });
