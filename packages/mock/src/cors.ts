@@ -26,9 +26,8 @@ export type OriginPolicy = ((origin: string) => boolean) | undefined;
  */
 export function originOf(text: string): string | undefined {
   if (text === "*") return text;
-  if (/[?#@\s]/.test(text) || !URL.canParse(text)) return undefined;
-  const url = new URL(text);
-  return /^https?:$/.test(url.protocol) && url.pathname === "/" ? url.origin : undefined;
+  const url = /[?#@\s]/.test(text) ? null : URL.parse(text);
+  return url && /^https?:$/.test(url.protocol) && url.pathname === "/" ? url.origin : undefined;
 }
 
 export function originPolicy(option: CorsOption | undefined): OriginPolicy {

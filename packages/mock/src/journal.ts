@@ -159,7 +159,8 @@ export function redactLogLine(line: string): string {
   const header = /^(\S{0,12}?[<>] \S{0,12}?\t)([^:]+): (.*)$/s.exec(line);
   if (header) {
     const [, lead, name, value] = header as unknown as [string, string, string, string];
-    return `${lead}${name}: ${redactHeaders({ [name.toLowerCase()]: value })[name.toLowerCase()]}`;
+    const key = name.toLowerCase();
+    return `${lead}${name}: ${redactHeaders({ [key]: value })[key]}`;
   }
   const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;

@@ -37,13 +37,7 @@ function run(args: string[], nodeArgs: string[] = []) {
 
 it("prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM", async () => {
   const { child, output } = run(["--port", "0", "--spec", FIXTURE], PRISM_PROBE);
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", () => {
-      const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(output().stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output().stderr}`)));
-  });
+  const url = await listening(child, output);
   expect(url).not.toMatch(/:0$/);
 
   const target = `${url}/v2/instance/i-1?rebuild`;
