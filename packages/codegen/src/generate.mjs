@@ -82,6 +82,8 @@ export async function generateClient(bundle, { client, source = "the service bun
       `retry: ${json(op.retry)}`,
       ...(op.idempotencyToken ? [`idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} }`] : []),
       `bodyTransforms: [${(op.body?.transforms ?? []).map((t) => `{ path: ${json(t.path)}, kind: ${json(t.kind)} }`).join(", ")}]`,
+      // No 2xx answer has a body: whatever body one carries is not read (the service has acted).
+      ...(Object.values(op.responses).every((schema) => schema === null) ? ["successBody: false"] : []),
     ];
     tables.push(
       `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: OperationSpec = {\n` +

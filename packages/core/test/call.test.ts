@@ -231,6 +231,21 @@ describe("callOperation", () => {
       });
       expect(strict.sent).toHaveLength(1);
     });
+    it("an operation whose success answer has no body (successBody: false) ignores whatever body comes, in every mode", async () => {
+      // A rebuild the service carried out must not reject: the caller could answer it by rebuilding again.
+      const bodiless: OperationSpec = { ...spec, successBody: false };
+      for (const validateResponses of ["off", "warn", "strict"] as const) {
+        for (const body of ["<html>ok</html>", "[]", '"ok"', '{"id": 7}', ""]) {
+          const { service, sent, warnings } = setup([[200, body]], { validateResponses });
+          await expect(callOperation(service, bodiless, { path: { thingId: "a" }, body: {} })).resolves.toMatchObject({
+            data: undefined,
+            $metadata: { httpStatusCode: 200, requestId: "rid-1" },
+          });
+          expect(sent).toHaveLength(1);
+          expect(warnings).toEqual([]);
+        }
+      }
+    });
     it("a body that is not JSON is a BceResponseError whatever the mode", async () => {
       for (const validateResponses of ["off", "warn", "strict"] as const) {
         const { service } = setup([[200, "<html>"]], { validateResponses });

@@ -89,6 +89,9 @@ export async function callOperation(
   const { response } = result;
   if (!response.ok) throw serviceErrorOf(result);
   const $metadata = responseMetadata(response, stats);
+  // The spec gives the answer no body: nothing to parse, and nothing that could turn a rebuild
+  // the service carried out into a rejection the caller might answer by rebuilding again.
+  if (spec.successBody === false) return { data: undefined, $metadata };
   try {
     return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
   } catch (error) {

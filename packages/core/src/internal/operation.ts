@@ -62,6 +62,12 @@ export interface OperationSpec {
   /** Transforms applied, in order, to the caller's body before the request checks run. */
   readonly bodyTransforms: readonly BodyTransform[];
   /**
+   * `false` when no success answer of the operation has a body (BCC rebuild): a body that comes
+   * all the same is not parsed, so an answer the spec says is empty can never fail a call the
+   * service has carried out. Absent: the success body is parsed (and, when asked, checked).
+   */
+  readonly successBody?: false;
+  /**
    * Checks of what is about to be sent, generated as plain JavaScript from the spec's schemas
    * (the body after transforms, path and query parameters). Throws BceValidationError naming
    * the field and the rule, never the value.
