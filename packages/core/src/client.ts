@@ -145,7 +145,9 @@ export function createServiceClient<Paths extends {}>(
 ): ServiceClient<Paths> {
   if (typeof options !== "object" || options === null)
     throw new BceValidationError("options", "type", "must be an object");
-  const baseUrl = checkEndpoint(options.endpoint ?? defaultEndpoint);
+  // Only a missing endpoint means the default: a null (a config file's `"endpoint": null`) is refused,
+  // never taken as the production service.
+  const baseUrl = checkEndpoint(options.endpoint === undefined ? defaultEndpoint : options.endpoint);
   const validateResponses = options.validateResponses ?? "off";
   if (!VALIDATE_RESPONSES.includes(validateResponses)) {
     throw new BceValidationError("validateResponses", "enum", `must be one of ${VALIDATE_RESPONSES.join(", ")}`);
@@ -161,9 +163,11 @@ export function createServiceClient<Paths extends {}>(
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     throw new BceValidationError("fetch", "type", "must be a function");
+  // Read once, as fetch reads them (a record, a Headers, or [name, value] pairs), and sent as read.
+  let headers: Record<string, string> | undefined;
   if (options.headers !== undefined) {
     try {
-      new Headers(options.headers);
+      headers = Object.fromEntries(new Headers(options.headers));
     } catch {
       // Not the Headers error: it quotes the value, which may be a secret.
       throw new BceValidationError("headers", "format", "must map header names to values a header can carry");
@@ -194,7 +198,7 @@ export function createServiceClient<Paths extends {}>(
       throwIfAborted(request.signal);
       return transport.send(request, { credentials: await credentials({ signal: request.signal }), idempotent: false });
     },
-    headers: { [agent.header]: agent.value, ...options.headers },
+    headers: { [agent.header]: agent.value, ...headers },
   });
   // Until a middleware is added, no code of the caller's sees a client method's request: it is
   // built as plain parts, not as a Request (see PlainRequest).
@@ -327,12 +331,13 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
   return server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const variable = server.variables[name];
     if (!variable) throw new BceValidationError(name, "server", `the server URL has no variable ${name}`);
-    const value = values[name] ?? variable.default;
+    // Only a missing value means the default: a null region is refused, not taken as the default one.
+    const value = values[name] === undefined ? variable.default : values[name];
     if (variable.enum && !variable.enum.includes(value)) {
       throw new BceValidationError(
         name,
         "enum",
-        `must be one of ${variable.enum.join(", ")}; got ${typeof value === "string" ? JSON.stringify(value) : `a value of type ${typeof value}`}`,
+        `must be one of ${variable.enum.join(", ")}; got ${typeof value === "string" || value === null ? JSON.stringify(value) : `a value of type ${typeof value}`}`,
       );
     }
     return value;

@@ -159,10 +159,30 @@ describe("bodies are checked as they will be sent", () => {
   });
 });
 
+describe("the headers option is read as fetch reads it", () => {
+  it.each([
+    ["a record", { "X-Team": "edge" }],
+    ["a Headers", new Headers({ "x-team": "edge" })],
+    ["[name, value] pairs", [["x-team", "edge"]]],
+  ])("%s: every request carries it, under its own name", async (_, headers) => {
+    const recorder = recording();
+    await bccFor(recorder, { headers, retry: { maxAttempts: 1 } })
+      .rebuildInstance("i-1", { imageId: "m-1" })
+      .catch(() => {});
+    expect(recorder.sent).toHaveLength(1);
+    const sent = recorder.sent[0]!.headers;
+    expect(sent.get("x-team")).toBe("edge");
+    expect(sent.has("0")).toBe(false);
+  });
+});
+
 describe("client options are refused with a BceValidationError naming them", () => {
   it.each([
     ["region", { region: 1n }, /^region: must be one of .*; got a value of type bigint$/],
     ["region", { region: {} }, /^region: must be one of .*; got a value of type object$/],
+    // A config file's null is not "the default": that would send the call to a region not chosen.
+    ["region", { region: null }, /^region: must be one of .*; got null$/],
+    ["endpoint", { endpoint: null }, /^endpoint: must be an absolute http\(s\) URL$/],
     ["headers", { headers: { "bad name": "x" } }, /^headers: /],
     ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
     ["headers", { headers: 5 }, /^headers: /],
