@@ -37,7 +37,8 @@ export class BceValidationError extends BceError {
   /** Which rule failed, in a word or two (`pattern`, `minLength`, `required`). */
   declare readonly rule: string;
 
-  constructor(field: string, rule: string, message: string, options?: ErrorOptions) {
+  // `{ cause }` spelt out, not ErrorOptions: the declarations must not need lib ES2022 or the DOM.
+  constructor(field: string, rule: string, message: string, options?: { cause?: unknown }) {
     super(`${field}: ${message}`, options);
     this.field = field;
     this.rule = rule;
@@ -116,7 +117,8 @@ export function onAbort(signal: AbortSignal | undefined, stop: () => void): () =
  * browser gives them only to secure pages (https:, or http: from localhost); elsewhere this names
  * the cause rather than letting a call fail on `undefined`.
  */
-export function webCrypto(need: "subtle" | "randomUUID"): Crypto {
+// Typed as the global's own type, not the DOM's `Crypto`: a Node project without the DOM lib has it too.
+export function webCrypto(need: "subtle" | "randomUUID"): typeof globalThis.crypto {
   const c = globalThis.crypto;
   if (!c?.[need])
     throw new BceError(
