@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   answerText,
@@ -238,6 +238,24 @@ describe("node:http in Node", () => {
     const error = await outcomeOf(`${server.url}/x`, { maxResponseBytes: 1024 });
     expectProblems(error, ["the answer body is larger than 1024 bytes"]);
     expect(server.received[0]!.headers["accept-encoding"]).toBeUndefined();
+  });
+
+  it.each([
+    ["deflate", (b: Buffer) => deflateRawSync(b)],
+    ["gzip, br", (b: Buffer) => brotliCompressSync(gzipSync(b))],
+    ["GZIP , deflate", (b: Buffer) => deflateSync(gzipSync(b))],
+    // A list with a coding fetch does not know is left as it came.
+    ["gzip, x-unknown", (b: Buffer) => b],
+  ] as const)("reads %s as fetch reads it (raw deflate, a list undone last first)", async (coding, encode) => {
+    const text = JSON.stringify({ result: true, blob: "y".repeat(2000) });
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": coding });
+      res.end(encode(Buffer.from(text)));
+    });
+    const response = await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });
+    expect(await answerText(response)).toBe(text);
+    // The oracle: Node's own fetch, on the same answer.
+    expect(await (await fetch(`${server.url}/x`, { method: "PUT" })).text()).toBe(text);
   });
 
   it("refuses a body that is not what its content coding says with BceResponseError", async () => {

@@ -3,7 +3,7 @@
 // request, and, in Node itself, requests sent with node:http. See types.ts.
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, credentialsFromEnv } from "../credentials.js";
 import { answerTooLarge, BceResponseError } from "../errors.js";
 import type { Answer, OutgoingRequest } from "./types.js";
@@ -123,11 +123,21 @@ function sendWithNodeHttp(
           let whole: Buffer = Buffer.concat(chunks, size);
           // fetch undoes a content coding; node:http does not. None is asked for, but one that
           // comes anyway is undone here, within the same limit.
-          const coding = header(answer, "content-encoding").trim().toLowerCase();
-          const decode = DECODERS.get(coding);
-          if (decode && whole.length > 0) {
+          // As fetch (undici) does: codings are undone last applied first, and a list with one it
+          // does not know is left as it is.
+          const codings = header(answer, "content-encoding")
+            .toLowerCase()
+            .split(",")
+            .map((c) => c.trim())
+            .filter(Boolean);
+          const decoders = codings.map((c) => DECODERS.get(c));
+          let coding = "";
+          if (whole.length > 0 && decoders.every((d) => d !== undefined)) {
             try {
-              whole = decode(whole, { maxOutputLength: limit });
+              for (let i = decoders.length - 1; i >= 0; i--) {
+                coding = codings[i]!;
+                whole = decoders[i]!(whole, { maxOutputLength: limit });
+              }
             } catch (error) {
               reject(
                 (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
@@ -168,7 +178,9 @@ function sendWithNodeHttp(
 const DECODERS = new Map<string, (data: Buffer, options: { maxOutputLength: number }) => Buffer>([
   ["gzip", gunzipSync],
   ["x-gzip", gunzipSync],
-  ["deflate", inflateSync],
+  // "deflate" is zlib-wrapped by the standard, but some servers send it raw; fetch takes both,
+  // told apart by the zlib header's first byte (compression method 8).
+  ["deflate", (data, options) => ((data[0]! & 0x0f) === 8 ? inflateSync : inflateRawSync)(data, options)],
   ["br", brotliDecompressSync],
 ]);
 
