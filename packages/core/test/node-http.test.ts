@@ -145,6 +145,30 @@ describe("node:http in Node", () => {
     expect(server.connections()).toBe(1);
   });
 
+  it("closes an idle connection before the server's Keep-Alive timeout does, so no call is written to a closing one", async () => {
+    // The server closes idle connections after 2 s and says so (`Keep-Alive: timeout=2`): the
+    // client must close first (a second early), so the server sees the client's end, not its own timeout.
+    const server = createServer((_, res) => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+    server.keepAliveTimeout = 2_000;
+    servers.push(server);
+    const ends: Promise<string>[] = [];
+    server.on("connection", (socket) => {
+      ends.push(
+        new Promise((resolve) => {
+          socket.on("end", () => resolve("the client closed it"));
+          socket.on("close", () => resolve("the server closed it"));
+        }),
+      );
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const response = await transport().send(put(`http://127.0.0.1:${port}/x`), { credentials, idempotent: false });
+    expect(response.headers.get("keep-alive")).toBe("timeout=2");
+    expect(ends).toHaveLength(1);
+    expect(await ends[0]).toBe("the client closed it");
+  });
+
   it("sends the Host that was signed to an IPv6 address, brackets and port included", async () => {
     const server = await serve(json(200, {}), "::1");
     await transport().send(put(`${server.url}/x`), { credentials, idempotent: true });

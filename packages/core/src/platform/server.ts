@@ -60,12 +60,20 @@ function systemErrorCode(error: unknown, depth = 0): string {
 /** One keep-alive agent per scheme for every client in the process, as fetch keeps one pool. */
 const agents: { http?: HttpAgent; https?: HttpsAgent } = {};
 
+/**
+ * As Node's own global agent: an idle connection is closed after 5 s, or a second before the
+ * server's `Keep-Alive: timeout=` says it will close it (Node reads that hint only from an agent
+ * with a timeout). A request written to a connection the server is closing fails with ECONNRESET
+ * once sent, which a call with no idempotency token (BCC rebuild) must not retry.
+ */
+const AGENT_OPTIONS = { keepAlive: true, timeout: 5_000 };
+
 function agentFor(https: boolean): HttpAgent {
   if (https) {
-    agents.https ??= new HttpsAgent({ keepAlive: true });
+    agents.https ??= new HttpsAgent(AGENT_OPTIONS);
     return agents.https;
   }
-  agents.http ??= new HttpAgent({ keepAlive: true });
+  agents.http ??= new HttpAgent(AGENT_OPTIONS);
   return agents.http;
 }
 
