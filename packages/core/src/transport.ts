@@ -315,6 +315,20 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retry = retryPolicy(call.retry, "retry", options.retry);
 
+    const { hooks } = options;
+    // What the hooks are shown: a real Request with its body unread (made once, and only when
+    // there are hooks; a middleware's Request is copied before the transport reads its body).
+    const shown = (
+      hooks
+        ? plain
+          ? new Request(request.url, {
+              method: request.method,
+              headers: request.headers,
+              ...(request.body && { body: request.body }),
+            })
+          : request.clone()
+        : request
+    ) as Request;
     // The body, as bytes, once: every attempt sends (and signs the length of) the same ones. A text
     // body is encoded here as fetch and node:http would encode it (UTF-8, a lone surrogate as
     // U+FFFD), and they send the bytes as they are: one encoding, and no length to count apart.
@@ -333,13 +347,6 @@ export class Transport {
     const { method, url } = request;
     const parts: RequestParts = { method, url, headers, body };
 
-    const { hooks } = options;
-    // What the hooks are shown: a real Request (made once, and only when there are hooks).
-    const shown = (
-      hooks && plain
-        ? new Request(url, { method, headers: request.headers, ...(request.body && { body: request.body }) })
-        : request
-    ) as Request;
     const logger = options.logger ?? silentLogger;
     const { stats, idempotent } = call;
     let skewRetried = false;

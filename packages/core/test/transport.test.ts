@@ -14,6 +14,7 @@ import {
   BceValidationError,
   isSafeToRetry,
   retryAfterMs,
+  PlainRequest,
   silentLogger,
   toLogger,
   Transport,
@@ -592,6 +593,23 @@ describe("the logger and the hooks", () => {
     } finally {
       for (const spy of spies) spy.mockRestore();
     }
+  });
+
+  it.each([
+    ["a Request (what a middleware's call sends)", () => new Request("http://h/x", { method: "PUT", body: '{"a":1}' })],
+    [
+      "the plain parts of a client method's call",
+      () => new PlainRequest("http://h/x", { method: "PUT", headers: new Headers(), body: '{"a":1}' }),
+    ],
+  ])("hooks are shown %s with its body unread, every attempt", async (_, make) => {
+    const { fetch } = fakeFetch([502, 200]);
+    const bodies: string[] = [];
+    const hooks: AttemptHooks = {
+      beforeAttempt: async ({ request }) => void bodies.push(await request.clone().text()),
+      afterAttempt: async ({ request }) => void bodies.push(String(request.bodyUsed)),
+    };
+    await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } }).send(make(), { credentials, idempotent: true });
+    expect(bodies).toEqual(['{"a":1}', "false", '{"a":1}', "false"]);
   });
 
   it("hooks see every attempt with the unsigned request; one that throws ends the call with a BceError carrying its error", async () => {
