@@ -78,6 +78,21 @@ describe("rebuildInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
+  it("with keepImageLogin true, refuses an adminPass or a keypairId before sending (client rule)", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true });
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: false, keypairId: "k-3Wd7Jbcu" });
+    expect(rec.sent).toHaveLength(2);
+    await expect(
+      bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, keypairId: "k-3Wd7Jbcu" }),
+    ).rejects.toMatchObject({ field: "body.keypairId", rule: "false" });
+    await expect(
+      bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
+    ).rejects.toMatchObject({ field: "body.adminPass", rule: "false" });
+    expect(rec.sent).toHaveLength(2);
+  });
+
   it("checks a plain-text adminPass against the password policy before asking for credentials", async () => {
     let asked = 0;
     const bcc = createBccClient({

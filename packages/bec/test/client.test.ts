@@ -197,6 +197,23 @@ describe("reinstallVmInstance on the wire", () => {
     expect(asked).toBe(0);
     expect(rec.sent).toHaveLength(0);
   });
+
+  it("sends cudaVersion and cudnnVersion only as three-part versions (client rule), before sending", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    const gpu = { cudaVersion: "12.5.1", cudnnVersion: "9.6.0", driverVersion: "550.144.03" };
+    await bec.reinstallVmInstance("vm-1", { ...input, ...gpu });
+    expect(await rec.sent[0]!.json()).toMatchObject(gpu);
+    await expect(bec.reinstallVmInstance("vm-1", { ...input, ...gpu, cudaVersion: "12.5" })).rejects.toMatchObject({
+      field: "body.cudaVersion",
+      rule: "pattern",
+    });
+    await expect(bec.reinstallVmInstance("vm-1", { ...input, ...gpu, cudnnVersion: "9.6.0-1" })).rejects.toMatchObject({
+      field: "body.cudnnVersion",
+      rule: "pattern",
+    });
+    expect(rec.sent).toHaveLength(1);
+  });
 });
 
 describe("exported types", () => {

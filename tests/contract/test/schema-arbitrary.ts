@@ -72,6 +72,8 @@ export const PATTERNS: Readonly<Record<string, Arbitrary<string>>> = {
   "^(?:[0-9a-f]{32})+$": fc
     .array(fc.string({ unit: charOf(HEX), minLength: 32, maxLength: 32 }), { minLength: 1, maxLength: 4 })
     .map((blocks) => blocks.join("")),
+  // cudaVersion, cudnnVersion (client rule): three-part versions such as 12.5.1.
+  "^[0-9]+\\.[0-9]+\\.[0-9]+$": fc.tuple(fc.nat(99), fc.nat(99), fc.nat(999)).map((parts) => parts.join(".")),
   // VmID, InstanceId: path-safe IDs.
   "^[A-Za-z0-9][A-Za-z0-9_.-]*$": fc
     .tuple(charOf(LETTERS + DIGITS), fc.string({ unit: charOf(`${LETTERS}${DIGITS}_.-`), maxLength: 30 }))
@@ -95,6 +97,10 @@ const PATTERN_BREAKERS: Readonly<Record<string, readonly [string, (value: string
     ["ciphertext not a whole block", (v, g) => v.slice(0, v.length - g(fc.integer, { min: 1, max: 31 }))],
     ["ciphertext in upper case", (v) => `A${v.slice(1).toUpperCase()}`],
     ["ciphertext with a non-hex character", (v, g) => replaceAt(v, g(fc.constantFrom, "g", "z", " ", "-"), g)],
+  ],
+  "^[0-9]+\\.[0-9]+\\.[0-9]+$": [
+    ["version with two parts", (v) => v.slice(0, v.lastIndexOf("."))],
+    ["version with a suffix", (v, g) => v + g(fc.constantFrom, "-1", ".0", "a", " ")],
   ],
 };
 
@@ -246,14 +252,16 @@ export class SchemaTools {
 
   /**
    * An object schema with if/then/else as two plain schemas: the `if` must be a set of
-   * `properties: { name: { const } }` (the shape KeyConfig uses); the then branch fixes those
-   * properties to the constants, the else branch to the other enum values, each adding its
-   * branch's `required`.
+   * `properties: { name: { const } }` (the shape KeyConfig uses), optionally with `required: [name]`;
+   * the then branch fixes those properties to the constants, the else branch to the other enum
+   * values (the other boolean, for a boolean), each adding its branch's `required` and dropping the
+   * properties its branch forbids (`properties: { x: false }`, the shape RebuildInstanceRequest's
+   * client rule uses for keepImageLogin).
    */
   branches(schema: SchemaObject): SchemaObject[] {
     const { if: condition, then: thenPart, else: elsePart, ...rest } = schema;
     const cond = condition as SchemaObject;
-    const extra = Object.keys(cond).filter((k) => k !== "properties");
+    const extra = Object.keys(cond).filter((k) => k !== "properties" && k !== "required");
     if (extra.length > 0) throw new Error(`unsupported if keywords: ${extra.join(", ")}`);
     const constants = Object.entries(cond.properties as Record<string, SchemaObject>).map(([name, sub]) => {
       if (!("const" in sub) || Object.keys(sub).length !== 1) throw new Error(`unsupported if on ${name}`);
@@ -262,16 +270,30 @@ export class SchemaTools {
     if (constants.length !== 1) throw new Error("if must test exactly one property");
     const [[name, value]] = constants as [readonly [string, unknown]];
     const properties = rest.properties as Record<string, Schema>;
+    const conditionRequired = (cond.required ?? []) as string[];
+    if (conditionRequired.some((n) => n !== name)) throw new Error(`if may require only ${name}`);
     const discriminator = this.resolve(properties[name]!) as SchemaObject;
-    const others = (discriminator.enum as unknown[] | undefined)?.filter((v) => v !== value);
+    const values = Array.isArray(discriminator.enum)
+      ? (discriminator.enum as unknown[])
+      : discriminator.type === "boolean"
+        ? [true, false]
+        : undefined;
+    const others = values?.filter((v) => v !== value);
     if (!others || others.length === 0) throw new Error(`if on ${name} needs an enum with other values`);
-    const branch = (part: unknown, narrowed: SchemaObject): SchemaObject => ({
-      ...rest,
-      properties: { ...properties, [name]: narrowed },
-      required: [...new Set([...((rest.required ?? []) as string[]), ...requiredOf(part)])],
-    });
+    const branch = (part: unknown, narrowed: SchemaObject): SchemaObject => {
+      const forbidden = forbiddenOf(part);
+      const kept = Object.fromEntries(Object.entries(properties).filter(([n]) => !forbidden.includes(n)));
+      // A required condition adds nothing to either branch: a body without the discriminator is
+      // valid in both (it does not meet the condition, and the then branch only forbids members).
+      const required = [...new Set([...((rest.required ?? []) as string[]), ...requiredOf(part)])];
+      return {
+        ...rest,
+        properties: { ...kept, [name]: narrowed },
+        required: required.filter((n) => !forbidden.includes(n)),
+      };
+    };
     // x-allEnum: the whole enumeration, so a mutation "outside the enum" stays outside it.
-    const all = discriminator.enum;
+    const all = values;
     return [branch(thenPart, { const: value, "x-allEnum": all }), branch(elsePart, { enum: others, "x-allEnum": all })];
   }
 
@@ -398,9 +420,25 @@ function checkKeywords(schema: SchemaObject): void {
     throw new Error("allOf outside if/then/else is not supported");
 }
 
+/** The properties a then/else part forbids (`properties: { x: false }`). */
+function forbiddenOf(part: unknown): string[] {
+  const properties = (part as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
+  return Object.entries(properties)
+    .filter(([, sub]) => sub === false)
+    .map(([name]) => name);
+}
+
 function requiredOf(part: unknown, clientView = false): string[] {
   if (part === undefined) return [];
-  const { required = [], allOf = [], ...rest } = part as { required?: string[]; allOf?: SchemaObject[] };
+  const {
+    required = [],
+    allOf = [],
+    properties,
+    ...rest
+  } = part as { required?: string[]; allOf?: SchemaObject[]; properties?: Record<string, unknown> };
+  // `properties: { x: false }` forbids members (forbiddenOf); it requires none.
+  if (properties !== undefined && !Object.values(properties).every((sub) => sub === false))
+    (rest as Record<string, unknown>).properties = properties;
   // allOf entries that only say `properties: { x: true }` assert nothing; in a client view, one that
   // says a required member is not null (`{ type: string }`) asserts nothing either.
   for (const sub of allOf) {
