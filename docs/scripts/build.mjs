@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { marked } from "marked";
-import { errataPath, guidePages, guidePath, guideSource, locales, page, siteTitle } from "./site.mjs";
+import { errataPath, guidePages, guidePath, guideSource, locales, page, referenceChrome, siteTitle } from "./site.mjs";
 import { loadErrata, renderErrata } from "./errata.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,9 +74,15 @@ function buildReference(locale, workDir) {
       env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
     },
   );
+  const chrome = referenceChrome(locale.code);
   const html = readFileSync(file, "utf8")
     .replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, redoclyLogo)
-    .replace(/<html(?: lang="[^"]*")?/, `<html lang="${locale.code}"`);
+    .replace(/<html(?: lang="[^"]*")?/, `<html lang="${locale.code}"`)
+    // Before Redoc's own scripts, so the header is there before it renders and every link it
+    // writes is seen by the script.
+    .replace(/<\/head>/, () => `${chrome.head}\n${chrome.script}\n</head>`)
+    .replace(/<body([^>]*)>/, (body) => `${body}\n${chrome.header}`);
+  if (!html.includes('class="site-nav"')) throw new Error(`${locale.code}/index.html: no <body> to add the header to`);
   const leftover = html.match(/(?:src|href)=["'`]https?:\/\/cdn\.[^"'`]*/);
   if (leftover) throw new Error(`${locale.code}/index.html still loads ${leftover[0]}`);
   writeFileSync(file, html);

@@ -195,6 +195,53 @@ describe("site pages", () => {
     expect(problems).toEqual([]);
   });
 
+  test.each(locales)(
+    "the $code API reference links home, its guides, the errata and the other language",
+    async (locale) => {
+      await open(`${locale.code}/index.html`);
+      await page.locator("h1").first().waitFor();
+      const absolute = (p) => new URL(p, server.url).toString();
+      const nav = await page.$$eval("header.site-nav a", (as) => as.map((a) => a.href));
+      expect(nav).toContain(absolute("index.html"));
+      for (const g of guidePages) expect(nav).toContain(absolute(guidePath(locale.code, g.slug)));
+      expect(nav).toContain(absolute(locale.code === "en" ? "seed-errata.html" : `${locale.code}/seed-errata.html`));
+      const others = locales.filter((l) => l !== locale).map((l) => [l.code, absolute(`${l.code}/index.html`)]);
+      const alternates = await page.$$eval("link[rel=alternate][hreflang]", (ls) =>
+        ls.map((l) => [l.hreflang, l.href]),
+      );
+      expect(alternates).toEqual(others);
+      const switcher = await page.$$eval("header.site-nav a[hreflang]", (as) => as.map((a) => [a.hreflang, a.href]));
+      expect(switcher).toEqual(others);
+      for (const href of new Set(nav)) expect((await page.request.get(href)).status(), href).toBe(200);
+      // English text in a Chinese page is marked as English.
+      if (locale.code !== "en") expect(await page.getAttribute("header.site-nav a.home", "lang")).toBe("en");
+      expect(problems).toEqual([]);
+    },
+  );
+
+  test.each(locales)(
+    "the $code API reference's own links stay on the page (hash routes, not root paths)",
+    async (locale) => {
+      await open(`${locale.code}/index.html`);
+      await page.locator("h1").first().waitFor();
+      const link = page.locator('a[href="#/bcc"]').first();
+      await link.waitFor();
+      // No link to a root path such as /bec: opened in a new tab, it would leave the site.
+      const rooted = await page.$$eval("a[href]", (as) =>
+        as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("/") && !h.startsWith("//")),
+      );
+      expect(rooted).toEqual([]);
+      // Opened by itself (a new tab), the link's URL is this page at that route.
+      const href = await link.evaluate((a) => a.href);
+      expect(href).toBe(new URL(`${locale.code}/index.html#/bcc`, server.url).toString());
+      expect((await page.request.get(href.split("#")[0])).status()).toBe(200);
+      // Clicked, it still routes inside the page.
+      await link.click();
+      await page.waitForFunction(() => location.hash === "#/bcc");
+      expect(problems).toEqual([]);
+    },
+  );
+
   test("the landing page links both languages and both APIs", async () => {
     await open("index.html");
     const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
