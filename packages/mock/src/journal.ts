@@ -52,6 +52,12 @@ export class Journal {
   #entries: JournalEntry[] = [];
   #answered = 0;
   #waiters: Waiter[] = [];
+  /**
+   * Bumped by clear(): a request that arrived before the clear and is answered after it (one
+   * waiting on a delayMs step) belongs to the old journal and must not count towards waitFor.
+   */
+  #generation = 0;
+  #generationOf = new WeakMap<JournalEntry, number>();
 
   constructor(limit: number) {
     this.limit = limit;
@@ -70,6 +76,7 @@ export class Journal {
   clear(): void {
     this.#entries = [];
     this.#answered = 0;
+    this.#generation++;
   }
 
   /**
@@ -85,6 +92,8 @@ export class Journal {
 
   /** @internal Records an arrival; the entry is completed by `answered`. */
   add(entry: JournalEntry): void {
+    // Noted even when nothing is kept (journalLimit 0): waitFor still counts the answer.
+    this.#generationOf.set(entry, this.#generation);
     if (this.limit === 0) return;
     this.#entries.push(entry);
     if (this.#entries.length > this.limit) this.#entries.splice(0, this.#entries.length - this.limit);
@@ -94,6 +103,7 @@ export class Journal {
   answered(entry: JournalEntry, status: number, code?: string): void {
     if (entry.answer) return;
     entry.answer = code ? { status, code } : { status };
+    if (this.#generationOf.get(entry) !== this.#generation) return; // cleared while in flight
     this.#answered++;
     const ready = this.#waiters.filter((w) => this.#answered >= w.count);
     if (ready.length === 0) return;

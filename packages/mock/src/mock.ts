@@ -126,6 +126,11 @@ interface Context {
   maxBodyBytes: number;
   /** Cancels every delayed or hanging answer (on close). */
   waiting: Set<() => void>;
+  /**
+   * Bumped by reset(): a request that arrived before a reset and takes effect after it (one
+   * waiting on a delayMs step) belongs to the previous test and must not show in its actions or tokens.
+   */
+  generation: number;
   reset(): void;
 }
 
@@ -180,7 +185,9 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     now,
     maxBodyBytes,
     waiting: new Set(),
+    generation: 0,
     reset: () => {
+      ctx.generation++;
       ctx.faults.clear();
       ctx.journal.clear();
       ctx.tokens.clear();
@@ -287,6 +294,7 @@ const isAdminPath = (path: string) => path === ADMIN_PREFIX.slice(0, -1) || path
 
 async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { req, res } = x;
+  const generation = ctx.generation;
   if (isAdminPath(x.entry.path)) {
     // A web page may send a simple POST to loopback: only pages the CORS setting allows reach the admin routes.
     const from = req.headers.origin;
@@ -381,7 +389,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // Only for a request with a token: the canonical body costs a second serialization.
   const fingerprint = tokenKey === undefined ? "" : fingerprintOf(req.method ?? "", url.pathname, body, rawBody);
   if (tokenKey !== undefined) {
-    const seen = ctx.tokens.get(tokenKey);
+    // A request from before a reset neither sees nor leaves the tokens of the test after it.
+    const seen = generation === ctx.generation ? ctx.tokens.get(tokenKey) : undefined;
     if (seen && seen.fingerprint !== fingerprint) {
       x.entry.idempotency = "mismatch";
       return x.error(
@@ -449,7 +458,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   }
 
   const answer = renderOutput(x.requestId, result.right.output);
-  if (answer.status >= 200 && answer.status < 300 && operation) {
+  if (answer.status >= 200 && answer.status < 300 && operation && generation === ctx.generation) {
     ctx.actions.set(operation.operationId, (ctx.actions.get(operation.operationId) ?? 0) + 1);
     if (tokenKey !== undefined) {
       x.entry.idempotency = "first";

@@ -1,0 +1,61 @@
+// Resets between tests, the mock's clock, and closing: what a test suite built on one mock relies on.
+import { afterEach, expect, it } from "vitest";
+import { startMock, type MockServer } from "../src/index.js";
+import { put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
+
+let mock: MockServer | undefined;
+afterEach(async () => {
+  await mock?.close();
+  mock = undefined;
+});
+
+/** An authenticate step that holds each request until `release()`: a request in flight, without timers. */
+function gate() {
+  let entered!: () => void;
+  const arrived = new Promise<void>((resolve) => (entered = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const authenticate = async () => {
+    entered();
+    await released;
+    return { ok: true as const };
+  };
+  return { authenticate, arrived, release };
+}
+
+it("a request still in flight at reset() counts in neither the next test's journal, actions nor tokens", async () => {
+  const { authenticate, arrived, release } = gate();
+  mock = await startMock({ authenticate });
+  const url = `${mock.url}${REINSTALL_PATH}?clientToken=tok-1`;
+  const stale = put(url, REINSTALL_BODY);
+  await arrived;
+  mock.reset(); // the next test starts while the request waits
+  release();
+  expect((await stale).status).toBe(200); // still answered, to a client that has moved on
+
+  expect(mock.journal.entries()).toEqual([]);
+  expect(mock.actions()).toEqual({});
+  // The token the stale request used is free: another body with it is a first use, not a mismatch.
+  const fresh = await put(url, { ...REINSTALL_BODY, imageId: "im-2" });
+  expect(fresh.status).toBe(200);
+  const entries = await mock.journal.waitFor(1);
+  expect(entries.map((e) => [e.requestId, e.idempotency])).toEqual([[fresh.headers.get("x-bce-request-id"), "first"]]);
+  expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+});
+
+it("journal.clear() while a request is in flight: waitFor counts only what arrived after it", async () => {
+  const { authenticate, arrived, release } = gate();
+  mock = await startMock({ authenticate });
+  const stale = put(`${mock.url}${REINSTALL_PATH}`, REINSTALL_BODY);
+  await arrived;
+  mock.journal.clear();
+  release();
+  await stale;
+  let waited: unknown;
+  const waiting = mock.journal.waitFor(1).then((entries) => (waited = entries));
+  const fresh = await put(`${mock.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" });
+  await waiting;
+  expect((waited as { requestId: string }[]).map((e) => e.requestId)).toEqual([fresh.headers.get("x-bce-request-id")]);
+  // journal.clear() is the journal's alone: the stale request did take effect.
+  expect(mock.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
+});
