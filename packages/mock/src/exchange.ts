@@ -13,11 +13,12 @@ export class Exchange {
     readonly requestId: string,
     private readonly ctx: { journal: Journal; now: () => number },
   ) {
+    const at = new Date(ctx.now()); // may throw (a failing clock): before anything is set on res
     const raw = req.url ?? "";
     const q = raw.indexOf("?");
     this.entry = {
       requestId,
-      receivedAt: new Date(ctx.now()).toISOString(),
+      receivedAt: at.toISOString(),
       method: req.method ?? "",
       path: q < 0 ? raw : raw.slice(0, q),
       query: q < 0 ? "" : raw.slice(q + 1),
@@ -28,7 +29,7 @@ export class Exchange {
     };
     // BCE sends the request id on every response, success or error; the Date is the mock's clock.
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    res.setHeader("date", new Date(ctx.now()).toUTCString());
+    res.setHeader("date", at.toUTCString());
     res.on("close", () => this.answered(res.headersSent ? res.statusCode : 0));
   }
 

@@ -24,7 +24,7 @@ import {
 } from "./auth.js";
 import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOption, type OriginPolicy } from "./cors.js";
 import { validateInput } from "./empty-query.js";
-import { asciiSafe, REQUEST_ID_HEADER } from "./errors.js";
+import { asciiSafe, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
 import { Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
 import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
@@ -151,7 +151,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     },
   });
   const prism = createInstance(prismConfig(), { logger, validateInput });
-  const now = options.now ?? Date.now;
+  const now = checkedClock(options.now ?? Date.now);
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
   if (!Number.isInteger(journalLimit) || journalLimit < 0)
     throw new TypeError("journalLimit must be a non-negative integer");
@@ -198,7 +198,13 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
-    const exchange = new Exchange(req, res, requestId, ctx);
+    let exchange: Exchange;
+    try {
+      exchange = new Exchange(req, res, requestId, ctx);
+    } catch (error) {
+      // The clock failed (see checkedClock): without it there is no journal entry, but still an answer.
+      return answerUnrecorded(res, requestId, error);
+    }
     handle(exchange, ctx).catch((error: unknown) => {
       // The client went away mid-request: nobody to answer.
       if (req.socket.destroyed) return exchange.answered(0);
@@ -211,7 +217,13 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   // Expect: 100-continue: the body is asked for only once the front has accepted the headers.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req, res) => {
-    const exchange = new Exchange(req, res, randomUUID(), ctx);
+    const requestId = randomUUID();
+    let exchange: Exchange;
+    try {
+      exchange = new Exchange(req, res, requestId, ctx);
+    } catch (error) {
+      return answerUnrecorded(res, requestId, error);
+    }
     // Admin requests are never journaled.
     if (!isAdminPath(exchange.entry.path)) exchange.record();
     res.setHeader("connection", "close");
@@ -253,6 +265,34 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
         server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
       }),
   };
+}
+
+/** Milliseconds a Date can hold either side of the epoch (ECMA-262 time values). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * The mock's clock, refusing what no Date can hold: a `now` that returns NaN, a string or a time
+ * past year 275760 would otherwise surface as a RangeError from deep inside a request (before,
+ * one thrown in the request listener that ended the process). The error names `now()`, and the
+ * request is answered 500 with it.
+ */
+function checkedClock(now: () => number): () => number {
+  return () => {
+    const time: unknown = now();
+    if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > MAX_TIME_MS) {
+      const got = typeof time === "number" ? String(time) : typeof time;
+      throw new Error(
+        `startMock: now() must return milliseconds since the epoch (a finite number within ±8.64e15), got ${got}`,
+      );
+    }
+    return time;
+  };
+}
+
+/** A 500 for a request no Exchange could be made for (the clock failed): not journaled, but answered. */
+function answerUnrecorded(res: ServerResponse, requestId: string, error: unknown): void {
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  sendError(res, requestId, 500, "InternalError", error instanceof Error ? error.message : String(error));
 }
 
 /** Refuse options the mock cannot run with, naming the option (a TypeError, as for journalLimit and cors). */
@@ -706,10 +746,18 @@ function answerRaw(
   method = "",
 ): void {
   const requestId = randomUUID();
-  const body = JSON.stringify({ requestId, code, message });
+  let at: Date;
+  try {
+    at = new Date(ctx.now());
+  } catch (error) {
+    // This runs in a socket event: a failing clock must not throw out of it. Answered, not journaled.
+    return void socket.end(
+      rawAnswer(requestId, [500, "Internal Server Error", "InternalError"], (error as Error).message),
+    );
+  }
   const entry: JournalEntry = {
     requestId,
-    receivedAt: new Date(ctx.now()).toISOString(),
+    receivedAt: at.toISOString(),
     method,
     path: "",
     query: "",
@@ -720,12 +768,23 @@ function answerRaw(
   };
   ctx.journal.add(entry);
   ctx.journal.answered(entry, status, code);
-  socket.end(
+  socket.end(rawAnswer(requestId, [status, reason, code], message, at));
+}
+
+/** A whole HTTP/1.1 error answer with a BCE body, which closes the connection. */
+function rawAnswer(
+  requestId: string,
+  [status, reason, code]: [status: number, reason: string, code: string],
+  message: string,
+  date?: Date,
+): string {
+  const body = JSON.stringify({ requestId, code, message: asciiSafe(message) });
+  return (
     `HTTP/1.1 ${status} ${reason}\r\n` +
-      `content-type: application/json; charset=utf-8\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\n` +
-      `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
-      `date: ${new Date(ctx.now()).toUTCString()}\r\n` +
-      `connection: close\r\n\r\n${body}`,
+    `content-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
+    (date ? `date: ${date.toUTCString()}\r\n` : "") +
+    `connection: close\r\n\r\n${body}`
   );
 }

@@ -1,7 +1,8 @@
 // Resets between tests, the mock's clock, and closing: what a test suite built on one mock relies on.
 import { afterEach, expect, it } from "vitest";
 import { startMock, type MockServer } from "../src/index.js";
-import { put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
+import { expectBceError, FIXTURE, put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
+import { rawExchange } from "./raw.js";
 
 let mock: MockServer | undefined;
 afterEach(async () => {
@@ -58,4 +59,36 @@ it("journal.clear() while a request is in flight: waitFor counts only what arriv
   expect((waited as { requestId: string }[]).map((e) => e.requestId)).toEqual([fresh.headers.get("x-bce-request-id")]);
   // journal.clear() is the journal's alone: the stale request did take effect.
   expect(mock.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
+});
+
+it.each([
+  ["NaN", () => Number.NaN, /got NaN$/],
+  ["a string", () => "2024-01-01" as unknown as number, /got string$/],
+  ["past what a Date holds", () => 8.64e15 + 1, /got 8640000000000001$/],
+])("a now() that returns %s is answered 500 naming now(), and the mock keeps running", async (_, now, got) => {
+  mock = await startMock({ spec: FIXTURE, auth: false, now });
+  for (let i = 0; i < 2; i++) {
+    const body = await expectBceError(
+      await put(`${mock.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" }),
+      500,
+      "InternalError",
+    );
+    expect(body.message).toMatch(/^startMock: now\(\) must return milliseconds since the epoch/);
+    expect(body.message).toMatch(got);
+  }
+  // What Node's parser refuses is answered from a socket event: the clock fails there too, without a throw.
+  const answer = await rawExchange(mock.port, "NOT HTTP\r\n\r\n");
+  expect(answer?.status).toBe(500);
+  expect(JSON.parse(answer!.body).message).toMatch(/now\(\)/);
+});
+
+it("a clock that fails after the request arrived (in the signature check) is a 500 naming now()", async () => {
+  let calls = 0;
+  mock = await startMock({ spec: FIXTURE, now: () => (++calls > 1 ? Number.NaN : Date.now()) });
+  const body = await expectBceError(
+    await put(`${mock.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" }),
+    500,
+    "InternalError",
+  );
+  expect(body.message).toMatch(/now\(\)/);
 });
