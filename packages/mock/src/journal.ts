@@ -44,7 +44,7 @@ export interface JournalEntry {
 
 export const MAX_JOURNAL_BODY = 64 * 1024;
 
-type Waiter = { count: number; resolve: (entries: JournalEntry[]) => void };
+type Waiter = { count: number; resolve: (entries: JournalEntry[]) => void; reject: (error: Error) => void };
 
 /** The last `limit` requests, oldest first. */
 export class Journal {
@@ -58,6 +58,8 @@ export class Journal {
    */
   #generation = 0;
   #generationOf = new WeakMap<JournalEntry, number>();
+  /** Set once the mock has closed: no request can arrive, so a wait that is not met never will be. */
+  #closed: Error | undefined;
 
   constructor(limit: number) {
     this.limit = limit;
@@ -81,13 +83,29 @@ export class Journal {
 
   /**
    * Resolves once `count` requests have been answered (or dropped) since the journal was last
-   * cleared, with the entries. Lets a test wait for an event instead of for time.
+   * cleared, with the entries. Lets a test wait for an event instead of for time. Rejects when
+   * the mock closes first (or has closed), since no request can arrive any more.
    */
   waitFor(count: number): Promise<JournalEntry[]> {
     if (!Number.isInteger(count) || count < 1)
       throw new RangeError(`waitFor: count must be a positive integer, got ${count}`);
     if (this.#answered >= count) return Promise.resolve(this.entries());
-    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+    if (this.#closed) return Promise.reject(this.#notMet(count));
+    return new Promise((resolve, reject) => this.#waiters.push({ count, resolve, reject }));
+  }
+
+  /** @internal The mock has closed: every wait still pending rejects, and so does any later one not already met. */
+  close(): void {
+    this.#closed = new Error("the mock was closed");
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(this.#notMet(waiter.count));
+  }
+
+  #notMet(count: number): Error {
+    return new Error(
+      `waitFor(${count}): the mock was closed after ${this.#answered} answered request${this.#answered === 1 ? "" : "s"}`,
+    );
   }
 
   /** @internal Records an arrival; the entry is completed by `answered`. */

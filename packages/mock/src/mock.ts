@@ -65,6 +65,10 @@ export interface MockOptions {
 export interface MockServer {
   url: string;
   port: number;
+  /**
+   * Stops listening, cuts off requests in flight and rejects pending `journal.waitFor()` calls.
+   * Calling it again (or concurrently) returns the same promise.
+   */
   close(): Promise<void>;
   /** What arrived and what was answered. */
   journal: Journal;
@@ -251,20 +255,23 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-  return {
-    url,
-    port,
-    journal: ctx.journal,
-    faults: ctx.faults,
-    actions,
-    reset: ctx.reset,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const cancel of [...ctx.waiting]) cancel();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
-      }),
+  // One close for every caller: a second server.close() rejects with ERR_SERVER_NOT_RUNNING.
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      for (const cancel of [...ctx.waiting]) cancel();
+      server.close((error) => {
+        // After the server has stopped, so that requests cut off by the close still count first.
+        ctx.journal.close();
+        if (error) reject(error);
+        else resolve();
+      });
+      server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+    });
+    return closing;
   };
+
+  return { url, port, journal: ctx.journal, faults: ctx.faults, actions, reset: ctx.reset, close };
 }
 
 /** Milliseconds a Date can hold either side of the epoch (ECMA-262 time values). */

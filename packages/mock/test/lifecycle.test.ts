@@ -92,3 +92,22 @@ it("a clock that fails after the request arrived (in the signature check) is a 5
   );
   expect(body.message).toMatch(/now\(\)/);
 });
+
+it("close() twice, or concurrently, resolves each time (one close)", async () => {
+  const started = await startMock({ spec: FIXTURE });
+  const both = [started.close(), started.close()];
+  expect(both[0]).toBe(both[1]);
+  await expect(Promise.all(both)).resolves.toEqual([undefined, undefined]);
+  await expect(started.close()).resolves.toBeUndefined();
+});
+
+it("a journal.waitFor() still pending at close() rejects saying so, as does one made after", async () => {
+  const started = await startMock({ spec: FIXTURE, auth: false });
+  await put(`${started.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" });
+  const pending = started.journal.waitFor(2);
+  await started.close();
+  await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 answered request");
+  await expect(started.journal.waitFor(3)).rejects.toThrow(/the mock was closed/);
+  // A wait already met still resolves.
+  await expect(started.journal.waitFor(1)).resolves.toHaveLength(1);
+});
