@@ -233,6 +233,29 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
   });
 });
 
+describe("the Host header", () => {
+  it.each([
+    ["no Host", ""],
+    ["an empty Host", "Host:\r\n"],
+  ])("an HTTP/1.1 request with %s is 400 InvalidHTTPRequest with a BCE body, and journaled", async (_, host) => {
+    mock.reset();
+    const answer = await rawExchange(
+      mock.port,
+      `PUT /v2/instance/i-1?rebuild HTTP/1.1\r\n${host}Content-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    const body = expectRawBceError(answer, 400, "InvalidHTTPRequest");
+    expect(body.message).toMatch(/Host header/);
+    expect(mock.journal.entries().map((e) => [e.path, e.answer])).toEqual([
+      ["/v2/instance/i-1", { status: 400, code: "InvalidHTTPRequest" }],
+    ]);
+  });
+
+  it("HTTP/1.0 needs no Host: the request goes on to the signature check", async () => {
+    const answer = await rawExchange(mock.port, "PUT /v2/instance/i-1?rebuild HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
+    expectRawBceError(answer, 400, "InvalidHTTPAuthHeader");
+  });
+});
+
 describe("the admin routes and CONNECT at the HTTP level", () => {
   const post = (length: number, extra = "") =>
     `POST /__mock/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n${extra}\r\n`;
