@@ -16,6 +16,13 @@ import type { Journal } from "./journal.js";
 
 export const ADMIN_PREFIX = "/__mock/";
 const MAX_ADMIN_BODY = 1024 * 1024;
+/** The methods each route takes (the switch below), for a 405's `Allow`. A Map: a path may read `constructor`. */
+const ROUTE_METHODS = new Map([
+  ["journal", ["GET", "DELETE"]],
+  ["faults", ["GET", "POST", "DELETE"]],
+  ["actions", ["GET"]],
+  ["reset", ["POST"]],
+]);
 
 export interface AdminState {
   journal: Journal;
@@ -49,7 +56,8 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       `${ADMIN_PREFIX} is answered for a loopback Host only (localhost, 127.0.0.1, [::1])`,
     );
   }
-  const route = `${req.method} ${x.entry.path.slice(ADMIN_PREFIX.length)}`;
+  const name = x.entry.path.slice(ADMIN_PREFIX.length);
+  const route = `${req.method} ${name}`;
   const json = (status: number, value: unknown) =>
     x.send(status, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(value));
   switch (route) {
@@ -88,12 +96,21 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       }
       return json(201, state.faults.pending());
     }
-    default:
-      res.setHeader("allow", "GET, POST, DELETE");
+    default: {
+      const allowed = ROUTE_METHODS.get(name);
+      if (allowed) {
+        res.setHeader("allow", allowed.join(", "));
+        return x.error(
+          405,
+          "MethodNotAllowed",
+          `${ADMIN_PREFIX}${name} takes ${allowed.join(", ")}, not ${req.method}`,
+        );
+      }
       return x.error(
         404,
         "NotFound",
         `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`,
       );
+    }
   }
 }

@@ -181,7 +181,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     authenticate,
     checksSignatures,
     cors: originPolicy(options.cors),
-    corsMethods: [...new Set(["GET", "HEAD", ...index.operations.map((op) => op.method.toUpperCase())])],
+    // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
+    corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
     journal: new Journal(journalLimit),
     faults: new FaultScripts(index.operations.map((op) => op.operationId)),
     tokens: new Map(),
@@ -511,6 +512,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       return x.error(400, "InvalidHTTPRequest", `Prefer: ${detail || result.left.message}`);
     }
     const [code, httpStatus] = routeErrorCode(status);
+    // RFC 9110 (15.5.6): a 405 lists the methods the resource has.
+    if (httpStatus === 405) res.setHeader("allow", ctx.index.methodsFor(x.entry.path).join(", "));
     return x.error(httpStatus, code, detail || result.left.message);
   }
 

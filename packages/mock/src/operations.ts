@@ -27,6 +27,8 @@ export interface OperationIndex {
   operations: OperationInfo[];
   /** The operation a request is for, by method and (raw, still encoded) path. */
   match(method: string, path: string): OperationInfo | undefined;
+  /** The methods (upper case) the spec has for a (raw) path, for a 405's `Allow`. */
+  methodsFor(path: string): string[];
   byId(operationId: string): OperationInfo | undefined;
   /** Every query parameter name the spec declares, exactly as spelled there. */
   queryNames: Set<string>;
@@ -78,6 +80,7 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
   return {
     operations: infos,
     match: (method, path) => infos.find((op) => op.method === method.toLowerCase() && op.regex.test(path)),
+    methodsFor: (path) => [...new Set(infos.filter((op) => op.regex.test(path)).map((op) => op.method.toUpperCase()))],
     byId: (operationId) => infos.find((op) => op.operationId === operationId),
     queryNames,
     exampleMessage: (code) => messages.get(code),

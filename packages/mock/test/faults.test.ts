@@ -193,7 +193,22 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
       "MalformedJSON",
     );
     await expectBceError(await admin("GET", "nothing"), 404, "NotFound");
+    await expectBceError(await admin("GET", "constructor"), 404, "NotFound");
     expect(mock.journal.entries()).toEqual([]);
+  });
+
+  it("answers a route it has with the wrong method 405, with the route's methods in Allow", async () => {
+    for (const [method, route, allow] of [
+      ["POST", "journal", "GET, DELETE"],
+      ["PUT", "faults", "GET, POST, DELETE"],
+      ["DELETE", "actions", "GET"],
+      ["GET", "reset", "POST"],
+    ] as const) {
+      const res = await admin(method, route);
+      expect(res.headers.get("allow")).toBe(allow);
+      const body = await expectBceError(res, 405, "MethodNotAllowed");
+      expect(body.message).toContain(`takes ${allow}, not ${method}`);
+    }
   });
 
   it("refuses a web page whose origin the CORS setting does not allow (a simple POST needs no preflight)", async () => {

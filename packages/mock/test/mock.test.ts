@@ -104,8 +104,13 @@ describe("routing", () => {
     await expectBceError(await fetch(`${mock.url}/v1/nothing/here`), 404, "NotFound");
   });
 
-  it("answers a known path with the wrong method with 405", async () => {
-    await expectBceError(await fetch(rebuild("?rebuild")), 405, "MethodNotAllowed");
+  it("answers a known path with the wrong method with 405 and an Allow header naming the spec's methods", async () => {
+    const res = await fetch(rebuild("?rebuild"));
+    expect(res.headers.get("allow")).toBe("PUT");
+    await expectBceError(res, 405, "MethodNotAllowed");
+    const del = await fetch(reinstall(), { method: "DELETE" });
+    expect(del.headers.get("allow")).toBe("PUT");
+    await expectBceError(del, 405, "MethodNotAllowed");
   });
 
   it("answers many requests on one keep-alive connection", async () => {
