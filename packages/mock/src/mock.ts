@@ -27,7 +27,7 @@ import { validateInput } from "./empty-query.js";
 import { asciiSafe, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
 import { Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
-import { indexOperations, type OperationIndex, type OperationInfo } from "./operations.js";
+import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 import { defaultSpecPath } from "./spec.js";
@@ -476,14 +476,30 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   } catch (error) {
     return x.error(400, "InvalidHTTPRequest", (error as Error).message);
   }
-  // Prism ignores an example name when the answer it picks has no body (BCC's 200): refused here for every operation alike.
+  // Prism ignores an example name when the answer it picks has no body (BCC's 200), and refuses one
+  // the answer lacks only when it has examples (BEC's 200): a name that is not an example of the
+  // answer Prism picks (the code asked for, else the success answer) is refused here for every operation alike.
   const { exampleKey } = preference;
-  if (operation && exampleKey !== undefined && !operation.exampleKeys.has(exampleKey)) {
-    return x.error(
-      400,
-      "InvalidHTTPRequest",
-      `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...operation.exampleKeys].join(", ")}`,
-    );
+  if (operation && exampleKey !== undefined) {
+    if (!operation.exampleKeys.has(exampleKey)) {
+      return x.error(
+        400,
+        "InvalidHTTPRequest",
+        `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...operation.exampleKeys].join(", ")}`,
+      );
+    }
+    const picked = pickedResponse(operation, preference.code);
+    if (picked && !picked.exampleKeys.has(exampleKey)) {
+      const owners = operation.responses.filter((r) => r.exampleKeys.has(exampleKey)).map((r) => r.code);
+      const hint = owners.find((code) => /^\d{3}$/.test(code));
+      return x.error(
+        400,
+        "InvalidHTTPRequest",
+        `Prefer: example=${exampleKey} is not an example of ${operation.operationId}'s ${picked.code} answer` +
+          `${preference.code === undefined ? " (the one answered without code=)" : ""}; it belongs to its ${owners.join(", ")} answer` +
+          (hint ? `: add code=${hint}` : ""),
+      );
+    }
   }
 
   // Mirror prism-http-server: no baseUrl, so Prism routes on the path alone and ignores the

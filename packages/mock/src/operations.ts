@@ -15,6 +15,8 @@ export interface OperationInfo {
   idempotencyToken?: string;
   /** The names of the examples its answers have, for `Prefer: example=NAME`. */
   exampleKeys: ReadonlySet<string>;
+  /** Its responses in spec order: the code (`200`, `4XX`, `default`) and the names of its examples. */
+  responses: { code: string; exampleKeys: ReadonlySet<string> }[];
   /**
    * Its path and query parameters' names as the spec spells them, by their lowercase form (Prism
    * reports a failed parameter in lowercase).
@@ -48,6 +50,7 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     const idempotencyToken =
       typeof declared === "string" ? declared : query.some((p) => p.name === "clientToken") ? "clientToken" : undefined;
     const exampleKeys = new Set<string>();
+    const responses: OperationInfo["responses"] = [];
     const parameterNames = new Map<string, string>();
     for (const param of [...(op.request?.path ?? []), ...query])
       parameterNames.set(param.name.toLowerCase(), param.name);
@@ -57,13 +60,17 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
       path: op.path,
       ...(idempotencyToken ? { idempotencyToken } : {}),
       exampleKeys,
+      responses,
       parameterNames,
       regex: templateRegex(op.path),
     });
     for (const response of op.responses ?? []) {
+      const keys = new Set<string>();
+      responses.push({ code: response.code, exampleKeys: keys });
       for (const content of response.contents ?? []) {
         for (const example of content.examples ?? []) {
           exampleKeys.add(example.key);
+          keys.add(example.key);
           const value = (example as { value?: unknown }).value as { code?: unknown; message?: unknown } | undefined;
           if (
             value &&
@@ -85,6 +92,24 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     queryNames,
     exampleMessage: (code) => messages.get(code),
   };
+}
+
+/**
+ * The response Prism answers from, as its negotiator picks it (prism-http 5.12,
+ * mocker/negotiator): for `Prefer: code=N` the response with that code, else its `NXX` range, else
+ * `default`; without a code the lowest 2xx, else `default`, else the first.
+ */
+export function pickedResponse(
+  operation: OperationInfo,
+  code?: number,
+): OperationInfo["responses"][number] | undefined {
+  const { responses } = operation;
+  const byCode = (wanted: string) => responses.find((r) => r.code.toLowerCase() === wanted);
+  if (code !== undefined) return byCode(String(code)) ?? byCode(`${String(code)[0]}xx`) ?? byCode("default");
+  const success = responses
+    .filter((r) => /^2(\d\d|XX)$/.test(r.code))
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))[0];
+  return success ?? byCode("default") ?? responses[0];
 }
 
 /** `/v{version}/instance/{instanceId}` matches `/v2/instance/i-1`: a parameter is any run of non-slash characters. */

@@ -54,6 +54,42 @@ describe("Prefer", () => {
     },
   );
 
+  it.each([
+    [
+      REINSTALL_PATH,
+      "example=InternalError",
+      REINSTALL_BODY,
+      /reinstallVmInstance's 200 answer \(the one answered without code=\); it belongs to its 500 answer: add code=500$/,
+    ],
+    [
+      REBUILD_PATH,
+      "example=InternalError",
+      { imageId: "m-1" },
+      /rebuildInstance's 200 answer \(the one answered without code=\); it belongs to its 500 answer: add code=500$/,
+    ],
+    [
+      REBUILD_PATH,
+      "code=200, example=AccessDenied",
+      { imageId: "m-1" },
+      /rebuildInstance's 200 answer; it belongs to its 403 answer: add code=403$/,
+    ],
+    [
+      REINSTALL_PATH,
+      "code=500, example=seedExample",
+      REINSTALL_BODY,
+      /reinstallVmInstance's 500 answer; it belongs to its 200 answer: add code=200$/,
+    ],
+  ])(
+    "%s, %s: an example of another answer than the one picked is a 400 saying whose it is, for BEC and BCC alike",
+    async (path, value, body, message) => {
+      mock.reset();
+      const error = await expectBceError(await prefer(path, value, body), 400, "InvalidHTTPRequest");
+      expect(error.message).toMatch(/^Prefer: example=\w+ is not an example of /);
+      expect(error.message).toMatch(message);
+      expect(mock.actions()).toEqual({});
+    },
+  );
+
   it("a status the operation does not define is a 400, not a 5xx", async () => {
     const body = await expectBceError(await prefer(REINSTALL_PATH, "code=418"), 400, "InvalidHTTPRequest");
     expect(body.message).toMatch(/^Prefer: .*418/);
