@@ -18,6 +18,29 @@ export type AuthResult =
 /** Runs on every request before Prism sees it; a failure is answered with a BCE error body. */
 export type Authenticate = (req: IncomingMessage, rawBody: Buffer) => AuthResult | Promise<AuthResult>;
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * What is wrong with what an `authenticate` option returned, or undefined. Checked before it is
+ * answered: a status Node refuses would otherwise end in a 500 quoting Node's internals. Values are
+ * named by type only (a number is shown): a hand-written result may carry a secret.
+ */
+export function authResultProblem(result: unknown): string | undefined {
+  if (typeof result !== "object" || result === null)
+    return `returned ${result === null ? "null" : typeof result}; it must return { ok: true } or { ok: false, status, code, message }`;
+  const r = result as Record<string, unknown>;
+  if (typeof r.ok !== "boolean") return `returned ok ${typeof r.ok}; ok must be true or false`;
+  if (r.ok) return undefined;
+  const { status, code, message } = r;
+  if (!(typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599))
+    return `returned { ok: false } with status ${typeof status === "number" ? status : typeof status}; status must be an integer from 400 to 599`;
+  if (!(typeof code === "string" && TOKEN.test(code)))
+    return `returned { ok: false } with ${typeof code === "string" ? "a code that is not a token" : `code ${typeof code}`}; code must be a non-empty token such as AccessDenied`;
+  if (typeof message !== "string")
+    return `returned { ok: false } with message ${typeof message}; message must be a string`;
+  return undefined;
+}
+
 /** HTTP status BCE uses for each bce-auth-v1 failure code. */
 export const AUTH_ERROR_STATUS: Record<string, number> = {
   InvalidHTTPAuthHeader: 400,

@@ -17,16 +17,25 @@ export function asciiSafe(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** `written` runs once the head is accepted (writeHead throws on a status it refuses), before the answer leaves. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, written?: () => void): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),
   });
+  written?.();
   res.end(payload);
 }
 
-export function sendError(res: ServerResponse, requestId: string, status: number, code: string, message: string): void {
+export function sendError(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  code: string,
+  message: string,
+  written?: () => void,
+): void {
   const body: BceErrorBody = { requestId, code, message: asciiSafe(message) };
-  sendJson(res, status, body);
+  sendJson(res, status, body, written);
 }

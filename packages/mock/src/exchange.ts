@@ -44,26 +44,24 @@ export class Exchange {
     if (this.#recorded) this.ctx.journal.answered(this.entry, status, code);
   }
 
+  /** The answer is noted once its head is accepted: a status Node refuses is never journaled as answered. */
   error(status: number, code: string, message: string): void {
-    this.answered(status, code);
-    sendError(this.res, this.requestId, status, code, message);
+    sendError(this.res, this.requestId, status, code, message, () => this.answered(status, code));
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {
     const { res } = this;
-    // Noted before the answer leaves, so a client that has its answer finds it in the journal.
-    this.answered(status);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const bytes = Buffer.from(payload);
+    // Declares the whole body; a truncated answer then sends half of it (nothing of an empty one) and cuts the connection.
+    res.setHeader("content-length", truncate ? Math.max(bytes.length, 1) : bytes.length);
+    res.writeHead(status);
+    // Noted once the head is accepted and before the answer leaves, so a client that has its answer finds it in the journal.
+    this.answered(status);
     if (!truncate) {
-      res.setHeader("content-length", bytes.length);
-      res.writeHead(status);
       res.end(bytes);
       return;
     }
-    // Declares the whole body, sends half of it (nothing of an empty one), then cuts the connection.
-    res.setHeader("content-length", Math.max(bytes.length, 1));
-    res.writeHead(status);
     res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
   }
 

@@ -16,6 +16,7 @@ import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { Exchange } from "./exchange.js";
 import {
   allowAll,
+  authResultProblem,
   DEFAULT_MAX_CLOCK_SKEW_SECONDS,
   resolveCredentials,
   signatureAuthenticator,
@@ -397,6 +398,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   x.entry.body = rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8");
 
   const auth = await ctx.authenticate(req, rawBody);
+  const badResult = authResultProblem(auth);
+  if (badResult) return x.error(500, "InternalError", `authenticate ${badResult}`);
   if (!auth.ok) {
     x.entry.signature = "failed";
     x.entry.signatureError = auth.code;

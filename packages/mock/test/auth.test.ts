@@ -90,3 +90,59 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("a custom authenticate", () => {
+  let result: unknown;
+  let custom: MockServer;
+  beforeAll(async () => {
+    custom = await startMock({ spec: FIXTURE, authenticate: () => result as never });
+  });
+  afterAll(() => custom.close());
+
+  const call = () =>
+    fetch(`${custom.url}/v2/instance/i-1?rebuild`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+
+  it.each([
+    ["undefined", undefined, /^authenticate returned undefined; it must return \{ ok: true \}/],
+    ["no ok", {}, /^authenticate returned ok undefined; ok must be true or false$/],
+    [
+      "no status",
+      { ok: false, code: "Nope", message: "m" },
+      /with status undefined; status must be an integer from 400 to 599$/,
+    ],
+    ["status 'x'", { ok: false, status: "x", code: "Nope", message: "m" }, /with status string; status must be/],
+    ["status 200", { ok: false, status: 200, code: "Nope", message: "m" }, /with status 200; status must be/],
+    [
+      "an empty code",
+      { ok: false, status: 401, code: "", message: "m" },
+      /a code that is not a token; code must be a non-empty token/,
+    ],
+    [
+      "a message that is no string",
+      { ok: false, status: 401, code: "Nope", message: 5 },
+      /with message number; message must be a string$/,
+    ],
+  ])(
+    "that returns %s is answered 500 naming authenticate and what was wrong, journaled as written",
+    async (_, returned, message) => {
+      custom.reset();
+      result = returned;
+      const error = await expectBceError(await call(), 500, "InternalError");
+      expect(error.message).toMatch(message);
+      const [entry] = await custom.journal.waitFor(1);
+      expect(entry!.answer).toEqual({ status: 500, code: "InternalError" });
+    },
+  );
+
+  it("whose failure is well formed is answered with it", async () => {
+    custom.reset();
+    result = { ok: false, status: 401, code: "Nope", message: "go away" };
+    const error = await expectBceError(await call(), 401, "Nope");
+    expect(error.message).toBe("go away");
+    expect((await custom.journal.waitFor(1))[0]!.answer).toEqual({ status: 401, code: "Nope" });
+  });
+});
