@@ -94,11 +94,19 @@ async function main(argv: string[]): Promise<void> {
 
   // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
   const { startMock } = await import("./mock.js");
-  const mock = await startMock(options).catch((error: NodeJS.ErrnoException) => {
-    if (error?.code !== "EADDRINUSE") throw error;
-    throw new Error(
-      `port ${options.port} is in use (is a mock already running?); choose another with --port, or 0 for any free port`,
-    );
+  // startMock refuses options it does not know: `help` is the bin's alone.
+  const { help: _, ...mockOptions } = options;
+  const mock = await startMock(mockOptions).catch((error: NodeJS.ErrnoException) => {
+    if (error?.code === "EADDRINUSE") {
+      throw new Error(
+        `port ${options.port} is in use (is a mock already running?); choose another with --port, or 0 for any free port`,
+      );
+    }
+    // startMock names its host and port options; the user of the bin set --host and --port.
+    const cause = error?.cause as NodeJS.ErrnoException | undefined;
+    if (cause?.syscall === "listen")
+      throw new Error(`cannot listen on --host ${options.host} --port ${options.port}: ${cause.message}`);
+    throw error;
   });
   process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? "" : " (signatures not checked)"}\n`);
 

@@ -140,7 +140,14 @@ interface Context {
 }
 
 export async function startMock(options: MockOptions = {}): Promise<MockServer> {
+  // Every option is checked before the spec is read: a typo is reported at once, not after a second of loading.
   checkOptions(options);
+  let cors: OriginPolicy;
+  try {
+    cors = originPolicy(options.cors);
+  } catch (error) {
+    throw new TypeError(`startMock: ${(error as Error).message}`);
+  }
   const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
   const logger = createLogger("BCE-MOCK", {
     level: options.logLevel ?? "silent",
@@ -158,11 +165,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const prism = createInstance(prismConfig(), { logger, validateInput });
   const now = checkedClock(options.now ?? Date.now);
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
-  if (!Number.isInteger(journalLimit) || journalLimit < 0)
-    throw new TypeError("journalLimit must be a non-negative integer");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 0)
-    throw new TypeError("maxBodyBytes must be a non-negative integer");
   const index = indexOperations(operations);
   const checksSignatures = options.authenticate !== undefined || options.auth !== false;
   const authenticate =
@@ -181,7 +184,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     index,
     authenticate,
     checksSignatures,
-    cors: originPolicy(options.cors),
+    cors,
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
     journal: new Journal(journalLimit),
@@ -248,10 +251,20 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   });
 
   const host = options.host ?? "127.0.0.1";
+  const listenPort = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
+    const failed = (error: NodeJS.ErrnoException) => {
+      // Node says `listen EADDRINUSE: address already in use 127.0.0.1:4010`: which option to change is ours to say.
+      const wrapped: NodeJS.ErrnoException = new Error(
+        `startMock: cannot listen on host ${host}, port ${listenPort} (the host and port options): ${error.message}`,
+        { cause: error },
+      );
+      if (error.code !== undefined) wrapped.code = error.code; // what callers test, as on Node's own error
+      reject(wrapped);
+    };
+    server.once("error", failed);
+    server.listen(listenPort, host, () => {
+      server.off("error", failed);
       resolve();
     });
   });
@@ -305,13 +318,60 @@ function answerUnrecorded(res: ServerResponse, requestId: string, error: unknown
   sendError(res, requestId, 500, "InternalError", error instanceof Error ? error.message : String(error));
 }
 
-/** Refuse options the mock cannot run with, naming the option (a TypeError, as for journalLimit and cors). */
+/** Every option startMock takes: `satisfies` keeps the list in step with MockOptions. */
+const OPTION_NAMES = Object.keys({
+  port: true,
+  host: true,
+  spec: true,
+  logLevel: true,
+  credentials: true,
+  auth: true,
+  now: true,
+  authenticate: true,
+  cors: true,
+  journalLimit: true,
+  maxBodyBytes: true,
+  maxClockSkewSeconds: true,
+} satisfies Record<keyof MockOptions, true>);
+
+/** Edit distance, case ignored: which known option a misspelt one meant (`prot` is `port`, `noAuth` is `auth`). */
+function distance(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= y.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[y.length]!;
+}
+
+/** Refuse options the mock cannot run with, naming the option (a TypeError, `startMock:` first). */
 function checkOptions(options: MockOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError("startMock: options must be an object");
-  const { port, host, spec, logLevel, credentials, now, authenticate, maxClockSkewSeconds } = options;
+  const {
+    port,
+    host,
+    spec,
+    logLevel,
+    credentials,
+    auth,
+    now,
+    authenticate,
+    journalLimit,
+    maxBodyBytes,
+    maxClockSkewSeconds,
+  } = options;
   const bad = (what: string) => {
     throw new TypeError(`startMock: ${what}`);
   };
+  // A misspelt option would otherwise be ignored: { noAuth: true } would leave signatures checked.
+  for (const key of Object.keys(options)) {
+    if (OPTION_NAMES.includes(key)) continue;
+    const closest = OPTION_NAMES.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
+    bad(`unknown option ${JSON.stringify(key)}; did you mean ${closest}? (options: ${OPTION_NAMES.join(", ")})`);
+  }
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
     bad("port must be an integer from 0 to 65535 (0 for any free port)");
   if (host !== undefined && !(typeof host === "string" && host !== "")) bad("host must be a non-empty string");
@@ -333,10 +393,19 @@ function checkOptions(options: MockOptions): void {
     )
   )
     bad("credentials must be a list of { accessKeyId, secretAccessKey } with non-empty strings");
+  if (Array.isArray(credentials) && credentials.length === 0)
+    bad(
+      "credentials must be a non-empty list: with none, no request could be signed (auth: false accepts every request)",
+    );
+  if (auth !== undefined && typeof auth !== "boolean") bad("auth must be true or false");
   if (now !== undefined && typeof now !== "function") bad("now must be a function");
   if (authenticate !== undefined && typeof authenticate !== "function") bad("authenticate must be a function");
   if (maxClockSkewSeconds !== undefined && !(typeof maxClockSkewSeconds === "number" && maxClockSkewSeconds >= 0))
     bad("maxClockSkewSeconds must be a number of seconds, at least 0");
+  if (journalLimit !== undefined && !(Number.isInteger(journalLimit) && journalLimit >= 0))
+    bad("journalLimit must be a non-negative integer");
+  if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))
+    bad("maxBodyBytes must be a non-negative integer");
 }
 
 /** An HTTP/1.1 request without a Host, or with an empty one (HTTP/1.0 needs none). */

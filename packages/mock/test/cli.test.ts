@@ -159,6 +159,16 @@ it("a port in use: exits 1 with one line that names the port and --port", async 
   }
 }, 180_000);
 
+it("a --host it cannot bind: exits 1 with one line naming --host and --port", async () => {
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine: listen fails with EADDRNOTAVAIL, no packet is sent.
+  const { child, output } = run(["--host", "192.0.2.1", "--port", "0", "--spec", FIXTURE]);
+  const [code] = await once(child, "exit");
+  expect(code).toBe(1);
+  expect(output().stderr).toMatch(
+    /^bce-openapi-mock: cannot listen on --host 192\.0\.2\.1 --port 0: listen EADDRNOTAVAIL[^\n]*\n$/,
+  );
+}, 180_000);
+
 it("answers --help and bad arguments without loading Prism, which takes seconds to import", async () => {
   for (const [args, exitCode] of [
     [["--help"], 0],

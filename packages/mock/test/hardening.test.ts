@@ -198,10 +198,39 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     ["now", { now: 5 }],
     ["authenticate", { authenticate: true }],
     ["maxClockSkewSeconds", { maxClockSkewSeconds: Number.NaN }],
+    ["credentials", { credentials: [] }],
+    ["auth", { auth: "false" }],
+    ["auth", { auth: 0 }],
+    // Checked before the spec is read (it does not exist): the option is what is reported.
+    ["journalLimit", { journalLimit: -1, spec: "/nonexistent/openapi.json" }],
+    ["maxBodyBytes", { maxBodyBytes: 1.5, spec: "/nonexistent/openapi.json" }],
+    ["cors", { cors: ["http://x/path"], spec: "/nonexistent/openapi.json" }],
   ])("%s: %o", async (name, options) => {
     const error = await startMock(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toMatch(new RegExp(`^startMock: ${name} must be`));
+    expect((error as Error).message).toMatch(new RegExp(`^startMock: ${name}( must be|: )`));
+  });
+
+  it.each([
+    [{ prot: 1 }, "prot", "port"],
+    [{ noAuth: true }, "noAuth", "auth"],
+    [{ journalLimt: 5 }, "journalLimt", "journalLimit"],
+    [{ Cors: false }, "Cors", "cors"],
+  ])("an unknown option %o is refused, naming it and the closest known one", async (options, key, closest) => {
+    const error = await startMock({ spec: "/nonexistent/openapi.json", ...options } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^startMock: unknown option "${key}"; did you mean ${closest}\\? \\(options: port, host, `),
+    );
+  });
+
+  it("a bind failure names the host and port options, keeping Node's error as its cause", async () => {
+    const error = (await startMock({ port: mock.port }).catch((e: unknown) => e)) as NodeJS.ErrnoException;
+    expect(error.message).toBe(
+      `startMock: cannot listen on host 127.0.0.1, port ${mock.port} (the host and port options): ${(error.cause as Error).message}`,
+    );
+    expect(error.code).toBe("EADDRINUSE");
+    expect((error.cause as NodeJS.ErrnoException).code).toBe("EADDRINUSE");
   });
 });
 
