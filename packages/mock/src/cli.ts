@@ -108,7 +108,10 @@ async function main(argv: string[]): Promise<void> {
       throw new Error(`cannot listen on --host ${options.host} --port ${options.port}: ${cause.message}`);
     throw error;
   });
-  process.stdout.write(`BCE mock listening on ${mock.url}${options.auth ? "" : " (signatures not checked)"}\n`);
+  // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound.
+  const bound =
+    new URL(mock.url).hostname.replace(/^\[|\]$/g, "") === options.host ? "" : ` (bound to ${options.host})`;
+  process.stdout.write(`BCE mock listening on ${mock.url}${bound}${options.auth ? "" : " (signatures not checked)"}\n`);
 
   const stop = () => {
     mock.close().then(

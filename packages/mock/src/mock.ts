@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import type { Duplex } from "node:stream";
 import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
 import {
@@ -36,7 +36,7 @@ import { defaultSpecPath } from "./spec.js";
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1. A wildcard (0.0.0.0, ::) listens everywhere; `url` then names loopback. */
   host?: string;
   /** Path of an OpenAPI document. Default: the bundle of @bce-openapi/spec. */
   spec?: string;
@@ -269,7 +269,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = urlFor(host, port);
 
   // One close for every caller: a second server.close() rejects with ERR_SERVER_NOT_RUNNING.
   let closing: Promise<void> | undefined;
@@ -288,6 +288,18 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   };
 
   return { url, port, journal: ctx.journal, faults: ctx.faults, actions, reset: ctx.reset, close };
+}
+
+/**
+ * The URL to reach the mock at. A wildcard bind (0.0.0.0, ::) is no address to send to, and the
+ * admin routes answer a loopback Host only: it is reported as loopback (127.0.0.1, [::1]), which
+ * the wildcard includes.
+ */
+export function urlFor(host: string, port: number): string {
+  let name = host.includes(":") ? `[${host}]` : host;
+  if (isIP(host) === 4 && host === "0.0.0.0") name = "127.0.0.1";
+  else if (isIP(host) === 6 && new URL(`http://${name}`).hostname === "[::]") name = "[::1]";
+  return `http://${name}:${port}`;
 }
 
 /** Milliseconds a Date can hold either side of the epoch (ECMA-262 time values). */

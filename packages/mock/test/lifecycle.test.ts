@@ -1,6 +1,7 @@
 // Resets between tests, the mock's clock, and closing: what a test suite built on one mock relies on.
 import { afterEach, expect, it } from "vitest";
 import { startMock, type MockServer } from "../src/index.js";
+import { urlFor } from "../src/mock.js";
 import { expectBceError, FIXTURE, put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 import { rawExchange } from "./raw.js";
 
@@ -110,4 +111,23 @@ it("a journal.waitFor() still pending at close() rejects saying so, as does one 
   await expect(started.journal.waitFor(3)).rejects.toThrow(/the mock was closed/);
   // A wait already met still resolves.
   await expect(started.journal.waitFor(1)).resolves.toHaveLength(1);
+});
+
+it("a wildcard host is reported as a loopback url, whose admin routes answer", async () => {
+  mock = await startMock({ spec: FIXTURE, host: "0.0.0.0" });
+  expect(mock.url).toBe(`http://127.0.0.1:${mock.port}`);
+  const res = await fetch(`${mock.url}/__mock/actions`);
+  expect(res.status).toBe(200);
+  expect(await res.json()).toEqual({});
+});
+
+it.each([
+  ["0.0.0.0", "http://127.0.0.1:4010"],
+  ["::", "http://[::1]:4010"],
+  ["0:0:0:0:0:0:0:0", "http://[::1]:4010"],
+  ["127.0.0.1", "http://127.0.0.1:4010"],
+  ["::1", "http://[::1]:4010"],
+  ["localhost", "http://localhost:4010"],
+])("urlFor(%s) is %s", (host, url) => {
+  expect(urlFor(host, 4010)).toBe(url);
 });
