@@ -206,6 +206,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const actions = () => Object.fromEntries(ctx.actions);
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    toOriginForm(req);
     const requestId = randomUUID();
     let exchange: Exchange;
     try {
@@ -227,6 +228,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   // Expect: 100-continue: the body is asked for only once the front has accepted the headers.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req, res) => {
+    toOriginForm(req);
     const requestId = randomUUID();
     let exchange: Exchange;
     try {
@@ -418,6 +420,22 @@ function checkOptions(options: MockOptions): void {
     bad("journalLimit must be a non-negative integer");
   if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))
     bad("maxBodyBytes must be a non-negative integer");
+}
+
+/**
+ * An absolute-form request line (`PUT http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild`), what a
+ * client sends when the mock is its HTTP proxy, read as a proxy forwards it (RFC 9112, 3.2.2): path
+ * and query from the URL, and the Host from its authority, which replaces any Host header sent
+ * with it. That is what the client signed: fetch and the SDKs sign the URL's host. A user name and
+ * password in the URL are dropped unread.
+ */
+function toOriginForm(req: IncomingMessage): void {
+  const absolute = /^https?:\/\/([^/?#]*)(.*)$/is.exec(req.url ?? "");
+  if (!absolute) return;
+  const [, authority = "", rest = ""] = absolute;
+  req.url = rest.startsWith("/") ? rest : `/${rest}`;
+  const host = authority.slice(authority.lastIndexOf("@") + 1);
+  if (host) req.headers.host = host;
 }
 
 /** An HTTP/1.1 request without a Host, or with an empty one (HTTP/1.0 needs none). */

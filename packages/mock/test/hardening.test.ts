@@ -1,6 +1,7 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 import { rawExchange, type RawAnswer } from "./raw.js";
@@ -282,6 +283,37 @@ describe("the Host header", () => {
   it("HTTP/1.0 needs no Host: the request goes on to the signature check", async () => {
     const answer = await rawExchange(mock.port, "PUT /v2/instance/i-1?rebuild HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
     expectRawBceError(answer, 400, "InvalidHTTPAuthHeader");
+  });
+});
+
+describe("an absolute-form request line (the mock as a client's HTTP proxy)", () => {
+  const target = "http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild";
+  const body = JSON.stringify({ imageId: "m-1" });
+  const request = async (hostHeader: string) => {
+    const headers = { "content-type": "application/json" };
+    const signed = await signRequest({ method: "PUT", url: target, headers }, DEFAULT_CREDENTIALS);
+    const lines = Object.entries({ ...headers, ...signed }).map(([name, value]) => `${name}: ${value}\r\n`);
+    return `PUT ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\n${lines.join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  };
+
+  it.each([
+    ["the Host a client sends with it", "bcc.bj.baidubce.com"],
+    ["another Host (the URL's authority wins, as a proxy forwards it)", "127.0.0.1"],
+  ])("is read as path and query, signed for the URL's host, with %s", async (_, host) => {
+    mock.reset();
+    const answer = await rawExchange(mock.port, await request(host));
+    expect(answer!.status).toBe(200);
+    expect(answer!.headers["x-bce-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    const [entry] = mock.journal.entries();
+    expect(entry).toMatchObject({
+      path: "/v2/instance/i-1",
+      query: "rebuild",
+      operationId: "rebuildInstance",
+      signature: "verified",
+      answer: { status: 200 },
+    });
+    expect(entry!.headers.host).toBe("bcc.bj.baidubce.com");
+    expect(mock.actions()).toEqual({ rebuildInstance: 1 });
   });
 });
 
