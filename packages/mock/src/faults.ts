@@ -140,6 +140,12 @@ export class FaultScripts {
   }
 
   #key(target: FaultTarget): string {
+    // Read below as an object: undefined or null would fail there with a TypeError about property access.
+    if (typeof target !== "string" && (typeof target !== "object" || target === null)) {
+      throw new TypeError(
+        `fault target must be an operationId of the spec (${this.#operationIds().join(", ")}), a path starting with /, { operationId } or { path }; got ${target === null ? "null" : typeof target}`,
+      );
+    }
     const { operationId, path } =
       typeof target === "string"
         ? target.startsWith("/")

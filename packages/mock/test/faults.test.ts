@@ -144,6 +144,17 @@ describe("programmatic scripts", () => {
   it("refuses an unknown operationId, naming the known ones", () => {
     expect(() => mock.faults.enqueue("reinstall", { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
   });
+
+  it.each([
+    ["no target", undefined, "undefined"],
+    ["null", null, "null"],
+    ["a number", 5, "number"],
+  ])("refuses %s as a target with a TypeError saying what a target is", (_, target, got) => {
+    const enqueue = () => mock.faults.enqueue(target as never, { status: 500 });
+    expect(enqueue).toThrow(TypeError);
+    expect(enqueue).toThrow(new RegExp(`^fault target must be an operationId of the spec .*; got ${got}$`));
+    expect(mock.faults.pending()).toEqual({});
+  });
 });
 
 async function until(condition: () => boolean): Promise<void> {
