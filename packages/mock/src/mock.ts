@@ -384,7 +384,11 @@ function checkOptions(options: MockOptions): void {
   for (const key of Object.keys(options)) {
     if (OPTION_NAMES.includes(key)) continue;
     const closest = OPTION_NAMES.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
-    bad(`unknown option ${JSON.stringify(key)}; did you mean ${closest}? (options: ${OPTION_NAMES.join(", ")})`);
+    // A guess only when it is near (noAuth is auth); otherwise the list alone.
+    const near = distance(key, closest) <= Math.max(2, Math.floor(closest.length / 2));
+    bad(
+      `unknown option ${JSON.stringify(key)}; ${near ? `did you mean ${closest}? ` : ""}(options: ${OPTION_NAMES.join(", ")})`,
+    );
   }
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
     bad("port must be an integer from 0 to 65535 (0 for any free port)");

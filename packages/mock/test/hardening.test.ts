@@ -225,6 +225,14 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     );
   });
 
+  it("an unknown option near no known one is refused with the list alone, no guess", async () => {
+    const error = await startMock({ spec: "/nonexistent/openapi.json", verbose: true } as never).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^startMock: unknown option "verbose"; \(options: port, host, /);
+  });
+
   it("a bind failure names the host and port options, keeping Node's error as its cause", async () => {
     const error = (await startMock({ port: mock.port }).catch((e: unknown) => e)) as NodeJS.ErrnoException;
     expect(error.message).toBe(
