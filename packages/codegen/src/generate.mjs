@@ -4,7 +4,6 @@
 //   client.ts      the client: options (server variables from the spec), one typed method per operation
 import { CheckCompiler } from "./checks.mjs";
 import { pascal, readOperations } from "./model.mjs";
-import { clientRulesType } from "./rules-type.mjs";
 import { generateTypes } from "./types.mjs";
 
 const json = (v) => JSON.stringify(v);
@@ -139,19 +138,6 @@ export async function generateClient(bundle, { client, source = "the service bun
     else if (op.body) typeImports.add("operations");
     if (op.body) {
       const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);
-      // The schema says what the service accepts; its x-client-rules, what a client sends: the
-      // input type is both, so a request the client would refuse mostly fails to compile.
-      const rules = clientRulesType(root, op.body.schema, {
-        omit: encrypted,
-        component: (name) => {
-          typeImports.add(name);
-          return name;
-        },
-      });
-      const narrowed = rules ? ` & ${rules}` : "";
-      const rulesNote = rules
-        ? "Narrowed by the spec's `x-client-rules` (no nulls, required fields, closed enums); the rest of the rules are checked before sending."
-        : undefined;
       if (encrypted.length) {
         typeImports.add("EncryptedAdminPass");
         const keys = encrypted.map(json).join(" | ");
@@ -160,11 +146,9 @@ export async function generateClient(bundle, { client, source = "the service bun
             `The body of ${op.id} as the caller writes it. ${encrypted.map((k) => `\`${k}\``).join(", ")}: the password in plain`,
             "text, which the client checks against the password policy and encrypts with the secret access",
             "key; or `{ encrypted }` with a ciphertext made beforehand.",
-            rulesNote,
-          ])}export type ${P}Input = Omit<${bodyType}, ${keys}>${narrowed} & {\n${encrypted.map((k) => `  ${k}?: string | { encrypted: EncryptedAdminPass };\n`).join("")}};\n`,
+          ])}export type ${P}Input = Omit<${bodyType}, ${keys}> & {\n${encrypted.map((k) => `  ${k}?: string | { encrypted: EncryptedAdminPass };\n`).join("")}};\n`,
         );
-      } else
-        exportsTs.push(`${doc([`The body of ${op.id}.`, rulesNote])}export type ${P}Input = ${bodyType}${narrowed};\n`);
+      } else exportsTs.push(`${doc([`The body of ${op.id}.`])}export type ${P}Input = ${bodyType};\n`);
     }
     const successRef = op.success.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
     if (op.success.hasBody) {
