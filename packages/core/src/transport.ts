@@ -315,6 +315,8 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retry = retryPolicy(call.retry, "retry", options.retry);
 
+    // A body a middleware has read cannot be copied for the hooks, nor sent.
+    if (!plain && request.bodyUsed) throw bodyUnreadable();
     const { hooks } = options;
     // What the hooks are shown: a real Request with its body unread (made once, and only when
     // there are hooks; a middleware's Request is copied before the transport reads its body).
@@ -338,7 +340,7 @@ export class Transport {
       try {
         body = new Uint8Array(await request.arrayBuffer());
       } catch (error) {
-        throw new BceError("the request body could not be read (was it read by a middleware?)", { cause: error });
+        throw bodyUnreadable(error);
       }
     }
     // One header record for the whole call; each attempt overwrites its signing headers in it.
@@ -624,6 +626,12 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
   }
   return out;
 }
+
+const bodyUnreadable = (cause?: unknown) =>
+  new BceError(
+    "the request body could not be read (was it read by a middleware?)",
+    cause === undefined ? undefined : { cause },
+  );
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw aborted(signal);

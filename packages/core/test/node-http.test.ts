@@ -270,6 +270,7 @@ describe("node:http in Node", () => {
     ["GZIP , deflate", (b: Buffer) => deflateSync(gzipSync(b))],
     // A list with a coding fetch does not know is left as it came.
     ["gzip, x-unknown", (b: Buffer) => b],
+    ["gzip,", (b: Buffer) => b],
   ] as const)("reads %s as fetch reads it (raw deflate, a list undone last first)", async (coding, encode) => {
     const text = JSON.stringify({ result: true, blob: "y".repeat(2000) });
     const server = await serve((_, res) => {

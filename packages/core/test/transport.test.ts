@@ -612,6 +612,21 @@ describe("the logger and the hooks", () => {
     expect(bodies).toEqual(['{"a":1}', "false", '{"a":1}', "false"]);
   });
 
+  it.each([
+    ["with hooks", { afterAttempt: () => {} }],
+    ["without hooks", undefined],
+  ])("a Request whose body a middleware has read ends the call with a BceError saying so, %s", async (_, hooks) => {
+    const { fetch, seen } = fakeFetch([200]);
+    const request = new Request("http://h/x", { method: "PUT", body: "{}" });
+    await request.text();
+    const error = await new Transport({ fetch, ...(hooks && { hooks }) })
+      .send(request, { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
+    expect(error).toMatchObject({ message: "the request body could not be read (was it read by a middleware?)" });
+    expect(seen).toHaveLength(0);
+  });
+
   it("hooks see every attempt with the unsigned request; one that throws ends the call with a BceError carrying its error", async () => {
     const { fetch } = fakeFetch([502, 200]);
     const seen: string[] = [];

@@ -136,8 +136,7 @@ function sendWithNodeHttp(
           const codings = header(answer, "content-encoding")
             .toLowerCase()
             .split(",")
-            .map((c) => c.trim())
-            .filter(Boolean);
+            .map((c) => c.trim());
           const decoders = codings.map((c) => DECODERS.get(c));
           let coding = "";
           if (whole.length > 0 && decoders.every((d) => d !== undefined)) {
