@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
   }
 
   // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
-  const { startMock } = await import("./mock.js");
+  const { isWildcardHost, startMock } = await import("./mock.js");
   // startMock refuses options it does not know: `help` is the bin's alone.
   const { help: _, ...mockOptions } = options;
   const mock = await startMock(mockOptions).catch((error: NodeJS.ErrnoException) => {
@@ -109,8 +109,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   });
   // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound.
-  const bound =
-    new URL(mock.url).hostname.replace(/^\[|\]$/g, "") === options.host ? "" : ` (bound to ${options.host})`;
+  const bound = isWildcardHost(options.host) ? ` (bound to ${options.host})` : "";
   process.stdout.write(`BCE mock listening on ${mock.url}${bound}${options.auth ? "" : " (signatures not checked)"}\n`);
 
   const stop = () => {

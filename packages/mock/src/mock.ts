@@ -298,10 +298,15 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
  * the wildcard includes.
  */
 export function urlFor(host: string, port: number): string {
-  let name = host.includes(":") ? `[${host}]` : host;
-  if (isIP(host) === 4 && host === "0.0.0.0") name = "127.0.0.1";
-  else if (isIP(host) === 6 && new URL(`http://${name}`).hostname === "[::]") name = "[::1]";
-  return `http://${name}:${port}`;
+  const name = host.includes(":") ? `[${host}]` : host;
+  const wildcard = isWildcardHost(host);
+  return `http://${wildcard ? (isIP(host) === 4 ? "127.0.0.1" : "[::1]") : name}:${port}`;
+}
+
+/** 0.0.0.0 or :: in any spelling: an address that listens on every interface. */
+export function isWildcardHost(host: string): boolean {
+  if (isIP(host) === 4) return host === "0.0.0.0";
+  return isIP(host) === 6 && new URL(`http://[${host}]`).hostname === "[::]";
 }
 
 /** Milliseconds a Date can hold either side of the epoch (ECMA-262 time values). */
@@ -434,12 +439,14 @@ function checkOptions(options: MockOptions): void {
  * password in the URL are dropped unread.
  */
 function toOriginForm(req: IncomingMessage): void {
-  const absolute = /^https?:\/\/([^/?#]*)(.*)$/is.exec(req.url ?? "");
+  const absolute = /^(https?):\/\/([^/?#]*)(.*)$/is.exec(req.url ?? "");
   if (!absolute) return;
-  const [, authority = "", rest = ""] = absolute;
+  const [, scheme = "", authority = "", rest = ""] = absolute;
   req.url = rest.startsWith("/") ? rest : `/${rest}`;
   const host = authority.slice(authority.lastIndexOf("@") + 1);
-  if (host) req.headers.host = host;
+  if (!host) return;
+  // As a client signs it (URL.host): lowercase, without the scheme's default port.
+  req.headers.host = URL.parse(`${scheme.toLowerCase()}://${host}`)?.host || host;
 }
 
 /** An HTTP/1.1 request without a Host, or with an empty one (HTTP/1.0 needs none). */
@@ -529,7 +536,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     );
   }
 
-  const step = ctx.faults.take(operation?.operationId, url.pathname);
+  // A request from before a reset takes no step the next test scripted.
+  const step = generation === ctx.generation ? ctx.faults.take(operation?.operationId, url.pathname) : undefined;
   let truncate = false;
   if (step) {
     x.entry.fault = describeStep(step);

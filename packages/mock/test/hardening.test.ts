@@ -297,12 +297,23 @@ describe("the Host header", () => {
 describe("an absolute-form request line (the mock as a client's HTTP proxy)", () => {
   const target = "http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild";
   const body = JSON.stringify({ imageId: "m-1" });
-  const request = async (hostHeader: string) => {
+  const request = async (hostHeader: string, line = target) => {
     const headers = { "content-type": "application/json" };
+    // Signed as a client signs it: over URL.host (lowercase, no default port).
     const signed = await signRequest({ method: "PUT", url: target, headers }, DEFAULT_CREDENTIALS);
     const lines = Object.entries({ ...headers, ...signed }).map(([name, value]) => `${name}: ${value}\r\n`);
-    return `PUT ${target} HTTP/1.1\r\nHost: ${hostHeader}\r\n${lines.join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+    return `PUT ${line} HTTP/1.1\r\nHost: ${hostHeader}\r\n${lines.join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
   };
+
+  it("takes the URL's host as a client signs it: the default port dropped, the case lowered", async () => {
+    mock.reset();
+    const line = "http://BCC.bj.baidubce.com:80/v2/instance/i-1?rebuild";
+    const answer = await rawExchange(mock.port, await request("bcc.bj.baidubce.com", line));
+    expect(answer!.status).toBe(200);
+    const [entry] = mock.journal.entries();
+    expect(entry).toMatchObject({ signature: "verified", answer: { status: 200 } });
+    expect(entry!.headers.host).toBe("bcc.bj.baidubce.com");
+  });
 
   it.each([
     ["the Host a client sends with it", "bcc.bj.baidubce.com"],

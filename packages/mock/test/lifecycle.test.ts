@@ -1,7 +1,7 @@
 // Resets between tests, the mock's clock, and closing: what a test suite built on one mock relies on.
 import { afterEach, expect, it } from "vitest";
 import { startMock, type MockServer } from "../src/index.js";
-import { urlFor } from "../src/mock.js";
+import { isWildcardHost, urlFor } from "../src/mock.js";
 import { expectBceError, FIXTURE, put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 import { rawExchange } from "./raw.js";
 
@@ -43,6 +43,20 @@ it("a request still in flight at reset() counts in neither the next test's journ
   const entries = await mock.journal.waitFor(1);
   expect(entries.map((e) => [e.requestId, e.idempotency])).toEqual([[fresh.headers.get("x-bce-request-id"), "first"]]);
   expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+});
+
+it("a request still in flight at reset() takes no fault the next test scripts", async () => {
+  const { authenticate, arrived, release } = gate();
+  mock = await startMock({ authenticate });
+  const url = `${mock.url}/v2/instance/i-1?rebuild`;
+  const stale = put(url, { imageId: "m-1" });
+  await arrived;
+  mock.reset(); // the next test starts, and scripts a failure for its own request
+  mock.faults.enqueue("rebuildInstance", [{ status: 503 }]);
+  release();
+  expect((await stale).status).toBe(200);
+  expect(mock.faults.pending()).toEqual({ "operation:rebuildInstance": [{ status: 503 }] });
+  await expectBceError(await put(url, { imageId: "m-1" }), 503, "ServiceUnavailable");
 });
 
 it("journal.clear() while a request is in flight: waitFor counts only what arrived after it", async () => {
@@ -113,14 +127,6 @@ it("a journal.waitFor() still pending at close() rejects saying so, as does one 
   await expect(started.journal.waitFor(1)).resolves.toHaveLength(1);
 });
 
-it("a wildcard host is reported as a loopback url, whose admin routes answer", async () => {
-  mock = await startMock({ spec: FIXTURE, host: "0.0.0.0" });
-  expect(mock.url).toBe(`http://127.0.0.1:${mock.port}`);
-  const res = await fetch(`${mock.url}/__mock/actions`);
-  expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({});
-});
-
 it.each([
   ["0.0.0.0", "http://127.0.0.1:4010"],
   ["::", "http://[::1]:4010"],
@@ -128,6 +134,9 @@ it.each([
   ["127.0.0.1", "http://127.0.0.1:4010"],
   ["::1", "http://[::1]:4010"],
   ["localhost", "http://localhost:4010"],
-])("urlFor(%s) is %s", (host, url) => {
+])("urlFor(%s) is %s (a wildcard bind is reported as loopback; the tests bind no wildcard)", (host, url) => {
   expect(urlFor(host, 4010)).toBe(url);
+  expect(isWildcardHost(host)).toBe(
+    new URL(url).host !== new URL(`http://${host.includes(":") ? `[${host}]` : host}:4010`).host,
+  );
 });
