@@ -205,16 +205,22 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   };
   const actions = () => Object.fromEntries(ctx.actions);
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  /** The exchange of a request; undefined when the clock failed (see checkedClock), after an unrecorded answer. */
+  const exchangeOf = (req: IncomingMessage, res: ServerResponse): Exchange | undefined => {
     toOriginForm(req);
     const requestId = randomUUID();
-    let exchange: Exchange;
     try {
-      exchange = new Exchange(req, res, requestId, ctx);
+      return new Exchange(req, res, requestId, ctx);
     } catch (error) {
-      // The clock failed (see checkedClock): without it there is no journal entry, but still an answer.
-      return answerUnrecorded(res, requestId, error);
+      // Without the clock there is no journal entry, but still an answer.
+      answerUnrecorded(res, requestId, error);
+      return undefined;
     }
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const exchange = exchangeOf(req, res);
+    if (!exchange) return;
     handle(exchange, ctx).catch((error: unknown) => {
       // The client went away mid-request: nobody to answer.
       if (req.socket.destroyed) return exchange.answered(0);
@@ -228,14 +234,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   // Expect: 100-continue: the body is asked for only once the front has accepted the headers.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req, res) => {
-    toOriginForm(req);
-    const requestId = randomUUID();
-    let exchange: Exchange;
-    try {
-      exchange = new Exchange(req, res, requestId, ctx);
-    } catch (error) {
-      return answerUnrecorded(res, requestId, error);
-    }
+    const exchange = exchangeOf(req, res);
+    if (!exchange) return;
     // Admin requests are never journaled.
     if (!isAdminPath(exchange.entry.path)) exchange.record();
     res.setHeader("connection", "close");
