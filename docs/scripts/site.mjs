@@ -117,14 +117,13 @@ export function referenceChrome(code) {
   const locale = locales.find((l) => l.code === code);
   const root = "../";
   const others = locales.filter((l) => l !== locale);
-  const en = code === "en" ? "" : ' lang="en"';
   const head = others
     .map((l) => `<link rel="alternate" hreflang="${l.code}" href="${root}${l.code}/index.html">`)
     .join("\n");
+  const { home, docs } = siteLinks(locale, root);
   const links = [
-    `<a class="home" href="${root}index.html"${en}>${escapeHtml(siteTitle)}</a>`,
-    ...guidePages.map((g) => `<a href="${root}${guidePath(code, g.slug)}">${escapeHtml(g.nav[code])}</a>`),
-    `<a href="${root}${errataPath(code)}">${escapeHtml(locale.errataNav)}</a>`,
+    home,
+    ...docs,
     ...others.map(
       (l) =>
         `<a href="${root}${l.code}/index.html" hreflang="${l.code}" lang="${l.code}">${escapeHtml(l.referenceTitle)}</a>`,
@@ -133,6 +132,23 @@ export function referenceChrome(code) {
   const header = `<header class="site-nav" style="display:flex;gap:1.25rem;flex-wrap:wrap;align-items:baseline;padding:0.4rem 1.5rem;border-bottom:1px solid #d1d9e0;font:14px/1.6 system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">${links.join("\n")}</header>`;
   const script = `<script>(function(){function fix(a){var h=a.getAttribute("href");if(h&&h.charAt(0)==="/"&&h.charAt(1)!=="/")a.setAttribute("href","#"+h);}function all(n){if(n.nodeType!==1)return;if(n.tagName==="A")fix(n);var as=n.querySelectorAll("a[href^='/']");for(var i=0;i<as.length;i++)fix(as[i]);}function start(){all(document.body);new MutationObserver(function(ms){for(var i=0;i<ms.length;i++){var m=ms[i];if(m.type==="attributes")fix(m.target);else for(var j=0;j<m.addedNodes.length;j++)all(m.addedNodes[j]);}}).observe(document.body,{subtree:true,childList:true,attributes:true,attributeFilter:["href"]});}if(document.body)start();else document.addEventListener("DOMContentLoaded",start);})();</script>`;
   return { head, header, script };
+}
+
+/**
+ * The links every page's header has, in the page's language: home (its title is English, and
+ * marked so on other pages), and the guides and the errata. `root`: from the page to the site's root.
+ */
+function siteLinks(locale, root) {
+  const en = locale.code === "en" ? "" : ' lang="en"';
+  return {
+    home: `<a class="home" href="${root}index.html"${en}>${escapeHtml(siteTitle)}</a>`,
+    docs: [
+      ...guidePages.map(
+        (g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escapeHtml(g.nav[locale.code])}</a>`,
+      ),
+      `<a href="${root}${errataPath(locale.code)}">${escapeHtml(locale.errataNav)}</a>`,
+    ],
+  };
 }
 
 const escapeHtml = (text) =>
@@ -147,14 +163,12 @@ export function page({ title, body, root, lang, landing = false, translations = 
   const locale = locales.find((l) => l.code === lang) ?? locales[0];
   // The site title and the English reference link are English on every page: marked as such.
   const en = lang === "en" ? "" : ' lang="en"';
+  const { home, docs } = siteLinks(locale, root);
   const nav = [
-    `<a class="home" href="${root}index.html"${en}>${escapeHtml(siteTitle)}</a>`,
+    home,
     `<a href="${root}en/index.html"${en}>API reference</a>`,
     `<a href="${root}zh-CN/index.html" lang="zh-CN">接口参考</a>`,
-    ...guidePages.map(
-      (g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escapeHtml(g.nav[locale.code])}</a>`,
-    ),
-    `<a href="${root}${errataPath(locale.code)}">${escapeHtml(locale.errataNav)}</a>`,
+    ...docs,
   ];
   const other = (t) => locales.find((l) => l.code === t.code);
   const alternates = translations.map((t) => `<link rel="alternate" hreflang="${t.code}" href="${root}${t.path}">`);

@@ -16,7 +16,7 @@ import type { Journal } from "./journal.js";
 
 export const ADMIN_PREFIX = "/__mock/";
 const MAX_ADMIN_BODY = 1024 * 1024;
-/** The methods each route takes (the switch below), for a 405's `Allow`. A Map: a path may read `constructor`. */
+/** The methods each route takes (the switch below), for a 405's `Allow` and a 404's list. A Map: a path may read `constructor`. */
 const ROUTE_METHODS = new Map([
   ["journal", ["GET", "DELETE"]],
   ["faults", ["GET", "POST", "DELETE"]],
@@ -109,7 +109,7 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       return x.error(
         404,
         "NotFound",
-        `No mock route ${route}; see GET/DELETE ${ADMIN_PREFIX}journal, GET/POST/DELETE ${ADMIN_PREFIX}faults, GET ${ADMIN_PREFIX}actions, POST ${ADMIN_PREFIX}reset`,
+        `No mock route ${route}; see ${[...ROUTE_METHODS].map(([path, methods]) => `${methods.join("/")} ${ADMIN_PREFIX}${path}`).join(", ")}`,
       );
     }
   }

@@ -298,9 +298,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
  * the wildcard includes.
  */
 export function urlFor(host: string, port: number): string {
-  const name = host.includes(":") ? `[${host}]` : host;
-  const wildcard = isWildcardHost(host);
-  return `http://${wildcard ? (isIP(host) === 4 ? "127.0.0.1" : "[::1]") : name}:${port}`;
+  const name = isWildcardHost(host) ? (isIP(host) === 4 ? "127.0.0.1" : "::1") : host;
+  return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
 /** 0.0.0.0 or :: in any spelling: an address that listens on every interface. */
@@ -458,7 +457,9 @@ const isAdminPath = (path: string) => path === ADMIN_PREFIX.slice(0, -1) || path
 
 async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { req, res } = x;
+  // A request from before a reset() belongs to the previous test: it takes none of the next one's state.
   const generation = ctx.generation;
+  const current = () => generation === ctx.generation;
   if (lacksHost(req)) {
     // Admin requests are never journaled.
     if (!isAdminPath(x.entry.path)) x.record();
@@ -537,7 +538,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   }
 
   // A request from before a reset takes no step the next test scripted.
-  const step = generation === ctx.generation ? ctx.faults.take(operation?.operationId, url.pathname) : undefined;
+  const step = current() ? ctx.faults.take(operation?.operationId, url.pathname) : undefined;
   let truncate = false;
   if (step) {
     x.entry.fault = describeStep(step);
@@ -562,7 +563,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const fingerprint = tokenKey === undefined ? "" : fingerprintOf(req.method ?? "", url.pathname, body, rawBody);
   if (tokenKey !== undefined) {
     // A request from before a reset neither sees nor leaves the tokens of the test after it.
-    const seen = generation === ctx.generation ? ctx.tokens.get(tokenKey) : undefined;
+    const seen = current() ? ctx.tokens.get(tokenKey) : undefined;
     if (seen && seen.fingerprint !== fingerprint) {
       x.entry.idempotency = "mismatch";
       return x.error(
@@ -595,16 +596,17 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // answer Prism picks (the code asked for, else the success answer) is refused here for every operation alike.
   const { exampleKey } = preference;
   if (operation && exampleKey !== undefined) {
-    if (!operation.exampleKeys.has(exampleKey)) {
+    const owners = operation.responses.filter((r) => r.exampleKeys.has(exampleKey)).map((r) => r.code);
+    if (owners.length === 0) {
+      const names = new Set(operation.responses.flatMap((r) => [...r.exampleKeys]));
       return x.error(
         400,
         "InvalidHTTPRequest",
-        `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...operation.exampleKeys].join(", ")}`,
+        `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...names].join(", ")}`,
       );
     }
     const picked = pickedResponse(operation, preference.code);
     if (picked && !picked.exampleKeys.has(exampleKey)) {
-      const owners = operation.responses.filter((r) => r.exampleKeys.has(exampleKey)).map((r) => r.code);
       const hint = owners.find((code) => /^\d{3}$/.test(code));
       return x.error(
         400,
@@ -648,7 +650,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   }
 
   const answer = renderOutput(x.requestId, result.right.output);
-  if (answer.status >= 200 && answer.status < 300 && operation && generation === ctx.generation) {
+  if (answer.status >= 200 && answer.status < 300 && operation && current()) {
     ctx.actions.set(operation.operationId, (ctx.actions.get(operation.operationId) ?? 0) + 1);
     if (tokenKey !== undefined) {
       x.entry.idempotency = "first";

@@ -13,9 +13,7 @@ export interface OperationInfo {
    * `x-bce-idempotency-token` extension, else a declared `clientToken` parameter.
    */
   idempotencyToken?: string;
-  /** The names of the examples its answers have, for `Prefer: example=NAME`. */
-  exampleKeys: ReadonlySet<string>;
-  /** Its responses in spec order: the code (`200`, `4XX`, `default`) and the names of its examples. */
+  /** Its responses in spec order: the code (`200`, `4XX`, `default`) and the names of its examples (`Prefer: example=NAME`). */
   responses: { code: string; exampleKeys: ReadonlySet<string> }[];
   /**
    * Its path and query parameters' names as the spec spells them, by their lowercase form (Prism
@@ -49,7 +47,6 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     const declared = extensions["x-bce-idempotency-token"];
     const idempotencyToken =
       typeof declared === "string" ? declared : query.some((p) => p.name === "clientToken") ? "clientToken" : undefined;
-    const exampleKeys = new Set<string>();
     const responses: OperationInfo["responses"] = [];
     const parameterNames = new Map<string, string>();
     for (const param of [...(op.request?.path ?? []), ...query])
@@ -59,7 +56,6 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
       method: op.method.toLowerCase(),
       path: op.path,
       ...(idempotencyToken ? { idempotencyToken } : {}),
-      exampleKeys,
       responses,
       parameterNames,
       regex: templateRegex(op.path),
@@ -69,7 +65,6 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
       responses.push({ code: response.code, exampleKeys: keys });
       for (const content of response.contents ?? []) {
         for (const example of content.examples ?? []) {
-          exampleKeys.add(example.key);
           keys.add(example.key);
           const value = (example as { value?: unknown }).value as { code?: unknown; message?: unknown } | undefined;
           if (
