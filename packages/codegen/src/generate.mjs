@@ -229,6 +229,9 @@ export async function generateClient(bundle, { client, source = "the service bun
 
   // Server variables (e.g. BCC's region) become client options.
   const variables = Object.entries(servers[0].variables);
+  // A URL with no `{variable}` is what serverUrl would return: written as it is, and serverUrl
+  // stays out of the client's bundle.
+  const templated = /\{[^}]+\}/.test(servers[0].url);
   const variableTypes = variables.map(([name, v]) => {
     const typeName = `${C}${pascal(argumentLike(name))}`;
     const type = v.enum ? v.enum.map(json).join(" | ") : "string";
@@ -257,7 +260,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     : undefined;
   const clientTs =
     `${banner}/* eslint-disable */\n` +
-    `import { ${["callOperation", "createServiceClient", "serverUrl", "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import { ${["callOperation", "createServiceClient", ...(templated ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
     // The client's public types from core's main entry: the declarations then resolve without
     // package exports too (TypeScript's legacy moduleResolution "node"), as the entry points do.
     `import type { BceClientOptions, CallOptions, ResponseMetadata } from "@bce-openapi/core";\n` +
@@ -288,7 +291,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `/** A ${C} client. With no \`endpoint\` it calls the spec's server${variables.length ? ` (${variables.map(([n]) => n).join(", ")} from the options)` : ""}. */\n` +
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
     // `options?.`: a null is refused by createServiceClient, with a BceValidationError, not here.
-    `  const service = createServiceClient<paths>(options, serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options?.[${json(n)}]`).join(", ")} }` : ""}), ${json(C.toLowerCase())});\n` +
+    `  const service = createServiceClient<paths>(options, ${templated ? `serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options?.[${json(n)}]`).join(", ")} }` : ""})` : json(servers[0].url)}, ${json(C.toLowerCase())});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;
