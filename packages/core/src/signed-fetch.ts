@@ -2,8 +2,9 @@ import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { BceValidationError } from "./errors.js";
+import { bceDate } from "./signing/canonical.js";
 import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
-import { signHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
+import { signHeaders, signKnownHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
 export interface SigningOptions {
@@ -53,6 +54,35 @@ export function signingHeaders(
   clockOffsetMs = 0,
   signingKeys?: SigningKeyCache,
 ): MaybePromise<SignedHeaders> {
+  const time = signingTime(options, clockOffsetMs);
+  return signHeaders(request, credentials, time, options.expirationInSeconds, options.headersToSign, signingKeys);
+}
+
+/**
+ * `signingHeaders` for credentials a credentials resolver has checked and a request with a method
+ * (one fetch or openapi-fetch built): the same headers and errors, without the checks of keys and
+ * method that such a request and such keys always pass. What the transport signs every attempt with.
+ */
+export function knownSigningHeaders(
+  request: { method: string; url: string; headers: Record<string, string> },
+  credentials: Credentials,
+  options: SigningOptions = {},
+  clockOffsetMs = 0,
+  signingKeys?: SigningKeyCache,
+): MaybePromise<SignedHeaders> {
+  const time = signingTime(options, clockOffsetMs);
+  return signKnownHeaders(
+    request,
+    credentials,
+    () => bceDate(time),
+    options.expirationInSeconds,
+    options.headersToSign,
+    signingKeys,
+  );
+}
+
+/** The clock's time, with the offset learnt from the service; refused when `x-bce-date` cannot carry it. */
+function signingTime(options: SigningOptions, clockOffsetMs: number): number {
   const time = (options.clock ?? Date.now)() + clockOffsetMs;
   if (!(typeof time === "number" && time >= 0 && time <= MAX_SIGNING_TIME))
     throw new BceValidationError(
@@ -60,7 +90,7 @@ export function signingHeaders(
       "range",
       "must return milliseconds since the epoch, up to the year 9999",
     );
-  return signHeaders(request, credentials, time, options.expirationInSeconds, options.headersToSign, signingKeys);
+  return time;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   answerTooLarge,
 } from "./errors.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
-import { checkSigningOptions, MAX_SIGNING_TIME, signingHeaders, type SigningOptions } from "./signed-fetch.js";
+import { checkSigningOptions, knownSigningHeaders, MAX_SIGNING_TIME, type SigningOptions } from "./signed-fetch.js";
 import { createSigningKeyCache } from "./signing/key-cache.js";
 
 /** What a retry policy is asked after an attempt failed. */
@@ -466,7 +466,8 @@ export class Transport {
       delete headers.authorization; // the previous attempt's
       Object.assign(
         headers,
-        await signingHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
+        // The call's credentials come from its credentials resolver, checked; the request from fetch or openapi-fetch.
+        await knownSigningHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
       );
       // Aborted while the hook ran or the request was signed: nothing leaves.
       throwIfAborted(signal);

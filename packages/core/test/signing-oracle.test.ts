@@ -1,4 +1,5 @@
-// The signer the clients use (signingHeaders, what the transport signs every attempt with) and
+// The signer the clients use (signingHeaders; knownSigningHeaders, what the transport signs every
+// attempt with, for the keys a credentials resolver accepts) and
 // the public computeSignedHeaders / computeAuthorization, against the signer as it was before
 // the signing path was slimmed down (test/oracle/sign.ts, kept verbatim, on node:crypto's
 // createHmac): on random requests, credentials, options and dates, every Authorization is the
@@ -6,7 +7,8 @@
 // signing-key cache.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_SIGNING_TIME, signingHeaders } from "../src/signed-fetch.js";
+import { checkCredentials } from "../src/credentials.js";
+import { knownSigningHeaders, MAX_SIGNING_TIME, signingHeaders } from "../src/signed-fetch.js";
 import { createSigningKeyCache } from "../src/signing/key-cache.js";
 import { computeAuthorization, computeSignedHeaders } from "../src/signing/sign.js";
 import * as oracle from "./oracle/sign.js";
@@ -162,6 +164,15 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
                 };
           expect(await outcome(() => signingHeaders(request, creds, options, offset, cache))).toEqual(want);
           expect(await outcome(() => signingHeaders(request, creds, options, offset))).toEqual(want);
+          // The transport's signer, with keys as its credentials resolver gives them (checked), the same.
+          let checked: ReturnType<typeof checkCredentials>["credentials"] | undefined;
+          try {
+            checked = checkCredentials(creds, "test").credentials;
+          } catch {}
+          if (checked) {
+            expect(await outcome(() => knownSigningHeaders(request, checked, options, offset, cache))).toEqual(want);
+            expect(await outcome(() => knownSigningHeaders(request, checked, options, offset))).toEqual(want);
+          }
         },
       ),
       params,

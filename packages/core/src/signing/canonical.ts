@@ -217,6 +217,14 @@ export function formatBceDate(time: Date | number): string {
   const ms = Math.trunc(typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : NaN);
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
+  return bceDate(ms);
+}
+
+/**
+ * formatBceDate of a number of milliseconds it accepts, unchecked: whole, or from 0 up (the
+ * transport's signing time, which signingTime has checked), where flooring is truncating.
+ */
+export function bceDate(ms: number): string {
   const second = Math.floor(ms / 1000);
   const minute = Math.floor(second / 60);
   // `YYYY-MM-DDThh:mm:` (a year past 9999 has six digits and a sign): the ISO text without `ss.sssZ`.

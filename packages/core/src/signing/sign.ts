@@ -177,6 +177,31 @@ export function signHeaders(
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
   if (typeof request?.method !== "string" || request.method === "")
     throw new TypeError("request.method must be a non-empty string");
+  return signKnownHeaders(
+    request,
+    credentials,
+    () => formatBceDate(timestamp),
+    expirationInSeconds,
+    headersToSign,
+    signingKeys,
+  );
+}
+
+/**
+ * `signHeaders` for keys and a method known good: keys a credentials resolver has checked
+ * (checkCredentials refuses all that assertKeys refuses) and a method that fetch or openapi-fetch
+ * set, the date formatted by `formatDate`. What the transport signs with, so the checks of the
+ * public entry points stay out of a client's bundle.
+ */
+export function signKnownHeaders(
+  request: SignableRequest,
+  credentials: Credentials,
+  /** The `x-bce-date`, made where the timestamp was formatted before (after the URL is read). */
+  formatDate: () => string,
+  expirationInSeconds: number | undefined,
+  headersToSign: readonly string[] | undefined,
+  signingKeys: SigningKeyCache | undefined,
+): MaybePromise<SignedHeaders> {
   let url: URL;
   try {
     url = new URL(request.url);
@@ -186,7 +211,7 @@ export function signHeaders(
   const headers = normalizeHeaders(request.headers);
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
   if (!headers.has("host")) headers.set("host", url.host);
-  const date = formatBceDate(timestamp);
+  const date = formatDate();
   headers.set("x-bce-date", date);
   const token = credentials.sessionToken;
   if (token) headers.set("x-bce-security-token", token);
