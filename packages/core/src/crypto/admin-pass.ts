@@ -33,14 +33,27 @@ export function checkAdminPassPolicy(password: string, field = "adminPass"): voi
  * characters of the secret access key, PKCS#7 padding over the UTF-8 bytes, lowercase hex.
  */
 export async function encryptAdminPass(password: string, secretAccessKey: string): Promise<string> {
-  if (typeof password !== "string" || password === "") throw new TypeError("adminPass must be a non-empty string");
+  assertAdminPass(password);
   if (typeof secretAccessKey !== "string" || secretAccessKey.length < 16) {
     throw new TypeError("secretAccessKey must be at least 16 characters to encrypt adminPass");
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
   if (!/^[\x00-\x7f]+$/.test(secretAccessKey))
     throw new TypeError("secretAccessKey must be ASCII to encrypt adminPass");
+  return encryptWithKey(password, secretAccessKey);
+}
 
+/** The first check encryptAdminPass makes. */
+export function assertAdminPass(password: unknown): void {
+  if (typeof password !== "string" || password === "") throw new TypeError("adminPass must be a non-empty string");
+}
+
+/**
+ * encryptAdminPass after its checks: for a password assertAdminPass accepts and a secret access key
+ * of at least 16 ASCII characters (the adminPass transform's, whose keys checkCredentials has
+ * checked: printable ASCII).
+ */
+export async function encryptWithKey(password: string, secretAccessKey: string): Promise<string> {
   const { subtle } = webCrypto("subtle");
   const keyBytes = new TextEncoder().encode(secretAccessKey.slice(0, 16));
   const key = await subtle.importKey("raw", keyBytes, { name: "AES-CBC" }, false, ["encrypt"]);

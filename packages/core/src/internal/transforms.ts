@@ -3,7 +3,8 @@
  * client passes callOperation only the transforms its operations name.
  */
 import { CredentialsError, type Credentials } from "../credentials.js";
-import { checkAdminPassPolicy, encodeUserData, encryptAdminPass } from "../crypto/index.js";
+import { assertAdminPass, encryptWithKey } from "../crypto/admin-pass.js";
+import { checkAdminPassPolicy, encodeUserData } from "../crypto/index.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
 
@@ -47,6 +48,8 @@ export const encryptAdminPassTransform: Transform = {
       // The key's first 16 characters are the AES key; BCE keys are longer than that.
       throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
     }
-    return encryptAdminPass(value, credentials.secretAccessKey);
+    // encryptAdminPass, without the checks of the key that checked credentials (printable ASCII) pass.
+    assertAdminPass(value);
+    return encryptWithKey(value, credentials.secretAccessKey);
   },
 };
