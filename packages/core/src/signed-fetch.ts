@@ -3,7 +3,7 @@ import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate } from "./signing/canonical.js";
-import { createSigningKeyCache, type SigningKeyCache } from "./signing/key-cache.js";
+import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
 import { signHeaders, signKnownHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
@@ -68,7 +68,7 @@ export function knownSigningHeaders(
   credentials: Credentials,
   options: SigningOptions = {},
   clockOffsetMs = 0,
-  signingKeys?: SigningKeyCache,
+  signingKeys?: SigningKeyCache | KeyStore,
 ): MaybePromise<SignedHeaders> {
   const time = signingTime(options, clockOffsetMs);
   return signKnownHeaders(

@@ -14,7 +14,7 @@ import {
 } from "./errors.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import { checkSigningOptions, knownSigningHeaders, MAX_SIGNING_TIME, type SigningOptions } from "./signed-fetch.js";
-import { createSigningKeyCache } from "./signing/key-cache.js";
+import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -291,7 +291,7 @@ export class Transport {
   #clockOffsetMs = 0;
   readonly #options: TransportOptions;
   /** This client's signing keys: reused while their timestamp lasts, never shared with another client. */
-  readonly #signingKeys = createSigningKeyCache();
+  readonly #signingKeys = keyStore(DEFAULT_SIGNING_KEY_CACHE_ENTRIES);
 
   constructor(options: TransportOptions) {
     checkMs("timeoutMs", options.timeoutMs);

@@ -23,6 +23,12 @@ describe("createSigningKeyCache", () => {
     expect(createSigningKeyCache().maxEntries).toBe(DEFAULT_SIGNING_KEY_CACHE_ENTRIES);
   });
 
+  it("has the own properties it has always had, in the same order: maxEntries, the size getter, clear, key", () => {
+    const cache = createSigningKeyCache(2);
+    expect(Object.keys(cache)).toEqual(["maxEntries", "size", "clear", "key"]);
+    expect(typeof Object.getOwnPropertyDescriptor(cache, "size")?.get).toBe("function");
+  });
+
   it("keeps at most maxEntries keys, the oldest dropped first", async () => {
     const cache = createSigningKeyCache(3);
     for (let s = 0; s < 10; s++) await signCanonical("sk", prefixAt(s), "c", cache);

@@ -4,7 +4,7 @@
 // than `createHmac`, or `createHmac` where `hash` is missing.
 import { Buffer } from "node:buffer";
 import * as nodeCrypto from "node:crypto";
-import { assertHmacKey, cacheInternals, type SigningKeyCache } from "./key-cache.js";
+import { assertHmacKey, cacheInternals, type KeyStore, type SigningKeyCache } from "./key-cache.js";
 
 /** Which implementation this branch is, for tests and benchmarks. */
 export const HMAC_BRANCH = "node:crypto" as const;
@@ -105,7 +105,7 @@ export function signCanonical(
   secretAccessKey: string,
   prefix: string,
   canonicalRequest: string,
-  cache?: SigningKeyCache,
+  cache?: SigningKeyCache | KeyStore,
 ): string {
   if (cache === undefined) return macHex(signingKeyState(keyState(secretAccessKey), prefix), canonicalRequest);
   const store = cacheInternals(cache);

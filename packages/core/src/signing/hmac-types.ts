@@ -1,6 +1,6 @@
 // The types of `#hmac`, whichever branch a runtime resolves: the node:crypto branch answers
 // synchronously, the Web Crypto branch with a Promise.
-import type { SigningKeyCache } from "./key-cache.js";
+import type { KeyStore, SigningKeyCache } from "./key-cache.js";
 
 /** `"node:crypto"` or `"web-crypto"`. */
 export declare const HMAC_BRANCH: "node:crypto" | "web-crypto";
@@ -13,5 +13,5 @@ export declare function signCanonical(
   secretAccessKey: string,
   prefix: string,
   canonicalRequest: string,
-  cache?: SigningKeyCache,
+  cache?: SigningKeyCache | KeyStore,
 ): string | Promise<string>;

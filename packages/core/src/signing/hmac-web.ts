@@ -1,7 +1,7 @@
 // HMAC-SHA256 on Web Crypto (crypto.subtle), asynchronous: the `default` branch of `#hmac`
 // (package.json `imports`), for browsers, edge runtimes and anything without node:crypto.
 import { webCrypto } from "../errors.js";
-import { assertHmacKey, cacheInternals, createSigningKeyCache, type SigningKeyCache } from "./key-cache.js";
+import { assertHmacKey, cacheInternals, keyStore, type KeyStore, type SigningKeyCache } from "./key-cache.js";
 
 /** Which implementation this branch is, for tests and benchmarks. */
 export const HMAC_BRANCH = "web-crypto" as const;
@@ -38,7 +38,7 @@ export async function signCanonical(
   secretAccessKey: string,
   prefix: string,
   canonicalRequest: string,
-  cache: SigningKeyCache = createSigningKeyCache(1),
+  cache: SigningKeyCache | KeyStore = keyStore(1),
 ): Promise<string> {
   const store = cacheInternals(cache);
   const key = store.key(prefix, secretAccessKey, () => {

@@ -13,7 +13,9 @@ export interface SigningKeyCache {
 }
 
 /** The lookups the HMAC branches make. */
-interface KeyStore extends SigningKeyCache {
+export interface KeyStore {
+  /** Forgets every key. */
+  clear(): void;
   /**
    * The key kept under `name` (an auth-string prefix, or `""` for the state of the secret key
    * itself, kept apart and not counted) if it was made from `secret`; else `make()`'s, kept.
@@ -34,13 +36,27 @@ export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_C
   // [name, secret, key], oldest first: the secret a key was derived from is kept beside it and
   // compared, so a changed secret never reuses a stale key. A few entries in an array: scanned
   // faster than a Map hashes a new prefix (measured).
-  const keys: [string, string, unknown][] = [];
-  const secrets: [string, string, unknown][] = [];
+  const keys: Entry[] = [];
+  // The same own properties, in the same order, as when they were written out here.
   return {
     maxEntries,
     get size() {
       return keys.length;
     },
+    ...keyStore(maxEntries, keys),
+  };
+}
+
+type Entry = [string, string, unknown];
+
+/**
+ * A cache's lookups alone, `maxEntries` taken as given: for a cache no caller sees (a transport's
+ * own, or one request's), which needs neither the check nor `size` and `maxEntries` to be read by.
+ * `keys` holds the entries under prefixes (createSigningKeyCache counts them).
+ */
+export function keyStore(maxEntries: number, keys: Entry[] = []): KeyStore {
+  const secrets: Entry[] = [];
+  return {
     clear() {
       keys.length = secrets.length = 0;
     },
@@ -51,11 +67,11 @@ export function createSigningKeyCache(maxEntries: number = DEFAULT_SIGNING_KEY_C
       if (list.push([name, secret, made]) > (name ? maxEntries : 1)) list.shift();
       return made;
     },
-  } as KeyStore;
+  };
 }
 
 /** The cache's lookups, for the HMAC branches only. */
-export function cacheInternals(cache: SigningKeyCache): KeyStore {
+export function cacheInternals(cache: SigningKeyCache | KeyStore): KeyStore {
   // Structural, not instanceof: a second copy of this module (two bundles) makes caches that work alike.
   if (typeof (cache as Partial<KeyStore>).key !== "function") {
     throw new TypeError("signing key cache must come from createSigningKeyCache");

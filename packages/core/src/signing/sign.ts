@@ -9,7 +9,7 @@ import {
 } from "./canonical.js";
 import { signCanonical } from "#hmac";
 import { authStringPrefix } from "./hmac.js";
-import type { SigningKeyCache } from "./key-cache.js";
+import type { KeyStore, SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from "../credentials.js";
 
@@ -121,7 +121,7 @@ function authorize<T>(
   query: string,
   headers: Map<string, string>,
   headersToSign: readonly string[] | undefined,
-  signingKeys: SigningKeyCache | undefined,
+  signingKeys: SigningKeyCache | KeyStore | undefined,
   finish: (authorization: string, signature: string, signedHeaders: string[]) => T,
 ): MaybePromise<T> {
   const [lines, signedHeaders] = headerLines(headers, headersToSign?.length ? headersToSign : undefined);
@@ -200,7 +200,7 @@ export function signKnownHeaders(
   formatDate: () => string,
   expirationInSeconds: number | undefined,
   headersToSign: readonly string[] | undefined,
-  signingKeys: SigningKeyCache | undefined,
+  signingKeys: SigningKeyCache | KeyStore | undefined,
 ): MaybePromise<SignedHeaders> {
   let url: URL;
   try {
