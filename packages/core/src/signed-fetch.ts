@@ -59,9 +59,10 @@ export function signingHeaders(
 }
 
 /**
- * `signingHeaders` for credentials a credentials resolver has checked and a request with a method
- * (one fetch or openapi-fetch built): the same headers and errors, without the checks of keys and
- * method that such a request and such keys always pass. What the transport signs every attempt with.
+ * `signingHeaders` for credentials a credentials resolver has checked and a request fetch or
+ * openapi-fetch built (a method, an absolute URL): the same headers and errors, without the checks
+ * of keys, method and URL that such a request and such keys always pass. What the transport signs
+ * every attempt with.
  */
 export function knownSigningHeaders(
   request: { method: string; url: string; headers: Record<string, string> },
@@ -71,8 +72,10 @@ export function knownSigningHeaders(
   signingKeys?: SigningKeyCache | KeyStore,
 ): MaybePromise<SignedHeaders> {
   const time = signingTime(options, clockOffsetMs);
+  // An absolute URL: a Request's, or what openapi-fetch made from the client's checked endpoint.
   return signKnownHeaders(
     request,
+    new URL(request.url),
     credentials,
     () => bceDate(time),
     options.expirationInSeconds,

@@ -177,8 +177,15 @@ export function signHeaders(
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
   if (typeof request?.method !== "string" || request.method === "")
     throw new TypeError("request.method must be a non-empty string");
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    throw new TypeError("request.url must be an absolute URL");
+  }
   return signKnownHeaders(
     request,
+    url,
     credentials,
     () => formatBceDate(timestamp),
     expirationInSeconds,
@@ -188,13 +195,15 @@ export function signHeaders(
 }
 
 /**
- * `signHeaders` for keys and a method known good: keys a credentials resolver has checked
- * (checkCredentials refuses all that assertKeys refuses) and a method that fetch or openapi-fetch
- * set, the date formatted by `formatDate`. What the transport signs with, so the checks of the
+ * `signHeaders` for keys, a method and a URL known good: keys a credentials resolver has checked
+ * (checkCredentials refuses all that assertKeys refuses), a method and an absolute URL that fetch
+ * or openapi-fetch made (`url`, read), the date formatted by `formatDate`. What the transport signs with, so the checks of the
  * public entry points stay out of a client's bundle.
  */
 export function signKnownHeaders(
   request: SignableRequest,
+  /** `request.url`, read. */
+  url: URL,
   credentials: Credentials,
   /** The `x-bce-date`, made where the timestamp was formatted before (after the URL is read). */
   formatDate: () => string,
@@ -202,12 +211,6 @@ export function signKnownHeaders(
   headersToSign: readonly string[] | undefined,
   signingKeys: SigningKeyCache | KeyStore | undefined,
 ): MaybePromise<SignedHeaders> {
-  let url: URL;
-  try {
-    url = new URL(request.url);
-  } catch {
-    throw new TypeError("request.url must be an absolute URL");
-  }
   const headers = normalizeHeaders(request.headers);
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
   if (!headers.has("host")) headers.set("host", url.host);
