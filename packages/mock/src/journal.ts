@@ -211,7 +211,7 @@ const isSecret = (key: string, value: unknown) =>
  * The body with plaintext passwords redacted: the value of every property whose name ends in
  * `pass` or `password`, whatever its type, except an encrypted one. A JSON body is redacted by its
  * structure; text that does not parse (cut at 64 KiB, malformed, too deeply nested to serialize
- * again) by reading its JSON strings in one pass; a form body by its field names.
+ * again) by reading its JSON strings in one pass; a form body (urlencoded or multipart) by its field names.
  */
 export function redactBody(text: string): string {
   // A key may spell "pass" with an escape (\u0070ass).
@@ -220,7 +220,9 @@ export function redactBody(text: string): string {
   try {
     value = JSON.parse(text);
   } catch {
-    return /^\s*[[{"]/.test(text) ? redactJsonText(text) : text.replace(FORM_PASSWORD, "$1<redacted>");
+    if (/^\s*[[{"]/.test(text)) return redactJsonText(text);
+    // A form body, a multipart one, or JSON after something that is not (such as `)]}'`): each is looked for.
+    return redactJsonText(redactMultipart(text)).replace(FORM_PASSWORD, "$1<redacted>");
   }
   let changed = false;
   try {
@@ -234,6 +236,28 @@ export function redactBody(text: string): string {
     // Nested deeper than the stack allows for a second serialization.
     return redactJsonText(text);
   }
+}
+
+/** A multipart part's `name` parameter that ends in pass or password (`passport` does not). */
+const MULTIPART_PASSWORD_NAME = /(?:^|[;\s])name=(?:"[^"\r\n]*pass(?:word)?"|[^"\s;]*pass(?:word)?(?![^;\s]))/im;
+
+/**
+ * A multipart body (its boundary is its first `--` line) with the value of each password part
+ * redacted, up to the line break before the next boundary, or to the end of a body cut short.
+ * Linear: the body is split on the boundary itself.
+ */
+function redactMultipart(text: string): string {
+  const boundary = /^--([^\r\n]+?)[ \t]*\r?$/m.exec(text)?.[1];
+  if (boundary === undefined) return text;
+  return text
+    .split(`--${boundary}`)
+    .map((part) => {
+      const blank = /\r?\n\r?\n/.exec(part);
+      if (!blank || !MULTIPART_PASSWORD_NAME.test(part.slice(0, blank.index))) return part;
+      const next = /\r?\n$/.exec(part)?.[0] ?? ""; // the line break that belongs to the next boundary
+      return `${part.slice(0, blank.index + blank[0].length)}<redacted>${next}`;
+    })
+    .join(`--${boundary}`);
 }
 
 /** redactBody for JSON text that cannot be parsed and serialized again; linear in its length. */

@@ -132,9 +132,36 @@ it.each([
   ],
   ["an array value in text cut short", '{"adminPass":["Pl41n!Secret"],"x":"cut', '{"adminPass":"<redacted>"'],
   ["a form body", "imageId=im-1&adminPass=Pl41n%21Secret&x=1", "imageId=im-1&adminPass=<redacted>&x=1"],
+  [
+    "a multipart form field",
+    '--b\r\nContent-Disposition: form-data; name="imageId"\r\n\r\nim-1\r\n--b\r\nContent-Disposition: form-data; name="adminPass"\r\nContent-Type: text/plain\r\n\r\nPl41n!Secret\r\n--b--\r\n',
+    '--b\r\nContent-Disposition: form-data; name="imageId"\r\n\r\nim-1\r\n--b\r\nContent-Disposition: form-data; name="adminPass"\r\nContent-Type: text/plain\r\n\r\n<redacted>\r\n--b--\r\n',
+  ],
+  [
+    "a multipart form field in a body cut short",
+    "--b\r\nContent-Disposition: form-data; name=password\r\n\r\nPl41n!Se",
+    "--b\r\nContent-Disposition: form-data; name=password\r\n\r\n<redacted>",
+  ],
+  [
+    "a multipart field that is not a password (passport)",
+    '--b\r\nContent-Disposition: form-data; name="passport"\r\n\r\nP-1\r\n--b--',
+    '--b\r\nContent-Disposition: form-data; name="passport"\r\n\r\nP-1\r\n--b--',
+  ],
+  ["JSON after a prefix that is not JSON", ')]}\'\n{"adminPass":"Pl41n!Secret"}', ')]}\'\n{"adminPass":"<redacted>"}'],
 ])("redacts %s", async (_, text, redacted) => {
   const { redactBody } = await import("../src/journal.js");
   expect(redactBody(text)).toBe(redacted);
+});
+
+it("a password sent as a multipart form field (as fetch sends a FormData) is journaled redacted", async () => {
+  const form = new FormData();
+  form.append("imageId", "im-1");
+  form.append("adminPass", "Pl41n!Secret");
+  await fetch(`${mock.url}${REINSTALL_PATH}`, { method: "PUT", body: form });
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.body).toContain('name="imageId"');
+  expect(entry!.body).toContain("<redacted>");
+  expect(entry!.body).not.toContain("Pl41n!Secret");
 });
 
 it("a body nested too deeply to serialize again is journaled, redacted, and the journal stays readable", async () => {
