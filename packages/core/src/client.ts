@@ -166,12 +166,17 @@ export function createServiceClient<Paths extends {}>(
   // Read once, as fetch reads them (a record, a Headers, or [name, value] pairs), and sent as read.
   let headers: Record<string, string> | undefined;
   if (options.headers !== undefined) {
+    const refused = () =>
+      new BceValidationError("headers", "format", "must map header names to values a header can carry");
     try {
       headers = Object.fromEntries(new Headers(options.headers));
     } catch {
       // Not the Headers error: it quotes the value, which may be a secret.
-      throw new BceValidationError("headers", "format", "must map header names to values a header can carry");
+      throw refused();
     }
+    // Headers takes control characters (\x01, DEL) that node:http refuses to send: refused here, as
+    // an option, not at every call's send.
+    if (Object.values(headers).some((value) => /[^\t\x20-\x7e\x80-\xff]/.test(value))) throw refused();
   }
   // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
   // is none, as it has always been taken.

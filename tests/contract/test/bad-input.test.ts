@@ -186,6 +186,9 @@ describe("client options are refused with a BceValidationError naming them", () 
     ["headers", { headers: { "bad name": "x" } }, /^headers: /],
     ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
     ["headers", { headers: 5 }, /^headers: /],
+    // fetch's Headers takes these control characters; node:http refuses to send them.
+    ["headers", { headers: { "x-token": "secret-value\u0001" } }, /^headers: /],
+    ["headers", { headers: { "x-token": "secret-value\u007f" } }, /^headers: /],
   ])("%s: %o", (field, options, message) => {
     const make = () => createBccClient({ credentials: CREDENTIALS, ...(options as object) });
     expect(make).toThrow(BceValidationError);
