@@ -139,8 +139,10 @@ interface Context {
   reset(): void;
 }
 
-export async function startMock(options: MockOptions = {}): Promise<MockServer> {
-  // Every option is checked before the spec is read: a typo is reported at once, not after a second of loading.
+export async function startMock(given: MockOptions = {}): Promise<MockServer> {
+  // Every option is read once and checked before the spec is read: a typo is reported at once, not
+  // after a second of loading.
+  const options = readOptions(given);
   checkOptions(options);
   let cors: OriginPolicy;
   try {
@@ -365,6 +367,40 @@ function distance(a: string, b: string): number {
   return row[y.length]!;
 }
 
+/**
+ * The options, each read once into a plain object (a getter may throw, or answer differently a
+ * second time): the own keys (unknown ones too, for checkOptions to name), the known ones inherited,
+ * and a copy of each key pair of `credentials`. What cannot be read is a TypeError naming it, with
+ * the error as cause.
+ */
+function readOptions(given: MockOptions): MockOptions {
+  if (typeof given !== "object" || given === null) throw new TypeError("startMock: options must be an object");
+  const unreadable = (what: string, cause: unknown) =>
+    new TypeError(`startMock: ${what}: could not be read (a getter or a Proxy threw; see cause)`, { cause });
+  // No prototype: an own "__proto__" key stays an option (refused as unknown), not a prototype.
+  const read: Record<string, unknown> = Object.create(null);
+  const source = given as Record<string, unknown>;
+  try {
+    for (const key of Object.keys(source)) read[key] = source[key];
+    for (const key of OPTION_NAMES) if (!(key in read) && source[key] !== undefined) read[key] = source[key];
+  } catch (error) {
+    throw unreadable("options", error);
+  }
+  const { credentials } = read;
+  if (Array.isArray(credentials)) {
+    try {
+      read.credentials = credentials.map((c: unknown) => {
+        if (typeof c !== "object" || c === null) return c;
+        const { accessKeyId, secretAccessKey } = c as Partial<Credential>;
+        return { accessKeyId, secretAccessKey };
+      });
+    } catch (error) {
+      throw unreadable("credentials", error);
+    }
+  }
+  return read as MockOptions;
+}
+
 /** Refuse options the mock cannot run with, naming the option (a TypeError, `startMock:` first). */
 function checkOptions(options: MockOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError("startMock: options must be an object");
@@ -415,6 +451,9 @@ function checkOptions(options: MockOptions): void {
     )
   )
     bad("credentials must be a list of { accessKeyId, secretAccessKey } with non-empty strings");
+  // The Authorization header is split on "/", and a header carries no whitespace or non-ASCII text.
+  if (credentials?.some(({ accessKeyId }) => /[^\x21-\x7e]/.test(accessKeyId) || accessKeyId.includes("/")))
+    bad('credentials: an accessKeyId holds "/", whitespace or non-ASCII characters, which no signature can carry');
   if (Array.isArray(credentials) && credentials.length === 0)
     bad(
       "credentials must be a non-empty list: with none, no request could be signed (auth: false accepts every request)",

@@ -206,10 +206,60 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     ["journalLimit", { journalLimit: -1, spec: "/nonexistent/openapi.json" }],
     ["maxBodyBytes", { maxBodyBytes: 1.5, spec: "/nonexistent/openapi.json" }],
     ["cors", { cors: ["http://x/path"], spec: "/nonexistent/openapi.json" }],
+    // An access key id no signature can carry (the Authorization is split on "/"; a header holds no whitespace).
+    ["credentials", { credentials: [{ accessKeyId: "team/ak", secretAccessKey: "s" }] }],
+    ["credentials", { credentials: [{ accessKeyId: "my ak", secretAccessKey: "s" }] }],
   ])("%s: %o", async (name, options) => {
     const error = await startMock(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toMatch(new RegExp(`^startMock: ${name}( must be|: )`));
+  });
+
+  // Made per test: the test's name is not to read them.
+  it.each([
+    [
+      "options",
+      "a Proxy whose keys throw",
+      () =>
+        new Proxy(
+          {},
+          {
+            ownKeys() {
+              throw new Error("no keys");
+            },
+          },
+        ),
+    ],
+    [
+      "options",
+      "a getter that throws",
+      () => ({
+        get port(): number {
+          throw new Error("no port");
+        },
+      }),
+    ],
+    [
+      "credentials",
+      "a key pair whose getter throws",
+      () => ({
+        credentials: [
+          {
+            get accessKeyId(): string {
+              throw new Error("no key");
+            },
+            secretAccessKey: "s",
+          },
+        ],
+      }),
+    ],
+  ])("%s that cannot be read (%s) are refused, naming them, with the error as cause", async (name, _, options) => {
+    const error = await startMock(options() as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      `startMock: ${name}: could not be read (a getter or a Proxy threw; see cause)`,
+    );
+    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
   it.each([
