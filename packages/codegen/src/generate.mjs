@@ -290,8 +290,9 @@ export async function generateClient(bundle, { client, source = "the service bun
     `  /** The typed openapi-fetch client, for everything the methods above do not cover. */\n  readonly raw: Client<paths>;\n}\n\n` +
     `/** A ${C} client. With no \`endpoint\` it calls the spec's server${variables.length ? ` (${variables.map(([n]) => n).join(", ")} from the options)` : ""}. */\n` +
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
-    // `options?.`: a null is refused by createServiceClient, with a BceValidationError, not here.
-    `  const service = createServiceClient<paths>(options, ${templated ? `serverUrl(ops.servers[0]${variables.length ? `, { ${variables.map(([n]) => `${json(n)}: options?.[${json(n)}]`).join(", ")} }` : ""})` : json(servers[0].url)}, ${json(C.toLowerCase())});\n` +
+    // Server variables are read by createServiceClient (a function): it refuses a null first, and a
+    // getter that throws as the options' BceValidationError.
+    `  const service = createServiceClient<paths>(options, ${variables.length ? `() => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: options[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;

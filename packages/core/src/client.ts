@@ -136,15 +136,37 @@ export function responseMetadata(response: Response, stats: CallStats | undefine
 
 /**
  * Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE
- * transport. `service` names the API in the user agent (`api/<service>`).
+ * transport. `service` names the API in the user agent (`api/<service>`). `defaultEndpoint` may be
+ * a function that reads the options (a server variable such as BCC's region): it is called once the
+ * options are known to be an object, and what it throws while reading them is reported as they are.
  */
 export function createServiceClient<Paths extends {}>(
   options: BceClientOptions,
-  defaultEndpoint: string,
+  defaultEndpoint: string | (() => string),
   service?: string,
 ): ServiceClient<Paths> {
   if (typeof options !== "object" || options === null)
     throw new BceValidationError("options", "type", "must be an object");
+  try {
+    return serviceClient<Paths>(
+      options,
+      typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
+      service,
+    );
+  } catch (error) {
+    if (error instanceof BceError) throw error;
+    // Nothing else here throws: a getter or a Proxy of the caller's did, while its options were read.
+    throw new BceValidationError("options", "type", "could not be read: a getter or a Proxy threw (see cause)", {
+      cause: error,
+    });
+  }
+}
+
+function serviceClient<Paths extends {}>(
+  options: BceClientOptions,
+  defaultEndpoint: string,
+  service: string | undefined,
+): ServiceClient<Paths> {
   // Only a missing endpoint means the default: a null (a config file's `"endpoint": null`) is refused,
   // never taken as the production service.
   const baseUrl = checkEndpoint(options.endpoint === undefined ? defaultEndpoint : options.endpoint);

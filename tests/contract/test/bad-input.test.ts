@@ -197,3 +197,44 @@ describe("client options are refused with a BceValidationError naming them", () 
     expect(make).not.toThrow(/secret-value/);
   });
 });
+
+describe("client options that cannot be read are refused with the BceValidationError for options", () => {
+  const throwing = (what: string) => () => {
+    throw new Error(`${what} cannot be read`);
+  };
+  const getter = (target: object, name: string) =>
+    Object.defineProperty(target, name, { get: throwing(name), enumerable: true });
+  const clients = {
+    bec: (options: object) => createBecClient(options as never),
+    bcc: (options: object) => createBccClient(options as never),
+  };
+  // Made per test: the test's name is not to read them.
+  const unreadable: [string, (keyof typeof clients)[], () => object][] = [
+    [
+      "a Proxy whose keys and properties throw",
+      ["bec", "bcc"],
+      () => new Proxy({}, { get: throwing("a property"), ownKeys: throwing("the keys") }),
+    ],
+    ["a getter of endpoint that throws", ["bec", "bcc"], () => getter({ credentials: CREDENTIALS }, "endpoint")],
+    ["a getter of region that throws", ["bcc"], () => getter({ credentials: CREDENTIALS }, "region")],
+    [
+      "a getter of hooks.beforeAttempt that throws",
+      ["bec", "bcc"],
+      () => ({ credentials: CREDENTIALS, hooks: getter({}, "beforeAttempt") }),
+    ],
+  ];
+  it.each(unreadable)("%s (%o)", (_, names, options) => {
+    for (const name of names) {
+      let error: unknown;
+      try {
+        clients[name](options());
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({ field: "options", rule: "type" });
+      expect((error as Error).message).toBe("options: could not be read: a getter or a Proxy threw (see cause)");
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    }
+  });
+});
