@@ -31,6 +31,14 @@ function collect(node, key, at = "#", out = []) {
 const PAGE = /^\s*https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
 const SDK_FILE = /^\s*baidubce\/bce-sdk-(go|java|python) [^\s/][^\s@]*@[0-9a-f]{40}\b/;
 
+describe("version", () => {
+  // `pnpm version-packages` runs scripts/sync-version.mjs after `changeset version`.
+  it("every bundle's info.version is the package's version", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    for (const [name, bundle] of Object.entries(bundles)) expect(bundle.info.version, name).toBe(version);
+  });
+});
+
 describe("sources", () => {
   const sources = collect(bundles.openapi, "x-source");
 
