@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
@@ -47,6 +47,40 @@ describe.each(packageNames)("%s", (name) => {
     expect(readFileSync(join(packageDir(name), "LICENSE"), "utf8")).toContain("Apache License");
     // No tests, fixtures or build leftovers in the tarball.
     expect([...inTarball].filter((file) => /(^|\/)(test|fixtures)\/|\.test\.|tsbuildinfo/.test(file))).toEqual([]);
+  });
+
+  // A build does not delete what an earlier build wrote, nor does turbo when it restores a cached
+  // build: a module renamed or removed since would be published from dist/ with a map to nothing.
+  it("ships each compiled file with its source, and source maps that name only files it ships", async () => {
+    const { tarballs, files } = inject("packed");
+    const inTarball = new Set(files[name]);
+    const compiled = [...inTarball].filter((file) => /^dist\/.*\.(js|d\.ts)(\.map)?$/.test(file));
+    const orphans = compiled.filter(
+      (file) => !inTarball.has(file.replace(/^dist\//, "src/").replace(/\.(js|d\.ts)(\.map)?$/, ".ts")),
+    );
+    expect(
+      orphans,
+      "compiled files without a source in src/: a stale dist/? (`pnpm turbo run build --force` rebuilds it clean)",
+    ).toEqual([]);
+    const maps = compiled.filter((file) => file.endsWith(".map"));
+    if (maps.length === 0) return;
+    const dir = mkdtempSync(join(tmpdir(), "bce-openapi-unpacked-"));
+    try {
+      await run("tar", ["-xzf", tarballs[name], "-C", dir]);
+      const missing = maps.flatMap((map) => {
+        const { file, sources } = JSON.parse(readFileSync(join(dir, "package", map), "utf8")) as {
+          file: string;
+          sources: string[];
+        };
+        return [file, ...sources]
+          .map((target) => posix.normalize(posix.join(posix.dirname(map), target)))
+          .filter((target) => !inTarball.has(target))
+          .map((target) => `${map} -> ${target}`);
+      });
+      expect(missing).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("has no workspace: or catalog: ranges left in the packed manifest", async () => {
