@@ -155,6 +155,44 @@ function onlyWidensRequest(change, [base]) {
   return (change.revision.value ?? []).some((branch) => JSON.stringify(stripAnnotations(branch)) === former);
 }
 
+/** A server without its annotations (description, x-*): its url and variables' enum and default. */
+const serverContract = (server) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(server ?? {})
+        .filter(([k]) => k !== "description" && !k.startsWith("x-"))
+        .map(([k, v]) => [
+          k,
+          k === "variables"
+            ? Object.fromEntries(
+                Object.entries(v ?? {}).map(([name, variable]) => [
+                  name,
+                  Object.fromEntries(
+                    Object.entries(variable ?? {}).filter(([key]) => key !== "description" && !key.startsWith("x-")),
+                  ),
+                ]),
+              )
+            : v,
+        ]),
+    ),
+  );
+
+/**
+ * redocly pairs the servers of both documents by likeness, so a server whose annotations alone grew
+ * (a longer description, an x-source) is reported as removed, and another added. It is not
+ * removed when the same list in the revision still has a server with the same url and the same
+ * variables (enum and default): then nothing a client sends or where it sends it has changed.
+ */
+function serverOnlyReannotated(change, [base, revision]) {
+  const verdicts = change.verdicts ?? [];
+  const pointer = change.base?.pointer ?? "";
+  if (change.kind !== "removed" || !/\/servers\/\d+$/.test(pointer)) return false;
+  if (verdicts.length === 0 || !verdicts.every((v) => v.ruleId === "server-removed")) return false;
+  const before = serverContract(at(base, pointer));
+  const list = at(revision, pointer.replace(/\/\d+$/, ""));
+  return Array.isArray(list) && list.some((server) => serverContract(server) === before);
+}
+
 /** Bump per package from the pending changesets, with fixed groups applied as changesets does. */
 function pendingBumps(dir) {
   const order = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -183,13 +221,19 @@ const report = redoclyDiff(args.base, args.revision);
 const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, "utf8")));
 const rated = (report.changes ?? []).filter((change) => change.impact === "major");
 const widened = rated.filter((change) => onlyWidensRequest(change, docs));
-const major = rated.filter((change) => !widened.includes(change));
+const reannotated = rated.filter((change) => serverOnlyReannotated(change, docs));
+const major = rated.filter((change) => !widened.includes(change) && !reannotated.includes(change));
 const summary =
   `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
-  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "");
+  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "") +
+  (reannotated.length > 0 ? `; ${reannotated.length} of the major only re-annotate a server, rated patch here` : "");
 if (widened.length > 0)
   console.log(
     `breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join("\n")}`,
+  );
+if (reannotated.length > 0)
+  console.log(
+    `breaking-change gate: servers whose url and variables are unchanged, only annotated anew (not breaking):\n${reannotated.map((c) => `  - ${describe(c)}`).join("\n")}`,
   );
 
 if (major.length === 0) {

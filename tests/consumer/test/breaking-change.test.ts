@@ -155,3 +155,36 @@ describe("an anyOf around what a schema was", () => {
     expect(output).toContain("No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.");
   });
 });
+
+describe("a server annotated anew (redocly pairs servers by likeness, and reports it removed)", () => {
+  // The last release's server had short annotations; the revision documents it at length.
+  const plain = (doc: any) => {
+    const server = doc.paths[REBUILD].servers[0];
+    server.description = "BCC regional endpoint.";
+    delete server["x-source"];
+    for (const variable of Object.values(server.variables) as any[]) {
+      variable.description = "Region.";
+      delete variable["x-source"];
+    }
+  };
+
+  it("is not breaking when its url and variables are the same", async () => {
+    const base = spec("server-plain.json", plain);
+    const { code, output } = await runGate(["--base", base, "--revision", current, ...withChangesets({})]);
+    expect(output, output).toContain(`${REBUILD}: Server \`https://bcc.{region}.baidubce.com\` was removed.`);
+    expect(output, output).toContain("only annotated anew (not breaking)");
+    expect(output, output).toContain("breaking-change gate: OK, no breaking change");
+    expect(code).toBe(0);
+  });
+
+  it("is breaking when a variable lost a value as well", async () => {
+    const base = spec("server-plain.json", plain);
+    const fewer = spec("server-fewer-regions.json", (doc) => {
+      const region = doc.paths[REBUILD].servers[0].variables.region;
+      region.enum = region.enum.filter((value: string) => value !== "fsh");
+    });
+    const { code, output } = await runGate(["--base", base, "--revision", fewer, ...withChangesets({})]);
+    expect(code).toBe(1);
+    expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
+  });
+});
