@@ -139,15 +139,18 @@ export function responseMetadata(response: Response, stats: CallStats | undefine
  * transport. `service` names the API in the user agent (`api/<service>`). `defaultEndpoint` may be
  * a function that reads the options (a server variable such as BCC's region): it is called once the
  * options are known to be an object, and what it throws while reading them is reported as they are.
+ * `names`: the client's options beyond BceClientOptions (its server variables, such as `region`).
  */
 export function createServiceClient<Paths extends {}>(
   options: BceClientOptions,
   defaultEndpoint: string | (() => string),
   service?: string,
+  names: readonly string[] = [],
 ): ServiceClient<Paths> {
   if (typeof options !== "object" || options === null)
     throw new BceValidationError("options", "type", "must be an object");
   try {
+    checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names]);
     return serviceClient<Paths>(
       options,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
@@ -160,6 +163,55 @@ export function createServiceClient<Paths extends {}>(
       cause: error,
     });
   }
+}
+
+/** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
+const OPTION_NAMES = Object.keys({
+  endpoint: 0,
+  credentials: 0,
+  fetch: 0,
+  headers: 0,
+  signing: 0,
+  timeoutMs: 0,
+  retry: 0,
+  maxResponseBytes: 0,
+  validateResponses: 0,
+  logger: 0,
+  hooks: 0,
+  userAgentAppId: 0,
+} satisfies Record<keyof BceClientOptions, 0>);
+
+/**
+ * A key that misspells an option (`endpiont`, `timeoutMS`, `header`) is refused: ignored, it would
+ * send the call elsewhere than meant (to the production service, not the mock) or unbounded. Other
+ * keys pass, so one configuration object can serve several clients and hold other settings.
+ */
+function checkOptionNames(keys: readonly string[], names: readonly string[]): void {
+  for (const key of keys) {
+    if (names.includes(key)) continue;
+    for (const name of names) {
+      // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
+      if (distance(key.toLowerCase(), name.toLowerCase()) <= (name.length < 8 ? 1 : 2))
+        throw new BceValidationError(key, "unknown", `is not an option; did you mean ${name}?`);
+    }
+  }
+}
+
+/** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
+function distance(a: string, b: string): number {
+  let before: number[] = [];
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
+    }
+    before = row;
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 function serviceClient<Paths extends {}>(

@@ -198,6 +198,38 @@ describe("client options are refused with a BceValidationError naming them", () 
   });
 });
 
+describe("a misspelt client option is refused, naming it and the option it misspells", () => {
+  const clients = {
+    bec: (options: object) => createBecClient({ credentials: CREDENTIALS, ...options } as never),
+    bcc: (options: object) => createBccClient({ credentials: CREDENTIALS, ...options } as never),
+  };
+  // Ignored, each would send the call elsewhere than meant (endpiont: to production, not the mock).
+  it.each([
+    ["bec", "endpiont", "endpoint"],
+    ["bcc", "Endpoint", "endpoint"],
+    ["bec", "endpoints", "endpoint"],
+    ["bcc", "timeoutMS", "timeoutMs"],
+    ["bec", "header", "headers"],
+    ["bcc", "credential", "credentials"],
+    ["bec", "maxResponseByte", "maxResponseBytes"],
+    ["bcc", "validateResponse", "validateResponses"],
+    ["bcc", "regoin", "region"],
+    ["bcc", "Region", "region"],
+    ["bec", "userAgentAppID", "userAgentAppId"],
+  ] as const)("%s: %s", (client, key, meant) => {
+    const make = () => clients[client]({ endpoint: "http://127.0.0.1:9", [key]: "x" });
+    expect(make).toThrow(BceValidationError);
+    expect(make).toThrow(expect.objectContaining({ field: key, rule: "unknown" }));
+    expect(make).toThrow(`${key}: is not an option; did you mean ${meant}?`);
+  });
+
+  it("other keys pass: one configuration object can serve both clients and hold other settings", () => {
+    const shared = { endpoint: "http://127.0.0.1:9", region: "gz", profile: "test", ledger: 1, name: "ci" };
+    expect(clients.bec(shared)).toHaveProperty("reinstallVmInstance");
+    expect(clients.bcc(shared)).toHaveProperty("rebuildInstance");
+  });
+});
+
 describe("client options that cannot be read are refused with the BceValidationError for options", () => {
   const throwing = (what: string) => () => {
     throw new Error(`${what} cannot be read`);
