@@ -37,7 +37,8 @@ function recorder(respond) {
   return { sent, fetch };
 }
 // Random requests signed in the page (Web Crypto), with and without a signing-key cache; and by
-// signingHeaders, what the clients' transport signs every attempt with, with its own cache.
+// signingHeaders (the checked form of knownSigningHeaders, which the clients' transport signs every
+// attempt with; the same headers for checked keys), with its own cache.
 const keys = createSigningKeyCache(4);
 const transportKeys = createSigningKeyCache();
 window.signAll = (inputs) => Promise.all(inputs.map(async (input) => [(await buildAuthorization(input)).authorization, await signRequest(input.request, input, { timestamp: input.timestamp, signingKeys: keys }),

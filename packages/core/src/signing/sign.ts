@@ -163,8 +163,9 @@ export function computeSignedHeaders(
 }
 
 /**
- * `computeSignedHeaders` with its options as arguments: what the transport signs every attempt
- * with (through `signingHeaders`).
+ * `computeSignedHeaders` with its options as arguments, every argument checked: what
+ * `signingHeaders` (signFetchRequest, the signing middleware) signs with. The transport signs with
+ * `signKnownHeaders` (through `knownSigningHeaders`).
  */
 export function signHeaders(
   request: SignableRequest,
