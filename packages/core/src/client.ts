@@ -2,6 +2,7 @@ import { runtimeAgent } from "#platform";
 import createClient, { type Client } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
+import { editDistance } from "./edit-distance.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -191,27 +192,10 @@ function checkOptionNames(keys: readonly string[], names: readonly string[]): vo
     if (names.includes(key)) continue;
     for (const name of names) {
       // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
-      if (distance(key.toLowerCase(), name.toLowerCase()) <= (name.length < 8 ? 1 : 2))
+      if (editDistance(key.toLowerCase(), name.toLowerCase()) <= (name.length < 8 ? 1 : 2))
         throw new BceValidationError(key, "unknown", `is not an option; did you mean ${name}?`);
     }
   }
-}
-
-/** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
-function distance(a: string, b: string): number {
-  let before: number[] = [];
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        next[j] = Math.min(next[j]!, before[j - 2]! + 1);
-    }
-    before = row;
-    row = next;
-  }
-  return row[b.length]!;
 }
 
 function serviceClient<Paths extends {}>(

@@ -12,6 +12,7 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
+import { editDistance } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { Exchange } from "./exchange.js";
 import {
@@ -355,17 +356,7 @@ const OPTION_NAMES = Object.keys({
 } satisfies Record<keyof MockOptions, true>);
 
 /** Edit distance, case ignored: which known option a misspelt one meant (`prot` is `port`, `noAuth` is `auth`). */
-function distance(a: string, b: string): number {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-  let row = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++)
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[y.length]!;
-}
+const distance = (a: string, b: string): number => editDistance(a.toLowerCase(), b.toLowerCase());
 
 /**
  * The options, each read once into a plain object (a getter may throw, or answer differently a
