@@ -230,8 +230,9 @@ export async function generateClient(bundle, { client, source = "the service bun
   // Server variables (e.g. BCC's region) become client options.
   const variables = Object.entries(servers[0].variables);
   // A URL with no `{variable}` is what serverUrl would return: written as it is, and serverUrl
-  // stays out of the client's bundle.
+  // stays out of the client's bundle, unless the server declares variables (options serverUrl checks).
   const templated = /\{[^}]+\}/.test(servers[0].url);
+  const usesServerUrl = templated || variables.length > 0;
   const variableTypes = variables.map(([name, v]) => {
     const typeName = `${C}${pascal(argumentLike(name))}`;
     const type = v.enum ? v.enum.map(json).join(" | ") : "string";
@@ -260,7 +261,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     : undefined;
   const clientTs =
     `${banner}/* eslint-disable */\n` +
-    `import { ${["callOperation", "createServiceClient", ...(templated ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import { ${["callOperation", "createServiceClient", ...(usesServerUrl ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
     // The client's public types from core's main entry: the declarations then resolve without
     // package exports too (TypeScript's legacy moduleResolution "node"), as the entry points do.
     `import type { BceClientOptions, CallOptions, ResponseMetadata } from "@bce-openapi/core";\n` +

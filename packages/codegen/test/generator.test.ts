@@ -1,7 +1,7 @@
 // What the generator reads from the spec's extensions, and what it refuses with a clear message.
 import { describe, expect, it } from "vitest";
 import { argumentName, generateClient, generateTypes, readOperations } from "../src/index.mjs";
-import { bundle } from "./helpers.js";
+import { bundle, generateInto, typecheck } from "./helpers.js";
 
 describe("operation tables from the spec's extensions", () => {
   it("BEC reinstall: idempotency token, retry class, transforms in document order, no fixed parts", () => {
@@ -117,4 +117,38 @@ describe("open enums", () => {
   it("closed enums stay closed", async () => {
     expect(await generateTypes(bundle("bec"))).toContain('type: "password" | "bccKeyPair";');
   });
+});
+
+describe("the default endpoint", () => {
+  const withServer = (server: object) => {
+    const doc = bundle("bec");
+    doc.servers = [server];
+    for (const item of Object.values(doc.paths) as Record<string, any>[]) {
+      delete item.servers;
+      for (const op of Object.values(item)) if (op && typeof op === "object") delete op.servers;
+    }
+    return doc;
+  };
+  const clientOf = async (server: object) =>
+    (await generateClient(withServer(server), { client: "Bec" }))["client.ts"]!;
+
+  it("a URL with no {variable} and no variables is written as it is, without serverUrl", async () => {
+    const client = await clientOf({ url: "https://bec.example.com" });
+    expect(client).toContain('createServiceClient<paths>(options, "https://bec.example.com", "bec");');
+    expect(client).not.toContain("serverUrl");
+  });
+
+  it("variables the URL does not use are still options that serverUrl checks, and serverUrl is imported", async () => {
+    const server = { url: "https://bec.example.com", variables: { zone: { default: "a", enum: ["a", "b"] } } };
+    expect(await clientOf(server)).toMatch(
+      /^import \{[^}]*\bserverUrl\b[^}]*\} from "@bce-openapi\/core\/internal";$/m,
+    );
+    const generated = await generateInto(withServer(server), "Bec");
+    try {
+      const { ok, output } = await typecheck(generated.dir);
+      expect(ok, output).toBe(true);
+    } finally {
+      generated.remove();
+    }
+  }, 120_000);
 });
