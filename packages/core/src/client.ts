@@ -2,7 +2,7 @@ import { runtimeAgent } from "#platform";
 import createClient, { type Client } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
-import { editDistance } from "./edit-distance.js";
+import { checkOptionNames } from "./edit-distance.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -181,22 +181,6 @@ const OPTION_NAMES = Object.keys({
   hooks: 0,
   userAgentAppId: 0,
 } satisfies Record<keyof BceClientOptions, 0>);
-
-/**
- * A key that misspells an option (`endpiont`, `timeoutMS`, `header`) is refused: ignored, it would
- * send the call elsewhere than meant (to the production service, not the mock) or unbounded. Other
- * keys pass, so one configuration object can serve several clients and hold other settings.
- */
-function checkOptionNames(keys: readonly string[], names: readonly string[]): void {
-  for (const key of keys) {
-    if (names.includes(key)) continue;
-    for (const name of names) {
-      // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
-      if (editDistance(key.toLowerCase(), name.toLowerCase()) <= (name.length < 8 ? 1 : 2))
-        throw new BceValidationError(key, "unknown", `is not an option; did you mean ${name}?`);
-    }
-  }
-}
 
 function serviceClient<Paths extends {}>(
   options: BceClientOptions,

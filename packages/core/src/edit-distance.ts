@@ -1,3 +1,5 @@
+import { BceValidationError } from "./errors.js";
+
 /**
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), case
  * respected (lowercase both to ignore it): how far a misspelt option name is from a known one. The
@@ -17,4 +19,29 @@ export function editDistance(a: string, b: string): number {
     row = next;
   }
   return row[b.length]!;
+}
+
+/** Keys of `credentials`: given beside the options, not in them, they would be ignored. */
+const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey", "sessionToken"];
+
+/**
+ * A key that misspells an option (`endpiont`, `timeoutMS`, `header`, `clientTokn`) is refused:
+ * ignored, it would send the call elsewhere than meant (to the production service, not the mock),
+ * unbounded, or with a new idempotency token. So is a key of `credentials` given beside it
+ * (`accessKeyId`): ignored, the call would be signed with the environment's keys. Other keys pass,
+ * so one configuration object can serve several clients and hold other settings.
+ */
+export function checkOptionNames(keys: readonly string[], names: readonly string[]): void {
+  const known = names.includes("credentials")
+    ? [...names, ...CREDENTIAL_KEYS.map((key) => `credentials.${key}`)]
+    : names;
+  for (const key of keys) {
+    if (names.includes(key)) continue;
+    for (const name of known) {
+      const bare = name.replace("credentials.", "");
+      // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
+      if (editDistance(key.toLowerCase(), bare.toLowerCase()) <= (bare.length < 8 ? 1 : 2))
+        throw new BceValidationError(key, "unknown", `is not an option; did you mean ${name}?`);
+    }
+  }
 }

@@ -230,6 +230,59 @@ describe("a misspelt client option is refused, naming it and the option it missp
   });
 });
 
+describe("a key of credentials given beside the client options is refused, naming where it belongs", () => {
+  // Ignored, the call would be signed with the environment's keys, not these.
+  it.each([
+    ["bec", "accessKeyId", "credentials.accessKeyId"],
+    ["bcc", "secretAccessKey", "credentials.secretAccessKey"],
+    ["bec", "SessionToken", "credentials.sessionToken"],
+    ["bcc", "accessKey", "credentials.accessKeyId"],
+  ] as const)("%s: %s", (client, key, meant) => {
+    const create = client === "bec" ? createBecClient : createBccClient;
+    const make = () => create({ endpoint: "http://127.0.0.1:9", [key]: "secret-value" } as never);
+    expect(make).toThrow(BceValidationError);
+    expect(make).toThrow(expect.objectContaining({ field: key, rule: "unknown" }));
+    expect(make).toThrow(`${key}: is not an option; did you mean ${meant}?`);
+    expect(make).not.toThrow(/secret-value/);
+  });
+});
+
+describe("a misspelt call option is refused before sending, naming it and the option it misspells", () => {
+  // Ignored, each would leave the call unbounded, or send it with a new idempotency token.
+  it.each([
+    ["bec", "clientTokn", "clientToken"],
+    ["bec", "ClientToken", "clientToken"],
+    ["bec", "timeoutMS", "timeoutMs"],
+    ["bcc", "timeout_ms", "timeoutMs"],
+    ["bcc", "Signal", "signal"],
+    ["bcc", "retyr", "retry"],
+  ] as const)("%s: %s", async (client, key, meant) => {
+    const recorder = recording();
+    const options = { [key]: "x" } as never;
+    const call =
+      client === "bec"
+        ? becFor(recorder).reinstallVmInstance("vm-1", BEC_BODY, options)
+        : bccFor(recorder).rebuildInstance("i-1", { imageId: "m-1" }, options);
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: key, rule: "unknown" });
+    expect((error as Error).message).toBe(`${key}: is not an option; did you mean ${meant}?`);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("other keys pass, and the call is sent", async () => {
+    const recorder = recording();
+    const options = { trace: "x", timeoutMs: 5000, retry: { maxAttempts: 1 } } as never;
+    await becFor(recorder)
+      .reinstallVmInstance("vm-1", BEC_BODY, options)
+      .catch(() => undefined);
+    await bccFor(recorder)
+      .rebuildInstance("i-1", { imageId: "m-1" }, options)
+      .catch(() => undefined);
+    expect(recorder.sent).toHaveLength(2);
+  });
+});
+
 describe("client options that cannot be read are refused with the BceValidationError for options", () => {
   const throwing = (what: string) => () => {
     throw new Error(`${what} cannot be read`);

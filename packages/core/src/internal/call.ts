@@ -12,6 +12,7 @@ import {
 import { BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
+import { checkOptionNames } from "../edit-distance.js";
 import { isObject } from "./check-runtime.js";
 import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
@@ -177,9 +178,13 @@ async function prepare(
   return { path, query, hasBody, body, json, credentials };
 }
 
+/** Every option of CallOptions: `satisfies` keeps the list in step with the interface. */
+const CALL_OPTION_NAMES = Object.keys({ signal: 0, timeoutMs: 0, retry: 0 } satisfies Record<keyof CallOptions, 0>);
+
 /**
  * A generated method's options, split: the operation's query parameters (the idempotency token
- * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport.
+ * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport. A key
+ * that misspells one of them is refused, as a client's options are.
  */
 export function splitOptions(
   options: unknown,
@@ -195,6 +200,10 @@ export function splitOptions(
   } catch (error) {
     throw unreadable(error);
   }
+  checkOptionNames(
+    entries.map(([name]) => name),
+    [...CALL_OPTION_NAMES, ...queryNames],
+  );
   for (const [name, value] of entries) {
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
