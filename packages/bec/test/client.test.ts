@@ -168,6 +168,27 @@ describe("reinstallVmInstance on the wire", () => {
     });
   });
 
+  it.each(["", "  ", "null"])(
+    "checks an empty success body (%j) as it checks null: metadata alone when off, rejected when strict",
+    async (body) => {
+      const off = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: recorder(body).fetch });
+      await expect(off.reinstallVmInstance("vm-1", input)).resolves.toEqual({
+        $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+      });
+      const strict = createBecClient({
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        fetch: recorder(body).fetch,
+        validateResponses: "strict",
+      });
+      await expect(strict.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
+        name: "BceResponseError",
+        requestId: "rid-1",
+        problems: ["body: must be object"],
+      });
+    },
+  );
+
   it.each([null, "", 5])(
     "refuses imageId %j (the service side takes null; the client sends a non-empty string)",
     async (imageId) => {

@@ -223,12 +223,15 @@ async function readBody(
   text: string,
 ): Promise<unknown> {
   const requestId = requestIdOf(response);
-  if (text.trim() === "") return undefined;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
+  // An empty body has no fields, as null has; like null, it is still checked against the spec
+  // below ("warn", "strict"), so a strict client does not take a missing answer for a valid one.
+  let data: unknown = null;
+  if (text.trim() !== "") {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw new BceResponseError({ status: response.status, requestId, problems: ["body: is not valid JSON"] });
+    }
   }
   // Every BCE answer body is an object, whose fields the method returns: a string, number, boolean
   // or array has none (null is taken as no fields, as an empty body is).
