@@ -29,9 +29,10 @@ const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey", "sessionToken"];
  * ignored, it would send the call elsewhere than meant (to the production service, not the mock),
  * unbounded, or with a new idempotency token. So is a key of `credentials` given beside it
  * (`accessKeyId`): ignored, the call would be signed with the environment's keys. Other keys pass,
- * so one configuration object can serve several clients and hold other settings.
+ * so one configuration object can serve several clients and hold other settings. `prefix` names
+ * the object the keys belong to (`retry.`), in the error's field and its suggestion.
  */
-export function checkOptionNames(keys: readonly string[], names: readonly string[]): void {
+export function checkOptionNames(keys: readonly string[], names: readonly string[], prefix = ""): void {
   const known = names.includes("credentials")
     ? [...names, ...CREDENTIAL_KEYS.map((key) => `credentials.${key}`)]
     : names;
@@ -41,7 +42,7 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
       const bare = name.replace("credentials.", "");
       // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
       if (editDistance(key.toLowerCase(), bare.toLowerCase()) <= (bare.length < 8 ? 1 : 2))
-        throw new BceValidationError(key, "unknown", `is not an option; did you mean ${name}?`);
+        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${prefix}${name}?`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { type Answer, httpSend, networkFailure } from "#platform";
+import { checkOptionNames } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
 import {
   aborted,
@@ -174,6 +175,14 @@ export function checkTimeout(field: string, value: number | undefined): void {
   checkMs(field, value);
 }
 
+/** Every option of RetryOptions: `satisfies` keeps the list in step with the interface. */
+const RETRY_OPTION_NAMES = Object.keys({
+  maxAttempts: 0,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  shouldRetry: 0,
+} satisfies Record<keyof RetryOptions, 0>);
+
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
 
 /**
@@ -183,6 +192,8 @@ const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayM
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
   if (options !== undefined && (typeof options !== "object" || options === null))
     throw new BceValidationError(field, "type", "must be an object");
+  // A misspelt limit (`maxAttempt: 1`) would otherwise be ignored, leaving the default in force.
+  if (options !== undefined) checkOptionNames(Object.keys(options), RETRY_OPTION_NAMES, `${field}.`);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   for (const given of [base, options]) {
     for (const name in given) {

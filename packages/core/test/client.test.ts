@@ -16,6 +16,7 @@ import {
   type BceClientOptions,
   type CallStats,
 } from "../src/internal/index.js";
+import { type CallOptions, checkCallOptions } from "../src/transport.js";
 
 interface Paths {
   "/things/{id}": {
@@ -205,6 +206,27 @@ describe("client options are checked when the client is made", () => {
     expect(() => client(options as BceClientOptions)).toThrow(
       expect.objectContaining({ name: "BceValidationError", field }),
     );
+  });
+
+  // Ignored, a misspelt retry limit would leave the default (4 attempts) in force.
+  it.each([
+    ["retry.maxAttempt", "retry.maxAttempts", { maxAttempt: 1 }],
+    ["retry.MaxAttempts", "retry.maxAttempts", { MaxAttempts: 1 }],
+    ["retry.maxDelay", "retry.maxDelayMs", { maxDelay: 10 }],
+    ["retry.shouldRetyr", "retry.shouldRetry", { shouldRetyr: () => false }],
+  ])("refuses the misspelt retry option %s, for a client and for a call", (field, meant, retry) => {
+    const expected = expect.objectContaining({
+      name: "BceValidationError",
+      field,
+      rule: "unknown",
+      message: `${field}: is not an option; did you mean ${meant}?`,
+    });
+    expect(() => client({ retry } as BceClientOptions)).toThrow(expected);
+    expect(() => checkCallOptions({ retry } as CallOptions)).toThrow(expected);
+  });
+
+  it("leaves other retry keys alone", () => {
+    expect(() => client({ retry: { maxAttempts: 2, note: "x" } } as BceClientOptions)).not.toThrow();
   });
 
   it("validateResponses is off unless asked, and the logger is never missing", () => {
