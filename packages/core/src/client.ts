@@ -167,7 +167,7 @@ export function createServiceClient<Paths extends {}>(
 }
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
-const OPTION_NAMES = Object.keys({
+export const OPTION_NAMES = Object.keys({
   endpoint: 0,
   credentials: 0,
   fetch: 0,
@@ -198,7 +198,9 @@ function serviceClient<Paths extends {}>(
   const { hooks } = options;
   if (hooks !== undefined) {
     if (typeof hooks !== "object" || hooks === null) throw new BceValidationError("hooks", "type", "must be an object");
-    for (const name of ["beforeAttempt", "afterAttempt"] as const) {
+    // A misspelt hook (`afterAttemp`) would otherwise never be called.
+    checkOptionNames(Object.keys(hooks), HOOK_NAMES, "hooks.");
+    for (const name of HOOK_NAMES) {
       if (hooks[name] !== undefined && typeof hooks[name] !== "function")
         throw new BceValidationError(`hooks.${name}`, "type", "must be a function");
     }
@@ -269,6 +271,7 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+const HOOK_NAMES = ["beforeAttempt", "afterAttempt"] as const satisfies readonly (keyof AttemptHooks)[];
 
 /**
  * `bce-openapi-js/<version> api/<service> <runtime>/<version> [app/<id>]`, as `user-agent`

@@ -1,6 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
+import { checkOptionNames } from "./edit-distance.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -26,10 +27,19 @@ export interface SigningOptions {
 export const MAX_SIGNING_TIME = 253_402_300_799_000;
 
 /** Refuse signing options a signature cannot be made with, naming the option. */
+/** Every option of SigningOptions: `satisfies` keeps the list in step with the interface. */
+const SIGNING_OPTION_NAMES = Object.keys({
+  expirationInSeconds: 0,
+  headersToSign: 0,
+  clock: 0,
+} satisfies Record<keyof SigningOptions, 0>);
+
 export function checkSigningOptions(options: SigningOptions | undefined): void {
   if (options === undefined) return;
   if (typeof options !== "object" || options === null)
     throw new BceValidationError("signing", "type", "must be an object");
+  // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
+  checkOptionNames(Object.keys(options), SIGNING_OPTION_NAMES, "signing.");
   const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
   if (seconds !== undefined && !(Number.isSafeInteger(seconds) && seconds > 0))
     throw new BceValidationError("signing.expirationInSeconds", "range", "must be a positive integer");

@@ -86,7 +86,8 @@ export interface AttemptOutcome extends AttemptInfo {
 
 /**
  * Called around every attempt of every call; a hook that throws ends the call with a BceError whose
- * cause is that error. The call waits for a hook's promise, but not past the caller's abort.
+ * cause is that error. The call waits for a hook's promise, but not past the caller's abort, nor
+ * past the call's timeout (`timeoutMs`), which ends it with a BceError naming the hook.
  */
 export interface AttemptHooks {
   beforeAttempt?(info: AttemptInfo): void | Promise<void>;
@@ -369,7 +370,12 @@ export class Transport {
       sent++;
       if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt)
-        await guard(() => hooks.beforeAttempt!({ attempt: sent, request: shown }), "the beforeAttempt hook", signal);
+        await guard(
+          () => hooks.beforeAttempt!({ attempt: sent, request: shown }),
+          "the beforeAttempt hook",
+          signal,
+          timeoutMs,
+        );
       let answer: Answer | undefined;
       let failure: BceError | undefined;
       try {
@@ -389,7 +395,7 @@ export class Transport {
           ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };
-        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook", signal);
+        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook", signal, timeoutMs);
       }
       if (!failure) return plain ? keepBytes(answer!) : toResponse(answer!);
       const error = failure;
@@ -434,6 +440,7 @@ export class Transport {
           () => retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] }) === true,
           "retry.shouldRetry",
           signal,
+          timeoutMs,
         ))
       ) {
         logger.debug("not retried", { ...what, lastAllowedAttempt: last });
@@ -596,16 +603,27 @@ function keepBytes(answer: Answer): Response {
 
 /**
  * Run a caller's function (a hook, a retry policy); what it throws becomes a BceError with it as
- * `cause`. The caller's abort ends the wait for it at once, as a BceAbortError.
+ * `cause`. One that never settles does not outlast the call's timeout (a BceError saying so) nor
+ * the caller's abort (a BceAbortError).
  */
-async function guard<T>(run: () => T | Promise<T>, what: string, signal: AbortSignal | undefined): Promise<T> {
+async function guard<T>(
+  run: () => T | Promise<T>,
+  what: string,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<T> {
+  const stop = new AbortController();
+  const unlisten = onAbort(signal, () => stop.abort(aborted(signal!)));
+  const timer = setTimeout(() => stop.abort(new BceError(`${what} gave no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const result = run();
-    // One that never settles does not outlast the caller's abort.
-    return await (signal ? heed(Promise.resolve(result), signal) : result);
+    return await heed(Promise.resolve(run()), stop.signal);
   } catch (error) {
     throwIfAborted(signal);
+    if (stop.signal.aborted && error === stop.signal.reason) throw error;
     throw new BceError(`${what} threw (see cause)`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    unlisten();
   }
 }
 

@@ -225,6 +225,24 @@ describe("client options are checked when the client is made", () => {
     expect(() => checkCallOptions({ retry } as CallOptions)).toThrow(expected);
   });
 
+  // Ignored, a misspelt hook would never be called and a misspelt signature lifetime left at its default.
+  it.each([
+    ["hooks.afterAttemp", "hooks.afterAttempt", { hooks: { afterAttemp: () => {} } }],
+    ["hooks.BeforeAttempt", "hooks.beforeAttempt", { hooks: { BeforeAttempt: () => {} } }],
+    ["signing.expirationInSecond", "signing.expirationInSeconds", { signing: { expirationInSecond: 60 } }],
+    ["signing.headerToSign", "signing.headersToSign", { signing: { headerToSign: ["host"] } }],
+    ["signing.clocks", "signing.clock", { signing: { clocks: () => 0 } }],
+  ])("refuses the misspelt option %s", (field, meant, options) => {
+    expect(() => client(options as BceClientOptions)).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field,
+        rule: "unknown",
+        message: `${field}: is not an option; did you mean ${meant}?`,
+      }),
+    );
+  });
+
   it("leaves other retry keys alone", () => {
     expect(() => client({ retry: { maxAttempts: 2, note: "x" } } as BceClientOptions)).not.toThrow();
   });

@@ -347,6 +347,26 @@ describe("a caller's fetch that misbehaves", () => {
       },
     );
 
+    it.each(["beforeAttempt", "afterAttempt"] as const)(
+      "when the %s hook never settles, the call's timeout ends the call with a BceError naming it",
+      async (name) => {
+        let ended: unknown;
+        void send(
+          async () => new Response("{}"),
+          {},
+          { timeoutMs: 1000, hooks: { [name]: () => new Promise(() => {}) } },
+        ).then((value) => {
+          ended = value;
+        });
+        await vi.advanceTimersByTimeAsync(999);
+        expect(ended).toBeUndefined();
+        await vi.advanceTimersByTimeAsync(1);
+        expect(ended).toBeInstanceOf(BceError);
+        expect(ended).not.toBeInstanceOf(BceAbortError);
+        expect((ended as Error).message).toBe(`the ${name} hook gave no answer within 1000 ms`);
+      },
+    );
+
     it.each([
       ["an answer", never],
       ["a body", bodyNever],

@@ -247,7 +247,7 @@ describe("a key of credentials given beside the client options is refused, namin
   });
 });
 
-describe("a misspelt call option is refused before sending, naming it and the option it misspells", () => {
+describe("a misspelt call option, or a client option given to a call, is refused before sending", () => {
   // Ignored, each would leave the call unbounded, or send it with a new idempotency token.
   it.each([
     ["bec", "clientTokn", "clientToken"],
@@ -267,6 +267,28 @@ describe("a misspelt call option is refused before sending, naming it and the op
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: key, rule: "unknown" });
     expect((error as Error).message).toBe(`${key}: is not an option; did you mean ${meant}?`);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  // Ignored, each would send the call where, or as whom, the client sends (to production, say).
+  it.each([
+    ["bec", "endpoint"],
+    ["bcc", "credentials"],
+    ["bec", "headers"],
+    ["bcc", "validateResponses"],
+  ] as const)("%s: the client option %s", async (client, key) => {
+    const recorder = recording();
+    const options = { [key]: "http://127.0.0.1:9" } as never;
+    const call =
+      client === "bec"
+        ? becFor(recorder).reinstallVmInstance("vm-1", BEC_BODY, options)
+        : bccFor(recorder).rebuildInstance("i-1", { imageId: "m-1" }, options);
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: key, rule: "unknown" });
+    expect((error as Error).message).toBe(
+      `${key}: is an option of the client, not of a call: give it when the client is made`,
+    );
     expect(recorder.sent).toHaveLength(0);
   });
 

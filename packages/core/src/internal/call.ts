@@ -3,6 +3,7 @@
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
 import {
+  OPTION_NAMES,
   rethrowAsBceError,
   responseMetadata,
   serviceErrorOf,
@@ -200,10 +201,18 @@ export function splitOptions(
   } catch (error) {
     throw unreadable(error);
   }
-  checkOptionNames(
-    entries.map(([name]) => name),
-    [...CALL_OPTION_NAMES, ...queryNames],
-  );
+  const keys = entries.map(([name]) => name);
+  const names = [...CALL_OPTION_NAMES, ...queryNames];
+  // Ignored, a client's option given to a call (`endpoint`, `credentials`) would send the call
+  // where, or as whom, the client sends.
+  const misplaced = keys.find((key) => OPTION_NAMES.includes(key) && !names.includes(key));
+  if (misplaced !== undefined)
+    throw new BceValidationError(
+      misplaced,
+      "unknown",
+      "is an option of the client, not of a call: give it when the client is made",
+    );
+  checkOptionNames(keys, names);
   for (const [name, value] of entries) {
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
