@@ -111,6 +111,18 @@ describe("rebuildInstance on the wire", () => {
     expect(asked).toBe(0);
   });
 
+  it("applies BCC's password rule, whose symbols leave out BEC's +, naming the symbols it takes", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "Pa55word+x" })).rejects.toMatchObject({
+      name: "PasswordPolicyError",
+      field: "body.adminPass",
+      rule: "allowedCharacters",
+      message: "body.adminPass: may contain only letters A-Z a-z, digits 0-9 and the symbols !@#$%^*()",
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   it("types the method from the spec: positional instance id, the body, then call options", () => {
     type Rebuild = ReturnType<typeof createBccClient>["rebuildInstance"];
     expectTypeOf<Parameters<Rebuild>[0]>().toEqualTypeOf<string>();

@@ -1,5 +1,6 @@
-// The password policy the clients apply before sending (core's adminPassPolicyViolation, which
-// names the broken rule) and the spec's AdminPassword schema accept and refuse the same strings.
+// The password policies the clients apply before sending (core's adminPassPolicyViolation, which
+// names the broken rule) and the spec accept and refuse the same strings: BEC's AdminPassword
+// schema, and the `x-bce-plaintext` of BCC's adminPass (the password before it is encrypted).
 import { adminPassPolicyViolation } from "@bce-openapi/core/internal";
 import { validateSchema } from "@bce-openapi/core/internal/validation";
 import fc from "fast-check";
@@ -39,5 +40,31 @@ describe("password policy and the spec's AdminPassword pattern", () => {
     for (const s of ["aB3!aB3", "aB3!aB3!", "aB3!".repeat(8), `${"aB3!".repeat(8)}a`, `😀${"aB3!".repeat(2)}`]) {
       expect(byPolicy(s), s).toBe(bySpec(s));
     }
+  });
+});
+
+describe("BCC's password policy and the x-bce-plaintext of its adminPass", () => {
+  const bcc = bundle("bcc");
+  const plaintext = bcc.components.schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"];
+  const byBccSpec = (s: string) => validateSchema(s, plaintext, { root: bcc, path: "adminPass" }).length === 0;
+  const byBccPolicy = (s: string) => adminPassPolicyViolation(s, "bcc") === undefined;
+
+  it("agree on every string", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(passwords, (s) => {
+        expect(byBccPolicy(s), JSON.stringify(s)).toBe(byBccSpec(s));
+        if (byBccSpec(s)) accepted++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 40);
+  });
+
+  it("takes the documented examples, and refuses the + that BEC takes", () => {
+    for (const s of ["1qaz@WSX", "Inst12#@"]) expect(byBccPolicy(s) && byBccSpec(s), s).toBe(true);
+    expect(byPolicy("Pa55word+x")).toBe(true);
+    expect(byBccPolicy("Pa55word+x")).toBe(false);
+    expect(byBccSpec("Pa55word+x")).toBe(false);
   });
 });

@@ -55,4 +55,10 @@ export {
 } from "./signing/index.js";
 
 // The request fields BCE wants transformed.
-export { checkAdminPassPolicy, decodeUserData, encodeUserData, encryptAdminPass } from "./crypto/index.js";
+export {
+  type AdminPassService,
+  checkAdminPassPolicy,
+  decodeUserData,
+  encodeUserData,
+  encryptAdminPass,
+} from "./crypto/index.js";

@@ -43,8 +43,10 @@ const clientIssues = (root: unknown, ref: { $ref: string }, body: unknown) =>
   validateSchema(body, ref, { root, path: "body", clientRules: true });
 const vmIds = bec.arbitrary(becSpec.components.parameters.VmID!.schema) as fc.Arbitrary<string>;
 const instanceIds = bcc.arbitrary(bccSpec.components.parameters.InstanceId!.schema) as fc.Arbitrary<string>;
-/** Plain-text passwords the BCC client encrypts itself (the BEC AdminPassword rules; BCC has the same policy). */
-const plainPasswords = PATTERNS[becSpec.components.schemas.AdminPassword!.pattern!]!;
+/** Plain-text passwords the BCC client encrypts itself (the x-bce-plaintext of BCC's adminPass). */
+const bccAdminPass = (bccSpec.components.schemas as Record<string, { properties: Record<string, Schema> }>)
+  .RebuildInstanceRequest!.properties.adminPass as { "x-bce-plaintext": { pattern: string } };
+const plainPasswords = PATTERNS[bccAdminPass["x-bce-plaintext"].pattern]!;
 
 // An independent validator (ajv) grades the generators: valid bodies must be valid, mutants invalid.
 const ajv = new Ajv2020.default({ strict: false, allErrors: true });

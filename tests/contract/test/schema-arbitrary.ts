@@ -47,18 +47,20 @@ const ANNOTATION_FORMATS = new Set(["password"]);
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
 const SYMBOLS = "!@#$%^+*()";
+/** BCC's password symbols: BEC's without `+`. */
+const BCC_SYMBOLS = "!@#$%^*()";
 const HEX = "0123456789abcdef";
 
 const charOf = (chars: string) => fc.constantFrom(...chars.split(""));
 
 /** A password from the allowed classes: one of each class, the rest from all, shuffled. */
-function password(minLength: number, maxLength: number): Arbitrary<string> {
+function password(minLength: number, maxLength: number, symbols = SYMBOLS): Arbitrary<string> {
   return fc
     .tuple(
       charOf(LETTERS),
       charOf(DIGITS),
-      charOf(SYMBOLS),
-      fc.array(charOf(LETTERS + DIGITS + SYMBOLS), { minLength: minLength - 3, maxLength: maxLength - 3 }),
+      charOf(symbols),
+      fc.array(charOf(LETTERS + DIGITS + symbols), { minLength: minLength - 3, maxLength: maxLength - 3 }),
     )
     .chain(([l, d, s, rest]) => fc.shuffledSubarray([l, d, s, ...rest], { minLength: rest.length + 3 }))
     .map((chars) => chars.join(""));
@@ -68,6 +70,8 @@ function password(minLength: number, maxLength: number): Arbitrary<string> {
 export const PATTERNS: Readonly<Record<string, Arbitrary<string>>> = {
   // AdminPassword: 8-32 characters, a letter, a digit and a symbol from !@#$%^+*().
   "^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[!@#$%^+*()])[A-Za-z0-9!@#$%^+*()]{8,32}$": password(8, 32),
+  // BCC's adminPass before encryption (x-bce-plaintext): the same, with symbols from !@#$%^*().
+  "^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[!@#$%^*()])[A-Za-z0-9!@#$%^*()]{8,32}$": password(8, 32, BCC_SYMBOLS),
   // EncryptedAdminPass: lowercase hex, 32·k characters (AES blocks).
   "^(?:[0-9a-f]{32})+$": fc
     .array(fc.string({ unit: charOf(HEX), minLength: 32, maxLength: 32 }), { minLength: 1, maxLength: 4 })

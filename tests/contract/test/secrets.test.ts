@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const SECRET_KEY = "s3cr3t-KEY-value-that-must-not-leak-0001";
 const SESSION_TOKEN = "sts-TOKEN-that-must-not-leak-0002";
-const PASSWORD = "Pw0rd!that(must)not+leak";
+const PASSWORD = "Pw0rd!that(must)not*leak";
 const SECRETS = [SECRET_KEY, SESSION_TOKEN, PASSWORD, DEFAULT_CREDENTIALS.secretAccessKey];
 
 let mock: MockServer;

@@ -1,3 +1,8 @@
-export { encryptAdminPass, checkAdminPassPolicy, adminPassPolicyViolation } from "./admin-pass.js";
+export {
+  encryptAdminPass,
+  checkAdminPassPolicy,
+  adminPassPolicyViolation,
+  type AdminPassService,
+} from "./admin-pass.js";
 export { encodeUserData, decodeUserData } from "./user-data.js";
 export { PasswordPolicyError, type AdminPassRule } from "./errors.js";

@@ -32,10 +32,10 @@ export const checkPasswordPolicyTransform: Transform = {
   },
 };
 
-/** A plain-text password (policy-checked) sent AES-encrypted under the secret access key; `{ encrypted }` as it is. */
+/** A plain-text password (checked by BCC's policy) sent AES-encrypted under the secret access key; `{ encrypted }` as it is. */
 export const encryptAdminPassTransform: Transform = {
   prepare(value, field) {
-    if (typeof value === "string") checkAdminPassPolicy(value, field);
+    if (typeof value === "string") checkAdminPassPolicy(value, field, "bcc");
     else if (value !== undefined && value !== null) {
       const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
       if (typeof encrypted !== "string")
