@@ -52,13 +52,18 @@ export function credentialsFromEnv(env: Record<string, string | undefined> | und
       ...(sessionToken ? { sessionToken } : {}),
     },
     "environment",
+    CREDENTIAL_ENV_VARS,
   ).credentials;
 }
 
-/** Check keys from `from` (a provider, an option, the environment) and copy them; CredentialsError names what is wrong. */
+/**
+ * Check keys from `from` (a provider, an option, the environment) and copy them; CredentialsError
+ * names what is wrong, and the key by its name in `names` where given (the environment's variables).
+ */
 export function checkCredentials(
   value: unknown,
   from: string,
+  names?: Readonly<Record<string, string>>,
 ): { credentials: Credentials; expiresAt: number | undefined } {
   if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
   let c: Partial<Credentials>;
@@ -71,12 +76,13 @@ export function checkCredentials(
   }
   for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
     const v = c[field];
+    const name = names?.[field] ?? field;
     if (v === undefined && field === "sessionToken") continue;
-    if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${field} is missing or empty`);
+    if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${name} is missing or empty`);
     // What a header can carry (the id also goes in the authorization string, split on "/").
     if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
       throw new CredentialsError(
-        `${from}: ${field} holds ${field === "accessKeyId" ? '"/", ' : ""}whitespace or non-ASCII characters`,
+        `${from}: ${name} holds ${field === "accessKeyId" ? '"/", ' : ""}whitespace or non-ASCII characters`,
       );
   }
   let expiresAt: number | undefined;

@@ -53,7 +53,7 @@ describe("#platform branches", () => {
     });
   });
 
-  it("server: malformed environment keys are a CredentialsError that names the variable's field, not its value", () => {
+  it("server: malformed environment keys are a CredentialsError that names the variable, not its value", () => {
     stubEnv({ ...ENV, [CREDENTIAL_ENV_VARS.secretAccessKey]: "has space-secret" });
     let thrown: unknown;
     try {
@@ -62,8 +62,17 @@ describe("#platform branches", () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(CredentialsError);
-    expect((thrown as Error).message).toBe("environment: secretAccessKey holds whitespace or non-ASCII characters");
+    expect((thrown as Error).message).toBe(
+      "environment: BCE_SECRET_ACCESS_KEY holds whitespace or non-ASCII characters",
+    );
     expect((thrown as Error).message).not.toContain("has space-secret");
+  });
+
+  it("server: a key set without the other is a CredentialsError naming the variable that is missing", () => {
+    stubEnv({ ...ENV, [CREDENTIAL_ENV_VARS.secretAccessKey]: "" });
+    expect(() => server.environmentCredentials()).toThrow(
+      new CredentialsError("environment: BCE_SECRET_ACCESS_KEY is missing or empty"),
+    );
   });
 
   it("browser: no environment, even where a process.env is set", () => {
