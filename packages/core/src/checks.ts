@@ -1,4 +1,5 @@
-import { BceResponseError, BceValidationError } from "./errors.js";
+import { BceResponseError } from "./errors.js";
+import { refusal } from "./internal/check-runtime.js";
 import { requestIdOf } from "./service-error.js";
 import { validateSchema, type JsonSchema } from "./validation/index.js";
 
@@ -8,10 +9,8 @@ import { validateSchema, type JsonSchema } from "./validation/index.js";
  */
 export function checkRequestPart(value: unknown, schema: JsonSchema | null, root: unknown, path: string): void {
   if (schema === null) return;
-  const [first, ...rest] = validateSchema(value, schema, { root, path });
-  if (!first) return;
-  const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.map((i) => i.path).join(", ")})` : "";
-  throw new BceValidationError(first.path, first.rule, `${first.message}${more}`);
+  const error = refusal(validateSchema(value, schema, { root, path }));
+  if (error) throw error;
 }
 
 /** Report a success body that is not what the spec promises, instead of passing it on. */

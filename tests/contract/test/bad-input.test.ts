@@ -110,6 +110,31 @@ describe("bad call options are refused before sending", () => {
   });
 });
 
+describe("a refusal names the value that breaks a rule first, then every other issue", () => {
+  it("a wrong keyConfig.type is named before the member another type would call for", async () => {
+    const recorder = recording();
+    const body = { keyConfig: { type: "pwd", adminPass: "root@!123456" }, imageId: "im-1" } as never;
+    const error = await becFor(recorder)
+      .reinstallVmInstance("vm-1", body)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: "body.keyConfig.type", rule: "enum" });
+    expect((error as Error).message).toBe(
+      "body.keyConfig.type: must be one of: password, bccKeyPair (also: body.keyConfig.bccKeyPairIdList: is required)",
+    );
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("a second issue of the same field gives its rule without repeating the field", async () => {
+    const recorder = recording();
+    const error = await becFor(recorder)
+      .reinstallVmInstance("vm-1", BEC_BODY, { clientToken: "x".repeat(65) })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ field: "clientToken", rule: "maxLength" });
+    expect((error as Error).message).toMatch(/^clientToken: must have at most 64 characters \(also: must match /);
+    expect(recorder.sent).toHaveLength(0);
+  });
+});
+
 describe("bodies are checked as they will be sent", () => {
   it("a body whose toJSON (its own or inherited) changes it is checked as JSON.stringify makes it: refused, nothing sent", async () => {
     const recorder = recording();

@@ -112,10 +112,24 @@ export function checkPart(check: Check | 0, value: unknown, field: string): void
   if (!check) return;
   const c = newContext();
   check(value, field, c);
-  const [first, ...rest] = c.i;
-  if (!first) return;
-  const more = rest.length > 0 ? ` (and ${rest.length} more: ${rest.map((i) => i.path).join(", ")})` : "";
-  throw new BceValidationError(first.path, first.rule, `${first.message}${more}`);
+  const error = refusal(c.i);
+  if (error) throw error;
+}
+
+/**
+ * The refusal of a request part with these issues, undefined when there are none. The first names
+ * the field and the rule; the others follow in its message (`path: message`, the path left out
+ * where it is the first's). A value that breaks a rule comes before a value found missing
+ * (`required`): a wrong `keyConfig.type` is named before the member another type would call for.
+ */
+export function refusal(issues: readonly SchemaIssue[]): BceValidationError | undefined {
+  const [first, ...rest] = [
+    ...issues.filter((i) => i.rule !== "required"),
+    ...issues.filter((i) => i.rule === "required"),
+  ];
+  if (!first) return undefined;
+  const also = rest.map((i) => (i.path === first.path ? "" : `${i.path}: `) + i.message).join("; ");
+  return new BceValidationError(first.path, first.rule, `${first.message}${also && ` (also: ${also})`}`);
 }
 
 /** A path parameter: a non-blank string before its schema is even looked at, then its schema. */
