@@ -34,6 +34,20 @@ describe("Prefer", () => {
     await expectBceError(await prefer(REBUILD_PATH, "code=500", { imageId: "m-1" }), 500, "InternalError");
   });
 
+  it("BCC rebuild, which takes no client token, has no IdempotentParameterMismatch answer to offer", async () => {
+    const body = await expectBceError(
+      await prefer(REBUILD_PATH, "code=403, example=IdempotentParameterMismatch", { imageId: "m-1" }),
+      400,
+      "InvalidHTTPRequest",
+    );
+    expect(body.message).toMatch(/^Prefer: rebuildInstance has no example named IdempotentParameterMismatch/);
+    await expectBceError(
+      await prefer(REBUILD_PATH, "code=403, example=AccessDenied", { imageId: "m-1" }),
+      403,
+      "AccessDenied",
+    );
+  });
+
   it("example= alone picks an example of the success answer; an unknown one is a 400 naming it", async () => {
     const res = await prefer(REINSTALL_PATH, "example=seedExample");
     expect(res.status).toBe(200);
