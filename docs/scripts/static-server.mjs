@@ -17,8 +17,10 @@ const TYPES = {
 export function serveStatic(root, { port = 8080, host = "127.0.0.1" } = {}) {
   const server = createServer((req, res) => {
     let pathname;
+    let url;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+      url = new URL(req.url ?? "/", "http://x");
+      pathname = decodeURIComponent(url.pathname);
     } catch {
       res.writeHead(400).end("bad path");
       return;
@@ -31,6 +33,12 @@ export function serveStatic(root, { port = 8080, host = "127.0.0.1" } = {}) {
     let size;
     try {
       const st = statSync(file);
+      if (st.isDirectory() && !pathname.endsWith("/")) {
+        // `/en` for `/en/`: redirect, so that the page's relative links resolve under the directory.
+        // One leading slash only: `/.//en` (pathname `//en`) must not become `//en/`, another host.
+        res.writeHead(301, { location: `/${url.pathname.replace(/^\/+/, "")}/${url.search}` }).end();
+        return;
+      }
       if (!st.isFile()) throw new Error("not a file");
       size = st.size;
     } catch {
