@@ -9,7 +9,8 @@ export interface JournalEntry {
   path: string;
   /**
    * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
-   * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests).
+   * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests),
+   * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept).
    */
   query: string;
   /**
@@ -154,23 +155,29 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 
 /**
  * The raw query with a presigned request's credentials redacted (BCE also takes the Authorization
- * and the security token as query parameters); everything else stays as sent.
+ * and the security token as query parameters), and any parameter whose name ends in `pass` or
+ * `password`, as in a body (an encrypted one is kept); everything else stays as sent.
  */
 export function redactQuery(query: string): string {
-  if (!/authorization|security-token/i.test(query)) return query;
+  if (!/authorization|security-token|pass/i.test(query)) return query;
   return query
     .split("&")
     .map((pair) => {
       const at = pair.indexOf("=");
-      const name = (at < 0 ? pair : pair.slice(0, at)).toLowerCase();
-      if (at < 0 || !(name === "authorization" || name === "x-bce-security-token")) return pair;
+      if (at < 0) return pair;
+      let name = pair.slice(0, at);
       let value = pair.slice(at + 1);
       try {
-        value = decodeURIComponent(value);
+        name = decodeURIComponent(name.replace(/\+/g, " ")).toLowerCase();
+        value = decodeURIComponent(value.replace(/\+/g, " "));
       } catch {
-        return `${pair.slice(0, at)}=<redacted>`;
+        // Not decodable, so not readable as a name either: hidden if it may be one of ours.
+        return /authorization|security-token|pass/i.test(pair) ? `${pair.slice(0, at)}=<redacted>` : pair;
       }
-      const redacted = name === "authorization" ? redactAuthorization(value) : "<redacted>";
+      let redacted: string;
+      if (name === "authorization") redacted = redactAuthorization(value);
+      else if (name === "x-bce-security-token" || isSecret(name, value)) redacted = "<redacted>";
+      else return pair;
       return `${pair.slice(0, at)}=${encodeURIComponent(redacted).replace(/%2F/g, "/")}`;
     })
     .join("&");
@@ -192,7 +199,10 @@ export function redactLogLine(line: string): string {
   }
   const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;
-  return line.replace(/([?&](?:authorization|x-bce-security-token)=)[^&\s#"]*/gi, "$1<redacted>");
+  return line.replace(
+    /([?&](?:authorization|x-bce-security-token|[^=&\s#"?]*pass(?:word)?)=)[^&\s#"]*/gi,
+    "$1<redacted>",
+  );
 }
 
 const PASSWORD_KEY = /pass(word)?$/i;

@@ -207,6 +207,20 @@ it("redacts a presigned request's signature and token in the query, and Proxy-Au
   expect(JSON.stringify(entry)).not.toMatch(new RegExp(`${signature}|tok-secret|cHJveHk6c2VjcmV0`));
 });
 
+it("redacts a query parameter named like a password, as in a body, and keeps a ciphertext", async () => {
+  const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
+  await signedPut(
+    mock.url,
+    `${REBUILD_PATH}&adminPass=QSECRET1&Password=Q%20SECRET2&admin%50ass=QSECRET3&rootPass=${cipher}&passwords=kept`,
+    { imageId: "m-1" },
+  );
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.query).toBe(
+    `rebuild&adminPass=%3Credacted%3E&Password=%3Credacted%3E&admin%50ass=%3Credacted%3E&rootPass=${cipher}&passwords=kept`,
+  );
+  expect(JSON.stringify(entry)).not.toMatch(/QSECRET|Q%20SECRET/);
+});
+
 it("a body over 64 KiB is kept cut, and its password still redacted, in entries() and on /__mock/journal", async () => {
   const body = { ...REINSTALL_BODY, userData: "x".repeat(70_000) };
   await signedPut(mock.url, REINSTALL_PATH, body);
@@ -237,6 +251,10 @@ it.each([
   [
     "GET /v2/instance/i-1?rebuild&authorization=bce-auth-v1%2Fak&x-bce-security-token=tok",
     "GET /v2/instance/i-1?rebuild&authorization=<redacted>&x-bce-security-token=<redacted>",
+  ],
+  [
+    "GET /v2/instance/i-1?rebuild&adminPass=QSECRET&password=Q2#x",
+    "GET /v2/instance/i-1?rebuild&adminPass=<redacted>&password=<redacted>#x",
   ],
   ["Responding with the requested status code 200", "Responding with the requested status code 200"],
   ["< \tauthorization: Body: x/SECRET", "< \tauthorization: <redacted>"],
