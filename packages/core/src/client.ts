@@ -151,7 +151,9 @@ export function createServiceClient<Paths extends {}>(
   if (typeof options !== "object" || options === null)
     throw new BceValidationError("options", "type", "must be an object");
   try {
-    checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names]);
+    // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
+    // with the environment's keys.
+    checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
     return serviceClient<Paths>(
       options,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
@@ -271,6 +273,10 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+/** The keys of `credentials`, as nested names. */
+const CREDENTIAL_KEYS = (["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[]).map(
+  (key) => `credentials.${key}`,
+);
 const HOOK_NAMES = ["beforeAttempt", "afterAttempt"] as const satisfies readonly (keyof AttemptHooks)[];
 
 /**

@@ -21,27 +21,21 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** Keys of `credentials`: given beside the options, not in them, they would be ignored. */
-const CREDENTIAL_KEYS = ["accessKeyId", "secretAccessKey", "sessionToken"];
-
 /**
  * A key that misspells an option (`endpiont`, `timeoutMS`, `header`, `clientTokn`) is refused:
  * ignored, it would send the call elsewhere than meant (to the production service, not the mock),
- * unbounded, or with a new idempotency token. So is a key of `credentials` given beside it
- * (`accessKeyId`): ignored, the call would be signed with the environment's keys. Other keys pass,
- * so one configuration object can serve several clients and hold other settings. `prefix` names
- * the object the keys belong to (`retry.`), in the error's field and its suggestion.
+ * unbounded, or with a new idempotency token. A name may be nested (`credentials.accessKeyId`): a
+ * key is compared with its last part, and the suggestion gives it whole. Other keys pass, so one
+ * configuration object can serve several clients and hold other settings. `prefix` names the
+ * object the keys belong to (`retry.`), in the error's field and its suggestion.
  */
 export function checkOptionNames(keys: readonly string[], names: readonly string[], prefix = ""): void {
-  const known = names.includes("credentials")
-    ? [...names, ...CREDENTIAL_KEYS.map((key) => `credentials.${key}`)]
-    : names;
   for (const key of keys) {
     if (names.includes(key)) continue;
-    for (const name of known) {
-      const bare = name.replace("credentials.", "");
+    for (const name of names) {
+      const last = name.slice(name.lastIndexOf(".") + 1);
       // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
-      if (editDistance(key.toLowerCase(), bare.toLowerCase()) <= (bare.length < 8 ? 1 : 2))
+      if (editDistance(key.toLowerCase(), last.toLowerCase()) <= (last.length < 8 ? 1 : 2))
         throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${prefix}${name}?`);
     }
   }

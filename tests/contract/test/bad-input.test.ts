@@ -273,59 +273,41 @@ describe("a key of credentials given beside the client options is refused, namin
 });
 
 describe("a misspelt call option, or a client option given to a call, is refused before sending", () => {
-  // Ignored, each would leave the call unbounded, or send it with a new idempotency token.
-  it.each([
-    ["bec", "clientTokn", "clientToken"],
-    ["bec", "ClientToken", "clientToken"],
-    ["bec", "timeoutMS", "timeoutMs"],
-    ["bcc", "timeout_ms", "timeoutMs"],
-    ["bcc", "Signal", "signal"],
-    ["bcc", "retyr", "retry"],
-  ] as const)("%s: %s", async (client, key, meant) => {
-    const recorder = recording();
-    const options = { [key]: "x" } as never;
-    const call =
-      client === "bec"
-        ? becFor(recorder).reinstallVmInstance("vm-1", BEC_BODY, options)
-        : bccFor(recorder).rebuildInstance("i-1", { imageId: "m-1" }, options);
-    const error = await call.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceValidationError);
-    expect(error).toMatchObject({ field: key, rule: "unknown" });
-    expect((error as Error).message).toBe(`${key}: is not an option; did you mean ${meant}?`);
-    expect(recorder.sent).toHaveLength(0);
-  });
+  /** A call of either client with these options, through a recorder. */
+  const callWith = (client: "bec" | "bcc", recorder: ReturnType<typeof recording>, options: object) =>
+    client === "bec"
+      ? becFor(recorder).reinstallVmInstance("vm-1", BEC_BODY, options as never)
+      : bccFor(recorder).rebuildInstance("i-1", { imageId: "m-1" }, options as never);
+  const misspelt = (meant: string) => `is not an option; did you mean ${meant}?`;
+  const clientOption = "is an option of the client, not of a call: give it when the client is made";
 
-  // Ignored, each would send the call where, or as whom, the client sends (to production, say).
   it.each([
-    ["bec", "endpoint"],
-    ["bcc", "credentials"],
-    ["bec", "headers"],
-    ["bcc", "validateResponses"],
-  ] as const)("%s: the client option %s", async (client, key) => {
+    // Ignored, each would leave the call unbounded, or send it with a new idempotency token.
+    ["bec", "clientTokn", misspelt("clientToken")],
+    ["bec", "ClientToken", misspelt("clientToken")],
+    ["bec", "timeoutMS", misspelt("timeoutMs")],
+    ["bcc", "timeout_ms", misspelt("timeoutMs")],
+    ["bcc", "Signal", misspelt("signal")],
+    ["bcc", "retyr", misspelt("retry")],
+    // Ignored, each would send the call where, or as whom, the client sends (to production, say).
+    ["bec", "endpoint", clientOption],
+    ["bcc", "credentials", clientOption],
+    ["bec", "headers", clientOption],
+    ["bcc", "validateResponses", clientOption],
+  ] as const)("%s: %s", async (client, key, message) => {
     const recorder = recording();
-    const options = { [key]: "http://127.0.0.1:9" } as never;
-    const call =
-      client === "bec"
-        ? becFor(recorder).reinstallVmInstance("vm-1", BEC_BODY, options)
-        : bccFor(recorder).rebuildInstance("i-1", { imageId: "m-1" }, options);
-    const error = await call.catch((e: unknown) => e);
+    const error = await callWith(client, recorder, { [key]: "http://127.0.0.1:9" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: key, rule: "unknown" });
-    expect((error as Error).message).toBe(
-      `${key}: is an option of the client, not of a call: give it when the client is made`,
-    );
+    expect((error as Error).message).toBe(`${key}: ${message}`);
     expect(recorder.sent).toHaveLength(0);
   });
 
   it("other keys pass, and the call is sent", async () => {
     const recorder = recording();
-    const options = { trace: "x", timeoutMs: 5000, retry: { maxAttempts: 1 } } as never;
-    await becFor(recorder)
-      .reinstallVmInstance("vm-1", BEC_BODY, options)
-      .catch(() => undefined);
-    await bccFor(recorder)
-      .rebuildInstance("i-1", { imageId: "m-1" }, options)
-      .catch(() => undefined);
+    const options = { trace: "x", timeoutMs: 5000, retry: { maxAttempts: 1 } };
+    await callWith("bec", recorder, options).catch(() => undefined);
+    await callWith("bcc", recorder, options).catch(() => undefined);
     expect(recorder.sent).toHaveLength(2);
   });
 });
