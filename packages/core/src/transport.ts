@@ -33,8 +33,9 @@ export interface RetryContext {
 export interface RetryOptions {
   /**
    * Attempts in all, the first included: an integer, at least 1. The one attempt that may follow a
-   * `RequestTimeTooSkewed` answer with a readable `Date` header (signed again with that time; the
-   * service did not act) is not counted. Default 4: three retries, as the
+   * `RequestTimeTooSkewed` answer with a readable `Date` header, or a `RequestExpired` one whose
+   * `Date` is 5 minutes or more from the client's clock (signed again with that time; the service
+   * did not act), is not counted. Default 4: three retries, as the
    * official SDKs make (DEFAULT_RETRY_POLICY in baidubce/bce-sdk-go
    * bce/config.go@ab28790c49e76509d1ad98fe48157e42bd36e82b).
    */
@@ -104,6 +105,14 @@ export interface CallStats {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** 4 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
+/**
+ * How far the service's `Date` must be from the client's clock for a `RequestExpired` answer to be
+ * taken as the clock's fault: 5 minutes, the window AWS's JavaScript clients use before they correct
+ * their clock from a response's Date (SKEW_WINDOW in aws-amplify/amplify-js
+ * packages/core/src/clients/middleware/signing/utils/isClockSkewed.ts). Closer clocks mean the
+ * request itself was slow, and the retry policy decides.
+ */
+const CLOCK_SKEW_WINDOW_MS = 5 * 60_000;
 /** The longest delay a timer can wait (a larger one fires at once). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -299,7 +308,7 @@ export class PlainRequest {
  * caller maps those), or rejects with a BceError.
  */
 export class Transport {
-  /** Server time minus local time, learnt from a RequestTimeTooSkewed answer. */
+  /** Server time minus local time, learnt from a RequestTimeTooSkewed or RequestExpired answer. */
   #clockOffsetMs = 0;
   readonly #options: TransportOptions;
   /** This client's signing keys: reused while their timestamp lasts, never shared with another client. */
@@ -404,17 +413,26 @@ export class Transport {
       const network = error instanceof BceNetworkError;
       if (!(service || network || error instanceof BceTimeoutError)) throw error;
 
-      if (service && error.code === "RequestTimeTooSkewed" && !skewRetried) {
-        // The service refused the signature's time, so it did not act: fix the clock, try once more.
+      // The service refused the signature's time, so it did not act: a clock ahead of its own is
+      // too skewed; one behind by more than the signature's expiration makes it expired. Either
+      // way, when its Date shows the clocks apart, fix ours and try once more.
+      const skewed = service && error.code === "RequestTimeTooSkewed";
+      if ((skewed || (service && error.code === "RequestExpired")) && !skewRetried) {
         const serverTime = Date.parse(answer!.response.headers.get("date") ?? "");
-        // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
-        if (serverTime >= 0 && serverTime <= MAX_SIGNING_TIME) {
+        // Against the clock that signs (an injected one included), not Date.now.
+        const offset = serverTime - (options.signing?.clock ?? Date.now)();
+        if (
+          // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
+          serverTime >= 0 &&
+          serverTime <= MAX_SIGNING_TIME &&
+          // An expiry with the clocks together came from a slow request, not from the clock.
+          (skewed || Math.abs(offset - this.#clockOffsetMs) >= CLOCK_SKEW_WINDOW_MS)
+        ) {
           skewRetried = true;
-          // Against the clock that signs (an injected one included), not Date.now.
-          this.#clockOffsetMs = serverTime - (options.signing?.clock ?? Date.now)();
+          this.#clockOffsetMs = offset;
           logger.warn("the service's clock differs from ours; signing again with its time", {
             attempt: sent,
-            clockOffsetMs: this.#clockOffsetMs,
+            clockOffsetMs: offset,
           });
           attempt--; // this retry does not count against the policy's attempts
           continue;

@@ -638,6 +638,56 @@ describe("403 RequestTimeTooSkewed", () => {
   });
 });
 
+describe("400 RequestExpired from a clock behind the service's", () => {
+  const HOUR = 3600_000;
+  /** The server's clock an hour ahead: a signature dated by the client's clock has expired (1800 s). */
+  function aheadServer() {
+    return faultServer((req, res) => {
+      const serverNow = Date.now() + HOUR;
+      const sent = Date.parse(String(req.headers["x-bce-date"]));
+      const date = new Date(serverNow).toUTCString();
+      if (serverNow - sent > 1800_000) answer(res, 400, bceError("RequestExpired"), { date });
+      else answer(res, 200, req.url?.startsWith("/v1/vm") ? BEC_OK : "", { date });
+    });
+  }
+
+  it.each(["BEC", "BCC"])("%s: one more attempt, not counted, signed with the server's time", async (which) => {
+    const server = await aheadServer();
+    const options = { signing: {}, retry: { ...FAST_RETRY, maxAttempts: 1 } };
+    const call =
+      which === "BEC"
+        ? bec(server.url, options).reinstallVmInstance("vm-1", BEC_BODY)
+        : bcc(server.url, options).rebuildInstance("i-1", BCC_BODY);
+    await expect(call).resolves.toMatchObject({ $metadata: { attempts: 2 } });
+    expect(server.attempts).toHaveLength(2);
+    const [first, second] = server.attempts as [Attempt, Attempt];
+    expect(Math.abs(Date.parse(String(first.headers["x-bce-date"])) - first.at)).toBeLessThan(5000);
+    expect(Math.abs(Date.parse(String(second.headers["x-bce-date"])) - (second.at + HOUR))).toBeLessThan(5000);
+    expect(second.signatureOk).toBe(true);
+    if (which === "BEC") expectBecAttempts(server.attempts, 2);
+  });
+
+  it("the corrected clock is kept for the client's next call", async () => {
+    const server = await aheadServer();
+    const client = bcc(server.url, { signing: {} });
+    await client.rebuildInstance("i-1", BCC_BODY);
+    await client.rebuildInstance("i-1", BCC_BODY);
+    expect(server.attempts).toHaveLength(3);
+  });
+
+  it("with the clocks less than 5 minutes apart the clock is kept, and the policy decides", async () => {
+    // Every attempt expired, the server's clock 4 minutes ahead: a slow request, not a wrong clock.
+    const server = await faultServer((_req, res) =>
+      answer(res, 400, bceError("RequestExpired"), { date: new Date(Date.now() + 240_000).toUTCString() }),
+    );
+    const error = await failure(bcc(server.url, { signing: {} }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toMatchObject({ status: 400, code: "RequestExpired" });
+    expect(server.attempts).toHaveLength(FAST_RETRY.maxAttempts);
+    for (const attempt of server.attempts)
+      expect(Math.abs(Date.parse(String(attempt.headers["x-bce-date"])) - attempt.at)).toBeLessThan(5000);
+  });
+});
+
 describe("abort via AbortSignal", () => {
   // Driven by events (the server saw the request, the client logged its retry decision), never by
   // racing a timer against the network.

@@ -4,7 +4,7 @@
 // so it is retried on 500/502/503, dropped connections and timeouts, and a repeat after a cut-off
 // answer is recognised by the mock; BCC rebuild has no token and is not retried after the service
 // may have acted. Both retry RequestExpired and throttling, and correct their clock on
-// RequestTimeTooSkewed.
+// RequestTimeTooSkewed, or on RequestExpired when the mock's Date is far from their clock.
 import { BceNetworkError, BceServiceError, BceTimeoutError } from "@bce-openapi/core";
 import { createBccClient } from "@bce-openapi/bcc";
 import { createBecClient } from "@bce-openapi/bec";
@@ -219,6 +219,29 @@ describe("a clock the service finds too far ahead", () => {
       expect(behind.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
     } finally {
       await behind.close();
+    }
+  });
+});
+
+describe("a clock the service finds too far behind", () => {
+  it("both clients correct their clock from the answer's Date after RequestExpired, and succeed", async () => {
+    // The mock's clock an hour ahead of this machine's: to the mock, the clients' signatures
+    // (valid for 1800 s) expired half an hour ago.
+    const ahead = await startMock({ now: () => Date.now() + 3600_000 });
+    try {
+      const options = { endpoint: ahead.url, credentials: DEFAULT_CREDENTIALS, retry: { ...retry, maxAttempts: 1 } };
+      await createBecClient(options).reinstallVmInstance("vm-6ahy6dli", BEC_BODY);
+      await createBccClient(options).rebuildInstance("i-YufwpQAe", BCC_BODY);
+      const entries = ahead.journal.entries();
+      expect(entries.map((e) => [e.operationId, e.answer?.code ?? e.answer?.status])).toEqual([
+        ["reinstallVmInstance", "RequestExpired"],
+        ["reinstallVmInstance", 200],
+        ["rebuildInstance", "RequestExpired"],
+        ["rebuildInstance", 200],
+      ]);
+      expect(ahead.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
+    } finally {
+      await ahead.close();
     }
   });
 });
