@@ -93,7 +93,7 @@ describe("rebuildInstance on the wire", () => {
     expect(rec.sent).toHaveLength(2);
   });
 
-  it("checks a plain-text adminPass against the password policy before asking for credentials", async () => {
+  it("checks a plain-text adminPass, and the body around it, before asking for credentials", async () => {
     let asked = 0;
     const bcc = createBccClient({
       endpoint: "http://127.0.0.1:9",
@@ -107,6 +107,13 @@ describe("rebuildInstance on the wire", () => {
       name: "PasswordPolicyError",
       field: "body.adminPass",
       rule: "digit",
+    });
+    // The password would be encrypted with the credentials; the rules of the body need no ciphertext.
+    await expect(
+      bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
+    ).rejects.toMatchObject({ field: "body.adminPass", rule: "false" });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "", adminPass: "1qaz@WSX" })).rejects.toMatchObject({
+      field: "body.imageId",
     });
     expect(asked).toBe(0);
   });

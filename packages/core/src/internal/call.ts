@@ -142,28 +142,15 @@ async function prepare(
   // One token for every attempt of the call: the service acts at most once.
   if (token && query[token.name] === undefined) query[token.name] = webCrypto("randomUUID").randomUUID();
   const hasBody = "body" in input;
-  // Path and query first, and the caller's body for what needs no credentials (the password
-  // policy), so a bad argument is refused before a credentials provider is asked.
+  // Path and query first, then the body, all before a credentials provider is asked.
   spec.checkRequest({ path, query });
-  if (hasBody)
-    for (const { path, field, transform } of transforms) transform.prepare?.(valueAt(input.body, path), field);
-
-  const credentials = await service.credentials(options);
-  let body = input.body;
-  if (hasBody) {
-    for (const { path, field, transform } of transforms) {
-      const value = valueAt(body, path);
-      if (value === undefined || value === null || !transform.apply) continue;
-      const out = await transform.apply(value, credentials, field);
-      if (out !== value) body = setAt(body, path, out);
-    }
-  }
-  // The body is checked as it will be sent: what JSON.stringify makes of it (a toJSON, an
-  // undefined, a NaN), read back; and that text is what goes out.
+  let body: unknown;
   let json: string | undefined;
   if (hasBody) {
+    // The body is checked and sent as JSON will carry it: what JSON.stringify makes of it (a
+    // toJSON, an undefined, a NaN), read back; the transforms work on that.
     try {
-      json = JSON.stringify(body);
+      json = JSON.stringify(input.body);
     } catch (error) {
       // JSON's own refusal (a BigInt, a cycle) or a getter of the caller's: both named by the cause.
       throw new BceValidationError(
@@ -175,7 +162,31 @@ async function prepare(
     }
     body = json === undefined ? undefined : JSON.parse(json);
   }
-  spec.checkRequest(hasBody ? { path, query, body } : { path, query });
+  // What a transform checks of the caller's value (the password policy), then the body with a
+  // stand-in where a transform will put a value it makes with the credentials (a ciphertext).
+  let checked = body;
+  if (hasBody) {
+    for (const { path, field, transform } of transforms) {
+      const value = valueAt(body, path);
+      transform.prepare?.(value, field);
+      if (value != null && transform.standIn !== undefined) checked = setAt(checked, path, transform.standIn);
+    }
+    spec.checkRequest({ path, query, body: checked });
+  }
+
+  const credentials = await service.credentials(options);
+  if (hasBody) {
+    const read = body;
+    for (const { path, field, transform } of transforms) {
+      const value = valueAt(body, path);
+      if (value === undefined || value === null || !transform.apply) continue;
+      const out = await transform.apply(value, credentials, field);
+      if (out !== value) body = setAt(body, path, out);
+    }
+    // The values the transforms made are checked, and sent, as they are.
+    if (body !== checked) spec.checkRequest({ path, query, body });
+    if (body !== read) json = JSON.stringify(body);
+  }
   return { path, query, hasBody, body, json, credentials };
 }
 
