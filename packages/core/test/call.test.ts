@@ -182,10 +182,15 @@ describe("callOperation", () => {
     expect(sent).toHaveLength(0);
   });
 
-  it("the stand-in of an encrypted password is a ciphertext the spec's schema takes", () => {
-    expect(
-      validateSchema(encryptAdminPassTransform.standIn, bccSpec.components.schemas.EncryptedAdminPass, {}),
-    ).toEqual([]);
+  it("the stand-in of an encrypted password is a ciphertext the spec's schema takes, client rules included", () => {
+    const check = (adminPass: unknown) =>
+      validateSchema(
+        { imageId: "m-1", adminPass },
+        { $ref: "#/components/schemas/RebuildInstanceRequest" },
+        { root: bccSpec, path: "body", clientRules: true },
+      );
+    expect(check(encryptAdminPassTransform.standIn)).toEqual([]);
+    expect(check("1qaz@WSX")).not.toEqual([]); // a plain-text password is not
   });
 
   it("refuses to encrypt with a secret key shorter than the AES key", async () => {
