@@ -75,6 +75,19 @@ describe("raw: the typed openapi-fetch client", () => {
     expect(await sent.text()).toBe('{"name":"n"}');
   });
 
+  it("a raw call resolves as openapi-fetch's do: an error answer is `error`; a 2xx body that is not JSON rejects with openapi-fetch's SyntaxError", async () => {
+    const call = (status: number, body: string, parseAs?: "text") =>
+      client({ fetch: recorder(status, body).fetch, retry: { maxAttempts: 1 } }).raw.PUT("/things/{id}", {
+        params: { path: { id: "a" } },
+        body: { name: "n" },
+        ...(parseAs && { parseAs }),
+      });
+    const error = '{"code":"InternalError","message":"m","requestId":"r"}';
+    await expect(call(500, error)).resolves.toMatchObject({ error: JSON.parse(error), response: { status: 500 } });
+    await expect(call(200, "<html>")).rejects.toBeInstanceOf(SyntaxError);
+    await expect(call(200, "<html>", "text")).resolves.toMatchObject({ data: "<html>" });
+  });
+
   it("the per-call options of a client method go through the same middleware, and fill the call's stats", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
