@@ -141,7 +141,10 @@ export class BceResponseError extends BceError {
   declare readonly problems: readonly string[];
 
   constructor(init: { status: number; requestId: string; problems: readonly string[] }) {
-    super(`the answer does not match the API description: ${init.problems.join("; ")}`);
+    // Status and request id as a BceServiceError gives them: a 2xx says the service took the call.
+    super(
+      `the answer does not match the API description: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${init.requestId}` : ""})`,
+    );
     this.status = init.status;
     this.requestId = init.requestId;
     this.problems = init.problems;
