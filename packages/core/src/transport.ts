@@ -387,6 +387,8 @@ export class Transport {
         );
       let answer: Answer | undefined;
       let failure: BceError | undefined;
+      // The offset this attempt is signed with: another call may correct the clock before its answer comes.
+      const signedOffsetMs = this.#clockOffsetMs;
       try {
         answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
         if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
@@ -418,15 +420,17 @@ export class Transport {
       // way, when its Date shows the clocks apart, fix ours and try once more.
       const skewed = service && error.code === "RequestTimeTooSkewed";
       if ((skewed || (service && error.code === "RequestExpired")) && !skewRetried) {
-        const serverTime = Date.parse(answer!.response.headers.get("date") ?? "");
+        // No answer (a caller's fetch that rejected with a BceServiceError of its own): no Date.
+        const serverTime = Date.parse(answer?.response.headers.get("date") ?? "");
         // Against the clock that signs (an injected one included), not Date.now.
         const offset = serverTime - (options.signing?.clock ?? Date.now)();
         if (
           // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
           serverTime >= 0 &&
           serverTime <= MAX_SIGNING_TIME &&
-          // An expiry with the clocks together came from a slow request, not from the clock.
-          (skewed || Math.abs(offset - this.#clockOffsetMs) >= CLOCK_SKEW_WINDOW_MS)
+          // An expiry with the clocks together came from a slow request, not from the clock: judged
+          // against the clock that signed this attempt, even if another call has since corrected it.
+          (skewed || Math.abs(offset - signedOffsetMs) >= CLOCK_SKEW_WINDOW_MS)
         ) {
           skewRetried = true;
           this.#clockOffsetMs = offset;

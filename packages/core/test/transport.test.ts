@@ -154,6 +154,41 @@ describe("Transport", () => {
   );
 });
 
+describe("a clock the service corrects", () => {
+  const HOUR = 3600_000;
+  const clientNow = Date.UTC(2026, 0, 1);
+
+  it("calls signed together with a clock an hour behind each take the service's time after RequestExpired", async () => {
+    // Both first attempts are signed before either answer comes back; by the time the second
+    // answer is read, the first has corrected the client's clock. The second attempt was still
+    // signed with the wrong clock, so its RequestExpired is the clock's fault all the same.
+    const waiting: (() => void)[] = [];
+    let held = 0;
+    const fetch = async (request: Request) => {
+      if (held++ < 2)
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === 2) for (const release of waiting) release();
+        });
+      const serverNow = clientNow + HOUR;
+      const date = new Date(serverNow).toUTCString();
+      if (serverNow - Date.parse(request.headers.get("x-bce-date")!) <= 1800_000)
+        return new Response("{}", { headers: { date } });
+      const error = { code: "RequestExpired", message: "expired", requestId: "r" };
+      return new Response(JSON.stringify(error), { status: 400, headers: { date } });
+    };
+    const transport = new Transport({ fetch, signing: { clock: () => clientNow }, retry: { maxAttempts: 1 } });
+    const call = () =>
+      transport.send(new Request("http://127.0.0.1:9/x", { method: "PUT", body: "{}" }), {
+        credentials,
+        idempotent: true,
+      });
+    const answers = await Promise.all([call(), call()]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(held).toBe(4);
+  });
+});
+
 describe("a caller's fetch that misbehaves", () => {
   const send = (fetch: TransportOptions["fetch"], call: Partial<CallContext> = {}, options: TransportOptions = {}) =>
     new Transport({ fetch, retry: { maxAttempts: 1 }, ...options })
@@ -239,6 +274,23 @@ describe("a caller's fetch that misbehaves", () => {
     expect((error as Error).message).toBe("offline");
     expect(calls).toBe(3);
   });
+
+  it.each(["RequestExpired", "RequestTimeTooSkewed"])(
+    "that rejects with a BceServiceError %s of its own (no answer, so no Date): the policy decides",
+    async (code) => {
+      let calls = 0;
+      const response = await send(
+        async () => {
+          if (calls++ === 0) throw new BceServiceError({ status: 400, code, message: "", requestId: "" });
+          return new Response("{}");
+        },
+        {},
+        { retry: { maxAttempts: 2, baseDelayMs: 0, shouldRetry: () => true } },
+      );
+      expect(response).toBeInstanceOf(Response);
+      expect(calls).toBe(2);
+    },
+  );
 
   it("leaves no abort listener on the caller's signal once the call is over, hooks and retries included", async () => {
     const signal = new AbortController().signal;
