@@ -141,6 +141,25 @@ describe("a truncated answer (the request took effect, the answer was cut off)",
   });
 });
 
+describe("a call that failed after the service may have acted, repeated by the caller", () => {
+  it("BEC with the caller's own clientToken: the repeat is a replay, and the mock reinstalls once", async () => {
+    // Every attempt the client may make is cut off: the call fails, though the reinstall happened.
+    script("reinstallVmInstance", [{ truncate: true }, { truncate: true }]);
+    const clientToken = "my-reinstall-1";
+    const options = { clientToken };
+    const client = bec({ retry: { ...retry, maxAttempts: 2 } });
+    const { error } = (await outcome(client.reinstallVmInstance("vm-6ahy6dli", BEC_BODY, options))) as {
+      error: BceNetworkError;
+    };
+    expect(error).toBeInstanceOf(BceNetworkError);
+    await expect(client.reinstallVmInstance("vm-6ahy6dli", BEC_BODY, options)).resolves.toMatchObject({ result: true });
+    const entries = attempts("reinstallVmInstance");
+    expect([...tokens(entries)]).toEqual([clientToken]);
+    expect(entries.map((e) => e.idempotency)).toEqual(["first", "replay", "replay"]);
+    expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+  });
+});
+
 describe("a slow answer", () => {
   it("within the timeout: both wait for it, one attempt each", async () => {
     script("reinstallVmInstance", [{ delayMs: 50 }]);
