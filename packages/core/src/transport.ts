@@ -278,6 +278,11 @@ export interface CallContext extends CallOptions {
   credentials: Credentials;
   /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
+  /**
+   * True for operations whose success has no body to read (the spec gives it none): a 2xx body
+   * too large or cut off does not turn the success into an error.
+   */
+  bodiless?: boolean;
   /** Updated in place as attempts happen. */
   stats?: CallStats;
 }
@@ -390,7 +395,7 @@ export class Transport {
       // The offset this attempt is signed with: another call may correct the clock before its answer comes.
       const signedOffsetMs = this.#clockOffsetMs;
       try {
-        answer = await this.#attempt(parts, call.credentials, signal, timeoutMs);
+        answer = await this.#attempt(parts, call.credentials, signal, timeoutMs, call.bodiless);
         if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
@@ -483,6 +488,7 @@ export class Transport {
     credentials: Credentials,
     signal: AbortSignal | undefined,
     timeoutMs: number,
+    bodiless?: boolean,
   ): Promise<Answer> {
     // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
@@ -514,7 +520,7 @@ export class Transport {
       const send = this.#options.fetch;
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
-      if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify);
+      if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify, bodiless);
       // A redirect is not followed: the signed request (its session token, a password) must not
       // reach another host, nor a rebuild be sent twice. Node's fetch hands back the 3xx itself.
       const init: RequestInit = {
@@ -566,6 +572,9 @@ export class Transport {
         const read = readAll(response, limit);
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
       } catch (error) {
+        // A success the call reads no body of: a body too large or cut off does not undo it (the
+        // timeout and an abort still end the call).
+        if (bodiless && response.ok && !timeout.signal.aborted) return { response, bytes: new Uint8Array(0) };
         throw error instanceof BceResponseError ? error : classify(error, true);
       }
     } finally {

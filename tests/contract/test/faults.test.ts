@@ -291,8 +291,21 @@ describe("connection reset mid-response (headers and part of the body written, t
     res.write('{"result":true,"action":"rein', () => req.socket.destroy());
   };
 
-  it("BCC: sent once (the service may have acted); BceNetworkError with requestSent true", async () => {
+  it("BCC: a 200 cut off resolves, sent once: its status says the rebuild is done, and the spec gives it no body", async () => {
+    // Rejecting would report a rebuild the service carried out as failed, and invite a second one.
     const server = await faultServer(cutOff);
+    await expect(bcc(server.url).rebuildInstance("i-1", BCC_BODY)).resolves.toMatchObject({
+      requestId: REQUEST_ID,
+      $metadata: { httpStatusCode: 200, attempts: 1 },
+    });
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("BCC: an error answer cut off is a BceNetworkError with requestSent true, sent once", async () => {
+    const server = await faultServer((req, res) => {
+      res.writeHead(500, { "content-type": "application/json", "content-length": "4096" });
+      res.write('{"code":"Intern', () => req.socket.destroy());
+    });
     const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
     expect(error).toBeInstanceOf(BceNetworkError);
     expect((error as BceNetworkError).requestSent).toBe(true);
@@ -487,11 +500,20 @@ describe("bodies that are not what they should be", () => {
     expect(server.attempts).toHaveLength(1);
   });
 
-  it("BCC: a body over maxResponseBytes is a BceResponseError; not retried", async () => {
+  it("BCC: a 200 body over maxResponseBytes is left unread and the call resolves; an error body over it is a BceResponseError", async () => {
     const server = await faultServer(oversized);
-    const error = await failure(bcc(server.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY));
-    expect(error).toBeInstanceOf(BceResponseError);
+    await expect(bcc(server.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY)).resolves.toMatchObject({
+      requestId: REQUEST_ID,
+      $metadata: { httpStatusCode: 200, attempts: 1 },
+    });
     expect(server.attempts).toHaveLength(1);
+    const failing = await faultServer((_req, res) =>
+      answer(res, 400, JSON.stringify({ padding: "x".repeat(64 * 1024) })),
+    );
+    const error = await failure(bcc(failing.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(error).toMatchObject({ status: 400 });
+    expect(failing.attempts).toHaveLength(1);
   });
 
   it("BEC, validateResponses strict: a 200 body that does not match the spec is a BceResponseError naming the fields", async () => {

@@ -86,7 +86,13 @@ export async function callOperation(
     ...(hasBody ? { body, bodySerializer: () => json } : {}),
     // The body is not read through openapi-fetch: the transport has its bytes (answerText).
     parseAs: "stream",
-    ...service.callOptions({ ...options, credentials, idempotent: spec.retry === "idempotency-token", stats }),
+    ...service.callOptions({
+      ...options,
+      credentials,
+      idempotent: spec.retry === "idempotency-token",
+      bodiless: spec.successBody === false,
+      stats,
+    }),
   }).catch(rethrowAsBceError);
   const { response } = result;
   if (!response.ok) throw serviceErrorOf(result);

@@ -90,6 +90,7 @@ function sendWithNodeHttp(
   signal: AbortSignal,
   limit: number,
   fail: (error: unknown, answerStarted: boolean) => Error,
+  bodiless = false,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { method, url, headers, body } = request;
@@ -112,16 +113,38 @@ function sendWithNodeHttp(
         const requestId = header(answer, "x-bce-request-id");
         const chunks: Buffer[] = [];
         let size = 0;
+        // What a Response holds but its body stream, which costs more to make than node:http
+        // takes to send: the transport makes a real Response from it only for code of the
+        // caller's (middleware, hooks) or for an error answer, which openapi-fetch reads.
+        const head = () => {
+          const names = new Headers();
+          const raw = answer.rawHeaders;
+          for (let i = 0; i < raw.length; i += 2) names.append(raw[i]!, raw[i + 1]!);
+          return {
+            status,
+            statusText: answer.statusMessage ?? "",
+            ok: status < 300,
+            headers: names,
+            url,
+            body: null,
+          } as unknown as Response;
+        };
+        // A success the call reads no body of: a body too large or cut off does not undo it (the
+        // timeout and an abort still end the call).
+        const unread = (error: Error) =>
+          bodiless && status >= 200 && status < 300 && !signal.aborted
+            ? resolve({ response: head(), bytes: new Uint8Array(0) })
+            : reject(error);
         answer.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > limit) {
             outgoing.destroy();
-            reject(answerTooLarge(status, requestId, limit));
+            unread(answerTooLarge(status, requestId, limit));
           } else chunks.push(chunk);
         });
-        answer.on("error", (error) => reject(fail(error, true)));
+        answer.on("error", (error) => unread(fail(error, true)));
         answer.on("close", () => {
-          if (!answer.complete) reject(fail(new Error("the connection closed before the answer was complete"), true));
+          if (!answer.complete) unread(fail(new Error("the connection closed before the answer was complete"), true));
         });
         answer.on("end", () => {
           if (status < 200 || status > 599) {
@@ -155,24 +178,7 @@ function sendWithNodeHttp(
             }
           }
           const bytes = new Uint8Array(whole.buffer, whole.byteOffset, whole.length) as Uint8Array<ArrayBuffer>;
-          const names = new Headers();
-          const raw = answer.rawHeaders;
-          for (let i = 0; i < raw.length; i += 2) names.append(raw[i]!, raw[i + 1]!);
-          // What a Response holds but its body stream, which costs more to make than node:http
-          // takes to send: the transport makes a real Response from it only for code of the
-          // caller's (middleware, hooks) or for an error answer, which openapi-fetch reads.
-          const head = {
-            status,
-            statusText: answer.statusMessage ?? "",
-            ok: status < 300,
-            headers: names,
-            url,
-            body: null,
-          };
-          resolve({
-            response: head as unknown as Response,
-            bytes,
-          });
+          resolve({ response: head(), bytes });
         });
       },
     );
