@@ -292,6 +292,33 @@ describe("node:http in Node", () => {
     expectProblems(error, ["the answer body is not valid gzip"]);
   });
 
+  it.each([
+    ["over maxResponseBytes once decoded", gzipSync(Buffer.from(JSON.stringify({ blob: "x".repeat(4096) })))],
+    ["not what its coding says", Buffer.from('{"not":"gzip"}')],
+  ] as const)(
+    "a bodiless 2xx whose gzip body is %s resolves with no bytes, as with fetch; an error answer's rejects",
+    async (_, wire) => {
+      let status = 200;
+      const server = await serve((_, res) => {
+        res.writeHead(status, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "x-bce-request-id": "rid-1",
+        });
+        res.end(wire);
+      });
+      const options = { maxResponseBytes: 1024 };
+      for (const fetch of [undefined, globalThis.fetch]) {
+        const response = await outcomeOf(`${server.url}/x`, { ...options, fetch }, { bodiless: true });
+        expect(response).not.toBeInstanceOf(Error);
+        expect((response as Response).status).toBe(200);
+        expect(await answerText(response as Response)).toBe("");
+      }
+      status = 500;
+      expect(await outcomeOf(`${server.url}/x`, options, { bodiless: true })).toBeInstanceOf(BceResponseError);
+    },
+  );
+
   it("sends a Host the caller gave (and signed) as it is", async () => {
     const server = await serve(json(200, {}));
     const request = new PlainRequest(`${server.url}/x`, {

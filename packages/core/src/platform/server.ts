@@ -169,7 +169,8 @@ function sendWithNodeHttp(
                 whole = decoders[i]!(whole, { maxOutputLength: limit });
               }
             } catch (error) {
-              reject(
+              // Too large or not what its coding says: as fetch's read fails, so a bodiless 2xx resolves.
+              unread(
                 (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
                   ? answerTooLarge(status, requestId, limit)
                   : new BceResponseError({ status, requestId, problems: [`the answer body is not valid ${coding}`] }),
