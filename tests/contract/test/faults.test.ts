@@ -583,29 +583,38 @@ describe("answers that prove the service did not act are retried for both", () =
   });
 });
 
-describe("403 RequestTimeTooSkewed", () => {
-  const HOUR = 3600_000;
-  /** First attempt refused with the server an hour ahead; then accepted if the clock was corrected. */
-  function skewedServer(always = false) {
-    return faultServer((req, res, n) => {
-      const serverNow = Date.now() + HOUR;
-      const sent = Date.parse(String(req.headers["x-bce-date"]));
-      if (always || n === 1 || Math.abs(sent - serverNow) > 5000) {
-        answer(res, 403, bceError("RequestTimeTooSkewed"), { date: new Date(serverNow).toUTCString() });
-      } else {
-        answer(res, 200, req.url?.startsWith("/v1/vm") ? BEC_OK : "", { date: new Date(serverNow).toUTCString() });
-      }
-    });
-  }
-  const realClock = { signing: {} }; // the real clock, to compare with the server's
+const HOUR = 3600_000;
+const realClock = { signing: {} }; // the real clock, to compare with the server's
 
-  it.each(["BEC", "BCC"])("%s: exactly one retry, signed with the server's time", async (which) => {
-    const server = await skewedServer();
+/**
+ * A server whose clock is an hour ahead of the machine's, refusing a signature its clock finds
+ * wrong as BCE does: 403 RequestTimeTooSkewed (the first attempt, one more than 5 s off, or every
+ * one with `always`), or 400 RequestExpired (one older than its 1800 s). It accepts the rest.
+ */
+function clockServer(code: "RequestTimeTooSkewed" | "RequestExpired", always = false) {
+  return faultServer((req, res, n) => {
+    const serverNow = Date.now() + HOUR;
+    const sent = Date.parse(String(req.headers["x-bce-date"]));
+    const date = new Date(serverNow).toUTCString();
+    const refused =
+      code === "RequestExpired" ? serverNow - sent > 1800_000 : always || n === 1 || Math.abs(sent - serverNow) > 5000;
+    if (refused) answer(res, code === "RequestExpired" ? 400 : 403, bceError(code), { date });
+    else answer(res, 200, req.url?.startsWith("/v1/vm") ? BEC_OK : "", { date });
+  });
+}
+
+describe.each([
+  ["403 RequestTimeTooSkewed (a clock behind the server's)", "RequestTimeTooSkewed"],
+  ["400 RequestExpired (a clock behind the server's by more than a signature's 1800 s)", "RequestExpired"],
+] as const)("%s", (_, code) => {
+  it.each(["BEC", "BCC"])("%s: one more attempt, not counted, signed with the server's time", async (which) => {
+    const server = await clockServer(code);
+    const options = { ...realClock, retry: { ...FAST_RETRY, maxAttempts: 1 } };
     const call =
       which === "BEC"
-        ? bec(server.url, realClock).reinstallVmInstance("vm-1", BEC_BODY)
-        : bcc(server.url, realClock).rebuildInstance("i-1", BCC_BODY);
-    await expect(call).resolves.toBeDefined();
+        ? bec(server.url, options).reinstallVmInstance("vm-1", BEC_BODY)
+        : bcc(server.url, options).rebuildInstance("i-1", BCC_BODY);
+    await expect(call).resolves.toMatchObject({ $metadata: { attempts: 2 } });
     expect(server.attempts).toHaveLength(2);
     const [first, second] = server.attempts as [Attempt, Attempt];
     // Real clocks on both sides (the point of the test); x-bce-date has whole seconds, and 5 s is a
@@ -616,8 +625,18 @@ describe("403 RequestTimeTooSkewed", () => {
     if (which === "BEC") expectBecAttempts(server.attempts, 2);
   });
 
+  it("the corrected clock is kept for the client's next call", async () => {
+    const server = await clockServer(code);
+    const client = bec(server.url, realClock);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    await client.reinstallVmInstance("vm-1", BEC_BODY);
+    expect(server.attempts).toHaveLength(3);
+  });
+});
+
+describe("403 RequestTimeTooSkewed", () => {
   it("the retry does not count against maxAttempts, and happens only once per call", async () => {
-    const server = await skewedServer(true);
+    const server = await clockServer("RequestTimeTooSkewed", true);
     const error = await failure(
       bcc(server.url, { ...realClock, retry: { maxAttempts: 1 } }).rebuildInstance("i-1", BCC_BODY),
     );
@@ -628,7 +647,7 @@ describe("403 RequestTimeTooSkewed", () => {
 
   it("with an injected signing.clock, the offset is measured against that clock", async () => {
     // The client's clock an hour behind the machine's, the server's an hour ahead: two hours apart.
-    const server = await skewedServer();
+    const server = await clockServer("RequestTimeTooSkewed");
     const behind = { signing: { clock: () => Date.now() - HOUR } };
     await expect(bcc(server.url, behind).rebuildInstance("i-1", BCC_BODY)).resolves.toBeDefined();
     expect(server.attempts).toHaveLength(2);
@@ -654,53 +673,9 @@ describe("403 RequestTimeTooSkewed", () => {
     const next = server.attempts[1] as Attempt;
     expect(Math.abs(Date.parse(String(next.headers["x-bce-date"])) - next.at)).toBeLessThan(5000);
   });
-
-  it("the corrected clock is kept for the client's next call", async () => {
-    const server = await skewedServer();
-    const client = bec(server.url, realClock);
-    await client.reinstallVmInstance("vm-1", BEC_BODY);
-    await client.reinstallVmInstance("vm-1", BEC_BODY);
-    expect(server.attempts).toHaveLength(3);
-  });
 });
 
-describe("400 RequestExpired from a clock behind the service's", () => {
-  const HOUR = 3600_000;
-  /** The server's clock an hour ahead: a signature dated by the client's clock has expired (1800 s). */
-  function aheadServer() {
-    return faultServer((req, res) => {
-      const serverNow = Date.now() + HOUR;
-      const sent = Date.parse(String(req.headers["x-bce-date"]));
-      const date = new Date(serverNow).toUTCString();
-      if (serverNow - sent > 1800_000) answer(res, 400, bceError("RequestExpired"), { date });
-      else answer(res, 200, req.url?.startsWith("/v1/vm") ? BEC_OK : "", { date });
-    });
-  }
-
-  it.each(["BEC", "BCC"])("%s: one more attempt, not counted, signed with the server's time", async (which) => {
-    const server = await aheadServer();
-    const options = { signing: {}, retry: { ...FAST_RETRY, maxAttempts: 1 } };
-    const call =
-      which === "BEC"
-        ? bec(server.url, options).reinstallVmInstance("vm-1", BEC_BODY)
-        : bcc(server.url, options).rebuildInstance("i-1", BCC_BODY);
-    await expect(call).resolves.toMatchObject({ $metadata: { attempts: 2 } });
-    expect(server.attempts).toHaveLength(2);
-    const [first, second] = server.attempts as [Attempt, Attempt];
-    expect(Math.abs(Date.parse(String(first.headers["x-bce-date"])) - first.at)).toBeLessThan(5000);
-    expect(Math.abs(Date.parse(String(second.headers["x-bce-date"])) - (second.at + HOUR))).toBeLessThan(5000);
-    expect(second.signatureOk).toBe(true);
-    if (which === "BEC") expectBecAttempts(server.attempts, 2);
-  });
-
-  it("the corrected clock is kept for the client's next call", async () => {
-    const server = await aheadServer();
-    const client = bcc(server.url, { signing: {} });
-    await client.rebuildInstance("i-1", BCC_BODY);
-    await client.rebuildInstance("i-1", BCC_BODY);
-    expect(server.attempts).toHaveLength(3);
-  });
-
+describe("400 RequestExpired", () => {
   it("with the clocks less than 5 minutes apart the clock is kept, and the policy decides", async () => {
     // Every attempt expired, the server's clock 4 minutes ahead: a slow request, not a wrong clock.
     const server = await faultServer((_req, res) =>
