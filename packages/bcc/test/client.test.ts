@@ -5,6 +5,7 @@ import {
   BceValidationError,
   createBccClient,
   type BccRegion,
+  type RebuildInstanceInput,
   type RebuildInstanceRequest,
   type RebuildInstanceResult,
 } from "../src/index.js";
@@ -136,5 +137,20 @@ describe("rebuildInstance on the wire", () => {
     expectTypeOf<Parameters<Rebuild>[1]["adminPass"]>().toEqualTypeOf<string | { encrypted: string } | undefined>();
     expectTypeOf<Awaited<ReturnType<Rebuild>>>().toEqualTypeOf<RebuildInstanceResult>();
     expectTypeOf<RebuildInstanceResult["$metadata"]["attempts"]>().toEqualTypeOf<number>();
+  });
+
+  it("types the body as the client sends it: no nulls, which the service takes from the Go SDK", () => {
+    type Body = Parameters<ReturnType<typeof createBccClient>["rebuildInstance"]>[1];
+    expectTypeOf<Body>().toEqualTypeOf<RebuildInstanceInput>();
+    expectTypeOf<RebuildInstanceRequest["keypairId"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf<RebuildInstanceInput["keypairId"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<RebuildInstanceInput["isPreserveData"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<RebuildInstanceInput["imageId"]>().toEqualTypeOf<string>();
+    // @ts-expect-error null is refused before sending, so the type refuses it
+    const nullKeypair: RebuildInstanceInput = { imageId: "m-1", keypairId: null };
+    // @ts-expect-error as is an unset boolean sent as null
+    const nullFlag: RebuildInstanceInput = { imageId: "m-1", cleanLastUserData: null };
+    const fine: RebuildInstanceInput = { imageId: "m-1", keypairId: "k-1", isPreserveData: true };
+    expect([nullKeypair, nullFlag, fine]).toHaveLength(3);
   });
 });

@@ -7,6 +7,7 @@ import {
   createBecClient,
   type BecClient,
   type KeyConfig,
+  type ReinstallVmInstanceInput,
   type ResponseMetadata,
   type VmInstanceDetailsVo,
   type VmInstanceReinstallRequest,
@@ -37,7 +38,7 @@ function recorder(body = answer, status = 200) {
   };
 }
 
-const input: VmInstanceReinstallRequest = {
+const input: ReinstallVmInstanceInput = {
   keyConfig: { type: "password", adminPass: "root@!123456" },
   imageId: "im-awwxnhme-2-u-huhehaote",
   imageType: "bec",
@@ -237,6 +238,31 @@ describe("reinstallVmInstance on the wire", () => {
 });
 
 describe("exported types", () => {
+  it("the body type is what the client sends: the spec's request with its client rules", () => {
+    type Sent = ReinstallVmInstanceInput;
+    // Everything the client sends, the service accepts.
+    expectTypeOf<Sent>().toMatchTypeOf<VmInstanceReinstallRequest>();
+    // The service takes nulls from the official SDKs; the client refuses them, and so does the type.
+    expectTypeOf<VmInstanceReinstallRequest["imageId"]>().toEqualTypeOf<string | null>();
+    expectTypeOf<Sent["imageId"]>().toEqualTypeOf<string>();
+    expectTypeOf<Sent["resetDataDisk"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<Sent["keyConfig"]["adminPass"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Sent["keyConfig"]["bccKeyPairIdList"]>().toMatchTypeOf<string[] | undefined>();
+    expectTypeOf<null>().not.toMatchTypeOf<Sent["keyConfig"]["bccKeyPairIdList"]>();
+    // keyConfig is required, and imageType takes the known values only.
+    expectTypeOf<{ imageId: string }>().not.toMatchTypeOf<Sent>();
+    expectTypeOf<Sent["imageType"]>().toEqualTypeOf<"bec" | "bcc" | "rds" | undefined>();
+    const password = { type: "password", adminPass: "root@!123456" } as const;
+    // @ts-expect-error null is refused before sending, so the type refuses it
+    const nullImage: Sent = { keyConfig: password, imageId: null };
+    // @ts-expect-error keyConfig is required
+    const noKeys: Sent = { imageId: "im-1" };
+    // @ts-expect-error an image type the service may add later is not sent
+    const laterType: Sent = { keyConfig: password, imageId: "im-1", imageType: "becCustom" };
+    const fine: Sent = { keyConfig: password, imageId: "im-1", imageType: "bcc", resetDataDisk: true };
+    expect([nullImage, noKeys, laterType, fine]).toHaveLength(4);
+  });
+
   it("every component type is exported by name", () => {
     expectTypeOf<KeyConfig["type"]>().toEqualTypeOf<"password" | "bccKeyPair">();
     expectTypeOf<VmInstanceDetailsVo["vmId"]>().toEqualTypeOf<string>();
@@ -246,7 +272,7 @@ describe("exported types", () => {
   it("the method is typed from the spec: vmId, the body, then call options with the clientToken", () => {
     type Reinstall = BecClient["reinstallVmInstance"];
     expectTypeOf<Parameters<Reinstall>[0]>().toEqualTypeOf<string>();
-    expectTypeOf<Parameters<Reinstall>[1]>().toEqualTypeOf<VmInstanceReinstallRequest>();
+    expectTypeOf<Parameters<Reinstall>[1]>().toEqualTypeOf<ReinstallVmInstanceInput>();
     expectTypeOf<NonNullable<Parameters<Reinstall>[2]>["clientToken"]>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Awaited<ReturnType<Reinstall>>>().toEqualTypeOf<
       VmInstanceReinstallResult & { $metadata: ResponseMetadata }

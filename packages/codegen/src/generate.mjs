@@ -1,10 +1,11 @@
 // Emits a client's code from its service bundle:
 //   schema.ts      types of paths and components (openapi-typescript; open enums made open)
+//   request.ts     types of the request bodies as the client sends them (with their x-client-rules)
 //   operations.ts  per operation, its table (OperationSpec) with request checks compiled to JS
 //   client.ts      the client: options (server variables from the spec), one typed method per operation
 import { CheckCompiler } from "./checks.mjs";
 import { pascal, readOperations } from "./model.mjs";
-import { generateTypes } from "./types.mjs";
+import { generateRequestTypes, generateTypes } from "./types.mjs";
 
 const json = (v) => JSON.stringify(v);
 const INTERNAL = "@bce-openapi/core/internal";
@@ -124,6 +125,8 @@ export async function generateClient(bundle, { client, source = "the service bun
   const C = client;
   const typeImports = new Set(["paths"]);
   const exportsTs = [];
+  /** Each request body's type in request.ts: its component's name, or the operation's Input. */
+  const sentBodies = {};
   const members = [];
   const impls = [];
   for (const op of operations) {
@@ -132,11 +135,11 @@ export async function generateClient(bundle, { client, source = "the service bun
       if (components.has(name))
         throw new Error(`${op.where}: generated type ${name} clashes with a component of that name`);
     }
-    const bodyRef = op.body?.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
-    const bodyType = bodyRef ?? `NonNullable<operations[${json(op.id)}]["requestBody"]>["content"]["application/json"]`;
-    if (bodyRef) typeImports.add(bodyRef);
-    else if (op.body) typeImports.add("operations");
     if (op.body) {
+      // The type of what the client sends: the body with its x-client-rules (request.ts).
+      const bodyName = op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1] ?? `${P}Input`;
+      sentBodies[bodyName] = op.body.schema;
+      const bodyType = `Sent.${bodyName}`;
       const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);
       if (encrypted.length) {
         typeImports.add("EncryptedAdminPass");
@@ -148,7 +151,10 @@ export async function generateClient(bundle, { client, source = "the service bun
             "key; or `{ encrypted }` with a ciphertext made beforehand.",
           ])}export type ${P}Input = Omit<${bodyType}, ${keys}> & {\n${encrypted.map((k) => `  ${k}?: string | { encrypted: EncryptedAdminPass };\n`).join("")}};\n`,
         );
-      } else exportsTs.push(`${doc([`The body of ${op.id}.`])}export type ${P}Input = ${bodyType};\n`);
+      } else
+        exportsTs.push(
+          `${doc([`The body of ${op.id}, as the client sends it: the spec's schema with its client rules.`])}export type ${P}Input = ${bodyType};\n`,
+        );
     }
     const successRef = op.success.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
     if (op.success.hasBody) {
@@ -268,7 +274,9 @@ export async function generateClient(bundle, { client, source = "the service bun
     `import type { OperationRuntime } from "${INTERNAL}";\n` +
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
-    `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n\n` +
+    `import type { ${[...typeImports].sort().join(", ")} } from "./schema.js";\n` +
+    (Object.keys(sentBodies).length ? 'import type * as Sent from "./request.js";\n' : "") +
+    "\n" +
     `/** The transforms the operations name${checksAnswers ? ", and the loader of the opt-in response checks" : ""}. */\n` +
     `const runtime: OperationRuntime = { ${runtimeFields.join(", ")} };\n\n` +
     variableTypes
@@ -300,6 +308,15 @@ export async function generateClient(bundle, { client, source = "the service bun
 
   return {
     "schema.ts": `${banner}/* eslint-disable */\n${await generateTypes(bundle)}`,
+    ...(Object.keys(sentBodies).length
+      ? {
+          "request.ts":
+            `${banner}/* eslint-disable */\n` +
+            "// The request bodies as the client sends them: each schema with its x-client-rules beside it\n" +
+            "// (an intersection), so what the client refuses before sending does not type-check either.\n" +
+            `${await generateRequestTypes(bundle, sentBodies)}`,
+        }
+      : {}),
     "operations.ts": operationsTs,
     "client.ts": clientTs,
     ...(responsesTs ? { "responses.ts": responsesTs } : {}),

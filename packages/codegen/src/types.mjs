@@ -59,17 +59,78 @@ function openEnumType({ known, nullable }) {
   return f.createUnionTypeNode(members);
 }
 
+/** openapi-typescript's options for `doc`: open enums made open, nulls kept. */
+const typeOptions = (doc) => ({
+  defaultNonNullable: false,
+  postTransform(_type, options) {
+    const schema = at(doc, options.path);
+    if (!isObject(schema) || schema["x-extensible-enum"] !== true) return undefined;
+    return openEnumType(openEnumParts(schema, options.path));
+  },
+});
+
 /** The types module's text for a bundle. */
 export async function generateTypes(doc) {
   const ast = await openapiTS(structuredClone(doc), {
     rootTypes: true,
     rootTypesNoSchemaPrefix: true,
-    defaultNonNullable: false,
-    postTransform(_type, options) {
-      const schema = at(doc, options.path);
-      if (!isObject(schema) || schema["x-extensible-enum"] !== true) return undefined;
-      return openEnumType(openEnumParts(schema, options.path));
-    },
+    ...typeOptions(doc),
   });
   return astToString(ast);
+}
+
+/** `schema` as a client sends it: every schema with `x-client-rules` R becomes `allOf: [itself, R]`. */
+function clientView(schema) {
+  if (Array.isArray(schema)) return schema.map(clientView);
+  if (!isObject(schema)) return schema;
+  const view = {};
+  for (const [key, value] of Object.entries(schema)) if (key !== "x-client-rules") view[key] = clientView(value);
+  return schema["x-client-rules"] === undefined ? view : { allOf: [view, clientView(schema["x-client-rules"])] };
+}
+
+/** The names of the components `schema` reaches through `$ref`s, itself included when it is one. */
+function reachedComponents(doc, schema) {
+  const names = new Set();
+  const visit = (node) => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (isObject(node))
+      for (const [key, value] of Object.entries(node)) {
+        const name =
+          key === "$ref" && typeof value === "string" && value.match(/^#\/components\/schemas\/([^/]+)$/)?.[1];
+        if (name && !names.has(name)) {
+          names.add(name);
+          visit(doc.components?.schemas?.[name]);
+        } else visit(value);
+      }
+  };
+  visit(schema);
+  return names;
+}
+
+/**
+ * The types of what the clients send: `interface components` (and a root type per schema) whose
+ * schemas are the request bodies and the components they reach, each with its `x-client-rules` applied beside it (an
+ * intersection, as `allOf`). A value the clients refuse before sending, such as a `null` the
+ * service would take or a field outside the documented ones' types, then fails to type-check.
+ * Rules TypeScript cannot say (patterns, lengths, if/then) stay with the run-time checks.
+ * @param {object} doc the service bundle
+ * @param {Record<string, object>} bodies the name each request body's type takes, to its schema
+ */
+export async function generateRequestTypes(doc, bodies) {
+  const schemas = {};
+  for (const name of [...reachedComponents(doc, Object.values(bodies))].sort())
+    schemas[name] = clientView(doc.components.schemas[name]);
+  for (const [name, schema] of Object.entries(bodies))
+    if (schema.$ref === undefined) schemas[name] = clientView(schema);
+  const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
+  const ast = await openapiTS(structuredClone(view), {
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    ...typeOptions(view),
+  });
+  // Only the schemas: the view has no paths, webhooks or operations to type.
+  const kept = (node) =>
+    !(ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) ||
+    !["paths", "webhooks", "operations", "$defs"].includes(node.name.text);
+  return astToString(ast.filter(kept));
 }

@@ -51,7 +51,11 @@ function fixtureBundle() {
               type: "object",
               required: ["tags"],
               additionalProperties: false,
-              properties: { tags: { type: "array", items: { type: "string", minLength: 1 } } },
+              properties: {
+                tags: { type: "array", items: { type: "string", minLength: 1 } },
+                // The service takes a null note; the client sends none (an inline body's client rules).
+                note: { type: ["string", "null"], "x-client-rules": { type: "string" } },
+              },
             },
           },
         },
@@ -98,6 +102,9 @@ export async function use(): Promise<void> {
   await client.tagVmInstance("vm-1", { tags: [1] });
   // @ts-expect-error the body is required
   await client.tagVmInstance("vm-1");
+  // @ts-expect-error the client rules refuse a null note, so its type does
+  await client.tagVmInstance("vm-1", { tags: ["a"], note: null });
+  await client.tagVmInstance("vm-1", { tags: ["a"], note: "n" });
   // @ts-expect-error an open enum still takes strings only
   const wrong: VmPowerState = 5;
   void wrong;
@@ -224,6 +231,11 @@ describe("a fixture spec with two more operations", () => {
     const error = await client.tagVmInstance("vm-1", { tags: [""] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "body.tags[0]", rule: "minLength" });
+    // What the types refuse, the checks refuse too: the inline body's client rules.
+    await expect(client.tagVmInstance("vm-1", { tags: ["a"], note: null } as never)).rejects.toMatchObject({
+      field: "body.note",
+      rule: "type",
+    });
     expect(seen.length).toBe(before);
   });
 });

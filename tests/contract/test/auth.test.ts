@@ -2,7 +2,7 @@
 // turns every way a signature can be wrong into the right typed error.
 import { BceServiceError, buildAuthorization, formatBceDate } from "@bce-openapi/core";
 import { createBccClient } from "@bce-openapi/bcc";
-import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type ReinstallVmInstanceInput } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { examples, UUID } from "./helpers.js";
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock?.close());
 
-const body = examples.becRequest as VmInstanceReinstallRequest;
+const body = examples.becRequest as ReinstallVmInstanceInput;
 const once = { maxAttempts: 1 };
 
 async function failure(call: Promise<unknown>): Promise<BceServiceError> {

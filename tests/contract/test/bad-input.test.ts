@@ -2,11 +2,11 @@
 // another path. A recording fetch proves nothing left the client.
 import { BceValidationError } from "@bce-openapi/core";
 import { createBccClient } from "@bce-openapi/bcc";
-import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type ReinstallVmInstanceInput } from "@bce-openapi/bec";
 import { describe, expect, it } from "vitest";
 
 const CREDENTIALS = { accessKeyId: "ak-bad-input", secretAccessKey: "sk-bad-input-0123456789" };
-const BEC_BODY: VmInstanceReinstallRequest = {
+const BEC_BODY: ReinstallVmInstanceInput = {
   keyConfig: { type: "password", adminPass: "root@!123456" },
   imageId: "im-1",
 };

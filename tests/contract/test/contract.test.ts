@@ -2,7 +2,7 @@
 import { BceServiceError, BceValidationError } from "@bce-openapi/core";
 import { unwrap } from "@bce-openapi/core/internal";
 import { createBccClient } from "@bce-openapi/bcc";
-import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type ReinstallVmInstanceInput, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { examples, expectValid, UUID } from "./helpers.js";
@@ -22,7 +22,7 @@ describe("the seeds' example requests", () => {
   it("BEC reinstall: the example request gets a body that validates against the spec", async () => {
     const { $metadata, ...answer } = await clients().bec.reinstallVmInstance(
       "vm-6ahy6dli",
-      examples.becRequest as VmInstanceReinstallRequest,
+      examples.becRequest as ReinstallVmInstanceInput,
     );
     expectValid("VmInstanceReinstallResult", answer);
     expect(answer).toEqual(examples.becResponse);
@@ -69,7 +69,7 @@ async function rawReinstall(body: unknown) {
   return () => unwrap(result);
 }
 
-const validBec = examples.becRequest as VmInstanceReinstallRequest & { keyConfig: { adminPass: string } };
+const validBec = examples.becRequest as ReinstallVmInstanceInput & { keyConfig: { adminPass: string } };
 const withPassword = (adminPass: string) => ({ ...validBec, keyConfig: { ...validBec.keyConfig, adminPass } });
 const { imageId: _imageId, ...withoutImageId } = validBec;
 
@@ -104,7 +104,9 @@ describe.each([
         return fetch(r);
       },
     });
-    const error = await bec.reinstallVmInstance("vm-1", body as VmInstanceReinstallRequest).catch((e: unknown) => e);
+    const error = await bec
+      .reinstallVmInstance("vm-1", body as unknown as ReinstallVmInstanceInput)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect((error as BceValidationError).field).toMatch(/^body\.(keyConfig\.adminPass|imageId|imageType)$/);
     expect(sent).toBe(0);

@@ -23,12 +23,12 @@ import {
   type RetryContext,
 } from "@bce-openapi/core";
 import { createBccClient, type BccClientOptions } from "@bce-openapi/bcc";
-import { createBecClient, type BecClientOptions, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type BecClientOptions, type ReinstallVmInstanceInput } from "@bce-openapi/bec";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { examples, spec } from "./helpers.js";
 
 const CREDENTIALS: Credentials = { accessKeyId: "ak-faults", secretAccessKey: "sk-faults-0123456789abcdef" };
-const BEC_BODY: VmInstanceReinstallRequest = {
+const BEC_BODY: ReinstallVmInstanceInput = {
   keyConfig: { type: "password", adminPass: "root@!123456" },
   imageId: "im-1",
 };

@@ -13,7 +13,7 @@ import { BceServiceError, BceValidationError, decodeUserData } from "@bce-openap
 import { unwrap } from "@bce-openapi/core/internal";
 import { validateSchema } from "@bce-openapi/core/internal/validation";
 import { createBccClient, type RebuildInstanceInput, type RebuildInstanceRequest } from "@bce-openapi/bcc";
-import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type ReinstallVmInstanceInput, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMutation, type Json, PATTERNS, SchemaTools, type Mutation, type Schema } from "./schema-arbitrary.js";
@@ -200,7 +200,7 @@ describe("Property 1: every body generated from the spec is accepted end to end"
         fc.asyncProperty(vmIds, bec.arbitrary(BEC_BODY), async (vmId, body) => {
           expect(becValid(body), JSON.stringify(becValid.errors)).toBe(true);
           expect(clientIssues(becSpec, BEC_REF, body)).toEqual([]);
-          const input = body as unknown as VmInstanceReinstallRequest;
+          const input = body as unknown as ReinstallVmInstanceInput;
           const answer = await client.reinstallVmInstance(vmId, input);
           expect(becResultValid(answer)).toBe(true);
           // What went on the wire is the body, with userData encoded as BEC wants it.
@@ -233,7 +233,9 @@ describe("Property 1: every body generated from the spec is accepted end to end"
             expect(clientIssues(bccSpec, BCC_REF, generated)).toEqual([]);
             const body = generated as unknown as RebuildInstanceRequest;
             const usePlain = plain !== null && body.adminPass !== undefined;
-            const input = usePlain ? { ...body, adminPass: plain } : bccInput(generated as Record<string, unknown>);
+            const input = usePlain
+              ? ({ ...body, adminPass: plain } as RebuildInstanceInput)
+              : bccInput(generated as Record<string, unknown>);
             const { requestId } = await client.rebuildInstance(id, input);
             expect(requestId).not.toBe("");
             const sent = JSON.parse(recorder.state.lastBody) as RebuildInstanceRequest;
@@ -273,7 +275,7 @@ describe("Property 2: every body mutated into an invalid one is refused", () => 
         client: (fetchFn) => {
           const client = becClient(fetchFn);
           return {
-            method: (vmId, bad) => client.reinstallVmInstance(vmId, bad as unknown as VmInstanceReinstallRequest),
+            method: (vmId, bad) => client.reinstallVmInstance(vmId, bad as unknown as ReinstallVmInstanceInput),
             raw: (vmId, bad) =>
               client.raw.PUT("/v1/vm/instance/{vmID}/system/reinstall", {
                 params: { path: { vmID: vmId } },

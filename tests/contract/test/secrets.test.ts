@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { BceError, CredentialsError } from "@bce-openapi/core";
 import { createBccClient } from "@bce-openapi/bcc";
-import { createBecClient, type VmInstanceReinstallRequest } from "@bce-openapi/bec";
+import { createBecClient, type ReinstallVmInstanceInput } from "@bce-openapi/bec";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "@bce-openapi/mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -56,7 +56,7 @@ function expectNoSecret(value: unknown): void {
 }
 
 const sts = { accessKeyId: "unknown-ak", secretAccessKey: SECRET_KEY, sessionToken: SESSION_TOKEN };
-const becBody = (adminPass: string): VmInstanceReinstallRequest => ({
+const becBody = (adminPass: string): ReinstallVmInstanceInput => ({
   keyConfig: { type: "password", adminPass },
   imageId: "im-1",
 });
