@@ -2,6 +2,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
+/** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
+const exchanges = new WeakMap<ServerResponse, Exchange>();
+
+/** The exchange a response belongs to, if it has one. */
+export const exchangeOfResponse = (res: ServerResponse): Exchange | undefined => exchanges.get(res);
+
 /** One request and its answer, recorded in the journal whatever the answer is. */
 export class Exchange {
   readonly entry: JournalEntry;
@@ -31,6 +37,7 @@ export class Exchange {
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.setHeader("date", at.toUTCString());
     res.on("close", () => this.answered(res.headersSent ? res.statusCode : 0));
+    exchanges.set(res, this);
   }
 
   /** Puts the request in the journal (admin requests are left out). */

@@ -14,7 +14,7 @@ import {
 import { verifyRequest } from "@bce-openapi/core";
 import { editDistance } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
-import { Exchange } from "./exchange.js";
+import { Exchange, exchangeOfResponse } from "./exchange.js";
 import {
   allowAll,
   authResultProblem,
@@ -911,12 +911,17 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
     socket.destroy();
     return;
   }
-  answerRaw(
-    socket,
-    ctx,
-    PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"],
-    `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`,
-  );
+  const answer = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
+  const message = `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`;
+  // The head was read and the request is being handled (a body the parser then refuses, such as a
+  // bad chunk): its own journal entry and request id get the answer, rather than a second entry.
+  const exchange = inFlight && exchangeOfResponse(inFlight);
+  if (exchange) {
+    exchange.answered(answer[0], answer[2]);
+    socket.end(rawAnswer(exchange.requestId, answer, message, new Date(exchange.entry.receivedAt)));
+    return;
+  }
+  answerRaw(socket, ctx, answer, message);
 }
 
 /** An error answer written on the socket itself (no ServerResponse exists), journaled, and the connection closed. */

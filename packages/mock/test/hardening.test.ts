@@ -176,6 +176,21 @@ describe("requests Node's HTTP parser rejects", () => {
   it("and the mock keeps serving", async () => {
     expect((await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" })).status).toBe(200);
   });
+
+  it("a body refused after the head was read is one journal entry: the request's, with the answer", async () => {
+    mock.journal.clear();
+    const text = `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`;
+    const answer = await rawExchange(mock.port, text);
+    expectRawBceError(answer, 400, "InvalidHTTPRequest");
+    const entries = mock.journal.entries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      requestId: answer!.headers["x-bce-request-id"],
+      method: "PUT",
+      path: REINSTALL_PATH,
+      answer: { status: 400, code: "InvalidHTTPRequest" },
+    });
+  });
 });
 
 it("journals no secret: the default secret key never appears", () => {
