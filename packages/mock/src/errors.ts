@@ -10,6 +10,13 @@ export interface BceErrorBody {
 export const REQUEST_ID_HEADER = "x-bce-request-id";
 
 /**
+ * The Content-Type of BCE's answers, spelt as the seed pages' examples show it (BEC
+ * https://cloud.baidu.com/doc/BEC/s/Ekbrqqv9j, BCC https://intl.cloud.baidu.com/doc/BCC/s/1jwvyoaw8-en):
+ * on the mock's answers, errors and a bodiless BCC 200 included.
+ */
+export const BCE_CONTENT_TYPE = "application/json;charset=UTF-8";
+
+/**
  * Replaces anything outside printable ASCII with \uXXXX. Spec text (enum values, descriptions)
  * may be Chinese; error messages stay readable in any terminal and can never break a header.
  */
@@ -21,7 +28,7 @@ export function asciiSafe(text: string): string {
 export function sendJson(res: ServerResponse, status: number, body: unknown, written?: () => void): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
+    "content-type": BCE_CONTENT_TYPE,
     "content-length": Buffer.byteLength(payload),
   });
   written?.();

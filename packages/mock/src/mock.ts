@@ -26,7 +26,7 @@ import {
 } from "./auth.js";
 import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOption, type OriginPolicy } from "./cors.js";
 import { validateInput } from "./empty-query.js";
-import { asciiSafe, REQUEST_ID_HEADER, sendError } from "./errors.js";
+import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
 import { Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
 import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
@@ -699,7 +699,7 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
   const message = step.message ?? ctx.index.exampleMessage(code) ?? `Scripted ${status} ${code} answer`;
   if (status < 400) {
     // A scripted success status: an empty answer with that status.
-    x.send(status, {}, "");
+    x.send(status, { "content-type": BCE_CONTENT_TYPE }, "");
     return;
   }
   x.error(status, code, message);
@@ -847,10 +847,13 @@ function renderOutput(
   requestId: string,
   output: IHttpResponse,
 ): { status: number; headers: Record<string, string>; payload: string } {
-  const headers: Record<string, string> = {};
+  // JSON as BCE labels it, also on an answer without a body (BCC's 200), as the seed page shows.
+  const headers: Record<string, string> = { "content-type": BCE_CONTENT_TYPE };
   for (const [name, value] of Object.entries(output.headers ?? {})) {
-    if (value === null || value === undefined || name.toLowerCase() === REQUEST_ID_HEADER) continue;
-    headers[name] = asciiSafe(String(value));
+    const lower = name.toLowerCase();
+    if (value === null || value === undefined || lower === REQUEST_ID_HEADER) continue;
+    if (lower === "content-type" && /^application\/json\s*(;|$)/i.test(String(value))) continue;
+    headers[lower === "content-type" ? lower : name] = asciiSafe(String(value));
   }
   let body = output.body;
   // An example body carrying a requestId gets this response's id, so body and header agree.
@@ -968,7 +971,7 @@ function rawAnswer(
   const body = JSON.stringify({ requestId, code, message: asciiSafe(message) });
   return (
     `HTTP/1.1 ${status} ${reason}\r\n` +
-    `content-type: application/json; charset=utf-8\r\n` +
+    `content-type: ${BCE_CONTENT_TYPE}\r\n` +
     `content-length: ${Buffer.byteLength(body)}\r\n` +
     `${REQUEST_ID_HEADER}: ${requestId}\r\n` +
     (date ? `date: ${date.toUTCString()}\r\n` : "") +

@@ -19,8 +19,38 @@ function expectRawBceError(maybe: RawAnswer | undefined, status: number, code: s
   expect(body.code).toBe(code);
   expect(answer.headers["x-bce-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
   expect(body.requestId).toBe(answer.headers["x-bce-request-id"]);
+  expect(answer.headers["content-type"]).toBe("application/json;charset=UTF-8");
   return body;
 }
+
+describe("answers are labelled as BCE labels them: application/json;charset=UTF-8", () => {
+  it.each([
+    ["a BEC reinstall (Prism's answer)", () => signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY), 200],
+    [
+      "a BCC rebuild, without a body, as the seed page shows it",
+      () => signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }),
+      200,
+    ],
+    [
+      "an error of the mock's own (a bad signature)",
+      () =>
+        signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
+          credentials: { ...DEFAULT_CREDENTIALS, secretAccessKey: "wrong-secret-0123456789" },
+        }),
+      400,
+    ],
+    [
+      "an error from the spec (a body without imageId)",
+      () => signedPut(mock.url, REINSTALL_PATH, { keyConfig: REINSTALL_BODY.keyConfig }),
+      400,
+    ],
+  ])("%s", async (_, send, status) => {
+    const res = await send();
+    expect(res.status).toBe(status);
+    expect(res.headers.get("content-type")).toBe("application/json;charset=UTF-8");
+    await res.arrayBuffer();
+  });
+});
 
 describe("malformed percent escapes in a validly signed request", () => {
   it.each([
