@@ -19,6 +19,8 @@ Options:
 
 Signatures are checked against BCE_MOCK_ACCESS_KEY_ID / BCE_MOCK_SECRET_ACCESS_KEY,
 else the documented default key pair (mock-access-key-id / mock-secret-access-key-0123456789).
+With BCE_MOCK_SESSION_TOKEN, the pair is a temporary (STS) one: requests must also carry that
+token in x-bce-security-token (else 403 AccessDenied).
 
 Prefer: code=503, example=NAME, dynamic=true choose the answer (as in Prism). Loopback clients
 can script faults and read the journal under /__mock/ (see the package README):

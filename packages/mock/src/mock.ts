@@ -382,8 +382,8 @@ function readOptions(given: MockOptions): MockOptions {
     try {
       read.credentials = credentials.map((c: unknown) => {
         if (typeof c !== "object" || c === null) return c;
-        const { accessKeyId, secretAccessKey } = c as Partial<Credential>;
-        return { accessKeyId, secretAccessKey };
+        const { accessKeyId, secretAccessKey, sessionToken } = c as Partial<Credential>;
+        return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
       });
     } catch (error) {
       throw unreadable("credentials", error);
@@ -445,6 +445,16 @@ function checkOptions(options: MockOptions): void {
   // The Authorization header is split on "/", and a header carries no whitespace or non-ASCII text.
   if (credentials?.some(({ accessKeyId }) => /[^\x21-\x7e]/.test(accessKeyId) || accessKeyId.includes("/")))
     bad('credentials: an accessKeyId holds "/", whitespace or non-ASCII characters, which no signature can carry');
+  // The token is compared with a header: a value no header can carry could never match.
+  if (
+    credentials?.some(
+      ({ sessionToken }) =>
+        sessionToken !== undefined && !(typeof sessionToken === "string" && /^[\x21-\x7e]+$/.test(sessionToken)),
+    )
+  )
+    bad(
+      "credentials: a sessionToken must be a non-empty string of printable ASCII without spaces, as a header carries it",
+    );
   if (Array.isArray(credentials) && credentials.length === 0)
     bad(
       "credentials must be a non-empty list: with none, no request could be signed (auth: false accepts every request)",

@@ -66,12 +66,61 @@ describe("bce-auth-v1 in front of Prism", () => {
   });
 });
 
+describe("a temporary (STS) key pair: the session token is required", () => {
+  const sts = { accessKeyId: "sts-access-key-id", secretAccessKey: "sts-secret-access-key-0123456789" };
+  const sessionToken = "sts-session-token-0123456789";
+  let stsMock: MockServer;
+  beforeAll(async () => {
+    stsMock = await startMock({ spec: FIXTURE, credentials: [DEFAULT_CREDENTIALS, { ...sts, sessionToken }] });
+  });
+  afterAll(() => stsMock.close());
+
+  const put = async (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    // signRequest sends (and signs) a credentials' sessionToken as x-bce-security-token.
+    const signed = await signRequest({ method: "PUT", url, headers }, credentials);
+    return fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body });
+  };
+
+  it("accepts a request that carries the key's token", async () => {
+    expect((await put({ ...sts, sessionToken })).status).toBe(200);
+  });
+
+  it.each([
+    ["no token", undefined, "carries none"],
+    ["another token", "sts-session-token-of-someone-else", "carries another"],
+  ])("answers %s with 403 AccessDenied, quoting neither token", async (_, token, says) => {
+    const res = await put({ ...sts, ...(token ? { sessionToken: token } : {}) });
+    const error = await expectBceError(res, 403, "AccessDenied");
+    expect(error.message).toContain("x-bce-security-token");
+    expect(error.message).toContain(says);
+    expect(error.message).not.toContain(sessionToken);
+    if (token) expect(error.message).not.toContain(token);
+  });
+
+  it("leaves a permanent key pair as it was: no token needed", async () => {
+    expect((await put(DEFAULT_CREDENTIALS)).status).toBe(200);
+  });
+
+  it("never journals the token", () => {
+    expect(JSON.stringify(stsMock.journal.entries())).not.toContain(sessionToken);
+  });
+});
+
 describe("configuration", () => {
   it("takes the key pair from the environment, else the defaults", () => {
     expect(resolveCredentials(undefined, {})).toEqual([DEFAULT_CREDENTIALS]);
     expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: "ak", BCE_MOCK_SECRET_ACCESS_KEY: "sk" })).toEqual([
       { accessKeyId: "ak", secretAccessKey: "sk" },
     ]);
+    expect(
+      resolveCredentials(undefined, {
+        BCE_MOCK_ACCESS_KEY_ID: "ak",
+        BCE_MOCK_SECRET_ACCESS_KEY: "sk",
+        BCE_MOCK_SESSION_TOKEN: "token",
+      }),
+    ).toEqual([{ accessKeyId: "ak", secretAccessKey: "sk", sessionToken: "token" }]);
     const explicit = [{ accessKeyId: "a", secretAccessKey: "b" }];
     expect(resolveCredentials(explicit, { BCE_MOCK_ACCESS_KEY_ID: "ak" })).toBe(explicit);
   });

@@ -254,6 +254,10 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     // An access key id no signature can carry (the Authorization is split on "/"; a header holds no whitespace).
     ["credentials", { credentials: [{ accessKeyId: "team/ak", secretAccessKey: "s" }] }],
     ["credentials", { credentials: [{ accessKeyId: "my ak", secretAccessKey: "s" }] }],
+    // A session token no header can carry could never be matched.
+    ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: "" }] }],
+    ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: "a b" }] }],
+    ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: 5 }] }],
   ])("%s: %o", async (name, options) => {
     const error = await startMock(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);

@@ -71,6 +71,28 @@ describe("clients sign correctly", () => {
   });
 });
 
+describe("a mock given STS keys wants their session token, as the service does", () => {
+  const sts = { accessKeyId: "sts-ak", secretAccessKey: "sts-secret-access-key-0123456789" };
+  let stsMock: MockServer;
+  beforeAll(async () => {
+    stsMock = await startMock({ port: 0, credentials: [{ ...sts, sessionToken: "sts-token-1" }] });
+  });
+  afterAll(() => stsMock?.close());
+
+  it("a client with the token is served; one that forgets it gets 403 AccessDenied, once", async () => {
+    const withToken = createBccClient({ endpoint: stsMock.url, credentials: { ...sts, sessionToken: "sts-token-1" } });
+    await expect(withToken.rebuildInstance("i-1", { imageId: "m-1" })).resolves.toMatchObject({
+      $metadata: { httpStatusCode: 200, attempts: 1 },
+    });
+    const forgot = createBecClient({ endpoint: stsMock.url, credentials: sts });
+    const error = await failure(forgot.reinstallVmInstance("vm-1", body));
+    expect(error).toMatchObject({ status: 403, code: "AccessDenied" });
+    expect(error.message).not.toContain("sts-token-1");
+    // Not retried: the service refused the call, and a repeat would be refused the same way.
+    expect(stsMock.journal.entries().filter((e) => e.path.startsWith("/v1/"))).toHaveLength(1);
+  });
+});
+
 describe("a bad signature is a typed error with the code BCE gives", () => {
   it("wrong secret key: 400 SignatureDoesNotMatch", async () => {
     const bec = createBecClient({
