@@ -928,8 +928,10 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
   const message = `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`;
   // The head was read and the request is being handled (a body the parser then refuses, such as a
   // bad chunk): its own journal entry and request id get the answer, rather than a second entry.
+  // Only while its body is still being read: once it is complete, the refused bytes are a later
+  // request's (pipelined behind it, or sent on the same keep-alive connection), not this one's.
   const exchange = inFlight && exchangeOfResponse(inFlight);
-  if (exchange) {
+  if (exchange && !exchange.req.complete) {
     exchange.answered(answer[0], answer[2]);
     socket.end(rawAnswer(exchange.requestId, answer, message, new Date(exchange.entry.receivedAt)));
     return;

@@ -221,6 +221,29 @@ describe("requests Node's HTTP parser rejects", () => {
       answer: { status: 400, code: "InvalidHTTPRequest" },
     });
   });
+
+  it("a malformed head pipelined behind a whole request is its own entry, not the first request's", async () => {
+    mock.journal.clear();
+    const body = JSON.stringify(REINSTALL_BODY);
+    const first =
+      `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    // Both in one write: the first request is being handled (its answer not yet sent) when the
+    // parser refuses the second one's head, so the socket's response in flight is the first's.
+    const answer = await rawExchange(mock.port, `${first}NOT HTTP AT ALL\r\n\r\n`);
+    const refusal = answer!.raw.slice(answer!.raw.lastIndexOf("HTTP/1.1 "));
+    const id = /x-bce-request-id: ([0-9a-f-]{36})/.exec(refusal)?.[1];
+    expect(refusal).toMatch(/^HTTP\/1\.1 400 /);
+    const entries = mock.journal.entries();
+    expect(entries.find((e) => e.requestId === id)).toMatchObject({
+      method: "",
+      answer: { status: 400, code: "InvalidHTTPRequest" },
+    });
+    const put = entries.find((e) => e.method === "PUT");
+    expect(put?.path).toBe(REINSTALL_PATH);
+    expect(put?.requestId).not.toBe(id);
+    expect(put?.answer?.code).not.toBe("InvalidHTTPRequest");
+  });
 });
 
 it("journals no secret: the default secret key never appears", () => {
