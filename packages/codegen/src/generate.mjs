@@ -137,7 +137,10 @@ export async function generateClient(bundle, { client, source = "the service bun
     }
     if (op.body) {
       // The type of what the client sends: the body with its x-client-rules (request.ts).
-      const bodyName = op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1] ?? `${P}Input`;
+      // A bare $ref is its component's type; a $ref with siblings (x-client-rules beside it, as
+      // OpenAPI 3.1 allows) is the operation's own, so the siblings are not lost.
+      const bare = Object.keys(op.body.schema).length === 1;
+      const bodyName = (bare && op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1]) || `${P}Input`;
       sentBodies[bodyName] = op.body.schema;
       const bodyType = `Sent.${bodyName}`;
       const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);

@@ -121,7 +121,7 @@ export async function generateRequestTypes(doc, bodies) {
   for (const name of [...reachedComponents(doc, Object.values(bodies))].sort())
     schemas[name] = clientView(doc.components.schemas[name]);
   for (const [name, schema] of Object.entries(bodies))
-    if (schema.$ref === undefined) schemas[name] = clientView(schema);
+    if (schema.$ref === undefined || Object.keys(schema).length > 1) schemas[name] = clientView(schema);
   const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
   const ast = await openapiTS(structuredClone(view), {
     rootTypes: true,

@@ -98,6 +98,25 @@ describe("refusals, each naming the operation and what is wrong", () => {
   });
 });
 
+describe("body types as the client sends them", () => {
+  it("client rules beside a body's $ref (OpenAPI 3.1 siblings) are in the body type, as in the checks", async () => {
+    const doc = bundle("bec");
+    const media = doc.paths["/v1/vm/instance/{vmID}/system/reinstall"].put.requestBody.content["application/json"];
+    media.schema = {
+      ...media.schema,
+      "x-client-rules": { required: ["resetDataDisk"], properties: { resetDataDisk: { type: "boolean" } } },
+    };
+    const files = await generateClient(doc, { client: "Bec" });
+    // The run-time check requires resetDataDisk ...
+    expect(files["operations.ts"]).toContain('checkObject(v, p, c, ["resetDataDisk"]');
+    // ... so the body type does too: the operation's own type, the component's with the rules.
+    expect(files["client.ts"]).toContain("export type ReinstallVmInstanceInput = Sent.ReinstallVmInstanceInput;");
+    expect(files["request.ts"]).toMatch(
+      /ReinstallVmInstanceInput: components\["schemas"\]\["VmInstanceReinstallRequest"\] & \{\s*resetDataDisk: boolean;\s*\};/,
+    );
+  });
+});
+
 describe("open enums", () => {
   it("keep their known values for completion and take any string, null where the schema allows it", async () => {
     const doc = bundle("bec");
