@@ -455,6 +455,10 @@ function checkOptions(options: MockOptions): void {
     bad(
       "credentials: a sessionToken must be a non-empty string of printable ASCII without spaces, as a header carries it",
     );
+  // The same rule for the bin's way to give a token (resolveCredentials reads it when no credentials are given).
+  const envToken = process.env.BCE_MOCK_SESSION_TOKEN;
+  if (credentials === undefined && envToken && !/^[\x21-\x7e]+$/.test(envToken))
+    bad("BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it");
   if (Array.isArray(credentials) && credentials.length === 0)
     bad(
       "credentials must be a non-empty list: with none, no request could be signed (auth: false accepts every request)",

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, FIXTURE } from "./helpers.js";
@@ -109,6 +109,19 @@ describe("a temporary (STS) key pair: the session token is required", () => {
 });
 
 describe("configuration", () => {
+  it("refuses a BCE_MOCK_SESSION_TOKEN no header can carry, without quoting it", async () => {
+    vi.stubEnv("BCE_MOCK_SESSION_TOKEN", "token with spaces ");
+    try {
+      const error = await startMock({ spec: FIXTURE }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(
+        "startMock: BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it",
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("takes the key pair from the environment, else the defaults", () => {
     expect(resolveCredentials(undefined, {})).toEqual([DEFAULT_CREDENTIALS]);
     expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: "ak", BCE_MOCK_SECRET_ACCESS_KEY: "sk" })).toEqual([
