@@ -109,9 +109,10 @@ function reachedComponents(doc, schema) {
 
 /**
  * The types of what the clients send: `interface components` (and a root type per schema) whose
- * schemas are the request bodies and the components they reach, each with its `x-client-rules` applied beside it (an
- * intersection, as `allOf`). A value the clients refuse before sending, such as a `null` the
- * service would take or a field outside the documented ones' types, then fails to type-check.
+ * schemas are the request bodies and the components they reach, each with its `x-client-rules`
+ * applied beside it (an intersection, as `allOf`). A value the clients refuse before sending, such
+ * as a `null` the service would take or a field outside the documented ones' types, then fails to
+ * type-check.
  * Rules TypeScript cannot say (patterns, lengths, if/then) stay with the run-time checks.
  * @param {object} doc the service bundle
  * @param {Record<string, object>} bodies the name each request body's type takes, to its schema

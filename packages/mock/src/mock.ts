@@ -445,19 +445,15 @@ function checkOptions(options: MockOptions): void {
   // The Authorization header is split on "/", and a header carries no whitespace or non-ASCII text.
   if (credentials?.some(({ accessKeyId }) => /[^\x21-\x7e]/.test(accessKeyId) || accessKeyId.includes("/")))
     bad('credentials: an accessKeyId holds "/", whitespace or non-ASCII characters, which no signature can carry');
-  // The token is compared with a header: a value no header can carry could never match.
-  if (
-    credentials?.some(
-      ({ sessionToken }) =>
-        sessionToken !== undefined && !(typeof sessionToken === "string" && /^[\x21-\x7e]+$/.test(sessionToken)),
-    )
-  )
+  // A session token is compared with a header: a value no header can carry could never match. The
+  // same rule for the bin's way to give one (resolveCredentials reads it when no credentials are given).
+  const headerToken = (token: unknown) => typeof token === "string" && /^[\x21-\x7e]+$/.test(token);
+  if (credentials?.some(({ sessionToken }) => sessionToken !== undefined && !headerToken(sessionToken)))
     bad(
       "credentials: a sessionToken must be a non-empty string of printable ASCII without spaces, as a header carries it",
     );
-  // The same rule for the bin's way to give a token (resolveCredentials reads it when no credentials are given).
   const envToken = process.env.BCE_MOCK_SESSION_TOKEN;
-  if (credentials === undefined && envToken && !/^[\x21-\x7e]+$/.test(envToken))
+  if (credentials === undefined && envToken && !headerToken(envToken))
     bad("BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it");
   if (Array.isArray(credentials) && credentials.length === 0)
     bad(
