@@ -121,8 +121,8 @@ export async function generateRequestTypes(doc, bodies) {
   const schemas = {};
   for (const name of [...reachedComponents(doc, Object.values(bodies))].sort())
     schemas[name] = clientView(doc.components.schemas[name]);
-  for (const [name, schema] of Object.entries(bodies))
-    if (schema.$ref === undefined || Object.keys(schema).length > 1) schemas[name] = clientView(schema);
+  // A body that is its component (a bare $ref) is typed already; any other gets its own name.
+  for (const [name, schema] of Object.entries(bodies)) schemas[name] ??= clientView(schema);
   const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
   const ast = await openapiTS(structuredClone(view), {
     rootTypes: true,

@@ -98,13 +98,12 @@ export function signatureAuthenticator(
   now: () => number = Date.now,
   maxClockSkewSeconds: number = DEFAULT_MAX_CLOCK_SKEW_SECONDS,
 ): Authenticate {
-  const secrets = new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
-  const tokens = new Map(credentials.flatMap((c) => (c.sessionToken ? [[c.accessKeyId, c.sessionToken]] : [])));
+  const byId = new Map(credentials.map((c) => [c.accessKeyId, c]));
   return async (req) => {
     const result = await verify(
       // req.url is the path and raw query exactly as signed (`?rebuild` and `?rebuild=` alike).
       { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers },
-      { getSecretAccessKey: (id) => secrets.get(id), now: now() },
+      { getSecretAccessKey: (id) => byId.get(id)?.secretAccessKey, now: now() },
     );
     if (result.ok) {
       // verify() has parsed the header, so the timestamp is the second field after the prefix.
@@ -118,7 +117,7 @@ export function signatureAuthenticator(
           message: `The request time is ${Math.round(ahead / 1000)} s ahead of the server's time (at most ${maxClockSkewSeconds} s allowed); see the Date header`,
         };
       }
-      const token = tokens.get(result.accessKeyId);
+      const token = byId.get(result.accessKeyId)?.sessionToken;
       const sent = req.headers["x-bce-security-token"];
       if (token !== undefined && sent !== token) {
         return {
