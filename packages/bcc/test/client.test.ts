@@ -79,6 +79,24 @@ describe("rebuildInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
+  it("names adminPass itself when it is neither a password nor { encrypted }, and encrypted when that is no string", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    for (const adminPass of [5, true, ["1qaz@WSX"]]) {
+      await expect(
+        bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: adminPass as unknown as string }),
+      ).rejects.toMatchObject({
+        field: "body.adminPass",
+        rule: "type",
+        message: "body.adminPass: must be the password as a string, or { encrypted } with its ciphertext",
+      });
+    }
+    await expect(
+      bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: 5 } as unknown as string }),
+    ).rejects.toMatchObject({ field: "body.adminPass.encrypted", rule: "type" });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   it("with keepImageLogin true, refuses an adminPass or a keypairId before sending (client rule)", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

@@ -219,6 +219,28 @@ describe("reinstallVmInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
+  it("names a value of the wrong kind once, by its client rule, not again by the schema that also takes null", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    const refused = (body: Record<string, unknown>) =>
+      bec.reinstallVmInstance("vm-1", { ...input, ...body } as ReinstallVmInstanceInput).then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+    expect(await refused({ userData: 5 })).toBe("body.userData: must be string");
+    expect(await refused({ resetDataDisk: "yes" })).toBe("body.resetDataDisk: must be boolean");
+    expect(await refused({ keyConfig: 5 })).toBe("body.keyConfig: must be object");
+    expect(await refused({ imageType: 5 })).toBe("body.imageType: must be one of: bec, bcc, rds");
+    expect(await refused({ keyConfig: { type: "password", adminPass: 5 } })).toBe(
+      "body.keyConfig.adminPass: must be string",
+    );
+    // Other issues still follow.
+    expect(await refused({ userData: 5, cudaVersion: 1 })).toBe(
+      "body.userData: must be string (also: body.cudaVersion: must be string)",
+    );
+    expect(rec.sent).toHaveLength(0);
+  });
+
   it("sends cudaVersion and cudnnVersion only as three-part versions (client rule), before sending", async () => {
     const rec = recorder();
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

@@ -123,10 +123,14 @@ export function checkPart(check: Check | 0, value: unknown, field: string): void
  * (`required`): a wrong `keyConfig.type` is named before the member another type would call for.
  */
 export function refusal(issues: readonly SchemaIssue[]): BceValidationError | undefined {
+  // A value's kind is named once per path: what a schema says of it after its client rule's
+  // narrower word (`must be string or null` after `must be string`), or the anyOf around them,
+  // adds nothing.
+  const named = new Set<string>();
   const [first, ...rest] = [
     ...issues.filter((i) => i.rule !== "required"),
     ...issues.filter((i) => i.rule === "required"),
-  ];
+  ].filter((i) => !((i.rule === "type" || i.rule === "anyOf") && named.has(i.path)) && named.add(i.path));
   if (!first) return undefined;
   const also = rest.map((i) => (i.path === first.path ? "" : `${i.path}: `) + i.message).join("; ");
   return new BceValidationError(first.path, first.rule, `${first.message}${also && ` (also: ${also})`}`);

@@ -42,8 +42,14 @@ export const encryptAdminPassTransform: Transform = {
   prepare(value, field) {
     if (typeof value === "string") checkAdminPassPolicy(value, field, "bcc");
     else if (value !== undefined && value !== null) {
-      const encrypted = typeof value === "object" ? (value as { encrypted?: unknown }).encrypted : undefined;
-      if (typeof encrypted !== "string")
+      // Neither form: named at the field the caller wrote, with both forms it takes.
+      if (typeof value !== "object" || Array.isArray(value))
+        throw new BceValidationError(
+          field,
+          "type",
+          "must be the password as a string, or { encrypted } with its ciphertext",
+        );
+      if (typeof (value as { encrypted?: unknown }).encrypted !== "string")
         throw new BceValidationError(`${field}.encrypted`, "type", "must be the ciphertext as a hex string");
     }
   },
