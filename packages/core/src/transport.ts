@@ -279,8 +279,8 @@ export interface CallContext extends CallOptions {
   /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
   /**
-   * True for operations whose success has no body to read (the spec gives it none): a 2xx body
-   * too large or cut off does not turn the success into an error.
+   * True for operations whose success has no body to read (the spec gives it none): a 2xx is
+   * taken at its head, and no body that follows (slow, cut off, too large) turns it into an error.
    */
   bodiless?: boolean;
   /** Updated in place as attempts happen. */
@@ -568,13 +568,16 @@ export class Transport {
         );
       if (response.bodyUsed || response.body?.locked)
         throw new BceError("the fetch option resolved with a Response whose body was already read");
+      if (bodiless && response.ok) {
+        // A success the call reads no body of is done at its head: no body that follows, slow, cut
+        // off or too large, can undo it (a rebuild the service carried out).
+        response.body?.cancel().catch(noop);
+        return { response, bytes: new Uint8Array(0) };
+      }
       try {
         const read = readAll(response, limit);
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
       } catch (error) {
-        // A success the call reads no body of: a body too large or cut off does not undo it (the
-        // timeout and an abort still end the call).
-        if (bodiless && response.ok && !timeout.signal.aborted) return { response, bytes: new Uint8Array(0) };
         throw error instanceof BceResponseError ? error : classify(error, true);
       }
     } finally {

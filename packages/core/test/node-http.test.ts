@@ -319,6 +319,41 @@ describe("node:http in Node", () => {
     },
   );
 
+  it("takes a bodiless 2xx at its head: a body that stalls does not hold the call until its timeout", async () => {
+    const dropped: Promise<unknown>[] = [];
+    const server = await serve((_, res) => {
+      dropped.push(once(res.socket!, "close"));
+      res.writeHead(200, { "content-type": "application/json", "content-length": "100", "x-bce-request-id": "rid-1" });
+      res.write('{"a":'); // and nothing more: the server keeps the connection open
+    });
+    for (const fetch of [undefined, globalThis.fetch]) {
+      // The call's timeout is far beyond the test's: only an answer taken at its head resolves in time.
+      const response = await outcomeOf(`${server.url}/x`, { timeoutMs: 600_000, fetch }, { bodiless: true });
+      expect(response).not.toBeInstanceOf(Error);
+      expect((response as Response).status).toBe(200);
+      expect(await answerText(response as Response)).toBe("");
+    }
+    // Neither sender keeps the stalled connection: the client drops both.
+    await Promise.all(dropped);
+    expect(dropped).toHaveLength(2);
+    // A call that reads its body waits for it, and its timeout ends it.
+    expect(await outcomeOf(`${server.url}/x`, { timeoutMs: 200 })).toBeInstanceOf(BceTimeoutError);
+  });
+
+  it("keeps the connection of an empty bodiless 2xx for the next call", async () => {
+    const server = await serve((_, res) => {
+      res.writeHead(200, { "x-bce-request-id": "rid-1" });
+      res.end();
+    });
+    const t = transport();
+    for (let i = 0; i < 3; i++) {
+      const response = await t.send(put(`${server.url}/x`), { credentials, idempotent: true, bodiless: true });
+      expect(response.status).toBe(200);
+    }
+    expect(server.received).toHaveLength(3);
+    expect(server.connections()).toBe(1);
+  });
+
   it("sends a Host the caller gave (and signed) as it is", async () => {
     const server = await serve(json(200, {}));
     const request = new PlainRequest(`${server.url}/x`, {

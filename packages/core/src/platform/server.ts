@@ -129,22 +129,28 @@ function sendWithNodeHttp(
             body: null,
           } as unknown as Response;
         };
-        // A success the call reads no body of: a body too large or cut off does not undo it (the
-        // timeout and an abort still end the call).
-        const unread = (error: Error) =>
-          bodiless && status >= 200 && status < 300 && !signal.aborted
-            ? resolve({ response: head(), bytes: new Uint8Array(0) })
-            : reject(error);
+        if (bodiless && status >= 200 && status < 300) {
+          // A success the call reads no body of is done at its head: no body that follows, slow,
+          // cut off or too large, can undo it (a rebuild the service carried out). A body is read
+          // and dropped, which keeps the connection for the next request; one that has not ended
+          // a second later goes with its connection (and never keeps the process alive).
+          const drop = setTimeout(() => answer.destroy(), DRAIN_MS);
+          drop.unref();
+          answer.on("error", () => {}).once("close", () => clearTimeout(drop));
+          answer.resume();
+          resolve({ response: head(), bytes: new Uint8Array(0) });
+          return;
+        }
         answer.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > limit) {
             outgoing.destroy();
-            unread(answerTooLarge(status, requestId, limit));
+            reject(answerTooLarge(status, requestId, limit));
           } else chunks.push(chunk);
         });
-        answer.on("error", (error) => unread(fail(error, true)));
+        answer.on("error", (error) => reject(fail(error, true)));
         answer.on("close", () => {
-          if (!answer.complete) unread(fail(new Error("the connection closed before the answer was complete"), true));
+          if (!answer.complete) reject(fail(new Error("the connection closed before the answer was complete"), true));
         });
         answer.on("end", () => {
           if (status < 200 || status > 599) {
@@ -169,8 +175,8 @@ function sendWithNodeHttp(
                 whole = decoders[i]!(whole, { maxOutputLength: limit });
               }
             } catch (error) {
-              // Too large or not what its coding says: as fetch's read fails, so a bodiless 2xx resolves.
-              unread(
+              // Too large or not what its coding says: as fetch's read fails.
+              reject(
                 (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
                   ? answerTooLarge(status, requestId, limit)
                   : new BceResponseError({ status, requestId, problems: [`the answer body is not valid ${coding}`] }),
@@ -187,6 +193,9 @@ function sendWithNodeHttp(
     outgoing.end(body);
   });
 }
+
+/** How long the body of an answer taken at its head may take to end before its connection is dropped. */
+const DRAIN_MS = 1000;
 
 /** The content codings fetch undoes. */
 const DECODERS = new Map<string, (data: Buffer, options: { maxOutputLength: number }) => Buffer>([

@@ -50,8 +50,8 @@ export interface Answer {
  * Sends one attempt with the runtime's own HTTP client where that is faster than its fetch
  * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
  * `limit` bytes (more is a BceResponseError). `signal` aborts it. Any other failure rejects with
- * `fail(error, answerStarted)`. `bodiless`: a 2xx whose body is too large, cut off, or not what
- * its content coding says resolves, with no bytes (the call reads no body of it). Undefined where
+ * `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its head, with no bytes (the call
+ * reads no body of it), whatever body follows. Undefined where
  * the transport sends with fetch (browsers, Deno, Bun).
  */
 export declare const httpSend:
