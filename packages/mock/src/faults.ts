@@ -4,7 +4,10 @@
  * the normal answer".
  */
 export interface FaultStep {
-  /** Answer with this status and a BCE error body. */
+  /**
+   * Answer with this status: from 400, with a BCE error body; below it (a 2xx or 3xx the service
+   * might send), with an empty body. Either way the request does not take effect.
+   */
   status?: number;
   /** The BCE error code with `status`. Default: the usual code for the status (503 ServiceUnavailable, ...). */
   code?: string;
@@ -63,6 +66,8 @@ export function checkStep(step: unknown, where: string): FaultStep {
   }
   if ((s.code !== undefined || s.message !== undefined) && s.status === undefined)
     throw new TypeError(`${where}: code and message need a status`);
+  if ((s.code !== undefined || s.message !== undefined) && (s.status as number) < 400)
+    throw new TypeError(`${where}: code and message go with an error status (400 to 599), not ${s.status}`);
   if (
     s.delayMs !== undefined &&
     !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)

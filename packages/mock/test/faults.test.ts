@@ -37,6 +37,16 @@ describe("programmatic scripts", () => {
     expect(second.message).toBe("too old");
   });
 
+  it("answers a status below 400 with an empty body, without taking effect", async () => {
+    mock.faults.enqueue("reinstallVmInstance", [{ status: 200 }, { status: 204 }]);
+    for (const status of [200, 204]) {
+      const answer = await reinstall();
+      expect(answer.status).toBe(status);
+      expect(await answer.text()).toBe("");
+    }
+    expect(mock.actions()).toEqual({});
+  });
+
   it("applies a path script only to that path, before an operation script", async () => {
     const other = "/v1/vm/instance/vm-2/system/reinstall";
     mock.faults.enqueue({ path: other }, { status: 502 });
@@ -135,6 +145,8 @@ describe("programmatic scripts", () => {
     [{ status: 503, drop: true }, /choose one of/],
     [{ delayMs: -1 }, /delayMs must be/],
     [{ code: "X" }, /need a status/],
+    [{ status: 200, code: "X" }, /code and message go with an error status \(400 to 599\), not 200/],
+    [{ status: 302, message: "moved" }, /not 302/],
     [{ bogus: 1 }, /bogus is not a fault step field/],
     [{ hang: true, delayMs: 5 }, /hang waits forever/],
   ])("refuses a bad step %j with a message naming it", (step, message) => {
