@@ -97,6 +97,19 @@ describe("rebuildInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
+  it("refuses a ciphertext given as the plain-text password, saying how a ciphertext goes", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    const ciphertext = await encryptAdminPass("1qaz@WSX", credentials.secretAccessKey);
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: ciphertext })).rejects.toMatchObject({
+      name: "PasswordPolicyError",
+      field: "body.adminPass",
+      message: "body.adminPass: looks like a ciphertext: give one as { encrypted }",
+    });
+    await bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: { encrypted: ciphertext } });
+    expect(rec.sent).toHaveLength(1);
+  });
+
   it("with keepImageLogin true, refuses an adminPass or a keypairId before sending (client rule)", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

@@ -8,7 +8,7 @@ export interface Credentials {
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
   /**
-   * When temporary keys stop working (a Date, or an ISO 8601 string as STS gives it). A provider
+   * When temporary keys stop working (a Date, or an ISO 8601 date and time with its offset as STS gives it). A provider
    * that returns it is asked again only shortly before that time; without it, on every call.
    */
   readonly expiration?: Date | string;

@@ -4,7 +4,12 @@
  */
 import { CredentialsError, type Credentials } from "../credentials.js";
 import { assertAdminPass, encryptWithKey } from "../crypto/admin-pass.js";
-import { checkAdminPassPolicy, encodeUserData } from "../crypto/index.js";
+import {
+  adminPassPolicyViolation,
+  checkAdminPassPolicy,
+  encodeUserData,
+  PasswordPolicyError,
+} from "../crypto/index.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
 
@@ -40,8 +45,12 @@ export const checkPasswordPolicyTransform: Transform = {
 /** A plain-text password (checked by BCC's policy) sent AES-encrypted under the secret access key; `{ encrypted }` as it is. */
 export const encryptAdminPassTransform: Transform = {
   prepare(value, field) {
-    if (typeof value === "string") checkAdminPassPolicy(value, field, "bcc");
-    else if (value !== undefined && value !== null) {
+    if (typeof value === "string") {
+      // A ciphertext given as the password (AES blocks in hex): say how a ciphertext goes.
+      const rule = /^(?:[0-9a-fA-F]{32})+$/.test(value) && adminPassPolicyViolation(value, "bcc");
+      if (rule) throw new PasswordPolicyError(rule, "looks like a ciphertext: give one as { encrypted }", field);
+      checkAdminPassPolicy(value, field, "bcc");
+    } else if (value !== undefined && value !== null) {
       // Neither form: named at the field the caller wrote, with both forms it takes.
       if (typeof value !== "object" || Array.isArray(value))
         throw new BceValidationError(
