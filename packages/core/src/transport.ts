@@ -501,8 +501,9 @@ export class Transport {
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
       const { errorCode, notConnected } = networkFailure(error);
+      const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
       return new BceNetworkError(
-        `${answerStarted ? "the answer was cut off" : "the request failed on the network"}${errorCode && ` (${errorCode})`}`,
+        `${answerStarted ? `the answer from ${host} was cut off` : `the request to ${host} failed on the network`}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
         { errorCode, requestSent: answerStarted || !notConnected, cause: error },
       );

@@ -388,7 +388,7 @@ describe("node:http in Node", () => {
     const error = await outcomeOf(`${server.url}/x`);
     expect(error).toBeInstanceOf(BceNetworkError);
     expect(error).toMatchObject({ requestSent: true });
-    expect((error as Error).message).toMatch(/^the answer was cut off/);
+    expect((error as Error).message).toMatch(new RegExp(`^the answer from ${new URL(server.url).host} was cut off`));
   });
 
   it("reports a refused connection as ECONNREFUSED, the request not sent", async () => {
@@ -398,7 +398,12 @@ describe("node:http in Node", () => {
     await new Promise((resolve) => listening!.close(resolve));
     const error = await outcomeOf(`${url}/x`, {}, { idempotent: false });
     expect(error).toBeInstanceOf(BceNetworkError);
-    expect(error).toMatchObject({ errorCode: "ECONNREFUSED", requestSent: false });
+    expect(error).toMatchObject({
+      errorCode: "ECONNREFUSED",
+      requestSent: false,
+      // Where it went, so a wrong endpoint shows in the message.
+      message: `the request to ${new URL(url).host} failed on the network (ECONNREFUSED)`,
+    });
   });
 
   it("ends an answer that stalls mid-body at the attempt's timeout with BceTimeoutError", async () => {

@@ -229,7 +229,7 @@ describe("a caller's fetch that misbehaves", () => {
     async (_, make, type, status) => {
       const error = await send(async () => make());
       expect(error).toBeInstanceOf(BceNetworkError);
-      expect(error).toMatchObject({ message: "the request failed on the network", requestSent: true });
+      expect(error).toMatchObject({ message: "the request to h failed on the network", requestSent: true });
       expect(String((error as Error).cause)).toBe(
         `TypeError: the fetch option gave a Response of type ${type} with status ${status}`,
       );
