@@ -326,7 +326,7 @@ function checkedClock(now: () => number): () => number {
     if (typeof time !== "number" || !Number.isFinite(time) || Math.abs(time) > MAX_TIME_MS) {
       const got = typeof time === "number" ? String(time) : typeof time;
       throw new Error(
-        `startMock: now() must return milliseconds since the epoch (a finite number within ±8.64e15), got ${got}`,
+        `startMock: now() must return milliseconds since the epoch (a finite number from -8.64e15 to 8.64e15), got ${got}`,
       );
     }
     return time;
