@@ -1,6 +1,6 @@
 // Code samples cannot rot: every operation has a TypeScript and a curl sample; the TypeScript
-// samples (and the guides' TypeScript blocks, in every language) compile against the real client
-// packages, and a translated guide's blocks are the English guide's, comments aside; the curl
+// samples (and the TypeScript blocks of the guides, in every language, and of the READMEs) compile
+// against the real client packages, and a translated guide's blocks are the English guide's, comments aside; the curl
 // samples, signed as the authentication guide says, are accepted by the mock.
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +22,7 @@ const tsBlocks = (locale, slug) =>
     .filter((b) => b.lang === "ts")
     .map((b) => b.code);
 const CJK = /[\u4e00-\u9fff]/;
+const README_FILES = ["README.md", ...["core", "bec", "bcc", "mock"].map((name) => `packages/${name}/README.md`)];
 const guideLocales = siteLocales.map((l) => l.code);
 
 describe.each(locales)("x-codeSamples (%s)", (locale) => {
@@ -38,7 +39,7 @@ describe.each(locales)("x-codeSamples (%s)", (locale) => {
   );
 });
 
-test("the TypeScript samples and the guides' TypeScript blocks type-check against @bce-openapi/*", async () => {
+test("the TypeScript samples and the guides' and READMEs' TypeScript blocks type-check against @bce-openapi/*", async () => {
   // Inside docs/, so the workspace packages resolve from docs/node_modules, as a user's would.
   const dir = join(resultsDir, "typecheck");
   rmSync(dir, { recursive: true, force: true });
@@ -58,8 +59,18 @@ test("the TypeScript samples and the guides' TypeScript blocks type-check agains
       });
     }
   }
-  // Both languages' guides (8 blocks each today), besides one sample per operation.
-  expect(files.length).toBeGreaterThanOrEqual(ops.length + 2 * 6);
+  // The READMEs a user reads first, the repository's and each published package's.
+  for (const readme of README_FILES) {
+    fencedBlocks(readFileSync(join(docsDir, "..", readme), "utf8"))
+      .filter((b) => b.lang === "ts")
+      .forEach(({ code }, i) => {
+        const file = `readme-${readme.replace(/\/?README\.md$/, "").replace(/\W+/g, "-") || "root"}-${i + 1}.ts`;
+        writeFileSync(join(dir, file), code);
+        files.push(file);
+      });
+  }
+  // Both languages' guides (8 blocks each today) and the READMEs' (10), besides one sample per operation.
+  expect(files.length).toBeGreaterThanOrEqual(ops.length + 2 * 6 + 10);
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify(
