@@ -42,6 +42,7 @@ function strangerEnv(): NodeJS.ProcessEnv {
 let project: string;
 let registry: LocalRegistry | undefined;
 let temp: string;
+const PRISM_CORE_DECOY = { version: "5.99.0", engines: { node: ">=24.18" } };
 const env = strangerEnv();
 // The registry is on loopback: never through a proxy, even when one is configured.
 env.NO_PROXY = env.no_proxy = [env.NO_PROXY ?? env.no_proxy, "127.0.0.1", "localhost"].filter(Boolean).join(",");
@@ -59,7 +60,11 @@ beforeAll(async () => {
   project = join(temp, "project");
   cpSync(fixture, project, { recursive: true });
   // Third-party packages come from the workspace's pnpm store through a registry on loopback.
-  registry = await startLocalRegistry(root, join(temp, "tarballs"));
+  // As on the public registry, a newer prism-core than the mock's exact 5.8.0 is there, one that
+  // needs a newer Node: prism-http 5.12.0 asks for ^5.8.0, which it satisfies.
+  registry = await startLocalRegistry(root, join(temp, "tarballs"), {
+    "@stoplight/prism-core": PRISM_CORE_DECOY,
+  });
   const ours = Object.fromEntries(packageNames.map((name) => [name, `file:${tarballs[name]}`]));
   writeFileSync(
     join(project, "package.json"),
@@ -156,6 +161,16 @@ describe("npm install of the tarballs in a fresh project", () => {
         .version;
     expect(version("@stoplight/prism-core")).toBe("5.8.0");
     expect(version("@stoplight/prism-http")).toBe("5.12.0");
+    // The newer prism-core the registry offered was seen and not taken, not even nested.
+    expect(registry!.log.some((line) => line.includes("GET /@stoplight/prism-core 200"))).toBe(true);
+    expect(registry!.log.filter((line) => line.includes(PRISM_CORE_DECOY.version))).toEqual([]);
+    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version?: string }>;
+    };
+    const prismCores = Object.entries(lock.packages).filter(([path]) =>
+      path.endsWith("node_modules/@stoplight/prism-core"),
+    );
+    expect(prismCores.map(([, p]) => p.version)).toEqual(["5.8.0"]);
     // The mock runs its own HTTP front, so Prism's server package is not installed at all.
     expect(existsSync(join(project, "node_modules", "@stoplight", "prism-http-server"))).toBe(false);
   });

@@ -83,11 +83,23 @@ function latest(versions: string[]): string {
     .at(-1)!;
 }
 
+/** A version a packument lists beside the store's, as the public registry lists newer releases; it has no tarball. */
+export interface Decoy {
+  version: string;
+  engines?: Record<string, string>;
+}
+
 /**
  * Starts the registry on 127.0.0.1:<free port>, serving the store of the workspace at `root`.
- * Tarballs are built (once) into `cacheDir` when a packument needs their integrity.
+ * Tarballs are built (once) into `cacheDir` when a packument needs their integrity. `decoys` lists,
+ * per package, a newer version that the packument offers (as `latest`) but whose tarball is never
+ * served: an install that takes it fails.
  */
-export async function startLocalRegistry(root: string, cacheDir: string): Promise<LocalRegistry> {
+export async function startLocalRegistry(
+  root: string,
+  cacheDir: string,
+  decoys: Record<string, Decoy> = {},
+): Promise<LocalRegistry> {
   const index = indexStore(root);
   const log: string[] = [];
   const missing: string[] = [];
@@ -141,6 +153,19 @@ export async function startLocalRegistry(root: string, cacheDir: string): Promis
       }
       const { integrity } = await tarball(name, version);
       versions[version] = { ...manifest, dist: { tarball: `${base}-/tarballs/${name}/${version}.tgz`, integrity } };
+    }
+    const decoy = decoys[name];
+    if (decoy) {
+      const newest = versions[latest(Object.keys(versions))] as Record<string, any>;
+      versions[decoy.version] = {
+        ...newest,
+        version: decoy.version,
+        ...(decoy.engines && { engines: decoy.engines }),
+        dist: {
+          tarball: `${base}-/tarballs/${name}/${decoy.version}.tgz`,
+          integrity: `sha512-${createHash("sha512").update(decoy.version).digest("base64")}`,
+        },
+      };
     }
     return { name, "dist-tags": { latest: latest(Object.keys(versions)) }, versions };
   };
