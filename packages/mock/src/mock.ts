@@ -857,12 +857,15 @@ function renderOutput(
   requestId: string,
   output: IHttpResponse,
 ): { status: number; headers: Record<string, string>; payload: string } {
-  // JSON as BCE labels it, also on an answer without a body (BCC's 200), as the seed page shows.
+  // JSON as BCE labels it, also on an answer without a body (BCC's 200), as the seed page shows:
+  // Prism labels a bodiless answer by the request's Accept (text/plain when there is none, as
+  // from the SDKs), which BCE does not.
   const headers: Record<string, string> = { "content-type": BCE_CONTENT_TYPE };
+  const bodiless = output.body === undefined || output.body === null || output.body === "";
   for (const [name, value] of Object.entries(output.headers ?? {})) {
     const lower = name.toLowerCase();
     if (value === null || value === undefined || lower === REQUEST_ID_HEADER) continue;
-    if (lower === "content-type" && /^application\/json\s*(;|$)/i.test(String(value))) continue;
+    if (lower === "content-type" && (bodiless || /^application\/json\s*(;|$)/i.test(String(value)))) continue;
     headers[lower === "content-type" ? lower : name] = asciiSafe(String(value));
   }
   let body = output.body;

@@ -1,5 +1,6 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
@@ -49,6 +50,35 @@ describe("answers are labelled as BCE labels them: application/json;charset=UTF-
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toBe("application/json;charset=UTF-8");
     await res.arrayBuffer();
+  });
+});
+
+describe("an answer to a request without Accept, as the official SDKs and the clients send it", () => {
+  // fetch adds `accept: */*`; node:http sends only the headers given.
+  const sendWithoutAccept = async (path: string, body: unknown) => {
+    const url = `${mock.url}${path}`;
+    const text = JSON.stringify(body);
+    const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
+    const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS);
+    return new Promise<{ status: number; contentType: string | undefined; body: string }>((resolve, reject) => {
+      const req = request(url, { method: "PUT", headers: { ...headers, ...signed } }, (res) => {
+        let answer = "";
+        res.setEncoding("utf8").on("data", (chunk: string) => (answer += chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, contentType: res.headers["content-type"], body: answer }),
+        );
+      });
+      req.on("error", reject);
+      req.end(text);
+    });
+  };
+  it.each([
+    ["a BCC rebuild (no body)", REBUILD_PATH, { imageId: "m-1" }],
+    ["a BEC reinstall", REINSTALL_PATH, REINSTALL_BODY],
+  ])("%s is labelled application/json;charset=UTF-8 all the same", async (_, path, body) => {
+    const answer = await sendWithoutAccept(path, body);
+    expect(answer.status).toBe(200);
+    expect(answer.contentType).toBe("application/json;charset=UTF-8");
   });
 });
 
