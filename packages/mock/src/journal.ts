@@ -10,19 +10,22 @@ export interface JournalEntry {
   /**
    * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
    * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests),
-   * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept).
+   * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept)
+   * or names a credential (`secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`).
    */
   query: string;
   /**
-   * Header names in lower case. The signature in `authorization`, any security token, `cookie`
-   * and `proxy-authorization` are redacted.
+   * Header names in lower case. The signature in `authorization`, `cookie`, `proxy-authorization`
+   * and any header whose name says secret, password, token or api key are redacted.
    */
   headers: Record<string, string>;
   /**
    * The body as UTF-8 text (the first 64 KiB). A plaintext password (the value of a property whose
    * name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`, or of such a form
    * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON; an
-   * encrypted one (lowercase hex, as BCC's `adminPass`) is kept.
+   * encrypted one (lowercase hex, as BCC's `adminPass`) is kept. So does a credential an SDK may
+   * put in a body (a property named `secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`,
+   * in any case, with `_` or `-` between the words), whatever it looks like.
    */
   body: string;
   /** Bytes of body received. */
@@ -146,7 +149,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
     if (name === "authorization") out[name] = redactAuthorization(text);
-    else if (name === "x-bce-security-token" || name === "cookie" || name === "proxy-authorization")
+    else if (name === "cookie" || name === "proxy-authorization" || /secret|password|token|api-?key/i.test(name))
       out[name] = "<redacted>";
     else out[name] = text;
   }
@@ -159,7 +162,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
  * `password`, as in a body (an encrypted one is kept); everything else stays as sent.
  */
 export function redactQuery(query: string): string {
-  if (!/authorization|security-token|pass/i.test(query)) return query;
+  if (!/authorization|pass|secret|token/i.test(query)) return query;
   return query
     .split("&")
     .map((pair) => {
@@ -172,7 +175,9 @@ export function redactQuery(query: string): string {
         value = decodeURIComponent(value.replace(/\+/g, " "));
       } catch {
         // Not decodable, so not readable as a name either: hidden if it may be one of ours.
-        return /authorization|security-token|pass/i.test(pair) ? `${pair.slice(0, at)}=<redacted>` : pair;
+        return /authorization|pass|secret|security-token|session-?token/i.test(pair)
+          ? `${pair.slice(0, at)}=<redacted>`
+          : pair;
       }
       let redacted: string;
       if (name === "authorization") redacted = redactAuthorization(value);
@@ -199,23 +204,30 @@ export function redactLogLine(line: string): string {
   }
   const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;
-  return line.replace(
-    /([?&](?:authorization|x-bce-security-token|[^=&\s#"?]*pass(?:word)?)=)[^&\s#"]*/gi,
-    "$1<redacted>",
-  );
+  return line.replace(LOG_QUERY_SECRET, "$1<redacted>");
 }
 
 const PASSWORD_KEY = /pass(word)?$/i;
+/**
+ * The end of a name that holds a secret: a password (`adminPass`), or a credential an SDK may put
+ * in a body (the Java SDK's `requestCredentials`: `secretKey`, `sessionToken`).
+ */
+const SECRET_NAME = "(?:pass(?:word)?|secret(?:[_-]?access)?(?:[_-]?key)?|(?:session|security)[_-]?token)";
+const SECRET_KEY = new RegExp(`${SECRET_NAME}$`, "i");
+/** A query parameter in a logged URL that holds a secret (the Authorization of a presigned request included). */
+const LOG_QUERY_SECRET = new RegExp(`([?&](?:authorization|[^=&\\s#"?]*${SECRET_NAME})=)[^&\\s#"]*`, "gi");
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
 /** A JSON string token, or the rest of a text cut inside one (a lone backslash at the end included). */
 const JSON_STRING = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)/g;
 const COLON = /\s*:\s*/y;
-/** A form field whose name ends in pass or password, with its value. */
-const FORM_PASSWORD = /((?:^|&)[^=&]*pass(?:word)?=)[^&]*/gi;
+/** A form field whose name ends in pass, password or another secret's name, with its value. */
+const FORM_PASSWORD = new RegExp(`((?:^|&)[^=&]*${SECRET_NAME}=)[^&]*`, "gi");
 
-/** Whether a property with this name and value holds a password to hide (an encrypted one, lowercase hex, is kept). */
+/** Whether a property with this name and value holds a secret to hide (an encrypted password, lowercase hex, is kept). */
 const isSecret = (key: string, value: unknown) =>
-  PASSWORD_KEY.test(key) && value !== null && !(typeof value === "string" && CIPHERTEXT.test(value));
+  SECRET_KEY.test(key) &&
+  value !== null &&
+  !(PASSWORD_KEY.test(key) && typeof value === "string" && CIPHERTEXT.test(value));
 
 /**
  * The body with plaintext passwords redacted: the value of every property whose name ends in
@@ -225,7 +237,7 @@ const isSecret = (key: string, value: unknown) =>
  */
 export function redactBody(text: string): string {
   // A key may spell "pass" with an escape (\u0070ass).
-  if (!/pass|\\u/i.test(text)) return text;
+  if (!/pass|secret|token|\\u/i.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -249,7 +261,10 @@ export function redactBody(text: string): string {
 }
 
 /** A multipart part's `name` parameter that ends in pass or password (`passport` does not). */
-const MULTIPART_PASSWORD_NAME = /(?:^|[;\s])name=(?:"[^"\r\n]*pass(?:word)?"|[^"\s;]*pass(?:word)?(?![^;\s]))/im;
+const MULTIPART_PASSWORD_NAME = new RegExp(
+  `(?:^|[;\\s])name=(?:"[^"\\r\\n]*${SECRET_NAME}"|[^"\\s;]*${SECRET_NAME}(?![^;\\s]))`,
+  "im",
+);
 
 /**
  * A multipart body (its boundary is its first `--` line) with the value of each password part
@@ -280,13 +295,14 @@ function redactMultipart(text: string): string {
 function redactJsonText(text: string): string {
   let out = "";
   let copied = 0;
-  let valueAt = -1; // where the string value of a password key starts
+  let valueAt = -1; // where the string value of a secret's key starts
+  let password = false; // whether that key names a password (whose ciphertext is kept)
   for (const match of text.matchAll(JSON_STRING)) {
     const token = match[0];
     const start = match.index;
     const complete = token.length > 1 && token.endsWith('"');
     if (start === valueAt) {
-      if (!(complete && CIPHERTEXT.test(token.slice(1, -1)))) {
+      if (!(complete && password && CIPHERTEXT.test(token.slice(1, -1)))) {
         out += `${text.slice(copied, start)}"<redacted>"`;
         copied = start + token.length;
       }
@@ -300,7 +316,8 @@ function redactJsonText(text: string): string {
     try {
       key = JSON.parse(token) as string;
     } catch {}
-    if (!PASSWORD_KEY.test(key)) continue;
+    if (!SECRET_KEY.test(key)) continue;
+    password = PASSWORD_KEY.test(key);
     const at = COLON.lastIndex;
     if (text[at] === '"') valueAt = at;
     else if (at < text.length && !text.startsWith("null", at)) {

@@ -108,6 +108,37 @@ it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies tha
   expect(redactBody("plain text")).toBe("plain text");
 });
 
+it("redacts a credential an SDK may put in a body (the Java SDK's requestCredentials), however it looks", async () => {
+  const { redactBody, redactQuery, redactHeaders } = await import("../src/journal.js");
+  const hexSecret = "0123456789abcdef0123456789abcdef"; // BCE secret keys are hex: no ciphertext exception
+  const body = {
+    imageId: "m-1",
+    requestCredentials: { accessKeyId: "AKID", secretKey: hexSecret, sessionToken: "tok-1" },
+    secret_access_key: "s",
+    SecurityToken: "t",
+    "secret-key": "k",
+  };
+  expect(JSON.parse(redactBody(JSON.stringify(body)))).toEqual({
+    imageId: "m-1",
+    requestCredentials: { accessKeyId: "AKID", secretKey: "<redacted>", sessionToken: "<redacted>" },
+    secret_access_key: "<redacted>",
+    SecurityToken: "<redacted>",
+    "secret-key": "<redacted>",
+  });
+  // Cut off inside the value, so not JSON.
+  expect(redactBody(`{"requestCredentials":{"secretKey":"${hexSecret}","x":`)).toBe(
+    '{"requestCredentials":{"secretKey":"<redacted>","x":',
+  );
+  // The idempotency token is no secret: a contract test reads it.
+  expect(redactQuery("clientToken=abc&sessionToken=tok-1")).toBe("clientToken=abc&sessionToken=%3Credacted%3E");
+  expect(redactHeaders({ "x-api-key": "k", "x-auth-token": "t", "x-bce-request-id": "r", "x-secret": "s" })).toEqual({
+    "x-api-key": "<redacted>",
+    "x-auth-token": "<redacted>",
+    "x-bce-request-id": "r",
+    "x-secret": "<redacted>",
+  });
+});
+
 it("redacts passwords in text that is not JSON: malformed, or cut off inside the value", async () => {
   const { redactBody } = await import("../src/journal.js");
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
