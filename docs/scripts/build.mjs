@@ -45,8 +45,44 @@ function redocOptions(locale) {
   };
 }
 
+/**
+ * Redoc shows no description of a schema with anyOf or oneOf, only the chosen branch's: a property
+ * such as BCC's adminPass (its description beside `anyOf: [EncryptedAdminPass, "", null]`) would
+ * lose its text, password rules included. In the reference's copy of the spec, each branch of a
+ * property's anyOf/oneOf carries the property's description before its own (a $ref branch's own
+ * is the referenced schema's, shown beside the $ref as OpenAPI 3.1 allows).
+ */
+function describeBranches(doc) {
+  const resolve = (ref) =>
+    ref.startsWith("#/")
+      ? ref
+          .slice(2)
+          .split("/")
+          .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc)
+      : undefined;
+  const visit = (node) => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node.properties && typeof node.properties === "object") {
+      for (const property of Object.values(node.properties)) {
+        if (typeof property?.description !== "string") continue;
+        for (const key of ["anyOf", "oneOf"]) {
+          if (!Array.isArray(property[key])) continue;
+          property[key] = property[key].map((branch) => {
+            const own = branch.description ?? (branch.$ref ? resolve(branch.$ref)?.description : undefined);
+            return { ...branch, description: own ? `${property.description}\n\n${own}` : property.description };
+          });
+        }
+      }
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(doc);
+  return doc;
+}
+
 function buildReference(locale, workDir) {
-  const doc = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
+  const doc = describeBranches(JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8")));
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");

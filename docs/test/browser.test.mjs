@@ -123,6 +123,18 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
+  test("shows the description of a property that may take several forms (Redoc shows only a branch's)", async () => {
+    // BCC's adminPass: its description (the password rules) sits beside anyOf [ciphertext, "", null].
+    const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
+    const adminPass = spec.components.schemas.RebuildInstanceRequest.properties.adminPass;
+    expect(adminPass.anyOf).toBeDefined();
+    // A stretch of its text without Markdown, as the page shows it.
+    const words = adminPass.description.match(/[^`*_\[\]()\n]{12,}/)[0].trim();
+    await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    await page.getByText(words).first().waitFor({ timeout: 30_000 });
+    expect(problems).toEqual([]);
+  });
+
   test("renders the TypeScript and curl code samples", async () => {
     await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
     const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
