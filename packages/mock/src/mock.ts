@@ -624,6 +624,13 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const badMediaType =
     mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
   if (badMediaType) return x.error(400, "InvalidHTTPRequest", badMediaType);
+  // Prism reads such a body as text and says it "must be object", which names the wrong fault.
+  if (rawBody.length > 0 && req.headers["content-type"] === undefined)
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      "The request has a body but no Content-Type: send it as application/json",
+    );
 
   let preference: Preference;
   try {

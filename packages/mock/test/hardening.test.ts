@@ -55,10 +55,17 @@ describe("answers are labelled as BCE labels them: application/json;charset=UTF-
 
 describe("an answer to a request without Accept, as the official SDKs and the clients send it", () => {
   // fetch adds `accept: */*`; node:http sends only the headers given.
-  const sendWithoutAccept = async (path: string, body: unknown) => {
+  const sendWithoutAccept = async (
+    path: string,
+    body: unknown,
+    contentType: string | undefined = "application/json",
+  ) => {
     const url = `${mock.url}${path}`;
     const text = JSON.stringify(body);
-    const headers = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
+    const headers: Record<string, string> = {
+      ...(contentType && { "content-type": contentType }),
+      "content-length": String(Buffer.byteLength(text)),
+    };
     const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS);
     return new Promise<{ status: number; contentType: string | undefined; body: string }>((resolve, reject) => {
       const req = request(url, { method: "PUT", headers: { ...headers, ...signed } }, (res) => {
@@ -79,6 +86,17 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
     const answer = await sendWithoutAccept(path, body);
     expect(answer.status).toBe(200);
     expect(answer.contentType).toBe("application/json;charset=UTF-8");
+  });
+
+  it("a body without a Content-Type is refused for that, not for its shape", async () => {
+    const before = mock.actions().reinstallVmInstance ?? 0;
+    const answer = await sendWithoutAccept(REINSTALL_PATH, REINSTALL_BODY, null);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      code: "InvalidHTTPRequest",
+      message: "The request has a body but no Content-Type: send it as application/json",
+    });
+    expect(mock.actions().reinstallVmInstance ?? 0).toBe(before);
   });
 });
 
