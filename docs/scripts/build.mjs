@@ -40,6 +40,8 @@ function redocOptions(locale) {
       languages: [
         { key: "typescript", label: "TypeScript", lang: "typescript" },
         { key: "curl", label: "curl", lang: "bash" },
+        // The request body's examples (the seed's request among them), as JSON.
+        { key: "payload", label: "Payload", lang: "payload" },
       ],
     },
   };

@@ -135,10 +135,10 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
-  test("renders the TypeScript and curl code samples", async () => {
+  test("renders the TypeScript and curl code samples, and the seed's request as the JSON payload", async () => {
     await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
     const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
-      hasText: /^(TypeScript|curl)$/,
+      hasText: /^(TypeScript|curl|Payload)$/,
     });
     const choose = async (language, shows) => {
       if ((await picker.textContent()) !== language) {
@@ -153,6 +153,7 @@ describe.each(locales)("API reference, $code", (locale) => {
     await choose("TypeScript", "createBecClient");
     await shoot(`${locale.code}-typescript-sample`);
     await choose("curl", "curl -X PUT");
+    await choose("Payload", '"imageType"'); // a JSON key, quoted: only the payload has it so
     await choose("TypeScript", "createBecClient"); // leave the remembered choice as it was
     expect(problems).toEqual([]);
   });
