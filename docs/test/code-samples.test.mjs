@@ -125,6 +125,25 @@ describe.each(guideLocales.filter((l) => l !== "en"))(
   },
 );
 
+describe.each(locales.filter((l) => l !== "en"))("the %s reference's code samples are the English ones", (locale) => {
+  const english = new Map(ops.map(([, , op]) => [op.operationId, op]));
+  const SHELL = { TypeScript: "ts", curl: "sh" };
+  test.each(
+    operations(loadSpec(locale)).flatMap(([, , op]) =>
+      samplesOf(op, "TypeScript")
+        .concat(samplesOf(op, "curl"))
+        .map((s) => [op.operationId, s.lang, s]),
+    ),
+  )("%s, %s: same code; its comments translated", (operationId, lang, sample) => {
+    const source = samplesOf(english.get(operationId), lang)[0].source;
+    const [en, tr] = [splitComments(SHELL[lang], source), splitComments(SHELL[lang], sample.source)];
+    expect(tr.code, `${operationId} ${lang}: code differs from the English sample's`).toBe(en.code);
+    expect(tr.comments.length).toBe(en.comments.length);
+    expect(en.comments.length).toBeGreaterThan(0);
+    for (const comment of tr.comments) expect(comment, `untranslated comment in ${operationId} ${lang}`).toMatch(CJK);
+  });
+});
+
 /** The one curl command of a sample: method, URL, headers and body, with $VARS from `env`. */
 function parseCurl(source, env) {
   const command = source

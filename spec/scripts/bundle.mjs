@@ -2,9 +2,10 @@
 // bec.json and bcc.json (one service each, with only the components it uses) for the
 // per-service TypeScript clients. Components stay named $refs. Output is deterministic.
 // Translations: each overlays/<locale>.yaml (an OpenAPI Overlay) is applied to the bundle of
-// both services and written as openapi.<locale>.yaml and .json (the Chinese docs read these).
+// both services and written as openapi.<locale>.yaml and .json (the Chinese docs read these),
+// with the code samples of code-samples/<locale>/ (the same code, comments translated).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +59,29 @@ function write(doc, name) {
   console.log(`dist/${name}`);
 }
 
+/** Where each x-codeSamples language's file lives under code-samples/ (and code-samples/<locale>/). */
+const SAMPLE_FILES = { TypeScript: ["typescript", "ts"], curl: ["curl", "sh"] };
+
+/**
+ * The locale's code samples in place of the English ones: code-samples/<locale>/ holds the same
+ * code with its comments translated (docs/test/code-samples.test.mjs holds them to that). A
+ * locale with that folder must have a file for every sample.
+ */
+function localizeCodeSamples(doc, locale) {
+  const dir = join(specDir, "code-samples", locale);
+  if (!existsSync(dir)) return doc;
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const operation of Object.values(item))
+      for (const sample of operation?.["x-codeSamples"] ?? []) {
+        const [folder, ext] = SAMPLE_FILES[sample.lang] ?? [];
+        const file = folder && join(dir, folder, `${operation.operationId}.${ext}`);
+        if (!file || !existsSync(file))
+          throw new Error(`code-samples/${locale}: no ${sample.lang} sample for ${operation.operationId}`);
+        sample.source = readFileSync(file, "utf8");
+      }
+  return doc;
+}
+
 const workDir = mkdtempSync(join(tmpdir(), "bce-openapi-bundle-"));
 try {
   mkdirSync(distDir, { recursive: true });
@@ -72,7 +96,7 @@ try {
     .sort()) {
     const locale = file.slice(0, -".yaml".length);
     const overlay = parse(readFileSync(join(overlaysDir, file), "utf8"));
-    const translated = applyOverlay(structuredClone(all), overlay);
+    const translated = localizeCodeSamples(applyOverlay(structuredClone(all), overlay), locale);
     for (const ext of ["json", "yaml"]) write(translated, `openapi.${locale}.${ext}`);
   }
 } finally {
