@@ -129,7 +129,7 @@ describe.each(locales)("API reference, $code", (locale) => {
     const adminPass = spec.components.schemas.RebuildInstanceRequest.properties.adminPass;
     expect(adminPass.anyOf).toBeDefined();
     // A stretch of its text without Markdown, as the page shows it.
-    const words = adminPass.description.match(/[^`*_\[\]()\n]{12,}/)[0].trim();
+    const words = adminPass.description.match(/[^`*_[\]()\n]{12,}/)[0].trim();
     await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     await page.getByText(words).first().waitFor({ timeout: 30_000 });
     expect(problems).toEqual([]);
