@@ -83,8 +83,24 @@ function describeBranches(doc) {
   return doc;
 }
 
+/** Every mention of the seed errata in the spec's descriptions, linked to the errata page in this language. */
+function linkErrata(doc, locale) {
+  const link = `../${errataPath(locale.code)}`;
+  const mention = new RegExp(`(?<!\\[)${locale.errataMention}`, "g");
+  const visit = (node) => {
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "description" && typeof value === "string")
+        node[key] = value.replace(mention, (m) => `[${m}](${link})`);
+      else visit(value);
+    }
+  };
+  visit(doc);
+  return doc;
+}
+
 function buildReference(locale, workDir) {
-  const doc = describeBranches(JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8")));
+  const doc = linkErrata(describeBranches(JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"))), locale);
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");

@@ -22,6 +22,8 @@ export const locales = [
     downloadsHeading: "OpenAPI document",
     // Page shell: the colon after a link that opens a list item, the errata link in the header, the label (with its colon) before a page's other-language links, the footer.
     errataNav: "Seed errata",
+    // How the spec's descriptions name the errata: linked to the errata page in the reference.
+    errataMention: "seed errata",
     colon: ": ",
     translationsLabel: "Also in: ",
     footer: "Built from the one spec in <code>spec/</code>. Works offline: every page is self-contained.",
@@ -43,6 +45,7 @@ export const locales = [
     downloadsHeading: "OpenAPI 文档",
     colon: "：",
     errataNav: "文档勘误",
+    errataMention: "文档勘误",
     translationsLabel: "其他语言版本：",
     footer: "由 <code>spec/</code> 中的同一份规范生成。可离线浏览：每个页面都自包含。",
   },

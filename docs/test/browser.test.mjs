@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
-import { guidePages, guidePath, locales } from "../scripts/site.mjs";
+import { errataPath, guidePages, guidePath, locales } from "../scripts/site.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { distDir, loadSpec, operations, resultsDir, watchPage } from "./helpers.mjs";
 
@@ -132,6 +132,18 @@ describe.each(locales)("API reference, $code", (locale) => {
     const words = adminPass.description.match(/[^`*_[\]()\n]{12,}/)[0].trim();
     await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     await page.getByText(words).first().waitFor({ timeout: 30_000 });
+    expect(problems).toEqual([]);
+  });
+
+  test("links the spec's mentions of the seed errata to this language's errata page", async () => {
+    const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
+    await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    const links = page.locator("a", { hasText: locale.errataMention });
+    await links.first().waitFor({ timeout: 30_000 });
+    const hrefs = new Set(await links.evaluateAll((as) => as.map((a) => a.href)));
+    expect([...hrefs]).toEqual([new URL(errataPath(locale.code), server.url).toString()]);
+    const response = await page.request.get([...hrefs][0]);
+    expect(response.status()).toBe(200);
     expect(problems).toEqual([]);
   });
 
