@@ -58,7 +58,7 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
   const sendWithoutAccept = async (
     path: string,
     body: unknown,
-    contentType: string | undefined = "application/json",
+    contentType: string | null = "application/json",
   ) => {
     const url = `${mock.url}${path}`;
     const text = JSON.stringify(body);
