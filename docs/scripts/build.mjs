@@ -71,8 +71,10 @@ function describeBranches(doc) {
         for (const key of ["anyOf", "oneOf"]) {
           if (!Array.isArray(property[key])) continue;
           property[key] = property[key].map((branch) => {
+            if (!branch || typeof branch !== "object" || Array.isArray(branch)) return branch; // true, false
             const own = branch.description ?? (branch.$ref ? resolve(branch.$ref)?.description : undefined);
-            return { ...branch, description: own ? `${property.description}\n\n${own}` : property.description };
+            const text = property.description.trimEnd();
+            return { ...branch, description: own ? `${text}\n\n${own}` : text };
           });
         }
       }
@@ -86,12 +88,17 @@ function describeBranches(doc) {
 /** Every mention of the seed errata in the spec's descriptions, linked to the errata page in this language. */
 function linkErrata(doc, locale) {
   const link = `../${errataPath(locale.code)}`;
-  const mention = new RegExp(`(?<!\\[)${locale.errataMention}`, "g");
+  const mention = new RegExp(locale.errataMention, "gi");
+  // Not inside a code span (an odd number of backticks before it) or a link's text already.
+  const plain = (text, at) =>
+    (text.slice(0, at).split("`").length - 1) % 2 === 0 && !/\[[^\]]*$/.test(text.slice(0, at));
   const visit = (node) => {
     if (!node || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
+      // An example's value is data, not text to link (an Example Object's description is text).
+      if (key === "example" || key === "value") continue;
       if (key === "description" && typeof value === "string")
-        node[key] = value.replace(mention, (m) => `[${m}](${link})`);
+        node[key] = value.replace(mention, (m, at, text) => (plain(text, at) ? `[${m}](${link})` : m));
       else visit(value);
     }
   };

@@ -149,7 +149,12 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
     if (name === "authorization") out[name] = redactAuthorization(text);
-    else if (name === "cookie" || name === "proxy-authorization" || /secret|password|token|api-?key/i.test(name))
+    else if (
+      name === "cookie" ||
+      name === "proxy-authorization" ||
+      SECRET_KEY.test(name) ||
+      /secret|token|api-?key/i.test(name)
+    )
       out[name] = "<redacted>";
     else out[name] = text;
   }
@@ -175,9 +180,7 @@ export function redactQuery(query: string): string {
         value = decodeURIComponent(value.replace(/\+/g, " "));
       } catch {
         // Not decodable, so not readable as a name either: hidden if it may be one of ours.
-        return /authorization|pass|secret|security-token|session-?token/i.test(pair)
-          ? `${pair.slice(0, at)}=<redacted>`
-          : pair;
+        return /authorization/i.test(pair) || SECRET_ANYWHERE.test(pair) ? `${pair.slice(0, at)}=<redacted>` : pair;
       }
       let redacted: string;
       if (name === "authorization") redacted = redactAuthorization(value);
@@ -214,6 +217,7 @@ const PASSWORD_KEY = /pass(word)?$/i;
  */
 const SECRET_NAME = "(?:pass(?:word)?|secret(?:[_-]?access)?(?:[_-]?key)?|(?:session|security)[_-]?token)";
 const SECRET_KEY = new RegExp(`${SECRET_NAME}$`, "i");
+const SECRET_ANYWHERE = new RegExp(SECRET_NAME, "i");
 /** A query parameter in a logged URL that holds a secret (the Authorization of a presigned request included). */
 const LOG_QUERY_SECRET = new RegExp(`([?&](?:authorization|[^=&\\s#"?]*${SECRET_NAME})=)[^&\\s#"]*`, "gi");
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;

@@ -589,6 +589,15 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     truncate = step.truncate === true;
   }
 
+  // Before the idempotency record is consulted: such a body is no request to compare with one.
+  // (Prism would read it as text and say it "must be object", which names the wrong fault.)
+  if (rawBody.length > 0 && req.headers["content-type"] === undefined)
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      "The request has a body but no Content-Type: send it as application/json",
+    );
+
   let body: unknown;
   try {
     body = parseBody(req, rawBody);
@@ -624,13 +633,6 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const badMediaType =
     mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
   if (badMediaType) return x.error(400, "InvalidHTTPRequest", badMediaType);
-  // Prism reads such a body as text and says it "must be object", which names the wrong fault.
-  if (rawBody.length > 0 && req.headers["content-type"] === undefined)
-    return x.error(
-      400,
-      "InvalidHTTPRequest",
-      "The request has a body but no Content-Type: send it as application/json",
-    );
 
   let preference: Preference;
   try {

@@ -55,11 +55,7 @@ describe("answers are labelled as BCE labels them: application/json;charset=UTF-
 
 describe("an answer to a request without Accept, as the official SDKs and the clients send it", () => {
   // fetch adds `accept: */*`; node:http sends only the headers given.
-  const sendWithoutAccept = async (
-    path: string,
-    body: unknown,
-    contentType: string | null = "application/json",
-  ) => {
+  const sendWithoutAccept = async (path: string, body: unknown, contentType: string | null = "application/json") => {
     const url = `${mock.url}${path}`;
     const text = JSON.stringify(body);
     const headers: Record<string, string> = {
@@ -97,6 +93,12 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
       message: "The request has a body but no Content-Type: send it as application/json",
     });
     expect(mock.actions().reinstallVmInstance ?? 0).toBe(before);
+    // So is the retry of a reinstall that took effect: no mismatch with the first, only the fault.
+    const withToken = `${REINSTALL_PATH}?clientToken=no-content-type-1`;
+    expect((await sendWithoutAccept(withToken, REINSTALL_BODY)).status).toBe(200);
+    const retry = await sendWithoutAccept(withToken, REINSTALL_BODY, null);
+    expect(retry.status).toBe(400);
+    expect(JSON.parse(retry.body)).toMatchObject({ code: "InvalidHTTPRequest" });
   });
 });
 

@@ -131,6 +131,10 @@ it("redacts a credential an SDK may put in a body (the Java SDK's requestCredent
   );
   // The idempotency token is no secret: a contract test reads it.
   expect(redactQuery("clientToken=abc&sessionToken=tok-1")).toBe("clientToken=abc&sessionToken=%3Credacted%3E");
+  // A pair that does not decode (a stray %) is hidden by its raw text.
+  expect(redactQuery("securityToken=S3%&session_token=S7%&clientToken=c%")).toBe(
+    "securityToken=<redacted>&session_token=<redacted>&clientToken=c%",
+  );
   expect(redactHeaders({ "x-api-key": "k", "x-auth-token": "t", "x-bce-request-id": "r", "x-secret": "s" })).toEqual({
     "x-api-key": "<redacted>",
     "x-auth-token": "<redacted>",

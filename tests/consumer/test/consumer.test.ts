@@ -42,7 +42,10 @@ function strangerEnv(): NodeJS.ProcessEnv {
 let project: string;
 let registry: LocalRegistry | undefined;
 let temp: string;
-const PRISM_CORE_DECOY = { version: "5.99.0", engines: { node: ">=24.18" } };
+// Without engines: npm prefers versions whose engines fit the running Node, so a decoy that asked
+// for Node 24 would never be taken on Node 20, even with the mock's pin loosened to ^5.8.0. Taken,
+// this one fails the install (its tarball is never served).
+const PRISM_CORE_DECOY = { version: "5.99.0" };
 const env = strangerEnv();
 // The registry is on loopback: never through a proxy, even when one is configured.
 env.NO_PROXY = env.no_proxy = [env.NO_PROXY ?? env.no_proxy, "127.0.0.1", "localhost"].filter(Boolean).join(",");
@@ -60,8 +63,8 @@ beforeAll(async () => {
   project = join(temp, "project");
   cpSync(fixture, project, { recursive: true });
   // Third-party packages come from the workspace's pnpm store through a registry on loopback.
-  // As on the public registry, a newer prism-core than the mock's exact 5.8.0 is there, one that
-  // needs a newer Node: prism-http 5.12.0 asks for ^5.8.0, which it satisfies.
+  // As on the public registry, a newer prism-core than the mock's exact 5.8.0 is there (the real
+  // ones need Node 24): prism-http 5.12.0 asks for ^5.8.0, which it satisfies.
   registry = await startLocalRegistry(root, join(temp, "tarballs"), {
     "@stoplight/prism-core": PRISM_CORE_DECOY,
   });

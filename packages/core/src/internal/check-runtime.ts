@@ -123,9 +123,10 @@ export function checkPart(check: Check | 0, value: unknown, field: string): void
  * (`required`): a wrong `keyConfig.type` is named before the member another type would call for.
  */
 export function refusal(issues: readonly SchemaIssue[]): BceValidationError | undefined {
-  // A value's kind is named once per path: what a schema says of it after its client rule's
-  // narrower word (`must be string or null` after `must be string`), or the anyOf around them,
-  // adds nothing.
+  // A value's kind is named once per path: a type or anyOf issue at a path an earlier issue already
+  // names adds nothing (`must be string or null` after the client rule's `must be string`, or
+  // "must match at least one of 2 schemas" after "must be one of: bec, bcc, rds"). The client
+  // rules come first, so the narrower word is the one kept.
   const named = new Set<string>();
   const [first, ...rest] = [
     ...issues.filter((i) => i.rule !== "required"),
