@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
 import { guidePages, guideSource, locales as siteLocales } from "../scripts/site.mjs";
-import { docsDir, fencedBlocks, guidesDir, loadSpec, operations, resultsDir, splitComments } from "./helpers.mjs";
+import {
+  docsDir,
+  fencedBlocks,
+  guidesDir,
+  loadSpec,
+  operations,
+  resultsDir,
+  SAMPLE_COMMENTS,
+  splitComments,
+} from "./helpers.mjs";
 
 const run = promisify(execFile);
 const locales = ["en", "zh-CN"];
@@ -127,7 +136,6 @@ describe.each(guideLocales.filter((l) => l !== "en"))(
 
 describe.each(locales.filter((l) => l !== "en"))("the %s reference's code samples are the English ones", (locale) => {
   const english = new Map(ops.map(([, , op]) => [op.operationId, op]));
-  const SHELL = { TypeScript: "ts", curl: "sh" };
   test.each(
     operations(loadSpec(locale)).flatMap(([, , op]) =>
       samplesOf(op, "TypeScript")
@@ -136,7 +144,10 @@ describe.each(locales.filter((l) => l !== "en"))("the %s reference's code sample
     ),
   )("%s, %s: same code; its comments translated", (operationId, lang, sample) => {
     const source = samplesOf(english.get(operationId), lang)[0].source;
-    const [en, tr] = [splitComments(SHELL[lang], source), splitComments(SHELL[lang], sample.source)];
+    const [en, tr] = [
+      splitComments(SAMPLE_COMMENTS[lang], source),
+      splitComments(SAMPLE_COMMENTS[lang], sample.source),
+    ];
     expect(tr.code, `${operationId} ${lang}: code differs from the English sample's`).toBe(en.code);
     expect(tr.comments.length).toBe(en.comments.length);
     expect(en.comments.length).toBeGreaterThan(0);

@@ -47,6 +47,9 @@ export function fencedBlocks(markdown) {
   return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map(([, lang, code]) => ({ lang, code }));
 }
 
+/** The splitComments language of each x-codeSamples language. */
+export const SAMPLE_COMMENTS = { TypeScript: "ts", curl: "sh" };
+
 /**
  * A code block split into its code and its comments. TypeScript comments are found by the
  * TypeScript parser (so a `//` in a string or a template is not one); shell comments are a `#`

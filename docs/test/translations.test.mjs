@@ -2,7 +2,7 @@
 // schema and property has its text in English (the spec) and in Chinese (the zh-CN overlay).
 import { describe, expect, test } from "vitest";
 import { applyOverlay } from "../../spec/scripts/overlay.mjs";
-import { loadSpec, operations, splitComments } from "./helpers.mjs";
+import { loadSpec, operations, SAMPLE_COMMENTS, splitComments } from "./helpers.mjs";
 
 const en = loadSpec("en");
 const zh = loadSpec("zh-CN");
@@ -106,11 +106,11 @@ describe("Chinese (the zh-CN overlay)", () => {
 
   test("changes texts only: with the texts removed, both languages are the same document", () => {
     // A code sample's comments are text too (code-samples/<locale>/): its code must be the same.
-    const shell = { TypeScript: "ts", curl: "sh" };
     const strip = (doc) =>
       JSON.parse(
         JSON.stringify(doc, function (key, value) {
-          if (key === "source" && shell[this?.lang]) return splitComments(shell[this.lang], value).code;
+          if (key === "source" && SAMPLE_COMMENTS[this?.lang])
+            return splitComments(SAMPLE_COMMENTS[this.lang], value).code;
           return TEXT_KEYS.has(key) ? undefined : value;
         }),
       );
