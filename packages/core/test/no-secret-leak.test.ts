@@ -149,6 +149,20 @@ describe("no secret in any error", () => {
     ]);
     for (const result of results) expectNoSecrets(result, [...SECRETS, signed.authorization.split("/").at(-1) ?? ""]);
   });
+
+  it.each([
+    ["the secret key", { accessKeyId: SK, secretAccessKey: "ak-given-as-the-secret" }],
+    ["the session token", { accessKeyId: TOKEN, secretAccessKey: SK }],
+  ])("verifyRequest does not quote an unknown access key id: %s given in its place", async (_, swapped) => {
+    // The caller swapped their keys: the id the service does not know is a secret.
+    const signed = await signRequest(request, swapped, { timestamp: Date.UTC(2026, 0, 1) });
+    const result = await verifyRequest(
+      { method: "GET", path: "/v2/instance", query: "rebuild", headers: { host: "bcc.bj.baidubce.com", ...signed } },
+      { getSecretAccessKey: (id) => (id === "ak" ? SK : undefined), now: Date.UTC(2026, 0, 1) },
+    );
+    expect(result).toMatchObject({ ok: false, code: "InvalidAccessKeyId" });
+    expectNoSecrets(result);
+  });
 });
 
 describe("portability", () => {

@@ -58,7 +58,8 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   }
 
   const secretAccessKey = await options.getSecretAccessKey(auth.accessKeyId);
-  if (!secretAccessKey) return fail("InvalidAccessKeyId", `access key id ${auth.accessKeyId} does not exist`);
+  // The id is not quoted: an unknown one is often a secret key or session token given in its place.
+  if (!secretAccessKey) return fail("InvalidAccessKeyId", "the access key id in Authorization does not exist");
   if (typeof secretAccessKey !== "string")
     throw new TypeError("options.getSecretAccessKey must return a string, or undefined for an unknown id");
 
