@@ -11,7 +11,8 @@ export interface JournalEntry {
    * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
    * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests),
    * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept)
-   * or names a credential (`secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`).
+   * or names a credential (`secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`), also
+   * percent-encoded or inside a form's brackets (`creds[secretKey]`).
    */
   query: string;
   /**
@@ -167,7 +168,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
  * `password`, as in a body (an encrypted one is kept); everything else stays as sent.
  */
 export function redactQuery(query: string): string {
-  if (!/authorization|pass|secret|token/i.test(query)) return query;
+  // A name may spell a secret with escapes (admin%50ass).
+  if (!/authorization|pass|secret|token|%/i.test(query)) return query;
   return query
     .split("&")
     .map((pair) => {
@@ -207,25 +209,55 @@ export function redactLogLine(line: string): string {
   }
   const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;
-  return line.replace(LOG_QUERY_SECRET, "$1<redacted>");
+  return line.replace(LOG_QUERY_PARAMETER, (pair, lead: string, name: string) =>
+    name.toLowerCase() === "authorization" || isSecretFieldName(name) ? `${lead}${name}=<redacted>` : pair,
+  );
 }
 
-const PASSWORD_KEY = /pass(word)?$/i;
+/**
+ * What may follow a secret's name in a form field's name: the brackets that close it or index it
+ * (`creds[secretKey]`, `secretKey[]`, `creds[password][0]`), and blanks.
+ */
+const NAME_END = String.raw`(?:\]|\[\d*\])*\s*$`;
+const PASSWORD_KEY = new RegExp(`pass(?:word)?${NAME_END}`, "i");
 /**
  * The end of a name that holds a secret: a password (`adminPass`), or a credential an SDK may put
  * in a body (the Java SDK's `requestCredentials`: `secretKey`, `sessionToken`).
  */
 const SECRET_NAME = "(?:pass(?:word)?|secret(?:[_-]?access)?(?:[_-]?key)?|(?:session|security)[_-]?token)";
-const SECRET_KEY = new RegExp(`${SECRET_NAME}$`, "i");
+const SECRET_KEY = new RegExp(`${SECRET_NAME}${NAME_END}`, "i");
 const SECRET_ANYWHERE = new RegExp(SECRET_NAME, "i");
-/** A query parameter in a logged URL that holds a secret (the Authorization of a presigned request included). */
-const LOG_QUERY_SECRET = new RegExp(`([?&](?:authorization|[^=&\\s#"?]*${SECRET_NAME})=)[^&\\s#"]*`, "gi");
+/** A query parameter in a logged URL, with the `?` or `&` before it, its name and its value. */
+const LOG_QUERY_PARAMETER = /([?&])([^=&\s#"?]*)=[^&\s#"]*/g;
 const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
 /** A JSON string token, or the rest of a text cut inside one (a lone backslash at the end included). */
 const JSON_STRING = /"(?:[^"\\]|\\[\s\S]?)*(?:"|$)/g;
 const COLON = /\s*:\s*/y;
-/** A form field whose name ends in pass, password or another secret's name, with its value. */
-const FORM_PASSWORD = new RegExp(`((?:^|&)[^=&]*${SECRET_NAME}=)[^&]*`, "gi");
+
+/**
+ * Whether a form field or query parameter name (percent-encoded, `+` for a space) names a secret,
+ * as a property of that name does. One that cannot be decoded is taken for one if it mentions a secret.
+ */
+function isSecretFieldName(name: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return SECRET_ANYWHERE.test(name);
+  }
+  return SECRET_KEY.test(decoded);
+}
+
+/** A form body (or any text) with the value of each `name=value` pair whose name names a secret redacted. */
+function redactForm(text: string): string {
+  return text
+    .split("&")
+    .map((pair) => {
+      const at = pair.indexOf("=");
+      return at >= 0 && isSecretFieldName(pair.slice(0, at)) ? `${pair.slice(0, at + 1)}<redacted>` : pair;
+    })
+    .join("&");
+}
 
 /** Whether a property with this name and value holds a secret to hide (an encrypted password, lowercase hex, is kept). */
 const isSecret = (key: string, value: unknown) =>
@@ -241,14 +273,14 @@ const isSecret = (key: string, value: unknown) =>
  */
 export function redactBody(text: string): string {
   // A key may spell "pass" with an escape (\u0070ass).
-  if (!/pass|secret|token|\\u/i.test(text)) return text;
+  if (!/pass|secret|token|\\u|%/i.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     if (/^\s*[[{"]/.test(text)) return redactJsonText(text);
     // A form body, a multipart one, or JSON after something that is not (such as `)]}'`): each is looked for.
-    return redactJsonText(redactMultipart(text)).replace(FORM_PASSWORD, "$1<redacted>");
+    return redactForm(redactJsonText(redactMultipart(text)));
   }
   let changed = false;
   try {
@@ -264,11 +296,18 @@ export function redactBody(text: string): string {
   }
 }
 
-/** A multipart part's `name` parameter that ends in pass or password (`passport` does not). */
-const MULTIPART_PASSWORD_NAME = new RegExp(
-  `(?:^|[;\\s])name=(?:"[^"\\r\\n]*${SECRET_NAME}"|[^"\\s;]*${SECRET_NAME}(?![^;\\s]))`,
-  "im",
-);
+/** A multipart part's `name` parameter, quoted or not, or its extended form (`name*=UTF-8''...`). */
+const MULTIPART_NAME = /(?:^|[;\s])name(\*?)=(?:"([^"\r\n]*)"|([^"\s;]*))/gim;
+
+/** Whether a multipart part's head names a secret field (`passport` does not). */
+function isSecretPart(head: string): boolean {
+  for (const [, extended, quoted, bare] of head.matchAll(MULTIPART_NAME)) {
+    const name = quoted ?? bare ?? "";
+    // An extended name is percent-encoded after its charset and language (RFC 8187); a plain one is as written.
+    if (extended ? isSecretFieldName(name.replace(/^[^']*'[^']*'/, "")) : SECRET_KEY.test(name)) return true;
+  }
+  return false;
+}
 
 /**
  * A multipart body (its boundary is its first `--` line) with the value of each password part
@@ -288,7 +327,7 @@ function redactMultipart(text: string): string {
     .split(`--${boundary}`)
     .map((part) => {
       const blank = /\r?\n\r?\n/.exec(part);
-      if (!blank || !MULTIPART_PASSWORD_NAME.test(part.slice(0, blank.index))) return part;
+      if (!blank || !isSecretPart(part.slice(0, blank.index))) return part;
       const next = /\r?\n$/.exec(part)?.[0] ?? ""; // the line break that belongs to the next boundary
       return `${part.slice(0, blank.index + blank[0].length)}<redacted>${next}`;
     })

@@ -302,3 +302,77 @@ it.each([
 ])("a Prism log line %j is logged as %j", (line, logged) => {
   expect(redactLogLine(line)).toBe(logged);
 });
+
+// Form names in bracket notation (`creds[secretKey]`, as qs and PHP write nested fields), percent-
+// encoded, or in a multipart part, name the same secrets as a property of that name in JSON does.
+it.each([
+  ["a bracketed form field", "imageId=m-1&creds[secretKey]=S3cr3t-1", "imageId=m-1&creds[secretKey]=<redacted>"],
+  ["a session token in brackets", "credentials[sessionToken]=S3cr3t-1&x=1", "credentials[sessionToken]=<redacted>&x=1"],
+  ["an array field", "secretKey[]=S3cr3t-1", "secretKey[]=<redacted>"],
+  ["an indexed password", "creds[password][0]=S3cr3t-1", "creds[password][0]=<redacted>"],
+  ["encoded brackets", "x=1&creds%5BsecretKey%5D=S3cr3t-1", "x=1&creds%5BsecretKey%5D=<redacted>"],
+  ["an encoded letter", "admin%50ass=S3cr3t-1&secret%4Bey=S3cr3t-2", "admin%50ass=<redacted>&secret%4Bey=<redacted>"],
+  ["a name with a trailing space", "secretKey+=S3cr3t-1", "secretKey+=<redacted>"],
+  ["a dotted name", "a.secretAccessKey=S3cr3t-1", "a.secretAccessKey=<redacted>"],
+  [
+    "a field that is no secret",
+    "creds[secretKeyId]=kept&passport[no]=kept",
+    "creds[secretKeyId]=kept&passport[no]=kept",
+  ],
+  [
+    "a multipart field in brackets",
+    '--b\r\nContent-Disposition: form-data; name="creds[password]"\r\n\r\nS3cr3t-1\r\n--b--\r\n',
+    '--b\r\nContent-Disposition: form-data; name="creds[password]"\r\n\r\n<redacted>\r\n--b--\r\n',
+  ],
+  [
+    "an unquoted multipart name in brackets",
+    "--b\r\nContent-Disposition: form-data; name=creds[secretKey]\r\n\r\nS3cr3t-1\r\n--b--",
+    "--b\r\nContent-Disposition: form-data; name=creds[secretKey]\r\n\r\n<redacted>\r\n--b--",
+  ],
+  [
+    "an extended multipart name (name*=)",
+    "--b\r\nContent-Disposition: form-data; name*=UTF-8''session%5FToken\r\n\r\nS3cr3t-1\r\n--b--",
+    "--b\r\nContent-Disposition: form-data; name*=UTF-8''session%5FToken\r\n\r\n<redacted>\r\n--b--",
+  ],
+  ["a JSON key in brackets", '{"creds[secretKey]":"S3cr3t-1","x":1}', '{"creds[secretKey]":"<redacted>","x":1}'],
+  ["a JSON key in brackets, cut short", '{"creds[sessionToken]":"S3cr3t-1', '{"creds[sessionToken]":"<redacted>"'],
+  ["a dotted JSON key", '{"a.secretAccessKey":"S3cr3t-1"}', '{"a.secretAccessKey":"<redacted>"}'],
+])("redacts a secret form name: %s", async (_, text, redacted) => {
+  const { redactBody } = await import("../src/journal.js");
+  expect(redactBody(text)).toBe(redacted);
+});
+
+it.each([
+  ["creds[secretKey]=S3cr3t-1&x=1", "creds[secretKey]=%3Credacted%3E&x=1"],
+  ["creds%5BsecretKey%5D=S3cr3t-1", "creds%5BsecretKey%5D=%3Credacted%3E"],
+  ["credentials[sessionToken]=S3cr3t-1", "credentials[sessionToken]=%3Credacted%3E"],
+  ["admin%50ass=S3cr3t-1", "admin%50ass=%3Credacted%3E"],
+  ["a.secretAccessKey=S3cr3t-1", "a.secretAccessKey=%3Credacted%3E"],
+  ["creds[clientToken]=kept", "creds[clientToken]=kept"],
+])("redacts the query %j as %j", async (query, redacted) => {
+  const { redactQuery } = await import("../src/journal.js");
+  expect(redactQuery(query)).toBe(redacted);
+});
+
+it.each([
+  ["GET /v1/x?creds[secretKey]=S3cr3t-1&y=2 200", "GET /v1/x?creds[secretKey]=<redacted>&y=2 200"],
+  ["GET /v1/x?creds%5BsecretKey%5D=S3cr3t-1", "GET /v1/x?creds%5BsecretKey%5D=<redacted>"],
+  ["< Body: creds[secretKey]=S3cr3t-1", "< Body: creds[secretKey]=<redacted>"],
+  ['< Body: {"creds[password]":"S3cr3t-1"}', '< Body: {"creds[password]":"<redacted>"}'],
+])("a Prism log line with a bracketed name %j is logged as %j", (line, logged) => {
+  expect(redactLogLine(line)).toBe(logged);
+});
+
+it("journals a bracketed secret in the query and a form body redacted", async () => {
+  const form = "creds[secretKey]=BSECRET1&credentials%5BsessionToken%5D=BSECRET2&a.secretAccessKey=BSECRET3";
+  const res = await fetch(`${mock.url}${REINSTALL_PATH}?creds[secretKey]=QSECRET1&creds%5Bpassword%5D=QSECRET2`, {
+    method: "PUT",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form,
+  });
+  await res.arrayBuffer();
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.bodyBytes).toBe(form.length);
+  const route = await (await fetch(`${mock.url}/__mock/journal`)).text();
+  for (const text of [JSON.stringify(entry), route]) expect(text).not.toMatch(/[QB]SECRET/);
+});
