@@ -66,17 +66,33 @@ export class Journal {
   /** Set once the mock has closed: no request can arrive, so a wait that is not met never will be. */
   #closed: Error | undefined;
 
-  constructor(limit: number) {
+  /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
+  readonly #secrets: readonly string[];
+
+  /**
+   * `secrets`: values never to show, whatever their place (a header of the caller's, a query
+   * parameter, a body): the secret keys and session tokens of the key pairs the mock accepts.
+   */
+  constructor(limit: number, secrets: readonly (string | undefined)[] = []) {
     this.limit = limit;
+    this.#secrets = secretForms(secrets);
+  }
+
+  /** `text` with every secret the mock knows replaced by `<redacted>`. */
+  #hide(text: string): string {
+    return hideSecrets(text, this.#secrets);
   }
 
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
     // Passwords are redacted here, when the journal is read, rather than on every request.
+    const hide = (text: string) => this.#hide(text);
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
-      query: redactQuery(entry.query),
-      body: redactBody(entry.body),
+      path: hide(entry.path),
+      query: hide(redactQuery(entry.query)),
+      headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [name, hide(value)])),
+      body: hide(redactBody(entry.body)),
     }));
   }
 
@@ -140,6 +156,36 @@ function redactAuthorization(text: string): string {
   const parts = text.split("/");
   return parts.length === 6 && parts[0] === "bce-auth-v1"
     ? [...parts.slice(0, 5), "<redacted>"].join("/")
+    : "<redacted>";
+}
+
+/**
+ * The forms a secret may take in a request, as sent, percent-encoded (a query, a form) or escaped
+ * in JSON; longest first. A value shorter than 8 characters is left alone: it would hide more than itself.
+ */
+export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (typeof secret !== "string" || secret.length < 8) continue;
+    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) forms.add(form);
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every form of the given secrets (from `secretForms`) replaced by `<redacted>`. */
+export function hideSecrets(text: string, forms: readonly string[]): string {
+  for (const form of forms) if (text.includes(form)) text = text.replaceAll(form, "<redacted>");
+  return text;
+}
+
+/**
+ * An Authorization whose access key id the server does not know, with the id redacted too: such an
+ * id is often a secret key or session token given in its place (the keys swapped).
+ */
+export function redactAccessKeyId(authorization: string): string {
+  const parts = authorization.split("/");
+  return parts.length === 6 && parts[0] === "bce-auth-v1"
+    ? [parts[0], "<redacted>", ...parts.slice(2)].join("/")
     : "<redacted>";
 }
 

@@ -28,7 +28,15 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import { Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
+import {
+  hideSecrets,
+  Journal,
+  MAX_JOURNAL_BODY,
+  redactAccessKeyId,
+  redactLogLine,
+  secretForms,
+  type JournalEntry,
+} from "./journal.js";
 import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
@@ -152,6 +160,10 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     throw new TypeError(`startMock: ${(error as Error).message}`);
   }
   const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
+  const keyPairs = resolveCredentials(options.credentials);
+  // The secrets of the keys the mock accepts: neither the journal nor the log shows them, wherever a request puts them.
+  const secrets = keyPairs.flatMap((pair) => [pair.secretAccessKey, pair.sessionToken]);
+  const hidden = secretForms(secrets);
   const logger = createLogger("BCE-MOCK", {
     level: options.logLevel ?? "silent",
     // Prism logs every request's headers and body at debug: the signature, a session token and a
@@ -160,7 +172,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       logMethod(args: unknown[], method: (...args: unknown[]) => void) {
         method.apply(
           this,
-          args.map((arg) => (typeof arg === "string" ? redactLogLine(arg) : arg)),
+          args.map((arg) => (typeof arg === "string" ? hideSecrets(redactLogLine(arg), hidden) : arg)),
         );
       },
     },
@@ -176,7 +188,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     (options.auth === false
       ? allowAll
       : signatureAuthenticator(
-          resolveCredentials(options.credentials),
+          keyPairs,
           verifyRequest,
           now,
           options.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS,
@@ -190,7 +202,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     cors,
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
-    journal: new Journal(journalLimit),
+    journal: new Journal(journalLimit, secrets),
     faults: new FaultScripts(index.operations.map((op) => op.operationId)),
     tokens: new Map(),
     actions: new Map(),
@@ -554,6 +566,9 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (!auth.ok) {
     x.entry.signature = "failed";
     x.entry.signatureError = auth.code;
+    const { authorization } = x.entry.headers;
+    if (auth.code === "InvalidAccessKeyId" && authorization !== undefined)
+      x.entry.headers.authorization = redactAccessKeyId(authorization);
     return x.error(auth.status, auth.code, auth.message);
   }
   if (ctx.checksSignatures) x.entry.signature = "verified";

@@ -106,6 +106,40 @@ describe("a temporary (STS) key pair: the session token is required", () => {
   it("never journals the token", () => {
     expect(JSON.stringify(stsMock.journal.entries())).not.toContain(sessionToken);
   });
+
+  // The mock knows its keys' secrets: wherever a request puts one, the journal does not show it.
+  it.each([
+    ["the token in a header of the caller's", { "x-debug-credentials": `Bearer ${sessionToken}` }, ""],
+    ["the secret key in a header of the caller's", { "x-debug": sts.secretAccessKey }, ""],
+    ["the token in the query", {}, `&note=${sessionToken}`],
+    ["the secret key, escaped, in the query", {}, `&note=${encodeURIComponent(`${sts.secretAccessKey}/`)}`],
+  ])("never journals %s", async (_, extra, query) => {
+    stsMock.reset();
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild${query}`;
+    const headers: Record<string, string> = { "content-type": "application/json", ...extra };
+    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+    await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body })).arrayBuffer();
+    const [entry] = await stsMock.journal.waitFor(1);
+    expect(JSON.stringify(entry)).toContain("<redacted>");
+    for (const text of [JSON.stringify(entry), await (await fetch(`${stsMock.url}/__mock/journal`)).text()]) {
+      expect(text).not.toContain(sessionToken);
+      expect(text).not.toContain(sts.secretAccessKey);
+    }
+  });
+
+  it("never journals nor answers a secret key or token given as the access key id (keys swapped)", async () => {
+    stsMock.reset();
+    const unknownSecret = "d1e2a3d4b5e6e7f8a9b0c1d2e3f4a5b6"; // a production key the mock does not know
+    for (const accessKeyId of [sts.secretAccessKey, sessionToken, unknownSecret]) {
+      const res = await put({ accessKeyId, secretAccessKey: sts.accessKeyId });
+      const error = await expectBceError(res, 403, "InvalidAccessKeyId");
+      expect(error.message).not.toContain(accessKeyId);
+    }
+    const entries = await stsMock.journal.waitFor(3);
+    for (const entry of entries) expect(entry.headers.authorization).toMatch(/^bce-auth-v1\/<redacted>\/\d{4}-/);
+    const text = JSON.stringify(entries);
+    for (const secret of [sts.secretAccessKey, sessionToken, unknownSecret]) expect(text).not.toContain(secret);
+  });
 });
 
 describe("configuration", () => {

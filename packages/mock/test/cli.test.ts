@@ -116,6 +116,12 @@ it("--log-level debug shows Prism's request log with the signature, the session 
     },
     body: JSON.stringify({ imageId: "m-1", adminPass: "Plaintext-Pass-1" }),
   });
+  // The mock's own secret key, wherever a request puts it, and a secret named in a form's brackets.
+  await fetch(`${url}/v2/instance/i-1?rebuild`, {
+    method: "PUT",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-debug": CLI_KEYS.secretAccessKey },
+    body: "imageId=m-1&creds[secretKey]=bracketed-secret-never-logged",
+  });
   child.kill("SIGTERM");
   await once(child, "exit");
   const { stdout } = output();
@@ -123,7 +129,15 @@ it("--log-level debug shows Prism's request log with the signature, the session 
   expect(stdout).toContain("authorization: bce-auth-v1/cli-test-ak/2026-01-01T00:00:00Z/1800/host/<redacted>");
   expect(stdout).toContain("x-bce-security-token: <redacted>");
   expect(stdout).toContain('Body: {\\"imageId\\":\\"m-1\\",\\"adminPass\\":\\"<redacted>\\"}');
-  for (const secret of ["5ec12e7516a7ea7b0b1e7a5c0d6c2f9e", "session-token-never-logged", "Plaintext-Pass-1"])
+  expect(stdout).toContain("x-debug: <redacted>");
+  expect(stdout).toContain("creds[secretKey]=<redacted>");
+  for (const secret of [
+    "5ec12e7516a7ea7b0b1e7a5c0d6c2f9e",
+    "session-token-never-logged",
+    "Plaintext-Pass-1",
+    CLI_KEYS.secretAccessKey,
+    "bracketed-secret-never-logged",
+  ])
     expect(stdout).not.toContain(secret);
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
