@@ -393,9 +393,19 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
       throw new BceValidationError(
         name,
         "enum",
-        `must be one of ${variable.enum.join(", ")}; got ${typeof value === "string" || value === null ? JSON.stringify(value) : `a value of type ${typeof value}`}`,
+        `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)}`,
       );
     }
     return value;
   });
+}
+
+/**
+ * A refused server variable's value as an error may quote it: a short string (a typo such as
+ * "beijing") as it is, a longer one by its length only. A 32-character value is more likely a
+ * secret access key or session token read into the wrong option than a region.
+ */
+function describeRefused(value: unknown): string {
+  if (value === null || (typeof value === "string" && value.length <= 15)) return JSON.stringify(value);
+  return typeof value === "string" ? `a string of ${value.length} characters` : `a value of type ${typeof value}`;
 }

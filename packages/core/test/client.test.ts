@@ -10,6 +10,7 @@ import {
   CredentialsError,
   createServiceClient,
   credentialsResolver,
+  serverUrl,
   unwrap,
   userAgent,
   VERSION,
@@ -449,5 +450,27 @@ describe("credentials", () => {
     release();
     expect((await both).map((c) => c.accessKeyId)).toEqual(["ak-1", "ak-1"]);
     expect(provider).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("serverUrl", () => {
+  const server = {
+    url: "https://bcc.{region}.baidubce.com",
+    variables: { region: { default: "bj", enum: ["bj", "gz"] } },
+  };
+
+  it("quotes a short value it refuses (a typo), but not a long one (a secret given to the wrong option)", () => {
+    expect(() => serverUrl(server, { region: "mars" })).toThrow('must be one of bj, gz; got "mars"');
+    // A secret access key (or session token) read from the wrong variable into `region`.
+    const secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let error: unknown;
+    try {
+      serverUrl(server, { region: secret });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(String(error)).toMatch(/must be one of bj, gz; got a string of 32 characters/);
+    expect(`${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`).not.toContain(secret.slice(0, 16));
   });
 });
