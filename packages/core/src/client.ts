@@ -148,8 +148,10 @@ export function createServiceClient<Paths extends {}>(
   service?: string,
   names: readonly string[] = [],
 ): ServiceClient<Paths> {
-  if (typeof options !== "object" || options === null)
-    throw new BceValidationError("options", "type", "must be an object");
+  // An array has no options: taken as an object, it would leave every option at its default, the
+  // endpoint (the production service) and the credentials (the environment's) included.
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
   try {
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
@@ -199,7 +201,8 @@ function serviceClient<Paths extends {}>(
   const logger = toLogger(options.logger);
   const { hooks } = options;
   if (hooks !== undefined) {
-    if (typeof hooks !== "object" || hooks === null) throw new BceValidationError("hooks", "type", "must be an object");
+    if (typeof hooks !== "object" || hooks === null || Array.isArray(hooks))
+      throw new BceValidationError("hooks", "type", "must be an object");
     // A misspelt hook (`afterAttemp`) would otherwise never be called.
     checkOptionNames(Object.keys(hooks), HOOK_NAMES, "hooks.");
     for (const name of HOOK_NAMES) {

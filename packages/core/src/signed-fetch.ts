@@ -36,7 +36,7 @@ const SIGNING_OPTION_NAMES = Object.keys({
 
 export function checkSigningOptions(options: SigningOptions | undefined): void {
   if (options === undefined) return;
-  if (typeof options !== "object" || options === null)
+  if (typeof options !== "object" || options === null || Array.isArray(options))
     throw new BceValidationError("signing", "type", "must be an object");
   // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
   checkOptionNames(Object.keys(options), SIGNING_OPTION_NAMES, "signing.");

@@ -200,7 +200,7 @@ const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayM
  * (a client's own options), then from the defaults.
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
-  if (options !== undefined && (typeof options !== "object" || options === null))
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options)))
     throw new BceValidationError(field, "type", "must be an object");
   // A misspelt limit (`maxAttempt: 1`) would otherwise be ignored, leaving the default in force.
   if (options !== undefined) checkOptionNames(Object.keys(options), RETRY_OPTION_NAMES, `${field}.`);
@@ -248,7 +248,7 @@ export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, war
  */
 export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
-  if (typeof given !== "object" || given === null)
+  if (typeof given !== "object" || given === null || Array.isArray(given))
     throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
   const logger: Record<string, unknown> = {};
   for (const name of ["debug", "info", "warn", "error"] as const) {

@@ -11,6 +11,7 @@ import {
   createServiceClient,
   credentialsResolver,
   serverUrl,
+  splitOptions,
   unwrap,
   userAgent,
   VERSION,
@@ -220,6 +221,23 @@ describe("client options are checked when the client is made", () => {
     expect(() => client(options as BceClientOptions)).toThrow(
       expect.objectContaining({ name: "BceValidationError", field }),
     );
+  });
+
+  // Read as objects, arrays have no options: `[{ endpoint, credentials }]` would send the call to the
+  // production service, signed with the environment's keys.
+  it.each([
+    [
+      "options",
+      () => createServiceClient([{ endpoint: "http://mock.test", credentials }] as never, "http://prod.test"),
+    ],
+    ["retry", () => client({ retry: [{ maxAttempts: 1 }] } as never)],
+    ["signing", () => client({ signing: [] } as never)],
+    ["hooks", () => client({ hooks: [] } as never)],
+    ["logger", () => client({ logger: [] } as never)],
+    ["retry", () => checkCallOptions({ retry: [] } as never)],
+    ["options", () => splitOptions([{ clientToken: "t" }], ["clientToken"])],
+  ])("refuses an array where an object of options belongs (%s)", (field, make) => {
+    expect(make).toThrow(expect.objectContaining({ name: "BceValidationError", field, rule: "type" }));
   });
 
   // Ignored, a misspelt retry limit would leave the default (4 attempts) in force.

@@ -209,7 +209,9 @@ export function splitOptions(
   queryNames: readonly string[],
 ): { query: Record<string, string>; call: CallOptions } {
   if (options === undefined || options === null) return { query: {}, call: {} };
-  if (typeof options !== "object") throw new BceValidationError("options", "type", "must be an object");
+  // An array would be read as no options: a clientToken inside it ignored, and the call sent with a new one.
+  if (typeof options !== "object" || Array.isArray(options))
+    throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
   const query: Record<string, string> = {};
   const call: Record<string, unknown> = {};
   let entries: [string, unknown][];
