@@ -148,11 +148,14 @@ export function createServiceClient<Paths extends {}>(
   service?: string,
   names: readonly string[] = [],
 ): ServiceClient<Paths> {
-  // An array has no options: taken as an object, it would leave every option at its default, the
-  // endpoint (the production service) and the credentials (the environment's) included.
-  if (typeof options !== "object" || options === null || Array.isArray(options))
+  if (typeof options !== "object" || options === null)
     throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
   try {
+    // An array has no options: taken as an object, it would leave every option at its default, the
+    // endpoint (the production service) and the credentials (the environment's) included. (Asked
+    // here: Array.isArray throws for a revoked Proxy.)
+    if (Array.isArray(options))
+      throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);

@@ -240,6 +240,14 @@ describe("client options are checked when the client is made", () => {
     expect(make).toThrow(expect.objectContaining({ name: "BceValidationError", field, rule: "type" }));
   });
 
+  it("options that cannot be read (a revoked Proxy) are refused naming them, the Proxy's error as cause", () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expect(() => createServiceClient(proxy, "http://prod.test")).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "options", cause: expect.any(TypeError) }),
+    );
+  });
+
   // Ignored, a misspelt retry limit would leave the default (4 attempts) in force.
   it.each([
     ["retry.maxAttempt", "retry.maxAttempts", { maxAttempt: 1 }],

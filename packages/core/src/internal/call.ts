@@ -209,17 +209,21 @@ export function splitOptions(
   queryNames: readonly string[],
 ): { query: Record<string, string>; call: CallOptions } {
   if (options === undefined || options === null) return { query: {}, call: {} };
-  // An array would be read as no options: a clientToken inside it ignored, and the call sent with a new one.
-  if (typeof options !== "object" || Array.isArray(options))
-    throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
+  const refused = () => new BceValidationError("options", "type", "must be an object, not an array or a primitive");
+  if (typeof options !== "object") throw refused();
   const query: Record<string, string> = {};
   const call: Record<string, unknown> = {};
   let entries: [string, unknown][];
+  let array: boolean;
   try {
+    // An array would be read as no options: a clientToken inside it ignored, and the call sent
+    // with a new one. (Array.isArray throws for a revoked Proxy.)
+    array = Array.isArray(options);
     entries = Object.entries(options);
   } catch (error) {
     throw unreadable(error);
   }
+  if (array) throw refused();
   const keys = entries.map(([name]) => name);
   const names = [...CALL_OPTION_NAMES, ...queryNames];
   // Ignored, a client's option given to a call (`endpoint`, `credentials`) would send the call
