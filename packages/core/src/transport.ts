@@ -230,9 +230,15 @@ export function checkCallOptions(options: CallOptions | null | undefined): void 
   if (options.retry !== undefined) retryPolicy(options.retry);
   const signal = options.signal as Partial<AbortSignal> | null | undefined;
   // Duck-typed: a signal from another realm (an iframe, a test environment) is not `instanceof` ours.
+  // Every part the call uses: without removeEventListener, a call the service answered would fail
+  // as it stopped listening.
   if (
     signal !== undefined &&
-    !(typeof signal?.aborted === "boolean" && typeof signal.addEventListener === "function")
+    !(
+      typeof signal?.aborted === "boolean" &&
+      typeof signal.addEventListener === "function" &&
+      typeof signal.removeEventListener === "function"
+    )
   ) {
     throw new BceValidationError("signal", "type", "must be an AbortSignal");
   }

@@ -164,6 +164,11 @@ describe("callOperation", () => {
       field: "timeoutMs",
     });
     expect(await refusal({ path: { thingId: "a" }, body: {} }, { signal: "stop" })).toMatchObject({ field: "signal" });
+    // Half a signal (no removeEventListener) passed the check, and the call, sent and answered,
+    // then failed with "the request could not be signed or sent" as it stopped listening.
+    expect(
+      await refusal({ path: { thingId: "a" }, body: {} }, { signal: { aborted: false, addEventListener() {} } }),
+    ).toMatchObject({ name: "BceValidationError", field: "signal", rule: "type" });
     // The body, beside a password to encrypt with the credentials (a stand-in ciphertext is checked in its place).
     expect(await refusal({ path: { thingId: "a" }, body: { name: "", pass: "1qaz@WSX" } })).toMatchObject({
       field: "body.name",
