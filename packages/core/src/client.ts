@@ -49,7 +49,11 @@ export interface BceClientOptions {
    * `fetch: globalThis.fetch` to send with fetch in Node too.
    */
   fetch?: (request: Request) => Promise<Response>;
-  /** Headers sent with every request. */
+  /**
+   * Headers sent with every request. Those that frame the message or upgrade the connection
+   * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`) are the
+   * transport's, and refused here.
+   */
   headers?: Record<string, string>;
   /** Signature lifetime, headers to sign, and the clock. */
   signing?: SigningOptions;
@@ -229,6 +233,16 @@ function serviceClient<Paths extends {}>(
     // Headers takes control characters (\x01, DEL) that node:http refuses to send: refused here, as
     // an option, not at every call's send.
     if (Object.values(headers).some((value) => /[^\t\x20-\x7e\x80-\xff]/.test(value))) throw refused();
+    // Headers that frame the message or drive the connection are the sender's: fetch refuses some
+    // (each attempt then failed as a network error, and was retried), node:http others, and with
+    // transfer-encoding beside the content-length the transport sends, node:http framed it two ways.
+    const framing = Object.keys(headers).find((name) => FRAMING_HEADERS.includes(name));
+    if (framing !== undefined)
+      throw new BceValidationError(
+        `headers.${framing}`,
+        "format",
+        "is set by the transport for each request (it frames the message), not by the headers option",
+      );
   }
   // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
   // is none, as it has always been taken.
@@ -279,6 +293,15 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+/** Headers (lowercase, as Headers gives them) the headers option may not set: see serviceClient. */
+const FRAMING_HEADERS: readonly string[] = [
+  "content-length",
+  "expect",
+  "keep-alive",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = (["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[]).map(
   (key) => `credentials.${key}`,

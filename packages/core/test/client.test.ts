@@ -240,6 +240,21 @@ describe("client options are checked when the client is made", () => {
     expect(make).toThrow(expect.objectContaining({ name: "BceValidationError", field, rule: "type" }));
   });
 
+  // fetch refused some of these at every attempt (a BceNetworkError, retried), node:http others,
+  // and transfer-encoding went out beside the transport's content-length.
+  it.each([
+    ["transfer-encoding", "chunked"],
+    ["Content-Length", "3"],
+    ["expect", "100-continue"],
+    ["keep-alive", "timeout=5"],
+    ["upgrade", "websocket"],
+    ["trailer", "x-bce-checksum"],
+  ])("refuses the framing header %s in the headers option, naming it", (name, value) => {
+    expect(() => client({ headers: { [name]: value } })).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: `headers.${name.toLowerCase()}`, rule: "format" }),
+    );
+  });
+
   it("options that cannot be read (a revoked Proxy) are refused naming them, the Proxy's error as cause", () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
