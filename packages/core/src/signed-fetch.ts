@@ -94,9 +94,23 @@ export function knownSigningHeaders(
   );
 }
 
+/**
+ * What the signing clock says (`signing.clock`, else Date.now), unchecked; one that throws is a
+ * BceValidationError naming it, its error the cause (not "the request could not be signed or sent").
+ */
+export function readClock(options: SigningOptions | undefined): number {
+  const clock = options?.clock;
+  if (clock === undefined) return Date.now();
+  try {
+    return clock();
+  } catch (error) {
+    throw new BceValidationError("signing.clock", "type", "threw (see cause)", { cause: error });
+  }
+}
+
 /** The clock's time, with the offset learnt from the service; refused when `x-bce-date` cannot carry it. */
 function signingTime(options: SigningOptions, clockOffsetMs: number): number {
-  const time = (options.clock ?? Date.now)() + clockOffsetMs;
+  const time = readClock(options) + clockOffsetMs;
   if (!(typeof time === "number" && time >= 0 && time <= MAX_SIGNING_TIME))
     throw new BceValidationError(
       "signing.clock",

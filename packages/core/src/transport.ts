@@ -14,7 +14,13 @@ import {
   answerTooLarge,
 } from "./errors.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
-import { checkSigningOptions, knownSigningHeaders, MAX_SIGNING_TIME, type SigningOptions } from "./signed-fetch.js";
+import {
+  checkSigningOptions,
+  knownSigningHeaders,
+  MAX_SIGNING_TIME,
+  readClock,
+  type SigningOptions,
+} from "./signed-fetch.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
 
 /** What a retry policy is asked after an attempt failed. */
@@ -434,7 +440,7 @@ export class Transport {
         // No answer (a caller's fetch that rejected with a BceServiceError of its own): no Date.
         const serverTime = Date.parse(answer?.response.headers.get("date") ?? "");
         // Against the clock that signs (an injected one included), not Date.now.
-        const offset = serverTime - (options.signing?.clock ?? Date.now)();
+        const offset = serverTime - readClock(options.signing);
         if (
           // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
           serverTime >= 0 &&

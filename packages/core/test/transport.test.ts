@@ -472,6 +472,53 @@ describe("signing options", () => {
   });
 });
 
+describe("a clock that throws", () => {
+  const broken = new Error("clock broke");
+  const expected = expect.objectContaining({
+    name: "BceValidationError",
+    field: "signing.clock",
+    message: "signing.clock: threw (see cause)",
+    cause: broken,
+  });
+
+  it("when the request is signed: a BceValidationError naming it, nothing sent", async () => {
+    let sent = 0;
+    const transport = new Transport({
+      fetch: async () => {
+        sent++;
+        return new Response("{}");
+      },
+      signing: {
+        clock: () => {
+          throw broken;
+        },
+      },
+    });
+    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e) => e);
+    expect(error).toEqual(expected);
+    expect(sent).toBe(0);
+  });
+
+  it("when a RequestTimeTooSkewed answer is judged against it: the same error, not the clock's own", async () => {
+    let reads = 0;
+    const transport = new Transport({
+      fetch: async () =>
+        new Response(JSON.stringify({ code: "RequestTimeTooSkewed", message: "skewed", requestId: "r" }), {
+          status: 400,
+          headers: { date: new Date(Date.now() + 3_600_000).toUTCString() },
+        }),
+      signing: {
+        clock: () => {
+          if (reads++ > 0) throw broken;
+          return Date.now();
+        },
+      },
+    });
+    const error = await transport.send(new Request("http://h/x"), { credentials, idempotent: true }).catch((e) => e);
+    expect(error).toEqual(expected);
+  });
+});
+
 describe("retry options are checked like timeoutMs", () => {
   const bad: [string, Record<string, unknown>][] = [
     ["retry.maxAttempts", { retry: { maxAttempts: NaN } }],
