@@ -1,3 +1,5 @@
+import { asciiSafe } from "./errors.js";
+
 /** What a `Prefer` header asks of Prism, as Prism documents it: `code=500`, `example=InternalError`, `dynamic=true`. */
 export interface Preference {
   code?: number;
@@ -10,6 +12,8 @@ export function parsePrefer(header: string | string[] | undefined): Preference {
   if (header === undefined) return {};
   const text = Array.isArray(header) ? header.join(",") : header;
   const out: Preference = {};
+  // Each preference once: two different values (from two Prefer headers, say) name no one answer.
+  const given = new Map<string, string>();
   for (const part of text.split(/[,;]/)) {
     const item = part.trim();
     if (!item) continue;
@@ -22,6 +26,14 @@ export function parsePrefer(header: string | string[] | undefined): Preference {
             .slice(eq + 1)
             .trim()
             .replace(/^"(.*)"$/, "$1");
+    if (name === "code" || name === "example" || name === "dynamic") {
+      const before = given.get(name);
+      if (before !== undefined && before !== value)
+        throw new Error(
+          `Prefer: ${name} is given twice, as "${asciiSafe(before)}" and "${asciiSafe(value)}"; give it once`,
+        );
+      given.set(name, value);
+    }
     if (name === "code") {
       if (!/^[1-5]\d\d$/.test(value))
         throw new Error(`Prefer: code must be an HTTP status such as 500, got "${value}"`);

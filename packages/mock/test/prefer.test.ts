@@ -117,6 +117,21 @@ describe("Prefer", () => {
     },
   );
 
+  // Two Prefer headers arrive as one list (Node joins them with ", "). The last value was taken, so
+  // `code=400` beside a `code=500` of another layer was answered 500 InternalError.
+  it.each([
+    ["code=400, code=500", "code"],
+    ["code=503; example=ServiceUnavailable, example=InternalError", "example"],
+    ["dynamic=true, dynamic=false", "dynamic"],
+  ])("a preference given twice with different values (%s) is a 400 naming it", async (value, name) => {
+    const body = await expectBceError(await prefer(REINSTALL_PATH, value), 400, "InvalidHTTPRequest");
+    expect(body.message).toMatch(new RegExp(`^Prefer: ${name} is given twice`));
+  });
+
+  it("a preference repeated with the same value is taken once", async () => {
+    await expectBceError(await prefer(REINSTALL_PATH, "code=503, code=503"), 503, "ServiceUnavailable");
+  });
+
   it("dynamic=true generates a body from the schema, not the example", async () => {
     const res = await prefer(REINSTALL_PATH, "dynamic=true");
     expect(res.status).toBe(200);
