@@ -1,5 +1,5 @@
 import { runtimeAgent } from "#platform";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkOptionNames } from "./edit-distance.js";
@@ -266,10 +266,14 @@ function serviceClient<Paths extends {}>(
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
     // request. Their `signal` option is the Request's signal.
     fetch: async (request) => {
+      // A path with no parameters given leaves openapi-fetch's template in it (see pathSerializer).
+      const unfilled = /\/%7B([^/]*?)%7D(?=\/|$)/i.exec(new URL(request.url).pathname);
+      if (unfilled) throw missingPathParameter(decodeURIComponent(unfilled[1]!).replace(/^[.;]|\*$/g, ""));
       throwIfAborted(request.signal);
       return transport.send(request, { credentials: await credentials({ signal: request.signal }), idempotent: false });
     },
     headers: { [agent.header]: agent.value, ...headers },
+    pathSerializer: checkedPathSerializer,
   });
   // Until a middleware is added, no code of the caller's sees a client method's request: it is
   // built as plain parts, not as a Request (see PlainRequest).
@@ -378,6 +382,34 @@ function checkEndpoint(endpoint: string | URL): string {
     throw new BceValidationError("endpoint", "format", "must not hold a query, fragment or user info");
   }
   return url.href.replace(/\/+$/, "");
+}
+
+const missingPathParameter = (name: string) =>
+  new BceValidationError(name, "required", "is a path parameter of the request, and was not given");
+
+/**
+ * openapi-fetch's path serializer, refusing a path parameter that would send a `raw` call to
+ * another path (a client method checks its own against the spec first): one not given (left as
+ * `{name}`), or a segment of its own that is empty, "." or ".." (a URL drops or climbs those).
+ */
+function checkedPathSerializer(url: string, params: Record<string, unknown>): string {
+  return url
+    .split("/")
+    .map((segment) => {
+      const names = [...segment.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name!.replace(/^[.;]|\*$/g, ""));
+      if (names.length === 0) return segment;
+      const missing = names.find((name) => params[name] === undefined || params[name] === null);
+      if (missing !== undefined) throw missingPathParameter(missing);
+      const serialized = defaultPathSerializer(segment, params);
+      if (serialized === "" || serialized === "." || serialized === "..")
+        throw new BceValidationError(
+          names[0]!,
+          "format",
+          `must not make the path segment ${JSON.stringify(serialized)}, which a URL ${serialized ? "drops or climbs" : "leaves empty"}`,
+        );
+      return serialized;
+    })
+    .join("/");
 }
 
 /** The parts of a JSON Schema a path parameter uses. */

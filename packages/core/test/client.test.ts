@@ -151,6 +151,40 @@ describe("raw: the typed openapi-fetch client", () => {
     expect(seen[0]).toBeInstanceOf(Request);
   });
 
+  // A URL drops a "." segment and climbs a ".." one: `{ id: ".." }` sent the signed PUT of
+  // /things/{id}/... one level up; a missing value went out as the literal "{id}".
+  it.each([
+    ["..", { path: { id: ".." } }],
+    [".", { path: { id: "." } }],
+    ["empty", { path: { id: "" } }],
+    ["undefined", { path: { id: undefined } }],
+    ["null", { path: { id: null } }],
+    ["an array of ..", { path: { id: [".."] } }],
+    ["no path parameters at all", {}],
+  ])("a path parameter that would change the path (%s) is refused naming it, nothing sent", async (_, params) => {
+    const rec = recorder();
+    const error = await client({ fetch: rec.fetch })
+      .raw.PUT("/things/{id}", { params, body: { name: "n" } } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "id" });
+    expect(rec.sent).toHaveLength(0);
+  });
+
+  it("path parameters the URL carries as they are (encoded, or within a segment) are sent", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    for (const id of ["a", "..a", "a/..", "%2e%2e", 5])
+      await service.raw.PUT("/things/{id}", { params: { path: { id: id as string } }, body: { name: "n" } });
+    expect(rec.sent.map((r) => new URL(r.url).pathname)).toEqual([
+      "/things/a",
+      "/things/..a",
+      "/things/a%2F..",
+      "/things/%252e%252e",
+      "/things/5",
+    ]);
+  });
+
   it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
