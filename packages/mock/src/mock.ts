@@ -70,6 +70,11 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** How far in the future a signature may be dated before RequestTimeTooSkewed. Default 900 s. */
   maxClockSkewSeconds?: number;
+  /**
+   * Time a whole request (head and body) may take to arrive before it is answered 408
+   * `RequestTimeout` and its connection closed. Default 60 000 ms (Node's own is 300 000).
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface MockServer {
@@ -95,6 +100,8 @@ export interface MockServer {
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024; // Prism's own server limit
 const DEFAULT_JOURNAL_LIMIT = 1000;
+/** As a front server gives a client to send its request (nginx's client_header_timeout and client_body_timeout). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const MAX_TOKENS = 10_000;
 const DIAGNOSTIC_ERROR = 0; // DiagnosticSeverity.Error in @stoplight/types
 
@@ -138,6 +145,7 @@ interface Context {
   actions: Map<string, number>;
   now: () => number;
   maxBodyBytes: number;
+  requestTimeoutMs: number;
   /** Cancels every delayed or hanging answer (on close). */
   waiting: Set<() => void>;
   /**
@@ -181,6 +189,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
   const now = checkedClock(options.now ?? Date.now);
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const index = indexOperations(operations);
   const checksSignatures = options.authenticate !== undefined || options.auth !== false;
   const authenticate =
@@ -208,6 +217,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     actions: new Map(),
     now,
     maxBodyBytes,
+    requestTimeoutMs,
     waiting: new Set(),
     generation: 0,
     reset: () => {
@@ -245,7 +255,18 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     });
   };
   // Node's own Host check answers a bare 400 (no request id, no BCE body, nothing journaled): handle does it instead.
-  const server = createServer({ requireHostHeader: false }, onRequest);
+  // A request that stops arriving (a body shorter than its Content-Length, a chunked body never
+  // ended) is answered 408 after requestTimeoutMs, not after Node's five minutes. Node checks
+  // every connectionsCheckingInterval, so that is a fraction of the timeout.
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(10, Math.floor(requestTimeoutMs / 4))),
+    },
+    onRequest,
+  );
   // Expect: 100-continue: the body is asked for only once the front has accepted the headers.
   server.on("checkContinue", onRequest);
   server.on("checkExpectation", (req, res) => {
@@ -365,6 +386,7 @@ const OPTION_NAMES = Object.keys({
   journalLimit: true,
   maxBodyBytes: true,
   maxClockSkewSeconds: true,
+  requestTimeoutMs: true,
 } satisfies Record<keyof MockOptions, true>);
 
 /** Edit distance, case ignored: which known option a misspelt one meant (`prot` is `port`, `noAuth` is `auth`). */
@@ -419,6 +441,7 @@ function checkOptions(options: MockOptions): void {
     journalLimit,
     maxBodyBytes,
     maxClockSkewSeconds,
+    requestTimeoutMs,
   } = options;
   const bad = (what: string) => {
     throw new TypeError(`startMock: ${what}`);
@@ -476,6 +499,11 @@ function checkOptions(options: MockOptions): void {
   if (authenticate !== undefined && typeof authenticate !== "function") bad("authenticate must be a function");
   if (maxClockSkewSeconds !== undefined && !(typeof maxClockSkewSeconds === "number" && maxClockSkewSeconds >= 0))
     bad("maxClockSkewSeconds must be a number of seconds, at least 0");
+  if (
+    requestTimeoutMs !== undefined &&
+    !(Number.isInteger(requestTimeoutMs) && requestTimeoutMs >= 1 && requestTimeoutMs <= 2_147_483_647)
+  )
+    bad("requestTimeoutMs must be an integer number of milliseconds from 1 to 2147483647");
   if (journalLimit !== undefined && !(Number.isInteger(journalLimit) && journalLimit >= 0))
     bad("journalLimit must be a non-negative integer");
   if (maxBodyBytes !== undefined && !(Number.isInteger(maxBodyBytes) && maxBodyBytes >= 0))
@@ -952,7 +980,12 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
     return;
   }
   const answer = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
-  const message = `The request is not valid HTTP (${asciiSafe(error.code ?? "parse error")})`;
+  const code = asciiSafe(error.code ?? "parse error");
+  // A request that stopped arriving is not one that is malformed.
+  const message =
+    answer[0] === 408
+      ? `The request did not arrive in full within ${ctx.requestTimeoutMs} ms (${code})`
+      : `The request is not valid HTTP (${code})`;
   // The head was read and the request is being handled (a body the parser then refuses, such as a
   // bad chunk): its own journal entry and request id get the answer, rather than a second entry.
   // Only while its body is still being read: once it is complete, the refused bytes are a later

@@ -239,6 +239,40 @@ describe("oversized bodies are answered 413 before they are read", () => {
   });
 });
 
+describe("a request that stops arriving", () => {
+  // Node's own limit is 300 s: a body shorter than its Content-Length had no answer for five
+  // minutes, and then one that called it "not valid HTTP".
+  it.each([
+    [
+      "a body shorter than its Content-Length",
+      `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{`,
+    ],
+    [
+      "a chunked body never ended",
+      `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n`,
+    ],
+    ["a head never ended", `PUT ${REINSTALL_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n`],
+  ])("%s is answered 408 RequestTimeout after requestTimeoutMs, saying so", async (_, text) => {
+    const quick = await startMock({ requestTimeoutMs: 300 });
+    try {
+      const body = expectRawBceError(await rawExchange(quick.port, text), 408, "RequestTimeout");
+      expect(body.message).toMatch(/^The request did not arrive in full within 300 ms \(ERR_HTTP_[A-Z_]+_TIMEOUT\)$/);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it("a whole request whose answer is delayed past requestTimeoutMs is still answered", async () => {
+    const quick = await startMock({ requestTimeoutMs: 100 });
+    try {
+      quick.faults.enqueue("rebuildInstance", { delayMs: 400 });
+      expect((await signedPut(quick.url, REBUILD_PATH, { imageId: "m-1" })).status).toBe(200);
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
 describe("requests Node's HTTP parser rejects", () => {
   it.each([
     ["garbage", "NOT HTTP AT ALL\r\n\r\n", 400],
@@ -323,6 +357,8 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     // Checked before the spec is read (it does not exist): the option is what is reported.
     ["journalLimit", { journalLimit: -1, spec: "/nonexistent/openapi.json" }],
     ["maxBodyBytes", { maxBodyBytes: 1.5, spec: "/nonexistent/openapi.json" }],
+    ["requestTimeoutMs", { requestTimeoutMs: 0, spec: "/nonexistent/openapi.json" }],
+    ["requestTimeoutMs", { requestTimeoutMs: Number.POSITIVE_INFINITY, spec: "/nonexistent/openapi.json" }],
     ["cors", { cors: ["http://x/path"], spec: "/nonexistent/openapi.json" }],
     // An access key id no signature can carry (the Authorization is split on "/"; a header holds no whitespace).
     ["credentials", { credentials: [{ accessKeyId: "team/ak", secretAccessKey: "s" }] }],
