@@ -533,7 +533,15 @@ export class Transport {
       const send = this.#options.fetch;
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
-      if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify, bodiless);
+      if (!send && httpSend) {
+        // node:http ends on the signal, but an answer it does not know what to do with must not
+        // outlast the timeout or the caller's abort either.
+        try {
+          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless), timeout.signal);
+        } catch (error) {
+          throw error instanceof BceError ? error : classify(error);
+        }
+      }
       // A redirect is not followed: the signed request (its session token, a password) must not
       // reach another host, nor a rebuild be sent twice. Node's fetch hands back the 3xx itself.
       const init: RequestInit = {

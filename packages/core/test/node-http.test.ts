@@ -379,6 +379,21 @@ describe("node:http in Node", () => {
     expectProblems(error, ["600 is not a final HTTP status"]);
   });
 
+  // node:http gives a 101 to an 'upgrade' listener, and with none destroys the socket without an
+  // error: the call, its timeout and its caller's abort included, waited forever.
+  it("ends a call answered 101 Switching Protocols (an upgrade it never asked for) with BceResponseError", async () => {
+    const server = await serve((request) =>
+      request.socket.write(
+        "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: h2c\r\nx-bce-request-id: rid-101\r\n\r\n",
+      ),
+    );
+    const error = await outcomeOf(`${server.url}/x`, { timeoutMs: 2000 });
+    expect(expectProblems(error, ["101 is not a final HTTP status"])).toMatchObject({
+      status: 101,
+      requestId: "rid-101",
+    });
+  });
+
   it("reports a body cut off mid-way as a BceNetworkError after the request was sent", async () => {
     const server = await serve((_, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "100" });

@@ -189,6 +189,19 @@ function sendWithNodeHttp(
         });
       },
     );
+    // A 101 answers an upgrade this request never asked for: node:http hands the connection to an
+    // 'upgrade' listener, and, with none, destroys it without an error, so the call never ended.
+    outgoing.on("upgrade", (answer: IncomingMessage, socket: { destroy(): void }) => {
+      socket.destroy();
+      const status = answer.statusCode ?? 101;
+      reject(
+        new BceResponseError({
+          status,
+          requestId: header(answer, "x-bce-request-id"),
+          problems: [`${status} is not a final HTTP status`],
+        }),
+      );
+    });
     outgoing.on("error", (error) => reject(fail(error, started)));
     outgoing.end(body);
   });
