@@ -187,6 +187,20 @@ describe("callOperation", () => {
     expect(sent).toHaveLength(0);
   });
 
+  // JSON carries a lone surrogate as an escape ("\\ud800"), which a service reads as U+FFFD: BCC's
+  // userData and imageId went out so; only BEC's userData transform refused one.
+  it.each([
+    ["body.name", { name: "vm-\uD800" }],
+    ['body["odd key"]', { "odd key": ["ok", "x\uDC00"] }],
+    ['body["k\\ud800"]', { "k\uD800": "v" }],
+  ])("a string that is not Unicode (a lone surrogate) is refused naming %s, nothing sent", async (field, body) => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: field.replace('["odd key"]', '["odd key"][1]'), rule: "format" });
+    expect(sent).toEqual([]);
+  });
+
   it("the stand-in of an encrypted password is a ciphertext the spec's schema takes, client rules included", () => {
     const check = (adminPass: unknown) =>
       validateSchema(

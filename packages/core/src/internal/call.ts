@@ -14,7 +14,8 @@ import { BceError, BceResponseError, BceValidationError, webCrypto } from "../er
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import { checkOptionNames } from "../edit-distance.js";
-import { isObject } from "./check-runtime.js";
+import { childPath, isObject } from "./check-runtime.js";
+import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 import type { Credentials } from "../credentials.js";
@@ -167,6 +168,11 @@ async function prepare(
       );
     }
     body = json === undefined ? undefined : JSON.parse(json);
+    // JSON carries a lone surrogate as an escape, which the service reads as U+FFFD: a string
+    // that is not Unicode is refused, wherever it is (BEC's userData transform refused its own).
+    const broken = loneSurrogateAt(body, "body");
+    if (broken !== undefined)
+      throw new BceValidationError(broken, "format", "holds a lone surrogate, which is not valid Unicode");
   }
   // What a transform checks of the caller's value (the password policy), then the body with a
   // stand-in where a transform will put a value it makes with the credentials (a ciphertext).
@@ -302,6 +308,25 @@ async function readBody(
     problems,
   });
   return data;
+}
+
+/** Where in a JSON value (a string, or an object key) there is a lone surrogate, named as the checks name fields. */
+function loneSurrogateAt(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return hasLoneSurrogate(value) ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = loneSurrogateAt(value[i], `${path}[${i}]`);
+      if (at !== undefined) return at;
+    }
+  } else if (isObject(value)) {
+    for (const [name, item] of Object.entries(value)) {
+      const child = childPath(path, name);
+      if (hasLoneSurrogate(name)) return child;
+      const at = loneSurrogateAt(item, child);
+      if (at !== undefined) return at;
+    }
+  }
+  return undefined;
 }
 
 function valueAt(body: unknown, path: readonly string[]): unknown {
