@@ -50,8 +50,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Upper bound of one delay, a `Retry-After` from the service included. Default 20 000 ms. */
   maxDelayMs?: number;
-  /** Replaces the decision whether to retry (the attempt limit still holds). Default: `isSafeToRetry`. */
-  shouldRetry?: (context: RetryContext) => boolean;
+  /**
+   * Replaces the decision whether to retry (the attempt limit still holds): retried when it returns
+   * (or resolves with) `true`. Default: `isSafeToRetry`.
+   */
+  shouldRetry?: (context: RetryContext) => boolean | Promise<boolean>;
 }
 
 /** Options that apply per call; a client's own options give the defaults. */
@@ -476,7 +479,9 @@ export class Transport {
       if (
         last ||
         !(await guard(
-          () => retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] }) === true,
+          // Awaited: a policy may be async, and its rejection is the call's error, not an unhandled one.
+          async () =>
+            (await retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] })) === true,
           "retry.shouldRetry",
           signal,
           timeoutMs,

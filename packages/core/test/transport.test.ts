@@ -790,6 +790,41 @@ describe("the logger and the hooks", () => {
   });
 });
 
+describe("an async shouldRetry (a policy that looks something up)", () => {
+  // Its Promise was compared with true: never a retry, and a rejection nobody handled, which ends
+  // a Node process.
+  it("that resolves true is followed: the call is retried", async () => {
+    const { fetch, seen } = fakeFetch([503, 200]);
+    const transport = new Transport({ fetch, retry: { baseDelayMs: 0, shouldRetry: async () => true } });
+    const response = await transport.send(new Request("http://h/x"), { credentials, idempotent: false });
+    expect(response.status).toBe(200);
+    expect(seen).toHaveLength(2);
+  });
+
+  it("that rejects ends the call with a BceError carrying its error, and leaves no unhandled rejection", async () => {
+    const { fetch } = fakeFetch([503]);
+    const cause = new Error("policy lookup failed");
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const transport = new Transport({
+        fetch,
+        retry: { baseDelayMs: 0, shouldRetry: () => Promise.reject(cause) },
+      });
+      const error = await transport
+        .send(new Request("http://h/x"), { credentials, idempotent: true })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceError);
+      expect(error).toMatchObject({ message: "retry.shouldRetry threw (see cause)", cause });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+});
+
 describe("retryAfterMs", () => {
   it("reads seconds and HTTP dates, and nothing else", () => {
     const now = Date.UTC(2026, 0, 1);
