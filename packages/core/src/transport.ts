@@ -259,7 +259,8 @@ export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, war
 
 /**
  * A full Logger from what the caller gave (`console`, or some of the four methods). A level it
- * lacks says nothing, and a logger that throws is ignored: it must not break the call it reports on.
+ * lacks says nothing, and a logger that throws (or rejects) is ignored: it must not break the call
+ * it reports on.
  */
 export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
@@ -269,7 +270,10 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
   for (const name of ["debug", "info", "warn", "error"] as const) {
     logger[name] = (message: string, data?: object): void => {
       try {
-        given[name]?.(message, data);
+        const result: unknown = given[name]?.(message, data);
+        // An async logger's rejection is dropped too: left unhandled, it would end a Node process.
+        if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function")
+          Promise.resolve(result).catch(noop);
       } catch {}
     };
   }

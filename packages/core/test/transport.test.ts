@@ -714,6 +714,27 @@ describe("the logger and the hooks", () => {
     }
   });
 
+  // An async logger (one that ships its lines somewhere) that rejected left an unhandled rejection,
+  // which ends a Node process: the call it reported on had gone well.
+  it("an async logger that rejects does not break the call, nor leave an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const { fetch } = fakeFetch([503, 200]);
+      const logger = toLogger({ info: () => Promise.reject(new Error("log shipper down")) });
+      const response = await new Transport({ fetch, logger, retry: { baseDelayMs: 0 } }).send(
+        new Request("http://h/x"),
+        { credentials, idempotent: true },
+      );
+      expect(response.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+    }
+  });
+
   it.each([
     ["a Request (what a middleware's call sends)", () => new Request("http://h/x", { method: "PUT", body: '{"a":1}' })],
     [
