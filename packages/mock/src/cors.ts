@@ -33,7 +33,17 @@ export function originOf(text: string): string | undefined {
 export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (option === false) return undefined;
   if (option === undefined || option === true) return (origin) => LOOPBACK_ORIGIN.test(origin);
-  if (typeof option === "function") return option;
+  if (typeof option === "function") {
+    // Only a boolean decides: a Promise (an async function) is truthy, and would let every origin in.
+    return (origin) => {
+      const allowed: unknown = option(origin);
+      if (typeof allowed !== "boolean")
+        throw new TypeError(
+          `startMock: the cors function must return true or false, got ${allowed instanceof Promise ? "a Promise (it cannot be async)" : typeof allowed}`,
+        );
+      return allowed;
+    };
+  }
   if (!Array.isArray(option) || option.some((o) => typeof o !== "string" || o === "")) {
     throw new TypeError("cors must be true, false, a list of origins, or a function of the origin");
   }

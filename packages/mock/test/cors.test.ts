@@ -102,6 +102,21 @@ describe("configured", () => {
     }
   });
 
+  // Its Promise (always truthy) was taken as a yes: an async function that said no let every origin in.
+  it("a function that answers anything but true or false lets no origin in: 500 naming the cors option", async () => {
+    const fn = await startMock({ cors: (async () => false) as never });
+    try {
+      const res = await preflight(fn.url, "http://evil.example");
+      const body = await expectBceError(res, 500, "InternalError");
+      expect(body.message).toMatch(/cors function must return true or false, got a Promise/);
+      expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      const admin = await fetch(`${fn.url}/__mock/journal`, { headers: { origin: "http://evil.example" } });
+      await expectBceError(admin, 500, "InternalError");
+    } finally {
+      await fn.close();
+    }
+  });
+
   it("cors: false sends no CORS headers and treats OPTIONS like any request", async () => {
     const mock = await startMock({ cors: false });
     try {
