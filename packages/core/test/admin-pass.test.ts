@@ -65,6 +65,8 @@ describe("encryptAdminPass matches openssl aes-128-ecb", () => {
     ["SK shorter than 16", "Abc123!@", "a".repeat(15), /at least 16 characters/],
     ["SK not ASCII", "Abc123!@", `${"a".repeat(15)}密钥`, /must be ASCII/],
     ["empty password", "", SK, /non-empty/],
+    // Encrypted as U+FFFD (UTF-8 has no lone surrogate): a password no one could type.
+    ["a password with a lone surrogate", "Abc123!@\uD800", SK, /lone surrogate/],
   ])("rejects %s", async (_, password, sk, message) => {
     await expect(encryptAdminPass(password, sk)).rejects.toThrow(message);
   });

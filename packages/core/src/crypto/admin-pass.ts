@@ -1,5 +1,6 @@
 import { webCrypto } from "../errors.js";
 import { PasswordPolicyError, type AdminPassRule } from "./errors.js";
+import { hasLoneSurrogate } from "./user-data.js";
 
 /**
  * The symbols a password may hold, by service: BEC's `AdminPassword` schema, and BCC's
@@ -64,6 +65,9 @@ export async function encryptAdminPass(password: string, secretAccessKey: string
 /** The first check encryptAdminPass makes. */
 export function assertAdminPass(password: unknown): void {
   if (typeof password !== "string" || password === "") throw new TypeError("adminPass must be a non-empty string");
+  // UTF-8 carries a lone surrogate as U+FFFD: the instance would get a password no one could type.
+  if (hasLoneSurrogate(password))
+    throw new TypeError("adminPass contains a lone surrogate, which is not valid Unicode");
 }
 
 /**
