@@ -214,6 +214,23 @@ describe("bad arguments to the public signing functions are named, never a TypeE
       "timestamp is not a valid date",
     ],
     [
+      // Spread into letters, it signed host alone: content-type went uncovered, without a word.
+      "signRequest with headersToSign a string",
+      () => signRequest({ method: "PUT", url }, credentials, { headersToSign: "content-type" as never }),
+      "headersToSign must be an array of header names",
+    ],
+    [
+      "signRequest with headersToSign holding a number",
+      () => signRequest({ method: "PUT", url }, credentials, { headersToSign: [5] as never }),
+      "headersToSign must be an array of header names",
+    ],
+    [
+      "buildAuthorization with headersToSign a string",
+      () =>
+        buildAuthorization({ ...credentials, method: "PUT", path: "/", timestamp: T0, headersToSign: "host" as never }),
+      "headersToSign must be an array of header names",
+    ],
+    [
       "signRequest with options null",
       () => signRequest({ method: "PUT", url }, { ...credentials }, null as never).then(() => "signed"),
       null,

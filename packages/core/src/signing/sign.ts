@@ -85,6 +85,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
   if (typeof input?.method !== "string" || input.method === "" || typeof input.path !== "string")
     throw new TypeError("input must have a method (non-empty) and a path, as strings");
   assertKeys(input.accessKeyId, input.secretAccessKey);
+  assertHeadersToSign(input.headersToSign);
   const { timestamp, headers } = input;
   return authorize(
     input,
@@ -176,6 +177,7 @@ export function signHeaders(
   signingKeys: SigningKeyCache | undefined,
 ): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
+  assertHeadersToSign(headersToSign);
   if (typeof request?.method !== "string" || request.method === "")
     throw new TypeError("request.method must be a non-empty string");
   let url: URL;
@@ -243,6 +245,15 @@ export function signKnownHeaders(
 // The access key id checked last (not a secret): a client signs with the same one every time.
 // Undefined until one passes, so that no id (the empty one included) skips the first check.
 let checkedAccessKeyId: string | undefined;
+
+/**
+ * A list of header names, or nothing: a string ("content-type") was spread into letters, and the
+ * request signed with host alone, the header meant to be covered left out.
+ */
+function assertHeadersToSign(names: unknown): void {
+  if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
+    throw new TypeError("headersToSign must be an array of header names");
+}
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
   if (typeof accessKeyId !== "string" || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
