@@ -40,10 +40,11 @@ interface CliOptions {
 
 /** Throws a message meant for the user when the arguments are wrong. */
 function parse(argv: string[]): CliOptions {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args: argv,
     strict: true,
     allowPositionals: false,
+    tokens: true,
     options: {
       port: { type: "string" },
       host: { type: "string" },
@@ -55,6 +56,16 @@ function parse(argv: string[]): CliOptions {
       help: { type: "boolean" },
     },
   });
+  // An option given twice with different values (a script that appends its own --port) would
+  // otherwise take the last one without a word.
+  const given = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.value === undefined || token.name === "cors-origin") continue;
+    const before = given.get(token.name);
+    if (before !== undefined && before !== token.value)
+      throw new Error(`--${token.name} is given twice, as "${before}" and "${token.value}"; give it once`);
+    given.set(token.name, token.value);
+  }
   const port = values.port ?? "4010";
   if (!/^\d+$/.test(port) || Number(port) > 65535)
     throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);

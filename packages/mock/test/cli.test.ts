@@ -148,6 +148,11 @@ it.each([
   [["--port", "abc"], /--port must be an integer/],
   [["--port", "70000"], /--port must be an integer/],
   [["--bogus"], /Unknown option '--bogus'/],
+  // The last value was taken without a word. (Each row gives --port 0 first: unfixed, the mock would
+  // start, on a free port.)
+  [["--port", "0", "--port", "00"], /--port is given twice, as "0" and "00"/],
+  [["--port", "0", "--log-level", "silent", "--log-level=info"], /--log-level is given twice/],
+  [["--port", "0", "--host", "127.0.0.1", "--host", "127.0.0.2"], /--host is given twice/],
 ])("exits 2 on bad arguments %j", async (args, message) => {
   const { child, output } = run(args);
   const [code] = await once(child, "exit");
