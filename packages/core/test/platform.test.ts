@@ -129,6 +129,30 @@ describe("a client given no credentials (server branch, as in Node)", () => {
     await expect(resolve()).resolves.toMatchObject({ accessKeyId: "env-ak", sessionToken: "env-session-token" });
   });
 
+  it("rejects with a CredentialsError when the runtime refuses to read the environment (Deno without --allow-env)", async () => {
+    const refused = new Error('Requires env access to "BCE_ACCESS_KEY_ID", run again with the --allow-env flag');
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get() {
+        throw refused;
+      },
+    });
+    const original = Object.getOwnPropertyDescriptor(process, "env")!;
+    Object.defineProperty(process, "env", { ...original, value: env });
+    let rejection: unknown;
+    try {
+      await credentialsResolver(undefined)().catch((error: unknown) => {
+        rejection = error;
+      });
+    } finally {
+      Object.defineProperty(process, "env", original);
+    }
+    expect(rejection).toBeInstanceOf(CredentialsError);
+    expect(rejection).toMatchObject({
+      message: expect.stringMatching(/^no credentials: the environment could not be read .*--allow-env/),
+      cause: refused,
+    });
+  });
+
   it("names the runtime in its User-Agent", () => {
     expect(userAgent("bec", undefined)).toEqual({
       header: "user-agent",
