@@ -3,7 +3,6 @@
 import { environmentCredentials, NO_CREDENTIALS } from "#platform";
 import {
   checkCredentials,
-  CREDENTIAL_ENV_VARS,
   CREDENTIALS_REFRESH_WINDOW_MS,
   CredentialsError,
   type Credentials,
@@ -81,17 +80,7 @@ export function credentialsResolver(
     return () => Promise.resolve(checked);
   }
   return async () => {
-    let fromEnv: Credentials | undefined;
-    try {
-      fromEnv = environmentCredentials();
-    } catch (error) {
-      if (error instanceof CredentialsError) throw error;
-      // A runtime may refuse to read the environment: Deno without --allow-env throws NotCapable.
-      throw new CredentialsError(
-        `no credentials: the environment could not be read for ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey} (see cause; Deno needs --allow-env), or pass { credentials } to the client`,
-        { cause: error },
-      );
-    }
+    const fromEnv = environmentCredentials();
     if (!fromEnv) throw new CredentialsError(NO_CREDENTIALS);
     return fromEnv;
   };

@@ -4,7 +4,7 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
-import { CREDENTIAL_ENV_VARS, credentialsFromEnv } from "../credentials.js";
+import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../credentials.js";
 import { answerTooLarge, BceResponseError } from "../errors.js";
 import type { Answer, OutgoingRequest } from "./types.js";
 
@@ -28,7 +28,16 @@ export function runtimeAgent(): string | undefined {
 }
 
 export function environmentCredentials() {
-  return credentialsFromEnv(g.process?.env);
+  try {
+    return credentialsFromEnv(g.process?.env);
+  } catch (error) {
+    if (error instanceof CredentialsError) throw error;
+    // A runtime may refuse to read the environment: Deno without --allow-env throws NotCapable.
+    throw new CredentialsError(
+      `no credentials: the environment could not be read for ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey} (see cause; Deno needs --allow-env), or pass { credentials } to the client`,
+      { cause: error },
+    );
+  }
 }
 
 export const NO_CREDENTIALS = `no credentials: pass { credentials } to the client or set ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey}`;
