@@ -266,15 +266,25 @@ function serviceClient<Paths extends {}>(
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
     // request. Their `signal` option is the Request's signal.
     fetch: async (request) => {
-      // A path with no parameters given leaves openapi-fetch's template in it (see pathSerializer).
-      const unfilled = /\/%7B([^/]*?)%7D(?=\/|$)/i.exec(new URL(request.url).pathname);
-      if (unfilled) throw missingPathParameter(decodeURIComponent(unfilled[1]!).replace(/^[.;]|\*$/g, ""));
       throwIfAborted(request.signal);
       return transport.send(request, { credentials: await credentials({ signal: request.signal }), idempotent: false });
     },
     headers: { [agent.header]: agent.value, ...headers },
     pathSerializer: checkedPathSerializer,
   });
+  // openapi-fetch serializes the path only when path parameters are given: with none, the
+  // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
+  // missing one. (Not read back from the URL: a value given as "{x}" is encoded the same way.)
+  type Init = { params?: { path?: unknown } } | undefined;
+  const withPath = (init: Init): Init =>
+    init?.params?.path ? init : { ...init, params: { ...init?.params, path: {} } };
+  const methods = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of RAW_METHODS) {
+    const call = methods[method]!;
+    methods[method] = (url, init) => call(url, withPath(init as Init));
+  }
+  const request = methods.request!;
+  methods.request = (method, url, init) => request(method, url, withPath(init as Init));
   // Until a middleware is added, no code of the caller's sees a client method's request: it is
   // built as plain parts, not as a Request (see PlainRequest).
   let middleware = false;
@@ -297,6 +307,8 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+/** The methods of openapi-fetch's client that send a request (besides `request`). */
+const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** Headers (lowercase, as Headers gives them) the headers option may not set: see serviceClient. */
 const FRAMING_HEADERS: readonly string[] = [
   "content-length",

@@ -174,7 +174,8 @@ describe("raw: the typed openapi-fetch client", () => {
   it("path parameters the URL carries as they are (encoded, or within a segment) are sent", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
-    for (const id of ["a", "..a", "a/..", "%2e%2e", 5])
+    // A value in braces is a value too: encoded, it reads like an unfilled template, but was given.
+    for (const id of ["a", "..a", "a/..", "%2e%2e", 5, "{x}", "{}"])
       await service.raw.PUT("/things/{id}", { params: { path: { id: id as string } }, body: { name: "n" } });
     expect(rec.sent.map((r) => new URL(r.url).pathname)).toEqual([
       "/things/a",
@@ -182,7 +183,23 @@ describe("raw: the typed openapi-fetch client", () => {
       "/things/a%2F..",
       "/things/%252e%252e",
       "/things/5",
+      "/things/%7Bx%7D",
+      "/things/%7B%7D",
     ]);
+  });
+
+  it("a call with no options at all, or through raw.request, is refused naming its missing path parameter", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    for (const call of [
+      () => service.raw.PUT("/things/{id}", undefined as never),
+      () => service.raw.request("put", "/things/{id}", { body: { name: "n" } } as never),
+      () => service.raw.request("put", "/things/{id}", { params: { path: null }, body: { name: "n" } } as never),
+    ]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "BceValidationError", field: "id", rule: "required" });
+    }
+    expect(rec.sent).toHaveLength(0);
   });
 
   it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {
