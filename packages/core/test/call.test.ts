@@ -201,6 +201,16 @@ describe("callOperation", () => {
     expect(sent).toEqual([]);
   });
 
+  // Only a lone surrogate: a pair (an emoji), CJK text, and the text "\\ud800" (a backslash and
+  // letters, which JSON writes as "\\\\ud800") are Unicode, and go out as given.
+  it("a body of valid Unicode (an emoji, CJK, a backslash before ud800) is sent as given", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const body = { name: "vm-😀-中文-\\ud800-\\uDC00" };
+    await callOperation(service, spec, { path: { thingId: "a" }, body });
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!.body)).toEqual(body);
+  });
+
   it("the stand-in of an encrypted password is a ciphertext the spec's schema takes, client rules included", () => {
     const check = (adminPass: unknown) =>
       validateSchema(
