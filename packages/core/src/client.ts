@@ -51,8 +51,8 @@ export interface BceClientOptions {
   fetch?: (request: Request) => Promise<Response>;
   /**
    * Headers sent with every request. Those that frame the message or upgrade the connection
-   * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`) are the
-   * transport's, and refused here.
+   * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`, and a
+   * `connection` other than `close` or `keep-alive`) are the transport's, and refused here.
    */
   headers?: Record<string, string>;
   /** Signature lifetime, headers to sign, and the clock. */
@@ -236,7 +236,11 @@ function serviceClient<Paths extends {}>(
     // Headers that frame the message or drive the connection are the sender's: fetch refuses some
     // (each attempt then failed as a network error, and was retried), node:http others, and with
     // transfer-encoding beside the content-length the transport sends, node:http framed it two ways.
-    const framing = Object.keys(headers).find((name) => FRAMING_HEADERS.includes(name));
+    // A connection header other than close or keep-alive (upgrade) is refused by fetch at every attempt too.
+    const framing = Object.entries(headers).find(
+      ([name, value]) =>
+        FRAMING_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(value)),
+    )?.[0];
     if (framing !== undefined)
       throw new BceValidationError(
         `headers.${framing}`,

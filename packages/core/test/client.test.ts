@@ -300,10 +300,21 @@ describe("client options are checked when the client is made", () => {
     ["keep-alive", "timeout=5"],
     ["upgrade", "websocket"],
     ["trailer", "x-bce-checksum"],
+    // fetch takes only close or keep-alive (UND_ERR_INVALID_ARG at every attempt, retried).
+    ["Connection", "upgrade"],
   ])("refuses the framing header %s in the headers option, naming it", (name, value) => {
     expect(() => client({ headers: { [name]: value } })).toThrow(
       expect.objectContaining({ name: "BceValidationError", field: `headers.${name.toLowerCase()}`, rule: "format" }),
     );
+  });
+
+  it("takes the headers a caller may set: connection close or keep-alive, and names that only look like framing ones", () => {
+    for (const headers of <Record<string, string>[]>[
+      { Connection: "close" },
+      { connection: "Keep-Alive" },
+      { "x-content-length": "3", te: "trailers" },
+    ])
+      expect(() => client({ headers })).not.toThrow();
   });
 
   it("options that cannot be read (a revoked Proxy) are refused naming them, the Proxy's error as cause", () => {
