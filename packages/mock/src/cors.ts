@@ -37,6 +37,8 @@ export function originPolicy(option: CorsOption | undefined): OriginPolicy {
     // Only a boolean decides: a Promise (an async function) is truthy, and would let every origin in.
     return (origin) => {
       const allowed: unknown = option(origin);
+      // Its rejection is refused with the Promise: left unhandled, it would end the Node process.
+      if (allowed instanceof Promise) allowed.catch(() => {});
       if (typeof allowed !== "boolean")
         throw new TypeError(
           `startMock: the cors function must return true or false, got ${allowed instanceof Promise ? "a Promise (it cannot be async)" : typeof allowed}`,

@@ -117,6 +117,28 @@ describe("configured", () => {
     }
   });
 
+  // Refused, its Promise was left to reject unhandled, which ends the process the mock runs in.
+  it("an async function that rejects is a 500 naming the option, and leaves no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    const fn = await startMock({
+      cors: (async () => {
+        throw new Error("origin lookup failed");
+      }) as never,
+    });
+    try {
+      const res = await preflight(fn.url, "http://app.example");
+      const body = await expectBceError(res, 500, "InternalError");
+      expect(body.message).toMatch(/cors function must return true or false, got a Promise/);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+      await fn.close();
+    }
+  });
+
   it("cors: false sends no CORS headers and treats OPTIONS like any request", async () => {
     const mock = await startMock({ cors: false });
     try {
