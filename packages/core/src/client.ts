@@ -152,14 +152,11 @@ export function createServiceClient<Paths extends {}>(
   service?: string,
   names: readonly string[] = [],
 ): ServiceClient<Paths> {
-  if (typeof options !== "object" || options === null)
-    throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
   try {
     // An array has no options: taken as an object, it would leave every option at its default, the
     // endpoint (the production service) and the credentials (the environment's) included. (Asked
-    // here: Array.isArray throws for a revoked Proxy.)
-    if (Array.isArray(options))
-      throw new BceValidationError("options", "type", "must be an object, not an array or a primitive");
+    // in the try: Array.isArray throws for a revoked Proxy.)
+    if (typeof options !== "object" || options === null || Array.isArray(options)) throw notOptions();
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
@@ -176,6 +173,10 @@ export function createServiceClient<Paths extends {}>(
     });
   }
 }
+
+/** The refusal of options (a client's or a call's) that are not an object: a primitive or an array. */
+export const notOptions = () =>
+  new BceValidationError("options", "type", "must be an object, not an array or a primitive");
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
 export const OPTION_NAMES = Object.keys({

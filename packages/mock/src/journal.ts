@@ -151,12 +151,17 @@ export class Journal {
   }
 }
 
-/** `bce-auth-v1/ak/timestamp/expiration/signedHeaders/<signature>`: everything but the signature stays readable. */
-function redactAuthorization(text: string): string {
+/**
+ * `bce-auth-v1/ak/timestamp/expiration/signedHeaders/<signature>`: everything but the signature
+ * stays readable, and, with `hideId`, but the access key id too (one the server does not know is
+ * often a secret key or session token given in its place, the keys swapped).
+ */
+export function redactAuthorization(text: string, hideId = false): string {
   const parts = text.split("/");
-  return parts.length === 6 && parts[0] === "bce-auth-v1"
-    ? [...parts.slice(0, 5), "<redacted>"].join("/")
-    : "<redacted>";
+  if (parts.length !== 6 || parts[0] !== "bce-auth-v1") return "<redacted>";
+  parts[5] = "<redacted>";
+  if (hideId) parts[1] = "<redacted>";
+  return parts.join("/");
 }
 
 /**
@@ -176,17 +181,6 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
 export function hideSecrets(text: string, forms: readonly string[]): string {
   for (const form of forms) if (text.includes(form)) text = text.replaceAll(form, "<redacted>");
   return text;
-}
-
-/**
- * An Authorization whose access key id the server does not know, with the id redacted too: such an
- * id is often a secret key or session token given in its place (the keys swapped).
- */
-export function redactAccessKeyId(authorization: string): string {
-  const parts = authorization.split("/");
-  return parts.length === 6 && parts[0] === "bce-auth-v1"
-    ? [parts[0], "<redacted>", ...parts.slice(2)].join("/")
-    : "<redacted>";
 }
 
 /** Headers with the signature, any security token and other credentials redacted. */

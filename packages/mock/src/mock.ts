@@ -32,7 +32,7 @@ import {
   hideSecrets,
   Journal,
   MAX_JOURNAL_BODY,
-  redactAccessKeyId,
+  redactAuthorization,
   redactLogLine,
   secretForms,
   type JournalEntry,
@@ -596,7 +596,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     x.entry.signatureError = auth.code;
     const { authorization } = x.entry.headers;
     if (auth.code === "InvalidAccessKeyId" && authorization !== undefined)
-      x.entry.headers.authorization = redactAccessKeyId(authorization);
+      x.entry.headers.authorization = redactAuthorization(authorization, true);
     return x.error(auth.status, auth.code, auth.message);
   }
   if (ctx.checksSignatures) x.entry.signature = "verified";

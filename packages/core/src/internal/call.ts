@@ -3,6 +3,7 @@
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
 import {
+  notOptions,
   OPTION_NAMES,
   rethrowAsBceError,
   responseMetadata,
@@ -217,8 +218,7 @@ export function splitOptions(
   queryNames: readonly string[],
 ): { query: Record<string, string>; call: CallOptions } {
   if (options === undefined || options === null) return { query: {}, call: {} };
-  const refused = () => new BceValidationError("options", "type", "must be an object, not an array or a primitive");
-  if (typeof options !== "object") throw refused();
+  if (typeof options !== "object") throw notOptions();
   const query: Record<string, string> = {};
   const call: Record<string, unknown> = {};
   let entries: [string, unknown][];
@@ -231,7 +231,7 @@ export function splitOptions(
   } catch (error) {
     throw unreadable(error);
   }
-  if (array) throw refused();
+  if (array) throw notOptions();
   const keys = entries.map(([name]) => name);
   const names = [...CALL_OPTION_NAMES, ...queryNames];
   // Ignored, a client's option given to a call (`endpoint`, `credentials`) would send the call
