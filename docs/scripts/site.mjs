@@ -1,3 +1,5 @@
+import { redocLabelScript } from "./redoc-labels.mjs";
+
 // What the site is made of: its languages, its guides (each in every language), and the HTML
 // shell of the pages that are not Redoc. The shell inlines its CSS and uses system fonts: nothing is loaded from elsewhere.
 
@@ -114,7 +116,8 @@ footer { color: var(--muted); font-size: 0.9rem; padding: 1.5rem; text-align: ce
  * alternates for the other languages' reference, a small header linking home, the guides, the
  * errata and the other language, and a script that turns Redoc's root-absolute links ("/bec")
  * into the hash routes the page actually uses ("#/bec"), so that a link opened in a new tab, or
- * on a site not served at the root, still lands on the reference.
+ * on a site not served at the root, still lands on the reference. A reference in another language
+ * than English also gets the script that puts Redoc's own labels in that language (redoc-labels.mjs).
  */
 export function referenceChrome(code) {
   const locale = locales.find((l) => l.code === code);
@@ -134,7 +137,7 @@ export function referenceChrome(code) {
   ];
   const header = `<header class="site-nav" style="display:flex;gap:1.25rem;flex-wrap:wrap;align-items:baseline;padding:0.4rem 1.5rem;border-bottom:1px solid #d1d9e0;font:14px/1.6 system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">${links.join("\n")}</header>`;
   const script = `<script>(function(){function fix(a){var h=a.getAttribute("href");if(h&&h.charAt(0)==="/"&&h.charAt(1)!=="/")a.setAttribute("href","#"+h);}function all(n){if(n.nodeType!==1)return;if(n.tagName==="A")fix(n);var as=n.querySelectorAll("a[href^='/']");for(var i=0;i<as.length;i++)fix(as[i]);}function start(){all(document.body);new MutationObserver(function(ms){for(var i=0;i<ms.length;i++){var m=ms[i];if(m.type==="attributes")fix(m.target);else for(var j=0;j<m.addedNodes.length;j++)all(m.addedNodes[j]);}}).observe(document.body,{subtree:true,childList:true,attributes:true,attributeFilter:["href"]});}if(document.body)start();else document.addEventListener("DOMContentLoaded",start);})();</script>`;
-  return { head, header, script };
+  return { head, header, script: script + redocLabelScript(code) };
 }
 
 /**

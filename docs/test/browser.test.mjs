@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
+import { redocLabels } from "../scripts/redoc-labels.mjs";
 import { errataPath, guidePages, guidePath, locales } from "../scripts/site.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
 import { distDir, loadSpec, operations, resultsDir, watchPage } from "./helpers.mjs";
@@ -148,9 +149,10 @@ describe.each(locales)("API reference, $code", (locale) => {
   });
 
   test("renders the TypeScript and curl code samples, and the seed's request as the JSON payload", async () => {
+    const payload = redocLabels[locale.code]?.exact.Payload ?? "Payload";
     await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
     const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
-      hasText: /^(TypeScript|curl|Payload)$/,
+      hasText: new RegExp(`^(TypeScript|curl|${payload})$`),
     });
     const choose = async (language, shows) => {
       if ((await picker.textContent()) !== language) {
@@ -165,8 +167,117 @@ describe.each(locales)("API reference, $code", (locale) => {
     await choose("TypeScript", "createBecClient");
     await shoot(`${locale.code}-typescript-sample`);
     await choose("curl", "curl -X PUT");
-    await choose("Payload", '"imageType"'); // a JSON key, quoted: only the payload has it so
+    await choose(payload, '"imageType"'); // a JSON key, quoted: only the payload has it so
     await choose("TypeScript", "createBecClient"); // leave the remembered choice as it was
+    expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * The text nodes a reader sees as Redoc's interface on the open page: not code, a property's name,
+ * a value in a table, or the site's own header. Type lines (Redoc's <em> beside a name) apart.
+ */
+const interfaceText = () =>
+  page.evaluate(() => {
+    const labels = [];
+    const types = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.nodeValue.trim();
+      const el = node.parentElement;
+      if (!text || el.closest("pre,code,script,style,td,.schema-name,header.site-nav")) continue;
+      if (el.tagName === "EM" && !el.closest("p,li,blockquote")) types.push(text);
+      else labels.push(text);
+    }
+    return { labels, types };
+  });
+
+/** Matches an element whose text is exactly `text` (its heading's link icon has no text). */
+const wholeText = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
+describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $code", (locale) => {
+  const { exact, patterns } = redocLabels[locale.code];
+  const rules = patterns.map(([re, to]) => [new RegExp(re), to]);
+  /** The translation of one of Redoc's English labels; undefined for any other text. */
+  const translate = (text) => {
+    if (Object.hasOwn(exact, text)) return exact[text];
+    const rule = rules.find(([re]) => re.test(text));
+    return rule && text.replace(rule[0], rule[1]);
+  };
+  const english = locales.find((l) => l.code === "en");
+
+  /**
+   * The interface text of both operations and a schema in language `l`, every section expanded
+   * ("Expand all" clicked, so that the button's label has changed once as well).
+   */
+  async function read(l) {
+    const spec = loadSpec(l.code);
+    const titles = [
+      ...operations(spec).map(([, , op]) => [
+        `#/${op.tags[0].toLowerCase()}/${op.operationId.toLowerCase()}`,
+        op.summary,
+      ]),
+      [`#/${l.schemasTag.toLowerCase()}/vminstancedetailsvo`, "VmInstanceDetailsVo"],
+    ];
+    const expandAll = l.code === "en" ? "Expand all" : exact["Expand all"];
+    const collapseAll = l.code === "en" ? "Collapse all" : exact["Collapse all"];
+    const found = { labels: new Set(), types: new Set() };
+    await open(`${l.code}/index.html${titles[0][0]}`);
+    for (const [route, title] of titles) {
+      await navigate(route);
+      await page
+        .locator("h1, h2", { hasText: wholeText(title) })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const expand = page.getByRole("button", { name: expandAll, exact: true }).first();
+      if (await expand.count()) {
+        await expand.click();
+        await page.getByRole("button", { name: collapseAll, exact: true }).first().waitFor({ timeout: 30_000 });
+      }
+      const { labels, types } = await interfaceText();
+      for (const t of labels) found.labels.add(t);
+      for (const t of types) found.types.add(t);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+    page = undefined;
+    return found;
+  }
+
+  test("every label Redoc shows in English is shown translated, and none is left in English", async () => {
+    const en = await read(english);
+    const shown = [...en.labels].filter((t) => translate(t) !== undefined);
+    // Redoc still shows the labels the dictionary knows (a newer Redoc may rename them).
+    for (const label of [
+      "Request",
+      "Responses",
+      "Path",
+      "Query",
+      "Headers",
+      "Body",
+      "required",
+      "Example",
+      "Collapse all",
+    ])
+      expect(shown).toContain(label);
+    expect(shown.some((t) => /^Show \d+ propert/.test(t))).toBe(true);
+    expect([...en.types].some((t) => / or |non-empty|characters/.test(t))).toBe(true);
+
+    const zh = await read(locale);
+    for (const label of shown) expect([...zh.labels], label).toContain(translate(label));
+    expect([...zh.labels].filter((t) => translate(t) !== undefined)).toEqual([]);
+    // Nothing else shaped like an English label either (names and values are not in these nodes).
+    expect([...zh.labels].filter((t) => /^[A-Z][a-z]+(?: [a-z]+)*:?$/.test(t))).toEqual([]);
+    expect([...zh.types].filter((t) => /\b(?:or|non-empty|characters|items|Array of)\b/.test(t))).toEqual([]);
+  });
+
+  test("the English reference keeps Redoc's English labels", async () => {
+    await open("en/index.html#/bec/reinstallvminstance");
+    await page
+      .locator("h4", { hasText: wholeText("Request") })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    expect((await interfaceText()).labels).not.toContain(exact.Request);
     expect(problems).toEqual([]);
   });
 });

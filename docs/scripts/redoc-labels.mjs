@@ -1,0 +1,143 @@
+// Redoc's own interface labels in the reference's language. The Redoc that @redocly/cli bundles
+// renders its labels ("Request", "Responses", "Expand all", "required") through a translation hook
+// that, in its standalone build, always returns the English default, and it takes no option to
+// replace them. So a Chinese reference gets a small script that rewrites those labels as Redoc
+// renders them: text nodes whose whole text is a label, never descriptions, names, values or code.
+
+/**
+ * Per language: `exact` maps a label's whole text to its translation; `patterns` are labels with a
+ * number in them; `types` rewrite the English words of a type line ("string or null, non-empty",
+ * "Array of strings, [ 1 .. 64 ] characters"), keeping type and format names as they are.
+ */
+export const redocLabels = {
+  "zh-CN": {
+    exact: {
+      Overview: "概览",
+      License: "许可证",
+      Operations: "操作",
+      Schemas: "数据结构",
+      Search: "搜索",
+      "API docs by": "API 文档：",
+      Request: "请求",
+      Response: "响应",
+      Responses: "响应",
+      "Request sample": "请求示例",
+      "Response sample": "响应示例",
+      Path: "路径参数",
+      Query: "查询参数",
+      Headers: "头域",
+      Cookies: "Cookie 参数",
+      Body: "消息体",
+      Security: "认证",
+      "View security details": "查看认证详情",
+      "View details": "查看详情",
+      "Expand all": "全部展开",
+      "Collapse all": "全部折叠",
+      Copy: "复制",
+      Copied: "已复制",
+      required: "必填",
+      deprecated: "已弃用",
+      Deprecated: "已弃用",
+      Default: "默认值",
+      Description: "说明",
+      "Enum Value": "枚举值",
+      Enum: "枚举",
+      "Enum:": "枚举：",
+      Value: "值",
+      "Value:": "值：",
+      Example: "示例",
+      "Example:": "示例：",
+      Examples: "示例",
+      // The code-sample picker's name for the request body's examples (Redoc knows it by this label).
+      Payload: "请求体",
+      "Any of:": "以下任一：",
+      "One of:": "以下之一：",
+      "All of:": "以下全部：",
+      Show: "显示",
+      Hide: "隐藏",
+      more: "更多",
+      "Show more": "显示更多",
+      "Show less": "收起",
+      "Show details": "显示详情",
+      "Hide details": "隐藏详情",
+      "Show pattern": "显示正则表达式",
+      "Hide pattern": "隐藏正则表达式",
+      "Show example": "显示示例",
+      "Hide example": "隐藏示例",
+      "No content": "无内容",
+      "No request payload": "无请求体",
+      "No response sample": "无响应示例",
+      "Loading...": "加载中…",
+      Recursive: "递归",
+    },
+    patterns: [
+      ["^Show (\\d+) array propert(?:y|ies)$", "显示 $1 个数组属性"],
+      ["^Hide (\\d+) array propert(?:y|ies)$", "隐藏 $1 个数组属性"],
+      ["^Show (\\d+) propert(?:y|ies)$", "显示 $1 个属性"],
+      ["^Hide (\\d+) propert(?:y|ies)$", "隐藏 $1 个属性"],
+      ["^\\+(\\d+) more$", "另有 $1 项"],
+      ["^case (\\d+)$", "情形 $1"],
+    ],
+    types: [
+      ["\\bArray of (\\w+?)s\\b", "$1 数组"],
+      [" or ", " 或 "],
+      ["\\bnon-empty\\b", "非空"],
+      [" characters\\b", " 个字符"],
+      [" items\\b", " 项"],
+      ["\\bunique\\b", "不重复"],
+    ],
+  },
+};
+
+/**
+ * The translator, run in the page (serialized into an inline script): every text node already
+ * there and every one Redoc adds or changes later. Skipped: code, property names, enum and table
+ * cells (values), the site's own header, and text that is only part of a label's wording.
+ */
+function translateRedocLabels(labels) {
+  const exact = labels.exact;
+  const patterns = labels.patterns.map((p) => [new RegExp(p[0]), p[1]]);
+  const types = labels.types.map((p) => [new RegExp(p[0], "g"), p[1]]);
+  const skip = "pre,code,script,style,textarea,td,.schema-name,header.site-nav";
+  function text(node) {
+    const el = node.parentElement;
+    if (!el || el.closest(skip)) return;
+    const value = node.nodeValue;
+    const t = value.trim();
+    if (!t) return;
+    let out = Object.hasOwn(exact, t) ? exact[t] : undefined;
+    for (let i = 0; out === undefined && i < patterns.length; i++)
+      if (patterns[i][0].test(t)) out = t.replace(patterns[i][0], patterns[i][1]);
+    // A type line: Redoc's <em> beside a property's name, not emphasis in a description.
+    if (out === undefined && el.tagName === "EM" && !el.closest("p,li,blockquote")) {
+      out = t;
+      for (let j = 0; j < types.length; j++) out = out.replace(types[j][0], types[j][1]);
+    }
+    if (out !== undefined && out !== t) node.nodeValue = value.replace(t, out);
+  }
+  function walk(root) {
+    if (root.nodeType === 3) return text(root);
+    if (root.nodeType !== 1) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) text(node);
+  }
+  function start() {
+    walk(document.body);
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        if (change.type === "characterData") text(change.target);
+        else for (const added of change.addedNodes) walk(added);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+}
+
+/** The inline script for a reference in `code`, or "" when Redoc's English labels are that language's. */
+export function redocLabelScript(code) {
+  const labels = redocLabels[code];
+  if (!labels) return "";
+  const json = JSON.stringify(labels).replace(/</g, "\\u003c");
+  return `<script>(${translateRedocLabels.toString()})(${json});</script>`;
+}
