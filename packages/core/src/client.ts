@@ -9,6 +9,7 @@ import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
 import {
   type CallOptions,
+  checkHeaders,
   DEFAULT_TIMEOUT_MS,
   PlainRequest,
   throwIfAborted,
@@ -52,7 +53,8 @@ export interface BceClientOptions {
   /**
    * Headers sent with every request. Those that frame the message or upgrade the connection
    * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`, and a
-   * `connection` other than `close` or `keep-alive`) are the transport's, and refused here.
+   * `connection` other than `close` or `keep-alive`), and `host` (the endpoint's), are the
+   * transport's: refused here, and in a `raw` call's own headers or a middleware's.
    */
   headers?: Record<string, string>;
   /** Signature lifetime, headers to sign, and the clock. */
@@ -234,20 +236,9 @@ function serviceClient<Paths extends {}>(
     // Headers takes control characters (\x01, DEL) that node:http refuses to send: refused here, as
     // an option, not at every call's send.
     if (Object.values(headers).some((value) => /[^\t\x20-\x7e\x80-\xff]/.test(value))) throw refused();
-    // Headers that frame the message or drive the connection are the sender's: fetch refuses some
-    // (each attempt then failed as a network error, and was retried), node:http others, and with
-    // transfer-encoding beside the content-length the transport sends, node:http framed it two ways.
-    // A connection header other than close or keep-alive (upgrade) is refused by fetch at every attempt too.
-    const framing = Object.entries(headers).find(
-      ([name, value]) =>
-        FRAMING_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(value)),
-    )?.[0];
-    if (framing !== undefined)
-      throw new BceValidationError(
-        `headers.${framing}`,
-        "format",
-        "is set by the transport for each request (it frames the message), not by the headers option",
-      );
+    // The transport checks every request's headers; the option's are checked here too, so that a
+    // client given one of the transport's own fails when it is made, not at its first call.
+    checkHeaders(headers);
   }
   // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
   // is none, as it has always been taken.
@@ -314,15 +305,6 @@ function serviceClient<Paths extends {}>(
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
-/** Headers (lowercase, as Headers gives them) the headers option may not set: see serviceClient. */
-const FRAMING_HEADERS: readonly string[] = [
-  "content-length",
-  "expect",
-  "keep-alive",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-];
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = (["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[]).map(
   (key) => `credentials.${key}`,

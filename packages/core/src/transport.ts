@@ -326,6 +326,40 @@ export class PlainRequest {
 }
 
 /**
+ * Headers (lowercase, as Headers gives them) the transport sets for each request, so no caller may:
+ * those that frame the message or drive the connection, and `host`, which is the endpoint's. fetch
+ * refuses some framing ones (each attempt then failed as a network error, and was retried),
+ * node:http others, and with transfer-encoding beside the content-length the transport sends,
+ * node:http framed the message two ways. fetch sends no Host but the URL's: one of the caller's was
+ * signed and not sent, and the service refused the signature.
+ */
+const TRANSPORT_HEADERS: readonly string[] = [
+  "content-length",
+  "expect",
+  "host",
+  "keep-alive",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+];
+
+/**
+ * Refuse, naming it `headers.<name>`, a header that is the transport's to set (TRANSPORT_HEADERS),
+ * or a connection header other than close or keep-alive (an upgrade, which fetch refuses at every
+ * attempt too). Every request is checked as the transport takes it (the headers option, a `raw`
+ * call's own headers, what a middleware set); the client checks its headers option when it is made.
+ */
+export function checkHeaders(headers: Record<string, string>): void {
+  for (const name in headers)
+    if (TRANSPORT_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(headers[name]!)))
+      throw new BceValidationError(
+        `headers.${name}`,
+        "format",
+        "is set by the transport for each request (from the endpoint and the body), not by the caller",
+      );
+}
+
+/**
  * Sends one logical call: signs every attempt afresh, bounds each by the timeout, reads the
  * whole answer (so a cut-off body is a network error, not a half-parsed one), and retries as
  * the policy allows. Resolves with the final answer as a Response, error statuses included (the
@@ -360,6 +394,10 @@ export class Transport {
     const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retry = retryPolicy(call.retry, "retry", options.retry);
 
+    // One header record for the whole call; each attempt overwrites its signing headers in it.
+    // Checked before anything is read, hooked or signed.
+    const headers: Record<string, string> = Object.fromEntries(request.headers);
+    checkHeaders(headers);
     // A body a middleware has read cannot be copied for the hooks, nor sent.
     if (!plain && request.bodyUsed) throw bodyUnreadable();
     const { hooks } = options;
@@ -388,8 +426,6 @@ export class Transport {
         throw bodyUnreadable(error);
       }
     }
-    // One header record for the whole call; each attempt overwrites its signing headers in it.
-    const headers: Record<string, string> = Object.fromEntries(request.headers);
     if (body !== undefined) headers["content-length"] = String(body.length);
     const { method, url } = request;
     const parts: RequestParts = { method, url, headers, body };

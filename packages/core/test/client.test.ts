@@ -292,8 +292,9 @@ describe("client options are checked when the client is made", () => {
   });
 
   // fetch refused some of these at every attempt (a BceNetworkError, retried), node:http others,
-  // and transfer-encoding went out beside the transport's content-length.
-  it.each([
+  // and transfer-encoding went out beside the transport's content-length. fetch sends no Host
+  // but the URL's: one of the caller's was signed, not sent, and the service refused the signature.
+  const transportHeaders = [
     ["transfer-encoding", "chunked"],
     ["Content-Length", "3"],
     ["expect", "100-continue"],
@@ -302,11 +303,47 @@ describe("client options are checked when the client is made", () => {
     ["trailer", "x-bce-checksum"],
     // fetch takes only close or keep-alive (UND_ERR_INVALID_ARG at every attempt, retried).
     ["Connection", "upgrade"],
-  ])("refuses the framing header %s in the headers option, naming it", (name, value) => {
-    expect(() => client({ headers: { [name]: value } })).toThrow(
-      expect.objectContaining({ name: "BceValidationError", field: `headers.${name.toLowerCase()}`, rule: "format" }),
-    );
-  });
+    ["Host", "bec.baidubce.com"],
+  ];
+  it.each(transportHeaders)(
+    "refuses the header %s, the transport's to set, in the headers option, naming it",
+    (name, value) => {
+      expect(() => client({ headers: { [name!]: value! } })).toThrow(
+        expect.objectContaining({
+          name: "BceValidationError",
+          field: `headers.${name!.toLowerCase()}`,
+          rule: "format",
+        }),
+      );
+    },
+  );
+
+  it.each(transportHeaders)(
+    "refuses the header %s in a raw call's own headers, or set by a middleware, naming it, before anything is sent",
+    async (name, value) => {
+      const rec = recorder();
+      const refused = expect.objectContaining({
+        name: "BceValidationError",
+        field: `headers.${name!.toLowerCase()}`,
+        rule: "format",
+      });
+      const put = (service: ReturnType<typeof client>, headers?: Record<string, string>) =>
+        service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, headers });
+      await expect(put(client({ fetch: rec.fetch }), { [name!]: value! })).rejects.toEqual(refused);
+      const service = client({ fetch: rec.fetch });
+      service.raw.use({ onRequest: ({ request }) => void request.headers.set(name!, value!) });
+      await expect(put(service)).rejects.toEqual(refused);
+      // A client method's call, through the same middleware.
+      await expect(
+        service.raw.PUT("/things/{id}", {
+          params: { path: { id: "a" } },
+          body: { name: "n" },
+          ...service.callOptions({ credentials, idempotent: true }),
+        }),
+      ).rejects.toEqual(refused);
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
 
   it("takes the headers a caller may set: connection close or keep-alive, and names that only look like framing ones", () => {
     for (const headers of <Record<string, string>[]>[

@@ -110,9 +110,9 @@ function sendWithNodeHttp(
       target,
       {
         method,
-        // The Host that was signed (a caller's own, else the URL's), whatever form node:http would
-        // give an IPv6 or default-port host.
-        headers: { ...headers, host: headers.host ?? target.host },
+        // The Host that was signed (the URL's: the transport refuses a caller's own), whatever form
+        // node:http would give an IPv6 or default-port host.
+        headers: { ...headers, host: target.host },
         agent: agentFor(https),
         signal,
       },
