@@ -9,7 +9,8 @@ export interface JournalEntry {
   path: string;
   /**
    * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
-   * signature in an `authorization` parameter and an `x-bce-security-token` (presigned requests),
+   * signature in an `authorization` parameter (and its access key id, when the mock does not know
+   * it) and an `x-bce-security-token` (presigned requests),
    * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept)
    * or names a credential (`secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`), also
    * percent-encoded or inside a form's brackets (`creds[secretKey]`).
@@ -68,14 +69,18 @@ export class Journal {
 
   /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
   readonly #secrets: readonly string[];
+  /** The access key ids of the key pairs the mock accepts: any other in a presigned request's query is hidden. */
+  readonly #accessKeyIds: readonly string[];
 
   /**
    * `secrets`: values never to show, whatever their place (a header of the caller's, a query
    * parameter, a body): the secret keys and session tokens of the key pairs the mock accepts.
+   * `accessKeyIds`: the ids of those key pairs, the only ones a presigned request's query shows.
    */
-  constructor(limit: number, secrets: readonly (string | undefined)[] = []) {
+  constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
     this.limit = limit;
     this.#secrets = secretForms(secrets);
+    this.#accessKeyIds = accessKeyIds;
   }
 
   /** `text` with every secret the mock knows replaced by `<redacted>`. */
@@ -90,7 +95,7 @@ export class Journal {
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
       path: hide(entry.path),
-      query: hide(redactQuery(entry.query)),
+      query: hide(redactQuery(entry.query, this.#accessKeyIds)),
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [name, hide(value)])),
       body: hide(redactBody(entry.body)),
     }));
@@ -204,10 +209,12 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 
 /**
  * The raw query with a presigned request's credentials redacted (BCE also takes the Authorization
- * and the security token as query parameters), and any parameter whose name ends in `pass` or
- * `password`, as in a body (an encrypted one is kept); everything else stays as sent.
+ * and the security token as query parameters: the Authorization's signature, and its access key id
+ * unless it is one of `accessKeyIds`, as the header's id is hidden when the mock does not know it),
+ * and any parameter whose name ends in `pass` or `password`, as in a body (an encrypted one is
+ * kept); everything else stays as sent.
  */
-export function redactQuery(query: string): string {
+export function redactQuery(query: string, accessKeyIds: readonly string[] = []): string {
   // A name may spell a secret with escapes (admin%50ass).
   if (!/authorization|pass|secret|token|%/i.test(query)) return query;
   return query
@@ -225,7 +232,8 @@ export function redactQuery(query: string): string {
         return /authorization/i.test(pair) || SECRET_ANYWHERE.test(pair) ? `${pair.slice(0, at)}=<redacted>` : pair;
       }
       let redacted: string;
-      if (name === "authorization") redacted = redactAuthorization(value);
+      if (name === "authorization")
+        redacted = redactAuthorization(value, !accessKeyIds.includes(value.split("/")[1] ?? ""));
       else if (name === "x-bce-security-token" || isSecret(name, value)) redacted = "<redacted>";
       else return pair;
       return `${pair.slice(0, at)}=${encodeURIComponent(redacted).replace(/%2F/g, "/")}`;

@@ -211,7 +211,11 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     cors,
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
-    journal: new Journal(journalLimit, secrets),
+    journal: new Journal(
+      journalLimit,
+      secrets,
+      keyPairs.map((pair) => pair.accessKeyId),
+    ),
     faults: new FaultScripts(index.operations.map((op) => op.operationId)),
     tokens: new Map(),
     actions: new Map(),

@@ -225,7 +225,8 @@ it("a body nested too deeply to serialize again is journaled, redacted, and the 
 
 it("redacts a presigned request's signature and token in the query, and Proxy-Authorization", async () => {
   const signature = "ab".repeat(32);
-  const authorization = encodeURIComponent(`bce-auth-v1/ak/2026-01-01T00:00:00Z/1800/host/${signature}`);
+  const ak = DEFAULT_CREDENTIALS.accessKeyId; // an id the mock knows stays readable
+  const authorization = encodeURIComponent(`bce-auth-v1/${ak}/2026-01-01T00:00:00Z/1800/host/${signature}`);
   await signedPut(
     mock.url,
     `${REBUILD_PATH}&authorization=${authorization}&x-bce-security-token=tok-secret`,
@@ -236,10 +237,31 @@ it("redacts a presigned request's signature and token in the query, and Proxy-Au
   );
   const [entry] = await mock.journal.waitFor(1);
   expect(entry!.query).toBe(
-    "rebuild&authorization=bce-auth-v1/ak/2026-01-01T00%3A00%3A00Z/1800/host/%3Credacted%3E&x-bce-security-token=%3Credacted%3E",
+    `rebuild&authorization=bce-auth-v1/${ak}/2026-01-01T00%3A00%3A00Z/1800/host/%3Credacted%3E&x-bce-security-token=%3Credacted%3E`,
   );
   expect(entry!.headers["proxy-authorization"]).toBe("<redacted>");
   expect(JSON.stringify(entry)).not.toMatch(new RegExp(`${signature}|tok-secret|cHJveHk6c2VjcmV0`));
+});
+
+// As in the Authorization header: an id the mock does not know is often a secret given in its place.
+it("redacts an access key id the mock does not know in a presigned request's query (keys swapped)", async () => {
+  const unknownSecret = "d1e2a3d4b5e6e7f8a9b0c1d2e3f4a5b6"; // a production key the mock does not know
+  const presigned = (id: string) =>
+    `authorization=${encodeURIComponent(`bce-auth-v1/${id}/2026-01-01T00:00:00Z/1800/host/${"ab".repeat(32)}`)}`;
+  const redacted = "authorization=bce-auth-v1/%3Credacted%3E/2026-01-01T00%3A00%3A00Z/1800/host/%3Credacted%3E";
+  // Presigned alone (the mock checks only the header: refused), and beside a valid header signature.
+  await fetch(`${mock.url}${REBUILD_PATH}&${presigned(unknownSecret)}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ imageId: "m-1" }),
+  });
+  await signedPut(mock.url, `${REBUILD_PATH}&${presigned(unknownSecret)}`, { imageId: "m-1" });
+  const entries = await mock.journal.waitFor(2);
+  expect(entries.map((entry) => entry.query)).toEqual([`rebuild&${redacted}`, `rebuild&${redacted}`]);
+  expect(entries[0]!.signature).toBe("failed");
+  expect(entries[1]!.signature).toBe("verified");
+  const route = await (await fetch(`${mock.url}/__mock/journal`)).text();
+  for (const text of [JSON.stringify(entries), route]) expect(text).not.toContain(unknownSecret);
 });
 
 it("redacts a query parameter named like a password, as in a body, and keeps a ciphertext", async () => {
