@@ -8,7 +8,8 @@ import {
   type Credentials,
   type CredentialsInput,
 } from "./credentials.js";
-import { aborted, heed, onAbort } from "./errors.js";
+import { heed, onAbort } from "./abort.js";
+import { aborted } from "./errors.js";
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {

@@ -92,27 +92,6 @@ export class BceAbortError extends BceError {
 export const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
 
 /**
- * `promise`, or a rejection with `signal`'s reason once it aborts: for a wait on code that does not
- * heed the signal itself (a caller's fetch, a credentials provider).
- */
-export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    // Stops listening once settled: a long-lived signal must not gather a listener per wait.
-    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
-  });
-}
-
-/**
- * Call `stop` once `signal` aborts, or at once when it has aborted already (the caller's abort,
- * during a hook or the signing: an event would never come). Returns what stops listening.
- */
-export function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
-  if (signal?.aborted) stop();
-  else signal?.addEventListener("abort", stop, { once: true });
-  return () => signal?.removeEventListener("abort", stop);
-}
-
-/**
  * `globalThis.crypto`, with the part of Web Crypto a caller needs (`subtle`, `randomUUID`). A
  * browser gives them only to secure pages (https:, or http: from localhost); elsewhere this names
  * the cause rather than letting a call fail on `undefined`.

@@ -1,11 +1,10 @@
 import { type Answer, httpSend, networkFailure } from "#platform";
+import { heed, onAbort } from "./abort.js";
 import { checkOptionNames } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
 import {
   aborted,
   BceError,
-  heed,
-  onAbort,
   BceNetworkError,
   BceResponseError,
   BceServiceError,
@@ -59,7 +58,11 @@ export interface RetryOptions {
 
 /** Options that apply per call; a client's own options give the defaults. */
 export interface CallOptions {
-  /** Stops the call at any stage, backoff included; the call then rejects with BceAbortError. */
+  /**
+   * Stops the call at any stage, backoff included; the call then rejects with BceAbortError. Calls
+   * may share one: in Node, a signal whose listener limit is still the default is given room for
+   * 1500 listeners, as Node's fetch does with the signal it is given.
+   */
   signal?: AbortSignal;
   /** Time one attempt may take, answer body included. Default 30 000 ms. */
   timeoutMs?: number;

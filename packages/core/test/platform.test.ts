@@ -2,6 +2,7 @@
 // runtime, reads credentials from the environment and names undici's system errors; the browser
 // branch does none of that. The Chromium test (docs/test/runtime.test.mjs) shows a browser bundle
 // takes the browser branch and what its clients then do.
+import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CREDENTIAL_ENV_VARS, credentialsResolver, CredentialsError, userAgent } from "../src/internal/index.js";
 import * as browser from "../src/platform/browser.js";
@@ -36,6 +37,33 @@ describe("#platform branches", () => {
     expect(server.runtimeAgent()).toBe("deno/2.1.0");
     vi.stubGlobal("Deno", undefined);
     expect(server.runtimeAgent()).toBeUndefined();
+  });
+
+  // As Node's fetch does with the signal it is given: calls sharing one signal are no leak.
+  it("server: a signal at Node's default listener limit gets room for 1500; a limit of the caller's own is kept", () => {
+    const signal = new AbortController().signal;
+    expect(getMaxListeners(signal)).toBe(defaultMaxListeners);
+    server.makeRoomForListeners(signal);
+    expect(getMaxListeners(signal)).toBe(1500);
+    for (const limit of [20, Number.POSITIVE_INFINITY]) {
+      const own = new AbortController().signal;
+      setMaxListeners(limit, own);
+      server.makeRoomForListeners(own);
+      expect(getMaxListeners(own)).toBe(limit);
+    }
+    // No limit at all: Node 20's getMaxListeners throws for it, and it is left as it is.
+    const unlimited = new AbortController().signal;
+    setMaxListeners(0, unlimited);
+    expect(() => server.makeRoomForListeners(unlimited)).not.toThrow();
+    // A signal node:events does not know (another realm's, a polyfill) is left as it is.
+    const foreign = { aborted: false, addEventListener() {}, removeEventListener() {} } as unknown as AbortSignal;
+    expect(() => server.makeRoomForListeners(foreign)).not.toThrow();
+  });
+
+  it("browser: a signal's listener limit is left alone", () => {
+    const signal = new AbortController().signal;
+    browser.makeRoomForListeners(signal);
+    expect(getMaxListeners(signal)).toBe(defaultMaxListeners);
   });
 
   it("browser: never a runtime, so the user agent goes as x-bce-user-agent", () => {

@@ -9,6 +9,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import { getEventListeners } from "node:events";
 import type { AddressInfo, Socket } from "node:net";
 import {
   BceAbortError,
@@ -765,6 +766,70 @@ describe("abort via AbortSignal", () => {
     );
     expect(error).toBeInstanceOf(BceAbortError);
     expect(server.attempts).toHaveLength(1);
+  });
+});
+
+describe("calls that share one AbortSignal", () => {
+  // One controller for a page's requests is common. Node warns once more than 10 abort listeners
+  // are on one signal at once (MaxListenersExceededWarning), as if they leaked: each call in
+  // flight listens to it, as Node's fetch does with the signal it is given.
+  const CALLS = 12;
+  async function warningsOf(run: (signal: AbortSignal) => Promise<unknown>): Promise<string[]> {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", onWarning);
+    try {
+      await run(new AbortController().signal);
+      // A warning is emitted on a later tick than the listener that set it off.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    return warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"));
+  }
+  /** A server that answers once all CALLS requests are in, so every call is in flight at once. */
+  const allAtOnce = () => {
+    const held: ServerResponse[] = [];
+    return faultServer((_req, res) => {
+      held.push(res);
+      if (held.length === CALLS) for (const each of held) ok(each);
+    });
+  };
+
+  it(`${CALLS} calls in flight at once set off no MaxListenersExceededWarning`, async () => {
+    const server = await allAtOnce();
+    const client = bec(server.url);
+    const warnings = await warningsOf((signal) =>
+      Promise.all(Array.from({ length: CALLS }, (_, i) => client.reinstallVmInstance(`vm-${i}`, BEC_BODY, { signal }))),
+    );
+    expect(server.attempts).toHaveLength(CALLS);
+    expect(warnings).toEqual([]);
+  });
+
+  it(`${CALLS} calls waiting at once for a credentials provider set off no MaxListenersExceededWarning`, async () => {
+    const server = await faultServer((_req, res) => ok(res));
+    // Concurrent calls share the provider's one pending answer, each listening to its signal.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const client = bec(server.url, {
+      credentials: async () => {
+        await released;
+        return CREDENTIALS;
+      },
+    });
+    let listening = 0;
+    const warnings = await warningsOf((signal) => {
+      const calls = Array.from({ length: CALLS }, () => client.reinstallVmInstance("vm-1", BEC_BODY, { signal }));
+      // After every call has reached the provider (a call gets there without leaving the microtask queue).
+      setTimeout(() => {
+        listening = getEventListeners(signal, "abort").length;
+        release();
+      });
+      return Promise.all(calls);
+    });
+    expect(listening).toBe(CALLS);
+    expect(server.attempts).toHaveLength(CALLS);
+    expect(warnings).toEqual([]);
   });
 });
 

@@ -21,3 +21,6 @@ export function networkFailure(_error?: unknown): { errorCode: string; notConnec
 
 /** Browsers send with fetch. */
 export const httpSend = undefined;
+
+/** Browsers set no limit on a signal's listeners. */
+export function makeRoomForListeners(_signal: AbortSignal): void {}

@@ -1,6 +1,7 @@
 // `#platform` for runtimes that resolve the `node` condition (Node, Deno, Bun): the runtime's name
 // in the user agent, credentials from environment variables, the system error codes of a failed
 // request, and, in Node itself, requests sent with node:http. See types.ts.
+import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
@@ -41,6 +42,21 @@ export function environmentCredentials() {
 }
 
 export const NO_CREDENTIALS = `no credentials: pass { credentials } to the client or set ${CREDENTIAL_ENV_VARS.accessKeyId} and ${CREDENTIAL_ENV_VARS.secretAccessKey}`;
+
+/**
+ * What Node's fetch does with the signal it is given (undici's Request constructor,
+ * lib/web/fetch/request.js, as in Node 20.20): a signal whose listener limit is still the default
+ * is given room for 1500, so that many requests may share it without MaxListenersExceededWarning;
+ * a limit of the caller's own is kept. The clients put a listener on it per call in flight, as
+ * fetch does.
+ */
+export function makeRoomForListeners(signal: AbortSignal): void {
+  try {
+    if (getMaxListeners(signal) === defaultMaxListeners) setMaxListeners(1500, signal);
+  } catch {
+    // Not a signal node:events knows (one from another realm, a polyfill): it keeps its own limit.
+  }
+}
 
 /** Codes that mean no connection was made: the request cannot have reached the service. */
 const NOT_CONNECTED = [

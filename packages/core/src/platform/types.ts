@@ -63,3 +63,11 @@ export declare const httpSend:
       bodiless?: boolean,
     ) => Promise<Answer>)
   | undefined;
+
+/**
+ * Called before a listener is put on `signal`. Node warns (MaxListenersExceededWarning) once more
+ * than 10 listen to one signal at once, as if they leaked: the server branch gives a signal whose
+ * limit is still Node's default room for 1500, as Node's fetch does with the signal it is given. A
+ * limit of the caller's own is kept. Nothing in a browser, which has no such warning.
+ */
+export declare function makeRoomForListeners(signal: AbortSignal): void;

@@ -1,0 +1,28 @@
+// Waiting on an AbortSignal: every listener the clients put on a signal, the caller's or their own.
+import { makeRoomForListeners } from "#platform";
+
+/**
+ * `promise`, or a rejection with `signal`'s reason once it aborts: for a wait on code that does not
+ * heed the signal itself (a caller's fetch, a credentials provider).
+ */
+export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // Stops listening once settled: a long-lived signal must not gather a listener per wait.
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
+  });
+}
+
+/**
+ * Call `stop` once `signal` aborts, or at once when it has aborted already (the caller's abort,
+ * during a hook or the signing: an event would never come). Returns what stops listening.
+ */
+export function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
+  if (signal?.aborted) stop();
+  else if (signal) {
+    // Every listener the clients put on a signal is put here: calls that share one (a controller
+    // for a page's requests) may be more than Node's default of 10 at once.
+    makeRoomForListeners(signal);
+    signal.addEventListener("abort", stop, { once: true });
+  }
+  return () => signal?.removeEventListener("abort", stop);
+}
