@@ -5,8 +5,8 @@
 // renders them: text nodes whose whole text is a label, never descriptions, names, values or code.
 
 /**
- * Per language: `exact` maps a label's whole text to its translation; `patterns` are labels with a
- * number in them; `types` rewrite the English words of a type line ("string or null, non-empty",
+ * Per language: `exact` maps a label's whole text to its translation, `ariaLabels` more that Redoc
+ * uses only as a control's accessible name; `patterns` are labels with a number or a name in them; `types` rewrite the English words of a type line ("string or null, non-empty",
  * "Array of strings, [ 1 .. 64 ] characters"), keeping type and format names as they are.
  */
 export const redocLabels = {
@@ -70,7 +70,21 @@ export const redocLabels = {
       "Loading...": "加载中…",
       Recursive: "递归",
     },
+    // Only as the accessible name of a control (aria-label), besides every label above.
+    ariaLabels: {
+      "Hide sidebar": "隐藏侧栏",
+      "Show sidebar": "显示侧栏",
+      "Open navigation menu": "打开导航菜单",
+      "Response status": "响应状态码",
+      "Response media type": "响应媒体类型",
+      "Request media type": "请求媒体类型",
+      collapse: "折叠",
+      expand: "展开",
+      light: "浅色模式",
+      dark: "深色模式",
+    },
     patterns: [
+      ["^link to (.+)$", "链接到 $1"],
       ["^Show (\\d+) array propert(?:y|ies)$", "显示 $1 个数组属性"],
       ["^Hide (\\d+) array propert(?:y|ies)$", "隐藏 $1 个数组属性"],
       ["^Show (\\d+) propert(?:y|ies)$", "显示 $1 个属性"],
@@ -96,6 +110,7 @@ export const redocLabels = {
  */
 function translateRedocLabels(labels) {
   const exact = labels.exact;
+  const ariaLabels = labels.ariaLabels;
   const patterns = labels.patterns.map((p) => [new RegExp(p[0]), p[1]]);
   const types = labels.types.map((p) => [new RegExp(p[0], "g"), p[1]]);
   const skip = "pre,code,script,style,textarea,td,.schema-name,header.site-nav";
@@ -115,9 +130,24 @@ function translateRedocLabels(labels) {
     }
     if (out !== undefined && out !== t) node.nodeValue = value.replace(t, out);
   }
+  /** A control's accessible name (aria-label), which a screen reader reads instead of its text. */
+  function aria(el) {
+    const value = el.getAttribute("aria-label");
+    if (!value) return;
+    let out = Object.hasOwn(exact, value)
+      ? exact[value]
+      : Object.hasOwn(ariaLabels, value)
+        ? ariaLabels[value]
+        : undefined;
+    for (let i = 0; out === undefined && i < patterns.length; i++)
+      if (patterns[i][0].test(value)) out = value.replace(patterns[i][0], patterns[i][1]);
+    if (out !== undefined && out !== value) el.setAttribute("aria-label", out);
+  }
   function walk(root) {
     if (root.nodeType === 3) return text(root);
     if (root.nodeType !== 1) return;
+    if (root.hasAttribute("aria-label")) aria(root);
+    for (const el of root.querySelectorAll("[aria-label]")) aria(el);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) text(node);
   }
@@ -126,9 +156,16 @@ function translateRedocLabels(labels) {
     new MutationObserver((changes) => {
       for (const change of changes) {
         if (change.type === "characterData") text(change.target);
+        else if (change.type === "attributes") aria(change.target);
         else for (const added of change.addedNodes) walk(added);
       }
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ["aria-label"],
+    });
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

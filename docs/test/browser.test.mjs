@@ -189,14 +189,17 @@ const interfaceText = () =>
       if (el.tagName === "EM" && !el.closest("p,li,blockquote")) types.push(text);
       else labels.push(text);
     }
-    return { labels, types };
+    const names = [...document.querySelectorAll("[aria-label]")]
+      .filter((el) => !el.closest("header.site-nav"))
+      .map((el) => el.getAttribute("aria-label"));
+    return { labels, types, names };
   });
 
 /** Matches an element whose text is exactly `text` (its heading's link icon has no text). */
 const wholeText = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
 
 describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $code", (locale) => {
-  const { exact, patterns } = redocLabels[locale.code];
+  const { exact, ariaLabels, patterns } = redocLabels[locale.code];
   const rules = patterns.map(([re, to]) => [new RegExp(re), to]);
   /** The translation of one of Redoc's English labels; undefined for any other text. */
   const translate = (text) => {
@@ -221,7 +224,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     ];
     const expandAll = l.code === "en" ? "Expand all" : exact["Expand all"];
     const collapseAll = l.code === "en" ? "Collapse all" : exact["Collapse all"];
-    const found = { labels: new Set(), types: new Set() };
+    const found = { labels: new Set(), types: new Set(), names: new Set() };
     await open(`${l.code}/index.html${titles[0][0]}`);
     for (const [route, title] of titles) {
       await navigate(route);
@@ -234,9 +237,10 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
         await expand.click();
         await page.getByRole("button", { name: collapseAll, exact: true }).first().waitFor({ timeout: 30_000 });
       }
-      const { labels, types } = await interfaceText();
+      const { labels, types, names } = await interfaceText();
       for (const t of labels) found.labels.add(t);
       for (const t of types) found.types.add(t);
+      for (const t of names) found.names.add(t);
     }
     expect(problems).toEqual([]);
     await page.close();
@@ -269,6 +273,15 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     // Nothing else shaped like an English label either (names and values are not in these nodes).
     expect([...zh.labels].filter((t) => /^[A-Z][a-z]+(?: [a-z]+)*:?$/.test(t))).toEqual([]);
     expect([...zh.types].filter((t) => /\b(?:or|non-empty|characters|items|Array of)\b/.test(t))).toEqual([]);
+    // The controls' accessible names (what a screen reader says) too.
+    const named = [...en.names].filter((t) => translate(t) !== undefined || Object.hasOwn(ariaLabels, t));
+    expect(named).toContain("Copy");
+    expect(named.some((t) => t.startsWith("link to "))).toBe(true);
+    // (A section's link, "link to <its title>", names a title that differs between the languages.)
+    for (const name of named.filter((t) => !t.startsWith("link to ")))
+      expect([...zh.names], name).toContain(translate(name) ?? ariaLabels[name]);
+    expect([...zh.names].some((t) => t.startsWith(translate("link to x").slice(0, -1)))).toBe(true);
+    expect([...zh.names].filter((t) => translate(t) !== undefined || Object.hasOwn(ariaLabels, t))).toEqual([]);
   });
 
   test("the English reference keeps Redoc's English labels", async () => {
