@@ -102,6 +102,31 @@ describe("adminPass policy", () => {
     }
   });
 
+  it("refuses a service it has no rule for, or a password that is not a string, with a TypeError naming the argument", () => {
+    const password = "Secret!Pw123";
+    for (const service of ["BCC", "xyz", "constructor", "__proto__", null]) {
+      // Before any rule: a short password with an unknown service is still the service's fault.
+      for (const candidate of [password, "short"]) {
+        const call = () => checkAdminPassPolicy(candidate, "adminPass", service as never);
+        expect(call).toThrow(TypeError);
+        expect(call).toThrow('service must be "bec" or "bcc"');
+      }
+    }
+    for (const value of [12345678, null, {}, ["Secret!Pw123"]]) {
+      const call = () => checkAdminPassPolicy(value as never);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow("password must be a string");
+    }
+    // The value itself is never quoted.
+    try {
+      checkAdminPassPolicy(87654321 as never);
+    } catch (e) {
+      expect(String((e as Error).message)).not.toContain("87654321");
+    }
+    expect(() => checkAdminPassPolicy(password, "adminPass", "bcc")).not.toThrow();
+    expect(() => checkAdminPassPolicy(password, "adminPass", undefined)).not.toThrow();
+  });
+
   it("counts characters, not UTF-16 units or bytes", () => {
     expect(adminPassPolicyViolation("😀".repeat(8))).toBe("allowedCharacters");
     expect(adminPassPolicyViolation("😀".repeat(4))).toBe("length");

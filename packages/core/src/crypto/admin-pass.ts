@@ -34,6 +34,10 @@ export function adminPassPolicyViolation(
  * policy: BEC's (the default) or BCC's, whose symbols leave out `+`.
  */
 export function checkAdminPassPolicy(password: string, field = "adminPass", service: AdminPassService = "bec"): void {
+  // A plain function's arguments, checked as encryptAdminPass checks its own: a TypeError naming the
+  // argument, never the value (the password's, or one given in the service's place).
+  if (typeof password !== "string") throw new TypeError("password must be a string");
+  if (!Object.hasOwn(SYMBOLS, service)) throw new TypeError('service must be "bec" or "bcc"');
   const rule = adminPassPolicyViolation(password, service);
   if (!rule) return;
   const symbols = SYMBOLS[service];
