@@ -63,6 +63,15 @@ describe("no secret in any error", () => {
       () => signRequest(request, { accessKeyId: "ak", secretAccessKey: "", sessionToken: TOKEN }),
     ],
     ["signRequest: AK with a slash", () => signRequest(request, { ...creds, accessKeyId: "a/k" })],
+    // A token fetch could not send: refused by name, where fetch's Headers quoted it.
+    [
+      "signRequest: a session token with a line break",
+      () => signRequest(request, { ...creds, sessionToken: `${TOKEN}\r\nx-evil: 1` }),
+    ],
+    [
+      "signRequest: a session token that is not a string",
+      () => signRequest(request, { ...creds, sessionToken: { TOKEN } as unknown as string }),
+    ],
     ["signRequest: relative URL", () => signRequest({ method: "GET", url: "/v2/instance" }, creds)],
     ["signRequest: invalid timestamp", () => signRequest(request, creds, { timestamp: Number.NaN })],
     ["signRequest: invalid expiration", () => signRequest(request, creds, { expirationInSeconds: 0 })],
@@ -98,6 +107,7 @@ describe("no secret in any error", () => {
     ["policy: letter", () => checkAdminPassPolicy("12345678!")],
     ["policy: digit", () => checkAdminPassPolicy("SECRETpw!Ab")],
     ["policy: symbol", () => checkAdminPassPolicy("SECRETpw9Ab")],
+    ["policy: unknown service", () => checkAdminPassPolicy(PASSWORD, "adminPass", "BCC" as "bcc")],
     ["encodeUserData: lone surrogate", () => encodeUserData(`${PASSWORD}\uD800`)],
     ["encodeUserData: not a string", () => encodeUserData(42 as unknown as string)],
     ["decodeUserData: not base64", () => decodeUserData(`${PASSWORD}!`)],

@@ -99,6 +99,26 @@ describe("signature invariants (fast-check)", () => {
   });
 });
 
+describe("the session token is one a header can carry", () => {
+  const request = { method: "PUT", url: "https://bec.baidubce.com/x" };
+  const keys = { accessKeyId: "ak", secretAccessKey: "sk" };
+  it.each([
+    ["a line break inside", "tok\r\nx-evil: 1"],
+    ["a NUL inside", "tok\u0000en"],
+    ["a number", 5],
+    ["an object", { token: "tok" }],
+  ])("refuses %s with a TypeError naming it", async (_, sessionToken) => {
+    await expect(signRequest(request, { ...keys, sessionToken } as never)).rejects.toThrow(
+      new TypeError("sessionToken must be a string without line breaks or other control characters"),
+    );
+  });
+  it.each([["token-1"], ["tok en/2"], ["tok\n"], [""]])("signs with %j, as before", async (sessionToken) => {
+    const signed = await signRequest(request, { ...keys, sessionToken });
+    expect(signed.authorization).toMatch(/^bce-auth-v1\/ak\//);
+    expect(new Headers({ ...signed }).get("x-bce-security-token") ?? "").toBe(sessionToken.trim());
+  });
+});
+
 describe("the keys are checked on every call, the first one included", () => {
   // The signer remembers the last access key id that passed; an empty id once matched its
   // starting value and was signed with (found by the oracle property test, seed -288028239).

@@ -177,6 +177,7 @@ export function signHeaders(
   signingKeys: SigningKeyCache | undefined,
 ): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
+  assertSessionToken(credentials.sessionToken);
   assertHeadersToSign(headersToSign);
   if (typeof request?.method !== "string" || request.method === "")
     throw new TypeError("request.method must be a non-empty string");
@@ -253,6 +254,18 @@ let checkedAccessKeyId: string | undefined;
 function assertHeadersToSign(names: unknown): void {
   if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
     throw new TypeError("headersToSign must be an array of header names");
+}
+
+/**
+ * A session token goes out as the x-bce-security-token header, and is signed. Another value than
+ * a string was signed as its string (`[object Object]`), and a line break or other control
+ * character inside it (not at its ends, which a header's value loses) made headers that fetch
+ * refuses with an error quoting the token.
+ */
+function assertSessionToken(token: unknown): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
+  if (token != null && (typeof token !== "string" || /[\x00-\x1f\x7f]/.test(token.trim())))
+    throw new TypeError("sessionToken must be a string without line breaks or other control characters");
 }
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
