@@ -109,6 +109,22 @@ test("the TypeScript samples and the guides' and READMEs' TypeScript blocks type
   expect(result, "tsc errors in the code samples").toBe("");
 });
 
+// A reader copies the error handling too: a `catch` that handles one kind of error and drops the
+// others hides a refused request or missing credentials (the call then seems to have done nothing).
+test("every catch in the guides' and READMEs' TypeScript blocks rethrows what it does not handle", () => {
+  const blocks = [
+    ...guideLocales.flatMap((locale) => guidePages.flatMap(({ slug }) => tsBlocks(locale, slug))),
+    ...README_FILES.flatMap((readme) =>
+      fencedBlocks(readFileSync(join(docsDir, "..", readme), "utf8"))
+        .filter((b) => b.lang === "ts")
+        .map((b) => b.code),
+    ),
+  ];
+  const catches = blocks.flatMap((code) => [...code.matchAll(/catch \((\w+)\) \{([^}]*)\}/g)]);
+  expect(catches.length).toBeGreaterThanOrEqual(3);
+  for (const [whole, name, body] of catches) expect(body, whole).toContain(`throw ${name}`);
+});
+
 describe.each(guideLocales.filter((l) => l !== "en"))(
   "the %s guides' TypeScript blocks are the English ones",
   (locale) => {
