@@ -119,6 +119,9 @@ async function main(argv: string[]): Promise<void> {
     const cause = error?.cause as NodeJS.ErrnoException | undefined;
     if (cause?.syscall === "listen")
       throw new Error(`cannot listen on --host ${options.host} --port ${options.port}: ${cause.message}`);
+    const spec = "startMock: cannot read the spec ";
+    if (options.spec !== undefined && error?.message?.startsWith(spec))
+      throw new Error(`cannot read --spec ${error.message.slice(spec.length).replace(" (the spec option)", "")}`);
     throw error;
   });
   // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound.

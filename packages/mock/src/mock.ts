@@ -167,7 +167,18 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
   } catch (error) {
     throw new TypeError(`startMock: ${(error as Error).message}`);
   }
-  const operations = await getHttpOperationsFromSpec(options.spec ?? defaultSpecPath());
+  const specPath = options.spec ?? defaultSpecPath();
+  let operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+  try {
+    operations = await getHttpOperationsFromSpec(specPath);
+  } catch (error) {
+    // Prism says "Unsupported document format" or `Error opening file "x" \nEISDIR: ...`: which
+    // file, and which option names it, are ours to say.
+    const reason = String((error as Error)?.message ?? error)
+      .replace(/\s+/g, " ")
+      .trim();
+    throw new Error(`startMock: cannot read the spec ${specPath} (the spec option): ${reason}`, { cause: error });
+  }
   const keyPairs = resolveCredentials(options.credentials);
   // The secrets of the keys the mock accepts: neither the journal nor the log shows them, wherever a request puts them.
   const secrets = keyPairs.flatMap((pair) => [pair.secretAccessKey, pair.sessionToken]);

@@ -188,6 +188,31 @@ it("a --host it cannot bind: exits 1 with one line naming --host and --port", as
   );
 }, 180_000);
 
+it.each([
+  [
+    "a file that does not exist",
+    "/nonexistent/openapi.json",
+    /Error opening file "\/nonexistent\/openapi\.json" ENOENT/,
+  ],
+  [
+    "a JSON file that is no OpenAPI document",
+    fileURLToPath(new URL("../package.json", import.meta.url)),
+    /Unsupported document format/,
+  ],
+])(
+  "a --spec it cannot read (%s): exits 1 with one line naming --spec and the file",
+  async (_, spec, reason) => {
+    const { child, output } = run(["--port", "0", "--spec", spec]);
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    const { stderr } = output();
+    expect(stderr.startsWith(`bce-openapi-mock: cannot read --spec ${spec}: `), stderr).toBe(true);
+    expect(stderr).toMatch(reason);
+    expect(stderr.trimEnd()).not.toContain("\n");
+  },
+  180_000,
+);
+
 it("answers --help and bad arguments without loading Prism, which takes seconds to import", async () => {
   for (const [args, exitCode] of [
     [["--help"], 0],

@@ -1,6 +1,7 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
 import { request } from "node:http";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
@@ -439,6 +440,16 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     );
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toMatch(/^startMock: unknown option "verbose"; \(options: port, host, /);
+  });
+
+  it("a spec it cannot read names the file and the spec option, keeping Prism's error as its cause", async () => {
+    const spec = fileURLToPath(new URL("../package.json", import.meta.url));
+    const error = (await startMock({ spec }).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toBe(
+      `startMock: cannot read the spec ${spec} (the spec option): Unsupported document format`,
+    );
+    expect((error.cause as Error).message).toBe("Unsupported document format");
   });
 
   it("a bind failure names the host and port options, keeping Node's error as its cause", async () => {
