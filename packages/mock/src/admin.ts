@@ -109,7 +109,7 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       return x.error(
         404,
         "NotFound",
-        `No mock route ${route}; see ${[...ROUTE_METHODS].map(([path, methods]) => `${methods.join("/")} ${ADMIN_PREFIX}${path}`).join(", ")}`,
+        `No mock route ${req.method} ${ADMIN_PREFIX}${name}; see ${[...ROUTE_METHODS].map(([path, methods]) => `${methods.join("/")} ${ADMIN_PREFIX}${path}`).join(", ")}`,
       );
     }
   }

@@ -215,7 +215,11 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
       400,
       "MalformedJSON",
     );
-    await expectBceError(await admin("GET", "nothing"), 404, "NotFound");
+    const unknown = await expectBceError(await admin("GET", "nothing"), 404, "NotFound");
+    // The route as it was asked for, prefix included ("GET nothing" named no URL).
+    expect(unknown.message).toMatch(/^No mock route GET \/__mock\/nothing; see GET\/DELETE \/__mock\/journal, /);
+    const bare = await expectBceError(await admin("GET", ""), 404, "NotFound");
+    expect(bare.message).toMatch(/^No mock route GET \/__mock\/; see /);
     await expectBceError(await admin("GET", "constructor"), 404, "NotFound");
     expect(mock.journal.entries()).toEqual([]);
   });
