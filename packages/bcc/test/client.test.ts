@@ -67,6 +67,17 @@ describe("rebuildInstance on the wire", () => {
     expect(((await rec.sent[1]!.json()) as RebuildInstanceRequest).adminPass).toBe(expected);
   });
 
+  it("says a one-character minimum in the singular (an empty keypairId)", async () => {
+    const rec = recorder();
+    const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", keypairId: "" })).rejects.toMatchObject({
+      field: "body.keypairId",
+      rule: "minLength",
+      message: "body.keypairId: must have at least 1 character",
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   it("refuses a ciphertext that is not hex, before sending", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

@@ -17,6 +17,8 @@ const ANNOTATIONS = ANNOTATION_KEYWORDS;
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
 const show = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 const str = (v) => JSON.stringify(v);
+/** "1 character", "2 characters": the count a length or size rule names. */
+const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 /** A property name as an object literal key: a string, or `["__proto__"]` (a plain key would set the prototype). */
 const key = (name) => (name === "__proto__" ? `[${str(name)}]` : str(name));
 
@@ -233,11 +235,11 @@ export class CheckCompiler {
     }
     if (typeof s.minLength === "number")
       strings.push(
-        `if (n < ${s.minLength}) report(c, p, "minLength", ${str(`must have at least ${s.minLength} characters`)});`,
+        `if (n < ${s.minLength}) report(c, p, "minLength", ${str(`must have at least ${count(s.minLength, "character")}`)});`,
       );
     if (typeof s.maxLength === "number")
       strings.push(
-        `if (n > ${s.maxLength}) report(c, p, "maxLength", ${str(`must have at most ${s.maxLength} characters`)});`,
+        `if (n > ${s.maxLength}) report(c, p, "maxLength", ${str(`must have at most ${count(s.maxLength, "character")}`)});`,
       );
     if (typeof s.pattern === "string") {
       // The message shows the pattern as the spec writes it: the RegExp's source, unless escaping changed it.
@@ -269,11 +271,11 @@ export class CheckCompiler {
     const arrays = [];
     if (typeof s.minItems === "number")
       arrays.push(
-        `if (v.length < ${s.minItems}) report(c, p, "minItems", ${str(`must have at least ${s.minItems} items`)});`,
+        `if (v.length < ${s.minItems}) report(c, p, "minItems", ${str(`must have at least ${count(s.minItems, "item")}`)});`,
       );
     if (typeof s.maxItems === "number")
       arrays.push(
-        `if (v.length > ${s.maxItems}) report(c, p, "maxItems", ${str(`must have at most ${s.maxItems} items`)});`,
+        `if (v.length > ${s.maxItems}) report(c, p, "maxItems", ${str(`must have at most ${count(s.maxItems, "item")}`)});`,
       );
     if (s.items !== undefined) {
       const f = this.fn(s.items, `${where}/items`, stack);

@@ -428,10 +428,18 @@ export function checkPathParameter(field: string, value: unknown, schema: String
   if (typeof value !== "string") throw new BceValidationError(field, "type", "must be a string");
   if (value.trim() === "") throw new BceValidationError(field, "minLength", "must not be empty or blank");
   if (schema.minLength !== undefined && value.length < schema.minLength) {
-    throw new BceValidationError(field, "minLength", `must be at least ${schema.minLength} characters`);
+    throw new BceValidationError(
+      field,
+      "minLength",
+      `must be at least ${schema.minLength} character${schema.minLength === 1 ? "" : "s"}`,
+    );
   }
   if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-    throw new BceValidationError(field, "maxLength", `must be at most ${schema.maxLength} characters`);
+    throw new BceValidationError(
+      field,
+      "maxLength",
+      `must be at most ${schema.maxLength} character${schema.maxLength === 1 ? "" : "s"}`,
+    );
   }
   if (schema.enum && !schema.enum.includes(value)) {
     throw new BceValidationError(field, "enum", `must be one of ${schema.enum.join(", ")}`);

@@ -251,7 +251,7 @@ describe("BCC rebuild request", () => {
     expect(bccRequest({ imageId: "", isOpenHostEye: "yes", sysRootSize: 1.5, keyPairId: "k" })).toEqual([
       { path: "body.isOpenHostEye", rule: "type", message: "must be boolean" },
       { path: "body.keyPairId", rule: "additionalProperties", message: "is not allowed (unknown property)" },
-      { path: "body.imageId", rule: "minLength", message: "must have at least 1 characters" },
+      { path: "body.imageId", rule: "minLength", message: "must have at least 1 character" },
       { path: "body.isOpenHostEye", rule: "type", message: "must be boolean or null" },
       { path: "body.sysRootSize", rule: "type", message: "must be integer" },
     ]);
@@ -445,7 +445,7 @@ describe("keywords", () => {
   it("items, minItems and maxItems", () => {
     ok([1, 2], { items: { type: "integer" }, minItems: 2, maxItems: 2 });
     fails([1, "b"], { items: { type: "integer" } }, "type", "must be integer", "x[1]");
-    fails([], { minItems: 1 }, "minItems", "must have at least 1 items");
+    fails([], { minItems: 1 }, "minItems", "must have at least 1 item");
     fails([1, 2, 3], { maxItems: 2 }, "maxItems", "must have at most 2 items");
     ok("abc", { minItems: 5 });
   });

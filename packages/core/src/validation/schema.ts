@@ -110,6 +110,8 @@ const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
 const pointerToken = (name: string): string => name.replace(/~/g, "~0").replace(/\//g, "~1");
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+/** "1 character", "2 characters": the count a length or size rule names. */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 // JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
 const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
@@ -289,9 +291,9 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
   if (typeof value === "string") {
     const length = typeof s.minLength === "number" || typeof s.maxLength === "number" ? codePoints(value) : 0;
     if (typeof s.minLength === "number" && length < s.minLength)
-      report(ctx, path, "minLength", `must have at least ${s.minLength} characters`);
+      report(ctx, path, "minLength", `must have at least ${count(s.minLength, "character")}`);
     if (typeof s.maxLength === "number" && length > s.maxLength)
-      report(ctx, path, "maxLength", `must have at most ${s.maxLength} characters`);
+      report(ctx, path, "maxLength", `must have at most ${count(s.maxLength, "character")}`);
     if (typeof s.pattern === "string" && !compiled(s.pattern).test(value))
       report(ctx, path, "pattern", `must match the pattern ${s.pattern}`);
     const format = typeof s.format === "string" ? FORMATS[s.format] : undefined;
@@ -303,9 +305,9 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
   }
   if (Array.isArray(value)) {
     if (typeof s.minItems === "number" && value.length < s.minItems)
-      report(ctx, path, "minItems", `must have at least ${s.minItems} items`);
+      report(ctx, path, "minItems", `must have at least ${count(s.minItems, "item")}`);
     if (typeof s.maxItems === "number" && value.length > s.maxItems)
-      report(ctx, path, "maxItems", `must have at most ${s.maxItems} items`);
+      report(ctx, path, "maxItems", `must have at most ${count(s.maxItems, "item")}`);
     if (s.items !== undefined)
       for (let i = 0; i < value.length && ctx.issues.length < ctx.max; i++)
         check(value[i], s.items, `${path}[${i}]`, depth + 1, 0, ctx);
