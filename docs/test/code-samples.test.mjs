@@ -109,6 +109,16 @@ test("the TypeScript samples and the guides' and READMEs' TypeScript blocks type
   expect(result, "tsc errors in the code samples").toBe("");
 });
 
+// The core README has the reader install the openapi-fetch core depends on: another version's
+// Middleware type may not be the one createSigningMiddleware returns.
+test("the core README installs the openapi-fetch version @bce-openapi/core depends on", () => {
+  const readme = readFileSync(join(docsDir, "..", "packages/core/README.md"), "utf8");
+  const catalog = readFileSync(join(docsDir, "..", "pnpm-workspace.yaml"), "utf8");
+  const version = /^\s+openapi-fetch:\s*(\S+)\s*$/m.exec(catalog)?.[1];
+  expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(readme).toContain(`npm install openapi-fetch@${version} `);
+});
+
 // A reader copies the error handling too: a `catch` that handles one kind of error and drops the
 // others hides a refused request or missing credentials (the call then seems to have done nothing).
 test("every catch in the guides' and READMEs' TypeScript blocks rethrows what it does not handle", () => {
