@@ -237,7 +237,20 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
         await expand.click();
         await page.getByRole("button", { name: collapseAll, exact: true }).first().waitFor({ timeout: 30_000 });
       }
-      const { labels, types, names } = await interfaceText();
+      // Redoc renders a schema's branches after the section: read once two reads, apart, agree.
+      let before;
+      let text;
+      await expect
+        .poll(
+          async () => {
+            before = text;
+            text = JSON.stringify(await interfaceText());
+            return text === before;
+          },
+          { timeout: 30_000, intervals: [500] },
+        )
+        .toBe(true);
+      const { labels, types, names } = JSON.parse(text);
       for (const t of labels) found.labels.add(t);
       for (const t of types) found.types.add(t);
       for (const t of names) found.names.add(t);
