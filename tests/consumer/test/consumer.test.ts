@@ -194,8 +194,12 @@ describe("the consumer program", () => {
     expect(readFileSync(join(project, "src/generated/bce.ts"), "utf8")).toContain("VmInstanceReinstallRequest");
   });
 
+  // The two type-checks are independent tsc programs (two configurations of the same sources): they
+  // run side by side (it.concurrent), and the next test, which runs what the first emits, waits for both.
   // A Node project's lib (ES2022 and @types/node, no DOM): the declarations name no DOM-only type.
-  it("type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off, no DOM lib)", async () => {
+  it.concurrent("type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off, no DOM lib)", async ({
+    expect,
+  }) => {
     await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"]).catch((error) => {
       throw new Error(`tsc failed:\n${error.stdout}${error.stderr}`);
     });
@@ -205,7 +209,7 @@ describe("the consumer program", () => {
   // The legacy `"moduleResolution": "node"` of many existing projects reads no package exports:
   // the clients' declarations must still resolve to full types (skipLibCheck off, so a declaration
   // that cannot resolve fails here instead of quietly turning into `any`).
-  it("type-checks under the legacy moduleResolution node (node10, module esnext, DOM lib) too", async () => {
+  it.concurrent("type-checks under the legacy moduleResolution node (node10, module esnext, DOM lib) too", async () => {
     await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.node10.json"]).catch((error) => {
       throw new Error(`tsc (node10) failed:\n${error.stdout}${error.stderr}`);
     });
