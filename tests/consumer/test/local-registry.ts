@@ -113,8 +113,11 @@ export async function startLocalRegistry(
       const file = join(cacheDir, `${id.replace("/", "+")}.tgz`);
       // package/ prefix as npm packs; no node_modules (pnpm's .bin of the deps); the store's files
       // are hard links, and npm drops link entries on extract, so hard links are stored as files.
+      // gzip -1: a registry's tarballs are gzip like any other, but these are made for one install
+      // and thrown away, and level 6 took a third more CPU (typescript's alone: 0.9 s, not 0.3 s).
       const packed = run("tar", [
-        "-czf",
+        "--use-compress-program=gzip -1",
+        "-cf",
         file,
         "--exclude=./node_modules",
         "--hard-dereference",
