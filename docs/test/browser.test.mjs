@@ -2,34 +2,27 @@
 // docs' own static server on loopback. Every page: no console error, no failed request, and no
 // request leaving the machine (anything not to the local server is aborted and reported).
 // A screenshot of each page goes to test-results/screenshots/.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "./chromium.mjs";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from "vitest";
 import { redocLabels } from "../scripts/redoc-labels.mjs";
 import { errataPath, guidePages, guidePath, locales } from "../scripts/site.mjs";
 import { serveStatic } from "../scripts/static-server.mjs";
+import { connectChromium } from "./global-setup.mjs";
 import { distDir, loadSpec, operations, resultsDir, watchPage } from "./helpers.mjs";
 
 const screenshots = join(resultsDir, "screenshots");
 let server;
+let browser;
 let context;
-let userDataDir;
 let page;
 let problems;
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   server = await serveStatic(distDir, { port: 0 });
-  userDataDir = mkdtempSync(join(tmpdir(), "bce-openapi-chromium-"));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: inject("chromiumPath"),
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  browser = await connectChromium(inject);
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Only the local server, and URLs the page makes itself (data:, blob:), may be loaded.
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -40,9 +33,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 /** Open a page of the site and collect everything that goes wrong while it is open. */

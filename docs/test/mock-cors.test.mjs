@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "./chromium.mjs";
+import { connectChromium } from "./global-setup.mjs";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { DEFAULT_CREDENTIALS, startMock } from "@bce-openapi/mock";
 import { serveStatic } from "../scripts/static-server.mjs";
@@ -71,11 +70,7 @@ beforeAll(async () => {
   closed = await startMock({ cors: ["http://app.example"] });
   behind = await startMock({ now: () => Date.now() - 3600_000 }); // the mock's clock an hour behind the page's
   redirector = await redirectingServer(() => open.url);
-  browser = await chromium.launch({
-    executablePath: inject("chromiumPath"),
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await connectChromium(inject);
   // No context.route() here: with request interception on, Chromium leaves CORS preflights to the
   // interceptor, and the preflights are what this file tests. Requests are watched instead.
   const context = await browser.newContext();

@@ -9,8 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import fc from "fast-check";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "./chromium.mjs";
+import { connectChromium, INSECURE_HOST } from "./global-setup.mjs";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 import { buildAuthorization, encodeUserData, encryptAdminPass, verifyRequest } from "@bce-openapi/core";
 import { signingHeaders } from "@bce-openapi/core/internal";
@@ -112,7 +111,6 @@ const bundle = (contents) =>
     ],
   });
 
-const INSECURE_HOST = "insecure.test";
 let dir, server, browser, page, bundled;
 const problems = [];
 
@@ -125,12 +123,8 @@ beforeAll(async () => {
     `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="bundle.js"></script>`,
   );
   server = await serveStatic(dir, { port: 0 });
-  browser = await chromium.launch({
-    executablePath: inject("chromiumPath"),
-    headless: true,
-    // insecure.test: this server under a name that is not localhost, for a page that is not a secure context.
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
-  });
+  // The shared Chromium resolves INSECURE_HOST to loopback (global-setup.mjs).
+  browser = await connectChromium(inject);
   const context = await browser.newContext();
   await context.route("**/*", (route) => {
     const url = route.request().url();
