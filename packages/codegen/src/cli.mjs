@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { generateClient } from "./generate.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,6 +23,9 @@ const file =
     : createRequire(join(process.cwd(), "package.json")).resolve(spec);
 const outDir = resolve(values.out);
 try {
+  // Loaded only now: the generator imports TypeScript and openapi-typescript, a second or more of
+  // CPU that a usage error does not need.
+  const { generateClient } = await import("./generate.mjs");
   const files = await generateClient(JSON.parse(readFileSync(file, "utf8")), { client: values.client, source: spec });
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text);
