@@ -117,7 +117,8 @@ async function main(argv: string[]): Promise<void> {
     }
     // startMock names its host and port options; the user of the bin set --host and --port.
     const cause = error?.cause as NodeJS.ErrnoException | undefined;
-    if (cause?.syscall === "listen")
+    // Both a listen that fails and a host that does not resolve (syscall getaddrinfo).
+    if (cause?.syscall === "listen" || cause?.syscall === "getaddrinfo")
       throw new Error(`cannot listen on --host ${options.host} --port ${options.port}: ${cause.message}`);
     const spec = "startMock: cannot read the spec ";
     if (options.spec !== undefined && error?.message?.startsWith(spec))

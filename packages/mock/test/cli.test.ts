@@ -188,6 +188,16 @@ it("a --host it cannot bind: exits 1 with one line naming --host and --port", as
   );
 }, 180_000);
 
+it("a --host that does not resolve: exits 1 naming --host, not startMock's option", async () => {
+  // "a..b" has an empty label: the resolver refuses it without asking a name server.
+  const { child, output } = run(["--host", "a..b", "--port", "0", "--spec", FIXTURE]);
+  const [code] = await once(child, "exit");
+  expect(code).toBe(1);
+  expect(output().stderr).toMatch(
+    /^bce-openapi-mock: cannot listen on --host a\.\.b --port 0: getaddrinfo [A-Z_]+ a\.\.b\n$/,
+  );
+}, 180_000);
+
 it.each([
   [
     "a file that does not exist",
