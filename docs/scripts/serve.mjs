@@ -15,16 +15,28 @@ function fail(message, code = 1) {
 }
 
 let values;
+let tokens;
 try {
-  ({ values } = parseArgs({
+  ({ values, tokens } = parseArgs({
     options: {
       port: { type: "string", default: "8080" },
       mock: { type: "boolean", default: false },
       "mock-port": { type: "string", default: "4010" },
     },
+    tokens: true,
   }));
 } catch (error) {
   fail(`${error.message}\n${USAGE}`, 2);
+}
+// An option given twice with different values (a script that appends its own --port) would
+// otherwise take the last one without a word, as the mock's bin also refuses.
+const given = new Map();
+for (const token of tokens) {
+  if (token.kind !== "option" || token.value === undefined) continue;
+  const before = given.get(token.name);
+  if (before !== undefined && before !== token.value)
+    fail(`--${token.name} is given twice, as "${before}" and "${token.value}"; give it once\n${USAGE}`, 2);
+  given.set(token.name, token.value);
 }
 const port = (option) => {
   const text = values[option];
