@@ -114,7 +114,9 @@ export class Journal {
    */
   waitFor(count: number): Promise<JournalEntry[]> {
     if (!Number.isInteger(count) || count < 1)
-      throw new RangeError(`waitFor: count must be a positive integer, got ${count}`);
+      throw new RangeError(
+        `waitFor: count must be a positive integer, got ${typeof count === "string" ? `"${count}" (a string)` : String(count)}`,
+      );
     if (this.#answered >= count) return Promise.resolve(this.entries());
     if (this.#closed) return Promise.reject(this.#notMet(count));
     return new Promise((resolve, reject) => this.#waiters.push({ count, resolve, reject }));

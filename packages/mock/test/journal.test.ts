@@ -96,6 +96,15 @@ it("journalLimit: 0 keeps nothing; waitFor still counts answers", async () => {
   expect(() => mock.journal.waitFor(0)).toThrow(RangeError);
 });
 
+it.each([
+  [0, "got 0"],
+  [1.5, "got 1.5"],
+  ["2", 'got "2" (a string)'],
+  [undefined, "got undefined"],
+])("waitFor(%j) is refused with a message that names what it got", (count, got) => {
+  expect(() => mock.journal.waitFor(count as number)).toThrow(`waitFor: count must be a positive integer, ${got}`);
+});
+
 it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON", async () => {
   const { redactBody } = await import("../src/journal.js");
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
