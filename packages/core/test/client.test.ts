@@ -266,6 +266,10 @@ describe("client options are checked when the client is made", () => {
     ["timeoutMs", { timeoutMs: NaN }],
     ["maxResponseBytes", { maxResponseBytes: 0 }],
     ["logger", { logger: "console" }],
+    ["logger", { logger: { warning: () => {}, log: () => {} } }],
+    ["logger", { logger: {} }],
+    ["logger.warn", { logger: { warn: "console.warn" } }],
+    ["logger.error", { logger: { info: () => {}, error: null } }],
     ["hooks.beforeAttempt", { hooks: { beforeAttempt: 1 } }],
     ["fetch", { fetch: "fetch" }],
   ])("%s", (field, options) => {
