@@ -114,15 +114,20 @@ function translateRedocLabels(labels) {
   const patterns = labels.patterns.map((p) => [new RegExp(p[0]), p[1]]);
   const types = labels.types.map((p) => [new RegExp(p[0], "g"), p[1]]);
   const skip = "pre,code,script,style,textarea,td,.schema-name,header.site-nav";
+  /** A label's translation: from `table` (then `more`, if given), else from the first pattern that matches. */
+  function lookup(label, table, more) {
+    if (Object.hasOwn(table, label)) return table[label];
+    if (more && Object.hasOwn(more, label)) return more[label];
+    for (const [pattern, replacement] of patterns) if (pattern.test(label)) return label.replace(pattern, replacement);
+    return undefined;
+  }
   function text(node) {
     const el = node.parentElement;
     if (!el || el.closest(skip)) return;
     const value = node.nodeValue;
     const t = value.trim();
     if (!t) return;
-    let out = Object.hasOwn(exact, t) ? exact[t] : undefined;
-    for (let i = 0; out === undefined && i < patterns.length; i++)
-      if (patterns[i][0].test(t)) out = t.replace(patterns[i][0], patterns[i][1]);
+    let out = lookup(t, exact);
     // A type line: Redoc's <em> beside a property's name, not emphasis in a description.
     if (out === undefined && el.tagName === "EM" && !el.closest("p,li,blockquote")) {
       out = t;
@@ -134,13 +139,7 @@ function translateRedocLabels(labels) {
   function aria(el) {
     const value = el.getAttribute("aria-label");
     if (!value) return;
-    let out = Object.hasOwn(exact, value)
-      ? exact[value]
-      : Object.hasOwn(ariaLabels, value)
-        ? ariaLabels[value]
-        : undefined;
-    for (let i = 0; out === undefined && i < patterns.length; i++)
-      if (patterns[i][0].test(value)) out = value.replace(patterns[i][0], patterns[i][1]);
+    const out = lookup(value, exact, ariaLabels);
     if (out !== undefined && out !== value) el.setAttribute("aria-label", out);
   }
   function walk(root) {
