@@ -69,9 +69,19 @@ export const redocLabels = {
       "No response sample": "无响应示例",
       "Loading...": "加载中…",
       Recursive: "递归",
+      // The search dialog.
+      "Searching...": "搜索中…",
+      "No results": "无结果",
+      "Search endpoints, schemas, and more...": "搜索接口、数据结构等…",
+      "to navigate": "切换",
+      "to select": "选择",
+      "to exit": "关闭",
+      Cancel: "取消",
     },
-    // Only as the accessible name of a control (aria-label), besides every label above.
+    // Only as the accessible name of a control (aria-label) or an input's placeholder, besides
+    // every label above.
     ariaLabels: {
+      "Search docs...": "搜索文档…",
       "Hide sidebar": "隐藏侧栏",
       "Show sidebar": "显示侧栏",
       "Open navigation menu": "打开导航菜单",
@@ -135,18 +145,21 @@ function translateRedocLabels(labels) {
     }
     if (out !== undefined && out !== t) node.nodeValue = value.replace(t, out);
   }
-  /** A control's accessible name (aria-label), which a screen reader reads instead of its text. */
+  /** A control's accessible name (aria-label), which a screen reader reads instead of its text, and an input's placeholder. */
+  const attributes = ["aria-label", "placeholder"];
   function aria(el) {
-    const value = el.getAttribute("aria-label");
-    if (!value) return;
-    const out = lookup(value, exact, ariaLabels);
-    if (out !== undefined && out !== value) el.setAttribute("aria-label", out);
+    for (const name of attributes) {
+      const value = el.getAttribute(name);
+      if (!value) continue;
+      const out = lookup(value, exact, ariaLabels);
+      if (out !== undefined && out !== value) el.setAttribute(name, out);
+    }
   }
   function walk(root) {
     if (root.nodeType === 3) return text(root);
     if (root.nodeType !== 1) return;
-    if (root.hasAttribute("aria-label")) aria(root);
-    for (const el of root.querySelectorAll("[aria-label]")) aria(el);
+    aria(root);
+    for (const el of root.querySelectorAll("[aria-label],[placeholder]")) aria(el);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) text(node);
   }
@@ -163,7 +176,7 @@ function translateRedocLabels(labels) {
       childList: true,
       characterData: true,
       attributes: true,
-      attributeFilter: ["aria-label"],
+      attributeFilter: attributes,
     });
   }
   if (document.body) start();

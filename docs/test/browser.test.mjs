@@ -100,7 +100,7 @@ describe.each(locales)("API reference, $code", (locale) => {
           while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
           return node?.innerText ?? "";
         });
-      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|^$/);
+      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
       const text = await panel();
       await page.keyboard.press("Escape");
       return text;
@@ -297,6 +297,48 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       .waitFor({ timeout: 30_000 });
     expect((await interfaceText()).labels).not.toContain(exact.Request);
     expect(problems).toEqual([]);
+  });
+
+  test("the search dialog speaks the reference's language too", async () => {
+    // Its texts as Redoc renders them: the placeholder, the message before a query, the keys' help.
+    const dialog = async (l) => {
+      await open(`${l.code}/index.html`);
+      await page.getByText(loadSpec(l.code).info.title).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press("Control+k");
+      const input = page.locator("input[placeholder]").first();
+      await input.waitFor({ timeout: 30_000 });
+      // The dialog: the input's nearest ancestor that holds the Cancel button too (its text
+      // content, with what a wide window hides: that button).
+      const panel = () =>
+        input.evaluate((el) => {
+          let node = el;
+          while (node && !node.querySelector?.('[data-translation-key="search.cancel"]')) node = node.parentElement;
+          return node?.textContent ?? "";
+        });
+      await expect.poll(panel, { timeout: 30_000 }).toMatch(/Esc/);
+      const before = { placeholder: await input.getAttribute("placeholder"), text: await panel() };
+      await input.fill("qqzzxxnotaword");
+      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
+      const after = await panel();
+      await page.keyboard.press("Escape");
+      expect(problems).toEqual([]);
+      return { ...before, after };
+    };
+    const en = await dialog(english);
+    const words = ["Search endpoints, schemas, and more...", "to navigate", "to select", "to exit", "Cancel"];
+    // Redoc still says what the dictionary knows.
+    expect(en.placeholder).toBe("Search docs...");
+    for (const word of words) expect(en.text).toContain(word);
+    expect(en.after).toContain("No results");
+
+    const zh = await dialog(locale);
+    expect(zh.placeholder).toBe(ariaLabels["Search docs..."]);
+    for (const word of words) {
+      expect(zh.text).toContain(exact[word]);
+      expect(zh.text).not.toContain(word);
+    }
+    expect(zh.after).toContain(exact["No results"]);
+    expect(zh.after).not.toContain("No results");
   });
 });
 
