@@ -2,7 +2,8 @@ import { runtimeAgent } from "#platform";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
-import { checkOptionNames } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkOptionNames } from "./edit-distance.js";
+import { isObject } from "./internal/check-runtime.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -158,7 +159,7 @@ export function createServiceClient<Paths extends {}>(
     // An array has no options: taken as an object, it would leave every option at its default, the
     // endpoint (the production service) and the credentials (the environment's) included. (Asked
     // in the try: Array.isArray throws for a revoked Proxy.)
-    if (typeof options !== "object" || options === null || Array.isArray(options)) throw notOptions();
+    if (!isObject(options)) throw notOptions();
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
@@ -210,18 +211,10 @@ function serviceClient<Paths extends {}>(
   }
   const logger = toLogger(options.logger);
   const { hooks } = options;
-  if (hooks !== undefined) {
-    if (typeof hooks !== "object" || hooks === null || Array.isArray(hooks))
-      throw new BceValidationError("hooks", "type", "must be an object");
-    // A misspelt hook (`afterAttemp`) would otherwise never be called.
-    checkOptionNames(Object.keys(hooks), HOOK_NAMES, "hooks.");
-    for (const name of HOOK_NAMES) {
-      if (hooks[name] !== undefined && typeof hooks[name] !== "function")
-        throw new BceValidationError(`hooks.${name}`, "type", "must be a function");
-    }
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== "function")
-    throw new BceValidationError("fetch", "type", "must be a function");
+  // A misspelt hook (`afterAttemp`) would otherwise never be called.
+  checkNestedOptions(hooks, "hooks", HOOK_NAMES);
+  if (hooks) for (const name of HOOK_NAMES) checkFunction(`hooks.${name}`, hooks[name]);
+  checkFunction("fetch", options.fetch);
   // Read once, as fetch reads them (a record, a Headers, or [name, value] pairs), and sent as read.
   let headers: Record<string, string> | undefined;
   if (options.headers !== undefined) {

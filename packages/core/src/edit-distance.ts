@@ -1,4 +1,5 @@
 import { BceValidationError } from "./errors.js";
+import { isObject } from "./internal/check-runtime.js";
 
 /**
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), case
@@ -39,4 +40,26 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
         throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${prefix}${name}?`);
     }
   }
+}
+
+/**
+ * Refuse a nested options object (`retry`, `signing`, `hooks`: `field` names it) that is not an
+ * object, or one of whose keys misspells one of its `names` (see checkOptionNames). Absent, it passes.
+ */
+export function checkNestedOptions(value: unknown, field: string, names: readonly string[]): void {
+  if (value === undefined) return;
+  if (!isObject(value)) throw new BceValidationError(field, "type", "must be an object");
+  checkOptionNames(Object.keys(value), names, `${field}.`);
+}
+
+/** Refuse an option that is given but is not a function. */
+export function checkFunction(field: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "function")
+    throw new BceValidationError(field, "type", "must be a function");
+}
+
+/** Refuse an option that is given but is not a positive integer. */
+export function checkPositiveInteger(field: string, value: unknown): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) > 0))
+    throw new BceValidationError(field, "range", "must be a positive integer");
 }

@@ -1,7 +1,7 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
-import { checkOptionNames } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -36,15 +36,11 @@ const SIGNING_OPTION_NAMES = Object.keys({
 
 export function checkSigningOptions(options: SigningOptions | undefined): void {
   if (options === undefined) return;
-  if (typeof options !== "object" || options === null || Array.isArray(options))
-    throw new BceValidationError("signing", "type", "must be an object");
   // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
-  checkOptionNames(Object.keys(options), SIGNING_OPTION_NAMES, "signing.");
+  checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
   const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
-  if (seconds !== undefined && !(Number.isSafeInteger(seconds) && seconds > 0))
-    throw new BceValidationError("signing.expirationInSeconds", "range", "must be a positive integer");
-  if (clock !== undefined && typeof clock !== "function")
-    throw new BceValidationError("signing.clock", "type", "must be a function");
+  checkPositiveInteger("signing.expirationInSeconds", seconds);
+  checkFunction("signing.clock", clock);
   if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
     throw new BceValidationError("signing.headersToSign", "type", "must be an array of header names");
 }

@@ -1,6 +1,6 @@
 import { type Answer, httpSend, networkFailure } from "#platform";
 import { heed, onAbort } from "./abort.js";
-import { checkOptionNames } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
 import {
   aborted,
@@ -21,6 +21,7 @@ import {
   type SigningOptions,
 } from "./signed-fetch.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
+import { isObject } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -212,10 +213,8 @@ const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayM
  * (a client's own options), then from the defaults.
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
-  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options)))
-    throw new BceValidationError(field, "type", "must be an object");
   // A misspelt limit (`maxAttempt: 1`) would otherwise be ignored, leaving the default in force.
-  if (options !== undefined) checkOptionNames(Object.keys(options), RETRY_OPTION_NAMES, `${field}.`);
+  checkNestedOptions(options, field, RETRY_OPTION_NAMES);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   for (const given of [base, options]) {
     for (const name in given) {
@@ -229,9 +228,8 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   }
   checkMs(`${field}.baseDelayMs`, baseDelayMs, true);
   checkMs(`${field}.maxDelayMs`, maxDelayMs, true);
-  if (typeof shouldRetry !== "function") {
-    throw new BceValidationError(`${field}.shouldRetry`, "type", "must be a function");
-  }
+  // Never undefined: the default stays unless a function (or another value) replaces it.
+  checkFunction(`${field}.shouldRetry`, shouldRetry);
   return policy as RetryPolicy;
 }
 
@@ -267,7 +265,7 @@ export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, war
  */
 export function toLogger(given: Partial<Logger> | undefined): Logger {
   if (given === undefined) return silentLogger;
-  if (typeof given !== "object" || given === null || Array.isArray(given))
+  if (!isObject(given))
     throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
   const levels = ["debug", "info", "warn", "error"] as const;
   // A logger with none of the four (`{ warning }`, `{ log }`) would say nothing, silently.
@@ -387,10 +385,7 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     checkMs("timeoutMs", options.timeoutMs);
-    const limit = options.maxResponseBytes;
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
-      throw new BceValidationError("maxResponseBytes", "range", "must be a positive integer");
-    }
+    checkPositiveInteger("maxResponseBytes", options.maxResponseBytes);
     retryPolicy(options.retry);
     checkSigningOptions(options.signing);
     this.#options = options;
