@@ -1,5 +1,6 @@
 // Waiting on an AbortSignal: every listener the clients put on a signal, the caller's or their own.
 import { makeRoomForListeners } from "#platform";
+import { aborted } from "./errors.js";
 
 /**
  * `promise`, or a rejection with `signal`'s reason once it aborts: for a wait on code that does not
@@ -25,4 +26,24 @@ export function onAbort(signal: AbortSignal | undefined, stop: () => void): () =
     signal.addEventListener("abort", stop, { once: true });
   }
   return () => signal?.removeEventListener("abort", stop);
+}
+
+/**
+ * `promise`, or a rejection once `signal` aborts (with BceAbortError) or `timeoutMs` passes (with
+ * what `late` makes), whichever comes first: for a wait on code of the caller's (a hook, a retry
+ * policy, a credentials provider). The listener and the timer go once it settles.
+ */
+export function within<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+  late: () => Error,
+): Promise<T> {
+  const stop = new AbortController();
+  const unlisten = onAbort(signal, () => stop.abort(aborted(signal!)));
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => stop.abort(late()), timeoutMs);
+  return heed(promise, stop.signal).finally(() => {
+    clearTimeout(timer);
+    unlisten();
+  });
 }

@@ -8,7 +8,7 @@ import {
   type Credentials,
   type CredentialsInput,
 } from "./credentials.js";
-import { heed, onAbort } from "./abort.js";
+import { within } from "./abort.js";
 import { aborted } from "./errors.js";
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
@@ -61,18 +61,9 @@ export function credentialsResolver(
       const asked = pending;
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
-      const stop = new AbortController();
-      const unlisten = onAbort(signal, () => stop.abort(aborted(signal!)));
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              if (pending === asked) pending = undefined;
-              stop.abort(new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`));
-            }, timeoutMs);
-      return heed(asked, stop.signal).finally(() => {
-        clearTimeout(timer);
-        unlisten();
+      return within(asked, signal, timeoutMs, () => {
+        if (pending === asked) pending = undefined;
+        return new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`);
       });
     };
   }

@@ -1,5 +1,5 @@
 import { type Answer, httpSend, networkFailure } from "#platform";
-import { heed, onAbort } from "./abort.js";
+import { heed, onAbort, within } from "./abort.js";
 import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
 import {
@@ -720,18 +720,19 @@ async function guard<T>(
   signal: AbortSignal | undefined,
   timeoutMs: number,
 ): Promise<T> {
-  const stop = new AbortController();
-  const unlisten = onAbort(signal, () => stop.abort(aborted(signal!)));
-  const timer = setTimeout(() => stop.abort(new BceError(`${what} gave no answer within ${timeoutMs} ms`)), timeoutMs);
+  // The error of the timeout, once it has passed.
+  let late: BceError | undefined;
   try {
-    return await heed(Promise.resolve(run()), stop.signal);
+    return await within(
+      Promise.resolve(run()),
+      signal,
+      timeoutMs,
+      () => (late = new BceError(`${what} gave no answer within ${timeoutMs} ms`)),
+    );
   } catch (error) {
     throwIfAborted(signal);
-    if (stop.signal.aborted && error === stop.signal.reason) throw error;
+    if (late !== undefined && error === late) throw error;
     throw new BceError(`${what} threw (see cause)`, { cause: error });
-  } finally {
-    clearTimeout(timer);
-    unlisten();
   }
 }
 
