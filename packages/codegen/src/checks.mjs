@@ -244,8 +244,11 @@ export class CheckCompiler {
     if (typeof s.pattern === "string") {
       // The message shows the pattern as the spec writes it: the RegExp's source, unless escaping changed it.
       const { name, source } = this.regex(s.pattern);
-      const text = source === s.pattern ? `${name}.source` : str(s.pattern);
-      strings.push(`if (!${name}.test(v)) report(c, p, "pattern", "must match the pattern " + ${text});`);
+      if (source === s.pattern) {
+        this.helpers.add("pattern");
+        strings.push(`pattern(v, p, c, ${name});`);
+      } else
+        strings.push(`if (!${name}.test(v)) report(c, p, "pattern", "must match the pattern " + ${str(s.pattern)});`);
     }
     // Which formats are asserted is the interpreter's FORMATS table; the others are annotations.
     const format = typeof s.format === "string" ? formatExport(s.format) : null;

@@ -29,6 +29,11 @@ export function report(c: CheckContext, path: string, rule: string, message: str
     c.i.push({ path, rule, message });
 }
 
+/** The `pattern` keyword, for a pattern the RegExp's source gives as the spec writes it. */
+export function pattern(v: string, p: string, c: CheckContext, re: RegExp): void {
+  if (!re.test(v)) report(c, p, "pattern", "must match the pattern " + re.source);
+}
+
 /** A generated check: records the issues of value `v` at path `p` in `c`. */
 export type Check = (v: unknown, p: string, c: CheckContext) => void;
 /** The `properties` keyword: each property the schema names, to its check (0: nothing to check). */
