@@ -38,6 +38,14 @@ export function checkAdminPassPolicy(password: string, field = "adminPass", serv
   // argument, never the value (the password's, or one given in the service's place).
   if (typeof password !== "string") throw new TypeError("password must be a string");
   if (!Object.hasOwn(SYMBOLS, service)) throw new TypeError('service must be "bec" or "bcc"');
+  refusePassword(password, field, service);
+}
+
+/**
+ * checkAdminPassPolicy after its checks of its arguments: for a string and a service the caller
+ * names (the password transforms, which pass only strings).
+ */
+export function refusePassword(password: string, field: string, service: AdminPassService): void {
   const rule = adminPassPolicyViolation(password, service);
   if (!rule) return;
   const symbols = SYMBOLS[service];

@@ -10,6 +10,14 @@ export const hasLoneSurrogate = (text: string): boolean => /\p{Surrogate}/u.test
 export function encodeUserData(text: string): string {
   if (typeof text !== "string") throw new TypeError("userData must be a string");
   if (hasLoneSurrogate(text)) throw new TypeError("userData contains a lone surrogate, which is not valid Unicode");
+  return userDataOf(text);
+}
+
+/**
+ * encodeUserData after its checks: for a string without a lone surrogate (the userData transform's,
+ * whose prepare step has refused one).
+ */
+export function userDataOf(text: string): string {
   return btoa(PREFIX + bytesToBase64(new TextEncoder().encode(text)));
 }
 

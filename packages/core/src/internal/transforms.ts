@@ -3,14 +3,9 @@
  * client passes callOperation only the transforms its operations name.
  */
 import { CredentialsError, type Credentials } from "../credentials.js";
-import { assertAdminPass, encryptWithKey } from "../crypto/admin-pass.js";
-import {
-  adminPassPolicyViolation,
-  checkAdminPassPolicy,
-  encodeUserData,
-  PasswordPolicyError,
-} from "../crypto/index.js";
-import { hasLoneSurrogate } from "../crypto/user-data.js";
+import { adminPassPolicyViolation, encryptWithKey, refusePassword } from "../crypto/admin-pass.js";
+import { PasswordPolicyError } from "../crypto/errors.js";
+import { hasLoneSurrogate, userDataOf } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
 
 /** What one `x-bce-transform` kind does; a client's runtime maps each kind its operations name to one. */
@@ -32,13 +27,14 @@ export const encodeUserDataTransform: Transform = {
     if (typeof value === "string" && hasLoneSurrogate(value))
       throw new BceValidationError(field, "format", "holds a lone surrogate, which is not valid Unicode");
   },
-  apply: (value) => (typeof value === "string" ? encodeUserData(value) : value),
+  // encodeUserData without its checks: a string here holds no lone surrogate (prepare refused one).
+  apply: (value) => (typeof value === "string" ? userDataOf(value) : value),
 };
 
 /** A plain-text password sent as it is, once the password policy passes. */
 export const checkPasswordPolicyTransform: Transform = {
   prepare(value, field) {
-    if (typeof value === "string") checkAdminPassPolicy(value, field);
+    if (typeof value === "string") refusePassword(value, field, "bec");
   },
 };
 
@@ -49,7 +45,7 @@ export const encryptAdminPassTransform: Transform = {
       // A ciphertext given as the password (AES blocks in hex): say how a ciphertext goes.
       const rule = /^(?:[0-9a-fA-F]{32})+$/.test(value) && adminPassPolicyViolation(value, "bcc");
       if (rule) throw new PasswordPolicyError(rule, "looks like a ciphertext: give one as { encrypted }", field);
-      checkAdminPassPolicy(value, field, "bcc");
+      refusePassword(value, field, "bcc");
     } else if (value !== undefined && value !== null) {
       // Neither form: named at the field the caller wrote, with both forms it takes.
       if (typeof value !== "object" || Array.isArray(value))
@@ -71,8 +67,9 @@ export const encryptAdminPassTransform: Transform = {
       // The key's first 16 characters are the AES key; BCE keys are longer than that.
       throw new CredentialsError("secretAccessKey is shorter than 16 characters, too short to encrypt adminPass");
     }
-    // encryptAdminPass, without the checks of the key that checked credentials (printable ASCII) pass.
-    assertAdminPass(value);
+    // encryptAdminPass, without its checks: of the key, which checked credentials (printable ASCII)
+    // pass, and of the password, which prepare has checked (a string of 8 to 32 characters, and no
+    // lone surrogate, which the call refuses anywhere in a body).
     return encryptWithKey(value, credentials.secretAccessKey);
   },
 };
