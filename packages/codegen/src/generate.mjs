@@ -76,7 +76,6 @@ export async function generateClient(bundle, { client, source = "the service bun
       `operationId: ${json(op.id)}`,
       `method: ${json(op.method)}`,
       `path: ${json(op.path)}`,
-      "servers",
       // Fixed parts only where the spec fixes some: the runtime takes none as no fixed parts.
       ...(Object.keys(op.fixedPath).length ? [`fixedPath: ${json(op.fixedPath)}`] : []),
       ...(Object.keys(op.fixedQuery).length ? [`fixedQuery: ${json(op.fixedQuery)}`] : []),

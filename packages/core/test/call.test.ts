@@ -53,7 +53,6 @@ const spec: OperationSpec = {
   operationId: "makeThing",
   method: "PUT",
   path: "/v{version}/things/{thingId}",
-  servers: [{ url: "https://example.test", variables: {} }],
   fixedPath: { version: "3" },
   fixedQuery: { make: "" },
   retry: "idempotency-token",

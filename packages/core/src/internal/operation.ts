@@ -50,8 +50,6 @@ export interface OperationSpec {
   readonly method: "GET" | "PUT" | "POST" | "DELETE" | "PATCH";
   /** The path template exactly as the spec writes it, e.g. "/v{version}/instance/{instanceId}". */
   readonly path: string;
-  /** The servers that serve this operation, in the spec's order; the first is the default. */
-  readonly servers: readonly ServerTemplate[];
   /** Path parameters whose value is fixed by the spec (a one-value enum, e.g. version "2"); absent: none. */
   readonly fixedPath?: Readonly<Record<string, string>>;
   /** Query parameters the spec requires with a fixed value (e.g. the empty flag `rebuild`); absent: none. */
