@@ -1,4 +1,5 @@
 import { webCrypto } from "../errors.js";
+import { toHex } from "../hex.js";
 import { PasswordPolicyError, type AdminPassRule } from "./errors.js";
 import { hasLoneSurrogate } from "./user-data.js";
 
@@ -113,10 +114,4 @@ function pkcs7Pad(data: Uint8Array): Uint8Array<ArrayBuffer> {
   out.set(data);
   out.fill(pad, data.length);
   return out;
-}
-
-function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
 }

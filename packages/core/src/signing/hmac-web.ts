@@ -1,6 +1,7 @@
 // HMAC-SHA256 on Web Crypto (crypto.subtle), asynchronous: the `default` branch of `#hmac`
 // (package.json `imports`), for browsers, edge runtimes and anything without node:crypto.
 import { webCrypto } from "../errors.js";
+import { toHex } from "../hex.js";
 import { assertHmacKey, cacheInternals, keyStore, type KeyStore, type SigningKeyCache } from "./key-cache.js";
 
 /** Which implementation this branch is, for tests and benchmarks. */
@@ -16,10 +17,7 @@ function importKey(key: string): Promise<CryptoKey> {
 }
 
 async function macHex(key: CryptoKey | Promise<CryptoKey>, message: string): Promise<string> {
-  const bytes = new Uint8Array(await subtle().sign("HMAC", await key, utf8.encode(message)));
-  let hex = "";
-  for (const byte of bytes) hex += (byte < 16 ? "0" : "") + byte.toString(16);
-  return hex;
+  return toHex(new Uint8Array(await subtle().sign("HMAC", await key, utf8.encode(message))));
 }
 
 /** hex(HMAC-SHA256(key, message)). */
