@@ -31,7 +31,7 @@ export function report(c: CheckContext, path: string, rule: string, message: str
 
 /** The `pattern` keyword, for a pattern the RegExp's source gives as the spec writes it. */
 export function pattern(v: string, p: string, c: CheckContext, re: RegExp): void {
-  if (!re.test(v)) report(c, p, "pattern", "must match the pattern " + re.source);
+  if (!re.test(v)) report(c, p, "pattern", `must match the pattern ${re.source}`);
 }
 
 /** A generated check: records the issues of value `v` at path `p` in `c`. */
