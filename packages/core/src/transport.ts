@@ -269,14 +269,9 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
     throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
   const levels = ["debug", "info", "warn", "error"] as const;
   // A logger with none of the four (`{ warning }`, `{ log }`) would say nothing, silently.
-  let some = false;
-  for (const name of levels) {
-    const method: unknown = given[name];
-    if (method === undefined) continue;
-    if (typeof method !== "function") throw new BceValidationError(`logger.${name}`, "type", "must be a function");
-    some = true;
-  }
-  if (!some) throw new BceValidationError("logger", "type", "must have at least one of debug, info, warn and error");
+  for (const name of levels) checkFunction(`logger.${name}`, given[name]);
+  if (!levels.some((name) => given[name] !== undefined))
+    throw new BceValidationError("logger", "type", "must have at least one of debug, info, warn and error");
   const logger: Record<string, unknown> = {};
   for (const name of levels) {
     logger[name] = (message: string, data?: object): void => {
