@@ -167,7 +167,7 @@ describe("pnpm bench --smoke", () => {
       docsAfter = readFileSync(docs, "utf8");
     } catch {}
     expect(docsAfter).toBe(docsBefore);
-  }, 300_000); // generous: the smoke run starts four mocks (baseline and current), each importing Prism, on a busy machine
+  }, 300_000); // generous: the smoke run starts four mocks (baseline and current, in one worker that imports Prism), Chromium and esbuild, on a busy machine
 
   it("marks the test suite as skipped with --skip-suite", async () => {
     const { renderMarkdown } = await import("../src/report.mjs");
