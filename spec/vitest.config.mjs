@@ -1,3 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ test: { include: ["test/**/*.test.mjs"] } });
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.mjs"],
+    // One module graph per worker, as in vitest.shared.ts: no test file here mocks, stubs or fakes
+    // anything; they read the bundles and run the bundler in a child process.
+    isolate: false,
+  },
+});
