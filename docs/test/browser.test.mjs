@@ -52,6 +52,25 @@ afterEach(async () => {
 });
 
 /**
+ * The HTTP status of a local URL, requested once for the whole file: the built site does not change
+ * while the tests run, and every page links the same pages (the two references among them, megabytes
+ * each), which each test requested again.
+ */
+const statuses = new Map();
+function statusOf(url) {
+  if (!statuses.has(url))
+    statuses.set(
+      url,
+      context.request.get(url).then(async (response) => {
+        const status = response.status();
+        await response.dispose();
+        return status;
+      }),
+    );
+  return statuses.get(url);
+}
+
+/**
  * Go to another part of the open reference as a reader's click does: Redoc routes on the hash,
  * without loading the page again. (A link followed from elsewhere loads the page with its hash:
  * the code-samples test opens an operation that way.)
@@ -135,8 +154,7 @@ describe.each(locales)("API reference, $code", (locale) => {
     await links.first().waitFor({ timeout: 30_000 });
     const hrefs = new Set(await links.evaluateAll((as) => as.map((a) => a.href)));
     expect([...hrefs]).toEqual([new URL(errataPath(locale.code), server.url).toString()]);
-    const response = await page.request.get([...hrefs][0]);
-    expect(response.status()).toBe(200);
+    expect(await statusOf([...hrefs][0])).toBe(200);
     expect(problems).toEqual([]);
   });
 
@@ -367,8 +385,7 @@ describe("site pages", () => {
       as.map((a) => a.href).filter((h) => h.startsWith(location.origin)),
     );
     for (const href of new Set(hrefs.map((h) => h.split("#")[0]))) {
-      const response = await page.request.get(href);
-      expect(response.status(), href).toBe(200);
+      expect(await statusOf(href), href).toBe(200);
     }
     await shoot(name);
     expect(problems).toEqual([]);
@@ -384,7 +401,7 @@ describe("site pages", () => {
     const others = locales.filter((l) => l.code !== code).map((l) => [l.code, absolute(guidePath(l.code, guide.slug))]);
     expect(switcher).toEqual(others);
     expect(alternates).toEqual(others);
-    for (const [, href] of others) expect((await page.request.get(href)).status(), href).toBe(200);
+    for (const [, href] of others) expect(await statusOf(href), href).toBe(200);
     // The header links the guides in the page's own language.
     const nav = await page.$$eval("header a", (as) => as.map((a) => a.href));
     for (const g of guidePages) expect(nav).toContain(absolute(guidePath(code, g.slug)));
@@ -408,7 +425,7 @@ describe("site pages", () => {
       expect(alternates).toEqual(others);
       const switcher = await page.$$eval("header.site-nav a[hreflang]", (as) => as.map((a) => [a.hreflang, a.href]));
       expect(switcher).toEqual(others);
-      for (const href of new Set(nav)) expect((await page.request.get(href)).status(), href).toBe(200);
+      for (const href of new Set(nav)) expect(await statusOf(href), href).toBe(200);
       // English text in a Chinese page is marked as English.
       if (locale.code !== "en") expect(await page.getAttribute("header.site-nav a.home", "lang")).toBe("en");
       expect(problems).toEqual([]);
@@ -430,7 +447,7 @@ describe("site pages", () => {
       // Opened by itself (a new tab), the link's URL is this page at that route.
       const href = await link.evaluate((a) => a.href);
       expect(href).toBe(new URL(`${locale.code}/index.html#/bcc`, server.url).toString());
-      expect((await page.request.get(href.split("#")[0])).status()).toBe(200);
+      expect(await statusOf(href.split("#")[0])).toBe(200);
       // Clicked, it still routes inside the page.
       await link.click();
       await page.waitForFunction(() => location.hash === "#/bcc");
