@@ -283,7 +283,7 @@ describe("client options are checked when the client is made", () => {
   it.each([
     [
       "options",
-      () => createServiceClient([{ endpoint: "http://mock.test", credentials }] as never, "http://prod.test"),
+      () => createServiceClient<Paths>([{ endpoint: "http://mock.test", credentials }] as never, "http://prod.test"),
     ],
     ["retry", () => client({ retry: [{ maxAttempts: 1 }] } as never)],
     ["signing", () => client({ signing: [] } as never)],
@@ -361,7 +361,7 @@ describe("client options are checked when the client is made", () => {
   it("options that cannot be read (a revoked Proxy) are refused naming them, the Proxy's error as cause", () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();
-    expect(() => createServiceClient(proxy, "http://prod.test")).toThrow(
+    expect(() => createServiceClient<Paths>(proxy, "http://prod.test")).toThrow(
       expect.objectContaining({ name: "BceValidationError", field: "options", cause: expect.any(TypeError) }),
     );
   });
