@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
-import { afterEach, expect, it } from "vitest";
+import { afterAll, afterEach, expect, it } from "vitest";
 import { FIXTURE } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../bin/bce-openapi-mock.js", import.meta.url));
@@ -35,10 +35,76 @@ function run(args: string[], nodeArgs: string[] = []) {
   return { child, output: () => ({ stdout, stderr }) };
 }
 
+// The normal run and the faults/journal run share one spawned bin (Prism takes seconds to import):
+// started by whichever test needs it first, again after a test has stopped it. Each test resets the
+// mock's state (POST /__mock/reset) before its requests, and the faults test again after them (the
+// signature test stops the bin), so neither sees the other's faults or journal, in either order.
+// The options are both tests' (--cors-origin affects only requests that carry an Origin).
+let shared: { child: ChildProcess; output: () => { stdout: string; stderr: string }; url: Promise<string> } | undefined;
+
+function sharedRun() {
+  if (shared === undefined || shared.child.exitCode !== null || shared.child.signalCode !== null) {
+    const started = run(["--port", "0", "--spec", FIXTURE, "--cors-origin", "http://app.test:8080"], PRISM_PROBE);
+    child = undefined; // not for afterEach to stop: afterAll does, or the test that means to
+    shared = { ...started, url: listening(started.child, started.output) };
+  }
+  return shared;
+}
+
+afterAll(() => {
+  if (shared && shared.child.exitCode === null) shared.child.kill("SIGKILL");
+  shared = undefined;
+});
+
+async function resetMock(url: string) {
+  expect((await fetch(`${url}/__mock/reset`, { method: "POST" })).status).toBe(200);
+}
+
+it("scripts faults and reads the journal through /__mock/, and takes --cors-origin", async () => {
+  const url = await sharedRun().url;
+  await resetMock(url);
+  try {
+    const queued = await fetch(`${url}/__mock/faults`, {
+      method: "POST",
+      body: JSON.stringify({ target: "/v2/instance/i-1", steps: [{ status: 503 }, {}] }),
+    });
+    expect(queued.status).toBe(201);
+
+    const target = `${url}/v2/instance/i-1?rebuild`;
+    const headers = { "content-type": "application/json" };
+    const body = JSON.stringify({ imageId: "m-1" });
+    const send = async () =>
+      fetch(target, {
+        method: "PUT",
+        headers: { ...headers, ...(await signRequest({ method: "PUT", url: target, headers }, CLI_KEYS)) },
+        body,
+      });
+    expect((await send()).status).toBe(503);
+    expect((await send()).status).toBe(200);
+    const journal = (await (await fetch(`${url}/__mock/journal`)).json()) as {
+      entries: { answer: { status: number }; signature: string }[];
+    };
+    expect(journal.entries.map((e) => [e.answer.status, e.signature])).toEqual([
+      [503, "verified"],
+      [200, "verified"],
+    ]);
+
+    const preflight = (origin: string) =>
+      fetch(target, { method: "OPTIONS", headers: { origin, "access-control-request-method": "PUT" } }).then(
+        (r) => r.status,
+      );
+    expect(await preflight("http://app.test:8080")).toBe(204);
+    expect(await preflight("http://localhost:5173")).toBe(403); // a list replaces the loopback default
+  } finally {
+    await resetMock(url);
+  }
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+
 it("prints its URL, checks signatures with the keys from its environment, and exits cleanly on SIGTERM", async () => {
-  const { child, output } = run(["--port", "0", "--spec", FIXTURE], PRISM_PROBE);
-  const url = await listening(child, output);
+  const { child, output, url: listened } = sharedRun();
+  const url = await listened;
   expect(url).not.toMatch(/:0$/);
+  await resetMock(url);
 
   const target = `${url}/v2/instance/i-1?rebuild`;
   const headers = { "content-type": "application/json" };
@@ -65,44 +131,6 @@ async function listening(child: ChildProcess, output: () => { stdout: string; st
     child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output().stderr}`)));
   });
 }
-
-it("scripts faults and reads the journal through /__mock/, and takes --cors-origin", async () => {
-  const { child, output } = run(["--port", "0", "--spec", FIXTURE, "--cors-origin", "http://app.test:8080"]);
-  const url = await listening(child, output);
-  const queued = await fetch(`${url}/__mock/faults`, {
-    method: "POST",
-    body: JSON.stringify({ target: "/v2/instance/i-1", steps: [{ status: 503 }, {}] }),
-  });
-  expect(queued.status).toBe(201);
-
-  const target = `${url}/v2/instance/i-1?rebuild`;
-  const headers = { "content-type": "application/json" };
-  const body = JSON.stringify({ imageId: "m-1" });
-  const send = async () =>
-    fetch(target, {
-      method: "PUT",
-      headers: { ...headers, ...(await signRequest({ method: "PUT", url: target, headers }, CLI_KEYS)) },
-      body,
-    });
-  expect((await send()).status).toBe(503);
-  expect((await send()).status).toBe(200);
-  const journal = (await (await fetch(`${url}/__mock/journal`)).json()) as {
-    entries: { answer: { status: number }; signature: string }[];
-  };
-  expect(journal.entries.map((e) => [e.answer.status, e.signature])).toEqual([
-    [503, "verified"],
-    [200, "verified"],
-  ]);
-
-  const preflight = (origin: string) =>
-    fetch(target, { method: "OPTIONS", headers: { origin, "access-control-request-method": "PUT" } }).then(
-      (r) => r.status,
-    );
-  expect(await preflight("http://app.test:8080")).toBe(204);
-  expect(await preflight("http://localhost:5173")).toBe(403); // a list replaces the loopback default
-  child.kill("SIGTERM");
-  await once(child, "exit");
-}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 it("--log-level debug shows Prism's request log with the signature, the session token and passwords hidden", async () => {
   const { child, output } = run(["--port", "0", "--spec", FIXTURE, "--no-auth", "--log-level", "debug"]);
