@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { checkListen, startFailure } from "./cli-errors.js";
 import { type CorsOption, originOf } from "./cors.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
@@ -105,25 +106,16 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  // Loaded only now: Prism takes about a second to import, too long for --help or a typo.
+  // A port in use or a --host this machine cannot bind is found before Prism is loaded.
+  await checkListen(options.host, options.port).catch((error: unknown) => {
+    throw startFailure(error, options);
+  });
+  // Loaded only now: Prism takes about a second to import, too long for --help, a typo or a port in use.
   const { isWildcardHost, startMock } = await import("./mock.js");
   // startMock refuses options it does not know: `help` is the bin's alone.
   const { help: _, ...mockOptions } = options;
-  const mock = await startMock(mockOptions).catch((error: NodeJS.ErrnoException) => {
-    if (error?.code === "EADDRINUSE") {
-      throw new Error(
-        `port ${options.port} is in use (is a mock already running?); choose another with --port, or 0 for any free port`,
-      );
-    }
-    // startMock names its host and port options; the user of the bin set --host and --port.
-    const cause = error?.cause as NodeJS.ErrnoException | undefined;
-    // Both a listen that fails and a host that does not resolve (syscall getaddrinfo).
-    if (cause?.syscall === "listen" || cause?.syscall === "getaddrinfo")
-      throw new Error(`cannot listen on --host ${options.host} --port ${options.port}: ${cause.message}`);
-    const spec = "startMock: cannot read the spec ";
-    if (options.spec !== undefined && error?.message?.startsWith(spec))
-      throw new Error(`cannot read --spec ${error.message.slice(spec.length).replace(" (the spec option)", "")}`);
-    throw error;
+  const mock = await startMock(mockOptions).catch((error: unknown) => {
+    throw startFailure(error, options);
   });
   // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound.
   const bound = isWildcardHost(options.host) ? ` (bound to ${options.host})` : "";

@@ -4,6 +4,8 @@ import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
 import { afterAll, afterEach, expect, it } from "vitest";
+import { checkListen, startFailure } from "../src/cli-errors.js";
+import { startMock } from "../src/index.js";
 import { FIXTURE } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../bin/bce-openapi-mock.js", import.meta.url));
@@ -226,6 +228,40 @@ it("a --host that does not resolve: exits 1 naming --host, not startMock's optio
   );
 }, 180_000);
 
+// The bin finds a port in use or a host it cannot bind or resolve before it imports Prism (the
+// tests above). Should startMock's own listen fail (the port taken in between), the bin says the same.
+it("startMock's own listen failures are reported as the bin's check reports them", async () => {
+  const holder = createServer();
+  holder.listen(0, "127.0.0.1");
+  await once(holder, "listening");
+  const { port } = holder.address() as AddressInfo;
+  const failure = async (host: string, port: number) => {
+    const error = await startMock({ host, port, spec: FIXTURE }).then(
+      (mock) => mock.close().then(() => expect.fail(`startMock listened on ${host}:${port}`)),
+      (error: unknown) => error,
+    );
+    const reported = startFailure(error, { host, port, spec: FIXTURE });
+    expect(reported).not.toBe(error); // reworded, not passed on
+    const viaCheck = await checkListen(host, port).then(
+      () => expect.fail(`checkListen listened on ${host}:${port}`),
+      (error: unknown) => startFailure(error, { host, port, spec: FIXTURE }),
+    );
+    expect((viaCheck as Error).message).toBe((reported as Error).message);
+    return (reported as Error).message;
+  };
+  try {
+    expect(await failure("127.0.0.1", port)).toBe(
+      `port ${port} is in use (is a mock already running?); choose another with --port, or 0 for any free port`,
+    );
+  } finally {
+    holder.close();
+  }
+  expect(await failure("192.0.2.1", 0)).toMatch(
+    /^cannot listen on --host 192\.0\.2\.1 --port 0: listen EADDRNOTAVAIL[^\n]*$/,
+  );
+  expect(await failure("a..b", 0)).toMatch(/^cannot listen on --host a\.\.b --port 0: getaddrinfo [A-Z_]+ a\.\.b$/);
+}, 180_000);
+
 it.each([
   [
     "a file that does not exist",
@@ -255,6 +291,9 @@ it("answers --help and bad arguments without loading Prism, which takes seconds 
   for (const [args, exitCode] of [
     [["--help"], 0],
     [["--port", "abc"], 2],
+    // A host it cannot bind or resolve is found before Prism is loaded too (the tests above: what it says).
+    [["--host", "192.0.2.1", "--port", "0", "--spec", FIXTURE], 1],
+    [["--host", "a..b", "--port", "0", "--spec", FIXTURE], 1],
   ] as const) {
     const { child, output } = run([...args], PRISM_PROBE);
     const [code] = await once(child, "exit");
