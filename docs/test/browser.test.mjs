@@ -37,17 +37,63 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The pages the running test opened itself (see open), closed when it ends. */
+const opened = new Set();
+
 /** Open a page of the site and collect everything that goes wrong while it is open. */
 async function open(path) {
   problems = [];
   page = await context.newPage();
+  opened.add(page);
   watchPage(page, problems);
   await page.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
   return page;
 }
 
-afterEach(async () => {
-  await page?.close();
+/**
+ * The API reference of each language, loaded once per route it is opened at (a load costs seconds
+ * of CPU) and shared by the tests that only read it there or restore what they change; a test that
+ * types in it or expands it opens its own. A test's `problems` are all those of the page since it
+ * loaded. A test that fails (or times out, or leaves a problem) discards the page: the next test
+ * loads it again, so no test sees what another left.
+ */
+const references = new Map();
+/** The shared reference the running test uses: its path and its problems. */
+let borrowed;
+
+async function reference(path) {
+  if (!references.has(path)) {
+    const loading = (async () => {
+      const seen = [];
+      const shared = await context.newPage();
+      watchPage(shared, seen);
+      try {
+        await shared.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
+      } catch (error) {
+        await shared.close();
+        throw error;
+      }
+      return { page: shared, problems: seen };
+    })();
+    references.set(path, loading);
+    loading.catch(() => references.get(path) === loading && references.delete(path));
+  }
+  ({ page, problems } = await references.get(path));
+  borrowed = { path, problems };
+  return page;
+}
+
+async function discardReference(path) {
+  const loading = references.get(path);
+  references.delete(path);
+  await (await loading?.catch(() => undefined))?.page.close();
+}
+
+afterEach(async ({ task }) => {
+  for (const p of opened) await p.close();
+  opened.clear();
+  if (borrowed && (task.result?.state !== "pass" || borrowed.problems.length)) await discardReference(borrowed.path);
+  borrowed = undefined;
   page = undefined;
 });
 
@@ -89,7 +135,7 @@ describe.each(locales)("API reference, $code", (locale) => {
   const search = locale.code === "en" ? "reinstall" : "重装";
 
   test("loads cleanly, with both operations and every named schema", async () => {
-    await open(`${locale.code}/index.html`);
+    await reference(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor({ timeout: 30_000 });
     await shoot(locale.code);
     // Each operation has its own page, titled with its summary in this language.
@@ -142,16 +188,22 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(adminPass.anyOf).toBeDefined();
     // A stretch of its text without Markdown, as the page shows it.
     const words = adminPass.description.match(/[^`*_[\]()\n]{12,}/)[0].trim();
-    await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    await reference(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     await page.getByText(words).first().waitFor({ timeout: 30_000 });
     expect(problems).toEqual([]);
   });
 
   test("links the spec's mentions of the seed errata to this language's errata page", async () => {
     const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
-    await open(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    await reference(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     const links = page.locator("a", { hasText: locale.errataMention });
     await links.first().waitFor({ timeout: 30_000 });
+    // A mention in the operation's text, not only the header's errata link (whose text says it too).
+    await expect
+      .poll(() => links.evaluateAll((as) => as.filter((a) => !a.closest("header.site-nav")).length), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
     const hrefs = new Set(await links.evaluateAll((as) => as.map((a) => a.href)));
     expect([...hrefs]).toEqual([new URL(errataPath(locale.code), server.url).toString()]);
     expect(await statusOf([...hrefs][0])).toBe(200);
@@ -160,7 +212,7 @@ describe.each(locales)("API reference, $code", (locale) => {
 
   test("renders the TypeScript and curl code samples, and the seed's request as the JSON payload", async () => {
     const payload = redocLabels[locale.code]?.exact.Payload ?? "Payload";
-    await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    await reference(`${locale.code}/index.html#/bec/reinstallvminstance`);
     const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
       hasText: new RegExp(`^(TypeScript|curl|${payload})$`),
     });
@@ -266,6 +318,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       for (const t of names) found.names.add(t);
     }
     expect(problems).toEqual([]);
+    opened.delete(page);
     await page.close();
     page = undefined;
     return found;
@@ -311,7 +364,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
   });
 
   test("the English reference keeps Redoc's English labels", async () => {
-    await open("en/index.html#/bec/reinstallvminstance");
+    await reference("en/index.html#/bec/reinstallvminstance");
     await page
       .locator("h4", { hasText: wholeText("Request") })
       .first()
@@ -414,7 +467,7 @@ describe("site pages", () => {
   test.each(locales)(
     "the $code API reference links home, its guides, the errata and the other language",
     async (locale) => {
-      await open(`${locale.code}/index.html`);
+      await reference(`${locale.code}/index.html`);
       await page.locator("h1").first().waitFor();
       const absolute = (p) => new URL(p, server.url).toString();
       const nav = await page.$$eval("header.site-nav a", (as) => as.map((a) => a.href));
@@ -438,10 +491,12 @@ describe("site pages", () => {
   test.each(locales)(
     "the $code API reference's own links stay on the page (hash routes, not root paths)",
     async (locale) => {
-      await open(`${locale.code}/index.html`);
+      await reference(`${locale.code}/index.html`);
       await page.locator("h1").first().waitFor();
       const link = page.locator('a[href="#/bcc"]').first();
       await link.waitFor();
+      // (Not there already: the page may be shared with a test that went elsewhere.)
+      expect(await page.evaluate(() => location.hash)).not.toBe("#/bcc");
       // No link to a root path such as /bec: opened in a new tab, it would leave the site.
       const rooted = await page.$$eval("a[href]", (as) =>
         as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("/") && !h.startsWith("//")),
