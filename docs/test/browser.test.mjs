@@ -52,14 +52,15 @@ async function open(path) {
 
 /**
  * The API reference of each language, loaded once per route it is opened at (a load costs seconds
- * of CPU) and shared by the tests that only read it there or restore what they change; a test that
- * types in it or expands it opens its own. A test's `problems` are all those of the page since it
+ * of CPU) and shared by the tests that only read it there or restore what they change (the search
+ * tests close the dialog they open, which forgets its query); the labels test, which expands every
+ * section, opens its own. A test's `problems` are all those of the page since it
  * loaded. A test that fails (or times out, or leaves a problem) discards the page: the next test
  * loads it again, so no test sees what another left.
  */
 const references = new Map();
-/** The shared reference the running test uses: its path and its problems. */
-let borrowed;
+/** The shared references the running test uses: their paths and problems. */
+const borrowed = [];
 
 async function reference(path) {
   if (!references.has(path)) {
@@ -79,7 +80,7 @@ async function reference(path) {
     loading.catch(() => references.get(path) === loading && references.delete(path));
   }
   ({ page, problems } = await references.get(path));
-  borrowed = { path, problems };
+  borrowed.push({ path, problems });
   return page;
 }
 
@@ -92,8 +93,9 @@ async function discardReference(path) {
 afterEach(async ({ task }) => {
   for (const p of opened) await p.close();
   opened.clear();
-  if (borrowed && (task.result?.state !== "pass" || borrowed.problems.length)) await discardReference(borrowed.path);
-  borrowed = undefined;
+  for (const { path, problems: seen } of borrowed)
+    if (task.result?.state !== "pass" || seen.length) await discardReference(path);
+  borrowed.length = 0;
   page = undefined;
 });
 
@@ -151,8 +153,9 @@ describe.each(locales)("API reference, $code", (locale) => {
   });
 
   test(`the search box finds "${search}"`, async () => {
-    await open(`${locale.code}/index.html`);
+    await reference(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor();
+    expect(await page.locator("input[placeholder]").count()).toBe(0); // no search dialog open
     const results = async (query) => {
       await page.keyboard.press("Control+k");
       const input = page.locator("input[placeholder]").first();
@@ -168,6 +171,7 @@ describe.each(locales)("API reference, $code", (locale) => {
       await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
       const text = await panel();
       await page.keyboard.press("Escape");
+      await input.waitFor({ state: "detached", timeout: 30_000 }); // closed, and its query with it
       return text;
     };
     const found = await results(search);
@@ -376,8 +380,9 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
   test("the search dialog speaks the reference's language too", async () => {
     // Its texts as Redoc renders them: the placeholder, the message before a query, the keys' help.
     const dialog = async (l) => {
-      await open(`${l.code}/index.html`);
+      await reference(`${l.code}/index.html`);
       await page.getByText(loadSpec(l.code).info.title).first().waitFor({ timeout: 30_000 });
+      expect(await page.locator("input[placeholder]").count()).toBe(0); // no search dialog open
       await page.keyboard.press("Control+k");
       const input = page.locator("input[placeholder]").first();
       await input.waitFor({ timeout: 30_000 });
@@ -395,6 +400,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
       const after = await panel();
       await page.keyboard.press("Escape");
+      await input.waitFor({ state: "detached", timeout: 30_000 }); // closed, and its query with it
       expect(problems).toEqual([]);
       return { ...before, after };
     };
