@@ -6,8 +6,11 @@
 //
 //   node tests/breaking-change/gate.mjs [--base FILE] [--revision FILE] [--changesets DIR]
 //   node tests/breaking-change/gate.mjs --update-baseline    (run by `pnpm version-packages`)
+//
+// The same gate as a function: `runGate(options)` returns the exit code and what the command
+// prints, without exiting (tests/consumer runs its cases through it, and the command once).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
@@ -24,35 +27,20 @@ const SERVICE_PACKAGES = { BEC: "@bce-openapi/bec", BCC: "@bce-openapi/bcc" };
 const ALWAYS = ["@bce-openapi/spec", "@bce-openapi/mock"];
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const { values: args } = parseArgs({
-  options: {
-    base: { type: "string", default: join(root, "spec/baseline/openapi.json") },
-    revision: { type: "string", default: join(root, "spec/dist/openapi.json") },
-    changesets: { type: "string", default: join(root, ".changeset") },
-    "update-baseline": { type: "boolean", default: false },
-  },
-});
-const rel = (file) => relative(process.cwd(), file) || file;
+const defaults = {
+  base: join(root, "spec/baseline/openapi.json"),
+  revision: join(root, "spec/dist/openapi.json"),
+  changesets: join(root, ".changeset"),
+};
 
+/** What stops the gate: its message goes to stderr and the exit code is 1. */
+class GateFailure extends Error {}
 function fail(message) {
-  console.error(`breaking-change gate: FAIL\n${message}`);
-  process.exit(1);
+  throw new GateFailure(`breaking-change gate: FAIL\n${message}`);
 }
-
-if (!existsSync(args.revision)) {
-  fail(
-    `${rel(args.revision)} does not exist: bundle the spec first (pnpm turbo run bundle --filter=@bce-openapi/spec)`,
-  );
-}
-if (args["update-baseline"]) {
-  copyFileSync(args.revision, args.base);
-  console.log(`breaking-change gate: baseline ${rel(args.base)} updated from ${rel(args.revision)}`);
-  process.exit(0);
-}
-if (!existsSync(args.base)) fail(`no baseline at ${rel(args.base)}: nothing released to compare with`);
 
 /** Runs `redocly diff` and returns its JSON report. */
-function redoclyDiff(base, revision) {
+export function redoclyDiff(base, revision, rel = (file) => file) {
   const redocly = join(dirname(createRequire(import.meta.url).resolve("@redocly/cli/package.json")), "bin", "cli.js");
   const work = mkdtempSync(join(tmpdir(), "bce-openapi-diff-"));
   const output = join(work, "diff.json");
@@ -217,44 +205,104 @@ function pendingBumps(dir) {
   return bumps;
 }
 
-const report = redoclyDiff(args.base, args.revision);
-const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, "utf8")));
-const rated = (report.changes ?? []).filter((change) => change.impact === "major");
-const widened = rated.filter((change) => onlyWidensRequest(change, docs));
-const reannotated = rated.filter((change) => serverOnlyReannotated(change, docs));
-const major = rated.filter((change) => !widened.includes(change) && !reannotated.includes(change));
-const summary =
-  `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
-  (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "") +
-  (reannotated.length > 0 ? `; ${reannotated.length} of the major only re-annotate a server, rated patch here` : "");
-if (widened.length > 0)
-  console.log(
-    `breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join("\n")}`,
-  );
-if (reannotated.length > 0)
-  console.log(
-    `breaking-change gate: servers whose url and variables are unchanged, only annotated anew (not breaking):\n${reannotated.map((c) => `  - ${describe(c)}`).join("\n")}`,
-  );
+/**
+ * Runs the gate. Options as the command's flags (`base`, `revision`, `changesets`, `updateBaseline`;
+ * paths absolute or relative to `cwd`), plus `report`: the `redocly diff` JSON report of base
+ * against revision when the caller already has it (from `redoclyDiff`). Returns the exit code
+ * and what the command prints to stdout and stderr.
+ */
+export function runGate(options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  const args = {
+    base: resolve(cwd, options.base ?? defaults.base),
+    revision: resolve(cwd, options.revision ?? defaults.revision),
+    changesets: resolve(cwd, options.changesets ?? defaults.changesets),
+  };
+  const rel = (file) => relative(cwd, file) || file;
+  const stdout = [];
+  const log = (line) => stdout.push(`${line}\n`);
+  const result = (code, stderr = "") => ({ code, stdout: stdout.join(""), stderr });
+  try {
+    if (!existsSync(args.revision)) {
+      fail(
+        `${rel(args.revision)} does not exist: bundle the spec first (pnpm turbo run bundle --filter=@bce-openapi/spec)`,
+      );
+    }
+    if (options.updateBaseline) {
+      copyFileSync(args.revision, args.base);
+      log(`breaking-change gate: baseline ${rel(args.base)} updated from ${rel(args.revision)}`);
+      return result(0);
+    }
+    if (!existsSync(args.base)) fail(`no baseline at ${rel(args.base)}: nothing released to compare with`);
 
-if (major.length === 0) {
-  console.log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);
-  process.exit(0);
+    const report = options.report ?? redoclyDiff(args.base, args.revision, rel);
+    const docs = [args.base, args.revision].map((file) => JSON.parse(readFileSync(file, "utf8")));
+    const rated = (report.changes ?? []).filter((change) => change.impact === "major");
+    const widened = rated.filter((change) => onlyWidensRequest(change, docs));
+    const reannotated = rated.filter((change) => serverOnlyReannotated(change, docs));
+    const major = rated.filter((change) => !widened.includes(change) && !reannotated.includes(change));
+    const summary =
+      `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
+      (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "") +
+      (reannotated.length > 0
+        ? `; ${reannotated.length} of the major only re-annotate a server, rated patch here`
+        : "");
+    if (widened.length > 0)
+      log(
+        `breaking-change gate: request bodies that only accept more (not breaking):\n${widened.map((c) => `  - ${describe(c)}`).join("\n")}`,
+      );
+    if (reannotated.length > 0)
+      log(
+        `breaking-change gate: servers whose url and variables are unchanged, only annotated anew (not breaking):\n${reannotated.map((c) => `  - ${describe(c)}`).join("\n")}`,
+      );
+
+    if (major.length === 0) {
+      log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);
+      return result(0);
+    }
+
+    const affected = new Set(ALWAYS);
+    for (const change of major) for (const service of servicesOf(change, docs)) affected.add(SERVICE_PACKAGES[service]);
+    const bumps = pendingBumps(args.changesets);
+    const missing = [...affected].filter((name) => bumps.get(name) !== "major").sort();
+    const broke = major.map((change) => `  - ${describe(change)}`).join("\n");
+
+    if (missing.length > 0) {
+      fail(
+        `${rel(args.revision)} breaks the last released spec ${rel(args.base)} (${summary}):\n${broke}\n` +
+          `No major changeset for: ${missing.join(", ")}.\n` +
+          "Either keep the change compatible, or run `pnpm changeset`, choose a major bump for those packages and say what broke.",
+      );
+    }
+    log(
+      `breaking-change gate: OK, ${major.length} breaking change(s), each affected package has a major changeset ` +
+        `(${[...affected].sort().join(", ")}):\n${broke}`,
+    );
+  } catch (error) {
+    if (!(error instanceof GateFailure)) throw error;
+    return result(1, `${error.message}\n`);
+  }
+  return result(0);
 }
 
-const affected = new Set(ALWAYS);
-for (const change of major) for (const service of servicesOf(change, docs)) affected.add(SERVICE_PACKAGES[service]);
-const bumps = pendingBumps(args.changesets);
-const missing = [...affected].filter((name) => bumps.get(name) !== "major").sort();
-const broke = major.map((change) => `  - ${describe(change)}`).join("\n");
-
-if (missing.length > 0) {
-  fail(
-    `${rel(args.revision)} breaks the last released spec ${rel(args.base)} (${summary}):\n${broke}\n` +
-      `No major changeset for: ${missing.join(", ")}.\n` +
-      "Either keep the change compatible, or run `pnpm changeset`, choose a major bump for those packages and say what broke.",
-  );
+const isMain = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+if (isMain) {
+  const { values } = parseArgs({
+    options: {
+      base: { type: "string" },
+      revision: { type: "string" },
+      changesets: { type: "string" },
+      "update-baseline": { type: "boolean", default: false },
+    },
+  });
+  const { code, stdout, stderr } = runGate({ ...values, updateBaseline: values["update-baseline"] });
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exitCode = code;
 }
-console.log(
-  `breaking-change gate: OK, ${major.length} breaking change(s), each affected package has a major changeset ` +
-    `(${[...affected].sort().join(", ")}):\n${broke}`,
-);

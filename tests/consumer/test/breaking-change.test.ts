@@ -6,23 +6,33 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DiffReport, redoclyDiff, runGate } from "../../breaking-change/gate.mjs";
 import { root } from "./packages.js";
 
 const run = promisify(execFile);
-const gate = join(root, "tests/breaking-change/gate.mjs");
+const gateCommand = join(root, "tests/breaking-change/gate.mjs");
 const current = join(root, "spec/dist/openapi.json");
 const REINSTALL = "/v1/vm/instance/{vmID}/system/reinstall";
 const REBUILD = "/v{version}/instance/{instanceId}";
 
 type Outcome = { code: number; output: string };
-async function runGate(args: string[]): Promise<Outcome> {
+/** `node tests/breaking-change/gate.mjs ARGS` (`pnpm check:breaking`), as CI runs it. */
+async function gateCli(args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [gate, ...args], { cwd: root });
+    const { stdout, stderr } = await run(process.execPath, [gateCommand, ...args], { cwd: root });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? 1, output: `${e.stdout ?? ""}${e.stderr ?? ""}` };
   }
+}
+/**
+ * The same gate in this process (its `runGate`, which the command runs): one Node and one module
+ * graph for the cases below, not two processes each. Only `redocly diff` is still a process.
+ */
+function gate(options: { base: string; revision: string; changesets: string; report?: DiffReport }): Outcome {
+  const { code, stdout, stderr } = runGate({ ...options, cwd: root });
+  return { code, output: stdout + stderr };
 }
 
 let work: string;
@@ -36,14 +46,14 @@ const spec = (name: string, edit: (doc: any) => void) => {
   writeFileSync(file, JSON.stringify(doc, null, 2));
   return file;
 };
-/** A .changeset folder with the real config and the given changesets. */
+/** A .changeset folder with the real config and the given changesets; returns its path. */
 const withChangesets = (entries: Record<string, string>) => {
   rmSync(changesets, { recursive: true, force: true });
   mkdirSync(changesets);
   copyFileSync(join(root, ".changeset/config.json"), join(changesets, "config.json"));
   for (const [name, bumps] of Object.entries(entries))
     writeFileSync(join(changesets, `${name}.md`), `---\n${bumps}\n---\n\nWhat changed.\n`);
-  return ["--changesets", changesets];
+  return changesets;
 };
 
 beforeAll(() => {
@@ -52,23 +62,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// The command itself, with its defaults: the other cases call the same gate in this process.
 it("passes for the current spec against the committed baseline, with the real changesets", async () => {
-  const { code, output } = await runGate([]);
+  const { code, output } = await gateCli([]);
   expect(output, output).toContain("breaking-change gate: OK");
   expect(code).toBe(0);
 });
 
 describe("a deliberately broken spec (a path removed, a required property added)", () => {
   let broken: string;
+  // The three cases differ only in the changesets: redocly compares the same two documents once.
+  let report: DiffReport;
   beforeAll(() => {
     broken = spec("broken.json", (doc) => {
       delete doc.paths[REBUILD];
       doc.components.schemas.VmInstanceReinstallRequest.required.push("resetDataDisk");
     });
+    report = redoclyDiff(current, broken);
   });
 
-  it("fails without a changeset, saying what broke and which packages need a major one", async () => {
-    const { code, output } = await runGate(["--base", current, "--revision", broken, ...withChangesets({})]);
+  it("fails without a changeset, saying what broke and which packages need a major one", () => {
+    const { code, output } = gate({ base: current, revision: broken, changesets: withChangesets({}), report });
     expect(code).toBe(1);
     expect(output).toContain("breaking-change gate: FAIL");
     expect(output).toContain(`Path \`${REBUILD}\` was removed. (path-removed)`);
@@ -80,48 +94,46 @@ describe("a deliberately broken spec (a path removed, a required property added)
     );
   });
 
-  it("fails with only a minor changeset", async () => {
-    const { code, output } = await runGate([
-      "--base",
-      current,
-      "--revision",
-      broken,
-      ...withChangesets({ small: '"@bce-openapi/spec": minor' }),
-    ]);
+  it("fails with only a minor changeset", () => {
+    const { code, output } = gate({
+      base: current,
+      revision: broken,
+      changesets: withChangesets({ small: '"@bce-openapi/spec": minor' }),
+      report,
+    });
     expect(code).toBe(1);
     expect(output).toContain("No major changeset for:");
   });
 
-  it("passes with a major changeset (the fixed group carries it to every package)", async () => {
-    const { code, output } = await runGate([
-      "--base",
-      current,
-      "--revision",
-      broken,
-      ...withChangesets({ big: '"@bce-openapi/spec": major' }),
-    ]);
+  it("passes with a major changeset (the fixed group carries it to every package)", () => {
+    const { code, output } = gate({
+      base: current,
+      revision: broken,
+      changesets: withChangesets({ big: '"@bce-openapi/spec": major' }),
+      report,
+    });
     expect(output, output).toContain("breaking-change gate: OK, 2 breaking change(s)");
     expect(code).toBe(0);
   });
 });
 
-it("names only the affected client when one service breaks (without the fixed group)", async () => {
+it("names only the affected client when one service breaks (without the fixed group)", () => {
   const broken = spec("bcc-broken.json", (doc) => {
     delete doc.paths[REBUILD];
   });
-  const args = withChangesets({});
-  const config = JSON.parse(readFileSync(join(changesets, "config.json"), "utf8"));
-  writeFileSync(join(changesets, "config.json"), JSON.stringify({ ...config, fixed: [] }));
-  const { code, output } = await runGate(["--base", current, "--revision", broken, ...args]);
+  const dir = withChangesets({});
+  const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  writeFileSync(join(dir, "config.json"), JSON.stringify({ ...config, fixed: [] }));
+  const { code, output } = gate({ base: current, revision: broken, changesets: dir });
   expect(code).toBe(1);
   expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
 });
 
-it("passes a compatible change (a new optional response property) without any changeset", async () => {
+it("passes a compatible change (a new optional response property) without any changeset", () => {
   const added = spec("added.json", (doc) => {
     doc.components.schemas.VmInstanceReinstallResult.properties.note = { type: "string" };
   });
-  const { code, output } = await runGate(["--base", current, "--revision", added, ...withChangesets({})]);
+  const { code, output } = gate({ base: current, revision: added, changesets: withChangesets({}) });
   expect(output, output).toContain("breaking-change gate: OK, no breaking change");
   expect(code).toBe(0);
 });
@@ -139,18 +151,18 @@ describe("an anyOf around what a schema was", () => {
       };
   };
 
-  it("in a request body only lets the service accept more: rated minor, no changeset needed", async () => {
+  it("in a request body only lets the service accept more: rated minor, no changeset needed", () => {
     const widened = spec("widened-request.json", (doc) => wrap(doc, "request"));
-    const { code, output } = await runGate(["--base", current, "--revision", widened, ...withChangesets({})]);
+    const { code, output } = gate({ base: current, revision: widened, changesets: withChangesets({}) });
     expect(output, output).toContain("request bodies that only accept more (not breaking)");
     expect(output, output).toContain(`PUT ${REBUILD}: \`anyOf\` of \`userData\` was added.`);
     expect(output, output).toContain("breaking-change gate: OK, no breaking change");
     expect(code).toBe(0);
   });
 
-  it("in a response is breaking: readers must handle the new branch", async () => {
+  it("in a response is breaking: readers must handle the new branch", () => {
     const widened = spec("widened-response.json", (doc) => wrap(doc, "response"));
-    const { code, output } = await runGate(["--base", current, "--revision", widened, ...withChangesets({})]);
+    const { code, output } = gate({ base: current, revision: widened, changesets: withChangesets({}) });
     expect(code).toBe(1);
     expect(output).toContain("No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.");
   });
@@ -168,22 +180,22 @@ describe("a server annotated anew (redocly pairs servers by likeness, and report
     }
   };
 
-  it("is not breaking when its url and variables are the same", async () => {
+  it("is not breaking when its url and variables are the same", () => {
     const base = spec("server-plain.json", plain);
-    const { code, output } = await runGate(["--base", base, "--revision", current, ...withChangesets({})]);
+    const { code, output } = gate({ base: base, revision: current, changesets: withChangesets({}) });
     expect(output, output).toContain(`${REBUILD}: Server \`https://bcc.{region}.baidubce.com\` was removed.`);
     expect(output, output).toContain("only annotated anew (not breaking)");
     expect(output, output).toContain("breaking-change gate: OK, no breaking change");
     expect(code).toBe(0);
   });
 
-  it("is breaking when a variable lost a value as well", async () => {
+  it("is breaking when a variable lost a value as well", () => {
     const base = spec("server-plain.json", plain);
     const fewer = spec("server-fewer-regions.json", (doc) => {
       const region = doc.paths[REBUILD].servers[0].variables.region;
       region.enum = region.enum.filter((value: string) => value !== "fsh");
     });
-    const { code, output } = await runGate(["--base", base, "--revision", fewer, ...withChangesets({})]);
+    const { code, output } = gate({ base: base, revision: fewer, changesets: withChangesets({}) });
     expect(code).toBe(1);
     expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
   });
