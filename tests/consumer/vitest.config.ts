@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // One worker per file, all three at once: on two cores Vitest's default is one worker, which
     // ran the files one after another, though each mostly waits on its child processes (npm, tsc,
-    // attw, redocly) and none shares anything with another but the tarballs.
+    // pnpm, redocly) and none shares anything with another but the tarballs.
     maxWorkers: 3,
   },
 });
