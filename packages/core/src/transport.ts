@@ -198,15 +198,10 @@ export function checkTimeout(field: string, value: number | undefined): void {
   checkMs(field, value);
 }
 
-/** Every option of RetryOptions: `satisfies` keeps the list in step with the interface. */
-const RETRY_OPTION_NAMES = Object.keys({
-  maxAttempts: 0,
-  baseDelayMs: 0,
-  maxDelayMs: 0,
-  shouldRetry: 0,
-} satisfies Record<keyof RetryOptions, 0>);
-
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 300, maxDelayMs: 20_000, shouldRetry: isSafeToRetry };
+
+/** Every option of RetryOptions: DEFAULT_RETRY, a RetryPolicy, has each of them (the type sees to it). */
+const RETRY_OPTION_NAMES = Object.keys(DEFAULT_RETRY);
 
 /**
  * Check retry options (`field` names them in errors) and fill in what they leave out from `base`
