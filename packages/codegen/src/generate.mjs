@@ -128,6 +128,10 @@ export async function generateClient(bundle, { client, source = "the service bun
   const sentBodies = {};
   const members = [];
   const impls = [];
+  // A client none of whose operations has a success body (BCC) calls callBodilessOperation: the
+  // body reader and the response checks stay out of its bundle.
+  const hasSuccessBodies = operations.some((op) => Object.values(op.responses).some((schema) => schema !== null));
+  const callName = hasSuccessBodies ? "callOperation" : "callBodilessOperation";
   for (const op of operations) {
     const P = pascal(op.id);
     for (const name of [`${P}Input`, `${P}Result`, `${P}CallOptions`]) {
@@ -229,7 +233,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     impls.push(
       `    async ${op.id}(${args.map((a) => a.replace(/\?:.*$/, "").replace(/:.*$/, "")).join(", ")}) {\n` +
         `      const { query, call } = splitOptions(options, ${json(queryNames)});\n` +
-        `      const { data, $metadata } = await callOperation(service, ops.${op.id}, ${inputObject}, call, runtime);\n` +
+        `      const { data, $metadata } = await ${callName}(service, ops.${op.id}, ${inputObject}, call, runtime);\n` +
         `      ${op.success.hasBody ? "" : "void data;\n      "}return ${shape};\n` +
         `    },\n`,
     );
@@ -251,7 +255,7 @@ export async function generateClient(bundle, { client, source = "the service bun
   // Only the transforms the operations name, and the interpreter only where there are success
   // bodies to check: what a client does not use stays out of its bundle.
   const kinds = [...new Set(operations.flatMap((op) => (op.body?.transforms ?? []).map((t) => t.kind)))].sort();
-  const checksAnswers = operations.some((op) => Object.values(op.responses).some((schema) => schema !== null));
+  const checksAnswers = hasSuccessBodies;
   const runtimeImports = kinds.map((k) => `${k}Transform`);
   const runtimeFields = [
     ...(kinds.length ? [`transforms: { ${kinds.map((k) => `${k}: ${k}Transform`).join(", ")} }`] : []),
@@ -269,7 +273,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     : undefined;
   const clientTs =
     `${banner}/* eslint-disable */\n` +
-    `import { ${["callOperation", "createServiceClient", ...(usesServerUrl ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
+    `import { ${[callName, "createServiceClient", ...(usesServerUrl ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
     // The client's public types from core's main entry: the declarations then resolve without
     // package exports too (TypeScript's legacy moduleResolution "node"), as the entry points do.
     `import type { BceClientOptions, CallOptions, ResponseMetadata } from "@bce-openapi/core";\n` +

@@ -13,6 +13,7 @@ import {
   encryptAdminPass,
 } from "../src/index.js";
 import {
+  callBodilessOperation,
   callOperation as call,
   createServiceClient,
   encodeUserDataTransform,
@@ -299,6 +300,24 @@ describe("callOperation", () => {
           expect(warnings).toEqual([]);
         }
       }
+    });
+    it("callBodilessOperation, what a client whose operations have no success body calls, answers as callOperation does", async () => {
+      const bodiless: OperationSpec = { ...spec, successBody: false };
+      for (const body of ["<html>ok</html>", '{"id": 7}', ""]) {
+        const { service, sent } = setup([[200, body]], { validateResponses: "strict" });
+        await expect(
+          callBodilessOperation(service, bodiless, { path: { thingId: "a" }, body: {} }, {}, runtime),
+        ).resolves.toMatchObject({ data: undefined, $metadata: { httpStatusCode: 200, requestId: "rid-1" } });
+        expect(sent).toHaveLength(1);
+      }
+      // An operation with a success body is refused before anything is sent: its body would go unread.
+      const { service, sent } = setup([[200, '{"id": "x"}']]);
+      const error = await callBodilessOperation(service, spec, { path: { thingId: "a" }, body: {} }, {}, runtime).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BceError);
+      expect((error as Error).message).toBe("makeThing: the client was built without the success body reader");
+      expect(sent).toHaveLength(0);
     });
     it("a body that is not JSON is a BceResponseError whatever the mode", async () => {
       for (const validateResponses of ["off", "warn", "strict"] as const) {

@@ -71,6 +71,44 @@ export async function callOperation(
   options: CallOptions = {},
   runtime: OperationRuntime = {},
 ): Promise<OperationResult> {
+  const { response, $metadata } = await sendOperation(service, spec, input, options, runtime);
+  // The spec gives the answer no body: nothing to parse, and nothing that could turn a rebuild
+  // the service carried out into a rejection the caller might answer by rebuilding again.
+  if (spec.successBody === false) return { data: undefined, $metadata };
+  try {
+    return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
+  } catch (error) {
+    // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
+    throw error instanceof BceError ? error : acted(response, "the answer could not be read", error);
+  }
+}
+
+/**
+ * callOperation for a client none of whose operations has a success body (`successBody: false`,
+ * as BCC's rebuild): the same call, without the body reader and the response checks, which such a
+ * client never uses, in its bundle. The generated client calls it when that holds of every operation.
+ */
+export async function callBodilessOperation(
+  service: OperationService,
+  spec: OperationSpec,
+  input: OperationInput,
+  options: CallOptions = {},
+  runtime: OperationRuntime = {},
+): Promise<OperationResult> {
+  // Refused before anything is sent: the answer's body would go unread.
+  if (spec.successBody !== false)
+    throw new BceError(`${spec.operationId}: the client was built without the success body reader`);
+  return { data: undefined, $metadata: (await sendOperation(service, spec, input, options, runtime)).$metadata };
+}
+
+/** A call up to its success answer: all that callOperation does but read the body. */
+async function sendOperation(
+  service: OperationService,
+  spec: OperationSpec,
+  input: OperationInput,
+  options: CallOptions,
+  runtime: OperationRuntime,
+): Promise<{ response: Response; $metadata: ResponseMetadata }> {
   let prepared: Prepared;
   try {
     prepared = await prepare(service, spec, input, options, runtime);
@@ -98,16 +136,7 @@ export async function callOperation(
   }).catch(rethrowAsBceError);
   const { response } = result;
   if (!response.ok) throw serviceErrorOf(result);
-  const $metadata = responseMetadata(response, stats);
-  // The spec gives the answer no body: nothing to parse, and nothing that could turn a rebuild
-  // the service carried out into a rejection the caller might answer by rebuilding again.
-  if (spec.successBody === false) return { data: undefined, $metadata };
-  try {
-    return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
-  } catch (error) {
-    // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
-    throw error instanceof BceError ? error : acted(response, "the answer could not be read", error);
-  }
+  return { response, $metadata: responseMetadata(response, stats) };
 }
 
 const unreadable = (error: unknown) =>

@@ -72,6 +72,7 @@ export { VERSION } from "../version.js";
 export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
 // What the generated operations and methods (packages/codegen) call.
 export {
+  callBodilessOperation,
   callOperation,
   splitOptions,
   type OperationResult,
