@@ -52,6 +52,8 @@ export async function generateClient(bundle, { client, source = "the service bun
   const tables = [];
   /** The runtime's part runners the checkRequest methods call. */
   const runners = new Set();
+  /** The table types the operations use: BodilessOperationSpec for those with no success body. */
+  const specTypes = new Set();
   for (const op of operations) {
     const lines = [];
     for (const a of op.pathArgs) {
@@ -72,6 +74,9 @@ export async function generateClient(bundle, { client, source = "the service bun
       if (f) runners.add("checkPart");
       if (f) lines.push(`if ("body" in input) checkPart(${f}, input.body, "body");`);
     }
+    const bodiless = Object.values(op.responses).every((schema) => schema === null);
+    if (bodiless) specTypes.add("BodilessOperationSpec");
+    else specTypes.add("OperationSpec");
     const table = [
       `operationId: ${json(op.id)}`,
       `method: ${json(op.method)}`,
@@ -83,10 +88,10 @@ export async function generateClient(bundle, { client, source = "the service bun
       ...(op.idempotencyToken ? [`idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} }`] : []),
       `bodyTransforms: [${(op.body?.transforms ?? []).map((t) => `{ path: ${json(t.path)}, kind: ${json(t.kind)} }`).join(", ")}]`,
       // No 2xx answer has a body: whatever body one carries is not read (the service has acted).
-      ...(Object.values(op.responses).every((schema) => schema === null) ? ["successBody: false"] : []),
+      ...(bodiless ? ["successBody: false"] : []),
     ];
     tables.push(
-      `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: OperationSpec = {\n` +
+      `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: ${bodiless ? "BodilessOperationSpec" : "OperationSpec"} = {\n` +
         table.map((l) => `  ${l},\n`).join("") +
         `  checkRequest(${lines.length ? "input" : ""}) {\n` +
         lines.map((l) => `    ${l}\n`).join("") +
@@ -113,7 +118,11 @@ export async function generateClient(bundle, { client, source = "the service bun
     (compiler.formatImports().length
       ? `import { ${compiler.formatImports().join(", ")} } from "${INTERNAL}/formats";\n`
       : "") +
-    `import type { ${compiler.typeImports().concat("OperationSpec").sort().join(", ")} } from "${INTERNAL}";\n\n` +
+    `import type { ${compiler
+      .typeImports()
+      .concat(...(specTypes.size ? specTypes : ["OperationSpec"]))
+      .sort()
+      .join(", ")} } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
     `export const servers = ${JSON.stringify(serverList, null, 2)} as const;\n\n` +
     `// Request checks, compiled from the spec's schemas with their x-client-rules.\n` +

@@ -17,7 +17,7 @@ import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validati
 import { checkOptionNames } from "../edit-distance.js";
 import { childPath, isObject } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
-import type { BodyTransform, OperationInput, OperationSpec } from "./operation.js";
+import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 import type { Credentials } from "../credentials.js";
 import { requestIdOf } from "../service-error.js";
@@ -86,18 +86,16 @@ export async function callOperation(
 /**
  * callOperation for a client none of whose operations has a success body (`successBody: false`,
  * as BCC's rebuild): the same call, without the body reader and the response checks, which such a
- * client never uses, in its bundle. The generated client calls it when that holds of every operation.
+ * client never uses, in its bundle. The generated client calls it when that holds of every operation;
+ * the type of `spec` refuses, at compile time, an operation whose success body would go unread.
  */
 export async function callBodilessOperation(
   service: OperationService,
-  spec: OperationSpec,
+  spec: BodilessOperationSpec,
   input: OperationInput,
   options: CallOptions = {},
   runtime: OperationRuntime = {},
 ): Promise<OperationResult> {
-  // Refused before anything is sent: the answer's body would go unread.
-  if (spec.successBody !== false)
-    throw new BceError(`${spec.operationId}: the client was built without the success body reader`);
   return { data: undefined, $metadata: (await sendOperation(service, spec, input, options, runtime)).$metadata };
 }
 

@@ -69,7 +69,14 @@ export { adminPassPolicyViolation } from "../crypto/index.js";
 // The interpreter is @bce-openapi/core/internal/validation (kept out of the clients' default bundles).
 export type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 export { VERSION } from "../version.js";
-export type { BodyTransform, OperationInput, OperationSpec, RetryClass, TransformContext } from "./operation.js";
+export type {
+  BodilessOperationSpec,
+  BodyTransform,
+  OperationInput,
+  OperationSpec,
+  RetryClass,
+  TransformContext,
+} from "./operation.js";
 // What the generated operations and methods (packages/codegen) call.
 export {
   callBodilessOperation,

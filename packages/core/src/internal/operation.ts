@@ -73,5 +73,8 @@ export interface OperationSpec {
   readonly checkRequest: (input: OperationInput) => void;
 }
 
+/** The table of an operation no success answer of which has a body: what callBodilessOperation takes. */
+export type BodilessOperationSpec = OperationSpec & { readonly successBody: false };
+
 /** The credentials a transform may need (the adminPass key is the secret access key). */
 export type TransformContext = { readonly credentials: Credentials };
