@@ -47,13 +47,18 @@ export async function generateClient(bundle, { client, source = "the service bun
     }
   }
 
+  /** True of an operation no 2xx answer of which has a body (BCC's rebuild): its table is a BodilessOperationSpec. */
+  const bodiless = (op) => Object.values(op.responses).every((schema) => schema === null);
+  // A client none of whose operations has a success body calls callBodilessOperation: the body
+  // reader, and the response checks and their loader, stay out of its bundle.
+  const checksAnswers = !operations.every(bodiless);
+  const specType = (op) => (bodiless(op) ? "BodilessOperationSpec" : "OperationSpec");
+
   // operations.ts
   const compiler = new CheckCompiler(root);
   const tables = [];
   /** The runtime's part runners the checkRequest methods call. */
   const runners = new Set();
-  /** The table types the operations use: BodilessOperationSpec for those with no success body. */
-  const specTypes = new Set();
   for (const op of operations) {
     const lines = [];
     for (const a of op.pathArgs) {
@@ -74,9 +79,6 @@ export async function generateClient(bundle, { client, source = "the service bun
       if (f) runners.add("checkPart");
       if (f) lines.push(`if ("body" in input) checkPart(${f}, input.body, "body");`);
     }
-    const bodiless = Object.values(op.responses).every((schema) => schema === null);
-    if (bodiless) specTypes.add("BodilessOperationSpec");
-    else specTypes.add("OperationSpec");
     const table = [
       `operationId: ${json(op.id)}`,
       `method: ${json(op.method)}`,
@@ -88,10 +90,10 @@ export async function generateClient(bundle, { client, source = "the service bun
       ...(op.idempotencyToken ? [`idempotencyToken: { in: "query", name: ${json(op.idempotencyToken)} }`] : []),
       `bodyTransforms: [${(op.body?.transforms ?? []).map((t) => `{ path: ${json(t.path)}, kind: ${json(t.kind)} }`).join(", ")}]`,
       // No 2xx answer has a body: whatever body one carries is not read (the service has acted).
-      ...(bodiless ? ["successBody: false"] : []),
+      ...(bodiless(op) ? ["successBody: false"] : []),
     ];
     tables.push(
-      `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: ${bodiless ? "BodilessOperationSpec" : "OperationSpec"} = {\n` +
+      `${doc([`${op.method} ${op.path}: ${op.summary ?? op.id}`])}export const ${op.id}: ${specType(op)} = {\n` +
         table.map((l) => `  ${l},\n`).join("") +
         `  checkRequest(${lines.length ? "input" : ""}) {\n` +
         lines.map((l) => `    ${l}\n`).join("") +
@@ -120,7 +122,7 @@ export async function generateClient(bundle, { client, source = "the service bun
       : "") +
     `import type { ${compiler
       .typeImports()
-      .concat(...(specTypes.size ? specTypes : ["OperationSpec"]))
+      .concat(...new Set(operations.map(specType)))
       .sort()
       .join(", ")} } from "${INTERNAL}";\n\n` +
     `/** The service's servers, as the spec lists them; the first is the default. */\n` +
@@ -137,10 +139,7 @@ export async function generateClient(bundle, { client, source = "the service bun
   const sentBodies = {};
   const members = [];
   const impls = [];
-  // A client none of whose operations has a success body (BCC) calls callBodilessOperation: the
-  // body reader and the response checks stay out of its bundle.
-  const hasSuccessBodies = operations.some((op) => Object.values(op.responses).some((schema) => schema !== null));
-  const callName = hasSuccessBodies ? "callOperation" : "callBodilessOperation";
+  const callName = checksAnswers ? "callOperation" : "callBodilessOperation";
   for (const op of operations) {
     const P = pascal(op.id);
     for (const name of [`${P}Input`, `${P}Result`, `${P}CallOptions`]) {
@@ -264,7 +263,6 @@ export async function generateClient(bundle, { client, source = "the service bun
   // Only the transforms the operations name, and the interpreter only where there are success
   // bodies to check: what a client does not use stays out of its bundle.
   const kinds = [...new Set(operations.flatMap((op) => (op.body?.transforms ?? []).map((t) => t.kind)))].sort();
-  const checksAnswers = hasSuccessBodies;
   const runtimeImports = kinds.map((k) => `${k}Transform`);
   const runtimeFields = [
     ...(kinds.length ? [`transforms: { ${kinds.map((k) => `${k}: ${k}Transform`).join(", ")} }`] : []),
