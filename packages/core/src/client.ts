@@ -233,12 +233,14 @@ function serviceClient<Paths extends {}>(
     // client given one of the transport's own fails when it is made, not at its first call.
     checkHeaders(headers);
   }
+  // Read once: the caller's object changed later applies to neither the transport nor credentials.
+  const { timeoutMs } = options;
   // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
   // is none, as it has always been taken.
   const transport = new Transport({
     fetch: options.fetch,
     signing: options.signing || undefined,
-    timeoutMs: options.timeoutMs,
+    timeoutMs,
     retry: options.retry || undefined,
     maxResponseBytes: options.maxResponseBytes,
     hooks,
@@ -249,7 +251,7 @@ function serviceClient<Paths extends {}>(
   // provider of rotating STS keys is asked when its keys are about to expire.
   const resolve = credentialsResolver(options.credentials);
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
-    resolve({ signal: call.signal, timeoutMs: call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    resolve({ signal: call.signal, timeoutMs: call.timeoutMs ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const raw = createClient<Paths>({
     baseUrl,
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any

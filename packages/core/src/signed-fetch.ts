@@ -26,7 +26,6 @@ export interface SigningOptions {
 /** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */
 export const MAX_SIGNING_TIME = 253_402_300_799_000;
 
-/** Refuse signing options a signature cannot be made with, naming the option. */
 /** Every option of SigningOptions: `satisfies` keeps the list in step with the interface. */
 const SIGNING_OPTION_NAMES = Object.keys({
   expirationInSeconds: 0,
@@ -34,8 +33,13 @@ const SIGNING_OPTION_NAMES = Object.keys({
   clock: 0,
 } satisfies Record<keyof SigningOptions, 0>);
 
-export function checkSigningOptions(options: SigningOptions | undefined): void {
-  if (options === undefined) return;
+/**
+ * Refuse signing options a signature cannot be made with, naming the option. Returns them as
+ * checked, copied: a change to the caller's object afterwards (a `headersToSign` array pushed to)
+ * neither applies to the client or middleware made with them nor escapes these checks.
+ */
+export function checkSigningOptions(options: SigningOptions | undefined): SigningOptions | undefined {
+  if (options === undefined) return undefined;
   // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
   checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
   const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
@@ -43,6 +47,7 @@ export function checkSigningOptions(options: SigningOptions | undefined): void {
   checkFunction("signing.clock", clock);
   if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
     throw new BceValidationError("signing.headersToSign", "type", "must be an array of header names");
+  return { expirationInSeconds: seconds, clock, headersToSign: names && [...names] };
 }
 
 /**
@@ -157,12 +162,12 @@ export async function signFetchRequest(
  * their transport instead, so that each retry is signed afresh.
  */
 export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput } = {}): Middleware {
-  checkSigningOptions(options);
+  const signing = checkSigningOptions(options);
   const getCredentials = credentialsResolver(options.credentials);
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {
-      return signFetchRequest(request, await getCredentials({ signal: request.signal }), options, signingKeys);
+      return signFetchRequest(request, await getCredentials({ signal: request.signal }), signing, signingKeys);
     },
   };
 }

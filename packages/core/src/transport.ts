@@ -376,9 +376,8 @@ export class Transport {
   constructor(options: TransportOptions) {
     checkMs("timeoutMs", options.timeoutMs);
     checkPositiveInteger("maxResponseBytes", options.maxResponseBytes);
-    retryPolicy(options.retry);
-    checkSigningOptions(options.signing);
-    this.#options = options;
+    // Kept as checked (copies): the caller's objects changed later neither apply nor escape the checks.
+    this.#options = { ...options, retry: retryPolicy(options.retry), signing: checkSigningOptions(options.signing) };
   }
 
   async send(request: Request | PlainRequest, call: CallContext): Promise<Response> {

@@ -586,6 +586,32 @@ describe("credentials", () => {
     });
   });
 
+  it("reads its options when it is made: the caller's objects changed afterwards do not apply", async () => {
+    const rec = recorder(429);
+    const signing = { expirationInSeconds: 60, headersToSign: ["host"] };
+    const retry = { maxAttempts: 2, baseDelayMs: 0 };
+    const options = { credentials: () => new Promise<never>(() => {}), fetch: rec.fetch, timeoutMs: 500 };
+    const waiting = createServiceClient<Paths>(options, "http://service.test");
+    const service = client({ fetch: rec.fetch, signing, retry });
+    options.timeoutMs = 1e9;
+    signing.expirationInSeconds = 5;
+    signing.headersToSign.push(5 as never);
+    retry.maxAttempts = 1;
+    vi.useFakeTimers();
+    try {
+      const timedOut = waiting.credentials().catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(await timedOut).toMatchObject({ message: "the credentials provider gave no answer within 500 ms" });
+    } finally {
+      vi.useRealTimers();
+    }
+    await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    // Both attempts sent (429 is retried, maxAttempts 2 as given), each signed for 60 s over host.
+    expect(rec.sent).toHaveLength(2);
+    for (const request of rec.sent)
+      expect(request.headers.get("authorization")).toMatch(/^bce-auth-v1\/ak\/[^/]+\/60\/host\/[0-9a-f]{64}$/);
+  });
+
   it("concurrent calls share one pending request to the provider", async () => {
     let release!: () => void;
     const provider = vi.fn(() => new Promise<ReturnType<typeof keys>>((r) => (release = () => r(keys(1)))));

@@ -51,6 +51,16 @@ describe("createSigningMiddleware", () => {
     expect(sent).toHaveLength(0);
   });
 
+  it("signs with its options as they were when it was made", async () => {
+    const { sent, client } = recordingClient();
+    const options = { credentials, expirationInSeconds: 60, headersToSign: ["host"] };
+    client.use(createSigningMiddleware(options));
+    options.expirationInSeconds = 5;
+    options.headersToSign.push(5 as never);
+    await client.PUT("/x", { body: {} });
+    expect(sent[0]!.headers.get("authorization")).toMatch(/^bce-auth-v1\/mw-ak\/[^/]+\/60\/host\/[0-9a-f]{64}$/);
+  });
+
   it.each([
     ["signing.clock", { clock: 5 }],
     ["signing.expirationInSeconds", { expirationInSeconds: 0 }],
