@@ -269,9 +269,11 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
     throw new BceValidationError("logger", "type", "must have at least one of debug, info, warn and error");
   const logger: Record<string, unknown> = {};
   for (const name of levels) {
+    // Read now, like every option; called on the caller's object, as `given.warn(…)` would be.
+    const method = given[name];
     logger[name] = (message: string, data?: object): void => {
       try {
-        const result: unknown = given[name]?.(message, data);
+        const result: unknown = method?.call(given, message, data);
         // An async logger's rejection is dropped too: left unhandled, it would end a Node process.
         if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function")
           Promise.resolve(result).catch(noop);

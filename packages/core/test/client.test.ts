@@ -592,7 +592,22 @@ describe("credentials", () => {
     const retry = { maxAttempts: 2, baseDelayMs: 0 };
     const options = { credentials: () => new Promise<never>(() => {}), fetch: rec.fetch, timeoutMs: 500 };
     const waiting = createServiceClient<Paths>(options, "http://service.test");
-    const service = client({ fetch: rec.fetch, signing, retry });
+    const late: string[] = [];
+    const logger = {
+      infos: [] as string[],
+      info(message: string) {
+        this.infos.push(message);
+      },
+    };
+    const hooks = {
+      attempts: 0,
+      beforeAttempt() {
+        this.attempts++;
+      },
+    };
+    const service = client({ fetch: rec.fetch, signing, retry, logger, hooks });
+    logger.info = () => void late.push("logger.info");
+    hooks.beforeAttempt = () => void late.push("hooks.beforeAttempt");
     options.timeoutMs = 1e9;
     signing.expirationInSeconds = 5;
     signing.headersToSign.push(5 as never);
@@ -608,6 +623,10 @@ describe("credentials", () => {
     await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
     // Both attempts sent (429 is retried, maxAttempts 2 as given), each signed for 60 s over host.
     expect(rec.sent).toHaveLength(2);
+    // The logger and hooks given, called on the objects given (`this`), not what replaced them.
+    expect(logger.infos).toEqual(["retrying"]);
+    expect(hooks.attempts).toBe(2);
+    expect(late).toEqual([]);
     for (const request of rec.sent)
       expect(request.headers.get("authorization")).toMatch(/^bce-auth-v1\/ak\/[^/]+\/60\/host\/[0-9a-f]{64}$/);
   });
