@@ -24,14 +24,17 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 const ENTRY = `
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
-window.callMock = async ({ endpoint, credentials, which, prefer, becBody }) => {
+window.callMock = async ({ endpoint, credentials, which, prefer, becBody, trace }) => {
   // Prefer is added after signing by the caller's fetch (it is not a signed header).
   const fetch = prefer ? (r) => { const headers = new Headers(r.headers); headers.set("prefer", prefer); return globalThis.fetch(new Request(r, { headers })); } : undefined;
   const options = { endpoint, credentials, retry: { maxAttempts: 1 }, ...(fetch ? { fetch } : {}) };
+  const client = which === "bec" ? createBecClient(options) : createBccClient(options);
+  // The getting-started guide's middleware: a header of the caller's own, sent unsigned.
+  if (trace) client.raw.use({ onRequest({ request }) { request.headers.set("x-my-trace-id", trace); } });
   try {
     const value = which === "bec"
-      ? await createBecClient(options).reinstallVmInstance("vm-6ahy6dli", becBody)
-      : await createBccClient(options).rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs", adminPass: "1qaz@WSX" });
+      ? await client.reinstallVmInstance("vm-6ahy6dli", becBody)
+      : await client.rebuildInstance("i-YufwpQAe", { imageId: "m-mRjO3cjs", adminPass: "1qaz@WSX" });
     return { value };
   } catch (error) {
     return { error: error.name, status: error.status, code: error.code, requestId: error.requestId };
@@ -152,6 +155,15 @@ test("both clients succeed from the page: preflight answered unsigned, the call 
   }
   expect(open.actions()).toEqual({ reinstallVmInstance: 1, rebuildInstance: 1 });
   expect(problems).toEqual([]);
+});
+
+test("a header of the page's own (the guide's tracing middleware) is let through the preflight and sent", async () => {
+  open.reset();
+  const result = await page$({ endpoint: open.url, which: "bec", trace: "trace-1" });
+  expect(result.value?.$metadata.httpStatusCode).toBe(200);
+  const [preflight, put] = open.journal.entries();
+  expect(preflight.headers["access-control-request-headers"]).toContain("x-my-trace-id");
+  expect([put.method, put.signature, put.headers["x-my-trace-id"]]).toEqual(["PUT", "verified", "trace-1"]);
 });
 
 test("the page reads a chosen error's code and request id (Prefer allowed, x-bce-request-id exposed)", async () => {

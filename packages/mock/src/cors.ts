@@ -10,9 +10,14 @@ export type CorsOption = boolean | string[] | ((origin: string) => boolean);
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
 
-/** Request headers a page may send: what the clients and signers use, plus Prism's Prefer. */
+/**
+ * Request headers a page may always send: what the clients and signers use, plus Prism's Prefer.
+ * Any other header a preflight asks for is allowed too, as the mock takes any header on a request
+ * (a tracing header a middleware adds): unsigned, it is sent and not checked.
+ */
 const ALLOWED_HEADERS = new Set(["authorization", "content-type", "content-md5", "prefer"]);
-const ALLOWED_HEADER_PREFIX = "x-bce-";
+/** A header name (an RFC 9110 token), as a browser lowercases it. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /** `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed. */
 export const EXPOSED_HEADERS = "x-bce-request-id, date";
 const MAX_AGE_SECONDS = "600";
@@ -77,20 +82,15 @@ export function allowOrigin(res: ServerResponse, origin: string): void {
 
 /**
  * Answers an allowed origin's preflight (no authentication: a browser never signs a preflight).
- * Allow-Headers lists the requested headers the mock accepts; any other is left out, so the
- * browser refuses to send it.
+ * Allow-Headers lists ALLOWED_HEADERS and every requested header name; what is not a header name
+ * is left out.
  */
 export function answerPreflight(req: IncomingMessage, res: ServerResponse, origin: string, methods: string[]): void {
   const requested = String(req.headers["access-control-request-headers"] ?? "")
     .split(",")
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-  const headers = [
-    ...new Set([
-      ...ALLOWED_HEADERS,
-      ...requested.filter((h) => h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h)),
-    ]),
-  ];
+  const headers = [...new Set([...ALLOWED_HEADERS, ...requested.filter((h) => HEADER_NAME.test(h))])];
   allowOrigin(res, origin);
   res.setHeader("access-control-allow-methods", methods.join(", "));
   res.setHeader("access-control-allow-headers", headers.join(", "));
