@@ -66,21 +66,29 @@ export function timing(smoke, full) {
  * Interleaved timing, for tasks whose cost depends on the machine's state of the moment (a
  * loopback round trip on a shared two-core machine): each iteration runs every task once, in an
  * order that rotates, so load that comes and goes falls on every task alike instead of on
- * whichever task's block it hit. Each task's figure is the median of its samples.
+ * whichever task's block it hit. Each task's figure is the median of its samples. A task too
+ * short to time one call at a time (signing: microseconds) runs `batch` calls a sample, and the
+ * sample is their time per call. A call is awaited only if it returns a promise.
  *
  * @param {{ name: string, fn: () => unknown }[]} tasks
- * @param {{ iterations: number, warmup: number }} options
+ * @param {{ iterations: number, warmup: number, batch?: number }} options
  * @returns {Promise<{ name: string, medianNs: number, opsPerSec: number, samples: number, iqrPercent: number }[]>}
  */
-export async function interleave(tasks, { iterations, warmup }) {
-  for (let i = 0; i < warmup; i++) for (const task of tasks) await task.fn();
+export async function interleave(tasks, { iterations, warmup, batch = 1 }) {
+  const run = async (fn) => {
+    for (let j = 0; j < batch; j++) {
+      const result = fn();
+      if (typeof result?.then === "function") await result;
+    }
+  };
+  for (let i = 0; i < warmup; i++) for (const task of tasks) await run(task.fn);
   const samples = tasks.map(() => new Float64Array(iterations));
   for (let i = 0; i < iterations; i++) {
     for (let k = 0; k < tasks.length; k++) {
       const at = (i + k) % tasks.length;
       const start = performance.now();
-      await tasks[at].fn();
-      samples[at][i] = performance.now() - start;
+      await run(tasks[at].fn);
+      samples[at][i] = (performance.now() - start) / batch;
     }
   }
   return tasks.map((task, at) => {

@@ -20,7 +20,7 @@ export function renderMarkdown(r) {
   line("Do not edit by hand: run `pnpm bench` again (`pnpm bench --skip-suite` leaves out the test-suite timing).");
   line();
   line(
-    "Every figure of one run, side by side. Timings are ratios between tasks measured in the same process: signing in rounds whose order rotates (the median over rounds), round trips interleaved call by call (the median of each path's calls); sizes are bytes.",
+    "Every figure of one run, side by side. Timings are ratios between tasks measured in the same process: signing in Node interleaved in batches of calls (the median of each signer's batches), round trips interleaved call by call (the median of each path's calls); sizes are bytes.",
   );
   line();
   line("## Summary");
@@ -57,9 +57,13 @@ export function renderMarkdown(r) {
     line();
     line(`### In Node (\`#hmac\` → ${s.hmacBranch})`);
     line();
-    line("| signer | rate vs the SDK's |");
-    line("| --- | ---: |");
-    for (const row of s.rows) line(`| ${row.label} | ${x(row.ratioVsSdk)} |`);
+    line(
+      `Each sample times ${n(s.timing.batch)} calls of one signer, and the signers' samples take turns in an order that rotates, so load that comes and goes falls on every signer alike; each signer's figure is the median of its ${n(s.timing.samples)} samples' time per call (*spread*: the interquartile range as a share of the median).`,
+    );
+    line();
+    line("| signer | rate vs the SDK's | spread |");
+    line("| --- | ---: | ---: |");
+    for (const row of s.rows) line(`| ${row.label} | ${x(row.ratioVsSdk)} | ${n(row.iqrPercent)} % |`);
     line();
     line(
       `Target: uncached signing at least 2× the official signer's rate — ${x(s.uncached)}: ${yes(s.target.met)}. Cached: ${x(s.cached)}.`,

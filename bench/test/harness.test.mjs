@@ -38,4 +38,38 @@ describe("interleave", () => {
       performance.now = realNow;
     }
   });
+
+  it("with a batch, times that many calls a sample and gives the time per call, for plain and async tasks alike", async () => {
+    const realNow = performance.now.bind(performance);
+    let now = 0;
+    performance.now = () => now;
+    try {
+      const calls = { sync: 0, async: 0 };
+      const tasks = [
+        // 4 ms a call: a sample of 3 calls takes 12 ms, 4 ms per call.
+        {
+          name: "sync",
+          fn: () => {
+            now += 4;
+            return ++calls.sync;
+          },
+        },
+        {
+          name: "async",
+          fn: async () => {
+            now += 10;
+            calls.async++;
+          },
+        },
+      ];
+      const results = await interleave(tasks, { iterations: 5, warmup: 2, batch: 3 });
+      expect(calls).toEqual({ sync: (2 + 5) * 3, async: (2 + 5) * 3 });
+      expect(results.map((r) => [r.name, r.samples, r.medianNs])).toEqual([
+        ["sync", 5, 4 * 1e6],
+        ["async", 5, 10 * 1e6],
+      ]);
+    } finally {
+      performance.now = realNow;
+    }
+  });
 });

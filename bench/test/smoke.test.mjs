@@ -57,7 +57,8 @@ describe("pnpm bench --smoke", () => {
       "publicUncached",
     ]);
     for (const row of r.signing.rows)
-      expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite });
+      expect(row).toMatchObject({ medianNs: finite, opsPerSec: finite, ratioVsSdk: finite, iqrPercent: finite });
+    expect(r.signing.timing).toEqual({ samples: 3, batch: 1 });
     expect(typeof r.signing.target.met).toBe("boolean");
     expect(r.signingBrowser).toMatchObject({
       identicalAuthorization: true,
