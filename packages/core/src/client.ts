@@ -243,11 +243,7 @@ function serviceClient<Paths extends {}>(
     timeoutMs,
     retry: options.retry || undefined,
     maxResponseBytes: options.maxResponseBytes,
-    // Read now, like every option; each called on the caller's object, as `hooks.afterAttempt(…)` would be.
-    hooks: hooks && {
-      beforeAttempt: hooks.beforeAttempt?.bind(hooks),
-      afterAttempt: hooks.afterAttempt?.bind(hooks),
-    },
+    hooks,
     logger,
   });
   const agent = userAgent(service, options.userAgentAppId);

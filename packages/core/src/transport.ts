@@ -379,7 +379,17 @@ export class Transport {
     checkMs("timeoutMs", options.timeoutMs);
     checkPositiveInteger("maxResponseBytes", options.maxResponseBytes);
     // Kept as checked (copies): the caller's objects changed later neither apply nor escape the checks.
-    this.#options = { ...options, retry: retryPolicy(options.retry), signing: checkSigningOptions(options.signing) };
+    // Each hook is still called on the caller's object, as `hooks.afterAttempt(…)` would be.
+    const { hooks } = options;
+    this.#options = {
+      ...options,
+      retry: retryPolicy(options.retry),
+      signing: checkSigningOptions(options.signing),
+      hooks: hooks && {
+        beforeAttempt: hooks.beforeAttempt?.bind(hooks),
+        afterAttempt: hooks.afterAttempt?.bind(hooks),
+      },
+    };
   }
 
   async send(request: Request | PlainRequest, call: CallContext): Promise<Response> {
