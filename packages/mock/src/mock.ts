@@ -647,15 +647,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     truncate = step.truncate === true;
   }
 
-  // Before the idempotency record is consulted: such a body is no request to compare with one.
-  // (Prism would read it as text and say it "must be object", which names the wrong fault.)
-  if (rawBody.length > 0 && req.headers["content-type"] === undefined)
-    return x.error(
-      400,
-      "InvalidHTTPRequest",
-      "The request has a body but no Content-Type: send it as application/json",
-    );
-
+  // A body without a Content-Type is read as JSON, as BCE reads it: the official Python SDK sends
+  // every BCC body so (baidubce/bce-sdk-python baidubce/services/bcc/bcc_client.py@06b35ddd,
+  // BccClient._send_request passes no headers; baidubce/http/bce_http_client.py@05812784 adds none),
+  // and so does the BEC seed's request example.
   let body: unknown;
   try {
     body = parseBody(req, rawBody);
@@ -730,7 +725,11 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const input: IHttpRequest = {
     method: (req.method ?? "GET").toLowerCase() as IHttpRequest["method"],
     url: { path: url.pathname, query: queryToNameValues(url.searchParams) },
-    headers: flattenHeaders(req),
+    // What parseBody read a body without a Content-Type as, so Prism checks it as that.
+    headers: {
+      ...(rawBody.length > 0 && req.headers["content-type"] === undefined && { "content-type": JSON_TYPE }),
+      ...flattenHeaders(req),
+    },
     body,
   };
 
@@ -739,9 +738,12 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (violations.length > 0) {
     // An unknown `/v{version}` is what BCE reports as InvalidVersion (404); anything else is a bad request.
     const badVersion = violations.some((v) => v.path?.[0] === "path" && v.path[1] === "version");
-    return badVersion
-      ? x.error(404, "InvalidVersion", describe(violations, operation))
-      : x.error(400, "InvalidHTTPRequest", describe(violations, operation));
+    if (badVersion) return x.error(404, "InvalidVersion", describe(violations, operation));
+    // BCE's common error table: JSON that is well formed but not what the operation takes (a required
+    // item missing, a value of the wrong type) is InappropriateJSON; InvalidHTTPRequest is for the
+    // rest of the request (https://cloud.baidu.com/doc/BCC/s/Ojwvyo6nc).
+    const inBody = rawBody.length > 0 && violations.every((v) => v.path?.[0] === "body");
+    return x.error(400, inBody ? "InappropriateJSON" : "InvalidHTTPRequest", describe(violations, operation));
   }
   if (result._tag === "Left") {
     const { status = 500, detail, name } = result.left as PrismError;
@@ -953,11 +955,17 @@ function errorCodeOf(payload: string): string | undefined {
   }
 }
 
-/** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
+/** What a body without a Content-Type is taken for. */
+const JSON_TYPE = "application/json";
+
+/**
+ * JSON for JSON media types and for a body without a Content-Type (throws when malformed), text
+ * otherwise, undefined when empty.
+ */
 function parseBody(req: IncomingMessage, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString("utf8");
-  const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = (req.headers["content-type"] ?? JSON_TYPE).split(";")[0]!.trim().toLowerCase();
   return type === "application/json" || type.endsWith("+json") ? JSON.parse(text) : text;
 }
 

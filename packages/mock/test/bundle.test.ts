@@ -34,7 +34,7 @@ describe.skipIf(!existsSync(bundle))("the default spec (@bce-openapi/spec/openap
       (await put(reinstall(mock.url), { ...example("BecReinstallRequestExample"), imageType: "nope" })).status,
     ).toBe(200);
     const body = { ...example("BecReinstallRequestExample"), imageType: 7 };
-    await expectBceError(await put(reinstall(mock.url), body), 400, "InvalidHTTPRequest");
+    await expectBceError(await put(reinstall(mock.url), body), 400, "InappropriateJSON");
   });
 
   it.each(["?rebuild", "?rebuild="])("answers the BCC rebuild request example with %s", async (query) => {

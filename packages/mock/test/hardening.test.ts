@@ -58,7 +58,8 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
   // fetch adds `accept: */*`; node:http sends only the headers given.
   const sendWithoutAccept = async (path: string, body: unknown, contentType: string | null = "application/json") => {
     const url = `${mock.url}${path}`;
-    const text = JSON.stringify(body);
+    // A string is sent as it is (to send what is not JSON); anything else as JSON.
+    const text = typeof body === "string" ? body : JSON.stringify(body);
     const headers: Record<string, string> = {
       ...(contentType && { "content-type": contentType }),
       "content-length": String(Buffer.byteLength(text)),
@@ -85,21 +86,34 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
     expect(answer.contentType).toBe("application/json;charset=UTF-8");
   });
 
-  it("a body without a Content-Type is refused for that, not for its shape", async () => {
+  // The official Python SDK sends every BCC body without a Content-Type, and the BEC seed's example
+  // has none: BCE reads such a body as JSON.
+  it("a body without a Content-Type is read as JSON: taken, replayed for its token, refused for what it holds", async () => {
     const before = mock.actions().reinstallVmInstance ?? 0;
-    const answer = await sendWithoutAccept(REINSTALL_PATH, REINSTALL_BODY, null);
-    expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({
-      code: "InvalidHTTPRequest",
-      message: "The request has a body but no Content-Type: send it as application/json",
-    });
-    expect(mock.actions().reinstallVmInstance ?? 0).toBe(before);
-    // So is the retry of a reinstall that took effect: no mismatch with the first, only the fault.
+    const taken = await sendWithoutAccept(REINSTALL_PATH, REINSTALL_BODY, null);
+    expect(taken.status).toBe(200);
+    expect(mock.actions().reinstallVmInstance).toBe(before + 1);
+    const rebuilt = await sendWithoutAccept(REBUILD_PATH, { imageId: "m-1", adminPass: "0".repeat(32) }, null);
+    expect(rebuilt.status).toBe(200);
+    // The same request with and without the header is the same request: the token replays it.
     const withToken = `${REINSTALL_PATH}?clientToken=no-content-type-1`;
-    expect((await sendWithoutAccept(withToken, REINSTALL_BODY)).status).toBe(200);
+    const first = await sendWithoutAccept(withToken, REINSTALL_BODY);
+    expect(first.status).toBe(200);
     const retry = await sendWithoutAccept(withToken, REINSTALL_BODY, null);
-    expect(retry.status).toBe(400);
-    expect(JSON.parse(retry.body)).toMatchObject({ code: "InvalidHTTPRequest" });
+    expect(retry.status).toBe(200);
+    expect(JSON.parse(retry.body)).toEqual(JSON.parse(first.body));
+    expect(mock.actions().reinstallVmInstance).toBe(before + 2);
+    // Checked as JSON all the same: not JSON, or not what the operation takes.
+    const malformed = await sendWithoutAccept(REINSTALL_PATH, "{not json", null);
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ code: "MalformedJSON" });
+    const wrong = await sendWithoutAccept(REINSTALL_PATH, { keyConfig: REINSTALL_BODY.keyConfig }, null);
+    expect(wrong.status).toBe(400);
+    expect(JSON.parse(wrong.body)).toMatchObject({
+      code: "InappropriateJSON",
+      message: expect.stringContaining("imageId"),
+    });
+    expect(mock.actions().reinstallVmInstance).toBe(before + 2);
   });
 });
 

@@ -56,7 +56,7 @@ it("counts every call without a token, and every distinct token", async () => {
 it("remembers only calls that took effect: a token whose first call failed can still succeed", async () => {
   mock.faults.enqueue("reinstallVmInstance", { status: 503 });
   await expectBceError(await withToken("t-3"), 503, "ServiceUnavailable");
-  await expectBceError(await withToken("t-3", { ...REINSTALL_BODY, imageId: "" }), 400, "InvalidHTTPRequest");
+  await expectBceError(await withToken("t-3", { ...REINSTALL_BODY, imageId: "" }), 400, "InappropriateJSON");
   expect((await withToken("t-3")).status).toBe(200);
   expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
 });

@@ -82,7 +82,7 @@ it("keeps only the last journalLimit requests, and entries are copies", async ()
 it("records validation errors with the BCE code answered", async () => {
   await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, imageId: "" });
   const [entry] = await mock.journal.waitFor(1);
-  expect(entry!.answer).toEqual({ status: 400, code: "InvalidHTTPRequest" });
+  expect(entry!.answer).toEqual({ status: 400, code: "InappropriateJSON" });
 });
 
 it("journalLimit: 0 keeps nothing; waitFor still counts answers", async () => {

@@ -24,14 +24,14 @@ describe("BEC reinstall", () => {
     const body = await expectBceError(
       await put(reinstall(), { ...validReinstall, imageType: "ubuntu" }),
       400,
-      "InvalidHTTPRequest",
+      "InappropriateJSON",
     );
     expect(body.message).toContain("imageType");
   });
 
   it("rejects a body without imageId", async () => {
     const { imageId: _, ...body } = validReinstall;
-    const error = await expectBceError(await put(reinstall(), body), 400, "InvalidHTTPRequest");
+    const error = await expectBceError(await put(reinstall(), body), 400, "InappropriateJSON");
     expect(error.message).toContain("required property 'imageId'");
   });
 
@@ -91,7 +91,15 @@ describe("BCC rebuild and its empty ?rebuild flag", () => {
   });
 
   it("still validates the body when the flag is empty", async () => {
-    await expectBceError(await put(rebuild("?rebuild"), {}), 400, "InvalidHTTPRequest");
+    await expectBceError(await put(rebuild("?rebuild"), {}), 400, "InappropriateJSON");
+  });
+
+  // BCE's common error table: InappropriateJSON is for JSON that is not what the operation takes;
+  // a request whose query is wrong as well is an InvalidHTTPRequest, naming both.
+  it("answers a bad query and a bad body together as InvalidHTTPRequest", async () => {
+    const body = await expectBceError(await put(rebuild("?rebuild=x"), {}), 400, "InvalidHTTPRequest");
+    expect(body.message).toContain("query.rebuild");
+    expect(body.message).toContain("body");
   });
 
   it("answers an unknown version with InvalidVersion", async () => {

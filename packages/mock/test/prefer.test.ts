@@ -153,7 +153,7 @@ describe("Prefer", () => {
     await expectBceError(
       await prefer(REINSTALL_PATH, "code=500", { ...REINSTALL_BODY, imageId: "" }),
       400,
-      "InvalidHTTPRequest",
+      "InappropriateJSON",
     );
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, {
       method: "PUT",

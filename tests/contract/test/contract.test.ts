@@ -81,7 +81,7 @@ describe.each([
   ["no imageId", withoutImageId],
   ["imageType not a string", { ...validBec, imageType: 7 }],
 ])("an invalid BEC request: %s", (_, body) => {
-  it("is answered 400 InvalidHTTPRequest by the mock, surfacing as a BceServiceError", async () => {
+  it("is answered 400 InappropriateJSON by the mock, surfacing as a BceServiceError", async () => {
     const surface = await rawReinstall(body);
     const error = (() => {
       try {
@@ -91,7 +91,7 @@ describe.each([
       }
     })();
     expect(error).toBeInstanceOf(BceServiceError);
-    expect(error).toMatchObject({ status: 400, code: "InvalidHTTPRequest", requestId: expect.stringMatching(UUID) });
+    expect(error).toMatchObject({ status: 400, code: "InappropriateJSON", requestId: expect.stringMatching(UUID) });
   });
 
   it("is refused by the client before sending, naming the field", async () => {

@@ -186,7 +186,8 @@ function expectMockAnswer(
     error = e;
   }
   expect(error).toBeInstanceOf(BceServiceError);
-  expect((error as BceServiceError).code).toBe("InvalidHTTPRequest");
+  // Every mutation is of the body: well-formed JSON the operation does not take.
+  expect((error as BceServiceError).code).toBe("InappropriateJSON");
 }
 
 describe("Property 1: every body generated from the spec is accepted end to end", () => {

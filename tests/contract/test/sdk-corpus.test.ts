@@ -121,7 +121,7 @@ describe("the mock is not simply open", () => {
     ["BEC with a numeric imageType", "/v1/vm/instance/vm-1/system/reinstall", "", '{"imageId":"im-1","imageType":5}'],
     ["BCC with a plain-text adminPass", "/v2/instance/i-1", "rebuild", '{"imageId":"m-1","adminPass":"1qaz@WSX"}'],
     ["BCC with a string for a boolean", "/v2/instance/i-1", "rebuild", '{"imageId":"m-1","isOpenHostEye":"yes"}'],
-  ])("refuses %s with 400 InvalidHTTPRequest", async (_, path, query, body) => {
+  ])("refuses %s with 400 InappropriateJSON", async (_, path, query, body) => {
     const url = new URL(`${mock.url}${path}${query ? `?${query}` : ""}`);
     const headers = {
       host: url.host,
@@ -131,7 +131,7 @@ describe("the mock is not simply open", () => {
     const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS);
     const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: "InvalidHTTPRequest" });
+    expect(await res.json()).toMatchObject({ code: "InappropriateJSON" });
   });
 });
 
