@@ -650,10 +650,11 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // A body without a Content-Type is read as JSON, as BCE reads it: the official Python SDK sends
   // every BCC body so (baidubce/bce-sdk-python baidubce/services/bcc/bcc_client.py@06b35ddd,
   // BccClient._send_request passes no headers; baidubce/http/bce_http_client.py@05812784 adds none),
-  // and so does the BEC seed's request example.
+  // and so does the BEC seed's request example. Parsed and checked by Prism as that type.
+  const contentType = req.headers["content-type"] ?? (rawBody.length > 0 ? JSON_TYPE : undefined);
   let body: unknown;
   try {
-    body = parseBody(req, rawBody);
+    body = parseBody(contentType, rawBody);
   } catch {
     // Not JSON.parse's message: it quotes the body around the error, a password included.
     return x.error(400, "MalformedJSON", "The JSON you provided was not well-formed.");
@@ -725,11 +726,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const input: IHttpRequest = {
     method: (req.method ?? "GET").toLowerCase() as IHttpRequest["method"],
     url: { path: url.pathname, query: queryToNameValues(url.searchParams) },
-    // What parseBody read a body without a Content-Type as, so Prism checks it as that.
-    headers: {
-      ...(rawBody.length > 0 && req.headers["content-type"] === undefined && { "content-type": JSON_TYPE }),
-      ...flattenHeaders(req),
-    },
+    headers: { ...flattenHeaders(req), ...(contentType !== undefined && { "content-type": contentType }) },
     body,
   };
 
@@ -958,14 +955,11 @@ function errorCodeOf(payload: string): string | undefined {
 /** What a body without a Content-Type is taken for. */
 const JSON_TYPE = "application/json";
 
-/**
- * JSON for JSON media types and for a body without a Content-Type (throws when malformed), text
- * otherwise, undefined when empty.
- */
-function parseBody(req: IncomingMessage, raw: Buffer): unknown {
+/** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
+function parseBody(contentType: string | undefined, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString("utf8");
-  const type = (req.headers["content-type"] ?? JSON_TYPE).split(";")[0]!.trim().toLowerCase();
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   return type === "application/json" || type.endsWith("+json") ? JSON.parse(text) : text;
 }
 
