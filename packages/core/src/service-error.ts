@@ -17,6 +17,15 @@ export function requestIdOf(response: Response): string {
   return response.headers.get("x-bce-request-id") ?? "";
 }
 
+/**
+ * The start of the message of a failure after an answer came: the caller learns that the service
+ * answered (a 2xx: it acted, though the call rejects), and which request it was.
+ */
+export function answeredBut(response: Response): string {
+  const id = requestIdOf(response);
+  return `the service answered ${response.status}${id && ` (request id ${id})`}, but `;
+}
+
 /** Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. */
 export function serviceErrorFromResponse(response: Response, bodyText: string): BceServiceError {
   const { status } = response;

@@ -12,7 +12,7 @@ import {
   BceValidationError,
   answerTooLarge,
 } from "./errors.js";
-import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
+import { answeredBut, requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import {
   checkSigningOptions,
   knownSigningHeaders,
@@ -100,7 +100,9 @@ export interface AttemptOutcome extends AttemptInfo {
 
 /**
  * Called around every attempt of every call; a hook that throws ends the call with a BceError whose
- * cause is that error. The call waits for a hook's promise, but not past the caller's abort, nor
+ * cause is that error. Thrown after an answer, its message starts with the answer's status and
+ * request id (`the service answered 200 (request id …), but the afterAttempt hook threw`): after a
+ * 2xx, the service has acted, and a rebuild must not be sent again. The call waits for a hook's promise, but not past the caller's abort, nor
  * past the call's timeout (`timeoutMs`), which ends it with a BceError naming the hook.
  */
 export interface AttemptHooks {
@@ -113,6 +115,8 @@ export interface CallStats {
   attempts: number;
   /** Milliseconds spent waiting between attempts. */
   totalRetryDelay: number;
+  /** The answer the transport handed back, once it has. */
+  answer?: Response;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -441,6 +445,11 @@ export class Transport {
 
     const logger = options.logger ?? silentLogger;
     const { stats, idempotent } = call;
+    // The call's final answer, kept in its stats: what fails after it (a middleware) can name it.
+    const answered = (response: Response) => {
+      if (stats) stats.answer = response;
+      return response;
+    };
     let skewRetried = false;
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
@@ -475,9 +484,15 @@ export class Transport {
           ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };
-        await guard(() => hooks.afterAttempt!(outcome), "the afterAttempt hook", signal, timeoutMs);
+        // After an answer, the error says which: a 2xx means the service acted, though the call rejects.
+        await guard(
+          () => hooks.afterAttempt!(outcome),
+          `${answer ? answeredBut(answer.response) : ""}the afterAttempt hook`,
+          signal,
+          timeoutMs,
+        );
       }
-      if (!failure) return plain ? keepBytes(answer!) : toResponse(answer!);
+      if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
       const error = failure;
       // Aborts and unreadable answers end the call; the rest is for the policy to judge.
       const service = error instanceof BceServiceError;
@@ -537,7 +552,7 @@ export class Transport {
         ))
       ) {
         logger.debug("not retried", { ...what, lastAllowedAttempt: last });
-        if (answer) return toResponse(answer);
+        if (answer) return answered(toResponse(answer));
         throw error;
       }
       let delay = backoffDelay(attempt, retry, options.random);

@@ -414,6 +414,39 @@ describe("arguments that cannot be read", () => {
     });
     expect(sent).toHaveLength(1);
   });
+
+  it("a middleware that throws after the answer came: the error says the service answered, and which request", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const cause = new Error("middleware bug");
+    service.raw.use({
+      onResponse: () => {
+        throw cause;
+      },
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
+    expect(error).toMatchObject({
+      message: "the service answered 200 (request id rid-1), but a middleware threw (see cause)",
+      cause,
+    });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a middleware that throws before the send is not said to follow an answer", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const cause = new Error("middleware bug");
+    service.raw.use({
+      onRequest: () => {
+        throw cause;
+      },
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      message: "the call failed outside the transport: a middleware or the body serializer threw (see cause)",
+      cause,
+    });
+    expect(sent).toHaveLength(0);
+  });
 });
 
 describe("without Web Crypto (a browser gives it only to secure pages)", () => {

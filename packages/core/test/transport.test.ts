@@ -415,7 +415,9 @@ describe("a caller's fetch that misbehaves", () => {
         await vi.advanceTimersByTimeAsync(1);
         expect(ended).toBeInstanceOf(BceError);
         expect(ended).not.toBeInstanceOf(BceAbortError);
-        expect((ended as Error).message).toBe(`the ${name} hook gave no answer within 1000 ms`);
+        // The afterAttempt hook runs after the answer: the error says the service answered.
+        const after = name === "afterAttempt" ? "the service answered 200, but " : "";
+        expect((ended as Error).message).toBe(`${after}the ${name} hook gave no answer within 1000 ms`);
       },
     );
 
@@ -569,7 +571,7 @@ describe("retry options are checked like timeoutMs", () => {
       stats,
     });
     expect(seen).toHaveLength(1);
-    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0 });
+    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0, answer: expect.any(Response) });
   });
 });
 
@@ -620,7 +622,7 @@ describe("Retry-After, backoff and stats, on fake timers", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect((await done).status).toBe(200);
     expect(at[1]! - at[0]!).toBe(wait);
-    expect(stats).toEqual({ attempts: 2, totalRetryDelay: wait });
+    expect(stats).toEqual({ attempts: 2, totalRetryDelay: wait, answer: expect.any(Response) });
   });
 
   it("a Retry-After beyond maxDelayMs waits the cap", async () => {
@@ -790,6 +792,48 @@ describe("the logger and the hooks", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceError);
     expect((error as BceError).cause).toBe(cause);
+  });
+
+  it.each([
+    [200, "the service answered 200 (request id r-200), but the afterAttempt hook threw (see cause)"],
+    [403, "the service answered 403 (request id r-403), but the afterAttempt hook threw (see cause)"],
+  ])(
+    "an afterAttempt hook that throws after a %i says the service answered, and which request",
+    async (status, message) => {
+      const cause = new Error("hook failed");
+      let calls = 0;
+      const fetch = async () => {
+        calls++;
+        return new Response("{}", { status, headers: { "x-bce-request-id": `r-${status}` } });
+      };
+      const error = await new Transport({ fetch, hooks: { afterAttempt: () => Promise.reject(cause) } })
+        .send(new Request("http://h/x", { method: "PUT" }), { credentials, idempotent: false })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceError);
+      expect(error).toMatchObject({ message, cause });
+      expect(calls).toBe(1);
+    },
+  );
+
+  it("an afterAttempt hook that throws after a network failure names no answer", async () => {
+    const cause = new Error("hook failed");
+    const fetch = () => Promise.reject(new TypeError("fetch failed"));
+    const error = await new Transport({ fetch, hooks: { afterAttempt: () => Promise.reject(cause) } })
+      .send(new Request("http://h/x"), { credentials, idempotent: false })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: "the afterAttempt hook threw (see cause)", cause });
+  });
+
+  it("a call's stats keep the answer the transport handed back", async () => {
+    const { fetch } = fakeFetch([502, 200]);
+    const stats: CallContext["stats"] = { attempts: 0, totalRetryDelay: 0 };
+    const response = await new Transport({ fetch, retry: { baseDelayMs: 0 } }).send(new Request("http://h/x"), {
+      credentials,
+      idempotent: true,
+      stats,
+    });
+    expect(stats).toMatchObject({ attempts: 2, answer: response });
+    expect(stats.answer?.status).toBe(200);
   });
 
   it("a shouldRetry that throws ends the call with a BceError carrying its error", async () => {

@@ -982,6 +982,27 @@ describe("what every call sends and reports", () => {
       "after 3 200 -",
     ]);
   });
+
+  it("BCC: a hook or middleware that throws after the rebuild's 200 rejects saying the service answered; nothing is sent again", async () => {
+    const cause = new Error("a bug in the caller's code");
+    const fail = () => {
+      throw cause;
+    };
+    for (const kind of ["hook", "middleware"] as const) {
+      const server = await faultServer((_req, res) => ok(res));
+      const client = bcc(server.url, kind === "hook" ? { hooks: { afterAttempt: fail } } : {});
+      if (kind === "middleware") client.raw.use({ onResponse: fail });
+      const error = await failure(client.rebuildInstance("i-1", BCC_BODY));
+      const who = kind === "hook" ? "the afterAttempt hook" : "a middleware";
+      // The message alone (what a log keeps) says the rebuild was taken: not an invitation to send it again.
+      expect(error).toMatchObject({
+        name: "BceError",
+        message: `the service answered 200 (request id ${REQUEST_ID}), but ${who} threw (see cause)`,
+        cause,
+      });
+      expect(server.attempts).toHaveLength(1);
+    }
+  });
 });
 
 describe("validateResponses: a 2xx answer that differs from the spec", () => {

@@ -20,7 +20,7 @@ import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 import type { Credentials } from "../credentials.js";
-import { requestIdOf } from "../service-error.js";
+import { answeredBut, requestIdOf } from "../service-error.js";
 
 /** What a call resolves with before the generated method shapes it. */
 export interface OperationResult {
@@ -131,7 +131,11 @@ async function sendOperation(
       bodiless: spec.successBody === false,
       stats,
     }),
-  }).catch(rethrowAsBceError);
+  }).catch((error: unknown) => {
+    // A middleware that throws after the answer came: the caller learns whether the service acted.
+    if (stats.answer && !(error instanceof BceError)) throw acted(stats.answer, "a middleware threw", error);
+    return rethrowAsBceError(error);
+  });
   const { response } = result;
   if (!response.ok) throw serviceErrorOf(result);
   return { response, $metadata: responseMetadata(response, stats) };
@@ -142,10 +146,7 @@ const unreadable = (error: unknown) =>
 
 /** A failure after a success answer: the caller learns that the service acted, and which request it was. */
 const acted = (response: Response, what: string, cause: unknown) =>
-  new BceError(
-    `the service answered ${response.status} (request id ${requestIdOf(response)}), but ${what} (see cause)`,
-    { cause },
-  );
+  new BceError(`${answeredBut(response)}${what} (see cause)`, { cause });
 
 interface Prepared {
   path: Record<string, string>;
