@@ -162,7 +162,12 @@ export function createServiceClient<Paths extends {}>(
     if (!isObject(options)) throw notOptions();
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
-    checkOptionNames(Object.keys(options), [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
+    const keys = Object.keys(options);
+    for (const key of keys)
+      for (const [ours, others] of OTHER_NAMES)
+        if (!names.includes(key) && others.split(" ").includes(key))
+          throw new BceValidationError(key, "unknown", `is not an option; did you mean ${ours}?`);
+    checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
     return serviceClient<Paths>(
       options,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
@@ -180,6 +185,21 @@ export function createServiceClient<Paths extends {}>(
 /** The refusal of options (a client's or a call's) that are not an object: a primitive or an array. */
 export const notOptions = () =>
   new BceValidationError("options", "type", "must be an object, not an array or a primitive");
+
+/**
+ * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
+ * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
+ * our names to be taken for a typo, but ignored, such a key would send the call to the production
+ * service, as other keys, or with other limits. Refused, naming ours; other keys still pass.
+ */
+const OTHER_NAMES = [
+  ["endpoint", "baseUrl baseURL url endpointUrl endpointURL host server serverUrl"],
+  ["credentials.accessKeyId", "ak accessKey access_key_id"],
+  ["credentials.secretAccessKey", "sk secretKey secret_access_key"],
+  ["credentials.sessionToken", "securityToken security_token stsToken"],
+  ["retry.maxAttempts", "maxAttempts maxRetries retries"],
+  ["timeoutMs", "connectionTimeoutInMillis connection_timeout_in_mills requestTimeout"],
+] as const;
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
 export const OPTION_NAMES = Object.keys({

@@ -482,11 +482,26 @@ describe("a client built without what an operation needs", () => {
 describe("splitOptions", () => {
   it("sends the operation's query options to the request and the rest to the transport", () => {
     const signal = new AbortController().signal;
-    expect(splitOptions({ clientToken: "t", timeoutMs: 5, signal, other: undefined }, ["clientToken"])).toEqual({
+    expect(splitOptions({ clientToken: "t", timeoutMs: 5, signal, retry: undefined }, ["clientToken"])).toEqual({
       query: { clientToken: "t" },
-      call: { timeoutMs: 5, signal, other: undefined },
+      call: { timeoutMs: 5, signal, retry: undefined },
     });
     expect(splitOptions(undefined, ["clientToken"])).toEqual({ query: {}, call: {} });
     expect(() => splitOptions("fast", [])).toThrow(BceValidationError);
+  });
+
+  it.each([
+    // BCC's rebuild takes no token: ignored, the key would promise an idempotency the call does not have.
+    [{ clientToken: "t" }, [], "clientToken: is not an option of this call; its options are signal, timeoutMs, retry"],
+    [
+      { other: undefined },
+      ["clientToken"],
+      "other: is not an option of this call; its options are signal, timeoutMs, retry, clientToken",
+    ],
+    [{ timeoutMS: 5 }, [], "timeoutMS: is not an option; did you mean timeoutMs?"],
+  ])("refuses any other key, naming it and the options there are: %o", (options, queryNames, message) => {
+    expect(() => splitOptions(options, queryNames)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", rule: "unknown", message }),
+    );
   });
 });

@@ -366,6 +366,43 @@ describe("client options are checked when the client is made", () => {
     );
   });
 
+  // Too far from ours to be typos, yet ignored they would send the call to the production service,
+  // signed with the environment's keys, or with the default limits.
+  it.each([
+    ["baseUrl", "endpoint"],
+    ["url", "endpoint"],
+    ["endpointUrl", "endpoint"],
+    ["host", "endpoint"],
+    ["ak", "credentials.accessKeyId"],
+    ["sk", "credentials.secretAccessKey"],
+    ["securityToken", "credentials.sessionToken"],
+    ["maxAttempts", "retry.maxAttempts"],
+    ["maxRetries", "retry.maxAttempts"],
+    ["connectionTimeoutInMillis", "timeoutMs"],
+  ])("refuses %s, another SDK's name for an option, naming ours", (field, meant) => {
+    expect(() => client({ [field]: "http://127.0.0.1:4010" } as BceClientOptions)).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field,
+        rule: "unknown",
+        message: `${field}: is not an option; did you mean ${meant}?`,
+      }),
+    );
+  });
+
+  it("leaves other keys alone, and takes another SDK's name the client has as its own option", () => {
+    // One configuration object for several clients, with settings of the caller's own.
+    expect(() =>
+      client({ region: "bj", appName: "demo", databaseUrl: "postgres://db" } as BceClientOptions),
+    ).not.toThrow();
+    // A client with a server variable named `host` takes it as its own.
+    expect(() =>
+      createServiceClient<Paths>({ credentials, host: "h" } as BceClientOptions, "http://service.test", "things", [
+        "host",
+      ]),
+    ).not.toThrow();
+  });
+
   // Ignored, a misspelt retry limit would leave the default (4 attempts) in force.
   it.each([
     ["retry.maxAttempt", "retry.maxAttempts", { maxAttempt: 1 }],

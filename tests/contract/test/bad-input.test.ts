@@ -241,6 +241,12 @@ describe("a misspelt client option is refused, naming it and the option it missp
     ["bcc", "regoin", "region"],
     ["bcc", "Region", "region"],
     ["bec", "userAgentAppID", "userAgentAppId"],
+    // Other SDKs' names: ignored, `baseUrl` pointing at the mock would send the call to production.
+    ["bec", "baseUrl", "endpoint"],
+    ["bcc", "url", "endpoint"],
+    ["bcc", "endpointUrl", "endpoint"],
+    ["bec", "maxAttempts", "retry.maxAttempts"],
+    ["bcc", "connectionTimeoutInMillis", "timeoutMs"],
   ] as const)("%s: %s", (client, key, meant) => {
     const make = () => clients[client]({ endpoint: "http://127.0.0.1:9", [key]: "x" });
     expect(make).toThrow(BceValidationError);
@@ -262,6 +268,10 @@ describe("a key of credentials given beside the client options is refused, namin
     ["bcc", "secretAccessKey", "credentials.secretAccessKey"],
     ["bec", "SessionToken", "credentials.sessionToken"],
     ["bcc", "accessKey", "credentials.accessKeyId"],
+    // The official BCE SDKs' names, too far from ours to be typos.
+    ["bec", "ak", "credentials.accessKeyId"],
+    ["bcc", "sk", "credentials.secretAccessKey"],
+    ["bec", "securityToken", "credentials.sessionToken"],
   ] as const)("%s: %s", (client, key, meant) => {
     const create = client === "bec" ? createBecClient : createBccClient;
     const make = () => create({ endpoint: "http://127.0.0.1:9", [key]: "secret-value" } as never);
@@ -303,10 +313,24 @@ describe("a misspelt call option, or a client option given to a call, is refused
     expect(recorder.sent).toHaveLength(0);
   });
 
-  it("other keys pass, and the call is sent", async () => {
+  it.each([
+    // A BCC rebuild has no idempotency token: ignored, the key would promise what the call cannot keep.
+    ["bcc", "clientToken", "signal, timeoutMs, retry"],
+    ["bec", "trace", "signal, timeoutMs, retry, clientToken"],
+    ["bcc", "trace", "signal, timeoutMs, retry"],
+  ] as const)("%s: any other key (%s) is refused too, naming the call's options", async (client, key, names) => {
     const recorder = recording();
-    const options = { trace: "x", timeoutMs: 5000, retry: { maxAttempts: 1 } };
-    await callWith("bec", recorder, options).catch(() => undefined);
+    const error = await callWith(client, recorder, { [key]: "x", timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: key, rule: "unknown" });
+    expect((error as Error).message).toBe(`${key}: is not an option of this call; its options are ${names}`);
+    expect(recorder.sent).toHaveLength(0);
+  });
+
+  it("the call's own options pass, and the call is sent", async () => {
+    const recorder = recording();
+    const options = { timeoutMs: 5000, retry: { maxAttempts: 1 }, signal: new AbortController().signal };
+    await callWith("bec", recorder, { ...options, clientToken: "token-1" }).catch(() => undefined);
     await callWith("bcc", recorder, options).catch(() => undefined);
     expect(recorder.sent).toHaveLength(2);
   });

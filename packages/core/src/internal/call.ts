@@ -238,8 +238,8 @@ const CALL_OPTION_NAMES = Object.keys({ signal: 0, timeoutMs: 0, retry: 0 } sati
 
 /**
  * A generated method's options, split: the operation's query parameters (the idempotency token
- * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport. A key
- * that misspells one of them is refused, as a client's options are.
+ * among them) go to the request, the rest (signal, timeoutMs, retry...) to the transport. Any
+ * other key is refused, one that misspells an option with a suggestion, as a client's options are.
  */
 export function splitOptions(
   options: unknown,
@@ -272,6 +272,15 @@ export function splitOptions(
       "is an option of the client, not of a call: give it when the client is made",
     );
   checkOptionNames(keys, names);
+  // A call's options are made for the call, not shared with other code: a key that is none of them
+  // (a BCC `clientToken`, which its rebuild does not take) is refused, not ignored.
+  const unknown = keys.find((key) => !names.includes(key));
+  if (unknown !== undefined)
+    throw new BceValidationError(
+      unknown,
+      "unknown",
+      `is not an option of this call; its options are ${names.join(", ")}`,
+    );
   for (const [name, value] of entries) {
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
