@@ -110,6 +110,21 @@ describe("verifyRequest accepts", () => {
     const req = await signed(rebuild, { expirationInSeconds: 60 });
     expect(await verify(req, T0 + 60_000)).toMatchObject({ ok: true });
   });
+
+  it("every expiration the signer sends, up to 2^53 - 1 seconds, and not one more", async () => {
+    for (const expirationInSeconds of [9_999_999_999, 10_000_000_000, Number.MAX_SAFE_INTEGER]) {
+      const req = await signed(rebuild, { expirationInSeconds });
+      expect(req.headers.authorization).toContain(`/${expirationInSeconds}/`);
+      expect(await verify(req, T0 + 1e12)).toMatchObject({ ok: true });
+    }
+    const message = "expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)";
+    await expect(signed(rebuild, { expirationInSeconds: Number.MAX_SAFE_INTEGER + 1 })).rejects.toThrow(message);
+    const req = await signed(rebuild);
+    const authorization = req.headers.authorization!.replace("/1800/", "/9007199254740992/");
+    expect(await verify({ ...req, headers: { ...req.headers, authorization } })).toEqual(
+      expect.objectContaining({ ok: false, code: "InvalidHTTPAuthHeader", message }),
+    );
+  });
 });
 
 describe("verifyRequest rejects", () => {

@@ -52,6 +52,15 @@ describe("bce-auth-v1 in front of Prism", () => {
     await expectBceError(res, 400, "RequestExpired");
   });
 
+  it("accepts every expiration a signer sends, up to 2^53 - 1 seconds (an 11-digit one was refused)", async () => {
+    for (const expirationInSeconds of [10_000_000_000, Number.MAX_SAFE_INTEGER]) {
+      const url = `${mock.url}/v2/instance/i-1?rebuild`;
+      const headers = { "content-type": "application/json" };
+      const signed = await signRequest({ method: "PUT", url, headers }, DEFAULT_CREDENTIALS, { expirationInSeconds });
+      expect((await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body })).status).toBe(200);
+    }
+  });
+
   it("answers a header changed after signing with 400 SignatureDoesNotMatch", async () => {
     const url = `${mock.url}/v2/instance/i-1?rebuild`;
     const headers = { "content-type": "application/json", "x-bce-meta": "one" };

@@ -42,7 +42,9 @@ export function parseAuthorization(header: string | null | undefined): ParseAuth
   if (!isValidTimestamp(timestamp)) {
     return fail("timestamp must be a valid UTC time YYYY-MM-DDThh:mm:ssZ");
   }
-  if (!/^[1-9]\d{0,9}$/.test(expiration)) return fail("expirationInSeconds must be a positive integer");
+  // Every value the signers send (a positive safe integer), not one more.
+  if (!/^[1-9]\d{0,15}$/.test(expiration) || !Number.isSafeInteger(Number(expiration)))
+    return fail("expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)");
   const names = signedHeaders === "" ? [] : signedHeaders.split(";");
   if (!names.every((name) => HEADER_NAME.test(name))) {
     return fail("signedHeaders must be lowercase header names separated by ;");

@@ -104,7 +104,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
 /** The validity of a signature, checked. */
 function expiration(seconds = DEFAULT_EXPIRATION_SECONDS): number {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new RangeError("expirationInSeconds must be a positive integer");
+    throw new RangeError("expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)");
   }
   return seconds;
 }

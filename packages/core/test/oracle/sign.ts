@@ -46,7 +46,8 @@ export function computeAuthorization(input: AuthorizationInput): AuthorizationRe
   const timestamp = typeof input.timestamp === "string" ? input.timestamp : formatBceDate(input.timestamp);
   const expirationInSeconds = input.expirationInSeconds ?? 1800;
   if (!Number.isSafeInteger(expirationInSeconds) || expirationInSeconds <= 0) {
-    throw new RangeError("expirationInSeconds must be a positive integer");
+    // The message as the signer words it since it named the bound (the verifier's too): the check is as it was.
+    throw new RangeError("expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)");
   }
   const { canonicalRequest, signedHeaders } = buildCanonicalRequest(input);
   const prefix = `bce-auth-v1/${input.accessKeyId}/${timestamp}/${expirationInSeconds}`;
