@@ -43,6 +43,21 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
 }
 
 /**
+ * checkOptionNames for options made for one use (a call's, a middleware's), which nothing else
+ * shares: any other key is refused too, naming the options there are (`what` names their owner).
+ */
+export function checkOnlyOptionNames(keys: readonly string[], names: readonly string[], what: string): void {
+  checkOptionNames(keys, names);
+  const unknown = keys.find((key) => !names.includes(key));
+  if (unknown !== undefined)
+    throw new BceValidationError(
+      unknown,
+      "unknown",
+      `is not an option of ${what}; its options are ${names.join(", ")}`,
+    );
+}
+
+/**
  * Refuse a nested options object (`retry`, `signing`, `hooks`: `field` names it) that is not an
  * object, or one of whose keys misspells one of its `names` (see checkOptionNames). Absent, it passes.
  */

@@ -1,7 +1,8 @@
 import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
-import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
+import { isObject } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -38,15 +39,18 @@ const SIGNING_OPTION_NAMES = Object.keys({
  * checked, copied: a change to the caller's object afterwards (a `headersToSign` array pushed to)
  * neither applies to the client or middleware made with them nor escapes these checks.
  */
-export function checkSigningOptions(options: SigningOptions | undefined): SigningOptions | undefined {
+export function checkSigningOptions(
+  options: SigningOptions | undefined,
+  prefix = "signing.",
+): SigningOptions | undefined {
   if (options === undefined) return undefined;
   // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
-  checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
+  if (prefix) checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
   const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
-  checkPositiveInteger("signing.expirationInSeconds", seconds);
-  checkFunction("signing.clock", clock);
+  checkPositiveInteger(`${prefix}expirationInSeconds`, seconds);
+  checkFunction(`${prefix}clock`, clock);
   if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))
-    throw new BceValidationError("signing.headersToSign", "type", "must be an array of header names");
+    throw new BceValidationError(`${prefix}headersToSign`, "type", "must be an array of header names");
   return { expirationInSeconds: seconds, clock, headersToSign: names && [...names] };
 }
 
@@ -162,7 +166,10 @@ export async function signFetchRequest(
  * their transport instead, so that each retry is signed afresh.
  */
 export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput } = {}): Middleware {
-  const signing = checkSigningOptions(options);
+  if (!isObject(options as unknown)) throw new BceValidationError("options", "type", "must be an object");
+  // Its options are its own: a misspelt or unknown one (`credential`) is refused, not ignored.
+  checkOnlyOptionNames(Object.keys(options), [...SIGNING_OPTION_NAMES, "credentials"], "createSigningMiddleware");
+  const signing = checkSigningOptions(options, "");
   const getCredentials = credentialsResolver(options.credentials);
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {

@@ -62,12 +62,27 @@ describe("createSigningMiddleware", () => {
   });
 
   it.each([
-    ["signing.clock", { clock: 5 }],
-    ["signing.expirationInSeconds", { expirationInSeconds: 0 }],
-    ["signing", null],
-  ])("refuses %s when it is made", (field, options) => {
+    // Named as it was given: its options are not under `signing`.
+    ["clock", { clock: 5 }, "clock: must be a function"],
+    ["expirationInSeconds", { expirationInSeconds: 0 }, "expirationInSeconds: must be a positive integer"],
+    ["headersToSign", { headersToSign: "host" }, "headersToSign: must be an array of header names"],
+    ["options", null, "options: must be an object"],
+    ["options", [credentials], "options: must be an object"],
+    // Ignored, each would leave the environment's keys or the default lifetime in force.
+    ["credential", { credential: credentials }, "credential: is not an option; did you mean credentials?"],
+    [
+      "expirationInSecond",
+      { expirationInSecond: 60 },
+      "expirationInSecond: is not an option; did you mean expirationInSeconds?",
+    ],
+    [
+      "accessKeyId",
+      { accessKeyId: "ak" },
+      "accessKeyId: is not an option of createSigningMiddleware; its options are expirationInSeconds, headersToSign, clock, credentials",
+    ],
+  ])("refuses %s when it is made, naming it", (field, options, message) => {
     expect(() => createSigningMiddleware(options as never)).toThrow(
-      expect.objectContaining({ name: BceValidationError.name, field }),
+      expect.objectContaining({ name: BceValidationError.name, field, message }),
     );
   });
 });

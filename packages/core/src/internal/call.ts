@@ -14,7 +14,7 @@ import {
 import { BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
-import { checkOptionNames } from "../edit-distance.js";
+import { checkOnlyOptionNames } from "../edit-distance.js";
 import { childPath, isObject } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
@@ -271,16 +271,8 @@ export function splitOptions(
       "unknown",
       "is an option of the client, not of a call: give it when the client is made",
     );
-  checkOptionNames(keys, names);
-  // A call's options are made for the call, not shared with other code: a key that is none of them
-  // (a BCC `clientToken`, which its rebuild does not take) is refused, not ignored.
-  const unknown = keys.find((key) => !names.includes(key));
-  if (unknown !== undefined)
-    throw new BceValidationError(
-      unknown,
-      "unknown",
-      `is not an option of this call; its options are ${names.join(", ")}`,
-    );
+  // A key that is none of them (a BCC `clientToken`, which its rebuild does not take) is refused, not ignored.
+  checkOnlyOptionNames(keys, names, "this call");
   for (const [name, value] of entries) {
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
