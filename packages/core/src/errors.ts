@@ -9,6 +9,24 @@ export class BceError extends Error {
   override name = "BceError";
 }
 
+/**
+ * Text from an answer as an error message may quote it: at most `max` characters (what is left out
+ * counted), control and bidirectional-formatting characters escaped (`\u001b`), so that a log line
+ * stays one line and a terminal is not steered by what a server or a proxy sent.
+ */
+export function quoted(text: string, max: number): string {
+  let kept = text;
+  if (text.length > max) {
+    kept = text.slice(0, max).replace(/[\ud800-\udbff]$/, "");
+    kept += `… (${text.length - kept.length} more characters)`;
+  }
+  return kept.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it escapes
+    /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** BCE answered with an error status. Fields come from the BCE error body and headers. */
 export class BceServiceError extends BceError {
   override name = "BceServiceError";
@@ -20,8 +38,9 @@ export class BceServiceError extends BceError {
   declare readonly requestId: string;
 
   constructor(init: { status: number; code: string; message: string; requestId: string }) {
+    // The fields keep what the service sent; the message quotes it, bounded and escaped.
     super(
-      `${init.code}: ${init.message} (status ${init.status}${init.requestId ? `, request id ${init.requestId}` : ""})`,
+      `${quoted(init.code, 100)}: ${quoted(init.message, 1000)} (status ${init.status}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
     );
     this.status = init.status;
     this.code = init.code;

@@ -519,6 +519,23 @@ describe("bodies that are not what they should be", () => {
     expect(failing.attempts).toHaveLength(1);
   });
 
+  it("BCC: an error answer's long message with control characters is quoted on one line, bounded; the code kept as sent", async () => {
+    const message = `bad request\n\u001b[2J${"m".repeat(3000)}`;
+    const server = await faultServer((_req, res) =>
+      answer(res, 400, JSON.stringify({ code: "InvalidParameter", message, requestId: REQUEST_ID })),
+    );
+    const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 400, code: "InvalidParameter", requestId: REQUEST_ID });
+    expect(error.message).toMatch(
+      /^InvalidParameter: bad request\\u000a\\u001b\[2Jm+… \(2016 more characters\) \(status 400/,
+    );
+    expect(error.message).not.toContain("\n");
+    expect(error.message).not.toContain("\u001b");
+    expect(error.message.length).toBeLessThan(1200);
+    expect(server.attempts).toHaveLength(1);
+  });
+
   it("BEC, validateResponses strict: a 200 body that does not match the spec is a BceResponseError naming the fields", async () => {
     const server = await faultServer((_req, res) =>
       answer(res, 200, JSON.stringify({ result: "yes", action: "reinstall" })),
