@@ -72,6 +72,25 @@ describe.each(BAD_IDS)("an ID with %s", (_, id) => {
   });
 });
 
+describe("a blank imageId is refused before sending, as a blank path ID is", () => {
+  it.each([" ", "\t \n"])("%j", async (imageId) => {
+    const recorder = recording();
+    const errors = [
+      await becFor(recorder)
+        .reinstallVmInstance("vm-1", { ...BEC_BODY, imageId })
+        .catch((e: unknown) => e),
+      await bccFor(recorder)
+        .rebuildInstance("i-1", { imageId })
+        .catch((e: unknown) => e),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({ field: "body.imageId", rule: "pattern" });
+    }
+    expect(recorder.sent).toHaveLength(0);
+  });
+});
+
 describe("IDs the spec allows reach exactly their own path", () => {
   it.each(["vm-6ahy6dli", "a..b", "A_1.x-2"])("BEC %s", async (id) => {
     const recorder = recording();

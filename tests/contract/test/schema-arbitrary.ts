@@ -78,6 +78,10 @@ export const PATTERNS: Readonly<Record<string, Arbitrary<string>>> = {
     .map((blocks) => blocks.join("")),
   // cudaVersion, cudnnVersion (client rule): three-part versions such as 12.5.1.
   "^[0-9]+\\.[0-9]+\\.[0-9]+$": fc.tuple(fc.nat(99), fc.nat(99), fc.nat(999)).map((parts) => parts.join(".")),
+  // imageId (client rule): not blank, one character other than white space at least.
+  "\\S": fc
+    .tuple(fc.string({ maxLength: 10 }), charOf(`${LETTERS}${DIGITS}-_.`), fc.string({ maxLength: 10 }))
+    .map((parts) => parts.join("")),
   // VmID, InstanceId: path-safe IDs.
   "^[A-Za-z0-9][A-Za-z0-9_.-]*$": fc
     .tuple(charOf(LETTERS + DIGITS), fc.string({ unit: charOf(`${LETTERS}${DIGITS}_.-`), maxLength: 30 }))
@@ -102,6 +106,7 @@ const PATTERN_BREAKERS: Readonly<Record<string, readonly [string, (value: string
     ["ciphertext in upper case", (v) => `A${v.slice(1).toUpperCase()}`],
     ["ciphertext with a non-hex character", (v, g) => replaceAt(v, g(fc.constantFrom, "g", "z", " ", "-"), g)],
   ],
+  "\\S": [["blank", (_, g) => g(fc.constantFrom, " ", "\t", " \n ")]],
   "^[0-9]+\\.[0-9]+\\.[0-9]+$": [
     ["version with two parts", (v) => v.slice(0, v.lastIndexOf("."))],
     ["version with a suffix", (v, g) => v + g(fc.constantFrom, "-1", ".0", "a", " ")],
