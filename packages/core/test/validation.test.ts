@@ -249,6 +249,7 @@ describe("BCC rebuild request", () => {
   it("checks required, types and unknown properties", () => {
     // x-client-rules are checked where the schema's applicators are, before its own properties.
     expect(bccRequest({ imageId: "", isOpenHostEye: "yes", sysRootSize: 1.5, keyPairId: "k" })).toEqual([
+      { path: "body.imageId", rule: "pattern", message: "must match the pattern \\S" },
       { path: "body.isOpenHostEye", rule: "type", message: "must be boolean" },
       { path: "body.keyPairId", rule: "additionalProperties", message: "is not allowed (unknown property)" },
       { path: "body.imageId", rule: "minLength", message: "must have at least 1 character" },
