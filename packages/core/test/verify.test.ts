@@ -106,6 +106,19 @@ describe("verifyRequest accepts", () => {
     }
   });
 
+  it("headers given as fetch takes them: a record, a Headers, [name, value] pairs, a Map, all signed alike", async () => {
+    const pairs: [string, string][] = [
+      ["Content-Type", "application/json"],
+      ["Content-Length", "42"],
+      ["x-bce-meta", "m"],
+    ];
+    const sign = (headers: Parameters<typeof signRequest>[0]["headers"]) =>
+      signRequest({ method: "PUT", url: rebuild.url, headers }, credentials, { timestamp: T0 });
+    const expected = await sign(Object.fromEntries(pairs));
+    expect(expected.authorization).toContain("/content-length;content-type;host;x-bce-date;x-bce-meta/");
+    for (const headers of [new Headers(pairs), pairs, new Map(pairs)]) expect(await sign(headers)).toEqual(expected);
+  });
+
   it("up to and including the last second of validity", async () => {
     const req = await signed(rebuild, { expirationInSeconds: 60 });
     expect(await verify(req, T0 + 60_000)).toMatchObject({ ok: true });
@@ -244,6 +257,17 @@ describe("bad arguments to the public signing functions are named, never a TypeE
       () =>
         buildAuthorization({ ...credentials, method: "PUT", path: "/", timestamp: T0, headersToSign: "host" as never }),
       "headersToSign must be an array of header names",
+    ],
+    [
+      // Ignored, the default lifetime (1800 s) would be signed instead, without a word.
+      "signRequest with a misspelt option",
+      () => signRequest({ method: "PUT", url }, credentials, { expirationInSecond: 60 } as never),
+      "options.expirationInSecond is not an option of signRequest; its options are timestamp, expirationInSeconds, headersToSign, signingKeys",
+    ],
+    [
+      "signRequest with header pairs no header can be",
+      () => signRequest({ method: "PUT", url, headers: [["bad name", "secret-value"]] }, credentials),
+      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
     ],
     [
       "signRequest with options null",

@@ -3,6 +3,7 @@ import {
   canonicalQueryString,
   canonicalRequest,
   formatBceDate,
+  type HeaderInput,
   headerLines,
   normalizeHeaders,
   type CanonicalRequestInput,
@@ -37,7 +38,8 @@ export interface SignableRequest {
   method: string;
   /** Absolute URL; its path, query and host (when there is no Host header) are signed. */
   url: string | URL;
-  headers?: Record<string, string | number | undefined> | Headers;
+  /** As fetch takes them: a record, a Headers, or [name, value] pairs (an array, a Map). */
+  headers?: Record<string, string | number | undefined> | Headers | Iterable<readonly [string, string]>;
 }
 
 /** The headers to add to the request. */
@@ -147,8 +149,23 @@ export async function signRequest(
   credentials: Credentials,
   options: SignOptions = {},
 ): Promise<SignedHeaders> {
+  // A misspelt option (`expirationInSecond`, `timeStamp`) would be ignored, its default signed instead.
+  if (options !== null && typeof options === "object")
+    for (const key of Object.keys(options))
+      if (!SIGN_OPTION_NAMES.includes(key))
+        throw new TypeError(
+          `options.${key} is not an option of signRequest; its options are ${SIGN_OPTION_NAMES.join(", ")}`,
+        );
   return computeSignedHeaders(request, credentials, options);
 }
+
+/** Every option of SignOptions: `satisfies` keeps the list in step with the interface. */
+const SIGN_OPTION_NAMES = Object.keys({
+  timestamp: 0,
+  expirationInSeconds: 0,
+  headersToSign: 0,
+  signingKeys: 0,
+} satisfies Record<keyof SignOptions, 0>);
 
 /**
  * `signRequest` without the Promise where the platform signs synchronously: a value on the
@@ -187,6 +204,20 @@ export function signHeaders(
   } catch {
     throw new TypeError("request.url must be an absolute URL");
   }
+  // Pairs (an array, a Map) read as fetch reads them: as a record, they were signed as headers "0", "1"..., or as none.
+  const { headers } = request;
+  if (typeof headers === "object" && headers !== null && !(headers instanceof Headers) && Symbol.iterator in headers) {
+    let read: Headers;
+    try {
+      read = new Headers([...(headers as Iterable<[string, string]>)]);
+    } catch {
+      // Not Headers' own error, which may quote a value.
+      throw new TypeError(
+        "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
+      );
+    }
+    request = { ...request, headers: read };
+  }
   return signKnownHeaders(
     request,
     url,
@@ -215,7 +246,8 @@ export function signKnownHeaders(
   headersToSign: readonly string[] | undefined,
   signingKeys: SigningKeyCache | KeyStore | undefined,
 ): MaybePromise<SignedHeaders> {
-  const headers = normalizeHeaders(request.headers);
+  // A record or a Headers: signHeaders has read pairs into a Headers.
+  const headers = normalizeHeaders(request.headers as HeaderInput | undefined);
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
   if (!headers.has("host")) headers.set("host", url.host);
   const date = formatDate();
