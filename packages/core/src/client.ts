@@ -47,7 +47,9 @@ export interface BceClientOptions {
   credentials?: CredentialsInput;
   /**
    * fetch to send with. Default: in Node, node:http and node:https over kept-alive connections
-   * (about twice as fast as Node's fetch for these small calls); elsewhere the global fetch. Pass
+   * (about twice as fast as Node's fetch for these small calls), but a call without an
+   * idempotency token (BCC rebuild, a `raw` call) on a new connection, which a server closing an
+   * idle one cannot reset under it; elsewhere the global fetch. Pass
    * `fetch: globalThis.fetch` to send with fetch in Node too.
    */
   fetch?: (request: Request) => Promise<Response>;

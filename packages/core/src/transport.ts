@@ -468,7 +468,7 @@ export class Transport {
       // The offset this attempt is signed with: another call may correct the clock before its answer comes.
       const signedOffsetMs = this.#clockOffsetMs;
       try {
-        answer = await this.#attempt(parts, call.credentials, signal, timeoutMs, call.bodiless);
+        answer = await this.#attempt(parts, call, signal, timeoutMs);
         if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
@@ -566,10 +566,9 @@ export class Transport {
 
   async #attempt(
     parts: RequestParts,
-    credentials: Credentials,
+    { credentials, bodiless, idempotent }: CallContext,
     signal: AbortSignal | undefined,
     timeoutMs: number,
-    bodiless?: boolean,
   ): Promise<Answer> {
     // One controller per attempt, aborted by the timeout or by the caller's signal (cheaper in
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
@@ -606,7 +605,8 @@ export class Transport {
         // node:http ends on the signal, but an answer it does not know what to do with must not
         // outlast the timeout or the caller's abort either.
         try {
-          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless), timeout.signal);
+          // A call without an idempotency token goes on a connection of its own (see httpSend).
+          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless, !idempotent), timeout.signal);
         } catch (error) {
           throw error instanceof BceError ? error : classify(error);
         }

@@ -145,6 +145,25 @@ describe("node:http in Node", () => {
     expect(server.connections()).toBe(1);
   });
 
+  it("sends a call without an idempotency token on a connection of its own, closed after the answer", async () => {
+    // A kept-alive connection the server closes (after 300 ms idle, say, with no Keep-Alive hint)
+    // as a request is written resets it: the service may have acted or not, and a BCC rebuild
+    // cannot be retried. A new connection has no such race; calls with a token keep theirs.
+    const server = await serve(json(200, { ok: true }));
+    const t = transport();
+    for (let i = 0; i < 3; i++) {
+      const response = await t.send(put(`${server.url}/x`), { credentials, idempotent: false });
+      expect(response.status).toBe(200);
+    }
+    expect(server.connections()).toBe(3);
+    expect(server.received.map((r) => r.headers.connection)).toEqual(["close", "close", "close"]);
+    // The signature holds: Connection is not a signed header.
+    expect(await verdictOn(server.received[0]!)).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) await t.send(put(`${server.url}/x`), { credentials, idempotent: true });
+    expect(server.connections()).toBe(4);
+    expect(server.received[3]!.headers.connection).toBe("keep-alive");
+  });
+
   it("closes an idle connection before the server's Keep-Alive timeout does, so no call is written to a closing one", async () => {
     // The server closes idle connections after 2 s and says so (`Keep-Alive: timeout=2`): the
     // client must close first (a second early), so the server sees the client's end, not its own timeout.
@@ -163,7 +182,7 @@ describe("node:http in Node", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
-    const response = await transport().send(put(`http://127.0.0.1:${port}/x`), { credentials, idempotent: false });
+    const response = await transport().send(put(`http://127.0.0.1:${port}/x`), { credentials, idempotent: true });
     expect(response.headers.get("keep-alive")).toBe("timeout=2");
     expect(ends).toHaveLength(1);
     expect(await ends[0]).toBe("the client closed it");

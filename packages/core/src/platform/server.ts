@@ -89,7 +89,8 @@ const agents: { http?: HttpAgent; https?: HttpsAgent } = {};
  * As Node's own global agent: an idle connection is closed after 5 s, or a second before the
  * server's `Keep-Alive: timeout=` says it will close it (Node reads that hint only from an agent
  * with a timeout). A request written to a connection the server is closing fails with ECONNRESET
- * once sent, which a call with no idempotency token (BCC rebuild) must not retry.
+ * once sent, which a call with no idempotency token (BCC rebuild) must not retry: such a call is
+ * sent on a connection of its own instead (`fresh`).
  */
 const AGENT_OPTIONS = { keepAlive: true, timeout: 5_000 };
 
@@ -116,6 +117,7 @@ function sendWithNodeHttp(
   limit: number,
   fail: (error: unknown, answerStarted: boolean) => Error,
   bodiless = false,
+  fresh = false,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { method, url, headers, body } = request;
@@ -129,7 +131,8 @@ function sendWithNodeHttp(
         // The Host that was signed (the URL's: the transport refuses a caller's own), whatever form
         // node:http would give an IPv6 or default-port host.
         headers: { ...headers, host: target.host },
-        agent: agentFor(https),
+        // No agent: a connection of this request's own, `Connection: close`.
+        agent: fresh ? false : agentFor(https),
         signal,
       },
       (answer: IncomingMessage) => {

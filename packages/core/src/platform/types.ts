@@ -51,8 +51,10 @@ export interface Answer {
  * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
  * `limit` bytes (more is a BceResponseError). `signal` aborts it. Any other failure rejects with
  * `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its head, with no bytes (the call
- * reads no body of it), whatever body follows. Undefined where
- * the transport sends with fetch (browsers, Deno, Bun).
+ * reads no body of it), whatever body follows. `fresh`: sent on a new connection, closed after the
+ * answer, never on a kept-alive one the server may be closing as the request is written (a reset
+ * there leaves unknown whether the service acted, so a call with no idempotency token could not
+ * be retried). Undefined where the transport sends with fetch (browsers, Deno, Bun).
  */
 export declare const httpSend:
   | ((
@@ -61,6 +63,7 @@ export declare const httpSend:
       limit: number,
       fail: (error: unknown, answerStarted: boolean) => Error,
       bodiless?: boolean,
+      fresh?: boolean,
     ) => Promise<Answer>)
   | undefined;
 
