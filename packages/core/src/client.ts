@@ -192,15 +192,16 @@ export const notOptions = () =>
  * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
  * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
  * our names to be taken for a typo, but ignored, such a key would send the call to the production
- * service, as other keys, or with other limits. Refused, naming ours; other keys still pass.
+ * service, as other keys, or with other limits. Refused, naming ours; other keys still pass. (Those
+ * within an edit or two of ours, such as `accessKey`, are refused as misspellings already.)
  */
 const OTHER_NAMES = [
-  ["endpoint", "baseUrl baseURL url endpointUrl endpointURL host server serverUrl"],
-  ["credentials.accessKeyId", "ak accessKey access_key_id"],
-  ["credentials.secretAccessKey", "sk secretKey secret_access_key"],
-  ["credentials.sessionToken", "securityToken security_token stsToken"],
+  ["endpoint", "baseUrl baseURL url endpointUrl endpointURL host"],
+  ["credentials.accessKeyId", "ak"],
+  ["credentials.secretAccessKey", "sk secretKey"],
+  ["credentials.sessionToken", "securityToken"],
   ["retry.maxAttempts", "maxAttempts maxRetries retries"],
-  ["timeoutMs", "connectionTimeoutInMillis connection_timeout_in_mills requestTimeout"],
+  ["timeoutMs", "connectionTimeoutInMillis requestTimeout"],
 ] as const;
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
