@@ -48,7 +48,7 @@ export interface BceClientOptions {
   /**
    * fetch to send with. Default: in Node, node:http and node:https over kept-alive connections
    * (about twice as fast as Node's fetch for these small calls), but a call without an
-   * idempotency token (BCC rebuild, a `raw` call) on a new connection, which a server closing an
+   * idempotency token that may change state (BCC rebuild, a `raw` PUT) on a new connection, which a server closing an
    * idle one cannot reset under it; elsewhere the global fetch. Pass
    * `fetch: globalThis.fetch` to send with fetch in Node too.
    */
@@ -165,9 +165,14 @@ export function createServiceClient<Paths extends {}>(
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     const keys = Object.keys(options);
+    // Case ignored (`AK`, `BaseURL`); a key left undefined sends nothing anywhere.
     for (const key of keys)
       for (const [ours, others] of OTHER_NAMES)
-        if (!names.includes(key) && others.split(" ").includes(key))
+        if (
+          !names.includes(key) &&
+          options[key as never] !== undefined &&
+          others.split(" ").includes(key.toLowerCase())
+        )
           throw new BceValidationError(key, "unknown", `is not an option; did you mean ${ours}?`);
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
     return serviceClient<Paths>(
@@ -192,16 +197,17 @@ export const notOptions = () =>
  * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
  * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
  * our names to be taken for a typo, but ignored, such a key would send the call to the production
- * service, as other keys, or with other limits. Refused, naming ours; other keys still pass. (Those
+ * service, as other keys, or with other limits. Refused, naming ours, case ignored; other keys still
+ * pass, generic ones (`host`, `url`) too, which a shared configuration may hold for other code. (Those
  * within an edit or two of ours, such as `accessKey`, are refused as misspellings already.)
  */
 const OTHER_NAMES = [
-  ["endpoint", "baseUrl baseURL url endpointUrl endpointURL host"],
+  ["endpoint", "baseurl endpointurl"],
   ["credentials.accessKeyId", "ak"],
-  ["credentials.secretAccessKey", "sk secretKey"],
-  ["credentials.sessionToken", "securityToken"],
-  ["retry.maxAttempts", "maxAttempts maxRetries retries"],
-  ["timeoutMs", "connectionTimeoutInMillis requestTimeout"],
+  ["credentials.secretAccessKey", "sk secretkey"],
+  ["credentials.sessionToken", "securitytoken"],
+  ["retry.maxAttempts", "maxattempts maxretries"],
+  ["timeoutMs", "connectiontimeoutinmillis requesttimeout"],
 ] as const;
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */

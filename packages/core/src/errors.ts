@@ -14,7 +14,9 @@ export class BceError extends Error {
  * counted), control and bidirectional-formatting characters escaped (`\u001b`), so that a log line
  * stays one line and a terminal is not steered by what a server or a proxy sent.
  */
-export function quoted(text: string, max: number): string {
+export function quoted(value: string, max: number): string {
+  // A caller's own (a test's) may not be a string.
+  const text = String(value);
   let kept = text;
   if (text.length > max) {
     kept = text.slice(0, max).replace(/[\ud800-\udbff]$/, "");
@@ -22,7 +24,7 @@ export function quoted(text: string, max: number): string {
   }
   return kept.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it escapes
-    /[\0-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    /[\0-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -1,4 +1,4 @@
-import { BceServiceError } from "./errors.js";
+import { BceServiceError, quoted } from "./errors.js";
 
 /**
  * Codes for error answers that carry no body, by status, as the official Go SDK maps them
@@ -22,7 +22,7 @@ export function requestIdOf(response: Response): string {
  * answered (a 2xx: it acted, though the call rejects), and which request it was.
  */
 export function answeredBut(response: Response): string {
-  const id = requestIdOf(response);
+  const id = quoted(requestIdOf(response), 100);
   return `the service answered ${response.status}${id && ` (request id ${id})`}, but `;
 }
 

@@ -4,6 +4,7 @@ import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-
 import type { Credentials } from "./credentials.js";
 import {
   aborted,
+  BceAbortError,
   BceError,
   BceNetworkError,
   BceResponseError,
@@ -120,6 +121,8 @@ export interface CallStats {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Methods that change nothing: a `raw` GET keeps its connection, whatever its idempotency. */
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
 /** 4 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
 /**
@@ -487,9 +490,12 @@ export class Transport {
         // After an answer, the error says which: a 2xx means the service acted, though the call rejects.
         await guard(
           () => hooks.afterAttempt!(outcome),
-          `${answer ? answeredBut(answer.response) : ""}the afterAttempt hook`,
+          "the afterAttempt hook",
           signal,
           timeoutMs,
+          // What the attempt came to stays in the error: a 2xx (the service acted), or a failure
+          // after which the service may have acted (a timeout, a reset).
+          answer ? answeredBut(answer.response) : failure ? `the attempt failed (${failure.message}), but ` : "",
         );
       }
       if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
@@ -606,7 +612,8 @@ export class Transport {
         // outlast the timeout or the caller's abort either.
         try {
           // A call without an idempotency token goes on a connection of its own (see httpSend).
-          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless, !idempotent), timeout.signal);
+          const fresh = !idempotent && !SAFE_METHODS.includes(parts.method);
+          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless, fresh), timeout.signal);
         } catch (error) {
           throw error instanceof BceError ? error : classify(error);
         }
@@ -735,6 +742,8 @@ async function guard<T>(
   what: string,
   signal: AbortSignal | undefined,
   timeoutMs: number,
+  /** What the attempt came to, for the error to start with (`the service answered 200…, but `). */
+  after = "",
 ): Promise<T> {
   // The error of the timeout, once it has passed.
   let late: BceError | undefined;
@@ -743,12 +752,13 @@ async function guard<T>(
       Promise.resolve(run()),
       signal,
       timeoutMs,
-      () => (late = new BceError(`${what} gave no answer within ${timeoutMs} ms`)),
+      () => (late = new BceError(`${after}${what} gave no answer within ${timeoutMs} ms`)),
     );
   } catch (error) {
-    throwIfAborted(signal);
+    if (signal?.aborted)
+      throw after ? new BceAbortError(`${after}the call was aborted`, { cause: signal.reason }) : aborted(signal);
     if (late !== undefined && error === late) throw error;
-    throw new BceError(`${what} threw (see cause)`, { cause: error });
+    throw new BceError(`${after}${what} threw (see cause)`, { cause: error });
   }
 }
 

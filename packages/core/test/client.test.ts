@@ -370,9 +370,9 @@ describe("client options are checked when the client is made", () => {
   // signed with the environment's keys, or with the default limits.
   it.each([
     ["baseUrl", "endpoint"],
-    ["url", "endpoint"],
+    ["BaseURL", "endpoint"],
     ["endpointUrl", "endpoint"],
-    ["host", "endpoint"],
+    ["AK", "credentials.accessKeyId"],
     ["ak", "credentials.accessKeyId"],
     ["sk", "credentials.secretAccessKey"],
     ["securityToken", "credentials.sessionToken"],
@@ -393,8 +393,10 @@ describe("client options are checked when the client is made", () => {
   it("leaves other keys alone, and takes another SDK's name the client has as its own option", () => {
     // One configuration object for several clients, with settings of the caller's own.
     expect(() =>
-      client({ region: "bj", appName: "demo", databaseUrl: "postgres://db" } as BceClientOptions),
+      client({ region: "bj", appName: "demo", host: "db.internal", url: "postgres://db" } as BceClientOptions),
     ).not.toThrow();
+    // A key left undefined sends nothing anywhere.
+    expect(() => client({ baseUrl: undefined, maxRetries: undefined } as BceClientOptions)).not.toThrow();
     // A client with a server variable named `host` takes it as its own.
     expect(() =>
       createServiceClient<Paths>({ credentials, host: "h" } as BceClientOptions, "http://service.test", "things", [

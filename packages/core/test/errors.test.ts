@@ -15,6 +15,13 @@ describe("quoted", () => {
     );
   });
 
+  it("escapes zero-width and bidirectional marks too, and takes what is not a string as its string", () => {
+    expect(quoted("a\u200bb\u200ec\u061cd\ufeff", 100)).toBe("a\\u200bb\\u200ec\\u061cd\\ufeff");
+    expect(
+      new BceServiceError({ status: 500, code: 42 as never, message: undefined as never, requestId: "" }).message,
+    ).toBe("42: undefined (status 500)");
+  });
+
   it("keeps at most max characters and counts the rest, never ending on half a surrogate pair", () => {
     expect(quoted("x".repeat(1500), 1000)).toBe(`${"x".repeat(1000)}… (500 more characters)`);
     expect(quoted(`${"x".repeat(999)}😀tail`, 1000)).toBe(`${"x".repeat(999)}… (6 more characters)`);

@@ -162,6 +162,10 @@ describe("node:http in Node", () => {
     for (let i = 0; i < 3; i++) await t.send(put(`${server.url}/x`), { credentials, idempotent: true });
     expect(server.connections()).toBe(4);
     expect(server.received[3]!.headers.connection).toBe("keep-alive");
+    // A GET changes nothing: a `raw` one (no token) keeps its connection too.
+    const get = new PlainRequest(`${server.url}/x`, { method: "GET", headers: new Headers() });
+    await t.send(get, { credentials, idempotent: false });
+    expect(server.connections()).toBe(4);
   });
 
   it("closes an idle connection before the server's Keep-Alive timeout does, so no call is written to a closing one", async () => {

@@ -815,13 +815,31 @@ describe("the logger and the hooks", () => {
     },
   );
 
-  it("an afterAttempt hook that throws after a network failure names no answer", async () => {
+  it("an afterAttempt hook that throws after a network failure says the attempt failed, and how", async () => {
     const cause = new Error("hook failed");
     const fetch = () => Promise.reject(new TypeError("fetch failed"));
     const error = await new Transport({ fetch, hooks: { afterAttempt: () => Promise.reject(cause) } })
       .send(new Request("http://h/x"), { credentials, idempotent: false })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: "the afterAttempt hook threw (see cause)", cause });
+    expect(error).toMatchObject({
+      message:
+        "the attempt failed (the request to h failed on the network), but the afterAttempt hook threw (see cause)",
+      cause,
+    });
+  });
+
+  it("an abort while the afterAttempt hook runs after a 2xx still says the service answered", async () => {
+    const controller = new AbortController();
+    const fetch = async () => new Response("{}", { headers: { "x-bce-request-id": "r-1" } });
+    const afterAttempt = () => {
+      controller.abort(new Error("stop"));
+      return new Promise<void>(() => {});
+    };
+    const error = await new Transport({ fetch, hooks: { afterAttempt } })
+      .send(new Request("http://h/x", { method: "PUT" }), { credentials, idempotent: false, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({ message: "the service answered 200 (request id r-1), but the call was aborted" });
   });
 
   it("a call's stats keep the answer the transport handed back", async () => {

@@ -130,6 +130,11 @@ describe("verifyRequest accepts", () => {
       expect(req.headers.authorization).toContain(`/${expirationInSeconds}/`);
       expect(await verify(req, T0 + 1e12)).toMatchObject({ ok: true });
     }
+    // Expired past a Date's range: refused, not thrown.
+    const far = await signed(rebuild, { expirationInSeconds: Number.MAX_SAFE_INTEGER });
+    expect(await verify(far, 1e19)).toEqual(
+      expect.objectContaining({ ok: false, code: "RequestExpired", message: "request expired" }),
+    );
     const message = "expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)";
     await expect(signed(rebuild, { expirationInSeconds: Number.MAX_SAFE_INTEGER + 1 })).rejects.toThrow(message);
     const req = await signed(rebuild);
@@ -267,6 +272,11 @@ describe("bad arguments to the public signing functions are named, never a TypeE
     [
       "signRequest with header pairs no header can be",
       () => signRequest({ method: "PUT", url, headers: [["bad name", "secret-value"]] }, credentials),
+      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
+    ],
+    [
+      "signRequest with headers a string",
+      () => signRequest({ method: "PUT", url, headers: "content-type: text/plain" as never }, credentials),
       "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
     ],
     [

@@ -262,7 +262,7 @@ describe("a misspelt client option is refused, naming it and the option it missp
     ["bec", "userAgentAppID", "userAgentAppId"],
     // Other SDKs' names: ignored, `baseUrl` pointing at the mock would send the call to production.
     ["bec", "baseUrl", "endpoint"],
-    ["bcc", "url", "endpoint"],
+    ["bcc", "BaseURL", "endpoint"],
     ["bcc", "endpointUrl", "endpoint"],
     ["bec", "maxAttempts", "retry.maxAttempts"],
     ["bcc", "connectionTimeoutInMillis", "timeoutMs"],

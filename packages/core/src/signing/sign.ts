@@ -206,6 +206,10 @@ export function signHeaders(
   }
   // Pairs (an array, a Map) read as fetch reads them: as a record, they were signed as headers "0", "1"..., or as none.
   const { headers } = request;
+  if (headers !== undefined && (typeof headers !== "object" || headers === null))
+    throw new TypeError(
+      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
+    );
   if (typeof headers === "object" && headers !== null && !(headers instanceof Headers) && Symbol.iterator in headers) {
     let read: Headers;
     try {

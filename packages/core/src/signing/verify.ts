@@ -66,7 +66,12 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const now = options.now === undefined ? Date.now() : Number(options.now);
   if (!Number.isFinite(now)) throw new RangeError("options.now is not a valid time");
   const expiresAt = Date.parse(auth.timestamp) + auth.expirationInSeconds * 1000;
-  if (now > expiresAt) return fail("RequestExpired", `request expired at ${new Date(expiresAt).toISOString()}`);
+  if (now > expiresAt)
+    // An expiry past the year 275760 (a Date's last) is not named, rather than thrown as a RangeError.
+    return fail(
+      "RequestExpired",
+      `request expired${expiresAt <= 8.64e15 ? ` at ${new Date(expiresAt).toISOString()}` : ""}`,
+    );
 
   const missing = auth.signedHeaders.find((name) => !headers.has(name));
   if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing or empty`);
