@@ -1,5 +1,5 @@
 import { formatBceDate } from "./canonical.js";
-import { authStringPrefix } from "./hmac.js";
+import { authStringPrefix, EXPIRATION_RULE } from "./hmac.js";
 
 /** The parts of `bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}`. */
 export interface AuthorizationParts {
@@ -43,8 +43,7 @@ export function parseAuthorization(header: string | null | undefined): ParseAuth
     return fail("timestamp must be a valid UTC time YYYY-MM-DDThh:mm:ssZ");
   }
   // Every value the signers send (a positive safe integer), not one more.
-  if (!/^[1-9]\d{0,15}$/.test(expiration) || !Number.isSafeInteger(Number(expiration)))
-    return fail("expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)");
+  if (!/^[1-9]\d{0,15}$/.test(expiration) || !Number.isSafeInteger(Number(expiration))) return fail(EXPIRATION_RULE);
   const names = signedHeaders === "" ? [] : signedHeaders.split(";");
   if (!names.every((name) => HEADER_NAME.test(name))) {
     return fail("signedHeaders must be lowercase header names separated by ;");

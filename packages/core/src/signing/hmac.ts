@@ -4,6 +4,9 @@
 import { hmacHex } from "#hmac";
 
 /** `bce-auth-v1/{ak}/{timestamp}/{expirationInSeconds}`: the message of the signing-key step. */
+/** The rule of `expirationInSeconds`, as the signer and the verifier both state it. */
+export const EXPIRATION_RULE = "expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)";
+
 export function authStringPrefix(accessKeyId: string, timestamp: string, expirationInSeconds: number): string {
   return `bce-auth-v1/${accessKeyId}/${timestamp}/${expirationInSeconds}`;
 }

@@ -9,7 +9,7 @@ import {
   type CanonicalRequestInput,
 } from "./canonical.js";
 import { signCanonical } from "#hmac";
-import { authStringPrefix } from "./hmac.js";
+import { authStringPrefix, EXPIRATION_RULE } from "./hmac.js";
 import type { KeyStore, SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from "../credentials.js";
@@ -106,7 +106,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
 /** The validity of a signature, checked. */
 function expiration(seconds = DEFAULT_EXPIRATION_SECONDS): number {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw new RangeError("expirationInSeconds must be a positive integer of at most 2^53 - 1 (9007199254740991)");
+    throw new RangeError(EXPIRATION_RULE);
   }
   return seconds;
 }
@@ -206,21 +206,18 @@ export function signHeaders(
   }
   // Pairs (an array, a Map) read as fetch reads them: as a record, they were signed as headers "0", "1"..., or as none.
   const { headers } = request;
-  if (headers !== undefined && (typeof headers !== "object" || headers === null))
-    throw new TypeError(
-      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
-    );
-  if (typeof headers === "object" && headers !== null && !(headers instanceof Headers) && Symbol.iterator in headers) {
-    let read: Headers;
-    try {
-      read = new Headers([...(headers as Iterable<[string, string]>)]);
-    } catch {
-      // Not Headers' own error, which may quote a value.
-      throw new TypeError(
-        "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
-      );
+  if (headers !== undefined && !(headers instanceof Headers)) {
+    const refused = () =>
+      new TypeError("request.headers must be a record, a Headers, or [name, value] pairs of header names and values");
+    if (typeof headers !== "object" || headers === null) throw refused();
+    if (Symbol.iterator in headers) {
+      try {
+        request = { ...request, headers: new Headers([...(headers as Iterable<[string, string]>)]) };
+      } catch {
+        // Not Headers' own error, which may quote a value.
+        throw refused();
+      }
     }
-    request = { ...request, headers: read };
   }
   return signKnownHeaders(
     request,
