@@ -244,7 +244,10 @@ export class CheckCompiler {
     if (typeof s.pattern === "string") {
       // The message shows the pattern as the spec writes it: the RegExp's source, unless escaping changed it.
       const { name, source } = this.regex(s.pattern);
-      if (source === s.pattern) {
+      // The schema's own message where a pattern alone would not say what is wanted (`\\S`: not blank).
+      if (typeof s["x-pattern-message"] === "string")
+        strings.push(`if (!${name}.test(v)) report(c, p, "pattern", ${str(s["x-pattern-message"])});`);
+      else if (source === s.pattern) {
         this.helpers.add("pattern");
         strings.push(`pattern(v, p, c, ${name});`);
       } else

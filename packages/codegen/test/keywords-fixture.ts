@@ -72,6 +72,8 @@ export const keywordsBundle = {
           flag: { type: "boolean" },
           // A pattern a RegExp writes differently (its source escapes "/"): the message shows the spec's.
           dir: { type: "string", pattern: "^/[a-z]+(?:/[a-z]+)*$" },
+          // A pattern with a message of its own (x-pattern-message), as the spec gives `\\S`.
+          named: { type: "string", pattern: "\\S", "x-pattern-message": "must not be blank" },
           // A format the checks do not assert (an annotation), and a name Object.prototype has too.
           pin: { type: "string", format: "password", maxLength: 6 },
           constructor: { type: "integer" },

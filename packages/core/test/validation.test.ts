@@ -249,7 +249,7 @@ describe("BCC rebuild request", () => {
   it("checks required, types and unknown properties", () => {
     // x-client-rules are checked where the schema's applicators are, before its own properties.
     expect(bccRequest({ imageId: "", isOpenHostEye: "yes", sysRootSize: 1.5, keyPairId: "k" })).toEqual([
-      { path: "body.imageId", rule: "pattern", message: "must match the pattern \\S" },
+      { path: "body.imageId", rule: "pattern", message: "must not be blank" },
       { path: "body.isOpenHostEye", rule: "type", message: "must be boolean" },
       { path: "body.keyPairId", rule: "additionalProperties", message: "is not allowed (unknown property)" },
       { path: "body.imageId", rule: "minLength", message: "must have at least 1 character" },
@@ -463,6 +463,8 @@ describe("keywords", () => {
     fails("xy", { pattern: "ab" }, "pattern", "must match the pattern ab");
     ok("😀", { pattern: "^.$" });
     fails("ab", { pattern: "^.$" }, "pattern", "must match the pattern ^.$");
+    // A schema may say in its own words what the pattern wants.
+    fails(" ", { pattern: "\\S", "x-pattern-message": "must not be blank" }, "pattern", "must not be blank");
     ok("é", { pattern: "^\\p{L}$" });
     ok(5, { pattern: "^a$" });
   });

@@ -85,7 +85,11 @@ describe("a blank imageId is refused before sending, as a blank path ID is", () 
     ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(BceValidationError);
-      expect(error).toMatchObject({ field: "body.imageId", rule: "pattern" });
+      expect(error).toMatchObject({
+        field: "body.imageId",
+        rule: "pattern",
+        message: "body.imageId: must not be blank",
+      });
     }
     expect(recorder.sent).toHaveLength(0);
   });

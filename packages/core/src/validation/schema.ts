@@ -112,6 +112,13 @@ const pointerToken = (name: string): string => name.replace(/~/g, "~0").replace(
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 /** "1 character", "2 characters": the count a length or size rule names. */
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/**
+ * What a string that does not match `pattern` is told: the schema's `x-pattern-message` (`must not
+ * be blank` for `\\S`) where a pattern alone would not say what is wanted, else the pattern.
+ */
+const patternMessage = (s: { readonly [keyword: string]: unknown }): string =>
+  typeof s["x-pattern-message"] === "string" ? s["x-pattern-message"] : `must match the pattern ${s.pattern}`;
 // JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
 const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
@@ -295,7 +302,7 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
     if (typeof s.maxLength === "number" && length > s.maxLength)
       report(ctx, path, "maxLength", `must have at most ${count(s.maxLength, "character")}`);
     if (typeof s.pattern === "string" && !compiled(s.pattern).test(value))
-      report(ctx, path, "pattern", `must match the pattern ${s.pattern}`);
+      report(ctx, path, "pattern", patternMessage(s));
     const format = typeof s.format === "string" ? FORMATS[s.format] : undefined;
     if (format && !format.check(value)) report(ctx, path, "format", `must be a valid ${format.description}`);
   }
