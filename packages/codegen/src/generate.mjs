@@ -39,6 +39,9 @@ export async function generateClient(bundle, { client, source = "the service bun
 
   // One server list for the client: every operation of a service is served by the same hosts.
   const servers = operations[0].servers;
+  // The client's own options beyond BceClientOptions (server variables such as BCC's region): a call
+  // given one is told it belongs to the client.
+  const clientNames = Object.keys(servers[0].variables);
   for (const op of operations) {
     if (json(op.servers.map((s) => s.url)) !== json(servers.map((s) => s.url))) {
       throw new Error(
@@ -240,7 +243,7 @@ export async function generateClient(bundle, { client, source = "the service bun
       : "{ requestId: $metadata.requestId, $metadata }";
     impls.push(
       `    async ${op.id}(${args.map((a) => a.replace(/\?:.*$/, "").replace(/:.*$/, "")).join(", ")}) {\n` +
-        `      const { query, call } = splitOptions(options, ${json(queryNames)});\n` +
+        `      const { query, call } = splitOptions(options, ${json(queryNames)}${clientNames.length ? `, ${json(clientNames)}` : ""});\n` +
         `      const { data, $metadata } = await ${callName}(service, ops.${op.id}, ${inputObject}, call, runtime);\n` +
         `      ${op.success.hasBody ? "" : "void data;\n      "}return ${shape};\n` +
         `    },\n`,

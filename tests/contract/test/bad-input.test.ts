@@ -327,6 +327,8 @@ describe("a misspelt call option, or a client option given to a call, is refused
     ["bcc", "credentials", clientOption],
     ["bec", "headers", clientOption],
     ["bcc", "validateResponses", clientOption],
+    // A client option of BCC's own (a server variable): the call would still go to the client's region.
+    ["bcc", "region", clientOption],
   ] as const)("%s: %s", async (client, key, message) => {
     const recorder = recording();
     const error = await callWith(client, recorder, { [key]: "http://127.0.0.1:9" }).catch((e: unknown) => e);

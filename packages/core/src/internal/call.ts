@@ -244,6 +244,8 @@ const CALL_OPTION_NAMES = Object.keys({ signal: 0, timeoutMs: 0, retry: 0 } sati
 export function splitOptions(
   options: unknown,
   queryNames: readonly string[],
+  /** The client's options beyond BceClientOptions (`region`): refused as the client's, as those are. */
+  clientNames: readonly string[] = [],
 ): { query: Record<string, string>; call: CallOptions } {
   if (options === undefined || options === null) return { query: {}, call: {} };
   if (typeof options !== "object") throw notOptions();
@@ -264,7 +266,9 @@ export function splitOptions(
   const names = [...CALL_OPTION_NAMES, ...queryNames];
   // Ignored, a client's option given to a call (`endpoint`, `credentials`) would send the call
   // where, or as whom, the client sends.
-  const misplaced = keys.find((key) => OPTION_NAMES.includes(key) && !names.includes(key));
+  const misplaced = keys.find(
+    (key) => (OPTION_NAMES.includes(key) || clientNames.includes(key)) && !names.includes(key),
+  );
   if (misplaced !== undefined)
     throw new BceValidationError(
       misplaced,
