@@ -275,6 +275,31 @@ describe("bad arguments to the public signing functions are named, never a TypeE
       "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
     ],
     [
+      // As pairs are: signed, a line break in a value made a request fetch refuses, quoting it.
+      "signRequest with a header record whose value has a line break",
+      () => signRequest({ method: "PUT", url, headers: { "x-bce-meta": "a\r\nsecret-value" } }, credentials),
+      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
+    ],
+    [
+      "signRequest with a header record whose name is no header name",
+      () => signRequest({ method: "PUT", url, headers: { "bad name": "secret-value" } }, credentials),
+      "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",
+    ],
+    [
+      // Names and values are trimmed, as Headers trims values; arrays are joined, as Node's records hold them.
+      "signRequest with a header record of padded names, array values and undefined",
+      () =>
+        signRequest(
+          {
+            method: "PUT",
+            url,
+            headers: { " x-bce-a ": ["1", "2"], "x-bce-b": undefined, "x-bce-c": " \t3 " } as never,
+          },
+          credentials,
+        ).then(() => "signed"),
+      null,
+    ],
+    [
       "signRequest with headers a string",
       () => signRequest({ method: "PUT", url, headers: "content-type: text/plain" as never }, credentials),
       "request.headers must be a record, a Headers, or [name, value] pairs of header names and values",

@@ -156,8 +156,22 @@ export async function signRequest(
         throw new TypeError(
           `options.${key} is not an option of signRequest; its options are ${SIGN_OPTION_NAMES.join(", ")}`,
         );
+  // A record is refused where pairs are (signed, it made a request fetch refuses, with an error
+  // quoting the value): a name that is no header name, or a line break or NUL inside a value.
+  const headers = request?.headers;
+  if (typeof headers === "object" && headers !== null && !(headers instanceof Headers) && !(Symbol.iterator in headers))
+    for (const [name, value] of Object.entries(headers))
+      if (
+        !/^[!#$%&'*+.^`|~\w-]+$/.test(name.trim()) ||
+        /[\0\r\n]/.test((Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim())
+      )
+        throw refused();
   return computeSignedHeaders(request, credentials, options);
 }
+
+/** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */
+const refused = () =>
+  new TypeError("request.headers must be a record, a Headers, or [name, value] pairs of header names and values");
 
 /** Every option of SignOptions: `satisfies` keeps the list in step with the interface. */
 const SIGN_OPTION_NAMES = Object.keys({
@@ -207,8 +221,6 @@ export function signHeaders(
   // Pairs (an array, a Map) read as fetch reads them: as a record, they were signed as headers "0", "1"..., or as none.
   const { headers } = request;
   if (headers !== undefined && !(headers instanceof Headers)) {
-    const refused = () =>
-      new TypeError("request.headers must be a record, a Headers, or [name, value] pairs of header names and values");
     if (typeof headers !== "object" || headers === null) throw refused();
     if (Symbol.iterator in headers) {
       try {
