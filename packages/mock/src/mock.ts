@@ -750,8 +750,14 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       return x.error(400, "InvalidHTTPRequest", `Prefer: ${detail || result.left.message}`);
     }
     const [code, httpStatus] = routeErrorCode(status);
-    // RFC 9110 (15.5.6): a 405 lists the methods the resource has.
-    if (httpStatus === 405) res.setHeader("allow", ctx.index.methodsFor(x.entry.path).join(", "));
+    const { path } = x.entry;
+    if (httpStatus === 404) return x.error(404, code, `no operation of the spec has the path ${path}`);
+    if (httpStatus === 405) {
+      // RFC 9110 (15.5.6): a 405 lists the methods the resource has.
+      const allowed = ctx.index.methodsFor(path).join(", ");
+      res.setHeader("allow", allowed);
+      return x.error(405, code, `${req.method} is not a method of ${path}; its methods are ${allowed}`);
+    }
     return x.error(httpStatus, code, detail || result.left.message);
   }
 

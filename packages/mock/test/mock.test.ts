@@ -109,7 +109,8 @@ describe("BCC rebuild and its empty ?rebuild flag", () => {
 
 describe("routing", () => {
   it("answers an unknown path with 404", async () => {
-    await expectBceError(await fetch(`${mock.url}/v1/nothing/here`), 404, "NotFound");
+    const body = await expectBceError(await fetch(`${mock.url}/v1/nothing/here?x=1`), 404, "NotFound");
+    expect(body.message).toBe("no operation of the spec has the path /v1/nothing/here");
   });
 
   it("answers a known path with the wrong method with 405 and an Allow header naming the spec's methods", async () => {
@@ -118,7 +119,8 @@ describe("routing", () => {
     await expectBceError(res, 405, "MethodNotAllowed");
     const del = await fetch(reinstall(), { method: "DELETE" });
     expect(del.headers.get("allow")).toBe("PUT");
-    await expectBceError(del, 405, "MethodNotAllowed");
+    const body = await expectBceError(del, 405, "MethodNotAllowed");
+    expect(body.message).toBe(`DELETE is not a method of ${new URL(reinstall()).pathname}; its methods are PUT`);
   });
 
   it("answers many requests on one keep-alive connection", async () => {
