@@ -11,6 +11,7 @@ import type { SigningOptions } from "./signed-fetch.js";
 import {
   type CallOptions,
   checkHeaders,
+  keptAnswerText,
   DEFAULT_TIMEOUT_MS,
   PlainRequest,
   throwIfAborted,
@@ -298,13 +299,21 @@ function serviceClient<Paths extends {}>(
   type Init = { params?: { path?: unknown } } | undefined;
   const withPath = (init: Init): Init =>
     init?.params?.path ? init : { ...init, params: { ...init?.params, path: {} } };
+  // openapi-fetch appends the path to the endpoint as text: one not starting with "/"
+  // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.
+  const checkedPath = (url: unknown, init: unknown, send: (init: Init) => unknown) =>
+    typeof url === "string" && url.startsWith("/")
+      ? send(withPath(init as Init))
+      : Promise.reject(
+          new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL'),
+        );
   const methods = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of RAW_METHODS) {
     const call = methods[method]!;
-    methods[method] = (url, init) => call(url, withPath(init as Init));
+    methods[method] = (url, init) => checkedPath(url, init, (checked) => call(url, checked));
   }
   const request = methods.request!;
-  methods.request = (method, url, init) => request(method, url, withPath(init as Init));
+  methods.request = (method, url, init) => checkedPath(url, init, (checked) => request(method, url, checked));
   // Until a middleware is added, no code of the caller's sees a client method's request: it is
   // built as plain parts, not as a Request (see PlainRequest).
   let middleware = false;
@@ -384,10 +393,24 @@ export function unwrap(result: RawResult): unknown {
 
 /** The BceServiceError of an error answer openapi-fetch gave back (its body parsed as JSON where it was). */
 export function serviceErrorOf({ response, error }: RawResult): BceServiceError {
-  return serviceErrorFromResponse(
-    response,
-    error === undefined ? "" : typeof error === "string" ? error : JSON.stringify(error),
-  );
+  return serviceErrorFromResponse(response, keptAnswerText(response) ?? errorText(error));
+}
+
+/**
+ * The text of an error body openapi-fetch parsed (a middleware replaced the Response, so the
+ * transport's bytes are not at hand). A document too deeply nested to write back as JSON keeps
+ * only its string code, message and request ID: a RangeError from JSON.stringify would be no BceError.
+ */
+function errorText(error: unknown): string {
+  if (error === undefined) return "";
+  if (typeof error === "string") return error;
+  try {
+    return JSON.stringify(error) ?? "";
+  } catch {
+    const fields = isObject(error) ? error : {};
+    const strings = ["code", "message", "requestId"].filter((name) => typeof fields[name] === "string");
+    return JSON.stringify(Object.fromEntries(strings.map((name) => [name, fields[name]])));
+  }
 }
 
 function checkEndpoint(endpoint: string | URL): string {

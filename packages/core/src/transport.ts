@@ -702,8 +702,13 @@ const answerBytes = new WeakMap<Response, Uint8Array>();
  * else read (a middleware may have replaced the Response).
  */
 export function answerText(response: Response): Promise<string> | string {
+  return keptAnswerText(response) ?? response.text();
+}
+
+/** The text of an answer's body when the transport kept its bytes (the Response is its own), else undefined. */
+export function keptAnswerText(response: Response): string | undefined {
   const bytes = answerBytes.get(response);
-  return bytes === undefined ? response.text() : utf8Decoder.decode(bytes);
+  return bytes === undefined ? undefined : utf8Decoder.decode(bytes);
 }
 
 /** The Response openapi-fetch (and its middleware) gets: the answer's status and headers over the bytes read. */

@@ -90,6 +90,25 @@ describe("raw: the typed openapi-fetch client", () => {
     await expect(call(200, "<html>", "text")).resolves.toMatchObject({ data: "<html>" });
   });
 
+  it("an error answer nested too deeply for JSON.stringify is still a BceServiceError, its code kept", async () => {
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    const bodies = [
+      [`{"code":"InternalError","message":"m","requestId":"r","detail":${deep}}`, "InternalError"],
+      [deep, "MalformedJSON"],
+    ] as const;
+    for (const [body, code] of bodies) {
+      // Without middleware the transport's own bytes are read; with one that replaces the Response,
+      // what openapi-fetch parsed is (and JSON.stringify throws a RangeError on it).
+      for (const replace of [false, true]) {
+        const service = client({ fetch: recorder(500, body).fetch, retry: { maxAttempts: 1 } });
+        if (replace) service.raw.use({ onResponse: ({ response }) => new Response(response.body, response) });
+        const result = await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+        expect(() => JSON.stringify(result.error)).toThrow(RangeError);
+        expect(() => unwrap(result)).toThrow(expect.objectContaining({ name: "BceServiceError", status: 500, code }));
+      }
+    }
+  });
+
   it("the per-call options of a client method go through the same middleware, and fill the call's stats", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
@@ -201,6 +220,27 @@ describe("raw: the typed openapi-fetch client", () => {
     }
     expect(rec.sent).toHaveLength(0);
   });
+
+  it.each([".attacker.example/v1/x", "@attacker.example/v1/x", ":8443/v1/x", "v1/x", "", undefined, 5])(
+    "a raw path not starting with / (%s), which the endpoint's host would not keep, is refused, nothing sent",
+    async (path) => {
+      const rec = recorder();
+      const service = client({ fetch: rec.fetch });
+      for (const call of [
+        () => service.raw.PUT(path as never, { body: { name: "n" } } as never),
+        () => service.raw.request("put", path as never, { body: { name: "n" } } as never),
+      ]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(BceValidationError);
+        expect(error).toMatchObject({
+          field: "path",
+          rule: "format",
+          message: 'path: must start with "/": it is appended to the endpoint URL',
+        });
+      }
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
 
   it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {
     const rec = recorder();
