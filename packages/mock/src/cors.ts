@@ -41,7 +41,17 @@ export function originPolicy(option: CorsOption | undefined): OriginPolicy {
   if (typeof option === "function") {
     // Only a boolean decides: a Promise (an async function) is truthy, and would let every origin in.
     return (origin) => {
-      const allowed: unknown = option(origin);
+      let allowed: unknown;
+      try {
+        allowed = option(origin);
+      } catch (error) {
+        throw new Error(
+          `startMock: the cors function threw: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
       // Its rejection is refused with the Promise: left unhandled, it would end the Node process.
       if (allowed instanceof Promise) allowed.catch(() => {});
       if (typeof allowed !== "boolean")

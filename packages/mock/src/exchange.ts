@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REQUEST_ID_HEADER, sendError } from "./errors.js";
-import { redactHeaders, type Journal, type JournalEntry } from "./journal.js";
+import { hideSecrets, redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
 /** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
 const exchanges = new WeakMap<ServerResponse, Exchange>();
@@ -17,7 +17,7 @@ export class Exchange {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly requestId: string,
-    private readonly ctx: { journal: Journal; now: () => number },
+    private readonly ctx: { journal: Journal; now: () => number; hidden: readonly string[] },
   ) {
     const at = new Date(ctx.now()); // may throw (a failing clock): before anything is set on res
     const raw = req.url ?? "";
@@ -51,9 +51,14 @@ export class Exchange {
     if (this.#recorded) this.ctx.journal.answered(this.entry, status, code);
   }
 
-  /** The answer is noted once its head is accepted: a status Node refuses is never journaled as answered. */
+  /**
+   * The answer is noted once its head is accepted: a status Node refuses is never journaled as
+   * answered. A secret the mock knows, which a message may quote from the request (a path, an
+   * Accept or Prefer header), reads `<redacted>` as in the journal.
+   */
   error(status: number, code: string, message: string): void {
-    sendError(this.res, this.requestId, status, code, message, () => this.answered(status, code));
+    const shown = hideSecrets(message, this.ctx.hidden);
+    sendError(this.res, this.requestId, status, code, shown, () => this.answered(status, code));
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {

@@ -22,6 +22,7 @@ import {
   resolveCredentials,
   signatureAuthenticator,
   type Authenticate,
+  type AuthResult,
   type Credential,
 } from "./auth.js";
 import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOption, type OriginPolicy } from "./cors.js";
@@ -140,6 +141,8 @@ interface Context {
   cors: OriginPolicy;
   corsMethods: string[];
   journal: Journal;
+  /** The forms of the secrets the mock knows (secretForms), hidden in every error answer too. */
+  hidden: readonly string[];
   faults: FaultScripts;
   tokens: Map<string, Remembered>;
   actions: Map<string, number>;
@@ -222,6 +225,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     cors,
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
+    hidden,
     journal: new Journal(
       journalLimit,
       secrets,
@@ -265,7 +269,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       // The client went away mid-request: nobody to answer.
       if (req.socket.destroyed) return exchange.answered(0);
       // Last resort, so that no request is ever left hanging.
-      if (!res.headersSent) exchange.error(500, "InternalError", String(error));
+      if (!res.headersSent) exchange.error(500, "InternalError", messageOf(error));
       else res.destroy();
     });
   };
@@ -381,10 +385,13 @@ function checkedClock(now: () => number): () => number {
   };
 }
 
+/** What a thrown value says: an Error's message, else the value as text. */
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** A 500 for a request no Exchange could be made for (the clock failed): not journaled, but answered. */
 function answerUnrecorded(res: ServerResponse, requestId: string, error: unknown): void {
   res.setHeader(REQUEST_ID_HEADER, requestId);
-  sendError(res, requestId, 500, "InternalError", error instanceof Error ? error.message : String(error));
+  sendError(res, requestId, 500, "InternalError", messageOf(error));
 }
 
 /** Every option startMock takes: `satisfies` keeps the list in step with MockOptions. */
@@ -603,7 +610,12 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   x.entry.bodyBytes = rawBody.length;
   x.entry.body = rawBody.subarray(0, MAX_JOURNAL_BODY).toString("utf8");
 
-  const auth = await ctx.authenticate(req, rawBody);
+  let auth: AuthResult;
+  try {
+    auth = await ctx.authenticate(req, rawBody);
+  } catch (error) {
+    return x.error(500, "InternalError", `authenticate threw: ${messageOf(error)}`);
+  }
   const badResult = authResultProblem(auth);
   if (badResult) return x.error(500, "InternalError", `authenticate ${badResult}`);
   if (!auth.ok) {

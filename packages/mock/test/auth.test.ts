@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
-import { expectBceError, FIXTURE } from "./helpers.js";
+import { expectBceError, FIXTURE, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -136,6 +136,27 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     }
   });
 
+  // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
+  // Prefer its value, a 405 the path): a secret the mock knows is not sent back.
+  it.each([
+    ["an Accept header", "PUT", REINSTALL_PATH, { accept: `application/x-${sessionToken}` }],
+    ["a Prefer code", "PUT", "/v2/instance/i-1?rebuild", { prefer: `code=${sessionToken}` }],
+    ["a Prefer example", "PUT", "/v2/instance/i-1?rebuild", { prefer: `example=${sts.secretAccessKey}` }],
+    ["the path of a 405", "DELETE", `/v2/instance/${sessionToken}`, {}],
+    ["the path of a 404", "PUT", `/v2/${encodeURIComponent(sts.secretAccessKey)}/x`, {}],
+  ])("never answers with a secret an error message quotes from %s", async (_, method, path, extra) => {
+    const url = `${stsMock.url}${path}`;
+    const headers: Record<string, string> = { "content-type": "application/json", ...extra };
+    const signed = await signRequest({ method, url, headers }, { ...sts, sessionToken });
+    const sent = path === REINSTALL_PATH ? JSON.stringify(REINSTALL_BODY) : body;
+    const res = await fetch(url, { method, headers: { ...headers, ...signed }, body: sent });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    const text = await res.text();
+    expect(JSON.parse(text).message).toContain("<redacted>");
+    expect(text).not.toContain(sessionToken);
+    expect(text).not.toContain(sts.secretAccessKey);
+  });
+
   it("never journals nor answers a secret key or token given as the access key id (keys swapped)", async () => {
     stsMock.reset();
     const unknownSecret = "d1e2a3d4b5e6e7f8a9b0c1d2e3f4a5b6"; // a production key the mock does not know
@@ -242,6 +263,36 @@ describe("a custom authenticate", () => {
       expect(entry!.answer).toEqual({ status: 500, code: "InternalError" });
     },
   );
+
+  it.each([
+    [
+      "throws",
+      () => {
+        throw new Error("the key store is down");
+      },
+    ],
+    ["rejects", () => Promise.reject(new Error("the key store is down"))],
+    [
+      "throws a string",
+      () => {
+        throw "the key store is down";
+      },
+    ],
+  ])("that %s is answered 500 naming authenticate and its message", async (_, authenticate) => {
+    const failing = await startMock({ spec: FIXTURE, authenticate: authenticate as never });
+    try {
+      const res = await fetch(`${failing.url}/v2/instance/i-1?rebuild`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const error = await expectBceError(res, 500, "InternalError");
+      expect(error.message).toBe("authenticate threw: the key store is down");
+      expect((await failing.journal.waitFor(1))[0]!.answer).toEqual({ status: 500, code: "InternalError" });
+    } finally {
+      await failing.close();
+    }
+  });
 
   it("whose failure is well formed is answered with it", async () => {
     custom.reset();

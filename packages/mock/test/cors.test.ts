@@ -141,6 +141,26 @@ describe("configured", () => {
     }
   });
 
+  it("a function that throws is a 500 naming the cors function and its message, on the API and the admin routes", async () => {
+    const fn = await startMock({
+      cors: () => {
+        throw new Error("origin lookup failed");
+      },
+    });
+    try {
+      for (const res of [
+        await preflight(fn.url, "http://app.example"),
+        await fetch(`${fn.url}/__mock/journal`, { headers: { origin: "http://app.example" } }),
+      ]) {
+        const body = await expectBceError(res, 500, "InternalError");
+        expect(body.message).toBe("startMock: the cors function threw: origin lookup failed");
+        expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      }
+    } finally {
+      await fn.close();
+    }
+  });
+
   it("cors: false sends no CORS headers and treats OPTIONS like any request", async () => {
     const mock = await startMock({ cors: false });
     try {
