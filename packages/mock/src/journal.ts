@@ -18,13 +18,15 @@ export interface JournalEntry {
   query: string;
   /**
    * Header names in lower case. The signature in `authorization`, `cookie`, `proxy-authorization`
-   * and any header whose name says secret, password, token or api key are redacted.
+   * and any header whose name says secret, password, token or api key are redacted; a secret of
+   * the mock's keys reads `<redacted>` in a name too.
    */
   headers: Record<string, string>;
   /**
    * The body as UTF-8 text (the first 64 KiB). A plaintext password (the value of a property whose
    * name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`, or of such a form
-   * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON; an
+   * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON (a
+   * Python dict's `'adminPass': 'x'`, YAML, XML, `name: value` text); an
    * encrypted one (lowercase hex, as BCC's `adminPass`) is kept. So does a credential an SDK may
    * put in a body (a property named `secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`,
    * in any case, with `_` or `-` between the words), whatever it looks like.
@@ -96,7 +98,8 @@ export class Journal {
       ...structuredClone(entry),
       path: hide(entry.path),
       query: hide(redactQuery(entry.query, this.#accessKeyIds)),
-      headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [name, hide(value)])),
+      // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
+      headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
       body: hide(redactBody(entry.body)),
     }));
   }
@@ -328,9 +331,9 @@ export function redactBody(text: string): string {
   try {
     value = JSON.parse(text);
   } catch {
-    if (/^\s*[[{"]/.test(text)) return redactJsonText(text);
+    if (/^\s*[[{"]/.test(text)) return redactLoose(redactJsonText(text));
     // A form body, a multipart one, or JSON after something that is not (such as `)]}'`): each is looked for.
-    return redactForm(redactJsonText(redactMultipart(text)));
+    return redactLoose(redactForm(redactJsonText(redactMultipart(text))));
   }
   let changed = false;
   try {
@@ -344,6 +347,28 @@ export function redactBody(text: string): string {
     // Nested deeper than the stack allows for a second serialization.
     return redactJsonText(text);
   }
+}
+
+/**
+ * A secret's name in text of no format the mock reads (a Python dict's `'adminPass': 'x'`, YAML's
+ * `adminPass: x`, `adminPass = x`, XML's `<adminPass>x`), quoted or not, its separator, and its
+ * value: a quoted string, or what follows up to the line's end or a `,` `;` `&` `}` `]` `<`. No
+ * part can match the same text two ways (no backtracking over a long body).
+ */
+const LOOSE_SECRET = new RegExp(
+  String.raw`(${SECRET_NAME}(?:\]|\[\d*\])*["']?(?:\s*[:=]\s*|>))("(?:[^"\\\r\n]|\\.)*"?|'(?:[^'\\\r\n]|\\.)*'?|[^\r\n,;&}\]<]*)`,
+  "gi",
+);
+
+/** Text of no known format with the value after each secret's name redacted (an encrypted password kept). */
+function redactLoose(text: string): string {
+  return text.replace(LOOSE_SECRET, (match, head: string, value: string) => {
+    const bare = value.replace(/^(["'])([\s\S]*?)\1?$/, "$2").trim();
+    if (bare === "" || bare === "<redacted>") return match;
+    if (PASSWORD_KEY.test(head.replace(/["']?(?:\s*[:=]\s*|>)$/, "")) && CIPHERTEXT.test(bare)) return match;
+    const quote = /^["']/.exec(value)?.[0] ?? "";
+    return `${head}${quote}<redacted>${quote && value.length > 1 && value.endsWith(quote) ? quote : ""}`;
+  });
 }
 
 /** A multipart part's `name` parameter, quoted or not, or its extended form (`name*=UTF-8''...`). */

@@ -120,6 +120,7 @@ describe("a temporary (STS) key pair: the session token is required", () => {
   it.each([
     ["the token in a header of the caller's", { "x-debug-credentials": `Bearer ${sessionToken}` }, ""],
     ["the secret key in a header of the caller's", { "x-debug": sts.secretAccessKey }, ""],
+    ["the secret key as a header's name", { [`x-${sts.secretAccessKey}`]: "1" }, ""],
     ["the token in the query", {}, `&note=${sessionToken}`],
     ["the secret key, escaped, in the query", {}, `&note=${encodeURIComponent(`${sts.secretAccessKey}/`)}`],
   ])("never journals %s", async (_, extra, query) => {

@@ -373,6 +373,48 @@ it.each([
   expect(redactBody(text)).toBe(redacted);
 });
 
+// Text of no format the mock reads: what Python's str() of a dict, YAML, XML or a log-style line
+// sends. The value after a secret's name is hidden; an encrypted password (lowercase hex) is kept.
+it.each([
+  [
+    "a Python dict",
+    "{'imageId': 'm-1', 'keyConfig': {'type': 'password', 'adminPass': 'S3cr3t-1'}}",
+    "{'imageId': 'm-1', 'keyConfig': {'type': 'password', 'adminPass': '<redacted>'}}",
+  ],
+  ["a Python dict, a quote escaped", "{'adminPass': 'it\\'s-S3cr3t'}", "{'adminPass': '<redacted>'}"],
+  ["unquoted keys", '{imageId: "m-1", adminPass: "S3cr3t-1"}', '{imageId: "m-1", adminPass: "<redacted>"}'],
+  [
+    "YAML",
+    "imageId: m-1\nkeyConfig:\n  adminPass: S3cr3t 1\n  type: password\n",
+    "imageId: m-1\nkeyConfig:\n  adminPass: <redacted>\n  type: password\n",
+  ],
+  [
+    "XML",
+    "<req><adminPass>S3cr3t-1</adminPass><imageId>m-1</imageId></req>",
+    "<req><adminPass><redacted></adminPass><imageId>m-1</imageId></req>",
+  ],
+  ["a log-style line", "sessionToken: S3cr3t-1; imageId: m-1", "sessionToken: <redacted>; imageId: m-1"],
+  ["a form value already hidden", "adminPass=S3cr3t-1&x=1", "adminPass=<redacted>&x=1"],
+  [
+    "an encrypted password kept",
+    "{'adminPass': '0123456789abcdef0123456789abcdef'}",
+    "{'adminPass': '0123456789abcdef0123456789abcdef'}",
+  ],
+  [
+    "an encrypted secret key is still a secret key",
+    "{'secretKey': '0123456789abcdef0123456789abcdef'}",
+    "{'secretKey': '<redacted>'}",
+  ],
+  [
+    "no secret's name",
+    "{'passport': 'kept', 'password_hint': 'kept'}",
+    "{'passport': 'kept', 'password_hint': 'kept'}",
+  ],
+])("redacts a secret in a body of no known format: %s", async (_, text, redacted) => {
+  const { redactBody } = await import("../src/journal.js");
+  expect(redactBody(text)).toBe(redacted);
+});
+
 it.each([
   ["creds[secretKey]=S3cr3t-1&x=1", "creds[secretKey]=%3Credacted%3E&x=1"],
   ["creds%5BsecretKey%5D=S3cr3t-1", "creds%5BsecretKey%5D=%3Credacted%3E"],
