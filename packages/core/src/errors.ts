@@ -67,7 +67,8 @@ export class BceValidationError extends BceError {
 }
 
 /**
- * The request could not be completed on the network: refused, reset, or cut off mid-answer.
+ * The request could not be completed on the network: refused, reset, cut off mid-answer, or
+ * answered in bytes that are not HTTP (an `HPE_` code: the service may have acted).
  * `requestSent` is false only when the connection failed before any byte of the request left,
  * so the service cannot have acted on it.
  */

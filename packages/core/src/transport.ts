@@ -40,7 +40,7 @@ export interface RetryContext {
 export interface RetryOptions {
   /**
    * Attempts in all, the first included: an integer, at least 1. The one attempt that may follow a
-   * `RequestTimeTooSkewed` answer with a readable `Date` header, or a `RequestExpired` one whose
+   * 4xx `RequestTimeTooSkewed` answer with an HTTP-date `Date` header, or a 4xx `RequestExpired` one whose
    * `Date` is 5 minutes or more from the client's clock (signed again with that time; the service
    * did not act), is not counted. Default 4: three retries, as the
    * official SDKs make (DEFAULT_RETRY_POLICY in baidubce/bce-sdk-go
@@ -181,9 +181,13 @@ export function backoffDelay(retry: number, options: RetryOptions, random: () =>
 export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
   const text = value?.trim() ?? "";
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  // An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-1" for a year.
-  const date = /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : NaN;
+  const date = httpDate(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") in milliseconds, else NaN: Date.parse alone takes "0" or "-1" for a year. */
+function httpDate(text: string): number {
+  return /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : Number.NaN;
 }
 
 /** Refuse a number of milliseconds a timer cannot wait: above 0 (from 0 for a delay) and at most MAX_TIMER_MS. */
@@ -508,10 +512,13 @@ export class Transport {
       // The service refused the signature's time, so it did not act: a clock ahead of its own is
       // too skewed; one behind by more than the signature's expiration makes it expired. Either
       // way, when its Date shows the clocks apart, fix ours and try once more.
-      const skewed = service && error.code === "RequestTimeTooSkewed";
-      if ((skewed || (service && error.code === "RequestExpired")) && !skewRetried) {
+      // Only a client error says so: the same code on a 5xx or a redirect (a proxy's page) proves
+      // nothing was refused, and BCC's rebuild must not be sent twice on its word.
+      const refused = service && error.status >= 400 && error.status < 500;
+      const skewed = refused && error.code === "RequestTimeTooSkewed";
+      if ((skewed || (refused && error.code === "RequestExpired")) && !skewRetried) {
         // No answer (a caller's fetch that rejected with a BceServiceError of its own): no Date.
-        const serverTime = Date.parse(answer?.response.headers.get("date") ?? "");
+        const serverTime = httpDate(answer?.response.headers.get("date")?.trim() ?? "");
         // Against the clock that signs (an injected one included), not Date.now.
         const offset = serverTime - readClock(options.signing);
         if (
@@ -588,8 +595,15 @@ export class Transport {
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
       const { errorCode, notConnected } = networkFailure(error);
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
+      // llhttp's codes (node:http's and undici's parser): an answer came, in a form no HTTP parser takes.
+      const unparsable = /^HPE_|^UND_ERR_HEADERS_OVERFLOW$/.test(errorCode);
+      const what = unparsable
+        ? `an answer came from ${host} but is not HTTP that can be read`
+        : answerStarted
+          ? `the answer from ${host} was cut off`
+          : `the request to ${host} failed on the network`;
       return new BceNetworkError(
-        `${answerStarted ? `the answer from ${host} was cut off` : `the request to ${host} failed on the network`}${errorCode && ` (${errorCode})`}`,
+        `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
         { errorCode, requestSent: answerStarted || !notConnected, cause: error },
       );

@@ -432,6 +432,28 @@ describe("node:http in Node", () => {
     expect((error as Error).message).toMatch(new RegExp(`^the answer from ${new URL(server.url).host} was cut off`));
   });
 
+  // The service answered, in bytes no HTTP parser takes: not "failed on the network", and not retried
+  // when the call has no idempotency token (the service may have acted).
+  it.each([
+    ["node:http", undefined],
+    ["fetch", (request: Request) => fetch(request)],
+  ])("reports an answer whose head cannot be parsed as one that came but cannot be read (%s)", async (_, send) => {
+    const server = await serve((request) => request.socket.end("HTTP/1.1 200 OK\r\nbad header line\r\n\r\n{}"));
+    const error = await outcomeOf(
+      `${server.url}/x`,
+      { ...(send && { fetch: send }), retry: { maxAttempts: 3 } },
+      {
+        idempotent: false,
+      },
+    );
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ requestSent: true, errorCode: expect.stringMatching(/^HPE_/) });
+    expect((error as Error).message).toMatch(
+      new RegExp(`^an answer came from ${new URL(server.url).host} but is not HTTP that can be read \\(HPE_`),
+    );
+    expect(server.received).toHaveLength(1);
+  });
+
   it("reports a refused connection as ECONNREFUSED, the request not sent", async () => {
     const server = await serve(json(200, {}));
     const url = server.url;

@@ -679,6 +679,8 @@ describe("403 RequestTimeTooSkewed", () => {
     ["beyond the year 9999", "Sat, 13 Sep 275760 00:00:00 GMT"],
     ["before 1970", "Mon, 01 Jan 1900 00:00:00 GMT"],
     ["unreadable", "soon"],
+    ["that is a bare number", "0"],
+    ["that is a year alone", String(new Date().getUTCFullYear() + 1)],
   ])("a Date %s is not taken: no retry, and the client's next call is signed with its own clock", async (_, date) => {
     const server = await faultServer((_req, res, n) =>
       n === 1
@@ -692,6 +694,18 @@ describe("403 RequestTimeTooSkewed", () => {
     await expect(client.reinstallVmInstance("vm-1", BEC_BODY)).resolves.toBeDefined();
     const next = server.attempts[1] as Attempt;
     expect(Math.abs(Date.parse(String(next.headers["x-bce-date"])) - next.at)).toBeLessThan(5000);
+  });
+});
+
+describe("the clock-skew codes on an answer that is no client error", () => {
+  // A proxy's 5xx or redirect page carrying the code (or a service fault) refused nothing: BCC's
+  // rebuild, which has no idempotency token, must not go twice on its word.
+  it.each([500, 502, 302])("on a %s, BCC's rebuild is not sent again", async (status) => {
+    const date = new Date(Date.now() + HOUR).toUTCString();
+    const server = await faultServer((_req, res) => answer(res, status, bceError("RequestTimeTooSkewed"), { date }));
+    const error = await failure(bcc(server.url, { ...realClock, retry: FAST_RETRY }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toMatchObject({ name: "BceServiceError", status, code: "RequestTimeTooSkewed" });
+    expect(server.attempts).toHaveLength(1);
   });
 });
 
