@@ -56,14 +56,13 @@ export function checkStep(step: unknown, where: string): FaultStep {
   ) {
     throw new TypeError(`${where}.status must be an integer from 200 to 599`);
   }
-  for (const key of ["code", "message"]) {
-    if (
-      s[key] !== undefined &&
-      (typeof s[key] !== "string" || !/^[\x20-\x7e]*$/.test(s[key] as string) || (key === "code" && s[key] === ""))
-    ) {
-      throw new TypeError(`${where}.${key} must be a non-empty printable ASCII string`);
-    }
-  }
+  // A code as BCE's are, and as an authenticate step's must be: a token (AccessDenied, not "Access Denied").
+  if (s.code !== undefined && !(typeof s.code === "string" && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(s.code)))
+    throw new TypeError(
+      `${where}.code must be a non-empty token such as ServiceUnavailable (letters, digits, no spaces)`,
+    );
+  if (s.message !== undefined && !(typeof s.message === "string" && /^[\x20-\x7e]*$/.test(s.message)))
+    throw new TypeError(`${where}.message must be a printable ASCII string`);
   if ((s.code !== undefined || s.message !== undefined) && s.status === undefined)
     throw new TypeError(`${where}: code and message need a status`);
   if ((s.code !== undefined || s.message !== undefined) && (s.status as number) < 400)

@@ -116,9 +116,12 @@ export class Journal {
    * the mock closes first (or has closed), since no request can arrive any more.
    */
   waitFor(count: number): Promise<JournalEntry[]> {
+    // Rejected, not thrown: `await journal.waitFor(x)` and `.catch()` both see it.
     if (!Number.isInteger(count) || count < 1)
-      throw new RangeError(
-        `waitFor: count must be a positive integer, got ${typeof count === "string" ? `"${count}" (a string)` : String(count)}`,
+      return Promise.reject(
+        new RangeError(
+          `waitFor: count must be a positive integer, got ${typeof count === "string" ? `"${count}" (a string)` : String(count)}`,
+        ),
       );
     if (this.#answered >= count) return Promise.resolve(this.entries());
     if (this.#closed) return Promise.reject(this.#notMet(count));

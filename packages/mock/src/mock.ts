@@ -743,16 +743,25 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   };
 
   const result = await ctx.prism.request(input, ctx.operations, prismConfig(preference))();
-  const violations = inputViolations(result);
+  const violations = inputViolations(result).map((v) =>
+    // Prism takes a JSON `null` for no body at all: it is JSON, well formed, of the wrong type.
+    body === null && rawBody.length > 0 && v.message === "Body parameter is required"
+      ? { path: ["body"], message: "must be object, not null" }
+      : specNamed(v, (lower) =>
+          // A path the index does not match (an empty segment) is still one of the spec's operations' to Prism.
+          [operation, ...ctx.index.operations].map((op) => op?.parameterNames.get(lower)).find(Boolean),
+        ),
+  );
   if (violations.length > 0) {
-    // An unknown `/v{version}` is what BCE reports as InvalidVersion (404); anything else is a bad request.
+    // An unknown or missing `/v{version}` (`/v/instance/...`) is what BCE reports as InvalidVersion
+    // (404); anything else is a bad request.
     const badVersion = violations.some((v) => v.path?.[0] === "path" && v.path[1] === "version");
-    if (badVersion) return x.error(404, "InvalidVersion", describe(violations, operation));
+    if (badVersion) return x.error(404, "InvalidVersion", describe(violations));
     // BCE's common error table: JSON that is well formed but not what the operation takes (a required
     // item missing, a value of the wrong type) is InappropriateJSON; InvalidHTTPRequest is for the
     // rest of the request (https://cloud.baidu.com/doc/BCC/s/Ojwvyo6nc).
     const inBody = rawBody.length > 0 && violations.every((v) => v.path?.[0] === "body");
-    return x.error(400, inBody ? "InappropriateJSON" : "InvalidHTTPRequest", describe(violations, operation));
+    return x.error(400, inBody ? "InappropriateJSON" : "InvalidHTTPRequest", describe(violations));
   }
   if (result._tag === "Left") {
     const { status = 500, detail, name } = result.left as PrismError;
@@ -919,20 +928,35 @@ function routeErrorCode(status: number): [code: string, status: number] {
 }
 
 /** "query.rebuild: Request query parameter rebuild must be ...; body: ..." */
-function describe(violations: Violation[], operation: OperationInfo | undefined): string {
+/**
+ * A violation with its path or query parameter named as the spec names it: Prism names one in
+ * lowercase (instanceid), in the path (`path.instanceid`) or, for one missing, only in the message
+ * (`Request path must have required property 'instanceid'`, path `path`), which is then moved to the path.
+ */
+function specNamed(v: Violation, specName: (lower: string) => string | undefined): Violation {
+  const [where, second] = v.path ?? [];
+  if (where !== "path" && where !== "query") return v;
+  const missing = v.path?.length === 1 ? /must have required property '([^']*)'/.exec(v.message)?.[1] : undefined;
+  const lower = missing ?? String(second);
+  const name = specName(lower);
+  if (!name) return v;
+  if (missing !== undefined)
+    return {
+      path: [where, name],
+      message: v.message.replace(`required property '${missing}'`, `required property '${name}'`),
+    };
+  return {
+    path: [where, name, ...(v.path?.slice(2) ?? [])],
+    message: v.message.replace(`${where} parameter ${lower} `, `${where} parameter ${name} `),
+  };
+}
+
+function describe(violations: Violation[]): string {
   return violations
     .map((v) => {
       // Prism lists enum values bare, which makes `enum: [""]` read as "allowed values: ".
-      let message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
-      let path = v.path;
-      // Prism names a path or query parameter in lowercase (instanceid): name it as the spec does.
-      const [where, lower] = path ?? [];
-      const name = (where === "path" || where === "query") && operation?.parameterNames.get(String(lower));
-      if (name && path) {
-        path = [where, name, ...path.slice(2)];
-        message = message.replace(`${where} parameter ${String(lower)} `, `${where} parameter ${name} `);
-      }
-      return path?.length ? `${path.join(".")}: ${message}` : message;
+      const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
+      return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
     })
     .join("; ");
 }

@@ -149,6 +149,10 @@ describe("programmatic scripts", () => {
     [{ status: 302, message: "moved" }, /not 302/],
     [{ bogus: 1 }, /bogus is not a fault step field/],
     [{ hang: true, delayMs: 5 }, /hang waits forever/],
+    [{ status: 503, code: "Service Unavailable" }, /code must be a non-empty token such as ServiceUnavailable/],
+    [{ status: 503, code: "" }, /code must be a non-empty token/],
+    [{ status: 503, code: "Busy\r\nX: y" }, /code must be a non-empty token/],
+    [{ status: 503, message: "caf\u00e9" }, /message must be a printable ASCII string/],
   ])("refuses a bad step %j with a message naming it", (step, message) => {
     expect(() => mock.faults.enqueue("reinstallVmInstance", step as never)).toThrow(message);
   });

@@ -93,7 +93,7 @@ it("journalLimit: 0 keeps nothing; waitFor still counts answers", async () => {
   } finally {
     await quiet.close();
   }
-  expect(() => mock.journal.waitFor(0)).toThrow(RangeError);
+  await expect(mock.journal.waitFor(0)).rejects.toThrow(RangeError);
 });
 
 it.each([
@@ -101,8 +101,12 @@ it.each([
   [1.5, "got 1.5"],
   ["2", 'got "2" (a string)'],
   [undefined, "got undefined"],
-])("waitFor(%j) is refused with a message that names what it got", (count, got) => {
-  expect(() => mock.journal.waitFor(count as number)).toThrow(`waitFor: count must be a positive integer, ${got}`);
+])("waitFor(%j) rejects (it does not throw) with a message that names what it got", async (count, got) => {
+  let waiting: Promise<unknown> | undefined;
+  expect(() => {
+    waiting = mock.journal.waitFor(count as number);
+  }).not.toThrow();
+  await expect(waiting).rejects.toThrow(`waitFor: count must be a positive integer, ${got}`);
 });
 
 it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON", async () => {

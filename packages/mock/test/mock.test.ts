@@ -105,6 +105,26 @@ describe("BCC rebuild and its empty ?rebuild flag", () => {
   it("answers an unknown version with InvalidVersion", async () => {
     await expectBceError(await put(rebuild("?rebuild", "3"), { imageId: "m-1" }), 404, "InvalidVersion");
   });
+
+  it("answers a missing version (/v/instance/...) with InvalidVersion too, naming it as the spec does", async () => {
+    const body = await expectBceError(await put(rebuild("?rebuild", ""), { imageId: "m-1" }), 404, "InvalidVersion");
+    expect(body.message).toBe("path.version: Request path must have required property 'version'");
+  });
+
+  it("names a missing path parameter as the spec does (instanceId, not Prism's instanceid)", async () => {
+    const body = await expectBceError(
+      await put(`${mock.url}/v2/instance/?rebuild`, { imageId: "m-1" }),
+      400,
+      "InvalidHTTPRequest",
+    );
+    expect(body.message).toBe("path.instanceId: Request path must have required property 'instanceId'");
+  });
+
+  // JSON, well formed, of the wrong type: Prism took it for no body at all.
+  it("answers a body of JSON null with InappropriateJSON", async () => {
+    const body = await expectBceError(await put(rebuild("?rebuild"), null), 400, "InappropriateJSON");
+    expect(body.message).toBe("body: must be object, not null");
+  });
 });
 
 describe("routing", () => {
