@@ -689,7 +689,18 @@ export class Transport {
         const read = readAll(response, limit);
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
       } catch (error) {
-        throw error instanceof BceResponseError ? error : classify(error, true);
+        if (error instanceof BceResponseError) throw error;
+        // fetch undoes a content coding as it reads: a body that is not what its coding says
+        // (zlib's Z_DATA_ERROR) came whole, and is refused as node:http's answer is, not retried as cut off.
+        if (/^Z_/.test(networkFailure(error).errorCode) && !signal?.aborted && !timeout.signal.aborted) {
+          const coding = response.headers.get("content-encoding") ?? "";
+          throw new BceResponseError({
+            status: response.status,
+            requestId: requestIdOf(response),
+            problems: [`the answer body is not valid ${coding.trim().toLowerCase()}`],
+          });
+        }
+        throw classify(error, true);
       }
     } finally {
       clearTimeout(timer);

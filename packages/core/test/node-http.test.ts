@@ -306,13 +306,18 @@ describe("node:http in Node", () => {
     expect(await (await fetch(`${server.url}/x`, { method: "PUT" })).text()).toBe(text);
   });
 
-  it("refuses a body that is not what its content coding says with BceResponseError", async () => {
+  // The same with node:http and with fetch: an answer that came whole, refused, not retried as cut off.
+  it.each([
+    ["node:http", undefined],
+    ["fetch", (request: Request) => fetch(request)],
+  ])("refuses a body that is not what its content coding says with BceResponseError (%s)", async (_, send) => {
     const server = await serve((_, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
       res.end('{"not":"gzip"}');
     });
-    const error = await outcomeOf(`${server.url}/x`);
+    const error = await outcomeOf(`${server.url}/x`, { ...(send && { fetch: send }), retry: { maxAttempts: 3 } });
     expectProblems(error, ["the answer body is not valid gzip"]);
+    expect(server.received).toHaveLength(1);
   });
 
   it.each([
