@@ -129,10 +129,21 @@ export async function startLocalRegistry(
         "-C",
         index.get(name)!.get(version)!,
         ".",
-      ]).then(() => ({
-        file,
-        integrity: `sha512-${createHash("sha512").update(readFileSync(file)).digest("base64")}`,
-      }));
+      ])
+        // Another pnpm install linking the same store files (a second clone) changes their ctime
+        // as tar reads them: GNU tar then exits 1, "file changed as we read it". The bytes of a
+        // store file never change, so the archive is whole; any other failure still fails.
+        .catch((error: { code?: unknown; stderr?: unknown }) => {
+          const stderr = String(error.stderr ?? "");
+          const changedOnly = stderr
+            .split("\n")
+            .every((line) => line === "" || /file changed as we read it/.test(line));
+          if (error.code !== 1 || !changedOnly) throw error;
+        })
+        .then(() => ({
+          file,
+          integrity: `sha512-${createHash("sha512").update(readFileSync(file)).digest("base64")}`,
+        }));
       tarballs.set(id, packed);
     }
     return tarballs.get(id)!;
