@@ -197,7 +197,7 @@ try {
   }
   writeFileSync(
     join(out, "index.html"),
-    page({ title: siteTitle, body: landingBody(), root: "./", lang: "en", landing: true }),
+    page({ title: siteTitle("en"), body: landingBody(), root: "./", lang: "en", landing: true }),
   );
   console.log(`docs: site written to ${out}`);
 } finally {
@@ -245,7 +245,7 @@ function landingBody() {
         <li><a href="spec/${locale.bundle}">${locale.bundle}</a>, <a href="spec/${locale.bundle.replace(/\.json$/, ".yaml")}">${locale.bundle.replace(/\.json$/, ".yaml")}</a></li>
       </ul>
     </section>`;
-  return `<h1>${siteTitle}</h1>
+  return `<h1>${siteTitle("en")}</h1>
     <p class="lede">One OpenAPI 3.1 spec for two Baidu AI Cloud APIs, and the typed clients, docs and mock built from it.<br>
     <span lang="zh-CN">同一份 OpenAPI 3.1 规范描述两个百度智能云接口，并由它生成类型化客户端、文档和模拟服务。</span></p>
     <div class="columns">${locales.map(column).join("")}

@@ -55,7 +55,8 @@ export const redocLabels = {
       "All of:": "以下全部：",
       Show: "显示",
       Hide: "隐藏",
-      more: "更多",
+      // Redoc's "Show 9 more..." is three text nodes: "显示 9 项..." (show the 9 items left).
+      more: "项",
       "Show more": "显示更多",
       "Show less": "收起",
       "Show details": "显示详情",

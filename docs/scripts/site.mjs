@@ -1,9 +1,22 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { redocLabelScript } from "./redoc-labels.mjs";
 
 // What the site is made of: its languages, its guides (each in every language), and the HTML
 // shell of the pages that are not Redoc. The shell inlines its CSS and uses system fonts: nothing is loaded from elsewhere.
 
-export const siteTitle = "BCE OpenAPI: BEC and BCC";
+const specDist = join(dirname(createRequire(import.meta.url).resolve("@bce-openapi/spec/package.json")), "dist");
+const titles = new Map();
+
+/** The site's title in a language: its bundle of the spec's `info.title` (one source, translated by the overlay). */
+export function siteTitle(code) {
+  if (!titles.has(code)) {
+    const { bundle } = locales.find((l) => l.code === code) ?? locales[0];
+    titles.set(code, JSON.parse(readFileSync(join(specDist, bundle), "utf8")).info.title);
+  }
+  return titles.get(code);
+}
 
 /** One API reference per language, each from its own bundle of the one spec. */
 export const locales = [
@@ -141,13 +154,12 @@ export function referenceChrome(code) {
 }
 
 /**
- * The links every page's header has, in the page's language: home (its title is English, and
- * marked so on other pages), and the guides and the errata. `root`: from the page to the site's root.
+ * The links every page's header has, in the page's language: home (the site's title in that
+ * language), and the guides and the errata. `root`: from the page to the site's root.
  */
 function siteLinks(locale, root) {
-  const en = locale.code === "en" ? "" : ' lang="en"';
   return {
-    home: `<a class="home" href="${root}index.html"${en}>${escapeHtml(siteTitle)}</a>`,
+    home: `<a class="home" href="${root}index.html">${escapeHtml(siteTitle(locale.code))}</a>`,
     docs: [
       ...guidePages.map(
         (g) => `<a href="${root}${guidePath(locale.code, g.slug)}">${escapeHtml(g.nav[locale.code])}</a>`,
@@ -190,7 +202,7 @@ export function page({ title, body, root, lang, landing = false, translations = 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(landing ? title : `${title} · ${siteTitle}`)}</title>
+<title>${escapeHtml(landing ? title : `${title} · ${siteTitle(locale.code)}`)}</title>
 ${alternates.map((a) => `${a}\n`).join("")}<style>${css}</style>
 </head>
 <body>
