@@ -149,8 +149,8 @@ const NOT_ACTED_ON_CODES = [
 ];
 
 /**
- * The default retry decision. Always safe: answers that prove the service did not act
- * (`RequestExpired`, throttling) and connections refused before anything was sent. Only for
+ * The default retry decision. Always safe: answers that prove the service did not act (429, a
+ * 4xx `RequestExpired` or throttling code) and connections refused before anything was sent. Only for
  * idempotent calls: 500, 502, 503, 504, other network failures and timeouts, after which the
  * service may already have acted.
  */
@@ -159,7 +159,9 @@ export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
     const { code, status } = error;
     return (
       status === 429 ||
-      NOT_ACTED_ON_CODES.includes(code) ||
+      // Only a client error proves it: the same code on a 5xx or a redirect (a proxy's or a
+      // failing front's page) refused nothing, and BCC's rebuild must not be sent again on its word.
+      (status >= 400 && status < 500 && NOT_ACTED_ON_CODES.includes(code)) ||
       (idempotent && status >= 500 && status <= 504 && status !== 501)
     );
   }

@@ -80,6 +80,11 @@ describe("isSafeToRetry", () => {
     ["400 RequestExpired", service(400, "RequestExpired"), true, true],
     ["429", service(429, "Http429"), true, true],
     ["400 Throttling", service(400, "Throttling"), true, true],
+    // The codes prove nothing on a 5xx or a redirect (a proxy's page): retried only when idempotent.
+    ["500 RequestExpired", service(500, "RequestExpired"), true, false],
+    ["502 Throttling", service(502, "Throttling"), true, false],
+    ["503 ThrottlingException", service(503, "ThrottlingException"), true, false],
+    ["302 Throttling", service(302, "Throttling"), false, false],
     ["400 InvalidHTTPRequest", service(400, "InvalidHTTPRequest"), false, false],
     ["403 AccessDenied", service(403, "AccessDenied"), false, false],
     ["connection refused", network(false), true, true],

@@ -697,14 +697,22 @@ describe("403 RequestTimeTooSkewed", () => {
   });
 });
 
-describe("the clock-skew codes on an answer that is no client error", () => {
+describe("the codes that say a request was not acted on, on an answer that is no client error", () => {
   // A proxy's 5xx or redirect page carrying the code (or a service fault) refused nothing: BCC's
   // rebuild, which has no idempotency token, must not go twice on its word.
-  it.each([500, 502, 302])("on a %s, BCC's rebuild is not sent again", async (status) => {
+  it.each([
+    [500, "RequestTimeTooSkewed"],
+    [502, "RequestTimeTooSkewed"],
+    [302, "RequestTimeTooSkewed"],
+    [500, "RequestExpired"],
+    [502, "Throttling"],
+    [503, "ThrottlingException"],
+    [302, "Throttling"],
+  ])("on a %s %s, BCC's rebuild is not sent again", async (status, code) => {
     const date = new Date(Date.now() + HOUR).toUTCString();
-    const server = await faultServer((_req, res) => answer(res, status, bceError("RequestTimeTooSkewed"), { date }));
+    const server = await faultServer((_req, res) => answer(res, status, bceError(code), { date }));
     const error = await failure(bcc(server.url, { ...realClock, retry: FAST_RETRY }).rebuildInstance("i-1", BCC_BODY));
-    expect(error).toMatchObject({ name: "BceServiceError", status, code: "RequestTimeTooSkewed" });
+    expect(error).toMatchObject({ name: "BceServiceError", status, code });
     expect(server.attempts).toHaveLength(1);
   });
 });
