@@ -67,6 +67,13 @@ function parse(argv: string[]): CliOptions {
       throw new Error(`--${token.name} is given twice, as "${before}" and "${token.value}"; give it once`);
     given.set(token.name, token.value);
   }
+  for (const name of ["host", "spec"] as const) {
+    const value = values[name];
+    if (value !== undefined && value.trim() === "")
+      throw new Error(
+        `--${name} must not be empty${name === "host" ? " (leave it out for 127.0.0.1)" : " (leave it out for the bundled spec)"}`,
+      );
+  }
   const port = values.port ?? "4010";
   if (!/^\d+$/.test(port) || Number(port) > 65535)
     throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);

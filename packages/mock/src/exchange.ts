@@ -17,7 +17,7 @@ export class Exchange {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly requestId: string,
-    private readonly ctx: { journal: Journal; now: () => number; hidden: readonly string[] },
+    private readonly ctx: { journal: Journal; now: () => number; hidden: readonly string[]; live: Set<Exchange> },
   ) {
     const at = new Date(ctx.now()); // may throw (a failing clock): before anything is set on res
     const raw = req.url ?? "";
@@ -36,8 +36,19 @@ export class Exchange {
     // BCE sends the request id on every response, success or error; the Date is the mock's clock.
     res.setHeader(REQUEST_ID_HEADER, requestId);
     res.setHeader("date", at.toUTCString());
-    res.on("close", () => this.answered(res.headersSent ? res.statusCode : 0));
+    res.on("close", () => this.settle());
+    ctx.live.add(this);
     exchanges.set(res, this);
+  }
+
+  /**
+   * Notes how the exchange ended (its status, or 0 unanswered) and that it is no longer in flight.
+   * Run when the response closes, and by the mock's close() for every exchange still in flight,
+   * so that one it cuts off is noted before the journal closes.
+   */
+  settle(): void {
+    this.ctx.live.delete(this);
+    this.answered(this.res.headersSent ? this.res.statusCode : 0);
   }
 
   /** Puts the request in the journal (admin requests are left out). */

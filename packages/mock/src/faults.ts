@@ -156,7 +156,14 @@ export class FaultScripts {
           ? { path: target, operationId: undefined }
           : { operationId: target, path: undefined }
         : { operationId: (target as { operationId?: string }).operationId, path: (target as { path?: string }).path };
-    if (typeof path === "string" && path.startsWith("/")) return `path:${path}`;
+    if (typeof path === "string" && path.startsWith("/")) {
+      // Requests are matched on their path alone: a query or fragment would never match.
+      if (/[?#]/.test(path))
+        throw new TypeError(
+          `fault target ${JSON.stringify(path)}: a path target is matched against the path alone; leave out the query (${path.replace(/[?#].*$/, "")})`,
+        );
+      return `path:${path}`;
+    }
     if (typeof operationId === "string" && this.#knownOperation(operationId)) return `operation:${operationId}`;
     throw new TypeError(
       `fault target must be an operationId of the spec (${this.#operationIds().join(", ")}) or a path starting with /; got ${JSON.stringify(target)}`,

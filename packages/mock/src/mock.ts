@@ -143,6 +143,10 @@ interface Context {
   journal: Journal;
   /** The forms of the secrets the mock knows (secretForms), hidden in every error answer too. */
   hidden: readonly string[];
+  /** The access key ids of the key pairs the mock accepts: any other is hidden in the journal. */
+  accessKeyIds: ReadonlySet<string>;
+  /** Exchanges whose response has not closed yet. */
+  live: Set<Exchange>;
   faults: FaultScripts;
   tokens: Map<string, Remembered>;
   actions: Map<string, number>;
@@ -226,6 +230,8 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
     hidden,
+    accessKeyIds: new Set(keyPairs.map((pair) => pair.accessKeyId)),
+    live: new Set(),
     journal: new Journal(
       journalLimit,
       secrets,
@@ -334,7 +340,9 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     closing ??= new Promise<void>((resolve, reject) => {
       for (const cancel of [...ctx.waiting]) cancel();
       server.close((error) => {
-        // After the server has stopped, so that requests cut off by the close still count first.
+        // After the server has stopped, so that requests cut off by the close still count first:
+        // a cut-off response's own close event may come later.
+        for (const exchange of [...ctx.live]) exchange.settle();
         ctx.journal.close();
         if (error) reject(error);
         else resolve();
@@ -621,8 +629,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (!auth.ok) {
     x.entry.signature = "failed";
     x.entry.signatureError = auth.code;
+    // An access key id the mock does not know is hidden whatever failed first (a date, the signed
+    // headers): it is often a secret given in its place, or a production key.
     const { authorization } = x.entry.headers;
-    if (auth.code === "InvalidAccessKeyId" && authorization !== undefined)
+    if (authorization !== undefined && !ctx.accessKeyIds.has(authorization.split("/")[1] ?? ""))
       x.entry.headers.authorization = redactAuthorization(authorization, true);
     return x.error(auth.status, auth.code, auth.message);
   }
@@ -738,7 +748,11 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const input: IHttpRequest = {
     method: (req.method ?? "GET").toLowerCase() as IHttpRequest["method"],
     url: { path: url.pathname, query: queryToNameValues(url.searchParams) },
-    headers: { ...flattenHeaders(req), ...(contentType !== undefined && { "content-type": contentType }) },
+    headers: {
+      ...withoutAccept(flattenHeaders(req)),
+      ...acceptForPrism(req.headers.accept),
+      ...(contentType !== undefined && { "content-type": contentType }),
+    },
     body,
   };
 
@@ -766,6 +780,15 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (result._tag === "Left") {
     const { status = 500, detail, name } = result.left as PrismError;
     const preferred = preference.code !== undefined || preference.exampleKey !== undefined;
+    // Prism's NOT_ACCEPTABLE is the Accept header's fault, not the Prefer header's: a 406, as without
+    // Prefer (with Prefer, Prism reports it inside another error's detail).
+    if (/NOT_ACCEPTABLE/.test(`${String(name)} ${detail ?? ""} ${result.left.message}`)) {
+      const [code] = routeErrorCode(406);
+      const message = preferred
+        ? "The server cannot produce a representation for your accept header"
+        : detail || result.left.message;
+      return x.error(406, code, message);
+    }
     if (preferred && operation && !/NO_(PATH|METHOD)_MATCHED/.test(String(name))) {
       // The operation exists, so Prism could not find what the Prefer header asked for.
       return x.error(400, "InvalidHTTPRequest", `Prefer: ${detail || result.left.message}`);
@@ -873,9 +896,47 @@ const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN
 /** What is wrong with a Content-Type (one media type) or an Accept (a list of them), or undefined. */
 function mediaTypeProblem(value: string | undefined, list: boolean): string | undefined {
   if (value === undefined) return undefined;
-  const items = list ? value.split(",").filter((item) => item.trim() !== "") : [value];
+  const items = list ? listItems(value) : [value];
   if (items.every((item) => MEDIA_TYPE.test(item))) return undefined;
   return `${list ? "Accept" : "Content-Type"} is not ${list ? "a list of media ranges" : "a media type"}: "${asciiSafe(value.slice(0, 100))}"`;
+}
+
+/**
+ * The elements of a header list (RFC 9110, section 5.6.1): split at the commas outside quoted
+ * strings, the empty ones left out, as a recipient must ("application/json," is one element).
+ */
+function listItems(value: string): string[] {
+  const items: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i <= value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "," || c === undefined) {
+      const item = value.slice(start, i).trim();
+      if (item !== "") items.push(item);
+      start = i + 1;
+    }
+  }
+  return items;
+}
+
+/**
+ * An Accept header as Prism can read it: its elements (Prism threw on an empty one,
+ * "application/json,"), each its media range and weight only (Prism threw on a quoted parameter
+ * holding a comma, and no other parameter changes what it picks), or no header at all.
+ */
+function acceptForPrism(value: string | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  const items = listItems(value).map((item) => {
+    const range = item.slice(0, item.indexOf(";") >>> 0).trim();
+    const weight = /;\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*(?:;|$)/i.exec(item)?.[1];
+    return weight === undefined ? range : `${range};q=${weight}`;
+  });
+  return items.length > 0 ? { accept: items.join(", ") } : {};
 }
 
 /** A message naming the malformed percent escape, or undefined. */
@@ -1012,6 +1073,10 @@ function queryToNameValues(params: URLSearchParams): Record<string, string | str
     query[name] = values.length === 1 ? values[0]! : values;
   }
   return query;
+}
+
+function withoutAccept({ accept: _, ...headers }: Record<string, string>): Record<string, string> {
+  return headers;
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {

@@ -158,6 +158,29 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(text).not.toContain(sts.secretAccessKey);
   });
 
+  // verifyRequest checks the date and the header's shape before it looks the id up.
+  it.each([
+    ["a date that is not one", "2000-01-01T00:00:00Z", "host"],
+    ["signed headers without host", undefined, "content-type"],
+  ])("hides an unknown access key id in the journal when %s fails first", async (_, date, signed) => {
+    stsMock.reset();
+    const ts = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
+    const res = await fetch(url, {
+      method: "PUT",
+      headers: {
+        "content-type": "application/json",
+        authorization: `bce-auth-v1/REAL-PROD-AK-123/${ts}/1800/${signed}/${"0".repeat(64)}`,
+        "x-bce-date": date ?? ts,
+      },
+      body,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    const [entry] = await stsMock.journal.waitFor(1);
+    expect(entry!.headers.authorization).toMatch(/^bce-auth-v1\/<redacted>\//);
+    expect(JSON.stringify(stsMock.journal.entries())).not.toContain("REAL-PROD-AK-123");
+  });
+
   it("never journals nor answers a secret key or token given as the access key id (keys swapped)", async () => {
     stsMock.reset();
     const unknownSecret = "d1e2a3d4b5e6e7f8a9b0c1d2e3f4a5b6"; // a production key the mock does not know

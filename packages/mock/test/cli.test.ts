@@ -183,6 +183,8 @@ it.each([
   [["--port", "0", "--port", "00"], /--port is given twice, as "0" and "00"/],
   [["--port", "0", "--log-level", "silent", "--log-level=info"], /--log-level is given twice/],
   [["--port", "0", "--host", "127.0.0.1", "--host", "127.0.0.2"], /--host is given twice/],
+  [["--port", "0", "--host", ""], /--host must not be empty/],
+  [["--port", "0", "--spec", " "], /--spec must not be empty/],
 ])("exits 2 on bad arguments %j", async (args, message) => {
   const { child, output } = run(args);
   const [code] = await once(child, "exit");

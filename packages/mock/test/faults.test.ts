@@ -157,6 +157,13 @@ describe("programmatic scripts", () => {
     expect(() => mock.faults.enqueue("reinstallVmInstance", step as never)).toThrow(message);
   });
 
+  it("refuses a path target with a query, which no request's path could match", () => {
+    expect(() => mock.faults.enqueue("/v2/instance/i-1?rebuild", { status: 503 })).toThrow(
+      'fault target "/v2/instance/i-1?rebuild": a path target is matched against the path alone; leave out the query (/v2/instance/i-1)',
+    );
+    expect(mock.faults.pending()).toEqual({});
+  });
+
   it("refuses an unknown operationId, naming the known ones", () => {
     expect(() => mock.faults.enqueue("reinstall", { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
   });

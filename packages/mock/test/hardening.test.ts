@@ -502,6 +502,34 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
     });
     await expectBceError(notAcceptable, 406, "NotAcceptable");
   });
+
+  // RFC 9110, 5.6.1: a recipient ignores a list's empty elements; a quoted parameter may hold a comma.
+  // Prism threw on both (a 500).
+  it.each([
+    "application/json,",
+    ",",
+    " , ",
+    ",application/json",
+    "*/*, ,",
+    '*/*;foo="a,b"',
+    'application/json;profile="x;y, z";q=0.9',
+  ])("a list Prism cannot read is read as the RFC reads it: %j is accepted", async (accept) => {
+    for (const [path, body] of [
+      [REINSTALL_PATH, REINSTALL_BODY],
+      [REBUILD_PATH, { imageId: "m-1" }],
+    ] as const) {
+      const res = await signedPut(mock.url, path, body, { headers: { accept } });
+      expect(res.status, `${path} ${await res.clone().text()}`).toBe(200);
+    }
+  });
+
+  it("a Prefer code with an Accept the answer cannot meet is 406, as without Prefer", async () => {
+    const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
+      headers: { prefer: "code=500", accept: "text/html" },
+    });
+    const body = await expectBceError(res, 406, "NotAcceptable");
+    expect(body.message).not.toContain("stoplight.io");
+  });
 });
 
 describe("the Host header", () => {

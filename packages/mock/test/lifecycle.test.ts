@@ -11,6 +11,11 @@ afterEach(async () => {
   mock = undefined;
 });
 
+/** Waits, turn by turn of the event loop, for `condition` (no timer). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** An authenticate step that holds each request until `release()`: a request in flight, without timers. */
 function gate() {
   let entered!: () => void;
@@ -127,6 +132,18 @@ it("a journal.waitFor() still pending at close() rejects saying so, as does one 
   await expect(started.journal.waitFor(3)).rejects.toThrow(/the mock was closed/);
   // A wait already met still resolves.
   await expect(started.journal.waitFor(1)).resolves.toHaveLength(1);
+});
+
+it("a request close() cuts off is noted unanswered (status 0), and counted, before close() resolves", async () => {
+  const started = await startMock({ spec: FIXTURE, auth: false });
+  started.faults.enqueue("rebuildInstance", { hang: true });
+  const cut = put(`${started.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" }).catch((e: unknown) => e);
+  await until(() => started.journal.entries().length === 1);
+  const pending = started.journal.waitFor(2);
+  await started.close();
+  expect(started.journal.entries().map((e) => e.answer)).toEqual([{ status: 0 }]);
+  await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 answered request");
+  expect(await cut).toBeInstanceOf(Error);
 });
 
 it.each([
