@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeUserData, encodeUserData } from "../src/crypto/index.js";
+import { encodedUserDataLength, MAX_ENCODED_USER_DATA, utf8Length } from "../src/crypto/user-data.js";
 
 describe("userData", () => {
   it('is base64("user_injected_data: " + base64(UTF-8 text))', () => {
@@ -33,6 +34,24 @@ describe("userData", () => {
 
   it("round-trips the empty string", () => {
     expect(decodeUserData(encodeUserData(""))).toBe("");
+  });
+
+  it("counts UTF-8 bytes as TextEncoder writes them, and bounds the encoded length from above", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+        expect(encodedUserDataLength(text)).toBeGreaterThanOrEqual(encodeUserData(text).length);
+      }),
+    );
+  });
+
+  // btoa over a string past V8's longest ended the whole process (a fatal error, not a throw).
+  it("refuses text too long to encode with a RangeError, before encoding it", () => {
+    const text = "中".repeat(60_000_000); // 180 MB of UTF-8: more than 2^28 characters encoded
+    expect(encodedUserDataLength(text)).toBeGreaterThan(MAX_ENCODED_USER_DATA);
+    expect(() => encodeUserData(text)).toThrow(
+      new RangeError(`userData is too long: encoded, it would be more than ${MAX_ENCODED_USER_DATA} characters`),
+    );
   });
 
   it("rejects a lone surrogate instead of silently replacing it", () => {

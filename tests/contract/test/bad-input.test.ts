@@ -205,6 +205,19 @@ describe("bodies are checked as they will be sent", () => {
     expect(asked).toBe(0);
     expect(recorder.sent).toHaveLength(0);
   });
+  // btoa over a string past V8's longest ended the whole process.
+  it("BEC userData too long to encode is refused, naming it, and nothing is sent", async () => {
+    const recorder = recording();
+    const error = await becFor(recorder)
+      .reinstallVmInstance("vm-1", { ...BEC_BODY, userData: "中".repeat(60_000_000) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field: "body.userData", rule: "maxLength" });
+    expect((error as Error).message).toMatch(
+      /^body\.userData: is too long: encoded, it would be more than \d+ characters$/,
+    );
+    expect(recorder.sent).toHaveLength(0);
+  });
 });
 
 describe("the headers option is read as fetch reads it", () => {

@@ -10,7 +10,35 @@ export const hasLoneSurrogate = (text: string): boolean => /\p{Surrogate}/u.test
 export function encodeUserData(text: string): string {
   if (typeof text !== "string") throw new TypeError("userData must be a string");
   if (hasLoneSurrogate(text)) throw new TypeError("userData contains a lone surrogate, which is not valid Unicode");
+  if (encodedUserDataLength(text) > MAX_ENCODED_USER_DATA)
+    throw new RangeError(`userData is too long: encoded, it would be more than ${MAX_ENCODED_USER_DATA} characters`);
   return userDataOf(text);
+}
+
+/**
+ * The most characters the encoded userData may have: half of V8's longest string (2^29 - 24), so
+ * that the body holding it can still be written as JSON. btoa over a longer one ended the process.
+ */
+export const MAX_ENCODED_USER_DATA = 2 ** 28;
+
+/** The length of `text` in UTF-8 (without a lone surrogate): 1 to 3 bytes per UTF-16 unit, a surrogate pair's 4 being 2 per unit. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80) bytes += unit < 0x800 || (unit >= 0xd800 && unit < 0xe000) ? 1 : 2;
+  }
+  return bytes;
+}
+
+/**
+ * The length of userData once encoded (base64 twice, with the prefix); for a text too short for
+ * MAX_ENCODED_USER_DATA to matter, an upper bound of it (its bytes not counted: 3 per unit).
+ */
+export function encodedUserDataLength(text: string): number {
+  const bytes = text.length * 3 > MAX_ENCODED_USER_DATA / 2 ? utf8Length(text) : text.length * 3;
+  const base64 = (n: number) => 4 * Math.ceil(n / 3);
+  return base64(PREFIX.length + base64(bytes));
 }
 
 /**

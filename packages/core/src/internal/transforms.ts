@@ -5,7 +5,7 @@
 import { CredentialsError, type Credentials } from "../credentials.js";
 import { adminPassPolicyViolation, encryptWithKey, refusePassword } from "../crypto/admin-pass.js";
 import { PasswordPolicyError } from "../crypto/errors.js";
-import { hasLoneSurrogate, userDataOf } from "../crypto/user-data.js";
+import { encodedUserDataLength, hasLoneSurrogate, MAX_ENCODED_USER_DATA, userDataOf } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
 
 /** What one `x-bce-transform` kind does; a client's runtime maps each kind its operations name to one. */
@@ -24,8 +24,16 @@ export interface Transform {
 /** Plain text in, BEC's `base64("user_injected_data: " + base64(text))` out. */
 export const encodeUserDataTransform: Transform = {
   prepare(value, field) {
-    if (typeof value === "string" && hasLoneSurrogate(value))
+    if (typeof value !== "string") return;
+    if (hasLoneSurrogate(value))
       throw new BceValidationError(field, "format", "holds a lone surrogate, which is not valid Unicode");
+    // An upper bound unless the text is long enough for it to matter (see encodedUserDataLength).
+    if (encodedUserDataLength(value) > MAX_ENCODED_USER_DATA)
+      throw new BceValidationError(
+        field,
+        "maxLength",
+        `is too long: encoded, it would be more than ${MAX_ENCODED_USER_DATA} characters`,
+      );
   },
   // encodeUserData without its checks: a string here holds no lone surrogate (prepare refused one).
   apply: (value) => (typeof value === "string" ? userDataOf(value) : value),
