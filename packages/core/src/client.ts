@@ -392,8 +392,8 @@ export function unwrap(result: RawResult): unknown {
 }
 
 /** The BceServiceError of an error answer openapi-fetch gave back (its body parsed as JSON where it was). */
-export function serviceErrorOf({ response, error }: RawResult): BceServiceError {
-  return serviceErrorFromResponse(response, keptAnswerText(response) ?? errorText(error));
+export function serviceErrorOf({ response, error }: RawResult, hidden: readonly string[] = []): BceServiceError {
+  return serviceErrorFromResponse(response, keptAnswerText(response) ?? errorText(error), hidden);
 }
 
 /**

@@ -26,8 +26,30 @@ export function answeredBut(response: Response): string {
   return `the service answered ${response.status}${id && ` (request id ${id})`}, but `;
 }
 
-/** Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. */
-export function serviceErrorFromResponse(response: Response, bodyText: string): BceServiceError {
+/**
+ * The forms in which an answer may quote a secret the request carried (as sent, JSON-escaped,
+ * percent-encoded), for `serviceErrorFromResponse`. One shorter than 8 characters is left out: it
+ * would hide more than itself.
+ */
+export function secretForms(secrets: readonly (string | undefined)[]): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    if (typeof secret !== "string" || secret.length < 8) continue;
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) forms.add(form);
+  }
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. `hidden`
+ * (from secretForms): secrets of the request's that the answer's code, message or request ID may
+ * echo (a session token, a plaintext password), each shown as `<redacted>`.
+ */
+export function serviceErrorFromResponse(
+  response: Response,
+  bodyText: string,
+  hidden: readonly string[] = [],
+): BceServiceError {
   const { status } = response;
   let requestId = requestIdOf(response);
   let code: string;
@@ -51,5 +73,6 @@ export function serviceErrorFromResponse(response: Response, bodyText: string): 
       message = `the service answered ${status} with a body that is not a BCE error document`;
     }
   }
-  return new BceServiceError({ status, code, message, requestId });
+  const hide = (text: string) => hidden.reduce((out, form) => out.replaceAll(form, "<redacted>"), text);
+  return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
 }

@@ -1186,3 +1186,31 @@ describe("the retry policy", () => {
     expect(a).not.toBe(b);
   });
 });
+
+// An answer (a proxy's page, a service that quotes the request) may echo what the request carried:
+// the client's own secrets do not reach the error it throws.
+describe("an error answer that echoes the request's secrets", () => {
+  it("BEC: the session token, secret key and plaintext password read <redacted> in the error", async () => {
+    const sessionToken = "sts-token-faults-0123456789";
+    const secrets = [sessionToken, CREDENTIALS.secretAccessKey, BEC_BODY.keyConfig.adminPass!];
+    const server = await faultServer((req, res) =>
+      answer(
+        res,
+        400,
+        JSON.stringify({
+          code: "Bad",
+          message: `tok ${String(req.headers["x-bce-security-token"])} sk ${secrets[1]} pw ${JSON.stringify(secrets[2])}`,
+        }),
+        { "x-bce-request-id": sessionToken },
+      ),
+    );
+    const credentials = { ...CREDENTIALS, sessionToken };
+    const error = await failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toMatchObject({ name: "BceServiceError", status: 400, code: "Bad", requestId: "<redacted>" });
+    expect((error as Error).message).toBe(
+      'Bad: tok <redacted> sk <redacted> pw "<redacted>" (status 400, request id <redacted>)',
+    );
+    for (const secret of secrets)
+      expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret);
+  });
+});

@@ -17,7 +17,7 @@ export function encodeUserData(text: string): string {
 
 /**
  * The most characters the encoded userData may have: half of V8's longest string (2^29 - 24), so
- * that the body holding it can still be written as JSON. btoa over a longer one ended the process.
+ * that the body holding it can still be written as JSON. btoa over a longer one was a fatal V8 error, not a throw.
  */
 export const MAX_ENCODED_USER_DATA = 2 ** 28;
 
