@@ -9,7 +9,16 @@ import {
   type CredentialsInput,
 } from "./credentials.js";
 import { within } from "./abort.js";
+import { checkOptionNames } from "./edit-distance.js";
 import { aborted } from "./errors.js";
+
+/** The fields of a Credentials object. */
+const CREDENTIAL_FIELDS = [
+  "accessKeyId",
+  "secretAccessKey",
+  "sessionToken",
+  "expiration",
+] satisfies (keyof Credentials)[];
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {
@@ -68,6 +77,13 @@ export function credentialsResolver(
     };
   }
   if (input !== undefined) {
+    // A misspelt key (`sesionToken`) would send the call without it: refused, naming the right one.
+    // Other keys pass (an STS answer given as it came carries more).
+    let keys: string[] = [];
+    try {
+      keys = typeof input === "object" && input !== null ? Object.keys(input) : [];
+    } catch {} // a revoked Proxy: checkCredentials says the credentials could not be read
+    checkOptionNames(keys, CREDENTIAL_FIELDS, "credentials.");
     const checked = checkCredentials(input, "credentials option").credentials;
     return () => Promise.resolve(checked);
   }

@@ -242,6 +242,23 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
+  it("a misspelt credentials key is refused when the client is made, naming the right one; other keys pass", () => {
+    for (const [key, meant] of [
+      ["sesionToken", "sessionToken"],
+      ["accesKeyId", "accessKeyId"],
+      ["secretAccesKey", "secretAccessKey"],
+      ["expiraton", "expiration"],
+    ] as const) {
+      const keys = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef", [key]: "x" };
+      expect(() => client({ credentials: keys as never })).toThrow(
+        new BceValidationError(`credentials.${key}`, "unknown", `is not an option; did you mean credentials.${meant}?`),
+      );
+    }
+    // An STS answer given as it came: its other fields are no misspelling.
+    const sts = { ...credentials, sessionToken: "tok-0123456789", createTime: "2026-01-01T00:00:00Z", userId: "u-1" };
+    expect(() => client({ credentials: sts })).not.toThrow();
+  });
+
   it("a signal already aborted rejects with BceAbortError and sends nothing", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
