@@ -710,6 +710,17 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
   if (badMediaType) return x.error(400, "InvalidHTTPRequest", badMediaType);
 
+  // A body sent as another media type (text/plain, a form) is a fault of the request's headers,
+  // not JSON the operation does not take (Prism would check the text against the body's schema).
+  if (operation && typeof body === "string") {
+    const type = (contentType ?? "").split(";")[0]!.trim();
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      `Content-Type ${asciiSafe(type.slice(0, 100))} is not JSON, the media type of ${operation.operationId}'s body`,
+    );
+  }
+
   let preference: Preference;
   try {
     preference = parsePrefer(req.headers.prefer);

@@ -523,6 +523,17 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
     }
   });
 
+  it.each(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", "*/*"])(
+    "a JSON body sent as %s is a fault of its Content-Type: InvalidHTTPRequest naming it, not InappropriateJSON",
+    async (type) => {
+      const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { "content-type": type } });
+      const body = await expectBceError(res, 400, "InvalidHTTPRequest");
+      expect(body.message).toBe(
+        `Content-Type ${type.split(";")[0]} is not JSON, the media type of reinstallVmInstance's body`,
+      );
+    },
+  );
+
   it("a Prefer code with an Accept the answer cannot meet is 406, as without Prefer", async () => {
     const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
       headers: { prefer: "code=500", accept: "text/html" },
