@@ -329,7 +329,8 @@ export async function generateClient(bundle, { client, source = "the service bun
           "request.ts":
             `${banner}/* eslint-disable */\n` +
             "// The request bodies as the client sends them: each schema with its x-client-rules beside it\n" +
-            "// (an intersection), so what the client refuses before sending does not type-check either.\n" +
+            "// (an intersection), so a value of a type the client refuses does not type-check either; rules\n" +
+            "// TypeScript cannot say (patterns, lengths, if/then between fields) are checked when a call is made.\n" +
             `${await generateRequestTypes(bundle, sentBodies)}`,
         }
       : {}),
