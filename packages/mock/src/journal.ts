@@ -90,6 +90,41 @@ export class Journal {
     return hideSecrets(text, this.#secrets);
   }
 
+  /** A query with the value of each parameter that, percent-decoded, holds a secret (`%6Dock-...`) hidden. */
+  #hideEncoded(query: string): string {
+    if (this.#secrets.length === 0 || !query.includes("%")) return query;
+    return query
+      .split("&")
+      .map((pair) => {
+        const at = pair.indexOf("=");
+        let value: string;
+        try {
+          value = decodeURIComponent(pair.slice(at + 1).replace(/\+/g, " "));
+        } catch {
+          return pair;
+        }
+        return this.#secrets.some((form) => value.includes(form)) ? `${pair.slice(0, at + 1)}%3Credacted%3E` : pair;
+      })
+      .join("&");
+  }
+
+  /**
+   * A JSON body whose strings, read, hold a secret its text spells with escapes (`\u006Dock-...`):
+   * written again (escapes read), with the secrets hidden. Any other body as it is.
+   */
+  #hideEscaped(body: string): string {
+    if (this.#secrets.length === 0 || !body.includes("\\")) return body;
+    let normalized: string;
+    try {
+      normalized = JSON.stringify(JSON.parse(body));
+    } catch {
+      return body;
+    }
+    return normalized !== undefined && this.#secrets.some((form) => normalized.includes(form))
+      ? this.#hide(redactBody(normalized))
+      : body;
+  }
+
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
     // Passwords are redacted here, when the journal is read, rather than on every request.
@@ -97,10 +132,10 @@ export class Journal {
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
       path: hide(entry.path),
-      query: hide(redactQuery(entry.query, this.#accessKeyIds)),
+      query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
       // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
-      body: hide(redactBody(entry.body)),
+      body: this.#hideEscaped(hide(redactBody(entry.body))),
     }));
   }
 

@@ -137,6 +137,24 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     }
   });
 
+  // Spelt with escapes a reader's decoder reads back: every character \u-escaped in a JSON string,
+  // or percent-encoded in the query.
+  it("never journals a secret spelt with JSON or percent escapes", async () => {
+    stsMock.reset();
+    const json = [...sts.secretAccessKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const percent = [...sessionToken].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild&note=${percent}`;
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+    const sent = `{"imageId":"m-1","note":"${json}"}`;
+    await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
+    const [entry] = await stsMock.journal.waitFor(1);
+    expect(JSON.parse(entry!.body)).toEqual({ imageId: "m-1", note: "<redacted>" });
+    expect(entry!.query).toBe("rebuild&note=%3Credacted%3E");
+    expect(decodeURIComponent(JSON.stringify(entry))).not.toContain(sessionToken);
+    expect(JSON.stringify(JSON.parse(JSON.stringify(entry)))).not.toContain(sts.secretAccessKey);
+  });
+
   // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
   // Prefer its value, a 405 the path): a secret the mock knows is not sent back.
   it.each([
