@@ -520,6 +520,14 @@ function checkOptions(options: MockOptions): void {
   const envToken = process.env.BCE_MOCK_SESSION_TOKEN;
   if (credentials === undefined && envToken && !headerToken(envToken))
     bad("BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it");
+  const envId = process.env.BCE_MOCK_ACCESS_KEY_ID;
+  if (credentials === undefined && envId && (/[^\x21-\x7e]/.test(envId) || envId.includes("/")))
+    bad('BCE_MOCK_ACCESS_KEY_ID holds "/", whitespace or non-ASCII characters, which no signature can carry');
+  // Two key pairs with one id: the last would silently win, and the first's secret key never verify.
+  const ids = Array.isArray(credentials) ? credentials.map((c) => c?.accessKeyId) : [];
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated !== undefined)
+    bad(`credentials: the accessKeyId ${JSON.stringify(repeated)} is given twice; give each key pair once`);
   if (Array.isArray(credentials) && credentials.length === 0)
     bad(
       "credentials must be a non-empty list: with none, no request could be signed (auth: false accepts every request)",

@@ -228,6 +228,33 @@ describe("configuration", () => {
     }
   });
 
+  it("refuses a BCE_MOCK_ACCESS_KEY_ID no signature can carry", async () => {
+    vi.stubEnv("BCE_MOCK_ACCESS_KEY_ID", "a/b");
+    try {
+      const error = await startMock({ spec: FIXTURE }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(
+        'startMock: BCE_MOCK_ACCESS_KEY_ID holds "/", whitespace or non-ASCII characters, which no signature can carry',
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("refuses two key pairs with one access key id (the first's secret key would never verify)", async () => {
+    const error = await startMock({
+      spec: FIXTURE,
+      credentials: [
+        DEFAULT_CREDENTIALS,
+        { accessKeyId: DEFAULT_CREDENTIALS.accessKeyId, secretAccessKey: "other-0123" },
+      ],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe(
+      `startMock: credentials: the accessKeyId "${DEFAULT_CREDENTIALS.accessKeyId}" is given twice; give each key pair once`,
+    );
+  });
+
   it("takes the key pair from the environment, else the defaults", () => {
     expect(resolveCredentials(undefined, {})).toEqual([DEFAULT_CREDENTIALS]);
     expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: "ak", BCE_MOCK_SECRET_ACCESS_KEY: "sk" })).toEqual([
