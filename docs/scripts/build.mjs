@@ -85,6 +85,37 @@ function describeBranches(doc) {
   return doc;
 }
 
+/**
+ * Redoc draws a schema's sample on the schemas page from its own `example`/`examples`, else makes
+ * one up from its properties: a request no client could send (`keepImageLogin: true` beside an
+ * `adminPass`, `"string"` for a password). In the reference's copy, a component schema an
+ * operation's request or answer uses takes that operation's first named example (the seed page's),
+ * unless it has its own: generated from the spec, never written twice.
+ */
+function sampleSchemasFromExamples(doc) {
+  const resolve = (ref) =>
+    typeof ref === "string" && ref.startsWith("#/")
+      ? ref
+          .slice(2)
+          .split("/")
+          .reduce((node, key) => node?.[key], doc)
+      : undefined;
+  const contents = Object.values(doc.paths ?? {}).flatMap((item) =>
+    Object.values(item ?? {}).flatMap((op) => [
+      ...Object.values(op?.requestBody?.content ?? {}),
+      ...Object.values(op?.responses ?? {}).flatMap((r) => Object.values((resolve(r?.$ref) ?? r)?.content ?? {})),
+    ]),
+  );
+  for (const media of contents) {
+    const schema = resolve(media?.schema?.$ref);
+    const first = Object.values(media?.examples ?? {})[0];
+    const value = (resolve(first?.$ref) ?? first)?.value;
+    if (!schema || value === undefined || "example" in schema || "examples" in schema) continue;
+    schema.examples = [value];
+  }
+  return doc;
+}
+
 /** Every mention of the seed errata in the spec's descriptions, linked to the errata page in this language. */
 function linkErrata(doc, locale) {
   const link = `../${errataPath(locale.code)}`;
@@ -107,7 +138,8 @@ function linkErrata(doc, locale) {
 }
 
 function buildReference(locale, workDir) {
-  const doc = linkErrata(describeBranches(JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"))), locale);
+  const spec = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
+  const doc = linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale);
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");
