@@ -10,7 +10,15 @@ import {
 } from "./credentials.js";
 import { within } from "./abort.js";
 import { checkOptionNames } from "./edit-distance.js";
-import { aborted } from "./errors.js";
+import { aborted, BceValidationError } from "./errors.js";
+
+/** Other SDKs' names for the fields (lowercase), which a Credentials object given them would lose. */
+const OTHER_SDK_NAMES: Record<string, string> = {
+  ak: "accessKeyId",
+  sk: "secretAccessKey",
+  secretkey: "secretAccessKey",
+  securitytoken: "sessionToken",
+};
 
 /** The fields of a Credentials object. */
 const CREDENTIAL_FIELDS = [
@@ -84,6 +92,15 @@ export function credentialsResolver(
       keys = typeof input === "object" && input !== null ? Object.keys(input) : [];
     } catch {} // a revoked Proxy: checkCredentials says the credentials could not be read
     checkOptionNames(keys, CREDENTIAL_FIELDS, "credentials.");
+    for (const key of keys) {
+      const meant = OTHER_SDK_NAMES[key.toLowerCase()];
+      if (meant)
+        throw new BceValidationError(
+          `credentials.${key}`,
+          "unknown",
+          `is not an option; did you mean credentials.${meant}?`,
+        );
+    }
     const checked = checkCredentials(input, "credentials option").credentials;
     return () => Promise.resolve(checked);
   }

@@ -692,9 +692,11 @@ export class Transport {
         return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
       } catch (error) {
         if (error instanceof BceResponseError) throw error;
-        // fetch undoes a content coding as it reads: a body that is not what its coding says
-        // (zlib's Z_DATA_ERROR) came whole, and is refused as node:http's answer is, not retried as cut off.
-        if (/^Z_/.test(networkFailure(error).errorCode) && !signal?.aborted && !timeout.signal.aborted) {
+        // fetch undoes a content coding as it reads: a body that is not what its coding says came
+        // whole, and is refused as node:http's answer is, not retried as cut off.
+        // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_PADDING_2, ERR_BROTLI_...).
+        const code = networkFailure(error).errorCode;
+        if (/^(?:Z_|ERR__ERROR_|ERR_BROTLI)/.test(code) && !signal?.aborted && !timeout.signal.aborted) {
           const coding = response.headers.get("content-encoding") ?? "";
           throw new BceResponseError({
             status: response.status,

@@ -248,6 +248,11 @@ describe("raw: the typed openapi-fetch client", () => {
       ["accesKeyId", "accessKeyId"],
       ["secretAccesKey", "secretAccessKey"],
       ["expiraton", "expiration"],
+      // Other SDKs' names.
+      ["securityToken", "sessionToken"],
+      ["ak", "accessKeyId"],
+      ["sk", "secretAccessKey"],
+      ["secretKey", "secretAccessKey"],
     ] as const) {
       const keys = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef", [key]: "x" };
       expect(() => client({ credentials: keys as never })).toThrow(

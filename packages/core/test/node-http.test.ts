@@ -308,17 +308,24 @@ describe("node:http in Node", () => {
 
   // The same with node:http and with fetch: an answer that came whole, refused, not retried as cut off.
   it.each([
-    ["node:http", undefined],
-    ["fetch", (request: Request) => fetch(request)],
-  ])("refuses a body that is not what its content coding says with BceResponseError (%s)", async (_, send) => {
-    const server = await serve((_, res) => {
-      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
-      res.end('{"not":"gzip"}');
-    });
-    const error = await outcomeOf(`${server.url}/x`, { ...(send && { fetch: send }), retry: { maxAttempts: 3 } });
-    expectProblems(error, ["the answer body is not valid gzip"]);
-    expect(server.received).toHaveLength(1);
-  });
+    ["node:http", "gzip", undefined],
+    ["fetch", "gzip", (request: Request) => fetch(request)],
+    ["node:http", "br", undefined],
+    ["fetch", "br", (request: Request) => fetch(request)],
+    ["node:http", "deflate", undefined],
+    ["fetch", "deflate", (request: Request) => fetch(request)],
+  ])(
+    "refuses a body that is not what its content coding says with BceResponseError (%s, %s)",
+    async (_, coding, send) => {
+      const server = await serve((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": coding });
+        res.end('{"not":"encoded at all"}');
+      });
+      const error = await outcomeOf(`${server.url}/x`, { ...(send && { fetch: send }), retry: { maxAttempts: 3 } });
+      expectProblems(error, [`the answer body is not valid ${coding}`]);
+      expect(server.received).toHaveLength(1);
+    },
+  );
 
   it.each([
     ["over maxResponseBytes once decoded", gzipSync(Buffer.from(JSON.stringify({ blob: "x".repeat(4096) })))],
