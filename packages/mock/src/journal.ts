@@ -90,7 +90,10 @@ export class Journal {
     return hideSecrets(text, this.#secrets);
   }
 
-  /** A query with the value of each parameter that, percent-decoded, holds a secret (`%6Dock-...`) hidden. */
+  /**
+   * A query (or a form body) with the value of each parameter that, percent-decoded, holds a secret
+   * (`%6Dock-...`) hidden.
+   */
   #hideEncoded(query: string): string {
     if (this.#secrets.length === 0 || !query.includes("%")) return query;
     return query
@@ -118,11 +121,26 @@ export class Journal {
     try {
       normalized = JSON.stringify(JSON.parse(body));
     } catch {
-      return body;
+      // Not JSON (cut at 64 KiB): its \u escapes read where that shows a secret.
+      normalized = body.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) =>
+        String.fromCharCode(Number.parseInt(hex, 16)),
+      );
     }
     return normalized !== undefined && this.#secrets.some((form) => normalized.includes(form))
       ? this.#hide(redactBody(normalized))
       : body;
+  }
+
+  /** A path whose percent escapes, read, spell a secret: shown read, with the secret hidden. */
+  #hideDecodedPath(path: string): string {
+    if (this.#secrets.length === 0 || !path.includes("%")) return path;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return path;
+    }
+    return this.#secrets.some((form) => decoded.includes(form)) ? this.#hide(decoded) : path;
   }
 
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
@@ -131,11 +149,11 @@ export class Journal {
     const hide = (text: string) => this.#hide(text);
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
-      path: hide(entry.path),
+      path: this.#hideDecodedPath(hide(entry.path)),
       query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
       // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
-      body: this.#hideEscaped(hide(redactBody(entry.body))),
+      body: this.#hideEncoded(this.#hideEscaped(hide(redactBody(entry.body)))),
     }));
   }
 

@@ -720,7 +720,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
 
   // A body sent as another media type (text/plain, a form) is a fault of the request's headers,
   // not JSON the operation does not take (Prism would check the text against the body's schema).
-  if (operation && typeof body === "string") {
+  if (operation && rawBody.length > 0 && !isJsonType(contentType)) {
     const type = (contentType ?? "").split(";")[0]!.trim();
     return x.error(
       400,
@@ -1078,11 +1078,16 @@ function errorCodeOf(payload: string): string | undefined {
 const JSON_TYPE = "application/json";
 
 /** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
+/** Whether a Content-Type names JSON (application/json, or a +json type). */
+function isJsonType(contentType: string | undefined): boolean {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json");
+}
+
 function parseBody(contentType: string | undefined, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString("utf8");
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  return type === "application/json" || type.endsWith("+json") ? JSON.parse(text) : text;
+  return isJsonType(contentType) ? JSON.parse(text) : text;
 }
 
 function queryToNameValues(params: URLSearchParams): Record<string, string | string[]> {

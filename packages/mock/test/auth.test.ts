@@ -155,6 +155,33 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(JSON.stringify(JSON.parse(JSON.stringify(entry)))).not.toContain(sts.secretAccessKey);
   });
 
+  it.each([
+    ["a JSON body cut at 64 KiB", "json-cut"],
+    ["a form body", "form"],
+    ["the path", "path"],
+  ])("never journals a secret spelt with escapes in %s", async (_, where) => {
+    stsMock.reset();
+    const escaped = [...sts.secretAccessKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const percent = [...sts.secretAccessKey].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+    const path = where === "path" ? `/v2/instance/${percent}?rebuild` : "/v2/instance/i-1?rebuild";
+    const url = `${stsMock.url}${path}`;
+    const type = where === "form" ? "application/x-www-form-urlencoded" : "application/json";
+    const sent =
+      where === "json-cut"
+        ? `{"note":"${escaped}","pad":"${"a".repeat(70_000)}"}`
+        : where === "form"
+          ? `imageId=m-1&note=${percent}`
+          : JSON.stringify({ imageId: "m-1" });
+    const headers: Record<string, string> = { "content-type": type };
+    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+    await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
+    const [entry] = await stsMock.journal.waitFor(1);
+    const shown = JSON.stringify(entry);
+    expect(shown).toContain("<redacted>");
+    for (const spelling of [sts.secretAccessKey, escaped.slice(0, 60), percent.slice(0, 60)])
+      expect(shown.replaceAll("\\\\", "\\")).not.toContain(spelling);
+  });
+
   // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
   // Prefer its value, a 405 the path): a secret the mock knows is not sent back.
   it.each([

@@ -534,6 +534,13 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
     },
   );
 
+  it("a JSON string body is JSON of the wrong type: InappropriateJSON, as a number or an array is", async () => {
+    for (const sent of ['"hello"', "42", "[1]"]) {
+      const res = await signedPut(mock.url, REINSTALL_PATH, sent);
+      await expectBceError(res, 400, "InappropriateJSON");
+    }
+  });
+
   it("a Prefer code with an Accept the answer cannot meet is 406, as without Prefer", async () => {
     const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
       headers: { prefer: "code=500", accept: "text/html" },
