@@ -1,3 +1,4 @@
+import type { Credentials } from "./credentials.js";
 import { BceServiceError, quoted } from "./errors.js";
 
 /**
@@ -75,4 +76,21 @@ export function serviceErrorFromResponse(
   }
   const hide = (text: string) => hidden.reduce((out, form) => out.replaceAll(form, "<redacted>"), text);
   return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
+}
+
+/**
+ * The secrets a request carried, in the forms an answer may echo them (secretForms): the
+ * credentials' secret key and session token, and the passwords its body sends.
+ */
+export function requestSecrets(credentials: Credentials, body: unknown): string[] {
+  const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""];
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 32 || value === null || typeof value !== "object") return;
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === "string" && /pass(?:word)?$/i.test(key)) secrets.push(item);
+      else walk(item, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return secretForms(secrets);
 }

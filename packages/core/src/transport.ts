@@ -13,7 +13,7 @@ import {
   BceValidationError,
   answerTooLarge,
 } from "./errors.js";
-import { answeredBut, requestIdOf, serviceErrorFromResponse } from "./service-error.js";
+import { answeredBut, requestIdOf, requestSecrets, serviceErrorFromResponse } from "./service-error.js";
 import {
   checkSigningOptions,
   knownSigningHeaders,
@@ -478,7 +478,13 @@ export class Transport {
       const signedOffsetMs = this.#clockOffsetMs;
       try {
         answer = await this.#attempt(parts, call, signal, timeoutMs);
-        if (!answer.response.ok) failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes));
+        // What hooks, the retry policy and the logger see hides the secrets an answer echoes, as the call's error does.
+        if (!answer.response.ok)
+          failure = serviceErrorFromResponse(
+            answer.response,
+            utf8Decoder.decode(answer.bytes),
+            requestSecrets(call.credentials, jsonOrUndefined(parts.body)),
+          );
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
         failure =
@@ -732,6 +738,16 @@ const answerBytes = new WeakMap<Response, Uint8Array>();
  */
 export function answerText(response: Response): Promise<string> | string {
   return keptAnswerText(response) ?? response.text();
+}
+
+/** A request body parsed as JSON, or undefined (none, or not JSON). */
+function jsonOrUndefined(body: unknown): unknown {
+  if (typeof body !== "string") return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text of an answer's body when the transport kept its bytes (the Response is its own), else undefined. */

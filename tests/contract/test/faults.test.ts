@@ -1213,4 +1213,28 @@ describe("an error answer that echoes the request's secrets", () => {
     for (const secret of secrets)
       expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret);
   });
+  it("BEC: what the afterAttempt hook is given of each failed attempt hides them too", async () => {
+    const sessionToken = "sts-token-faults-0123456789";
+    const server = await faultServer((req, res) =>
+      answer(
+        res,
+        503,
+        JSON.stringify({ code: "ServiceUnavailable", message: `tok ${String(req.headers["x-bce-security-token"])}` }),
+      ),
+    );
+    const seen: unknown[] = [];
+    const client = bec(server.url, {
+      credentials: { ...CREDENTIALS, sessionToken },
+      retry: { ...FAST_RETRY, maxAttempts: 2 },
+      hooks: { afterAttempt: ({ error }) => void seen.push(error) },
+    });
+    await failure(client.reinstallVmInstance("vm-1", BEC_BODY));
+    expect(seen).toHaveLength(2);
+    for (const error of seen) {
+      expect(error).toMatchObject({ name: "BceServiceError", code: "ServiceUnavailable" });
+      expect((error as Error).message).toBe(
+        "ServiceUnavailable: tok <redacted> (status 503, request id req-from-header)",
+      );
+    }
+  });
 });

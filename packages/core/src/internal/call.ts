@@ -20,7 +20,7 @@ import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
 import type { Credentials } from "../credentials.js";
-import { answeredBut, requestIdOf, secretForms } from "../service-error.js";
+import { answeredBut, requestIdOf, requestSecrets } from "../service-error.js";
 
 /** What a call resolves with before the generated method shapes it. */
 export interface OperationResult {
@@ -140,20 +140,6 @@ async function sendOperation(
   // An answer may echo what the request carried: the client's own secrets are not passed on.
   if (!response.ok) throw serviceErrorOf(result, requestSecrets(credentials, body));
   return { response, $metadata: responseMetadata(response, stats) };
-}
-
-/** The secrets a request carried: the credentials' secret key and session token, and the passwords its body sends. */
-function requestSecrets(credentials: Credentials, body: unknown): string[] {
-  const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""];
-  const walk = (value: unknown, depth: number): void => {
-    if (depth > 32 || value === null || typeof value !== "object") return;
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item === "string" && /pass(?:word)?$/i.test(key)) secrets.push(item);
-      else walk(item, depth + 1);
-    }
-  };
-  walk(body, 0);
-  return secretForms(secrets);
 }
 
 const unreadable = (error: unknown) =>
