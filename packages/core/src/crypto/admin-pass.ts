@@ -2,24 +2,26 @@ import { webCrypto } from "../errors.js";
 import { toHex } from "../hex.js";
 import { PasswordPolicyError, type AdminPassRule } from "./errors.js";
 import { hasLoneSurrogate } from "./user-data.js";
+import { PASSWORD_POLICIES } from "../generated/password-policies.js";
 
 /**
- * The symbols a password may hold, by service: BEC's `AdminPassword` schema, and BCC's
- * `x-bce-plaintext` of `adminPass` (the password before encryption). A test holds each to its spec.
+ * The password rules by service, generated from the spec (scripts/password-policies.mjs): BEC's
+ * `AdminPassword` schema, and BCC's `x-bce-plaintext` of `adminPass` (the password before encryption).
  */
-const SYMBOLS = { bec: "!@#$%^+*()", bcc: "!@#$%^*()" };
+const POLICIES: Readonly<Record<AdminPassService, { minLength: number; maxLength: number; symbols: string }>> =
+  PASSWORD_POLICIES;
 
 /** The service whose password rules apply. */
-export type AdminPassService = keyof typeof SYMBOLS;
+export type AdminPassService = keyof typeof PASSWORD_POLICIES;
 
 /** The first adminPass rule the password breaks, or undefined when it is acceptable. */
 export function adminPassPolicyViolation(
   password: string,
   service: AdminPassService = "bec",
 ): AdminPassRule | undefined {
-  const symbols = SYMBOLS[service];
+  const { minLength, maxLength, symbols } = POLICIES[service];
   const length = [...password].length; // code points, as a user counts characters
-  if (length < 8 || length > 32) return "length";
+  if (length < minLength || length > maxLength) return "length";
   // What the password holds: 1 a letter, 2 a digit, 4 a symbol, 8 anything else.
   let held = 0;
   for (const c of password) held |= /[A-Za-z]/.test(c) ? 1 : /[0-9]/.test(c) ? 2 : symbols.includes(c) ? 4 : 8;
@@ -38,7 +40,7 @@ export function checkAdminPassPolicy(password: string, field = "adminPass", serv
   // A plain function's arguments, checked as encryptAdminPass checks its own: a TypeError naming the
   // argument, never the value (the password's, or one given in the service's place).
   if (typeof password !== "string") throw new TypeError("password must be a string");
-  if (!Object.hasOwn(SYMBOLS, service)) throw new TypeError('service must be "bec" or "bcc"');
+  if (!Object.hasOwn(POLICIES, service)) throw new TypeError('service must be "bec" or "bcc"');
   refusePassword(password, field, service);
 }
 
@@ -49,9 +51,9 @@ export function checkAdminPassPolicy(password: string, field = "adminPass", serv
 export function refusePassword(password: string, field: string, service: AdminPassService): void {
   const rule = adminPassPolicyViolation(password, service);
   if (!rule) return;
-  const symbols = SYMBOLS[service];
+  const { minLength, maxLength, symbols } = POLICIES[service];
   const message = {
-    length: "must be 8 to 32 characters long",
+    length: `must be ${minLength} to ${maxLength} characters long`,
     allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${symbols}`,
     letter: "must contain at least one letter",
     digit: "must contain at least one digit",
