@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, test } from "vitest";
 import { guidePages, guideSource, locales } from "../scripts/site.mjs";
-import { fencedBlocks, guidesDir, splitComments } from "./helpers.mjs";
+import { fencedBlocks, guidesDir, loadSpec, splitComments } from "./helpers.mjs";
 
 const CJK = /[\u4e00-\u9fff]/;
 const read = (locale, slug) => readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8");
@@ -103,5 +103,28 @@ describe.each(translated)("guides in %s", (code) => {
       expect(mixed, `${where}: ASCII punctuation in Chinese prose`).toEqual([]);
       expect(text).not.toMatch(/\ufffd|[\uff0c\u3002\uff1b\uff1a]{2,}/);
     });
+  });
+});
+
+// The authentication guide quotes the password rules for readers; the spec states them (BEC's
+// AdminPassword, BCC's x-bce-plaintext of adminPass): every quotation is held to the spec, in every
+// language, so the prose cannot drift from what the clients check.
+describe("the password rules the authentication guide quotes are the spec's", () => {
+  const spec = loadSpec("en");
+  const rules = {
+    bec: spec.components.schemas.AdminPassword,
+    bcc: spec.components.schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"],
+  };
+  const symbolsOf = (schema) => /\[A-Za-z0-9([^\]]+)\]\{\d+,\d+\}\$$/.exec(schema.pattern)[1].replace(/\\(.)/g, "$1");
+  test.each(locales.map((l) => l.code))("%s", (code) => {
+    const text = read(code, "authentication");
+    for (const [service, schema] of Object.entries(rules)) {
+      expect(text, service).toContain(`\`${symbolsOf(schema)}\``);
+      const range =
+        code === "en"
+          ? `${schema.minLength} to ${schema.maxLength} characters`
+          : `${schema.minLength}~${schema.maxLength} 个字符`;
+      expect(text, service).toContain(range);
+    }
   });
 });
