@@ -740,11 +740,12 @@ export function answerText(response: Response): Promise<string> | string {
   return keptAnswerText(response) ?? response.text();
 }
 
-/** A request body parsed as JSON, or undefined (none, or not JSON). */
+/** A request body (its bytes, as the transport sends them) parsed as JSON, or undefined (none, or not JSON). */
 function jsonOrUndefined(body: unknown): unknown {
-  if (typeof body !== "string") return undefined;
+  const text = typeof body === "string" ? body : body instanceof Uint8Array ? utf8Decoder.decode(body) : undefined;
+  if (text === undefined) return undefined;
   try {
-    return JSON.parse(body);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -100,12 +100,7 @@ export class Journal {
       .split("&")
       .map((pair) => {
         const at = pair.indexOf("=");
-        let value: string;
-        try {
-          value = decodeURIComponent(pair.slice(at + 1).replace(/\+/g, " "));
-        } catch {
-          return pair;
-        }
+        const value = decodeEscapes(pair.slice(at + 1).replace(/\+/g, " "));
         return this.#secrets.some((form) => value.includes(form)) ? `${pair.slice(0, at + 1)}%3Credacted%3E` : pair;
       })
       .join("&");
@@ -134,12 +129,7 @@ export class Journal {
   /** A path whose percent escapes, read, spell a secret: shown read, with the secret hidden. */
   #hideDecodedPath(path: string): string {
     if (this.#secrets.length === 0 || !path.includes("%")) return path;
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      return path;
-    }
+    const decoded = decodeEscapes(path);
     return this.#secrets.some((form) => decoded.includes(form)) ? this.#hide(decoded) : path;
   }
 
@@ -228,6 +218,20 @@ export function redactAuthorization(text: string, hideId = false): string {
   parts[5] = "<redacted>";
   if (hideId) parts[1] = "<redacted>";
   return parts.join("/");
+}
+
+/**
+ * `text` with each run of valid percent escapes read (as UTF-8); a stray `%`, or a run that is not
+ * UTF-8, stays as it is, so one malformed escape cannot keep the rest from being read.
+ */
+function decodeEscapes(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /**

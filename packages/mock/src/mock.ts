@@ -1077,13 +1077,13 @@ function errorCodeOf(payload: string): string | undefined {
 /** What a body without a Content-Type is taken for. */
 const JSON_TYPE = "application/json";
 
-/** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
 /** Whether a Content-Type names JSON (application/json, or a +json type). */
 function isJsonType(contentType: string | undefined): boolean {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   return type === "application/json" || type.endsWith("+json");
 }
 
+/** JSON for JSON media types (throws when malformed), text otherwise, undefined when empty. */
 function parseBody(contentType: string | undefined, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString("utf8");

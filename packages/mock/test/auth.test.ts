@@ -159,18 +159,22 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     ["a JSON body cut at 64 KiB", "json-cut"],
     ["a form body", "form"],
     ["the path", "path"],
+    ["the path, beside a malformed escape", "path-stray"],
+    ["a form body, beside a malformed escape", "form-stray"],
   ])("never journals a secret spelt with escapes in %s", async (_, where) => {
     stsMock.reset();
     const escaped = [...sts.secretAccessKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
     const percent = [...sts.secretAccessKey].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
-    const path = where === "path" ? `/v2/instance/${percent}?rebuild` : "/v2/instance/i-1?rebuild";
+    const path = where.startsWith("path")
+      ? `/v2/instance/${percent}${where === "path-stray" ? "%ZZ" : ""}?rebuild`
+      : "/v2/instance/i-1?rebuild";
     const url = `${stsMock.url}${path}`;
-    const type = where === "form" ? "application/x-www-form-urlencoded" : "application/json";
+    const type = where.startsWith("form") ? "application/x-www-form-urlencoded" : "application/json";
     const sent =
       where === "json-cut"
         ? `{"note":"${escaped}","pad":"${"a".repeat(70_000)}"}`
-        : where === "form"
-          ? `imageId=m-1&note=${percent}`
+        : where.startsWith("form")
+          ? `imageId=m-1&note=${percent}${where === "form-stray" ? "100%" : ""}`
           : JSON.stringify({ imageId: "m-1" });
     const headers: Record<string, string> = { "content-type": type };
     const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });

@@ -1219,7 +1219,10 @@ describe("an error answer that echoes the request's secrets", () => {
       answer(
         res,
         503,
-        JSON.stringify({ code: "ServiceUnavailable", message: `tok ${String(req.headers["x-bce-security-token"])}` }),
+        JSON.stringify({
+          code: "ServiceUnavailable",
+          message: `tok ${String(req.headers["x-bce-security-token"])} pw ${BEC_BODY.keyConfig.adminPass}`,
+        }),
       ),
     );
     const seen: unknown[] = [];
@@ -1233,7 +1236,7 @@ describe("an error answer that echoes the request's secrets", () => {
     for (const error of seen) {
       expect(error).toMatchObject({ name: "BceServiceError", code: "ServiceUnavailable" });
       expect((error as Error).message).toBe(
-        "ServiceUnavailable: tok <redacted> (status 503, request id req-from-header)",
+        "ServiceUnavailable: tok <redacted> pw <redacted> (status 503, request id req-from-header)",
       );
     }
   });
