@@ -166,16 +166,22 @@ export function createServiceClient<Paths extends {}>(
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     const keys = Object.keys(options);
-    // Case ignored (`AK`, `BaseURL`); a key left undefined sends nothing anywhere.
-    for (const key of keys)
-      for (const [ours, others] of OTHER_NAMES)
-        if (
-          !names.includes(key) &&
-          options[key as never] !== undefined &&
-          others.split(" ").includes(key.toLowerCase())
-        )
-          throw new BceValidationError(key, "unknown", `is not an option; did you mean ${ours}?`);
+    refuseOtherNames(
+      options,
+      keys.filter((key) => !names.includes(key)),
+    );
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
+    // Within `credentials` too: a misspelt key (`sesionToken`) or another SDK's (`securityToken`)
+    // would send the call without it. Other keys pass (an STS answer given as it came carries more).
+    const { credentials } = options;
+    if (isObject(credentials)) {
+      let inner: string[] = [];
+      try {
+        inner = Object.keys(credentials);
+      } catch {} // a revoked Proxy: the credentials check says they could not be read
+      refuseOtherNames(credentials, inner, "credentials.");
+      checkOptionNames(inner, CREDENTIAL_FIELDS, "credentials.");
+    }
     return serviceClient<Paths>(
       options,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
@@ -210,6 +216,22 @@ const OTHER_NAMES = [
   ["retry.maxAttempts", "maxattempts maxretries"],
   ["timeoutMs", "connectiontimeoutinmillis requesttimeout"],
 ] as const;
+
+/**
+ * Refuse a key of `object` that is another SDK's name for one of ours (case ignored: `AK`,
+ * `BaseURL`), naming ours; `prefix` names the object the keys belong to (`credentials.`). A key left
+ * undefined sends nothing anywhere.
+ */
+function refuseOtherNames(object: object, keys: readonly string[], prefix = ""): void {
+  for (const key of keys)
+    for (const [ours, others] of OTHER_NAMES)
+      if (
+        ours.startsWith(prefix) &&
+        others.split(" ").includes(key.toLowerCase()) &&
+        object[key as never] !== undefined
+      )
+        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${ours}?`);
+}
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
 export const OPTION_NAMES = Object.keys({
@@ -338,10 +360,11 @@ function serviceClient<Paths extends {}>(
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
+/** The keys of `credentials`, and its other field. */
+const KEY_FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[];
+const CREDENTIAL_FIELDS = [...KEY_FIELDS, "expiration"] satisfies (keyof Credentials)[];
 /** The keys of `credentials`, as nested names. */
-const CREDENTIAL_KEYS = (["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[]).map(
-  (key) => `credentials.${key}`,
-);
+const CREDENTIAL_KEYS = KEY_FIELDS.map((key) => `credentials.${key}`);
 const HOOK_NAMES = ["beforeAttempt", "afterAttempt"] as const satisfies readonly (keyof AttemptHooks)[];
 
 /**

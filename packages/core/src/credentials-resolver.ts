@@ -9,24 +9,7 @@ import {
   type CredentialsInput,
 } from "./credentials.js";
 import { within } from "./abort.js";
-import { checkOptionNames } from "./edit-distance.js";
-import { aborted, BceValidationError } from "./errors.js";
-
-/** Other SDKs' names for the fields (lowercase), which a Credentials object given them would lose. */
-const OTHER_SDK_NAMES: Record<string, string> = {
-  ak: "accessKeyId",
-  sk: "secretAccessKey",
-  secretkey: "secretAccessKey",
-  securitytoken: "sessionToken",
-};
-
-/** The fields of a Credentials object. */
-const CREDENTIAL_FIELDS = [
-  "accessKeyId",
-  "secretAccessKey",
-  "sessionToken",
-  "expiration",
-] satisfies (keyof Credentials)[];
+import { aborted } from "./errors.js";
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {
@@ -85,22 +68,6 @@ export function credentialsResolver(
     };
   }
   if (input !== undefined) {
-    // A misspelt key (`sesionToken`) would send the call without it: refused, naming the right one.
-    // Other keys pass (an STS answer given as it came carries more).
-    let keys: string[] = [];
-    try {
-      keys = typeof input === "object" && input !== null ? Object.keys(input) : [];
-    } catch {} // a revoked Proxy: checkCredentials says the credentials could not be read
-    checkOptionNames(keys, CREDENTIAL_FIELDS, "credentials.");
-    for (const key of keys) {
-      const meant = OTHER_SDK_NAMES[key.toLowerCase()];
-      if (meant)
-        throw new BceValidationError(
-          `credentials.${key}`,
-          "unknown",
-          `is not an option; did you mean credentials.${meant}?`,
-        );
-    }
     const checked = checkCredentials(input, "credentials option").credentials;
     return () => Promise.resolve(checked);
   }

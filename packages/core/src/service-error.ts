@@ -28,9 +28,9 @@ export function answeredBut(response: Response): string {
 }
 
 /**
- * The forms in which an answer may quote a secret the request carried (as sent, JSON-escaped,
- * percent-encoded), for `serviceErrorFromResponse`. One shorter than 8 characters is left out: it
- * would hide more than itself.
+ * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded), longest
+ * first, for `hideSecrets`: an answer quoting the request (`serviceErrorFromResponse`), the mock's
+ * journal and log. One shorter than 8 characters is left out: it would hide more than itself.
  */
 export function secretForms(secrets: readonly (string | undefined)[]): string[] {
   const forms = new Set<string>();
@@ -39,6 +39,12 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) forms.add(form);
   }
   return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every form of the given secrets (from `secretForms`) replaced by `<redacted>`. */
+export function hideSecrets(text: string, forms: readonly string[]): string {
+  for (const form of forms) if (text.includes(form)) text = text.replaceAll(form, "<redacted>");
+  return text;
 }
 
 /**
@@ -74,7 +80,7 @@ export function serviceErrorFromResponse(
       message = `the service answered ${status} with a body that is not a BCE error document`;
     }
   }
-  const hide = (text: string) => hidden.reduce((out, form) => out.replaceAll(form, "<redacted>"), text);
+  const hide = (text: string) => hideSecrets(text, hidden);
   return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
 }
 

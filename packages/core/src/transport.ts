@@ -741,11 +741,10 @@ export function answerText(response: Response): Promise<string> | string {
 }
 
 /** A request body (its bytes, as the transport sends them) parsed as JSON, or undefined (none, or not JSON). */
-function jsonOrUndefined(body: unknown): unknown {
-  const text = typeof body === "string" ? body : body instanceof Uint8Array ? utf8Decoder.decode(body) : undefined;
-  if (text === undefined) return undefined;
+function jsonOrUndefined(body: Uint8Array | undefined): unknown {
+  if (body === undefined) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(utf8Decoder.decode(body));
   } catch {
     return undefined;
   }

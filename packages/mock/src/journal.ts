@@ -1,3 +1,4 @@
+import { hideSecrets, secretForms } from "@bce-openapi/core/internal";
 /** One request as the mock received it, and what it answered. */
 export interface JournalEntry {
   /** The `x-bce-request-id` the mock answered with. */
@@ -234,24 +235,9 @@ function decodeEscapes(text: string): string {
   });
 }
 
-/**
- * The forms a secret may take in a request, as sent, percent-encoded (a query, a form) or escaped
- * in JSON; longest first. A value shorter than 8 characters is left alone: it would hide more than itself.
- */
-export function secretForms(secrets: readonly (string | undefined)[]): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== "string" || secret.length < 8) continue;
-    for (const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) forms.add(form);
-  }
-  return [...forms].sort((a, b) => b.length - a.length);
-}
-
-/** `text` with every form of the given secrets (from `secretForms`) replaced by `<redacted>`. */
-export function hideSecrets(text: string, forms: readonly string[]): string {
-  for (const form of forms) if (text.includes(form)) text = text.replaceAll(form, "<redacted>");
-  return text;
-}
+// The forms a secret may take (as sent, percent-encoded, JSON-escaped) and their hiding: core's,
+// which its clients' errors use too.
+export { hideSecrets, secretForms };
 
 /** Headers with the signature, any security token and other credentials redacted. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -246,27 +246,25 @@ describe("a temporary (STS) key pair: the session token is required", () => {
 });
 
 describe("configuration", () => {
-  it("refuses a BCE_MOCK_SESSION_TOKEN no header can carry, without quoting it", async () => {
-    vi.stubEnv("BCE_MOCK_SESSION_TOKEN", "token with spaces ");
+  it.each([
+    [
+      "BCE_MOCK_SESSION_TOKEN",
+      "token with spaces ",
+      "no header can carry, without quoting it",
+      "startMock: BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it",
+    ],
+    [
+      "BCE_MOCK_ACCESS_KEY_ID",
+      "a/b",
+      "no signature can carry",
+      'startMock: BCE_MOCK_ACCESS_KEY_ID holds "/", whitespace or non-ASCII characters, which no signature can carry',
+    ],
+  ])("refuses a %s (%j) %s", async (name, value, _, message) => {
+    vi.stubEnv(name, value);
     try {
       const error = await startMock({ spec: FIXTURE }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toBe(
-        "startMock: BCE_MOCK_SESSION_TOKEN must be printable ASCII without spaces, as a header carries it",
-      );
-    } finally {
-      vi.unstubAllEnvs();
-    }
-  });
-
-  it("refuses a BCE_MOCK_ACCESS_KEY_ID no signature can carry", async () => {
-    vi.stubEnv("BCE_MOCK_ACCESS_KEY_ID", "a/b");
-    try {
-      const error = await startMock({ spec: FIXTURE }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toBe(
-        'startMock: BCE_MOCK_ACCESS_KEY_ID holds "/", whitespace or non-ASCII characters, which no signature can carry',
-      );
+      expect((error as Error).message).toBe(message);
     } finally {
       vi.unstubAllEnvs();
     }

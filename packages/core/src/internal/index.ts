@@ -26,7 +26,7 @@ export { CREDENTIALS_REFRESH_WINDOW_MS, credentialsFromEnv } from "../credential
 // How far a misspelt option name is from a known one (the clients' option check, the mock's).
 export { editDistance } from "../edit-distance.js";
 export { credentialsResolver } from "../credentials-resolver.js";
-export { serviceErrorFromResponse } from "../service-error.js";
+export { hideSecrets, secretForms, serviceErrorFromResponse } from "../service-error.js";
 export { signingHeaders } from "../signed-fetch.js";
 export {
   answerText,
