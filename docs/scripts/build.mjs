@@ -47,6 +47,15 @@ function redocOptions(locale) {
   };
 }
 
+/** What a local `$ref` (`#/components/...`) of `doc` points at; undefined for any other value. */
+const resolver = (doc) => (ref) =>
+  typeof ref === "string" && ref.startsWith("#/")
+    ? ref
+        .slice(2)
+        .split("/")
+        .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc)
+    : undefined;
+
 /**
  * Redoc shows no description of a schema with anyOf or oneOf, only the chosen branch's: a property
  * such as BCC's adminPass (its description beside `anyOf: [EncryptedAdminPass, "", null]`) would
@@ -55,13 +64,7 @@ function redocOptions(locale) {
  * is the referenced schema's, shown beside the $ref as OpenAPI 3.1 allows).
  */
 function describeBranches(doc) {
-  const resolve = (ref) =>
-    ref.startsWith("#/")
-      ? ref
-          .slice(2)
-          .split("/")
-          .reduce((node, key) => node?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], doc)
-      : undefined;
+  const resolve = resolver(doc);
   const visit = (node) => {
     if (!node || typeof node !== "object") return;
     if (Array.isArray(node)) return node.forEach(visit);
@@ -93,13 +96,7 @@ function describeBranches(doc) {
  * unless it has its own: generated from the spec, never written twice.
  */
 function sampleSchemasFromExamples(doc) {
-  const resolve = (ref) =>
-    typeof ref === "string" && ref.startsWith("#/")
-      ? ref
-          .slice(2)
-          .split("/")
-          .reduce((node, key) => node?.[key], doc)
-      : undefined;
+  const resolve = resolver(doc);
   const contents = Object.values(doc.paths ?? {}).flatMap((item) =>
     Object.values(item ?? {}).flatMap((op) => [
       ...Object.values(op?.requestBody?.content ?? {}),

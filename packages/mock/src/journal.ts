@@ -122,9 +122,7 @@ export class Journal {
         String.fromCharCode(Number.parseInt(hex, 16)),
       );
     }
-    return normalized !== undefined && this.#secrets.some((form) => normalized.includes(form))
-      ? this.#hide(redactBody(normalized))
-      : body;
+    return this.#secrets.some((form) => normalized.includes(form)) ? this.#hide(redactBody(normalized)) : body;
   }
 
   /** A path whose percent escapes, read, spell a secret: shown read, with the secret hidden. */
