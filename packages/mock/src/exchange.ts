@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REQUEST_ID_HEADER, sendError } from "./errors.js";
-import { hideSecrets, redactHeaders, type Journal, type JournalEntry } from "./journal.js";
+import { hideSecrets } from "@bce-openapi/core/internal";
+import { redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
 /** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
 const exchanges = new WeakMap<ServerResponse, Exchange>();

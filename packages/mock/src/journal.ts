@@ -1,3 +1,6 @@
+// The forms a secret may take (as sent, percent-encoded, JSON-escaped) and their hiding: core's,
+// which its clients' errors use too. (Not re-exported: a declaration naming core's internal entry
+// would not resolve for a consumer on moduleResolution node10.)
 import { hideSecrets, secretForms } from "@bce-openapi/core/internal";
 /** One request as the mock received it, and what it answered. */
 export interface JournalEntry {
@@ -232,10 +235,6 @@ function decodeEscapes(text: string): string {
     }
   });
 }
-
-// The forms a secret may take (as sent, percent-encoded, JSON-escaped) and their hiding: core's,
-// which its clients' errors use too.
-export { hideSecrets, secretForms };
 
 /** Headers with the signature, any security token and other credentials redacted. */
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -12,7 +12,7 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
-import { editDistance } from "@bce-openapi/core/internal";
+import { editDistance, hideSecrets, secretForms } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { Exchange, exchangeOfResponse } from "./exchange.js";
 import {
@@ -29,15 +29,7 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import {
-  hideSecrets,
-  Journal,
-  MAX_JOURNAL_BODY,
-  redactAuthorization,
-  redactLogLine,
-  secretForms,
-  type JournalEntry,
-} from "./journal.js";
+import { Journal, MAX_JOURNAL_BODY, redactAuthorization, redactLogLine, type JournalEntry } from "./journal.js";
 import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
