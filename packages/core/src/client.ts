@@ -11,7 +11,7 @@ import type { SigningOptions } from "./signed-fetch.js";
 import {
   type CallOptions,
   checkHeaders,
-  keptAnswerText,
+  answerError,
   DEFAULT_TIMEOUT_MS,
   PlainRequest,
   throwIfAborted,
@@ -414,9 +414,13 @@ export function unwrap(result: RawResult): unknown {
   }
 }
 
-/** The BceServiceError of an error answer openapi-fetch gave back (its body parsed as JSON where it was). */
+/**
+ * The BceServiceError of an error answer openapi-fetch gave back: the one the transport made of it
+ * (the call's secrets hidden), else, when a middleware replaced the Response, one made of the body
+ * openapi-fetch parsed, with `hidden` hidden.
+ */
 export function serviceErrorOf({ response, error }: RawResult, hidden: readonly string[] = []): BceServiceError {
-  return serviceErrorFromResponse(response, keptAnswerText(response) ?? errorText(error), hidden);
+  return answerError(response) ?? serviceErrorFromResponse(response, errorText(error), hidden);
 }
 
 /**

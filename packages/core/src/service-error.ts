@@ -86,9 +86,10 @@ export function serviceErrorFromResponse(
 
 /**
  * The secrets a request carried, in the forms an answer may echo them (secretForms): the
- * credentials' secret key and session token, and the passwords its body sends.
+ * credentials' secret key and session token, and the passwords in its bodies (the one sent, and
+ * the caller's before a transform encrypted a password, which the service may decrypt and quote).
  */
-export function requestSecrets(credentials: Credentials, body: unknown): string[] {
+export function requestSecrets(credentials: Credentials, ...bodies: unknown[]): string[] {
   const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""];
   const walk = (value: unknown, depth: number): void => {
     if (depth > 32 || value === null || typeof value !== "object") return;
@@ -97,6 +98,6 @@ export function requestSecrets(credentials: Credentials, body: unknown): string[
       else walk(item, depth + 1);
     }
   };
-  walk(body, 0);
+  for (const body of bodies) walk(body, 0);
   return secretForms(secrets);
 }

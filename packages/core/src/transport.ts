@@ -320,6 +320,11 @@ export interface CallContext extends CallOptions {
   bodiless?: boolean;
   /** Updated in place as attempts happen. */
   stats?: CallStats;
+  /**
+   * The forms of the call's secrets an answer may echo (requestSecrets), hidden in the errors of
+   * error answers. Default: the credentials' and the passwords in the body sent.
+   */
+  secrets?: readonly string[];
 }
 
 /**
@@ -459,6 +464,8 @@ export class Transport {
       if (stats) stats.answer = response;
       return response;
     };
+    // Worked out at the first error answer, once for the call.
+    let secrets = call.secrets;
     let skewRetried = false;
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
@@ -478,13 +485,12 @@ export class Transport {
       const signedOffsetMs = this.#clockOffsetMs;
       try {
         answer = await this.#attempt(parts, call, signal, timeoutMs);
-        // What hooks, the retry policy and the logger see hides the secrets an answer echoes, as the call's error does.
-        if (!answer.response.ok)
-          failure = serviceErrorFromResponse(
-            answer.response,
-            utf8Decoder.decode(answer.bytes),
-            requestSecrets(call.credentials, jsonOrUndefined(parts.body)),
-          );
+        // The error of an error answer hides the secrets it echoes: the call's, and what hooks, the
+        // retry policy and the logger see.
+        if (!answer.response.ok) {
+          secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body));
+          failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes), secrets);
+        }
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
         failure =
@@ -573,8 +579,10 @@ export class Transport {
         ))
       ) {
         logger.debug("not retried", { ...what, lastAllowedAttempt: last });
-        if (answer) return answered(toResponse(answer));
-        throw error;
+        if (!answer) throw error;
+        const response = toResponse(answer);
+        answerErrors.set(response, error as BceServiceError);
+        return answered(response);
       }
       let delay = backoffDelay(attempt, retry, options.random);
       const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
@@ -731,13 +739,21 @@ const utf8Decoder = new TextDecoder();
 
 /** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
 const answerBytes = new WeakMap<Response, Uint8Array>();
+/** The error of each error answer the transport hands on, made once with the call's secrets hidden. */
+const answerErrors = new WeakMap<Response, BceServiceError>();
+
+/** The BceServiceError the transport made of an error answer it handed on; undefined for another Response. */
+export function answerError(response: Response): BceServiceError | undefined {
+  return answerErrors.get(response);
+}
 
 /**
  * The text of an answer's body: from the bytes the transport read when the Response is its own,
  * else read (a middleware may have replaced the Response).
  */
 export function answerText(response: Response): Promise<string> | string {
-  return keptAnswerText(response) ?? response.text();
+  const bytes = answerBytes.get(response);
+  return bytes === undefined ? response.text() : utf8Decoder.decode(bytes);
 }
 
 /** A request body (its bytes, as the transport sends them) parsed as JSON, or undefined (none, or not JSON). */
@@ -748,12 +764,6 @@ function jsonOrUndefined(body: Uint8Array | undefined): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The text of an answer's body when the transport kept its bytes (the Response is its own), else undefined. */
-export function keptAnswerText(response: Response): string | undefined {
-  const bytes = answerBytes.get(response);
-  return bytes === undefined ? undefined : utf8Decoder.decode(bytes);
 }
 
 /** The Response openapi-fetch (and its middleware) gets: the answer's status and headers over the bytes read. */

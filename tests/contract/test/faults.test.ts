@@ -1240,4 +1240,31 @@ describe("an error answer that echoes the request's secrets", () => {
       );
     }
   });
+  // BCC sends adminPass encrypted; the service decrypts it, and may quote what it read.
+  it("BCC: the plaintext adminPass, sent only as ciphertext, reads <redacted> in the error and in each attempt's", async () => {
+    const adminPass = "Plain@Pass1234";
+    const server: FaultServer = await faultServer((_req, res, attempt) => {
+      const body = JSON.parse(server.attempts[attempt - 1]!.body) as { adminPass?: string };
+      answer(
+        res,
+        attempt === 1 ? 429 : 400,
+        JSON.stringify({
+          code: "InvalidAdminPass",
+          message: `adminPass ${adminPass} (sent as ${body.adminPass}) is not allowed`,
+        }),
+      );
+    });
+    const seen: unknown[] = [];
+    const client = bcc(server.url, { hooks: { afterAttempt: ({ error }) => void seen.push(error) } });
+    const error = await failure(client.rebuildInstance("i-1", { imageId: "m-1", adminPass }));
+    expect(server.attempts).toHaveLength(2);
+    expect(error).toMatchObject({ name: "BceServiceError", status: 400, code: "InvalidAdminPass" });
+    // The ciphertext is hidden as well: it is a password field of the body sent.
+    expect(error.message).toMatch(/^InvalidAdminPass: adminPass <redacted> \(sent as <redacted>\) is not allowed/);
+    expect(seen).toHaveLength(2);
+    for (const seenError of seen) {
+      expect((seenError as Error).message).toContain("adminPass <redacted> (sent as <redacted>)");
+      expect((seenError as Error).message).not.toContain(adminPass);
+    }
+  });
 });

@@ -114,7 +114,9 @@ async function sendOperation(
     // What is not a BceError came from reading the caller's arguments (a getter that throws, a revoked Proxy).
     throw error instanceof BceError ? error : unreadable(error);
   }
-  const { path, query, hasBody, body, json, credentials } = prepared;
+  const { path, query, hasBody, body, plain, json, credentials } = prepared;
+  // An answer may echo what the request carried: the client's own secrets are not passed on.
+  const secrets = requestSecrets(credentials, body, plain);
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
   const send = (service.raw as Record<string, RawCall>)[spec.method];
   if (typeof send !== "function")
@@ -130,6 +132,7 @@ async function sendOperation(
       idempotent: spec.retry === "idempotency-token",
       bodiless: spec.successBody === false,
       stats,
+      secrets,
     }),
   }).catch((error: unknown) => {
     // A middleware that throws after the answer came: the caller learns whether the service acted.
@@ -137,8 +140,7 @@ async function sendOperation(
     return rethrowAsBceError(error);
   });
   const { response } = result;
-  // An answer may echo what the request carried: the client's own secrets are not passed on.
-  if (!response.ok) throw serviceErrorOf(result, requestSecrets(credentials, body));
+  if (!response.ok) throw serviceErrorOf(result, secrets);
   return { response, $metadata: responseMetadata(response, stats) };
 }
 
@@ -154,6 +156,8 @@ interface Prepared {
   query: Record<string, string>;
   hasBody: boolean;
   body: unknown;
+  /** The body before the transforms (a password before it was encrypted). */
+  plain: unknown;
   json: string | undefined;
   credentials: Credentials;
 }
@@ -219,8 +223,8 @@ async function prepare(
   }
 
   const credentials = await service.credentials(options);
+  const plain = body;
   if (hasBody) {
-    const read = body;
     for (const { path, field, transform } of transforms) {
       const value = valueAt(body, path);
       if (value === undefined || value === null || !transform.apply) continue;
@@ -229,9 +233,9 @@ async function prepare(
     }
     // The values the transforms made are checked, and sent, as they are.
     if (body !== checked) spec.checkRequest({ path, query, body });
-    if (body !== read) json = JSON.stringify(body);
+    if (body !== plain) json = JSON.stringify(body);
   }
-  return { path, query, hasBody, body, json, credentials };
+  return { path, query, hasBody, body, plain, json, credentials };
 }
 
 /** Every option of CallOptions: `satisfies` keeps the list in step with the interface. */
