@@ -121,8 +121,6 @@ export interface CallStats {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** Methods that change nothing: a `raw` GET keeps its connection, whatever its idempotency. */
-const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
 /** 4 MiB. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
 /**
@@ -636,18 +634,9 @@ export class Transport {
       throwIfAborted(signal);
       const send = this.#options.fetch;
       const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-      // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as it goes.
-      if (!send && httpSend) {
-        // node:http ends on the signal, but an answer it does not know what to do with must not
-        // outlast the timeout or the caller's abort either.
-        try {
-          // A call without an idempotency token goes on a connection of its own (see httpSend).
-          const fresh = !idempotent && !SAFE_METHODS.includes(parts.method);
-          return await heed(httpSend(parts, timeout.signal, limit, classify, bodiless, fresh), timeout.signal);
-        } catch (error) {
-          throw error instanceof BceError ? error : classify(error);
-        }
-      }
+      // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as
+      // it goes; a browser bundle has no such branch (httpSend is undefined there).
+      if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify, bodiless, idempotent);
       // A redirect is not followed: the signed request (its session token, a password) must not
       // reach another host, nor a rebuild be sent twice. Node's fetch hands back the 3xx itself.
       const init: RequestInit = {

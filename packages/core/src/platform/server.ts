@@ -6,7 +6,8 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../credentials.js";
-import { answerTooLarge, BceResponseError } from "../errors.js";
+import { heed } from "../abort.js";
+import { answerTooLarge, BceError, BceResponseError } from "../errors.js";
 import type { Answer, OutgoingRequest } from "./types.js";
 
 export const PLATFORM = "server";
@@ -109,8 +110,35 @@ function agentFor(https: boolean): HttpAgent {
  * JavaScript v3 does; Deno and Bun, whose node:http is built on their fetch, keep fetch.
  */
 export const httpSend =
-  g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined ? sendWithNodeHttp : undefined;
+  g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined ? sendHeeded : undefined;
 
+/** Methods that change nothing: a `raw` GET keeps its connection, whatever its idempotency. */
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+/** httpSend in Node: see types.ts. */
+async function sendHeeded(
+  request: OutgoingRequest,
+  signal: AbortSignal,
+  limit: number,
+  fail: (error: unknown, answerStarted: boolean) => Error,
+  bodiless: boolean | undefined,
+  idempotent: boolean,
+): Promise<Answer> {
+  // node:http ends on the signal, but an answer it does not know what to do with must not
+  // outlast the timeout or the caller's abort either.
+  try {
+    // A call without an idempotency token goes on a connection of its own (see sendWithNodeHttp).
+    const fresh = !idempotent && !SAFE_METHODS.includes(request.method);
+    return await heed(sendWithNodeHttp(request, signal, limit, fail, bodiless, fresh), signal);
+  } catch (error) {
+    throw error instanceof BceError ? error : fail(error, false);
+  }
+}
+
+/**
+ * One attempt with node:http. `fresh`: sent on a new connection, closed after the answer, never on
+ * a kept-alive one the server may be closing as the request is written (see AGENT_OPTIONS).
+ */
 function sendWithNodeHttp(
   request: OutgoingRequest,
   signal: AbortSignal,
