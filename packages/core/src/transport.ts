@@ -1,4 +1,4 @@
-import { type Answer, httpSend, networkFailure } from "#platform";
+import { type Answer, badCoding, httpSend, networkFailure, unparsableAnswer } from "#platform";
 import { heed, onAbort, within } from "./abort.js";
 import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
@@ -609,13 +609,9 @@ export class Transport {
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
       const { errorCode, notConnected } = networkFailure(error);
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
-      // llhttp's codes (node:http's and undici's parser): an answer came, in a form no HTTP parser takes.
-      const unparsable = /^HPE_|^UND_ERR_HEADERS_OVERFLOW$/.test(errorCode);
-      const what = unparsable
-        ? `an answer came from ${host} but is not HTTP that can be read`
-        : answerStarted
-          ? `the answer from ${host} was cut off`
-          : `the request to ${host} failed on the network`;
+      const what =
+        unparsableAnswer(errorCode, host) ??
+        (answerStarted ? `the answer from ${host} was cut off` : `the request to ${host} failed on the network`);
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
@@ -696,17 +692,9 @@ export class Transport {
       } catch (error) {
         if (error instanceof BceResponseError) throw error;
         // fetch undoes a content coding as it reads: a body that is not what its coding says came
-        // whole, and is refused as node:http's answer is, not retried as cut off.
-        // zlib's codes (Z_DATA_ERROR) and brotli's (ERR__ERROR_FORMAT_PADDING_2, ERR_BROTLI_...).
-        const code = networkFailure(error).errorCode;
-        if (/^(?:Z_|ERR__ERROR_|ERR_BROTLI)/.test(code) && !signal?.aborted && !timeout.signal.aborted) {
-          const coding = response.headers.get("content-encoding") ?? "";
-          throw new BceResponseError({
-            status: response.status,
-            requestId: requestIdOf(response),
-            problems: [`the answer body is not valid ${coding.trim().toLowerCase()}`],
-          });
-        }
+        // whole, and is refused as node:http's answer is, not retried as cut off (see badCoding).
+        const refused = !signal?.aborted && !timeout.signal.aborted && badCoding(error, response);
+        if (refused) throw refused;
         throw classify(error, true);
       }
     } finally {

@@ -4,7 +4,13 @@
 // takes the browser branch and what its clients then do.
 import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CREDENTIAL_ENV_VARS, credentialsResolver, CredentialsError, userAgent } from "../src/internal/index.js";
+import {
+  BceResponseError,
+  CREDENTIAL_ENV_VARS,
+  credentialsResolver,
+  CredentialsError,
+  userAgent,
+} from "../src/internal/index.js";
 import * as browser from "../src/platform/browser.js";
 import * as server from "../src/platform/server.js";
 
@@ -141,6 +147,29 @@ describe("#platform branches", () => {
     expect(browser.networkFailure(new TypeError("Failed to fetch"))).toEqual({ errorCode: "", notConnected: false });
     // Even an error that carries a code (a fetch of the caller's): the browser branch reads none.
     expect(browser.networkFailure(refused)).toEqual({ errorCode: "", notConnected: false });
+  });
+
+  it("server: a parser's code or a decoder's names what came; other codes, and the browser, name nothing", () => {
+    const parser = Object.assign(new Error("Parse Error"), { code: "HPE_INVALID_CONSTANT" });
+    expect(server.unparsableAnswer(server.networkFailure(parser).errorCode, "example.com")).toBe(
+      "an answer came from example.com but is not HTTP that can be read",
+    );
+    expect(server.unparsableAnswer("ECONNRESET", "example.com")).toBeUndefined();
+    expect(browser.unparsableAnswer("HPE_INVALID_CONSTANT", "example.com")).toBeUndefined();
+    const zlib = new TypeError("terminated", {
+      cause: Object.assign(new Error("incorrect header check"), { code: "Z_DATA_ERROR" }),
+    });
+    const response = new Response("", {
+      status: 200,
+      headers: { "content-encoding": " GZIP ", "x-bce-request-id": "r-1" },
+    });
+    const refused = server.badCoding(zlib, response);
+    expect(refused).toBeInstanceOf(BceResponseError);
+    expect(refused?.message).toBe(
+      "the answer does not match the API description: the answer body is not valid gzip (status 200, request id r-1)",
+    );
+    expect(server.badCoding(new TypeError("terminated"), response)).toBeUndefined();
+    expect(browser.badCoding(zlib, response)).toBeUndefined();
   });
 });
 

@@ -19,6 +19,12 @@ export function networkFailure(_error?: unknown): { errorCode: string; notConnec
   return { errorCode: "", notConnected: false };
 }
 
+/** No system error codes here (see networkFailure): no answer is known for one a parser refused. */
+export function unparsableAnswer(_errorCode: string, _host: string): undefined {}
+
+/** No system error codes here (see networkFailure): no failure is known for a content coding. */
+export function badCoding(_error: unknown, _response: Response): undefined {}
+
 /** Browsers send with fetch. */
 export const httpSend = undefined;
 

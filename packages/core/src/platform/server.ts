@@ -8,6 +8,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "n
 import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../credentials.js";
 import { heed } from "../abort.js";
 import { answerTooLarge, BceError, BceResponseError } from "../errors.js";
+import { requestIdOf } from "../service-error.js";
 import type { Answer, OutgoingRequest } from "./types.js";
 
 export const PLATFORM = "server";
@@ -72,6 +73,31 @@ const NOT_CONNECTED = [
 export function networkFailure(error: unknown): { errorCode: string; notConnected: boolean } {
   const errorCode = systemErrorCode(error);
   return { errorCode, notConnected: NOT_CONNECTED.includes(errorCode) };
+}
+
+/**
+ * What a failure with llhttp's codes (node:http's and undici's parser) is: an answer came from
+ * `host`, in a form no HTTP parser takes. Undefined for other codes.
+ */
+export function unparsableAnswer(errorCode: string, host: string): string | undefined {
+  return /^HPE_|^UND_ERR_HEADERS_OVERFLOW$/.test(errorCode)
+    ? `an answer came from ${host} but is not HTTP that can be read`
+    : undefined;
+}
+
+/**
+ * The refusal of `response` when reading its body failed with zlib's codes (Z_DATA_ERROR) or
+ * brotli's (ERR__ERROR_FORMAT_PADDING_2, ERR_BROTLI_...): fetch undoes a content coding as it
+ * reads, and the body is not what its coding says. Undefined for other failures.
+ */
+export function badCoding(error: unknown, response: Response): BceResponseError | undefined {
+  if (!/^(?:Z_|ERR__ERROR_|ERR_BROTLI)/.test(networkFailure(error).errorCode)) return undefined;
+  const coding = response.headers.get("content-encoding") ?? "";
+  return new BceResponseError({
+    status: response.status,
+    requestId: requestIdOf(response),
+    problems: [`the answer body is not valid ${coding.trim().toLowerCase()}`],
+  });
 }
 
 /** The first system error code in an error's cause chain (undici wraps them). */

@@ -2,6 +2,7 @@
 // `node` condition (Node, Deno, Bun), `browser` under the `browser` condition and everywhere else
 // (browsers, edge runtimes).
 import type { Credentials } from "../credentials.js";
+import type { BceResponseError } from "../errors.js";
 
 /** `"server"` or `"browser"`. */
 export declare const PLATFORM: "server" | "browser";
@@ -27,6 +28,20 @@ export declare const NO_CREDENTIALS: string;
  * whether that code proves the connection was never made, so the request did not leave.
  */
 export declare function networkFailure(error: unknown): { errorCode: string; notConnected: boolean };
+
+/**
+ * What to say of a failure whose system error code (networkFailure) shows an answer came from
+ * `host` in a form no HTTP parser takes (llhttp's codes); undefined otherwise, and always in a
+ * browser, which gives no codes.
+ */
+export declare function unparsableAnswer(errorCode: string, host: string): string | undefined;
+
+/**
+ * The BceResponseError for `response` when reading its body failed with a decoder's system error
+ * code (zlib's, brotli's): the body is not what its content coding says. Undefined otherwise, and
+ * always in a browser, which gives no codes.
+ */
+export declare function badCoding(error: unknown, response: Response): BceResponseError | undefined;
 
 /** One attempt's request as the transport sends it: signed, its body encoded once. */
 export interface OutgoingRequest {
