@@ -270,6 +270,27 @@ describe("configuration", () => {
     }
   });
 
+  it.each([
+    ["BCE_MOCK_ACCESS_KEY_ID", "BCE_MOCK_SECRET_ACCESS_KEY"],
+    ["BCE_MOCK_SECRET_ACCESS_KEY", "BCE_MOCK_ACCESS_KEY_ID"],
+  ])("refuses %s without %s (half the default pair would complete it)", async (set, missing) => {
+    vi.stubEnv(set, "my-own-key-0123456789");
+    vi.stubEnv(missing, "");
+    try {
+      const error = await startMock({ spec: FIXTURE }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(
+        `startMock: ${set} is set without ${missing}: set both, or neither for the default key pair`,
+      );
+      expect((error as Error).message).not.toContain("my-own-key");
+      // Given credentials, the variables are not read.
+      const mock = await startMock({ spec: FIXTURE, credentials: [{ accessKeyId: "a", secretAccessKey: "b" }] });
+      await mock.close();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it("refuses two key pairs with one access key id (the first's secret key would never verify)", async () => {
     const error = await startMock({
       spec: FIXTURE,
