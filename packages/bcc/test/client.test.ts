@@ -129,10 +129,18 @@ describe("rebuildInstance on the wire", () => {
     expect(rec.sent).toHaveLength(2);
     await expect(
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, keypairId: "k-3Wd7Jbcu" }),
-    ).rejects.toMatchObject({ field: "body.keypairId", rule: "false" });
+    ).rejects.toMatchObject({
+      field: "body.keypairId",
+      rule: "not",
+      message: "body.keypairId: is not allowed with keepImageLogin: true",
+    });
     await expect(
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
-    ).rejects.toMatchObject({ field: "body.adminPass", rule: "false" });
+    ).rejects.toMatchObject({
+      field: "body.adminPass",
+      rule: "not",
+      message: "body.adminPass: is not allowed with keepImageLogin: true",
+    });
     expect(rec.sent).toHaveLength(2);
   });
 
@@ -154,7 +162,11 @@ describe("rebuildInstance on the wire", () => {
     // The password would be encrypted with the credentials; the rules of the body need no ciphertext.
     await expect(
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
-    ).rejects.toMatchObject({ field: "body.adminPass", rule: "false" });
+    ).rejects.toMatchObject({
+      field: "body.adminPass",
+      rule: "not",
+      message: "body.adminPass: is not allowed with keepImageLogin: true",
+    });
     await expect(bcc.rebuildInstance("i-1", { imageId: "", adminPass: "1qaz@WSX" })).rejects.toMatchObject({
       field: "body.imageId",
     });

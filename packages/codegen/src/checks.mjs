@@ -7,7 +7,12 @@
 // (check-runtime.ts). What the interpreter would refuse to interpret, this refuses to compile.
 
 import * as formats from "@bce-openapi/core/internal/formats";
-import { ANNOTATION_KEYWORDS, INTERPRETED_KEYWORDS, MAX_DEPTH } from "@bce-openapi/core/internal/validation";
+import {
+  ANNOTATION_KEYWORDS,
+  INTERPRETED_KEYWORDS,
+  MAX_DEPTH,
+  notMessage,
+} from "@bce-openapi/core/internal/validation";
 
 // What the interpreter interprets is what this compiles: the keyword lists and the depth limit
 // come from the interpreter itself.
@@ -214,8 +219,11 @@ export class CheckCompiler {
       );
     }
     if (s.not !== undefined) {
-      this.helpers.add("passes");
-      out.push(`if (${probe(s.not, `${where}/not`)}) report(c, p, "not", "must not match the schema in \\"not\\"");`);
+      // `not: {}` refuses every value: no test to make.
+      const test = probe(s.not, `${where}/not`);
+      const refusal = `report(c, p, "not", ${str(notMessage(s))});`;
+      if (test !== "true") this.helpers.add("passes");
+      out.push(test === "true" ? refusal : `if (${test}) ${refusal}`);
     }
     if (s.if !== undefined) {
       this.helpers.add("passes");

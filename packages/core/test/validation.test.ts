@@ -582,6 +582,9 @@ describe("keywords", () => {
     );
     ok(1, { not: { type: "string" } });
     fails("s", { not: { type: "string" } }, "not", 'must not match the schema in "not"');
+    // x-not-message says why, where the rule alone would not (a field an if/then forbids).
+    fails(1, { not: {}, "x-not-message": "is not allowed with t: true" }, "not", "is not allowed with t: true");
+    ok(1, { not: { type: "string" }, "x-not-message": "must not be a string" });
   });
 
   it("anyOf names the one branch that accepts the value type, else reports itself", () => {

@@ -4,6 +4,7 @@ export {
   MAX_DEPTH,
   INTERPRETED_KEYWORDS,
   ANNOTATION_KEYWORDS,
+  notMessage,
   type JsonSchema,
   type SchemaIssue,
   type ValidateSchemaOptions,

@@ -119,6 +119,13 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" :
  */
 const patternMessage = (s: { readonly [keyword: string]: unknown }): string =>
   typeof s["x-pattern-message"] === "string" ? s["x-pattern-message"] : `must match the pattern ${s.pattern}`;
+/**
+ * What a value that matches `not` is told: the schema's `x-not-message` (`is not allowed with
+ * keepImageLogin: true`, for a field an if/then rule forbids) where the rule alone would not say
+ * why, else a generic message. The codegen uses it too, so both say the same.
+ */
+export const notMessage = (s: { readonly [keyword: string]: unknown }): string =>
+  typeof s["x-not-message"] === "string" ? s["x-not-message"] : 'must not match the schema in "not"';
 // JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
 const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
@@ -288,8 +295,7 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
     if (matched !== 1)
       report(ctx, path, "oneOf", `must match exactly one of ${s.oneOf.length} schemas (matches ${matched})`);
   }
-  if (s.not !== undefined && conforms(value, s.not, path, depth, hops, ctx))
-    report(ctx, path, "not", 'must not match the schema in "not"');
+  if (s.not !== undefined && conforms(value, s.not, path, depth, hops, ctx)) report(ctx, path, "not", notMessage(s));
   if (s.if !== undefined) {
     const branch = conforms(value, s.if, path, depth, hops, ctx) ? s.then : s.else;
     if (branch !== undefined) check(value, branch, path, depth, hops, ctx);
