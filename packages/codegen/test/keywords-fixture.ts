@@ -46,7 +46,11 @@ export const keywordsBundle = {
         // The service takes an empty string; the client must never send one.
         type: "string",
         maxLength: 12,
-        "x-client-rules": { minLength: 4, not: { const: "password" }, "x-not-message": "must not be the word password" },
+        "x-client-rules": {
+          minLength: 4,
+          not: { const: "password" },
+          "x-not-message": "must not be the word password",
+        },
       },
       Thing: {
         type: "object",
