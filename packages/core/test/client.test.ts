@@ -654,7 +654,10 @@ describe("credentials", () => {
 
     it("is not asked by a call already aborted", async () => {
       let asked = 0;
-      const resolve = credentialsResolver(() => (asked++, keys(1)));
+      const resolve = credentialsResolver(() => {
+        asked++;
+        return keys(1);
+      });
       const error = await resolve({ signal: AbortSignal.abort() }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BceAbortError);
       expect(asked).toBe(0);

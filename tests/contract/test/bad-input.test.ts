@@ -198,7 +198,12 @@ describe("bodies are checked as they will be sent", () => {
   it("BEC userData with a lone surrogate is refused, naming it, before a credentials provider is asked", async () => {
     const recorder = recording();
     let asked = 0;
-    const bec = becFor(recorder, { credentials: () => (asked++, CREDENTIALS) });
+    const bec = becFor(recorder, {
+      credentials: () => {
+        asked++;
+        return CREDENTIALS;
+      },
+    });
     const error = await bec.reinstallVmInstance("vm-1", { ...BEC_BODY, userData: "a\uD800b" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({ field: "body.userData", rule: "format" });
