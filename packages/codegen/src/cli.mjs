@@ -3,24 +3,48 @@
 //   <bundle>: a path, or a package export such as @bce-openapi/spec/bec.json, resolved from the
 //   current package. Writes schema.ts, operations.ts, client.ts and (when answers have bodies to
 //   check) responses.ts into <dir> (default src/generated).
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { client: { type: "string" }, out: { type: "string", default: join("src", "generated") } },
-});
+const USAGE = "usage: bce-codegen <bundle.json | package/export.json> --client <Name> [--out <dir>]";
+let values;
+let positionals;
+try {
+  ({ values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      client: { type: "string" },
+      out: { type: "string", default: join("src", "generated") },
+      help: { type: "boolean", short: "h" },
+    },
+  }));
+} catch (error) {
+  // An unknown option, or one without its value: said in one line, not as a stack trace.
+  console.error(`bce-codegen: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 if (positionals.length !== 1 || !values.client) {
-  console.error("usage: bce-codegen <bundle.json | package/export.json> --client <Name> [--out <dir>]");
+  console.error(USAGE);
   process.exit(2);
 }
 const [spec] = positionals;
-const file =
-  spec.startsWith(".") || isAbsolute(spec)
-    ? resolve(spec)
-    : createRequire(join(process.cwd(), "package.json")).resolve(spec);
+// A file (`./bec.json`, an absolute path, or `bec.json` in this folder), else a package export.
+let file;
+if (spec.startsWith(".") || isAbsolute(spec) || existsSync(spec)) file = resolve(spec);
+else {
+  try {
+    file = createRequire(join(process.cwd(), "package.json")).resolve(spec);
+  } catch {
+    console.error(`bce-codegen: ${spec} is neither a file here nor a package export this folder can resolve`);
+    process.exit(1);
+  }
+}
 const outDir = resolve(values.out);
 try {
   // Loaded only now: the generator imports TypeScript and openapi-typescript, a second or more of

@@ -37,6 +37,30 @@ describe("bce-codegen", () => {
     expect(result.stderr).toMatch(/^usage: bce-codegen <bundle/);
   });
 
+  it("prints its usage on --help; an unknown option exits 2 naming it, with the usage", async () => {
+    expect(await run(["--help"], packageDir)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage: /) });
+    const unknown = await run(["--clinet", "Bec", "x.json"], packageDir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^bce-codegen: Unknown option '--clinet'.*\nusage: bce-codegen/s);
+  });
+
+  it("takes a bare file name in the folder as a file; a name that is neither exits 1 naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bce-codegen-"));
+    try {
+      writeFileSync(join(dir, "bec.json"), JSON.stringify(bundle("bec")));
+      const result = await run(["bec.json", "--client", "Bec", "--out", "out"], dir);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(existsSync(join(dir, "out", "client.ts"))).toBe(true);
+      const missing = await run(["nothing.json", "--client", "Bec"], dir);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toBe(
+        "bce-codegen: nothing.json is neither a file here nor a package export this folder can resolve\n",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 1 naming what is wrong with the spec, and writes nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bce-codegen-"));
     try {
