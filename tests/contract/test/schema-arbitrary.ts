@@ -429,11 +429,22 @@ function checkKeywords(schema: SchemaObject): void {
     throw new Error("allOf outside if/then/else is not supported");
 }
 
-/** The properties a then/else part forbids (`properties: { x: false }`). */
+/**
+ * A schema no value meets: `false`, or `{ not: {} }` with annotations beside it (an
+ * `x-not-message` saying why).
+ */
+const forbids = (sub: unknown): boolean =>
+  sub === false ||
+  (isRecord(sub as Json) &&
+    isRecord((sub as { not?: Json }).not as Json) &&
+    Object.keys((sub as { not: object }).not).length === 0 &&
+    Object.keys(sub as object).every((k) => k === "not" || k.startsWith("x-")));
+
+/** The properties a then/else part forbids (`properties: { x: false }`, or `x: { not: {} }`). */
 function forbiddenOf(part: unknown): string[] {
   const properties = (part as { properties?: Record<string, unknown> } | undefined)?.properties ?? {};
   return Object.entries(properties)
-    .filter(([, sub]) => sub === false)
+    .filter(([, sub]) => forbids(sub))
     .map(([name]) => name);
 }
 
@@ -446,7 +457,7 @@ function requiredOf(part: unknown, clientView = false): string[] {
     ...rest
   } = part as { required?: string[]; allOf?: SchemaObject[]; properties?: Record<string, unknown> };
   // `properties: { x: false }` forbids members (forbiddenOf); it requires none.
-  if (properties !== undefined && !Object.values(properties).every((sub) => sub === false))
+  if (properties !== undefined && !Object.values(properties).every(forbids))
     (rest as Record<string, unknown>).properties = properties;
   // allOf entries that only say `properties: { x: true }` assert nothing; in a client view, one that
   // says a required member is not null (`{ type: string }`) asserts nothing either.
