@@ -31,6 +31,10 @@ export const redocLabels = {
       Security: "认证",
       "View security details": "查看认证详情",
       "View details": "查看详情",
+      // The security scheme's dialog (`${in} parameter name:`).
+      "Header parameter name:": "请求头名称：",
+      "Query parameter name:": "查询参数名称：",
+      "Cookie parameter name:": "Cookie 参数名称：",
       "Expand all": "全部展开",
       "Collapse all": "全部折叠",
       Copy: "复制",
@@ -125,11 +129,18 @@ function translateRedocLabels(labels) {
   const patterns = labels.patterns.map((p) => [new RegExp(p[0]), p[1]]);
   const types = labels.types.map((p) => [new RegExp(p[0], "g"), p[1]]);
   const skip = "pre,code,script,style,textarea,td,.schema-name,header.site-nav";
-  /** A label's translation: from `table` (then `more`, if given), else from the first pattern that matches. */
+  /**
+   * A label's translation: from `table` (then `more`, if given), else from the first pattern that
+   * matches, a part it captures that is itself a label translated too ("link to Request").
+   */
   function lookup(label, table, more) {
     if (Object.hasOwn(table, label)) return table[label];
     if (more && Object.hasOwn(more, label)) return more[label];
-    for (const [pattern, replacement] of patterns) if (pattern.test(label)) return label.replace(pattern, replacement);
+    for (const [pattern, replacement] of patterns)
+      if (pattern.test(label))
+        return label.replace(pattern, (...parts) =>
+          replacement.replace(/\$(\d)/g, (_, n) => (Object.hasOwn(exact, parts[n]) ? exact[parts[n]] : parts[n])),
+        );
     return undefined;
   }
   function text(node) {
@@ -146,8 +157,11 @@ function translateRedocLabels(labels) {
     }
     if (out !== undefined && out !== t) node.nodeValue = value.replace(t, out);
   }
-  /** A control's accessible name (aria-label), which a screen reader reads instead of its text, and an input's placeholder. */
-  const attributes = ["aria-label", "placeholder"];
+  /**
+   * A control's accessible name (aria-label), which a screen reader reads instead of its text, an
+   * input's placeholder, and a tooltip (title: the sample picker's "Payload").
+   */
+  const attributes = ["aria-label", "placeholder", "title"];
   function aria(el) {
     for (const name of attributes) {
       const value = el.getAttribute(name);
@@ -160,7 +174,7 @@ function translateRedocLabels(labels) {
     if (root.nodeType === 3) return text(root);
     if (root.nodeType !== 1) return;
     aria(root);
-    for (const el of root.querySelectorAll("[aria-label],[placeholder]")) aria(el);
+    for (const el of root.querySelectorAll("[aria-label],[placeholder],[title]")) aria(el);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) text(node);
   }

@@ -116,7 +116,9 @@ h2 { margin-top: 2rem; border-bottom: 1px solid var(--line); padding-bottom: 0.3
 code { font: 0.9em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--code); padding: 0.1em 0.3em; border-radius: 4px; }
 pre { background: var(--code); padding: 0.9rem 1rem; overflow-x: auto; border-radius: 6px; }
 pre code { padding: 0; background: none; }
-table { border-collapse: collapse; }
+/* On a narrow screen a wide table scrolls by itself, and a long URL or code span wraps, not the page. */
+table { border-collapse: collapse; display: block; max-width: 100%; overflow-x: auto; }
+p code, li code, p a, li a { overflow-wrap: anywhere; }
 th, td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; text-align: left; }
 .translations { margin: 0; text-align: right; color: var(--muted); font-size: 0.9rem; }
 .lede { color: var(--muted); font-size: 1.1rem; }

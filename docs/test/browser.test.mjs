@@ -289,7 +289,9 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
   const translate = (text) => {
     if (Object.hasOwn(exact, text)) return exact[text];
     const rule = rules.find(([re]) => re.test(text));
-    return rule && text.replace(rule[0], rule[1]);
+    // A captured part that is a label is translated too ("link to Request").
+    const part = (p) => (Object.hasOwn(exact, p) ? exact[p] : p);
+    return rule && text.replace(rule[0], (...m) => rule[1].replace(/\$(\d)/g, (_, n) => part(m[n])));
   };
   const english = locales.find((l) => l.code === "en");
 
@@ -397,6 +399,10 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     for (const name of named.filter((t) => !t.startsWith("link to ")))
       expect([...zh.names], name).toContain(translate(name) ?? ariaLabels[name]);
     expect([...zh.names].some((t) => t.startsWith(translate("link to x").slice(0, -1)))).toBe(true);
+    // A section that is one of Redoc's labels is named in the page's language: "链接到 请求".
+    expect(named).toContain("link to Request");
+    expect([...zh.names]).toContain(translate("link to Request"));
+    expect(translate("link to Request")).toBe(`${translate("link to x").slice(0, -1)}${exact.Request}`);
     expect([...zh.names].filter((t) => translate(t) !== undefined || Object.hasOwn(ariaLabels, t))).toEqual([]);
   });
 
@@ -453,6 +459,42 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     expect(zh.after).toContain(exact["No results"]);
     expect(zh.after).not.toContain("No results");
   });
+
+  test("the security details dialog and the sample picker's tooltips speak the reference's language too", async () => {
+    // Each language's page of its own: the dialog stays open.
+    const shown = async (l, button) => {
+      await open(`${l.code}/index.html#/bec/reinstallvminstance`);
+      const view = page.getByText(wholeText(button)).first();
+      await view.waitFor({ timeout: 30_000 });
+      await view.click();
+      await page
+        .getByText(/Authorization/)
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const text = await page.innerText("body");
+      await page.keyboard.press("Escape");
+      // The request sample picker's menu: each choice has a tooltip (its title).
+      await page
+        .locator(".panel-request-samples button[aria-haspopup=menu]", { hasText: /^(TypeScript|curl)$/ })
+        .click();
+      await page
+        .locator("[role=menuitem]", { hasText: /^curl$/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const titles = await page.$$eval("[role=menuitem] [title]", (els) => els.map((el) => el.getAttribute("title")));
+      await page.keyboard.press("Escape");
+      expect(problems).toEqual([]);
+      return { text, titles };
+    };
+    const en = await shown(english, "View security details");
+    expect(en.text).toContain("Header parameter name:");
+    expect(en.titles).toContain("Payload");
+    const zh = await shown(locale, exact["View security details"]);
+    expect(zh.text).toContain(exact["Header parameter name:"]);
+    expect(zh.text).not.toContain("parameter name");
+    expect(zh.titles).toContain(exact.Payload);
+    expect(zh.titles).not.toContain("Payload");
+  });
 });
 
 describe("site pages", () => {
@@ -483,6 +525,18 @@ describe("site pages", () => {
       expect(await statusOf(href), href).toBe(200);
     }
     await shoot(name);
+    expect(problems).toEqual([]);
+  });
+
+  test.each(pages)("%s fits a phone's width (375 px): nothing scrolls the page sideways", async (_, path) => {
+    await open(path);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.locator("h1").first().waitFor();
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(scroll, `${path}: ${scroll} px of content in ${client} px`).toBeLessThanOrEqual(client);
     expect(problems).toEqual([]);
   });
 
