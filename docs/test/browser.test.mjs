@@ -524,6 +524,11 @@ describe("site pages", () => {
     for (const href of new Set(hrefs.map((h) => h.split("#")[0]))) {
       expect(await statusOf(href), href).toBe(200);
     }
+    // No link to another site ran on into the text after its URL (a full-width bracket, which the
+    // link then carries percent-encoded): the sources cited are ASCII URLs.
+    const external = await page.$$eval("a[href^=http]", (as) => as.map((a) => a.getAttribute("href")));
+    for (const href of external)
+      expect(href, "a link that ran into the text after it").not.toMatch(/%[89a-f][0-9a-f]/i);
     await shoot(name);
     expect(problems).toEqual([]);
   });
