@@ -51,6 +51,8 @@ export const redocLabels = {
       "Value:": "值：",
       Example: "示例",
       "Example:": "示例：",
+      // Redoc writes some labels' colon as a text node of its own ("Example", ":").
+      ":": "：",
       Examples: "示例",
       // The code-sample picker's name for the request body's examples (Redoc knows it by this label).
       Payload: "请求体",

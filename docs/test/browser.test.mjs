@@ -388,6 +388,9 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     );
     for (const label of shown) expect([...zh.labels], label).toContain(translate(label));
     expect([...zh.labels].filter((t) => translate(t) !== undefined)).toEqual([]);
+    // A label's colon that Redoc writes apart ("Example", ":") is full-width too.
+    expect([...en.labels]).toContain(":");
+    expect([...zh.labels]).not.toContain(":");
     // Nothing else shaped like an English label either (names and values are not in these nodes).
     expect([...zh.labels].filter((t) => /^[A-Z][a-z]+(?: [a-z]+)*:?$/.test(t))).toEqual([]);
     expect([...zh.types].filter((t) => /\b(?:or|non-empty|characters|items|Array of)\b/.test(t))).toEqual([]);
