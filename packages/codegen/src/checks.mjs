@@ -222,8 +222,11 @@ export class CheckCompiler {
       // `not: {}` refuses every value: no test to make.
       const test = probe(s.not, `${where}/not`);
       const refusal = `report(c, p, "not", ${str(notMessage(s))});`;
-      if (test !== "true") this.helpers.add("passes");
-      out.push(test === "true" ? refusal : `if (${test}) ${refusal}`);
+      if (test === "true") out.push(refusal);
+      else {
+        this.helpers.add("passes");
+        out.push(`if (${test}) ${refusal}`);
+      }
     }
     if (s.if !== undefined) {
       this.helpers.add("passes");

@@ -417,10 +417,13 @@ export function unwrap(result: RawResult): unknown {
 /**
  * The BceServiceError of an error answer openapi-fetch gave back: the one the transport made of it
  * (the call's secrets hidden), else, when a middleware replaced the Response, one made of the body
- * openapi-fetch parsed, with `hidden` hidden.
+ * openapi-fetch parsed, with what `hidden` gives hidden (worked out only then).
  */
-export function serviceErrorOf({ response, error }: RawResult, hidden: readonly string[] = []): BceServiceError {
-  return answerError(response) ?? serviceErrorFromResponse(response, errorText(error), hidden);
+export function serviceErrorOf(
+  { response, error }: RawResult,
+  hidden: () => readonly string[] = () => [],
+): BceServiceError {
+  return answerError(response) ?? serviceErrorFromResponse(response, errorText(error), hidden());
 }
 
 /**

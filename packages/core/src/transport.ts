@@ -319,10 +319,10 @@ export interface CallContext extends CallOptions {
   /** Updated in place as attempts happen. */
   stats?: CallStats;
   /**
-   * The forms of the call's secrets an answer may echo (requestSecrets), hidden in the errors of
-   * error answers. Default: the credentials' and the passwords in the body sent.
+   * The body as the caller gave it, before a transform encrypted a password: its passwords are
+   * hidden in the errors of error answers too, beside the credentials' and those of the body sent.
    */
-  secrets?: readonly string[];
+  givenBody?: unknown;
 }
 
 /**
@@ -462,8 +462,8 @@ export class Transport {
       if (stats) stats.answer = response;
       return response;
     };
-    // Worked out at the first error answer, once for the call.
-    let secrets = call.secrets;
+    // The forms of the call's secrets an answer may echo: worked out at the first error answer, once for the call.
+    let secrets: string[] | undefined;
     let skewRetried = false;
     let sent = 0;
     for (let attempt = 1; ; attempt++) {
@@ -486,7 +486,7 @@ export class Transport {
         // The error of an error answer hides the secrets it echoes: the call's, and what hooks, the
         // retry policy and the logger see.
         if (!answer.response.ok) {
-          secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body));
+          secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
           failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes), secrets);
         }
       } catch (error) {

@@ -518,10 +518,11 @@ function checkOptions(options: MockOptions): void {
   // Half a pair would be completed with the default's other half: a client signing with the
   // caller's own pair then meets SignatureDoesNotMatch (or InvalidAccessKeyId), with no word why.
   const envSecret = process.env.BCE_MOCK_SECRET_ACCESS_KEY;
-  if (credentials === undefined && !envId !== !envSecret)
-    bad(
-      `${envId ? "BCE_MOCK_ACCESS_KEY_ID" : "BCE_MOCK_SECRET_ACCESS_KEY"} is set without ${envId ? "BCE_MOCK_SECRET_ACCESS_KEY" : "BCE_MOCK_ACCESS_KEY_ID"}: set both, or neither for the default key pair`,
-    );
+  if (credentials === undefined && !envId !== !envSecret) {
+    const pair = ["BCE_MOCK_ACCESS_KEY_ID", "BCE_MOCK_SECRET_ACCESS_KEY"];
+    const [set, missing] = envId ? pair : pair.reverse();
+    bad(`${set} is set without ${missing}: set both, or neither for the default key pair`);
+  }
   // Two key pairs with one id: the last would silently win, and the first's secret key never verify.
   const ids = Array.isArray(credentials) ? credentials.map((c) => c?.accessKeyId) : [];
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);

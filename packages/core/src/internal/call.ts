@@ -115,8 +115,6 @@ async function sendOperation(
     throw error instanceof BceError ? error : unreadable(error);
   }
   const { path, query, hasBody, body, plain, json, credentials } = prepared;
-  // An answer may echo what the request carried: the client's own secrets are not passed on.
-  const secrets = requestSecrets(credentials, body, plain);
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
   const send = (service.raw as Record<string, RawCall>)[spec.method];
   if (typeof send !== "function")
@@ -132,7 +130,7 @@ async function sendOperation(
       idempotent: spec.retry === "idempotency-token",
       bodiless: spec.successBody === false,
       stats,
-      secrets,
+      givenBody: plain,
     }),
   }).catch((error: unknown) => {
     // A middleware that throws after the answer came: the caller learns whether the service acted.
@@ -140,7 +138,8 @@ async function sendOperation(
     return rethrowAsBceError(error);
   });
   const { response } = result;
-  if (!response.ok) throw serviceErrorOf(result, secrets);
+  // An answer may echo what the request carried: the client's own secrets are not passed on.
+  if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
   return { response, $metadata: responseMetadata(response, stats) };
 }
 

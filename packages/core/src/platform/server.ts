@@ -9,7 +9,7 @@ import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../cr
 import { heed } from "../abort.js";
 import { answerTooLarge, BceError, BceResponseError } from "../errors.js";
 import { requestIdOf } from "../service-error.js";
-import type { Answer, OutgoingRequest } from "./types.js";
+import type { Answer, HttpSend, OutgoingRequest } from "./types.js";
 
 export const PLATFORM = "server";
 
@@ -143,12 +143,7 @@ const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
 
 /** httpSend in Node: see types.ts. */
 async function sendHeeded(
-  request: OutgoingRequest,
-  signal: AbortSignal,
-  limit: number,
-  fail: (error: unknown, answerStarted: boolean) => Error,
-  bodiless: boolean | undefined,
-  idempotent: boolean,
+  ...[request, signal, limit, fail, bodiless, idempotent]: Parameters<HttpSend>
 ): Promise<Answer> {
   // node:http ends on the signal, but an answer it does not know what to do with must not
   // outlast the timeout or the caller's abort either.

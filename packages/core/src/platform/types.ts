@@ -74,16 +74,17 @@ export interface Answer {
  * Undefined where the transport sends with fetch (browsers, Deno, Bun): a browser bundle carries
  * none of this.
  */
-export declare const httpSend:
-  | ((
-      request: OutgoingRequest,
-      signal: AbortSignal,
-      limit: number,
-      fail: (error: unknown, answerStarted: boolean) => Error,
-      bodiless: boolean | undefined,
-      idempotent: boolean,
-    ) => Promise<Answer>)
-  | undefined;
+export declare const httpSend: HttpSend | undefined;
+
+/** See httpSend. */
+export type HttpSend = (
+  request: OutgoingRequest,
+  signal: AbortSignal,
+  limit: number,
+  fail: (error: unknown, answerStarted: boolean) => Error,
+  bodiless: boolean | undefined,
+  idempotent: boolean,
+) => Promise<Answer>;
 
 /**
  * Called before a listener is put on `signal`. Node warns (MaxListenersExceededWarning) once more
