@@ -128,6 +128,7 @@ describe("rebuildInstance on the wire", () => {
     await bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: false, keypairId: "k-3Wd7Jbcu" });
     expect(rec.sent).toHaveLength(2);
     await expect(
+      // @ts-expect-error the type refuses it too: the spec's if/then is a union of its branches
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, keypairId: "k-3Wd7Jbcu" }),
     ).rejects.toMatchObject({
       field: "body.keypairId",
@@ -135,6 +136,7 @@ describe("rebuildInstance on the wire", () => {
       message: "body.keypairId: is not allowed with keepImageLogin: true",
     });
     await expect(
+      // @ts-expect-error as does the type
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
     ).rejects.toMatchObject({
       field: "body.adminPass",
@@ -161,6 +163,7 @@ describe("rebuildInstance on the wire", () => {
     });
     // The password would be encrypted with the credentials; the rules of the body need no ciphertext.
     await expect(
+      // @ts-expect-error as does the type
       bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: "1qaz@WSX" }),
     ).rejects.toMatchObject({
       field: "body.adminPass",
@@ -206,5 +209,22 @@ describe("rebuildInstance on the wire", () => {
     const nullFlag: RebuildInstanceInput = { imageId: "m-1", cleanLastUserData: null };
     const fine: RebuildInstanceInput = { imageId: "m-1", keypairId: "k-1", isPreserveData: true };
     expect([nullKeypair, nullFlag, fine]).toHaveLength(3);
+  });
+
+  it("types keepImageLogin's rule: with true, neither adminPass nor keypairId", () => {
+    expectTypeOf<{ imageId: string; keepImageLogin: true }>().toMatchTypeOf<RebuildInstanceInput>();
+    expectTypeOf<{
+      imageId: string;
+      keepImageLogin: true;
+      adminPass: string;
+    }>().not.toMatchTypeOf<RebuildInstanceInput>();
+    expectTypeOf<{
+      imageId: string;
+      keepImageLogin: true;
+      keypairId: string;
+    }>().not.toMatchTypeOf<RebuildInstanceInput>();
+    expectTypeOf<{ imageId: string; keepImageLogin: false; adminPass: string }>().toMatchTypeOf<RebuildInstanceInput>();
+    expectTypeOf<{ imageId: string; keypairId: string }>().toMatchTypeOf<RebuildInstanceInput>();
+    expectTypeOf<{ imageId: string; adminPass: { encrypted: string } }>().toMatchTypeOf<RebuildInstanceInput>();
   });
 });

@@ -285,6 +285,29 @@ describe("exported types", () => {
     expect([nullImage, noKeys, laterType, fine]).toHaveLength(4);
   });
 
+  it("the keyConfig type chooses its field as the spec's if/then/else does, and so does the client", async () => {
+    type Keys = ReinstallVmInstanceInput["keyConfig"];
+    expectTypeOf<{ type: "password"; adminPass: string }>().toMatchTypeOf<Keys>();
+    expectTypeOf<{ type: "bccKeyPair"; bccKeyPairIdList: string[] }>().toMatchTypeOf<Keys>();
+    expectTypeOf<{ type: "password" }>().not.toMatchTypeOf<Keys>();
+    expectTypeOf<{ type: "password"; bccKeyPairIdList: string[] }>().not.toMatchTypeOf<Keys>();
+    expectTypeOf<{ type: "bccKeyPair" }>().not.toMatchTypeOf<Keys>();
+    expectTypeOf<{ type: "bccKeyPair"; adminPass: string }>().not.toMatchTypeOf<Keys>();
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-1", { ...input, keyConfig: { type: "bccKeyPair", bccKeyPairIdList: ["k-1"] } });
+    expect(rec.sent).toHaveLength(1);
+    await expect(
+      // @ts-expect-error the type refuses what the client refuses: a password login needs adminPass
+      bec.reinstallVmInstance("vm-1", { ...input, keyConfig: { type: "password" } }),
+    ).rejects.toMatchObject({ field: "body.keyConfig.adminPass", rule: "required" });
+    await expect(
+      // @ts-expect-error and a key-pair login needs bccKeyPairIdList
+      bec.reinstallVmInstance("vm-1", { ...input, keyConfig: { type: "bccKeyPair" } }),
+    ).rejects.toMatchObject({ field: "body.keyConfig.bccKeyPairIdList", rule: "required" });
+    expect(rec.sent).toHaveLength(1);
+  });
+
   it("every component type is exported by name", () => {
     expectTypeOf<KeyConfig["type"]>().toEqualTypeOf<"password" | "bccKeyPair">();
     expectTypeOf<VmInstanceDetailsVo["vmId"]>().toEqualTypeOf<string>();

@@ -5,7 +5,7 @@
 //   client.ts      the client: options (server variables from the spec), one typed method per operation
 import { CheckCompiler } from "./checks.mjs";
 import { pascal, readOperations } from "./model.mjs";
-import { generateRequestTypes, generateTypes } from "./types.mjs";
+import { callerView, generateRequestTypes, generateTypes } from "./types.mjs";
 
 const json = (v) => JSON.stringify(v);
 const INTERNAL = "@bce-openapi/core/internal";
@@ -155,23 +155,35 @@ export async function generateClient(bundle, { client, source = "the service bun
       // OpenAPI 3.1 allows) is the operation's own, so the siblings are not lost.
       const bare = Object.keys(op.body.schema).length === 1;
       const bodyName = (bare && op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1]) || `${P}Input`;
-      sentBodies[bodyName] = op.body.schema;
       const bodyType = `Sent.${bodyName}`;
       const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);
       if (encrypted.length) {
-        typeImports.add("EncryptedAdminPass");
-        const keys = encrypted.map(json).join(" | ");
+        // The caller's view: each encrypted field as the plain password or `{ encrypted }`, every
+        // other rule of the body (an if/then that forbids the field included) kept.
+        sentBodies[`${P}Input`] = callerView(bundle, op.body.schema, encrypted, {
+          anyOf: [
+            { type: "string" },
+            {
+              type: "object",
+              required: ["encrypted"],
+              additionalProperties: false,
+              properties: { encrypted: { $ref: "#/components/schemas/EncryptedAdminPass" } },
+            },
+          ],
+        });
         exportsTs.push(
           `${doc([
             `The body of ${op.id} as the caller writes it. ${encrypted.map((k) => `\`${k}\``).join(", ")}: the password in plain`,
             "text, which the client checks against the password policy and encrypts with the secret access",
             "key; or `{ encrypted }` with a ciphertext made beforehand.",
-          ])}export type ${P}Input = Omit<${bodyType}, ${keys}> & {\n${encrypted.map((k) => `  ${k}?: string | { encrypted: EncryptedAdminPass };\n`).join("")}};\n`,
+          ])}export type ${P}Input = Sent.${P}Input;\n`,
         );
-      } else
+      } else {
+        sentBodies[bodyName] = op.body.schema;
         exportsTs.push(
           `${doc([`The body of ${op.id}, as the client sends it: the spec's schema with its client rules.`])}export type ${P}Input = ${bodyType};\n`,
         );
+      }
     }
     const successRef = op.success.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1];
     if (op.success.hasBody) {
@@ -329,8 +341,9 @@ export async function generateClient(bundle, { client, source = "the service bun
           "request.ts":
             `${banner}/* eslint-disable */\n` +
             "// The request bodies as the client sends them: each schema with its x-client-rules beside it\n" +
-            "// (an intersection), so a value of a type the client refuses does not type-check either; rules\n" +
-            "// TypeScript cannot say (patterns, lengths, if/then between fields) are checked when a call is made.\n" +
+            "// (an intersection), so a value of a type the client refuses does not type-check either. An\n" +
+            "// if/then/else on one field's constant is a union of its branches; rules TypeScript cannot say\n" +
+            "// (patterns, lengths, other conditions) are checked when a call is made.\n" +
             `${await generateRequestTypes(bundle, sentBodies)}`,
         }
       : {}),

@@ -62,6 +62,12 @@ function openEnumType({ known, nullable }) {
 /** openapi-typescript's options for `doc`: open enums made open, nulls kept. */
 const typeOptions = (doc) => ({
   defaultNonNullable: false,
+  // `not: {}` refuses any value (a field an if/then rule forbids): `never`, not `unknown`.
+  transform(schema) {
+    if (isObject(schema.not) && Object.keys(schema.not).length === 0)
+      return ts.factory.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword);
+    return undefined;
+  },
   postTransform(_type, options) {
     const schema = at(doc, options.path);
     if (!isObject(schema) || schema["x-extensible-enum"] !== true) return undefined;
@@ -79,13 +85,97 @@ export async function generateTypes(doc) {
   return astToString(ast);
 }
 
-/** `schema` as a client sends it: every schema with `x-client-rules` R becomes `allOf: [itself, R]`. */
-function clientView(schema) {
-  if (Array.isArray(schema)) return schema.map(clientView);
+/**
+ * `schema` as a client sends it: every schema with `x-client-rules` R becomes `allOf: [itself, R]`,
+ * and an if/then/else that one property's constant decides becomes a union of its two branches.
+ * @param {(pointer: string) => unknown} resolve a `$ref`'s target
+ * @param {object[]} outer the schemas `schema` applies beside (a rule's own schema), for the
+ *   values a property may take
+ */
+function clientView(schema, resolve, outer = []) {
+  if (Array.isArray(schema)) return schema.map((s) => clientView(s, resolve));
   if (!isObject(schema)) return schema;
   const view = {};
-  for (const [key, value] of Object.entries(schema)) if (key !== "x-client-rules") view[key] = clientView(value);
-  return schema["x-client-rules"] === undefined ? view : { allOf: [view, clientView(schema["x-client-rules"])] };
+  for (const [key, value] of Object.entries(schema))
+    if (key !== "x-client-rules") view[key] = clientView(value, resolve);
+  const branches = conditionalBranches(schema, [schema, ...outer], resolve);
+  const whole = branches ? { allOf: [view, { oneOf: branches }] } : view;
+  const rules = schema["x-client-rules"];
+  return rules === undefined ? whole : { allOf: [whole, clientView(rules, resolve, [schema])] };
+}
+
+/**
+ * The two branches of an `if` on one property's `const` (`required` naming it or not), as plain
+ * schemas TypeScript can tell apart: the `then` branch with that value, the `else` branch with the
+ * property's other values (or absent, where the `if` requires it). Undefined for any other `if`, or
+ * a property whose values are not a known few: that rule stays with the run-time checks.
+ */
+function conditionalBranches(schema, scopes, resolve) {
+  const { if: condition, then: yes, else: no } = schema;
+  if (!isObject(condition) || !isObject(condition.properties)) return undefined;
+  const keys = Object.keys(condition.properties);
+  if (keys.length !== 1 || Object.keys(condition).some((k) => k !== "properties" && k !== "required")) return undefined;
+  const [key] = keys;
+  const tested = condition.properties[key];
+  const required = condition.required ?? [];
+  if (!isObject(tested) || Object.keys(tested).join() !== "const" || required.some((k) => k !== key)) return undefined;
+  if (isObject(tested.const) || Array.isArray(tested.const)) return undefined;
+  const values = scopes.map((s) => valuesOf(s.properties?.[key], resolve)).find((v) => v !== undefined);
+  if (!values) return undefined;
+  const others = values.filter((v) => v !== tested.const);
+  const present = required.includes(key);
+  return [
+    {
+      allOf: [
+        { required: present ? [key] : [], properties: { [key]: { const: tested.const } } },
+        ...(yes === undefined ? [] : [clientView(yes, resolve)]),
+      ],
+    },
+    {
+      allOf: [
+        { required: present ? [] : [key], properties: { [key]: { enum: others } } },
+        ...(no === undefined ? [] : [clientView(no, resolve)]),
+      ],
+    },
+  ];
+}
+
+/** Every value `schema` allows, when they are a known few (an enum, a const, a boolean, null). */
+function valuesOf(schema, resolve, depth = 0) {
+  if (!isObject(schema) || depth > 16) return undefined;
+  if (typeof schema.$ref === "string") return valuesOf(resolve(schema.$ref), resolve, depth + 1);
+  if (Array.isArray(schema.enum)) return schema.enum;
+  if (Object.hasOwn(schema, "const")) return [schema.const];
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) {
+    const parts = (schema.anyOf ?? schema.oneOf).map((branch) => valuesOf(branch, resolve, depth + 1));
+    return parts.every(Array.isArray) ? [...new Set(parts.flat())] : undefined;
+  }
+  const types = [schema.type].flat();
+  if (schema.type === undefined || !types.every((t) => t === "boolean" || t === "null")) return undefined;
+  return types.flatMap((t) => (t === "boolean" ? [true, false] : [null]));
+}
+
+/**
+ * The caller's view of a request body whose `keys` the client transforms before sending (a
+ * password it encrypts): those properties become `plain` in the body's own schema (through a
+ * `$ref`), and its `x-client-rules` say nothing of their type (they rule the sent form); every
+ * other rule, an if/then's `not: {}` included, stays.
+ */
+export function callerView(doc, schema, keys, plain) {
+  if (!isObject(schema)) return schema;
+  const { $ref, ...own } = structuredClone(schema);
+  for (const key of keys) {
+    const property = own.properties?.[key];
+    if (isObject(property))
+      own.properties[key] = {
+        ...plain,
+        ...(property.description !== undefined && { description: property.description }),
+      };
+    if (isObject(own["x-client-rules"]?.properties?.[key])) own["x-client-rules"].properties[key] = {};
+  }
+  if ($ref === undefined) return own;
+  const target = callerView(doc, at(doc, $ref), keys, plain);
+  return Object.keys(own).length === 0 ? target : { allOf: [target, own] };
 }
 
 /** The names of the components `schema` reaches through `$ref`s, itself included when it is one. */
@@ -113,16 +203,18 @@ function reachedComponents(doc, schema) {
  * applied beside it (an intersection, as `allOf`). A value the clients refuse before sending, such
  * as a `null` the service would take or a field outside the documented ones' types, then fails to
  * type-check.
- * Rules TypeScript cannot say (patterns, lengths, if/then) stay with the run-time checks.
+ * An if/then/else on one property's constant is a union of its branches; rules TypeScript cannot
+ * say (patterns, lengths, other conditions) stay with the run-time checks.
  * @param {object} doc the service bundle
  * @param {Record<string, object>} bodies the name each request body's type takes, to its schema
  */
 export async function generateRequestTypes(doc, bodies) {
   const schemas = {};
+  const resolve = (pointer) => at(doc, pointer);
   for (const name of [...reachedComponents(doc, Object.values(bodies))].sort())
-    schemas[name] = clientView(doc.components.schemas[name]);
+    schemas[name] = clientView(doc.components.schemas[name], resolve);
   // A body that is its component (a bare $ref) is typed already; any other gets its own name.
-  for (const [name, schema] of Object.entries(bodies)) schemas[name] ??= clientView(schema);
+  for (const [name, schema] of Object.entries(bodies)) schemas[name] ??= clientView(schema, resolve);
   const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
   const ast = await openapiTS(structuredClone(view), {
     rootTypes: true,

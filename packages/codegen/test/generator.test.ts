@@ -117,6 +117,29 @@ describe("body types as the client sends them", () => {
   });
 });
 
+describe("if/then/else in body types", () => {
+  /** The generated text without comments and white space. */
+  const compact = (text = "") => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\s+/g, "");
+
+  it("on one property's constant: a union of the branches, a forbidden field never", async () => {
+    const bcc = compact((await generateClient(bundle("bcc"), { client: "Bcc" }))["request.ts"]);
+    expect(bcc).toContain("({keepImageLogin:true;}&{adminPass?:never;keypairId?:never;})|{keepImageLogin?:false;}");
+    const bec = compact((await generateClient(bundle("bec"), { client: "Bec" }))["request.ts"]);
+    // No `required` in the if: an absent type would take the then branch, so only the else needs it.
+    expect(bec).toContain(
+      '(({type?:"password";}&{adminPass:string;})|({type:"bccKeyPair";}&{bccKeyPairIdList:unknown[];}))',
+    );
+  });
+
+  it("on a property of unbounded values: no union, the rule stays with the run-time checks", async () => {
+    const doc = bundle("bec");
+    doc.components.schemas.KeyConfig.properties.type = { type: "string" };
+    const files = await generateClient(doc, { client: "Bec" });
+    expect(files["request.ts"]).not.toContain('"password"');
+    expect(files["operations.ts"]).toContain('"password"');
+  });
+});
+
 describe("open enums", () => {
   it("keep their known values for completion and take any string, null where the schema allows it", async () => {
     const doc = bundle("bec");
