@@ -749,7 +749,8 @@ function toResponse({ response, bytes }: Answer): Response {
   const nullBody = status === 204 || status === 205 || status === 304;
   const result = new Response(nullBody ? null : bytes, {
     status,
-    statusText: response.statusText,
+    // node:http takes a reason phrase a Response refuses (a control character): such are dropped.
+    statusText: response.statusText.replace(/[^\t\x20-\x7e\x80-\xff]/g, ""),
     headers: response.headers,
   });
   if (response.url) Object.defineProperty(result, "url", { value: response.url });

@@ -173,6 +173,7 @@ function sendWithNodeHttp(
     const target = new URL(url);
     const https = target.protocol === "https:";
     let started = false;
+    let received: IncomingMessage | undefined;
     const outgoing = (https ? httpsRequest : httpRequest)(
       target,
       {
@@ -186,6 +187,7 @@ function sendWithNodeHttp(
       },
       (answer: IncomingMessage) => {
         started = true;
+        received = answer;
         const status = answer.statusCode ?? 0;
         const requestId = header(answer, "x-bce-request-id");
         const chunks: Buffer[] = [];
@@ -279,7 +281,11 @@ function sendWithNodeHttp(
         }),
       );
     });
-    outgoing.on("error", (error) => reject(fail(error, started)));
+    outgoing.on("error", (error) => {
+      // Bytes after a whole answer (a body on a 204, more than its Content-Length) are read as
+      // the next answer, which fails: the answer itself is complete, and its 'end' settles the call.
+      if (!received?.complete) reject(fail(error, started));
+    });
     outgoing.end(body);
   });
 }
