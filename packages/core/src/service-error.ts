@@ -28,15 +28,20 @@ export function answeredBut(response: Response): string {
 }
 
 /**
- * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded), longest
- * first, for `hideSecrets`: an answer quoting the request (`serviceErrorFromResponse`), the mock's
- * journal and log. One shorter than 8 characters is left out: it would hide more than itself.
+ * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded as
+ * `encodeURIComponent` does and as RFC 3986 does, which BCE signs with and Python's `quote` and
+ * Java's encoders write; each with upper- and lowercase escapes), longest first, for `hideSecrets`:
+ * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
+ * shorter than 8 characters is left out: it would hide more than itself.
  */
 export function secretForms(secrets: readonly (string | undefined)[]): string[] {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < 8) continue;
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) forms.add(form);
+    const encoded = encodeURIComponent(secret);
+    const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    forms.add(secret).add(JSON.stringify(secret).slice(1, -1));
+    for (const form of [encoded, strict]) forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
   }
   return [...forms].sort((a, b) => b.length - a.length);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { hideSecrets } from "@bce-openapi/core/internal";
-import { redactHeaders, type Journal, type JournalEntry } from "./journal.js";
+import { hideDecodedSecrets, redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
 /** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
 const exchanges = new WeakMap<ServerResponse, Exchange>();
@@ -66,10 +66,10 @@ export class Exchange {
   /**
    * The answer is noted once its head is accepted: a status Node refuses is never journaled as
    * answered. A secret the mock knows, which a message may quote from the request (a path, an
-   * Accept or Prefer header), reads `<redacted>` as in the journal.
+   * Accept or Prefer header), reads `<redacted>` as in the journal, spelled with escapes too.
    */
   error(status: number, code: string, message: string): void {
-    const shown = hideSecrets(message, this.ctx.hidden);
+    const shown = hideDecodedSecrets(hideSecrets(message, this.ctx.hidden), this.ctx.hidden);
     sendError(this.res, this.requestId, status, code, shown, () => this.answered(status, code));
   }
 

@@ -95,17 +95,20 @@ export class Journal {
   }
 
   /**
-   * A query (or a form body) with the value of each parameter that, percent-decoded, holds a secret
-   * (`%6Dock-...`) hidden.
+   * A query (or a form body) with the name or value of each parameter that, percent-decoded, holds
+   * a secret (`%6Dock-...`) hidden.
    */
   #hideEncoded(query: string): string {
     if (this.#secrets.length === 0 || !query.includes("%")) return query;
+    const shown = (part: string) => {
+      const read = decodeEscapes(part.replace(/\+/g, " "));
+      return this.#secrets.some((form) => read.includes(form)) ? "%3Credacted%3E" : part;
+    };
     return query
       .split("&")
       .map((pair) => {
         const at = pair.indexOf("=");
-        const value = decodeEscapes(pair.slice(at + 1).replace(/\+/g, " "));
-        return this.#secrets.some((form) => value.includes(form)) ? `${pair.slice(0, at + 1)}%3Credacted%3E` : pair;
+        return at < 0 ? shown(pair) : `${shown(pair.slice(0, at))}=${shown(pair.slice(at + 1))}`;
       })
       .join("&");
   }
@@ -130,9 +133,7 @@ export class Journal {
 
   /** A path whose percent escapes, read, spell a secret: shown read, with the secret hidden. */
   #hideDecodedPath(path: string): string {
-    if (this.#secrets.length === 0 || !path.includes("%")) return path;
-    const decoded = decodeEscapes(path);
-    return this.#secrets.some((form) => decoded.includes(form)) ? this.#hide(decoded) : path;
+    return hideDecodedSecrets(path, this.#secrets);
   }
 
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
@@ -220,6 +221,16 @@ export function redactAuthorization(text: string, hideId = false): string {
   parts[5] = "<redacted>";
   if (hideId) parts[1] = "<redacted>";
   return parts.join("/");
+}
+
+/**
+ * `text` whose percent escapes, read, spell a secret (`forms`, from `secretForms`): shown read,
+ * with the secret hidden. Any other text as it is.
+ */
+export function hideDecodedSecrets(text: string, forms: readonly string[]): string {
+  if (forms.length === 0 || !text.includes("%")) return text;
+  const decoded = decodeEscapes(text);
+  return forms.some((form) => decoded.includes(form)) ? hideSecrets(decoded, forms) : text;
 }
 
 /**

@@ -155,19 +155,24 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(JSON.stringify(JSON.parse(JSON.stringify(entry)))).not.toContain(sts.secretAccessKey);
   });
 
+  /** `text` with every character percent-escaped, as a decoder reads it back and no encoder writes it. */
+  const everyCharEscaped = (text: string) =>
+    [...text].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+
   it.each([
     ["a JSON body cut at 64 KiB", "json-cut"],
     ["a form body", "form"],
     ["the path", "path"],
     ["the path, beside a malformed escape", "path-stray"],
     ["a form body, beside a malformed escape", "form-stray"],
+    ["a query parameter's name", "query-name"],
   ])("never journals a secret spelt with escapes in %s", async (_, where) => {
     stsMock.reset();
     const escaped = [...sts.secretAccessKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
     const percent = [...sts.secretAccessKey].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
     const path = where.startsWith("path")
       ? `/v2/instance/${percent}${where === "path-stray" ? "%ZZ" : ""}?rebuild`
-      : "/v2/instance/i-1?rebuild";
+      : `/v2/instance/i-1?rebuild${where === "query-name" ? `&${percent}=1` : ""}`;
     const url = `${stsMock.url}${path}`;
     const type = where.startsWith("form") ? "application/x-www-form-urlencoded" : "application/json";
     const sent =
@@ -194,6 +199,8 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     ["a Prefer example", "PUT", "/v2/instance/i-1?rebuild", { prefer: `example=${sts.secretAccessKey}` }],
     ["the path of a 405", "DELETE", `/v2/instance/${sessionToken}`, {}],
     ["the path of a 404", "PUT", `/v2/${encodeURIComponent(sts.secretAccessKey)}/x`, {}],
+    ["the path of a 404, spelt with escapes", "PUT", `/v2/${everyCharEscaped(sts.secretAccessKey)}/x`, {}],
+    ["the path of a 404, with lowercase escapes", "PUT", `/v2/${everyCharEscaped(sessionToken).toLowerCase()}/x`, {}],
   ])("never answers with a secret an error message quotes from %s", async (_, method, path, extra) => {
     const url = `${stsMock.url}${path}`;
     const headers: Record<string, string> = { "content-type": "application/json", ...extra };
@@ -203,8 +210,12 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
     const text = await res.text();
     expect(JSON.parse(text).message).toContain("<redacted>");
-    expect(text).not.toContain(sessionToken);
-    expect(text).not.toContain(sts.secretAccessKey);
+    // Read as a reader's decoder reads it, too.
+    const read = text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => decodeURIComponent(run));
+    for (const secret of [sessionToken, sts.secretAccessKey]) {
+      expect(text).not.toContain(secret);
+      expect(read).not.toContain(secret);
+    }
   });
 
   // verifyRequest checks the date and the header's shape before it looks the id up.
