@@ -568,6 +568,41 @@ describe("bodies that are not what they should be", () => {
   });
 });
 
+// node:http (the default in Node) reads some answers fetch reads too, but Response refuses parts of.
+describe("answers that are whole, but not tidy", () => {
+  /** The answer written straight to the socket: a status line, `body` and then `after`. */
+  const raw =
+    (status: string, body: string, after = ""): Handler =>
+    (req) =>
+      req.socket.end(
+        `HTTP/1.1 ${status}\r\nx-bce-request-id: ${REQUEST_ID}\r\ncontent-type: application/json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}${after}`,
+      );
+
+  it("a reason phrase with a control character: a success resolves, an error status is the service's error", async () => {
+    const ok = await faultServer(raw("200 O\x01K", BEC_OK));
+    const hooked = bec(ok.url, { hooks: { afterAttempt: () => undefined } });
+    await expect(hooked.reinstallVmInstance("vm-1", BEC_BODY)).resolves.toEqual(becResult());
+    const refused = await faultServer(raw("400 B\x7fad", JSON.stringify({ code: "InvalidParameter", message: "no" })));
+    const error = await failure(bcc(refused.url).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 400, code: "InvalidParameter", requestId: REQUEST_ID });
+    expect(refused.attempts).toHaveLength(1);
+  });
+
+  it("bytes after a whole answer (more than its Content-Length, a body on a 204): the answer stands, sent once", async () => {
+    const extra = await faultServer(raw("200 OK", BEC_OK, "GARBAGE"));
+    await expect(bec(extra.url).reinstallVmInstance("vm-1", BEC_BODY)).resolves.toEqual(becResult());
+    expect(extra.attempts).toHaveLength(1);
+    const noContent = await faultServer((req) =>
+      req.socket.end(`HTTP/1.1 204 No Content\r\nx-bce-request-id: ${REQUEST_ID}\r\ncontent-length: 2\r\n\r\n{}`),
+    );
+    const result = await bec(noContent.url).reinstallVmInstance("vm-1", BEC_BODY);
+    expect(result.$metadata).toMatchObject({ httpStatusCode: 204, requestId: REQUEST_ID, attempts: 1 });
+    expect(noContent.attempts).toHaveLength(1);
+  });
+});
+
 describe("answers that prove the service did not act are retried for both", () => {
   it.each([
     ["400 RequestExpired", (res: ServerResponse) => answer(res, 400, bceError("RequestExpired"))],
@@ -1212,6 +1247,28 @@ describe("an error answer that echoes the request's secrets", () => {
     );
     for (const secret of secrets)
       expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret);
+  });
+  it("BEC: and as other encoders write them (RFC 3986 as BCE signs, lowercase escapes)", async () => {
+    const sessionToken = "sts+token/faults=0123";
+    const adminPass = BEC_BODY.keyConfig.adminPass!; // its "!" is escaped by RFC 3986 alone
+    const rfc3986 = (text: string) =>
+      encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const lowercase = (text: string) => rfc3986(text).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    const server = await faultServer((_, res) =>
+      answer(
+        res,
+        400,
+        JSON.stringify({
+          code: "Bad",
+          message: `pw ${rfc3986(adminPass)} pw ${lowercase(adminPass)} tok ${lowercase(sessionToken)}`,
+        }),
+      ),
+    );
+    const credentials = { ...CREDENTIALS, sessionToken };
+    const error = await failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect((error as Error).message).toBe(
+      `Bad: pw <redacted> pw <redacted> tok <redacted> (status 400, request id ${REQUEST_ID})`,
+    );
   });
   it("BEC: what the afterAttempt hook is given of each failed attempt hides them too", async () => {
     const sessionToken = "sts-token-faults-0123456789";
