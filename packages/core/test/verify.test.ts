@@ -50,7 +50,22 @@ describe("verifyRequest accepts", () => {
       ok: true,
       accessKeyId: "test-ak",
       signedHeaders: ["content-length", "content-type", "host", "x-bce-date"],
+      timestamp: "2026-11-05T08:00:00Z",
     });
+  });
+
+  it("the authentication string as the query's authorization parameter (any case), with no header", async () => {
+    const req = await signed(rebuild, { headersToSign: ["host"] });
+    const { authorization, "x-bce-date": _, ...headers } = req.headers;
+    const inQuery = (query: string, name = "authorization") => `${query}&${name}=${encodeURIComponent(authorization!)}`;
+    for (const name of ["authorization", "Authorization"])
+      expect(await verify({ ...req, headers, query: inQuery(req.query, name) })).toMatchObject({
+        ok: true,
+        timestamp: "2026-11-05T08:00:00Z",
+      });
+    // As in the header: another query is another request; no string at all is no authentication.
+    expect(await verify({ ...req, headers, query: inQuery("?rebuild=1") })).toEqual(failure("SignatureDoesNotMatch"));
+    expect(await verify({ ...req, headers })).toEqual(failure("InvalidHTTPAuthHeader"));
   });
 
   it("the Java SDK form host;x-bce-date", async () => {

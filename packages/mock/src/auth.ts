@@ -83,7 +83,7 @@ export const allowAll: Authenticate = () => ({ ok: true });
 export type VerifyRequest = (
   request: { method: string; path: string; headers: IncomingMessage["headers"] },
   options: { getSecretAccessKey: (accessKeyId: string) => string | undefined; now?: number },
-) => Promise<{ ok: true; accessKeyId: string } | { ok: false; code: string; message: string }>;
+) => Promise<{ ok: true; accessKeyId: string; timestamp?: string } | { ok: false; code: string; message: string }>;
 
 /**
  * Checks bce-auth-v1 signatures against the given key pairs with `verify`. A key pair with a
@@ -106,9 +106,10 @@ export function signatureAuthenticator(
       { getSecretAccessKey: (id) => byId.get(id)?.secretAccessKey, now: now() },
     );
     if (result.ok) {
-      // verify() has parsed the header, so the timestamp is the second field after the prefix.
-      const timestamp = Date.parse(String(req.headers.authorization).split("/")[2] ?? "");
-      const ahead = timestamp - now();
+      // The signature's timestamp (core's verifyRequest gives it, from the header or the query);
+      // a verify of the caller's that does not is read from the header, the field after the id.
+      const timestamp = result.timestamp ?? String(req.headers.authorization).split("/")[2] ?? "";
+      const ahead = Date.parse(timestamp) - now();
       if (ahead > maxClockSkewSeconds * 1000) {
         return {
           ok: false,

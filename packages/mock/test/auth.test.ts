@@ -69,6 +69,28 @@ describe("bce-auth-v1 in front of Prism", () => {
     await expectBceError(res, 400, "SignatureDoesNotMatch");
   });
 
+  // https://intl.cloud.baidu.com/doc/Reference/s/3jwvz1x2e-en: the authentication string may be
+  // the query's `authorization` parameter instead of the header (a URL signed for a third party).
+  it("accepts the authentication string in the query, and checks it as in the header", async () => {
+    const url = `${mock.url}/v2/instance/i-1?rebuild`;
+    const presign = async (timestamp = Date.now()) => {
+      const signed = await signRequest({ method: "PUT", url, headers: {} }, DEFAULT_CREDENTIALS, {
+        timestamp,
+        headersToSign: ["host"],
+      });
+      return `${url}&authorization=${encodeURIComponent(signed.authorization)}`;
+    };
+    const put = async (target: string) =>
+      fetch(target, { method: "PUT", headers: { "content-type": "application/json" }, body });
+    expect((await put(await presign())).status).toBe(200);
+    const [entry] = mock.journal.entries().slice(-1);
+    expect(entry).toMatchObject({ signature: "verified" });
+    expect(entry!.query).not.toMatch(/[0-9a-f]{64}/);
+    await expectBceError(await put((await presign()).replace("/i-1?", "/i-2?")), 400, "SignatureDoesNotMatch");
+    await expectBceError(await put(await presign(Date.now() - 3600_000)), 400, "RequestExpired");
+    await expectBceError(await put(await presign(Date.now() + 3600_000)), 403, "RequestTimeTooSkewed");
+  });
+
   it("checks the signature before validating the request", async () => {
     const res = await fetch(`${mock.url}/v9/nowhere`, { method: "PUT" });
     await expectBceError(res, 400, "InvalidHTTPAuthHeader");

@@ -30,12 +30,21 @@ export type VerifyErrorCode =
   | "RequestExpired";
 
 export type VerifyResult =
-  | { ok: true; accessKeyId: string; signedHeaders: string[] }
+  | {
+      ok: true;
+      accessKeyId: string;
+      signedHeaders: string[];
+      /** The signature's timestamp (`YYYY-MM-DDThh:mm:ssZ`), for a check of clock skew. */
+      timestamp: string;
+    }
   | { ok: false; code: VerifyErrorCode; message: string };
 
 /**
  * Checks a bce-auth-v1 signature the way the service does, for the mock server. Accepts a
- * listed signedHeaders (any set that includes host) and the empty form (the default set).
+ * listed signedHeaders (any set that includes host) and the empty form (the default set). The
+ * authentication string is the `Authorization` header's or, with no such header, the query's
+ * `authorization` parameter (a URL signed for a third party; any case, as the canonical query
+ * leaves it out in any case: https://intl.cloud.baidu.com/doc/Reference/s/3jwvz1x2e-en).
  * Messages are safe to return to the client: they never contain a key, token or signature.
  */
 export async function verifyRequest(request: ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
@@ -46,7 +55,9 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const fail = (code: VerifyErrorCode, message: string): VerifyResult => ({ ok: false, code, message });
   const headers = normalizeHeaders(request.headers);
 
-  const parsed = parseAuthorization(headers.get("authorization"));
+  let { path, query } = request;
+  if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
+  const parsed = parseAuthorization(headers.get("authorization") ?? authorizationInQuery(query));
   if (!parsed.ok) return fail("InvalidHTTPAuthHeader", parsed.reason);
   const auth = parsed.authorization;
   if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes("host")) {
@@ -76,8 +87,6 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const missing = auth.signedHeaders.find((name) => !headers.has(name));
   if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing or empty`);
 
-  let { path, query } = request;
-  if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
   const signedHeaders = auth.signedHeaders.length > 0 ? auth.signedHeaders : canonicalHeaders(headers).signedHeaders;
   const { canonicalRequest } = buildCanonicalRequest({
     method: request.method,
@@ -91,7 +100,22 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   if (!timingSafeEqual(expected, auth.signature)) {
     return fail("SignatureDoesNotMatch", "the request signature does not match the one computed for it");
   }
-  return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders };
+  return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders, timestamp: auth.timestamp };
+}
+
+/** The value of the query's first `authorization` parameter (any case), decoded; undefined with none. */
+function authorizationInQuery(query: string | undefined): string | undefined {
+  if (!query) return undefined;
+  for (const pair of query.replace(/^\?/, "").split("&")) {
+    const at = pair.indexOf("=");
+    if (at < 0 || pair.slice(0, at).toLowerCase() !== "authorization") continue;
+    try {
+      return decodeURIComponent(pair.slice(at + 1));
+    } catch {
+      return pair.slice(at + 1);
+    }
+  }
+  return undefined;
 }
 
 function splitOnce(text: string, separator: string): [string, string] {
