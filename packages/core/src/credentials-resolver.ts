@@ -34,7 +34,11 @@ export function credentialsResolver(
     let cached: Credentials | undefined;
     let refreshAt = 0;
     let pending: Promise<Credentials> | undefined;
+    // Which request to the provider is the latest: one given up on, that answers after a newer
+    // one was made, does not replace what the newer one cached.
+    let latest = 0;
     const ask = async (): Promise<Credentials> => {
+      const request = ++latest;
       let checked: ReturnType<typeof checkCredentials>;
       try {
         checked = checkCredentials(await input(), "credentials provider");
@@ -43,8 +47,10 @@ export function credentialsResolver(
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
       }
       const { credentials, expiresAt } = checked;
-      cached = expiresAt === undefined ? undefined : credentials;
-      refreshAt = (expiresAt ?? 0) - CREDENTIALS_REFRESH_WINDOW_MS;
+      if (request === latest) {
+        cached = expiresAt === undefined ? undefined : credentials;
+        refreshAt = (expiresAt ?? 0) - CREDENTIALS_REFRESH_WINDOW_MS;
+      }
       return credentials;
     };
     return ({ signal, timeoutMs } = {}) => {
@@ -60,7 +66,8 @@ export function credentialsResolver(
       }
       const asked = pending;
       if (!signal && timeoutMs === undefined) return asked;
-      // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is dropped.
+      // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is
+      // kept only while no newer request has been made.
       return within(asked, signal, timeoutMs, () => {
         if (pending === asked) pending = undefined;
         return new CredentialsError(`the credentials provider gave no answer within ${timeoutMs} ms`);

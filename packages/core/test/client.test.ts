@@ -652,6 +652,34 @@ describe("credentials", () => {
       expect(calls).toBe(2);
     });
 
+    it("answering after a newer request was made, does not replace the newer keys", async () => {
+      type Expiring = ReturnType<typeof keys> & { expiration: Date };
+      const answers: ((value: Expiring) => void)[] = [];
+      let asked = 0;
+      const resolve = credentialsResolver(() => {
+        asked++;
+        return new Promise<Expiring>((settle) => answers.push(settle));
+      });
+      const inAnHour = new Date(Date.now() + 3_600_000);
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      try {
+        const first = resolve({ timeoutMs: 200 }).catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(200);
+        expect(await first).toBeInstanceOf(CredentialsError);
+      } finally {
+        vi.useRealTimers();
+      }
+      const second = resolve();
+      answers[1]!({ ...keys(2), expiration: inAnHour });
+      expect((await second).accessKeyId).toBe("ak-2");
+      // The request given up on answers now, with other keys: the newer ones stay.
+      answers[0]!({ ...keys(1), expiration: inAnHour });
+      await Promise.resolve();
+      await new Promise((settle) => setTimeout(settle, 0));
+      expect((await resolve()).accessKeyId).toBe("ak-2");
+      expect(asked).toBe(2);
+    });
+
     it("is not asked by a call already aborted", async () => {
       let asked = 0;
       const resolve = credentialsResolver(() => {
