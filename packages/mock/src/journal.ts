@@ -131,18 +131,14 @@ export class Journal {
     return this.#secrets.some((form) => normalized.includes(form)) ? this.#hide(redactBody(normalized)) : body;
   }
 
-  /** A path whose percent escapes, read, spell a secret: shown read, with the secret hidden. */
-  #hideDecodedPath(path: string): string {
-    return hideDecodedSecrets(path, this.#secrets);
-  }
-
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
     // Passwords are redacted here, when the journal is read, rather than on every request.
     const hide = (text: string) => this.#hide(text);
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
-      path: this.#hideDecodedPath(hide(entry.path)),
+      // A path whose percent escapes, read, spell a secret: shown read, with the secret hidden.
+      path: hideDecodedSecrets(hide(entry.path), this.#secrets),
       query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
       // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
