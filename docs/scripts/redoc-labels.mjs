@@ -84,6 +84,10 @@ export const redocLabels = {
       "to select": "选择",
       "to exit": "关闭",
       Cancel: "取消",
+      // A schema's tag in the sidebar and in search results, and a hit in its fields.
+      schema: "数据结构",
+      SCHEMA: "数据结构",
+      "schema fields": "数据结构字段",
     },
     // Only as the accessible name of a control (aria-label) or an input's placeholder, besides
     // every label above.
@@ -99,6 +103,8 @@ export const redocLabels = {
       expand: "展开",
       light: "浅色模式",
       dark: "深色模式",
+      // The switch between the branches of an anyOf or oneOf.
+      Variant: "变体",
     },
     patterns: [
       ["^link to (.+)$", "链接到 $1"],

@@ -126,6 +126,9 @@ th, td { border: 1px solid var(--line); padding: 0.3rem 0.6rem; text-align: left
 footer { color: var(--muted); font-size: 0.9rem; padding: 1.5rem; text-align: center; }
 `;
 
+/** The site has no icon: said so, so that a browser does not ask for /favicon.ico (a 404 in its console). */
+export const NO_ICON = '<link rel="icon" href="data:,">';
+
 /**
  * What the Redoc reference pages get besides Redoc (build.mjs adds it to en/ and zh-CN/index.html):
  * alternates for the other languages' reference, a small header linking home, the guides, the
@@ -138,9 +141,10 @@ export function referenceChrome(code) {
   const locale = locales.find((l) => l.code === code);
   const root = "../";
   const others = locales.filter((l) => l !== locale);
-  const head = others
-    .map((l) => `<link rel="alternate" hreflang="${l.code}" href="${root}${l.code}/index.html">`)
-    .join("\n");
+  const head = [
+    NO_ICON,
+    ...others.map((l) => `<link rel="alternate" hreflang="${l.code}" href="${root}${l.code}/index.html">`),
+  ].join("\n");
   const { home, docs } = siteLinks(locale, root);
   const links = [
     home,
@@ -205,6 +209,7 @@ export function page({ title, body, root, lang, landing = false, translations = 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(landing ? title : `${title} · ${siteTitle(locale.code)}`)}</title>
+${NO_ICON}
 ${alternates.map((a) => `${a}\n`).join("")}<style>${css}</style>
 </head>
 <body>

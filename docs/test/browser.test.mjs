@@ -441,10 +441,14 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       await input.fill("qqzzxxnotaword");
       await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
       const after = await panel();
+      // A query that finds a schema and a field of one.
+      await input.fill("adminPass");
+      await expect.poll(panel, { timeout: 30_000 }).toMatch(/adminPass[\s\S]*adminPass/);
+      const hits = await panel();
       await page.keyboard.press("Escape");
       await input.waitFor({ state: "detached", timeout: 30_000 }); // closed, and its query with it
       expect(problems).toEqual([]);
-      return { ...before, after };
+      return { ...before, after, hits };
     };
     const en = await dialog(english);
     const words = ["Search endpoints, schemas, and more...", "to navigate", "to select", "to exit", "Cancel"];
@@ -461,6 +465,10 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     }
     expect(zh.after).toContain(exact["No results"]);
     expect(zh.after).not.toContain("No results");
+    // A hit's kind ("SCHEMA", "schema fields") too.
+    expect(en.hits).toContain("schema fields");
+    expect(zh.hits).toContain(exact["schema fields"]);
+    expect(zh.hits).not.toMatch(/schema/i);
   });
 
   test("the security details dialog and the sample picker's tooltips speak the reference's language too", async () => {
@@ -532,7 +540,15 @@ describe("site pages", () => {
     const external = await page.$$eval("a[href^=http]", (as) => as.map((a) => a.getAttribute("href")));
     for (const href of external)
       expect(href, "a link that ran into the text after it").not.toMatch(/%[89a-f][0-9a-f]/i);
+    // It says it has no icon: a browser does not ask for /favicon.ico (a 404 in the console).
+    expect(await page.locator('head link[rel="icon"]').getAttribute("href")).toBe("data:,");
     await shoot(name);
+    expect(problems).toEqual([]);
+  });
+
+  test.each(["en/index.html", "zh-CN/index.html"])("the reference %s says it has no icon either", async (path) => {
+    await open(path);
+    expect(await page.locator('head link[rel="icon"]').getAttribute("href")).toBe("data:,");
     expect(problems).toEqual([]);
   });
 
