@@ -1,5 +1,6 @@
 import type { Credentials } from "./credentials.js";
 import { BceServiceError, quoted } from "./errors.js";
+import { uriEncode } from "./signing/canonical.js";
 
 /**
  * Codes for error answers that carry no body, by status, as the official Go SDK maps them
@@ -29,8 +30,8 @@ export function answeredBut(response: Response): string {
 
 /**
  * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded as
- * `encodeURIComponent` does and as RFC 3986 does, which BCE signs with and Python's `quote` and
- * Java's encoders write; each with upper- and lowercase escapes), longest first, for `hideSecrets`:
+ * `encodeURIComponent` does and as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
+ * `quote` and Java's encoders write); each with upper- and lowercase escapes), longest first, for `hideSecrets`:
  * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
  * shorter than 8 characters is left out: it would hide more than itself.
  */
@@ -38,10 +39,9 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < 8) continue;
-    const encoded = encodeURIComponent(secret);
-    const strict = encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     forms.add(secret).add(JSON.stringify(secret).slice(1, -1));
-    for (const form of [encoded, strict]) forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+    for (const form of [encodeURIComponent(secret), uriEncode(secret)])
+      forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
   }
   return [...forms].sort((a, b) => b.length - a.length);
 }

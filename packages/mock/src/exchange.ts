@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { REQUEST_ID_HEADER, sendError } from "./errors.js";
-import { hideSecrets } from "@bce-openapi/core/internal";
 import { hideDecodedSecrets, redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
 /** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
@@ -69,7 +68,7 @@ export class Exchange {
    * Accept or Prefer header), reads `<redacted>` as in the journal, spelled with escapes too.
    */
   error(status: number, code: string, message: string): void {
-    const shown = hideDecodedSecrets(hideSecrets(message, this.ctx.hidden), this.ctx.hidden);
+    const shown = hideDecodedSecrets(message, this.ctx.hidden);
     sendError(this.res, this.requestId, status, code, shown, () => this.answered(status, code));
   }
 

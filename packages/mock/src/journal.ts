@@ -138,7 +138,7 @@ export class Journal {
     return this.#entries.map((entry) => ({
       ...structuredClone(entry),
       // A path whose percent escapes, read, spell a secret: shown read, with the secret hidden.
-      path: hideDecodedSecrets(hide(entry.path), this.#secrets),
+      path: hideDecodedSecrets(entry.path, this.#secrets),
       query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
       // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
@@ -220,13 +220,14 @@ export function redactAuthorization(text: string, hideId = false): string {
 }
 
 /**
- * `text` whose percent escapes, read, spell a secret (`forms`, from `secretForms`): shown read,
- * with the secret hidden. Any other text as it is.
+ * `text` with every form of the secrets (`forms`, from `secretForms`) hidden, as `hideSecrets`
+ * does; and where its percent escapes, read, spell one still, shown read with it hidden.
  */
 export function hideDecodedSecrets(text: string, forms: readonly string[]): string {
-  if (forms.length === 0 || !text.includes("%")) return text;
-  const decoded = decodeEscapes(text);
-  return forms.some((form) => decoded.includes(form)) ? hideSecrets(decoded, forms) : text;
+  const shown = hideSecrets(text, forms);
+  if (forms.length === 0 || !shown.includes("%")) return shown;
+  const decoded = decodeEscapes(shown);
+  return forms.some((form) => decoded.includes(form)) ? hideSecrets(decoded, forms) : shown;
 }
 
 /**
