@@ -803,10 +803,20 @@ async function guard<T>(
 async function readAll(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   if (!response.body) return new Uint8Array(0);
   // A declared length within the limit (and no content coding, which could inflate it) is read
-  // in one go; fetch fails the read when the body does not match it.
+  // in one go; fetch fails the read when the body does not match it. Not a cross-origin answer's:
+  // a browser hides its Content-Encoding unless the service exposes it, and decodes the body
+  // beyond the length. A Response a caller's fetch made up may carry any length: measured too.
   const length = response.headers.get("content-length");
-  if (length !== null && /^\d+$/.test(length) && Number(length) <= limit && !response.headers.has("content-encoding")) {
-    return new Uint8Array(await response.arrayBuffer());
+  if (
+    response.type !== "cors" &&
+    length !== null &&
+    /^\d+$/.test(length) &&
+    Number(length) <= limit &&
+    !response.headers.has("content-encoding")
+  ) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > limit) throw answerTooLarge(response.status, requestIdOf(response), limit);
+    return bytes;
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -221,6 +221,34 @@ describe("a caller's fetch that misbehaves", () => {
     expect(error).toMatchObject({ status: 0, problems: ["the answer is a redirect, which is not followed"] });
   });
 
+  it("resolving with a body longer than its Content-Length, past maxResponseBytes, ends the call with a BceResponseError", async () => {
+    // new Response() keeps whatever content-length it is given; the bytes read are what count.
+    const made = () => new Response("x".repeat(2048), { headers: { "content-length": "2" } });
+    const error = await send(async () => made(), {}, { maxResponseBytes: 1024 });
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(error).toMatchObject({ status: 200, problems: ["the answer body is larger than 1024 bytes"] });
+  });
+
+  it("reads a cross-origin answer chunk by chunk, whatever its Content-Length says, and stops at maxResponseBytes", async () => {
+    // A browser hides a cross-origin answer's Content-Encoding unless it is exposed, and decodes
+    // the body past the length it declares: here 64 chunks of 512 bytes.
+    let pulls = 0;
+    const large = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(new Uint8Array(512));
+        if (pulls === 64) controller.close();
+      },
+    });
+    const cors = Object.defineProperty(new Response(large, { headers: { "content-length": "10" } }), "type", {
+      value: "cors",
+    });
+    const error = await send(async () => cors, {}, { maxResponseBytes: 1024 });
+    expect(error).toBeInstanceOf(BceResponseError);
+    expect(error).toMatchObject({ problems: ["the answer body is larger than 1024 bytes"] });
+    expect(pulls).toBeLessThan(10);
+  });
+
   it.each([
     ["a network error (Response.error())", () => Response.error(), "error", 0],
     [
