@@ -2,7 +2,7 @@ import { runtimeAgent } from "#platform";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
-import { checkFunction, checkNestedOptions, checkOptionNames } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
 import { isObject } from "./internal/check-runtime.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
@@ -199,39 +199,6 @@ export function createServiceClient<Paths extends {}>(
 /** The refusal of options (a client's or a call's) that are not an object: a primitive or an array. */
 export const notOptions = () =>
   new BceValidationError("options", "type", "must be an object, not an array or a primitive");
-
-/**
- * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
- * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
- * our names to be taken for a typo, but ignored, such a key would send the call to the production
- * service, as other keys, or with other limits. Refused, naming ours, case ignored; other keys still
- * pass, generic ones (`host`, `url`) too, which a shared configuration may hold for other code. (Those
- * within an edit or two of ours, such as `accessKey`, are refused as misspellings already.)
- */
-const OTHER_NAMES = [
-  ["endpoint", "baseurl endpointurl"],
-  ["credentials.accessKeyId", "ak"],
-  ["credentials.secretAccessKey", "sk secretkey"],
-  ["credentials.sessionToken", "securitytoken"],
-  ["retry.maxAttempts", "maxattempts maxretries"],
-  ["timeoutMs", "connectiontimeoutinmillis requesttimeout"],
-] as const;
-
-/**
- * Refuse a key of `object` that is another SDK's name for one of ours (case ignored: `AK`,
- * `BaseURL`), naming ours; `prefix` names the object the keys belong to (`credentials.`). A key left
- * undefined sends nothing anywhere.
- */
-function refuseOtherNames(object: object, keys: readonly string[], prefix = ""): void {
-  for (const key of keys)
-    for (const [ours, others] of OTHER_NAMES)
-      if (
-        ours.startsWith(prefix) &&
-        others.split(" ").includes(key.toLowerCase()) &&
-        object[key as never] !== undefined
-      )
-        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${ours}?`);
-}
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
 export const OPTION_NAMES = Object.keys({

@@ -43,6 +43,42 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
 }
 
 /**
+ * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
+ * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
+ * our names to be taken for a typo, but ignored, such a key would send the call to the production
+ * service, as other keys, or with other limits. Refused, naming ours, case ignored; other keys still
+ * pass, generic ones (`host`, `url`) too, which a shared configuration may hold for other code. (Those
+ * within an edit or two of ours, such as `accessKey`, are refused as misspellings already.)
+ */
+const OTHER_NAMES = [
+  ["endpoint", "baseurl endpointurl"],
+  ["credentials.accessKeyId", "ak"],
+  ["credentials.secretAccessKey", "sk secretkey"],
+  ["credentials.sessionToken", "securitytoken"],
+  ["retry.maxAttempts", "maxattempts maxretries"],
+  ["timeoutMs", "connectiontimeoutinmillis requesttimeout"],
+] as const;
+
+/**
+ * Refuse a key of `object` that is another SDK's name for one of ours (case ignored: `AK`,
+ * `BaseURL`), naming ours; `prefix` names the object the keys belong to (`credentials.`, `retry.`),
+ * and only our names under it are looked for (at the top, all of them, `ak` beside `credentials`). A
+ * key left undefined sends nothing anywhere.
+ */
+export function refuseOtherNames(object: object, keys: readonly string[], prefix = ""): void {
+  for (const key of keys)
+    for (const [ours, others] of OTHER_NAMES)
+      if (
+        ours.startsWith(prefix) &&
+        // Under `retry.`, `maxAttempts` is ours (at the top, it is another SDK's).
+        key !== ours.slice(prefix.length) &&
+        others.split(" ").includes(key.toLowerCase()) &&
+        object[key as never] !== undefined
+      )
+        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${ours}?`);
+}
+
+/**
  * checkOptionNames for options made for one use (a call's, a middleware's), which nothing else
  * shares: any other key is refused too, naming the options there are (`what` names their owner).
  */

@@ -473,6 +473,9 @@ describe("client options are checked when the client is made", () => {
     ["retry.MaxAttempts", "retry.maxAttempts", { MaxAttempts: 1 }],
     ["retry.maxDelay", "retry.maxDelayMs", { maxDelay: 10 }],
     ["retry.shouldRetyr", "retry.shouldRetry", { shouldRetyr: () => false }],
+    // Another SDK's name for the limit (the BCE SDKs', axios-retry's): too far from ours to be a typo.
+    ["retry.maxRetries", "retry.maxAttempts", { maxRetries: 1 }],
+    ["retry.MaxRetries", "retry.maxAttempts", { MaxRetries: 1 }],
   ])("refuses the misspelt retry option %s, for a client and for a call", (field, meant, retry) => {
     const expected = expect.objectContaining({
       name: "BceValidationError",
@@ -504,6 +507,7 @@ describe("client options are checked when the client is made", () => {
 
   it("leaves other retry keys alone", () => {
     expect(() => client({ retry: { maxAttempts: 2, note: "x" } } as BceClientOptions)).not.toThrow();
+    expect(() => client({ retry: { maxAttempts: 2, maxRetries: undefined } } as BceClientOptions)).not.toThrow();
   });
 
   it("validateResponses is off unless asked, and the logger is never missing", () => {
