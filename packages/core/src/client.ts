@@ -233,14 +233,18 @@ function serviceClient<Paths extends {}>(
   // A misspelt hook (`afterAttemp`) would otherwise never be called.
   checkNestedOptions(hooks, "hooks", HOOK_NAMES);
   if (hooks) for (const name of HOOK_NAMES) checkFunction(`hooks.${name}`, hooks[name]);
-  checkFunction("fetch", options.fetch);
-  // Read once, as fetch reads them (a record, a Headers, or [name, value] pairs), and sent as read.
+  // Each option is read once: a getter of the caller's cannot give one value to the check and
+  // another to the transport.
+  const { fetch } = options;
+  checkFunction("fetch", fetch);
+  // As fetch reads them (a record, a Headers, or [name, value] pairs), and sent as read.
+  const given = options.headers;
   let headers: Record<string, string> | undefined;
-  if (options.headers !== undefined) {
+  if (given !== undefined) {
     const refused = () =>
       new BceValidationError("headers", "format", "must map header names to values a header can carry");
     try {
-      headers = Object.fromEntries(new Headers(options.headers));
+      headers = Object.fromEntries(new Headers(given));
     } catch {
       // Not the Headers error: it quotes the value, which may be a secret.
       throw refused();
@@ -257,7 +261,7 @@ function serviceClient<Paths extends {}>(
   // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
   // is none, as it has always been taken.
   const transport = new Transport({
-    fetch: options.fetch,
+    fetch,
     signing: options.signing || undefined,
     timeoutMs,
     retry: options.retry || undefined,

@@ -505,6 +505,25 @@ describe("client options are checked when the client is made", () => {
     );
   });
 
+  it("reads the fetch and headers options once: what is checked is what is sent with", async () => {
+    const rec = recorder();
+    const reads = { fetch: 0, headers: 0 };
+    // Getters that give a valid value first and an invalid one after.
+    const options = {
+      credentials,
+      get fetch() {
+        return ++reads.fetch === 1 ? rec.fetch : "not a function";
+      },
+      get headers() {
+        return ++reads.headers === 1 ? { "x-app": "a" } : { "x-app": "a\u0001" };
+      },
+    };
+    const service = createServiceClient<Paths>(options as BceClientOptions, "http://service.test", "things");
+    expect(reads).toEqual({ fetch: 1, headers: 1 });
+    await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(rec.sent.map((request) => request.headers.get("x-app"))).toEqual(["a"]);
+  });
+
   it("leaves other retry keys alone", () => {
     expect(() => client({ retry: { maxAttempts: 2, note: "x" } } as BceClientOptions)).not.toThrow();
     expect(() => client({ retry: { maxAttempts: 2, maxRetries: undefined } } as BceClientOptions)).not.toThrow();
