@@ -104,10 +104,11 @@ export async function generateClient(bundle, { client, source = "the service bun
         `};\n`,
     );
   }
-  // The module's own names: an operation must not take one (nor a name the checks import).
+  // The module's own names: an operation must not take one (nor a name the checks import), nor
+  // the form of one the checks make (s0: a check, re0: a pattern, p0: a property table).
   for (const op of operations) {
     const taken = [...compiler.imports(), ...compiler.formatImports(), ...runners, "servers"];
-    if (taken.includes(op.id) || /^(?:s|re)\d+$/.test(op.id))
+    if (taken.includes(op.id) || /^(?:s|re|p)\d+$/.test(op.id))
       throw new Error(`${op.where}: operationId "${op.id}" clashes with a name of the generated operations module`);
   }
   compiler.inline(tables);

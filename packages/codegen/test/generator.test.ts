@@ -77,7 +77,13 @@ describe("refusals, each naming the operation and what is wrong", () => {
       (op: any) => (op.operationId = "reinstall-vm"),
       /operationId "reinstall-vm" is not a JavaScript identifier/,
     ],
-  ])("%s", async (_, edit, message) => {
+    // The module's own names: its check functions (s0), patterns (re0) and property tables (p0).
+    ...["s0", "re0", "p0", "servers"].map((id) => [
+      `an operationId that is a name of the generated module (${id})`,
+      (op: any) => (op.operationId = id),
+      new RegExp(`operationId "${id}" clashes with a name of the generated operations module`),
+    ]),
+  ] as [string, (op: any, doc: any) => void, RegExp][])("%s", async (_, edit, message) => {
     await expect(generateClient(withOp(edit), { client: "Bec" })).rejects.toThrow(message);
   });
 
