@@ -512,6 +512,15 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
         `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)}`,
       );
     }
+    // A variable with no enum takes only what cannot move the request elsewhere: RFC 3986's
+    // unreserved characters (a "/", "#", "@" or ":" would change the host or the path it reaches).
+    if (!variable.enum && !(typeof value === "string" && /^[\w.~-]+$/.test(value))) {
+      throw new BceValidationError(
+        name,
+        "format",
+        `must be letters, digits and "-", ".", "_", "~" only; got ${describeRefused(value)}`,
+      );
+    }
     return value;
   });
 }

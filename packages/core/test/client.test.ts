@@ -817,4 +817,14 @@ describe("serverUrl", () => {
     expect(String(error)).toMatch(/must be one of bj, gz; got a string of 32 characters/);
     expect(`${String(error)} ${JSON.stringify(error)} ${(error as Error).stack}`).not.toContain(secret.slice(0, 16));
   });
+
+  it("takes for a variable with no enum only a value that cannot move the request to another host or path", () => {
+    const open = { url: "https://{zone}.service.test/v1", variables: { zone: { default: "a-1" } } };
+    expect(serverUrl(open)).toBe("https://a-1.service.test/v1");
+    expect(serverUrl(open, { zone: "cn_north.b~2" })).toBe("https://cn_north.b~2.service.test/v1");
+    for (const zone of ["evil.test#", "evil.test/", "u@evil.test", "h:1", "", null, 5])
+      expect(() => serverUrl(open, { zone } as never)).toThrow(
+        expect.objectContaining({ name: "BceValidationError", field: "zone", rule: "format" }),
+      );
+  });
 });
