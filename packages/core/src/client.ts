@@ -173,7 +173,9 @@ export function createServiceClient<Paths extends {}>(
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
     // Within `credentials` too: a misspelt key (`sesionToken`) or another SDK's (`securityToken`)
     // would send the call without it. Other keys pass (an STS answer given as it came carries more).
-    const { credentials } = options;
+    // Read once, and handed on: the keys checked here are the keys the calls are signed with. (The
+    // isObject guard above left `options` a record of unknowns: the option's own type is restated.)
+    const credentials = options.credentials as BceClientOptions["credentials"];
     if (isObject(credentials)) {
       let inner: string[] = [];
       try {
@@ -184,6 +186,7 @@ export function createServiceClient<Paths extends {}>(
     }
     return serviceClient<Paths>(
       options,
+      credentials,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
       service,
     );
@@ -216,8 +219,10 @@ export const OPTION_NAMES = Object.keys({
   userAgentAppId: 0,
 } satisfies Record<keyof BceClientOptions, 0>);
 
+/** `credentialsOption`: the option as createServiceClient read and checked it (read once). */
 function serviceClient<Paths extends {}>(
   options: BceClientOptions,
+  credentialsOption: CredentialsInput | undefined,
   defaultEndpoint: string,
   service: string | undefined,
 ): ServiceClient<Paths> {
@@ -272,7 +277,7 @@ function serviceClient<Paths extends {}>(
   const agent = userAgent(service, options.userAgentAppId);
   // Resolved per call: a client can be made before the environment holds its keys, and a
   // provider of rotating STS keys is asked when its keys are about to expire.
-  const resolve = credentialsResolver(options.credentials);
+  const resolve = credentialsResolver(credentialsOption);
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
     resolve({ signal: call.signal, timeoutMs: call.timeoutMs ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const raw = createClient<Paths>({

@@ -505,12 +505,14 @@ describe("client options are checked when the client is made", () => {
     );
   });
 
-  it("reads the fetch and headers options once: what is checked is what is sent with", async () => {
+  it("reads the credentials, fetch and headers options once: what is checked is what is sent with", async () => {
     const rec = recorder();
-    const reads = { fetch: 0, headers: 0 };
-    // Getters that give a valid value first and an invalid one after.
+    const reads = { credentials: 0, fetch: 0, headers: 0 };
+    // Getters that give a valid value first and an invalid one after (another SDK's name for the token).
     const options = {
-      credentials,
+      get credentials() {
+        return ++reads.credentials === 1 ? credentials : { ...credentials, securityToken: "t" };
+      },
       get fetch() {
         return ++reads.fetch === 1 ? rec.fetch : "not a function";
       },
@@ -519,7 +521,7 @@ describe("client options are checked when the client is made", () => {
       },
     };
     const service = createServiceClient<Paths>(options as BceClientOptions, "http://service.test", "things");
-    expect(reads).toEqual({ fetch: 1, headers: 1 });
+    expect(reads).toEqual({ credentials: 1, fetch: 1, headers: 1 });
     await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
     expect(rec.sent.map((request) => request.headers.get("x-app"))).toEqual(["a"]);
   });
