@@ -131,6 +131,19 @@ export class Journal {
     return this.#secrets.some((form) => normalized.includes(form)) ? this.#hide(redactBody(normalized)) : body;
   }
 
+  /**
+   * The body of `entry` as kept: when it was cut at MAX_JOURNAL_BODY, a secret the cut went through
+   * would show its first part, which no whole form matches: an end of the kept text that begins a
+   * secret (4 characters or more) reads `<redacted>`.
+   */
+  #hideCut({ body, bodyBytes }: JournalEntry): string {
+    if (bodyBytes <= MAX_JOURNAL_BODY) return body;
+    for (const form of this.#secrets)
+      for (let length = form.length - 1; length >= 4; length--)
+        if (body.endsWith(form.slice(0, length))) return `${body.slice(0, -length)}<redacted>`;
+    return body;
+  }
+
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
   entries(): JournalEntry[] {
     // Passwords are redacted here, when the journal is read, rather than on every request.
@@ -142,7 +155,7 @@ export class Journal {
       query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
       // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
       headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
-      body: this.#hideEncoded(this.#hideEscaped(hide(redactBody(entry.body)))),
+      body: this.#hideEncoded(this.#hideEscaped(hide(redactBody(this.#hideCut(entry))))),
     }));
   }
 

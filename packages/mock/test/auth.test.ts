@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, FIXTURE, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
+import { MAX_JOURNAL_BODY } from "../src/journal.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -211,6 +212,24 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(shown).toContain("<redacted>");
     for (const spelling of [sts.secretAccessKey, escaped.slice(0, 60), percent.slice(0, 60)])
       expect(shown.replaceAll("\\\\", "\\")).not.toContain(spelling);
+  });
+
+  it.each([
+    ["secret access key", () => sts.secretAccessKey],
+    ["session token", () => sessionToken],
+  ])("never journals the first part of a %s that the 64 KiB cut of a body goes through", async (_, secretOf) => {
+    stsMock.reset();
+    const secret = secretOf();
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
+    const headers = { "content-type": "application/json" };
+    // The secret starts 12 characters before the cut: what is kept of it is 12 characters long.
+    const start = '{"imageId":"m-1","note":"';
+    const sent = `${start}${"a".repeat(MAX_JOURNAL_BODY - 12 - start.length)}${secret}"}`;
+    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+    await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
+    const [entry] = await stsMock.journal.waitFor(1);
+    expect(entry!.body.endsWith("a<redacted>")).toBe(true);
+    expect(JSON.stringify(entry)).not.toContain(secret.slice(0, 12));
   });
 
   // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
