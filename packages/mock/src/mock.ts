@@ -12,7 +12,7 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
-import { editDistance, hideSecrets, secretForms } from "@bce-openapi/core/internal";
+import { checkOptionNames, editDistance, hideSecrets, refuseOtherNames, secretForms } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { Exchange, exchangeOfResponse } from "./exchange.js";
 import {
@@ -411,6 +411,13 @@ const OPTION_NAMES = Object.keys({
   requestTimeoutMs: true,
 } satisfies Record<keyof MockOptions, true>);
 
+/** Every field of a key pair (Credential): `satisfies` keeps the list in step with it. */
+const KEY_PAIR_FIELDS = Object.keys({
+  accessKeyId: true,
+  secretAccessKey: true,
+  sessionToken: true,
+} satisfies Record<keyof Credential, true>);
+
 /** Edit distance, case ignored: which known option a misspelt one meant (`prot` is `port`, `noAuth` is `auth`). */
 const distance = (a: string, b: string): number => editDistance(a.toLowerCase(), b.toLowerCase());
 
@@ -435,7 +442,14 @@ function readOptions(given: MockOptions): MockOptions {
   }
   const { credentials } = read;
   if (Array.isArray(credentials)) {
+    // Each key pair's own keys with their values, for the check of their names below.
+    let own: [string, unknown][][];
     try {
+      own = credentials.map((c: unknown) =>
+        typeof c === "object" && c !== null
+          ? Object.keys(c).map((key): [string, unknown] => [key, (c as Record<string, unknown>)[key]])
+          : [],
+      );
       read.credentials = credentials.map((c: unknown) => {
         if (typeof c !== "object" || c === null) return c;
         const { accessKeyId, secretAccessKey, sessionToken } = c as Partial<Credential>;
@@ -443,6 +457,18 @@ function readOptions(given: MockOptions): MockOptions {
       });
     } catch (error) {
       throw unreadable("credentials", error);
+    }
+    // A misspelt key (`sessiontoken`) or another SDK's (`securityToken`) would be dropped: a key pair
+    // meant to be temporary (STS) would then take requests without its token. Other keys pass, as
+    // the clients take them (an STS answer given as it came carries more).
+    for (const entries of own) {
+      const keys = entries.map(([key]) => key);
+      try {
+        refuseOtherNames(Object.fromEntries(entries), keys, "credentials.");
+        checkOptionNames(keys, KEY_PAIR_FIELDS, "credentials.");
+      } catch (error) {
+        throw new TypeError(`startMock: ${(error as Error).message}`);
+      }
     }
   }
   return read as MockOptions;

@@ -357,6 +357,35 @@ describe("configuration", () => {
     );
   });
 
+  it.each([
+    ["sessiontoken", "credentials.sessionToken"],
+    ["SessionToken", "credentials.sessionToken"],
+    ["session_token", "credentials.sessionToken"],
+    ["securityToken", "credentials.sessionToken"],
+    ["secretKey", "credentials.secretAccessKey"],
+  ])(
+    "refuses a key pair's misspelt or other SDK's field %s, naming %s (dropped, an STS pair would need no token)",
+    async (key, meant) => {
+      const error = await startMock({
+        spec: FIXTURE,
+        credentials: [{ ...DEFAULT_CREDENTIALS, [key]: "the-sts-token-1234567890" }],
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toBe(`startMock: credentials.${key}: is not an option; did you mean ${meant}?`);
+      expect((error as Error).message).not.toContain("the-sts-token");
+    },
+  );
+
+  it("takes a key pair with other fields of its own (an STS answer as it came)", async () => {
+    const started = startMock({
+      spec: FIXTURE,
+      port: 0,
+      credentials: [{ ...DEFAULT_CREDENTIALS, expiration: "2030-01-01T00:00:00Z", userId: "u-1" } as never],
+    });
+    await expect(started).resolves.toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    await (await started).close();
+  });
+
   it("takes the key pair from the environment, else the defaults", () => {
     expect(resolveCredentials(undefined, {})).toEqual([DEFAULT_CREDENTIALS]);
     expect(resolveCredentials(undefined, { BCE_MOCK_ACCESS_KEY_ID: "ak", BCE_MOCK_SECRET_ACCESS_KEY: "sk" })).toEqual([
