@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { type AddressInfo, isIP } from "node:net";
+import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
 import {
@@ -353,14 +353,25 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
  * the wildcard includes.
  */
 export function urlFor(host: string, port: number): string {
-  const name = isWildcardHost(host) ? (isIP(host) === 4 ? "127.0.0.1" : "::1") : host;
+  const name = isWildcardHost(host) ? (wildcardName(host) === "[::]" ? "::1" : "127.0.0.1") : host;
   return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
 }
 
-/** 0.0.0.0 or :: in any spelling: an address that listens on every interface. */
+/**
+ * 0.0.0.0 or :: in any spelling an address lookup reads as one (`0`, `0x0`, `0.0`, `0:0::0`; and
+ * `::ffff:0.0.0.0`, which listens on every IPv4 interface): an address that listens everywhere.
+ */
 export function isWildcardHost(host: string): boolean {
-  if (isIP(host) === 4) return host === "0.0.0.0";
-  return isIP(host) === 6 && new URL(`http://[${host}]`).hostname === "[::]";
+  return ["0.0.0.0", "[::]", "[::ffff:0:0]"].includes(wildcardName(host) ?? "");
+}
+
+/** The host as a URL spells it (the WHATWG parser reads IPv4 numbers as inet_aton does); undefined when it is no host. */
+function wildcardName(host: string): string | undefined {
+  try {
+    return new URL(`http://${host.includes(":") ? `[${host}]` : host}`).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Milliseconds a Date can hold either side of the epoch (ECMA-262 time values). */

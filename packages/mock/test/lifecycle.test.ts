@@ -153,6 +153,13 @@ it.each([
   ["127.0.0.1", "http://127.0.0.1:4010"],
   ["::1", "http://[::1]:4010"],
   ["localhost", "http://localhost:4010"],
+  // Other spellings an address lookup reads as a wildcard, and one it reads as loopback.
+  ["0", "http://127.0.0.1:4010"],
+  ["0x0", "http://127.0.0.1:4010"],
+  ["0.0", "http://127.0.0.1:4010"],
+  ["00", "http://127.0.0.1:4010"],
+  ["::ffff:0.0.0.0", "http://127.0.0.1:4010"],
+  ["127.1", "http://127.1:4010"],
 ])("urlFor(%s) is %s (a wildcard bind is reported as loopback; the tests bind no wildcard)", (host, url) => {
   expect(urlFor(host, 4010)).toBe(url);
   expect(isWildcardHost(host)).toBe(
