@@ -104,11 +104,20 @@ export class FaultScripts {
   #queues = new Map<string, FaultStep[]>();
   readonly #knownOperation: (operationId: string) => boolean;
   readonly #operationIds: () => string[];
+  readonly #served: (path: string) => boolean;
+  readonly #templates: readonly string[];
 
-  constructor(operationIds: string[]) {
+  /**
+   * `served` tells whether an operation of the spec serves a (raw) path, whose `templates` are
+   * named when it does not: a script for a path no request is answered at (a typo, a trailing
+   * space) would wait unused.
+   */
+  constructor(operationIds: string[], served: (path: string) => boolean = () => true, templates: string[] = []) {
     const known = new Set(operationIds);
     this.#knownOperation = (id) => known.has(id);
     this.#operationIds = () => [...known];
+    this.#served = served;
+    this.#templates = [...new Set(templates)];
   }
 
   /**
@@ -161,6 +170,16 @@ export class FaultScripts {
       if (/[?#]/.test(path))
         throw new TypeError(
           `fault target ${JSON.stringify(path)}: a path target is matched against the path alone; leave out the query (${path.replace(/[?#].*$/, "")})`,
+        );
+      // A request's path is sent percent-encoded: a space or any other character outside RFC 3986's is never in one.
+      const stray = /[^\w\-.~!$&'()*+,;=:@%/]/.exec(path);
+      if (stray)
+        throw new TypeError(
+          `fault target ${JSON.stringify(path)}: no request's path holds ${JSON.stringify(stray[0])}; write it percent-encoded, as the request sends it`,
+        );
+      if (!this.#served(path))
+        throw new TypeError(
+          `fault target ${JSON.stringify(path)}: no operation of the spec serves this path (its paths: ${this.#templates.join(", ")})`,
         );
       return `path:${path}`;
     }

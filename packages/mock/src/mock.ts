@@ -229,7 +229,11 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       secrets,
       keyPairs.map((pair) => pair.accessKeyId),
     ),
-    faults: new FaultScripts(index.operations.map((op) => op.operationId)),
+    faults: new FaultScripts(
+      index.operations.map((op) => op.operationId),
+      (path) => index.methodsFor(path).length > 0,
+      index.operations.map((op) => op.path),
+    ),
     tokens: new Map(),
     actions: new Map(),
     now,

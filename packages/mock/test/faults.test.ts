@@ -164,6 +164,25 @@ describe("programmatic scripts", () => {
     expect(mock.faults.pending()).toEqual({});
   });
 
+  it.each([
+    ["a misspelt path", "/v2/instnace/i-1"],
+    ["a path of no operation", "/v1/vm/instance/vm-1"],
+  ])("refuses a path target no operation serves (%s), naming the spec's paths", (_, path) => {
+    expect(() => mock.faults.enqueue(path, { status: 503 })).toThrow(
+      `fault target ${JSON.stringify(path)}: no operation of the spec serves this path (its paths: /v1/vm/instance/{vmID}/system/reinstall, /v{version}/instance/{instanceId})`,
+    );
+    expect(() => mock.faults.enqueue({ path }, { status: 503 })).toThrow(/no operation of the spec serves this path/);
+    expect(mock.faults.pending()).toEqual({});
+  });
+
+  it("refuses a path target with a character no request's path holds unencoded (a trailing space)", () => {
+    expect(() => mock.faults.enqueue("/v2/instance/i-1 ", { status: 503 })).toThrow(
+      `fault target "/v2/instance/i-1 ": no request's path holds " "; write it percent-encoded, as the request sends it`,
+    );
+    expect(() => mock.faults.enqueue("/v2/instance/i%201", { status: 503 })).not.toThrow();
+    expect(mock.faults.pending()).toEqual({ "path:/v2/instance/i%201": [{ status: 503 }] });
+  });
+
   it("refuses an unknown operationId, naming the known ones", () => {
     expect(() => mock.faults.enqueue("reinstall", { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
   });
