@@ -21,8 +21,8 @@ export interface JournalEntry {
    */
   query: string;
   /**
-   * Header names in lower case. The signature in `authorization`, `cookie`, `proxy-authorization`
-   * and any header whose name says secret, password, token or api key are redacted; a secret of
+   * Header names in lower case. The signature in `authorization`, `cookie`, and any header whose
+   * name says secret, password, token, api key or authorization are redacted; a secret of
    * the mock's keys reads `<redacted>` in a name too.
    */
   headers: Record<string, string>;
@@ -266,9 +266,9 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     if (name === "authorization") out[name] = redactAuthorization(text);
     else if (
       name === "cookie" ||
-      name === "proxy-authorization" ||
       SECRET_KEY.test(name) ||
-      /secret|token|api-?key/i.test(name)
+      // `x-api-key`, `api_key`, `proxy-authorization`, `x-authorization`, `x-auth-token`.
+      /secret|token|api[-_]?key|authorization/i.test(name)
     )
       out[name] = "<redacted>";
     else out[name] = text;

@@ -154,6 +154,16 @@ it("redacts a credential an SDK may put in a body (the Java SDK's requestCredent
     "x-bce-request-id": "r",
     "x-secret": "<redacted>",
   });
+  // Every spelling of an api key, and any header whose name says authorization.
+  expect(
+    redactHeaders({ api_key: "k", apikey: "k", "x-authorization": "a", "proxy-authorization": "p", "x-bce-date": "d" }),
+  ).toEqual({
+    api_key: "<redacted>",
+    apikey: "<redacted>",
+    "x-authorization": "<redacted>",
+    "proxy-authorization": "<redacted>",
+    "x-bce-date": "d",
+  });
 });
 
 it("redacts passwords in text that is not JSON: malformed, or cut off inside the value", async () => {
