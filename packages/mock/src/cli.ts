@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { checkListen, startFailure } from "./cli-errors.js";
 import { type CorsOption, originOf } from "./cors.js";
@@ -16,7 +17,8 @@ Options:
   --cors-origin <o>  a browser origin allowed to call the mock (repeat for more; * for any);
                      default: pages served from loopback (localhost, 127.0.0.1, [::1])
   --no-cors          send no CORS headers
-  --help             show this help
+  -h, --help         show this help
+  --version          print the version of @bce-openapi/mock
 
 Signatures are checked against BCE_MOCK_ACCESS_KEY_ID / BCE_MOCK_SECRET_ACCESS_KEY,
 else the documented default key pair (mock-access-key-id / mock-secret-access-key-0123456789).
@@ -37,6 +39,7 @@ interface CliOptions {
   auth: boolean;
   cors: CorsOption;
   help: boolean;
+  version: boolean;
 }
 
 /** Throws a message meant for the user when the arguments are wrong. */
@@ -54,7 +57,8 @@ function parse(argv: string[]): CliOptions {
       "no-auth": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
       "no-cors": { type: "boolean" },
-      help: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean" },
     },
   });
   // An option given twice with different values (a script that appends its own --port) would
@@ -97,6 +101,7 @@ function parse(argv: string[]): CliOptions {
     auth: !values["no-auth"],
     cors: values["no-cors"] ? false : (origins ?? true),
     help: values.help ?? false,
+    version: values.version ?? false,
   };
 }
 
@@ -112,6 +117,12 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (options.version) {
+    // The package's own manifest (always packed), beside dist/.
+    const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+    process.stdout.write(`${version}\n`);
+    return;
+  }
 
   // A port in use or a --host this machine cannot bind is found before Prism is loaded.
   await checkListen(options.host, options.port).catch((error: unknown) => {
@@ -119,8 +130,8 @@ async function main(argv: string[]): Promise<void> {
   });
   // Loaded only now: Prism takes about a second to import, too long for --help, a typo or a port in use.
   const { isWildcardHost, startMock } = await import("./mock.js");
-  // startMock refuses options it does not know: `help` is the bin's alone.
-  const { help: _, ...mockOptions } = options;
+  // startMock refuses options it does not know: `help` and `version` are the bin's alone.
+  const { help: _, version: __, ...mockOptions } = options;
   const mock = await startMock(mockOptions).catch((error: unknown) => {
     throw startFailure(error, options);
   });

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
@@ -305,9 +306,17 @@ it("answers --help and bad arguments without loading Prism, which takes seconds 
   }
 }, 180_000);
 
-it("prints help and exits 0", async () => {
-  const { child, output } = run(["--help"]);
+it.each([["--help"], ["-h"]])("prints help for %s and exits 0", async (flag) => {
+  const { child, output } = run([flag]);
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
   expect(output().stdout).toContain("--port <n>");
+});
+
+it("prints its version for --version and exits 0", async () => {
+  const { child, output } = run(["--version"]);
+  const [code] = await once(child, "exit");
+  expect(code).toBe(0);
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  expect(output().stdout).toBe(`${version}\n`);
 });
