@@ -94,13 +94,16 @@ export function checkOnlyOptionNames(keys: readonly string[], names: readonly st
 }
 
 /**
- * Refuse a nested options object (`retry`, `signing`, `hooks`: `field` names it) that is not an
- * object, or one of whose keys misspells one of its `names` (see checkOptionNames). Absent, it passes.
+ * Refuse a nested options object (`retry`, `signing`, `hooks`, a mock's key pair: `field` names it)
+ * that is not an object, or one of whose keys is another SDK's name for one of its `names`
+ * (`retry.maxRetries`, see refuseOtherNames) or misspells one (see checkOptionNames). Absent, it passes.
  */
 export function checkNestedOptions(value: unknown, field: string, names: readonly string[]): void {
   if (value === undefined) return;
   if (!isObject(value)) throw new BceValidationError(field, "type", "must be an object");
-  checkOptionNames(Object.keys(value), names, `${field}.`);
+  const keys = Object.keys(value);
+  refuseOtherNames(value, keys, `${field}.`);
+  checkOptionNames(keys, names, `${field}.`);
 }
 
 /** Refuse an option that is given but is not a function. */

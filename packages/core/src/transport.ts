@@ -1,6 +1,6 @@
 import { type Answer, badCoding, httpSend, networkFailure, unparsableAnswer } from "#platform";
 import { heed, onAbort, within } from "./abort.js";
-import { checkFunction, checkNestedOptions, checkPositiveInteger, refuseOtherNames } from "./edit-distance.js";
+import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
 import {
   aborted,
@@ -222,7 +222,6 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   // A misspelt limit (`maxAttempt: 1`) or another SDK's name for it (`maxRetries`) would otherwise
   // be ignored, leaving the default in force.
   checkNestedOptions(options, field, RETRY_OPTION_NAMES);
-  if (options) refuseOtherNames(options, Object.keys(options), `${field}.`);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   for (const given of [base, options]) {
     for (const name in given) {

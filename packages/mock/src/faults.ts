@@ -112,7 +112,7 @@ export class FaultScripts {
    * named when it does not: a script for a path no request is answered at (a typo, a trailing
    * space) would wait unused.
    */
-  constructor(operationIds: string[], served: (path: string) => boolean = () => true, templates: string[] = []) {
+  constructor(operationIds: string[], served: (path: string) => boolean, templates: string[]) {
     const known = new Set(operationIds);
     this.#knownOperation = (id) => known.has(id);
     this.#operationIds = () => [...known];

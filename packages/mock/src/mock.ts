@@ -12,7 +12,7 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
-import { checkOptionNames, editDistance, hideSecrets, refuseOtherNames, secretForms } from "@bce-openapi/core/internal";
+import { checkNestedOptions, editDistance, hideSecrets, secretForms } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { Exchange, exchangeOfResponse } from "./exchange.js";
 import {
@@ -457,13 +457,13 @@ function readOptions(given: MockOptions): MockOptions {
   }
   const { credentials } = read;
   if (Array.isArray(credentials)) {
-    // Each key pair's own keys with their values, for the check of their names below.
-    let own: [string, unknown][][];
+    // Each key pair's own fields, read once, for the check of their names below.
+    let own: Record<string, unknown>[];
     try {
       own = credentials.map((c: unknown) =>
         typeof c === "object" && c !== null
-          ? Object.keys(c).map((key): [string, unknown] => [key, (c as Record<string, unknown>)[key]])
-          : [],
+          ? Object.fromEntries(Object.keys(c).map((key) => [key, (c as Record<string, unknown>)[key]]))
+          : {},
       );
       read.credentials = credentials.map((c: unknown) => {
         if (typeof c !== "object" || c === null) return c;
@@ -476,14 +476,10 @@ function readOptions(given: MockOptions): MockOptions {
     // A misspelt key (`sessiontoken`) or another SDK's (`securityToken`) would be dropped: a key pair
     // meant to be temporary (STS) would then take requests without its token. Other keys pass, as
     // the clients take them (an STS answer given as it came carries more).
-    for (const entries of own) {
-      const keys = entries.map(([key]) => key);
-      try {
-        refuseOtherNames(Object.fromEntries(entries), keys, "credentials.");
-        checkOptionNames(keys, KEY_PAIR_FIELDS, "credentials.");
-      } catch (error) {
-        throw new TypeError(`startMock: ${(error as Error).message}`);
-      }
+    try {
+      for (const pair of own) checkNestedOptions(pair, "credentials", KEY_PAIR_FIELDS);
+    } catch (error) {
+      throw new TypeError(`startMock: ${(error as Error).message}`);
     }
   }
   return read as MockOptions;

@@ -24,7 +24,7 @@ export {
 } from "../client.js";
 export { CREDENTIALS_REFRESH_WINDOW_MS, credentialsFromEnv } from "../credentials.js";
 // How far a misspelt option name is from a known one (the clients' option check, the mock's).
-export { checkOptionNames, editDistance, refuseOtherNames } from "../edit-distance.js";
+export { checkNestedOptions, editDistance } from "../edit-distance.js";
 export { credentialsResolver } from "../credentials-resolver.js";
 export { hideSecrets, secretForms, serviceErrorFromResponse } from "../service-error.js";
 export { signingHeaders } from "../signed-fetch.js";
