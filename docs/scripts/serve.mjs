@@ -1,5 +1,6 @@
 // Serve the built docs on loopback (`pnpm docs:serve`) and, with --mock, the mock beside them
-// (`pnpm start`). Until stopped (Ctrl+C, SIGTERM); a port that is taken or not a port ends it with
+// (`pnpm start`). Until stopped (Ctrl+C, SIGTERM, or with --stop-with-parent the end of the process
+// that started it); a port that is taken or not a port ends it with
 // a line that says which.
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -7,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { serveStatic } from "./static-server.mjs";
 
-const USAGE = "usage: serve.mjs [--port N] [--mock] [--mock-port N]   (N: 0 to 65535, 0 for any free port)";
+const USAGE =
+  "usage: serve.mjs [--port N] [--mock] [--mock-port N] [--stop-with-parent]   (N: 0 to 65535, 0 for any free port)";
 
 function fail(message, code = 1) {
   process.stderr.write(`serve: ${message}\n`);
@@ -22,6 +24,7 @@ try {
       port: { type: "string", default: "8080" },
       mock: { type: "boolean", default: false },
       "mock-port": { type: "string", default: "4010" },
+      "stop-with-parent": { type: "boolean", default: false },
     },
     tokens: true,
   }));
@@ -80,3 +83,28 @@ const docs = await start("the docs", "port", () => serveStatic(root, { port: doc
 console.log(`BCE API docs at ${docs.url}`);
 console.log("Press Ctrl+C to stop.");
 for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void stop(0));
+if (values["stop-with-parent"]) whenParentEnds(() => void stop(0));
+
+/**
+ * `pnpm start` runs this under `sh -c`, which does not exec it: a signal to pnpm alone (`kill $!`
+ * after `pnpm start &`) ends that shell, not this process, which the system gives to another parent
+ * (Windows gives none: there the parent's pid is asked after). As the mock's bin does with the same flag.
+ */
+function whenParentEnds(then) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && isRunning(parent)) return;
+    clearInterval(timer);
+    then();
+  }, 500);
+  timer.unref();
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === "EPERM"; // there, but not ours to signal
+  }
+}

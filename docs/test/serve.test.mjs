@@ -1,5 +1,5 @@
 // scripts/serve.mjs, as `pnpm start` (with --mock) and `pnpm docs:serve` run it: a real process
-// serving the built docs and the mock on loopback, stopped by SIGTERM; a port that is taken or is
+// serving the built docs and the mock on loopback, stopped by SIGTERM or by the end of its parent; a port that is taken or is
 // not a port ends it at once with one line that names it, never a stack trace.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -67,6 +67,47 @@ test("serves the docs and the mock on loopback, and stops on SIGTERM", async () 
   await expect(fetch(mock)).rejects.toThrow();
 }, 180_000);
 
+test("--stop-with-parent stops it when the shell that started it ends, as when only pnpm is signalled", async () => {
+  // As `pnpm start` runs it: under `sh -c`, which does not exec it. The shell prints serve.mjs's pid
+  // (to stop it should this test fail) and waits; SIGTERM ends the shell alone, as pnpm passes it on.
+  const shell = spawn(
+    "sh",
+    ["-c", '"$0" "$@" & echo "pid $!"; wait', process.execPath, script, "--port", "0", "--stop-with-parent"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  children.add(shell);
+  let stdout = "";
+  shell.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  const ended = once(shell.stdout, "end"); // serve.mjs holds the pipe too: it ends when both have exited
+  try {
+    const docs = await new Promise((resolve, reject) => {
+      shell.stdout.on("data", () => stdout.includes("Press Ctrl+C") && resolve(urlOf(stdout, "BCE API docs")));
+      shell.once("exit", (code) => reject(new Error(`the shell exited with ${code}: ${stdout}`)));
+    });
+    expect((await fetch(`${docs}/`)).status).toBe(200);
+    shell.kill("SIGTERM");
+    await once(shell, "exit");
+    // Bounded, so that a server left running fails the test here and is stopped below.
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("serve.mjs still runs 60 s after its shell ended")), 60_000);
+    });
+    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await expect(fetch(`${docs}/`)).rejects.toThrow();
+  } finally {
+    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {} // gone, as it should be
+    }
+  }
+}, 120_000);
+
 test("a port in use ends it with one line naming the port and the option, the mock stopped too", async () => {
   const holder = createServer();
   holder.listen(0, "127.0.0.1");
@@ -100,7 +141,7 @@ test.each([
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(`serve: ${message}`);
-    expect(stderr).toContain("usage: serve.mjs [--port N] [--mock] [--mock-port N]");
+    expect(stderr).toContain("usage: serve.mjs [--port N] [--mock] [--mock-port N] [--stop-with-parent]");
     expect(stderr).not.toMatch(/^\s+at /m);
   },
   30_000,

@@ -17,6 +17,8 @@ Options:
   --cors-origin <o>  a browser origin allowed to call the mock (repeat for more; * for any);
                      default: pages served from loopback (localhost, 127.0.0.1, [::1])
   --no-cors          send no CORS headers
+  --stop-with-parent stop when the process that started this one ends (for a package script:
+                     stopping the package manager alone, as \`kill $!\` does, stops the mock)
   -h, --help         show this help
   --version          print the version of @bce-openapi/mock
 
@@ -38,6 +40,7 @@ interface CliOptions {
   logLevel: LogLevel;
   auth: boolean;
   cors: CorsOption;
+  stopWithParent: boolean;
   help: boolean;
   version: boolean;
 }
@@ -57,6 +60,7 @@ function parse(argv: string[]): CliOptions {
       "no-auth": { type: "boolean" },
       "cors-origin": { type: "string", multiple: true },
       "no-cors": { type: "boolean" },
+      "stop-with-parent": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean" },
     },
@@ -100,6 +104,7 @@ function parse(argv: string[]): CliOptions {
     logLevel: logLevel as LogLevel,
     auth: !values["no-auth"],
     cors: values["no-cors"] ? false : (origins ?? true),
+    stopWithParent: values["stop-with-parent"] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };
@@ -131,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
   // Loaded only now: Prism takes about a second to import, too long for --help, a typo or a port in use.
   const { isWildcardHost, startMock } = await import("./mock.js");
   // startMock refuses options it does not know: `help` and `version` are the bin's alone.
-  const { help: _, version: __, ...mockOptions } = options;
+  const { help: _, version: __, stopWithParent, ...mockOptions } = options;
   const mock = await startMock(mockOptions).catch((error: unknown) => {
     throw startFailure(error, options);
   });
@@ -150,6 +155,32 @@ async function main(argv: string[]): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (stopWithParent) whenParentEnds(stop);
+}
+
+/**
+ * A package script runs under a shell (`sh -c`, which does not exec its last command): a signal to
+ * the package manager alone, as `kill $!` after `pnpm mock &` sends, ends that shell but not this
+ * process, which the system then gives to another parent (Windows gives none: there the parent's
+ * pid is asked after). No event says so, hence the poll; unref'd, it never keeps the process alive.
+ */
+function whenParentEnds(then: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent && isRunning(parent)) return;
+    clearInterval(timer);
+    then();
+  }, 500);
+  timer.unref();
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM"; // there, but not ours to signal
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

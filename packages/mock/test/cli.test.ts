@@ -125,6 +125,65 @@ it("prints its URL, checks signatures with the keys from its environment, and ex
   expect(output().stderr).toContain("prism loaded: true\n");
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
+it("--stop-with-parent stops it when the shell that started it ends, as a package script's does when only the package manager is signalled", async () => {
+  // As `pnpm mock` runs it: under `sh -c`, which does not exec it. The shell prints the bin's pid (to
+  // stop it should this test fail) and waits; SIGTERM ends the shell alone, as pnpm passes it on.
+  const shell = spawn(
+    "sh",
+    [
+      "-c",
+      '"$0" "$@" & echo "pid $!"; wait',
+      process.execPath,
+      bin,
+      "--port",
+      "0",
+      "--spec",
+      FIXTURE,
+      "--no-auth",
+      "--stop-with-parent",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  shell.stdout!.on("data", (chunk) => (stdout += chunk));
+  const ended = once(shell.stdout!, "end"); // the bin holds the pipe too: it ends when both have exited
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      shell.stdout!.on("data", () => {
+        const match = /BCE mock listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
+        if (match) resolve(match[1]!);
+      });
+      shell.once("exit", (code) => reject(new Error(`the shell exited with ${code}: ${stdout}`)));
+    });
+    expect(
+      (
+        await fetch(`${url}/v2/instance/i-1?rebuild`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: '{"imageId":"m-1"}',
+        })
+      ).status,
+    ).toBe(200);
+    shell.kill("SIGTERM");
+    await once(shell, "exit");
+    // Bounded, so that a bin left running fails the test here and is stopped below.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the bin still runs 60 s after its shell ended")), 60_000);
+    });
+    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await expect(fetch(url)).rejects.toThrow();
+  } finally {
+    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {} // gone, as it should be
+    }
+    shell.kill("SIGKILL");
+  }
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", () => {
