@@ -254,11 +254,9 @@ function serviceClient<Paths extends {}>(
       // Not the Headers error: it quotes the value, which may be a secret.
       throw refused();
     }
-    // Headers takes control characters (\x01, DEL) that node:http refuses to send: refused here, as
-    // an option, not at every call's send.
-    if (Object.values(headers).some((value) => /[^\t\x20-\x7e\x80-\xff]/.test(value))) throw refused();
     // The transport checks every request's headers; the option's are checked here too, so that a
-    // client given one of the transport's own fails when it is made, not at its first call.
+    // client given one of the transport's own, or a value no header can carry, fails when it is
+    // made, not at its first call.
     checkHeaders(headers);
   }
   // Read once: the caller's object changed later applies to neither the transport nor credentials.

@@ -55,12 +55,14 @@ export function hideSecrets(text: string, forms: readonly string[]): string {
 /**
  * Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. `hidden`
  * (from secretForms): secrets of the request's that the answer's code, message or request ID may
- * echo (a session token, a plaintext password), each shown as `<redacted>`.
+ * echo (a session token, a plaintext password), each shown as `<redacted>`. `cutAt`: the body was
+ * longer than the client reads (maxResponseBytes), and `bodyText` is its first `cutAt` bytes.
  */
 export function serviceErrorFromResponse(
   response: Response,
   bodyText: string,
   hidden: readonly string[] = [],
+  cutAt: number | false | undefined = false,
 ): BceServiceError {
   const { status } = response;
   let requestId = requestIdOf(response);
@@ -82,7 +84,9 @@ export function serviceErrorFromResponse(
     } else {
       // Go SDK: a body that is not a BCE error document is reported as MalformedJSON.
       code = "MalformedJSON";
-      message = `the service answered ${status} with a body that is not a BCE error document`;
+      message = cutAt
+        ? `the service answered ${status} with a body larger than ${cutAt} bytes (maxResponseBytes), not read whole`
+        : `the service answered ${status} with a body that is not a BCE error document`;
     }
   }
   const hide = (text: string) => hideSecrets(text, hidden);

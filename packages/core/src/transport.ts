@@ -88,7 +88,7 @@ export interface Logger {
 export interface AttemptInfo {
   /** Counting from 1, every attempt sent (the clock-skew retry included). */
   readonly attempt: number;
-  /** The request as the call built it, before it is signed (no authorization, no session token). */
+  /** The request as the call built it, before it is signed (no authorization, no session token); a copy of its own, whose body this hook may read. */
   readonly request: Request;
 }
 
@@ -370,13 +370,22 @@ const TRANSPORT_HEADERS: readonly string[] = [
  * call's own headers, what a middleware set); the client checks its headers option when it is made.
  */
 export function checkHeaders(headers: Record<string, string>): void {
-  for (const name in headers)
+  for (const name in headers) {
     if (TRANSPORT_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(headers[name]!)))
       throw new BceValidationError(
         `headers.${name}`,
         "format",
         "is set by the transport for each request (from the endpoint and the body), not by the caller",
       );
+    // Headers takes control characters (\x01, DEL) that node:http refuses to send, after the
+    // request counted as sent. The value is not quoted: it may be a secret.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(headers[name]!))
+      throw new BceValidationError(
+        `headers.${name}`,
+        "format",
+        "holds a control character, which a header cannot carry",
+      );
+  }
 }
 
 /**
@@ -427,8 +436,9 @@ export class Transport {
     // A body a middleware has read cannot be copied for the hooks, nor sent.
     if (!plain && request.bodyUsed) throw bodyUnreadable();
     const { hooks } = options;
-    // What the hooks are shown: a real Request with its body unread (made once, and only when
-    // there are hooks; a middleware's Request is copied before the transport reads its body).
+    // What the hooks are shown: a real Request with its body unread (made only when there are
+    // hooks; a middleware's Request is copied before the transport reads its body), a copy of it
+    // for each hook: one that reads the body leaves it unread for the next.
     const shown = (
       hooks
         ? plain
@@ -473,7 +483,7 @@ export class Transport {
       if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt)
         await guard(
-          () => hooks.beforeAttempt!({ attempt: sent, request: shown }),
+          () => hooks.beforeAttempt!({ attempt: sent, request: shown.clone() }),
           "the beforeAttempt hook",
           signal,
           timeoutMs,
@@ -488,7 +498,12 @@ export class Transport {
         // retry policy and the logger see.
         if (!answer.response.ok) {
           secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
-          failure = serviceErrorFromResponse(answer.response, utf8Decoder.decode(answer.bytes), secrets);
+          failure = serviceErrorFromResponse(
+            answer.response,
+            utf8Decoder.decode(answer.bytes),
+            secrets,
+            answer.cut && answer.bytes.length,
+          );
         }
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
@@ -500,7 +515,7 @@ export class Transport {
       if (hooks?.afterAttempt) {
         const outcome = {
           attempt: sent,
-          request: shown,
+          request: shown.clone(),
           ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };
@@ -689,7 +704,7 @@ export class Transport {
       }
       try {
         const read = readAll(response, limit);
-        return { response, bytes: await (send ? heed(read, timeout.signal) : read) };
+        return { response, ...(await (send ? heed(read, timeout.signal) : read)) };
       } catch (error) {
         if (error instanceof BceResponseError) throw error;
         // fetch undoes a content coding as it reads: a body that is not what its coding says came
@@ -801,8 +816,8 @@ async function guard<T>(
   }
 }
 
-async function readAll(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (!response.body) return new Uint8Array(0);
+async function readAll(response: Response, limit: number): Promise<Omit<Answer, "response">> {
+  if (!response.body) return { bytes: new Uint8Array(0) };
   // A declared length within the limit (and no content coding, which could inflate it) is read
   // in one go; fetch fails the read when the body does not match it. Not a cross-origin answer's:
   // a browser hides its Content-Encoding unless the service exposes it, and decodes the body
@@ -816,20 +831,26 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
     !response.headers.has("content-encoding")
   ) {
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > limit) throw answerTooLarge(response.status, requestIdOf(response), limit);
-    return bytes;
+    if (bytes.length <= limit) return { bytes };
+    overLimit(response, limit);
+    return { bytes: bytes.subarray(0, limit), cut: true };
   }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let cut = false;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.length;
-    if (size > limit) {
+    if (size + value.length > limit) {
       await reader.cancel().catch(noop);
-      throw answerTooLarge(response.status, requestIdOf(response), limit);
+      chunks.push(value.subarray(0, limit - size));
+      size = limit;
+      overLimit(response, limit);
+      cut = true;
+      break;
     }
+    size += value.length;
     chunks.push(value);
   }
   const out = new Uint8Array(size);
@@ -838,7 +859,16 @@ async function readAll(response: Response, limit: number): Promise<Uint8Array<Ar
     out.set(chunk, size);
     size += chunk.length;
   }
-  return out;
+  return { bytes: out, cut };
+}
+
+/**
+ * An answer body over the limit fails the call, but an error answer's: it stays an error answer,
+ * read up to the limit, since its status is what a retry is judged by (a load balancer's large 503
+ * page is retried as a small one is).
+ */
+function overLimit(response: Response, limit: number): void {
+  if (response.status < 400) throw answerTooLarge(response.status, requestIdOf(response), limit);
 }
 
 const bodyUnreadable = (cause?: unknown) =>

@@ -411,6 +411,32 @@ describe("client options are checked when the client is made", () => {
     },
   );
 
+  // Headers takes these, node:http does not: it refused them after the request counted as sent, a
+  // BceNetworkError with requestSent true, retried three times.
+  it.each([
+    ["a control character", "s3cr3t\u0001"],
+    ["DEL", "s3cr3t\u007f"],
+  ])(
+    "refuses a header value with %s in the headers option, a raw call's headers or a middleware's, naming the header, never the value",
+    async (_, value) => {
+      const refused = expect.objectContaining({
+        name: "BceValidationError",
+        field: "headers.x-trace-id",
+        rule: "format",
+        message: expect.not.stringContaining("s3cr3t"),
+      });
+      expect(() => client({ headers: { "x-trace-id": value } })).toThrow(refused);
+      const rec = recorder();
+      const put = (service: ReturnType<typeof client>, headers?: Record<string, string>) =>
+        service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, headers });
+      await expect(put(client({ fetch: rec.fetch }), { "x-trace-id": value })).rejects.toEqual(refused);
+      const service = client({ fetch: rec.fetch });
+      service.raw.use({ onRequest: ({ request }) => void request.headers.set("x-trace-id", value) });
+      await expect(put(service)).rejects.toEqual(refused);
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
   it("takes the headers a caller may set: connection close or keep-alive, and names that only look like framing ones", () => {
     for (const headers of <Record<string, string>[]>[
       { Connection: "close" },

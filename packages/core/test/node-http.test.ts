@@ -22,6 +22,7 @@ import {
   type TransportOptions,
 } from "../src/internal/index.js";
 import { httpSend } from "../src/platform/server.js";
+import { answerError } from "../src/transport.js";
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 const servers: Server[] = [];
@@ -409,6 +410,53 @@ describe("node:http in Node", () => {
     const server = await serve(json(200, { blob: "x".repeat(4096) }));
     const error = await outcomeOf(`${server.url}/big`, { maxResponseBytes: 1024 });
     expect(expectProblems(error, ["the answer body is larger than 1024 bytes"]).requestId).toBe("rid-1");
+  });
+
+  it("keeps an error answer larger than maxResponseBytes an error answer, read up to the limit, and retries it as its status says", async () => {
+    // A load balancer's large 503 page: retried as a small one is (the call has a token), not a
+    // BceResponseError that ends the call.
+    let answers = 0;
+    const server = await serve((_, res) => {
+      if (++answers === 1)
+        res
+          .writeHead(503, { "content-type": "text/html", "x-bce-request-id": "rid-503" })
+          .end(`<html>${"x".repeat(8192)}</html>`);
+      else json(200, { result: true })(_, res);
+    });
+    const response = await transport({ maxResponseBytes: 1024, retry: { maxAttempts: 2, baseDelayMs: 1 } }).send(
+      put(`${server.url}/x`),
+      { credentials, idempotent: true },
+    );
+    expect(response.status).toBe(200);
+    expect(server.received).toHaveLength(2);
+
+    // One attempt: the call's answer is the 503, its body the first 1024 bytes.
+    answers = 0;
+    const last = await transport({ maxResponseBytes: 1024 }).send(put(`${server.url}/x`), {
+      credentials,
+      idempotent: true,
+    });
+    expect(last.status).toBe(503);
+    expect(last.headers.get("x-bce-request-id")).toBe("rid-503");
+    expect(await answerText(last)).toBe(`<html>${"x".repeat(1018)}`);
+    expect(answerError(last)).toMatchObject({ status: 503, code: "MalformedJSON", requestId: "rid-503" });
+  });
+
+  it("undoes a content coding within a maxResponseBytes larger than the largest Buffer", async () => {
+    // zlib refuses a maxOutputLength over buffer.constants.MAX_LENGTH: a limit meaning "no limit"
+    // (Number.MAX_SAFE_INTEGER) made every gzip answer "not valid gzip".
+    const server = await serve((_, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" })
+        .end(gzipSync('{"ok":true}')),
+    );
+    for (const maxResponseBytes of [2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
+      const response = await transport({ maxResponseBytes }).send(put(`${server.url}/x`), {
+        credentials,
+        idempotent: true,
+      });
+      expect(await answerText(response)).toBe('{"ok":true}');
+    }
   });
 
   it("refuses a status no HTTP answer may end with as BceResponseError", async () => {

@@ -4,6 +4,7 @@ import { getEventListeners } from "node:events";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
+  answerText,
   backoffDelay,
   BceAbortError,
   BceError,
@@ -23,6 +24,7 @@ import {
   type RetryContext,
   type TransportOptions,
 } from "../src/internal/index.js";
+import { answerError } from "../src/transport.js";
 
 const credentials = { accessKeyId: "ak", secretAccessKey: "sk-0123456789abcdef" };
 
@@ -227,6 +229,25 @@ describe("a caller's fetch that misbehaves", () => {
     const error = await send(async () => made(), {}, { maxResponseBytes: 1024 });
     expect(error).toBeInstanceOf(BceResponseError);
     expect(error).toMatchObject({ status: 200, problems: ["the answer body is larger than 1024 bytes"] });
+  });
+
+  it.each([
+    ["declared within the limit", false],
+    ["read chunk by chunk (cross-origin)", true],
+  ])("keeps an error answer past maxResponseBytes an error answer, read up to the limit (%s)", async (_, cors) => {
+    const made = () => {
+      const response = new Response("x".repeat(2048), { status: 503, headers: { "content-length": "2" } });
+      return cors ? Object.defineProperty(response, "type", { value: "cors" }) : response;
+    };
+    const response = (await send(async () => made(), {}, { maxResponseBytes: 1024 })) as Response;
+    expect(response.status).toBe(503);
+    expect(answerText(response)).toBe("x".repeat(1024));
+    expect(answerError(response)).toMatchObject({
+      name: "BceServiceError",
+      status: 503,
+      code: "MalformedJSON",
+      message: expect.stringContaining("with a body larger than 1024 bytes (maxResponseBytes), not read whole"),
+    });
   });
 
   it("reads a cross-origin answer chunk by chunk, whatever its Content-Length says, and stops at maxResponseBytes", async () => {
@@ -776,15 +797,21 @@ describe("the logger and the hooks", () => {
       "the plain parts of a client method's call",
       () => new PlainRequest("http://h/x", { method: "PUT", headers: new Headers(), body: '{"a":1}' }),
     ],
-  ])("hooks are shown %s with its body unread, every attempt", async (_, make) => {
-    const { fetch } = fakeFetch([502, 200]);
+  ])("hooks are shown %s with its body unread, every attempt, though each hook reads it", async (_, make) => {
+    const { fetch, seen } = fakeFetch([502, 200]);
     const bodies: string[] = [];
     const hooks: AttemptHooks = {
-      beforeAttempt: async ({ request }) => void bodies.push(await request.clone().text()),
-      afterAttempt: async ({ request }) => void bodies.push(String(request.bodyUsed)),
+      beforeAttempt: async ({ request }) => void bodies.push(`before ${request.bodyUsed} ${await request.text()}`),
+      afterAttempt: async ({ request }) => void bodies.push(`after ${request.bodyUsed} ${await request.text()}`),
     };
     await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } }).send(make(), { credentials, idempotent: true });
-    expect(bodies).toEqual(['{"a":1}', "false", '{"a":1}', "false"]);
+    expect(bodies).toEqual([
+      'before false {"a":1}',
+      'after false {"a":1}',
+      'before false {"a":1}',
+      'after false {"a":1}',
+    ]);
+    expect(seen.map((attempt) => attempt.body)).toEqual(['{"a":1}', '{"a":1}']);
   });
 
   it.each([

@@ -253,8 +253,8 @@ describe("client options are refused with a BceValidationError naming them", () 
     ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
     ["headers", { headers: 5 }, /^headers: /],
     // fetch's Headers takes these control characters; node:http refuses to send them.
-    ["headers", { headers: { "x-token": "secret-value\u0001" } }, /^headers: /],
-    ["headers", { headers: { "x-token": "secret-value\u007f" } }, /^headers: /],
+    ["headers.x-token", { headers: { "x-token": "secret-value\u0001" } }, /^headers\.x-token: /],
+    ["headers.x-token", { headers: { "x-token": "secret-value\u007f" } }, /^headers\.x-token: /],
   ])("%s: %o", (field, options, message) => {
     const make = () => createBccClient({ credentials: CREDENTIALS, ...(options as object) });
     expect(make).toThrow(BceValidationError);

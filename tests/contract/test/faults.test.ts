@@ -503,7 +503,7 @@ describe("bodies that are not what they should be", () => {
     expect(server.attempts).toHaveLength(1);
   });
 
-  it("BCC: a 200 body over maxResponseBytes is left unread and the call resolves; an error body over it is a BceResponseError", async () => {
+  it("BCC: a 200 body over maxResponseBytes is left unread and the call resolves; an error answer over it stays a BceServiceError, read up to it", async () => {
     const server = await faultServer(oversized);
     await expect(bcc(server.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY)).resolves.toMatchObject({
       requestId: REQUEST_ID,
@@ -514,9 +514,22 @@ describe("bodies that are not what they should be", () => {
       answer(res, 400, JSON.stringify({ padding: "x".repeat(64 * 1024) })),
     );
     const error = await failure(bcc(failing.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY));
-    expect(error).toBeInstanceOf(BceResponseError);
-    expect(error).toMatchObject({ status: 400 });
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 400, code: "MalformedJSON" });
+    expect(error.message).toContain("with a body larger than 1024 bytes (maxResponseBytes), not read whole");
     expect(failing.attempts).toHaveLength(1);
+  });
+
+  it("BEC: an error answer over maxResponseBytes (a proxy's large 503 page) is retried as its status says", async () => {
+    let answers = 0;
+    const server = await faultServer((_req, res) =>
+      ++answers === 1
+        ? answer(res, 503, `<html>${"x".repeat(64 * 1024)}</html>`, { "content-type": "text/html" })
+        : ok(res),
+    );
+    const result = await bec(server.url, { maxResponseBytes: 8192 }).reinstallVmInstance("vm-1", BEC_BODY);
+    expect(result.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 2 });
+    expect(server.attempts).toHaveLength(2);
   });
 
   it("BCC: an error answer's long message with control characters is quoted on one line, bounded; the code kept as sent", async () => {

@@ -2,6 +2,7 @@
 // in the user agent, credentials from environment variables, the system error codes of a failed
 // request, and, in Node itself, requests sent with node:http. See types.ts.
 import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
+import { constants } from "node:buffer";
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
@@ -221,11 +222,23 @@ function sendWithNodeHttp(
           return;
         }
         answer.on("data", (chunk: Buffer) => {
+          if (size > limit) return; // over it already: the connection is going
+          const room = limit - size;
           size += chunk.length;
-          if (size > limit) {
-            outgoing.destroy();
-            reject(answerTooLarge(status, requestId, limit));
-          } else chunks.push(chunk);
+          if (size <= limit) {
+            chunks.push(chunk);
+            return;
+          }
+          outgoing.destroy();
+          // An error answer stays one, read up to the limit: its status is what a retry is judged
+          // by (a load balancer's large 503 page is retried as a small one is). Its coding is not
+          // undone: a cut-off body would not decode.
+          if (status < 400) reject(answerTooLarge(status, requestId, limit));
+          else {
+            const kept = Buffer.concat([...chunks, chunk.subarray(0, room)], limit);
+            const bytes = new Uint8Array(kept.buffer, kept.byteOffset, limit) as Uint8Array<ArrayBuffer>;
+            resolve({ response: head(), bytes, cut: true });
+          }
         });
         answer.on("error", (error) => reject(fail(error, true)));
         answer.on("close", () => {
@@ -251,7 +264,8 @@ function sendWithNodeHttp(
             try {
               for (let i = decoders.length - 1; i >= 0; i--) {
                 coding = codings[i]!;
-                whole = decoders[i]!(whole, { maxOutputLength: limit });
+                // zlib takes no maxOutputLength over the largest Buffer (4 GiB in Node 20).
+                whole = decoders[i]!(whole, { maxOutputLength: Math.min(limit, constants.MAX_LENGTH) });
               }
             } catch (error) {
               // Too large or not what its coding says: as fetch's read fails.

@@ -59,12 +59,14 @@ export interface OutgoingRequest {
 export interface Answer {
   readonly response: Response;
   readonly bytes: Uint8Array<ArrayBuffer>;
+  /** An error answer's body was longer than the limit: `bytes` are its first `limit`. */
+  readonly cut?: boolean;
 }
 
 /**
  * Sends one attempt with the runtime's own HTTP client where that is faster than its fetch
  * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
- * `limit` bytes (more is a BceResponseError). `signal` aborts it, and the wait ends on it even
+ * `limit` bytes (more is a BceResponseError, but for an error answer, cut at the limit). `signal` aborts it, and the wait ends on it even
  * where node:http does not. Any other failure rejects with a BceError, or with
  * `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its head, with no bytes (the call
  * reads no body of it), whatever body follows. Unless `idempotent` or its method changes nothing
