@@ -131,6 +131,23 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     if (token) expect(error.message).not.toContain(token);
   });
 
+  // A presigned URL carries the token in its query, signed with it (baidubce/bce-sdk-go
+  // services/bos/api/object.go@0577ef902302dd90e055d0b86e20ad0e97615a7e, GeneratePresignedUrl).
+  it("accepts a presigned URL that carries the token in its query, and refuses one with another token there", async () => {
+    const presign = async (token: string) => {
+      const url = `${stsMock.url}/v2/instance/i-1?rebuild&x-bce-security-token=${encodeURIComponent(token)}`;
+      const signed = await signRequest({ method: "PUT", url, headers: {} }, sts, { headersToSign: ["host"] });
+      return fetch(`${url}&authorization=${encodeURIComponent(signed.authorization)}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+    };
+    expect((await presign(sessionToken)).status).toBe(200);
+    const error = await expectBceError(await presign("sts-session-token-of-someone-else"), 403, "AccessDenied");
+    expect(error.message).toContain("carries another");
+  });
+
   it("leaves a permanent key pair as it was: no token needed", async () => {
     expect((await put(DEFAULT_CREDENTIALS)).status).toBe(200);
   });
