@@ -171,11 +171,15 @@ export function createServiceClient<Paths extends {}>(
       keys.filter((key) => !names.includes(key)),
     );
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
+    // The caller's own options, each read once: one inherited from a polluted Object.prototype
+    // (`endpoint`, `fetch`) would send the signed calls, a session token among them, elsewhere.
+    const own: Record<string, unknown> = Object.create(null);
+    for (const key of keys) own[key] = options[key];
     // Within `credentials` too: a misspelt key (`sesionToken`) or another SDK's (`securityToken`)
     // would send the call without it. Other keys pass (an STS answer given as it came carries more).
     // Read once, and handed on: the keys checked here are the keys the calls are signed with. (The
     // isObject guard above left `options` a record of unknowns: the option's own type is restated.)
-    const credentials = options.credentials as BceClientOptions["credentials"];
+    const credentials = own.credentials as BceClientOptions["credentials"];
     if (isObject(credentials)) {
       let inner: string[] = [];
       try {
@@ -185,7 +189,7 @@ export function createServiceClient<Paths extends {}>(
       checkOptionNames(inner, CREDENTIAL_FIELDS, "credentials.");
     }
     return serviceClient<Paths>(
-      options,
+      own,
       credentials,
       typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
       service,

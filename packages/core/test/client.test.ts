@@ -531,6 +531,19 @@ describe("client options are checked when the client is made", () => {
     );
   });
 
+  it("reads only the caller's own options: an endpoint inherited from a polluted Object.prototype is not taken", async () => {
+    const rec = recorder();
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.endpoint = "http://attacker.test";
+    try {
+      const service = client({ fetch: rec.fetch });
+      await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    } finally {
+      delete polluted.endpoint;
+    }
+    expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(["service.test"]);
+  });
+
   it("reads the credentials, fetch and headers options once: what is checked is what is sent with", async () => {
     const rec = recorder();
     const reads = { credentials: 0, fetch: 0, headers: 0 };
