@@ -39,6 +39,18 @@ describe("version", () => {
   });
 });
 
+describe("languages", () => {
+  // The English bundles' prose is English: Chinese belongs in the zh-CN overlay (quotes of a
+  // Chinese page go in x-source, examples keep their values).
+  it("no description, summary or title of the English bundles holds Chinese characters", () => {
+    const han = /\p{Script=Han}/u;
+    for (const name of ["openapi", "bec", "bcc"])
+      for (const key of ["description", "summary", "title"])
+        for (const [where, value] of collect(bundles[name], key))
+          if (typeof value === "string") expect(han.test(value), `${name} ${where}: ${value}`).toBe(false);
+  });
+});
+
 describe("sources", () => {
   const sources = collect(bundles.openapi, "x-source");
 
