@@ -88,7 +88,10 @@ export interface Logger {
 export interface AttemptInfo {
   /** Counting from 1, every attempt sent (the clock-skew retry included). */
   readonly attempt: number;
-  /** The request as the call built it, before it is signed (no authorization, no session token); a copy of its own, whose body this hook may read. */
+  /**
+   * The request as the call built it, before it is signed (no authorization, no session token):
+   * a copy for this hook alone, whose body it may read.
+   */
   readonly request: Request;
 }
 

@@ -66,10 +66,10 @@ export interface Answer {
 /**
  * Sends one attempt with the runtime's own HTTP client where that is faster than its fetch
  * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
- * `limit` bytes (more is a BceResponseError, but for an error answer, cut at the limit). `signal` aborts it, and the wait ends on it even
- * where node:http does not. Any other failure rejects with a BceError, or with
- * `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its head, with no bytes (the call
- * reads no body of it), whatever body follows. Unless `idempotent` or its method changes nothing
+ * `limit` bytes (more is a BceResponseError; an error answer's body is cut at the limit instead).
+ * `signal` aborts it, and the wait ends on it even where node:http does not. Any other failure
+ * rejects with a BceError, or with `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its
+ * head, with no bytes (the call reads no body of it), whatever body follows. Unless `idempotent` or its method changes nothing
  * (GET, HEAD, OPTIONS), the request is sent on a new connection, closed after the answer, never on
  * a kept-alive one the server may be closing as the request is written (a reset there leaves
  * unknown whether the service acted, so a call with no idempotency token could not be retried).
