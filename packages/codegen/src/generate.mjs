@@ -318,7 +318,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     variableTypes
       .map(
         ({ name, typeName, v }) =>
-          `${doc([`${v.description ?? `Server variable ${name}.`} Ignored with \`endpoint\`; default ${json(v.default)}.`], "  ")}  ${name}?: ${typeName};\n`,
+          `${doc([`${v.description ?? `Server variable ${name}.`} Ignored with \`endpoint\`; default ${json(v.default)}.`], "  ")}  ${name}?: ${typeName} | undefined;\n`,
       )
       .join("") +
     `}\n\n` +

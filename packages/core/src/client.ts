@@ -38,14 +38,14 @@ export interface BceClientOptions {
    * Base URL of the service, such as a mock's URL. Defaults to the service's endpoint from the spec.
    * Must be an absolute http(s) URL.
    */
-  endpoint?: string | URL;
+  endpoint?: string | URL | undefined;
   /**
    * Access keys, or a provider (for rotating STS credentials) asked once per call, or, when its
    * keys carry an `expiration`, again only shortly before it. Default: the environment variables
    * BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN, in Node, Deno and Bun (a
    * browser bundle has no environment).
    */
-  credentials?: CredentialsInput;
+  credentials?: CredentialsInput | undefined;
   /**
    * fetch to send with. Default: in Node, node:http and node:https over kept-alive connections
    * (about twice as fast as Node's fetch for these small calls), but a call without an
@@ -53,22 +53,22 @@ export interface BceClientOptions {
    * idle one cannot reset under it; elsewhere the global fetch. Pass
    * `fetch: globalThis.fetch` to send with fetch in Node too.
    */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /**
    * Headers sent with every request. Those that frame the message or upgrade the connection
    * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`, and a
    * `connection` other than `close` or `keep-alive`), and `host` (the endpoint's), are the
    * transport's: refused here, and in a `raw` call's own headers or a middleware's.
    */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Signature lifetime, headers to sign, and the clock. */
-  signing?: SigningOptions;
+  signing?: SigningOptions | undefined;
   /** Time one attempt may take, answer body included. Default 30 000 ms; a call can override it. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retry limits and policy; a call can override them. */
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** Largest answer body read. Default 4 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * Checking of success bodies against the spec. `"off"` (the default): the body is returned as
    * the service sent it. `"warn"`: differences are reported to the logger and the body returned.
@@ -77,17 +77,17 @@ export interface BceClientOptions {
    * chunk of their own where the bundler splits code: if it fails to load, `"warn"` logs it and
    * returns the body unchecked, `"strict"` rejects with a BceError naming the status and request id.
    */
-  validateResponses?: ValidateResponses;
+  validateResponses?: ValidateResponses | undefined;
   /** Where retry decisions and response warnings go (`console` fits). Default: nothing is logged. */
-  logger?: Partial<Logger>;
+  logger?: Partial<Logger> | undefined;
   /** Called before and after every attempt, with the attempt number, the request, and the answer or error. */
-  hooks?: AttemptHooks;
+  hooks?: AttemptHooks | undefined;
   /**
    * Your application's name, appended to the user agent as `app/<name>` (up to 64 printable
    * ASCII characters, no spaces). The user agent is sent as `User-Agent`, or as
    * `x-bce-user-agent` in browsers, which do not let a page set `User-Agent`.
    */
-  userAgentAppId?: string;
+  userAgentAppId?: string | undefined;
 }
 
 /** What every client method resolves with beside the answer's own fields. */

@@ -6,12 +6,12 @@ export { CredentialsError } from "./errors.js";
 export interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
-  readonly sessionToken?: string;
+  readonly sessionToken?: string | undefined;
   /**
    * When temporary keys stop working (a Date, or an ISO 8601 date and time with its offset as STS gives it). A provider
    * that returns it is asked again only shortly before that time; without it, on every call.
    */
-  readonly expiration?: Date | string;
+  readonly expiration?: Date | string | undefined;
 }
 
 /**

@@ -14,14 +14,14 @@ export interface SigningOptions {
    * Seconds a signature stays valid; 1800 by default, as in the official SDKs (DEFAULT_EXPIRE_SECONDS
    * in baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441).
    */
-  expirationInSeconds?: number;
+  expirationInSeconds?: number | undefined;
   /**
    * Headers to sign. Default: host, content-length, content-type, content-md5 and every
    * `x-bce-*` header (the STS `x-bce-security-token` included).
    */
-  headersToSign?: readonly string[];
+  headersToSign?: readonly string[] | undefined;
   /** The clock, in milliseconds since the epoch; injectable for tests. Default `Date.now`. */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
 }
 
 /** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */

@@ -46,16 +46,16 @@ export interface RetryOptions {
    * official SDKs make (DEFAULT_RETRY_POLICY in baidubce/bce-sdk-go
    * bce/config.go@ab28790c49e76509d1ad98fe48157e42bd36e82b).
    */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Delay before the first retry; it doubles each time. Default 300 ms. */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /** Upper bound of one delay, a `Retry-After` from the service included. Default 20 000 ms. */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
   /**
    * Replaces the decision whether to retry (the attempt limit still holds): retried when it returns
    * (or resolves with) `true`. Default: `isSafeToRetry`.
    */
-  shouldRetry?: (context: RetryContext) => boolean | Promise<boolean>;
+  shouldRetry?: ((context: RetryContext) => boolean | Promise<boolean>) | undefined;
 }
 
 /** Options that apply per call; a client's own options give the defaults. */
@@ -65,10 +65,10 @@ export interface CallOptions {
    * may share one: in Node, a signal whose listener limit is still the default is given room for
    * 1500 listeners, as Node's fetch does with the signal it is given.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time one attempt may take, answer body included. Default 30 000 ms. */
-  timeoutMs?: number;
-  retry?: RetryOptions;
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | undefined;
 }
 
 /**
@@ -110,8 +110,8 @@ export interface AttemptOutcome extends AttemptInfo {
  * past the call's timeout (`timeoutMs`), which ends it with a BceError naming the hook.
  */
 export interface AttemptHooks {
-  beforeAttempt?(info: AttemptInfo): void | Promise<void>;
-  afterAttempt?(outcome: AttemptOutcome): void | Promise<void>;
+  beforeAttempt?: ((info: AttemptInfo) => void | Promise<void>) | undefined;
+  afterAttempt?: ((outcome: AttemptOutcome) => void | Promise<void>) | undefined;
 }
 
 /** What a call took; the transport updates it in place as attempts happen. */

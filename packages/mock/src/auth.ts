@@ -8,7 +8,7 @@ export interface Credential {
    * in `x-bce-security-token`, as the clients and the official SDKs send it with STS keys. A request
    * without it, or with another, is answered 403 `AccessDenied` (see `signatureAuthenticator`).
    */
-  sessionToken?: string;
+  sessionToken?: string | undefined;
 }
 
 /** What the mock accepts when neither options nor environment say otherwise. */

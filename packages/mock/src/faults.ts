@@ -8,19 +8,19 @@ export interface FaultStep {
    * Answer with this status: from 400, with a BCE error body; below it (a 2xx or 3xx the service
    * might send), with an empty body. Either way the request does not take effect.
    */
-  status?: number;
+  status?: number | undefined;
   /** The BCE error code with `status`. Default: the usual code for the status (503 ServiceUnavailable, ...). */
-  code?: string;
+  code?: string | undefined;
   /** Default: the spec's example message for the code, if it has one. */
-  message?: string;
+  message?: string | undefined;
   /** Wait this long before answering (or before dropping the connection). */
-  delayMs?: number;
+  delayMs?: number | undefined;
   /** Close the connection without answering. The request does not take effect. */
-  drop?: boolean;
+  drop?: boolean | undefined;
   /** Answer as usual (the request takes effect) but close the connection halfway through the body. */
-  truncate?: boolean;
+  truncate?: boolean | undefined;
   /** Never answer: the request waits until the client gives up or the mock closes. */
-  hang?: boolean;
+  hang?: boolean | undefined;
 }
 
 /** Which requests a script applies to: an operationId, or an exact path (starts with `/`). */

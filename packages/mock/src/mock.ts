@@ -37,37 +37,37 @@ import { defaultSpecPath } from "./spec.js";
 
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */
-  port?: number;
+  port?: number | undefined;
   /** Default 127.0.0.1. A wildcard (0.0.0.0, ::) listens everywhere; `url` then names loopback. */
-  host?: string;
+  host?: string | undefined;
   /** Path of an OpenAPI document. Default: the bundle of @bce-openapi/spec. */
-  spec?: string;
+  spec?: string | undefined;
   /** Prism's own log output (pino, to stdout). Default 'silent'. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** Accepted key pairs. Default: BCE_MOCK_ACCESS_KEY_ID / BCE_MOCK_SECRET_ACCESS_KEY, else DEFAULT_CREDENTIALS. */
-  credentials?: Credential[];
+  credentials?: Credential[] | undefined;
   /**
    * Verify bce-auth-v1 signatures as BCE does. Default true: the mock answers an unsigned or
    * badly signed request with the error the real service gives.
    */
-  auth?: boolean;
+  auth?: boolean | undefined;
   /** The mock's clock in milliseconds since the epoch: signature expiry, skew, the `Date` header. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Replaces the built-in authentication step (wins over `auth`). */
-  authenticate?: Authenticate;
+  authenticate?: Authenticate | undefined;
   /** Browser origins allowed to call the mock. Default: loopback origins. `false`: no CORS. */
-  cors?: CorsOption;
+  cors?: CorsOption | undefined;
   /** Requests the journal keeps (the oldest go first). Default 1000; 0 keeps none. */
-  journalLimit?: number;
+  journalLimit?: number | undefined;
   /** Largest request body accepted; a larger declared Content-Length is answered 413 before it is read. Default 10 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** How far in the future a signature may be dated before RequestTimeTooSkewed. Default 900 s. */
-  maxClockSkewSeconds?: number;
+  maxClockSkewSeconds?: number | undefined;
   /**
    * Time a whole request (head and body) may take to arrive before it is answered 408
    * `RequestTimeout` and its connection closed. Default 60 000 ms (Node's own is 300 000).
    */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
 }
 
 export interface MockServer {

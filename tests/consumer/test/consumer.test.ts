@@ -225,6 +225,7 @@ describe("the consumer program", () => {
         $metadata: { httpStatusCode: number; requestId: string; attempts: number; totalRetryDelay: number };
       };
       error?: { status: number; code: string; message: string; requestId?: string };
+      ownStatus: number;
     };
     expect(result.reinstalled).toMatchObject({ result: expect.anything(), action: expect.anything() });
     expect(result.metadata).toMatchObject({ httpStatusCode: 200, requestId: expect.stringMatching(UUID), attempts: 1 });
@@ -239,6 +240,8 @@ describe("the consumer program", () => {
     expect(result.error?.status).toBeGreaterThanOrEqual(400);
     expect(result.error?.status).toBeLessThan(500);
     expect(result.error?.requestId).toMatch(UUID);
+    // signRequest's headers, given to fetch as they are, make a request the mock takes.
+    expect(result.ownStatus).toBe(200);
   });
 });
 

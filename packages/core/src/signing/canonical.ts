@@ -179,10 +179,10 @@ export interface CanonicalRequestInput {
   method: string;
   /** URL path, percent-encoded or not (see `canonicalUri`). */
   path: string;
-  query?: QueryInput;
-  headers?: HeaderInput | Map<string, string>;
+  query?: QueryInput | undefined;
+  headers?: HeaderInput | Map<string, string> | undefined;
   /** Names to sign; omitted or empty means the default set. */
-  headersToSign?: readonly string[];
+  headersToSign?: readonly string[] | undefined;
 }
 
 /** `METHOD\nCanonicalURI\nCanonicalQueryString\nCanonicalHeaders`, no trailing newline. */

@@ -16,22 +16,22 @@ import type { Credentials } from "../credentials.js";
 
 export interface SignOptions {
   /** Signing time (a number is milliseconds since the epoch). Default: now. */
-  timestamp?: Date | number;
+  timestamp?: Date | number | undefined;
   /**
    * Validity of the signature. Default 1800, as in the official SDKs (DEFAULT_EXPIRE_SECONDS in
    * baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441).
    */
-  expirationInSeconds?: number;
+  expirationInSeconds?: number | undefined;
   /**
    * Headers to sign. Default: host, content-length, content-type, content-md5 and every
    * `x-bce-*` header present. `host` (and the session token header) are always added.
    */
-  headersToSign?: readonly string[];
+  headersToSign?: readonly string[] | undefined;
   /**
    * Signing keys to reuse from one request to the next (`createSigningKeyCache()`, one per
    * client). Without it every request derives its signing key afresh.
    */
-  signingKeys?: SigningKeyCache;
+  signingKeys?: SigningKeyCache | undefined;
 }
 
 export interface SignableRequest {
@@ -39,15 +39,18 @@ export interface SignableRequest {
   /** Absolute URL; its path, query and host (when there is no Host header) are signed. */
   url: string | URL;
   /** As fetch takes them: a record, a Headers, or [name, value] pairs (an array, a Map). */
-  headers?: Record<string, string | number | undefined> | Headers | Iterable<readonly [string, string]>;
+  headers?: Record<string, string | number | undefined> | Headers | Iterable<readonly [string, string]> | undefined;
 }
 
-/** The headers to add to the request. */
-export interface SignedHeaders {
+/**
+ * The headers to add to the request. A type, not an interface: a record of strings, so it is
+ * `HeadersInit` (fetch, `new Headers`) and node:http's headers as it is.
+ */
+export type SignedHeaders = {
   authorization: string;
   "x-bce-date": string;
   "x-bce-security-token"?: string;
-}
+};
 
 export const DEFAULT_EXPIRATION_SECONDS = 1800;
 
@@ -56,9 +59,9 @@ export interface AuthorizationInput extends CanonicalRequestInput {
   secretAccessKey: string;
   /** `YYYY-MM-DDThh:mm:ssZ`, a Date, or milliseconds since the epoch. */
   timestamp: string | Date | number;
-  expirationInSeconds?: number;
+  expirationInSeconds?: number | undefined;
   /** Signing keys to reuse (`createSigningKeyCache()`); none by default. */
-  signingKeys?: SigningKeyCache;
+  signingKeys?: SigningKeyCache | undefined;
 }
 
 export interface AuthorizationResult {

@@ -10,7 +10,7 @@ export interface ReceivedRequest {
   /** Path as on the wire (percent-encoded). May carry `?query` (Node's `req.url`) when `query` is omitted. */
   path: string;
   /** Raw query string, leading `?` optional: `rebuild` and `rebuild=` verify alike. */
-  query?: string;
+  query?: string | undefined;
   headers: HeaderInput;
 }
 
@@ -18,9 +18,9 @@ export interface VerifyOptions {
   /** Secret access key of an access key id, or undefined when the id is unknown. */
   getSecretAccessKey: (accessKeyId: string) => string | undefined | Promise<string | undefined>;
   /** Time to check expiry against. Default: now. */
-  now?: Date | number;
+  now?: Date | number | undefined;
   /** Signing keys to reuse across requests (`createSigningKeyCache`); none by default. */
-  signingKeys?: SigningKeyCache;
+  signingKeys?: SigningKeyCache | undefined;
 }
 
 export type VerifyErrorCode =
