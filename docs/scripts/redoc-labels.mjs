@@ -88,6 +88,11 @@ export const redocLabels = {
       schema: "数据结构",
       SCHEMA: "数据结构",
       "schema fields": "数据结构字段",
+      // The page at a route the reference does not have.
+      "No page at this address": "此地址没有页面",
+      "There's no page at": "此地址没有页面：",
+      "It may have been moved or deleted.": "它可能已被移动或删除。",
+      "Back to docs": "返回文档",
     },
     // Only as the accessible name of a control (aria-label) or an input's placeholder, besides
     // every label above.
@@ -96,6 +101,7 @@ export const redocLabels = {
       "Hide sidebar": "隐藏侧栏",
       "Show sidebar": "显示侧栏",
       "Open navigation menu": "打开导航菜单",
+      "Close navigation menu": "关闭导航菜单",
       "Response status": "响应状态码",
       "Response media type": "响应媒体类型",
       "Request media type": "请求媒体类型",

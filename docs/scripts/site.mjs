@@ -149,14 +149,18 @@ export function referenceChrome(code) {
   const links = [
     home,
     ...docs,
+    // data-schemas: the other reference's route of the schemas (its tag, in its language).
     ...others.map(
       (l) =>
-        `<a href="${root}${l.code}/index.html" hreflang="${l.code}" lang="${l.code}">${escapeHtml(l.referenceTitle)}</a>`,
+        `<a href="${root}${l.code}/index.html" hreflang="${l.code}" lang="${l.code}" data-schemas="${escapeHtml(l.schemasTag.toLowerCase())}">${escapeHtml(l.referenceTitle)}</a>`,
     ),
   ];
   const header = `<header class="site-nav" style="display:flex;gap:1.25rem;flex-wrap:wrap;align-items:baseline;padding:0.4rem 1.5rem;border-bottom:1px solid #d1d9e0;font:14px/1.6 system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">${links.join("\n")}</header>`;
   const script = `<script>(function(){function fix(a){var h=a.getAttribute("href");if(h&&h.charAt(0)==="/"&&h.charAt(1)!=="/")a.setAttribute("href","#"+h);}function all(n){if(n.nodeType!==1)return;if(n.tagName==="A")fix(n);var as=n.querySelectorAll("a[href^='/']");for(var i=0;i<as.length;i++)fix(as[i]);}function start(){all(document.body);new MutationObserver(function(ms){for(var i=0;i<ms.length;i++){var m=ms[i];if(m.type==="attributes")fix(m.target);else for(var j=0;j<m.addedNodes.length;j++)all(m.addedNodes[j]);}}).observe(document.body,{subtree:true,childList:true,attributes:true,attributeFilter:["href"]});}if(document.body)start();else document.addEventListener("DOMContentLoaded",start);})();</script>`;
-  return { head, header, script: script + redocLabelScript(code) };
+  // The other language's link lands on the same part of the reference: as it is hovered, focused
+  // or clicked, it takes the page's route (the schemas' route named as that language names it).
+  const carry = `<script>(function(){var mine=${JSON.stringify(`#/${locale.schemasTag.toLowerCase()}/`)};function set(e){var a=e.target&&e.target.closest&&e.target.closest("header.site-nav a[data-schemas]");if(!a)return;var h=location.hash;try{h=decodeURIComponent(h);}catch(x){}if(h.toLowerCase().indexOf(mine)===0)h="#/"+a.getAttribute("data-schemas")+"/"+h.slice(mine.length);a.setAttribute("href",a.getAttribute("href").split("#")[0]+h);}["pointerover","focus","click","auxclick","contextmenu"].forEach(function(t){document.addEventListener(t,set,true);});})();</script>`;
+  return { head, header, script: script + carry + redocLabelScript(code) };
 }
 
 /**

@@ -421,6 +421,26 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     expect(problems).toEqual([]);
   });
 
+  test("the page for a route the reference lacks, and the phone menu's close button, speak its language too", async () => {
+    // What a reader meets at a stale link: Redoc's "not found" page.
+    await open(`${locale.code}/index.html#/nowhere/at-all`);
+    await page.getByText(exact["Back to docs"]).first().waitFor({ timeout: 30_000 });
+    const text = await page.locator("body").innerText();
+    for (const label of ["No page at this address", "There's no page at", "It may have been moved or deleted."]) {
+      expect(text).toContain(exact[label]);
+      expect(text).not.toContain(label);
+    }
+    expect(text).not.toContain("Back to docs");
+    // At a phone's width, the menu Redoc opens has a close button, named in this language.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(new URL(`${locale.code}/index.html#/bec/reinstallvminstance`, server.url).toString());
+    await page.getByRole("button", { name: ariaLabels["Open navigation menu"] }).click({ timeout: 30_000 });
+    await page.getByRole("button", { name: ariaLabels["Close navigation menu"] }).waitFor({ timeout: 30_000 });
+    const names = await page.$$eval("[aria-label]", (els) => els.map((e) => e.getAttribute("aria-label")));
+    expect(names.filter((n) => Object.hasOwn(ariaLabels, n) || Object.hasOwn(exact, n))).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   test("the search dialog speaks the reference's language too", async () => {
     // Its texts as Redoc renders them: the placeholder, the message before a query, the keys' help.
     const dialog = async (l) => {
@@ -630,6 +650,38 @@ describe("site pages", () => {
       expect(problems).toEqual([]);
     },
   );
+
+  // The other language's link in the header lands on the same operation or schema, both ways;
+  // a schema's route names the schemas group in the page's language ("schemas", "数据结构").
+  test.each(locales)("the $code API reference's language link keeps the reader's place", async (locale) => {
+    const other = locales.find((l) => l !== locale);
+    const otherSpec = loadSpec(other.code);
+    const rebuild = (doc) => operations(doc).find(([, , o]) => o.operationId === "rebuildInstance")[2];
+    const op = rebuild(otherSpec);
+    const route = `#/${op.tags[0].toLowerCase()}/${op.operationId.toLowerCase()}`;
+    await open(`${locale.code}/index.html${route}`);
+    await page
+      .getByRole("heading", { name: rebuild(loadSpec(locale.code)).summary })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.locator(`header.site-nav a[hreflang="${other.code}"]`).click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/${other.code}/index.html`));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(route);
+    await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 30_000 });
+
+    // A schema: its route there is under that language's schemas tag.
+    const schema = "RebuildInstanceRequest".toLowerCase();
+    await page.goto(
+      new URL(`${locale.code}/index.html#/${locale.schemasTag.toLowerCase()}/${schema}`, server.url).toString(),
+    );
+    await page.getByText("RebuildInstanceRequest", { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.locator(`header.site-nav a[hreflang="${other.code}"]`).click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/${other.code}/index.html`));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/${other.schemasTag.toLowerCase()}/${schema}`);
+    await page.getByText("RebuildInstanceRequest", { exact: true }).first().waitFor({ timeout: 30_000 });
+    expect(await page.locator("body").innerText()).not.toMatch(/No page at this address|此地址没有页面/);
+    expect(problems).toEqual([]);
+  });
 
   test("the landing page links both languages and both APIs", async () => {
     await open("index.html");
