@@ -1,5 +1,6 @@
 import { runtimeAgent } from "#platform";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
+import { onAbort } from "./abort.js";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
@@ -296,14 +297,25 @@ function serviceClient<Paths extends {}>(
   // openapi-fetch serializes the path only when path parameters are given: with none, the
   // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
   // missing one. (Not read back from the URL: a value given as "{x}" is encoded the same way.)
-  type Init = { params?: { path?: unknown } } | undefined;
+  type Init = { params?: { path?: unknown }; signal?: unknown } | undefined;
   const withPath = (init: Init): Init =>
     init?.params?.path ? init : { ...init, params: { ...init?.params, path: {} } };
+  // openapi-fetch builds a Request with the call's signal, and Node's fetch (undici) keeps a
+  // listener on that signal until the Request is garbage-collected: one long-lived signal shared
+  // by many calls gathered them (a MaxListenersExceededWarning). The Request gets a signal of the
+  // call's own instead, which follows the caller's and lets go of it when the call settles.
+  const ownSignal = (init: Init, send: (init: Init) => unknown) => {
+    const signal = init?.signal;
+    if (!(signal instanceof AbortSignal)) return send(init);
+    const own = new AbortController();
+    const release = onAbort(signal, () => own.abort(signal.reason));
+    return Promise.resolve(send({ ...init, signal: own.signal })).finally(release);
+  };
   // openapi-fetch appends the path to the endpoint as text: one not starting with "/"
   // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.
   const checkedPath = (url: unknown, init: unknown, send: (init: Init) => unknown) =>
     typeof url === "string" && url.startsWith("/")
-      ? send(withPath(init as Init))
+      ? ownSignal(withPath(init as Init), send)
       : Promise.reject(
           new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL'),
         );

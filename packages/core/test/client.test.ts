@@ -1,5 +1,6 @@
 // createServiceClient and the credentials resolver, with a fake fetch: what the typed client
 // (`raw`) and the clients' per-call options do. Over real sockets: tests/contract/test/faults.test.ts.
+import { getEventListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import {
@@ -529,6 +530,30 @@ describe("client options are checked when the client is made", () => {
         message: `${field}: is not an option; did you mean ${meant}?`,
       }),
     );
+  });
+
+  // openapi-fetch builds a Request with the call's signal, and Node's fetch keeps a listener on a
+  // Request's signal until the Request is garbage-collected: on one long-lived signal, listeners
+  // gathered past the room the clients make (a MaxListenersExceededWarning).
+  it("leaves no listener on a caller's signal shared by calls once they settle, with a middleware and on raw calls", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    service.raw.use({ onRequest: ({ request }) => request });
+    const signal = new AbortController().signal;
+    const put = (init: object) =>
+      service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, ...init });
+    for (let i = 0; i < 3; i++) {
+      await put({ signal });
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+      await put({ ...service.callOptions({ credentials, idempotent: true, signal }) });
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+    }
+    expect(rec.sent).toHaveLength(6);
+    // The Request follows the caller's signal: aborted, the call is too.
+    const controller = new AbortController();
+    controller.abort(new Error("user gave up"));
+    await expect(put({ signal: controller.signal })).rejects.toMatchObject({ name: "BceAbortError" });
+    expect(rec.sent).toHaveLength(6);
   });
 
   it("reads only the caller's own options: an endpoint inherited from a polluted Object.prototype is not taken", async () => {

@@ -376,6 +376,31 @@ describe("node:http in Node", () => {
     expect(await outcomeOf(`${server.url}/x`, { timeoutMs: 200 })).toBeInstanceOf(BceTimeoutError);
   });
 
+  // Drained for a second otherwise: a program that made one rebuild and nothing more waited that
+  // second to exit, the connection holding it open.
+  it("lets a bodiless 2xx on a connection of its own (no idempotency token) go at its head, its body not drained", async () => {
+    const closed: Promise<unknown>[] = [];
+    const server = await serve((_, res) => {
+      closed.push(once(res.socket!, "close", { signal: AbortSignal.timeout(30_000) }));
+      res.writeHead(200, { "content-length": "10", "x-bce-request-id": "rid-1" });
+      res.write("x"); // and nothing more
+    });
+    // The drain's timer never fires: only a connection let go at once closes.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const response = await transport().send(put(`${server.url}/x`), {
+        credentials,
+        idempotent: false,
+        bodiless: true,
+      });
+      expect(response.status).toBe(200);
+      await Promise.all(closed);
+      expect(closed).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("keeps the connection of an empty bodiless 2xx for the next call", async () => {
     const server = await serve((_, res) => {
       res.writeHead(200, { "x-bce-request-id": "rid-1" });

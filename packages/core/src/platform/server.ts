@@ -211,13 +211,19 @@ function sendWithNodeHttp(
         };
         if (bodiless && status >= 200 && status < 300) {
           // A success the call reads no body of is done at its head: no body that follows, slow,
-          // cut off or too large, can undo it (a rebuild the service carried out). A body is read
-          // and dropped, which keeps the connection for the next request; one that has not ended
-          // a second later goes with its connection (and never keeps the process alive).
-          const drop = setTimeout(() => answer.destroy(), DRAIN_MS);
-          drop.unref();
-          answer.on("error", () => {}).once("close", () => clearTimeout(drop));
-          answer.resume();
+          // cut off or too large, can undo it (a rebuild the service carried out). On a connection
+          // of its own, closed after the answer anyway, the answer goes at once. Otherwise a body
+          // is read and dropped, which keeps the connection for the next request; one that has not
+          // ended a second later goes with its connection, which meanwhile keeps no process alive.
+          answer.on("error", () => {});
+          if (fresh) answer.destroy();
+          else {
+            const drop = setTimeout(() => answer.destroy(), DRAIN_MS);
+            drop.unref();
+            answer.socket?.unref();
+            answer.once("close", () => clearTimeout(drop));
+            answer.resume();
+          }
           resolve({ response: head(), bytes: new Uint8Array(0) });
           return;
         }
