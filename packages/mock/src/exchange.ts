@@ -77,7 +77,9 @@ export class Exchange {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const bytes = Buffer.from(payload);
     // Declares the whole body; a truncated answer then sends half of it (nothing of an empty one) and cuts the connection.
-    res.setHeader("content-length", truncate ? Math.max(bytes.length, 1) : bytes.length);
+    // A 204 or 304 has no body, nor a Content-Length (RFC 9110, sections 8.6 and 15.4.5).
+    if (status !== 204 && status !== 304)
+      res.setHeader("content-length", truncate ? Math.max(bytes.length, 1) : bytes.length);
     res.writeHead(status);
     // Noted once the head is accepted and before the answer leaves, so a client that has its answer finds it in the journal.
     this.answered(status);
@@ -102,7 +104,7 @@ export class Exchange {
     const { req, res } = this;
     const declared = req.headers["content-length"];
     if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit)) {
-      res.setHeader("connection", "close");
+      closeAfterAnswer(req, res);
       if (/^\d+$/.test(declared))
         this.error(413, "EntityTooLarge", `Request body of ${declared} bytes exceeds ${limit} bytes`);
       else this.error(400, "InvalidHTTPRequest", "Content-Length is not a number");
@@ -111,7 +113,7 @@ export class Exchange {
     if (req.headers.expect !== undefined) res.writeContinue();
     const body = await readBody(req, limit);
     if (!body) {
-      res.setHeader("connection", "close");
+      closeAfterAnswer(req, res);
       this.error(413, "EntityTooLarge", `Request body exceeds ${limit} bytes`);
     }
     return body;
@@ -147,4 +149,31 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on("error", onError);
     req.on("close", onClose);
   });
+}
+
+/** How long the rest of a request body answered before it was read may take to come, and be dropped. */
+const LINGER_MS = 5_000;
+
+/**
+ * Answer with `connection: close` before the request body is read (413, 417), and close the
+ * connection gracefully: Node closes it as soon as the answer is sent, and a connection closed with
+ * bytes of the body still arriving is reset, which can throw the answer away before the client
+ * reads it (a flaky `EntityTooLarge` in a contract test). So, as nginx's lingering close does, the
+ * mock ends its side, then reads and drops what the client still sends until the client closes, or
+ * for at most LINGER_MS.
+ */
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader("connection", "close");
+  const socket = req.socket;
+  // What Node calls once an answer with `connection: close` is sent (net.Socket#destroySoon).
+  socket.destroySoon = () => {
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+    socket.once("end", () => socket.destroy());
+    socket.on("error", () => socket.destroy());
+    req.resume();
+    socket.resume();
+  };
 }

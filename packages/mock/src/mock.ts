@@ -14,7 +14,7 @@ import {
 import { verifyRequest } from "@bce-openapi/core";
 import { checkNestedOptions, editDistance, hideSecrets, secretForms } from "@bce-openapi/core/internal";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
-import { Exchange, exchangeOfResponse } from "./exchange.js";
+import { closeAfterAnswer, Exchange, exchangeOfResponse } from "./exchange.js";
 import {
   allowAll,
   authResultProblem,
@@ -295,7 +295,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     if (!exchange) return;
     // Admin requests are never journaled.
     if (!isAdminPath(exchange.entry.path)) exchange.record();
-    res.setHeader("connection", "close");
+    closeAfterAnswer(req, res);
     exchange.error(
       417,
       "InvalidHTTPRequest",
@@ -603,9 +603,13 @@ function toOriginForm(req: IncomingMessage): void {
   req.headers.host = URL.parse(`${scheme.toLowerCase()}://${host}`)?.host || host;
 }
 
-/** An HTTP/1.1 request without a Host, or with an empty one (HTTP/1.0 needs none). */
-const lacksHost = (req: IncomingMessage) =>
-  (req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)) && !req.headers.host;
+/**
+ * An HTTP/1.1 request without a Host, or with an empty one (HTTP/1.0 needs none), or any request
+ * with more than one (Node keeps the first): answered 400, as RFC 9112 section 3.2 says.
+ */
+const badHost = (req: IncomingMessage) =>
+  ((req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)) && !req.headers.host) ||
+  (req.headersDistinct.host?.length ?? 0) > 1;
 
 /** The mock's own routes (ADMIN_PREFIX), never journaled. */
 const isAdminPath = (path: string) => path === ADMIN_PREFIX.slice(0, -1) || path.startsWith(ADMIN_PREFIX);
@@ -615,10 +619,14 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // A request from before a reset() belongs to the previous test: it takes none of the next one's state.
   const generation = ctx.generation;
   const current = () => generation === ctx.generation;
-  if (lacksHost(req)) {
+  if (badHost(req)) {
     // Admin requests are never journaled.
     if (!isAdminPath(x.entry.path)) x.record();
-    return x.error(400, "InvalidHTTPRequest", "An HTTP/1.1 request needs a Host header (RFC 9112, section 3.2)");
+    return x.error(
+      400,
+      "InvalidHTTPRequest",
+      "An HTTP/1.1 request needs one Host header, and no request may have more (RFC 9112, section 3.2)",
+    );
   }
   if (isAdminPath(x.entry.path)) {
     // A web page may send a simple POST to loopback: only pages the CORS setting allows reach the admin routes.

@@ -43,6 +43,8 @@ describe("programmatic scripts", () => {
       const answer = await reinstall();
       expect(answer.status).toBe(status);
       expect(await answer.text()).toBe("");
+      // A 204 has no Content-Length (RFC 9110, section 8.6); a 200 says its body is empty.
+      expect(answer.headers.get("content-length")).toBe(status === 204 ? null : "0");
     }
     expect(mock.actions()).toEqual({});
   });

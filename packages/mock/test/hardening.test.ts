@@ -567,6 +567,17 @@ describe("the Host header", () => {
     ]);
   });
 
+  it("a request with two Host headers is 400 InvalidHTTPRequest, on the admin routes too (Node keeps the first)", async () => {
+    for (const path of ["/v2/instance/i-1?rebuild", "/__mock/actions"]) {
+      const answer = await rawExchange(
+        mock.port,
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+      );
+      const body = expectRawBceError(answer, 400, "InvalidHTTPRequest");
+      expect(body.message).toMatch(/Host header/);
+    }
+  });
+
   it("HTTP/1.0 needs no Host: the request goes on to the signature check", async () => {
     const answer = await rawExchange(mock.port, "PUT /v2/instance/i-1?rebuild HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
     expectRawBceError(answer, 400, "InvalidHTTPAuthHeader");
