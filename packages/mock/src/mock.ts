@@ -1167,8 +1167,11 @@ const PARSER_ERRORS: Record<string, [status: number, reason: string, code: strin
  * body and a request id, instead of Node's bare `400 Bad Request`.
  */
 function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Context): void {
-  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
-  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+  // Node's own field: the answer in progress on this connection, null between requests.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+  const exchange = inFlight && exchangeOfResponse(inFlight);
+  const own = exchange !== undefined && !exchange.req.complete;
+  if (error.code === "ECONNRESET" || !socket.writable || (own && inFlight?.headersSent)) {
     socket.destroy();
     return;
   }
@@ -1183,10 +1186,17 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
   // bad chunk): its own journal entry and request id get the answer, rather than a second entry.
   // Only while its body is still being read: once it is complete, the refused bytes are a later
   // request's (pipelined behind it, or sent on the same keep-alive connection), not this one's.
-  const exchange = inFlight && exchangeOfResponse(inFlight);
-  if (exchange && !exchange.req.complete) {
+  if (own) {
     exchange.answered(answer[0], answer[2]);
     socket.end(rawAnswer(exchange.requestId, answer, message, new Date(exchange.entry.receivedAt)));
+    return;
+  }
+  // A complete request before the refused bytes is answered first: answers go in the order the
+  // requests came (RFC 9112, section 9.3.2), and its answer is the one its journal entry and the
+  // actions count. Its connection goes if it is never answered.
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once("finish", () => answerRaw(socket, ctx, answer, message));
+    inFlight.once("close", () => inFlight.writableFinished || socket.destroy());
     return;
   }
   answerRaw(socket, ctx, answer, message);

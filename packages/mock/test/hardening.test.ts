@@ -342,6 +342,11 @@ describe("requests Node's HTTP parser rejects", () => {
     expect(put?.path).toBe(REINSTALL_PATH);
     expect(put?.requestId).not.toBe(id);
     expect(put?.answer?.code).not.toBe("InvalidHTTPRequest");
+    // Answered in order (RFC 9112, section 9.3.2): the first request's answer, the one its journal
+    // entry holds, reaches the client before the refusal of the bytes behind it.
+    const answers = [...answer!.raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+    expect(answers).toEqual([put!.answer!.status, 400]);
+    expect(answer!.raw).toContain(`x-bce-request-id: ${put!.requestId}`);
   });
 });
 
