@@ -8,6 +8,8 @@ export interface GateOptions {
   revision?: string;
   changesets?: string;
   updateBaseline?: boolean;
+  /** With `updateBaseline`: before the first release, a baseline of the same version may be replaced. */
+  unreleased?: boolean;
   /** The folder relative paths (in options and in messages) are taken from; the process's by default. */
   cwd?: string;
   /** `redoclyDiff(base, revision)`, when the caller already has it. */

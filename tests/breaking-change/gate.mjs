@@ -6,6 +6,7 @@
 //
 //   node tests/breaking-change/gate.mjs [--base FILE] [--revision FILE] [--changesets DIR]
 //   node tests/breaking-change/gate.mjs --update-baseline    (run by `pnpm version-packages`)
+//   node tests/breaking-change/gate.mjs --update-baseline --unreleased   (before the first release)
 //
 // The same gate as a function: `runGate(options)` returns the exit code and what the command
 // prints, without exiting (tests/consumer runs its cases through it, and the command once).
@@ -206,7 +207,7 @@ function pendingBumps(dir) {
 }
 
 /**
- * Runs the gate. Options as the command's flags (`base`, `revision`, `changesets`, `updateBaseline`;
+ * Runs the gate. Options as the command's flags (`base`, `revision`, `changesets`, `updateBaseline`, `unreleased`;
  * paths absolute or relative to `cwd`), plus `report`: the `redocly diff` JSON report of base
  * against revision when the caller already has it (from `redoclyDiff`). Returns the exit code
  * and what the command prints to stdout and stderr.
@@ -229,6 +230,16 @@ export function runGate(options = {}) {
       );
     }
     if (options.updateBaseline) {
+      // The baseline is the last release's spec: it moves with a release, once `changeset version`
+      // has moved the version (after the gate passed on the pending changesets), never in between,
+      // where it would make an unreleased breaking change the norm the gate compares with.
+      const version = (file) => JSON.parse(readFileSync(file, "utf8")).info?.version;
+      if (!options.unreleased && existsSync(args.base) && version(args.base) === version(args.revision)) {
+        fail(
+          `${rel(args.revision)} has the version of ${rel(args.base)} (${version(args.base)}): the baseline moves only with a ` +
+            "release (pnpm version-packages, once changesets have moved the version); before the first release, add --unreleased",
+        );
+      }
       copyFileSync(args.revision, args.base);
       log(`breaking-change gate: baseline ${rel(args.base)} updated from ${rel(args.revision)}`);
       return result(0);
@@ -299,6 +310,7 @@ if (isMain) {
       revision: { type: "string" },
       changesets: { type: "string" },
       "update-baseline": { type: "boolean", default: false },
+      unreleased: { type: "boolean", default: false },
     },
   });
   const { code, stdout, stderr } = runGate({ ...values, updateBaseline: values["update-baseline"] });

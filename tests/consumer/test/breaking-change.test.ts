@@ -200,3 +200,50 @@ describe("a server annotated anew (redocly pairs servers by likeness, and report
     expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
   });
 });
+
+// The baseline is the last release's spec: `pnpm version-packages` replaces it once changesets have
+// moved the version (after the gate passed on them). Replaced between releases, it made an
+// unreleased breaking change the norm, and the gate then passed a patch release of it.
+describe("--update-baseline", () => {
+  const withVersion = (name: string, version: string) =>
+    spec(name, (doc) => {
+      doc.info.version = version;
+    });
+
+  it("refuses a spec of the baseline's version, naming both and the way before a first release", () => {
+    const base = withVersion("base-same.json", "1.0.0");
+    const revision = withVersion("revision-same.json", "1.0.0");
+    const before = readFileSync(base, "utf8");
+    const { code, stdout, stderr } = runGate({
+      base,
+      revision,
+      changesets: withChangesets({}),
+      updateBaseline: true,
+      cwd: root,
+    });
+    expect(code).toBe(1);
+    expect(stdout + stderr).toMatch(/has the version of .*base-same\.json \(1\.0\.0\)/);
+    expect(stdout + stderr).toContain("--unreleased");
+    expect(readFileSync(base, "utf8")).toBe(before);
+  });
+
+  it("replaces the baseline once the version moved, or before the first release with unreleased", () => {
+    for (const [name, version, unreleased] of [
+      ["moved", "1.0.1", false],
+      ["unreleased", "1.0.0", true],
+    ] as const) {
+      const base = withVersion(`base-${name}.json`, "1.0.0");
+      const revision = withVersion(`revision-${name}.json`, version);
+      const { code } = runGate({
+        base,
+        revision,
+        changesets: withChangesets({}),
+        updateBaseline: true,
+        unreleased,
+        cwd: root,
+      });
+      expect(code, name).toBe(0);
+      expect(readFileSync(base, "utf8")).toBe(readFileSync(revision, "utf8"));
+    }
+  });
+});
