@@ -234,6 +234,10 @@ export function runGate(options = {}) {
       // has moved the version (after the gate passed on the pending changesets), never in between,
       // where it would make an unreleased breaking change the norm the gate compares with.
       const version = (file) => JSON.parse(readFileSync(file, "utf8")).info?.version;
+      if (existsSync(args.base) && readFileSync(args.base, "utf8") === readFileSync(args.revision, "utf8")) {
+        log(`breaking-change gate: baseline ${rel(args.base)} is ${rel(args.revision)} already`);
+        return result(0);
+      }
       if (!options.unreleased && existsSync(args.base) && version(args.base) === version(args.revision)) {
         fail(
           `${rel(args.revision)} has the version of ${rel(args.base)} (${version(args.base)}): the baseline moves only with a ` +

@@ -212,7 +212,11 @@ describe("--update-baseline", () => {
 
   it("refuses a spec of the baseline's version, naming both and the way before a first release", () => {
     const base = withVersion("base-same.json", "1.0.0");
-    const revision = withVersion("revision-same.json", "1.0.0");
+    // An unreleased change, the version not moved.
+    const revision = spec("revision-same.json", (doc) => {
+      doc.info.version = "1.0.0";
+      doc.info.description = `${doc.info.description} (changed)`;
+    });
     const before = readFileSync(base, "utf8");
     const { code, stdout, stderr } = runGate({
       base,
@@ -225,6 +229,19 @@ describe("--update-baseline", () => {
     expect(stdout + stderr).toMatch(/has the version of .*base-same\.json \(1\.0\.0\)/);
     expect(stdout + stderr).toContain("--unreleased");
     expect(readFileSync(base, "utf8")).toBe(before);
+  });
+
+  it("leaves a baseline that is the spec already as it is (a second version-packages with nothing to release)", () => {
+    const base = withVersion("base-same-text.json", "1.0.0");
+    const { code, stdout } = runGate({
+      base,
+      revision: base,
+      changesets: withChangesets({}),
+      updateBaseline: true,
+      cwd: root,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("already");
   });
 
   it("replaces the baseline once the version moved, or before the first release with unreleased", () => {
