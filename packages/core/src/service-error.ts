@@ -99,7 +99,12 @@ export function serviceErrorFromResponse(
  * the caller's before a transform encrypted a password, which the service may decrypt and quote).
  */
 export function requestSecrets(credentials: Credentials, ...bodies: unknown[]): string[] {
-  const secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""];
+  // The secret key's first 16 characters are BCC's AES key for `adminPass`, and half the key.
+  const secrets = [
+    credentials.secretAccessKey,
+    credentials.secretAccessKey.slice(0, 16),
+    credentials.sessionToken ?? "",
+  ];
   const walk = (value: unknown, depth: number): void => {
     if (depth > 32 || value === null || typeof value !== "object") return;
     for (const [key, item] of Object.entries(value)) {

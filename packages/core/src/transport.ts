@@ -13,7 +13,7 @@ import {
   BceValidationError,
   answerTooLarge,
 } from "./errors.js";
-import { answeredBut, requestIdOf, requestSecrets, serviceErrorFromResponse } from "./service-error.js";
+import { answeredBut, hideSecrets, requestIdOf, requestSecrets, serviceErrorFromResponse } from "./service-error.js";
 import {
   checkSigningOptions,
   knownSigningHeaders,
@@ -495,25 +495,30 @@ export class Transport {
       let failure: BceError | undefined;
       // The offset this attempt is signed with: another call may correct the clock before its answer comes.
       const signedOffsetMs = this.#clockOffsetMs;
+      // The forms of the call's secrets an answer may echo, worked out once for the call, when needed.
+      const forms = () => (secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody));
       try {
-        answer = await this.#attempt(parts, call, signal, timeoutMs);
+        // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
+        // quoting its token): hidden before anything reads it, as an error answer's fields are.
+        answer = hideEchoedId(await this.#attempt(parts, call, signal, timeoutMs), forms);
         // The error of an error answer hides the secrets it echoes: the call's, and what hooks, the
         // retry policy and the logger see.
         if (!answer.response.ok) {
-          secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
           failure = serviceErrorFromResponse(
             answer.response,
             utf8Decoder.decode(answer.bytes),
-            secrets,
+            forms(),
             answer.cut && answer.bytes.length,
           );
         }
       } catch (error) {
         // What is not a BceError came from building or signing the request, not from the network.
         failure =
-          error instanceof BceError
-            ? error
-            : new BceError("the request could not be signed or sent (see cause)", { cause: error });
+          error instanceof BceResponseError
+            ? hideEchoedIdOf(error, forms)
+            : error instanceof BceError
+              ? error
+              : new BceError("the request could not be signed or sent (see cause)", { cause: error });
       }
       if (hooks?.afterAttempt) {
         const outcome = {
@@ -775,6 +780,33 @@ function toResponse({ response, bytes }: Answer): Response {
   if (response.url) Object.defineProperty(result, "url", { value: response.url });
   answerBytes.set(result, nullBody ? new Uint8Array(0) : bytes);
   return result;
+}
+
+/** BCE's request ids: a UUID, which no secret of a request is. */
+const BCE_REQUEST_ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
+
+/** The answer, its `x-bce-request-id` with the call's secrets (`forms`) hidden if it echoes any. */
+function hideEchoedId(answer: Answer, forms: () => readonly string[]): Answer {
+  const { response } = answer;
+  const id = response.headers.get("x-bce-request-id");
+  if (id === null || BCE_REQUEST_ID.test(id)) return answer;
+  const hidden = hideSecrets(id, forms());
+  if (hidden === id) return answer;
+  const headers = new Headers(response.headers);
+  headers.set("x-bce-request-id", hidden);
+  const { status, statusText, url } = response;
+  return {
+    ...answer,
+    response: toResponse({ response: { status, statusText, headers, url } as Response, bytes: answer.bytes }),
+  };
+}
+
+/** A BceResponseError made in an attempt (an answer too large, not final), its request id hidden as above. */
+function hideEchoedIdOf(error: BceResponseError, forms: () => readonly string[]): BceResponseError {
+  const { status, requestId, problems } = error;
+  if (BCE_REQUEST_ID.test(requestId) || requestId === "") return error;
+  const hidden = hideSecrets(requestId, forms());
+  return hidden === requestId ? error : new BceResponseError({ status, requestId: hidden, problems });
 }
 
 /**

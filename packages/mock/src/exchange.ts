@@ -59,17 +59,22 @@ export class Exchange {
 
   /** Notes the answer in the journal; the first note wins. */
   answered(status: number, code?: string): void {
-    if (this.#recorded) this.ctx.journal.answered(this.entry, status, code);
+    if (this.#recorded)
+      this.ctx.journal.answered(this.entry, status, code && hideDecodedSecrets(code, this.ctx.hidden));
   }
 
   /**
    * The answer is noted once its head is accepted: a status Node refuses is never journaled as
    * answered. A secret the mock knows, which a message may quote from the request (a path, an
-   * Accept or Prefer header), reads `<redacted>` as in the journal, spelled with escapes too.
+   * Accept or Prefer header), or a caller's code or message may hold (a scripted fault, an
+   * `authenticate`), reads `<redacted>` as in the journal, spelled with escapes too.
    */
   error(status: number, code: string, message: string): void {
-    const shown = hideDecodedSecrets(message, this.ctx.hidden);
-    sendError(this.res, this.requestId, status, code, shown, () => this.answered(status, code));
+    const [shownCode, shown] = [code, message].map((text) => hideDecodedSecrets(text, this.ctx.hidden)) as [
+      string,
+      string,
+    ];
+    sendError(this.res, this.requestId, status, shownCode, shown, () => this.answered(status, shownCode));
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {

@@ -29,7 +29,14 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import { Journal, MAX_JOURNAL_BODY, redactAuthorization, redactLogLine, type JournalEntry } from "./journal.js";
+import {
+  hideDecodedSecrets,
+  Journal,
+  MAX_JOURNAL_BODY,
+  redactAuthorization,
+  redactLogLine,
+  type JournalEntry,
+} from "./journal.js";
 import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
@@ -714,7 +721,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const step = current() ? ctx.faults.take(operation?.operationId, url.pathname) : undefined;
   let truncate = false;
   if (step) {
-    x.entry.fault = describeStep(step);
+    x.entry.fault = hideDecodedSecrets(describeStep(step), ctx.hidden);
     if (step.hang) return void (await wait(Infinity, res, ctx));
     if (step.delayMs && !(await wait(step.delayMs, res, ctx))) return;
     if (step.drop) return x.drop();

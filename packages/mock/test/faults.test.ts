@@ -2,7 +2,7 @@
 // connections, truncated bodies, hangs; per operation and per path; reset.
 import { request } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PREFIX, startMock, type MockServer } from "../src/index.js";
+import { ADMIN_PREFIX, DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
 let mock: MockServer;
@@ -35,6 +35,15 @@ describe("programmatic scripts", () => {
     expect(first.message).toBe("We encountered an internal error. Please try again.");
     const second = await expectBceError(await rebuild(), 400, "RequestExpired");
     expect(second.message).toBe("too old");
+  });
+
+  it("hides a secret of the mock's keys in a scripted code, in the answer and the journal, as in a message", async () => {
+    const secret = DEFAULT_CREDENTIALS.secretAccessKey;
+    mock.faults.enqueue("reinstallVmInstance", { status: 503, code: `Busy${secret}`, message: `busy ${secret}` });
+    const body = await expectBceError(await reinstall(), 503, "Busy<redacted>");
+    expect(body.message).toBe("busy <redacted>");
+    expect(JSON.stringify(mock.journal.entries())).not.toContain(secret);
+    expect(mock.journal.entries().at(-1)?.answer).toEqual({ status: 503, code: "Busy<redacted>" });
   });
 
   it("answers a status below 400 with an empty body, without taking effect", async () => {

@@ -1261,6 +1261,60 @@ describe("an error answer that echoes the request's secrets", () => {
     for (const secret of secrets)
       expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(secret);
   });
+  // A request id is BCE's UUID; one that is not may echo the request (a gateway quoting its token),
+  // on a 2xx as on an error answer: every error, log line and message that names it hides it.
+  it("BEC: a request id echoing them reads <redacted> after a 2xx too: unreadable, strict, warn, too large, a hook", async () => {
+    const sessionToken = "sts-token-faults-0123456789";
+    const echoed = `${sessionToken}-${CREDENTIALS.secretAccessKey.slice(0, 16)}`;
+    const credentials = { ...CREDENTIALS, sessionToken };
+    const answerWith = (status: number, body: string) =>
+      faultServer((_, res) => answer(res, status, body, { "x-bce-request-id": echoed }));
+    const logged: string[] = [];
+    const logger = { warn: (message: string, data?: object) => void logged.push(message, JSON.stringify(data)) };
+    const errors = [
+      await failure(
+        bec((await answerWith(200, "not json")).url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY),
+      ),
+      await failure(
+        bec((await answerWith(200, "{}")).url, { credentials, validateResponses: "strict" }).reinstallVmInstance(
+          "vm-1",
+          BEC_BODY,
+        ),
+      ),
+      await failure(
+        bec((await answerWith(200, JSON.stringify({ pad: "x".repeat(4096) }))).url, {
+          credentials,
+          maxResponseBytes: 1024,
+        }).reinstallVmInstance("vm-1", BEC_BODY),
+      ),
+      await failure(
+        bec((await answerWith(200, BEC_OK)).url, {
+          credentials,
+          hooks: {
+            afterAttempt: () => {
+              throw new Error("hook failed");
+            },
+          },
+        }).reinstallVmInstance("vm-1", BEC_BODY),
+      ),
+    ];
+    const warned = await bec((await answerWith(200, "{}")).url, {
+      credentials,
+      validateResponses: "warn",
+      logger,
+    }).reinstallVmInstance("vm-1", BEC_BODY);
+    expect(warned.$metadata.requestId).toBe("<redacted>-<redacted>");
+    expect(errors.map((e) => (e as Error).name)).toEqual([
+      "BceResponseError",
+      "BceResponseError",
+      "BceResponseError",
+      "BceError",
+    ]);
+    for (const error of errors) expect((error as Error).message).toContain("request id <redacted>");
+    const text = JSON.stringify([errors.map((e) => ({ ...(e as object), message: (e as Error).message })), logged]);
+    for (const secret of [sessionToken, CREDENTIALS.secretAccessKey.slice(0, 16)]) expect(text).not.toContain(secret);
+  });
+
   it("BEC: and as other encoders write them (RFC 3986 as BCE signs, lowercase escapes)", async () => {
     const sessionToken = "sts+token/faults=0123";
     const adminPass = BEC_BODY.keyConfig.adminPass!; // its "!" is escaped by RFC 3986 alone
