@@ -70,11 +70,9 @@ export class Exchange {
    * `authenticate`), reads `<redacted>` as in the journal, spelled with escapes too.
    */
   error(status: number, code: string, message: string): void {
-    const [shownCode, shown] = [code, message].map((text) => hideDecodedSecrets(text, this.ctx.hidden)) as [
-      string,
-      string,
-    ];
-    sendError(this.res, this.requestId, status, shownCode, shown, () => this.answered(status, shownCode));
+    const hide = (text: string) => hideDecodedSecrets(text, this.ctx.hidden);
+    const shownCode = hide(code);
+    sendError(this.res, this.requestId, status, shownCode, hide(message), () => this.answered(status, shownCode));
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {
