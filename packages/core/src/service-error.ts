@@ -1,5 +1,6 @@
 import type { Credentials } from "./credentials.js";
 import { BceServiceError, quoted } from "./errors.js";
+import { toHex } from "./hex.js";
 import { uriEncode } from "./signing/canonical.js";
 
 /**
@@ -31,7 +32,8 @@ export function answeredBut(response: Response): string {
 /**
  * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded as
  * `encodeURIComponent` does and as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
- * `quote` and Java's encoders write); each with upper- and lowercase escapes), longest first, for `hideSecrets`:
+ * `quote` and Java's encoders write), each with upper- and lowercase escapes; its bytes in hex and
+ * in base64), longest first, for `hideSecrets`:
  * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
  * shorter than 8 characters is left out: it would hide more than itself.
  */
@@ -42,6 +44,13 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     forms.add(secret).add(JSON.stringify(secret).slice(1, -1));
     for (const form of [encodeURIComponent(secret), uriEncode(secret)])
       forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+    // Its UTF-8 bytes in hex and in base64 (standard and URL-safe, padded or not): a secret echoed
+    // so is read back as easily.
+    const bytes = new TextEncoder().encode(secret);
+    const hex = toHex(bytes);
+    const base64 = btoa(String.fromCharCode(...bytes));
+    const bare = base64.replace(/=+$/, "");
+    forms.add(hex).add(hex.toUpperCase()).add(base64).add(bare).add(bare.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   return [...forms].sort((a, b) => b.length - a.length);
 }

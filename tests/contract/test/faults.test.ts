@@ -1337,6 +1337,35 @@ describe("an error answer that echoes the request's secrets", () => {
       `Bad: pw <redacted> pw <redacted> tok <redacted> (status 400, request id ${REQUEST_ID})`,
     );
   });
+  it("BEC: and their bytes in hex and base64 (standard, URL-safe, unpadded)", async () => {
+    const sessionToken = "sts-token-faults-0123456789?>";
+    const adminPass = BEC_BODY.keyConfig.adminPass!;
+    const hex = (text: string) => Buffer.from(text).toString("hex");
+    const base64 = (text: string) => Buffer.from(text).toString("base64");
+    const server = await faultServer((_, res) =>
+      answer(
+        res,
+        400,
+        JSON.stringify({
+          code: "Bad",
+          message: [
+            hex(adminPass),
+            hex(adminPass).toUpperCase(),
+            base64(adminPass),
+            base64(CREDENTIALS.secretAccessKey),
+            Buffer.from(sessionToken).toString("base64url"),
+            base64(sessionToken).replace(/=+$/, ""),
+          ].join(" "),
+        }),
+      ),
+    );
+    const credentials = { ...CREDENTIALS, sessionToken };
+    const error = await failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
+    expect((error as Error).message).toBe(
+      `Bad: ${Array(6).fill("<redacted>").join(" ")} (status 400, request id ${REQUEST_ID})`,
+    );
+  });
+
   it("BEC: what the afterAttempt hook is given of each failed attempt hides them too", async () => {
     const sessionToken = "sts-token-faults-0123456789";
     const server = await faultServer((req, res) =>
