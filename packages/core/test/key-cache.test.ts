@@ -20,7 +20,9 @@ describe("createSigningKeyCache", () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => createSigningKeyCache(bad)).toThrow(new RangeError("maxEntries must be a positive integer"));
     }
-    expect(createSigningKeyCache().maxEntries).toBe(DEFAULT_SIGNING_KEY_CACHE_ENTRIES);
+    // The documented default, as a number: a constant the code reads would follow any change.
+    expect(createSigningKeyCache().maxEntries).toBe(4);
+    expect(DEFAULT_SIGNING_KEY_CACHE_ENTRIES).toBe(4);
   });
 
   it("has the own properties it has always had, in the same order: maxEntries, the size getter, clear, key", () => {

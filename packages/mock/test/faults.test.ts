@@ -146,8 +146,11 @@ describe("programmatic scripts", () => {
       () => "answered",
       (e: Error) => e.name,
     );
-    await until(() => separate.journal.entries().length === 1);
-    await separate.close();
+    try {
+      await until(() => separate.journal.entries().length === 1);
+    } finally {
+      await separate.close(); // also when the wait failed: no server outlives its test
+    }
     expect(await pending).toBe("TypeError");
   });
 

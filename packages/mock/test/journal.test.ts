@@ -211,17 +211,17 @@ it.each([
   expect(redactBody(text)).toBe(redacted);
 });
 
-it("finds a multipart boundary in time linear in the body: a 64 KiB line of blanks after `--` takes no seconds", async () => {
-  const { redactBody, MAX_JOURNAL_BODY } = await import("../src/journal.js");
-  // Before, the boundary regex backtracked over the blanks: about 6 s on this body, at every read of the journal.
-  const text = `--a${" ".repeat(MAX_JOURNAL_BODY - 16)}x adminPass`;
-  const started = performance.now();
+it("finds a multipart boundary in time linear in the body: a 4 MiB line of blanks after `--`", async () => {
+  const { redactBody } = await import("../src/journal.js");
+  // Before, the boundary regex backtracked over the blanks, in time quadratic in them: about 6 s on
+  // a 64 KiB line, at every read of the journal, and hours on this one, which the test's timeout
+  // (the only clock here) cuts short. Linear, it takes milliseconds.
+  const text = `--a${" ".repeat(4 * 1024 * 1024)}x adminPass`;
   expect(redactBody(text)).toBe(text);
-  expect(performance.now() - started).toBeLessThan(1000);
   // The boundary still loses its trailing blanks, and keeps those inside it.
   const form = '--b c \t\r\nContent-Disposition: form-data; name="adminPass"\r\n\r\nPl41n!Secret\r\n--b c--\r\n';
   expect(redactBody(form)).toBe(form.replace("Pl41n!Secret", "<redacted>"));
-});
+}, 60_000);
 
 it("a password sent as a multipart form field (as fetch sends a FormData) is journaled redacted", async () => {
   const form = new FormData();

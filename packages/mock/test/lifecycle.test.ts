@@ -125,9 +125,13 @@ it("close() twice, or concurrently, resolves each time (one close)", async () =>
 
 it("a journal.waitFor() still pending at close() rejects saying so, as does one made after", async () => {
   const started = await startMock({ spec: FIXTURE, auth: false });
-  await put(`${started.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" });
-  const pending = started.journal.waitFor(2);
-  await started.close();
+  let pending: Promise<unknown>;
+  try {
+    await put(`${started.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" });
+    pending = started.journal.waitFor(2);
+  } finally {
+    await started.close(); // also when the request failed: no server outlives its test
+  }
   await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 answered request");
   await expect(started.journal.waitFor(3)).rejects.toThrow(/the mock was closed/);
   // A wait already met still resolves.
@@ -138,9 +142,13 @@ it("a request close() cuts off is noted unanswered (status 0), and counted, befo
   const started = await startMock({ spec: FIXTURE, auth: false });
   started.faults.enqueue("rebuildInstance", { hang: true });
   const cut = put(`${started.url}/v2/instance/i-1?rebuild`, { imageId: "m-1" }).catch((e: unknown) => e);
-  await until(() => started.journal.entries().length === 1);
-  const pending = started.journal.waitFor(2);
-  await started.close();
+  let pending: Promise<unknown>;
+  try {
+    await until(() => started.journal.entries().length === 1);
+    pending = started.journal.waitFor(2);
+  } finally {
+    await started.close();
+  }
   expect(started.journal.entries().map((e) => e.answer)).toEqual([{ status: 0 }]);
   await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 answered request");
   expect(await cut).toBeInstanceOf(Error);
