@@ -1,12 +1,12 @@
 // Runs in a worker thread: a loopback HTTP server that reads the request and answers the spec's
 // BEC reinstall response example. On request it records what it received (method, URL, headers,
 // body) and posts it to the parent, which checks that every client sent the same request.
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { parentPort, workerData } from "node:worker_threads";
 
 const answer = Buffer.from(JSON.stringify(workerData.response));
 let recording = false;
-let counter = 0;
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -26,7 +26,9 @@ const server = createServer((req, res) => {
     res.writeHead(200, {
       "content-type": "application/json;charset=UTF-8",
       "content-length": answer.length,
-      "x-bce-request-id": `bench-${++counter}`,
+      // A UUID, as BCE's request ids are: the clients check any other id for an echo of the call's
+      // secrets (a few microseconds a call), which a BCE answer never needs.
+      "x-bce-request-id": randomUUID(),
     });
     res.end(answer);
   });
