@@ -785,12 +785,15 @@ function toResponse({ response, bytes }: Answer): Response {
 /** BCE's request ids: a UUID, which no secret of a request is. */
 const BCE_REQUEST_ID = /^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i;
 
-/** The answer, its `x-bce-request-id` with the call's secrets (`forms`) hidden if it echoes any. */
+/** A request id with the call's secrets (`forms`) hidden, unless it is BCE's (a UUID) or none. */
+const hideEchoed = (id: string, forms: () => readonly string[]) =>
+  id === "" || BCE_REQUEST_ID.test(id) ? id : hideSecrets(id, forms());
+
+/** The answer, its `x-bce-request-id` hidden as above if it echoes a secret. */
 function hideEchoedId(answer: Answer, forms: () => readonly string[]): Answer {
   const { response } = answer;
-  const id = response.headers.get("x-bce-request-id");
-  if (id === null || BCE_REQUEST_ID.test(id)) return answer;
-  const hidden = hideSecrets(id, forms());
+  const id = response.headers.get("x-bce-request-id") ?? "";
+  const hidden = hideEchoed(id, forms);
   if (hidden === id) return answer;
   const headers = new Headers(response.headers);
   headers.set("x-bce-request-id", hidden);
@@ -804,8 +807,7 @@ function hideEchoedId(answer: Answer, forms: () => readonly string[]): Answer {
 /** A BceResponseError made in an attempt (an answer too large, not final), its request id hidden as above. */
 function hideEchoedIdOf(error: BceResponseError, forms: () => readonly string[]): BceResponseError {
   const { status, requestId, problems } = error;
-  if (BCE_REQUEST_ID.test(requestId) || requestId === "") return error;
-  const hidden = hideSecrets(requestId, forms());
+  const hidden = hideEchoed(requestId, forms);
   return hidden === requestId ? error : new BceResponseError({ status, requestId: hidden, problems });
 }
 

@@ -1315,24 +1315,22 @@ describe("an error answer that echoes the request's secrets", () => {
     for (const secret of [sessionToken, CREDENTIALS.secretAccessKey.slice(0, 16)]) expect(text).not.toContain(secret);
   });
 
+  /** The error of a BEC call with this session token, answered 400 `Bad` with `message`. */
+  const badEchoing = async (message: string, sessionToken: string) => {
+    const server = await faultServer((_, res) => answer(res, 400, JSON.stringify({ code: "Bad", message })));
+    const credentials = { ...CREDENTIALS, sessionToken };
+    return failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
+  };
   it("BEC: and as other encoders write them (RFC 3986 as BCE signs, lowercase escapes)", async () => {
     const sessionToken = "sts+token/faults=0123";
     const adminPass = BEC_BODY.keyConfig.adminPass!; // its "!" is escaped by RFC 3986 alone
     const rfc3986 = (text: string) =>
       encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
     const lowercase = (text: string) => rfc3986(text).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
-    const server = await faultServer((_, res) =>
-      answer(
-        res,
-        400,
-        JSON.stringify({
-          code: "Bad",
-          message: `pw ${rfc3986(adminPass)} pw ${lowercase(adminPass)} tok ${lowercase(sessionToken)}`,
-        }),
-      ),
+    const error = await badEchoing(
+      `pw ${rfc3986(adminPass)} pw ${lowercase(adminPass)} tok ${lowercase(sessionToken)}`,
+      sessionToken,
     );
-    const credentials = { ...CREDENTIALS, sessionToken };
-    const error = await failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
     expect((error as Error).message).toBe(
       `Bad: pw <redacted> pw <redacted> tok <redacted> (status 400, request id ${REQUEST_ID})`,
     );
@@ -1342,25 +1340,17 @@ describe("an error answer that echoes the request's secrets", () => {
     const adminPass = BEC_BODY.keyConfig.adminPass!;
     const hex = (text: string) => Buffer.from(text).toString("hex");
     const base64 = (text: string) => Buffer.from(text).toString("base64");
-    const server = await faultServer((_, res) =>
-      answer(
-        res,
-        400,
-        JSON.stringify({
-          code: "Bad",
-          message: [
-            hex(adminPass),
-            hex(adminPass).toUpperCase(),
-            base64(adminPass),
-            base64(CREDENTIALS.secretAccessKey),
-            Buffer.from(sessionToken).toString("base64url"),
-            base64(sessionToken).replace(/=+$/, ""),
-          ].join(" "),
-        }),
-      ),
+    const error = await badEchoing(
+      [
+        hex(adminPass),
+        hex(adminPass).toUpperCase(),
+        base64(adminPass),
+        base64(CREDENTIALS.secretAccessKey),
+        Buffer.from(sessionToken).toString("base64url"),
+        base64(sessionToken).replace(/=+$/, ""),
+      ].join(" "),
+      sessionToken,
     );
-    const credentials = { ...CREDENTIALS, sessionToken };
-    const error = await failure(bec(server.url, { credentials }).reinstallVmInstance("vm-1", BEC_BODY));
     expect((error as Error).message).toBe(
       `Bad: ${Array(6).fill("<redacted>").join(" ")} (status 400, request id ${REQUEST_ID})`,
     );
