@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { judgeBuildTime } from "./targets.mjs";
 
 /** Runs one command; resolves with its wall time and exit code (never rejects on a failing command). */
 export function timeCommand(command, args, { cwd, env } = {}) {
@@ -77,11 +78,6 @@ export async function benchBuildTime({ root, build, test, editFile, editLine }) 
   return {
     steps: steps.filter((s) => s.name !== "restore"),
     suiteSkipped: !test,
-    target: {
-      cachedMaxSeconds: 3,
-      suiteMaxSeconds: 120,
-      cachedMet: byName.cached.ok && byName.cached.seconds <= 3,
-      suiteMet: byName.suite ? byName.suite.ok && byName.suite.seconds <= 120 : null,
-    },
+    target: judgeBuildTime(byName.cached, byName.suite ?? null),
   };
 }

@@ -14,7 +14,7 @@ import { benchBuildTime } from "./buildtime.mjs";
 import { benchBundle } from "./bundle.mjs";
 import { machineInfo, versions } from "./machine.mjs";
 import { benchMockLoad } from "./mockload.mjs";
-import { renderMarkdown } from "./report.mjs";
+import { renderMarkdown, summarize } from "./report.mjs";
 import { benchRoundTrip } from "./roundtrip.mjs";
 import { benchSigning } from "./signing.mjs";
 import { benchSigningBrowser } from "./signing-browser.mjs";
@@ -61,97 +61,8 @@ export async function runAll({ smoke = false, skipSuite = false } = {}) {
   }
   log("5/5 mock under load");
   results.mockLoad = await benchMockLoad({ smoke });
-  results.summary = summary(results);
+  results.summary = summarize(results);
   return results;
-}
-
-function summary(r) {
-  const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
-  const rows = [];
-  const s = r.signing;
-  const b = r.signingBrowser;
-  rows.push({
-    section: 1,
-    what: "signing in Node, uncached (new timestamp every call), vs `Auth.generateAuthorization`",
-    target: "≥ 2× the SDK's rate",
-    result: `${f(s.uncached)}×`,
-    met: s.target.met,
-  });
-  rows.push({
-    section: 1,
-    what: "signing in Node, signing key cached",
-    target: "—",
-    result: `${f(s.cached)}×`,
-    met: null,
-  });
-  rows.push({
-    section: 1,
-    what: "signing in Chromium, uncached, vs the SDK's browser bundle",
-    target: "—",
-    result: `${f(b.uncached)}×`,
-    met: null,
-  });
-  rows.push({
-    section: 1,
-    what: "signing in Chromium, signing key cached",
-    target: "—",
-    result: `${f(b.cached)}×`,
-    met: null,
-  });
-  const t = r.roundTrip;
-  rows.push({
-    section: 2,
-    what: "signed BEC call vs raw fetch (time)",
-    target: "≤ 1.25×",
-    result: `${f(t.oursVsRaw)}×`,
-    met: t.target.withinRaw,
-  });
-  rows.push({
-    section: 2,
-    what: "signed BEC call vs the SDK's request path (time)",
-    target: "< 1×",
-    result: `${f(t.oursVsSdk)}×`,
-    met: t.target.fasterThanSdk,
-  });
-  const bundle = Object.fromEntries(r.bundle.rows.map((row) => [row.name, row]));
-  for (const name of ["bec", "bcc"]) {
-    const c = r.bundle.target.perClient.find((p) => p.name === name);
-    rows.push({
-      section: 3,
-      what: `${name} client bundle, gzip -9`,
-      target: "≤ 10 kB (aim 8 kB)",
-      result: `${f(bundle[name].gzipBytes / 1024)} kB (${f(bundle[name].ratioVsSdk, 3)}× the SDK's)`,
-      met: c.underBudget,
-    });
-  }
-  const cached = r.buildTime.steps.find((step) => step.name === "cached");
-  rows.push({
-    section: 4,
-    what: `fully cached \`pnpm build\`${r.buildTime.trivial ? " (smoke: trivial command)" : ""}`,
-    target: "≤ 3 s",
-    result: `${f(cached.seconds)} s`,
-    met: r.buildTime.target.cachedMet,
-  });
-  const suite = r.buildTime.steps.find((step) => step.name === "suite");
-  rows.push({
-    section: 4,
-    what: `\`pnpm test\` (whole suite)${r.buildTime.trivial ? " (smoke: trivial command)" : ""}`,
-    target: "≤ 120 s",
-    result: suite
-      ? `${f(suite.seconds, 1)} s${suite.ok ? "" : ` (exit ${suite.exitCode})`}`
-      : "skipped (`--skip-suite`)",
-    met: suite ? r.buildTime.target.suiteMet : null,
-  });
-  const load = r.mockLoad.rows.find((x) => x.auth && (x.build ?? "current") === "current");
-  const before = r.mockLoad.rows.find((x) => x.auth && x.build === "baseline");
-  rows.push({
-    section: 5,
-    what: `mock, ${load.connections} connections, auth + journal + CORS on`,
-    target: "— (measured only)",
-    result: `${f(load.rps, 0)} req/s, p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms${before ? ` (baseline ${f(before.rps, 0)} req/s, p50 ${before.p50Ms} ms)` : ""}`,
-    met: r.mockLoad.allOk,
-  });
-  return rows;
 }
 
 async function main() {

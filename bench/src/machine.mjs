@@ -41,9 +41,17 @@ function osName() {
   return `${os.type()} ${os.release()}`;
 }
 
+/** The commit measured, and whether tracked files differed from it (null when git could not say). */
+function revision(root) {
+  const commit = command("git", ["rev-parse", "HEAD"], root);
+  const status = command("git", ["status", "--porcelain", "--untracked-files=no"], root);
+  return { commit, modified: commit === "unknown" || status === "unknown" ? null : status !== "" };
+}
+
 export function machineInfo(root) {
   const cpus = os.cpus();
   return {
+    ...revision(root),
     cpu: cpus[0]?.model?.trim() ?? "unknown",
     cores: os.availableParallelism?.() ?? cpus.length,
     ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,

@@ -113,6 +113,30 @@ async function load({ build, module, worker, auth, connections, duration, amount
   }
 }
 
+/**
+ * Per auth setting, the current mock's figures as multiples of the baseline's: its median round's
+ * requests/s and latencies over the baseline's, and round by round (the builds alternate, so round
+ * i of each ran side by side).
+ */
+export function compareBuilds(configs, runs, rows) {
+  return [false, true].flatMap((auth) => {
+    const at = (build) => configs.findIndex((c) => c.build === build && c.auth === auth);
+    const [b, c] = [at("baseline"), at("current")];
+    if (b < 0 || c < 0) return [];
+    const [before, after] = [rows[b], rows[c]];
+    return [
+      {
+        auth,
+        rpsVsBaseline: after.rps / before.rps,
+        p50VsBaseline: after.p50Ms / before.p50Ms,
+        p99VsBaseline: after.p99Ms / before.p99Ms,
+        meanVsBaseline: after.meanMs / before.meanMs,
+        roundsRpsVsBaseline: runs[c].map((run, i) => run.rps / runs[b][i].rps),
+      },
+    ];
+  });
+}
+
 export async function benchMockLoad({ smoke = false } = {}) {
   const options = smoke ? { connections: 2, amount: 10 } : { connections: 10, duration: 5 };
   const current = { build: "current", module: "@bce-openapi/mock" };
@@ -141,11 +165,13 @@ export async function benchMockLoad({ smoke = false } = {}) {
     }
     const rows = runs.map((results) => {
       const sorted = [...results].sort((a, b) => a.rps - b.rps);
-      return { ...sorted[sorted.length >> 1], roundsRps: results.map((r) => Math.round(r.rps)) };
+      return sorted[sorted.length >> 1];
     });
     const allResults = runs.flat();
     return {
       rows,
+      comparisons: baseline ? compareBuilds(configs, runs, rows) : [],
+      rounds,
       baselineCommit: baseline?.commit ?? null,
       baselineError,
       allOk: allResults.every((r) => r.non2xx === 0 && r.errors === 0 && r.timeouts === 0),

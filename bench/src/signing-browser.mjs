@@ -12,6 +12,7 @@ import { openPage } from "./chromium.mjs";
 import { median } from "./harness.mjs";
 import { CREDENTIALS, REINSTALL_PATH } from "./fixtures.mjs";
 import { signingInputs } from "./signing.mjs";
+import { rateVsSdk } from "./targets.mjs";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,15 +108,15 @@ export async function benchSigningBrowser({ smoke = false } = {}) {
       name,
       label: labels[name],
       medianNs: msPerOp[name] * 1e6,
-      ratioVsSdk: msPerOp.sdk / msPerOp[name],
+      ratioVsSdk: rateVsSdk(msPerOp[name], msPerOp.sdk),
     }));
     return {
       browser: `Chromium ${browser.version}`,
       hmacBranch: "web-crypto",
       identicalAuthorization: identical,
       rows,
-      uncached: msPerOp.sdk / msPerOp.uncached,
-      cached: msPerOp.sdk / msPerOp.cached,
+      uncached: rateVsSdk(msPerOp.uncached, msPerOp.sdk),
+      cached: rateVsSdk(msPerOp.cached, msPerOp.sdk),
     };
   } finally {
     await browser.close();
