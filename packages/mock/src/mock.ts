@@ -41,6 +41,7 @@ import { indexOperations, pickedResponse, type OperationIndex, type OperationInf
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 import { defaultSpecPath } from "./spec.js";
+import { repairUriTemplateExport } from "./uri-template.js";
 
 export interface MockOptions {
   /** 0 picks a free port. Default 0 (the CLI defaults to 4010). */
@@ -202,6 +203,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       },
     },
   });
+  repairUriTemplateExport();
   const prism = createInstance(prismConfig(), { logger, validateInput });
   const now = checkedClock(options.now ?? Date.now);
   const journalLimit = options.journalLimit ?? DEFAULT_JOURNAL_LIMIT;

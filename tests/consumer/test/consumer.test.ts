@@ -3,6 +3,7 @@
 // mock started from the installed @bce-openapi/mock, plus the mock's bin.
 import { execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -242,6 +243,31 @@ describe("the consumer program", () => {
     expect(result.error?.requestId).toMatch(UUID);
     // signRequest's headers, given to fetch as they are, make a request the mock takes.
     expect(result.ownStatus).toBe(200);
+  });
+});
+
+describe("the installed mock in a team's vitest run", () => {
+  // vitest's vmThreads and vmForks pools run CommonJS dependencies with another top-level `this`,
+  // and Prism's path matcher (uri-template-lite) exports through it: the mock must still answer.
+  it.each(["vmThreads", "vmForks"])("answers a per-file mock's request under the %s pool", async (pool) => {
+    const vitest = join(dirname(createRequire(import.meta.url).resolve("vitest/package.json")), "vitest.mjs");
+    const { stdout } = await inProject(process.execPath, [
+      vitest,
+      "run",
+      "--root",
+      project,
+      "--dir",
+      "vitest-vm",
+      "--pool",
+      pool,
+      "--globals",
+      "--reporter",
+      "json",
+    ]).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`vitest (${pool}) failed:\n${error.stdout}${error.stderr}`);
+    });
+    const report = JSON.parse(stdout) as { numPassedTests: number; numTotalTests: number };
+    expect(report).toMatchObject({ numPassedTests: 1, numTotalTests: 1 });
   });
 });
 
