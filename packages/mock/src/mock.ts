@@ -740,8 +740,13 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   try {
     body = parseBody(contentType, rawBody);
   } catch {
-    // Not JSON.parse's message: it quotes the body around the error, a password included.
-    return x.error(400, "MalformedJSON", "The JSON you provided was not well-formed.");
+    // Not JSON.parse's message: it quotes the body around the error, a password included. The
+    // spec's example message, as for every error it has an example of.
+    return x.error(
+      400,
+      "MalformedJSON",
+      ctx.index.exampleMessage("MalformedJSON") ?? "The JSON you provided was not well-formed.",
+    );
   }
 
   const token = tokenOf(operation, url.searchParams);

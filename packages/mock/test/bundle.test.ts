@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultSpecPath, startMock, type MockServer } from "../src/index.js";
+import { AUTH_ERROR_STATUS, DEFAULT_CODES, defaultSpecPath, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, put } from "./helpers.js";
 
 // The real bundle, once `pnpm --filter @bce-openapi/spec bundle` has written it.
@@ -18,6 +20,70 @@ describe.skipIf(!existsSync(bundle))("the default spec (@bce-openapi/spec/openap
     mock = await startMock({ auth: false }); // no `spec`: the default must be the bundle
   });
   afterAll(() => mock?.close());
+
+  it("answers a body that is not JSON with the spec's MalformedJSON example message, whatever it says", async () => {
+    const error = await expectBceError(await put(reinstall(mock.url), '{"imageId": ', true), 400, "MalformedJSON");
+    expect(error.message).toBe(example("ErrorMalformedJSON").message);
+    const dir = mkdtempSync(join(tmpdir(), "bce-mock-spec-"));
+    const edited = structuredClone(spec);
+    edited.components.examples.ErrorMalformedJSON.value.message = "Edited in the spec.";
+    writeFileSync(join(dir, "openapi.json"), JSON.stringify(edited));
+    const other = await startMock({ spec: join(dir, "openapi.json"), auth: false, port: 0 });
+    try {
+      const answer = await put(reinstall(other.url), '{"imageId": ', true);
+      expect((await expectBceError(answer, 400, "MalformedJSON")).message).toBe("Edited in the spec.");
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // The mock's own tables of codes and statuses, held to what the spec says, so that a change of
+  // the spec fails here instead of leaving the mock answering the old way.
+  const resolve = (node: { $ref?: string }): Record<string, unknown> =>
+    node.$ref
+      ? resolve(
+          node.$ref
+            .slice(2)
+            .split("/")
+            .reduce((n: Record<string, unknown>, key) => n[key] as never, spec),
+        )
+      : (node as Record<string, unknown>);
+  /** Every error code the spec's examples give for a status, over its operations. */
+  const exampleCodes = (status: number) =>
+    Object.values(spec.paths as Record<string, Record<string, { responses?: Record<string, { $ref?: string }> }>>)
+      .flatMap((ops) => Object.values(ops))
+      .flatMap((op) => (op.responses?.[status] ? [resolve(op.responses[status])] : []))
+      .flatMap((response) => {
+        const examples = (response.content as Record<string, { examples?: Record<string, { $ref?: string }> }>)?.[
+          "application/json"
+        ]?.examples;
+        return Object.values(examples ?? {}).map((e) => (resolve(e).value as { code: string }).code);
+      });
+
+  it("scripts, for each error status the spec's operations declare, a code of the spec's examples for it", () => {
+    const declared = Object.keys(DEFAULT_CODES)
+      .map(Number)
+      .filter((status) => exampleCodes(status).length > 0);
+    expect(declared).toEqual([400, 403, 404, 412, 500, 503]);
+    // 404 is the one exception: the spec's only 404 example is the path's unknown version
+    // (InvalidVersion), and a scripted 404 stands for a missing resource, as the mock's own 404 does.
+    for (const status of declared.filter((s) => s !== 404))
+      expect({ status, code: DEFAULT_CODES[status] }).toEqual({
+        status,
+        code: expect.toBeOneOf(exampleCodes(status)),
+      });
+    expect(new Set(exampleCodes(404))).toEqual(new Set(["InvalidVersion"]));
+  });
+
+  it("answers each signature failure with the status the spec's error body gives its code", () => {
+    const description = spec.components.schemas.BceErrorBody.description as string;
+    const statusOf = Object.fromEntries(
+      [...description.matchAll(/\b([A-Z]\w+) (\d{3})\b/g)].map((m) => [m[1], Number(m[2])]),
+    );
+    for (const [code, status] of Object.entries(AUTH_ERROR_STATUS))
+      expect({ code, status }).toEqual({ code, status: statusOf[code] });
+  });
 
   it("resolves the default to the bundle", () => {
     expect(defaultSpecPath()).toBe(bundle);

@@ -1,6 +1,10 @@
 import { BceValidationError } from "../errors.js";
 
-/** The adminPass rules of BEC and BCC: 8 to 32 characters; letters, digits and symbols; symbols only `!@#$%^+*()` (BEC) or `!@#$%^*()` (BCC). */
+/**
+ * The rules an adminPass can break: its length, characters outside the allowed set, and a missing
+ * letter, digit or symbol. Each service's limits and symbols are the spec's (generated from it);
+ * a PasswordPolicyError's message names them.
+ */
 export type AdminPassRule = "length" | "allowedCharacters" | "letter" | "digit" | "symbol";
 
 /** A password breaks a policy rule. The message names the rule and never contains the password. */
