@@ -15,7 +15,19 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { marked } from "marked";
-import { errataPath, guidePages, guidePath, guideSource, locales, page, referenceChrome, siteTitle } from "./site.mjs";
+import {
+  errataPath,
+  escapeHtml,
+  guidePages,
+  guidePath,
+  guideSource,
+  locales,
+  operationSummary,
+  page,
+  referenceChrome,
+  siteSummary,
+  siteTitle,
+} from "./site.mjs";
 import { loadErrata, renderErrata } from "./errata.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -257,12 +269,12 @@ function landingBody() {
   const column = (locale) => `
     <section lang="${locale.code}">
       <h2>${locale.heading}</h2>
-      <p>${locale.intro}</p>
+      <p>${escapeHtml(siteSummary(locale.code))}${locale.samplesNote}</p>
       <h3>${locale.referenceHeading}</h3>
       <ul>
         <li><a href="${locale.code}/index.html">${locale.referenceLink}</a></li>
-        <li><a href="${locale.code}/index.html#/bec">BEC</a>${locale.colon}${locale.becLink}</li>
-        <li><a href="${locale.code}/index.html#/bcc">BCC</a>${locale.colon}${locale.bccLink}</li>
+        <li><a href="${locale.code}/index.html#/bec">BEC</a>${locale.colon}${locale.becName}${locale.nameSeparator}${escapeHtml(operationSummary(locale.code, "BEC"))}</li>
+        <li><a href="${locale.code}/index.html#/bcc">BCC</a>${locale.colon}${locale.bccName}${locale.nameSeparator}${escapeHtml(operationSummary(locale.code, "BCC"))}</li>
       </ul>
       <h3>${locale.guidesHeading}</h3>
       <ul>

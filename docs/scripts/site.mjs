@@ -7,15 +7,33 @@ import { redocLabelScript } from "./redoc-labels.mjs";
 // shell of the pages that are not Redoc. The shell inlines its CSS and uses system fonts: nothing is loaded from elsewhere.
 
 const specDist = join(dirname(createRequire(import.meta.url).resolve("@bce-openapi/spec/package.json")), "dist");
-const titles = new Map();
+const bundles = new Map();
 
-/** The site's title in a language: its bundle of the spec's `info.title` (one source, translated by the overlay). */
-export function siteTitle(code) {
-  if (!titles.has(code)) {
+/** A language's bundle of the spec (one source, translated by the overlay). */
+function specIn(code) {
+  if (!bundles.has(code)) {
     const { bundle } = locales.find((l) => l.code === code) ?? locales[0];
-    titles.set(code, JSON.parse(readFileSync(join(specDist, bundle), "utf8")).info.title);
+    bundles.set(code, JSON.parse(readFileSync(join(specDist, bundle), "utf8")));
   }
-  return titles.get(code);
+  return bundles.get(code);
+}
+
+/** The site's title in a language: the spec's `info.title`. */
+export function siteTitle(code) {
+  return specIn(code).info.title;
+}
+
+/** The spec's `info.summary` in a language. */
+export function siteSummary(code) {
+  return specIn(code).info.summary;
+}
+
+/** The summary of the spec's operation with this tag, in a language. */
+export function operationSummary(code, tag) {
+  const operations = Object.values(specIn(code).paths).flatMap((item) => Object.values(item));
+  const summary = operations.find((op) => op.tags?.includes(tag))?.summary;
+  if (!summary) throw new Error(`the spec (${code}) has no operation tagged ${tag} with a summary`);
+  return summary;
 }
 
 /** One API reference per language, each from its own bundle of the one spec. */
@@ -26,11 +44,13 @@ export const locales = [
     schemasTag: "Schemas",
     referenceTitle: "BCE OpenAPI reference",
     heading: "English",
-    intro: "Reinstall a BEC virtual machine and rebuild a BCC instance, with TypeScript and curl samples.",
+    // After the spec's info.summary.
+    samplesNote: " With TypeScript and curl samples.",
     referenceHeading: "API reference",
     referenceLink: "Both APIs, with every schema",
-    becLink: "Baidu Edge Computing, reinstall a VM instance's system",
-    bccLink: "Baidu Cloud Compute, rebuild an instance from an image",
+    // Before the summary of the service's operation in the spec.
+    becName: "Baidu Edge Computing",
+    bccName: "Baidu Cloud Compute",
     guidesHeading: "Guides",
     errataLink: "Seed errata: where the spec departs from Baidu's pages and the SDKs, and why",
     errataTitle: "Seed errata",
@@ -40,6 +60,7 @@ export const locales = [
     // How the spec's descriptions name the errata: linked to the errata page in the reference.
     errataMention: "seed errata",
     colon: ": ",
+    nameSeparator: " — ",
     translationsLabel: "Also in: ",
     footer: "Built from the one spec in <code>spec/</code>. Works offline: every page is self-contained.",
   },
@@ -49,16 +70,17 @@ export const locales = [
     schemasTag: "数据结构",
     referenceTitle: "BCE OpenAPI 接口参考",
     heading: "简体中文",
-    intro: "重装 BEC 虚机实例的系统，重装（重建）BCC 实例；附 TypeScript 与 curl 示例代码。",
+    samplesNote: "附 TypeScript 与 curl 示例代码。",
     referenceHeading: "接口参考",
     referenceLink: "两个接口及全部数据结构",
-    becLink: "边缘计算，重装虚机实例的系统",
-    bccLink: "云服务器，使用镜像重装实例",
+    becName: "边缘计算",
+    bccName: "云服务器",
     guidesHeading: "指南",
     errataLink: "文档勘误：规范与百度文档及 SDK 不一致之处及其原因",
     errataTitle: "文档勘误",
     downloadsHeading: "OpenAPI 文档",
     colon: "：",
+    nameSeparator: "，",
     errataNav: "文档勘误",
     errataMention: "文档勘误",
     translationsLabel: "其他语言版本：",
@@ -179,7 +201,7 @@ function siteLinks(locale, root) {
   };
 }
 
-const escapeHtml = (text) =>
+export const escapeHtml = (text) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 
 /**

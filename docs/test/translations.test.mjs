@@ -1,8 +1,10 @@
 // Both languages describe everything: every operation, parameter, response, header, example,
 // schema and property has its text in English (the spec) and in Chinese (the zh-CN overlay).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { applyOverlay } from "../../spec/scripts/overlay.mjs";
-import { loadSpec, operations, SAMPLE_COMMENTS, splitComments } from "./helpers.mjs";
+import { distDir, loadSpec, operations, SAMPLE_COMMENTS, splitComments } from "./helpers.mjs";
 
 const en = loadSpec("en");
 const zh = loadSpec("zh-CN");
@@ -155,5 +157,17 @@ describe("applyOverlay is strict", () => {
         overlay([{ target: "$.components.schemas.S", update: { properties: { typo: { description: "x" } } } }]),
       ),
     ).toThrow(/no object "typo"/);
+  });
+});
+
+describe("the landing page", () => {
+  const landing = readFileSync(join(distDir, "index.html"), "utf8").replace(/<[^>]*>/g, "");
+  const summaryOf = (doc, tag) => operations(doc).find(([, , op]) => op.tags?.includes(tag))[2].summary;
+  test.each([
+    ["en", en],
+    ["zh-CN", zh],
+  ])("introduces the APIs in %s with the spec's own summaries", (_, doc) => {
+    for (const text of [doc.info.summary, summaryOf(doc, "BEC"), summaryOf(doc, "BCC")])
+      expect(landing).toContain(text.replaceAll("&", "&amp;").replaceAll("<", "&lt;"));
   });
 });
