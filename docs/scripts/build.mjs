@@ -29,6 +29,7 @@ import {
   siteTitle,
 } from "./site.mjs";
 import { loadErrata, renderErrata } from "./errata.mjs";
+import { translateBundleText } from "./redoc-labels.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(docsDir, "dist");
@@ -177,7 +178,7 @@ function buildReference(locale, workDir) {
     },
   );
   const chrome = referenceChrome(locale.code);
-  const html = readFileSync(file, "utf8")
+  const html = translateBundleText(locale.code, readFileSync(file, "utf8"))
     .replace(/https:\/\/cdn\.redoc\.ly\/redoc\/logo-mini(?:-full)?\.svg/g, redoclyLogo)
     .replace(/<html(?: lang="[^"]*")?/, `<html lang="${locale.code}"`)
     // Before Redoc's own scripts, so the header is there before it renders and every link it

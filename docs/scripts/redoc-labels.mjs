@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 // Redoc's own interface labels in the reference's language. The Redoc that @redocly/cli bundles
 // renders its labels ("Request", "Responses", "Expand all", "required") through a translation hook
 // that, in its standalone build, always returns the English default, and it takes no option to
@@ -131,6 +133,24 @@ export const redocLabels = {
     ],
   },
 };
+
+/**
+ * Text Redoc's bundle writes into what its copy button puts on the clipboard (an operation as
+ * Markdown), which no rendered label reaches: per language, pairs of Redoc's source text and its
+ * translation (redoc-bundle-text.json), replaced in the reference's own copy of the bundle at build
+ * time. Each must be found, so a Redoc that words it otherwise fails the build.
+ */
+const bundleText = JSON.parse(readFileSync(new URL("./redoc-bundle-text.json", import.meta.url), "utf8"));
+
+/** The reference's HTML with Redoc's bundle text in its language; throws if a text is not there. */
+export function translateBundleText(code, html) {
+  let out = html;
+  for (const [english, translated] of bundleText[code] ?? []) {
+    if (!out.includes(english)) throw new Error(`${code}: Redoc's bundle no longer has ${JSON.stringify(english)}`);
+    out = out.replaceAll(english, () => translated);
+  }
+  return out;
+}
 
 /**
  * The translator, run in the page (serialized into an inline script): every text node already

@@ -232,6 +232,32 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
+  test("the page's copy button copies the operation as Markdown, introduced in the reference's language", async () => {
+    await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    // What the button's clipboard library copies: the selection when it runs execCommand("copy").
+    await page.evaluate(() => {
+      window.copied = [];
+      const execCommand = document.execCommand.bind(document);
+      document.execCommand = (command, ...rest) => {
+        if (command !== "copy") return execCommand(command, ...rest);
+        window.copied.push(String(window.getSelection()));
+        return true;
+      };
+    });
+    await page.locator('[data-testid="page-actions"] button').first().click({ timeout: 30_000 });
+    await page.waitForFunction(() => window.copied.length > 0, null, { timeout: 30_000 });
+    const copied = await page.evaluate(() => window.copied[0]);
+    expect(copied).toContain("/v1/vm/instance/{vmID}/system/reinstall:");
+    const intro = copied.split("```")[0];
+    if (locale.code === "en") expect(intro).toContain("This is a subset of the full specification");
+    else {
+      expect(intro).toContain("以下是完整规范的一部分");
+      expect(intro).toContain("PUT /v1/vm/instance/{vmID}/system/reinstall 操作");
+      expect(intro).not.toMatch(/\b(?:This|subset|specification|limited|operation)\b/);
+    }
+    expect(problems).toEqual([]);
+  });
+
   test("renders the TypeScript and curl code samples, and the seed's request as the JSON payload", async () => {
     const payload = redocLabels[locale.code]?.exact.Payload ?? "Payload";
     await reference(`${locale.code}/index.html#/bec/reinstallvminstance`);
