@@ -228,13 +228,26 @@ export async function generateClient(bundle, { client, source = "the service bun
       op.retry === "idempotency-token"
         ? `Every attempt carries one \`${op.idempotencyToken}\`, so the call is retried after 5xx answers, network errors and timeouts as well.`
         : "The operation has no idempotency token, so the call is retried only where the service cannot have acted.";
-    const transformNotes = (op.body?.transforms ?? []).map((t) => {
-      const at = `\`${t.path.join(".")}\``;
-      if (t.kind === "encodeUserData") return `${at} is taken as plain text and encoded as the service wants it.`;
-      if (t.kind === "encryptAdminPass")
-        return `${at} is a plain-text password, checked against the password policy and encrypted with the secret access key.`;
-      return `${at} is checked against the password policy before anything is sent.`;
-    });
+    const transforms = op.body?.transforms ?? [];
+    const at = (t) => `\`${t.path.join(".")}\``;
+    // The passwords only checked share one sentence ("`keyConfig.adminPass` and `adminPass` are ...").
+    const checked = transforms.filter((t) => !["encodeUserData", "encryptAdminPass"].includes(t.kind)).map(at);
+    const transformNotes = [
+      ...(checked.length
+        ? [
+            `${checked.join(" and ")} ${checked.length > 1 ? "are" : "is"} checked against the password policy before anything is sent.`,
+          ]
+        : []),
+      ...transforms.flatMap((t) =>
+        t.kind === "encodeUserData"
+          ? [`${at(t)} is taken as plain text and encoded as the service wants it.`]
+          : t.kind === "encryptAdminPass"
+            ? [
+                `${at(t)} is a plain-text password, checked against the password policy and encrypted with the secret access key.`,
+              ]
+            : [],
+      ),
+    ];
     members.push(
       `${doc(
         [
