@@ -233,20 +233,29 @@ describe.each(locales)("API reference, $code", (locale) => {
   });
 
   test("the page's copy button copies the operation as Markdown, introduced in the reference's language", async () => {
-    await open(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    await reference(`${locale.code}/index.html#/bec/reinstallvminstance`);
     // What the button's clipboard library copies: the selection when it runs execCommand("copy").
+    // The shared page gets its own execCommand back afterwards.
     await page.evaluate(() => {
       window.copied = [];
-      const execCommand = document.execCommand.bind(document);
-      document.execCommand = (command, ...rest) => {
-        if (command !== "copy") return execCommand(command, ...rest);
+      const execCommand = document.execCommand;
+      window.restoreExecCommand = () => {
+        document.execCommand = execCommand;
+      };
+      document.execCommand = function (command, ...rest) {
+        if (command !== "copy") return execCommand.call(this, command, ...rest);
         window.copied.push(String(window.getSelection()));
         return true;
       };
     });
-    await page.locator('[data-testid="page-actions"] button').first().click({ timeout: 30_000 });
-    await page.waitForFunction(() => window.copied.length > 0, null, { timeout: 30_000 });
-    const copied = await page.evaluate(() => window.copied[0]);
+    let copied;
+    try {
+      await page.locator('[data-testid="page-actions"] button').first().click({ timeout: 30_000 });
+      await page.waitForFunction(() => window.copied.length > 0, null, { timeout: 30_000 });
+      copied = await page.evaluate(() => window.copied[0]);
+    } finally {
+      await page.evaluate(() => window.restoreExecCommand());
+    }
     expect(copied).toContain("/v1/vm/instance/{vmID}/system/reinstall:");
     const intro = copied.split("```")[0];
     if (locale.code === "en") expect(intro).toContain("This is a subset of the full specification");
