@@ -8,8 +8,14 @@ import { createRequire } from "node:module";
  * Where the module lost its export to the global object, it gets it back.
  */
 export function repairUriTemplateExport(): void {
-  const fromPrism = createRequire(createRequire(import.meta.url).resolve("@stoplight/prism-http"));
-  const exported = fromPrism("uri-template-lite") as { URI?: unknown };
+  let exported: { URI?: unknown };
+  try {
+    const fromPrism = createRequire(createRequire(import.meta.url).resolve("@stoplight/prism-http"));
+    exported = fromPrism("uri-template-lite") as { URI?: unknown };
+  } catch {
+    // Not where Node's resolution finds it (a bundled mock, say): nothing to repair from here.
+    return;
+  }
   const stray = (globalThis as { URI?: { Template?: unknown } }).URI;
   if (exported.URI === undefined && typeof stray?.Template === "function") exported.URI = stray;
 }
