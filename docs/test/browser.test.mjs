@@ -250,7 +250,11 @@ describe.each(locales)("API reference, $code", (locale) => {
     });
     let copied;
     try {
-      await page.locator('[data-testid="page-actions"] button').first().click({ timeout: 30_000 });
+      // The operation's own button (the BEC section above it has one too).
+      await page
+        .locator('[data-section-id="/bec/reinstallvminstance"] [data-testid="page-actions"] button')
+        .first()
+        .click({ timeout: 30_000 });
       await page.waitForFunction(() => window.copied.length > 0, null, { timeout: 30_000 });
       copied = await page.evaluate(() => window.copied[0]);
     } finally {
@@ -258,7 +262,10 @@ describe.each(locales)("API reference, $code", (locale) => {
     }
     expect(copied).toContain("/v1/vm/instance/{vmID}/system/reinstall:");
     const intro = copied.split("```")[0];
-    if (locale.code === "en") expect(intro).toContain("This is a subset of the full specification");
+    if (locale.code === "en")
+      expect(intro).toContain(
+        "This is a subset of the full specification, limited to the PUT /v1/vm/instance/{vmID}/system/reinstall operation.",
+      );
     else {
       expect(intro).toContain("以下是完整规范的一部分");
       expect(intro).toContain("PUT /v1/vm/instance/{vmID}/system/reinstall 操作");
