@@ -7,10 +7,10 @@ import { createRequire } from "node:module";
  * no `URI` and throws on every request it routes, which the mock answers 500 `InternalError`.
  * Where the module lost its export to the global object, it gets it back.
  */
-export function repairUriTemplateExport(): void {
+export function repairUriTemplateExport(require: NodeJS.Require = createRequire(import.meta.url)): void {
   let exported: { URI?: unknown };
   try {
-    const fromPrism = createRequire(createRequire(import.meta.url).resolve("@stoplight/prism-http"));
+    const fromPrism = createRequire(require.resolve("@stoplight/prism-http"));
     exported = fromPrism("uri-template-lite") as { URI?: unknown };
   } catch {
     // Not where Node's resolution finds it (a bundled mock, say): nothing to repair from here.

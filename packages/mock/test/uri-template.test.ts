@@ -33,4 +33,16 @@ describe("repairUriTemplateExport", () => {
     repairUriTemplateExport();
     expect(exported.URI).toBeUndefined();
   });
+
+  it("does nothing, and throws nothing, where Prism cannot be resolved (a bundled mock)", () => {
+    delete exported.URI;
+    global.URI = own;
+    const nowhere = Object.assign(() => undefined, {
+      resolve: () => {
+        throw Object.assign(new Error("Cannot find module '@stoplight/prism-http'"), { code: "MODULE_NOT_FOUND" });
+      },
+    }) as unknown as NodeJS.Require;
+    expect(() => repairUriTemplateExport(nowhere)).not.toThrow();
+    expect(exported.URI).toBeUndefined();
+  });
 });
