@@ -5,7 +5,7 @@ import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:even
 import { constants } from "node:buffer";
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, constants as zlibConstants } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../credentials.js";
 import { heed } from "../abort.js";
 import { answerTooLarge, BceError, BceResponseError } from "../errors.js";
@@ -313,14 +313,27 @@ function sendWithNodeHttp(
 /** How long the body of an answer taken at its head may take to end before its connection is dropped. */
 const DRAIN_MS = 1000;
 
-/** The content codings fetch undoes. */
+/**
+ * The content codings fetch undoes, as leniently as it does: undici flushes its decoders with
+ * Z_SYNC_FLUSH (BROTLI_OPERATION_FLUSH), so a body that lacks its last bytes (gzip's 8-byte
+ * trailer) or has a stray byte after its end is read for what it holds, not refused. A 2xx the
+ * service sent so is the service's answer.
+ */
+const LENIENT = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+const LENIENT_BROTLI = {
+  flush: zlibConstants.BROTLI_OPERATION_FLUSH,
+  finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
+};
 const DECODERS = new Map<string, (data: Buffer, options: { maxOutputLength: number }) => Buffer>([
-  ["gzip", gunzipSync],
-  ["x-gzip", gunzipSync],
+  ["gzip", (data, options) => gunzipSync(data, { ...options, ...LENIENT })],
+  ["x-gzip", (data, options) => gunzipSync(data, { ...options, ...LENIENT })],
   // "deflate" is zlib-wrapped by the standard, but some servers send it raw; fetch takes both,
   // told apart by the zlib header's first byte (compression method 8).
-  ["deflate", (data, options) => ((data[0]! & 0x0f) === 8 ? inflateSync : inflateRawSync)(data, options)],
-  ["br", brotliDecompressSync],
+  [
+    "deflate",
+    (data, options) => ((data[0]! & 0x0f) === 8 ? inflateSync : inflateRawSync)(data, { ...options, ...LENIENT }),
+  ],
+  ["br", (data, options) => brotliDecompressSync(data, { ...options, ...LENIENT_BROTLI })],
 ]);
 
 function header(answer: IncomingMessage, name: string): string {
