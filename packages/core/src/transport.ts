@@ -627,7 +627,8 @@ export class Transport {
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const unlisten = onAbort(signal, () => timeout.abort(signal!.reason));
     // Name what went wrong: the caller's abort, our timeout, or the network.
-    const classify = (error: unknown, answerStarted?: boolean): BceError => {
+    // `answerStarted`: true, or the status of the answer whose body was being read.
+    const classify = (error: unknown, answerStarted?: boolean | number): BceError => {
       if (signal?.aborted) return aborted(signal);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
@@ -635,11 +636,17 @@ export class Transport {
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
       const what =
         unparsableAnswer(errorCode, host) ??
-        (answerStarted ? `the answer from ${host} was cut off` : `the request to ${host} failed on the network`);
+        (answerStarted
+          ? `the answer from ${host}${typeof answerStarted === "number" ? ` (status ${answerStarted})` : ""} was cut off`
+          : `the request to ${host} failed on the network`);
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
-        { errorCode, requestSent: answerStarted || !notConnected, cause: error },
+        {
+          errorCode,
+          requestSent: answerStarted === true || typeof answerStarted === "number" || !notConnected,
+          cause: error,
+        },
       );
     };
     try {
@@ -719,7 +726,7 @@ export class Transport {
         // whole, and is refused as node:http's answer is, not retried as cut off (see badCoding).
         const refused = !signal?.aborted && !timeout.signal.aborted && badCoding(error, response);
         if (refused) throw refused;
-        throw classify(error, true);
+        throw classify(error, response.status);
       }
     } finally {
       clearTimeout(timer);

@@ -165,7 +165,7 @@ function sendWithNodeHttp(
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  fail: (error: unknown, answerStarted: boolean) => Error,
+  fail: (error: unknown, answerStarted: boolean | number) => Error,
   bodiless = false,
   fresh = false,
 ): Promise<Answer> {
@@ -246,9 +246,9 @@ function sendWithNodeHttp(
             resolve({ response: head(), bytes, cut: true });
           }
         });
-        answer.on("error", (error) => reject(fail(error, true)));
+        answer.on("error", (error) => reject(fail(error, status)));
         answer.on("close", () => {
-          if (!answer.complete) reject(fail(new Error("the connection closed before the answer was complete"), true));
+          if (!answer.complete) reject(fail(new Error("the connection closed before the answer was complete"), status));
         });
         answer.on("end", () => {
           if (status < 200 || status > 599) {

@@ -83,7 +83,8 @@ export type HttpSend = (
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  fail: (error: unknown, answerStarted: boolean) => Error,
+  /** `answerStarted`: false before an answer came, else true or the status of the answer being read. */
+  fail: (error: unknown, answerStarted: boolean | number) => Error,
   bodiless: boolean | undefined,
   idempotent: boolean,
 ) => Promise<Answer>;
