@@ -4,7 +4,7 @@ import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
 import { isObject } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
-import { bceDate } from "./signing/canonical.js";
+import { bceDate, MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
 import { signHeaders, signKnownHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
@@ -24,8 +24,7 @@ export interface SigningOptions {
   clock?: (() => number) | undefined;
 }
 
-/** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */
-export const MAX_SIGNING_TIME = 253_402_300_799_000;
+export { MAX_SIGNING_TIME };
 
 /** Every option of SigningOptions: `satisfies` keeps the list in step with the interface. */
 const SIGNING_OPTION_NAMES = Object.keys({

@@ -240,4 +240,36 @@ describe("canonical forms beyond the vectors", () => {
   it("x-bce-date has no milliseconds", () => {
     expect(formatBceDate(Date.UTC(2026, 10, 5, 1, 2, 3, 456))).toBe("2026-11-05T01:02:03Z");
   });
+
+  // YYYY-MM-DDThh:mm:ssZ holds 1970 to 9999: a time outside it would sign "+010000-..." or "-000001-...".
+  it("x-bce-date holds 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z; a time outside is a RangeError", async () => {
+    expect(formatBceDate(0)).toBe("1970-01-01T00:00:00Z");
+    expect(formatBceDate(Date.UTC(9999, 11, 31, 23, 59, 59, 999))).toBe("9999-12-31T23:59:59Z");
+    const range = /^timestamp must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z/;
+    for (const time of [Date.UTC(10000, 0, 1), -1, new Date("+012000-01-01T00:00:00Z"), Date.UTC(-1, 0, 1)])
+      expect(() => formatBceDate(time)).toThrow(
+        expect.objectContaining({ name: "RangeError", message: expect.stringMatching(range) }),
+      );
+    const credentials = { accessKeyId: "ak", secretAccessKey: "sk" };
+    await expect(
+      (async () =>
+        signRequest({ method: "GET", url: "https://bcc.bj.baidubce.com/" }, credentials, {
+          timestamp: new Date("+012000-01-01"),
+        }))(),
+    ).rejects.toThrow(range);
+    // As text, a timestamp is taken only in that form, of a real time.
+    const input = { method: "PUT", path: "/", headers: { host: "h" }, ...credentials };
+    for (const timestamp of [
+      "2020-01-01",
+      "2020-01-01T00:00:00.000Z",
+      "2020-02-30T00:00:00Z",
+      "+010000-01-01T00:00:00Z",
+    ])
+      await expect((async () => buildAuthorization({ ...input, timestamp }))()).rejects.toThrow(
+        /is not a time as x-bce-date writes it/,
+      );
+    expect((await buildAuthorization({ ...input, timestamp: "2020-02-29T23:59:59Z" })).authorization).toMatch(
+      /\/2020-02-29T23:59:59Z\//,
+    );
+  });
 });

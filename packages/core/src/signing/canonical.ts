@@ -211,13 +211,32 @@ export const canonicalRequest = (method: string, path: string, query: string, he
 let lastMinute = NaN;
 let minuteText = "";
 
-/** UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. */
+/** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */
+export const MAX_SIGNING_TIME = 253_402_300_799_000;
+
+/** A time `x-bce-date` can carry: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+const BCE_DATE_RANGE = "must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (x-bce-date is YYYY-MM-DDThh:mm:ssZ)";
+
+/**
+ * UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. A
+ * time that form cannot carry (before 1970, after 9999) is a RangeError.
+ */
 export function formatBceDate(time: Date | number): string {
   // A Date by its getTime, so one from another realm (a vm context, an iframe) is one too.
   const ms = Math.trunc(typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : NaN);
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
+  if (!(ms >= 0 && ms < MAX_SIGNING_TIME + 1000)) throw new RangeError(`timestamp ${BCE_DATE_RANGE}`);
   return bceDate(ms);
+}
+
+/** A timestamp given as text, checked: `YYYY-MM-DDThh:mm:ssZ` of a real time. */
+export function checkBceDate(text: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text) || bceDate(Date.parse(text)) !== text)
+    throw new RangeError(
+      `timestamp ${JSON.stringify(text.slice(0, 40))} is not a time as x-bce-date writes it (YYYY-MM-DDThh:mm:ssZ)`,
+    );
+  return text;
 }
 
 /**

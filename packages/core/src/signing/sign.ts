@@ -2,6 +2,7 @@ import {
   canonicalQuery,
   canonicalQueryString,
   canonicalRequest,
+  checkBceDate,
   formatBceDate,
   type HeaderInput,
   headerLines,
@@ -94,7 +95,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
   const { timestamp, headers } = input;
   return authorize(
     input,
-    typeof timestamp === "string" ? timestamp : formatBceDate(timestamp),
+    typeof timestamp === "string" ? checkBceDate(timestamp) : formatBceDate(timestamp),
     expiration(input.expirationInSeconds),
     input.method,
     input.path,
