@@ -74,7 +74,8 @@ export interface BceClientOptions {
    * Checking of success bodies against the spec. `"off"` (the default): the body is returned as
    * the service sent it. `"warn"`: differences are reported to the logger and the body returned.
    * `"strict"`: a difference rejects the call with BceResponseError (the service has acted all the
-   * same). Requests are always checked before they are sent. The checks load on first use, as a
+   * same). A method's requests are always checked before they are sent (a `raw` call's body is
+   * sent as given). The checks load on first use, as a
    * chunk of their own where the bundler splits code: if it fails to load, `"warn"` logs it and
    * returns the body unchecked, `"strict"` rejects with a BceError naming the status and request id.
    */
@@ -105,7 +106,11 @@ export interface ResponseMetadata {
 
 /** What a client is built on: the typed openapi-fetch client and the transport its calls go through. */
 export interface ServiceClient<Paths extends {}> {
-  /** Typed openapi-fetch client; its requests are signed and retried where that is safe. */
+  /**
+   * Typed openapi-fetch client; its requests are signed and retried where that is safe, each as a
+   * request with no idempotency token (a `clientToken` in a `raw` call's query is not taken for
+   * one). Its bodies are sent as given: neither checked nor transformed.
+   */
   readonly raw: Client<Paths>;
   /**
    * Credentials for one logical call (every attempt is signed with the same keys); rejects only

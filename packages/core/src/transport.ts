@@ -26,7 +26,11 @@ import { isObject } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
-  /** The attempt that just failed, counting from 1. */
+  /**
+   * The attempt that just failed, counting from 1, as `maxAttempts` counts: the one extra attempt
+   * after a clock-skew answer is not counted, so this can be lower than a hook's
+   * `AttemptInfo.attempt` and the logger's `attempt`, which count every attempt sent.
+   */
   readonly attempt: number;
   /**
    * True when repeating the request cannot do its work twice (BEC reinstall carries one
@@ -47,7 +51,11 @@ export interface RetryOptions {
    * bce/config.go@ab28790c49e76509d1ad98fe48157e42bd36e82b).
    */
   maxAttempts?: number | undefined;
-  /** Delay before the first retry; it doubles each time. Default 300 ms. */
+  /**
+   * Base of the exponential backoff: retry n waits between half of and all of
+   * baseDelayMs × 2^(n-1) (equal jitter: the first retry 150 to 300 ms by default), within
+   * `maxDelayMs`. Default 300 ms.
+   */
   baseDelayMs?: number | undefined;
   /** Upper bound of one delay, a `Retry-After` from the service included. Default 20 000 ms. */
   maxDelayMs?: number | undefined;
@@ -73,7 +81,8 @@ export interface CallOptions {
 
 /**
  * Where the clients report what they do: retry decisions (`info`), calls that end without a
- * retry (`debug`), answers that differ from the spec (`warn`, with `validateResponses: "warn"`).
+ * retry (`debug`), answers that differ from the spec (`warn`, with `validateResponses: "warn"`),
+ * and a request signed again with the service's time after a clock-skew answer (`warn`).
  * `console` fits. Nothing is logged unless a logger is given; no message or data holds a secret
  * key, session token, signature or password.
  */
