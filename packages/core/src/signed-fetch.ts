@@ -24,8 +24,6 @@ export interface SigningOptions {
   clock?: (() => number) | undefined;
 }
 
-export { MAX_SIGNING_TIME };
-
 /** Every option of SigningOptions: `satisfies` keeps the list in step with the interface. */
 const SIGNING_OPTION_NAMES = Object.keys({
   expirationInSeconds: 0,

@@ -14,13 +14,8 @@ import {
   answerTooLarge,
 } from "./errors.js";
 import { answeredBut, hideSecrets, requestIdOf, requestSecrets, serviceErrorFromResponse } from "./service-error.js";
-import {
-  checkSigningOptions,
-  knownSigningHeaders,
-  MAX_SIGNING_TIME,
-  readClock,
-  type SigningOptions,
-} from "./signed-fetch.js";
+import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
+import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
 import { isObject } from "./internal/check-runtime.js";
 

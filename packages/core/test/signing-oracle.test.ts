@@ -8,7 +8,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkCredentials } from "../src/credentials.js";
-import { knownSigningHeaders, MAX_SIGNING_TIME, signingHeaders } from "../src/signed-fetch.js";
+import { knownSigningHeaders, signingHeaders } from "../src/signed-fetch.js";
+import { MAX_SIGNING_TIME } from "../src/signing/canonical.js";
 import { createSigningKeyCache } from "../src/signing/key-cache.js";
 import { computeAuthorization, computeSignedHeaders } from "../src/signing/sign.js";
 import * as oracle from "./oracle/sign.js";

@@ -246,6 +246,19 @@ describe("parseAuthorization", () => {
       },
     });
   });
+
+  // It never throws: a timestamp of any year the form holds parses (a past one is then expired),
+  // an impossible date or another form does not.
+  it.each([
+    ["1969-12-31T23:59:59Z", true],
+    ["0001-01-01T00:00:00Z", true],
+    ["9999-12-31T23:59:59Z", true],
+    ["2020-02-30T00:00:00Z", false],
+    ["2020-01-01T00:00:00.000Z", false],
+  ])("takes the timestamp %s: %s", (timestamp, ok) => {
+    const header = `bce-auth-v1/test-ak/${timestamp}/1800/host/${"0".repeat(64)}`;
+    expect(parseAuthorization(header).ok).toBe(ok);
+  });
 });
 
 describe("bad arguments to the public signing functions are named, never a TypeError from inside", () => {

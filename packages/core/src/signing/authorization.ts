@@ -1,4 +1,4 @@
-import { formatBceDate } from "./canonical.js";
+import { isBceDate } from "./canonical.js";
 import { authStringPrefix, EXPIRATION_RULE } from "./hmac.js";
 
 /** The parts of `bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}`. */
@@ -20,7 +20,6 @@ export function formatAuthorization(parts: AuthorizationParts): string {
   return `${prefix}/${parts.signedHeaders.join(";")}/${parts.signature}`;
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /**
@@ -39,7 +38,7 @@ export function parseAuthorization(header: string | null | undefined): ParseAuth
   }
   const [, accessKeyId = "", timestamp = "", expiration = "", signedHeaders = "", signature = ""] = fields;
   if (accessKeyId === "") return fail("accessKeyId is empty");
-  if (!isValidTimestamp(timestamp)) {
+  if (!isBceDate(timestamp)) {
     return fail("timestamp must be a valid UTC time YYYY-MM-DDThh:mm:ssZ");
   }
   // Every value the signers send (a positive safe integer), not one more.
@@ -53,11 +52,4 @@ export function parseAuthorization(header: string | null | undefined): ParseAuth
     ok: true,
     authorization: { accessKeyId, timestamp, expirationInSeconds: Number(expiration), signedHeaders: names, signature },
   };
-}
-
-// Date.parse may roll an impossible date (02-30) over instead of failing: format it back and compare.
-function isValidTimestamp(timestamp: string): boolean {
-  if (!TIMESTAMP.test(timestamp)) return false;
-  const ms = Date.parse(timestamp);
-  return Number.isFinite(ms) && formatBceDate(ms) === timestamp;
 }

@@ -214,9 +214,6 @@ let minuteText = "";
 /** 9999-12-31T23:59:59Z: the last time `x-bce-date` (`YYYY-MM-DDThh:mm:ssZ`) can carry. */
 export const MAX_SIGNING_TIME = 253_402_300_799_000;
 
-/** A time `x-bce-date` can carry: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
-const BCE_DATE_RANGE = "must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (x-bce-date is YYYY-MM-DDThh:mm:ssZ)";
-
 /**
  * UTC `YYYY-MM-DDThh:mm:ssZ` without milliseconds; a number is milliseconds since the epoch. A
  * time that form cannot carry (before 1970, after 9999) is a RangeError.
@@ -226,13 +223,28 @@ export function formatBceDate(time: Date | number): string {
   const ms = Math.trunc(typeof time === "number" ? time : typeof time?.getTime === "function" ? time.getTime() : NaN);
   // Date's own range (±8.64e15 ms).
   if (!(Math.abs(ms) <= 8.64e15)) throw new RangeError("timestamp is not a valid date");
-  if (!(ms >= 0 && ms < MAX_SIGNING_TIME + 1000)) throw new RangeError(`timestamp ${BCE_DATE_RANGE}`);
+  if (!(ms >= 0 && ms < MAX_SIGNING_TIME + 1000))
+    throw new RangeError(
+      "timestamp must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (x-bce-date is YYYY-MM-DDThh:mm:ssZ)",
+    );
   return bceDate(ms);
 }
 
-/** A timestamp given as text, checked: `YYYY-MM-DDThh:mm:ssZ` of a real time. */
+const BCE_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * Whether a text is `YYYY-MM-DDThh:mm:ssZ` of a real time. Date.parse may roll an impossible date
+ * (02-30) over instead of failing: the time is written back and compared.
+ */
+export function isBceDate(text: string): boolean {
+  if (!BCE_DATE.test(text)) return false;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === `${text.slice(0, -1)}.000Z`;
+}
+
+/** A timestamp given as text, checked as formatBceDate checks a time: the form, a real time, 1970 on. */
 export function checkBceDate(text: string): string {
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(text) || bceDate(Date.parse(text)) !== text)
+  if (!isBceDate(text) || Date.parse(text) < 0)
     throw new RangeError(
       `timestamp ${JSON.stringify(text.slice(0, 40))} is not a time as x-bce-date writes it (YYYY-MM-DDThh:mm:ssZ)`,
     );

@@ -57,7 +57,7 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
 
   let { path, query } = request;
   if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
-  const parsed = parseAuthorization(headers.get("authorization") ?? authorizationInQuery(query));
+  const parsed = parseAuthorization(headers.get("authorization") ?? queryParameter(query, "authorization"));
   if (!parsed.ok) return fail("InvalidHTTPAuthHeader", parsed.reason);
   const auth = parsed.authorization;
   if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes("host")) {
@@ -103,12 +103,15 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders, timestamp: auth.timestamp };
 }
 
-/** The value of the query's first `authorization` parameter (any case), decoded; undefined with none. */
-function authorizationInQuery(query: string | undefined): string | undefined {
+/**
+ * The value of a query's first parameter `name` (lowercase; matched in any case), decoded (as it
+ * came when it does not decode); undefined with none.
+ */
+export function queryParameter(query: string | undefined, name: string): string | undefined {
   if (!query) return undefined;
   for (const pair of query.replace(/^\?/, "").split("&")) {
     const at = pair.indexOf("=");
-    if (at < 0 || pair.slice(0, at).toLowerCase() !== "authorization") continue;
+    if (at < 0 || pair.slice(0, at).toLowerCase() !== name) continue;
     try {
       return decodeURIComponent(pair.slice(at + 1));
     } catch {
