@@ -324,9 +324,11 @@ const LENIENT_BROTLI = {
   flush: zlibConstants.BROTLI_OPERATION_FLUSH,
   finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH,
 };
-const DECODERS = new Map<string, (data: Buffer, options: { maxOutputLength: number }) => Buffer>([
-  ["gzip", (data, options) => gunzipSync(data, { ...options, ...LENIENT })],
-  ["x-gzip", (data, options) => gunzipSync(data, { ...options, ...LENIENT })],
+type Decoder = (data: Buffer, options: { maxOutputLength: number }) => Buffer;
+const gunzip: Decoder = (data, options) => gunzipSync(data, { ...options, ...LENIENT });
+const DECODERS = new Map<string, Decoder>([
+  ["gzip", gunzip],
+  ["x-gzip", gunzip],
   // "deflate" is zlib-wrapped by the standard, but some servers send it raw; fetch takes both,
   // told apart by the zlib header's first byte (compression method 8).
   [
