@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { queryParameter } from "@bce-openapi/core/internal";
 
 export interface Credential {
   accessKeyId: string;
@@ -122,7 +123,10 @@ export function signatureAuthenticator(
       // In the header, or, in a URL signed for a third party, in the query (signed with it), as
       // the Go SDK's presigned URLs carry it (baidubce/bce-sdk-go
       // services/bos/api/object.go@0577ef902302dd90e055d0b86e20ad0e97615a7e, GeneratePresignedUrl).
-      const sent = req.headers["x-bce-security-token"] ?? queryValue(req.url ?? "", "x-bce-security-token");
+      const target = req.url ?? "";
+      const sent =
+        req.headers["x-bce-security-token"] ??
+        (target.includes("?") ? queryParameter(target.slice(target.indexOf("?")), "x-bce-security-token") : undefined);
       if (token !== undefined && sent !== token) {
         return {
           ok: false,
@@ -135,20 +139,4 @@ export function signatureAuthenticator(
     }
     return { ok: false, status: AUTH_ERROR_STATUS[result.code] ?? 400, code: result.code, message: result.message };
   };
-}
-
-/** The first value of the query parameter `name` in a request target, percent-decoded; undefined when absent or not decodable. */
-function queryValue(target: string, name: string): string | undefined {
-  const query = target.indexOf("?");
-  if (query < 0) return undefined;
-  for (const pair of target.slice(query + 1).split("&")) {
-    const eq = pair.indexOf("=");
-    if ((eq < 0 ? pair : pair.slice(0, eq)).toLowerCase() !== name) continue;
-    try {
-      return decodeURIComponent(eq < 0 ? "" : pair.slice(eq + 1));
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
 }
