@@ -169,7 +169,7 @@ export function renderMarkdown(r) {
     }
     for (const c of b.target.perClient) {
       line(
-        `- ${c.name}: ≤ ${kB(b.target.budgetBytes)} kB gzipped ${yes(c.underBudget)}; aim ≤ ${kB(b.target.aimBytes)} kB ${c.underAim ? "reached" : "not reached"}.`,
+        `- ${c.name}: ≤ ${kB(TARGETS.bundleBudgetBytes)} kB gzipped ${yes(c.underBudget)}; aim ≤ ${kB(TARGETS.bundleAimBytes)} kB ${c.underAim ? "reached" : "not reached"}.`,
       );
     }
     line();
