@@ -344,8 +344,10 @@ function serviceClient<Paths extends {}>(
     credentials,
     callOptions: (call) => ({
       fetch: (request: Request | PlainRequest) => transport.send(request, call),
-      ...(middleware ? {} : { Request: PlainRequest }),
-      ...(call.signal ? { signal: call.signal } : {}),
+      // The Request a middleware sees follows the call's signal. Without middleware no Request is
+      // made, and the transport alone listens on the signal: one listener per call in flight, as
+      // fetch puts on the signal it is given (given to openapi-fetch too, a second one followed it).
+      ...(middleware ? (call.signal ? { signal: call.signal } : {}) : { Request: PlainRequest }),
     }),
     validateResponses,
     logger,

@@ -556,6 +556,47 @@ describe("client options are checked when the client is made", () => {
     expect(rec.sent).toHaveLength(6);
   });
 
+  // Node's fetch gives a shared signal room for 1500 listeners, one per request; a client method's
+  // call put two on it (the transport's and the one a Request's own signal followed it with), so
+  // 751 calls in flight printed a MaxListenersExceededWarning.
+  it("puts one listener per client method call in flight on a shared signal, two once a middleware is added", async () => {
+    let started = 0;
+    let release!: () => void;
+    let gate!: Promise<void>;
+    const service = client({
+      fetch: async () => {
+        started++;
+        await gate;
+        return new Response('{"ok":true}', { status: 200, headers: { "content-type": "application/json" } });
+      },
+    });
+    const signal = new AbortController().signal;
+    const call = () =>
+      service.raw.PUT("/things/{id}", {
+        params: { path: { id: "a" } },
+        body: { name: "n" },
+        // As a client method calls: the transport has read the body (answerText).
+        parseAs: "stream",
+        ...service.callOptions({ credentials, idempotent: true, signal }),
+      });
+    const inFlight = async (calls: number) => {
+      started = 0;
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      const pending = Array.from({ length: calls }, call);
+      await vi.waitFor(() => expect(started).toBe(calls), { timeout: 10_000 });
+      const listeners = getEventListeners(signal, "abort").length;
+      release();
+      await Promise.all(pending);
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+      return listeners;
+    };
+    expect(await inFlight(3)).toBe(3);
+    service.raw.use({ onRequest: ({ request }) => request });
+    expect(await inFlight(3)).toBe(6);
+  });
+
   it("reads only the caller's own options: an endpoint inherited from a polluted Object.prototype is not taken", async () => {
     const rec = recorder();
     const polluted = Object.prototype as Record<string, unknown>;

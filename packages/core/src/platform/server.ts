@@ -50,8 +50,9 @@ export const NO_CREDENTIALS = `no credentials: pass { credentials } to the clien
  * What Node's fetch does with the signal it is given (undici's Request constructor,
  * lib/web/fetch/request.js, as in Node 20.20): a signal whose listener limit is still the default
  * is given room for 1500, so that many requests may share it without MaxListenersExceededWarning;
- * a limit of the caller's own is kept. The clients put a listener on it per call in flight, as
- * fetch does.
+ * a limit of the caller's own is kept. The clients put one listener on it per call in flight, as
+ * fetch does (a client method's call two, once a middleware is added: the Request it sees follows
+ * the signal too).
  */
 export function makeRoomForListeners(signal: AbortSignal): void {
   try {
