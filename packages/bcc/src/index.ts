@@ -10,6 +10,10 @@ export {
   type RebuildInstanceResult,
 } from "./generated/client.js";
 export type * from "./generated/schema.js";
+// The types of `raw`, openapi-fetch's: a program that names them (in its own declarations, say)
+// reaches them here, since a package manager that installs strictly (pnpm) gives it no
+// openapi-fetch of its own.
+export type { Client, FetchResponse, Middleware } from "openapi-fetch";
 export {
   BceAbortError,
   BceError,

@@ -9,6 +9,10 @@ export {
   type ReinstallVmInstanceResult,
 } from "./generated/client.js";
 export type * from "./generated/schema.js";
+// The types of `raw`, openapi-fetch's: a program that names them (in its own declarations, say)
+// reaches them here, since a package manager that installs strictly (pnpm) gives it no
+// openapi-fetch of its own.
+export type { Client, FetchResponse, Middleware } from "openapi-fetch";
 export {
   BceAbortError,
   BceError,

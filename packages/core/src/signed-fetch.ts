@@ -162,7 +162,9 @@ export async function signFetchRequest(
  * (`client.use(createSigningMiddleware({ credentials }))`). The BEC and BCC clients sign in
  * their transport instead, so that each retry is signed afresh.
  */
-export function createSigningMiddleware(options: SigningOptions & { credentials?: CredentialsInput } = {}): Middleware {
+export function createSigningMiddleware(
+  options: SigningOptions & { credentials?: CredentialsInput | undefined } = {},
+): Middleware {
   if (!isObject(options as unknown)) throw new BceValidationError("options", "type", "must be an object");
   // Its options are its own: a misspelt or unknown one (`credential`) is refused, not ignored.
   checkOnlyOptionNames(Object.keys(options), [...SIGNING_OPTION_NAMES, "credentials"], "createSigningMiddleware");
