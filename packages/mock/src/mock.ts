@@ -5,7 +5,6 @@ import type { Duplex } from "node:stream";
 import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
 import {
   createInstance,
-  getHttpOperationsFromSpec,
   type IHttpConfig,
   type IHttpRequest,
   type IHttpResponse,
@@ -41,6 +40,7 @@ import { indexOperations, pickedResponse, type OperationIndex, type OperationInf
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 import { defaultSpecPath } from "./spec.js";
+import { type SpecOperations, specOperations } from "./spec-cache.js";
 import { repairUriTemplateExport } from "./uri-template.js";
 
 export interface MockOptions {
@@ -134,7 +134,7 @@ interface Remembered {
 
 interface Context {
   prism: PrismHttpInstance;
-  operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+  operations: SpecOperations;
   index: OperationIndex;
   authenticate: Authenticate;
   checksSignatures: boolean;
@@ -175,9 +175,9 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     throw new TypeError(`startMock: ${(error as Error).message}`);
   }
   const specPath = options.spec ?? defaultSpecPath();
-  let operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+  let operations: SpecOperations;
   try {
-    operations = await getHttpOperationsFromSpec(specPath);
+    operations = await specOperations(specPath);
   } catch (error) {
     // Prism says "Unsupported document format" or `Error opening file "x" \nEISDIR: ...`: which
     // file, and which option names it, are ours to say.

@@ -1,0 +1,46 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
+
+export type SpecOperations = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+
+/**
+ * The operations of each spec file the mocks of this process have read, kept while the file's
+ * text is unchanged. Prism compiles a request's validators once per schema object, and its Ajv
+ * instances keep every compiled validator for the life of the process: a mock per test, each
+ * parsing the spec again, left about 70 KB of them behind (30 MB after 400 mocks). Mocks of one
+ * spec share its operations, so its validators are compiled once.
+ */
+const parsed = new Map<string, { text: string; operations: Promise<SpecOperations> }>();
+/** Spec files kept at once: a test run reads one or a few (copies it edits). */
+const MAX_SPECS = 8;
+
+/**
+ * A `$ref` to another document (`other.yaml#/x`, a URL), in JSON or YAML: that document may change
+ * while this text does not, so such a spec is parsed again every time.
+ */
+const EXTERNAL_REF = /\$ref["']?\s*:(?!\s*["']?#)/;
+
+/** The spec's operations, as Prism reads them from `path`: parsed once while its text is unchanged. */
+export async function specOperations(path: string): Promise<SpecOperations> {
+  const key = resolve(path);
+  let text: string | undefined;
+  try {
+    text = await readFile(key, "utf8");
+  } catch {
+    // Not a file we can read (a URL, a folder, nothing): Prism reads it, or says what is wrong.
+  }
+  const cached = parsed.get(key);
+  if (cached !== undefined && cached.text === text) return cached.operations;
+  const operations = getHttpOperationsFromSpec(path);
+  parsed.delete(key);
+  if (text !== undefined && !EXTERNAL_REF.test(text)) {
+    parsed.set(key, { text, operations });
+    if (parsed.size > MAX_SPECS) parsed.delete(parsed.keys().next().value!);
+    // A spec that cannot be read is read again next time (and says why again).
+    operations.catch(() => {
+      if (parsed.get(key)?.operations === operations) parsed.delete(key);
+    });
+  }
+  return operations;
+}

@@ -1,0 +1,76 @@
+// Mocks of one spec file share its parsed operations: Prism compiles a request's validators once per
+// schema object and keeps them for the life of the process, so a mock per test that parsed the spec
+// again left its validators behind every time (tens of MB over a long test run).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as prismHttp from "@stoplight/prism-http";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { defaultSpecPath, startMock } from "../src/index.js";
+import { expectBceError, put, REINSTALL_PATH } from "./helpers.js";
+
+vi.mock("@stoplight/prism-http", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@stoplight/prism-http")>();
+  return { ...actual, getHttpOperationsFromSpec: vi.fn(actual.getHttpOperationsFromSpec) };
+});
+const parses = vi.mocked(prismHttp.getHttpOperationsFromSpec);
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "bce-mock-spec-cache-"));
+  parses.mockClear();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const bundled = () => JSON.parse(readFileSync(defaultSpecPath(), "utf8"));
+
+/** The MalformedJSON message a mock of `spec` answers with (the spec's example, read from its operations). */
+async function malformedMessage(spec: string): Promise<string> {
+  const mock = await startMock({ spec, auth: false, port: 0 });
+  try {
+    const answer = await put(`${mock.url}${REINSTALL_PATH}`, '{"imageId": ', true);
+    return (await expectBceError(answer, 400, "MalformedJSON")).message;
+  } finally {
+    await mock.close();
+  }
+}
+
+function writeSpec(message: string, extra: object = {}): string {
+  const spec = bundled();
+  spec.components.examples.ErrorMalformedJSON.value.message = message;
+  Object.assign(spec.components.schemas, extra);
+  const path = join(dir, "openapi.json");
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+}
+
+it("parses a spec file once for every mock of it while its text is unchanged, and again once it changes", async () => {
+  const path = writeSpec("First.");
+  expect(await malformedMessage(path)).toBe("First.");
+  expect(await malformedMessage(path)).toBe("First.");
+  expect(parses).toHaveBeenCalledTimes(1);
+  // The same file, edited: the next mock answers as it says now.
+  writeSpec("Second.");
+  expect(await malformedMessage(path)).toBe("Second.");
+  expect(parses).toHaveBeenCalledTimes(2);
+});
+
+it("parses a spec with a $ref to another file for every mock: that file may change while the spec does not", async () => {
+  writeFileSync(join(dir, "extra.json"), JSON.stringify({ type: "string" }));
+  const path = writeSpec("Refers.", { Extra: { $ref: "./extra.json" } });
+  expect(await malformedMessage(path)).toBe("Refers.");
+  expect(await malformedMessage(path)).toBe("Refers.");
+  expect(parses).toHaveBeenCalledTimes(2);
+});
+
+it("reads a spec that could not be read again, and says why each time", async () => {
+  const path = join(dir, "openapi.json");
+  writeFileSync(path, "not a spec");
+  for (let i = 0; i < 2; i++)
+    await expect(startMock({ spec: path, port: 0 })).rejects.toThrow(
+      `startMock: cannot read the spec ${path} (the spec option)`,
+    );
+  expect(parses).toHaveBeenCalledTimes(2);
+  writeSpec("Fixed.");
+  expect(await malformedMessage(path)).toBe("Fixed.");
+});
