@@ -1,6 +1,6 @@
 import type { Credentials } from "./credentials.js";
 import { BceServiceError, quoted } from "./errors.js";
-import { toHex } from "./hex.js";
+import { toBase64, toHex } from "./hex.js";
 import { uriEncode } from "./signing/canonical.js";
 
 /**
@@ -48,7 +48,7 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     // so is read back as easily.
     const bytes = new TextEncoder().encode(secret);
     const hex = toHex(bytes);
-    const base64 = btoa(String.fromCharCode(...bytes));
+    const base64 = toBase64(bytes);
     const bare = base64.replace(/=+$/, "");
     forms.add(hex).add(hex.toUpperCase()).add(base64).add(bare).add(bare.replace(/\+/g, "-").replace(/\//g, "_"));
   }

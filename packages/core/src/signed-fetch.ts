@@ -132,6 +132,22 @@ export async function signFetchRequest(
   options: SigningOptions = {},
   signingKeys?: SigningKeyCache,
 ): Promise<Request> {
+  // Checked as createSigningMiddleware checks them: a misspelt option would be ignored, its default signed instead.
+  if (!isObject(options as unknown)) throw new BceValidationError("options", "type", "must be an object");
+  checkOnlyOptionNames(Object.keys(options), SIGNING_OPTION_NAMES, "signFetchRequest");
+  // Duck-typed: another realm's Request (a test environment's) signs alike.
+  if (typeof (request as Partial<Request> | null)?.arrayBuffer !== "function" || !isObject(request.headers))
+    throw new BceValidationError("request", "type", "must be a Request");
+  return signChecked(request, credentials, checkSigningOptions(options, "") ?? {}, signingKeys);
+}
+
+/** signFetchRequest with its options checked. */
+async function signChecked(
+  request: Request,
+  credentials: Credentials,
+  options: SigningOptions,
+  signingKeys: SigningKeyCache | undefined,
+): Promise<Request> {
   const body = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
@@ -173,7 +189,7 @@ export function createSigningMiddleware(
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {
-      return signFetchRequest(request, await getCredentials({ signal: request.signal }), signing, signingKeys);
+      return signChecked(request, await getCredentials({ signal: request.signal }), signing ?? {}, signingKeys);
     },
   };
 }

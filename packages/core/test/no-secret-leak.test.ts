@@ -11,6 +11,7 @@ import {
   verifyRequest,
 } from "../src/signing/index.js";
 import type { Credentials } from "../src/credentials.js";
+import { hideSecrets, secretForms } from "../src/service-error.js";
 import { HMAC_BRANCH } from "#hmac";
 
 const SK = "SECRETsk-Zx81Qa0Pw2Lm7Nb3Vc4Xd5";
@@ -188,5 +189,16 @@ describe("portability", () => {
         expect(source, `${dir}/${file}`).not.toMatch(/from ['"]node:|require\(|\bBuffer\b|\bprocess\./);
       }
     }
+  });
+});
+
+// Spread into String.fromCharCode, a secret's bytes overflowed the call stack past about 120,000:
+// a mock given such a key pair could not start, and an error answer's secrets were not hidden.
+describe("the forms of a secret to hide", () => {
+  it("are made for a secret of any length, base64 among them", () => {
+    const secret = "s".repeat(200_000);
+    const forms = secretForms([secret]);
+    expect(forms).toContain(btoa(secret));
+    expect(hideSecrets(`echoed ${btoa(secret)}`, forms)).toBe("echoed <redacted>");
   });
 });

@@ -2,7 +2,14 @@
 // and bad options or missing keys are named (a recording fetch: nothing leaves the process).
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BceValidationError, createSigningMiddleware, CredentialsError, verifyRequest } from "../src/index.js";
+import {
+  BceValidationError,
+  createSigningMiddleware,
+  CredentialsError,
+  signFetchRequest,
+  signRequest,
+  verifyRequest,
+} from "../src/index.js";
 
 const credentials = { accessKeyId: "mw-ak", secretAccessKey: "mw-secret-access-key-0123456789" };
 
@@ -84,5 +91,53 @@ describe("createSigningMiddleware", () => {
     expect(() => createSigningMiddleware(options as never)).toThrow(
       expect.objectContaining({ name: BceValidationError.name, field, message }),
     );
+  });
+});
+
+// signFetchRequest took its options unchecked: a misspelt one was ignored and its default signed
+// (`expirationInSecond: 60` signed 1800 s), and null or a plain object failed deep inside.
+describe("signFetchRequest", () => {
+  const request = () => new Request("https://bec.baidubce.com/x", { method: "PUT", body: "{}" });
+
+  it("signs with its options", async () => {
+    const signed = await signFetchRequest(request(), credentials, { expirationInSeconds: 60, clock: () => 0 });
+    expect(signed.headers.get("authorization")).toMatch(/^bce-auth-v1\/mw-ak\/1970-01-01T00:00:00Z\/60\//);
+  });
+
+  it.each([
+    [
+      "expirationInSecond",
+      request,
+      { expirationInSecond: 60 },
+      "expirationInSecond: is not an option; did you mean expirationInSeconds?",
+    ],
+    [
+      "timestamp",
+      request,
+      { timestamp: 0 },
+      "timestamp: is not an option of signFetchRequest; its options are expirationInSeconds, headersToSign, clock",
+    ],
+    ["clock", request, { clock: null }, "clock: must be a function"],
+    ["options", request, null, "options: must be an object"],
+    [
+      "request",
+      () => ({ method: "PUT", url: "https://bec.baidubce.com/x", headers: {} }),
+      {},
+      "request: must be a Request",
+    ],
+    ["request", () => undefined, {}, "request: must be a Request"],
+  ])("refuses %s, naming it", async (field, made, options, message) => {
+    await expect(signFetchRequest(made() as never, credentials, options as never)).rejects.toThrow(
+      expect.objectContaining({ name: BceValidationError.name, field, message }),
+    );
+  });
+
+  it("refuses a signing-key cache of null as one not made by createSigningKeyCache", async () => {
+    await expect(signFetchRequest(request(), credentials, {}, null as never)).rejects.toThrow(
+      "signing key cache must come from createSigningKeyCache",
+    );
+    await expect(
+      signRequest({ method: "GET", url: "https://bec.baidubce.com/x" }, credentials, { signingKeys: null as never }),
+    ).rejects.toThrow("signing key cache must come from createSigningKeyCache");
   });
 });

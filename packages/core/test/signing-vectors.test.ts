@@ -237,6 +237,61 @@ describe("canonical forms beyond the vectors", () => {
     );
   });
 
+  // Read as a record, pairs were headers "0", "1"..., a Headers not this realm's had no keys, and a
+  // Map's names were taken as given: nothing was signed, and the service refused the signature.
+  it("headers as pairs, a Map, or a Headers not this realm's are read as fetch reads them", async () => {
+    class OtherHeaders {
+      // As node-fetch's or another realm's Headers: pairs when iterated, no keys of its own.
+      *[Symbol.iterator]() {
+        yield ["host", "h"] as const;
+        yield ["x-bce-date", "2015-04-27T08:23:49Z"] as const;
+      }
+    }
+    const input = {
+      method: "GET",
+      path: "/x",
+      accessKeyId: "ak",
+      secretAccessKey: "sk",
+      timestamp: "2015-04-27T08:23:49Z",
+    };
+    const want = await buildAuthorization({ ...input, headers: { host: "h", "x-bce-date": "2015-04-27T08:23:49Z" } });
+    expect(want.signedHeaders).toEqual(["host", "x-bce-date"]);
+    for (const headers of [
+      [
+        ["Host", "h"],
+        ["X-BCE-Date", "2015-04-27T08:23:49Z"],
+      ],
+      new Map([
+        [" Host ", " h "],
+        ["X-Bce-Date", "2015-04-27T08:23:49Z"],
+      ]),
+      new OtherHeaders(),
+    ])
+      expect(await buildAuthorization({ ...input, headers: headers as never })).toEqual(want);
+    // A verifier given such headers finds the Authorization among them.
+    const received = new Map([...new OtherHeaders(), ["authorization", want.authorization]]);
+    const verified = await verifyRequest(
+      { method: "GET", path: "/x", headers: received as never },
+      { getSecretAccessKey: () => "sk", now: Date.parse("2015-04-27T08:23:49Z") },
+    );
+    expect(verified).toMatchObject({ ok: true });
+    // What is no headers at all is refused, naming headers (and quoting nothing).
+    for (const headers of ["host: h", 42, [["host"], 1]])
+      expect(() => canonicalHeaders(headers as never)).toThrow(
+        /^headers must be a record, a Headers, or \[name, value\] pairs/,
+      );
+  });
+
+  it("query: null is none; another realm's URLSearchParams is read; what is no query is refused, naming query", () => {
+    expect(canonicalQueryString(null)).toBe("");
+    const other = { getAll: () => [], forEach: (f: (v: string, k: string) => void) => f("1", "a") };
+    expect(canonicalQueryString(other as never)).toBe("a=1");
+    for (const query of [42, ["a=1"], true])
+      expect(() => canonicalQueryString(query as never)).toThrow(
+        "query must be a string, a URLSearchParams, or a record of names to values",
+      );
+  });
+
   it("x-bce-date has no milliseconds", () => {
     expect(formatBceDate(Date.UTC(2026, 10, 5, 1, 2, 3, 456))).toBe("2026-11-05T01:02:03Z");
   });

@@ -1,5 +1,6 @@
 // userData as BEC/BCC expect it: base64("user_injected_data: " + base64(UTF-8 text)).
 // TextEncoder + btoa/atob on binary strings: Web APIs only, so it runs in browsers and edge runtimes.
+import { toBase64 } from "../hex.js";
 
 const PREFIX = "user_injected_data: ";
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -46,7 +47,7 @@ export function encodedUserDataLength(text: string): number {
  * whose prepare step has refused one).
  */
 export function userDataOf(text: string): string {
-  return btoa(PREFIX + bytesToBase64(new TextEncoder().encode(text)));
+  return btoa(PREFIX + toBase64(new TextEncoder().encode(text)));
 }
 
 export function decodeUserData(encoded: string): string {
@@ -60,12 +61,6 @@ export function decodeUserData(encoded: string): string {
   } catch {
     throw new TypeError("userData payload is not valid UTF-8");
   }
-}
-
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
 }
 
 function binaryToBytes(binary: string): Uint8Array {

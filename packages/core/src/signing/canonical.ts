@@ -96,33 +96,56 @@ const QUERY_MARK = /^\?/;
  * A string is decoded as application/x-www-form-urlencoded, as URLSearchParams does. In a
  * record, `undefined` means absent (as openapi-fetch drops it), `null` means empty.
  */
-export function canonicalQueryString(query: QueryInput | undefined): string {
+export function canonicalQueryString(query: QueryInput | null | undefined): string {
   if (typeof query === "string") return canonicalQuery(query);
   const pairs: string[] = [];
-  if (query instanceof URLSearchParams)
-    query.forEach((v, k) => {
+  // Another realm's URLSearchParams too: its pairs are no keys of its own.
+  if (query instanceof URLSearchParams || typeof (query as URLSearchParams | null)?.getAll === "function")
+    (query as URLSearchParams).forEach((v, k) => {
       addPair(pairs, k, v);
     });
-  else if (query !== undefined)
+  else if (query != null) {
+    if (typeof query !== "object" || Array.isArray(query))
+      throw new TypeError("query must be a string, a URLSearchParams, or a record of names to values");
     for (const key of Object.keys(query)) {
       const value = query[key];
       if (value !== undefined) addPair(pairs, key, value === null ? "" : String(value));
     }
+  }
   return pairs.sort().join("&");
 }
 
-/** Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). */
-export function normalizeHeaders(headers: HeaderInput | undefined): Map<string, string> {
+/**
+ * Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). A
+ * record, or what iterates over [name, value] pairs as fetch reads them: a Headers (this realm's,
+ * another's, a library's), a Map, an array. A Headers gives its names lowercased, each once but
+ * set-cookie, whose last value is kept (as a Map keeps it).
+ */
+export function normalizeHeaders(
+  headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
+): Map<string, string> {
   const out = new Map<string, string>();
-  // A Headers gives its names lowercased, each once (set-cookie: the last, as a Map keeps it).
-  const record: Record<string, unknown> = headers instanceof Headers ? Object.fromEntries(headers) : (headers ?? {});
-  for (const name of Object.keys(record)) {
-    const value = record[name];
+  const add = (name: string, value: unknown) => {
     const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
     if (v) out.set(name.trim().toLowerCase(), v);
+  };
+  if (headers == null) return out;
+  if (typeof headers !== "object") throw headersRefused();
+  if (Symbol.iterator in headers) {
+    for (const entry of headers as Iterable<unknown>) {
+      if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
+      add(entry[0], entry[1]);
+    }
+  } else {
+    const record = headers as Readonly<Record<string, unknown>>;
+    for (const name of Object.keys(record)) add(name, record[name]);
   }
   return out;
 }
+
+/** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */
+export const headersRefused = () =>
+  new TypeError("headers must be a record, a Headers, or [name, value] pairs of header names and values");
 
 export interface CanonicalHeaders {
   /** Lines `UriEncode(name):UriEncode(value)`, sorted, joined with `\n`. */
@@ -140,7 +163,7 @@ export function canonicalHeaders(
   headers: HeaderInput | Map<string, string> | undefined,
   headersToSign?: readonly string[],
 ): CanonicalHeaders {
-  const [lines, names] = headerLines(headers instanceof Map ? headers : normalizeHeaders(headers), headersToSign);
+  const [lines, names] = headerLines(normalizeHeaders(headers), headersToSign);
   return { canonicalHeaders: lines, signedHeaders: names };
 }
 

@@ -73,7 +73,7 @@ export function keyStore(maxEntries: number, keys: Entry[] = []): KeyStore {
 /** The cache's lookups, for the HMAC branches only. */
 export function cacheInternals(cache: SigningKeyCache | KeyStore): KeyStore {
   // Structural, not instanceof: a second copy of this module (two bundles) makes caches that work alike.
-  if (typeof (cache as Partial<KeyStore>).key !== "function") {
+  if (typeof (cache as Partial<KeyStore> | null)?.key !== "function") {
     throw new TypeError("signing key cache must come from createSigningKeyCache");
   }
   return cache as KeyStore;

@@ -100,7 +100,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
     input.method,
     input.path,
     canonicalQueryString(input.query),
-    headers instanceof Map ? headers : normalizeHeaders(headers),
+    normalizeHeaders(headers),
     input.headersToSign,
     input.signingKeys,
     (authorization, signature, signedHeaders) => ({ authorization, signature, signedHeaders }),
