@@ -144,7 +144,7 @@ export function normalizeHeaders(
 }
 
 /** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */
-export const headersRefused = () =>
+const headersRefused = () =>
   new TypeError("headers must be a record, a Headers, or [name, value] pairs of header names and values");
 
 export interface CanonicalHeaders {
