@@ -14,6 +14,8 @@ export type SpecOperations = Awaited<ReturnType<typeof getHttpOperationsFromSpec
 const parsed = new Map<string, { text: string; operations: Promise<SpecOperations> }>();
 /** Spec files kept at once: a test run reads one or a few (copies it edits). */
 const MAX_SPECS = 8;
+/** How many times a spec has been parsed in this process (read by the tests). */
+export let specParses = 0;
 
 /**
  * A `$ref` to another document (`other.yaml#/x`, a URL), in JSON or YAML: that document may change
@@ -32,6 +34,7 @@ export async function specOperations(path: string): Promise<SpecOperations> {
   }
   const cached = parsed.get(key);
   if (cached !== undefined && cached.text === text) return cached.operations;
+  specParses++;
   const operations = getHttpOperationsFromSpec(path);
   parsed.delete(key);
   if (text !== undefined && !EXTERNAL_REF.test(text)) {
