@@ -585,7 +585,7 @@ describe("client options are checked when the client is made", () => {
         release = resolve;
       });
       const pending = Array.from({ length: calls }, call);
-      await vi.waitFor(() => expect(started).toBe(calls), { timeout: 10_000 });
+      await vi.waitFor(() => expect(started).toBe(calls), { timeout: 30_000 });
       const listeners = getEventListeners(signal, "abort").length;
       release();
       await Promise.all(pending);
