@@ -18,10 +18,13 @@ const MAX_SPECS = 8;
 export let specParses = 0;
 
 /**
- * A `$ref` to another document (`other.yaml#/x`, a URL), in JSON or YAML: that document may change
- * while this text does not, so such a spec is parsed again every time.
+ * Whether every `$ref` of the text is one to a place in this document, quoted (`"#/x"`, `'#/x'`: in
+ * YAML a bare `#` starts a comment). Another one (`other.yaml#/x`, a URL) points at a document that
+ * may change while this text does not, so such a spec is parsed again every time, as is one with
+ * a key that may be `$ref` written otherwise (`"\u0024ref"`, a comment before its value).
  */
-const EXTERNAL_REF = /\$ref["']?\s*:(?!\s*["']?#)/;
+const onlyInternalRefs = (text: string): boolean =>
+  (text.match(/ref["']?\s*:/g)?.length ?? 0) === (text.match(/\$ref["']?\s*:\s*["']#(?:\/|["'])/g)?.length ?? 0);
 
 /** The spec's operations, as Prism reads them from `path`: parsed once while its text is unchanged. */
 export async function specOperations(path: string): Promise<SpecOperations> {
@@ -37,7 +40,7 @@ export async function specOperations(path: string): Promise<SpecOperations> {
   specParses++;
   const operations = getHttpOperationsFromSpec(path);
   parsed.delete(key);
-  if (text !== undefined && !EXTERNAL_REF.test(text)) {
+  if (text !== undefined && onlyInternalRefs(text)) {
     parsed.set(key, { text, operations });
     if (parsed.size > MAX_SPECS) parsed.delete(parsed.keys().next().value!);
     // A spec that cannot be read is read again next time (and says why again).

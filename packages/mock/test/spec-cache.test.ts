@@ -53,13 +53,35 @@ it("parses a spec file once for every mock of it while its text is unchanged, an
   expect(parses()).toBe(2);
 });
 
-it("parses a spec with a $ref to another file for every mock: that file may change while the spec does not", async () => {
-  writeFileSync(join(dir, "extra.json"), JSON.stringify({ type: "string" }));
-  const path = writeSpec("Refers.", { Extra: { $ref: "./extra.json" } });
-  expect(await malformedMessage(path)).toBe("Refers.");
-  expect(await malformedMessage(path)).toBe("Refers.");
-  expect(parses()).toBe(2);
-});
+// A spec that refers to another file answers as that file says now, however its $ref is written.
+it.each([
+  ["JSON", "openapi.json", (text: string) => text],
+  [
+    "JSON, its key escaped",
+    "openapi.json",
+    (text: string) => text.replace('"$ref":"./example.json"', '"\\u0024ref":"./example.json"'),
+  ],
+  [
+    "YAML, a comment before the value",
+    "openapi.yaml",
+    (text: string) => text.replace('"$ref":"./example.json"', '"$ref": # the example\n"./example.json"'),
+  ],
+])(
+  "parses a spec with a $ref to another file (%s) for every mock: that file may change while the spec does not",
+  async (_, name, form) => {
+    const spec = bundled();
+    spec.components.examples.ErrorMalformedJSON = { $ref: "./example.json" };
+    const path = join(dir, name);
+    writeFileSync(path, form(JSON.stringify(spec)));
+    const example = (message: string) =>
+      writeFileSync(join(dir, "example.json"), JSON.stringify({ value: { code: "MalformedJSON", message } }));
+    example("First.");
+    expect(await malformedMessage(path)).toBe("First.");
+    example("Second.");
+    expect(await malformedMessage(path)).toBe("Second.");
+    expect(parses()).toBe(2);
+  },
+);
 
 it("reads a spec that could not be read again, and says why each time", async () => {
   const path = join(dir, "openapi.json");
