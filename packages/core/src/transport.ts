@@ -631,8 +631,8 @@ export class Transport {
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const unlisten = onAbort(signal, () => timeout.abort(signal!.reason));
     // Name what went wrong: the caller's abort, our timeout, or the network.
-    // `answerStarted`: true, or the status of the answer whose body was being read.
-    const classify = (error: unknown, answerStarted?: boolean | number): BceError => {
+    // `answerStatus`: the status of the answer whose body was being read, when one had come.
+    const classify = (error: unknown, answerStatus?: number): BceError => {
       if (signal?.aborted) return aborted(signal);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
@@ -640,17 +640,13 @@ export class Transport {
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
       const what =
         unparsableAnswer(errorCode, host) ??
-        (answerStarted
-          ? `the answer from ${host}${typeof answerStarted === "number" ? ` (status ${answerStarted})` : ""} was cut off`
-          : `the request to ${host} failed on the network`);
+        (answerStatus === undefined
+          ? `the request to ${host} failed on the network`
+          : `the answer from ${host} (status ${answerStatus}) was cut off`);
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
-        {
-          errorCode,
-          requestSent: answerStarted === true || typeof answerStarted === "number" || !notConnected,
-          cause: error,
-        },
+        { errorCode, requestSent: answerStatus !== undefined || !notConnected, cause: error },
       );
     };
     try {

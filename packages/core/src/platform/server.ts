@@ -154,7 +154,7 @@ async function sendHeeded(
     const fresh = !idempotent && !SAFE_METHODS.includes(request.method);
     return await heed(sendWithNodeHttp(request, signal, limit, fail, bodiless, fresh), signal);
   } catch (error) {
-    throw error instanceof BceError ? error : fail(error, false);
+    throw error instanceof BceError ? error : fail(error);
   }
 }
 
@@ -166,7 +166,7 @@ function sendWithNodeHttp(
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  fail: (error: unknown, answerStarted: boolean | number) => Error,
+  fail: (error: unknown, answerStatus?: number) => Error,
   bodiless = false,
   fresh = false,
 ): Promise<Answer> {
@@ -174,7 +174,6 @@ function sendWithNodeHttp(
     const { method, url, headers, body } = request;
     const target = new URL(url);
     const https = target.protocol === "https:";
-    let started = false;
     let received: IncomingMessage | undefined;
     const outgoing = (https ? httpsRequest : httpRequest)(
       target,
@@ -188,7 +187,6 @@ function sendWithNodeHttp(
         signal,
       },
       (answer: IncomingMessage) => {
-        started = true;
         received = answer;
         const status = answer.statusCode ?? 0;
         const requestId = header(answer, "x-bce-request-id");
@@ -305,7 +303,7 @@ function sendWithNodeHttp(
     outgoing.on("error", (error) => {
       // Bytes after a whole answer (a body on a 204, more than its Content-Length) are read as
       // the next answer, which fails: the answer itself is complete, and its 'end' settles the call.
-      if (!received?.complete) reject(fail(error, started));
+      if (!received?.complete) reject(fail(error, received && (received.statusCode ?? 0)));
     });
     outgoing.end(body);
   });

@@ -68,7 +68,7 @@ export interface Answer {
  * (Node: node:http and node:https with keep-alive agents) and reads the whole answer, at most
  * `limit` bytes (more is a BceResponseError; an error answer's body is cut at the limit instead).
  * `signal` aborts it, and the wait ends on it even where node:http does not. Any other failure
- * rejects with a BceError, or with `fail(error, answerStarted)`. `bodiless`: a 2xx resolves at its
+ * rejects with a BceError, or with `fail(error, answerStatus)`. `bodiless`: a 2xx resolves at its
  * head, with no bytes (the call reads no body of it), whatever body follows. Unless `idempotent` or its method changes nothing
  * (GET, HEAD, OPTIONS), the request is sent on a new connection, closed after the answer, never on
  * a kept-alive one the server may be closing as the request is written (a reset there leaves
@@ -83,8 +83,8 @@ export type HttpSend = (
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  /** `answerStarted`: false before an answer came, else true or the status of the answer being read. */
-  fail: (error: unknown, answerStarted: boolean | number) => Error,
+  /** `answerStatus`: the status of the answer whose body was being read; undefined before an answer came. */
+  fail: (error: unknown, answerStatus?: number) => Error,
   bodiless: boolean | undefined,
   idempotent: boolean,
 ) => Promise<Answer>;
