@@ -132,13 +132,21 @@ export async function signFetchRequest(
   options: SigningOptions = {},
   signingKeys?: SigningKeyCache,
 ): Promise<Request> {
-  // Checked as createSigningMiddleware checks them: a misspelt option would be ignored, its default signed instead.
-  if (!isObject(options as unknown)) throw new BceValidationError("options", "type", "must be an object");
-  checkOnlyOptionNames(Object.keys(options), SIGNING_OPTION_NAMES, "signFetchRequest");
+  const signing = ownSigningOptions(options, SIGNING_OPTION_NAMES, "signFetchRequest");
   // Duck-typed: another realm's Request (a test environment's) signs alike.
   if (typeof (request as Partial<Request> | null)?.arrayBuffer !== "function" || !isObject(request.headers))
     throw new BceValidationError("request", "type", "must be a Request");
-  return signChecked(request, credentials, checkSigningOptions(options, "") ?? {}, signingKeys);
+  return signChecked(request, credentials, signing, signingKeys);
+}
+
+/**
+ * Options given on their own (not as a client's `signing`), checked: an object, with no key but
+ * `names` (a misspelt one would be ignored, its default signed instead), each signing option valid.
+ */
+function ownSigningOptions(options: unknown, names: readonly string[], what: string): SigningOptions {
+  if (!isObject(options)) throw new BceValidationError("options", "type", "must be an object");
+  checkOnlyOptionNames(Object.keys(options), names, what);
+  return checkSigningOptions(options, "") ?? {};
 }
 
 /** signFetchRequest with its options checked. */
@@ -181,15 +189,13 @@ async function signChecked(
 export function createSigningMiddleware(
   options: SigningOptions & { credentials?: CredentialsInput | undefined } = {},
 ): Middleware {
-  if (!isObject(options as unknown)) throw new BceValidationError("options", "type", "must be an object");
   // Its options are its own: a misspelt or unknown one (`credential`) is refused, not ignored.
-  checkOnlyOptionNames(Object.keys(options), [...SIGNING_OPTION_NAMES, "credentials"], "createSigningMiddleware");
-  const signing = checkSigningOptions(options, "");
+  const signing = ownSigningOptions(options, [...SIGNING_OPTION_NAMES, "credentials"], "createSigningMiddleware");
   const getCredentials = credentialsResolver(options.credentials);
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {
-      return signChecked(request, await getCredentials({ signal: request.signal }), signing ?? {}, signingKeys);
+      return signChecked(request, await getCredentials({ signal: request.signal }), signing, signingKeys);
     },
   };
 }
