@@ -51,20 +51,21 @@ async function open(path) {
 }
 
 /**
- * The API reference of each language, loaded once per route it is opened at (a load costs seconds
- * of CPU) and shared by the tests that only read it there or restore what they change (the search
- * tests close the dialog they open, which forgets its query); the labels test, which expands every
+ * A page of the site, loaded once per route it is opened at (a load of an API reference costs
+ * seconds of CPU, of the other pages a fraction of one) and shared by the tests that only read it
+ * there or restore what they change (the search tests close the dialog they open, which forgets its
+ * query; the phone-width test gives the page its width back); the labels test, which expands every
  * section, opens its own. A test's `problems` are all those of the page since it loaded. A test
  * that fails (or times out, or leaves a problem, or leaves the page at another address, as a
  * followed link does) discards the page: the next test loads it again, so no test sees what
  * another left.
  */
-const references = new Map();
-/** The shared references the running test uses: their paths, pages and problems. */
+const sharedPages = new Map();
+/** The shared pages the running test uses: their paths, pages and problems. */
 const borrowed = [];
 
-async function reference(path) {
-  if (!references.has(path)) {
+async function sharedPage(path) {
+  if (!sharedPages.has(path)) {
     const loading = (async () => {
       const seen = [];
       const shared = await context.newPage();
@@ -77,17 +78,17 @@ async function reference(path) {
       }
       return { page: shared, problems: seen };
     })();
-    references.set(path, loading);
-    loading.catch(() => references.get(path) === loading && references.delete(path));
+    sharedPages.set(path, loading);
+    loading.catch(() => sharedPages.get(path) === loading && sharedPages.delete(path));
   }
-  ({ page, problems } = await references.get(path));
+  ({ page, problems } = await sharedPages.get(path));
   borrowed.push({ path, page, problems });
   return page;
 }
 
-async function discardReference(path) {
-  const loading = references.get(path);
-  references.delete(path);
+async function discardShared(path) {
+  const loading = sharedPages.get(path);
+  sharedPages.delete(path);
   await (await loading?.catch(() => undefined))?.page.close();
 }
 
@@ -96,14 +97,14 @@ afterEach(async ({ task }) => {
   opened.clear();
   for (const { path, page: shared, problems: seen } of borrowed)
     if (task.result?.state !== "pass" || seen.length || shared.url() !== new URL(path, server.url).toString())
-      await discardReference(path);
+      await discardShared(path);
   borrowed.length = 0;
   page = undefined;
 });
 
 /**
  * The HTTP status of a local URL, requested once for the whole file: the built site does not change
- * while the tests run, and every page links the same pages (the two references among them, megabytes
+ * while the tests run, and every page links the same pages (the two sharedPages among them, megabytes
  * each), which each test requested again.
  */
 const statuses = new Map();
@@ -139,7 +140,7 @@ describe.each(locales)("API reference, $code", (locale) => {
   const search = locale.code === "en" ? "reinstall" : "重装";
 
   test("loads cleanly, with both operations and every named schema", async () => {
-    await reference(`${locale.code}/index.html`);
+    await sharedPage(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor({ timeout: 30_000 });
     await shoot(locale.code);
     // Each operation has its own page, titled with its summary in this language.
@@ -156,7 +157,7 @@ describe.each(locales)("API reference, $code", (locale) => {
 
   // Redoc made one up from the properties: keepImageLogin: true beside an adminPass, "string" passwords.
   test("a request schema's sample on the schemas page is its operation's seed example", async () => {
-    await reference(`${locale.code}/index.html`);
+    await sharedPage(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor({ timeout: 30_000 });
     for (const [, , op] of operations(spec)) {
       const media = op.requestBody.content["application/json"];
@@ -171,7 +172,7 @@ describe.each(locales)("API reference, $code", (locale) => {
   });
 
   test(`the search box finds "${search}"`, async () => {
-    await reference(`${locale.code}/index.html`);
+    await sharedPage(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor();
     expect(await page.locator("input[placeholder]").count()).toBe(0); // no search dialog open
     const results = async (query) => {
@@ -210,14 +211,14 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(adminPass.anyOf).toBeDefined();
     // A stretch of its text without Markdown, as the page shows it.
     const words = adminPass.description.match(/[^`*_[\]()\n]{12,}/)[0].trim();
-    await reference(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    await sharedPage(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     await page.getByText(words).first().waitFor({ timeout: 30_000 });
     expect(problems).toEqual([]);
   });
 
   test("links the spec's mentions of the seed errata to this language's errata page", async () => {
     const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
-    await reference(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
+    await sharedPage(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     const links = page.locator("a", { hasText: locale.errataMention });
     await links.first().waitFor({ timeout: 30_000 });
     // A mention in the operation's text, not only the header's errata link (whose text says it too).
@@ -233,7 +234,7 @@ describe.each(locales)("API reference, $code", (locale) => {
   });
 
   test("the page's copy button copies the operation as Markdown, introduced in the reference's language", async () => {
-    await reference(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    await sharedPage(`${locale.code}/index.html#/bec/reinstallvminstance`);
     // What the button's clipboard library copies: the selection when it runs execCommand("copy").
     // The shared page gets its own execCommand back afterwards.
     await page.evaluate(() => {
@@ -276,7 +277,7 @@ describe.each(locales)("API reference, $code", (locale) => {
 
   test("renders the TypeScript and curl code samples, and the seed's request as the JSON payload", async () => {
     const payload = redocLabels[locale.code]?.exact.Payload ?? "Payload";
-    await reference(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    await sharedPage(`${locale.code}/index.html#/bec/reinstallvminstance`);
     const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
       hasText: new RegExp(`^(TypeScript|curl|${payload})$`),
     });
@@ -454,7 +455,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
   });
 
   test("the English reference keeps Redoc's English labels", async () => {
-    await reference("en/index.html#/bec/reinstallvminstance");
+    await sharedPage("en/index.html#/bec/reinstallvminstance");
     await page
       .locator("h4", { hasText: wholeText("Request") })
       .first()
@@ -486,7 +487,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
   test("the search dialog speaks the reference's language too", async () => {
     // Its texts as Redoc renders them: the placeholder, the message before a query, the keys' help.
     const dialog = async (l) => {
-      await reference(`${l.code}/index.html`);
+      await sharedPage(`${l.code}/index.html`);
       await page.getByText(loadSpec(l.code).info.title).first().waitFor({ timeout: 30_000 });
       expect(await page.locator("input[placeholder]").count()).toBe(0); // no search dialog open
       await page.keyboard.press("Control+k");
@@ -590,7 +591,7 @@ describe("site pages", () => {
   ];
 
   test.each(pages)("%s loads cleanly and its links resolve", async (name, path) => {
-    await open(path);
+    await sharedPage(path);
     await page.locator("h1").first().waitFor();
     // Every local link points at a file the site has.
     const hrefs = await page.$$eval("a[href]", (as) =>
@@ -611,25 +612,30 @@ describe("site pages", () => {
   });
 
   test.each(["en/index.html", "zh-CN/index.html"])("the reference %s says it has no icon either", async (path) => {
-    await open(path);
+    await sharedPage(path);
     expect(await page.locator('head link[rel="icon"]').getAttribute("href")).toBe("data:,");
     expect(problems).toEqual([]);
   });
 
   test.each(pages)("%s fits a phone's width (375 px): nothing scrolls the page sideways", async (_, path) => {
-    await open(path);
+    await sharedPage(path);
+    const width = page.viewportSize();
     await page.setViewportSize({ width: 375, height: 800 });
-    await page.locator("h1").first().waitFor();
-    const { scroll, client } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
-    expect(scroll, `${path}: ${scroll} px of content in ${client} px`).toBeLessThanOrEqual(client);
+    try {
+      await page.locator("h1").first().waitFor();
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      expect(scroll, `${path}: ${scroll} px of content in ${client} px`).toBeLessThanOrEqual(client);
+    } finally {
+      await page.setViewportSize(width);
+    }
     expect(problems).toEqual([]);
   });
 
   test.each(guides)("%s links its other-language versions, and is in its language", async (_, path, code, guide) => {
-    await open(path);
+    await sharedPage(path);
     await page.locator("h1").first().waitFor();
     expect(await page.getAttribute("html", "lang")).toBe(code);
     const absolute = (p) => new URL(p, server.url).toString();
@@ -648,7 +654,7 @@ describe("site pages", () => {
   test.each(locales)(
     "the $code API reference links home, its guides, the errata and the other language",
     async (locale) => {
-      await reference(`${locale.code}/index.html`);
+      await sharedPage(`${locale.code}/index.html`);
       await page.locator("h1").first().waitFor();
       const absolute = (p) => new URL(p, server.url).toString();
       const nav = await page.$$eval("header.site-nav a", (as) => as.map((a) => a.href));
@@ -673,7 +679,7 @@ describe("site pages", () => {
   test.each(locales)(
     "the $code API reference's own links stay on the page (hash routes, not root paths)",
     async (locale) => {
-      await reference(`${locale.code}/index.html`);
+      await sharedPage(`${locale.code}/index.html`);
       await page.locator("h1").first().waitFor();
       const link = page.locator('a[href="#/bcc"]').first();
       await link.waitFor();
@@ -693,8 +699,10 @@ describe("site pages", () => {
     },
   );
 
-  // The other language's link in the header lands on the same operation or schema, both ways;
-  // a schema's route names the schemas group in the page's language ("schemas", "数据结构").
+  // The other language's link in the header lands on the same operation or schema, both ways:
+  // from this language's operation to the other's, then from the other's schema back to this
+  // language's (the other language's test takes the opposite ways). A schema's route names the
+  // schemas group in the page's language ("schemas", "数据结构").
   test.each(locales)("the $code API reference's language link keeps the reader's place", async (locale) => {
     const other = locales.find((l) => l !== locale);
     const otherSpec = loadSpec(other.code);
@@ -711,22 +719,20 @@ describe("site pages", () => {
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(route);
     await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 30_000 });
 
-    // A schema: its route there is under that language's schemas tag.
+    // A schema, from the other language back: its route here is under this language's schemas tag.
     const schema = "RebuildInstanceRequest".toLowerCase();
-    await page.goto(
-      new URL(`${locale.code}/index.html#/${locale.schemasTag.toLowerCase()}/${schema}`, server.url).toString(),
-    );
+    await navigate(`#/${other.schemasTag.toLowerCase()}/${schema}`);
     await page.getByText("RebuildInstanceRequest", { exact: true }).first().waitFor({ timeout: 30_000 });
-    await page.locator(`header.site-nav a[hreflang="${other.code}"]`).click();
-    await page.waitForURL((url) => url.pathname.endsWith(`/${other.code}/index.html`));
-    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/${other.schemasTag.toLowerCase()}/${schema}`);
+    await page.locator(`header.site-nav a[hreflang="${locale.code}"]`).click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/${locale.code}/index.html`));
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/${locale.schemasTag.toLowerCase()}/${schema}`);
     await page.getByText("RebuildInstanceRequest", { exact: true }).first().waitFor({ timeout: 30_000 });
     expect(await page.locator("body").innerText()).not.toMatch(/No page at this address|此地址没有页面/);
     expect(problems).toEqual([]);
   });
 
   test("the landing page links both languages and both APIs", async () => {
-    await open("index.html");
+    await sharedPage("index.html");
     const hrefs = await page.$$eval("a[href]", (as) => as.map((a) => a.getAttribute("href")));
     for (const locale of locales) {
       expect(hrefs).toContain(`${locale.code}/index.html`);
