@@ -104,7 +104,7 @@ afterEach(async ({ task }) => {
 
 /**
  * The HTTP status of a local URL, requested once for the whole file: the built site does not change
- * while the tests run, and every page links the same pages (the two sharedPages among them, megabytes
+ * while the tests run, and every page links the same pages (the two references among them, megabytes
  * each), which each test requested again.
  */
 const statuses = new Map();
