@@ -99,9 +99,8 @@ const QUERY_MARK = /^\?/;
 export function canonicalQueryString(query: QueryInput | null | undefined): string {
   if (typeof query === "string") return canonicalQuery(query);
   const pairs: string[] = [];
-  // Another realm's URLSearchParams too: its pairs are no keys of its own.
-  if (query instanceof URLSearchParams || typeof (query as URLSearchParams | null)?.getAll === "function")
-    (query as URLSearchParams).forEach((v, k) => {
+  if (isSearchParams(query))
+    query.forEach((v, k) => {
       addPair(pairs, k, v);
     });
   else if (query != null) {
@@ -114,6 +113,10 @@ export function canonicalQueryString(query: QueryInput | null | undefined): stri
   }
   return pairs.sort().join("&");
 }
+
+/** A URLSearchParams, this realm's or another's: its pairs are no keys of its own. */
+const isSearchParams = (query: unknown): query is URLSearchParams =>
+  typeof (query as URLSearchParams | null)?.getAll === "function";
 
 /**
  * Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). A

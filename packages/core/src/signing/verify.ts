@@ -1,4 +1,10 @@
-import { buildCanonicalRequest, canonicalHeaders, normalizeHeaders, type HeaderInput } from "./canonical.js";
+import {
+  canonicalQueryString,
+  canonicalRequest,
+  headerLines,
+  normalizeHeaders,
+  type HeaderInput,
+} from "./canonical.js";
 import { parseAuthorization } from "./authorization.js";
 import { signCanonical } from "#hmac";
 import { authStringPrefix, timingSafeEqual } from "./hmac.js";
@@ -87,16 +93,13 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   const missing = auth.signedHeaders.find((name) => !headers.has(name));
   if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing or empty`);
 
-  const signedHeaders = auth.signedHeaders.length > 0 ? auth.signedHeaders : canonicalHeaders(headers).signedHeaders;
-  const { canonicalRequest } = buildCanonicalRequest({
-    method: request.method,
-    path,
-    query,
-    headers,
-    headersToSign: signedHeaders,
-  });
+  // The headers are normalized once, above: their lines are made from them as they are.
+  const named = auth.signedHeaders.length > 0;
+  const [lines, defaultNames] = headerLines(headers, named ? auth.signedHeaders : undefined);
+  const signedHeaders = named ? auth.signedHeaders : defaultNames;
+  const canonical = canonicalRequest(request.method, path, canonicalQueryString(query), lines);
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);
-  const expected = await signCanonical(secretAccessKey, prefix, canonicalRequest, options.signingKeys);
+  const expected = await signCanonical(secretAccessKey, prefix, canonical, options.signingKeys);
   if (!timingSafeEqual(expected, auth.signature)) {
     return fail("SignatureDoesNotMatch", "the request signature does not match the one computed for it");
   }
