@@ -51,53 +51,60 @@ async function open(path) {
 }
 
 /**
- * A page of the site, loaded once per route it is opened at (a load of an API reference costs
- * seconds of CPU, of the other pages a fraction of one) and shared by the tests that only read it
- * there or restore what they change (the search tests close the dialog they open, which forgets its
- * query; the phone-width test gives the page its width back); the labels test, which expands every
- * section, opens its own. A test's `problems` are all those of the page since it loaded. A test
- * that fails (or times out, or leaves a problem, or leaves the page at another address, as a
- * followed link does) discards the page: the next test loads it again, so no test sees what
- * another left.
+ * A page of the site, loaded once (a load of an API reference costs seconds of CPU, of the other
+ * pages a fraction of one) and shared by the tests that only read it or restore what they change
+ * (the search tests close the dialog they open, which forgets its query; the phone-width test gives
+ * the page its width back); the labels test, which expands every section, opens its own. A path
+ * with a route (`en/index.html#/bec/reinstallvminstance`) is the reference's one page, gone to that
+ * route as a reader's click goes (Redoc routes on the hash); without one, the page at whatever
+ * route the last test left. A test's `problems` are all those of the page since it loaded. A test
+ * that fails (or times out, or leaves a problem, or leaves the page for another file, as a followed
+ * link does) discards the page: the next test loads it again, so no test sees what another left.
  */
 const sharedPages = new Map();
-/** The shared pages the running test uses: their paths, pages and problems. */
+/** The shared pages the running test uses: their files, pages and problems. */
 const borrowed = [];
 
 async function sharedPage(path) {
-  if (!sharedPages.has(path)) {
+  const [file, route] = path.split("#");
+  if (!sharedPages.has(file)) {
     const loading = (async () => {
       const seen = [];
       const shared = await context.newPage();
       watchPage(shared, seen);
       try {
-        await shared.goto(new URL(path, server.url).toString(), { waitUntil: "load" });
+        await shared.goto(new URL(file, server.url).toString(), { waitUntil: "load" });
       } catch (error) {
         await shared.close();
         throw error;
       }
       return { page: shared, problems: seen };
     })();
-    sharedPages.set(path, loading);
-    loading.catch(() => sharedPages.get(path) === loading && sharedPages.delete(path));
+    sharedPages.set(file, loading);
+    loading.catch(() => sharedPages.get(file) === loading && sharedPages.delete(file));
   }
-  ({ page, problems } = await sharedPages.get(path));
-  borrowed.push({ path, page, problems });
+  ({ page, problems } = await sharedPages.get(file));
+  borrowed.push({ file, page, problems });
+  if (route !== undefined) await navigate(`#${route}`);
   return page;
 }
 
-async function discardShared(path) {
-  const loading = sharedPages.get(path);
-  sharedPages.delete(path);
+async function discardShared(file) {
+  const loading = sharedPages.get(file);
+  sharedPages.delete(file);
   await (await loading?.catch(() => undefined))?.page.close();
 }
 
 afterEach(async ({ task }) => {
   for (const p of opened) await p.close();
   opened.clear();
-  for (const { path, page: shared, problems: seen } of borrowed)
-    if (task.result?.state !== "pass" || seen.length || shared.url() !== new URL(path, server.url).toString())
-      await discardShared(path);
+  for (const { file, page: shared, problems: seen } of borrowed)
+    if (
+      task.result?.state !== "pass" ||
+      seen.length ||
+      shared.url().split("#")[0] !== new URL(file, server.url).toString()
+    )
+      await discardShared(file);
   borrowed.length = 0;
   page = undefined;
 });
@@ -124,7 +131,7 @@ function statusOf(url) {
 /**
  * Go to another part of the open reference as a reader's click does: Redoc routes on the hash,
  * without loading the page again. (A link followed from elsewhere loads the page with its hash:
- * the code-samples test opens an operation that way.)
+ * the security-details test opens an operation that way, and the language link lands so.)
  */
 async function navigate(hash) {
   await page.evaluate((to) => {
@@ -679,7 +686,8 @@ describe("site pages", () => {
   test.each(locales)(
     "the $code API reference's own links stay on the page (hash routes, not root paths)",
     async (locale) => {
-      await sharedPage(`${locale.code}/index.html`);
+      // From another route: the click below must change it.
+      await sharedPage(`${locale.code}/index.html#/bec/reinstallvminstance`);
       await page.locator("h1").first().waitFor();
       const link = page.locator('a[href="#/bcc"]').first();
       await link.waitFor();
@@ -709,7 +717,7 @@ describe("site pages", () => {
     const rebuild = (doc) => operations(doc).find(([, , o]) => o.operationId === "rebuildInstance")[2];
     const op = rebuild(otherSpec);
     const route = `#/${op.tags[0].toLowerCase()}/${op.operationId.toLowerCase()}`;
-    await open(`${locale.code}/index.html${route}`);
+    await sharedPage(`${locale.code}/index.html${route}`);
     await page
       .getByRole("heading", { name: rebuild(loadSpec(locale.code)).summary })
       .first()
