@@ -441,12 +441,19 @@ function errorText(error: unknown): string {
 }
 
 function checkEndpoint(endpoint: string | URL): string {
-  let url: URL;
+  const text = String(endpoint);
+  let url: URL | undefined;
   try {
-    url = new URL(String(endpoint));
-  } catch {
-    throw new BceValidationError("endpoint", "format", "must be an absolute http(s) URL");
-  }
+    url = new URL(text);
+  } catch {}
+  // Without "//" after its scheme, "localhost:4010" is a URL of the scheme "localhost:", and
+  // "user:pw@host" one of "user:": the text has no scheme of the kind meant, and is not quoted.
+  if (url === undefined || !/^[a-z][a-z\d+.-]*:\/\//i.test(text))
+    throw new BceValidationError(
+      "endpoint",
+      "format",
+      "must be an absolute http(s) URL, its scheme included (http:// or https://)",
+    );
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new BceValidationError("endpoint", "format", `must use http or https, not ${url.protocol}`);
   }

@@ -78,7 +78,10 @@ export function checkCredentials(
     const v = c[field];
     const name = names?.[field] ?? field;
     if (v === undefined && field === "sessionToken") continue;
-    if (typeof v !== "string" || v.trim() === "") throw new CredentialsError(`${from}: ${name} is missing or empty`);
+    if (typeof v !== "string" || v.trim() === "")
+      throw new CredentialsError(
+        `${from}: ${name} ${v == null || v === "" || typeof v === "string" ? "is missing or empty" : `must be a string, not ${typeof v}`}`,
+      );
     // What a header can carry (the id also goes in the authorization string, split on "/").
     if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
       throw new CredentialsError(

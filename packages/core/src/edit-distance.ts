@@ -35,44 +35,63 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
     if (names.includes(key)) continue;
     for (const name of names) {
       const last = name.slice(name.lastIndexOf(".") + 1);
-      // One edit (a letter added, lost, changed or two swapped; case ignored), two for long names.
-      if (editDistance(key.toLowerCase(), last.toLowerCase()) <= (last.length < 8 ? 1 : 2))
+      // One edit (a letter added, lost, changed or two swapped; case, "_" and "-" ignored), two for long names.
+      if (editDistance(loose(key), loose(last)) <= (last.length < 8 ? 1 : 2))
         throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${prefix}${name}?`);
     }
   }
 }
 
+/** A key as the name checks compare it: case, "_" and "-" ignored (`endpoint_url`, `Base-URL`, `baseUrl` alike). */
+const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
+
 /**
- * What other SDKs and HTTP clients call an option of ours (the official BCE SDKs' `ak`, `sk`,
- * `securityToken`, `connectionTimeoutInMillis`; openapi-fetch's and axios's `baseUrl`): too far from
- * our names to be taken for a typo, but ignored, such a key would send the call to the production
- * service, as other keys, or with other limits. Refused, naming ours, case ignored; other keys still
- * pass, generic ones (`host`, `url`) too, which a shared configuration may hold for other code. (Those
- * within an edit or two of ours, such as `accessKey`, are refused as misspellings already.)
+ * What other SDKs and HTTP clients call an option of ours: too far from our names to be taken for
+ * a typo, but ignored, such a key would send the call to the production service, as other keys, or
+ * with other limits. Each entry: our option, the other names (as `loose` gives them), and names
+ * refused only within our option's object (`retry.retries`, `signing.now`), generic at the top
+ * (`now`, `timestamp`), where a shared configuration may hold them for other code, as it may `host`
+ * and `url`. Where they come from: the official BCE SDKs (`ak`, `sk`; Go's
+ * `SignOptions.ExpireSeconds` and `.Timestamp` in baidubce/bce-sdk-go
+ * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, and its retry policy's `maxErrorRetry`,
+ * `maxDelayInMillis` and `baseIntervalInMillis` in bce/retry.go@0518c3aaae332223fdf6be8cb5f08100cb8b4085;
+ * Java's `connectionTimeoutInMillis` and `socketTimeoutInMillis` in baidubce/bce-sdk-java
+ * src/main/java/com/baidubce/BceClientConfiguration.java@09bb8c53706e99c0027d1384ebc57b5593321755;
+ * Python's `security_token` and `connection_timeout_in_mills` in baidubce/bce-sdk-python
+ * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1; the JS SDK's
+ * `expirationPeriodInSeconds`), other clouds' (`stsToken`, `secretKey`), HTTP clients' (`baseUrl`,
+ * `base_url`, `endpoint_url`, `maxRetries`, `retries`), and the mock's own clock (`now`). Those
+ * within an edit or two of ours, such as `accessKey` or `session_token`, are refused as
+ * misspellings already.
  */
-const OTHER_NAMES = [
+const OTHER_NAMES: readonly (readonly [ours: string, anywhere: string, within?: string])[] = [
   ["endpoint", "baseurl endpointurl"],
   ["credentials.accessKeyId", "ak"],
   ["credentials.secretAccessKey", "sk secretkey"],
-  ["credentials.sessionToken", "securitytoken"],
-  ["retry.maxAttempts", "maxattempts maxretries"],
-  ["timeoutMs", "connectiontimeoutinmillis requesttimeout"],
-] as const;
+  ["credentials.sessionToken", "securitytoken ststoken"],
+  ["retry.maxAttempts", "maxattempts maxretries maxerrorretry", "retries"],
+  ["retry.baseDelayMs", "baseintervalinmillis"],
+  ["retry.maxDelayMs", "maxdelayinmillis"],
+  ["timeoutMs", "connectiontimeoutinmillis connectiontimeoutinmills sockettimeoutinmillis requesttimeout"],
+  ["signing.expirationInSeconds", "expireseconds expirationperiodinseconds"],
+  ["signing.clock", "", "now timestamp"],
+];
 
 /**
- * Refuse a key of `object` that is another SDK's name for one of ours (case ignored: `AK`,
- * `BaseURL`), naming ours; `prefix` names the object the keys belong to (`credentials.`, `retry.`),
- * and only our names under it are looked for (at the top, all of them, `ak` beside `credentials`). A
- * key left undefined sends nothing anywhere.
+ * Refuse a key of `object` that is another SDK's name for one of ours (see OTHER_NAMES: case, "_"
+ * and "-" ignored: `AK`, `BaseURL`, `endpoint_url`), naming ours; `prefix` names the object the
+ * keys belong to (`credentials.`, `retry.`), and only our names under it are looked for (at the
+ * top, all of them, `ak` beside `credentials`). A key left undefined sends nothing anywhere.
  */
 export function refuseOtherNames(object: object, keys: readonly string[], prefix = ""): void {
   for (const key of keys)
-    for (const [ours, others] of OTHER_NAMES)
+    for (const [ours, anywhere, within = ""] of OTHER_NAMES)
       if (
         ours.startsWith(prefix) &&
         // Under `retry.`, `maxAttempts` is ours (at the top, it is another SDK's).
         key !== ours.slice(prefix.length) &&
-        others.split(" ").includes(key.toLowerCase()) &&
+        // (A key of only "_" and "-" is none of them.)
+        (prefix ? `${anywhere} ${within}` : anywhere).split(" ").includes(loose(key) || " ") &&
         object[key as never] !== undefined
       )
         throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${ours}?`);

@@ -468,6 +468,21 @@ describe("client options are checked when the client is made", () => {
     ["maxAttempts", "retry.maxAttempts"],
     ["maxRetries", "retry.maxAttempts"],
     ["connectionTimeoutInMillis", "timeoutMs"],
+    // "_" and "-" are ignored as case is: the names of Python's clients and SDKs.
+    ["endpoint_url", "endpoint"],
+    ["base_url", "endpoint"],
+    ["Base-URL", "endpoint"],
+    ["security_token", "credentials.sessionToken"],
+    ["connection_timeout_in_mills", "timeoutMs"],
+    ["max_error_retry", "retry.maxAttempts"],
+    // The official SDKs' other names.
+    ["socketTimeoutInMillis", "timeoutMs"],
+    ["maxErrorRetry", "retry.maxAttempts"],
+    ["maxDelayInMillis", "retry.maxDelayMs"],
+    ["baseIntervalInMillis", "retry.baseDelayMs"],
+    ["ExpireSeconds", "signing.expirationInSeconds"],
+    ["expirationPeriodInSeconds", "signing.expirationInSeconds"],
+    ["stsToken", "credentials.sessionToken"],
   ])("refuses %s, another SDK's name for an option, naming ours", (field, meant) => {
     expect(() => client({ [field]: "http://127.0.0.1:4010" } as BceClientOptions)).toThrow(
       expect.objectContaining({
@@ -484,6 +499,8 @@ describe("client options are checked when the client is made", () => {
     expect(() =>
       client({ region: "bj", appName: "demo", host: "db.internal", url: "postgres://db" } as BceClientOptions),
     ).not.toThrow();
+    // Generic names that are another SDK's only within one of our options' objects pass at the top.
+    expect(() => client({ retries: 3, now: 1, timestamp: 1, _: 1, "": 1 } as BceClientOptions)).not.toThrow();
     // A key left undefined sends nothing anywhere.
     expect(() => client({ baseUrl: undefined, maxRetries: undefined } as BceClientOptions)).not.toThrow();
     // A client with a server variable named `host` takes it as its own.
@@ -503,6 +520,10 @@ describe("client options are checked when the client is made", () => {
     // Another SDK's name for the limit (the BCE SDKs', axios-retry's): too far from ours to be a typo.
     ["retry.maxRetries", "retry.maxAttempts", { maxRetries: 1 }],
     ["retry.MaxRetries", "retry.maxAttempts", { MaxRetries: 1 }],
+    ["retry.maxErrorRetry", "retry.maxAttempts", { maxErrorRetry: 1 }],
+    ["retry.retries", "retry.maxAttempts", { retries: 1 }],
+    ["retry.max_attempts", "retry.maxAttempts", { max_attempts: 1 }],
+    ["retry.base_delay_ms", "retry.baseDelayMs", { base_delay_ms: 1 }],
   ])("refuses the misspelt retry option %s, for a client and for a call", (field, meant, retry) => {
     const expected = expect.objectContaining({
       name: "BceValidationError",
@@ -521,6 +542,16 @@ describe("client options are checked when the client is made", () => {
     ["signing.expirationInSecond", "signing.expirationInSeconds", { signing: { expirationInSecond: 60 } }],
     ["signing.headerToSign", "signing.headersToSign", { signing: { headerToSign: ["host"] } }],
     ["signing.clocks", "signing.clock", { signing: { clocks: () => 0 } }],
+    // Other names for them: the Go SDK's SignOptions, the mock's clock.
+    ["signing.ExpireSeconds", "signing.expirationInSeconds", { signing: { ExpireSeconds: 60 } }],
+    ["signing.timestamp", "signing.clock", { signing: { timestamp: 0 } }],
+    ["signing.now", "signing.clock", { signing: { now: () => 0 } }],
+    ["credentials.stsToken", "credentials.sessionToken", { credentials: { ...credentials, stsToken: "t" } }],
+    [
+      "credentials.security_token",
+      "credentials.sessionToken",
+      { credentials: { ...credentials, security_token: "t" } },
+    ],
   ])("refuses the misspelt option %s", (field, meant, options) => {
     expect(() => client(options as BceClientOptions)).toThrow(
       expect.objectContaining({
@@ -715,7 +746,18 @@ describe("credentials", () => {
     ["a sessionToken with a line break", { ...keys(1), sessionToken: "tok\r\nX-Evil: 1" }, /sessionToken holds/],
     ["a sessionToken with non-ASCII", { ...keys(1), sessionToken: "令牌" }, /sessionToken holds/],
     ["an empty sessionToken", { ...keys(1), sessionToken: " " }, /sessionToken is missing or empty/],
-    ["a sessionToken that is not a string", { ...keys(1), sessionToken: 5 }, /sessionToken is missing or empty/],
+    [
+      "a sessionToken that is not a string",
+      { ...keys(1), sessionToken: 5 },
+      /sessionToken must be a string, not number$/,
+    ],
+    [
+      "an accessKeyId that is not a string",
+      { ...keys(1), accessKeyId: 123 },
+      /accessKeyId must be a string, not number$/,
+    ],
+    ["a missing secretAccessKey", { accessKeyId: "ak" }, /secretAccessKey is missing or empty$/],
+    ["a null secretAccessKey", { accessKeyId: "ak", secretAccessKey: null }, /secretAccessKey is missing or empty$/],
   ])("%s is refused with CredentialsError, its value not in the message", async (_, given, message) => {
     for (const resolve of [
       () => credentialsResolver(given as never)(),

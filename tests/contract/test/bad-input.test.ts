@@ -248,7 +248,19 @@ describe("client options are refused with a BceValidationError naming them", () 
     ["region", { region: {} }, /^region: must be one of .*; got a value of type object$/],
     // A config file's null is not "the default": that would send the call to a region not chosen.
     ["region", { region: null }, /^region: must be one of .*; got null$/],
-    ["endpoint", { endpoint: null }, /^endpoint: must be an absolute http\(s\) URL$/],
+    [
+      "endpoint",
+      { endpoint: null },
+      /^endpoint: must be an absolute http\(s\) URL, its scheme included \(http:\/\/ or https:\/\/\)$/,
+    ],
+    // Without "//", the host would be taken for a scheme ("localhost:"), and user info quoted.
+    ["endpoint", { endpoint: "localhost:4010" }, /^endpoint: must be an absolute http\(s\) URL, its scheme included/],
+    [
+      "endpoint",
+      { endpoint: "user:pw@127.0.0.1" },
+      /^endpoint: must be an absolute http\(s\) URL, its scheme included/,
+    ],
+    ["endpoint", { endpoint: "ftp://127.0.0.1" }, /^endpoint: must use http or https, not ftp:$/],
     ["headers", { headers: { "bad name": "x" } }, /^headers: /],
     ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
     ["headers", { headers: 5 }, /^headers: /],
