@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import { editDistance } from "@bce-openapi/core/internal";
 import { checkListen, startFailure } from "./cli-errors.js";
 import { type CorsOption, originOf } from "./cors.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
@@ -45,26 +46,44 @@ interface CliOptions {
   version: boolean;
 }
 
+const OPTIONS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  spec: { type: "string" },
+  "log-level": { type: "string" },
+  "no-auth": { type: "boolean" },
+  "cors-origin": { type: "string", multiple: true },
+  "no-cors": { type: "boolean" },
+  "stop-with-parent": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+/**
+ * parseArgs's refusal, and for an unknown option near one of ours (`--prot`, `--no-ath`), the one
+ * it likely meant, by the rule startMock's options use (see mock.ts).
+ */
+function withGuess(error: Error & { code?: string }): string {
+  const given = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'--([^'=]+)/.exec(error.message)?.[1];
+  if (!given) return error.message;
+  const distance = (name: string) => editDistance(given.toLowerCase(), name);
+  const closest = Object.keys(OPTIONS).reduce((best, name) => (distance(name) < distance(best) ? name : best));
+  return distance(closest) <= Math.max(2, Math.floor(closest.length / 2))
+    ? `unknown option --${given}; did you mean --${closest}?`
+    : error.message;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
+  } catch (error) {
+    throw new Error(withGuess(error as Error & { code?: string }));
+  }
+}
+
 /** Throws a message meant for the user when the arguments are wrong. */
 function parse(argv: string[]): CliOptions {
-  const { values, tokens } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    tokens: true,
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      spec: { type: "string" },
-      "log-level": { type: "string" },
-      "no-auth": { type: "boolean" },
-      "cors-origin": { type: "string", multiple: true },
-      "no-cors": { type: "boolean" },
-      "stop-with-parent": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-      version: { type: "boolean" },
-    },
-  });
+  const { values, tokens } = parseOptions(argv);
   // An option given twice with different values (a script that appends its own --port) would
   // otherwise take the last one without a word.
   const given = new Map<string, string>();

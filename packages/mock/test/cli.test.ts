@@ -239,6 +239,9 @@ it.each([
   [["--port", "abc"], /--port must be an integer/],
   [["--port", "70000"], /--port must be an integer/],
   [["--bogus"], /Unknown option '--bogus'/],
+  // Near one of the options: named, as startMock names a misspelt option of its own.
+  [["--prot", "1"], /^bce-openapi-mock: unknown option --prot; did you mean --port\?$/m],
+  [["--no-ath"], /^bce-openapi-mock: unknown option --no-ath; did you mean --no-auth\?$/m],
   // The last value was taken without a word. (Each row gives --port 0 first: unfixed, the mock would
   // start, on a free port.)
   [["--port", "0", "--port", "00"], /--port is given twice, as "0" and "00"/],
