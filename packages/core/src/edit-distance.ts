@@ -58,8 +58,9 @@ const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
  * Java's `connectionTimeoutInMillis` and `socketTimeoutInMillis` in baidubce/bce-sdk-java
  * src/main/java/com/baidubce/BceClientConfiguration.java@09bb8c53706e99c0027d1384ebc57b5593321755;
  * Python's `security_token` and `connection_timeout_in_mills` in baidubce/bce-sdk-python
- * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1; the JS SDK's
- * `expirationPeriodInSeconds`), other clouds' (`stsToken`, `secretKey`), HTTP clients' (`baseUrl`,
+ * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1), bce-auth-v1's
+ * `expirationPeriodInSeconds` (https://intl.cloud.baidu.com/doc/Reference/s/qk0z0b75h-en), other
+ * clouds' (`stsToken`, `secretKey`), HTTP clients' (`baseUrl`,
  * `base_url`, `endpoint_url`, `maxRetries`, `retries`), and the mock's own clock (`now`). Those
  * within an edit or two of ours, such as `accessKey` or `session_token`, are refused as
  * misspellings already.
