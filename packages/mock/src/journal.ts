@@ -134,13 +134,18 @@ export class Journal {
   /**
    * The body of `entry` as kept: when it was cut at MAX_JOURNAL_BODY, a secret the cut went through
    * would show its first part, which no whole form matches: an end of the kept text that begins a
-   * secret (4 characters or more) reads `<redacted>`.
+   * secret (4 characters or more), as it reads or as its escapes read (`\u0065…`, `%65…`), reads
+   * `<redacted>`.
    */
   #hideCut({ body, bodyBytes }: JournalEntry): string {
-    if (bodyBytes <= MAX_JOURNAL_BODY) return body;
-    for (const form of this.#secrets)
-      for (let length = form.length - 1; length >= 4; length--)
-        if (body.endsWith(form.slice(0, length))) return `${body.slice(0, -length)}<redacted>`;
+    if (bodyBytes <= MAX_JOURNAL_BODY || this.#secrets.length === 0) return body;
+    // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end.
+    const longest = Math.max(...this.#secrets.map((form) => form.length));
+    for (let at = Math.max(0, body.length - 6 * longest); at <= body.length - 4; at++) {
+      const read = readEscapes(body.slice(at));
+      if (read.length >= 4 && this.#secrets.some((form) => form.startsWith(read)))
+        return `${body.slice(0, at)}<redacted>`;
+    }
     return body;
   }
 
@@ -247,6 +252,20 @@ export function hideDecodedSecrets(text: string, forms: readonly string[]): stri
  * `text` with each run of valid percent escapes read (as UTF-8); a stray `%`, or a run that is not
  * UTF-8, stays as it is, so one malformed escape cannot keep the rest from being read.
  */
+/**
+ * Text as its escapes read: JSON's (`\u0065`, `\"`) and a URL's (`%65`, one byte a character, as the
+ * secrets are ASCII); an escape the end cuts short (`\u00`, `%6`) is left out.
+ */
+function readEscapes(text: string): string {
+  return text.replace(/\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$/g, (e) =>
+    e.length < 2 || (e.length < 6 && e[1] === "u") || (e[0] === "%" && e.length < 3)
+      ? ""
+      : e.length === 2 && e[0] === "\\"
+        ? e[1]!
+        : String.fromCharCode(Number.parseInt(e.slice(e[0] === "%" ? 1 : 2), 16)),
+  );
+}
+
 function decodeEscapes(text: string): string {
   return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
     try {

@@ -231,23 +231,40 @@ describe("a temporary (STS) key pair: the session token is required", () => {
       expect(shown.replaceAll("\\\\", "\\")).not.toContain(spelling);
   });
 
+  // Each character of a secret as JSON's \u escape, or a URL's % escape.
+  const jsonEscaped = (text: string) =>
+    [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  const percentEscaped = (text: string) =>
+    [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
   it.each([
-    ["secret access key", () => sts.secretAccessKey],
-    ["session token", () => sessionToken],
-  ])("never journals the first part of a %s that the 64 KiB cut of a body goes through", async (_, secretOf) => {
-    stsMock.reset();
-    const secret = secretOf();
-    const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
-    const headers = { "content-type": "application/json" };
-    // The secret starts 12 characters before the cut: what is kept of it is 12 characters long.
-    const start = '{"imageId":"m-1","note":"';
-    const sent = `${start}${"a".repeat(MAX_JOURNAL_BODY - 12 - start.length)}${secret}"}`;
-    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
-    await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
-    const [entry] = await stsMock.journal.waitFor(1);
-    expect(entry!.body.endsWith("a<redacted>")).toBe(true);
-    expect(JSON.stringify(entry)).not.toContain(secret.slice(0, 12));
-  });
+    ["secret access key", () => sts.secretAccessKey, (text: string) => text, "json"],
+    ["session token", () => sessionToken, (text: string) => text, "json"],
+    ["secret access key, spelt with \\u escapes,", () => sts.secretAccessKey, jsonEscaped, "json"],
+    ["session token, spelt with % escapes in a form,", () => sessionToken, percentEscaped, "form"],
+  ])(
+    "never journals the first part of a %s that the 64 KiB cut of a body goes through",
+    async (_, secretOf, spell, kind) => {
+      stsMock.reset();
+      const secret = secretOf();
+      const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
+      const headers = {
+        "content-type": kind === "json" ? "application/json" : "application/x-www-form-urlencoded",
+      };
+      // The cut goes through the middle of the secret's spelling: what is kept of it is 14 or more
+      // characters of the secret, as they are or in escapes.
+      const spelt = spell(secret);
+      const start = kind === "json" ? '{"imageId":"m-1","note":"' : "imageId=m-1&note=";
+      const pad = "a".repeat(MAX_JOURNAL_BODY - Math.floor(spelt.length / 2) - start.length);
+      const sent = `${start}${pad}${spelt}${kind === "json" ? '"}' : ""}`;
+      const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+      await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
+      const [entry] = await stsMock.journal.waitFor(1);
+      expect(entry!.body.endsWith("a<redacted>")).toBe(true);
+      const shown = JSON.stringify(entry).replaceAll("\\\\", "\\");
+      expect(shown).not.toContain(spelt.slice(0, 12));
+      expect(shown).not.toContain(secret.slice(0, 8));
+    },
+  );
 
   // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
   // Prefer its value, a 405 the path): a secret the mock knows is not sent back.
