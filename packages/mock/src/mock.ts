@@ -749,29 +749,6 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     );
   }
 
-  const token = tokenOf(operation, url.searchParams);
-  const tokenKey = token === undefined ? undefined : `${operation!.operationId}\n${token}`;
-  // Only for a request with a token: the canonical body costs a second serialization.
-  const fingerprint = tokenKey === undefined ? "" : fingerprintOf(req.method ?? "", url.pathname, body, rawBody);
-  if (tokenKey !== undefined) {
-    // A request from before a reset neither sees nor leaves the tokens of the test after it.
-    const seen = current() ? ctx.tokens.get(tokenKey) : undefined;
-    if (seen && seen.fingerprint !== fingerprint) {
-      x.entry.idempotency = "mismatch";
-      return x.error(
-        403,
-        "IdempotentParameterMismatch",
-        ctx.index.exampleMessage("IdempotentParameterMismatch") ??
-          "The client token was used before with different parameters.",
-      );
-    }
-    if (seen) {
-      // The first call's answer again; the operation does not take effect a second time.
-      x.entry.idempotency = "replay";
-      return x.send(seen.status, seen.headers, seen.payload, truncate);
-    }
-  }
-
   // Prism throws on a media type it cannot parse: a client fault, answered as one.
   const badMediaType =
     mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
@@ -881,6 +858,39 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       return x.error(405, code, `${req.method} is not a method of ${path}; its methods are ${allowed}`);
     }
     return x.error(httpStatus, code, detail || result.left.message);
+  }
+
+  // Prism answers an Accept that takes none of the answer's media types but takes another type
+  // (`*/*;q=0`, `application/json;q=0, */*`) with the answer's status and no body; it is the 406
+  // that `text/html` gets.
+  const accept = req.headers.accept;
+  const answerTypes = (operation && pickedResponse(operation, preference.code)?.mediaTypes) ?? [];
+  if (accept !== undefined && answerTypes.length > 0 && !answerTypes.some((type) => accepts(accept, type)))
+    return x.error(406, routeErrorCode(406)[0], "The server cannot produce a representation for your accept header");
+
+  // A request with a token the mock has seen is checked as every request is, and answered from
+  // the token's record only then: one the spec refuses gets its error, not the first call's answer.
+  const token = tokenOf(operation, url.searchParams);
+  const tokenKey = token === undefined ? undefined : `${operation!.operationId}\n${token}`;
+  // Only for a request with a token: the canonical body costs a second serialization.
+  const fingerprint = tokenKey === undefined ? "" : fingerprintOf(req.method ?? "", url.pathname, body, rawBody);
+  if (tokenKey !== undefined) {
+    // A request from before a reset neither sees nor leaves the tokens of the test after it.
+    const seen = current() ? ctx.tokens.get(tokenKey) : undefined;
+    if (seen && seen.fingerprint !== fingerprint) {
+      x.entry.idempotency = "mismatch";
+      return x.error(
+        403,
+        "IdempotentParameterMismatch",
+        ctx.index.exampleMessage("IdempotentParameterMismatch") ??
+          "The client token was used before with different parameters.",
+      );
+    }
+    if (seen) {
+      // The first call's answer again; the operation does not take effect a second time.
+      x.entry.idempotency = "replay";
+      return x.send(seen.status, seen.headers, seen.payload, truncate);
+    }
   }
 
   const answer = renderOutput(x.requestId, result.right.output);
@@ -1010,12 +1020,39 @@ function listItems(value: string): string[] {
 function acceptForPrism(value: string | undefined): Record<string, string> {
   if (value === undefined) return {};
   const items = listItems(value).map((item) => {
-    const range = item.slice(0, item.indexOf(";") >>> 0).trim();
-    const weight = /;\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*(?:;|$)/i.exec(item)?.[1];
-    return weight === undefined ? range : `${range};q=${weight}`;
+    const weight = weightOf(item);
+    return weight === undefined ? rangeOf(item) : `${rangeOf(item)};q=${weight}`;
   });
   return items.length > 0 ? { accept: items.join(", ") } : {};
 }
+
+/**
+ * Whether an Accept header takes a media type: by the weight of its most specific range that
+ * matches (RFC 9110, section 12.5.1), where 0 refuses; a type no range matches is refused. A
+ * header with no elements (",") takes any, as no header does.
+ */
+function accepts(accept: string, type: string): boolean {
+  const items = listItems(accept);
+  if (items.length === 0) return true;
+  const [main] = type.split("/");
+  let rank = -1;
+  let weight = 0;
+  for (const item of items) {
+    const range = rangeOf(item).toLowerCase();
+    const specific = range === type ? 2 : range === `${main}/*` ? 1 : range === "*/*" ? 0 : -1;
+    if (specific > rank) {
+      rank = specific;
+      weight = Number(weightOf(item) ?? 1);
+    }
+  }
+  return rank >= 0 && weight > 0;
+}
+
+/** An Accept element's media range, without its parameters. */
+const rangeOf = (item: string): string => item.slice(0, item.indexOf(";") >>> 0).trim();
+
+/** An Accept element's weight (`q=0.5`) as written, if it has a valid one. */
+const weightOf = (item: string): string | undefined => /;\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*(?:;|$)/i.exec(item)?.[1];
 
 /** A message naming the malformed percent escape, or undefined. */
 function malformedEscape(path: string, query: string): string | undefined {

@@ -13,8 +13,11 @@ export interface OperationInfo {
    * `x-bce-idempotency-token` extension, else a declared `clientToken` parameter.
    */
   idempotencyToken?: string;
-  /** Its responses in spec order: the code (`200`, `4XX`, `default`) and the names of its examples (`Prefer: example=NAME`). */
-  responses: { code: string; exampleKeys: ReadonlySet<string> }[];
+  /**
+   * Its responses in spec order: the code (`200`, `4XX`, `default`), the media types of its body
+   * (none when it has no body) and the names of its examples (`Prefer: example=NAME`).
+   */
+  responses: { code: string; mediaTypes: readonly string[]; exampleKeys: ReadonlySet<string> }[];
   /**
    * Its path and query parameters' names as the spec spells them, by their lowercase form (Prism
    * reports a failed parameter in lowercase).
@@ -62,7 +65,10 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
     });
     for (const response of op.responses ?? []) {
       const keys = new Set<string>();
-      responses.push({ code: response.code, exampleKeys: keys });
+      const mediaTypes = (response.contents ?? []).map((content) =>
+        content.mediaType.split(";")[0]!.trim().toLowerCase(),
+      );
+      responses.push({ code: response.code, mediaTypes, exampleKeys: keys });
       for (const content of response.contents ?? []) {
         for (const example of content.examples ?? []) {
           keys.add(example.key);

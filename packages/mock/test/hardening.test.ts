@@ -549,6 +549,23 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
     }
   });
 
+  // Prism answered these with a 200 and no body, which a client cannot read as the spec's answer.
+  it.each(["*/*;q=0", "application/json;q=0, */*", "application/json;q=0.000, text/*, */*"])(
+    "an Accept that takes other types but refuses JSON (%s) is 406, as one naming only other types is",
+    async (accept) => {
+      const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, { headers: { accept } });
+      const body = await expectBceError(res, 406, "NotAcceptable");
+      expect(body.message).toBe("The server cannot produce a representation for your accept header");
+    },
+  );
+
+  it("an answer with no body meets any Accept: BCC's rebuild is 200 for text/html and */*;q=0", async () => {
+    for (const accept of ["text/html", "*/*;q=0"]) {
+      const res = await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { headers: { accept } });
+      expect(res.status, accept).toBe(200);
+    }
+  });
+
   it("a Prefer code with an Accept the answer cannot meet is 406, as without Prefer", async () => {
     const res = await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY, {
       headers: { prefer: "code=500", accept: "text/html" },

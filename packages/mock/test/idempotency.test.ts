@@ -45,6 +45,20 @@ it("answers the same token with a different body, or for another VM, with 403 Id
   expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
 });
 
+// A repeat is checked as a first call is: the first call's answer only for a request the spec takes.
+it.each([
+  ["an Accept the answer cannot meet", { headers: { accept: "text/html" } }, "", 406, "NotAcceptable"],
+  ["a Prefer code the operation has no answer for", { headers: { prefer: "code=999" } }, "", 400, "InvalidHTTPRequest"],
+  ["a Content-Type that is not JSON", { headers: { "content-type": "text/plain" } }, "", 400, "InvalidHTTPRequest"],
+  ["the token given twice", {}, "&clientToken=other", 400, "InvalidHTTPRequest"],
+] as const)("a repeat with %s gets that error, not the first call's answer", async (_, init, query, status, code) => {
+  expect((await withToken("t-checked")).status).toBe(200);
+  const res = await signedPut(mock.url, `${REINSTALL_PATH}?clientToken=t-checked${query}`, REINSTALL_BODY, init);
+  await expectBceError(res, status, code);
+  expect(mock.journal.entries().map((e) => e.idempotency)).toEqual(["first", undefined]);
+  expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+});
+
 it("counts every call without a token, and every distinct token", async () => {
   await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY);
   await signedPut(mock.url, REINSTALL_PATH, REINSTALL_BODY);
