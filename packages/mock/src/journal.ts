@@ -286,8 +286,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
     else if (
       name === "cookie" ||
       SECRET_KEY.test(name) ||
-      // `x-api-key`, `api_key`, `proxy-authorization`, `x-authorization`, `x-auth-token`.
-      /secret|token|api[-_]?key|authorization/i.test(name)
+      // `x-api-key`, `api_key`, `proxy-authorization`, `x-authorization`, `x-auth-token`, `x-password-b64`.
+      /secret|token|api[-_]?key|authorization|password/i.test(name)
     )
       out[name] = "<redacted>";
     else out[name] = text;

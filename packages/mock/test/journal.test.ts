@@ -164,6 +164,12 @@ it("redacts a credential an SDK may put in a body (the Java SDK's requestCredent
     "proxy-authorization": "<redacted>",
     "x-bce-date": "d",
   });
+  // Any header whose name says password, not only one whose name ends in it.
+  expect(redactHeaders({ "x-password-b64": "cGFzcw==", "x-password-hint": "h", "x-passenger": "p" })).toEqual({
+    "x-password-b64": "<redacted>",
+    "x-password-hint": "<redacted>",
+    "x-passenger": "p",
+  });
 });
 
 it("redacts passwords in text that is not JSON: malformed, or cut off inside the value", async () => {
