@@ -1227,6 +1227,12 @@ function answerParserError(error: NodeJS.ErrnoException, socket: Duplex, ctx: Co
     return;
   }
   const answer = PARSER_ERRORS[error.code ?? ""] ?? [400, "Bad Request", "InvalidHTTPRequest"];
+  // A connection that sent nothing (opened ahead of use, then left idle) made no request: it is
+  // closed, as an idle one is, with no answer and no journal entry.
+  if (answer[0] === 408 && (socket as Duplex & { bytesRead?: number }).bytesRead === 0) {
+    socket.destroy();
+    return;
+  }
   const code = asciiSafe(error.code ?? "parse error");
   // A request that stopped arriving is not one that is malformed.
   const message =

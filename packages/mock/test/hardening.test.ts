@@ -277,6 +277,16 @@ describe("a request that stops arriving", () => {
     }
   });
 
+  it("a connection that sends nothing is closed after requestTimeoutMs, with no answer and no journal entry", async () => {
+    const quick = await startMock({ requestTimeoutMs: 300 });
+    try {
+      expect(await rawExchange(quick.port, "", undefined, { allowNoAnswer: true })).toBeUndefined();
+      expect(quick.journal.entries()).toEqual([]);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it("a whole request whose answer is delayed past requestTimeoutMs is still answered", async () => {
     // The request must arrive whole within the limit, on a machine busy with other work too: a
     // second is generous for one loopback request, and the answer waits half as long again (Node
