@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
-import { editDistance } from "@bce-openapi/core/internal";
 import { checkListen, startFailure } from "./cli-errors.js";
+import { closestName } from "./closest-name.js";
 import { type CorsOption, originOf } from "./cors.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
@@ -61,16 +61,12 @@ const OPTIONS = {
 
 /**
  * parseArgs's refusal, and for an unknown option near one of ours (`--prot`, `--no-ath`), the one
- * it likely meant, by the rule startMock's options use (see mock.ts).
+ * it likely meant, as startMock names its own.
  */
 function withGuess(error: Error & { code?: string }): string {
   const given = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'--([^'=]+)/.exec(error.message)?.[1];
-  if (!given) return error.message;
-  const distance = (name: string) => editDistance(given.toLowerCase(), name);
-  const closest = Object.keys(OPTIONS).reduce((best, name) => (distance(name) < distance(best) ? name : best));
-  return distance(closest) <= Math.max(2, Math.floor(closest.length / 2))
-    ? `unknown option --${given}; did you mean --${closest}?`
-    : error.message;
+  const closest = given ? closestName(given, Object.keys(OPTIONS)) : undefined;
+  return closest ? `unknown option --${given}; did you mean --${closest}?` : error.message;
 }
 
 function parseOptions(argv: string[]) {

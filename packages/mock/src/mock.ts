@@ -11,7 +11,8 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
-import { checkNestedOptions, editDistance, hideSecrets, secretForms } from "@bce-openapi/core/internal";
+import { checkNestedOptions, hideSecrets, secretForms } from "@bce-openapi/core/internal";
+import { closestName } from "./closest-name.js";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { closeAfterAnswer, Exchange, exchangeOfResponse } from "./exchange.js";
 import {
@@ -442,9 +443,6 @@ const KEY_PAIR_FIELDS = Object.keys({
   sessionToken: true,
 } satisfies Record<keyof Credential, true>);
 
-/** Edit distance, case ignored: which known option a misspelt one meant (`prot` is `port`, `noAuth` is `auth`). */
-const distance = (a: string, b: string): number => editDistance(a.toLowerCase(), b.toLowerCase());
-
 /**
  * The options, each read once into a plain object (a getter may throw, or answer differently a
  * second time): the own keys (unknown ones too, for checkOptions to name), the known ones inherited,
@@ -517,11 +515,10 @@ function checkOptions(options: MockOptions): void {
   // A misspelt option would otherwise be ignored: { noAuth: true } would leave signatures checked.
   for (const key of Object.keys(options)) {
     if (OPTION_NAMES.includes(key)) continue;
-    const closest = OPTION_NAMES.reduce((best, name) => (distance(key, name) < distance(key, best) ? name : best));
     // A guess only when it is near (noAuth is auth); otherwise the list alone.
-    const near = distance(key, closest) <= Math.max(2, Math.floor(closest.length / 2));
+    const closest = closestName(key, OPTION_NAMES);
     bad(
-      `unknown option ${JSON.stringify(key)}; ${near ? `did you mean ${closest}? ` : ""}(options: ${OPTION_NAMES.join(", ")})`,
+      `unknown option ${JSON.stringify(key)}; ${closest ? `did you mean ${closest}? ` : ""}(options: ${OPTION_NAMES.join(", ")})`,
     );
   }
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
