@@ -77,19 +77,29 @@ export function serviceErrorFromResponse(
   let requestId = requestIdOf(response);
   let code: string;
   let message: string;
+  // BCE's common error body is { code, message, requestId }. BEC's error chapter has two more forms
+  // (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its gateway's errors in headers
+  // (X-Bce-Error-Code, X-Bce-Error-Message), its platform's as { code, msg, data } (`"code": "9001"`).
+  const headerCode = response.headers.get("x-bce-error-code") || undefined;
+  const headerMessage = response.headers.get("x-bce-error-message") ?? "";
   if (bodyText.trim() === "") {
-    code = CODE_BY_STATUS[status] ?? `Http${status}`;
-    message = response.statusText || `HTTP ${status} with an empty body`;
+    code = headerCode ?? CODE_BY_STATUS[status] ?? `Http${status}`;
+    message = headerMessage || response.statusText || `HTTP ${status} with an empty body`;
   } else {
-    let body: { code?: unknown; message?: unknown; requestId?: unknown } | null | undefined;
+    let body: { code?: unknown; message?: unknown; msg?: unknown; requestId?: unknown } | null | undefined;
     try {
       body = JSON.parse(bodyText);
     } catch {}
     // A BCE error document is an object with a string code (no JSON array or primitive has one).
     if (typeof body?.code === "string") {
       code = body.code;
-      message = typeof body.message === "string" ? body.message : "";
+      const text = [body.message, body.msg].find((t): t is string => typeof t === "string" && t !== "");
+      message = text ?? headerMessage;
       if (typeof body.requestId === "string" && body.requestId !== "") requestId = body.requestId;
+    } else if (headerCode !== undefined) {
+      // A gateway's error with a body of its own (a page): the headers say what it is.
+      code = headerCode;
+      message = headerMessage;
     } else {
       // Go SDK: a body that is not a BCE error document is reported as MalformedJSON.
       code = "MalformedJSON";

@@ -46,6 +46,37 @@ describe("BceServiceError from an error answer", () => {
     expect(error).toMatchObject({ code: "InvalidParameter", requestId: "rid-2", status: 400 });
   });
 
+  // BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its platform's errors as
+  // { code, msg, data }, its gateway's in headers.
+  it("reads BEC's platform error, whose text is msg, with the request id of its header", () => {
+    const error = answer({ code: "9001", msg: "请求参数错误", data: null });
+    expect(error).toMatchObject({ code: "9001", message: "9001: 请求参数错误 (status 400, request id rid-1)" });
+  });
+
+  it("reads BEC's gateway error from its headers, with an empty body or a body of its own", () => {
+    for (const body of ["", "<html><body>Not Found</body></html>"]) {
+      const headers = {
+        "content-type": "application/json;charset=UTF-8",
+        "x-bce-request-id": "d8752367-38e8-45e4-b4c7-e53be3137ce5",
+        "x-bce-error-code": "ResourceNotFound",
+        "x-bce-error-message": "Resource not found.",
+      };
+      const error = serviceErrorFromResponse(new Response(null, { status: 404, headers }), body);
+      expect(error).toMatchObject({
+        status: 404,
+        code: "ResourceNotFound",
+        requestId: "d8752367-38e8-45e4-b4c7-e53be3137ce5",
+        message: "ResourceNotFound: Resource not found. (status 404, request id d8752367-38e8-45e4-b4c7-e53be3137ce5)",
+      });
+    }
+  });
+
+  it("hides a secret that the gateway's error headers echo", () => {
+    const headers = { "x-bce-error-code": "AccessDenied", "x-bce-error-message": "token tok-SECRET-1 is not valid" };
+    const error = serviceErrorFromResponse(new Response(null, { status: 403, headers }), "", ["tok-SECRET-1"]);
+    expect(error.message).toBe("AccessDenied: token <redacted> is not valid (status 403)");
+  });
+
   it("bounds and escapes a code and a request id too", () => {
     const error = new BceServiceError({ status: 500, code: `C\n${"c".repeat(200)}`, message: "m", requestId: "r\r1" });
     expect(error.message).toBe(
