@@ -656,6 +656,44 @@ describe("answers that prove the service did not act are retried for both", () =
   });
 });
 
+// BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): a gateway's errors in headers,
+// a platform's as { code, msg, data }.
+describe("BEC's own error forms", () => {
+  it("a platform error's msg is the message; sent once", async () => {
+    const server = await faultServer((_req, res) =>
+      answer(res, 400, JSON.stringify({ code: "9001", msg: "请求参数错误", data: null })),
+    );
+    const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 400, code: "9001", requestId: REQUEST_ID });
+    expect(error.message).toBe(`9001: 请求参数错误 (status 400, request id ${REQUEST_ID})`);
+    expect(server.attempts).toHaveLength(1);
+  });
+
+  it("a gateway error's headers give the code and message, which the retry policy reads", async () => {
+    const gateway = (code: string, message: string) => (res: ServerResponse) =>
+      answer(res, code === "RequestExpired" ? 400 : 404, "", {
+        "x-bce-error-code": code,
+        "x-bce-error-message": message,
+      });
+    const notFound = await faultServer((_req, res) => gateway("ResourceNotFound", "Resource not found.")(res));
+    const error = await failure(bec(notFound.url).reinstallVmInstance("vm-1", BEC_BODY));
+    expect(error).toMatchObject({
+      status: 404,
+      code: "ResourceNotFound",
+      message: expect.stringMatching(/^ResourceNotFound: Resource not found\. /),
+    });
+    expect(notFound.attempts).toHaveLength(1);
+    // An expired signature said in the headers proves the rebuild was not done: tried again, signed afresh.
+    const expired = await faultServer((_req, res, n) =>
+      n === 1 ? gateway("RequestExpired", "Request has expired.")(res) : answer(res, 200),
+    );
+    await expect(bcc(expired.url).rebuildInstance("i-1", BCC_BODY)).resolves.toMatchObject({ requestId: REQUEST_ID });
+    expect(expired.attempts).toHaveLength(2);
+    expectFreshSignatures(expired.attempts);
+  });
+});
+
 const HOUR = 3600_000;
 const realClock = { signing: {} }; // the real clock, to compare with the server's
 
