@@ -80,7 +80,7 @@ export function checkCredentials(
     if (v === undefined && field === "sessionToken") continue;
     if (typeof v !== "string" || v.trim() === "")
       throw new CredentialsError(
-        `${from}: ${name} ${v == null || v === "" || typeof v === "string" ? "is missing or empty" : `must be a string, not ${typeof v}`}`,
+        `${from}: ${name} ${v == null || typeof v === "string" ? "is missing or empty" : `must be a string, not ${typeof v}`}`,
       );
     // What a header can carry (the id also goes in the authorization string, split on "/").
     if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
