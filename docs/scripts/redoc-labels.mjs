@@ -90,6 +90,13 @@ export const redocLabels = {
       schema: "数据结构",
       SCHEMA: "数据结构",
       "schema fields": "数据结构字段",
+      // Where else a search hit is: an operation's request and parameters.
+      "request fields": "请求字段",
+      "request examples": "请求示例",
+      "path parameters": "路径参数",
+      "query parameters": "查询参数",
+      "header parameters": "请求头参数",
+      "cookie parameters": "Cookie 参数",
       // The page at a route the reference does not have.
       "No page at this address": "此地址没有页面",
       "There's no page at": "此地址没有页面：",
@@ -122,7 +129,13 @@ export const redocLabels = {
       ["^Hide (\\d+) propert(?:y|ies)$", "隐藏 $1 个属性"],
       ["^\\+(\\d+) more$", "另有 $1 项"],
       ["^case (\\d+)$", "情形 $1"],
+      // A search hit in an answer: "response 200", "response 400 fields", "response 200 examples".
+      ["^response (\\d{3}|\\dXX|default)$", "响应 $1"],
+      ["^response (\\d{3}|\\dXX|default) fields$", "响应 $1 字段"],
+      ["^response (\\d{3}|\\dXX|default) examples$", "响应 $1 示例"],
     ],
+    // Redoc's own words written as a line of a sample (a code line), where nothing else is translated.
+    codeLines: { "No content": "无内容" },
     types: [
       ["\\bArray of (\\w+?)s\\b", "$1 数组"],
       [" or ", " 或 "],
@@ -160,6 +173,7 @@ export function translateBundleText(code, html) {
 function translateRedocLabels(labels) {
   const exact = labels.exact;
   const ariaLabels = labels.ariaLabels;
+  const codeLines = labels.codeLines ?? {};
   const patterns = labels.patterns.map((p) => [new RegExp(p[0]), p[1]]);
   const types = labels.types.map((p) => [new RegExp(p[0], "g"), p[1]]);
   const skip = "pre,code,script,style,textarea,td,.schema-name,header.site-nav";
@@ -179,9 +193,15 @@ function translateRedocLabels(labels) {
   }
   function text(node) {
     const el = node.parentElement;
-    if (!el || el.closest(skip)) return;
+    if (!el) return;
     const value = node.nodeValue;
     const t = value.trim();
+    if (el.closest(skip)) {
+      // A sample's line that is all one of Redoc's words ("No content" for an answer with no body).
+      if (el.classList.contains("th-line") && Object.hasOwn(codeLines, t))
+        node.nodeValue = value.replace(t, codeLines[t]);
+      return;
+    }
     if (!t) return;
     let out = lookup(t, exact);
     // A type line: Redoc's <em> beside a property's name, not emphasis in a description.

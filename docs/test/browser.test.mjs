@@ -537,10 +537,24 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
     }
     expect(zh.after).toContain(exact["No results"]);
     expect(zh.after).not.toContain("No results");
-    // A hit's kind ("SCHEMA", "schema fields") too.
+    // A hit's kind ("SCHEMA", "schema fields", "request fields") too.
     expect(en.hits).toContain("schema fields");
+    expect(en.hits).toContain("request fields");
     expect(zh.hits).toContain(exact["schema fields"]);
+    expect(zh.hits).toContain(exact["request fields"]);
     expect(zh.hits).not.toMatch(/schema/i);
+    expect(zh.hits).not.toMatch(/\b(?:request|response|fields|examples|parameters)\b/);
+  });
+
+  test("a response sample with no body says so in the reference's language", async () => {
+    // BCC's 200 has no body: Redoc writes "No content" as a line of the sample, as code.
+    const line = (text) => page.locator(".th-line", { hasText: wholeText(text) });
+    await sharedPage("en/index.html#/bcc/rebuildinstance");
+    await line("No content").first().waitFor({ timeout: 30_000 });
+    await sharedPage(`${locale.code}/index.html#/bcc/rebuildinstance`);
+    await line(exact["No content"]).first().waitFor({ timeout: 30_000 });
+    expect(await line("No content").count()).toBe(0);
+    expect(problems).toEqual([]);
   });
 
   test("the security details dialog and the sample picker's tooltips speak the reference's language too", async () => {
