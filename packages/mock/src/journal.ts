@@ -249,23 +249,22 @@ export function hideDecodedSecrets(text: string, forms: readonly string[]): stri
 }
 
 /**
- * `text` with each run of valid percent escapes read (as UTF-8); a stray `%`, or a run that is not
- * UTF-8, stays as it is, so one malformed escape cannot keep the rest from being read.
- */
-/**
  * Text as its escapes read: JSON's (`\u0065`, `\"`) and a URL's (`%65`, one byte a character, as the
  * secrets are ASCII); an escape the end cuts short (`\u00`, `%6`) is left out.
  */
 function readEscapes(text: string): string {
-  return text.replace(/\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$/g, (e) =>
-    e.length < 2 || (e.length < 6 && e[1] === "u") || (e[0] === "%" && e.length < 3)
-      ? ""
-      : e.length === 2 && e[0] === "\\"
-        ? e[1]!
-        : String.fromCharCode(Number.parseInt(e.slice(e[0] === "%" ? 1 : 2), 16)),
-  );
+  return text.replace(/\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$/g, (e) => {
+    if (/^\\u[0-9a-fA-F]{4}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(2), 16));
+    if (/^%[0-9a-fA-F]{2}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+    // `\"`, `\\` or `\/` reads as its character; an escape cut short, as nothing.
+    return e.length === 2 && e[0] === "\\" && e[1] !== "u" ? e[1]! : "";
+  });
 }
 
+/**
+ * `text` with each run of valid percent escapes read (as UTF-8); a stray `%`, or a run that is not
+ * UTF-8, stays as it is, so one malformed escape cannot keep the rest from being read.
+ */
 function decodeEscapes(text: string): string {
   return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
     try {
