@@ -167,8 +167,9 @@ export function translateBundleText(code, html) {
 
 /**
  * The translator, run in the page (serialized into an inline script): every text node already
- * there and every one Redoc adds or changes later. Skipped: code, property names, enum and table
- * cells (values), the site's own header, and text that is only part of a label's wording.
+ * there and every one Redoc adds or changes later. Skipped: code (but for a sample line that is all
+ * one of Redoc's words, `codeLines`), property names, enum and table cells (values), the site's own
+ * header, and text that is only part of a label's wording.
  */
 function translateRedocLabels(labels) {
   const exact = labels.exact;
