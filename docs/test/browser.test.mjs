@@ -587,7 +587,7 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
         .waitFor({ timeout: 30_000 });
       const titles = await page.$$eval("[role=menuitem] [title]", (els) => els.map((el) => el.getAttribute("title")));
       // Escape leaves the menu open: it is closed by choosing what was chosen.
-      await page.locator("[role=menuitem]:visible", { hasText: new RegExp(`^${chosen}$`) }).click();
+      await page.locator("[role=menuitem]:visible", { hasText: wholeText(chosen) }).click();
       await expect.poll(() => page.locator("[role=menuitem]:visible").count(), { timeout: 30_000 }).toBe(0);
       expect(problems).toEqual([]);
       return { text, titles };

@@ -671,12 +671,9 @@ describe("BEC's own error forms", () => {
   });
 
   it("a gateway error's headers give the code and message, which the retry policy reads", async () => {
-    const gateway = (code: string, message: string) => (res: ServerResponse) =>
-      answer(res, code === "RequestExpired" ? 400 : 404, "", {
-        "x-bce-error-code": code,
-        "x-bce-error-message": message,
-      });
-    const notFound = await faultServer((_req, res) => gateway("ResourceNotFound", "Resource not found.")(res));
+    const gateway = (res: ServerResponse, status: number, code: string, message: string) =>
+      answer(res, status, "", { "x-bce-error-code": code, "x-bce-error-message": message });
+    const notFound = await faultServer((_req, res) => gateway(res, 404, "ResourceNotFound", "Resource not found."));
     const error = await failure(bec(notFound.url).reinstallVmInstance("vm-1", BEC_BODY));
     expect(error).toMatchObject({
       status: 404,
@@ -686,7 +683,7 @@ describe("BEC's own error forms", () => {
     expect(notFound.attempts).toHaveLength(1);
     // An expired signature said in the headers proves the rebuild was not done: tried again, signed afresh.
     const expired = await faultServer((_req, res, n) =>
-      n === 1 ? gateway("RequestExpired", "Request has expired.")(res) : answer(res, 200),
+      n === 1 ? gateway(res, 400, "RequestExpired", "Request has expired.") : answer(res, 200),
     );
     await expect(bcc(expired.url).rebuildInstance("i-1", BCC_BODY)).resolves.toMatchObject({ requestId: REQUEST_ID });
     expect(expired.attempts).toHaveLength(2);
