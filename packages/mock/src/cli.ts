@@ -149,14 +149,16 @@ async function main(argv: string[]): Promise<void> {
     throw startFailure(error, options);
   });
   // Loaded only now: Prism takes about a second to import, too long for --help, a typo or a port in use.
-  const { isWildcardHost, startMock } = await import("./mock.js");
+  const { startMock, wildcardOf } = await import("./mock.js");
   // startMock refuses options it does not know: `help` and `version` are the bin's alone.
   const { help: _, version: __, stopWithParent, ...mockOptions } = options;
   const mock = await startMock(mockOptions).catch((error: unknown) => {
     throw startFailure(error, options);
   });
-  // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound.
-  const bound = isWildcardHost(options.host) ? ` (bound to ${options.host})` : "";
+  // A wildcard --host is reported as a loopback URL (see urlFor): say what was bound, as it is
+  // usually written (`--host 0` binds 0.0.0.0).
+  const wildcard = wildcardOf(options.host);
+  const bound = wildcard === undefined ? "" : ` (bound to ${wildcard})`;
   process.stdout.write(`BCE mock listening on ${mock.url}${bound}${options.auth ? "" : " (signatures not checked)"}\n`);
 
   const stop = () => {

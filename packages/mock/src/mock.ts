@@ -376,7 +376,19 @@ export function urlFor(host: string, port: number): string {
  * `::ffff:0.0.0.0`, which listens on every IPv4 interface): an address that listens everywhere.
  */
 export function isWildcardHost(host: string): boolean {
-  return ["0.0.0.0", "[::]", "[::ffff:0:0]"].includes(wildcardName(host) ?? "");
+  return wildcardOf(host) !== undefined;
+}
+
+/** By the URL parser's spelling: each wildcard as an address is usually written. */
+const WILDCARDS = new Map([
+  ["0.0.0.0", "0.0.0.0"],
+  ["[::]", "::"],
+  ["[::ffff:0:0]", "::ffff:0.0.0.0"],
+]);
+
+/** The wildcard address a host is, as usually written (`0` and `0x0` are 0.0.0.0); undefined for any other host. */
+export function wildcardOf(host: string): string | undefined {
+  return WILDCARDS.get(wildcardName(host) ?? "");
 }
 
 /** The host as a URL spells it (the WHATWG parser reads IPv4 numbers as inet_aton does); undefined when it is no host. */

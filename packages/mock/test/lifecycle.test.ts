@@ -1,7 +1,7 @@
 // Resets between tests, the mock's clock, and closing: what a test suite built on one mock relies on.
 import { afterEach, expect, it } from "vitest";
 import { startMock, type MockServer } from "../src/index.js";
-import { isWildcardHost, urlFor } from "../src/mock.js";
+import { isWildcardHost, urlFor, wildcardOf } from "../src/mock.js";
 import { expectBceError, FIXTURE, put, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 import { rawExchange } from "./raw.js";
 
@@ -173,4 +173,18 @@ it.each([
   expect(isWildcardHost(host)).toBe(
     new URL(url).host !== new URL(`http://${host.includes(":") ? `[${host}]` : host}:4010`).host,
   );
+});
+
+it.each([
+  ["0", "0.0.0.0"],
+  ["0x0", "0.0.0.0"],
+  ["0.0.0.0", "0.0.0.0"],
+  ["0:0::0", "::"],
+  ["::", "::"],
+  ["::ffff:0.0.0.0", "::ffff:0.0.0.0"],
+  ["127.0.0.1", undefined],
+  ["localhost", undefined],
+  ["constructor", undefined],
+])("wildcardOf(%s) is %s: what the CLI says it bound", (host, wildcard) => {
+  expect(wildcardOf(host)).toBe(wildcard);
 });
