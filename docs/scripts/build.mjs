@@ -28,7 +28,7 @@ import {
   siteSummary,
   siteTitle,
 } from "./site.mjs";
-import { loadErrata, renderErrata } from "./errata.mjs";
+import { errataMentions, loadErrata, renderErrata } from "./errata.mjs";
 import { translateBundleText } from "./redoc-labels.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -126,30 +126,36 @@ function sampleSchemasFromExamples(doc) {
   return doc;
 }
 
-/** Every mention of the seed errata in the spec's descriptions, linked to the errata page in this language. */
-function linkErrata(doc, locale) {
+/**
+ * Every mention of the seed errata in the spec's descriptions, linked to the errata page in this
+ * language: to the entry it means when one claims the mention's node (`mentionedAt`), else to the
+ * page's top (the introduction's general mention).
+ */
+function linkErrata(doc, locale, mentions) {
   const link = `../${errataPath(locale.code)}`;
   const mention = new RegExp(locale.errataMention, "gi");
   // Not inside a code span (an odd number of backticks before it) or a link's text already.
   const plain = (text, at) =>
     (text.slice(0, at).split("`").length - 1) % 2 === 0 && !/\[[^\]]*$/.test(text.slice(0, at));
-  const visit = (node) => {
+  const visit = (node, pointer) => {
     if (!node || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
       // An example's value is data, not text to link (an Example Object's description is text).
       if (key === "example" || key === "value") continue;
-      if (key === "description" && typeof value === "string")
-        node[key] = value.replace(mention, (m, at, text) => (plain(text, at) ? `[${m}](${link})` : m));
-      else visit(value);
+      if (key === "description" && typeof value === "string") {
+        const id = mentions.get(pointer);
+        const target = id === undefined ? link : `${link}#${id}`;
+        node[key] = value.replace(mention, (m, at, text) => (plain(text, at) ? `[${m}](${target})` : m));
+      } else visit(value, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
     }
   };
-  visit(doc);
+  visit(doc, "");
   return doc;
 }
 
-function buildReference(locale, workDir) {
+function buildReference(locale, workDir, mentions) {
   const spec = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
-  const doc = linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale);
+  const doc = linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale, mentions);
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");
@@ -203,7 +209,10 @@ try {
   mkdirSync(join(out, "guides"), { recursive: true });
   mkdirSync(join(out, "spec"), { recursive: true });
 
-  for (const locale of locales) console.log(`docs: ${buildReference(locale, workDir).slice(docsDir.length + 1)}`);
+  const errata = loadErrata(locales.map((l) => l.code));
+  const mentions = errataMentions(errata);
+  for (const locale of locales)
+    console.log(`docs: ${buildReference(locale, workDir, mentions).slice(docsDir.length + 1)}`);
 
   for (const name of readdirSync(specDist).filter((n) => n.startsWith("openapi.")))
     copyFileSync(join(specDist, name), join(out, "spec", name));
@@ -224,7 +233,6 @@ try {
       );
     }
   }
-  const errata = loadErrata(locales.map((l) => l.code));
   for (const locale of locales) {
     const path = errataPath(locale.code);
     const root = "../".repeat(path.split("/").length - 1);

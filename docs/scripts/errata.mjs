@@ -33,6 +33,7 @@ function checkProblem(check) {
 export function loadErrata(codes, source = errataSource) {
   const errata = parse(readFileSync(source, "utf8"));
   const ids = new Set();
+  const mentions = new Map();
   const need = (text, where) => {
     for (const code of codes)
       if (typeof text?.[code] !== "string" || !text[code].trim())
@@ -60,6 +61,20 @@ export function loadErrata(codes, source = errataSource) {
         throw new Error(`errata: ${entry.id} unchecked is not a reason (a non-empty text)`);
       if (hasChecks && (!Array.isArray(entry.checks) || entry.checks.length === 0))
         throw new Error(`errata: ${entry.id} checks is not a non-empty list`);
+      if (
+        entry.mentionedAt !== undefined &&
+        !(
+          Array.isArray(entry.mentionedAt) &&
+          entry.mentionedAt.length > 0 &&
+          entry.mentionedAt.every((at) => typeof at === "string" && at.startsWith("/"))
+        )
+      )
+        throw new Error(`errata: ${entry.id} mentionedAt is not a non-empty list of JSON pointers`);
+      for (const at of entry.mentionedAt ?? []) {
+        if (mentions.has(at))
+          throw new Error(`errata: ${at} is in the mentionedAt of ${mentions.get(at)} and ${entry.id}`);
+        mentions.set(at, entry.id);
+      }
       for (const [index, check] of (entry.checks ?? []).entries()) {
         const problem = checkProblem(check);
         if (problem) throw new Error(`errata: ${entry.id} check ${index + 1} ${problem}`);
@@ -67,6 +82,15 @@ export function loadErrata(codes, source = errataSource) {
     }
   }
   return errata;
+}
+
+/** By JSON pointer of a spec node whose description mentions the errata: the id of the entry it means. */
+export function errataMentions(errata) {
+  return new Map(
+    errata.sections.flatMap((section) =>
+      section.entries.flatMap((entry) => (entry.mentionedAt ?? []).map((at) => [at, entry.id])),
+    ),
+  );
 }
 
 /** Every entry, in page order: [{ id, section, number }]. */

@@ -223,20 +223,27 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
-  test("links the spec's mentions of the seed errata to this language's errata page", async () => {
+  test("links the spec's mentions of the seed errata to their entries on this language's errata page", async () => {
     const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
     await sharedPage(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
     const links = page.locator("a", { hasText: locale.errataMention });
-    await links.first().waitFor({ timeout: 30_000 });
-    // A mention in the operation's text, not only the header's errata link (whose text says it too).
+    const errataPage = new URL(errataPath(locale.code), server.url).toString();
+    // The operation's mentions (isOpenHostEye's default, the instance id's pattern) link their
+    // entries, once the page has rendered them; the header's link and the introduction's open the
+    // page's top.
+    const hrefs = () => links.evaluateAll((as) => [...new Set(as.map((a) => a.href))]);
     await expect
-      .poll(() => links.evaluateAll((as) => as.filter((a) => !a.closest("header.site-nav")).length), {
-        timeout: 30_000,
-      })
-      .toBeGreaterThan(0);
-    const hrefs = new Set(await links.evaluateAll((as) => as.map((a) => a.href)));
-    expect([...hrefs]).toEqual([new URL(errataPath(locale.code), server.url).toString()]);
-    expect(await statusOf([...hrefs][0])).toBe(200);
+      .poll(async () => (await hrefs()).map((href) => new URL(href).hash), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(["", "#bcc-defaults", "#both-path-ids"]));
+    const entries = (await hrefs()).filter((href) => href !== errataPage).map((href) => new URL(href));
+    expect(await statusOf(errataPage)).toBe(200);
+    const response = await context.request.get(errataPage);
+    const html = await response.text();
+    await response.dispose();
+    for (const url of entries) {
+      expect(url.toString().replace(url.hash, "")).toBe(errataPage);
+      expect(html, url.hash).toContain(`id="${url.hash.slice(1)}"`);
+    }
     expect(problems).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import {
   checkFailure,
   checkFailures,
   errataEntries,
+  errataMentions,
   errataSource,
   loadErrata,
   renderErrata,
@@ -37,6 +38,25 @@ describe("every errata entry's spec text holds on spec/dist/openapi.json", () =>
   it("most entries are checked", () => {
     const unchecked = entries.filter(({ entry }) => entry.unchecked !== undefined);
     expect(unchecked.length, unchecked.map((e) => e.id).join(", ")).toBeLessThanOrEqual(entries.length / 10);
+  });
+});
+
+describe.each(locales.map((l) => [l.code, l]))("the %s bundle's mentions of the seed errata", (code, locale) => {
+  const bundle = loadSpec(code);
+  const mention = new RegExp(locale.errataMention, "i");
+  /** The JSON pointer of every node whose own description mentions the errata. */
+  const mentioning = [];
+  const visit = (node, pointer) => {
+    if (!node || typeof node !== "object") return;
+    if (typeof node.description === "string" && mention.test(node.description)) mentioning.push(pointer);
+    for (const [key, value] of Object.entries(node))
+      visit(value, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+  };
+  visit(bundle, "");
+
+  it("each names its entry (mentionedAt), so that the docs link the entry, not the page's top", () => {
+    // The introduction speaks of the errata as a whole.
+    expect(mentioning.filter((at) => at !== "/info").sort()).toEqual([...errataMentions(errata).keys()].sort());
   });
 });
 
