@@ -134,6 +134,21 @@ test("the page and the mock are on different loopback ports (a cross-origin call
 
 test("both clients succeed from the page: preflight answered unsigned, the call signed and verified", async () => {
   open.reset();
+  // Neither call shows in the browser's network log as failed: BCC's empty success body is not
+  // cancelled (which Chromium logs as net::ERR_ABORTED). Each PUT's last event says how it ended.
+  const ended = (path) =>
+    new Promise((resolve) => {
+      const mine = (request) => request.method() === "PUT" && new URL(request.url()).pathname === path;
+      const finished = (request) => mine(request) && done("finished");
+      const failed = (request) => mine(request) && done(`failed: ${request.failure()?.errorText}`);
+      const done = (how) => {
+        page.off("requestfinished", finished).off("requestfailed", failed);
+        resolve(how);
+      };
+      page.on("requestfinished", finished).on("requestfailed", failed);
+    });
+  const becEnded = ended("/v1/vm/instance/vm-6ahy6dli/system/reinstall");
+  const bccEnded = ended("/v2/instance/i-YufwpQAe");
   const becResult = await page$({ endpoint: open.url, which: "bec" });
   // The body as the spec's example gives it, beside the call's $metadata.
   expect(becResult.value).toEqual({
@@ -142,6 +157,7 @@ test("both clients succeed from the page: preflight answered unsigned, the call 
   });
   const bccResult = await page$({ endpoint: open.url, which: "bcc" });
   expect(bccResult.value.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(await Promise.all([becEnded, bccEnded])).toEqual(["finished", "finished"]);
 
   const entries = open.journal.entries();
   const origin = new URL(server.url).origin;

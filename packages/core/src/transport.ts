@@ -713,8 +713,13 @@ export class Transport {
         throw new BceError("the fetch option resolved with a Response whose body was already read");
       if (bodiless && response.ok) {
         // A success the call reads no body of is done at its head: no body that follows, slow, cut
-        // off or too large, can undo it (a rebuild the service carried out).
-        response.body?.cancel().catch(noop);
+        // off or too large, can undo it (a rebuild the service carried out). One declared empty is
+        // read (at once): a body left unread, or cancelled, shows in a browser's network log as
+        // aborted (net::ERR_ABORTED).
+        if (response.headers.get("content-length") === "0") {
+          const drain = response.arrayBuffer();
+          await (send ? heed(drain, timeout.signal) : drain).catch(noop);
+        } else response.body?.cancel().catch(noop);
         return { response, bytes: new Uint8Array(0) };
       }
       try {

@@ -232,6 +232,48 @@ describe("a caller's fetch that misbehaves", () => {
   });
 
   it.each([
+    ["0", false],
+    ["2", true],
+    [null, true],
+  ])(
+    "a bodiless 2xx whose Content-Length is %s: its body cancelled %s (one declared empty is read to its end)",
+    async (length, cancels) => {
+      let cancelled = false;
+      let read = false;
+      const answer = () => {
+        // Pulled only when read (no high-water mark): a read and a cancel are told apart.
+        const body = new ReadableStream(
+          {
+            pull: (controller) => {
+              read = true;
+              if (length === "0") controller.close();
+            },
+            cancel: () => void (cancelled = true),
+          },
+          { highWaterMark: 0 },
+        );
+        return new Response(body, { headers: length === null ? {} : { "content-length": length } });
+      };
+      const response = (await send(async () => answer(), { bodiless: true })) as Response;
+      expect(response.status).toBe(200);
+      expect({ cancelled, read }).toEqual({ cancelled: cancels, read: !cancels });
+    },
+  );
+
+  it("a bodiless 2xx declared empty whose body never ends (a made-up Response) resolves at the timeout, not later", async () => {
+    vi.useFakeTimers();
+    try {
+      const endless = new Response(new ReadableStream(), { headers: { "content-length": "0" } });
+      // The caller's fetch ignores the signal; the timeout still ends the wait, and the answer stands.
+      const call = send(async () => endless, { bodiless: true, timeoutMs: 5_000 });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(((await call) as Response).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.each([
     ["declared within the limit", false],
     ["read chunk by chunk (cross-origin)", true],
   ])("keeps an error answer past maxResponseBytes an error answer, read up to the limit (%s)", async (_, cors) => {
