@@ -248,7 +248,9 @@ describe("a caller's fetch that misbehaves", () => {
               read = true;
               if (length === "0") controller.close();
             },
-            cancel: () => void (cancelled = true),
+            cancel: () => {
+              cancelled = true;
+            },
           },
           { highWaterMark: 0 },
         );
