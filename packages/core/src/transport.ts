@@ -730,6 +730,9 @@ export class Transport {
         // fetch undoes a content coding as it reads: a body that is not what its coding says came
         // whole, and is refused as node:http's answer is, not retried as cut off (see badCoding).
         const refused = !signal?.aborted && !timeout.signal.aborted && badCoding(error, response);
+        // An error answer stays one, its status what a retry is judged by: read as one with an
+        // empty body (its headers say what it is), as node:http's is.
+        if (refused && response.status >= 400) return { response, bytes: new Uint8Array(0) };
         if (refused) throw refused;
         throw classify(error, response.status);
       }

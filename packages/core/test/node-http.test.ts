@@ -352,7 +352,7 @@ describe("node:http in Node", () => {
     ["over maxResponseBytes once decoded", gzipSync(Buffer.from(JSON.stringify({ blob: "x".repeat(4096) })))],
     ["not what its coding says", Buffer.from('{"not":"gzip"}')],
   ] as const)(
-    "a bodiless 2xx whose gzip body is %s resolves with no bytes, as with fetch; an error answer's rejects",
+    "a bodiless 2xx whose gzip body is %s resolves with no bytes, as with fetch; an error answer stays a BceServiceError",
     async (_, wire) => {
       let status = 200;
       const server = await serve((_, res) => {
@@ -371,7 +371,8 @@ describe("node:http in Node", () => {
         expect(await answerText(response as Response)).toBe("");
       }
       status = 500;
-      expect(await outcomeOf(`${server.url}/x`, options, { bodiless: true })).toBeInstanceOf(BceResponseError);
+      const error = await outcomeOf(`${server.url}/x`, { ...options, retry: { maxAttempts: 1 } }, { bodiless: true });
+      expect(answerError(error as Response)).toMatchObject({ name: "BceServiceError", status: 500 });
     },
   );
 
@@ -485,6 +486,45 @@ describe("node:http in Node", () => {
     expect(last.headers.get("x-bce-request-id")).toBe("rid-503");
     expect(await answerText(last)).toBe(`<html>${"x".repeat(1018)}`);
     expect(answerError(last)).toMatchObject({ status: 503, code: "MalformedJSON", requestId: "rid-503" });
+  });
+
+  // An error answer stays one whatever its body: its status is what a retry is judged by.
+  it.each([
+    ["not what its coding says", "gzip", () => Buffer.from("Service Unavailable"), "both"],
+    ["over maxResponseBytes once decoded", "gzip", () => gzipSync(Buffer.alloc(8192)), "both"],
+    ["under more codings than fetch undoes", "gzip, gzip, gzip, gzip, gzip, gzip", () => Buffer.from("x"), "node:http"],
+  ] as const)(
+    "keeps a 503 whose body is %s a retried BceServiceError, its body read as empty",
+    async (_, coding, body, senders) => {
+      const server = await serve((_, res) => {
+        res.writeHead(503, { "content-encoding": coding, "x-bce-request-id": "rid-503" });
+        res.end(body());
+      });
+      const options = { maxResponseBytes: 1024, retry: { maxAttempts: 2, baseDelayMs: 0 } };
+      for (const fetch of senders === "both" ? [undefined, globalThis.fetch] : [undefined]) {
+        server.received.length = 0;
+        const last = await transport({ ...options, fetch }).send(put(`${server.url}/x`), {
+          credentials,
+          idempotent: true,
+        });
+        expect(server.received).toHaveLength(2);
+        expect(last.status).toBe(503);
+        expect(answerError(last)).toMatchObject({ name: "BceServiceError", status: 503, requestId: "rid-503" });
+      }
+    },
+  );
+
+  it("refuses a success under more content codings than fetch undoes, as fetch does, without decoding them", async () => {
+    let body = Buffer.from('{"ok":true}');
+    for (let i = 0; i < 6; i++) body = gzipSync(body);
+    const server = await serve((_, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json", "content-encoding": Array(6).fill("gzip").join(", ") })
+        .end(body),
+    );
+    expectProblems(await outcomeOf(`${server.url}/x`), ["the answer has 6 content codings, more than the 5 undone"]);
+    // The oracle: Node's fetch refuses it too.
+    await expect(fetch(`${server.url}/x`, { method: "PUT" }).then((r) => r.text())).rejects.toThrow();
   });
 
   it("undoes a content coding within a maxResponseBytes larger than the largest Buffer", async () => {

@@ -267,18 +267,36 @@ function sendWithNodeHttp(
           let coding = "";
           if (whole.length > 0 && decoders.every((d) => d !== undefined)) {
             try {
+              // As many as fetch undoes: more would hold the event loop, each decoded synchronously.
+              if (decoders.length > MAX_CODINGS)
+                throw new BceResponseError({
+                  status,
+                  requestId,
+                  problems: [`the answer has ${decoders.length} content codings, more than the ${MAX_CODINGS} undone`],
+                });
               for (let i = decoders.length - 1; i >= 0; i--) {
                 coding = codings[i]!;
                 // zlib takes no maxOutputLength over the largest Buffer (4 GiB in Node 20).
                 whole = decoders[i]!(whole, { maxOutputLength: Math.min(limit, constants.MAX_LENGTH) });
               }
             } catch (error) {
-              // Too large or not what its coding says: as fetch's read fails.
-              reject(
-                (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
-                  ? answerTooLarge(status, requestId, limit)
-                  : new BceResponseError({ status, requestId, problems: [`the answer body is not valid ${coding}`] }),
-              );
+              // An error answer stays one, its status what a retry is judged by: a body it cannot
+              // undo is dropped, and the answer read as one with an empty body (its headers say
+              // what it is), as fetch's is (see badCoding).
+              if (status >= 400) resolve({ response: head(), bytes: new Uint8Array(0) });
+              // A success too large or not what its coding says: as fetch's read fails.
+              else
+                reject(
+                  error instanceof BceResponseError
+                    ? error
+                    : (error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE"
+                      ? answerTooLarge(status, requestId, limit)
+                      : new BceResponseError({
+                          status,
+                          requestId,
+                          problems: [`the answer body is not valid ${coding}`],
+                        }),
+                );
               return;
             }
           }
@@ -308,6 +326,9 @@ function sendWithNodeHttp(
     outgoing.end(body);
   });
 }
+
+/** The most content codings an answer's body is undone through: fetch's (undici's) limit. */
+const MAX_CODINGS = 5;
 
 /** How long the body of an answer taken at its head may take to end before its connection is dropped. */
 const DRAIN_MS = 1000;
