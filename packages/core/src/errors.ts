@@ -144,7 +144,7 @@ export class BceResponseError extends BceError {
   constructor(init: { status: number; requestId: string; problems: readonly string[] }) {
     // Status and request id as a BceServiceError gives them: a 2xx says the service took the call.
     super(
-      `the answer does not match the API description: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${init.requestId}` : ""})`,
+      `the answer does not match the API description: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
     );
     this.status = init.status;
     this.requestId = init.requestId;

@@ -1,7 +1,7 @@
 // What an error answer's text becomes in a BceServiceError's message: bounded and escaped, while
 // the fields keep what the service sent.
 import { describe, expect, it } from "vitest";
-import { BceServiceError, quoted } from "../src/errors.js";
+import { BceResponseError, BceServiceError, quoted } from "../src/errors.js";
 import { serviceErrorFromResponse } from "../src/service-error.js";
 
 describe("quoted", () => {
@@ -26,6 +26,15 @@ describe("quoted", () => {
     expect(quoted("x".repeat(1500), 1000)).toBe(`${"x".repeat(1000)}… (500 more characters)`);
     expect(quoted(`${"x".repeat(999)}😀tail`, 1000)).toBe(`${"x".repeat(999)}… (6 more characters)`);
   });
+});
+
+it("BceResponseError quotes the answer's request id bounded and escaped, as BceServiceError does", () => {
+  const requestId = `A\u009b31mB${"r".repeat(5000)}`;
+  const error = new BceResponseError({ status: 200, requestId, problems: ["the answer body is not valid JSON"] });
+  expect(error.message).toBe(
+    `the answer does not match the API description: the answer body is not valid JSON (status 200, request id A\\u009b31mB${"r".repeat(94)}… (4906 more characters))`,
+  );
+  expect(error.requestId).toBe(requestId);
 });
 
 describe("BceServiceError from an error answer", () => {
