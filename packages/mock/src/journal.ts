@@ -15,7 +15,7 @@ export interface JournalEntry {
    * The raw query string without `?` (`rebuild`, `clientToken=abc`), as sent, but for the
    * signature in an `authorization` parameter (and its access key id, when the mock does not know
    * it) and an `x-bce-security-token` (presigned requests),
-   * and the value of a parameter whose name ends in `pass` or `password` (an encrypted one is kept)
+   * and the value of a parameter whose name ends in `pass`, `password`, `passwd` or `pwd` (an encrypted one is kept)
    * or names a credential (`secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`), also
    * percent-encoded or inside a form's brackets (`creds[secretKey]`).
    */
@@ -28,7 +28,7 @@ export interface JournalEntry {
   headers: Record<string, string>;
   /**
    * The body as UTF-8 text (the first 64 KiB). A plaintext password (the value of a property whose
-   * name ends in `pass` or `password`, such as BEC's `keyConfig.adminPass`, or of such a form
+   * name ends in `pass`, `password`, `passwd` or `pwd`, such as BEC's `keyConfig.adminPass`, or of such a form
    * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON (a
    * Python dict's `'adminPass': 'x'`, YAML, XML, `name: value` text); an
    * encrypted one (lowercase hex, as BCC's `adminPass`) is kept. So does a credential an SDK may
@@ -298,7 +298,7 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
  * The raw query with a presigned request's credentials redacted (BCE also takes the Authorization
  * and the security token as query parameters: the Authorization's signature, and its access key id
  * unless it is one of `accessKeyIds`, as the header's id is hidden when the mock does not know it),
- * and any parameter whose name ends in `pass` or `password`, as in a body (an encrypted one is
+ * and any parameter whose name ends in `pass`, `password`, `passwd` or `pwd`, as in a body (an encrypted one is
  * kept); everything else stays as sent.
  */
 export function redactQuery(query: string, accessKeyIds: readonly string[] = []): string {
@@ -354,12 +354,12 @@ export function redactLogLine(line: string): string {
  * (`creds[secretKey]`, `secretKey[]`, `creds[password][0]`), and blanks.
  */
 const NAME_END = String.raw`(?:\]|\[\d*\])*\s*$`;
-const PASSWORD_KEY = new RegExp(`pass(?:word)?${NAME_END}`, "i");
+const PASSWORD_KEY = new RegExp(`(?:pass(?:word|wd)?|pwd)${NAME_END}`, "i");
 /**
- * The end of a name that holds a secret: a password (`adminPass`), or a credential an SDK may put
+ * The end of a name that holds a secret: a password (`adminPass`, `passwd`, `pwd`), or a credential an SDK may put
  * in a body (the Java SDK's `requestCredentials`: `secretKey`, `sessionToken`).
  */
-const SECRET_NAME = "(?:pass(?:word)?|secret(?:[_-]?access)?(?:[_-]?key)?|(?:session|security)[_-]?token)";
+const SECRET_NAME = "(?:pass(?:word|wd)?|pwd|secret(?:[_-]?access)?(?:[_-]?key)?|(?:session|security)[_-]?token)";
 const SECRET_KEY = new RegExp(`${SECRET_NAME}${NAME_END}`, "i");
 const SECRET_ANYWHERE = new RegExp(SECRET_NAME, "i");
 /** A query parameter in a logged URL, with the `?` or `&` before it, its name and its value. */
@@ -402,7 +402,7 @@ const isSecret = (key: string, value: unknown) =>
 
 /**
  * The body with plaintext passwords redacted: the value of every property whose name ends in
- * `pass` or `password`, whatever its type, except an encrypted one. A JSON body is redacted by its
+ * `pass`, `password`, `passwd` or `pwd`, whatever its type, except an encrypted one. A JSON body is redacted by its
  * structure; text that does not parse (cut at 64 KiB, malformed, too deeply nested to serialize
  * again) by reading its JSON strings in one pass; a form body (urlencoded or multipart) by its field names.
  */

@@ -115,8 +115,12 @@ it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies tha
   expect(redactBody(JSON.stringify({ imageId: "m-1", adminPass: cipher }))).toBe(
     JSON.stringify({ imageId: "m-1", adminPass: cipher }),
   );
-  expect(JSON.parse(redactBody(JSON.stringify({ a: { password: "x", Pass: "y", passport: "z" } })))).toEqual({
-    a: { password: "<redacted>", Pass: "<redacted>", passport: "z" },
+  expect(
+    JSON.parse(
+      redactBody(JSON.stringify({ a: { password: "x", Pass: "y", passport: "z", passwd: "p", rootPwd: "q" } })),
+    ),
+  ).toEqual({
+    a: { password: "<redacted>", Pass: "<redacted>", passport: "z", passwd: "<redacted>", rootPwd: "<redacted>" },
   });
   expect(redactBody("plain text")).toBe("plain text");
 });
