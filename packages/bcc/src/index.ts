@@ -25,6 +25,7 @@ export {
   CredentialsError,
   PasswordPolicyError,
   encryptAdminPass,
+  type CallMetadata,
   type CallOptions,
   type Credentials,
   type CredentialsProvider,

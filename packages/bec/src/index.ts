@@ -23,6 +23,7 @@ export {
   BceValidationError,
   CredentialsError,
   PasswordPolicyError,
+  type CallMetadata,
   type CallOptions,
   type Credentials,
   type CredentialsProvider,

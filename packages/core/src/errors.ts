@@ -7,6 +7,19 @@
  */
 export class BceError extends Error {
   override name = "BceError";
+  /**
+   * What a client method's call took before it rejected with this error, once it had sent an
+   * attempt; absent when nothing was sent (a BceValidationError, say).
+   */
+  declare readonly $metadata?: CallMetadata;
+}
+
+/** What a call that failed took: the success's `$metadata` without an answer's status and request id. */
+export interface CallMetadata {
+  /** Attempts sent, the first included. */
+  readonly attempts: number;
+  /** Milliseconds spent waiting between attempts. */
+  readonly totalRetryDelay: number;
 }
 
 /**

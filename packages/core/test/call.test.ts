@@ -238,6 +238,27 @@ describe("callOperation", () => {
     expect(error).toMatchObject({ status: 404, code: "NoSuchThing", requestId: "r9" });
   });
 
+  it("rejects with what the call took ($metadata: attempts, delays) once it sent anything", async () => {
+    const busy: [number, string] = [503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })];
+    const { sent, service } = setup([busy]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(sent).toHaveLength(4);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect((error as BceError).$metadata).toEqual({ attempts: 4, totalRetryDelay: expect.any(Number) });
+    expect((error as BceError).$metadata!.totalRetryDelay).toBeGreaterThan(0);
+    // After a success: the body it could not read (strict checks) is the call's last attempt.
+    const strict = setup([busy, [200, JSON.stringify({ id: 7 })]], { validateResponses: "strict" });
+    const refused = await callOperation(strict.service, spec, { path: { thingId: "a" }, body: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(BceResponseError);
+    expect((refused as BceError).$metadata).toMatchObject({ attempts: 2 });
+    // Nothing sent, nothing taken.
+    const invalid = await callOperation(service, spec, { path: { thingId: "A B" }, body: {} }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(BceValidationError);
+    expect(invalid).not.toHaveProperty("$metadata");
+  });
+
   describe("a success body that differs from the spec", () => {
     const odd = JSON.stringify({ id: 7, extra: true });
     it("resolves with it when response checks are off", async () => {

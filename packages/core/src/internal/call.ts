@@ -11,7 +11,7 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import { BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
+import { BceError, BceResponseError, BceValidationError, type CallMetadata, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
 import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
@@ -79,7 +79,10 @@ export async function callOperation(
     return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
   } catch (error) {
     // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
-    throw error instanceof BceError ? error : acted(response, "the answer could not be read", error);
+    throw withMetadata(
+      error instanceof BceError ? error : acted(response, "the answer could not be read", error),
+      $metadata,
+    );
   }
 }
 
@@ -119,28 +122,46 @@ async function sendOperation(
   const send = (service.raw as Record<string, RawCall>)[spec.method];
   if (typeof send !== "function")
     throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
-  const result = await send(spec.path, {
-    params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
-    ...(hasBody ? { body, bodySerializer: () => json } : {}),
-    // The body is not read through openapi-fetch: the transport has its bytes (answerText).
-    parseAs: "stream",
-    ...service.callOptions({
-      ...options,
-      credentials,
-      idempotent: spec.retry === "idempotency-token",
-      bodiless: spec.successBody === false,
-      stats,
-      givenBody: plain,
-    }),
-  }).catch((error: unknown) => {
-    // A middleware that throws after the answer came: the caller learns whether the service acted.
-    if (stats.answer && !(error instanceof BceError)) throw acted(stats.answer, "a middleware threw", error);
-    return rethrowAsBceError(error);
-  });
-  const { response } = result;
-  // An answer may echo what the request carried: the client's own secrets are not passed on.
-  if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
-  return { response, $metadata: responseMetadata(response, stats) };
+  try {
+    const result = await send(spec.path, {
+      params: { path: { ...spec.fixedPath, ...path }, query: { ...spec.fixedQuery, ...query } },
+      ...(hasBody ? { body, bodySerializer: () => json } : {}),
+      // The body is not read through openapi-fetch: the transport has its bytes (answerText).
+      parseAs: "stream",
+      ...service.callOptions({
+        ...options,
+        credentials,
+        idempotent: spec.retry === "idempotency-token",
+        bodiless: spec.successBody === false,
+        stats,
+        givenBody: plain,
+      }),
+    }).catch((error: unknown) => {
+      // A middleware that throws after the answer came: the caller learns whether the service acted.
+      if (stats.answer && !(error instanceof BceError)) throw acted(stats.answer, "a middleware threw", error);
+      return rethrowAsBceError(error);
+    });
+    const { response } = result;
+    // An answer may echo what the request carried: the client's own secrets are not passed on.
+    if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
+    return { response, $metadata: responseMetadata(response, stats) };
+  } catch (error) {
+    throw withMetadata(error, stats);
+  }
+}
+
+/**
+ * The error a call rejects with, given what the call took (`$metadata`) once it sent an attempt.
+ * One of the caller's own (a BceError their fetch threw) is given it too, unless it is frozen or
+ * has one.
+ */
+function withMetadata(error: unknown, { attempts, totalRetryDelay }: CallMetadata): unknown {
+  if (error instanceof BceError && attempts > 0 && Object.isExtensible(error) && !Object.hasOwn(error, "$metadata"))
+    Object.defineProperty(error, "$metadata", {
+      value: Object.freeze({ attempts, totalRetryDelay }),
+      enumerable: true,
+    });
+  return error;
 }
 
 const unreadable = (error: unknown) =>
