@@ -542,7 +542,7 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
       throw new BceValidationError(
         name,
         "enum",
-        `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)}`,
+        `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)} (for another, give the endpoint option its URL)`,
       );
     }
     // A variable with no enum takes only what cannot move the request elsewhere: RFC 3986's

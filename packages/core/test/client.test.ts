@@ -953,7 +953,9 @@ describe("serverUrl", () => {
   };
 
   it("quotes a short value it refuses (a typo), but not a long one (a secret given to the wrong option)", () => {
-    expect(() => serverUrl(server, { region: "mars" })).toThrow('must be one of bj, gz; got "mars"');
+    expect(() => serverUrl(server, { region: "mars" })).toThrow(
+      'must be one of bj, gz; got "mars" (for another, give the endpoint option its URL)',
+    );
     // A secret access key (or session token) read from the wrong variable into `region`.
     const secret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     let error: unknown;
