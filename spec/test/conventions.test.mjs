@@ -97,6 +97,39 @@ describe("open enumerations (x-extensible-enum)", () => {
 });
 
 describe("x-client-rules", () => {
+  // Rules with `additionalProperties: false` refuse every field their own `properties` do not
+  // list: a field added to the schema alone would be typed, served by the mock, and refused by
+  // the clients at run time.
+  it("that refuse unlisted fields list every property of their schema", () => {
+    const doc = bundles.openapi;
+    const resolve = (schema) =>
+      typeof schema?.$ref === "string"
+        ? schema.$ref
+            .slice(2)
+            .split("/")
+            .reduce((node, key) => node?.[key], doc)
+        : schema;
+    const unlisted = [];
+    const check = (schema, rules, where) => {
+      if (!schema || !rules || typeof rules !== "object") return;
+      const listed = rules.properties ?? {};
+      if (rules.additionalProperties === false)
+        for (const name of Object.keys(schema.properties ?? {}))
+          if (!(name in listed))
+            unlisted.push(
+              `${where}: add \`${name}: true\` to x-client-rules.properties (or the rule the clients keep for it)`,
+            );
+      for (const [name, rule] of Object.entries(listed))
+        check(resolve(schema.properties?.[name]), rule, `${where}.${name}`);
+    };
+    const rules = collect(doc, "x-client-rules");
+    for (const [where, value] of rules) {
+      const pointer = where.slice(2, -"/x-client-rules".length);
+      check(resolve({ $ref: `#/${pointer}` }), value, pointer.split("/").pop());
+    }
+    expect(unlisted).toEqual([]);
+  });
+
   it.each(["openapi", "bec", "bcc"])("every $ref inside them resolves in the %s bundle", (name) => {
     const doc = bundles[name];
     const rules = collect(doc, "x-client-rules");

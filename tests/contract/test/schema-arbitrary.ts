@@ -247,7 +247,10 @@ export class SchemaTools {
   private string(schema: SchemaObject): Arbitrary<Json> {
     if (typeof schema.pattern === "string") {
       const arbitrary = PATTERNS[schema.pattern];
-      if (!arbitrary) throw new Error(`no generator for the pattern ${schema.pattern}: add one to PATTERNS`);
+      if (!arbitrary)
+        throw new Error(
+          `no generator for the pattern ${schema.pattern}: add one to PATTERNS in tests/contract/test/schema-arbitrary.ts (it must keep to the schema's minLength and maxLength itself)`,
+        );
       return arbitrary;
     }
     const minLength = (schema.minLength as number | undefined) ?? 0;
