@@ -542,7 +542,8 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
       throw new BceValidationError(
         name,
         "enum",
-        `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)} (for another, give the endpoint option its URL)`,
+        // A string that is not listed may be a region the spec does not know yet.
+        `must be one of ${variable.enum.join(", ")}; got ${describeRefused(value)}${typeof value === "string" ? " (for another, give the endpoint option its URL)" : ""}`,
       );
     }
     // A variable with no enum takes only what cannot move the request elsewhere: RFC 3986's
