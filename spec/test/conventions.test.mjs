@@ -27,6 +27,13 @@ function collect(node, key, at = "#", out = []) {
   return out;
 }
 
+/** What a local `$ref` (`#/components/...`) points at in `doc`; undefined when nothing. */
+const target = (doc, ref) =>
+  ref
+    .slice(2)
+    .split("/")
+    .reduce((node, key) => node?.[key], doc);
+
 // Each part starts with its source: a page, or a repository, one path and a commit.
 const PAGE = /^\s*https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
 const SDK_FILE = /^\s*baidubce\/bce-sdk-(go|java|python) [^\s/][^\s@]*@[0-9a-f]{40}\b/;
@@ -102,13 +109,7 @@ describe("x-client-rules", () => {
   // the clients at run time.
   it("that refuse unlisted fields list every property of their schema", () => {
     const doc = bundles.openapi;
-    const resolve = (schema) =>
-      typeof schema?.$ref === "string"
-        ? schema.$ref
-            .slice(2)
-            .split("/")
-            .reduce((node, key) => node?.[key], doc)
-        : schema;
+    const resolve = (schema) => (typeof schema?.$ref === "string" ? target(doc, schema.$ref) : schema);
     const unlisted = [];
     const check = (schema, rules, where) => {
       if (!schema || !rules || typeof rules !== "object") return;
@@ -135,12 +136,6 @@ describe("x-client-rules", () => {
     const rules = collect(doc, "x-client-rules");
     expect(rules.length, name).toBeGreaterThan(0);
     for (const [where, value] of rules)
-      for (const [, ref] of collect(value, "$ref")) {
-        const target = ref
-          .slice(2)
-          .split("/")
-          .reduce((node, key) => node?.[key], doc);
-        expect(target, `${where}: ${ref}`).toBeTypeOf("object");
-      }
+      for (const [, ref] of collect(value, "$ref")) expect(target(doc, ref), `${where}: ${ref}`).toBeTypeOf("object");
   });
 });
