@@ -28,7 +28,7 @@ import {
   siteSummary,
   siteTitle,
 } from "./site.mjs";
-import { errataMentions, loadErrata, renderErrata } from "./errata.mjs";
+import { errataMentions, loadErrata, pointerToken, renderErrata } from "./errata.mjs";
 import { translateBundleText } from "./redoc-labels.mjs";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -146,7 +146,7 @@ function linkErrata(doc, locale, mentions) {
         const id = mentions.get(pointer);
         const target = id === undefined ? link : `${link}#${id}`;
         node[key] = value.replace(mention, (m, at, text) => (plain(text, at) ? `[${m}](${target})` : m));
-      } else visit(value, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+      } else visit(value, `${pointer}/${pointerToken(key)}`);
     }
   };
   visit(doc, "");

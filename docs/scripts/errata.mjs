@@ -154,13 +154,16 @@ function child(doc, node, key, depth = 0) {
   return { found: true, value: node[key] };
 }
 
+/** A key as a JSON pointer spells it (RFC 6901: `~` as `~0`, `/` as `~1`). */
+export const pointerToken = (key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
 /** The value at `pointer` in `doc`, `$ref`s followed on the way (not at the end): { found, value, missing }. */
 function walk(doc, pointer, depth = 0) {
   let node = doc;
   let at = "";
   for (const token of tokens(pointer)) {
     const next = child(doc, node, token, depth);
-    at += `/${token.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    at += `/${pointerToken(token)}`;
     if (!next.found) return { found: false, missing: at };
     node = next.value;
   }

@@ -14,6 +14,7 @@ import {
   errataMentions,
   errataSource,
   loadErrata,
+  pointerToken,
   renderErrata,
 } from "../scripts/errata.mjs";
 import { locales } from "../scripts/site.mjs";
@@ -49,8 +50,7 @@ describe.each(locales.map((l) => [l.code, l]))("the %s bundle's mentions of the 
   const visit = (node, pointer) => {
     if (!node || typeof node !== "object") return;
     if (typeof node.description === "string" && mention.test(node.description)) mentioning.push(pointer);
-    for (const [key, value] of Object.entries(node))
-      visit(value, `${pointer}/${key.replaceAll("~", "~0").replaceAll("/", "~1")}`);
+    for (const [key, value] of Object.entries(node)) visit(value, `${pointer}/${pointerToken(key)}`);
   };
   visit(bundle, "");
 

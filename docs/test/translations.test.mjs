@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { applyOverlay } from "../../spec/scripts/overlay.mjs";
+import { pointerToken } from "../scripts/errata.mjs";
 import { distDir, loadSpec, operations, SAMPLE_COMMENTS, splitComments } from "./helpers.mjs";
 
 const en = loadSpec("en");
@@ -29,7 +30,7 @@ function describedElements(doc) {
     need(`tag ${tag.name}`, `/tags/${i}`);
   });
   for (const [path, method, op, item] of operations(doc)) {
-    const base = `/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    const base = `/paths/${pointerToken(path)}`;
     const name = op.operationId;
     need(name, `${base}/${method}`, "summary");
     need(name, `${base}/${method}`);
