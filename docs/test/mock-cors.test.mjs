@@ -24,10 +24,10 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 const ENTRY = `
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
-window.callMock = async ({ endpoint, credentials, which, prefer, becBody, trace }) => {
+window.callMock = async ({ endpoint, credentials, which, prefer, becBody, trace, retry = { maxAttempts: 1 } }) => {
   // Prefer is added after signing by the caller's fetch (it is not a signed header).
   const fetch = prefer ? (r) => { const headers = new Headers(r.headers); headers.set("prefer", prefer); return globalThis.fetch(new Request(r, { headers })); } : undefined;
-  const options = { endpoint, credentials, retry: { maxAttempts: 1 }, ...(fetch ? { fetch } : {}) };
+  const options = { endpoint, credentials, retry, ...(fetch ? { fetch } : {}) };
   const client = which === "bec" ? createBecClient(options) : createBccClient(options);
   // The getting-started guide's middleware: a header of the caller's own, sent unsigned.
   if (trace) client.raw.use({ onRequest({ request }) { request.headers.set("x-my-trace-id", trace); } });
@@ -194,6 +194,18 @@ test("a scripted fault reaches the page like the real thing", async () => {
   open.faults.enqueue("reinstallVmInstance", { status: 500 });
   const result = await page$({ endpoint: open.url, which: "bec" });
   expect(result).toMatchObject({ error: "BceServiceError", status: 500, code: "InternalError" });
+});
+
+test("the page waits a scripted Retry-After out before it retries (Retry-After exposed)", async () => {
+  open.reset();
+  open.faults.enqueue("rebuildInstance", { status: 429, retryAfter: 1 });
+  // No backoff of its own: only the Retry-After the page can read makes it wait.
+  const result = await page$({
+    endpoint: open.url,
+    which: "bcc",
+    retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 5000 },
+  });
+  expect(result.value.$metadata).toMatchObject({ attempts: 2, totalRetryDelay: 1000 });
 });
 
 test("the page corrects its clock from the Date of RequestTimeTooSkewed (Date exposed)", async () => {

@@ -18,8 +18,11 @@ const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1
 const ALLOWED_HEADERS = new Set(["authorization", "content-type", "content-md5", "prefer"]);
 /** A header name (an RFC 9110 token), as a browser lowercases it. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
-/** `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed. */
-export const EXPOSED_HEADERS = "x-bce-request-id, date";
+/**
+ * `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed; and
+ * `retry-after`, which a scripted 429 or 503 may carry, so that a browser client can wait it out.
+ */
+export const EXPOSED_HEADERS = "x-bce-request-id, date, retry-after";
 const MAX_AGE_SECONDS = "600";
 
 export type OriginPolicy = ((origin: string) => boolean) | undefined;

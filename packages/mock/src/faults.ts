@@ -13,6 +13,11 @@ export interface FaultStep {
   code?: string | undefined;
   /** Default: the spec's example message for the code, if it has one. */
   message?: string | undefined;
+  /**
+   * With `status`: a `Retry-After` header on the answer, in seconds (an integer from 0) or as an
+   * HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), as a throttled or unavailable service sends it.
+   */
+  retryAfter?: number | string | undefined;
   /** Wait this long before answering (or before dropping the connection). */
   delayMs?: number | undefined;
   /** Close the connection without answering. The request does not take effect. */
@@ -40,7 +45,10 @@ export const DEFAULT_CODES: Record<number, string> = {
   504: "GatewayTimeout",
 };
 
-const STEP_KEYS = new Set(["status", "code", "message", "delayMs", "drop", "truncate", "hang"]);
+const STEP_KEYS = new Set(["status", "code", "message", "retryAfter", "delayMs", "drop", "truncate", "hang"]);
+/** An HTTP date as RFC 9110 (section 5.6.7) writes it: IMF-fixdate. */
+const HTTP_DATE =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const MAX_DELAY_MS = 2_147_483_647; // setTimeout's limit
 
 /** Throws a TypeError naming what is wrong with a step. */
@@ -63,6 +71,15 @@ export function checkStep(step: unknown, where: string): FaultStep {
     );
   if (s.message !== undefined && !(typeof s.message === "string" && /^[\x20-\x7e]*$/.test(s.message)))
     throw new TypeError(`${where}.message must be a printable ASCII string`);
+  if (
+    s.retryAfter !== undefined &&
+    !(Number.isSafeInteger(s.retryAfter) && (s.retryAfter as number) >= 0) &&
+    !(typeof s.retryAfter === "string" && HTTP_DATE.test(s.retryAfter))
+  )
+    throw new TypeError(
+      `${where}.retryAfter must be a number of seconds (an integer from 0) or an HTTP date such as "Wed, 21 Oct 2015 07:28:00 GMT"`,
+    );
+  if (s.retryAfter !== undefined && s.status === undefined) throw new TypeError(`${where}: retryAfter needs a status`);
   if ((s.code !== undefined || s.message !== undefined) && s.status === undefined)
     throw new TypeError(`${where}: code and message need a status`);
   if ((s.code !== undefined || s.message !== undefined) && (s.status as number) < 400)
@@ -88,7 +105,8 @@ export function describeStep(step: FaultStep): string {
   const delay = step.delayMs ? `delay ${step.delayMs} ms` : "";
   const kind =
     step.status !== undefined
-      ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim()
+      ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim() +
+        (step.retryAfter === undefined ? "" : `, Retry-After ${step.retryAfter}`)
       : step.drop
         ? "drop"
         : step.truncate

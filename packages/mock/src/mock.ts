@@ -920,6 +920,7 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
   const status = step.status!;
   const code = step.code ?? DEFAULT_CODES[status] ?? (status >= 500 ? "InternalError" : "InvalidHTTPRequest");
   const message = step.message ?? ctx.index.exampleMessage(code) ?? `Scripted ${status} ${code} answer`;
+  if (step.retryAfter !== undefined) x.res.setHeader("retry-after", String(step.retryAfter));
   if (status < 400) {
     // A scripted success status: an empty answer with that status.
     x.send(status, { "content-type": BCE_CONTENT_TYPE }, "");

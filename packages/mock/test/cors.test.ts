@@ -51,7 +51,7 @@ describe("default: loopback origins", () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-    expect(ok.headers.get("access-control-expose-headers")).toBe("x-bce-request-id, date");
+    expect(ok.headers.get("access-control-expose-headers")).toBe("x-bce-request-id, date, retry-after");
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, {
       method: "PUT",
       headers: { origin: "http://localhost:5173" },

@@ -46,6 +46,25 @@ describe("programmatic scripts", () => {
     expect(mock.journal.entries().at(-1)?.answer).toEqual({ status: 503, code: "Busy<redacted>" });
   });
 
+  it("sends a scripted Retry-After, in seconds or as an HTTP date, and says so in the journal", async () => {
+    const date = "Wed, 21 Oct 2015 07:28:00 GMT";
+    mock.faults.enqueue("rebuildInstance", [{ status: 429, retryAfter: 2 }, { status: 503, retryAfter: date }, {}]);
+    const first = await rebuild();
+    expect(first.headers.get("retry-after")).toBe("2");
+    await expectBceError(first, 429, "TooManyRequests");
+    const second = await rebuild();
+    expect(second.headers.get("retry-after")).toBe(date);
+    await expectBceError(second, 503, "ServiceUnavailable");
+    const third = await rebuild();
+    expect(third.status).toBe(200);
+    expect(third.headers.get("retry-after")).toBeNull();
+    expect(mock.journal.entries().map((e) => e.fault)).toEqual([
+      "status 429 TooManyRequests, Retry-After 2",
+      `status 503 ServiceUnavailable, Retry-After ${date}`,
+      "pass",
+    ]);
+  });
+
   it("answers a status below 400 with an empty body, without taking effect", async () => {
     mock.faults.enqueue("reinstallVmInstance", [{ status: 200 }, { status: 204 }]);
     for (const status of [200, 204]) {
@@ -167,6 +186,11 @@ describe("programmatic scripts", () => {
     [{ status: 503, code: "" }, /code must be a non-empty token/],
     [{ status: 503, code: "Busy\r\nX: y" }, /code must be a non-empty token/],
     [{ status: 503, message: "caf\u00e9" }, /message must be a printable ASCII string/],
+    [{ status: 429, retryAfter: -1 }, /retryAfter must be a number of seconds \(an integer from 0\) or an HTTP date/],
+    [{ status: 429, retryAfter: 1.5 }, /retryAfter must be/],
+    [{ status: 429, retryAfter: "2" }, /retryAfter must be/],
+    [{ status: 429, retryAfter: "tomorrow\r\nX: y" }, /retryAfter must be/],
+    [{ retryAfter: 2 }, /retryAfter needs a status/],
   ])("refuses a bad step %j with a message naming it", (step, message) => {
     expect(() => mock.faults.enqueue("reinstallVmInstance", step as never)).toThrow(message);
   });
