@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { REQUEST_ID_HEADER, sendError } from "./errors.js";
+import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError, sendJson } from "./errors.js";
+import type { ErrorForm } from "./faults.js";
 import { hideDecodedSecrets, redactHeaders, type Journal, type JournalEntry } from "./journal.js";
 
 /** The exchange of each response in flight, for what Node's parser refuses after the head was read. */
@@ -69,10 +70,24 @@ export class Exchange {
    * Accept or Prefer header), or a caller's code or message may hold (a scripted fault, an
    * `authenticate`), reads `<redacted>` as in the journal, spelled with escapes too.
    */
-  error(status: number, code: string, message: string): void {
+  error(status: number, code: string, message: string, form: ErrorForm = "bce"): void {
     const hide = (text: string) => hideDecodedSecrets(text, this.ctx.hidden);
     const shownCode = hide(code);
-    sendError(this.res, this.requestId, status, shownCode, hide(message), () => this.answered(status, shownCode));
+    const shownMessage = hide(message);
+    const written = () => this.answered(status, shownCode);
+    if (form === "bce") return sendError(this.res, this.requestId, status, shownCode, shownMessage, written);
+    // BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its platform's errors as
+    // { code, msg, data }, its gateway's in two headers, with no body.
+    if (form === "bec-platform")
+      return sendJson(this.res, status, { code: shownCode, msg: asciiSafe(shownMessage), data: null }, written);
+    this.res.writeHead(status, {
+      "x-bce-error-code": shownCode,
+      "x-bce-error-message": asciiSafe(shownMessage),
+      "content-type": BCE_CONTENT_TYPE,
+      "content-length": 0,
+    });
+    written();
+    this.res.end();
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {

@@ -1,4 +1,13 @@
 /**
+ * The shape of a scripted error answer: BCE's common body `{ requestId, code, message }` (`bce`),
+ * or one of the two forms of BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs):
+ * its platform's body `{ code, msg, data }` (`bec-platform`), or its gateway's `X-Bce-Error-Code`
+ * and `X-Bce-Error-Message` headers with no body (`bec-gateway`).
+ */
+export type ErrorForm = "bce" | "bec-platform" | "bec-gateway";
+const ERROR_FORMS: readonly ErrorForm[] = ["bce", "bec-platform", "bec-gateway"];
+
+/**
  * One scripted answer. With none of `status`, `drop`, `truncate`, `hang` the request is answered
  * as usual (after `delayMs`, if given): `[{ status: 503 }, { status: 503 }, {}]` is "503, 503, then
  * the normal answer".
@@ -18,6 +27,8 @@ export interface FaultStep {
    * HTTP date (`Wed, 21 Oct 2015 07:28:00 GMT`), as a throttled or unavailable service sends it.
    */
   retryAfter?: number | string | undefined;
+  /** With an error `status`: the shape of the error answer. Default `bce`. */
+  form?: ErrorForm | undefined;
   /** Wait this long before answering (or before dropping the connection). */
   delayMs?: number | undefined;
   /** Close the connection without answering. The request does not take effect. */
@@ -45,7 +56,7 @@ export const DEFAULT_CODES: Record<number, string> = {
   504: "GatewayTimeout",
 };
 
-const STEP_KEYS = new Set(["status", "code", "message", "retryAfter", "delayMs", "drop", "truncate", "hang"]);
+const STEP_KEYS = new Set(["status", "code", "message", "retryAfter", "form", "delayMs", "drop", "truncate", "hang"]);
 /** An HTTP date as RFC 9110 (section 5.6.7) writes it: IMF-fixdate. */
 const HTTP_DATE =
   /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
@@ -80,10 +91,12 @@ export function checkStep(step: unknown, where: string): FaultStep {
       `${where}.retryAfter must be a number of seconds (an integer from 0) or an HTTP date such as "Wed, 21 Oct 2015 07:28:00 GMT"`,
     );
   if (s.retryAfter !== undefined && s.status === undefined) throw new TypeError(`${where}: retryAfter needs a status`);
-  if ((s.code !== undefined || s.message !== undefined) && s.status === undefined)
-    throw new TypeError(`${where}: code and message need a status`);
-  if ((s.code !== undefined || s.message !== undefined) && (s.status as number) < 400)
-    throw new TypeError(`${where}: code and message go with an error status (400 to 599), not ${s.status}`);
+  if (s.form !== undefined && !ERROR_FORMS.includes(s.form as ErrorForm))
+    throw new TypeError(`${where}.form must be one of ${ERROR_FORMS.join(", ")}`);
+  if ((s.code !== undefined || s.message !== undefined || s.form !== undefined) && s.status === undefined)
+    throw new TypeError(`${where}: code, message and form need a status`);
+  if ((s.code !== undefined || s.message !== undefined || s.form !== undefined) && (s.status as number) < 400)
+    throw new TypeError(`${where}: code, message and form go with an error status (400 to 599), not ${s.status}`);
   if (
     s.delayMs !== undefined &&
     !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)
@@ -106,7 +119,8 @@ export function describeStep(step: FaultStep): string {
   const kind =
     step.status !== undefined
       ? `status ${step.status} ${step.code ?? DEFAULT_CODES[step.status] ?? ""}`.trim() +
-        (step.retryAfter === undefined ? "" : `, Retry-After ${step.retryAfter}`)
+        (step.retryAfter === undefined ? "" : `, Retry-After ${step.retryAfter}`) +
+        (step.form === undefined || step.form === "bce" ? "" : `, as ${step.form}`)
       : step.drop
         ? "drop"
         : step.truncate

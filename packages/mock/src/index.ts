@@ -14,6 +14,6 @@ export {
 export { REQUEST_ID_HEADER, type BceErrorBody } from "./errors.js";
 export { ADMIN_PREFIX } from "./admin.js";
 export type { CorsOption } from "./cors.js";
-export { DEFAULT_CODES, FaultScripts, type FaultStep, type FaultTarget } from "./faults.js";
+export { DEFAULT_CODES, type ErrorForm, FaultScripts, type FaultStep, type FaultTarget } from "./faults.js";
 export { Journal, type JournalEntry } from "./journal.js";
 export { defaultSpecPath } from "./spec.js";

@@ -926,7 +926,7 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
     x.send(status, { "content-type": BCE_CONTENT_TYPE }, "");
     return;
   }
-  x.error(status, code, message);
+  x.error(status, code, message, step.form);
 }
 
 /** Resolves true after `ms`, false if the connection closes or the mock stops first. */

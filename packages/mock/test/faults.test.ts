@@ -65,6 +65,28 @@ describe("programmatic scripts", () => {
     ]);
   });
 
+  // BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs).
+  it("answers in BEC's error forms when asked: the platform's { code, msg, data }, the gateway's headers", async () => {
+    mock.faults.enqueue("reinstallVmInstance", [
+      { status: 400, code: "9001", message: "bad parameter", form: "bec-platform" },
+      { status: 404, code: "ResourceNotFound", message: "Resource not found.", form: "bec-gateway" },
+    ]);
+    const platform = await reinstall();
+    expect(platform.status).toBe(400);
+    expect(await platform.json()).toEqual({ code: "9001", msg: "bad parameter", data: null });
+    expect(platform.headers.get("x-bce-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const gateway = await reinstall();
+    expect(gateway.status).toBe(404);
+    expect(await gateway.text()).toBe("");
+    expect(gateway.headers.get("x-bce-error-code")).toBe("ResourceNotFound");
+    expect(gateway.headers.get("x-bce-error-message")).toBe("Resource not found.");
+    expect(mock.journal.entries().map((e) => [e.fault, e.answer])).toEqual([
+      ["status 400 9001, as bec-platform", { status: 400, code: "9001" }],
+      ["status 404 ResourceNotFound, as bec-gateway", { status: 404, code: "ResourceNotFound" }],
+    ]);
+    expect(mock.actions()).toEqual({});
+  });
+
   it("answers a status below 400 with an empty body, without taking effect", async () => {
     mock.faults.enqueue("reinstallVmInstance", [{ status: 200 }, { status: 204 }]);
     for (const status of [200, 204]) {
@@ -178,7 +200,9 @@ describe("programmatic scripts", () => {
     [{ status: 503, drop: true }, /choose one of/],
     [{ delayMs: -1 }, /delayMs must be/],
     [{ code: "X" }, /need a status/],
-    [{ status: 200, code: "X" }, /code and message go with an error status \(400 to 599\), not 200/],
+    [{ status: 200, code: "X" }, /code, message and form go with an error status \(400 to 599\), not 200/],
+    [{ status: 503, form: "gateway" }, /form must be one of bce, bec-platform, bec-gateway/],
+    [{ form: "bec-gateway" }, /need a status/],
     [{ status: 302, message: "moved" }, /not 302/],
     [{ bogus: 1 }, /bogus is not a fault step field/],
     [{ hang: true, delayMs: 5 }, /hang waits forever/],

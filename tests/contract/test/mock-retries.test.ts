@@ -190,6 +190,30 @@ describe("a slow answer", () => {
   });
 });
 
+// BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs), scripted with a step's `form`.
+describe("BEC's error forms, scripted", () => {
+  it("a platform error's msg and a gateway error's headers reach the caller as BceServiceError; a 503 of either is retried", async () => {
+    script("reinstallVmInstance", [{ status: 400, code: "9001", message: "bad parameter", form: "bec-platform" }]);
+    const platform = (await outcome(reinstall())) as { error: BceServiceError };
+    expect(platform.error).toBeInstanceOf(BceServiceError);
+    expect(platform.error).toMatchObject({ status: 400, code: "9001" });
+    expect(platform.error.message).toMatch(/^9001: bad parameter \(status 400, request id /);
+    mock.reset();
+    script("reinstallVmInstance", [
+      { status: 403, code: "AccountArrears", message: "The account is in arrears.", form: "bec-gateway" },
+    ]);
+    const gateway = (await outcome(reinstall())) as { error: BceServiceError };
+    expect(gateway.error).toMatchObject({ status: 403, code: "AccountArrears" });
+    expect(gateway.error.message).toMatch(/^AccountArrears: The account is in arrears\. /);
+    expect(statuses(attempts("reinstallVmInstance"))).toEqual(["AccountArrears"]);
+    mock.reset();
+    script("reinstallVmInstance", [{ status: 503, form: "bec-gateway" }, { status: 503, form: "bec-platform" }, {}]);
+    await expect(reinstall()).resolves.toMatchObject({ result: true });
+    expect(statuses(attempts("reinstallVmInstance"))).toEqual(["ServiceUnavailable", "ServiceUnavailable", 200]);
+    expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+  });
+});
+
 describe("chosen answers through the clients (Prefer, added by the caller's fetch)", () => {
   // Prefer is not a signed header, so adding it after signing keeps the signature valid.
   const preferring = (value: string) => (request: Request) => {
