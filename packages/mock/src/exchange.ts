@@ -75,19 +75,21 @@ export class Exchange {
     const shownCode = hide(code);
     const shownMessage = hide(message);
     const written = () => this.answered(status, shownCode);
-    if (form === "bce") return sendError(this.res, this.requestId, status, shownCode, shownMessage, written);
+    if (form === "bce") sendError(this.res, this.requestId, status, shownCode, shownMessage, written);
     // BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its platform's errors as
     // { code, msg, data }, its gateway's in two headers, with no body.
-    if (form === "bec-platform")
-      return sendJson(this.res, status, { code: shownCode, msg: asciiSafe(shownMessage), data: null }, written);
-    this.res.writeHead(status, {
-      "x-bce-error-code": shownCode,
-      "x-bce-error-message": asciiSafe(shownMessage),
-      "content-type": BCE_CONTENT_TYPE,
-      "content-length": 0,
-    });
-    written();
-    this.res.end();
+    else if (form === "bec-platform")
+      sendJson(this.res, status, { code: shownCode, msg: asciiSafe(shownMessage), data: null }, written);
+    else {
+      this.res.writeHead(status, {
+        "x-bce-error-code": shownCode,
+        "x-bce-error-message": asciiSafe(shownMessage),
+        "content-type": BCE_CONTENT_TYPE,
+        "content-length": 0,
+      });
+      written();
+      this.res.end();
+    }
   }
 
   send(status: number, headers: Record<string, string>, payload: string, truncate = false): void {
