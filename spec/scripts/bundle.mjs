@@ -51,6 +51,22 @@ function pruneFiltered(doc) {
   return doc;
 }
 
+/**
+ * One service's bundle has one host: the servers its path items share (declared per path item in
+ * the source, where the two services meet) move to the root, where generators and viewers that
+ * read only the root's look for them (without any, OpenAPI's default server is `/`).
+ */
+function hoistServers(doc) {
+  const items = Object.values(doc.paths ?? {});
+  const shared = JSON.stringify(items[0]?.servers);
+  if (doc.servers || shared === undefined || !items.every((item) => JSON.stringify(item.servers) === shared))
+    return doc;
+  const { openapi, info, ...rest } = doc;
+  const servers = items[0].servers;
+  for (const item of items) delete item.servers;
+  return { openapi, info, servers, ...rest };
+}
+
 function write(doc, name) {
   const text = name.endsWith(".json")
     ? `${JSON.stringify(doc, null, 2)}\n`
@@ -87,7 +103,8 @@ try {
   mkdirSync(distDir, { recursive: true });
   let all;
   for (const { api, outputs } of targets) {
-    const doc = pruneFiltered(bundle(api, workDir));
+    const pruned = pruneFiltered(bundle(api, workDir));
+    const doc = api === "all" ? pruned : hoistServers(pruned);
     if (api === "all") all = doc;
     for (const name of outputs) write(doc, name);
   }

@@ -103,6 +103,25 @@ describe("open enumerations (x-extensible-enum)", () => {
   });
 });
 
+describe("servers", () => {
+  // One service's bundle has one host, at its root, where tools that read only the root's look;
+  // the bundle of both keeps each service's on its path items.
+  it.each(["bec", "bcc"])("the %s bundle has its servers at the root, none on a path item", (name) => {
+    const doc = bundles[name];
+    expect(doc.servers).toEqual([expect.objectContaining({ url: expect.stringMatching(/^https:\/\//) })]);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      expect(item.servers, path).toBeUndefined();
+      // The servers its path items have in the bundle of both services.
+      expect(doc.servers, path).toEqual(bundles.openapi.paths[path].servers);
+    }
+  });
+
+  it("the bundle of both services declares servers per path item, none at the root", () => {
+    expect(bundles.openapi.servers).toBeUndefined();
+    for (const [path, item] of Object.entries(bundles.openapi.paths)) expect(item.servers, path).toHaveLength(1);
+  });
+});
+
 describe("x-client-rules", () => {
   // Rules with `additionalProperties: false` refuse every field their own `properties` do not
   // list: a field added to the schema alone would be typed, served by the mock, and refused by

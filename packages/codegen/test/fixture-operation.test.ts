@@ -15,11 +15,10 @@ const credentials = { accessKeyId: "fixture-ak", secretAccessKey: "fixture-secre
 
 function fixtureBundle() {
   const doc = bundle("bec");
-  const servers = doc.paths["/v1/vm/instance/{vmID}/system/reinstall"].servers;
   const vmId = { $ref: "#/components/parameters/VmID" };
   const error = { $ref: "#/components/responses/BadRequest" };
+  // The bundle's root servers serve it, as they serve the reinstall.
   doc.paths["/v1/vm/instance/{vmID}"] = {
-    servers,
     get: {
       operationId: "getVmInstance",
       summary: "Describe a VM instance",
@@ -38,7 +37,6 @@ function fixtureBundle() {
     },
   };
   doc.paths["/v1/vm/instance/{vmID}/tag"] = {
-    servers,
     post: {
       operationId: "tagVmInstance",
       summary: "Tag a VM instance",
