@@ -64,7 +64,7 @@ function schemaElements(doc, where, pointer, schema, need, named = false) {
   }
   need(where, pointer);
   if (schema["x-enumDescriptions"]) {
-    // An open enumeration (x-extensible-enum) lists its known values in an anyOf branch.
+    // An open enumeration (x-bce-open-enum) lists its known values in an anyOf branch.
     const target = schema.enum ? schema : resolve(doc, schema);
     const values = target?.enum ?? target?.anyOf?.find((branch) => Array.isArray(branch.enum))?.enum ?? [];
     expect(Object.keys(schema["x-enumDescriptions"]).sort(), `${where} x-enumDescriptions`).toEqual([...values].sort());

@@ -79,8 +79,8 @@ describe("sources", () => {
   });
 });
 
-describe("open enumerations (x-extensible-enum)", () => {
-  const open = Object.entries(bundles.openapi.components.schemas).filter(([, s]) => s["x-extensible-enum"]);
+describe("open enumerations (x-bce-open-enum)", () => {
+  const open = Object.entries(bundles.openapi.components.schemas).filter(([, s]) => s["x-bce-open-enum"]);
 
   it("are the known values or any string, with every known value described where values are described", () => {
     expect(open.map(([name]) => name).sort()).toEqual([

@@ -150,7 +150,7 @@ function checkStringParameter(schema, where) {
   const stringy = types.length
     ? types.every((t) => t === "string")
     : Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === "string");
-  if (!stringy && !schema["x-extensible-enum"]) throw new Error(`${where}: only string parameters are generated`);
+  if (!stringy && !schema["x-bce-open-enum"]) throw new Error(`${where}: only string parameters are generated`);
 }
 
 /** Every operation of the bundle, ready for emitting. */

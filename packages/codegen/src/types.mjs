@@ -1,7 +1,7 @@
 // TypeScript types of a service bundle, by openapi-typescript, with open enums made open.
 //
 // An open enum (values the service may add later) is written in the spec as
-//   { "x-extensible-enum": true, anyOf: [{ type: string, enum: [known...] }, { type: string }] }
+//   { "x-bce-open-enum": true, anyOf: [{ type: string, enum: [known...] }, { type: string }] }
 // openapi-typescript types that as `"A" | "B" | string`, which TypeScript collapses to `string`
 // (no completion). Here it becomes `"A" | "B" | (string & {})`: the known values complete, and
 // any other string is accepted. A `type: "null"` branch (or null in the enum) adds `| null`.
@@ -22,10 +22,10 @@ function at(doc, pointer) {
   return node;
 }
 
-/** The known values and the open and null branches of an `x-extensible-enum` schema. */
+/** The known values and the open and null branches of an `x-bce-open-enum` schema. */
 export function openEnumParts(schema, where) {
   if (!Array.isArray(schema.anyOf))
-    throw new Error(`${where}: x-extensible-enum needs an anyOf of the known values and an open string`);
+    throw new Error(`${where}: x-bce-open-enum needs an anyOf of the known values and an open string`);
   const known = [];
   let open = false;
   let nullable = false;
@@ -35,16 +35,16 @@ export function openEnumParts(schema, where) {
       for (const value of branch.enum) {
         if (value === null) nullable = true;
         else if (typeof value === "string") known.push(value);
-        else throw new Error(`${where}: x-extensible-enum values must be strings`);
+        else throw new Error(`${where}: x-bce-open-enum values must be strings`);
       }
     } else if (types.length === 1 && types[0] === "null") nullable = true;
     else if (types.includes("string")) {
       open = true;
       if (types.includes("null")) nullable = true;
-    } else throw new Error(`${where}: an x-extensible-enum branch must be the known values, a string or null`);
+    } else throw new Error(`${where}: an x-bce-open-enum branch must be the known values, a string or null`);
   }
   if (!open || known.length === 0)
-    throw new Error(`${where}: x-extensible-enum needs both the known values and an open string branch`);
+    throw new Error(`${where}: x-bce-open-enum needs both the known values and an open string branch`);
   return { known, nullable };
 }
 
@@ -70,7 +70,7 @@ const typeOptions = (doc) => ({
   },
   postTransform(_type, options) {
     const schema = at(doc, options.path);
-    if (!isObject(schema) || schema["x-extensible-enum"] !== true) return undefined;
+    if (!isObject(schema) || schema["x-bce-open-enum"] !== true) return undefined;
     return openEnumType(openEnumParts(schema, options.path));
   },
 });

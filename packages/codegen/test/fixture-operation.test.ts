@@ -62,7 +62,7 @@ function fixtureBundle() {
     },
   };
   doc.components.schemas.VmPowerState = {
-    "x-extensible-enum": true,
+    "x-bce-open-enum": true,
     anyOf: [
       { type: "string", enum: ["ON", "OFF"] },
       { type: "string", description: "a state added later" },

@@ -89,9 +89,9 @@ describe("refusals, each naming the operation and what is wrong", () => {
 
   it("a malformed open enum", async () => {
     const doc = bundle("bec");
-    doc.components.schemas.DiskType = { "x-extensible-enum": true, anyOf: [{ type: "string", enum: ["SATA"] }] };
+    doc.components.schemas.DiskType = { "x-bce-open-enum": true, anyOf: [{ type: "string", enum: ["SATA"] }] };
     await expect(generateTypes(doc)).rejects.toThrow(
-      /DiskType: x-extensible-enum needs both the known values and an open string branch/,
+      /DiskType: x-bce-open-enum needs both the known values and an open string branch/,
     );
   });
 
@@ -150,11 +150,11 @@ describe("open enums", () => {
   it("keep their known values for completion and take any string, null where the schema allows it", async () => {
     const doc = bundle("bec");
     doc.components.schemas.DiskType = {
-      "x-extensible-enum": true,
+      "x-bce-open-enum": true,
       anyOf: [{ type: "string", enum: ["SATA", "SSD"] }, { type: "string" }],
     };
     doc.components.schemas.VmInstanceStatus = {
-      "x-extensible-enum": true,
+      "x-bce-open-enum": true,
       anyOf: [{ type: "string", enum: ["RUNNING"] }, { type: "string" }, { type: "null" }],
     };
     const types = await generateTypes(doc);

@@ -36,7 +36,7 @@ export const keywordsBundle = {
   components: {
     schemas: {
       Kind: {
-        "x-extensible-enum": true,
+        "x-bce-open-enum": true,
         anyOf: [
           { type: "string", enum: ["A", "B"] },
           { type: "string", minLength: 1 },
