@@ -367,16 +367,9 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
  * the wildcard includes.
  */
 export function urlFor(host: string, port: number): string {
-  const name = isWildcardHost(host) ? (wildcardName(host) === "[::]" ? "::1" : "127.0.0.1") : host;
+  const wildcard = wildcardOf(host);
+  const name = wildcard === undefined ? host : wildcard === "::" ? "::1" : "127.0.0.1";
   return `http://${name.includes(":") ? `[${name}]` : name}:${port}`;
-}
-
-/**
- * 0.0.0.0 or :: in any spelling an address lookup reads as one (`0`, `0x0`, `0.0`, `0:0::0`; and
- * `::ffff:0.0.0.0`, which listens on every IPv4 interface): an address that listens everywhere.
- */
-export function isWildcardHost(host: string): boolean {
-  return wildcardOf(host) !== undefined;
 }
 
 /** By the URL parser's spelling: each wildcard as an address is usually written. */
@@ -386,7 +379,12 @@ const WILDCARDS = new Map([
   ["[::ffff:0:0]", "::ffff:0.0.0.0"],
 ]);
 
-/** The wildcard address a host is, as usually written (`0` and `0x0` are 0.0.0.0); undefined for any other host. */
+/**
+ * The wildcard address a host is, as usually written: 0.0.0.0 or :: in any spelling an address
+ * lookup reads as one (`0`, `0x0`, `0.0` are 0.0.0.0, `0:0::0` is ::; and `::ffff:0.0.0.0`,
+ * which listens on every IPv4 interface), an address that listens everywhere. Undefined for any
+ * other host.
+ */
 export function wildcardOf(host: string): string | undefined {
   return WILDCARDS.get(wildcardName(host) ?? "");
 }
