@@ -103,6 +103,22 @@ describe("open enumerations (x-bce-open-enum)", () => {
   });
 });
 
+describe("info", () => {
+  // A viewer or generator given one service's bundle shows its title and summary: they name that
+  // service, not the other one the bundle does not hold.
+  it.each([
+    ["bec", "BEC", "BCC"],
+    ["bcc", "BCC", "BEC"],
+  ])("the %s bundle's title and summary name %s alone", (name, own, other) => {
+    const { title, summary } = bundles[name].info;
+    for (const text of [title, summary]) {
+      expect(text, name).toContain(own);
+      expect(text, name).not.toContain(other);
+    }
+    expect(bundles.openapi.info.title).toContain(other);
+  });
+});
+
 describe("servers", () => {
   // One service's bundle has one host, at its root, where tools that read only the root's look;
   // the bundle of both keeps each service's on its path items.
