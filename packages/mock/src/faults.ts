@@ -93,10 +93,11 @@ export function checkStep(step: unknown, where: string): FaultStep {
   if (s.retryAfter !== undefined && s.status === undefined) throw new TypeError(`${where}: retryAfter needs a status`);
   if (s.form !== undefined && !ERROR_FORMS.includes(s.form as ErrorForm))
     throw new TypeError(`${where}.form must be one of ${ERROR_FORMS.join(", ")}`);
-  if ((s.code !== undefined || s.message !== undefined || s.form !== undefined) && s.status === undefined)
-    throw new TypeError(`${where}: code, message and form need a status`);
-  if ((s.code !== undefined || s.message !== undefined || s.form !== undefined) && (s.status as number) < 400)
-    throw new TypeError(`${where}: code, message and form go with an error status (400 to 599), not ${s.status}`);
+  if (s.code !== undefined || s.message !== undefined || s.form !== undefined) {
+    if (s.status === undefined) throw new TypeError(`${where}: code, message and form need a status`);
+    if ((s.status as number) < 400)
+      throw new TypeError(`${where}: code, message and form go with an error status (400 to 599), not ${s.status}`);
+  }
   if (
     s.delayMs !== undefined &&
     !(typeof s.delayMs === "number" && Number.isInteger(s.delayMs) && s.delayMs >= 0 && s.delayMs <= MAX_DELAY_MS)
