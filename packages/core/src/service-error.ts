@@ -4,9 +4,12 @@ import { toBase64, toHex } from "./hex.js";
 import { uriEncode } from "./signing/canonical.js";
 
 /**
- * Codes for error answers that carry no body, by status, as the official Go SDK maps them
- * (baidubce/bce-sdk-go bce/response.go@81b754b7701cfffa21a4e9b953ff8517978b7de7, ParseResponse).
- * Statuses not listed fall back to a code made from the status itself.
+ * Codes for error answers that carry none (no body, or one that is not a BCE error document), by
+ * status, as the official Go SDK maps an empty body's (baidubce/bce-sdk-go
+ * bce/response.go@81b754b7701cfffa21a4e9b953ff8517978b7de7, ParseResponse). Statuses not listed
+ * fall back to a code made from the status itself (`Http502`). (Go reports a body it cannot decode
+ * as `MalformedJSON`, the service's code for a request body that is not JSON: a program that reads
+ * it would blame its own request for a gateway's page.)
  */
 const CODE_BY_STATUS: Record<number, string> = {
   400: "InvalidHTTPRequest",
@@ -101,8 +104,7 @@ export function serviceErrorFromResponse(
       code = headerCode;
       message = headerMessage;
     } else {
-      // Go SDK: a body that is not a BCE error document is reported as MalformedJSON.
-      code = "MalformedJSON";
+      code = CODE_BY_STATUS[status] ?? `Http${status}`;
       message = cutAt
         ? `the service answered ${status} with a body larger than ${cutAt} bytes (maxResponseBytes), not read whole`
         : `the service answered ${status} with a body that is not a BCE error document`;

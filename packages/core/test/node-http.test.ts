@@ -485,7 +485,7 @@ describe("node:http in Node", () => {
     expect(last.status).toBe(503);
     expect(last.headers.get("x-bce-request-id")).toBe("rid-503");
     expect(await answerText(last)).toBe(`<html>${"x".repeat(1018)}`);
-    expect(answerError(last)).toMatchObject({ status: 503, code: "MalformedJSON", requestId: "rid-503" });
+    expect(answerError(last)).toMatchObject({ status: 503, code: "Http503", requestId: "rid-503" });
   });
 
   // An error answer stays one whatever its body: its status is what a retry is judged by.

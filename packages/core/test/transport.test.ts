@@ -289,7 +289,7 @@ describe("a caller's fetch that misbehaves", () => {
     expect(answerError(response)).toMatchObject({
       name: "BceServiceError",
       status: 503,
-      code: "MalformedJSON",
+      code: "Http503",
       message: expect.stringContaining("with a body larger than 1024 bytes (maxResponseBytes), not read whole"),
     });
   });

@@ -445,18 +445,18 @@ describe("bodies that are not what they should be", () => {
   const html = "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>";
   const htmlPage: Handler = (_req, res) => answer(res, 502, html, { "content-type": "text/html" });
 
-  it("BCC: an HTML error page is a BceServiceError MalformedJSON with the header's request id; sent once", async () => {
+  it("BCC: an HTML error page is a BceServiceError Http502 (not a BCE code) with the header's request id; sent once", async () => {
     const server = await faultServer(htmlPage);
     const error = await failure(bcc(server.url).rebuildInstance("i-1", BCC_BODY));
     expect(error).toBeInstanceOf(BceServiceError);
-    expect(error).toMatchObject({ status: 502, code: "MalformedJSON", requestId: REQUEST_ID });
+    expect(error).toMatchObject({ status: 502, code: "Http502", requestId: REQUEST_ID });
     expect(server.attempts).toHaveLength(1);
   });
 
-  it("BEC: an HTML error page on 502 is retried, then MalformedJSON", async () => {
+  it("BEC: an HTML error page on 502 is retried, then Http502", async () => {
     const server = await faultServer(htmlPage);
     const error = await failure(bec(server.url).reinstallVmInstance("vm-1", BEC_BODY));
-    expect(error).toMatchObject({ status: 502, code: "MalformedJSON" });
+    expect(error).toMatchObject({ status: 502, code: "Http502" });
     expect(error).toBeInstanceOf(BceServiceError);
     expectBecAttempts(server.attempts, 3);
   });
@@ -520,7 +520,7 @@ describe("bodies that are not what they should be", () => {
     );
     const error = await failure(bcc(failing.url, { maxResponseBytes: 1024 }).rebuildInstance("i-1", BCC_BODY));
     expect(error).toBeInstanceOf(BceServiceError);
-    expect(error).toMatchObject({ status: 400, code: "MalformedJSON" });
+    expect(error).toMatchObject({ status: 400, code: "InvalidHTTPRequest" });
     expect(error.message).toContain("with a body larger than 1024 bytes (maxResponseBytes), not read whole");
     expect(failing.attempts).toHaveLength(1);
   });
