@@ -1,8 +1,8 @@
 import { runtimeAgent } from "#platform";
 import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
 import { onAbort } from "./abort.js";
-import { credentialsResolver } from "./credentials-resolver.js";
-import type { Credentials, CredentialsInput } from "./credentials.js";
+import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
+import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
 import { isObject } from "./internal/check-runtime.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
@@ -181,19 +181,10 @@ export function createServiceClient<Paths extends {}>(
     // (`endpoint`, `fetch`) would send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
     for (const key of keys) own[key] = options[key];
-    // Within `credentials` too: a misspelt key (`sesionToken`) or another SDK's (`securityToken`)
-    // would send the call without it. Other keys pass (an STS answer given as it came carries more).
-    // Read once, and handed on: the keys checked here are the keys the calls are signed with. (The
+    // Within `credentials` too (see checkCredentialNames). Read once, and handed on: the keys checked here are the keys the calls are signed with. (The
     // isObject guard above left `options` a record of unknowns: the option's own type is restated.)
     const credentials = own.credentials as BceClientOptions["credentials"];
-    if (isObject(credentials)) {
-      let inner: string[] = [];
-      try {
-        inner = Object.keys(credentials);
-      } catch {} // a revoked Proxy: the credentials check says they could not be read
-      refuseOtherNames(credentials, inner, "credentials.");
-      checkOptionNames(inner, CREDENTIAL_FIELDS, "credentials.");
-    }
+    if (isObject(credentials)) checkCredentialNames(credentials);
     return serviceClient<Paths>(
       own,
       credentials,
@@ -358,8 +349,6 @@ const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** The keys of `credentials`, and its other field. */
-const KEY_FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[];
-const CREDENTIAL_FIELDS = [...KEY_FIELDS, "expiration"] satisfies (keyof Credentials)[];
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = KEY_FIELDS.map((key) => `credentials.${key}`);
 const HOOK_NAMES = ["beforeAttempt", "afterAttempt"] as const satisfies readonly (keyof AttemptHooks)[];

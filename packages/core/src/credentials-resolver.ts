@@ -2,6 +2,7 @@
 // nothing (then the environment, where the platform has one: `#platform`).
 import { environmentCredentials, NO_CREDENTIALS } from "#platform";
 import {
+  CREDENTIAL_FIELDS,
   checkCredentials,
   CREDENTIALS_REFRESH_WINDOW_MS,
   CredentialsError,
@@ -9,7 +10,24 @@ import {
   type CredentialsInput,
 } from "./credentials.js";
 import { within } from "./abort.js";
-import { aborted } from "./errors.js";
+import { checkOptionNames, refuseOtherNames } from "./edit-distance.js";
+import { aborted, BceValidationError } from "./errors.js";
+import { isObject } from "./internal/check-runtime.js";
+
+/**
+ * Refuse a key of credentials (the option's, or a provider's answer) that misspells one of their
+ * fields (`sesionToken`) or is another SDK's name for one (`securityToken`, `sk`): ignored, it
+ * would sign the call without it. Other keys pass (an STS answer given as it came carries more).
+ * Keys that cannot be listed (a revoked Proxy) pass here: checkCredentials says they cannot be read.
+ */
+export function checkCredentialNames(credentials: object): void {
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(credentials);
+  } catch {}
+  refuseOtherNames(credentials, keys, "credentials.");
+  checkOptionNames(keys, CREDENTIAL_FIELDS, "credentials.");
+}
 
 /** What a call waiting for credentials brings: its signal, and how long it may wait for a provider. */
 export interface CredentialsWait {
@@ -41,7 +59,17 @@ export function credentialsResolver(
       const request = ++latest;
       let checked: ReturnType<typeof checkCredentials>;
       try {
-        checked = checkCredentials(await input(), "credentials provider");
+        const answer = await input();
+        if (isObject(answer))
+          try {
+            checkCredentialNames(answer);
+          } catch (error) {
+            // As the option's keys are refused, but the provider's: a CredentialsError at the call.
+            if (error instanceof BceValidationError)
+              throw new CredentialsError(`credentials provider: ${error.message}`, { cause: error });
+            throw error;
+          }
+        checked = checkCredentials(answer, "credentials provider");
       } catch (error) {
         if (error instanceof CredentialsError) throw error;
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });

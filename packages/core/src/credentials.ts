@@ -23,6 +23,10 @@ export type CredentialsProvider = () => Credentials | Promise<Credentials>;
 /** What the clients accept: keys, a provider, or nothing (then the environment is read). */
 export type CredentialsInput = Credentials | CredentialsProvider;
 
+/** The keys of Credentials, and all its fields. */
+export const KEY_FIELDS = ["accessKeyId", "secretAccessKey", "sessionToken"] satisfies (keyof Credentials)[];
+export const CREDENTIAL_FIELDS = [...KEY_FIELDS, "expiration"] satisfies (keyof Credentials)[];
+
 /** Environment variables read when a client is given no credentials. */
 export const CREDENTIAL_ENV_VARS = {
   accessKeyId: "BCE_ACCESS_KEY_ID",

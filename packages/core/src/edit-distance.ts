@@ -58,15 +58,20 @@ const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
  * Java's `connectionTimeoutInMillis` and `socketTimeoutInMillis` in baidubce/bce-sdk-java
  * src/main/java/com/baidubce/BceClientConfiguration.java@09bb8c53706e99c0027d1384ebc57b5593321755;
  * Python's `security_token` and `connection_timeout_in_mills` in baidubce/bce-sdk-python
- * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1), bce-auth-v1's
+ * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1; the JavaScript
+ * SDK's `protocol`, `proxy` and `createSignature`, its `BceConfig` in @baiducloud/sdk 1.0.7
+ * src/http_client.js, which its browser use signs temporary keys with), bce-auth-v1's
  * `expirationPeriodInSeconds` (https://intl.cloud.baidu.com/doc/Reference/s/qk0z0b75h-en), other
  * clouds' (`stsToken`, `secretKey`), HTTP clients' (`baseUrl`,
  * `base_url`, `endpoint_url`, `maxRetries`, `retries`), and the mock's own clock (`now`). Those
  * within an edit or two of ours, such as `accessKey` or `session_token`, are refused as
- * misspellings already.
+ * misspellings already. A `hint` says how ours does what theirs did, where that is not plain
+ * (a `proxy` ignored would send the signed call around it).
  */
-const OTHER_NAMES: readonly (readonly [ours: string, anywhere: string, within?: string])[] = [
-  ["endpoint", "baseurl endpointurl"],
+const OTHER_NAMES: readonly (readonly [ours: string, anywhere: string, within?: string, hint?: string])[] = [
+  ["endpoint", "baseurl endpointurl protocol"],
+  ["fetch", "proxy", "", "one that sends through the proxy, such as undici's fetch with a ProxyAgent dispatcher"],
+  ["credentials", "createsignature", "", "a function that answers with temporary keys"],
   ["credentials.accessKeyId", "ak"],
   ["credentials.secretAccessKey", "sk secretkey"],
   ["credentials.sessionToken", "securitytoken ststoken"],
@@ -86,7 +91,7 @@ const OTHER_NAMES: readonly (readonly [ours: string, anywhere: string, within?: 
  */
 export function refuseOtherNames(object: object, keys: readonly string[], prefix = ""): void {
   for (const key of keys)
-    for (const [ours, anywhere, within = ""] of OTHER_NAMES)
+    for (const [ours, anywhere, within = "", hint] of OTHER_NAMES)
       if (
         ours.startsWith(prefix) &&
         // Under `retry.`, `maxAttempts` is ours (at the top, it is another SDK's).
@@ -95,7 +100,11 @@ export function refuseOtherNames(object: object, keys: readonly string[], prefix
         (prefix ? `${anywhere} ${within}` : anywhere).split(" ").includes(loose(key) || " ") &&
         object[key as never] !== undefined
       )
-        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${ours}?`);
+        throw new BceValidationError(
+          `${prefix}${key}`,
+          "unknown",
+          `is not an option; did you mean ${ours}${hint ? ` (${hint})` : ""}?`,
+        );
 }
 
 /**

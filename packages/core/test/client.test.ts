@@ -483,8 +483,30 @@ describe("client options are checked when the client is made", () => {
     ["ExpireSeconds", "signing.expirationInSeconds"],
     ["expirationPeriodInSeconds", "signing.expirationInSeconds"],
     ["stsToken", "credentials.sessionToken"],
+    // The JavaScript SDK's (its BceConfig): the scheme is the endpoint's.
+    ["protocol", "endpoint"],
   ])("refuses %s, another SDK's name for an option, naming ours", (field, meant) => {
     expect(() => client({ [field]: "http://127.0.0.1:4010" } as BceClientOptions)).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field,
+        rule: "unknown",
+        message: `${field}: is not an option; did you mean ${meant}?`,
+      }),
+    );
+  });
+
+  // The JavaScript SDK's proxy and signing function: ignored, the signed call would go around the
+  // proxy, or be signed with other keys than the ones meant.
+  it.each([
+    [
+      "proxy",
+      { host: "127.0.0.1", port: 3128 },
+      "fetch (one that sends through the proxy, such as undici's fetch with a ProxyAgent dispatcher)",
+    ],
+    ["createSignature", () => "auth", "credentials (a function that answers with temporary keys)"],
+  ])("refuses %s, another SDK's option, saying how ours does it", (field, value, meant) => {
+    expect(() => client({ [field]: value } as BceClientOptions)).toThrow(
       expect.objectContaining({
         name: "BceValidationError",
         field,
@@ -706,6 +728,27 @@ describe("credentials", () => {
       );
     for (const expiration of ["2030-01-01T00:00:00Z", "2030-01-01T08:00:00.5+08:00", "2030-01-01T00:00Z"])
       await expect(credentialsResolver(async () => ({ ...keys(1), expiration }))()).resolves.toEqual(keys(1));
+  });
+
+  // As the credentials option's keys are: ignored, the token would be left out of the signature.
+  it.each([
+    ["securityToken", "credentials.sessionToken"],
+    ["sesionToken", "credentials.sessionToken"],
+    ["sk", "credentials.secretAccessKey"],
+    ["expirtion", "credentials.expiration"],
+  ])("a provider whose answer holds %s rejects with CredentialsError naming ours", async (field, meant) => {
+    const error = await credentialsResolver(async () => ({ ...keys(1), [field]: "secret-value-9" }))().catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({
+      message: `credentials provider: credentials.${field}: is not an option; did you mean ${meant}?`,
+      cause: expect.objectContaining({ name: "BceValidationError", field: `credentials.${field}`, rule: "unknown" }),
+    });
+    // Other keys pass: an STS answer given as it came carries more.
+    await expect(
+      credentialsResolver(async () => ({ ...keys(1), userId: "u", roleArn: "r" }) as never)(),
+    ).resolves.toEqual(keys(1));
   });
 
   it("without an expiration the provider is asked for every call", async () => {
