@@ -19,7 +19,7 @@ export const redocLabels = {
       Operations: "操作",
       Schemas: "数据结构",
       Search: "搜索",
-      "API docs by": "API 文档：",
+      "API docs by": "API 文档生成工具：",
       Request: "请求",
       Response: "响应",
       Responses: "响应",

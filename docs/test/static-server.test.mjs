@@ -14,6 +14,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, "zh-CN"));
   writeFileSync(join(dir, "index.html"), "root");
   writeFileSync(join(dir, "zh-CN", "index.html"), "zh");
+  writeFileSync(join(dir, "zh-CN", "seed-errata.md"), "# 勘误");
   server = await serveStatic(dir, { port: 0 });
 });
 afterAll(async () => {
@@ -42,4 +43,10 @@ test("the redirect stays on this host: /.//zh-CN (pathname //zh-CN) is not sent 
 
 test("a missing path is still 404", async () => {
   expect((await fetch(new URL("nope", server.url))).status).toBe(404);
+});
+
+test("the site's Markdown (the errata's source pages) is shown as UTF-8 text, not downloaded", async () => {
+  const response = await fetch(new URL("zh-CN/seed-errata.md", server.url));
+  expect(response.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
+  expect(await response.text()).toBe("# 勘误");
 });
