@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { marked } from "marked";
+import { Marked, marked } from "marked";
 import {
   errataPath,
   escapeHtml,
@@ -198,9 +198,32 @@ function buildReference(locale, workDir, mentions) {
   return file;
 }
 
-function render(markdown) {
+function render(markdown, parser = marked) {
   // Links between Markdown files become links between the rendered pages.
-  return marked.parse(markdown).replace(/href="([^":#]+)\.md(#[^"]*)?"/g, 'href="$1.html$2"');
+  return parser.parse(markdown).replace(/href="([^":#]+)\.md(#[^"]*)?"/g, 'href="$1.html$2"');
+}
+
+/**
+ * A Markdown parser whose headings carry ids, so that a guide's sections can be linked to: as
+ * GitHub makes them (lowercased, punctuation dropped, spaces as "-", CJK kept), a repeated one
+ * numbered (`-1`, `-2`). One parser per page: the numbering is the page's.
+ */
+function withHeadingIds() {
+  const seen = new Map();
+  return new Marked({
+    renderer: {
+      heading({ tokens, depth, text }) {
+        const base = text
+          .toLowerCase()
+          .trim()
+          .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, "")
+          .replace(/\s/g, "-");
+        const n = seen.get(base) ?? 0;
+        seen.set(base, n + 1);
+        return `<h${depth} id="${n ? `${base}-${n}` : base}">${this.parser.parseInline(tokens)}</h${depth}>\n`;
+      },
+    },
+  });
 }
 
 const workDir = mkdtempSync(join(tmpdir(), "bce-openapi-docs-"));
@@ -222,7 +245,10 @@ try {
     for (const guide of guidePages) {
       const path = guidePath(locale.code, guide.slug);
       const root = "../".repeat(path.split("/").length - 1);
-      const body = render(readFileSync(join(docsDir, "guides", guideSource(locale.code, guide.slug)), "utf8"));
+      const body = render(
+        readFileSync(join(docsDir, "guides", guideSource(locale.code, guide.slug)), "utf8"),
+        withHeadingIds(),
+      );
       const translations = locales
         .filter((l) => l !== locale)
         .map((l) => ({ code: l.code, path: guidePath(l.code, guide.slug) }));

@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeEach, describe, expect, test } from "vitest";
-import { guidePages, guideSource, locales } from "../scripts/site.mjs";
-import { fencedBlocks, guidesDir, loadSpec, splitComments } from "./helpers.mjs";
+import { guidePages, guidePath, guideSource, locales } from "../scripts/site.mjs";
+import { distDir, fencedBlocks, guidesDir, loadSpec, splitComments } from "./helpers.mjs";
 
 const CJK = /[\u4e00-\u9fff]/;
 const read = (locale, slug) => readFileSync(join(guidesDir, guideSource(locale, slug)), "utf8");
@@ -128,3 +128,22 @@ describe("the password rules the authentication guide quotes are the spec's", ()
     }
   });
 });
+
+// A section of a guide can be linked to: each heading of a built page has an id of its own, made
+// from its text (CJK kept), and the page's ids are unique.
+test.each(locales.flatMap((l) => guidePages.map((g) => [l.code, g.slug])))(
+  "every heading of the built %s guide %s has an id, unique on the page",
+  (code, slug) => {
+    const html = readFileSync(join(distDir, guidePath(code, slug)), "utf8");
+    const headingTags = [...html.matchAll(/<h([1-6])(?: id="([^"]*)")?>/g)];
+    expect(headingTags.length, "headings").toBe(headings(read(code, slug)).length);
+    const ids = headingTags.map(([, , id]) => id);
+    for (const id of ids) expect(id, "a heading without an id").toMatch(/^[\p{L}\p{M}\p{N}_-]+$/u);
+    expect(new Set(ids).size).toBe(ids.length);
+    if (code !== "en")
+      expect(
+        ids.some((id) => CJK.test(id)),
+        "a Chinese heading's id",
+      ).toBe(true);
+  },
+);
