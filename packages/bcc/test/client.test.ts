@@ -33,6 +33,24 @@ describe("createBccClient", () => {
     expect(new URL(rec2.sent[0]!.url).host).toBe("bcc.bj.baidubce.com");
   });
 
+  it("reads the region once, from the caller's own options: not a polluted Object.prototype's, nor a getter's second answer", async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.region = "sin";
+    const rec = recorder();
+    try {
+      await createBccClient({ credentials, fetch: rec.fetch }).rebuildInstance("i-1", { imageId: "m-1" });
+    } finally {
+      delete polluted.region;
+    }
+    expect(rec.sent[0]!.url).toBe("https://bcc.bj.baidubce.com/v2/instance/i-1?rebuild=");
+    const answers = ["gz", "hkg"];
+    const options = { credentials, fetch: rec.fetch };
+    Object.defineProperty(options, "region", { enumerable: true, get: () => answers.shift() });
+    await createBccClient(options).rebuildInstance("i-1", { imageId: "m-1" });
+    expect(new URL(rec.sent[1]!.url).host).toBe("bcc.gz.baidubce.com");
+    expect(answers).toEqual(["hkg"]);
+  });
+
   it("refuses a region the spec does not list", () => {
     expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(BceValidationError);
     expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(/one of bj, gz/);

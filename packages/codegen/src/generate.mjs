@@ -343,7 +343,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
     // Server variables are read by createServiceClient (a function): it refuses a null first, and a
     // getter that throws as the options' BceValidationError.
-    `  const service = createServiceClient<paths>(options, ${variables.length ? `() => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: options[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length ? `, ${json(variables.map(([n]) => n))}` : ""});\n` +
+    `  const service = createServiceClient<paths>(options, ${variables.length ? `(own) => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: own[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length ? `, ${json(variables.map(([n]) => n))}` : ""});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;

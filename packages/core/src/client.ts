@@ -1,5 +1,11 @@
 import { runtimeAgent } from "#platform";
-import createClient, { type Client, defaultPathSerializer } from "openapi-fetch";
+import createClient, {
+  type Client,
+  createQuerySerializer,
+  defaultBodySerializer,
+  defaultPathSerializer,
+} from "openapi-fetch";
+import { hasLoneSurrogate } from "./crypto/user-data.js";
 import { onAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
@@ -154,13 +160,14 @@ export function responseMetadata(response: Response, stats: CallStats | undefine
 /**
  * Shared plumbing: a typed openapi-fetch client whose every request goes through the BCE
  * transport. `service` names the API in the user agent (`api/<service>`). `defaultEndpoint` may be
- * a function that reads the options (a server variable such as BCC's region): it is called once the
- * options are known to be an object, and what it throws while reading them is reported as they are.
+ * a function of the options (a server variable such as BCC's region): it is given the caller's own
+ * options as they were read once, never an inherited one (a `region` on a polluted
+ * Object.prototype) nor a getter's second answer.
  * `names`: the client's options beyond BceClientOptions (its server variables, such as `region`).
  */
 export function createServiceClient<Paths extends {}>(
   options: BceClientOptions,
-  defaultEndpoint: string | (() => string),
+  defaultEndpoint: string | ((options: Readonly<Record<string, unknown>>) => string),
   service?: string,
   names: readonly string[] = [],
 ): ServiceClient<Paths> {
@@ -188,7 +195,7 @@ export function createServiceClient<Paths extends {}>(
     return serviceClient<Paths>(
       own,
       credentials,
-      typeof defaultEndpoint === "function" ? defaultEndpoint() : defaultEndpoint,
+      typeof defaultEndpoint === "function" ? defaultEndpoint(own) : defaultEndpoint,
       service,
     );
   } catch (error) {
@@ -289,6 +296,8 @@ function serviceClient<Paths extends {}>(
     },
     headers: { [agent.header]: agent.value, ...headers },
     pathSerializer: checkedPathSerializer,
+    querySerializer,
+    bodySerializer,
   });
   // openapi-fetch serializes the path only when path parameters are given: with none, the
   // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
@@ -466,10 +475,30 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
     .split("/")
     .map((segment) => {
       const names = [...segment.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name!.replace(/^[.;]|\*$/g, ""));
-      if (names.length === 0) return segment;
+      if (names.length === 0) {
+        // The path as written, `/../x` or `/%2e%2e/x`: the URL would climb out of the endpoint's
+        // base path (a gateway's prefix) with the signed request.
+        if (/^(?:\.|%2e){1,2}$/i.test(segment))
+          throw new BceValidationError(
+            "path",
+            "format",
+            `must not hold the segment ${segment}, which a URL drops or climbs`,
+          );
+        return segment;
+      }
       const missing = names.find((name) => params[name] === undefined || params[name] === null);
       if (missing !== undefined) throw missingPathParameter(missing);
-      const serialized = defaultPathSerializer(segment, params);
+      let serialized: string;
+      try {
+        serialized = defaultPathSerializer(segment, params);
+      } catch (cause) {
+        // encodeURIComponent's URIError (a lone surrogate), or a value that is no text (a Symbol).
+        throw notInUrl(
+          names[0]!,
+          names.map((name) => params[name]),
+          cause,
+        );
+      }
       if (serialized === "" || serialized === "." || serialized === "..")
         throw new BceValidationError(
           names[0]!,
@@ -479,6 +508,53 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
       return serialized;
     })
     .join("/");
+}
+
+/** A value that openapi-fetch could not put in the URL: named, with what is wrong where that is known. */
+const notInUrl = (field: string, values: readonly unknown[], cause: unknown) =>
+  new BceValidationError(
+    field,
+    "format",
+    values.some((v) => typeof v === "string" && hasLoneSurrogate(v))
+      ? "holds a lone surrogate, which is not valid Unicode"
+      : "could not be put in the URL (see cause)",
+    { cause },
+  );
+
+const serializeQuery = createQuerySerializer();
+
+/**
+ * openapi-fetch's query serializer, given the query's own keys only (its `for...in` would add a
+ * key of a polluted Object.prototype to every signed URL), refusing what it cannot put in the URL.
+ */
+function querySerializer(query: Record<string, unknown>): string {
+  const own: Record<string, unknown> = Object.assign(Object.create(null), query);
+  try {
+    return serializeQuery(own);
+  } catch (cause) {
+    throw notInUrl("query", [...Object.keys(own), ...Object.values(own)], cause);
+  }
+}
+
+/** A body JSON cannot carry, refused as the field it is. */
+export const notJsonBody = (cause: unknown) =>
+  new BceValidationError(
+    "body",
+    "type",
+    "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+    {
+      cause,
+    },
+  );
+
+/** openapi-fetch's body serializer (JSON, a form, FormData), refusing a body it cannot serialize. */
+function bodySerializer(body: unknown, headers?: Headers | Record<string, string>): string | FormData {
+  try {
+    // (Its declaration leaves out the headers it reads, for a form's content type.)
+    return (defaultBodySerializer as (body: unknown, headers?: unknown) => string | FormData)(body, headers);
+  } catch (cause) {
+    throw notJsonBody(cause);
+  }
 }
 
 /** The parts of a JSON Schema a path parameter uses. */
@@ -521,13 +597,13 @@ export function checkPathParameter(field: string, value: unknown, schema: String
 }
 
 /** Fill a server URL template's variables, refusing values the spec does not list. */
-export function serverUrl(server: ServerTemplate, values: Record<string, string | undefined> = {}): string {
+export function serverUrl(server: ServerTemplate, values: Readonly<Record<string, unknown>> = {}): string {
   return server.url.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const variable = server.variables[name];
     if (!variable) throw new BceValidationError(name, "server", `the server URL has no variable ${name}`);
     // Only a missing value means the default: a null region is refused, not taken as the default one.
     const value = values[name] === undefined ? variable.default : values[name];
-    if (variable.enum && !variable.enum.includes(value)) {
+    if (variable.enum && !(variable.enum as readonly unknown[]).includes(value)) {
       throw new BceValidationError(
         name,
         "enum",
@@ -544,7 +620,7 @@ export function serverUrl(server: ServerTemplate, values: Record<string, string 
         `must be letters, digits and "-", ".", "_", "~" only; got ${describeRefused(value)}`,
       );
     }
-    return value;
+    return value as string; // listed, or of the unreserved characters: a string either way
   });
 }
 

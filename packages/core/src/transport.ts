@@ -230,12 +230,9 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   // be ignored, leaving the default in force.
   checkNestedOptions(options, field, RETRY_OPTION_NAMES);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
-  for (const given of [base, options]) {
-    for (const name in given) {
-      const value = given[name as keyof RetryOptions];
-      if (value !== undefined) policy[name] = value;
-    }
-  }
+  // Own keys only: a `maxAttempts` of a polluted Object.prototype is no option of the caller's.
+  for (const given of [base, options])
+    for (const [name, value] of Object.entries(given ?? {})) if (value !== undefined) policy[name] = value;
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
   if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
@@ -695,7 +692,14 @@ export class Transport {
       } catch (error) {
         throw classify(error);
       }
-      if (typeof response?.status !== "number" || typeof response.headers?.get !== "function")
+      // What the rest reads of it (a Response of another realm or a polyfill's passes).
+      if (
+        typeof response?.status !== "number" ||
+        typeof response.statusText !== "string" ||
+        typeof response.headers?.get !== "function" ||
+        typeof response.arrayBuffer !== "function" ||
+        !(response.body === null || typeof response.body?.getReader === "function")
+      )
         throw new BceError("the fetch option resolved with something that is not a Response");
       // A browser shows a redirect it did not follow only as this, with no status or headers.
       if (response.type === "opaqueredirect")

@@ -243,6 +243,95 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
+  it.each(["/../x", "/things/../../x", "/%2e%2e/x", "/%2E./x", "/./things/a"])(
+    "a raw path that holds a dot segment (%s), which would leave the endpoint's base path, is refused, nothing sent",
+    async (path) => {
+      const rec = recorder();
+      const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
+      const error = await service.raw.GET(path as never, {} as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({
+        field: "path",
+        rule: "format",
+        message: expect.stringMatching(/drops or climbs$/),
+      });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
+  // What openapi-fetch cannot put in a request is refused by name, as a client method's would be,
+  // not left to reject with its URIError or TypeError.
+  it.each([
+    [
+      "a path parameter with a lone surrogate",
+      { params: { path: { id: "\ud800" } } },
+      "id",
+      "holds a lone surrogate, which is not valid Unicode",
+    ],
+    [
+      "a path parameter that is a Symbol",
+      { params: { path: { id: Symbol("s") } } },
+      "id",
+      "could not be put in the URL (see cause)",
+    ],
+    [
+      "a query value with a lone surrogate",
+      { params: { path: { id: "a" }, query: { q: "\ud800" } } },
+      "query",
+      "holds a lone surrogate, which is not valid Unicode",
+    ],
+    [
+      "a body with a cycle",
+      {
+        params: { path: { id: "a" } },
+        body: (() => {
+          const o: Record<string, unknown> = {};
+          o.self = o;
+          return o;
+        })(),
+      },
+      "body",
+      "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+    ],
+    [
+      "a body with a BigInt",
+      { params: { path: { id: "a" } }, body: { n: 1n } },
+      "body",
+      "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+    ],
+  ])(
+    "a raw call with %s is refused with a BceValidationError naming it, nothing sent",
+    async (_, init, field, message) => {
+      const rec = recorder();
+      const error = await client({ fetch: rec.fetch })
+        .raw.PUT("/things/{id}", init as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({ field, message: `${field}: ${message}` });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
+  it("a key of a polluted Object.prototype is neither sent in the query nor taken as a retry option", async () => {
+    // A 429 is retried whatever the request: four attempts, the default the caller left in force.
+    const rec = recorder(429);
+    // As a polluting assignment makes them: enumerable, so `for...in` lists them.
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.polluted = "x";
+    polluted.maxAttempts = 1;
+    try {
+      const service = client({ fetch: rec.fetch, retry: { baseDelayMs: 0 } });
+      await service.raw.PUT("/things/{id}", {
+        params: { path: { id: "a" }, query: { q: "1" } as never },
+        body: { name: "n" },
+      });
+    } finally {
+      delete polluted.polluted;
+      delete polluted.maxAttempts;
+    }
+    expect(rec.sent.map((request) => request.url)).toEqual(Array(4).fill("http://service.test/things/a?q=1"));
+  });
+
   it("a misspelt credentials key is refused when the client is made, naming the right one; other keys pass", () => {
     for (const [key, meant] of [
       ["sesionToken", "sessionToken"],

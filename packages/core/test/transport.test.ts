@@ -207,6 +207,21 @@ describe("a caller's fetch that misbehaves", () => {
     ["a number", 5],
     ["a plain object", {}],
     ["an object without headers", { status: 200 }],
+    // Objects with a Response's status and headers, and not the rest of what is read of one.
+    ["an object with no statusText", { status: 200, headers: new Headers() }],
+    [
+      "an object whose body is a string",
+      {
+        status: 200,
+        ok: true,
+        statusText: "",
+        headers: new Headers(),
+        body: "x",
+        bodyUsed: false,
+        arrayBuffer: async () => new ArrayBuffer(0),
+      },
+    ],
+    ["an object that cannot be read", { status: 200, statusText: "", headers: new Headers(), body: null }],
   ])("resolving with %s ends the call with a BceError saying so", async (_, value) => {
     const error = await send(async () => value as unknown as Response);
     expect(error).toBeInstanceOf(BceError);

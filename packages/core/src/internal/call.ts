@@ -3,6 +3,7 @@
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
 import {
+  notJsonBody,
   notOptions,
   OPTION_NAMES,
   rethrowAsBceError,
@@ -214,12 +215,7 @@ async function prepare(
       json = JSON.stringify(input.body);
     } catch (error) {
       // JSON's own refusal (a BigInt, a cycle) or a getter of the caller's: both named by the cause.
-      throw new BceValidationError(
-        "body",
-        "type",
-        "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
-        { cause: error },
-      );
+      throw notJsonBody(error);
     }
     body = json === undefined ? undefined : JSON.parse(json);
     // JSON carries a lone surrogate as an escape, which the service reads as U+FFFD: a string
