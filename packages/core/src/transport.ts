@@ -192,9 +192,15 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT") in milliseconds, else NaN: Date.parse alone takes "0" or "-1" for a year. */
+/**
+ * An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110's IMF-fixdate) in milliseconds, else
+ * NaN: Date.parse alone takes "0" or "-1" for a year, and the year 0000 for 2000 (whose offset a
+ * clock-skew answer would have the client sign with).
+ */
 function httpDate(text: string): number {
-  return /^[a-z]{3},? .*\d{2}:\d{2}:\d{2} GMT$/i.test(text) ? Date.parse(text) : Number.NaN;
+  const year = /^[a-z]{3}, \d{2} [a-z]{3} (\d{4}) \d{2}:\d{2}:\d{2} GMT$/i.exec(text)?.[1];
+  const ms = year === undefined ? Number.NaN : Date.parse(text);
+  return new Date(ms).getUTCFullYear() === Number(year) ? ms : Number.NaN;
 }
 
 /** Refuse a number of milliseconds a timer cannot wait: above 0 (from 0 for a delay) and at most MAX_TIMER_MS. */

@@ -1036,5 +1036,13 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs("-1", now)).toBeUndefined();
     expect(retryAfterMs("1.5", now)).toBeUndefined();
     expect(retryAfterMs(null, now)).toBeUndefined();
+    // Dates that are not IMF-fixdate, or whose year Date.parse would read as another.
+    for (const text of [
+      "Sat, 01 Jan 0000 00:00:00 GMT",
+      "Thu, 01 Jan 26 00:00:00 GMT",
+      "Thursday, 01-Jan-26 00:00:00 GMT",
+      "Thu, 1 Jan 2026 00:00:00 GMT",
+    ])
+      expect(retryAfterMs(text, now), text).toBeUndefined();
   });
 });
