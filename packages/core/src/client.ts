@@ -188,8 +188,9 @@ export function createServiceClient<Paths extends {}>(
     // (`endpoint`, `fetch`) would send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
     for (const key of keys) own[key] = options[key];
-    // Within `credentials` too (see checkCredentialNames). Read once, and handed on: the keys checked here are the keys the calls are signed with. (The
-    // isObject guard above left `options` a record of unknowns: the option's own type is restated.)
+    // Within `credentials` too (see checkCredentialNames). Read once, and handed on: the keys
+    // checked here are the keys the calls are signed with. (The isObject guard above left
+    // `options` a record of unknowns: the option's own type is restated.)
     const credentials = own.credentials as BceClientOptions["credentials"];
     if (isObject(credentials)) checkCredentialNames(credentials);
     return serviceClient<Paths>(
@@ -357,7 +358,6 @@ function serviceClient<Paths extends {}>(
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
-/** The keys of `credentials`, and its other field. */
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = KEY_FIELDS.map((key) => `credentials.${key}`);
 const HOOK_NAMES = ["beforeAttempt", "afterAttempt"] as const satisfies readonly (keyof AttemptHooks)[];
@@ -542,9 +542,7 @@ export const notJsonBody = (cause: unknown) =>
     "body",
     "type",
     "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
-    {
-      cause,
-    },
+    { cause },
   );
 
 /** openapi-fetch's body serializer (JSON, a form, FormData), refusing a body it cannot serialize. */
