@@ -13,7 +13,14 @@ import {
   BceValidationError,
   answerTooLarge,
 } from "./errors.js";
-import { answeredBut, hideSecrets, requestIdOf, requestSecrets, serviceErrorFromResponse } from "./service-error.js";
+import {
+  answeredBut,
+  hideSecrets,
+  requestIdOf,
+  requestSecrets,
+  secretForms,
+  serviceErrorFromResponse,
+} from "./service-error.js";
 import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
 import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
@@ -502,8 +509,17 @@ export class Transport {
       let failure: BceError | undefined;
       // The offset this attempt is signed with: another call may correct the clock before its answer comes.
       const signedOffsetMs = this.#clockOffsetMs;
-      // The forms of the call's secrets an answer may echo, worked out once for the call, when needed.
-      const forms = () => (secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody));
+      // The forms of the call's secrets an answer may echo, worked out once for the call, when needed,
+      // and this attempt's signature: the body is not signed, so whoever reads it could send another
+      // body of the same length to the same URL until it expires.
+      let attemptSecrets: string[] | undefined;
+      const forms = () => {
+        secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
+        const signature = /\/([\da-f]{64})$/.exec(parts.headers.authorization ?? "")?.[1];
+        return (attemptSecrets ??= signature
+          ? [...secretForms([signature]), ...secrets].sort((a, b) => b.length - a.length)
+          : secrets);
+      };
       try {
         // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
         // quoting its token): hidden before anything reads it, as an error answer's fields are.

@@ -1278,6 +1278,36 @@ describe("the retry policy", () => {
 // An answer (a proxy's page, a service that quotes the request) may echo what the request carried:
 // the client's own secrets do not reach the error it throws.
 describe("an error answer that echoes the request's secrets", () => {
+  // The body is not signed: a signature read from a log would let its reader send another body of
+  // the same length (another image, another password) to the same URL until it expires.
+  it("BCC: each attempt's signature, echoed, reads <redacted> in the error, the hooks' and the logger's", async () => {
+    const signatures: string[] = [];
+    const server = await faultServer((req, res) => {
+      const authorization = String(req.headers.authorization);
+      signatures.push(authorization.split("/").at(-1)!);
+      answer(res, 429, JSON.stringify({ code: "Throttling", message: `got ${authorization}` }), {
+        "x-bce-request-id": authorization,
+      });
+    });
+    const seen: unknown[] = [];
+    const logger: Logger = { info: (m, d) => seen.push(m, d), debug: (m, d) => seen.push(m, d) };
+    const hooks = { afterAttempt: (outcome: { error?: unknown }) => void seen.push(outcome.error) };
+    const error = await failure(
+      bcc(server.url, { logger, hooks, retry: { ...FAST_RETRY, maxAttempts: 2 } }).rebuildInstance("i-1", BCC_BODY),
+    );
+    expect(signatures).toHaveLength(2);
+    expect(signatures[0]).not.toBe(signatures[1]);
+    expect(error).toMatchObject({ name: "BceServiceError", status: 429, code: "Throttling" });
+    expect((error as BceServiceError).requestId).toMatch(/^bce-auth-v1\/.*\/<redacted>$/);
+    // (The message shortens a long request id.)
+    expect((error as Error).message).toMatch(
+      /^Throttling: got bce-auth-v1\/.*\/<redacted> \(status 429, request id bce-auth-v1\/.*\)$/,
+    );
+    const text = JSON.stringify([error, (error as Error).message, (error as Error).stack, seen, seen.map(String)]);
+    for (const signature of signatures) expect(text).not.toContain(signature);
+    expect(text).toContain("<redacted>");
+  });
+
   it("BEC: the session token, secret key and plaintext password read <redacted> in the error", async () => {
     const sessionToken = "sts-token-faults-0123456789";
     const secrets = [sessionToken, CREDENTIALS.secretAccessKey, BEC_BODY.keyConfig.adminPass!];
