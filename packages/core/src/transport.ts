@@ -514,11 +514,13 @@ export class Transport {
       // body of the same length to the same URL until it expires.
       let attemptSecrets: string[] | undefined;
       const forms = () => {
+        if (attemptSecrets) return attemptSecrets;
         secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
         const signature = /\/([\da-f]{64})$/.exec(parts.headers.authorization ?? "")?.[1];
-        return (attemptSecrets ??= signature
+        attemptSecrets = signature
           ? [...secretForms([signature]), ...secrets].sort((a, b) => b.length - a.length)
-          : secrets);
+          : secrets;
+        return attemptSecrets;
       };
       try {
         // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
