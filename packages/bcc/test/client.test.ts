@@ -1,6 +1,8 @@
 // What the BCC client puts on the wire, seen by a recording fetch (no network).
 import { encryptAdminPass } from "@bce-openapi/core";
+import * as core from "@bce-openapi/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import * as Bcc from "../src/index.js";
 import {
   BceValidationError,
   createBccClient,
@@ -244,5 +246,23 @@ describe("rebuildInstance on the wire", () => {
     expectTypeOf<{ imageId: string; keepImageLogin: false; adminPass: string }>().toMatchTypeOf<RebuildInstanceInput>();
     expectTypeOf<{ imageId: string; keypairId: string }>().toMatchTypeOf<RebuildInstanceInput>();
     expectTypeOf<{ imageId: string; adminPass: { encrypted: string } }>().toMatchTypeOf<RebuildInstanceInput>();
+  });
+});
+
+// What a program names beside the client (a hook of its own, a retry policy wrapping the default,
+// its options in a variable) comes from this package: a second @bce-openapi/core, resolved
+// elsewhere, would hold other error classes.
+describe("what the package re-exports from @bce-openapi/core", () => {
+  it("the values and types the options and hooks name", () => {
+    expect(Bcc.isSafeToRetry).toBe(core.isSafeToRetry);
+    expect(Bcc.encryptAdminPass).toBe(core.encryptAdminPass);
+    expectTypeOf<Bcc.AttemptOutcome>().toEqualTypeOf<core.AttemptOutcome>();
+    expectTypeOf<Bcc.AttemptInfo>().toEqualTypeOf<core.AttemptInfo>();
+    expectTypeOf<Bcc.AttemptHooks>().toEqualTypeOf<core.AttemptHooks>();
+    expectTypeOf<Bcc.SigningOptions>().toEqualTypeOf<core.SigningOptions>();
+    expectTypeOf<Bcc.ValidateResponses>().toEqualTypeOf<core.ValidateResponses>();
+    expectTypeOf<Bcc.BceClientOptions>().toEqualTypeOf<core.BceClientOptions>();
+    expectTypeOf<Bcc.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
+    expectTypeOf<Bcc.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
   });
 });

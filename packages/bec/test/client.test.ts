@@ -1,7 +1,9 @@
 // What the BEC client puts on the wire, seen by a recording fetch (no network).
 import { createRequire } from "node:module";
 import { decodeUserData, verifyRequest } from "@bce-openapi/core";
+import * as core from "@bce-openapi/core";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import * as Bec from "../src/index.js";
 import {
   BceValidationError,
   createBecClient,
@@ -322,5 +324,23 @@ describe("exported types", () => {
     expectTypeOf<Awaited<ReturnType<Reinstall>>>().toEqualTypeOf<
       VmInstanceReinstallResult & { $metadata: ResponseMetadata }
     >();
+  });
+});
+
+// What a program names beside the client (a hook of its own, a retry policy wrapping the default,
+// its options in a variable) comes from this package: a second @bce-openapi/core, resolved
+// elsewhere, would hold other error classes.
+describe("what the package re-exports from @bce-openapi/core", () => {
+  it("the values and types the options and hooks name", () => {
+    expect(Bec.isSafeToRetry).toBe(core.isSafeToRetry);
+    expect(Bec.encodeUserData).toBe(core.encodeUserData);
+    expectTypeOf<Bec.AttemptOutcome>().toEqualTypeOf<core.AttemptOutcome>();
+    expectTypeOf<Bec.AttemptInfo>().toEqualTypeOf<core.AttemptInfo>();
+    expectTypeOf<Bec.AttemptHooks>().toEqualTypeOf<core.AttemptHooks>();
+    expectTypeOf<Bec.SigningOptions>().toEqualTypeOf<core.SigningOptions>();
+    expectTypeOf<Bec.ValidateResponses>().toEqualTypeOf<core.ValidateResponses>();
+    expectTypeOf<Bec.BceClientOptions>().toEqualTypeOf<core.BceClientOptions>();
+    expectTypeOf<Bec.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
+    expectTypeOf<Bec.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
   });
 });
