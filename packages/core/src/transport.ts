@@ -497,7 +497,6 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       sent++;
-      if (stats) stats.attempts = sent;
       if (hooks?.beforeAttempt)
         await guard(
           () => hooks.beforeAttempt!({ attempt: sent, request: shown.clone() }),
@@ -505,6 +504,8 @@ export class Transport {
           signal,
           timeoutMs,
         );
+      // Counted once the hook let it go: an attempt it ended was never sent.
+      if (stats) stats.attempts = sent;
       let answer: Answer | undefined;
       let failure: BceError | undefined;
       // The offset this attempt is signed with: another call may correct the clock before its answer comes.
@@ -560,7 +561,12 @@ export class Transport {
           timeoutMs,
           // What the attempt came to stays in the error: a 2xx (the service acted), or a failure
           // after which the service may have acted (a timeout, a reset).
-          answer ? answeredBut(answer.response) : failure ? `the attempt failed (${failure.message}), but ` : "",
+          // (An abort is said once, as without hooks.)
+          answer
+            ? answeredBut(answer.response)
+            : failure && !(failure instanceof BceAbortError)
+              ? `the attempt failed (${failure.message}), but `
+              : "",
         );
       }
       if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));

@@ -913,6 +913,42 @@ describe("the logger and the hooks", () => {
     expect((error as BceError).cause).toBe(cause);
   });
 
+  it("an attempt a beforeAttempt hook ends is not counted: it was never sent", async () => {
+    let sent = 0;
+    const fetch = async () => {
+      sent++;
+      return new Response("{}", { status: 503 });
+    };
+    const hooks = {
+      beforeAttempt: ({ attempt }: { attempt: number }) => {
+        if (attempt === 2) throw new Error("hook failed");
+      },
+    };
+    const stats = { attempts: 0, totalRetryDelay: 0 };
+    await new Transport({ fetch, hooks, retry: { baseDelayMs: 0 } })
+      .send(new Request("http://h/x"), { credentials, idempotent: true, stats })
+      .catch(() => {});
+    expect([sent, stats.attempts]).toEqual([1, 1]);
+  });
+
+  it("an abort during an attempt reads the same with an afterAttempt hook as without one", async () => {
+    const messages: string[] = [];
+    for (const hooks of [undefined, { afterAttempt: () => {} }]) {
+      const controller = new AbortController();
+      const fetch = (request: Request) =>
+        new Promise<Response>((_, reject) => {
+          request.signal.addEventListener("abort", () => reject(request.signal.reason));
+          controller.abort();
+        });
+      const error = await new Transport({ fetch, hooks })
+        .send(new Request("http://h/x"), { credentials, idempotent: true, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceAbortError);
+      messages.push((error as Error).message);
+    }
+    expect(messages).toEqual(["the call was aborted", "the call was aborted"]);
+  });
+
   it.each([
     [200, "the service answered 200 (request id r-200), but the afterAttempt hook threw (see cause)"],
     [403, "the service answered 403 (request id r-403), but the afterAttempt hook threw (see cause)"],
