@@ -86,6 +86,25 @@ export async function generateTypes(doc) {
 }
 
 /**
+ * What a caller gives for a property the client transforms before sending (`x-bce-transform`), said
+ * before the spec's description, which says what the service receives: the types' hover text is
+ * read by callers, who would otherwise encode a `userData` twice.
+ */
+const TRANSFORM_NOTES = {
+  encodeUserData: "Plain text: the client encodes it as the service wants it.",
+  encryptAdminPass:
+    "The password in plain text, checked against the password policy and encrypted with the secret access key, or `{ encrypted }` with a ciphertext of your own.",
+  checkPasswordPolicy: "Checked against the password policy before anything is sent.",
+};
+
+/** The description a caller reads of `schema`: its transform's note first, where it has one. */
+function callerDescription(schema) {
+  const note = TRANSFORM_NOTES[schema["x-bce-transform"]];
+  if (note === undefined || schema.description === undefined) return schema.description;
+  return `${note}\n\nWhat the service receives: ${schema.description}`;
+}
+
+/**
  * `schema` as a client sends it: every schema with `x-client-rules` R becomes `allOf: [itself, R]`,
  * and an if/then/else that one property's constant decides becomes a union of its two branches.
  * @param {(pointer: string) => unknown} resolve a `$ref`'s target
@@ -98,6 +117,12 @@ function clientView(schema, resolve, outer = []) {
   const view = {};
   for (const [key, value] of Object.entries(schema))
     if (key !== "x-client-rules") view[key] = clientView(value, resolve);
+  if (view.description !== undefined) view.description = callerDescription(schema);
+  // An example of what the service receives is not one of what a caller gives.
+  if (TRANSFORM_NOTES[schema["x-bce-transform"]] !== undefined) {
+    delete view.example;
+    delete view.examples;
+  }
   const branches = conditionalBranches(schema, [schema, ...outer], resolve);
   const whole = branches ? { allOf: [view, { oneOf: branches }] } : view;
   const rules = schema["x-client-rules"];
@@ -169,7 +194,7 @@ export function callerView(doc, schema, keys, plain) {
     if (isObject(property))
       own.properties[key] = {
         ...plain,
-        ...(property.description !== undefined && { description: property.description }),
+        ...(property.description !== undefined && { description: callerDescription(property) }),
       };
     if (isObject(own["x-client-rules"]?.properties?.[key])) own["x-client-rules"].properties[key] = {};
   }

@@ -121,6 +121,21 @@ describe("body types as the client sends them", () => {
       /ReinstallVmInstanceInput: components\["schemas"\]\["VmInstanceReinstallRequest"\] & \{\s*resetDataDisk: boolean;\s*\};/,
     );
   });
+
+  // What a caller reads on hover is what the method takes: a userData encoded by hand would be
+  // encoded twice.
+  it("a property the client transforms says what the caller gives first, and shows no example of the sent form", async () => {
+    const files = await generateClient(bundle("bec"), { client: "Bec" });
+    const userData = files["request.ts"].match(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*userData\?:/)?.[1] ?? "";
+    expect(userData).toMatch(
+      /@description Plain text: the client encodes it as the service wants it\.[\s*]+What the service receives: Custom data/,
+    );
+    expect(userData).not.toContain("@example");
+    const bcc = await generateClient(bundle("bcc"), { client: "Bcc" });
+    expect(bcc["request.ts"]).toContain("@description The password in plain text, checked against the password policy");
+    // The spec's own types keep its description, for what the service receives.
+    expect(files["schema.ts"]).not.toContain("Plain text: the client encodes it");
+  });
 });
 
 describe("if/then/else in body types", () => {
