@@ -1290,7 +1290,7 @@ describe("an error answer that echoes the request's secrets", () => {
       });
     });
     const seen: unknown[] = [];
-    const logger: Logger = { info: (m, d) => seen.push(m, d), debug: (m, d) => seen.push(m, d) };
+    const logger: Partial<Logger> = { info: (m, d) => void seen.push(m, d), debug: (m, d) => void seen.push(m, d) };
     const hooks = { afterAttempt: (outcome: { error?: unknown }) => void seen.push(outcome.error) };
     const error = await failure(
       bcc(server.url, { logger, hooks, retry: { ...FAST_RETRY, maxAttempts: 2 } }).rebuildInstance("i-1", BCC_BODY),
