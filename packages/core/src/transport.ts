@@ -601,6 +601,9 @@ export class Transport {
           logger.warn("the service's clock differs from ours; signing again with its time", {
             attempt: sent,
             clockOffsetMs: offset,
+            status: error.status,
+            code: error.code,
+            requestId: error.requestId,
           });
           attempt--; // this retry does not count against the policy's attempts
           continue;

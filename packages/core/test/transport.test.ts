@@ -405,6 +405,30 @@ describe("a caller's fetch that misbehaves", () => {
     },
   );
 
+  it("a clock-skew answer is logged with what answered it: status, code and request id, beside the offset", async () => {
+    const serverNow = Date.UTC(2030, 0, 1);
+    let calls = 0;
+    const warned: unknown[] = [];
+    await send(
+      async () =>
+        calls++ === 0
+          ? new Response(JSON.stringify({ code: "RequestTimeTooSkewed", message: "skewed", requestId: "rid-skew" }), {
+              status: 403,
+              headers: { date: new Date(serverNow).toUTCString() },
+            })
+          : new Response("{}"),
+      {},
+      {
+        logger: { debug() {}, info() {}, error() {}, warn: (message, data) => void warned.push(message, data) },
+        signing: { clock: () => serverNow - 3_600_000 },
+      },
+    );
+    expect(warned).toEqual([
+      "the service's clock differs from ours; signing again with its time",
+      { attempt: 1, clockOffsetMs: 3_600_000, status: 403, code: "RequestTimeTooSkewed", requestId: "rid-skew" },
+    ]);
+  });
+
   it("leaves no abort listener on the caller's signal once the call is over, hooks and retries included", async () => {
     const signal = new AbortController().signal;
     const hooks = { beforeAttempt: async () => {}, afterAttempt: async () => {} };
