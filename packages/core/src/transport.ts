@@ -329,6 +329,8 @@ export interface CallContext extends CallOptions {
   credentials: Credentials;
   /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
+  /** The spec's operationId of a client method's call, for the logger (a `raw` call has none). */
+  operation?: string;
   /**
    * True for operations whose success has no body to read (the spec gives it none): a 2xx is
    * taken at its head, and no body that follows (slow, cut off, too large) turns it into an error.
@@ -604,6 +606,7 @@ export class Transport {
             status: error.status,
             code: error.code,
             requestId: error.requestId,
+            ...(call.operation && { operation: call.operation }),
           });
           attempt--; // this retry does not count against the policy's attempts
           continue;
@@ -614,6 +617,7 @@ export class Transport {
         logger === silentLogger
           ? {}
           : {
+              ...(call.operation && { operation: call.operation }),
               attempt: sent,
               method,
               path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),

@@ -1070,6 +1070,7 @@ describe("what every call sends and reports", () => {
       "debug not retried",
     ]);
     expect(lines[0]![2]).toMatchObject({
+      operation: "reinstallVmInstance",
       attempt: 1,
       method: "PUT",
       path: "/v1/vm/instance/vm-1/system/reinstall",

@@ -132,6 +132,7 @@ async function sendOperation(
       ...service.callOptions({
         ...options,
         credentials,
+        operation: spec.operationId,
         idempotent: spec.retry === "idempotency-token",
         bodiless: spec.successBody === false,
         stats,
