@@ -33,7 +33,6 @@ function checkProblem(check) {
 export function loadErrata(codes, source = errataSource) {
   const errata = parse(readFileSync(source, "utf8"));
   const ids = new Set();
-  const mentions = new Map();
   const need = (text, where) => {
     for (const code of codes)
       if (typeof text?.[code] !== "string" || !text[code].trim())
@@ -70,27 +69,30 @@ export function loadErrata(codes, source = errataSource) {
         )
       )
         throw new Error(`errata: ${entry.id} mentionedAt is not a non-empty list of JSON pointers`);
-      for (const at of entry.mentionedAt ?? []) {
-        if (mentions.has(at))
-          throw new Error(`errata: ${at} is in the mentionedAt of ${mentions.get(at)} and ${entry.id}`);
-        mentions.set(at, entry.id);
-      }
       for (const [index, check] of (entry.checks ?? []).entries()) {
         const problem = checkProblem(check);
         if (problem) throw new Error(`errata: ${entry.id} check ${index + 1} ${problem}`);
       }
     }
   }
+  errataMentions(errata); // a node claimed by two entries is refused here
   return errata;
 }
 
-/** By JSON pointer of a spec node whose description mentions the errata: the id of the entry it means. */
+/**
+ * By JSON pointer of a spec node whose description mentions the errata: the id of the entry it
+ * means. A node in the `mentionedAt` of two entries is refused: its mention can link to one.
+ */
 export function errataMentions(errata) {
-  return new Map(
-    errata.sections.flatMap((section) =>
-      section.entries.flatMap((entry) => (entry.mentionedAt ?? []).map((at) => [at, entry.id])),
-    ),
-  );
+  const mentions = new Map();
+  for (const section of errata.sections)
+    for (const entry of section.entries)
+      for (const at of entry.mentionedAt ?? []) {
+        if (mentions.has(at))
+          throw new Error(`errata: ${at} is in the mentionedAt of ${mentions.get(at)} and ${entry.id}`);
+        mentions.set(at, entry.id);
+      }
+  return mentions;
 }
 
 /** Every entry, in page order: [{ id, section, number }]. */
