@@ -299,11 +299,11 @@ export async function generateClient(bundle, { client, source = "the service bun
     // for a client that checks answers (validateResponses "warn" or "strict").
     ...(checksAnswers ? ['responseChecks: () => import("./responses.js")'] : []),
   ];
-  // responses.ts: the success body schemas, with the interpreter that checks them.
+  // responses.ts: the success body schemas, with the interpreter that checks a body against them.
   const responsesTs = checksAnswers
     ? `${banner}/* eslint-disable */\n` +
       `// Loaded by the client only when it checks answers (validateResponses "warn" or "strict").\n` +
-      `export { validateSchema } from "${INTERNAL}/validation";\n\n` +
+      `export { responseProblems } from "${INTERNAL}/validation";\n\n` +
       `/** By operationId, then status: the JSON Schema of the success body, null when there is none. */\n` +
       `export const responses = ${json(Object.fromEntries(operations.map((op) => [op.id, op.responses])))};\n`
     : undefined;

@@ -22,14 +22,14 @@ import {
   type BodilessOperationSpec,
   type OperationSpec,
 } from "../src/internal/index.js";
-import { checkRequestPart, validateSchema } from "../src/internal/validation.js";
+import { checkRequestPart, responseProblems, validateSchema } from "../src/internal/validation.js";
 
 const bccSpec = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@bce-openapi/spec/bcc.json"), "utf8"));
 const answerSchema = { type: "object", required: ["id"], properties: { id: { type: "string" } } };
 /** What a generated client passes: the transforms its operations name, and the loader of its response checks. */
 const runtime = {
   transforms: { encodeUserData: encodeUserDataTransform, encryptAdminPass: encryptAdminPassTransform },
-  responseChecks: async () => ({ validateSchema, responses: { makeThing: { "200": answerSchema } } }),
+  responseChecks: async () => ({ responseProblems, responses: { makeThing: { "200": answerSchema } } }),
 };
 const callOperation = (
   ...args: [

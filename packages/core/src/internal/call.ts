@@ -14,7 +14,6 @@ import {
 } from "../client.js";
 import { BceError, BceResponseError, BceValidationError, type CallMetadata, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
-import type { JsonSchema, SchemaIssue, ValidateSchemaOptions } from "../validation/index.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
 import { childPath, isObject } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
@@ -48,9 +47,15 @@ export interface OperationRuntime {
   readonly responseChecks?: () => Promise<ResponseChecks>;
 }
 
-/** What opt-in response checking needs: the interpreter, and the success body schemas. */
+/** What opt-in response checking needs: the success body schemas, and what checks a body against them. */
 export interface ResponseChecks {
-  readonly validateSchema: (value: unknown, schema: JsonSchema, options: ValidateSchemaOptions) => SchemaIssue[];
+  /** The problems (`path: message`) of a success body: none when it matches, or `responses` gives it no schema. */
+  readonly responseProblems: (
+    responses: ResponseChecks["responses"],
+    operationId: string,
+    status: number,
+    body: unknown,
+  ) => string[];
   /** By operationId, then status code (as a string): the JSON Schema of the success body, null when there is none. */
   readonly responses: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -351,10 +356,7 @@ async function readBody(
     });
     return data;
   }
-  const { validateSchema, responses } = checks;
-  const schema = (responses[spec.operationId]?.[String(response.status)] ?? null) as JsonSchema | null;
-  if (schema === null) return data;
-  const problems = validateSchema(data, schema, { root: schema, path: "body" }).map((i) => `${i.path}: ${i.message}`);
+  const problems = checks.responseProblems(checks.responses, spec.operationId, response.status, data);
   if (problems.length === 0) return data;
   // The service has acted whatever the body says: only "strict" turns this into a rejection.
   if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });

@@ -9,3 +9,4 @@ export {
   type SchemaIssue,
   type ValidateSchemaOptions,
 } from "./schema.js";
+export { responseProblems } from "./responses.js";
