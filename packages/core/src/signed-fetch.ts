@@ -4,9 +4,9 @@ import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
 import { isObject } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
-import { bceDate, MAX_SIGNING_TIME } from "./signing/canonical.js";
+import { bceDate, MAX_SIGNING_TIME, recordHeaders } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
-import { signHeaders, signKnownHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
+import { expiration, signHeaders, signKnownHeaders, type MaybePromise, type SignedHeaders } from "./signing/sign.js";
 
 /** How requests are signed. */
 export interface SigningOptions {
@@ -72,9 +72,9 @@ export function signingHeaders(
 
 /**
  * `signingHeaders` for credentials a credentials resolver has checked and a request fetch or
- * openapi-fetch built (a method, an absolute URL): the same headers and errors, without the checks
- * of keys, method and URL that such a request and such keys always pass. What the transport signs
- * every attempt with.
+ * openapi-fetch built (a method, an absolute URL, headers as a record): the same headers and
+ * errors, without the checks of keys, method, URL and headers that such a request and such keys
+ * always pass. What the transport signs every attempt with.
  */
 export function knownSigningHeaders(
   request: { method: string; url: string; headers: Record<string, string> },
@@ -86,11 +86,12 @@ export function knownSigningHeaders(
   const time = signingTime(options, clockOffsetMs);
   // An absolute URL: a Request's, or what openapi-fetch made from the client's checked endpoint.
   return signKnownHeaders(
-    request,
+    request.method,
     new URL(request.url),
+    recordHeaders(request.headers),
     credentials,
-    () => bceDate(time),
-    options.expirationInSeconds,
+    bceDate(time),
+    expiration(options.expirationInSeconds),
     options.headersToSign,
     signingKeys,
   );

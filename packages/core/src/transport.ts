@@ -823,15 +823,18 @@ function jsonOrUndefined(body: Uint8Array | undefined): unknown {
   }
 }
 
-/** The Response openapi-fetch (and its middleware) gets: the answer's status and headers over the bytes read. */
-function toResponse({ response, bytes }: Answer): Response {
+/**
+ * The Response openapi-fetch (and its middleware) gets: the answer's status and headers (or
+ * `headers`, when they were changed) over the bytes read.
+ */
+function toResponse({ response, bytes }: Answer, headers: Headers = response.headers): Response {
   const { status } = response;
   const nullBody = status === 204 || status === 205 || status === 304;
   const result = new Response(nullBody ? null : bytes, {
     status,
     // node:http takes a reason phrase a Response refuses (a control character): such are dropped.
     statusText: response.statusText.replace(/[^\t\x20-\x7e\x80-\xff]/g, ""),
-    headers: response.headers,
+    headers,
   });
   if (response.url) Object.defineProperty(result, "url", { value: response.url });
   answerBytes.set(result, nullBody ? new Uint8Array(0) : bytes);
@@ -848,16 +851,12 @@ const hideEchoed = (id: string, forms: () => readonly string[]) =>
 /** The answer, its `x-bce-request-id` hidden as above if it echoes a secret. */
 function hideEchoedId(answer: Answer, forms: () => readonly string[]): Answer {
   const { response } = answer;
-  const id = response.headers.get("x-bce-request-id") ?? "";
+  const id = requestIdOf(response);
   const hidden = hideEchoed(id, forms);
   if (hidden === id) return answer;
   const headers = new Headers(response.headers);
   headers.set("x-bce-request-id", hidden);
-  const { status, statusText, url } = response;
-  return {
-    ...answer,
-    response: toResponse({ response: { status, statusText, headers, url } as Response, bytes: answer.bytes }),
-  };
+  return { ...answer, response: toResponse(answer, headers) };
 }
 
 /** A BceResponseError made in an attempt (an answer too large, not final), its request id hidden as above. */

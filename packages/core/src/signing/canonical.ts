@@ -127,23 +127,31 @@ const isSearchParams = (query: unknown): query is URLSearchParams =>
 export function normalizeHeaders(
   headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
 ): Map<string, string> {
-  const out = new Map<string, string>();
-  const add = (name: string, value: unknown) => {
-    const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
-    if (v) out.set(name.trim().toLowerCase(), v);
-  };
-  if (headers == null) return out;
+  if (headers == null) return new Map();
   if (typeof headers !== "object") throw headersRefused();
-  if (Symbol.iterator in headers) {
-    for (const entry of headers as Iterable<unknown>) {
-      if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
-      add(entry[0], entry[1]);
-    }
-  } else {
-    const record = headers as Readonly<Record<string, unknown>>;
-    for (const name of Object.keys(record)) add(name, record[name]);
+  if (!(Symbol.iterator in headers)) return recordHeaders(headers as Readonly<Record<string, unknown>>);
+  const out = new Map<string, string>();
+  for (const entry of headers as Iterable<unknown>) {
+    if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
+    addHeader(out, entry[0], entry[1]);
   }
   return out;
+}
+
+/**
+ * `normalizeHeaders` of a record: what the transport signs (a record of strings), with nothing to
+ * refuse.
+ */
+export function recordHeaders(record: Readonly<Record<string, unknown>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(record)) addHeader(out, name, record[name]);
+  return out;
+}
+
+/** One header into normalized headers: the name lowercased and trimmed, the value trimmed, kept unless empty. */
+function addHeader(out: Map<string, string>, name: string, value: unknown): void {
+  const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
+  if (v) out.set(name.trim().toLowerCase(), v);
 }
 
 /** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */

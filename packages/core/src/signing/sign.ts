@@ -108,7 +108,7 @@ export function computeAuthorization(input: AuthorizationInput): MaybePromise<Au
 }
 
 /** The validity of a signature, checked. */
-function expiration(seconds = DEFAULT_EXPIRATION_SECONDS): number {
+export function expiration(seconds = DEFAULT_EXPIRATION_SECONDS): number {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) {
     throw new RangeError(EXPIRATION_RULE);
   }
@@ -177,8 +177,11 @@ export async function signRequest(
 const refused = () =>
   new TypeError("request.headers must be a record, a Headers, or [name, value] pairs of header names and values");
 
-/** Every option of SignOptions: `satisfies` keeps the list in step with the interface. */
-const SIGN_OPTION_NAMES = Object.keys({
+/**
+ * Every option of SignOptions: `satisfies` keeps the list in step with the interface. Pure: a
+ * bundle without signRequest (a client's) leaves it out.
+ */
+const SIGN_OPTION_NAMES = /* @__PURE__ */ Object.keys({
   timestamp: 0,
   expirationInSeconds: 0,
   headersToSign: 0,
@@ -236,11 +239,13 @@ export function signHeaders(
     }
   }
   return signKnownHeaders(
-    request,
+    request.method,
     url,
+    // A record or a Headers: pairs were read into a Headers above.
+    normalizeHeaders(request.headers as HeaderInput | undefined),
     credentials,
-    () => formatBceDate(timestamp),
-    expirationInSeconds,
+    formatBceDate(timestamp),
+    expiration(expirationInSeconds),
     headersToSign,
     signingKeys,
   );
@@ -249,25 +254,27 @@ export function signHeaders(
 /**
  * `signHeaders` for keys, a method and a URL known good: keys a credentials resolver has checked
  * (checkCredentials refuses all that assertKeys refuses), a method and an absolute URL that fetch
- * or openapi-fetch made (`url`, read), the date formatted by `formatDate`. What the transport signs with, so the checks of the
- * public entry points stay out of a client's bundle.
+ * or openapi-fetch made (`url`, read), the date formatted and the validity checked. What the
+ * transport signs with, so the checks of the public entry points stay out of a client's bundle.
+ * (Its callers normalize the headers, format the date and check the validity in that order, as
+ * it did itself: the same input fails with the same error.)
  */
 export function signKnownHeaders(
-  request: SignableRequest,
-  /** `request.url`, read. */
+  method: string,
+  /** The request's URL, read. */
   url: URL,
+  /** The request's headers, normalized (normalizeHeaders): a Map of their own, which the signing headers go into. */
+  headers: Map<string, string>,
   credentials: Credentials,
-  /** The `x-bce-date`, made where the timestamp was formatted before (after the URL is read). */
-  formatDate: () => string,
-  expirationInSeconds: number | undefined,
+  /** The `x-bce-date`. */
+  date: string,
+  /** Checked (`expiration`). */
+  expirationInSeconds: number,
   headersToSign: readonly string[] | undefined,
   signingKeys: SigningKeyCache | KeyStore | undefined,
 ): MaybePromise<SignedHeaders> {
-  // A record or a Headers: signHeaders has read pairs into a Headers.
-  const headers = normalizeHeaders(request.headers as HeaderInput | undefined);
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
   if (!headers.has("host")) headers.set("host", url.host);
-  const date = formatDate();
   headers.set("x-bce-date", date);
   const token = credentials.sessionToken;
   if (token) headers.set("x-bce-security-token", token);
@@ -277,8 +284,8 @@ export function signKnownHeaders(
   return authorize(
     credentials,
     date,
-    expiration(expirationInSeconds),
-    request.method,
+    expirationInSeconds,
+    method,
     url.pathname,
     canonicalQuery(url.search),
     headers,
