@@ -262,6 +262,22 @@ describe("reinstallVmInstance on the wire", () => {
 });
 
 describe("exported types", () => {
+  it("a service error's code is one the spec lists, which an editor completes, or any other", async () => {
+    const body = JSON.stringify({ code: "IdempotentParameterMismatch", message: "m", requestId: "rid-1" });
+    const bec = createBecClient({ credentials, fetch: recorder(body, 403).fetch });
+    const caught = await bec.reinstallVmInstance("vm-1", input).catch((error: unknown) => error);
+    if (!(caught instanceof Bec.BceServiceError)) throw caught;
+    expect(caught.code).toBe("IdempotentParameterMismatch");
+    expectTypeOf(caught.code).toEqualTypeOf<Bec.BceErrorCode>();
+    // Not `string`, which would complete nothing: the listed codes stay in the type...
+    expectTypeOf<Bec.BceErrorCode>().not.toEqualTypeOf<string>();
+    expectTypeOf<
+      Extract<Bec.BceErrorCode, "IdempotentParameterMismatch">
+    >().toEqualTypeOf<"IdempotentParameterMismatch">();
+    // ...and a code a service adds later is taken as well.
+    expectTypeOf<"SomeCodeAddedLater">().toMatchTypeOf<Bec.BceErrorCode>();
+  });
+
   it("the body type is what the client sends: the spec's request with its client rules", () => {
     type Sent = ReinstallVmInstanceInput;
     // Everything the client sends, the service accepts.

@@ -1,5 +1,8 @@
 // The fields of the errors are `declare`d and set in their constructors: the same own properties,
 // in the same order, without a second definition of each (as `undefined` first) in the output.
+import type { BceErrorCode } from "./generated/error-codes.js";
+
+export type { BceErrorCode } from "./generated/error-codes.js";
 
 /**
  * Every error the clients throw is a BceError, so callers can tell ours from anything else
@@ -47,8 +50,11 @@ export class BceServiceError extends BceError {
   override name = "BceServiceError";
   /** HTTP status of the answer. */
   declare readonly status: number;
-  /** BCE error code, such as `InvalidHTTPRequest` or `SignatureDoesNotMatch`. */
-  declare readonly code: string;
+  /**
+   * BCE error code, such as `InvalidHTTPRequest` or `SignatureDoesNotMatch`: the codes the spec
+   * lists complete in an editor; any other a service sends is kept as it came.
+   */
+  declare readonly code: BceErrorCode;
   /** Request id from the body, else from the `x-bce-request-id` header; empty when neither came. */
   declare readonly requestId: string;
 

@@ -11,6 +11,7 @@ export {
   BceTimeoutError,
   BceValidationError,
   CredentialsError,
+  type BceErrorCode,
   type CallMetadata,
 } from "./errors.js";
 export { PasswordPolicyError, type AdminPassRule } from "./crypto/errors.js";
