@@ -256,8 +256,8 @@ export function signHeaders(
  * (checkCredentials refuses all that assertKeys refuses), a method and an absolute URL that fetch
  * or openapi-fetch made (`url`, read), the date formatted and the validity checked. What the
  * transport signs with, so the checks of the public entry points stay out of a client's bundle.
- * (Its callers normalize the headers, format the date and check the validity in that order, as
- * it did itself: the same input fails with the same error.)
+ * (Both callers normalize the headers, format the date and check the validity, in that order:
+ * the same input fails with the same error whichever of them signs it.)
  */
 export function signKnownHeaders(
   method: string,
