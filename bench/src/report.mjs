@@ -258,7 +258,8 @@ export function renderMarkdown(r) {
 
 /** The summary table's rows: each target with its result and verdict (`met` null where there is no target). */
 export function summarize(r) {
-  const f = (v, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
+  // The sections' formatter: a size the summary shows reads as the section's table shows it.
+  const f = (v, d = 2) => n(v, d);
   const T = TARGETS;
   const rows = [];
   const s = r.signing;
