@@ -74,7 +74,8 @@ const resolver = (doc) => (ref) =>
  * such as BCC's adminPass (its description beside `anyOf: [EncryptedAdminPass, "", null]`) would
  * lose its text, password rules included. In the reference's copy of the spec, each branch of a
  * property's anyOf/oneOf carries the property's description before its own (a $ref branch's own
- * is the referenced schema's, shown beside the $ref as OpenAPI 3.1 allows).
+ * is the referenced schema's, shown beside the $ref as OpenAPI 3.1 allows), and so does each
+ * branch of a schema with anyOf/oneOf that a described property refers to.
  */
 function describeBranches(doc) {
   const resolve = resolver(doc);
@@ -82,8 +83,16 @@ function describeBranches(doc) {
     if (!node || typeof node !== "object") return;
     if (Array.isArray(node)) return node.forEach(visit);
     if (node.properties && typeof node.properties === "object") {
-      for (const property of Object.values(node.properties)) {
-        if (typeof property?.description !== "string") continue;
+      for (const [name, given] of Object.entries(node.properties)) {
+        if (typeof given?.description !== "string") continue;
+        // A $ref to such a schema (BceErrorBody's code, a BceErrorCode), its description beside
+        // it: the schema is copied in, under the property's own keywords, for the same treatment.
+        const target = resolve(given.$ref);
+        const property =
+          target && (Array.isArray(target.anyOf) || Array.isArray(target.oneOf))
+            ? (({ $ref, ...own }) => ({ ...structuredClone(target), ...own }))(given)
+            : given;
+        node.properties[name] = property;
         for (const key of ["anyOf", "oneOf"]) {
           if (!Array.isArray(property[key])) continue;
           property[key] = property[key].map((branch) => {

@@ -223,6 +223,21 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
+  test("shows the description of a property whose schema takes several forms (an open enum it refers to)", async () => {
+    // BceErrorBody's code: its description sits beside a $ref to BceErrorCode, an anyOf.
+    const code = spec.components.schemas.BceErrorBody.properties.code;
+    expect(spec.components.schemas[code.$ref.split("/").pop()].anyOf).toBeDefined();
+    // The longest stretch of its text outside inline code, as the page shows it.
+    const [words] = code.description
+      .split(/`[^`]*`/)
+      .map((part) => part.replace(/[*_[\]()\n]/g, "").trim())
+      .sort((a, b) => b.length - a.length);
+    expect(words.length).toBeGreaterThan(3);
+    await sharedPage(`${locale.code}/index.html#/${slug(locale.schemasTag)}/bceerrorbody`);
+    await page.getByText(words).first().waitFor({ timeout: 30_000 });
+    expect(problems).toEqual([]);
+  });
+
   test("links the spec's mentions of the seed errata to their entries on this language's errata page", async () => {
     const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
     await sharedPage(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
