@@ -104,7 +104,7 @@ export async function benchSigning({ smoke = false } = {}) {
     {
       name: "signRequestUncached",
       label:
-        "ours `signingHeaders` (URL + headers in, headers out: what the transport signs every attempt with), new timestamp every call",
+        "ours `signingHeaders` (URL + headers in, headers out: the public, argument-checking form of how the transport signs every attempt), new timestamp every call",
       fn: () => signingHeaders(request, CREDENTIALS, uncachedOptions, 0, uncachedKeys),
     },
     {

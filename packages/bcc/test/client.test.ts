@@ -265,4 +265,16 @@ describe("what the package re-exports from @bce-openapi/core", () => {
     expectTypeOf<Bcc.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
     expectTypeOf<Bcc.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
   });
+
+  it("a service error's code has the type of the error codes this client's spec lists", async () => {
+    const body = JSON.stringify({ code: "QualifyNotPass", message: "m", requestId: "rid-1" });
+    const fetch = async () => new Response(body, { status: 403, headers: { "content-type": "application/json" } });
+    const caught = await createBccClient({ credentials, fetch })
+      .rebuildInstance("i-1", { imageId: "m-1" })
+      .catch((error: unknown) => error);
+    if (!(caught instanceof Bcc.BceServiceError)) throw caught;
+    expect(caught.code).toBe("QualifyNotPass");
+    expectTypeOf(caught.code).toEqualTypeOf<Bcc.BceErrorCode>();
+    expectTypeOf<Extract<Bcc.BceErrorCode, "QualifyNotPass">>().toEqualTypeOf<"QualifyNotPass">();
+  });
 });
