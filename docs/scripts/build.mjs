@@ -87,12 +87,13 @@ function describeBranches(doc) {
         if (typeof given?.description !== "string") continue;
         // A $ref to such a schema (BceErrorBody's code, a BceErrorCode), its description beside
         // it: the schema is copied in, under the property's own keywords, for the same treatment.
+        let property = given;
         const target = resolve(given.$ref);
-        const property =
-          target && (Array.isArray(target.anyOf) || Array.isArray(target.oneOf))
-            ? (({ $ref, ...own }) => ({ ...structuredClone(target), ...own }))(given)
-            : given;
-        node.properties[name] = property;
+        if (target && (Array.isArray(target.anyOf) || Array.isArray(target.oneOf))) {
+          const { $ref, ...own } = given;
+          property = { ...structuredClone(target), ...own };
+          node.properties[name] = property;
+        }
         for (const key of ["anyOf", "oneOf"]) {
           if (!Array.isArray(property[key])) continue;
           property[key] = property[key].map((branch) => {
