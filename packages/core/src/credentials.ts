@@ -78,7 +78,7 @@ export function checkCredentials(
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
-  for (const field of ["accessKeyId", "secretAccessKey", "sessionToken"] as const) {
+  for (const field of KEY_FIELDS) {
     const v = c[field];
     const name = names?.[field] ?? field;
     if (v === undefined && field === "sessionToken") continue;
