@@ -36,6 +36,7 @@ export {
   type Credentials,
   type CredentialsInput,
   type CredentialsProvider,
+  type LogEvent,
   type Logger,
   type ResponseMetadata,
   type RetryContext,

@@ -264,6 +264,7 @@ describe("what the package re-exports from @bce-openapi/core", () => {
     expectTypeOf<Bcc.BceClientOptions>().toEqualTypeOf<core.BceClientOptions>();
     expectTypeOf<Bcc.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
     expectTypeOf<Bcc.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
+    expectTypeOf<Bcc.LogEvent>().toEqualTypeOf<core.LogEvent>();
   });
 
   it("a service error's code has the type of the error codes this client's spec lists", async () => {

@@ -358,5 +358,6 @@ describe("what the package re-exports from @bce-openapi/core", () => {
     expectTypeOf<Bec.BceClientOptions>().toEqualTypeOf<core.BceClientOptions>();
     expectTypeOf<Bec.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
     expectTypeOf<Bec.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
+    expectTypeOf<Bec.LogEvent>().toEqualTypeOf<core.LogEvent>();
   });
 });

@@ -24,6 +24,7 @@ export {
   type AttemptInfo,
   type AttemptOutcome,
   type CallOptions,
+  type LogEvent,
   type Logger,
   type RetryContext,
   type RetryOptions,

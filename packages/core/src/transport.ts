@@ -86,7 +86,8 @@ export interface CallOptions {
  * retry (`debug`), answers that differ from the spec (`warn`, with `validateResponses: "warn"`),
  * and a request signed again with the service's time after a clock-skew answer (`warn`).
  * `console` fits. Nothing is logged unless a logger is given; no message or data holds a secret
- * key, session token, signature or password.
+ * key, session token, signature or password. Each entry's data names what happened in `event` (a
+ * LogEvent), which stays as the message's wording changes.
  */
 export interface Logger {
   debug(message: string, data?: object): void;
@@ -94,6 +95,19 @@ export interface Logger {
   warn(message: string, data?: object): void;
   error(message: string, data?: object): void;
 }
+
+/** The `event` of a logger entry's data: what happened, whatever the message says. */
+export type LogEvent =
+  /** An attempt failed and the call tries again after `delayMs` (`info`). */
+  | "retrying"
+  /** An attempt failed and the call ends with it: not safe, or the last allowed (`debug`). */
+  | "notRetried"
+  /** The service refused the request's time; signed again with the service's clock (`warn`). */
+  | "clockSkewRetry"
+  /** With `validateResponses: "warn"`, an answer that differs from the spec; its `problems` (`warn`). */
+  | "responseMismatch"
+  /** With `validateResponses: "warn"`, the response checks did not load; the answer was not checked (`warn`). */
+  | "responseChecksUnavailable";
 
 /** What the attempt hooks are given. */
 export interface AttemptInfo {
@@ -187,8 +201,9 @@ type RetryPolicy = Required<RetryOptions>;
 /** Backoff before retry number `retry` (1-based): exponential, capped, with jitter. */
 export function backoffDelay(retry: number, options: RetryOptions, random: () => number = Math.random): number {
   const exp = Math.min(options.maxDelayMs ?? 20_000, (options.baseDelayMs ?? 300) * 2 ** (retry - 1));
-  // "Equal jitter": half fixed, half random, so clients that failed together spread out.
-  return exp / 2 + random() * (exp / 2);
+  // "Equal jitter": half fixed, half random, so clients that failed together spread out; whole
+  // milliseconds, as the logger, the call's metadata and the timers count them.
+  return Math.round(exp / 2 + random() * (exp / 2));
 }
 
 /** A `Retry-After` header (seconds, or an HTTP date) in milliseconds from now; undefined when absent or unreadable. */
@@ -601,6 +616,7 @@ export class Transport {
           skewRetried = true;
           this.#clockOffsetMs = offset;
           logger.warn("the service's clock differs from ours; signing again with its time", {
+            event: "clockSkewRetry" satisfies LogEvent,
             attempt: sent,
             clockOffsetMs: offset,
             status: error.status,
@@ -638,7 +654,7 @@ export class Transport {
           timeoutMs,
         ))
       ) {
-        logger.debug("not retried", { ...what, lastAllowedAttempt: last });
+        logger.debug("not retried", { event: "notRetried" satisfies LogEvent, ...what, lastAllowedAttempt: last });
         if (!answer) throw error;
         const response = toResponse(answer);
         answerErrors.set(response, error as BceServiceError);
@@ -647,7 +663,12 @@ export class Transport {
       let delay = backoffDelay(attempt, retry, options.random);
       const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
       if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
-      logger.info("retrying", { ...what, delayMs: delay, ...(after !== undefined && { retryAfterMs: after }) });
+      logger.info("retrying", {
+        event: "retrying" satisfies LogEvent,
+        ...what,
+        delayMs: delay,
+        ...(after !== undefined && { retryAfterMs: after }),
+      });
       await sleep(delay, signal);
       if (stats) stats.totalRetryDelay += delay;
     }

@@ -276,7 +276,13 @@ describe("callOperation", () => {
       expect(warnings).toEqual([
         [
           "the answer does not match the API description",
-          { operation: "makeThing", status: 200, requestId: "rid-1", problems: ["body.id: must be string"] },
+          {
+            event: "responseMismatch",
+            operation: "makeThing",
+            status: 200,
+            requestId: "rid-1",
+            problems: ["body.id: must be string"],
+          },
         ],
       ]);
     });
@@ -295,7 +301,13 @@ describe("callOperation", () => {
       expect(warned.warnings).toEqual([
         [
           "the response checks did not load; the answer is not checked",
-          { operation: "makeThing", status: 200, requestId: "rid-1", error: String(missing) },
+          {
+            event: "responseChecksUnavailable",
+            operation: "makeThing",
+            status: 200,
+            requestId: "rid-1",
+            error: String(missing),
+          },
         ],
       ]);
       const strict = setup([[200, odd]], { validateResponses: "strict" });

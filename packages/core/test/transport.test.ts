@@ -42,7 +42,7 @@ function fakeFetch(statuses: number[]) {
   return { seen, fetch };
 }
 describe("backoffDelay", () => {
-  it("doubles from the base, is capped, and jitters within [half, full] of the step", () => {
+  it("doubles from the base, is capped, and jitters within [half, full] of the step, in whole milliseconds", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
@@ -52,6 +52,7 @@ describe("backoffDelay", () => {
         (retry, baseDelayMs, maxDelayMs, r) => {
           const step = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
           const delay = backoffDelay(retry, { baseDelayMs, maxDelayMs }, () => r);
+          expect(Number.isInteger(delay)).toBe(true);
           expect(delay).toBeGreaterThanOrEqual(step / 2);
           expect(delay).toBeLessThanOrEqual(step);
           expect(delay).toBeLessThanOrEqual(maxDelayMs);
@@ -65,6 +66,7 @@ describe("backoffDelay", () => {
     expect(backoffDelay(3, {}, () => 1)).toBe(1200);
     expect(backoffDelay(20, {}, () => 1)).toBe(20_000);
     expect(backoffDelay(1, {}, () => 0)).toBe(150);
+    expect(backoffDelay(1, {}, () => 0.123456)).toBe(169); // 168.5184 ms, rounded
   });
 });
 
@@ -425,7 +427,14 @@ describe("a caller's fetch that misbehaves", () => {
     );
     expect(warned).toEqual([
       "the service's clock differs from ours; signing again with its time",
-      { attempt: 1, clockOffsetMs: 3_600_000, status: 403, code: "RequestTimeTooSkewed", requestId: "rid-skew" },
+      {
+        event: "clockSkewRetry",
+        attempt: 1,
+        clockOffsetMs: 3_600_000,
+        status: 403,
+        code: "RequestTimeTooSkewed",
+        requestId: "rid-skew",
+      },
     ]);
   });
 
@@ -815,6 +824,7 @@ describe("the logger and the hooks", () => {
       idempotent: true,
     });
     expect(lines.map((l) => `${l[0]} ${l[1]}`)).toEqual(["info retrying", "info retrying", "debug not retried"]);
+    expect(lines.map((l) => (l[2] as { event: string }).event)).toEqual(["retrying", "retrying", "notRetried"]);
     expect(lines[0]![2]).toMatchObject({
       attempt: 1,
       method: "GET",

@@ -13,7 +13,7 @@ import {
   type ServiceClient,
 } from "../client.js";
 import { BceError, BceResponseError, BceValidationError, type CallMetadata, webCrypto } from "../errors.js";
-import { answerText, checkCallOptions, type CallOptions, type CallStats } from "../transport.js";
+import { answerText, checkCallOptions, type CallOptions, type CallStats, type LogEvent } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
 import { childPath, isObject } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
@@ -349,6 +349,7 @@ async function readBody(
     if (mode === "strict")
       throw acted(response, "the response checks did not load, so the answer was not checked", error);
     service.logger.warn("the response checks did not load; the answer is not checked", {
+      event: "responseChecksUnavailable" satisfies LogEvent,
       operation: spec.operationId,
       status: response.status,
       requestId,
@@ -361,6 +362,7 @@ async function readBody(
   // The service has acted whatever the body says: only "strict" turns this into a rejection.
   if (mode === "strict") throw new BceResponseError({ status: response.status, requestId, problems });
   service.logger.warn("the answer does not match the API description", {
+    event: "responseMismatch" satisfies LogEvent,
     operation: spec.operationId,
     status: response.status,
     requestId,
