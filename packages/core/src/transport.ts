@@ -125,6 +125,11 @@ export interface AttemptOutcome extends AttemptInfo {
   readonly response?: Response;
   /** What the attempt ended with, when it failed: an error answer, the network, the timeout, an abort. */
   readonly error?: BceError;
+  /**
+   * Whole milliseconds from sending the attempt (after `beforeAttempt`) to its answer, body read,
+   * or its failure.
+   */
+  readonly durationMs: number;
 }
 
 /**
@@ -540,6 +545,7 @@ export class Transport {
           : secrets;
         return attemptSecrets;
       };
+      const started = performance.now();
       try {
         // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
         // quoting its token): hidden before anything reads it, as an error answer's fields are.
@@ -567,6 +573,7 @@ export class Transport {
         const outcome = {
           attempt: sent,
           request: shown.clone(),
+          durationMs: Math.round(performance.now() - started),
           ...(answer && { response: toResponse(answer) }),
           ...(failure && { error: failure }),
         };

@@ -947,6 +947,33 @@ describe("the logger and the hooks", () => {
     expect((error as BceError).cause).toBe(cause);
   });
 
+  it("afterAttempt is told how long the attempt took, from sending to the answer read or the failure, not the hook's wait", async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const fetch = (_: unknown, init?: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          calls++;
+          if (calls === 1) setTimeout(() => resolve(new Response("", { status: 503 })), 250);
+          // The second attempt runs until its timeout (400 ms) aborts it.
+          else init?.signal?.addEventListener("abort", () => reject(init.signal!.reason));
+        });
+      const durations: number[] = [];
+      const hooks: AttemptHooks = {
+        beforeAttempt: () => new Promise((resolve) => setTimeout(resolve, 100)),
+        afterAttempt: ({ durationMs }) => void durations.push(durationMs),
+      };
+      const done = new Transport({ fetch, hooks, timeoutMs: 400, retry: { maxAttempts: 2, baseDelayMs: 0 } })
+        .send(new Request("http://h/x"), { credentials, idempotent: true })
+        .catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(await done).toBeInstanceOf(BceTimeoutError);
+      expect(durations).toEqual([250, 400]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("an attempt a beforeAttempt hook ends is not counted: it was never sent", async () => {
     let sent = 0;
     const fetch = async () => {
