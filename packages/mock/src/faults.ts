@@ -156,8 +156,15 @@ export class FaultScripts {
   /**
    * Queues steps for the next requests to `target`, after any already queued. Each request that
    * passes authentication takes the next step; once the queue is empty requests are answered as usual.
+   * Several steps go in one array; steps given as more arguments are refused.
    */
-  enqueue(target: FaultTarget, steps: FaultStep | FaultStep[]): void {
+  enqueue(target: FaultTarget, steps: FaultStep | FaultStep[], ...more: never[]): void {
+    // Steps after the first as arguments of their own would be dropped silently, and the test would
+    // script fewer faults than it reads as scripting.
+    if (more.length > 0)
+      throw new TypeError(
+        `faults.enqueue takes the steps as one array, enqueue(target, [step, step]); got ${2 + more.length} arguments`,
+      );
     const key = this.#key(target);
     const list = (Array.isArray(steps) ? steps : [steps]).map((step, i) => checkStep(step, `steps[${i}]`));
     if (list.length === 0) throw new TypeError("steps must not be empty");

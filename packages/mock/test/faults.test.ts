@@ -245,6 +245,13 @@ describe("programmatic scripts", () => {
     expect(mock.faults.pending()).toEqual({ "path:/v2/instance/i%201": [{ status: 503 }] });
   });
 
+  it("refuses steps given as separate arguments, which would drop all but the first, and queues nothing", () => {
+    expect(() => mock.faults.enqueue("reinstallVmInstance", { status: 503 }, { status: 503 } as never)).toThrow(
+      new TypeError("faults.enqueue takes the steps as one array, enqueue(target, [step, step]); got 3 arguments"),
+    );
+    expect(mock.faults.pending()).toEqual({});
+  });
+
   it("refuses an unknown operationId, naming the known ones", () => {
     expect(() => mock.faults.enqueue("reinstall", { status: 500 })).toThrow(/reinstallVmInstance, rebuildInstance/);
   });
