@@ -10,6 +10,7 @@
  *   GET    /__mock/actions   how many times each operation took effect: { reinstallVmInstance: 1 }
  *   POST   /__mock/reset     all of the above back to empty
  */
+import { closestName } from "./closest-name.js";
 import type { Exchange } from "./exchange.js";
 import type { FaultScripts } from "./faults.js";
 import type { Journal } from "./journal.js";
@@ -86,7 +87,17 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
         return x.error(400, "MalformedJSON", `The body is not JSON: ${(error as Error).message}`);
       }
       try {
-        if (!body || typeof body !== "object") throw new TypeError("the body must be an object { target, steps }");
+        if (!body || typeof body !== "object" || Array.isArray(body))
+          throw new TypeError("the body must be an object { target, steps }");
+        // A field the route does not read (`step`, `repeat`) would be ignored: the test would script
+        // other faults than it reads as scripting.
+        for (const key of Object.keys(body))
+          if (key !== "target" && key !== "steps") {
+            const meant = closestName(key, ["target", "steps"]);
+            throw new TypeError(
+              `${key} is not a field of the body { target, steps }${meant ? `; did you mean ${meant}?` : ""}`,
+            );
+          }
         if (typeof body.target !== "string")
           throw new TypeError("target must be an operationId or a path starting with /");
         if (!Array.isArray(body.steps)) throw new TypeError("steps must be an array of fault steps");

@@ -297,6 +297,22 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
     expect((await (await admin("GET", "journal")).json()).entries).toEqual([]);
   });
 
+  it.each([
+    [
+      { target: "reinstallVmInstance", step: [{ status: 503 }] },
+      "step is not a field of the body { target, steps }; did you mean steps?",
+    ],
+    [
+      { target: "reinstallVmInstance", steps: [{ status: 503 }], repeat: 3 },
+      "repeat is not a field of the body { target, steps }",
+    ],
+    [[{ target: "reinstallVmInstance", steps: [{ status: 503 }] }], "the body must be an object { target, steps }"],
+  ])("refuses a script body %j that it would read only in part, queueing nothing", async (body, message) => {
+    const refused = await expectBceError(await admin("POST", "faults", body), 400, "InvalidHTTPRequest");
+    expect(refused.message).toBe(message);
+    expect(mock.faults.pending()).toEqual({});
+  });
+
   it("answers a bad script with a BCE error naming the problem, and is never journaled", async () => {
     const bad = await expectBceError(
       await admin("POST", "faults", { target: "nope", steps: [{}] }),
