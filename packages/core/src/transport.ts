@@ -113,6 +113,8 @@ export type LogEvent =
 export interface AttemptInfo {
   /** Counting from 1, every attempt sent (the clock-skew retry included). */
   readonly attempt: number;
+  /** The spec's operationId of a client method's call (`reinstallVmInstance`); absent for a `raw` call. */
+  readonly operation?: string;
   /**
    * The request as the call built it, before it is signed (no authorization, no session token):
    * a copy for this hook alone, whose body it may read.
@@ -349,7 +351,7 @@ export interface CallContext extends CallOptions {
   credentials: Credentials;
   /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
-  /** The spec's operationId of a client method's call, for the logger (a `raw` call has none). */
+  /** The spec's operationId of a client method's call, for the logger and the hooks (a `raw` call has none). */
   operation?: string;
   /**
    * True for operations whose success has no body to read (the spec gives it none): a 2xx is
@@ -507,6 +509,8 @@ export class Transport {
 
     const logger = options.logger ?? silentLogger;
     const { stats, idempotent } = call;
+    // The call's operationId, for the hooks and the logger: none for a `raw` call.
+    const operation = call.operation ? { operation: call.operation } : undefined;
     // The call's final answer, kept in its stats: what fails after it (a middleware) can name it.
     const answered = (response: Response) => {
       if (stats) stats.answer = response;
@@ -521,7 +525,7 @@ export class Transport {
       sent++;
       if (hooks?.beforeAttempt)
         await guard(
-          () => hooks.beforeAttempt!({ attempt: sent, request: shown.clone() }),
+          () => hooks.beforeAttempt!({ attempt: sent, ...operation, request: shown.clone() }),
           "the beforeAttempt hook",
           signal,
           timeoutMs,
@@ -572,6 +576,7 @@ export class Transport {
       if (hooks?.afterAttempt) {
         const outcome = {
           attempt: sent,
+          ...operation,
           request: shown.clone(),
           durationMs: Math.round(performance.now() - started),
           ...(answer && { response: toResponse(answer) }),
@@ -629,7 +634,7 @@ export class Transport {
             status: error.status,
             code: error.code,
             requestId: error.requestId,
-            ...(call.operation && { operation: call.operation }),
+            ...operation,
           });
           attempt--; // this retry does not count against the policy's attempts
           continue;
@@ -640,7 +645,7 @@ export class Transport {
         logger === silentLogger
           ? {}
           : {
-              ...(call.operation && { operation: call.operation }),
+              ...operation,
               attempt: sent,
               method,
               path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),

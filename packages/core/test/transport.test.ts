@@ -974,6 +974,23 @@ describe("the logger and the hooks", () => {
     }
   });
 
+  it("hooks are told the call's operation, and a call without one (raw) has no such key", async () => {
+    const seen: unknown[] = [];
+    const hooks: AttemptHooks = {
+      beforeAttempt: (info) => void seen.push(["before", "operation" in info, info.operation]),
+      afterAttempt: (outcome) => void seen.push(["after", "operation" in outcome, outcome.operation]),
+    };
+    const transport = new Transport({ fetch: fakeFetch([200, 200]).fetch, hooks });
+    await transport.send(new Request("http://h/x"), { credentials, idempotent: true, operation: "makeThing" });
+    await transport.send(new Request("http://h/x"), { credentials, idempotent: true });
+    expect(seen).toEqual([
+      ["before", true, "makeThing"],
+      ["after", true, "makeThing"],
+      ["before", false, undefined],
+      ["after", false, undefined],
+    ]);
+  });
+
   it("an attempt a beforeAttempt hook ends is not counted: it was never sent", async () => {
     let sent = 0;
     const fetch = async () => {

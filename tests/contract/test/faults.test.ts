@@ -1083,7 +1083,7 @@ describe("what every call sends and reports", () => {
       expect(text).not.toContain(secret);
   });
 
-  it("hooks run around every attempt with its number, the request, and the answer or error", async () => {
+  it("hooks run around every attempt with its number, the operation, the request, and the answer or error", async () => {
     const server = await faultServer((req, res, n) =>
       n === 1 ? req.socket.destroy() : n === 2 ? answer(res, 502) : ok(res),
     );
@@ -1091,9 +1091,10 @@ describe("what every call sends and reports", () => {
     const bodies: string[] = [];
     await bec(server.url, {
       hooks: {
-        beforeAttempt: ({ attempt, request }) => void events.push(`before ${attempt} ${request.method}`),
-        afterAttempt: async ({ attempt, response, error }) => {
-          events.push(`after ${attempt} ${response?.status ?? "-"} ${error?.name ?? "-"}`);
+        beforeAttempt: ({ attempt, operation, request }) =>
+          void events.push(`before ${attempt} ${operation} ${request.method}`),
+        afterAttempt: async ({ attempt, operation, response, error }) => {
+          events.push(`after ${attempt} ${operation} ${response?.status ?? "-"} ${error?.name ?? "-"}`);
           // The answer's body is the hook's to read, whichever way the client sent.
           if (response) bodies.push(await response.text());
         },
@@ -1102,12 +1103,12 @@ describe("what every call sends and reports", () => {
     expect(bodies).toHaveLength(2);
     expect(JSON.parse(bodies[1]!)).toEqual(examples.becResponse);
     expect(events).toEqual([
-      "before 1 PUT",
-      "after 1 - BceNetworkError",
-      "before 2 PUT",
-      "after 2 502 BceServiceError",
-      "before 3 PUT",
-      "after 3 200 -",
+      "before 1 reinstallVmInstance PUT",
+      "after 1 reinstallVmInstance - BceNetworkError",
+      "before 2 reinstallVmInstance PUT",
+      "after 2 reinstallVmInstance 502 BceServiceError",
+      "before 3 reinstallVmInstance PUT",
+      "after 3 reinstallVmInstance 200 -",
     ]);
   });
 
