@@ -1,11 +1,7 @@
-// Writes src/generated/password-policies.ts from the spec: the adminPass rules the clients apply
-// before sending, BEC's `AdminPassword` schema and the `x-bce-plaintext` of BCC's `adminPass` (the
-// password before it is encrypted). The spec states them; core states none of its own.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-const load = (name) => JSON.parse(readFileSync(require.resolve(`@bce-openapi/spec/${name}.json`), "utf8"));
+// src/generated/password-policies.ts, from the spec (scripts/generate.mjs writes it): the adminPass
+// rules the clients apply before sending, BEC's `AdminPassword` schema and the `x-bce-plaintext` of
+// BCC's `adminPass` (the password before it is encrypted). The spec states them; core states none
+// of its own.
 
 /**
  * A password schema as core applies it: a length in code points and a pattern that asks for a
@@ -25,20 +21,17 @@ function policy(schema, where) {
   return { minLength, maxLength, symbols: form[1].replace(/\\(.)/g, "$1") };
 }
 
-const policies = {
-  bec: policy(load("bec").components.schemas.AdminPassword, "bec.json AdminPassword"),
-  bcc: policy(
-    load("bcc").components.schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"],
-    "bcc.json RebuildInstanceRequest.adminPass x-bce-plaintext",
-  ),
-};
-
-const out = new URL("../src/generated/", import.meta.url);
-mkdirSync(out, { recursive: true });
-writeFileSync(
-  new URL("password-policies.ts", out),
-  `// Generated from @bce-openapi/spec by scripts/password-policies.mjs: do not edit.
+/** The module's text, from the bundles `{ bec, bcc }`. */
+export function passwordPolicies({ bec, bcc }) {
+  const policies = {
+    bec: policy(bec.components.schemas.AdminPassword, "bec.json AdminPassword"),
+    bcc: policy(
+      bcc.components.schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"],
+      "bcc.json RebuildInstanceRequest.adminPass x-bce-plaintext",
+    ),
+  };
+  return `// Generated from @bce-openapi/spec by scripts/password-policies.mjs: do not edit.
 /** The adminPass rules by service: BEC's AdminPassword schema, BCC's adminPass x-bce-plaintext. */
 export const PASSWORD_POLICIES = ${JSON.stringify(policies, null, 2)} as const;
-`,
-);
+`;
+}
