@@ -38,6 +38,7 @@ export {
   type CredentialsProvider,
   type LogEvent,
   type Logger,
+  type RawPaths,
   type ResponseMetadata,
   type RetryContext,
   type RetryOptions,

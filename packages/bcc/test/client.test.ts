@@ -265,6 +265,7 @@ describe("what the package re-exports from @bce-openapi/core", () => {
     expectTypeOf<Bcc.CredentialsInput>().toEqualTypeOf<core.CredentialsInput>();
     expectTypeOf<Bcc.AdminPassRule>().toEqualTypeOf<core.AdminPassRule>();
     expectTypeOf<Bcc.LogEvent>().toEqualTypeOf<core.LogEvent>();
+    expectTypeOf<Bcc.RawPaths<{ a: "x" }>>().toEqualTypeOf<core.RawPaths<{ a: "x" }>>();
   });
 
   it("a service error's code has the type of the error codes this client's spec lists", async () => {

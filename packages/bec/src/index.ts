@@ -37,6 +37,7 @@ export {
   type CredentialsProvider,
   type LogEvent,
   type Logger,
+  type RawPaths,
   type ResponseMetadata,
   type RetryContext,
   type RetryOptions,

@@ -312,7 +312,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `import { ${[callName, "createServiceClient", ...(usesServerUrl ? ["serverUrl"] : []), "splitOptions", ...runtimeImports].sort().join(", ")} } from "${INTERNAL}";\n` +
     // The client's public types from core's main entry: the declarations then resolve without
     // package exports too (TypeScript's legacy moduleResolution "node"), as the entry points do.
-    `import type { BceClientOptions, CallOptions, ResponseMetadata } from "@bce-openapi/core";\n` +
+    `import type { BceClientOptions, CallOptions, RawPaths, ResponseMetadata } from "@bce-openapi/core";\n` +
     `import type { OperationRuntime } from "${INTERNAL}";\n` +
     `import type { Client } from "openapi-fetch";\n` +
     `import * as ops from "./operations.js";\n` +
@@ -338,12 +338,12 @@ export async function generateClient(bundle, { client, source = "the service bun
     exportsTs.join("\n") +
     `\n/** A client for ${C}: one method per operation of the spec. */\nexport interface ${C}Client {\n` +
     members.join("") +
-    `  /** The typed openapi-fetch client, for everything the methods above do not cover. */\n  readonly raw: Client<paths>;\n}\n\n` +
+    `  /**\n   * The typed openapi-fetch client, for everything the methods above do not cover. Its types are the\n   * spec's, with each open enum read as \`string\` (\`RawPaths\`).\n   */\n  readonly raw: Client<RawPaths<paths>>;\n}\n\n` +
     `/** A ${C} client. With no \`endpoint\` it calls the spec's server${variables.length ? ` (${variables.map(([n]) => n).join(", ")} from the options)` : ""}. */\n` +
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
     // Server variables are read by createServiceClient (a function): it refuses a null first, and a
     // getter that throws as the options' BceValidationError.
-    `  const service = createServiceClient<paths>(options, ${variables.length ? `(own) => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: own[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length ? `, ${json(variables.map(([n]) => n))}` : ""});\n` +
+    `  const service = createServiceClient<RawPaths<paths>>(options, ${variables.length ? `(own) => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: own[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length ? `, ${json(variables.map(([n]) => n))}` : ""});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;

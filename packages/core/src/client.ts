@@ -110,6 +110,20 @@ export interface ResponseMetadata {
   totalRetryDelay: number;
 }
 
+/**
+ * `Paths` as a client's `raw` is typed: the same, with every open enum (`"A" | "B" | (string & {})`,
+ * known values plus any other string) read as `string`. openapi-fetch's `Readable`, which types
+ * answers, takes `string & {}` for an object (it extends `object`) and maps it to the string
+ * methods' names, so a field such as an error's `code` could not be used as a string.
+ */
+export type RawPaths<Paths> = Paths extends string
+  ? string extends Paths
+    ? string
+    : Paths
+  : Paths extends object
+    ? { [K in keyof Paths]: RawPaths<Paths[K]> }
+    : Paths;
+
 /** What a client is built on: the typed openapi-fetch client and the transport its calls go through. */
 export interface ServiceClient<Paths extends {}> {
   /**

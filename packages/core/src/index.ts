@@ -17,7 +17,7 @@ export {
 export { PasswordPolicyError, type AdminPassRule } from "./crypto/errors.js";
 
 // The options both clients take, per client and per call, and what their methods resolve with.
-export type { BceClientOptions, ResponseMetadata, ValidateResponses } from "./client.js";
+export type { BceClientOptions, RawPaths, ResponseMetadata, ValidateResponses } from "./client.js";
 export {
   isSafeToRetry,
   type AttemptHooks,
