@@ -158,6 +158,26 @@ describe("verifyRequest accepts", () => {
       expect.objectContaining({ ok: false, code: "InvalidHTTPAuthHeader", message }),
     );
   });
+  // bce-sdk-go sets x-bce-date before its signer reads the clock again (or takes a set timestamp).
+  it("an x-bce-date other than the Authorization timestamp, as bce-sdk-go sends one", async () => {
+    const headers = {
+      host: "bcc.bj.baidubce.com",
+      "content-type": "application/json",
+      "x-bce-date": "2026-11-05T07:59:59Z",
+    };
+    const wire = { method: "PUT", path: "/v2/instance/i-abc", query: "rebuild=", headers };
+    const { authorization } = await buildAuthorization({ ...wire, ...credentials, timestamp: "2026-11-05T08:00:00Z" });
+    expect(authorization).toMatch(/\/2026-11-05T08:00:00Z\/1800\/content-type;host;x-bce-date\//);
+    const sent = { ...wire, headers: { ...headers, authorization } };
+    expect(await verify(sent)).toMatchObject({ ok: true, timestamp: "2026-11-05T08:00:00Z" });
+    // Signed, it is covered by the signature as any signed header is; unsigned, it is not checked.
+    const changed = { ...sent, headers: { ...sent.headers, "x-bce-date": "2026-11-05T08:00:01Z" } };
+    expect(await verify(changed)).toEqual(failure("SignatureDoesNotMatch"));
+    const req = await signed(rebuild, { headersToSign: ["host"] });
+    expect(await verify({ ...req, headers: { ...req.headers, "x-bce-date": "2026-11-05T07:59:59Z" } })).toMatchObject({
+      ok: true,
+    });
+  });
 });
 
 describe("verifyRequest rejects", () => {
@@ -216,13 +236,6 @@ describe("verifyRequest rejects", () => {
     const result = await verify({ ...req, headers });
     expect(result).toEqual(failure("InvalidHTTPAuthHeader"));
     if (!result.ok) expect(result.message.length).toBeGreaterThan(0);
-  });
-
-  it("an x-bce-date that differs from the Authorization timestamp (InvalidHTTPAuthHeader)", async () => {
-    const req = await signed(rebuild);
-    expect(await verify({ ...req, headers: { ...req.headers, "x-bce-date": "2026-11-05T08:00:01Z" } })).toEqual(
-      failure("InvalidHTTPAuthHeader"),
-    );
   });
 });
 
