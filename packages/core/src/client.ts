@@ -10,7 +10,7 @@ import { onAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { isObject } from "./internal/check-runtime.js";
+import { isObject, own } from "./internal/check-runtime.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -300,7 +300,7 @@ function serviceClient<Paths extends {}>(
   // provider of rotating STS keys is asked when its keys are about to expire.
   const resolve = credentialsResolver(credentialsOption);
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
-    resolve({ signal: call.signal, timeoutMs: call.timeoutMs ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    resolve({ signal: own(call, "signal"), timeoutMs: own(call, "timeoutMs") ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const raw = createClient<Paths>({
     baseUrl,
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
@@ -362,7 +362,7 @@ function serviceClient<Paths extends {}>(
       // The Request a middleware sees follows the call's signal. Without middleware no Request is
       // made, and the transport alone listens on the signal: one listener per call in flight, as
       // fetch puts on the signal it is given (given to openapi-fetch too, a second one followed it).
-      ...(middleware ? (call.signal ? { signal: call.signal } : {}) : { Request: PlainRequest }),
+      ...(middleware ? (own(call, "signal") ? { signal: call.signal } : {}) : { Request: PlainRequest }),
     }),
     validateResponses,
     logger,

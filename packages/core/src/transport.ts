@@ -24,7 +24,7 @@ import {
 import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
 import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
-import { isObject } from "./internal/check-runtime.js";
+import { isObject, own } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -282,9 +282,10 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
 /** Check the options a call may carry (the client's own are checked when it is made). */
 export function checkCallOptions(options: CallOptions | null | undefined): void {
   if (options == null) return;
-  checkMs("timeoutMs", options.timeoutMs);
-  if (options.retry !== undefined) retryPolicy(options.retry);
-  const signal = options.signal as Partial<AbortSignal> | null | undefined;
+  checkMs("timeoutMs", own(options, "timeoutMs"));
+  const retry = own(options, "retry");
+  if (retry !== undefined) retryPolicy(retry);
+  const signal = own(options, "signal") as Partial<AbortSignal> | null | undefined;
   // Duck-typed: a signal from another realm (an iframe, a test environment) is not `instanceof` ours.
   // Every part the call uses: without removeEventListener, a call the service answered would fail
   // as it stopped listening.
@@ -461,14 +462,16 @@ export class Transport {
 
   async send(request: Request | PlainRequest, call: CallContext): Promise<Response> {
     const plain = request instanceof PlainRequest;
-    // The call's own signal, else the Request's (what `raw` callers pass as `signal`).
-    const signal = call.signal ?? (plain ? undefined : request.signal);
+    // The call's own options only (a `timeoutMs` of a polluted Object.prototype is none of them).
+    // Its own signal, else the Request's (what `raw` callers pass as `signal`).
+    const signal = own(call, "signal") ?? (plain ? undefined : request.signal);
     throwIfAborted(signal);
     // A call's own options, checked as they are merged (a client method checked its signal too).
-    checkMs("timeoutMs", call.timeoutMs);
+    const callTimeoutMs = own(call, "timeoutMs");
+    checkMs("timeoutMs", callTimeoutMs);
     const options = this.#options;
-    const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const retry = retryPolicy(call.retry, "retry", options.retry);
+    const timeoutMs = callTimeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const retry = retryPolicy(own(call, "retry"), "retry", options.retry);
 
     // One header record for the whole call; each attempt overwrites its signing headers in it.
     // Checked before anything is read, hooked or signed.

@@ -136,6 +136,24 @@ describe("callOperation", () => {
     expect(JSON.parse(sent[1]!.body)).toEqual({ pass: "0".repeat(32) });
   });
 
+  it("takes the caller's own values only: a body field or call option of a polluted Object.prototype is none", async () => {
+    const { sent, service } = setup([
+      [503, '{"code":"ServiceUnavailable","message":"m","requestId":"r"}'],
+      [200, "{}"],
+    ]);
+    // As a polluting assignment makes them: enumerable, so `for...in` lists them.
+    // (Not `signal`: fetch's own Request reads an inherited one.)
+    const polluted = { pass: "1qaz@WSX", userData: "curl evil", retry: { maxAttempts: 1 }, timeoutMs: -1 };
+    Object.assign(Object.prototype, polluted);
+    try {
+      await callOperation(service, spec, { path: { thingId: "a" }, body: { name: "n" } });
+    } finally {
+      for (const key of Object.keys(polluted)) delete (Object.prototype as Record<string, unknown>)[key];
+    }
+    // Retried as the default policy says, and neither a password nor userData sent.
+    expect(sent.map(({ body }) => JSON.parse(body))).toEqual([{ name: "n" }, { name: "n" }]);
+  });
+
   it("refuses bad arguments before asking for credentials or sending", async () => {
     let asked = 0;
     const { sent, service } = setup([[200, "{}"]], {

@@ -15,7 +15,7 @@ import {
 import { BceError, BceResponseError, BceValidationError, type CallMetadata, webCrypto } from "../errors.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats, type LogEvent } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
-import { childPath, isObject } from "./check-runtime.js";
+import { childPath, isObject, own } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
@@ -390,11 +390,12 @@ function loneSurrogateAt(value: unknown, path: string): string | undefined {
   return undefined;
 }
 
+/** The body's own value at `path`: one inherited from a polluted Object.prototype is none. */
 function valueAt(body: unknown, path: readonly string[]): unknown {
   let node = body;
   for (const name of path) {
     if (!isObject(node)) return undefined;
-    node = node[name];
+    node = own(node, name);
   }
   return node;
 }

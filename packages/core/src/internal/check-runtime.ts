@@ -69,6 +69,10 @@ export const isObject = (v: unknown): v is Record<string, unknown> =>
 export const has = (o: Record<string, unknown>, name: string): boolean =>
   Object.hasOwn(o, name) && o[name] !== undefined;
 
+/** `o[name]` when it is o's own: one inherited from a polluted Object.prototype is none of the caller's. */
+export const own = <T extends object, K extends keyof T>(o: T, name: K): T[K] | undefined =>
+  Object.hasOwn(o, name) ? o[name] : undefined;
+
 export const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
 
