@@ -81,10 +81,21 @@ export function checkCredentials(
   for (const field of KEY_FIELDS) {
     const v = c[field];
     const name = names?.[field] ?? field;
-    if (v === undefined && field === "sessionToken") continue;
+    const token = field === "sessionToken";
+    // An empty token is none, as the environment's is: `sessionToken: process.env.BCE_SESSION_TOKEN`
+    // with the variable set but empty signs with the keys alone.
+    if (token && (v === undefined || v === "")) continue;
     if (typeof v !== "string" || v.trim() === "")
       throw new CredentialsError(
-        `${from}: ${name} ${v == null || typeof v === "string" ? "is missing or empty" : `must be a string, not ${typeof v}`}`,
+        `${from}: ${name} ${
+          typeof v === "string"
+            ? token
+              ? "is blank"
+              : "is missing or empty"
+            : v == null && !token
+              ? "is missing or empty"
+              : `must be a string, not ${v === null ? "null" : typeof v}`
+        }`,
       );
     // What a header can carry (the id also goes in the authorization string, split on "/").
     if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))

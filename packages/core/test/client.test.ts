@@ -872,12 +872,31 @@ describe("credentials", () => {
     },
   );
 
+  // As the environment's: `sessionToken: process.env.BCE_SESSION_TOKEN` with the variable set empty.
+  it("an empty sessionToken is none: the keys are used alone, and no token is sent", async () => {
+    for (const resolve of [
+      credentialsResolver({ ...keys(1), sessionToken: "" }),
+      credentialsResolver(() => ({ ...keys(1), sessionToken: "" })),
+    ]) {
+      const got = await resolve();
+      expect(got).toEqual(keys(1));
+      expect(Object.hasOwn(got, "sessionToken")).toBe(false);
+    }
+    const rec = recorder(200);
+    await client({ fetch: rec.fetch, credentials: { ...keys(1), sessionToken: "" } }).raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+    });
+    expect(rec.sent[0]!.headers.has("x-bce-security-token")).toBe(false);
+  });
+
   it.each([
     ["an accessKeyId with a slash", { accessKeyId: "ab/cd", secretAccessKey: "sk" }, /accessKeyId holds "\/"/],
     ["an accessKeyId with a space", { accessKeyId: "ab cd", secretAccessKey: "sk" }, /accessKeyId holds/],
     ["a sessionToken with a line break", { ...keys(1), sessionToken: "tok\r\nX-Evil: 1" }, /sessionToken holds/],
     ["a sessionToken with non-ASCII", { ...keys(1), sessionToken: "令牌" }, /sessionToken holds/],
-    ["an empty sessionToken", { ...keys(1), sessionToken: " " }, /sessionToken is missing or empty/],
+    ["a blank sessionToken", { ...keys(1), sessionToken: " " }, /sessionToken is blank$/],
+    ["a null sessionToken", { ...keys(1), sessionToken: null }, /sessionToken must be a string, not null$/],
     [
       "a sessionToken that is not a string",
       { ...keys(1), sessionToken: 5 },
