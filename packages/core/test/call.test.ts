@@ -179,6 +179,17 @@ describe("callOperation", () => {
       field: "body.pass.encrypted",
       rule: "type",
     });
+    // The wrapper holds the ciphertext alone: a misspelt key, or a password beside it, is named.
+    for (const [pass, field] of [
+      [{ encrpted: "0".repeat(32) }, "body.pass.encrpted"],
+      [{ encrypted: "0".repeat(32), plain: "1qaz@WSX" }, "body.pass.plain"],
+      [{ encrypted: "0".repeat(32), "odd key": 1 }, 'body.pass["odd key"]'],
+    ] as const)
+      expect(await refusal({ path: { thingId: "a" }, body: { pass } })).toMatchObject({
+        field,
+        rule: "additionalProperties",
+        message: `${field}: is not allowed (unknown property): { encrypted } holds the ciphertext alone`,
+      });
     expect(await refusal({ path: { thingId: "a" }, body: {} }, { timeoutMs: Number.NaN })).toMatchObject({
       field: "timeoutMs",
     });

@@ -7,6 +7,7 @@ import { adminPassPolicyViolation, encryptWithKey, refusePassword } from "../cry
 import { PasswordPolicyError } from "../crypto/errors.js";
 import { encodedUserDataLength, hasLoneSurrogate, MAX_ENCODED_USER_DATA, userDataOf } from "../crypto/user-data.js";
 import { BceValidationError } from "../errors.js";
+import { childPath } from "./check-runtime.js";
 
 /** What one `x-bce-transform` kind does; a client's runtime maps each kind its operations name to one. */
 export interface Transform {
@@ -61,6 +62,15 @@ export const encryptAdminPassTransform: Transform = {
           field,
           "type",
           "must be the password as a string, or { encrypted } with its ciphertext",
+        );
+      // A misspelt `encrypted` (or a plain password beside it) would go unnoticed: the wrapper
+      // sends its ciphertext alone.
+      const other = Object.keys(value).find((key) => key !== "encrypted");
+      if (other !== undefined)
+        throw new BceValidationError(
+          childPath(field, other),
+          "additionalProperties",
+          "is not allowed (unknown property): { encrypted } holds the ciphertext alone",
         );
       if (typeof (value as { encrypted?: unknown }).encrypted !== "string")
         throw new BceValidationError(`${field}.encrypted`, "type", "must be the ciphertext as a hex string");
