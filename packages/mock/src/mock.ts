@@ -463,6 +463,14 @@ function readOptions(given: MockOptions): MockOptions {
   if (typeof given !== "object" || given === null) throw new TypeError("startMock: options must be an object");
   const unreadable = (what: string, cause: unknown) =>
     new TypeError(`startMock: ${what}: could not be read (a getter or a Proxy threw; see cause)`, { cause });
+  let array: boolean;
+  try {
+    array = Array.isArray(given); // throws for a revoked Proxy
+  } catch (error) {
+    throw unreadable("options", error);
+  }
+  // Read as an object, an array would start a mock with every option at its default.
+  if (array) throw new TypeError("startMock: options must be an object, not an array");
   // No prototype: an own "__proto__" key stays an option (refused as unknown), not a prototype.
   const read: Record<string, unknown> = Object.create(null);
   const source = given as Record<string, unknown>;

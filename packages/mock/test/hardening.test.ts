@@ -400,6 +400,9 @@ describe("startMock options the mock cannot run with are refused, naming the opt
     ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: "" }] }],
     ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: "a b" }] }],
     ["credentials", { credentials: [{ accessKeyId: "ak", secretAccessKey: "s", sessionToken: 5 }] }],
+    // An array would be read as no options, every option at its default.
+    ["options", []],
+    ["options", [{ port: 0 }]],
   ])("%s: %o", async (name, options) => {
     const error = await startMock(options as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
@@ -408,6 +411,15 @@ describe("startMock options the mock cannot run with are refused, naming the opt
 
   // Made per test: the test's name is not to read them.
   it.each([
+    [
+      "options",
+      "a revoked Proxy",
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return proxy;
+      },
+    ],
     [
       "options",
       "a Proxy whose keys throw",
