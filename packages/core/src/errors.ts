@@ -149,7 +149,13 @@ export function webCrypto(need: "subtle" | "randomUUID"): typeof globalThis.cryp
 
 /** An answer body over the client's `maxResponseBytes`, whichever way it was sent and read. */
 export function answerTooLarge(status: number, requestId: string, limit: number): BceResponseError {
-  return new BceResponseError({ status, requestId, problems: [`the answer body is larger than ${limit} bytes`] });
+  return new BceResponseError({
+    status,
+    requestId,
+    problems: [`the answer body is larger than ${limit} bytes`],
+    // Not a mismatch with the API description: the client's own limit.
+    summary: "the answer was not read whole (maxResponseBytes)",
+  });
 }
 
 /** The service answered with success, but the body is not what the spec says it is. */
@@ -160,10 +166,16 @@ export class BceResponseError extends BceError {
   /** What is wrong, one line each, with the place in the body (`details.status: must be one of ...`). */
   declare readonly problems: readonly string[];
 
-  constructor(init: { status: number; requestId: string; problems: readonly string[] }) {
+  constructor(init: {
+    status: number;
+    requestId: string;
+    problems: readonly string[];
+    /** What the problems amount to; by default "the answer does not match the API description". */
+    summary?: string;
+  }) {
     // Status and request id as a BceServiceError gives them: a 2xx says the service took the call.
     super(
-      `the answer does not match the API description: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
+      `${init.summary ?? "the answer does not match the API description"}: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
     );
     this.status = init.status;
     this.requestId = init.requestId;

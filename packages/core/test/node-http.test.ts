@@ -456,6 +456,10 @@ describe("node:http in Node", () => {
     const server = await serve(json(200, { blob: "x".repeat(4096) }));
     const error = await outcomeOf(`${server.url}/big`, { maxResponseBytes: 1024 });
     expect(expectProblems(error, ["the answer body is larger than 1024 bytes"]).requestId).toBe("rid-1");
+    // The client's own limit, not a mismatch with the API description.
+    expect((error as Error).message).toBe(
+      "the answer was not read whole (maxResponseBytes): the answer body is larger than 1024 bytes (status 200, request id rid-1)",
+    );
   });
 
   it("keeps an error answer larger than maxResponseBytes an error answer, read up to the limit, and retries it as its status says", async () => {
