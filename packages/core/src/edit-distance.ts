@@ -1,5 +1,5 @@
 import { BceValidationError } from "./errors.js";
-import { isObject } from "./internal/check-runtime.js";
+import { childPath, isObject } from "./internal/check-runtime.js";
 
 /**
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), case
@@ -33,16 +33,27 @@ export function editDistance(a: string, b: string): number {
 export function checkOptionNames(keys: readonly string[], names: readonly string[], prefix = ""): void {
   for (const key of keys) {
     if (names.includes(key)) continue;
+    const near = loose(key);
     for (const name of names) {
-      const last = name.slice(name.lastIndexOf(".") + 1);
-      // One edit (a letter added, lost, changed or two swapped; case, "_" and "-" ignored), two for long names.
-      if (editDistance(loose(key), loose(last)) <= (last.length < 8 ? 1 : 2))
-        throw new BceValidationError(`${prefix}${key}`, "unknown", `is not an option; did you mean ${prefix}${name}?`);
+      const last = loose(name.slice(name.lastIndexOf(".") + 1));
+      // One edit (a letter added, lost, changed or two swapped; case, "_" and "-" ignored), two for
+      // long names. Lengths further apart are further apart than that: a long key is not compared.
+      const most = last.length < 8 ? 1 : 2;
+      if (Math.abs(near.length - last.length) <= most && editDistance(near, last) <= most)
+        throw new BceValidationError(
+          optionPath(prefix, key),
+          "unknown",
+          `is not an option; did you mean ${prefix}${name}?`,
+        );
     }
   }
 }
 
 /** A key as the name checks compare it: case, "_" and "-" ignored (`endpoint_url`, `Base-URL`, `baseUrl` alike). */
+/** A caller's key as an error names it: one no identifier is, quoted as a body's (escaped, cut). */
+const optionPath = (prefix: string, key: string): string =>
+  prefix ? childPath(prefix.slice(0, -1), key) : childPath("", key).replace(/^\./, "");
+
 const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
 
 /**
@@ -116,7 +127,7 @@ export function checkOnlyOptionNames(keys: readonly string[], names: readonly st
   const unknown = keys.find((key) => !names.includes(key));
   if (unknown !== undefined)
     throw new BceValidationError(
-      unknown,
+      optionPath("", unknown),
       "unknown",
       `is not an option of ${what}; its options are ${names.join(", ")}`,
     );

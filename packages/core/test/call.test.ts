@@ -207,6 +207,10 @@ describe("callOperation", () => {
     expect(await refusal({ path: { thingId: "a" }, body: { pass: "1qaz@WSX", extra: 1 } })).toMatchObject({
       field: "body.extra",
     });
+    // A long key is named cut short, as a long option's is.
+    expect(await refusal({ path: { thingId: "a" }, body: { ["y".repeat(300)]: 1 } })).toMatchObject({
+      field: `body["${"y".repeat(99)}… (202 more characters)]`,
+    });
     expect(asked).toBe(0);
     // What a transform makes is checked once made (with credentials by then): nothing is sent.
     expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted: "not hex" } } })).toMatchObject({
@@ -561,9 +565,25 @@ describe("splitOptions", () => {
       "other: is not an option of this call; its options are signal, timeoutMs, retry, clientToken",
     ],
     [{ timeoutMS: 5 }, [], "timeoutMS: is not an option; did you mean timeoutMs?"],
+    // A key no identifier is, quoted as a body's is: escaped (no terminal control reaches a log) and cut.
+    [{ "timeoutM\u001b": 5 }, [], '["timeoutM\\u001b"]: is not an option; did you mean timeoutMs?'],
   ])("refuses any other key, naming it and the options there are: %o", (options, queryNames, message) => {
     expect(() => splitOptions(options, queryNames)).toThrow(
       expect.objectContaining({ name: "BceValidationError", rule: "unknown", message }),
     );
+  });
+
+  it("names a long key cut short, escaped, and without comparing it with every option", () => {
+    const key = `k${"x".repeat(1_000_000)}\n`;
+    let error: unknown;
+    try {
+      splitOptions({ [key]: 1 }, []);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "BceValidationError", rule: "unknown" });
+    const { field, message } = error as BceValidationError;
+    expect(field).toBe(`["k${"x".repeat(98)}… (999905 more characters)]`);
+    expect(message).toBe(`${field}: is not an option of this call; its options are signal, timeoutMs, retry`);
   });
 });

@@ -8,7 +8,7 @@
  * twins on purpose: the oracle does not share code with what it checks, and the interpreter loads
  * in its own chunk (opt-in response checks), so sharing a module would move it into every client bundle.
  */
-import { BceValidationError } from "../errors.js";
+import { BceValidationError, quoted } from "../errors.js";
 import type { SchemaIssue } from "../validation/schema.js";
 
 /** Issues found so far (`i`) and how many to keep (`m`). */
@@ -73,8 +73,9 @@ export const has = (o: Record<string, unknown>, name: string): boolean =>
 export const own = <T extends object, K extends keyof T>(o: T, name: K): T[K] | undefined =>
   Object.hasOwn(o, name) ? o[name] : undefined;
 
+/** Any other name (or a longer one) quoted: escaped, and cut at 100 characters (a 1 MB key is no error's field). */
 export const childPath = (path: string, name: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+  /^[A-Za-z_$][\w$]{0,99}$/.test(name) ? `${path}.${name}` : `${path}[${quoted(JSON.stringify(name), 100)}]`;
 
 /** Code points, as JSON Schema counts string length. */
 export const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);

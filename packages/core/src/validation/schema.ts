@@ -7,6 +7,7 @@
  *
  * Messages name the rule and its constraint, never the value: values may be passwords.
  */
+import { quoted } from "../errors.js";
 import { FORMATS } from "./formats.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
@@ -107,7 +108,7 @@ const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null &
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
 const has = (o: Obj, name: string): boolean => Object.hasOwn(o, name) && o[name] !== undefined;
 const childPath = (path: string, name: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+  /^[A-Za-z_$][\w$]{0,99}$/.test(name) ? `${path}.${name}` : `${path}[${quoted(JSON.stringify(name), 100)}]`;
 const pointerToken = (name: string): string => name.replace(/~/g, "~0").replace(/\//g, "~1");
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 /** "1 character", "2 characters": the count a length or size rule names. */
