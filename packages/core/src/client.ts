@@ -10,7 +10,7 @@ import { onAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { isObject, own } from "./internal/check-runtime.js";
+import { childPath, isObject, own } from "./internal/check-runtime.js";
 import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -269,13 +269,18 @@ function serviceClient<Paths extends {}>(
   const given = options.headers;
   let headers: Record<string, string> | undefined;
   if (given !== undefined) {
-    const refused = () =>
-      new BceValidationError("headers", "format", "must map header names to values a header can carry");
     try {
       headers = Object.fromEntries(new Headers(given));
     } catch {
-      // Not the Headers error: it quotes the value, which may be a secret.
-      throw refused();
+      // Not the Headers error: it quotes the value, which may be a secret. A name is none: a
+      // record's first key that is no header name (a token) is named.
+      let name: string | undefined;
+      try {
+        name = Object.keys(given).find((key) => !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
+      } catch {}
+      throw name === undefined
+        ? new BceValidationError("headers", "format", "must map header names to values a header can carry")
+        : new BceValidationError(childPath("headers", name), "format", "is not a header name");
     }
     // The transport checks every request's headers; the option's are checked here too, so that a
     // client given one of the transport's own, or a value no header can carry, fails when it is

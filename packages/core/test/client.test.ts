@@ -527,6 +527,15 @@ describe("client options are checked when the client is made", () => {
     },
   );
 
+  it("refuses a header name no header can have in the headers option, naming it (quoted), never a value", () => {
+    for (const name of ["x-bce-ünï", "x trace", "x:y"]) {
+      const field = `headers[${JSON.stringify(name)}]`;
+      expect(() => client({ headers: { ok: "1", [name]: "s3cr3t" } })).toThrow(
+        expect.objectContaining({ name: "BceValidationError", field, message: `${field}: is not a header name` }),
+      );
+    }
+  });
+
   it("takes the headers a caller may set: connection close or keep-alive, and names that only look like framing ones", () => {
     for (const headers of <Record<string, string>[]>[
       { Connection: "close" },
