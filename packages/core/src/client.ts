@@ -560,7 +560,7 @@ export const notJsonBody = (cause: unknown) =>
   new BceValidationError(
     "body",
     "type",
-    "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+    "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
     { cause },
   );
 

@@ -432,11 +432,14 @@ describe("arguments that cannot be read", () => {
     );
   });
 
-  it("a body JSON cannot hold (a BigInt, a cycle, a getter that throws, a revoked Proxy) is a BceValidationError naming the body, JSON's error as cause", async () => {
+  it("a body JSON cannot hold (a BigInt, a cycle, nesting too deep, a getter that throws, a revoked Proxy) is a BceValidationError naming the body, JSON's error as cause", async () => {
     const { sent, service } = setup([[200, "{}"]]);
     const cyclic: Record<string, unknown> = { name: "n" };
     cyclic.self = cyclic;
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
     for (const [body, cause] of [
+      [{ name: deep }, RangeError],
       [{ name: 1n }, TypeError],
       [cyclic, TypeError],
       [throwing({}, "name"), Error],
@@ -450,7 +453,8 @@ describe("arguments that cannot be read", () => {
       expect(error).toMatchObject({
         field: "body",
         rule: "type",
-        message: "body: must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+        message:
+          "body: must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
       });
       expect((error as Error).cause).toBeInstanceOf(cause);
     }

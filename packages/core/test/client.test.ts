@@ -291,13 +291,13 @@ describe("raw: the typed openapi-fetch client", () => {
         })(),
       },
       "body",
-      "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+      "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
     ],
     [
       "a body with a BigInt",
       { params: { path: { id: "a" } }, body: { n: 1n } },
       "body",
-      "must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+      "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
     ],
   ])(
     "a raw call with %s is refused with a BceValidationError naming it, nothing sent",

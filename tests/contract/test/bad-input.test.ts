@@ -189,7 +189,8 @@ describe("bodies are checked as they will be sent", () => {
     expect(error).toBeInstanceOf(BceValidationError);
     expect(error).toMatchObject({
       field: "body",
-      message: "body: must be JSON data: no BigInt, no cycles, nothing that throws when read (see cause)",
+      message:
+        "body: must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
     });
     expect((error as Error).cause).toBeInstanceOf(TypeError);
     expect(recorder.sent).toHaveLength(0);
