@@ -262,7 +262,7 @@ describe("client options are refused with a BceValidationError naming them", () 
       /^endpoint: must be an absolute http\(s\) URL, its scheme included/,
     ],
     ["endpoint", { endpoint: "ftp://127.0.0.1" }, /^endpoint: must use http or https, not ftp:$/],
-    ["headers", { headers: { "bad name": "x" } }, /^headers: /],
+    ['headers["bad name"]', { headers: { "bad name": "x" } }, /^headers\["bad name"\]: is not a header name$/],
     ["headers", { headers: { "x-token": "secret-value\r\nX-Evil: 1" } }, /^headers: /],
     ["headers", { headers: 5 }, /^headers: /],
     // fetch's Headers takes these control characters; node:http refuses to send them.
