@@ -1144,13 +1144,17 @@ function specNamed(v: Violation, specName: (lower: string) => string | undefined
 }
 
 function describe(violations: Violation[]): string {
-  return violations
-    .map((v) => {
-      // Prism lists enum values bare, which makes `enum: [""]` read as "allowed values: ".
-      const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
-      return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
-    })
-    .join("; ");
+  // What follows from another violation says nothing more: a nullable field's null branch, the
+  // anyOf that joins them, an if/then/else's verdict on the rule it applied (left when alone).
+  const said = violations.filter(
+    (v) => !/must (?:be null|match a schema in anyOf|match "(?:then|else)" schema)$/.test(v.message),
+  );
+  const lines = (said.length > 0 ? said : violations).map((v) => {
+    // Prism lists enum values bare, which makes `enum: [""]` read as "allowed values: ".
+    const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
+    return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
+  });
+  return [...new Set(lines)].join("; ");
 }
 
 function renderOutput(

@@ -133,6 +133,27 @@ describe.skipIf(!existsSync(bundle))("the default spec (@bce-openapi/spec/openap
     expect(error.message).not.toContain(lowercase);
   });
 
+  it.each([
+    [
+      { type: "password", adminPass: "short" },
+      "body.keyConfig.adminPass: Request body property keyConfig.adminPass must NOT have fewer than 8 characters; " +
+        "body.keyConfig.adminPass: Request body property keyConfig.adminPass must match pattern",
+    ],
+    [
+      { type: "pass", adminPass: "root@!123456" },
+      "body.keyConfig: Request body property keyConfig must have required property 'bccKeyPairIdList'; " +
+        "body.keyConfig.type: Request body property keyConfig.type must be equal to one of the allowed values: password, bccKeyPair",
+    ],
+  ])(
+    "says what is wrong with %o, not the verdicts that follow from it (null branch, anyOf, if/then/else)",
+    async (keyConfig, message) => {
+      const body = { ...example("BecReinstallRequestExample"), keyConfig };
+      const error = await expectBceError(await put(reinstall(mock.url), body), 400, "InappropriateJSON");
+      expect(error.message.startsWith(message)).toBe(true);
+      expect(error.message).not.toMatch(/must be null|schema in anyOf|"(?:then|else)" schema/);
+    },
+  );
+
   it("rejects an unknown BCC version", async () => {
     const res = await put(`${mock.url}/v3/instance/i-1?rebuild`, example("BccRebuildRequestExample"));
     await expectBceError(res, 404, "InvalidVersion");
