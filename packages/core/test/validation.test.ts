@@ -153,6 +153,19 @@ describe("BEC reinstall request", () => {
     ]);
   });
 
+  it("names a key no identifier is, or a long one, quoted: escaped, and cut at 100 characters", () => {
+    const issues = validateSchema(
+      { ["y".repeat(300)]: 1, "a\u202eb": 1, [`${"z".repeat(100)}`]: 1 },
+      { type: "object", additionalProperties: false },
+      { root: {}, path: "answer" },
+    );
+    expect(issues.map((issue) => issue.path)).toEqual([
+      `answer["${"y".repeat(99)}… (202 more characters)]`,
+      'answer["a\\u202eb"]',
+      `answer.${"z".repeat(100)}`,
+    ]);
+  });
+
   it("applies the keyConfig if/then/else", () => {
     const keyConfig = (k: unknown) => becRequest({ ...seedRequest(), keyConfig: k });
     expect(keyConfig({ type: "bccKeyPair" })).toEqual([

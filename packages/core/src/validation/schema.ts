@@ -7,7 +7,6 @@
  *
  * Messages name the rule and its constraint, never the value: values may be passwords.
  */
-import { quoted } from "../errors.js";
 import { FORMATS } from "./formats.js";
 
 export type JsonSchema = boolean | { readonly [keyword: string]: unknown };
@@ -108,7 +107,24 @@ const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null &
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
 const has = (o: Obj, name: string): boolean => Object.hasOwn(o, name) && o[name] !== undefined;
 const childPath = (path: string, name: string): string =>
-  /^[A-Za-z_$][\w$]{0,99}$/.test(name) ? `${path}.${name}` : `${path}[${quoted(JSON.stringify(name), 100)}]`;
+  /^[A-Za-z_$][\w$]{0,99}$/.test(name) ? `${path}.${name}` : `${path}[${quoted(JSON.stringify(name))}]`;
+/**
+ * errors.ts's `quoted` (cut at 100 characters, control and bidirectional-formatting characters
+ * escaped), with which the generated checks' twin names a key: written again, as the interpreter
+ * shares no module with the client (importing errors.ts would split it into a chunk of its own).
+ */
+function quoted(text: string): string {
+  let kept = text;
+  if (text.length > 100) {
+    kept = text.slice(0, 100).replace(/[\ud800-\udbff]$/, "");
+    kept += `… (${text.length - kept.length} more characters)`;
+  }
+  return kept.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it escapes
+    /[\0-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
 const pointerToken = (name: string): string => name.replace(/~/g, "~0").replace(/\//g, "~1");
 const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 /** "1 character", "2 characters": the count a length or size rule names. */
