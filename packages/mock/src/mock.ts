@@ -909,6 +909,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   }
 
   const answer = renderOutput(x.requestId, result.right.output);
+  if (preference.dynamic && answer.status >= 400 && operation)
+    answer.payload = codeOfStatus(answer, operation, ctx.index);
   if (answer.status >= 200 && answer.status < 300 && operation && current()) {
     ctx.actions.set(operation.operationId, (ctx.actions.get(operation.operationId) ?? 0) + 1);
     if (tokenKey !== undefined) {
@@ -1179,6 +1181,31 @@ function renderOutput(
   }
   const payload = body === undefined || body === null ? "" : typeof body === "string" ? body : JSON.stringify(body);
   return { status: output.statusCode, headers, payload };
+}
+
+/**
+ * A body generated from the error schema (`Prefer: dynamic=true`) carries any code the schema
+ * lists, a 503 an `InternalError` or a 500 a `RequestExpired`; BCE's carry their status's own. One
+ * of the status's example codes (and its message) replaces a code that is not among them.
+ */
+function codeOfStatus(
+  answer: { status: number; payload: string },
+  operation: OperationInfo,
+  index: OperationIndex,
+): string {
+  const codes = [...(pickedResponse(operation, answer.status)?.exampleKeys ?? [])].filter(
+    (key) => index.exampleMessage(key) !== undefined,
+  );
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.payload);
+  } catch {
+    return answer.payload;
+  }
+  if (codes.length === 0 || typeof body !== "object" || body === null || !("code" in body)) return answer.payload;
+  if (codes.includes(String(body.code))) return answer.payload;
+  const code = codes[Math.floor(Math.random() * codes.length)]!;
+  return JSON.stringify({ ...body, code, message: index.exampleMessage(code) });
 }
 
 function errorCodeOf(payload: string): string | undefined {

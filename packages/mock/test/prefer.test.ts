@@ -149,6 +149,21 @@ describe("Prefer", () => {
     expect(typeof body.code).toBe("string");
   });
 
+  // The schema lists every code; a generated one was any of them (a 503 InternalError, a 500 RequestExpired).
+  it.each([
+    [503, ["ServiceUnavailable"]],
+    [500, ["InternalError"]],
+  ])("dynamic=true with code=%i answers one of that status's codes, with its message", async (status, codes) => {
+    for (let i = 0; i < 8; i++) {
+      const res = await prefer(REINSTALL_PATH, `code=${status}, dynamic=true`);
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { code: string; message: string; requestId: string };
+      expect(body.requestId).toBe(res.headers.get("x-bce-request-id"));
+      expect(codes).toContain(body.code);
+      expect(body.message).toBe(examples[`Error${body.code}`]!.value.message);
+    }
+  });
+
   it("does not skip the checks: an invalid body still gets 400, an unsigned request still gets the auth error", async () => {
     await expectBceError(
       await prefer(REINSTALL_PATH, "code=500", { ...REINSTALL_BODY, imageId: "" }),
