@@ -362,13 +362,16 @@ function serviceClient<Paths extends {}>(
   return {
     raw,
     credentials,
-    callOptions: (call) => ({
-      fetch: (request: Request | PlainRequest) => transport.send(request, call),
-      // The Request a middleware sees follows the call's signal. Without middleware no Request is
-      // made, and the transport alone listens on the signal: one listener per call in flight, as
-      // fetch puts on the signal it is given (given to openapi-fetch too, a second one followed it).
-      ...(middleware ? (own(call, "signal") ? { signal: call.signal } : {}) : { Request: PlainRequest }),
-    }),
+    callOptions: (call) => {
+      const signal = own(call, "signal");
+      return {
+        fetch: (request: Request | PlainRequest) => transport.send(request, call),
+        // The Request a middleware sees follows the call's signal. Without middleware no Request is
+        // made, and the transport alone listens on the signal: one listener per call in flight, as
+        // fetch puts on the signal it is given (given to openapi-fetch too, a second one followed it).
+        ...(middleware ? (signal ? { signal } : {}) : { Request: PlainRequest }),
+      };
+    },
     validateResponses,
     logger,
   };

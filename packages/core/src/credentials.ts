@@ -85,18 +85,12 @@ export function checkCredentials(
     // An empty token is none, as the environment's is: `sessionToken: process.env.BCE_SESSION_TOKEN`
     // with the variable set but empty signs with the keys alone.
     if (token && (v === undefined || v === "")) continue;
-    if (typeof v !== "string" || v.trim() === "")
-      throw new CredentialsError(
-        `${from}: ${name} ${
-          typeof v === "string"
-            ? token
-              ? "is blank"
-              : "is missing or empty"
-            : v == null && !token
-              ? "is missing or empty"
-              : `must be a string, not ${v === null ? "null" : typeof v}`
-        }`,
-      );
+    if (typeof v !== "string" || v.trim() === "") {
+      let problem = `must be a string, not ${v === null ? "null" : typeof v}`;
+      if (typeof v === "string") problem = token ? "is blank" : "is missing or empty";
+      else if (v == null && !token) problem = "is missing or empty";
+      throw new CredentialsError(`${from}: ${name} ${problem}`);
+    }
     // What a header can carry (the id also goes in the authorization string, split on "/").
     if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
       throw new CredentialsError(

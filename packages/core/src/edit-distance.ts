@@ -49,11 +49,11 @@ export function checkOptionNames(keys: readonly string[], names: readonly string
   }
 }
 
-/** A key as the name checks compare it: case, "_" and "-" ignored (`endpoint_url`, `Base-URL`, `baseUrl` alike). */
 /** A caller's key as an error names it: one no identifier is, quoted as a body's (escaped, cut). */
 const optionPath = (prefix: string, key: string): string =>
   prefix ? childPath(prefix.slice(0, -1), key) : childPath("", key).replace(/^\./, "");
 
+/** A key as the name checks compare it: case, "_" and "-" ignored (`endpoint_url`, `Base-URL`, `baseUrl` alike). */
 const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
 
 /**
