@@ -133,6 +133,21 @@ describe("servers", () => {
     }
   });
 
+  // Redoc shows a server's description, not its variables' values: the description lists them, and
+  // must list the enum's, in order, in both languages.
+  it.each(["openapi", "openapi.zh-CN"])(
+    "%s: a server variable's values are listed in its server's description",
+    (name) => {
+      for (const [path, item] of Object.entries(bundles[name].paths))
+        for (const server of item.servers ?? [])
+          for (const [variable, { enum: values }] of Object.entries(server.variables ?? {})) {
+            const list = /(?:Regions: |地域：)([\s\S]*)/.exec(server.description)?.[1] ?? "";
+            const listed = [...list.matchAll(/\b([a-z]+)\s?[(（]/g)].map((m) => m[1]);
+            expect(listed, `${path} ${variable}`).toEqual(values);
+          }
+    },
+  );
+
   it("the bundle of both services declares servers per path item, none at the root", () => {
     expect(bundles.openapi.servers).toBeUndefined();
     for (const [path, item] of Object.entries(bundles.openapi.paths)) expect(item.servers, path).toHaveLength(1);
