@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { serveStatic } from "./static-server.mjs";
 
 const USAGE =
-  "usage: serve.mjs [--port N] [--mock] [--mock-port N] [--stop-with-parent]   (N: 0 to 65535, 0 for any free port)";
+  "usage: serve.mjs [--port N] [--mock] [--mock-port N] [--stop-with-parent] [--help]   (N: 0 to 65535, 0 for any free port)";
 
 function fail(message, code = 1) {
   process.stderr.write(`serve: ${message}\n`);
@@ -25,11 +25,20 @@ try {
       mock: { type: "boolean", default: false },
       "mock-port": { type: "string", default: "4010" },
       "stop-with-parent": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
     tokens: true,
   }));
 } catch (error) {
   fail(`${error.message}\n${USAGE}`, 2);
+}
+if (values.help) {
+  process.stdout.write(
+    `${USAGE}\n\nServes the built docs (docs/dist) on http://127.0.0.1:PORT (8080 by default); with --mock,\n` +
+      "also the mock of @bce-openapi/mock (4010 by default). --stop-with-parent stops both when the\n" +
+      "process that started it ends. Ctrl+C stops them.\n",
+  );
+  process.exit(0);
 }
 // An option given twice with different values (a script that appends its own --port) would
 // otherwise take the last one without a word, as the mock's bin also refuses.

@@ -146,3 +146,17 @@ test.each([
   },
   30_000,
 );
+
+test.each([["--help"], ["-h"]])(
+  "%s prints the usage and exits 0, serving nothing",
+  async (flag) => {
+    const { code, stdout, stderr } = await serve([flag]).exited;
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toMatch(
+      /^usage: serve\.mjs \[--port N\] \[--mock\] \[--mock-port N\] \[--stop-with-parent\] \[--help\]/,
+    );
+    expect(stdout).not.toContain("Press Ctrl+C");
+  },
+  30_000,
+);
