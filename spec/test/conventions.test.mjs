@@ -102,6 +102,20 @@ describe("open enumerations (x-bce-open-enum)", () => {
         expect(Object.keys(schema["x-enumDescriptions"]).sort(), name).toEqual([...known.enum].sort());
     }
   });
+
+  // Redoc shows a referenced schema's own description on its page only: at a property it showed
+  // just the known-value branch, not what the field is.
+  it.each(["openapi", "openapi.zh-CN"])("%s: a property that is one says what it is, beside its $ref", (name) => {
+    const doc = bundles[name];
+    const refs = collect(doc, "$ref").filter(([, ref]) => target(doc, ref)?.["x-bce-open-enum"]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const [pointer] of refs) {
+      const holder = pointer.slice(0, -"/$ref".length);
+      if (!/\/properties\/[^/]+$/.test(holder)) continue;
+      const property = target(doc, holder);
+      expect(typeof property.description === "string" && property.description.trim() !== "", holder).toBe(true);
+    }
+  });
 });
 
 describe("info", () => {
