@@ -1185,8 +1185,9 @@ function renderOutput(
 
 /**
  * A body generated from the error schema (`Prefer: dynamic=true`) carries any code the schema
- * lists, a 503 an `InternalError` or a 500 a `RequestExpired`; BCE's carry their status's own. One
- * of the status's example codes (and its message) replaces a code that is not among them.
+ * lists, a 503 an `InternalError` or a 500 a `RequestExpired`, and words for a message; BCE's carry
+ * their status's own code and its message. One of the status's example codes replaces a code that
+ * is not among them, and the code's message the generated one.
  */
 function codeOfStatus(
   answer: { status: number; payload: string },
@@ -1203,8 +1204,7 @@ function codeOfStatus(
     return answer.payload;
   }
   if (codes.length === 0 || typeof body !== "object" || body === null || !("code" in body)) return answer.payload;
-  if (codes.includes(String(body.code))) return answer.payload;
-  const code = codes[Math.floor(Math.random() * codes.length)]!;
+  const code = codes.includes(String(body.code)) ? String(body.code) : codes[Math.floor(Math.random() * codes.length)]!;
   return JSON.stringify({ ...body, code, message: index.exampleMessage(code) });
 }
 
