@@ -908,9 +908,13 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     }
   }
 
-  const answer = renderOutput(x.requestId, result.right.output);
-  if (preference.dynamic && answer.status >= 400 && operation)
-    answer.payload = codeOfStatus(answer, operation, ctx.index);
+  const { output } = result.right;
+  const answer = renderOutput(
+    x.requestId,
+    preference.dynamic && output.statusCode >= 400 && operation
+      ? { ...output, body: codeOfStatus(output.statusCode, output.body, operation, ctx.index) }
+      : output,
+  );
   if (answer.status >= 200 && answer.status < 300 && operation && current()) {
     ctx.actions.set(operation.operationId, (ctx.actions.get(operation.operationId) ?? 0) + 1);
     if (tokenKey !== undefined) {
@@ -1189,23 +1193,13 @@ function renderOutput(
  * their status's own code and its message. One of the status's example codes replaces a code that
  * is not among them, and the code's message the generated one.
  */
-function codeOfStatus(
-  answer: { status: number; payload: string },
-  operation: OperationInfo,
-  index: OperationIndex,
-): string {
-  const codes = [...(pickedResponse(operation, answer.status)?.exampleKeys ?? [])].filter(
+function codeOfStatus(status: number, body: unknown, operation: OperationInfo, index: OperationIndex): unknown {
+  const codes = [...(pickedResponse(operation, status)?.exampleKeys ?? [])].filter(
     (key) => index.exampleMessage(key) !== undefined,
   );
-  let body: unknown;
-  try {
-    body = JSON.parse(answer.payload);
-  } catch {
-    return answer.payload;
-  }
-  if (codes.length === 0 || typeof body !== "object" || body === null || !("code" in body)) return answer.payload;
+  if (codes.length === 0 || typeof body !== "object" || body === null || !("code" in body)) return body;
   const code = codes.includes(String(body.code)) ? String(body.code) : codes[Math.floor(Math.random() * codes.length)]!;
-  return JSON.stringify({ ...body, code, message: index.exampleMessage(code) });
+  return { ...body, code, message: index.exampleMessage(code) };
 }
 
 function errorCodeOf(payload: string): string | undefined {
