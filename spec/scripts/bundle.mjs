@@ -70,7 +70,9 @@ function hoistServers(doc) {
 function write(doc, name) {
   const text = name.endsWith(".json")
     ? `${JSON.stringify(doc, null, 2)}\n`
-    : stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+    : // Written with YAML 1.1's schema, so that a string a 1.1 reader would take for a timestamp or
+      // a boolean (`2021-03-01T10:34:06Z`, `on`) is quoted: 1.1 and 1.2 readers read the same values.
+      stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, version: "1.1" });
   writeFileSync(join(distDir, name), text);
   console.log(`dist/${name}`);
 }

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
+import { parse } from "yaml";
 
 const specDir = fileURLToPath(new URL("..", import.meta.url));
 let dir;
@@ -31,3 +32,17 @@ it("a second bundle of the same sources is byte-identical to dist/", () => {
     expect(readFileSync(join(specDir, "dist", file)).equals(bytes), `${file} differs from dist/`).toBe(true);
   }
 }, 120_000);
+
+// A YAML 1.1 reader (PyYAML, js-yaml's default schema, SnakeYAML) takes `2021-03-01T10:34:06Z` for a
+// timestamp and `on`/`yes` for booleans: the YAML bundles quote such strings, so that every reader
+// gets the JSON bundle's values.
+it.each([
+  ["openapi.yaml", "openapi.json"],
+  ["openapi.zh-CN.yaml", "openapi.zh-CN.json"],
+])("%s reads as %s under YAML 1.1 and 1.2 alike", (yamlFile, jsonFile) => {
+  const json = JSON.parse(readFileSync(join(specDir, "dist", jsonFile), "utf8"));
+  const text = readFileSync(join(specDir, "dist", yamlFile), "utf8");
+  expect(text).toContain('createTime: "2021-03-01T10:34:06Z"');
+  expect(parse(text, { version: "1.2" })).toEqual(json);
+  expect(parse(text, { version: "1.1" })).toEqual(json);
+});
