@@ -207,3 +207,26 @@ describe("x-client-rules", () => {
       for (const [, ref] of collect(value, "$ref")) expect(target(doc, ref), `${where}: ${ref}`).toBeTypeOf("object");
   });
 });
+
+// The "evolved" answer is the seed's answer changed: whatever of the seed's it leaves out, its
+// description names (in each language), so that a reader knows the absence is on purpose.
+describe.each(["openapi", "openapi.zh-CN"])("%s: the evolved BEC answer names what it leaves out", (name) => {
+  const { examples } = bundles[name].components;
+  const seed = examples.BecReinstallResponseExample.value;
+  const evolved = examples.BecReinstallEvolvedResponseExample;
+  /** Keys of `a` (nested objects walked) that `b` lacks, as their last names. */
+  const missing = (a, b, out = []) => {
+    for (const [key, value] of Object.entries(a)) {
+      if (!b || typeof b !== "object" || !Object.hasOwn(b, key)) out.push(key);
+      else if (value && typeof value === "object" && !Array.isArray(value)) missing(value, b[key], out);
+    }
+    return out;
+  };
+  const left = missing(seed, evolved.value);
+  it("leaves some of the seed's properties out", () => {
+    expect(left.length).toBeGreaterThan(0);
+  });
+  it.each(left)("names %s", (key) => {
+    expect(evolved.description).toContain(`\`${key}\``);
+  });
+});
