@@ -716,7 +716,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (ctx.checksSignatures) x.entry.signature = "verified";
 
   const { path: rawPath, query: rawQuery } = x.entry;
-  const badEscape = malformedEscape(rawPath, rawQuery);
+  const badEscape = malformedEscape(rawPath, rawQuery) ?? dotSegment(rawPath);
   if (badEscape) return x.error(400, "InvalidURI", badEscape);
   // Base prefixed as a string, so that a path such as //host/x stays a path.
   const url = new URL(`http://mock.invalid${rawPath.startsWith("/") ? "" : "/"}${rawPath}?${rawQuery}`);
@@ -1092,6 +1092,17 @@ function malformedEscape(path: string, query: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A `.` or `..` path segment (`%2E` too): a URL parser resolves it, so Prism would answer for
+ * another path than the one matched, signed and journaled here. The clients never send one.
+ */
+function dotSegment(path: string): string | undefined {
+  const segment = path.split("/").find((s) => /^(?:\.|%2e){1,2}$/i.test(s));
+  return segment === undefined
+    ? undefined
+    : `The path has a "${segment}" segment: the mock does not resolve dot segments, and BCE's paths have none`;
 }
 
 type PrismResult = Awaited<ReturnType<ReturnType<PrismHttpInstance["request"]>>>;
