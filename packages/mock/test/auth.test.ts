@@ -3,6 +3,7 @@ import { buildAuthorization, signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, FIXTURE, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 import { MAX_JOURNAL_BODY } from "../src/journal.js";
+import { rawExchange } from "./raw.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -117,6 +118,50 @@ describe("bce-auth-v1 in front of Prism", () => {
     const res = await fetch(url, { method: "PUT", headers: { ...headers, authorization }, body });
     expect(res.status).toBe(200);
     expect(mock.journal.entries().at(-1)).toMatchObject({ signature: "verified" });
+  });
+
+  // The SDKs send a header's UTF-8 bytes and sign them (bce-sdk-go auth/signer.go,
+  // getCanonicalHeaders); fetch and node:http send a character up to U+00FF as one byte, and our
+  // signer signs its UTF-8 form. Node reads both as latin1.
+  it.each([
+    ["its UTF-8 bytes, as the SDKs send it", "café-测试", "utf8"],
+    ["one byte a character, as fetch sends it", "café", "latin1"],
+  ] as const)("verifies a signed header with a non-ASCII value sent as %s", async (_, value, encoding) => {
+    const url = new URL(`${mock.url}/v2/instance/i-1?rebuild`);
+    const headers = {
+      host: url.host,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      "x-bce-tag": value,
+    };
+    const { authorization } = await buildAuthorization({
+      method: "PUT",
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers,
+      ...DEFAULT_CREDENTIALS,
+      timestamp: Date.now(),
+    });
+    expect(authorization).toContain("x-bce-tag");
+    // Over a raw socket, so that the value's bytes are exactly the wanted ones.
+    const lines = Object.entries({ ...headers, authorization }).map(([name, v]) =>
+      Buffer.concat([
+        Buffer.from(`${name}: `),
+        Buffer.from(v, name === "x-bce-tag" ? encoding : "latin1"),
+        Buffer.from("\r\n"),
+      ]),
+    );
+    const answer = await rawExchange(
+      mock.port,
+      Buffer.concat([
+        Buffer.from(`PUT ${url.pathname}${url.search} HTTP/1.1\r\n`),
+        ...lines,
+        Buffer.from(`connection: close\r\n\r\n${body}`),
+      ]),
+    );
+    const status = answer!.status;
+    expect(mock.journal.entries().at(-1)).toMatchObject({ signature: "verified" });
+    expect(status).toBe(200);
   });
 
   it("checks the signature before validating the request", async () => {
