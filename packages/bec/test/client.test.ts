@@ -192,6 +192,35 @@ describe("reinstallVmInstance on the wire", () => {
     },
   );
 
+  // The spec gives reinstallVmInstance one success status, 200: another's body was never described.
+  it.each([
+    [201, JSON.stringify(exampleAnswer)],
+    [202, '{"result":"not-a-boolean","details":5}'],
+    [204, null],
+  ])("with validateResponses strict, rejects a %i the spec does not give, naming the status", async (status, body) => {
+    const strict = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials,
+      fetch: recorder(body as string, status).fetch,
+      validateResponses: "strict",
+    });
+    await expect(strict.reinstallVmInstance("vm-1", input)).rejects.toMatchObject({
+      name: "BceResponseError",
+      status,
+      requestId: "rid-1",
+      problems: [`status: ${status} is not a success status the API description gives (it gives 200)`],
+    });
+    // Off (the default), the service's answer is taken as it comes: it acted.
+    const off = createBecClient({
+      endpoint: "http://127.0.0.1:9",
+      credentials,
+      fetch: recorder(body as string, status).fetch,
+    });
+    await expect(off.reinstallVmInstance("vm-1", input)).resolves.toMatchObject({
+      $metadata: { httpStatusCode: status },
+    });
+  });
+
   it.each([null, "", 5])(
     "refuses imageId %j (the service side takes null; the client sends a non-empty string)",
     async (imageId) => {
