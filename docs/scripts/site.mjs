@@ -171,10 +171,11 @@ export function referenceChrome(code) {
   const links = [
     home,
     ...docs,
+    // The other language's reference, said as the guides say theirs ("Also in: 简体中文").
     // data-schemas: the other reference's route of the schemas (its tag, in its language).
     ...others.map(
       (l) =>
-        `<a href="${root}${l.code}/index.html" hreflang="${l.code}" lang="${l.code}" data-schemas="${escapeHtml(l.schemasTag.toLowerCase())}">${escapeHtml(l.referenceTitle)}</a>`,
+        `<span>${escapeHtml(locale.translationsLabel)}<a href="${root}${l.code}/index.html" hreflang="${l.code}" lang="${l.code}" data-schemas="${escapeHtml(l.schemasTag.toLowerCase())}">${escapeHtml(l.heading)}</a></span>`,
     ),
   ];
   const header = `<header class="site-nav" style="display:flex;gap:1.25rem;flex-wrap:wrap;align-items:baseline;padding:0.4rem 1.5rem;border-bottom:1px solid #d1d9e0;font:14px/1.6 system-ui,-apple-system,'Segoe UI','Noto Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">${links.join("\n")}</header>`;

@@ -767,7 +767,11 @@ describe("site pages", () => {
       .getByRole("heading", { name: rebuild(loadSpec(locale.code)).summary })
       .first()
       .waitFor({ timeout: 30_000 });
-    await page.locator(`header.site-nav a[hreflang="${other.code}"]`).click();
+    // The link names the other language, after this one's label, as the guides' links do.
+    const link = page.locator(`header.site-nav a[hreflang="${other.code}"]`);
+    expect(await link.textContent()).toBe(other.heading);
+    expect(await page.locator("header.site-nav").innerText()).toContain(`${locale.translationsLabel}${other.heading}`);
+    await link.click();
     await page.waitForURL((url) => url.pathname.endsWith(`/${other.code}/index.html`));
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(route);
     await page.getByRole("heading", { name: op.summary }).first().waitFor({ timeout: 30_000 });
