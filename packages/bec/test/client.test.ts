@@ -192,6 +192,39 @@ describe("reinstallVmInstance on the wire", () => {
     },
   );
 
+  it("refuses the keyConfig member its type does not choose before sending (client rule)", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-1", {
+      imageId: "im-1",
+      keyConfig: { type: "bccKeyPair", bccKeyPairIdList: ["k-1"] },
+    });
+    expect(rec.sent).toHaveLength(1);
+    await expect(
+      bec.reinstallVmInstance("vm-1", {
+        imageId: "im-1",
+        // @ts-expect-error the type refuses it too: a password beside key pairs would travel for nothing
+        keyConfig: { type: "bccKeyPair", bccKeyPairIdList: ["k-1"], adminPass: "root@!123456" },
+      }),
+    ).rejects.toMatchObject({
+      field: "body.keyConfig.adminPass",
+      rule: "not",
+      message: "body.keyConfig.adminPass: is not allowed unless type is password",
+    });
+    await expect(
+      bec.reinstallVmInstance("vm-1", {
+        imageId: "im-1",
+        // @ts-expect-error as does the type
+        keyConfig: { type: "password", adminPass: "root@!123456", bccKeyPairIdList: ["k-1"] },
+      }),
+    ).rejects.toMatchObject({
+      field: "body.keyConfig.bccKeyPairIdList",
+      rule: "not",
+      message: "body.keyConfig.bccKeyPairIdList: is not allowed unless type is bccKeyPair",
+    });
+    expect(rec.sent).toHaveLength(1);
+  });
+
   // The spec gives reinstallVmInstance one success status, 200: another's body was never described.
   it.each([
     [201, JSON.stringify(exampleAnswer)],

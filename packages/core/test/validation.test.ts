@@ -181,7 +181,15 @@ describe("BEC reinstall request", () => {
     expect(rules(keyConfig({ type: "bccKeyPair", bccKeyPairIdList: ["k-1", ""] }))).toEqual([
       "body.keyConfig.bccKeyPairIdList[1] minLength",
     ]);
+    // What a client sends (x-client-rules): only the member the type chooses.
+    expect(keyConfig({ type: "bccKeyPair", bccKeyPairIdList: ["k-1"], adminPass: "root@!123456" })).toEqual([
+      { path: "body.keyConfig.adminPass", rule: "not", message: "is not allowed unless type is password" },
+    ]);
+    expect(keyConfig({ type: "password", adminPass: "root@!123456", bccKeyPairIdList: ["k-1"] })).toEqual([
+      { path: "body.keyConfig.bccKeyPairIdList", rule: "not", message: "is not allowed unless type is bccKeyPair" },
+    ]);
     expect(rules(keyConfig({ type: "sshKey", adminPass: "root@!123456" }))).toEqual([
+      "body.keyConfig.adminPass not",
       "body.keyConfig.bccKeyPairIdList required",
       "body.keyConfig.type enum",
     ]);

@@ -176,9 +176,17 @@ export class SchemaTools {
       );
     }
     if (view.items !== undefined) view.items = this.clientView(view.items as Schema);
-    // then/else assert what the client view already says (a present, non-null member).
+    // then/else assert what the client view already says (a present, non-null member), but for
+    // the members a client rule forbids there (kept as they are, for `branches`).
     for (const part of ["then", "else"] as const)
-      if (view[part] !== undefined) view[part] = { required: requiredOf(view[part], true) };
+      if (view[part] !== undefined) {
+        const { properties = {} } = view[part] as { properties?: Record<string, unknown> };
+        const forbidden = forbiddenOf(view[part]);
+        view[part] = {
+          required: requiredOf(view[part], true),
+          ...(forbidden.length > 0 && { properties: Object.fromEntries(forbidden.map((n) => [n, properties[n]])) }),
+        };
+      }
     const rules = view["x-client-rules"];
     delete view["x-client-rules"];
     return rules === undefined ? (view as SchemaObject) : this.withRules(view as SchemaObject, rules as Schema);
@@ -201,6 +209,15 @@ export class SchemaTools {
         out.properties = properties;
       } else if (keyword === "required") {
         out.required = [...new Set([...((out.required ?? []) as string[]), ...(value as string[])])];
+      } else if ((keyword === "if" || keyword === "then" || keyword === "else") && view.if !== undefined) {
+        // A rule on the condition the schema already has (KeyConfig's type): its branches add to
+        // the schema's, as both apply. Another condition beside it is not supported.
+        if (JSON.stringify(rules.if) !== JSON.stringify(view.if))
+          throw new Error("a client rule's if differs from the schema's own if");
+        if (keyword === "if") continue;
+        const part = (out[keyword] ?? {}) as SchemaObject;
+        const added = value as SchemaObject;
+        out[keyword] = { ...part, properties: { ...(part.properties ?? {}), ...(added.properties ?? {}) } };
       } else if (!isAnnotation(keyword)) {
         out[keyword] = value;
       }

@@ -129,8 +129,9 @@ export function checkPart(check: Check | 0, value: unknown, field: string): void
 /**
  * The refusal of a request part with these issues, undefined when there are none. The first names
  * the field and the rule; the others follow in its message (`path: message`, the path left out
- * where it is the first's). A value that breaks a rule comes before a value found missing
- * (`required`): a wrong `keyConfig.type` is named before the member another type would call for.
+ * where it is the first's). A value that breaks a rule comes before a member found missing
+ * (`required`) or present where it may not be (`not`, a branch's refusal): a wrong
+ * `keyConfig.type` is named before the member another type would call for or refuse.
  */
 export function refusal(issues: readonly SchemaIssue[]): BceValidationError | undefined {
   // A value's kind is named once per path: a type or anyOf issue at a path an earlier issue already
@@ -138,10 +139,10 @@ export function refusal(issues: readonly SchemaIssue[]): BceValidationError | un
   // "must match at least one of 2 schemas" after "must be one of: bec, bcc, rds"). The client
   // rules come first, so the narrower word is the one kept.
   const named = new Set<string>();
-  const [first, ...rest] = [
-    ...issues.filter((i) => i.rule !== "required"),
-    ...issues.filter((i) => i.rule === "required"),
-  ].filter((i) => !((i.rule === "type" || i.rule === "anyOf") && named.has(i.path)) && named.add(i.path));
+  const late = (i: SchemaIssue) => i.rule === "required" || i.rule === "not";
+  const [first, ...rest] = [...issues.filter((i) => !late(i)), ...issues.filter(late)].filter(
+    (i) => !((i.rule === "type" || i.rule === "anyOf") && named.has(i.path)) && named.add(i.path),
+  );
   if (!first) return undefined;
   const also = rest.map((i) => (i.path === first.path ? "" : `${i.path}: `) + i.message).join("; ");
   return new BceValidationError(first.path, first.rule, `${first.message}${also && ` (also: ${also})`}`);
