@@ -792,15 +792,19 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { exampleKey } = preference;
   if (operation && exampleKey !== undefined) {
     const owners = operation.responses.filter((r) => r.exampleKeys.has(exampleKey)).map((r) => r.code);
+    const picked = pickedResponse(operation, preference.code);
     if (owners.length === 0) {
-      const names = new Set(operation.responses.flatMap((r) => [...r.exampleKeys]));
+      // By answer: an example of another answer than the one picked needs that answer's code= too.
+      const byAnswer = operation.responses
+        .filter((r) => r.exampleKeys.size > 0)
+        .map((r) => `${r.code} ${[...r.exampleKeys].join(", ")}`);
       return x.error(
         400,
         "InvalidHTTPRequest",
-        `Prefer: ${operation.operationId} has no example named ${exampleKey}; it has ${[...names].join(", ")}`,
+        `Prefer: ${operation.operationId} has no example named ${exampleKey}; its examples, by answer: ${byAnswer.join("; ")}` +
+          (picked ? ` (one of another answer than the ${picked.code} needs its code= too)` : ""),
       );
     }
-    const picked = pickedResponse(operation, preference.code);
     if (picked && !picked.exampleKeys.has(exampleKey)) {
       const hint = owners.find((code) => /^\d{3}$/.test(code));
       return x.error(

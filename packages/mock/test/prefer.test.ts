@@ -53,7 +53,12 @@ describe("Prefer", () => {
     expect(res.status).toBe(200);
     expect((await res.json()).action).toBe("reinstall");
     const body = await expectBceError(await prefer(REINSTALL_PATH, "example=nope"), 400, "InvalidHTTPRequest");
-    expect(body.message).toMatch(/^Prefer: .*nope/);
+    expect(body.message).toMatch(
+      /^Prefer: reinstallVmInstance has no example named nope; its examples, by answer: 200 /,
+    );
+    // The success answer's examples are told apart from the error answers', which need code= too.
+    expect(body.message).toMatch(/: 200 seedExample, evolvedAnswer; 400 [^;]*InvalidHTTPRequest/);
+    expect(body.message).toMatch(/\(one of another answer than the 200 needs its code= too\)$/);
   });
 
   it.each(["example=nope", "code=200, example=nope", "example=__proto__"])(
@@ -64,7 +69,9 @@ describe("Prefer", () => {
         400,
         "InvalidHTTPRequest",
       );
-      expect(body.message).toMatch(/^Prefer: rebuildInstance has no example named (nope|__proto__); it has /);
+      expect(body.message).toMatch(
+        /^Prefer: rebuildInstance has no example named (nope|__proto__); its examples, by answer: /,
+      );
     },
   );
 
