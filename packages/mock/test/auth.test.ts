@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildAuthorization, signRequest } from "@bce-openapi/core";
+import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, resolveCredentials, startMock, type MockServer } from "../src/index.js";
-import { expectBceError, FIXTURE, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
+import { authorizationFor, expectBceError, FIXTURE, REINSTALL_BODY, REINSTALL_PATH } from "./helpers.js";
 import { MAX_JOURNAL_BODY } from "../src/journal.js";
 import { rawExchange } from "./raw.js";
 
@@ -106,14 +106,7 @@ describe("bce-auth-v1 in front of Prism", () => {
       "content-length": String(Buffer.byteLength(body)),
       "x-bce-date": date,
     };
-    const { authorization } = await buildAuthorization({
-      method: "PUT",
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers,
-      ...DEFAULT_CREDENTIALS,
-      timestamp: now,
-    });
+    const authorization = await authorizationFor(url.pathname, url.search.slice(1), headers, now);
     expect(authorization).not.toContain(`/${date}/`);
     const res = await fetch(url, { method: "PUT", headers: { ...headers, authorization }, body });
     expect(res.status).toBe(200);
@@ -134,14 +127,7 @@ describe("bce-auth-v1 in front of Prism", () => {
       "content-length": String(Buffer.byteLength(body)),
       "x-bce-tag": value,
     };
-    const { authorization } = await buildAuthorization({
-      method: "PUT",
-      path: url.pathname,
-      query: url.search.slice(1),
-      headers,
-      ...DEFAULT_CREDENTIALS,
-      timestamp: Date.now(),
-    });
+    const authorization = await authorizationFor(url.pathname, url.search.slice(1), headers);
     expect(authorization).toContain("x-bce-tag");
     // Over a raw socket, so that the value's bytes are exactly the wanted ones.
     const lines = Object.entries({ ...headers, authorization }).map(([name, v]) =>

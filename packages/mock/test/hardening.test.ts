@@ -3,9 +3,16 @@
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAuthorization, signRequest } from "@bce-openapi/core";
+import { signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
-import { expectBceError, REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
+import {
+  authorizationFor,
+  expectBceError,
+  REBUILD_PATH,
+  REINSTALL_BODY,
+  REINSTALL_PATH,
+  signedPut,
+} from "./helpers.js";
 import { rawExchange, type RawAnswer } from "./raw.js";
 
 let mock: MockServer;
@@ -139,14 +146,7 @@ describe("dot segments in a validly signed request's path", () => {
   const send = async (path: string, query: string, body: string) => {
     const date = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
     const headers = { host: `127.0.0.1:${mock.port}`, "content-type": "application/json", "x-bce-date": date };
-    const { authorization } = await buildAuthorization({
-      method: "PUT",
-      path,
-      query,
-      headers,
-      timestamp: date,
-      ...DEFAULT_CREDENTIALS,
-    });
+    const authorization = await authorizationFor(path, query, headers, date);
     const lines = Object.entries({ ...headers, authorization }).map(([name, value]) => `${name}: ${value}\r\n`);
     const length = Buffer.byteLength(body);
     const target = query ? `${path}?${query}` : path;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { signRequest } from "@bce-openapi/core";
+import { buildAuthorization, signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS } from "../src/index.js";
 
 export const FIXTURE = fileURLToPath(new URL("./fixtures/openapi.json", import.meta.url));
@@ -66,4 +66,18 @@ export async function signedPut(
     body: typeof body === "string" ? body : JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
+}
+
+/**
+ * The Authorization of a PUT to `path` and `query` (as written: no URL parser resolves them) with
+ * these headers, signed with the mock's default key pair: for requests fetch would not send as given.
+ */
+export async function authorizationFor(
+  path: string,
+  query: string,
+  headers: Record<string, string>,
+  timestamp: number | string = Date.now(),
+): Promise<string> {
+  const input = { method: "PUT", path, query, headers, ...DEFAULT_CREDENTIALS, timestamp };
+  return (await buildAuthorization(input)).authorization;
 }
