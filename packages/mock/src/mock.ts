@@ -716,8 +716,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (ctx.checksSignatures) x.entry.signature = "verified";
 
   const { path: rawPath, query: rawQuery } = x.entry;
-  const badEscape = malformedEscape(rawPath, rawQuery) ?? dotSegment(rawPath);
-  if (badEscape) return x.error(400, "InvalidURI", badEscape);
+  const badUri = malformedEscape(rawPath, rawQuery) ?? dotSegment(rawPath);
+  if (badUri) return x.error(400, "InvalidURI", badUri);
   // Base prefixed as a string, so that a path such as //host/x stays a path.
   const url = new URL(`http://mock.invalid${rawPath.startsWith("/") ? "" : "/"}${rawPath}?${rawQuery}`);
   const caseProblem = [...new Set(url.searchParams.keys())]
