@@ -318,13 +318,27 @@ function serviceClient<Paths extends {}>(
     pathSerializer: checkedPathSerializer,
     querySerializer,
     bodySerializer,
+    // Given, as none, so that openapi-fetch does not take a polluted Object.prototype's (see withPath).
+    Request: globalThis.Request,
+    requestInitExt: undefined,
   });
   // openapi-fetch serializes the path only when path parameters are given: with none, the
   // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
   // missing one. (Not read back from the URL: a value given as "{x}" is encoded the same way.)
   type Init = { params?: { path?: unknown }; signal?: unknown } | undefined;
-  const withPath = (init: Init): Init =>
-    init?.params?.path ? init : { ...init, params: { ...init?.params, path: {} } };
+  // openapi-fetch reads these of a call's options and params by plain property access (its
+  // methods spread the options into an object of their own): each is the caller's own value or
+  // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
+  // `params.header` is none of them (it would send the signed call elsewhere, or change it).
+  const withPath = (init: Init): Init => {
+    const given = isObject(init) ? init : {};
+    const params = isObject(given.params) ? given.params : {};
+    return {
+      ...NO_FETCH_OPTIONS,
+      ...given,
+      params: { ...NO_PARAMS, ...params, path: own(params, "path") || {} },
+    };
+  };
   // openapi-fetch builds a Request with the call's signal, and Node's fetch (undici) keeps a
   // listener on that signal until the Request is garbage-collected: one long-lived signal shared
   // by many calls gathered them (a MaxListenersExceededWarning). The Request gets a signal of the
@@ -378,6 +392,23 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+/** Every call option and param openapi-fetch reads, none given (see withPath). */
+const NO_FETCH_OPTIONS = Object.fromEntries(
+  [
+    "baseUrl",
+    "fetch",
+    "Request",
+    "headers",
+    "parseAs",
+    "querySerializer",
+    "bodySerializer",
+    "pathSerializer",
+    "body",
+    "middleware",
+    "signal",
+  ].map((key) => [key, undefined]),
+);
+const NO_PARAMS = { path: undefined, query: undefined, header: undefined, cookie: undefined };
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** The keys of `credentials`, as nested names. */

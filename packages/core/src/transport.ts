@@ -412,7 +412,7 @@ const TRANSPORT_HEADERS: readonly string[] = [
  * call's own headers, what a middleware set); the client checks its headers option when it is made.
  */
 export function checkHeaders(headers: Record<string, string>): void {
-  for (const name in headers) {
+  for (const name of Object.keys(headers)) {
     if (TRANSPORT_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(headers[name]!)))
       throw new BceValidationError(
         `headers.${name}`,

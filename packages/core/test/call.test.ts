@@ -143,7 +143,18 @@ describe("callOperation", () => {
     ]);
     // As a polluting assignment makes them: enumerable, so `for...in` lists them.
     // (Not `signal`: fetch's own Request reads an inherited one.)
-    const polluted = { pass: "1qaz@WSX", userData: "curl evil", retry: { maxAttempts: 1 }, timeoutMs: -1 };
+    // And what openapi-fetch reads of its options: none sends the call elsewhere or changes it.
+    const polluted = {
+      pass: "1qaz@WSX",
+      userData: "curl evil",
+      retry: { maxAttempts: 1 },
+      timeoutMs: -1,
+      baseUrl: "http://evil.test",
+      querySerializer: () => "evil=1",
+      headers: { "x-bce-evil": "1" },
+      header: { "x-bce-evil-param": "1" },
+      middleware: [{ onRequest: () => new Response("{}") }],
+    };
     Object.assign(Object.prototype, polluted);
     try {
       await callOperation(service, spec, { path: { thingId: "a" }, body: { name: "n" } });
@@ -152,6 +163,9 @@ describe("callOperation", () => {
     }
     // Retried as the default policy says, and neither a password nor userData sent.
     expect(sent.map(({ body }) => JSON.parse(body))).toEqual([{ name: "n" }, { name: "n" }]);
+    expect(sent.map(({ url }) => `${url.origin}${url.pathname}${url.search.includes("evil") ? "?evil" : ""}`)).toEqual(
+      Array(2).fill("http://127.0.0.1:9/v3/things/a"),
+    );
   });
 
   it("refuses bad arguments before asking for credentials or sending", async () => {

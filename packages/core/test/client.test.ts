@@ -332,6 +332,44 @@ describe("raw: the typed openapi-fetch client", () => {
     expect(rec.sent.map((request) => request.url)).toEqual(Array(4).fill("http://service.test/things/a?q=1"));
   });
 
+  it("what openapi-fetch reads of its options, set on a polluted Object.prototype, changes nothing sent", async () => {
+    const rec = recorder();
+    // Each would send the signed call elsewhere, or change what it asks: another host, another
+    // query (no clientToken, no ?rebuild), another body, headers of another's, a middleware's answer.
+    const evil = {
+      baseUrl: "http://evil.test",
+      querySerializer: () => "evil=1",
+      bodySerializer: () => '{"evil":1}',
+      pathSerializer: () => "http://evil.test/path",
+      headers: { "x-bce-evil": "1" },
+      header: { "x-bce-evil-param": "1" },
+      middleware: [{ onRequest: () => new Response('{"evil":1}') }],
+      parseAs: "text",
+      Request: class extends Request {
+        override get url() {
+          return "http://evil.test/request";
+        }
+      },
+    };
+    const polluted = Object.prototype as Record<string, unknown>;
+    Object.assign(polluted, evil);
+    let answer: unknown;
+    try {
+      const service = client({ fetch: rec.fetch });
+      answer = await service.raw.PUT("/things/{id}", {
+        params: { path: { id: "a" }, query: { q: "1" } as never },
+        body: { name: "n" },
+      });
+    } finally {
+      for (const key of Object.keys(evil)) delete polluted[key];
+    }
+    expect(rec.sent.map((request) => request.url)).toEqual(["http://service.test/things/a?q=1"]);
+    const [request] = rec.sent;
+    expect(await request!.text()).toBe('{"name":"n"}');
+    expect([...request!.headers.keys()].filter((name) => name.includes("evil"))).toEqual([]);
+    expect(answer).toMatchObject({ data: { ok: true } });
+  });
+
   it("a misspelt credentials key is refused when the client is made, naming the right one; other keys pass", () => {
     for (const [key, meant] of [
       ["sesionToken", "sessionToken"],
