@@ -179,6 +179,10 @@ async function signChecked(
     headers,
     ...(body !== undefined ? { body } : {}),
     signal: request.signal,
+    // A signed request is not sent on to where a redirect points: fetch would carry its session
+    // token and date there (it drops only Authorization across origins), and its signature, for
+    // this URL, is good for no other. The redirect is the answer, as the clients' transport has it.
+    redirect: request.redirect === "error" ? "error" : "manual",
   });
 }
 

@@ -1,5 +1,7 @@
 // createSigningMiddleware on an openapi-fetch client of the caller's own: what it sends verifies,
 // and bad options or missing keys are named (a recording fetch: nothing leaves the process).
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import createClient from "openapi-fetch";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -139,5 +141,43 @@ describe("signFetchRequest", () => {
     await expect(
       signRequest({ method: "GET", url: "https://bec.baidubce.com/x" }, credentials, { signingKeys: null as never }),
     ).rejects.toThrow("signing key cache must come from createSigningKeyCache");
+  });
+});
+
+// fetch follows a redirect with the signed request's x-bce-security-token and x-bce-date (it
+// drops only Authorization across origins): a signed request does not follow one.
+describe("a signed request and a redirect", () => {
+  const listen = (server: Server) =>
+    new Promise<string>((resolve) =>
+      server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    );
+  it.each([301, 302, 303, 307, 308])("a %i is the answer: nothing reaches where it points", async (status) => {
+    const reached: string[] = [];
+    const other = createServer((req, res) => {
+      reached.push(`${req.method} ${req.url} ${req.headers["x-bce-security-token"] ?? ""}`);
+      res.end("{}");
+    });
+    const otherUrl = await listen(other);
+    const first = createServer((req, res) => {
+      req.resume();
+      res.writeHead(status, { location: `${otherUrl}/elsewhere` }).end();
+    });
+    const firstUrl = await listen(first);
+    try {
+      const client = createClient<Record<string, never>>({ baseUrl: firstUrl }) as unknown as {
+        PUT: (path: string, init: object) => Promise<{ response: Response }>;
+        use: (...m: unknown[]) => void;
+      };
+      client.use(createSigningMiddleware({ credentials: { ...credentials, sessionToken: "session-token-0123" } }));
+      const { response } = await client.PUT("/v2/instance/i-1", { body: { imageId: "m-1" } });
+      expect(response.status).toBe(status);
+      expect(reached).toEqual([]);
+      // signFetchRequest alike; a caller's "error" stays "error".
+      const signed = await signFetchRequest(new Request(`${firstUrl}/x`, { redirect: "error" }), credentials);
+      expect(signed.redirect).toBe("error");
+      expect((await signFetchRequest(new Request(`${firstUrl}/x`), credentials)).redirect).toBe("manual");
+    } finally {
+      await Promise.all([first, other].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
   });
 });
