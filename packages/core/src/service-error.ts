@@ -54,6 +54,14 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     const base64 = toBase64(bytes);
     const bare = base64.replace(/=+$/, "");
     forms.add(hex).add(hex.toUpperCase()).add(base64).add(bare).add(bare.replace(/\+/g, "-").replace(/\//g, "_"));
+    // Inside the base64 of a longer text (a body echoed whole), its bytes fall at one of three
+    // offsets: at each, the characters they alone decide (the first and last may share bits with
+    // what is around them).
+    for (const shift of [0, 1, 2]) {
+      const encoded = toBase64(new Uint8Array([...new Uint8Array(shift), ...bytes]));
+      const core = encoded.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
+      forms.add(core).add(core.replace(/\+/g, "-").replace(/\//g, "_"));
+    }
   }
   return [...forms].sort((a, b) => b.length - a.length);
 }

@@ -201,4 +201,18 @@ describe("the forms of a secret to hide", () => {
     expect(forms).toContain(btoa(secret));
     expect(hideSecrets(`echoed ${btoa(secret)}`, forms)).toBe("echoed <redacted>");
   });
+
+  // An answer may quote the whole request body in base64: the password's bytes then fall at any
+  // offset of the encoding, not only where its own base64 starts.
+  it.each([0, 1, 2, 3, 4, 5])("hide one inside the base64 of a longer text, %i bytes in", (offset) => {
+    const forms = secretForms([PASSWORD]);
+    const echoed = btoa(`${"x".repeat(offset)}{"adminPass":"${PASSWORD}","imageId":"im-1"}`);
+    expect(atob(echoed)).toContain(PASSWORD);
+    const hidden = hideSecrets(`body=${echoed}`, forms);
+    expect(hidden).toContain("<redacted>");
+    // What is left around it decodes to no more than a character or two of the password.
+    const [before, after] = hidden.slice("body=".length).split("<redacted>") as [string, string];
+    expect(atob(before.slice(0, before.length - (before.length % 4)))).not.toContain(PASSWORD.slice(0, 3));
+    expect(after.length).toBeLessThan(echoed.length - before.length);
+  });
 });
