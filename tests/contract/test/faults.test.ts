@@ -1287,9 +1287,15 @@ describe("an error answer that echoes the request's secrets", () => {
     const server = await faultServer((req, res) => {
       const authorization = String(req.headers.authorization);
       signatures.push(authorization.split("/").at(-1)!);
-      answer(res, 429, JSON.stringify({ code: "Throttling", message: `got ${authorization}` }), {
-        "x-bce-request-id": authorization,
-      });
+      // As sent, and in capitals (a gateway that upper-cases what it quotes).
+      answer(
+        res,
+        429,
+        JSON.stringify({ code: "Throttling", message: `got ${authorization}; ${authorization.toUpperCase()}` }),
+        {
+          "x-bce-request-id": authorization,
+        },
+      );
     });
     const seen: unknown[] = [];
     const logger: Partial<Logger> = { info: (m, d) => void seen.push(m, d), debug: (m, d) => void seen.push(m, d) };
@@ -1306,7 +1312,10 @@ describe("an error answer that echoes the request's secrets", () => {
       /^Throttling: got bce-auth-v1\/.*\/<redacted> \(status 429, request id bce-auth-v1\/.*\)$/,
     );
     const text = JSON.stringify([error, (error as Error).message, (error as Error).stack, seen, seen.map(String)]);
-    for (const signature of signatures) expect(text).not.toContain(signature);
+    for (const signature of signatures) {
+      expect(text).not.toContain(signature);
+      expect(text).not.toContain(signature.toUpperCase());
+    }
     expect(text).toContain("<redacted>");
   });
 
