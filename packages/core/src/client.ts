@@ -537,6 +537,13 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
             "format",
             `must not hold the segment ${segment}, which a URL drops or climbs`,
           );
+        // A URL reads "\" as "/" and drops tabs and line breaks: `/..\x` or `/..\t/x` climbs too.
+        if (/[\\\t\n\r]/.test(segment))
+          throw new BceValidationError(
+            "path",
+            "format",
+            "must not hold a backslash, tab or line break, which a URL reads as / or drops",
+          );
         return segment;
       }
       const missing = names.find((name) => params[name] === undefined || params[name] === null);

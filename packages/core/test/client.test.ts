@@ -259,6 +259,22 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
+  it.each(["/\\..\\..\\x", "/..\t/x", "/.\n./x", "/a/..\\x", "/things\r/a"])(
+    "a raw path with a backslash, tab or line break (%j), which a URL reads as / or drops, is refused, nothing sent",
+    async (path) => {
+      const rec = recorder();
+      const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
+      const error = await service.raw.GET(path as never, {} as never).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        name: "BceValidationError",
+        field: "path",
+        rule: "format",
+        message: "path: must not hold a backslash, tab or line break, which a URL reads as / or drops",
+      });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
   // What openapi-fetch cannot put in a request is refused by name, as a client method's would be,
   // not left to reject with its URIError or TypeError.
   it.each([
