@@ -54,6 +54,14 @@ describe("userData", () => {
     );
   });
 
+  // A regexp group repeated per base64 quad overflowed V8's stack on a few megabytes: a RangeError.
+  it("round-trips a userData of megabytes", () => {
+    const text = `#!/bin/sh\n${"echo 你好\n".repeat(400_000)}`;
+    const encoded = encodeUserData(text);
+    expect(encoded.length).toBeGreaterThan(8_000_000);
+    expect(decodeUserData(encoded)).toBe(text);
+  });
+
   it("rejects a lone surrogate instead of silently replacing it", () => {
     expect(() => encodeUserData("a\uD800b")).toThrow(/lone surrogate/);
   });
