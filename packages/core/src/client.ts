@@ -318,7 +318,7 @@ function serviceClient<Paths extends {}>(
     pathSerializer: checkedPathSerializer,
     querySerializer,
     bodySerializer,
-    // Given, as none, so that openapi-fetch does not take a polluted Object.prototype's (see withPath).
+    // Given, as none, so that openapi-fetch does not take a polluted Object.prototype's (see ownInit).
     Request: globalThis.Request,
     requestInitExt: undefined,
   });
@@ -330,7 +330,7 @@ function serviceClient<Paths extends {}>(
   // methods spread the options into an object of their own): each is the caller's own value or
   // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
   // `params.header` is none of them (it would send the signed call elsewhere, or change it).
-  const withPath = (init: Init): Init => {
+  const ownInit = (init: Init): Init => {
     const given = isObject(init) ? init : {};
     const params = isObject(given.params) ? given.params : {};
     return {
@@ -354,7 +354,7 @@ function serviceClient<Paths extends {}>(
   // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.
   const checkedPath = (url: unknown, init: unknown, send: (init: Init) => unknown) =>
     typeof url === "string" && url.startsWith("/")
-      ? ownSignal(withPath(init as Init), send)
+      ? ownSignal(ownInit(init as Init), send)
       : Promise.reject(
           new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL'),
         );
@@ -392,7 +392,7 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
-/** Every call option and param openapi-fetch reads, none given (see withPath). */
+/** Every call option and param openapi-fetch reads, none given (see ownInit). */
 const NO_FETCH_OPTIONS = Object.fromEntries(
   [
     "baseUrl",

@@ -45,6 +45,8 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < 8) continue;
     forms.add(secret).add(JSON.stringify(secret).slice(1, -1));
+    // A hex secret (a signature, an encrypted password) quoted in capitals.
+    if (/^[\da-f]+$/.test(secret)) forms.add(secret.toUpperCase());
     for (const form of [encodeURIComponent(secret), uriEncode(secret)])
       forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
     // Its UTF-8 bytes in hex and in base64 (standard and URL-safe, padded or not): a secret echoed
@@ -58,7 +60,12 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     // offsets: at each, the characters they alone decide (the first and last may share bits with
     // what is around them).
     for (const shift of [0, 1, 2]) {
-      const encoded = toBase64(new Uint8Array([...new Uint8Array(shift), ...bytes]));
+      let encoded = base64;
+      if (shift > 0) {
+        const shifted = new Uint8Array(shift + bytes.length);
+        shifted.set(bytes, shift);
+        encoded = toBase64(shifted);
+      }
       const core = encoded.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
       forms.add(core).add(core.replace(/\+/g, "-").replace(/\//g, "_"));
     }

@@ -548,7 +548,7 @@ export class Transport {
         secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
         const signature = /\/([\da-f]{64})$/.exec(parts.headers.authorization ?? "")?.[1];
         attemptSecrets = signature
-          ? [...secretForms([signature, signature.toUpperCase()]), ...secrets].sort((a, b) => b.length - a.length)
+          ? [...secretForms([signature]), ...secrets].sort((a, b) => b.length - a.length)
           : secrets;
         return attemptSecrets;
       };

@@ -202,6 +202,12 @@ describe("the forms of a secret to hide", () => {
     expect(hideSecrets(`echoed ${btoa(secret)}`, forms)).toBe("echoed <redacted>");
   });
 
+  // A signature or an encrypted password is lowercase hex; a gateway may quote it in capitals.
+  it("hide a hex secret quoted in capitals", () => {
+    const ciphertext = "d0dd8cc65746ea6ceaa478763eba9949";
+    expect(hideSecrets(`got ${ciphertext.toUpperCase()}`, secretForms([ciphertext]))).toBe("got <redacted>");
+  });
+
   // An answer may quote the whole request body in base64: the password's bytes then fall at any
   // offset of the encoding, not only where its own base64 starts.
   it.each([0, 1, 2, 3, 4, 5])("hide one inside the base64 of a longer text, %i bytes in", (offset) => {
