@@ -313,10 +313,26 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     );
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, ctx));
-  // CONNECT (a proxy tunnel) is not an API request: answered as BCE answers a method it does not take.
-  server.on("connect", (req: IncomingMessage, socket: Duplex) => {
+  // CONNECT: the tunnel a client opens through its HTTP proxy, as the Python SDK does for an http
+  // endpoint too (bce-sdk-python baidubce/http/bce_http_client.py@05812784c5a227009df4af50ac82265fd4cd73d7,
+  // `_get_connection`: `set_tunnel`). It leads to the mock itself, whose server reads the requests
+  // sent through it as any other. Port 443 would carry TLS, which the mock does not speak: refused,
+  // as BCE answers a method it does not take.
+  server.on("connect", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
-    answerRaw(socket, ctx, [405, "Method Not Allowed", "MethodNotAllowed"], "CONNECT is not supported", req.method);
+    if (/:443$/.test(req.url ?? "")) {
+      answerRaw(
+        socket,
+        ctx,
+        [405, "Method Not Allowed", "MethodNotAllowed"],
+        "CONNECT to port 443 is not supported: the mock speaks plain HTTP (give the client an http:// endpoint)",
+        req.method,
+      );
+      return;
+    }
+    socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    if (head.length > 0) socket.unshift(head);
+    server.emit("connection", socket);
   });
 
   const host = options.host ?? "127.0.0.1";

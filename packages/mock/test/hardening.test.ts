@@ -1,6 +1,7 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
 import { request } from "node:http";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "@bce-openapi/core";
@@ -13,7 +14,7 @@ import {
   REINSTALL_PATH,
   signedPut,
 } from "./helpers.js";
-import { rawExchange, type RawAnswer } from "./raw.js";
+import { parseLast, rawExchange, type RawAnswer } from "./raw.js";
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -753,11 +754,59 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
     expect(mock.journal.entries()).toEqual([]);
   });
 
-  it("CONNECT is 405 MethodNotAllowed with a BCE body, journaled, and the connection closed", async () => {
+  it("CONNECT to port 443 (TLS) is 405 MethodNotAllowed with a BCE body, journaled, and the connection closed", async () => {
     mock.reset();
     const answer = await rawExchange(mock.port, "CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n");
-    expectRawBceError(answer, 405, "MethodNotAllowed");
+    const body = expectRawBceError(answer, 405, "MethodNotAllowed");
+    expect(body.message).toMatch(/port 443 .*plain HTTP/);
     expect(answer!.headers.connection).toBe("close");
     expect(mock.journal.entries().map((e) => [e.method, e.answer?.status])).toEqual([["CONNECT", 405]]);
+  });
+
+  it("CONNECT to another port opens a tunnel to the mock: requests sent through it are answered, as through Python's proxy", async () => {
+    // As http.client's set_tunnel: CONNECT host:80 HTTP/1.0, then the request in origin form with
+    // the endpoint's Host (bce-sdk-python `_get_connection`).
+    const tunnel = await startMock();
+    try {
+      const body = JSON.stringify({ imageId: "m-1" });
+      const headers = { "content-type": "application/json" };
+      const signed = await signRequest(
+        { method: "PUT", url: "http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild", headers },
+        DEFAULT_CREDENTIALS,
+      );
+      const lines = Object.entries({ ...headers, ...signed }).map(([name, value]) => `${name}: ${value}\r\n`);
+      const put = `PUT /v2/instance/i-1?rebuild HTTP/1.1\r\nHost: bcc.bj.baidubce.com\r\n${lines.join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+      const answer = await rawExchange(tunnel.port, "CONNECT bcc.bj.baidubce.com:80 HTTP/1.0\r\n\r\n", {
+        when: (received) => received.includes("\r\n\r\n"),
+        write: put,
+      });
+      const established = "HTTP/1.1 200 Connection Established\r\n\r\n";
+      expect(answer!.raw.startsWith(established)).toBe(true);
+      const through = parseLast(answer!.raw.slice(established.length));
+      expect(through.status).toBe(200);
+      expect(through.headers["x-bce-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+      const entries = tunnel.journal.entries();
+      expect(entries.map((e) => [e.method, e.path, e.operationId, e.signature, e.answer?.status])).toEqual([
+        ["PUT", "/v2/instance/i-1", "rebuildInstance", "verified", 200],
+      ]);
+      expect(entries[0]!.headers.host).toBe("bcc.bj.baidubce.com");
+    } finally {
+      await tunnel.close();
+    }
+  });
+
+  it("an open tunnel does not keep close() waiting", async () => {
+    const tunnel = await startMock();
+    const socket = connect(tunnel.port, "127.0.0.1");
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.on("error", () => {});
+    await new Promise((resolve) =>
+      socket
+        .once("data", resolve)
+        .write("CONNECT bcc.bj.baidubce.com:80 HTTP/1.1\r\nHost: bcc.bj.baidubce.com:80\r\n\r\n"),
+    );
+    await tunnel.close();
+    await closed;
+    expect(socket.destroyed).toBe(true);
   });
 });
