@@ -47,3 +47,35 @@ export function within<T>(
     unlisten();
   });
 }
+
+/**
+ * What `run` resolves with, or, once `signal` has aborted and that has still not settled a
+ * macrotask later, a rejection with BceAbortError: for a wait on our own code, which heeds the
+ * signal and rejects first with an error that says more, around code of the caller's that may not
+ * (an openapi-fetch middleware that never settles). `abort` runs at once on the abort, before `run`
+ * when the signal has aborted already (a signal of our own that follows the caller's).
+ */
+export function settleOnAbort<T>(run: () => Promise<T>, signal: AbortSignal, abort?: () => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let late: ReturnType<typeof setTimeout> | undefined;
+    const unlisten = onAbort(signal, () => {
+      abort?.();
+      late = setTimeout(() => reject(aborted(signal)), 0);
+    });
+    // Stops listening before the caller goes on: a long-lived signal must not gather a listener per call.
+    const settle = () => {
+      unlisten();
+      clearTimeout(late);
+    };
+    run().then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
+    );
+  });
+}

@@ -6,7 +6,7 @@ import createClient, {
   defaultPathSerializer,
 } from "openapi-fetch";
 import { hasLoneSurrogate } from "./crypto/user-data.js";
-import { onAbort } from "./abort.js";
+import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
@@ -343,12 +343,16 @@ function serviceClient<Paths extends {}>(
   // listener on that signal until the Request is garbage-collected: one long-lived signal shared
   // by many calls gathered them (a MaxListenersExceededWarning). The Request gets a signal of the
   // call's own instead, which follows the caller's and lets go of it when the call settles.
+  // openapi-fetch awaits each middleware without the signal: the call ends on it all the same.
   const ownSignal = (init: Init, send: (init: Init) => unknown) => {
     const signal = init?.signal;
     if (!(signal instanceof AbortSignal)) return send(init);
     const own = new AbortController();
-    const release = onAbort(signal, () => own.abort(signal.reason));
-    return Promise.resolve(send({ ...init, signal: own.signal })).finally(release);
+    return settleOnAbort(
+      () => Promise.resolve(send({ ...init, signal: own.signal })),
+      signal,
+      () => own.abort(signal.reason),
+    );
   };
   // openapi-fetch appends the path to the endpoint as text: one not starting with "/"
   // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  BceAbortError,
   BceError,
   BceResponseError,
   BceServiceError,
@@ -530,6 +531,46 @@ describe("arguments that cannot be read", () => {
       cause,
     });
     expect(sent).toHaveLength(0);
+  });
+});
+
+describe("a middleware that never settles: the call's signal ends the call", () => {
+  const never = () => new Promise<never>(() => {});
+  const endless = (response: Response) =>
+    new Response(new ReadableStream({ pull: never }), { status: response.status, headers: response.headers });
+
+  it.each([
+    ["onRequest", { onRequest: never }, 0, "the call was aborted"],
+    ["onResponse", { onResponse: never }, 1, "the service answered 200 (request id rid-1), but the call was aborted"],
+    [
+      "onResponse handing back a body that never ends",
+      { onResponse: ({ response }: { response: Response }) => endless(response) },
+      1,
+      "the service answered 200 (request id rid-1), but the call was aborted",
+    ],
+  ])("a hanging %s", async (_, middleware, sends, message) => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    service.raw.use(middleware);
+    const controller = new AbortController();
+    const reason = new Error("user gave up");
+    const calling = callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal: controller.signal });
+    // Aborted once the middleware is waiting (the send, if any, has been made).
+    await vi.waitFor(() => expect(sent).toHaveLength(sends));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(reason);
+    const error = await calling.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({ message, cause: reason });
+    expect(sent).toHaveLength(sends);
+  });
+
+  it("a raw call, its signal aborted already", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    service.raw.use({ onRequest: never });
+    const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
+    const error = await raw.PUT("/v3/things/a", { body: {}, signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(sent).toEqual([]);
   });
 });
 

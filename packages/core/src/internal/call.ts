@@ -12,7 +12,15 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import { BceError, BceResponseError, BceValidationError, type CallMetadata, webCrypto } from "../errors.js";
+import {
+  BceAbortError,
+  BceError,
+  BceResponseError,
+  BceValidationError,
+  type CallMetadata,
+  webCrypto,
+} from "../errors.js";
+import { settleOnAbort } from "../abort.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats, type LogEvent } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
 import { childPath, isObject, own } from "./check-runtime.js";
@@ -82,11 +90,22 @@ export async function callOperation(
   // the service carried out into a rejection the caller might answer by rebuilding again.
   if (spec.successBody === false) return { data: undefined, $metadata };
   try {
-    return { data: await readBody(service, spec, runtime, response, await answerText(response)), $metadata };
+    // The transport's bytes, or the body of a Response a middleware put in its place, read until the call's signal aborts.
+    let text = answerText(response);
+    const signal = own(options, "signal");
+    if (typeof text !== "string" && signal) {
+      const reading = text;
+      text = settleOnAbort(() => reading, signal);
+    }
+    return { data: await readBody(service, spec, runtime, response, await text), $metadata };
   } catch (error) {
     // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
     throw withMetadata(
-      error instanceof BceError ? error : acted(response, "the answer could not be read", error),
+      error instanceof BceAbortError
+        ? abortedAfter(response, error)
+        : error instanceof BceError
+          ? error
+          : acted(response, "the answer could not be read", error),
       $metadata,
     );
   }
@@ -144,7 +163,9 @@ async function sendOperation(
         givenBody: plain,
       }),
     }).catch((error: unknown) => {
-      // A middleware that throws after the answer came: the caller learns whether the service acted.
+      // A middleware that throws, or an abort while one runs, after the answer came: the caller
+      // learns whether the service acted.
+      if (stats.answer && error instanceof BceAbortError) throw abortedAfter(stats.answer, error);
       if (stats.answer && !(error instanceof BceError)) throw acted(stats.answer, "a middleware threw", error);
       return rethrowAsBceError(error);
     });
@@ -177,6 +198,8 @@ const unreadable = (error: unknown) =>
 /** A failure after a success answer: the caller learns that the service acted, and which request it was. */
 const acted = (response: Response, what: string, cause: unknown) =>
   new BceError(`${answeredBut(response)}${what} (see cause)`, { cause });
+const abortedAfter = (response: Response, { cause }: BceAbortError) =>
+  new BceAbortError(`${answeredBut(response)}the call was aborted`, { cause });
 
 interface Prepared {
   path: Record<string, string>;
