@@ -32,6 +32,11 @@ describe("userData", () => {
     );
   });
 
+  it("round-trips a text that starts with U+FEFF (a byte-order mark is text too)", () => {
+    for (const text of ["\uFEFF#!/bin/sh", "\uFEFF", "\uFEFF\uFEFFx"])
+      expect(decodeUserData(encodeUserData(text))).toBe(text);
+  });
+
   it("round-trips the empty string", () => {
     expect(decodeUserData(encodeUserData(""))).toBe("");
   });

@@ -60,7 +60,8 @@ export function decodeUserData(encoded: string): string {
   const inner = outer.slice(PREFIX.length);
   if (!isBase64(inner)) throw new TypeError("userData payload after the prefix is not valid base64");
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(binaryToBytes(atob(inner)));
+    // A leading U+FEFF is text the encoder wrote as such: kept, not taken for a byte-order mark.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(binaryToBytes(atob(inner)));
   } catch {
     throw new TypeError("userData payload is not valid UTF-8");
   }
