@@ -19,10 +19,11 @@ const ALLOWED_HEADERS = new Set(["authorization", "content-type", "content-md5",
 /** A header name (an RFC 9110 token), as a browser lowercases it. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 /**
- * `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed; and
- * `retry-after`, which a scripted 429 or 503 may carry, so that a browser client can wait it out.
+ * `date` too: a browser client corrects its clock from it after RequestTimeTooSkewed;
+ * `retry-after`, which a scripted 429 or 503 may carry, so that a browser client can wait it out;
+ * and the code and message a `bec-gateway` error carries in headers, with no body.
  */
-export const EXPOSED_HEADERS = "x-bce-request-id, date, retry-after";
+export const EXPOSED_HEADERS = "x-bce-request-id, date, retry-after, x-bce-error-code, x-bce-error-message";
 const MAX_AGE_SECONDS = "600";
 
 export type OriginPolicy = ((origin: string) => boolean) | undefined;

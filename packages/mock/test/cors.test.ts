@@ -51,7 +51,9 @@ describe("default: loopback origins", () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-    expect(ok.headers.get("access-control-expose-headers")).toBe("x-bce-request-id, date, retry-after");
+    expect(ok.headers.get("access-control-expose-headers")).toBe(
+      "x-bce-request-id, date, retry-after, x-bce-error-code, x-bce-error-message",
+    );
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, {
       method: "PUT",
       headers: { origin: "http://localhost:5173" },
