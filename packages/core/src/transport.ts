@@ -170,8 +170,12 @@ const CLOCK_SKEW_WINDOW_MS = 5 * 60_000;
 const MAX_TIMER_MS = 2_147_483_647;
 
 /**
- * Codes of answers that prove the request was not acted on: an expired signature, and the codes
- * BCE and its peers use when a caller is throttled.
+ * Codes of a 4xx answer that prove the request was not acted on: an expired signature (the spec's
+ * BceErrorCode), and codes of throttling. No BCE document names one: three of the codes the AWS
+ * SDK retries as throttling (smithy-lang/smithy-typescript
+ * packages/service-error-classification/src/constants.ts@7f6a90f36fa55b0fb73c180d367640841216bf4c,
+ * THROTTLING_ERROR_CODES), and `TooManyRequests`, the mock's code for a scripted 429 (a 429 is
+ * retried whatever its code).
  */
 const NOT_ACTED_ON_CODES = [
   "RequestExpired",

@@ -42,7 +42,12 @@ export interface FaultStep {
 /** Which requests a script applies to: an operationId, or an exact path (starts with `/`). */
 export type FaultTarget = string | { operationId: string } | { path: string };
 
-/** The BCE code scripted for a status when the step names none (BCE's common error table). */
+/**
+ * The code scripted for a status when the step names none: for a status the spec's examples give
+ * codes for, one of them (test/bundle.test.ts holds it so), but 404, which stands for a missing
+ * resource as the mock's own 404 does (the spec's one 404 code is the path's unknown version); for
+ * the others, the status's name.
+ */
 export const DEFAULT_CODES: Record<number, string> = {
   400: "InvalidHTTPRequest",
   403: "AccessDenied",

@@ -763,8 +763,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   }
 
   // A body without a Content-Type is read as JSON, as BCE reads it: the official Python SDK sends
-  // every BCC body so (baidubce/bce-sdk-python baidubce/services/bcc/bcc_client.py@06b35ddd,
-  // BccClient._send_request passes no headers; baidubce/http/bce_http_client.py@05812784 adds none),
+  // every BCC body so (baidubce/bce-sdk-python
+  // baidubce/services/bcc/bcc_client.py@06b35ddd8145340e44fd8ed3415443138d9d57b8,
+  // BccClient._send_request passes no headers;
+  // baidubce/http/bce_http_client.py@05812784c5a227009df4af50ac82265fd4cd73d7 adds none),
   // and so does the BEC seed's request example. Parsed and checked by Prism as that type.
   const contentType = req.headers["content-type"] ?? (rawBody.length > 0 ? JSON_TYPE : undefined);
   let body: unknown;

@@ -1,4 +1,5 @@
-// userData as BEC/BCC expect it: base64("user_injected_data: " + base64(UTF-8 text)).
+// userData as BEC expects it (the spec's VmInstanceReinstallRequest.userData):
+// base64("user_injected_data: " + base64(UTF-8 text)).
 // TextEncoder + btoa/atob on binary strings: Web APIs only, so it runs in browsers and edge runtimes.
 import { toBase64 } from "../hex.js";
 
