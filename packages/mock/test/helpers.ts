@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { buildAuthorization, signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS } from "../src/index.js";
 
+/** A synthetic spec (see its info.description), not BCE's: the tests of the real one read @bce-openapi/spec. */
 export const FIXTURE = fileURLToPath(new URL("./fixtures/openapi.json", import.meta.url));
 export const EDGE_CASES = fileURLToPath(new URL("./fixtures/edge-cases.json", import.meta.url));
 
