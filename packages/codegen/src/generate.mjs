@@ -141,6 +141,20 @@ export async function generateClient(bundle, { client, source = "the service bun
   const exportsTs = [];
   /** Each request body's type in request.ts: its component's name, or the operation's Input. */
   const sentBodies = {};
+  /**
+   * The name request.ts declares a body component's type under: the Input's, when the component is
+   * one operation's body (the compiler names a type by its declaration, and an error about the
+   * body should say ReinstallVmInstanceInput, not the name of the spec's own, nullable, type).
+   */
+  const inputNames = {};
+  /** The component a body is, when it is a bare $ref (one with siblings is the operation's own). */
+  const bareComponent = (op) =>
+    (Object.keys(op.body?.schema ?? {}).length === 1 && op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1]) ||
+    undefined;
+  const bodyUses = new Map();
+  for (const op of operations.filter(bareComponent))
+    bodyUses.set(bareComponent(op), [...(bodyUses.get(bareComponent(op)) ?? []), op]);
+  for (const [component, ops] of bodyUses) if (ops.length === 1) inputNames[component] = `${pascal(ops[0].id)}Input`;
   const members = [];
   const impls = [];
   const callName = checksAnswers ? "callOperation" : "callBodilessOperation";
@@ -154,9 +168,8 @@ export async function generateClient(bundle, { client, source = "the service bun
       // The type of what the client sends: the body with its x-client-rules (request.ts).
       // A bare $ref is its component's type; a $ref with siblings (x-client-rules beside it, as
       // OpenAPI 3.1 allows) is the operation's own, so the siblings are not lost.
-      const bare = Object.keys(op.body.schema).length === 1;
-      const bodyName = (bare && op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1]) || `${P}Input`;
-      const bodyType = `Sent.${bodyName}`;
+      const bodyName = bareComponent(op) ?? `${P}Input`;
+      const bodyType = `Sent.${inputNames[bodyName] ?? bodyName}`;
       const encrypted = op.body.transforms.filter((t) => t.kind === "encryptAdminPass").map((t) => t.path[0]);
       if (encrypted.length) {
         // The caller's view: each encrypted field as the plain password or `{ encrypted }`, every
@@ -358,7 +371,7 @@ export async function generateClient(bundle, { client, source = "the service bun
             "// (an intersection), so a value of a type the client refuses does not type-check either. An\n" +
             "// if/then/else on one field's constant is a union of its branches; rules TypeScript cannot say\n" +
             "// (patterns, lengths, other conditions) are checked when a call is made.\n" +
-            `${await generateRequestTypes(bundle, sentBodies)}`,
+            `${await generateRequestTypes(bundle, sentBodies, inputNames)}`,
         }
       : {}),
     "operations.ts": operationsTs,

@@ -232,8 +232,9 @@ function reachedComponents(doc, schema) {
  * say (patterns, lengths, other conditions) stay with the run-time checks.
  * @param {object} doc the service bundle
  * @param {Record<string, object>} bodies the name each request body's type takes, to its schema
+ * @param {Record<string, string>} [declaredAs] a schema's type declared under another name (an operation's Input)
  */
-export async function generateRequestTypes(doc, bodies) {
+export async function generateRequestTypes(doc, bodies, declaredAs = {}) {
   const schemas = {};
   const resolve = (pointer) => at(doc, pointer);
   for (const name of [...reachedComponents(doc, Object.values(bodies))].sort())
@@ -241,14 +242,69 @@ export async function generateRequestTypes(doc, bodies) {
   // A body that is its component (a bare $ref) is typed already; any other gets its own name.
   for (const [name, schema] of Object.entries(bodies)) schemas[name] ??= clientView(schema, resolve);
   const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
-  const ast = await openapiTS(structuredClone(view), {
-    rootTypes: true,
-    rootTypesNoSchemaPrefix: true,
-    ...typeOptions(view),
-  });
+  const ast = await openapiTS(structuredClone(view), typeOptions(view));
   // Only the schemas: the view has no paths, webhooks or operations to type.
   const kept = (node) =>
     !(ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) ||
     !["paths", "webhooks", "operations", "$defs"].includes(node.name.text);
-  return astToString(ast.filter(kept));
+  return astToString(namedSchemas(ast.filter(kept), declaredAs));
+}
+
+/**
+ * Each schema's type declared as a type alias of its name, which `components` refers to, rather
+ * than inside `components` (openapi-typescript's root types are indexed accesses into it): the
+ * compiler names a type by the alias that declares it, so an error about a body says
+ * its name, not the whole intersection it is. `declaredAs`: a schema declared under another name.
+ */
+function namedSchemas(nodes, declaredAs) {
+  const aliases = [];
+  const named = nodes.map((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "components") return node;
+    const members = node.members.map((member) => {
+      const isSchemas =
+        ts.isPropertySignature(member) &&
+        ts.isIdentifier(member.name) &&
+        member.name.text === "schemas" &&
+        member.type !== undefined &&
+        ts.isTypeLiteralNode(member.type);
+      if (!isSchemas) return member;
+      const schemas = member.type.members.map((schema) => {
+        const name = ts.isIdentifier(schema.name) || ts.isStringLiteral(schema.name) ? schema.name.text : undefined;
+        if (!ts.isPropertySignature(schema) || !schema.type || !name || !/^[A-Za-z_$][\w$]*$/.test(name))
+          throw new Error(`request types: the schema ${name ?? "?"} cannot be named as a type`);
+        const declared = declaredAs[name] ?? name;
+        const alias = ts.factory.createTypeAliasDeclaration(
+          [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)],
+          declared,
+          undefined,
+          schema.type,
+        );
+        ts.setSyntheticLeadingComments(alias, ts.getSyntheticLeadingComments(schema));
+        aliases.push(alias);
+        return ts.factory.updatePropertySignature(
+          schema,
+          schema.modifiers,
+          schema.name,
+          schema.questionToken,
+          ts.factory.createTypeReferenceNode(declared),
+        );
+      });
+      return ts.factory.updatePropertySignature(
+        member,
+        member.modifiers,
+        member.name,
+        member.questionToken,
+        ts.factory.createTypeLiteralNode(schemas),
+      );
+    });
+    return ts.factory.updateInterfaceDeclaration(
+      node,
+      node.modifiers,
+      node.name,
+      node.typeParameters,
+      node.heritageClauses,
+      members,
+    );
+  });
+  return [...named, ...aliases];
 }

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 // What the generator reads from the spec's extensions, and what it refuses with a clear message.
 import { describe, expect, it } from "vitest";
 import { argumentName, generateClient, generateTypes, readOperations } from "../src/index.mjs";
@@ -118,9 +120,32 @@ describe("body types as the client sends them", () => {
     // ... so the body type does too: the operation's own type, the component's with the rules.
     expect(files["client.ts"]).toContain("export type ReinstallVmInstanceInput = Sent.ReinstallVmInstanceInput;");
     expect(files["request.ts"]).toMatch(
-      /ReinstallVmInstanceInput: components\["schemas"\]\["VmInstanceReinstallRequest"\] & \{\s*resetDataDisk: boolean;\s*\};/,
+      /export type ReinstallVmInstanceInput = components\["schemas"\]\["VmInstanceReinstallRequest"\] & \{\s*resetDataDisk: boolean;\s*\};/,
     );
   });
+
+  // The compiler names a type by the alias that declares it: declared inside `components` (an
+  // indexed access), a body's type was printed whole in every error, an intersection cut off at
+  // some hundred characters.
+  it("a compiler error about a body names the method's Input type", async () => {
+    const generated = await generateInto(bundle("bec"), "Bec");
+    try {
+      writeFileSync(
+        join(generated.dir, "src", "call.ts"),
+        [
+          'import type { ReinstallVmInstanceInput } from "./generated/client.js";',
+          'export const missing: ReinstallVmInstanceInput = { imageType: "bec" };',
+          'export const misspelt: ReinstallVmInstanceInput = { imageId: "im-1", imageTyp: "bec" };',
+        ].join("\n"),
+      );
+      const { ok, output } = await typecheck(generated.dir);
+      expect(ok).toBe(false);
+      expect(output).toMatch(/Property 'imageId' is missing in type '\{ imageType: "bec"; \}' but required in type/);
+      expect(output).toMatch(/'imageTyp' does not exist in type 'ReinstallVmInstanceInput'/);
+    } finally {
+      generated.remove();
+    }
+  }, 120_000);
 
   // What a caller reads on hover is what the method takes: a userData encoded by hand would be
   // encoded twice.
