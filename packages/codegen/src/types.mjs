@@ -247,7 +247,12 @@ export async function generateRequestTypes(doc, bodies, declaredAs = {}) {
   const kept = (node) =>
     !(ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) ||
     !["paths", "webhooks", "operations", "$defs"].includes(node.name.text);
-  return astToString(namedSchemas(ast.filter(kept), declaredAs));
+  // openapi-typescript tags each `const` and `enum` member `@constant` or `@enum {unknown}`: in the
+  // rules' branches, they are all a hover over such a field would show of them, beside its description.
+  return astToString(namedSchemas(ast.filter(kept), declaredAs)).replace(
+    /^[ \t]*\/\*\* @(?:constant|enum \{unknown\}) \*\/\n/gm,
+    "",
+  );
 }
 
 /**

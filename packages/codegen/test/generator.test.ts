@@ -124,6 +124,14 @@ describe("body types as the client sends them", () => {
     );
   });
 
+  it("the rules' branches carry no empty JSDoc tags (a hover over `type` listed `enum | constant | constant`)", async () => {
+    for (const name of ["bec", "bcc"] as const) {
+      const files = await generateClient(bundle(name), { client: name === "bec" ? "Bec" : "Bcc" });
+      expect(files["request.ts"]).toMatch(/type: "bccKeyPair"|keepImageLogin/);
+      expect(files["request.ts"]).not.toMatch(/@constant|@enum \{unknown\}/);
+    }
+  });
+
   // The compiler names a type by the alias that declares it: declared inside `components` (an
   // indexed access), a body's type was printed whole in every error, an intersection cut off at
   // some hundred characters.
