@@ -39,9 +39,17 @@ export function isLoopback(address: string | undefined): boolean {
   return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
-/** `localhost`, `127.x.x.x` or `[::1]`, with or without a port. */
+/**
+ * `localhost`, `127.x.x.x`, `[::1]`, or 127.x.x.x mapped into IPv6 (`[::ffff:127.0.0.1]`, which
+ * fetch sends as `[::ffff:7f00:1]`), with or without a port.
+ */
 export function isLoopbackHost(host: string | undefined): boolean {
-  return host !== undefined && /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i.test(host);
+  return (
+    host !== undefined &&
+    /^(localhost|127(\.\d{1,3}){3}|\[(::1|::ffff:(127(\.\d{1,3}){3}|7f[\da-f]{2}:[\da-f]{1,4}))\])(:\d{1,5})?$/i.test(
+      host,
+    )
+  );
 }
 
 export async function handleAdmin(x: Exchange, state: AdminState): Promise<void> {

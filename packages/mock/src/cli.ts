@@ -70,8 +70,11 @@ function withGuess(error: Error & { code?: string }): string {
 }
 
 function parseOptions(argv: string[]) {
+  // pnpm passes the `--` of `pnpm mock -- --port 5000` on to the script (npm drops it): one that
+  // comes first ends no options.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
+    return parseArgs({ args, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
   } catch (error) {
     throw new Error(withGuess(error as Error & { code?: string }));
   }

@@ -375,6 +375,15 @@ it.each([["--help"], ["-h"]])("prints help for %s and exits 0", async (flag) => 
   expect(output().stdout).toContain("--port <n>");
 });
 
+it("skips a leading -- (pnpm passes on the one of `pnpm mock -- --version`)", async () => {
+  const { child, output } = run(["--", "--version"]);
+  const [code] = await once(child, "exit");
+  expect(code).toBe(0);
+  expect(output().stdout).toMatch(/^\d+\.\d+\.\d+/);
+  const late = run(["--version", "--", "--port", "1"]);
+  expect((await once(late.child, "exit"))[0]).toBe(2);
+});
+
 it("prints its version for --version and exits 0", async () => {
   const { child, output } = run(["--version"]);
   const [code] = await once(child, "exit");

@@ -375,8 +375,14 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
     expect(answer!.status).toBe(403);
     expect(JSON.parse(answer!.body).code).toBe("AccessDenied");
     const { isLoopbackHost } = await import("../src/admin.js");
-    expect(["localhost", "localhost:4010", "127.0.0.1:1", "[::1]:4010"].every(isLoopbackHost)).toBe(true);
-    expect(["evil.example", "127.0.0.1.evil.example", undefined].some(isLoopbackHost)).toBe(false);
+    expect(
+      ["localhost", "localhost:4010", "127.0.0.1:1", "[::1]:4010", "[::ffff:127.0.0.1]:4010", "[::ffff:7f00:1]"].every(
+        isLoopbackHost,
+      ),
+    ).toBe(true);
+    expect(
+      ["evil.example", "127.0.0.1.evil.example", "[::ffff:10.0.0.1]", "[::ffff:a00:1]", undefined].some(isLoopbackHost),
+    ).toBe(false);
   });
 
   it("is answered to loopback clients only", async () => {
