@@ -129,6 +129,52 @@ describe("the password rules the authentication guide quotes are the spec's", ()
   });
 });
 
+// The guides name the operations, the endpoints and BCC's default region for readers; the spec
+// states them: every mention is held to it, in every language.
+describe("the operations, hosts and default region the guides name are the spec's", () => {
+  const spec = loadSpec("en");
+  const resolve = (node) => (node.$ref ? spec.components.parameters[node.$ref.split("/").pop()] : node);
+  // Each operation as a request line: its path with each version it takes, and its flag query.
+  const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+    ["get", "put", "post", "delete", "patch"]
+      .filter((method) => item[method])
+      .flatMap((method) => {
+        const parameters = item[method].parameters.map(resolve);
+        const flag = parameters.find((p) => p.in === "query" && p.required && p.allowEmptyValue);
+        const version = parameters.find((p) => p.in === "path" && path.includes(`v{${p.name}}`));
+        return (version ? version.schema.enum : [undefined]).map(
+          (v) =>
+            `${method.toUpperCase()} ${v === undefined ? path : path.replace(`{${version.name}}`, v)}${flag ? `?${flag.name}` : ""}`,
+        );
+      }),
+  );
+  const servers = Object.values(spec.paths).flatMap((item) => item.servers ?? spec.servers);
+  const hosts = new Set(
+    servers.flatMap((server) => {
+      const host = new URL(server.url.replace(/\{(\w+)\}/g, "x$1x")).host.replace(/x(\w+)x/g, "{$1}");
+      const values = Object.entries(server.variables ?? {}).flatMap(([name, v]) =>
+        v.enum.map((value) => host.replace(`{${name}}`, value)),
+      );
+      return [host, ...values];
+    }),
+  );
+  const defaults = servers.flatMap((server) => Object.values(server.variables ?? {}).map((v) => v.default));
+
+  test.each(locales.map((l) => l.code))("%s", (code) => {
+    const all = guidePages.map((page) => read(code, page.slug)).join("\n");
+    const named = [...all.matchAll(/`((?:GET|PUT|POST|DELETE|PATCH) \/[^`\s]*)`/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((line) => !operations.includes(line))).toEqual([]);
+    expect(operations.filter((line) => !named.includes(line))).toEqual([]);
+    const namedHosts = [...all.matchAll(/\b([a-z{}]+(?:\.[a-z{}]+)*\.baidubce\.com)\b/g)].map((m) => m[1]);
+    expect(namedHosts.length).toBeGreaterThan(0);
+    expect(namedHosts.filter((host) => !hosts.has(host))).toEqual([]);
+    const start = read(code, "getting-started");
+    const region = (code === "en" ? /default region, `(\w+)`/ : /默认地域 `(\w+)`/).exec(start)?.[1];
+    expect(defaults).toEqual([region]);
+  });
+});
+
 // A section of a guide can be linked to: each heading of a built page has an id of its own, made
 // from its text (CJK kept), and the page's ids are unique.
 test.each(locales.flatMap((l) => guidePages.map((g) => [l.code, g.slug])))(
