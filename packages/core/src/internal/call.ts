@@ -91,13 +91,10 @@ export async function callOperation(
   if (spec.successBody === false) return { data: undefined, $metadata };
   try {
     // The transport's bytes, or the body of a Response a middleware put in its place, read until the call's signal aborts.
-    let text = answerText(response);
+    const text = answerText(response);
     const signal = own(options, "signal");
-    if (typeof text !== "string" && signal) {
-      const reading = text;
-      text = settleOnAbort(() => reading, signal);
-    }
-    return { data: await readBody(service, spec, runtime, response, await text), $metadata };
+    const body = typeof text === "string" || !signal ? await text : await settleOnAbort(() => text, signal);
+    return { data: await readBody(service, spec, runtime, response, body), $metadata };
   } catch (error) {
     // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
     throw withMetadata(
