@@ -49,21 +49,35 @@ export function within<T>(
 }
 
 /**
- * What `run` resolves with, or, once `signal` has aborted and that has still not settled a
- * macrotask later, a rejection with BceAbortError: for a wait on our own code, which heeds the
- * signal and rejects first with an error that says more, around code of the caller's that may not
- * (an openapi-fetch middleware that never settles). `abort` runs at once on the abort, before `run`
- * when the signal has aborted already (a signal of our own that follows the caller's).
+ * What `run` resolves with, or, once `signal` has aborted and that has still not settled, a
+ * rejection: for a wait on our own code, which heeds the signal, around code of the caller's that
+ * may not (an openapi-fetch middleware that never settles). `abort` runs at once on the abort,
+ * before `run` when the signal has aborted already (a signal of our own that follows the
+ * caller's). The rejection waits for what `pending` gives (an attempt of ours in flight, which
+ * ends on the signal with an error that says more), then a macrotask more, and is `error()` if
+ * that gives one, else BceAbortError.
  */
-export function settleOnAbort<T>(run: () => Promise<T>, signal: AbortSignal, abort?: () => void): Promise<T> {
+export function settleOnAbort<T>(
+  run: () => Promise<T>,
+  signal: AbortSignal,
+  {
+    abort,
+    pending,
+    error,
+  }: { abort?: () => void; pending?: () => Promise<unknown> | undefined; error?: () => Error | undefined } = {},
+): Promise<T> {
   return new Promise((resolve, reject) => {
+    let settled = false;
     let late: ReturnType<typeof setTimeout> | undefined;
     const unlisten = onAbort(signal, () => {
       abort?.();
-      late = setTimeout(() => reject(aborted(signal)), 0);
+      void Promise.resolve(pending?.()).then(() => {
+        if (!settled) late = setTimeout(() => reject(error?.() ?? aborted(signal)), 0);
+      });
     });
     // Stops listening before the caller goes on: a long-lived signal must not gather a listener per call.
     const settle = () => {
+      settled = true;
       unlisten();
       clearTimeout(late);
     };

@@ -11,7 +11,7 @@ import { checkCredentialNames, credentialsResolver } from "./credentials-resolve
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
 import { childPath, isObject, own } from "./internal/check-runtime.js";
-import { BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
+import { BceAbortError, BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
@@ -306,14 +306,15 @@ function serviceClient<Paths extends {}>(
   const resolve = credentialsResolver(credentialsOption);
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
     resolve({ signal: own(call, "signal"), timeoutMs: own(call, "timeoutMs") ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const rawFetch = async (request: Request, signal: AbortSignal = request.signal) => {
+    throwIfAborted(signal);
+    return transport.send(request, { credentials: await credentials({ signal }), idempotent: false, signal });
+  };
   const raw = createClient<Paths>({
     baseUrl,
     // Calls made on `raw` directly are treated as not idempotent: retried only where safe for any
-    // request. Their `signal` option is the Request's signal.
-    fetch: async (request) => {
-      throwIfAborted(request.signal);
-      return transport.send(request, { credentials: await credentials({ signal: request.signal }), idempotent: false });
-    },
+    // request. Without a `signal` option, the Request's (a middleware's own) is theirs.
+    fetch: (request) => rawFetch(request),
     headers: { [agent.header]: agent.value, ...headers },
     pathSerializer: checkedPathSerializer,
     querySerializer,
@@ -325,7 +326,7 @@ function serviceClient<Paths extends {}>(
   // openapi-fetch serializes the path only when path parameters are given: with none, the
   // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
   // missing one. (Not read back from the URL: a value given as "{x}" is encoded the same way.)
-  type Init = { params?: { path?: unknown }; signal?: unknown } | undefined;
+  type Init = { params?: { path?: unknown }; signal?: unknown; fetch?: unknown } | undefined;
   // openapi-fetch reads these of a call's options and params by plain property access (its
   // methods spread the options into an object of their own): each is the caller's own value or
   // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
@@ -343,16 +344,34 @@ function serviceClient<Paths extends {}>(
   // listener on that signal until the Request is garbage-collected: one long-lived signal shared
   // by many calls gathered them (a MaxListenersExceededWarning). The Request gets a signal of the
   // call's own instead, which follows the caller's and lets go of it when the call settles.
-  // openapi-fetch awaits each middleware without the signal: the call ends on it all the same.
+  // openapi-fetch awaits each middleware without the signal: the call ends on it all the same, and
+  // what it sends is sent on the call's signal, not on the Request's (a middleware's new Request
+  // may have none), so that nothing leaves once the call has rejected as aborted. An attempt in
+  // flight ends on the signal by itself, with an error that says more (the service had answered):
+  // the call's rejection waits for it.
   const ownSignal = (init: Init, send: (init: Init) => unknown) => {
     const signal = init?.signal;
     if (!(signal instanceof AbortSignal)) return send(init);
     const own = new AbortController();
-    return settleOnAbort(
-      () => Promise.resolve(send({ ...init, signal: own.signal })),
-      signal,
-      () => own.abort(signal.reason),
-    );
+    const given = init?.fetch;
+    const inner =
+      typeof given === "function"
+        ? (given as (request: Request) => Promise<Response>)
+        : (request: Request) => rawFetch(request, own.signal);
+    let sending: Promise<unknown> | undefined;
+    let ended: BceAbortError | undefined;
+    const fetch = (request: Request) => {
+      const sent = Promise.resolve().then(() => inner(request));
+      sending = sent.catch((error: unknown) => {
+        if (error instanceof BceAbortError) ended = error;
+      });
+      return sent;
+    };
+    return settleOnAbort(() => Promise.resolve(send({ ...init, signal: own.signal, fetch })), signal, {
+      abort: () => own.abort(signal.reason),
+      pending: () => sending,
+      error: () => ended,
+    });
   };
   // openapi-fetch appends the path to the endpoint as text: one not starting with "/"
   // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.

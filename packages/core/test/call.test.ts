@@ -564,6 +564,64 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     expect(sent).toHaveLength(sends);
   });
 
+  it("a raw call aborted while a middleware builds a new Request (with no signal): nothing is sent after the rejection", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    let rebuilt!: () => void;
+    const built = new Promise<void>((resolve) => (rebuilt = resolve));
+    service.raw.use({
+      async onRequest({ request }) {
+        const body = await request.text();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        rebuilt();
+        return new Request(request.url, { method: request.method, headers: request.headers, body });
+      },
+    });
+    const controller = new AbortController();
+    const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
+    const calling = raw.PUT("/v3/things/a", { body: {}, signal: controller.signal });
+    controller.abort();
+    await expect(calling).rejects.toBeInstanceOf(BceAbortError);
+    await built;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([]);
+  });
+
+  it("an abort during an attempt keeps the transport's word that the service answered, while a middleware's onError runs", async () => {
+    const sent: string[] = [];
+    let hooked!: () => void;
+    const inHook = new Promise<void>((resolve) => (hooked = resolve));
+    const service = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        hooks: {
+          // The answer has come (a 2xx: the service acted) when the call is aborted.
+          afterAttempt: () => {
+            hooked();
+            return new Promise((resolve) => setTimeout(resolve, 200));
+          },
+        },
+        fetch: async (request) => {
+          sent.push(request.url);
+          return new Response(JSON.stringify({ id: "t-1" }), {
+            status: 200,
+            headers: { "content-type": "application/json", "x-bce-request-id": "rid-1" },
+          });
+        },
+      },
+      "http://127.0.0.1:9",
+    );
+    service.raw.use({ onError: () => new Promise((resolve) => setTimeout(resolve, 30)) });
+    const controller = new AbortController();
+    const calling = callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal: controller.signal });
+    await inHook;
+    controller.abort();
+    const error = await calling.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect((error as Error).message).toBe("the service answered 200 (request id rid-1), but the call was aborted");
+    expect(sent).toHaveLength(1);
+  });
+
   it("a raw call, its signal aborted already", async () => {
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
     service.raw.use({ onRequest: never });
