@@ -70,9 +70,9 @@ function withGuess(error: Error & { code?: string }): string {
 }
 
 function parseOptions(argv: string[]) {
-  // pnpm passes the `--` of `pnpm mock -- --port 5000` on to the script (npm drops it): one that
-  // comes first ends no options.
-  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  // pnpm passes the `--` of `pnpm mock -- --port 5000` on to the script (npm drops it), after the
+  // script's own options: the bin takes no positional arguments, so a `--` ends nothing.
+  const args = argv.filter((arg) => arg !== "--");
   try {
     return parseArgs({ args, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
   } catch (error) {

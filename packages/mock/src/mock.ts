@@ -318,8 +318,11 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
   // `_get_connection`: `set_tunnel`). It leads to the mock itself, whose server reads the requests
   // sent through it as any other. Port 443 would carry TLS, which the mock does not speak: refused,
   // as BCE answers a method it does not take.
+  const tunnels = new WeakSet<Duplex>();
   server.on("connect", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on("error", () => socket.destroy());
+    // Once a socket: a CONNECT inside a tunnel comes on the same one.
+    if (!tunnels.has(socket)) socket.on("error", () => socket.destroy());
+    tunnels.add(socket);
     if (/:443$/.test(req.url ?? "")) {
       answerRaw(
         socket,

@@ -375,13 +375,16 @@ it.each([["--help"], ["-h"]])("prints help for %s and exits 0", async (flag) => 
   expect(output().stdout).toContain("--port <n>");
 });
 
-it("skips a leading -- (pnpm passes on the one of `pnpm mock -- --version`)", async () => {
-  const { child, output } = run(["--", "--version"]);
-  const [code] = await once(child, "exit");
-  expect(code).toBe(0);
-  expect(output().stdout).toMatch(/^\d+\.\d+\.\d+/);
-  const late = run(["--version", "--", "--port", "1"]);
-  expect((await once(late.child, "exit"))[0]).toBe(2);
+it("skips a -- (pnpm passes on the one of `pnpm mock -- --version`, after the script's --stop-with-parent)", async () => {
+  for (const args of [
+    ["--", "--version"],
+    ["--stop-with-parent", "--", "--version"],
+  ]) {
+    const { child, output } = run(args);
+    const [code] = await once(child, "exit");
+    expect(code, args.join(" ")).toBe(0);
+    expect(output().stdout).toMatch(/^\d+\.\d+\.\d+/);
+  }
 });
 
 it("prints its version for --version and exits 0", async () => {

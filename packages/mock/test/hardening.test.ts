@@ -795,6 +795,27 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
     }
   });
 
+  it("a CONNECT inside a tunnel opens another, on the same socket, without a listener more each time", async () => {
+    const tunnel = await startMock();
+    try {
+      const warnings: Error[] = [];
+      const warned = (warning: Error) => warnings.push(warning);
+      process.on("warning", warned);
+      const connects = "CONNECT bcc.bj.baidubce.com:80 HTTP/1.1\r\nHost: bcc.bj.baidubce.com:80\r\n\r\n".repeat(20);
+      const answer = await rawExchange(tunnel.port, connects, {
+        when: (received) => received.split("200 Connection Established").length === 21,
+        write: "GET /__mock/actions HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      process.off("warning", warned);
+      expect(answer!.raw.split("200 Connection Established")).toHaveLength(21);
+      expect(parseLast(answer!.raw.slice(answer!.raw.lastIndexOf("\r\n\r\nHTTP/1.1") + 4)).status).toBe(200);
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      await tunnel.close();
+    }
+  });
+
   it("an open tunnel does not keep close() waiting", async () => {
     const tunnel = await startMock();
     const socket = connect(tunnel.port, "127.0.0.1");
