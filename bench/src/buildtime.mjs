@@ -70,7 +70,12 @@ export async function benchBuildTime({ root, build, test, editFile, editLine }) 
     }
     // Rebuild with the file as it is again, so the tree and the cache match the sources.
     await run("restore", "build after restoring the file (not reported)", build);
-    if (test) await run("suite", "whole test suite (turbo run lint typecheck test; builds cached)", test);
+    if (test)
+      await run(
+        "suite",
+        "whole test suite (`pnpm test`: lint, lint:graph, lint:style, lint:changesets, typecheck, test; builds cached)",
+        test,
+      );
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }

@@ -238,7 +238,7 @@ export function renderMarkdown(r) {
     if (l.comparisons?.length) {
       line();
       line(
-        "The current mock's requests/s against the baseline's, from each configuration's median round, and round by round. No latency ratio: autocannon keeps latencies in whole milliseconds and the mock answers in about two, so their ratio would say nothing; at a fixed number of connections the mean latency follows from requests/s (connections / requests per second).",
+        "The current mock's requests/s against the baseline's, from each configuration's median round, and round by round. No latency ratio: autocannon keeps latencies in whole milliseconds and the mock answers in a few (about 2 to 4 at 10 connections), so their ratio would say nothing; at a fixed number of connections the mean latency follows from requests/s (connections / requests per second).",
       );
       line();
       line("| auth | requests/s vs the baseline | rounds |");
