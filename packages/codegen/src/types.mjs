@@ -277,6 +277,17 @@ function namedSchemas(nodes, declaredAs) {
         const name = ts.isIdentifier(schema.name) || ts.isStringLiteral(schema.name) ? schema.name.text : undefined;
         if (!ts.isPropertySignature(schema) || !schema.type || !name || !/^[A-Za-z_$][\w$]*$/.test(name))
           throw new Error(`request types: the schema ${name ?? "?"} cannot be named as a type`);
+        // A keyword (`class`, `type`, `constructor`) is no type's name, and a name the module itself
+        // uses (`components`, the global `Record`) would be taken from it.
+        const keyword = ts.stringToToken(name);
+        if (
+          (keyword !== undefined && keyword >= ts.SyntaxKind.FirstKeyword && keyword <= ts.SyntaxKind.LastKeyword) ||
+          name === "components" ||
+          name === "Record"
+        )
+          throw new Error(
+            `request types: the schema ${name} cannot be named as a type (a name TypeScript or the module takes)`,
+          );
         const declared = declaredAs[name] ?? name;
         const alias = ts.factory.createTypeAliasDeclaration(
           [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)],

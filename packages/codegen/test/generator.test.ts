@@ -97,6 +97,20 @@ describe("refusals, each naming the operation and what is wrong", () => {
     );
   });
 
+  it.each(["class", "type", "constructor", "components", "Record"])(
+    "a request schema named %s, which would not make a type's name",
+    async (name) => {
+      const doc = bundle("bec");
+      doc.components.schemas[name] = doc.components.schemas.KeyConfig;
+      doc.components.schemas.VmInstanceReinstallRequest.properties.keyConfig = {
+        $ref: `#/components/schemas/${name}`,
+      };
+      await expect(generateClient(doc, { client: "Bec" })).rejects.toThrow(
+        new RegExp(`the schema ${name} cannot be named as a type`),
+      );
+    },
+  );
+
   it("a recursive request schema", async () => {
     const doc = bundle("bec");
     doc.components.schemas.VmInstanceReinstallRequest.properties.self = {
