@@ -263,64 +263,58 @@ export async function generateRequestTypes(doc, bodies, declaredAs = {}) {
  */
 function namedSchemas(nodes, declaredAs) {
   const aliases = [];
-  const named = nodes.map((node) => {
-    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "components") return node;
-    const members = node.members.map((member) => {
-      const isSchemas =
-        ts.isPropertySignature(member) &&
-        ts.isIdentifier(member.name) &&
-        member.name.text === "schemas" &&
-        member.type !== undefined &&
-        ts.isTypeLiteralNode(member.type);
-      if (!isSchemas) return member;
-      const schemas = member.type.members.map((schema) => {
-        const name = ts.isIdentifier(schema.name) || ts.isStringLiteral(schema.name) ? schema.name.text : undefined;
-        if (!ts.isPropertySignature(schema) || !schema.type || !name || !/^[A-Za-z_$][\w$]*$/.test(name))
-          throw new Error(`request types: the schema ${name ?? "?"} cannot be named as a type`);
-        // A keyword (`class`, `type`, `constructor`) is no type's name, and a name the module itself
-        // uses (`components`, the global `Record`) would be taken from it.
-        const keyword = ts.stringToToken(name);
-        if (
-          (keyword !== undefined && keyword >= ts.SyntaxKind.FirstKeyword && keyword <= ts.SyntaxKind.LastKeyword) ||
-          name === "components" ||
-          name === "Record"
-        )
-          throw new Error(
-            `request types: the schema ${name} cannot be named as a type (a name TypeScript or the module takes)`,
-          );
-        const declared = declaredAs[name] ?? name;
-        const alias = ts.factory.createTypeAliasDeclaration(
-          [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)],
-          declared,
-          undefined,
-          schema.type,
-        );
-        ts.setSyntheticLeadingComments(alias, ts.getSyntheticLeadingComments(schema));
-        aliases.push(alias);
-        return ts.factory.updatePropertySignature(
-          schema,
-          schema.modifiers,
-          schema.name,
-          schema.questionToken,
-          ts.factory.createTypeReferenceNode(declared),
-        );
-      });
-      return ts.factory.updatePropertySignature(
-        member,
-        member.modifiers,
-        member.name,
-        member.questionToken,
-        ts.factory.createTypeLiteralNode(schemas),
+  // `schema`'s type as an exported alias of its name, and `schema` referring to it.
+  const named = (schema) => {
+    const name = ts.isIdentifier(schema.name) || ts.isStringLiteral(schema.name) ? schema.name.text : undefined;
+    if (!ts.isPropertySignature(schema) || !schema.type || !name || !/^[A-Za-z_$][\w$]*$/.test(name))
+      throw new Error(`request types: the schema ${name ?? "?"} cannot be named as a type`);
+    // A keyword (`class`, `type`, `constructor`) is no type's name, and a name the module itself
+    // uses (`components`, the global `Record`) would be taken from it.
+    const keyword = ts.stringToToken(name);
+    if (
+      (keyword !== undefined && keyword >= ts.SyntaxKind.FirstKeyword && keyword <= ts.SyntaxKind.LastKeyword) ||
+      name === "components" ||
+      name === "Record"
+    )
+      throw new Error(
+        `request types: the schema ${name} cannot be named as a type (a name TypeScript or the module takes)`,
       );
-    });
-    return ts.factory.updateInterfaceDeclaration(
-      node,
-      node.modifiers,
-      node.name,
-      node.typeParameters,
-      node.heritageClauses,
-      members,
+    const declared = declaredAs[name] ?? name;
+    const alias = ts.factory.createTypeAliasDeclaration(
+      [ts.factory.createModifier(ts.SyntaxKind.ExportKeyword)],
+      declared,
+      undefined,
+      schema.type,
     );
-  });
-  return [...named, ...aliases];
+    ts.setSyntheticLeadingComments(alias, ts.getSyntheticLeadingComments(schema));
+    aliases.push(alias);
+    return retyped(schema, ts.factory.createTypeReferenceNode(declared));
+  };
+  const isSchemas = (member) =>
+    ts.isPropertySignature(member) &&
+    ts.isIdentifier(member.name) &&
+    member.name.text === "schemas" &&
+    member.type !== undefined &&
+    ts.isTypeLiteralNode(member.type);
+  const result = nodes.map((node) =>
+    ts.isInterfaceDeclaration(node) && node.name.text === "components"
+      ? ts.factory.updateInterfaceDeclaration(
+          node,
+          node.modifiers,
+          node.name,
+          node.typeParameters,
+          node.heritageClauses,
+          node.members.map((member) =>
+            isSchemas(member)
+              ? retyped(member, ts.factory.createTypeLiteralNode(member.type.members.map(named)))
+              : member,
+          ),
+        )
+      : node,
+  );
+  return [...result, ...aliases];
 }
+
+/** A property signature with another type. */
+const retyped = (signature, type) =>
+  ts.factory.updatePropertySignature(signature, signature.modifiers, signature.name, signature.questionToken, type);
