@@ -151,10 +151,11 @@ export async function generateClient(bundle, { client, source = "the service bun
   const bareComponent = (op) =>
     (Object.keys(op.body?.schema ?? {}).length === 1 && op.body.ref?.match(/^#\/components\/schemas\/(.+)$/)?.[1]) ||
     undefined;
-  const bodyUses = new Map();
-  for (const op of operations.filter(bareComponent))
-    bodyUses.set(bareComponent(op), [...(bodyUses.get(bareComponent(op)) ?? []), op]);
-  for (const [component, ops] of bodyUses) if (ops.length === 1) inputNames[component] = `${pascal(ops[0].id)}Input`;
+  // A component the body of two operations keeps its own name.
+  for (const op of operations) {
+    const component = bareComponent(op);
+    if (component) inputNames[component] = component in inputNames ? component : `${pascal(op.id)}Input`;
+  }
   const members = [];
   const impls = [];
   const callName = checksAnswers ? "callOperation" : "callBodilessOperation";

@@ -146,6 +146,19 @@ describe("body types as the client sends them", () => {
     }
   });
 
+  it("a body component two operations share keeps its own name, for both", async () => {
+    const doc = bundle("bec");
+    const path = "/v1/vm/instance/{vmID}/system/reinstall";
+    doc.paths[`${path}/again`] = structuredClone(doc.paths[path]);
+    doc.paths[`${path}/again`].put.operationId = "reinstallVmInstanceAgain";
+    const files = await generateClient(doc, { client: "Bec" });
+    expect(files["client.ts"]).toContain("export type ReinstallVmInstanceInput = Sent.VmInstanceReinstallRequest;");
+    expect(files["client.ts"]).toContain(
+      "export type ReinstallVmInstanceAgainInput = Sent.VmInstanceReinstallRequest;",
+    );
+    expect(files["request.ts"]).toMatch(/^export type VmInstanceReinstallRequest = /m);
+  });
+
   // The compiler names a type by the alias that declares it: declared inside `components` (an
   // indexed access), a body's type was printed whole in every error, an intersection cut off at
   // some hundred characters.
