@@ -61,6 +61,19 @@ export function credentialsFromEnv(env: Record<string, string | undefined> | und
 }
 
 /**
+ * The time of an ISO 8601 date and time with its offset, as STS gives it, else NaN: Date.parse alone
+ * takes "0" for 2000, and rolls an impossible day or hour over (02-30 to 03-02, 24:00 to the next day).
+ */
+function isoTime(text: unknown): number {
+  if (typeof text !== "string") return NaN;
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)$/.exec(text);
+  if (!m) return NaN;
+  const [, year = "", month = "", day = "", hour = "", minute = "", second = "0"] = m;
+  const days = new Date(Date.UTC(+year, +month, 0)).getUTCDate();
+  return +day <= days && +hour < 24 && +minute < 60 && +second < 60 ? Date.parse(text) : NaN;
+}
+
+/**
  * Check keys from `from` (a provider, an option, the environment) and copy them; CredentialsError
  * names what is wrong, and the key by its name in `names` where given (the environment's variables).
  */
@@ -99,14 +112,7 @@ export function checkCredentials(
   }
   let expiresAt: number | undefined;
   if (c.expiration !== undefined) {
-    expiresAt =
-      c.expiration instanceof Date
-        ? c.expiration.getTime()
-        : // An ISO 8601 date and time with its offset, as STS gives it (Date.parse alone takes "0" for 2000).
-          typeof c.expiration === "string" &&
-            /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(c.expiration)
-          ? Date.parse(c.expiration)
-          : NaN;
+    expiresAt = c.expiration instanceof Date ? c.expiration.getTime() : isoTime(c.expiration);
     if (Number.isNaN(expiresAt))
       throw new CredentialsError(
         `${from}: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z`,

@@ -874,11 +874,29 @@ describe("credentials", () => {
     );
     await expect(credentialsResolver((() => null) as never)()).rejects.toBeInstanceOf(CredentialsError);
     // Date.parse would read these as dates; ISO 8601 with an offset is what STS gives.
-    for (const expiration of ["0", "1", "2030-01-01", "Tue, 01 Jan 2030 00:00:00 GMT", "2030-01-01T00:00:00"])
+    // ... and an impossible day or hour, which Date.parse rolls over (02-30 to 03-02).
+    for (const expiration of [
+      "0",
+      "1",
+      "2030-01-01",
+      "Tue, 01 Jan 2030 00:00:00 GMT",
+      "2030-01-01T00:00:00",
+      "2030-02-30T00:00:00Z",
+      "2031-02-29T00:00:00Z",
+      "2030-04-31T00:00:00+08:00",
+      "2030-01-01T24:00:00Z",
+      "2030-01-01T23:59:60Z",
+    ])
       await expect(credentialsResolver(async () => ({ ...keys(1), expiration }))()).rejects.toThrow(
         "credentials provider: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z",
       );
-    for (const expiration of ["2030-01-01T00:00:00Z", "2030-01-01T08:00:00.5+08:00", "2030-01-01T00:00Z"])
+    for (const expiration of [
+      "2030-01-01T00:00:00Z",
+      "2030-01-01T08:00:00.5+08:00",
+      "2030-01-01T00:00Z",
+      "2032-02-29T23:59:59-0530",
+      "2030-12-31T00:00:00Z",
+    ])
       await expect(credentialsResolver(async () => ({ ...keys(1), expiration }))()).resolves.toEqual(keys(1));
   });
 

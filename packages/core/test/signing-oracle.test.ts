@@ -15,6 +15,8 @@ import { computeAuthorization, computeSignedHeaders } from "../src/signing/sign.
 import * as oracle from "./oracle/sign.js";
 
 type Outcome = { value: unknown } | { threw: string };
+const namesOnce = (h: object) =>
+  new Set(Object.keys(h).map((n) => n.trim().toLowerCase())).size === Object.keys(h).length;
 async function outcome(f: () => unknown): Promise<Outcome> {
   try {
     return { value: await f() };
@@ -119,7 +121,9 @@ const headerValue = fc.oneof(
   text,
   fc.constantFrom("application/json", "  ", " v ", "2026-01-02T03:04:05Z", "17", "bce-openapi-js/0.1.0 api/bec"),
 );
-const headers = fc.dictionary(headerName, headerValue, { maxKeys: 7 });
+// Each name once, whatever its case: two spellings of one name are now signed joined, as fetch sends
+// them, where the oracle kept the last (test/signing-properties.test.ts holds the new way).
+const headers = fc.dictionary(headerName, headerValue, { maxKeys: 7 }).filter(namesOnce);
 const headersToSign = fc.option(
   fc.oneof(fc.array(headerName, { maxLength: 4 }), fc.constant([] as string[]), fc.constant(["host"])),
   { nil: undefined },

@@ -99,6 +99,26 @@ describe("signature invariants (fast-check)", () => {
   });
 });
 
+// fetch sends both values of a name spelt twice in a record, joined: that is what is signed.
+it.each<[Record<string, string> | [string, string][]]>([
+  [{ "X-Bce-Meta-A": "1", "x-bce-meta-a": "2" }],
+  [{ "Content-Type": "application/json", "content-type": "charset=utf-8" }],
+  [
+    [
+      ["x-bce-meta-a", "1"],
+      ["X-BCE-META-A", " 2 "],
+    ],
+  ],
+])("signs the values of a name given twice, %j, as fetch sends them", async (headers) => {
+  const request = { method: "PUT", url: "https://bec.baidubce.com/x" };
+  const keys = { accessKeyId: "ak", secretAccessKey: "sk" };
+  const options = { timestamp: 1_700_000_000_000 };
+  const sent = new Headers(headers);
+  expect(await signRequest({ ...request, headers }, keys, options)).toEqual(
+    await signRequest({ ...request, headers: sent }, keys, options),
+  );
+});
+
 describe("the session token is one a header can carry", () => {
   const request = { method: "PUT", url: "https://bec.baidubce.com/x" };
   const keys = { accessKeyId: "ak", secretAccessKey: "sk" };
@@ -112,11 +132,29 @@ describe("the session token is one a header can carry", () => {
       new TypeError("sessionToken must be a string without line breaks or other control characters"),
     );
   });
-  it.each([["token-1"], ["tok en/2"], ["tok\n"], [""]])("signs with %j, as before", async (sessionToken) => {
-    const signed = await signRequest(request, { ...keys, sessionToken });
-    expect(signed.authorization).toMatch(/^bce-auth-v1\/ak\//);
-    expect(new Headers({ ...signed }).get("x-bce-security-token") ?? "").toBe(sessionToken.trim());
+  it.each([["token-1"], ["tok en/2"], ["tok\n"], [" tok\r\n"], [""]])(
+    "signs with %j, as before",
+    async (sessionToken) => {
+      const signed = await signRequest(request, { ...keys, sessionToken });
+      expect(signed.authorization).toMatch(/^bce-auth-v1\/ak\//);
+      expect(new Headers({ ...signed }).get("x-bce-security-token") ?? "").toBe(sessionToken.trim());
+    },
+  );
+  it("refuses a token of spaces alone, which would sign with the keys alone", async () => {
+    await expect(signRequest(request, { ...keys, sessionToken: " \t " })).rejects.toThrow(
+      new TypeError('sessionToken is blank (give the token, or "" for none)'),
+    );
   });
+  // A token's ends are not part of it: fetch drops them, and the official SDKs sign it trimmed
+  // (bce-sdk-js src/auth.js, bce-sdk-go auth/signer.go), so its signature is the trimmed token's.
+  it.each([["tok-1234\n"], [" tok-1234"], ["\ttok-1234\r\n"]])(
+    "signs %j as the token without its ends",
+    async (sessionToken) => {
+      const options = { timestamp: 1_700_000_000_000 };
+      const signed = await signRequest(request, { ...keys, sessionToken }, options);
+      expect(signed).toEqual(await signRequest(request, { ...keys, sessionToken: "tok-1234" }, options));
+    },
+  );
 });
 
 describe("the keys are checked on every call, the first one included", () => {

@@ -122,7 +122,7 @@ const isSearchParams = (query: unknown): query is URLSearchParams =>
  * Lowercased, trimmed names to trimmed values; empty values dropped (they are never signed). A
  * record, or what iterates over [name, value] pairs as fetch reads them: a Headers (this realm's,
  * another's, a library's), a Map, an array. A Headers gives its names lowercased, each once but
- * set-cookie, whose last value is kept (as a Map keeps it).
+ * set-cookie, whose values are joined as a record's two spellings of a name are.
  */
 export function normalizeHeaders(
   headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
@@ -148,10 +148,17 @@ export function recordHeaders(record: Readonly<Record<string, unknown>>): Map<st
   return out;
 }
 
-/** One header into normalized headers: the name lowercased and trimmed, the value trimmed, kept unless empty. */
+/**
+ * One header into normalized headers: the name lowercased and trimmed, the value trimmed, kept unless
+ * empty; a name met again (`X-Bce-Foo` and `x-bce-foo` in a record) adds its value after a comma, as
+ * fetch sends them.
+ */
 function addHeader(out: Map<string, string>, name: string, value: unknown): void {
   const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
-  if (v) out.set(name.trim().toLowerCase(), v);
+  if (!v) return;
+  const key = name.trim().toLowerCase();
+  const before = out.get(key);
+  out.set(key, before === undefined ? v : `${before}, ${v}`);
 }
 
 /** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */

@@ -276,7 +276,8 @@ export function signKnownHeaders(
   // fetch sets Host itself, so it is usually absent here; URL.host keeps only a non-default port.
   if (!headers.has("host")) headers.set("host", url.host);
   headers.set("x-bce-date", date);
-  const token = credentials.sessionToken;
+  // Trimmed, as every header value is signed, and as fetch sends it (a token read from a file ends in a line break).
+  const token = credentials.sessionToken?.trim();
   if (token) headers.set("x-bce-security-token", token);
   // A verifier needs host, and a session token must be covered by the signature.
   if (headersToSign?.length) headersToSign = [...headersToSign, "host", ...(token ? ["x-bce-security-token"] : [])];
@@ -322,6 +323,9 @@ function assertSessionToken(token: unknown): void {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
   if (token != null && (typeof token !== "string" || /[\x00-\x1f\x7f]/.test(token.trim())))
     throw new TypeError("sessionToken must be a string without line breaks or other control characters");
+  // Spaces alone were no token once trimmed: the request went out signed with the keys alone.
+  if (token !== "" && token?.trim() === "")
+    throw new TypeError('sessionToken is blank (give the token, or "" for none)');
 }
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
