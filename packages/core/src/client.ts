@@ -269,19 +269,7 @@ function serviceClient<Paths extends {}>(
   const given = options.headers;
   let headers: Record<string, string> | undefined;
   if (given !== undefined) {
-    try {
-      headers = Object.fromEntries(new Headers(given));
-    } catch {
-      // Not the Headers error: it quotes the value, which may be a secret. A name is none: a
-      // record's first key that is no header name (a token) is named.
-      let name: string | undefined;
-      try {
-        name = Object.keys(given).find((key) => !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
-      } catch {}
-      throw name === undefined
-        ? new BceValidationError("headers", "format", "must map header names to values a header can carry")
-        : new BceValidationError(childPath("headers", name), "format", "is not a header name");
-    }
+    headers = readHeaders(given, "headers");
     // The transport checks every request's headers; the option's are checked here too, so that a
     // client given one of the transport's own, or a value no header can carry, fails when it is
     // made, not at its first call.
@@ -331,12 +319,23 @@ function serviceClient<Paths extends {}>(
   // methods spread the options into an object of their own): each is the caller's own value or
   // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
   // `params.header` is none of them (it would send the signed call elsewhere, or change it).
+  // A call's own baseUrl is checked as the endpoint is, and its headers as the client's are (as
+  // openapi-fetch's Headers met them, their error quoted a value).
   const ownInit = (init: Init): Init => {
     const given = isObject(init) ? init : {};
     const params = isObject(given.params) ? given.params : {};
+    const baseUrl = own(given as { baseUrl?: unknown }, "baseUrl");
+    for (const [from, name, field] of [
+      [given, "headers", "headers"],
+      [params, "header", "params.header"],
+    ] as const) {
+      const value = own(from as Record<string, unknown>, name);
+      if (isObject(value)) readHeaders(Object.fromEntries(Object.entries(value).filter(([, v]) => v != null)), field);
+    }
     return {
       ...NO_FETCH_OPTIONS,
       ...given,
+      ...(baseUrl !== undefined && { baseUrl: checkEndpoint(baseUrl, "baseUrl") }),
       params: { ...NO_PARAMS, ...params, path: own(params, "path") || {} },
     };
   };
@@ -375,12 +374,15 @@ function serviceClient<Paths extends {}>(
   };
   // openapi-fetch appends the path to the endpoint as text: one not starting with "/"
   // (".attacker.example/v1/x", "@host/x") would send the signed request to another host.
-  const checkedPath = (url: unknown, init: unknown, send: (init: Init) => unknown) =>
-    typeof url === "string" && url.startsWith("/")
-      ? ownSignal(ownInit(init as Init), send)
-      : Promise.reject(
-          new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL'),
-        );
+  const checkedPath = (url: unknown, init: unknown, send: (init: Init) => unknown) => {
+    try {
+      if (typeof url !== "string" || !url.startsWith("/"))
+        throw new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL');
+      return ownSignal(ownInit(init as Init), send);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
   const methods = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of RAW_METHODS) {
     const call = methods[method]!;
@@ -514,8 +516,11 @@ function errorText(error: unknown): string {
   }
 }
 
-function checkEndpoint(endpoint: string | URL): string {
-  const text = String(endpoint);
+function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
+  if (typeof endpoint !== "string" && !(endpoint instanceof URL))
+    throw new BceValidationError(field, "type", "must be a string or a URL");
+  // As a URL reads it: spaces at its ends are not part of it.
+  const text = String(endpoint).trim();
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -524,18 +529,37 @@ function checkEndpoint(endpoint: string | URL): string {
   // "user:pw@host" one of "user:": the text has no scheme of the kind meant, and is not quoted.
   if (url === undefined || !/^[a-z][a-z\d+.-]*:\/\//i.test(text))
     throw new BceValidationError(
-      "endpoint",
+      field,
       "format",
       "must be an absolute http(s) URL, its scheme included (http:// or https://)",
     );
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new BceValidationError("endpoint", "format", `must use http or https, not ${url.protocol}`);
+    throw new BceValidationError(field, "format", `must use http or https, not ${url.protocol}`);
   }
   // A bare "?" or "#" leaves search and hash empty but stays in href, where paths would follow it.
   if (/[?#]/.test(url.href) || url.username || url.password) {
-    throw new BceValidationError("endpoint", "format", "must not hold a query, fragment or user info");
+    throw new BceValidationError(field, "format", "must not hold a query, fragment or user info");
   }
   return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * Headers as fetch reads them (a record, a Headers, or [name, value] pairs), or a BceValidationError
+ * naming `field`: not the Headers error, which quotes the value, and a value may be a secret. A name
+ * is none: a record's first key that is no header name (a token) is named.
+ */
+function readHeaders(given: unknown, field: string): Record<string, string> {
+  try {
+    return Object.fromEntries(new Headers(given as HeadersInit));
+  } catch {
+    let name: string | undefined;
+    try {
+      name = Object.keys(given as object).find((key) => !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
+    } catch {}
+    throw name === undefined
+      ? new BceValidationError(field, "format", "must map header names to values a header can carry")
+      : new BceValidationError(childPath(field, name), "format", "is not a header name");
+  }
 }
 
 const missingPathParameter = (name: string) =>
@@ -619,23 +643,48 @@ function querySerializer(query: Record<string, unknown>): string {
   }
 }
 
-/** A body JSON cannot carry, refused as the field it is. */
-export const notJsonBody = (cause: unknown) =>
-  new BceValidationError(
-    "body",
-    "type",
-    "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
-    { cause },
-  );
+/**
+ * `body` as JSON, refusing what JSON cannot carry: JSON.stringify's own refusals (a BigInt, a cycle)
+ * and a getter's error as `body`, and a function or Symbol, which JSON.stringify leaves out without
+ * a word (`adminPass: getPassword`, the call forgotten, sent no password), as the field it is.
+ */
+export function bodyJson(body: unknown): string | undefined {
+  const paths = new WeakMap<object, string>();
+  try {
+    return JSON.stringify(body, function (this: object, key: string, value: unknown) {
+      const holder = paths.get(this);
+      const path = holder === undefined ? "body" : Array.isArray(this) ? `${holder}[${key}]` : childPath(holder, key);
+      if (typeof value === "function" || typeof value === "symbol")
+        throw new BceValidationError(
+          path,
+          "type",
+          `is a ${typeof value === "symbol" ? "Symbol" : "function"}, which JSON cannot carry`,
+        );
+      if (typeof value === "object" && value !== null) paths.set(value, path);
+      return value;
+    });
+  } catch (cause) {
+    if (cause instanceof BceValidationError) throw cause;
+    throw new BceValidationError(
+      "body",
+      "type",
+      "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
+      { cause },
+    );
+  }
+}
 
 /** openapi-fetch's body serializer (JSON, a form, FormData), refusing a body it cannot serialize. */
-function bodySerializer(body: unknown, headers?: Headers | Record<string, string>): string | FormData {
-  try {
-    // (Its declaration leaves out the headers it reads, for a form's content type.)
-    return (defaultBodySerializer as (body: unknown, headers?: unknown) => string | FormData)(body, headers);
-  } catch (cause) {
-    throw notJsonBody(cause);
-  }
+function bodySerializer(body: unknown, headers?: Headers | Record<string, string>): string | FormData | undefined {
+  // openapi-fetch's own for FormData and a form's content type; JSON ours.
+  if (body instanceof FormData || new Headers(headers).get("content-type") === "application/x-www-form-urlencoded")
+    try {
+      // (Its declaration leaves out the headers it reads, for a form's content type.)
+      return (defaultBodySerializer as (body: unknown, headers?: unknown) => string | FormData)(body, headers);
+    } catch (cause) {
+      throw new BceValidationError("body", "type", "could not be written as a form (see cause)", { cause });
+    }
+  return bodyJson(body);
 }
 
 /** The parts of a JSON Schema a path parameter uses. */

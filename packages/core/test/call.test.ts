@@ -127,6 +127,19 @@ describe("callOperation", () => {
     expect(first).not.toBe(second);
   });
 
+  // The token was taken as given and left out of the URL (only own keys are sent): no attempt carried one.
+  it("makes a token when only a polluted Object.prototype has one", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.clientToken = "polluted";
+    try {
+      await callOperation(service, spec, { path: { thingId: "a" }, body: {} });
+    } finally {
+      delete polluted.clientToken;
+    }
+    expect(sent[0]!.url.searchParams.get("clientToken")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("applies body transforms before the checks: userData encoded, a password encrypted, a ciphertext passed as is", async () => {
     const { sent, service } = setup([[200, "{}"]]);
     await callOperation(service, spec, { path: { thingId: "a" }, body: { userData: "echo hi", pass: "1qaz@WSX" } });
@@ -473,6 +486,26 @@ describe("arguments that cannot be read", () => {
       });
       expect((error as Error).cause).toBeInstanceOf(cause);
     }
+    expect(sent).toEqual([]);
+  });
+
+  // JSON.stringify leaves them out without a word: an optional field was sent as not given (a
+  // password getter without its call), a required one refused as missing.
+  it.each([
+    ["a function", { name: "n", userData: () => "x" }, "body.userData", "function"],
+    ["a Symbol", { name: Symbol("n") }, "body.name", "Symbol"],
+    ["a Symbol in a list", { name: "n", tags: [Symbol("t")] }, "body.tags[0]", "Symbol"],
+    [
+      "a function with a toJSON's answer",
+      { name: "n", when: { toJSON: () => ({ at: () => 1 }) } },
+      "body.when.at",
+      "function",
+    ],
+  ])("a body field that is %s is a BceValidationError naming it, nothing sent", async (_, body, field, what) => {
+    const { sent, service } = setup([[200, "{}"]]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({ field, rule: "type", message: `${field}: is a ${what}, which JSON cannot carry` });
     expect(sent).toEqual([]);
   });
 

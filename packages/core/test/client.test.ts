@@ -315,6 +315,25 @@ describe("raw: the typed openapi-fetch client", () => {
       "body",
       "must be JSON data: no BigInt, no cycles, no nesting too deep to serialize, nothing that throws when read (see cause)",
     ],
+    // JSON.stringify leaves these out without a word: the call went out without the field.
+    [
+      "a body field that is a function",
+      { params: { path: { id: "a" } }, body: { name: "n", secret: () => "pw" } },
+      "body.secret",
+      "is a function, which JSON cannot carry",
+    ],
+    [
+      "a body item that is a Symbol",
+      { params: { path: { id: "a" } }, body: { list: ["a", Symbol("s")] } },
+      "body.list[1]",
+      "is a Symbol, which JSON cannot carry",
+    ],
+    [
+      "a body that is a Symbol",
+      { params: { path: { id: "a" } }, body: Symbol("s") },
+      "body",
+      "is a Symbol, which JSON cannot carry",
+    ],
   ])(
     "a raw call with %s is refused with a BceValidationError naming it, nothing sent",
     async (_, init, field, message) => {
@@ -327,6 +346,72 @@ describe("raw: the typed openapi-fetch client", () => {
       expect(rec.sent).toHaveLength(0);
     },
   );
+
+  // Checked as the client's endpoint and headers are: a "#" sent the signed call to "/", a "?" put
+  // the path in the query, user info and a header's line break came back in a TypeError quoting them.
+  it.each([
+    [
+      "a baseUrl with a fragment",
+      { baseUrl: "http://service.test#" },
+      "baseUrl",
+      "must not hold a query, fragment or user info",
+    ],
+    [
+      "a baseUrl with a query",
+      { baseUrl: "http://service.test?q=1" },
+      "baseUrl",
+      "must not hold a query, fragment or user info",
+    ],
+    [
+      "a baseUrl with user info",
+      { baseUrl: "http://u:secret-value@service.test" },
+      "baseUrl",
+      "must not hold a query, fragment or user info",
+    ],
+    ["a baseUrl that is a number", { baseUrl: 5 }, "baseUrl", "must be a string or a URL"],
+    [
+      "a header with a line break",
+      { headers: { "x-api-key": "secret-value\r\nx" } },
+      "headers",
+      "must map header names to values a header can carry",
+    ],
+    [
+      "a header parameter with a line break",
+      { params: { header: { "x-api-key": "secret-value\nx" } } },
+      "params.header",
+      "must map header names to values a header can carry",
+    ],
+    [
+      "a header parameter that is no name",
+      { params: { header: { "bad name": "v" } } },
+      'params.header["bad name"]',
+      "is not a header name",
+    ],
+  ])(
+    "a raw call with %s is refused with a BceValidationError naming it, nothing sent",
+    async (_, init, field, message) => {
+      const rec = recorder();
+      const options = { ...init, params: { path: { id: "a" }, ...(init as { params?: object }).params } };
+      const error = await client({ fetch: rec.fetch })
+        .raw.PUT("/things/{id}", options as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({ field, message: `${field}: ${message}` });
+      expect(String((error as Error).message)).not.toContain("secret-value");
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
+  it("a raw call's own baseUrl is used as the endpoint is (its trailing slash dropped), header parameters given as null left out", async () => {
+    const rec = recorder();
+    await client({ fetch: rec.fetch }).raw.PUT("/things/{id}", {
+      baseUrl: " http://other.test/base/ ",
+      params: { path: { id: "a" }, header: { "x-a": "1", "x-b": null } },
+    } as never);
+    expect(rec.sent.map((r) => [r.url, r.headers.get("x-a"), r.headers.has("x-b")])).toEqual([
+      ["http://other.test/base/things/a", "1", false],
+    ]);
+  });
 
   it("a key of a polluted Object.prototype is neither sent in the query nor taken as a retry option", async () => {
     // A 429 is retried whatever the request: four attempts, the default the caller left in force.

@@ -249,11 +249,9 @@ describe("client options are refused with a BceValidationError naming them", () 
     ["region", { region: {} }, /^region: must be one of .*; got a value of type object$/],
     // A config file's null is not "the default": that would send the call to a region not chosen.
     ["region", { region: null }, /^region: must be one of .*; got null$/],
-    [
-      "endpoint",
-      { endpoint: null },
-      /^endpoint: must be an absolute http\(s\) URL, its scheme included \(http:\/\/ or https:\/\/\)$/,
-    ],
+    ["endpoint", { endpoint: null }, /^endpoint: must be a string or a URL$/],
+    // Not read as its text: an array, or an object whose toString throws (once named "options").
+    ["endpoint", { endpoint: ["http://127.0.0.1:4010"] }, /^endpoint: must be a string or a URL$/],
     // Without "//", the host would be taken for a scheme ("localhost:"), and user info quoted.
     ["endpoint", { endpoint: "localhost:4010" }, /^endpoint: must be an absolute http\(s\) URL, its scheme included/],
     [

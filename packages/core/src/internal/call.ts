@@ -3,7 +3,7 @@
  * operation's table (OperationSpec, generated from the spec by packages/codegen).
  */
 import {
-  notJsonBody,
+  bodyJson,
   notOptions,
   OPTION_NAMES,
   rethrowAsBceError,
@@ -228,7 +228,8 @@ async function prepare(
   for (const [name, value] of Object.entries(input.query ?? {})) if (value !== undefined) query[name] = value;
   const token = spec.idempotencyToken;
   // One token for every attempt of the call: the service acts at most once.
-  if (token && query[token.name] === undefined) query[token.name] = webCrypto("randomUUID").randomUUID();
+  // (The query's own: a polluted Object.prototype's would be taken as given, and not sent.)
+  if (token && !Object.hasOwn(query, token.name)) query[token.name] = webCrypto("randomUUID").randomUUID();
   const hasBody = "body" in input;
   // Path and query first, then the body, all before a credentials provider is asked.
   spec.checkRequest({ path, query });
@@ -237,12 +238,7 @@ async function prepare(
   if (hasBody) {
     // The body is checked and sent as JSON will carry it: what JSON.stringify makes of it (a
     // toJSON, an undefined, a NaN), read back; the transforms work on that.
-    try {
-      json = JSON.stringify(input.body);
-    } catch (error) {
-      // JSON's own refusal (a BigInt, a cycle) or a getter of the caller's: both named by the cause.
-      throw notJsonBody(error);
-    }
+    json = bodyJson(input.body);
     body = json === undefined ? undefined : JSON.parse(json);
     // JSON carries a lone surrogate as an escape, which the service reads as U+FFFD: a string
     // that is not Unicode is refused, wherever it is (BEC's userData transform refused its own).
