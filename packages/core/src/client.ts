@@ -17,6 +17,7 @@ import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
 import {
   type CallOptions,
+  checkCallOptions,
   checkHeaders,
   answerError,
   DEFAULT_TIMEOUT_MS,
@@ -324,6 +325,8 @@ function serviceClient<Paths extends {}>(
   const ownInit = (init: Init): Init => {
     const given = isObject(init) ? init : {};
     const params = isObject(given.params) ? given.params : {};
+    // A signal that is none (openapi-fetch's Request gave a TypeError), a timeoutMs or retry out of range.
+    checkCallOptions(given as CallOptions);
     const baseUrl = own(given as { baseUrl?: unknown }, "baseUrl");
     for (const [from, name, field] of [
       [given, "headers", "headers"],

@@ -381,6 +381,7 @@ describe("raw: the typed openapi-fetch client", () => {
       "params.header",
       "must map header names to values a header can carry",
     ],
+    ["a signal that is none", { signal: "x" }, "signal", "must be an AbortSignal"],
     [
       "a header parameter that is no name",
       { params: { header: { "bad name": "v" } } },
