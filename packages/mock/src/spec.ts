@@ -8,7 +8,7 @@ export function defaultSpecPath(): string {
     return createRequire(import.meta.url).resolve("@bce-openapi/spec/openapi.json");
   } catch (cause) {
     throw new Error(
-      "@bce-openapi/spec/openapi.json not found: run `pnpm --filter @bce-openapi/spec bundle`, or pass a spec path",
+      "@bce-openapi/spec/openapi.json not found: reinstall @bce-openapi/mock (it depends on @bce-openapi/spec), or in its repository run `pnpm --filter @bce-openapi/spec bundle`; or pass a spec path",
       { cause },
     );
   }
