@@ -253,7 +253,7 @@ function serviceClient<Paths extends {}>(
   // Only a missing endpoint means the default: a null (a config file's `"endpoint": null`) is refused,
   // never taken as the production service.
   const baseUrl = checkEndpoint(options.endpoint === undefined ? defaultEndpoint : options.endpoint);
-  const validateResponses = options.validateResponses ?? "off";
+  const validateResponses = options.validateResponses === undefined ? "off" : options.validateResponses;
   if (!VALIDATE_RESPONSES.includes(validateResponses)) {
     throw new BceValidationError("validateResponses", "enum", `must be one of ${VALIDATE_RESPONSES.join(", ")}`);
   }

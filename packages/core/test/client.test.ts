@@ -553,6 +553,8 @@ describe("userAgent", () => {
 describe("client options are checked when the client is made", () => {
   it.each([
     ["validateResponses", { validateResponses: "loose" }],
+    // A config file's null is not the default, as for every other option.
+    ["validateResponses", { validateResponses: null }],
     ["retry.maxAttempts", { retry: { maxAttempts: NaN } }],
     ["retry.baseDelayMs", { retry: { baseDelayMs: -1 } }],
     ["timeoutMs", { timeoutMs: NaN }],
