@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import { createSigningKeyCache, verifyRequest } from "@bce-openapi/core";
 import { answerText, createServiceClient, PlainRequest, signingHeaders, Transport } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
-import { compare, interleave, timing } from "./harness.mjs";
+import { compare, interleave, ratioInterval, timing } from "./harness.mjs";
 import { CLIENT_TOKEN, CREDENTIALS, REINSTALL_PATH, VM_ID, specExamples } from "./fixtures.mjs";
 import { judgeRoundTrip, timeRatio } from "./targets.mjs";
 
@@ -76,6 +76,8 @@ export async function benchRoundTrip({ smoke = false } = {}) {
   const { request: body, response } = specExamples();
   const server = await startLoopbackServer(response);
   const agent = new Agent({ keepAlive: true });
+  // The raw node:http path's own connections, apart from the stage that sends with node:http.
+  const rawAgent = new Agent({ keepAlive: true });
   try {
     const client = createBecClient({
       endpoint: server.url,
@@ -111,14 +113,26 @@ export async function benchRoundTrip({ smoke = false } = {}) {
         return r;
       });
 
+    // The HTTP client our transport sends with in Node, unsigned: what the same work costs on it.
+    const rawNodeHeaders = {
+      "content-type": sent.headers["content-type"],
+      "content-length": String(Buffer.byteLength(sent.body)),
+    };
+    const rawNodeHttp = () =>
+      nodeHttpPut(rawUrl, rawNodeHeaders, sent.body, rawAgent).then((answer) => {
+        if (answer?.result !== true) throw new Error("raw node:http: unexpected answer");
+        return answer;
+      });
+
     await raw();
     await official();
-    const [rawSent, sdkSent] = await recorded(server, 2);
+    await rawNodeHttp();
+    const [rawSent, sdkSent, rawNodeSent] = await recorded(server, 3);
     server.record(false);
 
     // Every path sent the same request line and body; both signed ones carry signatures our verifier accepts.
-    const sameBody = rawSent.body === sent.body && sdkSent.body === sent.body;
-    const sameRequestLine = [rawSent, sdkSent].every((r) => sameLine(r, sent));
+    const sameBody = [rawSent, sdkSent, rawNodeSent].every((r) => r.body === sent.body);
+    const sameRequestLine = [rawSent, sdkSent, rawNodeSent].every((r) => sameLine(r, sent));
     const verify = async (r) => {
       const v = await verifyRequest(
         { method: r.method, path: r.url, headers: r.headers },
@@ -131,14 +145,14 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       sameRequestLine,
       oursSignatureValid: await verify(sent),
       sdkSignatureValid: await verify(sdkSent),
-      rawUnsigned: rawSent.headers.authorization === undefined,
+      rawUnsigned: rawSent.headers.authorization === undefined && rawNodeSent.headers.authorization === undefined,
       sdkConnectionHeader: sdkSent.headers.connection ?? null,
       oursHeaders: Object.keys(sent.headers).sort(),
       sdkHeaders: Object.keys(sdkSent.headers).sort(),
       rawHeaders: Object.keys(rawSent.headers).sort(),
     };
     if (!sameBody || !sameRequestLine)
-      throw new Error(`the three paths did not send the same request: ${JSON.stringify(checks)}`);
+      throw new Error(`the four paths did not send the same request: ${JSON.stringify(checks)}`);
 
     const tasks = [
       { name: "raw", label: "raw `fetch`, same method/URL/content-type/body, unsigned, `res.json()`", fn: raw },
@@ -151,6 +165,12 @@ export async function benchRoundTrip({ smoke = false } = {}) {
         name: "sdk",
         label: "@baiducloud/sdk `BceBaseClient#sendRequest` (signs; Node http, `Connection: close`)",
         fn: official,
+      },
+      {
+        name: "rawNodeHttp",
+        label:
+          "raw `node:http` (a keep-alive agent), the same bytes, unsigned, the answer read whole and parsed: the HTTP client ours sends with in Node",
+        fn: rawNodeHttp,
       },
     ];
     // Where our time goes: each stage adds one piece of the client's work to the one before, from
@@ -263,8 +283,18 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       smoke ? { iterations: 3, warmup: 1 } : { iterations: 4000, warmup: 300 },
     );
     const interleavedRows = withRatios(interleaved, tasks);
-    // The targets: our call's ratios, as its interleaved row gives them.
-    const { ratioVsRaw: ratio, ratioVsSdk: vsSdk } = interleavedRows.find((r) => r.name === "ours");
+    // The targets: our call's ratios, as its interleaved row gives them, and their 95 % intervals.
+    const {
+      ratioVsRaw: ratio,
+      ratioVsSdk: vsSdk,
+      ratioVsRawNodeHttp: vsNodeHttp,
+    } = interleavedRows.find((r) => r.name === "ours");
+    const timesOf = (name) => interleaved.find((r) => r.name === name).times;
+    const intervals = {
+      vsRaw: ratioInterval(timesOf("ours"), timesOf("raw")),
+      vsSdk: ratioInterval(timesOf("ours"), timesOf("sdk")),
+      vsRawNodeHttp: ratioInterval(timesOf("ours"), timesOf("rawNodeHttp")),
+    };
     // The three paths once more in rounds of their own, each path hot in its block: a second
     // method, to show how much the figures owe to the way they are taken. Then the stages with raw
     // fetch and our call again, so each stage is compared within its own rounds.
@@ -295,11 +325,14 @@ export async function benchRoundTrip({ smoke = false } = {}) {
       blocks: { seconds: options.time / 1000, rounds: options.rounds },
       oursVsRaw: ratio,
       oursVsSdk: vsSdk,
+      oursVsRawNodeHttp: vsNodeHttp,
+      intervals,
       // Faster than the official SDK's request path, and within 1.25x raw fetch.
-      target: judgeRoundTrip(ratio, vsSdk),
+      target: judgeRoundTrip(ratio, vsSdk, intervals),
     };
   } finally {
     agent.destroy();
+    rawAgent.destroy();
     await server.close();
   }
 }
@@ -314,15 +347,17 @@ export function sameLine(a, b) {
   return parts(a) === parts(b);
 }
 
-/** Each path's figures with its label and its time as a multiple of raw fetch's and of the SDK's. */
+/** Each path's figures with its label and its time as a multiple of raw fetch's, the SDK's and raw node:http's. */
 export function withRatios(results, tasks) {
-  const ns = (name) => results.find((r) => r.name === name).medianNs;
+  const ns = (name) => results.find((r) => r.name === name)?.medianNs;
   const rawNs = ns("raw");
   const sdkNs = ns("sdk");
-  return results.map((r) => ({
+  const nodeHttpNs = ns("rawNodeHttp");
+  return results.map(({ times, ...r }) => ({
     ...r,
     label: tasks.find((t) => t.name === r.name).label,
     ratioVsRaw: timeRatio(r.medianNs, rawNs),
     ratioVsSdk: timeRatio(r.medianNs, sdkNs),
+    ...(nodeHttpNs !== undefined && { ratioVsRawNodeHttp: timeRatio(r.medianNs, nodeHttpNs) }),
   }));
 }

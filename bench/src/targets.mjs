@@ -27,14 +27,32 @@ export const rateVsSdk = (oursMedianNs, sdkMedianNs) => sdkMedianNs / oursMedian
 /** A path's time as a multiple of another's, from their medians: less is faster. */
 export const timeRatio = (medianNs, baseMedianNs) => medianNs / baseMedianNs;
 
-export function judgeSigning(uncachedVsSdk) {
-  return { met: uncachedVsSdk >= TARGETS.signingMinVsSdk };
+/**
+ * A target judged on a ratio's 95 % interval (`ratioInterval`): true when the whole interval meets
+ * it, false when none of it does, "inconclusive" when it straddles the target. Without an interval
+ * the point figure alone decides.
+ * @param {{ low: number, high: number }} interval
+ * @param {(ratio: number) => boolean} meets
+ * @returns {true | false | "inconclusive"}
+ */
+export function verdict(interval, meets) {
+  const low = meets(interval.low);
+  const high = meets(interval.high);
+  return low && high ? true : !low && !high ? false : "inconclusive";
 }
 
-export function judgeRoundTrip(vsRaw, vsSdk) {
-  const withinRaw = vsRaw <= TARGETS.roundTripMaxVsRaw;
-  const fasterThanSdk = vsSdk < TARGETS.roundTripBelowVsSdk;
-  return { withinRaw, fasterThanSdk, met: withinRaw && fasterThanSdk };
+const point = (ratio) => ({ low: ratio, high: ratio });
+
+export function judgeSigning(uncachedVsSdk, interval = point(uncachedVsSdk)) {
+  return { met: verdict(interval, (r) => r >= TARGETS.signingMinVsSdk) };
+}
+
+export function judgeRoundTrip(vsRaw, vsSdk, intervals = {}) {
+  const withinRaw = verdict(intervals.vsRaw ?? point(vsRaw), (r) => r <= TARGETS.roundTripMaxVsRaw);
+  const fasterThanSdk = verdict(intervals.vsSdk ?? point(vsSdk), (r) => r < TARGETS.roundTripBelowVsSdk);
+  const met =
+    withinRaw === true && fasterThanSdk === true ? true : !withinRaw || !fasterThanSdk ? false : "inconclusive";
+  return { withinRaw, fasterThanSdk, met };
 }
 
 export function judgeBundle(gzipBytes) {

@@ -11,6 +11,7 @@ import {
   judgeRoundTrip,
   judgeSigning,
   kiloBytes,
+  verdict as judged,
   rateVsSdk,
   timeRatio,
 } from "../src/targets.mjs";
@@ -25,25 +26,40 @@ function results({
   gzip = 9_000,
   cachedSeconds = 1,
   suiteSeconds = 100,
+  // Each ratio's 95 % interval: this share of it either side of the figure.
+  spread = 0.01,
 } = {}) {
+  const around = (ratio) => ({ low: ratio * (1 - spread), high: ratio * (1 + spread) });
   const signingRows = [
     { name: "sdk", label: "sdk", medianNs: sdkNs, iqrPercent: 3 },
     { name: "uncached", label: "uncached", medianNs: uncachedNs, iqrPercent: 3 },
     { name: "cached", label: "cached", medianNs: uncachedNs / 2, iqrPercent: 3 },
-  ].map((row) => ({ ...row, ratioVsSdk: rateVsSdk(row.medianNs, sdkNs) }));
+    { name: "signRequestUncached", label: "signingHeaders", medianNs: uncachedNs * 1.1, iqrPercent: 3 },
+    { name: "publicUncached", label: "buildAuthorization", medianNs: uncachedNs * 1.05, iqrPercent: 3 },
+  ].map((row) => {
+    const ratioVsSdk = rateVsSdk(row.medianNs, sdkNs);
+    return { ...row, ratioVsSdk, interval: around(ratioVsSdk) };
+  });
   const calls = withRatios(
     [
       { name: "raw", medianNs: rawNs, samples: 10, iqrPercent: 5 },
       { name: "ours", medianNs: oursNs, samples: 10, iqrPercent: 5 },
       { name: "sdk", medianNs: sdkCallNs, samples: 10, iqrPercent: 5 },
+      { name: "rawNodeHttp", medianNs: rawNs / 2, samples: 10, iqrPercent: 5 },
     ],
     [
       { name: "raw", label: "raw fetch" },
       { name: "ours", label: "ours" },
       { name: "sdk", label: "the SDK" },
+      { name: "rawNodeHttp", label: "raw node:http" },
     ],
   );
   const ours = calls.find((row) => row.name === "ours");
+  const intervals = {
+    vsRaw: around(ours.ratioVsRaw),
+    vsSdk: around(ours.ratioVsSdk),
+    vsRawNodeHttp: around(ours.ratioVsRawNodeHttp),
+  };
   const bundleRow = (name, gzipBytes) => ({
     name,
     label: name,
@@ -102,8 +118,9 @@ function results({
       timing: { samples: 10, batch: 200 },
       rows: signingRows,
       uncached: signingRows[1].ratioVsSdk,
+      uncachedInterval: signingRows[1].interval,
       cached: signingRows[2].ratioVsSdk,
-      target: judgeSigning(signingRows[1].ratioVsSdk),
+      target: judgeSigning(signingRows[1].ratioVsSdk, signingRows[1].interval),
     },
     signingBrowser: {
       browser: "Chromium 1",
@@ -127,7 +144,9 @@ function results({
       blocks: { seconds: 2, rounds: 5 },
       oursVsRaw: ours.ratioVsRaw,
       oursVsSdk: ours.ratioVsSdk,
-      target: judgeRoundTrip(ours.ratioVsRaw, ours.ratioVsSdk),
+      oursVsRawNodeHttp: ours.ratioVsRawNodeHttp,
+      intervals,
+      target: judgeRoundTrip(ours.ratioVsRaw, ours.ratioVsSdk, intervals),
     },
     bundle: {
       esbuildVersion: "0",
@@ -214,6 +233,22 @@ describe("verdicts at each target's edge", () => {
     expect(judgeSigning(1.99).met).toBe(false);
   });
 
+  it("on an interval: met when all of it meets the target, not met when none does, else inconclusive", () => {
+    const atLeastTwo = (r) => r >= 2;
+    expect(judged({ low: 2, high: 2.4 }, atLeastTwo)).toBe(true);
+    expect(judged({ low: 1.5, high: 1.99 }, atLeastTwo)).toBe(false);
+    expect(judged({ low: 1.98, high: 2.1 }, atLeastTwo)).toBe("inconclusive");
+    expect(judgeSigning(2.05, { low: 1.97, high: 2.12 }).met).toBe("inconclusive");
+    expect(judgeRoundTrip(1.2, 0.9, { vsRaw: { low: 1.1, high: 1.3 }, vsSdk: { low: 0.8, high: 0.95 } })).toEqual({
+      withinRaw: "inconclusive",
+      fasterThanSdk: true,
+      met: "inconclusive",
+    });
+    expect(judgeRoundTrip(1.2, 1.1, { vsRaw: { low: 1.1, high: 1.3 }, vsSdk: { low: 1.05, high: 1.2 } }).met).toBe(
+      false,
+    );
+  });
+
   it("round trip: within 1.25x raw fetch, and under 1x the SDK's time", () => {
     expect(judgeRoundTrip(1.25, 0.99)).toMatchObject({ withinRaw: true, fasterThanSdk: true, met: true });
     expect(judgeRoundTrip(1.26, 0.99)).toMatchObject({ withinRaw: false, fasterThanSdk: true, met: false });
@@ -252,7 +287,7 @@ describe("the report's verdicts", () => {
     expect(verdict(markdown, "bec client bundle")).toBe("**met**");
     expect(verdict(markdown, "fully cached")).toBe("**met**");
     expect(verdict(markdown, "`pnpm test`")).toBe("**met**");
-    expect(markdown).toContain("2.50× | **met**");
+    expect(markdown).toContain("2.50× (2.48–2.53) | **met**");
     expect(markdown).toContain("9.00 kB (");
   });
 
@@ -274,8 +309,25 @@ describe("the report's verdicts", () => {
     expect(verdict(markdown, "bcc client bundle")).toBe("**met**"); // 9,940 bytes
     expect(verdict(markdown, "fully cached")).toBe("**not met**");
     expect(verdict(markdown, "`pnpm test`")).toBe("**not met**");
-    expect(markdown).toContain("1.67× | **not met**");
+    expect(markdown).toContain("1.67× (1.65–1.68) | **not met**");
     expect(markdown).toContain("- bec: ≤ 10.00 kB gzipped **not met**");
+  });
+
+  it("says inconclusive where a figure's interval straddles its target", () => {
+    // 2.5x, 0.95x and 0.90x, each with an interval of ±40 %: across 2x, 1.25x and 1x.
+    const markdown = renderMarkdown(results({ spread: 0.4 }));
+    for (const start of ["signing in Node, uncached", "signed BEC call vs raw fetch", "signed BEC call vs the SDK"])
+      expect(verdict(markdown, start)).toBe("**inconclusive** (its 95 % interval straddles the target)");
+  });
+
+  it("gives the measured-only rows (the call vs raw node:http, signing as a call signs) no verdict", () => {
+    const markdown = renderMarkdown(results());
+    expect(verdict(markdown, "signed BEC call vs raw node:http")).toBe("—");
+    expect(verdict(markdown, "signing in Node, uncached, `signingHeaders`")).toBe("—");
+    expect(verdict(markdown, "signing in Node, no cache at all")).toBe("—");
+    expect(markdown).toContain(
+      "| signed BEC call vs raw node:http, the same HTTP client, unsigned (time) | — (measured only) | 1.90× (1.88–1.92) |",
+    );
   });
 
   it("gives the mock no verdict, only its ratios to the baseline", () => {
