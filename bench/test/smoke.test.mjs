@@ -76,7 +76,7 @@ describe("pnpm bench --smoke", () => {
     });
     expect(r.signingBrowser.rows.map((row) => row.name)).toEqual(["sdk", "uncached", "cached"]);
 
-    // 2. Round trip: the four paths sent the same request; both signatures verify.
+    // 2. Round trip: every path sent the same request; the signatures verify.
     expect(r.roundTrip.checks).toMatchObject({
       sameBody: true,
       sameRequestLine: true,
@@ -84,7 +84,7 @@ describe("pnpm bench --smoke", () => {
       sdkSignatureValid: true,
       rawUnsigned: true,
     });
-    expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk", "rawNodeHttp"]);
+    expect(r.roundTrip.rows.map((row) => row.name)).toEqual(["raw", "ours", "sdk", "rawNodeHttp", "oursFetch"]);
     expect(r.roundTrip.stages.map((row) => row.name)).toEqual([
       "raw",
       "stage-headers",
@@ -96,13 +96,18 @@ describe("pnpm bench --smoke", () => {
       "ours",
     ]);
     for (const row of r.roundTrip.stages) expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite });
-    expect(r.roundTrip.interleaved.map((row) => row.name)).toEqual(["raw", "ours", "sdk", "rawNodeHttp"]);
+    expect(r.roundTrip.interleaved.map((row) => row.name)).toEqual(["raw", "ours", "sdk", "rawNodeHttp", "oursFetch"]);
     for (const row of r.roundTrip.interleaved)
       expect(row).toMatchObject({ samples: 3, medianNs: finite, ratioVsRaw: finite, ratioVsSdk: finite });
     for (const row of r.roundTrip.rows)
       expect(row).toMatchObject({ medianNs: finite, ratioVsRaw: finite, ratioVsSdk: finite });
-    expect(r.roundTrip).toMatchObject({ oursVsRaw: finite, oursVsSdk: finite, oursVsRawNodeHttp: finite });
-    for (const name of ["vsRaw", "vsSdk", "vsRawNodeHttp"])
+    expect(r.roundTrip).toMatchObject({
+      oursVsRaw: finite,
+      oursVsSdk: finite,
+      oursVsRawNodeHttp: finite,
+      oursFetchVsRaw: finite,
+    });
+    for (const name of ["vsRaw", "vsSdk", "vsRawNodeHttp", "fetchVsRaw"])
       expect(r.roundTrip.intervals[name]).toEqual({ low: finite, high: finite });
     // The targets are judged on the interleaved figures, the ones that hold on a busy machine.
     const interleavedOurs = r.roundTrip.interleaved.find((row) => row.name === "ours");
@@ -176,7 +181,7 @@ describe("pnpm bench --smoke", () => {
     expect(markdown).not.toMatch(/\d\s*(ms|µs|ns)\b|req\/s|ns\/op/);
     expect(r.mockLoad.comparisons.map((c) => c.auth)).toEqual([false, true]);
     expect(r.summary.find((s) => s.section === 5).met).toBeNull();
-    expect(r.summary.map((s) => s.section)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 4, 5]);
+    expect(r.summary.map((s) => s.section)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 4, 5]);
     expect(markdown).toContain("SMOKE RUN");
     let docsAfter = null;
     try {
