@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Breaking-change gate: compares the bundled spec with the last released one (the committed
-// baseline, spec/baseline/openapi.json) using `redocly diff`. A breaking (major) change passes only
+// baseline, spec/baseline/openapi.json) using `redocly diff`, and the rules only the clients
+// enforce (x-client-rules, x-bce-plaintext), which redocly does not read, by itself. A breaking
+// (major) change, or a client rule made tighter, passes only
 // when the pending changesets give every affected package a major bump; otherwise it fails and
 // says what broke and which packages need the major changeset.
 //
@@ -182,6 +184,100 @@ function serverOnlyReannotated(change, [base, revision]) {
   return Array.isArray(list) && list.some((server) => serverContract(server) === before);
 }
 
+// The rules only the clients enforce (`x-client-rules`, and `x-bce-plaintext`: a password's policy
+// before it is encrypted), which `redocly diff` does not read: a tighter one refuses what a caller
+// of the client sent before, as a tighter schema would.
+const CLIENT_RULES = new Set(["x-client-rules", "x-bce-plaintext"]);
+const UPPER = new Set(["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"]);
+const LOWER = new Set(["minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"]);
+const RULE_ANNOTATIONS = new Set([...ANNOTATIONS, "x-pattern-message", "x-not-message"]);
+const isNode = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Every client rule of a document, by its JSON pointer. */
+function clientRules(doc) {
+  const rules = new Map();
+  const walk = (node, pointer) => {
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      const where = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      if (CLIENT_RULES.has(key)) rules.set(where, value);
+      else walk(value, where);
+    }
+  };
+  walk(doc, "#");
+  return rules;
+}
+
+/**
+ * Where `after` refuses something `before` took, as "pointer: what changed": a bound moved
+ * inwards, an enum value or a listed property gone, a name newly required, a constraint added, or
+ * a keyword whose change cannot be rated (a pattern, a type, a condition) changed. Taken
+ * conservatively: a change it cannot tell looser is rated tighter.
+ */
+function tightenings(before, after, pointer) {
+  if (same(before, after) || after === true || after === undefined) return [];
+  if (!isNode(after)) return [`${pointer}: now ${JSON.stringify(after)}`];
+  const was = before === true || before === undefined ? {} : before;
+  if (!isNode(was)) return [`${pointer}: was ${JSON.stringify(before)}`];
+  const found = [];
+  for (const key of Object.keys(after)) {
+    const [old, now, where] = [was[key], after[key], `${pointer}/${key}`];
+    if (RULE_ANNOTATIONS.has(key) || same(old, now)) continue;
+    if (UPPER.has(key) && typeof old === "number" && now >= old) continue;
+    if (LOWER.has(key) && typeof old === "number" && now <= old) continue;
+    if ((key === "enum" || key === "required") && Array.isArray(old) && Array.isArray(now)) {
+      const lost = key === "enum" ? old.filter((v) => !now.includes(v)) : now.filter((v) => !old.includes(v));
+      if (lost.length > 0) found.push(`${where}: ${key === "enum" ? "no longer" : "now"} ${JSON.stringify(lost)}`);
+    } else if (key === "properties" && isNode(now)) {
+      const listed = isNode(old) ? old : {};
+      for (const name of Object.keys(listed)) if (!(name in now)) found.push(`${where}/${name}: no longer listed`);
+      for (const [name, schema] of Object.entries(now))
+        found.push(...tightenings(listed[name], schema, `${where}/${name}`));
+    } else if (isNode(now) && (old === undefined || isNode(old)) && !["not", "if", "then", "else"].includes(key)) {
+      found.push(...tightenings(old, now, where));
+    } else
+      found.push(old === undefined ? `${where}: added` : `${where}: ${JSON.stringify(old)} → ${JSON.stringify(now)}`);
+  }
+  return found;
+}
+
+/** The services whose operations reach `pointer`'s schema through `$ref`s (every service if none is found). */
+function servicesReaching(doc, pointer) {
+  const component = /^#\/components\/schemas\/[^/]+/.exec(pointer)?.[0];
+  const services = new Set();
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const method of METHODS) {
+      const operation = item?.[method];
+      if (!operation || !component) continue;
+      const seen = new Set();
+      const reach = (node) => {
+        if (!node || typeof node !== "object") return;
+        if (typeof node.$ref === "string" && !seen.has(node.$ref)) {
+          seen.add(node.$ref);
+          reach(at(doc, node.$ref));
+        }
+        for (const value of Object.values(node)) reach(value);
+      };
+      reach(operation);
+      if (seen.has(component)) for (const tag of operation.tags ?? []) if (tag in SERVICE_PACKAGES) services.add(tag);
+    }
+  return services.size > 0 ? [...services] : Object.keys(SERVICE_PACKAGES);
+}
+
+/** The client rules the revision tightens, each with the services whose clients enforce it. */
+function tighterClientRules([base, revision]) {
+  const before = clientRules(base);
+  const changes = [];
+  for (const [pointer, rule] of clientRules(revision))
+    for (const what of tightenings(before.get(pointer), rule, pointer))
+      changes.push({
+        what: `${what} (a rule only the clients enforce)`,
+        services: servicesReaching(revision, pointer),
+      });
+  return changes;
+}
+
 /** Bump per package from the pending changesets, with fixed groups applied as changesets does. */
 function pendingBumps(dir) {
   const order = { none: 0, patch: 1, minor: 2, major: 3 };
@@ -256,6 +352,7 @@ export function runGate(options = {}) {
     const widened = rated.filter((change) => onlyWidensRequest(change, docs));
     const reannotated = rated.filter((change) => serverOnlyReannotated(change, docs));
     const major = rated.filter((change) => !widened.includes(change) && !reannotated.includes(change));
+    const tighter = tighterClientRules(docs);
     const summary =
       `${report.summary?.major ?? 0} major, ${report.summary?.minor ?? 0} minor, ${report.summary?.patch ?? 0} patch` +
       (widened.length > 0 ? `; ${widened.length} of the major only widen a request body, rated minor here` : "") +
@@ -271,16 +368,19 @@ export function runGate(options = {}) {
         `breaking-change gate: servers whose url and variables are unchanged, only annotated anew (not breaking):\n${reannotated.map((c) => `  - ${describe(c)}`).join("\n")}`,
       );
 
-    if (major.length === 0) {
+    if (major.length === 0 && tighter.length === 0) {
       log(`breaking-change gate: OK, no breaking change against ${rel(args.base)} (${summary})`);
       return result(0);
     }
 
     const affected = new Set(ALWAYS);
     for (const change of major) for (const service of servicesOf(change, docs)) affected.add(SERVICE_PACKAGES[service]);
+    for (const change of tighter) for (const service of change.services) affected.add(SERVICE_PACKAGES[service]);
     const bumps = pendingBumps(args.changesets);
     const missing = [...affected].filter((name) => bumps.get(name) !== "major").sort();
-    const broke = major.map((change) => `  - ${describe(change)}`).join("\n");
+    const broke = [...major.map(describe), ...tighter.map((change) => change.what)]
+      .map((text) => `  - ${text}`)
+      .join("\n");
 
     if (missing.length > 0) {
       fail(
@@ -290,7 +390,7 @@ export function runGate(options = {}) {
       );
     }
     log(
-      `breaking-change gate: OK, ${major.length} breaking change(s), each affected package has a major changeset ` +
+      `breaking-change gate: OK, ${major.length + tighter.length} breaking change(s), each affected package has a major changeset ` +
         `(${[...affected].sort().join(", ")}):\n${broke}`,
     );
   } catch (error) {

@@ -138,6 +138,54 @@ it("passes a compatible change (a new optional response property) without any ch
   expect(code).toBe(0);
 });
 
+// Rules only the clients enforce, which redocly diff does not read: a tighter one refuses what a
+// caller of the client sent before.
+describe("a client rule (x-client-rules, x-bce-plaintext)", () => {
+  const unfixed = () => {
+    const dir = withChangesets({});
+    const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+    writeFileSync(join(dir, "config.json"), JSON.stringify({ ...config, fixed: [] }));
+    return dir;
+  };
+
+  it("tightened (a shorter password policy) is breaking for the client that enforces it", () => {
+    const tighter = spec("bcc-password-shorter.json", (doc) => {
+      doc.components.schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"].maxLength = 30;
+    });
+    const { code, output } = gate({ base: current, revision: tighter, changesets: unfixed() });
+    expect(code).toBe(1);
+    expect(output).toContain(
+      "#/components/schemas/RebuildInstanceRequest/properties/adminPass/x-bce-plaintext/maxLength: 32 → 30 (a rule only the clients enforce)",
+    );
+    expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
+  });
+
+  it("with a value gone from an enum, or a property no longer listed, is breaking", () => {
+    const tighter = spec("bec-rules-narrower.json", (doc) => {
+      const rules = doc.components.schemas.VmInstanceReinstallRequest["x-client-rules"];
+      rules.properties.imageType.enum = ["bec", "bcc"];
+      delete rules.properties.cudaVersion;
+    });
+    const { code, output } = gate({ base: current, revision: tighter, changesets: unfixed() });
+    expect(code).toBe(1);
+    expect(output).toContain('x-client-rules/properties/imageType/enum: no longer ["rds"]');
+    expect(output).toContain("x-client-rules/properties/cudaVersion: no longer listed");
+    expect(output).toContain("No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.");
+  });
+
+  it("loosened (a longer password, a property newly listed, a rule's message reworded) needs no changeset", () => {
+    const looser = spec("rules-looser.json", (doc) => {
+      const schemas = doc.components.schemas;
+      schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"].maxLength = 40;
+      schemas.RebuildInstanceRequest["x-client-rules"].properties.newFlag = true;
+      schemas.VmInstanceReinstallRequest["x-client-rules"].properties.imageId["x-pattern-message"] = "must hold text";
+    });
+    const { code, output } = gate({ base: current, revision: looser, changesets: withChangesets({}) });
+    expect(output, output).toContain("breaking-change gate: OK, no breaking change");
+    expect(code).toBe(0);
+  });
+});
+
 describe("an anyOf around what a schema was", () => {
   const wrap = (doc: any, where: "request" | "response") => {
     const schemas = doc.components.schemas;
