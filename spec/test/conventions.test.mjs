@@ -100,7 +100,29 @@ describe("open enumerations (x-bce-open-enum)", () => {
       expect(any, name).toEqual({ title: "Any other value", type: "string", description: any.description });
       if (schema["x-enumDescriptions"])
         expect(Object.keys(schema["x-enumDescriptions"]).sort(), name).toEqual([...known.enum].sort());
+      // What the clients send: the known values, listed here and nowhere else.
+      if (schema["x-client-rules"]?.enum) expect(schema["x-client-rules"].enum, name).toEqual(known.enum);
     }
+  });
+
+  // The rule of a property that is one lists its known values again (as a rule of its own, it names
+  // the field once, null included): the two lists went stale apart, unnoticed, and the client then
+  // refused both the old value and the new one.
+  it("are listed alike by the rules of a property that is one", () => {
+    const doc = bundles.openapi;
+    let compared = 0;
+    for (const [pointer, rules] of collect(doc, "x-client-rules")) {
+      const holder = target(doc, pointer.slice(0, -"/x-client-rules".length));
+      for (const [property, rule] of Object.entries(rules?.properties ?? {})) {
+        for (const [, ref] of collect(holder?.properties?.[property], "$ref")) {
+          const values = target(doc, ref);
+          if (!values?.["x-bce-open-enum"] || rule?.enum === undefined) continue;
+          expect(rule.enum, `${pointer}/properties/${property}`).toEqual(values.anyOf[0].enum);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   // Redoc shows a referenced schema's own description on its page only: at a property it showed
@@ -114,6 +136,31 @@ describe("open enumerations (x-bce-open-enum)", () => {
       if (!/\/properties\/[^/]+$/.test(holder)) continue;
       const property = target(doc, holder);
       expect(typeof property.description === "string" && property.description.trim() !== "", holder).toBe(true);
+    }
+  });
+});
+
+// Descriptions that state a length in words are held to the schema's, in both languages: a bound
+// changed in the schema alone left the reference pages saying the old one. (Servers' region lists
+// are held to their variables below.)
+describe("rules said in words", () => {
+  it.each(["openapi", "openapi.zh-CN"])("%s: a length in a description is the schema's", (name) => {
+    const doc = bundles[name];
+    const said = collect(doc, "description").flatMap(([pointer, text]) =>
+      [...String(text).matchAll(/(\d+) to (\d+) characters|(\d+)~(\d+) 个字符/g)].map((m) => [
+        pointer,
+        Number(m[1] ?? m[3]),
+        Number(m[2] ?? m[4]),
+      ]),
+    );
+    expect(said.length).toBeGreaterThanOrEqual(3);
+    for (const [pointer, min, max] of said) {
+      const holder = target(doc, pointer.slice(0, -"/description".length));
+      // The schema's own bounds, its policy before encryption, or those of a schema it refers to.
+      const bounds = [holder, holder["x-bce-plaintext"], ...collect(holder, "$ref").map(([, ref]) => target(doc, ref))]
+        .filter(Boolean)
+        .map((schema) => [schema.minLength, schema.maxLength]);
+      expect(bounds, pointer).toContainEqual([min, max]);
     }
   });
 });
