@@ -169,7 +169,10 @@ describe.each(locales)("API reference, $code", (locale) => {
     for (const [, , op] of operations(spec)) {
       const media = op.requestBody.content["application/json"];
       const name = media.schema.$ref.split("/").pop();
-      const example = spec.components.examples[media.examples.seedExample.$ref.split("/").pop()].value;
+      // The example from the seed page is named seedExample in every operation's request body.
+      const seed = media.examples?.seedExample;
+      expect(seed?.$ref, `${op.operationId}: no request example named seedExample`).toBeTypeOf("string");
+      const example = spec.components.examples[seed.$ref.split("/").pop()].value;
       await navigate(`#/${slug(locale.schemasTag)}/${slug(name)}`);
       const sample = page.locator("pre").filter({ hasText: `"imageId": "${example.imageId}"` });
       await sample.first().waitFor({ timeout: 30_000 });

@@ -226,6 +226,19 @@ describe("curl samples against the mock (signatures checked)", () => {
       const host = server.url.replace(/\{(\w+)\}/g, (_, name) => server.variables[name].default);
       const pathPattern = path.replace(/[.?]/g, "\\$&").replace(/\\?\{\w+\}/g, "[^/?]+");
       expect(written.url).toMatch(new RegExp(`^${host.replace(/\./g, "\\.")}${pathPattern}(\\?|$)`));
+      // Its body is the operation's request example, as the example says (not a copy gone stale).
+      const spec = loadSpec("en");
+      const resolve = (node) =>
+        node?.$ref
+          ? node.$ref
+              .slice(2)
+              .split("/")
+              .reduce((at, key) => at?.[key], spec)
+          : node;
+      const examples = Object.values(op.requestBody.content["application/json"].examples ?? {}).map(
+        (example) => resolve(example).value,
+      );
+      expect(examples, `${op.operationId}: the curl sample's body`).toContainEqual(JSON.parse(written.body));
 
       // Point it at the mock, sign it as the authentication guide shows, and send it.
       const url = new URL(written.url);
