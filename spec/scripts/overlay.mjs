@@ -89,3 +89,23 @@ export function applyOverlay(doc, overlay) {
   }
   return doc;
 }
+
+/**
+ * Each text an overlay replaces, with the text it replaces (the English), as [where, english]:
+ * `where` is the action's target and the key path of the text within it. What a translation was
+ * made from: its English changed, the translation is stale.
+ */
+export function replacedTexts(doc, overlay) {
+  const texts = [];
+  const walk = (node, update, where) => {
+    for (const [key, value] of Object.entries(update)) {
+      if (isObject(value)) walk(node?.[key], value, `${where}.${key}`);
+      else if (typeof value === "string") texts.push([`${where}.${key}`, String(node?.[key] ?? "")]);
+    }
+  };
+  for (const action of overlay.actions ?? [])
+    if (isObject(action.update))
+      for (const [i, { node }] of select(doc, action.target).entries())
+        walk(node, action.update, i === 0 ? action.target : `${action.target}#${i}`);
+  return texts;
+}
