@@ -340,6 +340,17 @@ describe("exported types", () => {
     expectTypeOf<"SomeCodeAddedLater">().toMatchTypeOf<Bec.BceErrorCode>();
   });
 
+  // A rule's "an array, not null" beside the schema that types the items: it read as `string[] & unknown[]`.
+  it("a key-pair login's list of key pairs is a string[] where the body type narrows to it, and is sent", async () => {
+    type KeyLogin = Extract<NonNullable<Bec.ReinstallVmInstanceInput["keyConfig"]>, { type: "bccKeyPair" }>;
+    expectTypeOf<NonNullable<KeyLogin["bccKeyPairIdList"]>>().toEqualTypeOf<string[]>();
+    const keyConfig: KeyLogin = { type: "bccKeyPair", bccKeyPairIdList: ["k-3Wd7Jbcu"] };
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    await bec.reinstallVmInstance("vm-1", { imageId: "im-1", keyConfig });
+    expect((await rec.sent[0]!.json()).keyConfig).toEqual(keyConfig);
+  });
+
   it("raw reads an open enum as a string: an error code the spec does not list is usable as one", async () => {
     const body = JSON.stringify({ code: "SomeCodeAddedLater", message: "m", requestId: "rid-1" });
     const bec = createBecClient({ credentials, fetch: recorder(body, 403).fetch, retry: { maxAttempts: 1 } });

@@ -66,6 +66,11 @@ const typeOptions = (doc) => ({
   transform(schema) {
     if (isObject(schema.not) && Object.keys(schema.not).length === 0)
       return ts.factory.createKeywordTypeNode(ts.SyntaxKind.NeverKeyword);
+    // An array of no stated items (a rule's "not null", beside the schema that types the items):
+    // `{}`, which the intersection with `string[] | null` makes `string[]` (`unknown[]` showed as
+    // `string[] & unknown[]`).
+    if (schema.type === "array" && schema.items === undefined && schema.prefixItems === undefined)
+      return ts.factory.createTypeLiteralNode([]);
     return undefined;
   },
   postTransform(_type, options) {
