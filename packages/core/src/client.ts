@@ -11,7 +11,14 @@ import { checkCredentialNames, credentialsResolver } from "./credentials-resolve
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
 import { childPath, isObject, own } from "./internal/check-runtime.js";
-import { BceAbortError, BceError, BceResponseError, type BceServiceError, BceValidationError } from "./errors.js";
+import {
+  BceAbortError,
+  BceError,
+  BceResponseError,
+  type BceServiceError,
+  BceValidationError,
+  quoted,
+} from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
 import type { SigningOptions } from "./signed-fetch.js";
@@ -320,26 +327,37 @@ function serviceClient<Paths extends {}>(
   // methods spread the options into an object of their own): each is the caller's own value or
   // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
   // `params.header` is none of them (it would send the signed call elsewhere, or change it).
-  // A call's own baseUrl is checked as the endpoint is, and its headers as the client's are (as
-  // openapi-fetch's Headers met them, their error quoted a value).
+  // A call's own baseUrl is checked as the endpoint is (an empty one or null is none: the
+  // client's), its headers and header parameters read once and checked as the client's are (as
+  // openapi-fetch's Headers met them, their error quoted a value), its signal checked (null is
+  // none, as in RequestInit). A method's timeoutMs and retry are not a raw call's options.
   const ownInit = (init: Init): Init => {
     const given = isObject(init) ? init : {};
     const params = isObject(given.params) ? given.params : {};
-    // A signal that is none (openapi-fetch's Request gave a TypeError), a timeoutMs or retry out of range.
-    checkCallOptions(given as CallOptions);
+    for (const name of ["timeoutMs", "retry"])
+      if (own(given as Record<string, unknown>, name) !== undefined)
+        throw new BceValidationError(
+          name,
+          "unknown",
+          "is not an option of a raw call (the client's applies; a raw call takes its signal)",
+        );
+    const signal = own(given, "signal") ?? undefined;
+    checkCallOptions({ signal } as CallOptions);
     const baseUrl = own(given as { baseUrl?: unknown }, "baseUrl");
-    for (const [from, name, field] of [
-      [given, "headers", "headers"],
-      [params, "header", "params.header"],
-    ] as const) {
-      const value = own(from as Record<string, unknown>, name);
-      if (isObject(value)) readHeaders(Object.fromEntries(Object.entries(value).filter(([, v]) => v != null)), field);
-    }
+    const headers = own(given as { headers?: unknown }, "headers");
+    const header = own(params as { header?: unknown }, "header");
     return {
       ...NO_FETCH_OPTIONS,
       ...given,
-      ...(baseUrl !== undefined && { baseUrl: checkEndpoint(baseUrl, "baseUrl") }),
-      params: { ...NO_PARAMS, ...params, path: own(params, "path") || {} },
+      signal,
+      ...(baseUrl != null && baseUrl !== "" && { baseUrl: checkEndpoint(baseUrl, "baseUrl") }),
+      ...(headers != null && { headers: headerSet(headers, "headers") }),
+      params: {
+        ...NO_PARAMS,
+        ...params,
+        ...(header != null && { header: headerSet(header, "params.header") }),
+        path: own(params, "path") || {},
+      },
     };
   };
   // openapi-fetch builds a Request with the call's signal, and Node's fetch (undici) keeps a
@@ -520,7 +538,10 @@ function errorText(error: unknown): string {
 }
 
 function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
-  if (typeof endpoint !== "string" && !(endpoint instanceof URL))
+  // By its tag, not `instanceof`: a URL of another realm (an iframe, a test environment) or a
+  // WHATWG URL library's is one too.
+  const tag = Object.prototype.toString.call(endpoint);
+  if (typeof endpoint !== "string" && tag !== "[object URL]" && tag !== "[object String]")
     throw new BceValidationError(field, "type", "must be a string or a URL");
   // As a URL reads it: spaces at its ends are not part of it.
   const text = String(endpoint).trim();
@@ -557,12 +578,40 @@ function readHeaders(given: unknown, field: string): Record<string, string> {
   } catch {
     let name: string | undefined;
     try {
-      name = Object.keys(given as object).find((key) => !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
+      const names = Array.isArray(given)
+        ? given.map((pair: unknown) => (pair as string[])[0])
+        : Object.keys(given as object);
+      name = names.find((key) => typeof key === "string" && !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
     } catch {}
     throw name === undefined
       ? new BceValidationError(field, "format", "must map header names to values a header can carry")
       : new BceValidationError(childPath(field, name), "format", "is not a header name");
   }
+}
+
+/**
+ * A raw call's headers as openapi-fetch merges them (a record or a Headers; a null value removes
+ * a header, an array's values are each appended), read once and checked: a copy, so that a getter
+ * read again by openapi-fetch cannot give it another value. An array of pairs is refused:
+ * openapi-fetch reads it as headers named 0, 1, …
+ */
+function headerSet(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new BceValidationError(field, "type", "must be a record of header names to values, or a Headers");
+  let entries: [string, unknown][];
+  try {
+    entries = value instanceof Headers ? [...value.entries()] : Object.entries(value);
+  } catch (cause) {
+    throw new BceValidationError(field, "type", "could not be read (see cause)", { cause });
+  }
+  const copy: Record<string, unknown> = {};
+  const given: [string, string][] = [];
+  for (const [name, v] of entries) {
+    copy[name] = Array.isArray(v) ? [...v] : v;
+    for (const one of Array.isArray(v) ? v : v == null ? [] : [v]) given.push([name, String(one)]);
+  }
+  readHeaders(given, field);
+  return copy;
 }
 
 const missingPathParameter = (name: string) =>
@@ -659,7 +708,8 @@ export function bodyJson(body: unknown): string | undefined {
       const path = holder === undefined ? "body" : Array.isArray(this) ? `${holder}[${key}]` : childPath(holder, key);
       if (typeof value === "function" || typeof value === "symbol")
         throw new BceValidationError(
-          path,
+          // Each name is cut at 100 characters; a path thousands of levels deep is cut as a whole.
+          path.length > 500 ? quoted(path, 500) : path,
           "type",
           `is a ${typeof value === "symbol" ? "Symbol" : "function"}, which JSON cannot carry`,
         );

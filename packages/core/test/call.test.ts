@@ -509,6 +509,19 @@ describe("arguments that cannot be read", () => {
     expect(sent).toEqual([]);
   });
 
+  it("a function deep in a body is named by a path cut to a few hundred characters", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    let deep: unknown = () => "x";
+    for (let i = 0; i < 3000; i++) deep = { a: deep };
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: { name: "n", deep } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect((error as BceValidationError).field).toMatch(/^body\.deep\.a\.a.*… \(\d+ more characters\)$/);
+    expect((error as Error).message.length).toBeLessThan(700);
+    expect(sent).toEqual([]);
+  });
+
   it("what fails after the send is not blamed on the arguments: the error says the service answered, and which request", async () => {
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
     const broken = new TypeError("terminated");

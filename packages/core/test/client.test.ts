@@ -382,6 +382,32 @@ describe("raw: the typed openapi-fetch client", () => {
       "must map header names to values a header can carry",
     ],
     ["a signal that is none", { signal: "x" }, "signal", "must be an AbortSignal"],
+    // openapi-fetch reads an array's items as headers named 0, 1, …
+    [
+      "headers given as pairs",
+      { headers: [["x-api-key", "secret-value\nx"]] },
+      "headers",
+      "must be a record of header names to values, or a Headers",
+    ],
+    [
+      "a header parameter's list with a line break",
+      { params: { header: { "x-api-key": ["a", "secret-value\nx"] } } },
+      "params.header",
+      "must map header names to values a header can carry",
+    ],
+    // Not a raw call's: the client's apply (they were checked, and then not used).
+    [
+      "a timeoutMs",
+      { timeoutMs: 50 },
+      "timeoutMs",
+      "is not an option of a raw call (the client's applies; a raw call takes its signal)",
+    ],
+    [
+      "a retry",
+      { retry: { maxAttempts: 1 } },
+      "retry",
+      "is not an option of a raw call (the client's applies; a raw call takes its signal)",
+    ],
     [
       "a header parameter that is no name",
       { params: { header: { "bad name": "v" } } },
@@ -402,6 +428,39 @@ describe("raw: the typed openapi-fetch client", () => {
       expect(rec.sent).toHaveLength(0);
     },
   );
+
+  it("a raw call's headers are read once: a getter's second answer is not what is sent", async () => {
+    const rec = recorder();
+    let reads = 0;
+    const headers = {
+      get "x-api-key"() {
+        return reads++ === 0 ? "key-1" : "secret-value\nx";
+      },
+    };
+    await client({ fetch: rec.fetch }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, headers } as never);
+    expect(reads).toBe(1);
+    expect(rec.sent[0]!.headers.get("x-api-key")).toBe("key-1");
+  });
+
+  it("a raw call's null signal, empty or null baseUrl are none: the client's endpoint, no signal", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    for (const init of [{ signal: null }, { baseUrl: "" }, { baseUrl: null }])
+      await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, ...init } as never);
+    expect(rec.sent.map((r) => r.url)).toEqual(Array(3).fill("http://service.test/things/a"));
+  });
+
+  it("an endpoint that is a URL of another realm is taken as one", async () => {
+    const rec = recorder();
+    // As one looks here (whatwg-url's, an iframe's): tagged URL, not an instance of ours.
+    const endpoint = {
+      [Symbol.toStringTag]: "URL",
+      toString: () => "http://other-realm.test/base",
+    } as unknown as URL;
+    expect(endpoint instanceof URL).toBe(false);
+    await client({ fetch: rec.fetch, endpoint }).raw.PUT("/things/{id}", { params: { path: { id: "a" } } } as never);
+    expect(rec.sent[0]!.url).toBe("http://other-realm.test/base/things/a");
+  });
 
   it("a raw call's own baseUrl is used as the endpoint is (its trailing slash dropped), header parameters given as null left out", async () => {
     const rec = recorder();

@@ -135,7 +135,7 @@ export function normalizeHeaders(
     if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
     addHeader(out, entry[0], entry[1]);
   }
-  return out;
+  return withoutEmpty(out);
 }
 
 /**
@@ -145,20 +145,26 @@ export function normalizeHeaders(
 export function recordHeaders(record: Readonly<Record<string, unknown>>): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of Object.keys(record)) addHeader(out, name, record[name]);
-  return out;
+  return withoutEmpty(out);
 }
 
 /**
- * One header into normalized headers: the name lowercased and trimmed, the value trimmed, kept unless
- * empty; a name met again (`X-Bce-Foo` and `x-bce-foo` in a record) adds its value after a comma, as
- * fetch sends them.
+ * One header into normalized headers: the name lowercased and trimmed, the value trimmed (null and
+ * undefined are none); a name met again (`X-Bce-Foo` and `x-bce-foo` in a record) adds its value
+ * after a comma, an empty one included, as fetch joins them (`", 2"`, `"1,"` once trimmed).
  */
 function addHeader(out: Map<string, string>, name: string, value: unknown): void {
-  const v = (Array.isArray(value) ? value.join(", ") : String(value ?? "")).trim();
-  if (!v) return;
+  if (value == null) return;
+  const v = (Array.isArray(value) ? value.join(", ") : String(value)).trim();
   const key = name.trim().toLowerCase();
   const before = out.get(key);
-  out.set(key, before === undefined ? v : `${before}, ${v}`);
+  out.set(key, before === undefined ? v : `${before}, ${v}`.trim());
+}
+
+/** The headers with an empty value dropped: they are never signed. */
+function withoutEmpty(out: Map<string, string>): Map<string, string> {
+  for (const [name, value] of out) if (value === "") out.delete(name);
+  return out;
 }
 
 /** The refusal of headers that are none of what fetch takes (quoting none of them: a value may be secret). */
