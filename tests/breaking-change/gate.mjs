@@ -221,6 +221,11 @@ function tightenings(before, after, pointer) {
   const was = before === true || before === undefined ? {} : before;
   if (!isNode(was)) return [`${pointer}: was ${JSON.stringify(before)}`];
   const found = [];
+  // Where the rule refuses what it does not list, the names it lists no longer are refused too.
+  if (after.additionalProperties === false)
+    for (const key of ["properties", "patternProperties"])
+      if (isNode(was[key]) && after[key] === undefined)
+        for (const name of Object.keys(was[key])) found.push(`${pointer}/${key}/${name}: no longer listed`);
   for (const key of Object.keys(after)) {
     const [old, now, where] = [was[key], after[key], `${pointer}/${key}`];
     if (RULE_ANNOTATIONS.has(key) || same(old, now)) continue;
@@ -232,8 +237,10 @@ function tightenings(before, after, pointer) {
     } else if (key === "properties" && isNode(now)) {
       const listed = isNode(old) ? old : {};
       for (const name of Object.keys(listed)) if (!(name in now)) found.push(`${where}/${name}: no longer listed`);
+      // Newly listed where the rule refuses what it does not list: it was refused, now taken.
       for (const [name, schema] of Object.entries(now))
-        found.push(...tightenings(listed[name], schema, `${where}/${name}`));
+        if (name in listed || after.additionalProperties !== false)
+          found.push(...tightenings(listed[name], schema, `${where}/${name}`));
     } else if (isNode(now) && (old === undefined || isNode(old)) && !["not", "if", "then", "else"].includes(key)) {
       found.push(...tightenings(old, now, where));
     } else
@@ -268,9 +275,14 @@ function servicesReaching(doc, pointer) {
 /** The client rules the revision tightens, each with the services whose clients enforce it. */
 function tighterClientRules([base, revision]) {
   const before = clientRules(base);
+  const after = clientRules(revision);
+  // A rule whose schema was renamed or moved is the same rule: found by its text among those gone.
+  const gone = new Map(
+    [...before].filter(([pointer]) => !after.has(pointer)).map(([, rule]) => [JSON.stringify(rule), rule]),
+  );
   const changes = [];
-  for (const [pointer, rule] of clientRules(revision))
-    for (const what of tightenings(before.get(pointer), rule, pointer))
+  for (const [pointer, rule] of after)
+    for (const what of tightenings(before.get(pointer) ?? gone.get(JSON.stringify(rule)), rule, pointer))
       changes.push({
         what: `${what} (a rule only the clients enforce)`,
         services: servicesReaching(revision, pointer),

@@ -173,11 +173,37 @@ describe("a client rule (x-client-rules, x-bce-plaintext)", () => {
     expect(output).toContain("No major changeset for: @bce-openapi/bec, @bce-openapi/mock, @bce-openapi/spec.");
   });
 
+  it("with its list of properties gone, where it refuses what it does not list, is breaking", () => {
+    const tighter = spec("bec-rules-unlisted.json", (doc) => {
+      delete doc.components.schemas.VmInstanceReinstallRequest["x-client-rules"].properties;
+    });
+    const { code, output } = gate({ base: current, revision: tighter, changesets: unfixed() });
+    expect(code).toBe(1);
+    expect(output).toContain("VmInstanceReinstallRequest/x-client-rules/properties/imageId: no longer listed");
+  });
+
+  it("moved with its schema (a renamed component) is the same rule", () => {
+    const renamed = spec("rules-renamed.json", (doc) => {
+      const schemas = doc.components.schemas;
+      schemas.KeyConfigRenamed = schemas.KeyConfig;
+      delete schemas.KeyConfig;
+      const text = JSON.stringify(doc).replaceAll(
+        '"#/components/schemas/KeyConfig"',
+        '"#/components/schemas/KeyConfigRenamed"',
+      );
+      for (const key of Object.keys(doc)) delete doc[key];
+      Object.assign(doc, JSON.parse(text));
+    });
+    const { output } = gate({ base: current, revision: renamed, changesets: withChangesets({}) });
+    expect(output, output).not.toContain("(a rule only the clients enforce)");
+  });
+
   it("loosened (a longer password, a property newly listed, a rule's message reworded) needs no changeset", () => {
     const looser = spec("rules-looser.json", (doc) => {
       const schemas = doc.components.schemas;
       schemas.RebuildInstanceRequest.properties.adminPass["x-bce-plaintext"].maxLength = 40;
-      schemas.RebuildInstanceRequest["x-client-rules"].properties.newFlag = true;
+      // Listed where the rule refuses what it does not list: a field that was refused is taken.
+      schemas.RebuildInstanceRequest["x-client-rules"].properties.newFlag = { type: "boolean" };
       schemas.VmInstanceReinstallRequest["x-client-rules"].properties.imageId["x-pattern-message"] = "must hold text";
     });
     const { code, output } = gate({ base: current, revision: looser, changesets: withChangesets({}) });
