@@ -85,7 +85,9 @@ async function main() {
   if (values.json) writeFileSync(resolve(values.json), `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${out}`);
   for (const s of results.summary)
-    log(`${s.section}. ${s.what}: ${s.result} — ${s.met === null ? "measured" : s.met ? "met" : "NOT met"}`);
+    log(
+      `${s.section}. ${s.what}: ${s.result} — ${s.met === null ? "measured" : s.met === "inconclusive" ? "inconclusive" : s.met ? "met" : "NOT met"}`,
+    );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

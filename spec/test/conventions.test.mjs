@@ -144,25 +144,34 @@ describe("open enumerations (x-bce-open-enum)", () => {
 // changed in the schema alone left the reference pages saying the old one. (Servers' region lists
 // are held to their variables below.)
 describe("rules said in words", () => {
-  it.each(["openapi", "openapi.zh-CN"])("%s: a length in a description is the schema's", (name) => {
-    const doc = bundles[name];
-    const said = collect(doc, "description").flatMap(([pointer, text]) =>
-      [...String(text).matchAll(/(\d+) to (\d+) characters|(\d+)~(\d+) 个字符/g)].map((m) => [
-        pointer,
-        Number(m[1] ?? m[3]),
-        Number(m[2] ?? m[4]),
-      ]),
-    );
-    expect(said.length).toBeGreaterThanOrEqual(3);
-    for (const [pointer, min, max] of said) {
-      const holder = target(doc, pointer.slice(0, -"/description".length));
-      // The schema's own bounds, its policy before encryption, or those of a schema it refers to.
-      const bounds = [holder, holder["x-bce-plaintext"], ...collect(holder, "$ref").map(([, ref]) => target(doc, ref))]
-        .filter(Boolean)
-        .map((schema) => [schema.minLength, schema.maxLength]);
-      expect(bounds, pointer).toContainEqual([min, max]);
-    }
-  });
+  it.each(["openapi", "openapi.zh-CN"])(
+    "%s: a length in a description (a range, or a most) is the schema's",
+    (name) => {
+      const doc = bundles[name];
+      const said = collect(doc, "description").flatMap(([pointer, text]) =>
+        [
+          ...String(text).matchAll(
+            /(\d+) to (\d+) characters|(\d+)~(\d+) 个字符|at most (\d+) characters|长度不超过 (\d+) 位|本规范取不超过 (\d+)/g,
+          ),
+        ].map((m) => [pointer, m[1] ?? m[3], m[2] ?? m[4] ?? m[5] ?? m[6] ?? m[7]].map((v, i) => (i ? Number(v) : v))),
+      );
+      expect(said.length).toBeGreaterThanOrEqual(4);
+      for (const [pointer, min, max] of said) {
+        const holder = target(doc, pointer.slice(0, -"/description".length));
+        // The schema's own bounds, a parameter's schema's, its policy before encryption, or those of a
+        // schema it refers to.
+        const bounds = [
+          holder,
+          holder.schema,
+          holder["x-bce-plaintext"],
+          ...collect(holder, "$ref").map(([, ref]) => target(doc, ref)),
+        ]
+          .filter(Boolean)
+          .map((schema) => [Number.isNaN(min) ? undefined : schema.minLength, schema.maxLength]);
+        expect(bounds, pointer).toContainEqual([Number.isNaN(min) ? undefined : min, max]);
+      }
+    },
+  );
 });
 
 describe("info", () => {
