@@ -540,11 +540,23 @@ function errorText(error: unknown): string {
 function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
   // By its tag, not `instanceof`: a URL of another realm (an iframe, a test environment) or a
   // WHATWG URL library's is one too.
-  const tag = Object.prototype.toString.call(endpoint);
-  if (typeof endpoint !== "string" && tag !== "[object URL]" && tag !== "[object String]")
-    throw new BceValidationError(field, "type", "must be a string or a URL");
-  // As a URL reads it: spaces at its ends are not part of it.
-  const text = String(endpoint).trim();
+  let text: string | undefined;
+  let cause: unknown;
+  try {
+    const tag = Object.prototype.toString.call(endpoint);
+    // As a URL reads it: spaces at its ends are not part of it.
+    if (typeof endpoint === "string" || tag === "[object URL]" || tag === "[object String]")
+      text = String(endpoint).trim();
+  } catch (error) {
+    cause = error;
+  }
+  if (text === undefined)
+    throw new BceValidationError(
+      field,
+      "type",
+      "must be a string or a URL",
+      cause === undefined ? undefined : { cause },
+    );
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -604,11 +616,21 @@ function headerSet(value: unknown, field: string): Record<string, unknown> {
   } catch (cause) {
     throw new BceValidationError(field, "type", "could not be read (see cause)", { cause });
   }
-  const copy: Record<string, unknown> = {};
+  // Each value made text once, and that text checked and sent (a getter or toString is not asked
+  // again, by openapi-fetch); a Symbol is no text.
+  const text = (one: unknown) => {
+    try {
+      return `${one}`;
+    } catch (cause) {
+      throw new BceValidationError(field, "format", "must map header names to values a header can carry", { cause });
+    }
+  };
+  const copy: Record<string, string | string[] | null | undefined> = {};
   const given: [string, string][] = [];
   for (const [name, v] of entries) {
-    copy[name] = Array.isArray(v) ? [...v] : v;
-    for (const one of Array.isArray(v) ? v : v == null ? [] : [v]) given.push([name, String(one)]);
+    const value = v == null ? v : Array.isArray(v) ? [...v].map(text) : text(v);
+    copy[name] = value;
+    for (const one of Array.isArray(value) ? value : value == null ? [] : [value]) given.push([name, one]);
   }
   readHeaders(given, field);
   return copy;

@@ -429,18 +429,60 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
-  it("a raw call's headers are read once: a getter's second answer is not what is sent", async () => {
+  it("a raw call's headers are read once: a getter's or toString's second answer is not what is sent", async () => {
     const rec = recorder();
-    let reads = 0;
+    const reads = [0, 0, 0];
+    // Each source answers "key-1" when first asked, a value no header can carry after.
+    const changing = (source: number) => () => (reads[source]!++ === 0 ? "key-1" : "secret-value\nx");
+    const list: string[] = [];
+    Object.defineProperty(list, 0, { get: changing(1), enumerable: true });
+    const first = changing(0);
     const headers = {
       get "x-api-key"() {
-        return reads++ === 0 ? "key-1" : "secret-value\nx";
+        return first();
       },
+      "x-list": list,
+      "x-object": { toString: changing(2) },
     };
     await client({ fetch: rec.fetch }).raw.PUT("/things/{id}", { params: { path: { id: "a" } }, headers } as never);
-    expect(reads).toBe(1);
-    expect(rec.sent[0]!.headers.get("x-api-key")).toBe("key-1");
+    expect(reads).toEqual([1, 1, 1]);
+    const sent = rec.sent[0]!.headers;
+    expect([sent.get("x-api-key"), sent.get("x-list"), sent.get("x-object")]).toEqual(["key-1", "key-1", "key-1"]);
   });
+
+  it.each([
+    [
+      "a header value that is a Symbol",
+      { headers: { "x-a": Symbol("s") } },
+      "headers",
+      "must map header names to values a header can carry",
+    ],
+    [
+      "a baseUrl whose toString throws",
+      {
+        baseUrl: {
+          [Symbol.toStringTag]: "URL",
+          toString: () => {
+            throw new RangeError("secret-value");
+          },
+        },
+      },
+      "baseUrl",
+      "must be a string or a URL",
+    ],
+  ])(
+    "a raw call with %s is refused with a BceValidationError, the caller's error its cause",
+    async (_, init, field, message) => {
+      const rec = recorder();
+      const error = await client({ fetch: rec.fetch })
+        .raw.PUT("/things/{id}", { params: { path: { id: "a" } }, ...init } as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({ field, message: `${field}: ${message}` });
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
 
   it("a raw call's null signal, empty or null baseUrl are none: the client's endpoint, no signal", async () => {
     const rec = recorder();
