@@ -239,7 +239,7 @@ function tightenings(before, after, pointer) {
       for (const name of Object.keys(listed)) if (!(name in now)) found.push(`${where}/${name}: no longer listed`);
       // Newly listed where the rule refuses what it does not list: it was refused, now taken.
       for (const [name, schema] of Object.entries(now))
-        if (name in listed || after.additionalProperties !== false)
+        if (name in listed || was.additionalProperties !== false)
           found.push(...tightenings(listed[name], schema, `${where}/${name}`));
     } else if (isNode(now) && (old === undefined || isNode(old)) && !["not", "if", "then", "else"].includes(key)) {
       found.push(...tightenings(old, now, where));
@@ -276,13 +276,25 @@ function servicesReaching(doc, pointer) {
 function tighterClientRules([base, revision]) {
   const before = clientRules(base);
   const after = clientRules(revision);
-  // A rule whose schema was renamed or moved is the same rule: found by its text among those gone.
-  const gone = new Map(
-    [...before].filter(([pointer]) => !after.has(pointer)).map(([, rule]) => [JSON.stringify(rule), rule]),
+  const component = (pointer) => /^#\/components\/schemas\/[^/]+/.exec(pointer)?.[0];
+  // A rule whose schema was renamed is the same rule: at the same place in a schema the revision
+  // added, in place of one it removed, with the same text. Matched once.
+  const renamed = new Map(
+    [...before].filter(([pointer]) => component(pointer) && at(revision, component(pointer)) === undefined),
   );
+  const formerly = (pointer, rule) => {
+    const name = component(pointer);
+    if (!name || at(base, name) !== undefined) return undefined;
+    for (const [old, was] of renamed)
+      if (old.slice(component(old).length) === pointer.slice(name.length) && same(was, rule)) {
+        renamed.delete(old);
+        return was;
+      }
+    return undefined;
+  };
   const changes = [];
   for (const [pointer, rule] of after)
-    for (const what of tightenings(before.get(pointer) ?? gone.get(JSON.stringify(rule)), rule, pointer))
+    for (const what of tightenings(before.get(pointer) ?? formerly(pointer, rule), rule, pointer))
       changes.push({
         what: `${what} (a rule only the clients enforce)`,
         services: servicesReaching(revision, pointer),

@@ -198,6 +198,29 @@ describe("a client rule (x-client-rules, x-bce-plaintext)", () => {
     expect(output, output).not.toContain("(a rule only the clients enforce)");
   });
 
+  it("moved to another schema's field is a new rule there, not the one it was", () => {
+    const moved = spec("rules-moved.json", (doc) => {
+      const schemas = doc.components.schemas;
+      const rule = schemas.BecImageType["x-client-rules"];
+      delete schemas.BecImageType["x-client-rules"];
+      schemas.RebuildInstanceRequest.properties.userData["x-client-rules"] = rule;
+    });
+    const { code, output } = gate({ base: current, revision: moved, changesets: unfixed() });
+    expect(code).toBe(1);
+    expect(output).toContain("RebuildInstanceRequest/properties/userData/x-client-rules/enum: added");
+  });
+
+  it("loosened where it no longer refuses the unlisted, a property listed in the same edit, needs no changeset", () => {
+    const looser = spec("rules-open.json", (doc) => {
+      const rules = doc.components.schemas.RebuildInstanceRequest["x-client-rules"];
+      delete rules.additionalProperties;
+      rules.properties.newFlag = { type: "boolean" };
+    });
+    const { code, output } = gate({ base: current, revision: looser, changesets: withChangesets({}) });
+    expect(output, output).toContain("breaking-change gate: OK, no breaking change");
+    expect(code).toBe(0);
+  });
+
   it("loosened (a longer password, a property newly listed, a rule's message reworded) needs no changeset", () => {
     const looser = spec("rules-looser.json", (doc) => {
       const schemas = doc.components.schemas;
