@@ -59,8 +59,11 @@ function openEnumType({ known, nullable }) {
   return f.createUnionTypeNode(members);
 }
 
-/** openapi-typescript's options for `doc`: open enums made open, nulls kept. */
-const typeOptions = (doc) => ({
+/**
+ * openapi-typescript's options for `doc`: open enums made open, nulls kept; in the client view
+ * (`clientView`), a rule's array of no stated items typed `{}`.
+ */
+const typeOptions = (doc, { clientView = false } = {}) => ({
   defaultNonNullable: false,
   // `not: {}` refuses any value (a field an if/then rule forbids): `never`, not `unknown`.
   transform(schema) {
@@ -69,7 +72,7 @@ const typeOptions = (doc) => ({
     // An array of no stated items (a rule's "not null", beside the schema that types the items):
     // `{}`, which the intersection with `string[] | null` makes `string[]` (`unknown[]` showed as
     // `string[] & unknown[]`).
-    if (schema.type === "array" && schema.items === undefined && schema.prefixItems === undefined)
+    if (clientView && schema.type === "array" && schema.items === undefined && schema.prefixItems === undefined)
       return ts.factory.createTypeLiteralNode([]);
     return undefined;
   },
@@ -247,7 +250,7 @@ export async function generateRequestTypes(doc, bodies, declaredAs = {}) {
   // A body that is its component (a bare $ref) is typed already; any other gets its own name.
   for (const [name, schema] of Object.entries(bodies)) schemas[name] ??= clientView(schema, resolve);
   const view = { openapi: doc.openapi, info: doc.info, paths: {}, components: { schemas } };
-  const ast = await openapiTS(structuredClone(view), typeOptions(view));
+  const ast = await openapiTS(structuredClone(view), typeOptions(view, { clientView: true }));
   // Only the schemas: the view has no paths, webhooks or operations to type.
   const kept = (node) =>
     !(ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node)) ||

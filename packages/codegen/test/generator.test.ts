@@ -210,6 +210,14 @@ describe("if/then/else in body types", () => {
     expect(bec).toContain('(({type?:"password";}&{adminPass:string;})|({type:"bccKeyPair";}&{bccKeyPairIdList:{};}))');
   });
 
+  // `{}` only for a rule's "an array, not null" beside the schema that types its items: a schema's
+  // own array of unstated items stays `unknown[]`.
+  it("a schema's own array of no stated items stays unknown[] in the spec's types", async () => {
+    const doc = bundle("bec");
+    doc.components.schemas.KeyConfig.properties.tags = { type: "array" };
+    expect(await generateTypes(doc)).toContain("tags?: unknown[];");
+  });
+
   it("on a property of unbounded values: no union, the rule stays with the run-time checks", async () => {
     const doc = bundle("bec");
     doc.components.schemas.KeyConfig.properties.type = { type: "string" };
