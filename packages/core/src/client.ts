@@ -726,16 +726,19 @@ export function bodyJson(body: unknown): string | undefined {
   const paths = new WeakMap<object, string>();
   try {
     return JSON.stringify(body, function (this: object, key: string, value: unknown) {
+      const kind = typeof value;
+      // A path only where one can be needed: an object's (its values may be refused) or a refused value's.
+      if ((kind !== "object" || value === null) && kind !== "function" && kind !== "symbol") return value;
       const holder = paths.get(this);
       const path = holder === undefined ? "body" : Array.isArray(this) ? `${holder}[${key}]` : childPath(holder, key);
-      if (typeof value === "function" || typeof value === "symbol")
+      if (kind !== "object")
         throw new BceValidationError(
           // Each name is cut at 100 characters; a path thousands of levels deep is cut as a whole.
           path.length > 500 ? quoted(path, 500) : path,
           "type",
-          `is a ${typeof value === "symbol" ? "Symbol" : "function"}, which JSON cannot carry`,
+          `is a ${kind === "symbol" ? "Symbol" : "function"}, which JSON cannot carry`,
         );
-      if (typeof value === "object" && value !== null) paths.set(value, path);
+      paths.set(value as object, path);
       return value;
     });
   } catch (cause) {
