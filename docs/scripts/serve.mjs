@@ -8,6 +8,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { serveStatic } from "./static-server.mjs";
 
+// The process that started this one, read first: a parent that ends while the docs and the mock
+// start has already handed this process to another by the time they listen.
+const STARTED_BY = process.ppid;
+
 const USAGE =
   "usage: serve.mjs [--port N] [--mock] [--mock-port N] [--stop-with-parent] [--help]   (N: 0 to 65535, 0 for any free port)";
 
@@ -100,7 +104,7 @@ if (values["stop-with-parent"]) whenParentEnds(() => void stop(0));
  * (Windows gives none: there the parent's pid is asked after). As the mock's bin does with the same flag.
  */
 function whenParentEnds(then) {
-  const parent = process.ppid;
+  const parent = STARTED_BY;
   const timer = setInterval(() => {
     if (process.ppid === parent && isRunning(parent)) return;
     clearInterval(timer);

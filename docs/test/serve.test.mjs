@@ -67,6 +67,53 @@ test("serves the docs and the mock on loopback, and stops on SIGTERM", async () 
   await expect(fetch(mock)).rejects.toThrow();
 }, 180_000);
 
+test("--stop-with-parent stops it when the shell that started it ends while it is still starting", async () => {
+  // The shell ends a second after it started serve.mjs with the mock: after Node has started it
+  // (about 0.1 s), before it is ready (Prism alone takes over a second to load). By then the system
+  // has given it another parent, which must not be taken for the first.
+  const shell = spawn(
+    "sh",
+    [
+      "-c",
+      '"$0" "$@" & echo "pid $!"; sleep 1',
+      process.execPath,
+      script,
+      "--mock",
+      "--port",
+      "0",
+      "--mock-port",
+      "0",
+      "--stop-with-parent",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.add(shell);
+  let stdout = "";
+  shell.stdout.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  const ended = once(shell.stdout, "end"); // serve.mjs holds the pipe too: it ends when both have exited
+  try {
+    await once(shell, "exit");
+    // Bounded, so that a server left running fails the test here and is stopped below.
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`serve.mjs still runs 60 s after its shell ended: ${stdout}`)), 60_000);
+    });
+    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    // It did start both (and stopped at once), rather than failing to start.
+    expect(urlOf(stdout, "BCE API docs"), stdout).toBeDefined();
+    expect(urlOf(stdout, "BCE mock"), stdout).toBeDefined();
+  } finally {
+    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {} // gone, as it should be
+    }
+  }
+}, 180_000);
+
 test("--stop-with-parent stops it when the shell that started it ends, as when only pnpm is signalled", async () => {
   // As `pnpm start` runs it: under `sh -c`, which does not exec it. The shell prints serve.mjs's pid
   // (to stop it should this test fail) and waits; SIGTERM ends the shell alone, as pnpm passes it on.

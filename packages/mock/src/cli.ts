@@ -5,6 +5,10 @@ import { closestName } from "./closest-name.js";
 import { type CorsOption, originOf } from "./cors.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 
+// The process that started this one, read before anything slow (Prism loads in seconds): a parent
+// that ends while the mock starts has already handed it to another by the time it listens.
+const STARTED_BY = process.ppid;
+
 const USAGE = `Usage: bce-openapi-mock [options]
 
 Serves the BEC and BCC APIs from the OpenAPI spec with Prism (static examples, request validation).
@@ -185,7 +189,7 @@ async function main(argv: string[]): Promise<void> {
  * pid is asked after). No event says so, hence the poll; unref'd, it never keeps the process alive.
  */
 function whenParentEnds(then: () => void): void {
-  const parent = process.ppid;
+  const parent = STARTED_BY;
   const timer = setInterval(() => {
     if (process.ppid === parent && isRunning(parent)) return;
     clearInterval(timer);

@@ -184,6 +184,49 @@ it("--stop-with-parent stops it when the shell that started it ends, as a packag
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
+it("--stop-with-parent stops it when the shell that started it ends while it is still starting", async () => {
+  // The shell ends a second after it started the bin: after Node has started it (about 0.1 s), before
+  // it listens (Prism alone takes over a second to load). By the time the bin listens, the system
+  // has given it another parent, which must not be taken for the first.
+  const shell = spawn(
+    "sh",
+    [
+      "-c",
+      '"$0" "$@" & echo "pid $!"; sleep 1',
+      process.execPath,
+      bin,
+      "--port",
+      "0",
+      "--spec",
+      FIXTURE,
+      "--no-auth",
+      "--stop-with-parent",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  shell.stdout!.on("data", (chunk) => (stdout += chunk));
+  const ended = once(shell.stdout!, "end"); // the bin holds the pipe too: it ends when both have exited
+  try {
+    await once(shell, "exit");
+    // Bounded, so that a bin left running fails the test here and is stopped below.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the bin still runs 60 s after its shell ended: ${stdout}`)), 60_000);
+    });
+    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    // It did start (and stopped at once): the pipe did not end with a failure to start.
+    expect(stdout).toMatch(/BCE mock listening on http:\/\/127\.0\.0\.1:\d+/);
+  } finally {
+    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+    if (pid > 0) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {} // gone, as it should be
+    }
+  }
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", () => {
