@@ -56,7 +56,8 @@ export interface BceClientOptions {
   endpoint?: string | URL | undefined;
   /**
    * Access keys, or a provider (for rotating STS credentials) asked once per call, or, when its
-   * keys carry an `expiration`, again only shortly before it. Default: the environment variables
+   * keys carry an `expiration`, again only five minutes before it (until the last minute, calls go
+   * on with the keys they have while it answers). Default: the environment variables
    * BCE_ACCESS_KEY_ID, BCE_SECRET_ACCESS_KEY and BCE_SESSION_TOKEN, in Node, Deno and Bun (a
    * browser bundle has no environment).
    */

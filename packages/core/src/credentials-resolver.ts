@@ -5,6 +5,7 @@ import {
   CREDENTIAL_FIELDS,
   checkCredentials,
   CREDENTIALS_REFRESH_WINDOW_MS,
+  CREDENTIALS_STALE_MS,
   CredentialsError,
   type Credentials,
   type CredentialsInput,
@@ -40,17 +41,22 @@ export interface CredentialsWait {
  * with CredentialsError (a provider's own error becomes its `cause`) or, when the call's signal
  * aborts while a provider is asked, BceAbortError. A provider is asked once per call, or, when its
  * keys carry an `expiration`, again only shortly before that time; concurrent calls share one
- * pending request to it. A provider that has not answered within the call's `timeoutMs` fails the
- * call, and the next call asks it again. The error messages name what is wrong, never a key's value.
+ * pending request to it. Between five minutes and one before the expiration, a call goes on with
+ * the keys it has while the provider is asked beside it (a failed request is made again by the next
+ * call); in the last minute, or with no keys, the call waits for the provider. A provider that has
+ * not answered within the call's `timeoutMs` fails the call, and the next call asks it again. The
+ * error messages name what is wrong, never a key's value.
  */
 export function credentialsResolver(
   input: CredentialsInput | undefined,
   clock: () => number = Date.now,
 ): (wait?: CredentialsWait) => Promise<Credentials> {
   if (typeof input === "function") {
-    // Keys that carry an expiration, kept until `refreshAt`; the request to the provider in flight.
+    // Keys that carry an expiration, used alone until `refreshAt`, then beside a request for new
+    // ones until `staleAt`; the request to the provider in flight.
     let cached: Credentials | undefined;
     let refreshAt = 0;
+    let staleAt = 0;
     let pending: Promise<Credentials> | undefined;
     // Which request to the provider is the latest: one given up on, that answers after a newer
     // one was made, does not replace what the newer one cached.
@@ -78,21 +84,32 @@ export function credentialsResolver(
       if (request === latest) {
         cached = expiresAt === undefined ? undefined : credentials;
         refreshAt = (expiresAt ?? 0) - CREDENTIALS_REFRESH_WINDOW_MS;
+        staleAt = (expiresAt ?? 0) - CREDENTIALS_STALE_MS;
       }
       return credentials;
     };
-    return ({ signal, timeoutMs } = {}) => {
-      if (cached && clock() < refreshAt) return Promise.resolve(cached);
-      // An aborted call does not ask the provider.
-      if (signal?.aborted) return Promise.reject(aborted(signal));
-      // The pending request, or a new one that forgets itself once settled (unless replaced).
+    // The pending request, or a new one that forgets itself once settled (unless replaced).
+    const request = (): Promise<Credentials> => {
       if (!pending) {
         const asking: Promise<Credentials> = ask().finally(() => {
           if (pending === asking) pending = undefined;
         });
         pending = asking;
       }
-      const asked = pending;
+      return pending;
+    };
+    return ({ signal, timeoutMs } = {}) => {
+      const now = cached ? clock() : 0;
+      if (cached && now < refreshAt) return Promise.resolve(cached);
+      // An aborted call does not ask the provider.
+      if (signal?.aborted) return Promise.reject(aborted(signal));
+      if (cached && now < staleAt) {
+        // New keys are asked for beside this call, which goes on with keys that have over a minute
+        // left: a provider that is slow or down (an STS outage) delays or fails no call until then.
+        request().catch(() => {});
+        return Promise.resolve(cached);
+      }
+      const asked = request();
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is
       // kept only while no newer request has been made.

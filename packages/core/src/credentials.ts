@@ -35,10 +35,20 @@ export const CREDENTIAL_ENV_VARS = {
 } as const;
 
 /**
- * How long before its `expiration` a provider's keys are replaced: a call signed just before
+ * How long before its `expiration` a provider is asked for new keys: a call signed just before
  * would reach the service with keys about to expire. Five minutes, as the AWS SDKs do.
  */
 export const CREDENTIALS_REFRESH_WINDOW_MS = 5 * 60_000;
+
+/**
+ * How long before its `expiration` a provider's keys stop being used while new ones are asked for
+ * (until then a call goes on with them and the provider is asked beside it): a call waits for new
+ * keys, and fails if the provider does, only in this last minute. One minute and five, as the AWS
+ * SDK for Java's STS providers' stale and prefetch times (aws/aws-sdk-java-v2
+ * services/sts/src/main/java/software/amazon/awssdk/services/sts/auth/StsCredentialsProvider.java@0d77ceae3aae446d6cfcdecfe077785b240bf1ea,
+ * DEFAULT_STALE_TIME and DEFAULT_PREFETCH_TIME).
+ */
+export const CREDENTIALS_STALE_MS = 60_000;
 
 /**
  * Credentials from environment variables, or undefined when they are not set. A client given no

@@ -8,6 +8,7 @@ import {
   BceAbortError,
   BceValidationError,
   CREDENTIALS_REFRESH_WINDOW_MS,
+  CREDENTIALS_STALE_MS,
   CredentialsError,
   createServiceClient,
   credentialsResolver,
@@ -1132,15 +1133,79 @@ describe("credentials", () => {
       now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS - 1;
       expect((await resolve()).accessKeyId).toBe("ak-1");
       expect(provider).toHaveBeenCalledTimes(1);
-      now += 1; // inside the refresh window
-      expect((await resolve()).accessKeyId).toBe("ak-2");
+      now += 1; // inside the refresh window: this call goes on with the keys it has, and asks beside it
+      expect((await resolve()).accessKeyId).toBe("ak-1");
       expect(provider).toHaveBeenCalledTimes(2);
       // The keys handed out carry no expiration and are a frozen copy.
       const got = await resolve();
       expect(got).toEqual(keys(2));
       expect(Object.isFrozen(got)).toBe(true);
+      expect(provider).toHaveBeenCalledTimes(2);
     },
   );
+
+  describe("keys near their expiration, the provider asked anew", () => {
+    const lifetime = 3600_000;
+    const start = Date.UTC(2026, 0, 1);
+    /** A provider whose keys expire an hour after it answers; `down` makes it fail, `hang` never answer. */
+    const setup = () => {
+      const state = { now: start, n: 0, down: false, hang: false };
+      const provider = vi.fn(() => {
+        if (state.hang) return new Promise<never>(() => {});
+        if (state.down) throw new Error("STS is down");
+        return { ...keys(++state.n), expiration: new Date(state.now + lifetime) };
+      });
+      return { state, provider, resolve: credentialsResolver(provider, () => state.now) };
+    };
+    /** Once the request made beside a call has settled (no timer of the resolver's is involved). */
+    const settled = () => new Promise((done) => setTimeout(done, 0));
+
+    it("failing, or not answering, with over a minute left: calls go on with the keys they have", async () => {
+      const { state, provider, resolve } = setup();
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      state.now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS; // five minutes left
+      state.down = true;
+      const calls = await Promise.all(Array.from({ length: 5 }, () => resolve({ timeoutMs: 1000 })));
+      expect(calls.map((c) => c.accessKeyId)).toEqual(Array(5).fill("ak-1"));
+      await settled();
+      // The calls made together shared one request; the next call, after it failed, asks again.
+      expect(provider).toHaveBeenCalledTimes(2);
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      expect(provider).toHaveBeenCalledTimes(3);
+      // Not answering at all: still the keys they have, and no second request while it hangs.
+      state.down = false;
+      state.hang = true;
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      expect(provider).toHaveBeenCalledTimes(4);
+    });
+
+    it("in the last minute a call waits for new keys, and fails with CredentialsError if the provider does", async () => {
+      const { state, provider, resolve } = setup();
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      state.now += lifetime - CREDENTIALS_STALE_MS; // one minute left
+      state.down = true;
+      const error = await resolve().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect((error as CredentialsError).cause).toEqual(new Error("STS is down"));
+      state.down = false;
+      expect((await resolve()).accessKeyId).toBe("ak-2");
+      expect(provider).toHaveBeenCalledTimes(3);
+    });
+
+    it("a provider that answers in the window replaces the keys for the calls after", async () => {
+      const { state, provider, resolve } = setup();
+      await resolve();
+      state.now += lifetime - CREDENTIALS_STALE_MS - 1; // just over a minute left
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      await settled();
+      expect((await resolve()).accessKeyId).toBe("ak-2");
+      // The new keys are kept until their own window.
+      state.now += CREDENTIALS_REFRESH_WINDOW_MS;
+      expect((await resolve()).accessKeyId).toBe("ak-2");
+      expect(provider).toHaveBeenCalledTimes(2);
+    });
+  });
 
   // As the environment's: `sessionToken: process.env.BCE_SESSION_TOKEN` with the variable set empty.
   it("an empty sessionToken is none: the keys are used alone, and no token is sent", async () => {

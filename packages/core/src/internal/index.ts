@@ -22,7 +22,7 @@ export {
   type ServiceClient,
   type StringParameterSchema,
 } from "../client.js";
-export { CREDENTIALS_REFRESH_WINDOW_MS, credentialsFromEnv } from "../credentials.js";
+export { CREDENTIALS_REFRESH_WINDOW_MS, CREDENTIALS_STALE_MS, credentialsFromEnv } from "../credentials.js";
 // How far a misspelt option name is from a known one (the clients' option check, the mock's).
 export { checkNestedOptions, editDistance } from "../edit-distance.js";
 export { credentialsResolver } from "../credentials-resolver.js";
