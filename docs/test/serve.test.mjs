@@ -3,7 +3,9 @@
 // not a port ends it at once with one line that names it, never a stack trace.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, test } from "vitest";
 import { docsDir } from "./helpers.mjs";
@@ -68,15 +70,21 @@ test("serves the docs and the mock on loopback, and stops on SIGTERM", async () 
 }, 180_000);
 
 test("--stop-with-parent stops it when the shell that started it ends while it is still starting", async () => {
-  // The shell ends a second after it started serve.mjs with the mock: after Node has started it
-  // (about 0.1 s), before it is ready (Prism alone takes over a second to load). By then the system
-  // has given it another parent, which must not be taken for the first.
+  // The shell ends a second after serve.mjs's JavaScript has started (a module given to --import
+  // marks it): after it has read its parent's pid (its first modules), before it is ready (Prism
+  // alone takes over a second to load). By then the system has given it another parent, which must
+  // not be taken for the first.
+  const work = mkdtempSync(join(tmpdir(), "bce-openapi-serve-parent-"));
+  const marker = join(work, "started");
+  const mark = `data:text/javascript,${encodeURIComponent('import{writeFileSync}from"node:fs";writeFileSync(process.env.STARTED_MARKER,"")')}`;
   const shell = spawn(
     "sh",
     [
       "-c",
-      '"$0" "$@" & echo "pid $!"; sleep 1',
+      '"$0" "$@" & echo "pid $!"; i=0; while [ ! -e "$STARTED_MARKER" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; sleep 1',
       process.execPath,
+      "--import",
+      mark,
       script,
       "--mock",
       "--port",
@@ -85,7 +93,7 @@ test("--stop-with-parent stops it when the shell that started it ends while it i
       "0",
       "--stop-with-parent",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, STARTED_MARKER: marker } },
   );
   children.add(shell);
   let stdout = "";
@@ -95,6 +103,7 @@ test("--stop-with-parent stops it when the shell that started it ends while it i
   const ended = once(shell.stdout, "end"); // serve.mjs holds the pipe too: it ends when both have exited
   try {
     await once(shell, "exit");
+    expect(existsSync(marker)).toBe(true);
     // Bounded, so that a server left running fails the test here and is stopped below.
     let timer;
     const late = new Promise((_, reject) => {
@@ -111,6 +120,7 @@ test("--stop-with-parent stops it when the shell that started it ends while it i
         process.kill(pid, "SIGKILL");
       } catch {} // gone, as it should be
     }
+    rmSync(work, { recursive: true, force: true });
   }
 }, 180_000);
 

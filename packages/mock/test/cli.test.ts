@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
 import { afterAll, afterEach, expect, it } from "vitest";
@@ -185,15 +187,21 @@ it("--stop-with-parent stops it when the shell that started it ends, as a packag
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
 it("--stop-with-parent stops it when the shell that started it ends while it is still starting", async () => {
-  // The shell ends a second after it started the bin: after Node has started it (about 0.1 s), before
-  // it listens (Prism alone takes over a second to load). By the time the bin listens, the system
-  // has given it another parent, which must not be taken for the first.
+  // The shell ends a second after the bin's JavaScript has started (a module given to --import
+  // marks it): after the bin has read its parent's pid (its first few modules), before it listens
+  // (Prism alone takes over a second to load). By the time the bin listens, the system has given it
+  // another parent, which must not be taken for the first.
+  const work = mkdtempSync(join(tmpdir(), "bce-openapi-mock-parent-"));
+  const marker = join(work, "started");
+  const mark = `data:text/javascript,${encodeURIComponent('import{writeFileSync}from"node:fs";writeFileSync(process.env.STARTED_MARKER,"")')}`;
   const shell = spawn(
     "sh",
     [
       "-c",
-      '"$0" "$@" & echo "pid $!"; sleep 1',
+      '"$0" "$@" & echo "pid $!"; i=0; while [ ! -e "$STARTED_MARKER" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; sleep 1',
       process.execPath,
+      "--import",
+      mark,
       bin,
       "--port",
       "0",
@@ -202,13 +210,14 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
       "--no-auth",
       "--stop-with-parent",
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, STARTED_MARKER: marker } },
   );
   let stdout = "";
   shell.stdout!.on("data", (chunk) => (stdout += chunk));
   const ended = once(shell.stdout!, "end"); // the bin holds the pipe too: it ends when both have exited
   try {
     await once(shell, "exit");
+    expect(existsSync(marker)).toBe(true);
     // Bounded, so that a bin left running fails the test here and is stopped below.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise((_, reject) => {
@@ -224,6 +233,7 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
         process.kill(pid, "SIGKILL");
       } catch {} // gone, as it should be
     }
+    rmSync(work, { recursive: true, force: true });
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
