@@ -201,6 +201,48 @@ test.each(locales.map((l) => l.code))(
   },
 );
 
+// As the resource ids, so the values they give a request's fields (`imageType: "bec"`, `adminPass:
+// "root@!123456"`, BCC's plain-text `"1qaz@WSX"`): each is one the spec holds, as a value or quoted
+// in a description. `userData` is left out: the texts show the plain text a client encodes, the
+// spec the encoded text the service takes.
+test.each(locales.map((l) => l.code))(
+  "%s: the request field values the guides, READMEs and code samples show are the spec's",
+  (code) => {
+    const spec = loadSpec("en");
+    const strings = new Set();
+    const fields = new Set();
+    const walk = (node, key) => {
+      if (key === "x-codeSamples") return;
+      if (typeof node === "string") {
+        strings.add(node);
+        for (const [, quoted] of node.matchAll(/"([^"\n]+)"/g)) strings.add(quoted);
+      } else if (node && typeof node === "object") {
+        if (node.properties && typeof node.properties === "object")
+          for (const name of Object.keys(node.properties)) fields.add(name);
+        for (const [k, v] of Object.entries(node)) walk(v, k);
+      }
+    };
+    walk(spec, "");
+    fields.delete("userData");
+    const root = join(guidesDir, "..", "..");
+    const samples = join(root, "spec/code-samples", code === "en" ? "" : code, "typescript");
+    const files =
+      code === "en" ? ["README.md", ...["core", "bec", "bcc", "mock"].map((p) => `packages/${p}/README.md`)] : [];
+    const texts = [
+      ...guidePages.map((page) => read(code, page.slug)),
+      ...files.map((file) => readFileSync(join(root, file), "utf8")),
+      ...readdirSync(samples).map((file) => readFileSync(join(samples, file), "utf8")),
+    ];
+    const given = texts.flatMap((text) =>
+      [...text.matchAll(/\b(\w+): "([^"\n]*)"/g)]
+        .filter(([, name]) => fields.has(name))
+        .map(([, name, value]) => `${name}: "${value}"`),
+    );
+    expect(given.length).toBeGreaterThanOrEqual(4);
+    expect([...new Set(given)].filter((pair) => !strings.has(/: "(.*)"$/.exec(pair)[1]))).toEqual([]);
+  },
+);
+
 // A section of a guide can be linked to: each heading of a built page has an id of its own, made
 // from its text (CJK kept), and the page's ids are unique.
 test.each(locales.flatMap((l) => guidePages.map((g) => [l.code, g.slug])))(
