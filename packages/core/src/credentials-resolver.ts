@@ -42,8 +42,9 @@ export interface CredentialsWait {
  * aborts while a provider is asked, BceAbortError. A provider is asked once per call, or, when its
  * keys carry an `expiration`, again only shortly before that time; concurrent calls share one
  * pending request to it. Between five minutes and one before the expiration, a call goes on with
- * the keys it has while the provider is asked beside it (a failed request is made again by the next
- * call); in the last minute, or with no keys, the call waits for the provider. A provider that has
+ * the keys it has while the provider is asked beside it (a request that failed, or is pending for
+ * longer than a call's `timeoutMs`, is made again by the next call); in the last minute, or with no
+ * keys, the call waits for the provider. A provider that has
  * not answered within the call's `timeoutMs` fails the call, and the next call asks it again. The
  * error messages name what is wrong, never a key's value.
  */
@@ -58,6 +59,7 @@ export function credentialsResolver(
     let refreshAt = 0;
     let staleAt = 0;
     let pending: Promise<Credentials> | undefined;
+    let pendingSince = 0;
     // Which request to the provider is the latest: one given up on, that answers after a newer
     // one was made, does not replace what the newer one cached.
     let latest = 0;
@@ -88,28 +90,33 @@ export function credentialsResolver(
       }
       return credentials;
     };
-    // The pending request, or a new one that forgets itself once settled (unless replaced).
-    const request = (): Promise<Credentials> => {
+    // The pending request, or a new one that forgets itself once settled (unless replaced). One
+    // pending for longer than the call's `timeoutMs` is one a waiting call would have given up on
+    // (as one made beside a call, which no call waits for, is never given up otherwise): the call
+    // asks anew rather than wait on it.
+    const request = (now: number, timeoutMs: number | undefined): Promise<Credentials> => {
+      if (pending && timeoutMs !== undefined && now - pendingSince > timeoutMs) pending = undefined;
       if (!pending) {
         const asking: Promise<Credentials> = ask().finally(() => {
           if (pending === asking) pending = undefined;
         });
         pending = asking;
+        pendingSince = now;
       }
       return pending;
     };
     return ({ signal, timeoutMs } = {}) => {
-      const now = cached ? clock() : 0;
+      const now = clock();
       if (cached && now < refreshAt) return Promise.resolve(cached);
       // An aborted call does not ask the provider.
       if (signal?.aborted) return Promise.reject(aborted(signal));
       if (cached && now < staleAt) {
         // New keys are asked for beside this call, which goes on with keys that have over a minute
         // left: a provider that is slow or down (an STS outage) delays or fails no call until then.
-        request().catch(() => {});
+        request(now, timeoutMs).catch(() => {});
         return Promise.resolve(cached);
       }
-      const asked = request();
+      const asked = request(now, timeoutMs);
       if (!signal && timeoutMs === undefined) return asked;
       // The call stops waiting on its abort or timeout; the provider's answer, if it comes, is
       // kept only while no newer request has been made.

@@ -1172,12 +1172,33 @@ describe("credentials", () => {
       expect(provider).toHaveBeenCalledTimes(2);
       expect((await resolve()).accessKeyId).toBe("ak-1");
       expect(provider).toHaveBeenCalledTimes(3);
-      // Not answering at all: still the keys they have, and no second request while it hangs.
+      // Not answering at all: still the keys they have, and no second request while it hangs for
+      // less than the calls' timeoutMs; after that, the next call asks again.
       state.down = false;
       state.hang = true;
-      expect((await resolve()).accessKeyId).toBe("ak-1");
-      expect((await resolve()).accessKeyId).toBe("ak-1");
+      expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-1");
+      state.now += 1000;
+      expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-1");
       expect(provider).toHaveBeenCalledTimes(4);
+      state.now += 1;
+      state.hang = false;
+      expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-1");
+      expect(provider).toHaveBeenCalledTimes(5);
+      await settled();
+      expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-2");
+    });
+
+    it("one that hangs beside a call is not waited on in the last minute: a call there asks anew", async () => {
+      const { state, provider, resolve } = setup();
+      expect((await resolve()).accessKeyId).toBe("ak-1");
+      state.now += lifetime - CREDENTIALS_REFRESH_WINDOW_MS;
+      state.hang = true;
+      expect((await resolve({ timeoutMs: 30_000 })).accessKeyId).toBe("ak-1");
+      expect(provider).toHaveBeenCalledTimes(2);
+      state.hang = false;
+      state.now += CREDENTIALS_REFRESH_WINDOW_MS - CREDENTIALS_STALE_MS; // one minute left
+      expect((await resolve({ timeoutMs: 30_000 })).accessKeyId).toBe("ak-2");
+      expect(provider).toHaveBeenCalledTimes(3);
     });
 
     it("in the last minute a call waits for new keys, and fails with CredentialsError if the provider does", async () => {
