@@ -70,18 +70,19 @@ test("serves the docs and the mock on loopback, and stops on SIGTERM", async () 
 }, 180_000);
 
 test("--stop-with-parent stops it when the shell that started it ends while it is still starting", async () => {
-  // The shell ends a second after serve.mjs's JavaScript has started (a module given to --import
-  // marks it): after it has read its parent's pid (its first modules), before it is ready (Prism
-  // alone takes over a second to load). By then the system has given it another parent, which must
-  // not be taken for the first.
+  // The shell ends as soon as serve.mjs starts to load Prism, which it does after its first modules
+  // (where it reads its parent's pid) and which takes over a second: a module-resolution hook given
+  // to --import marks the moment (when @stoplight/prism-core is resolved). By the time serve.mjs
+  // listens, the system has given it another parent, which must not be taken for the first.
   const work = mkdtempSync(join(tmpdir(), "bce-openapi-serve-parent-"));
   const marker = join(work, "started");
-  const mark = `data:text/javascript,${encodeURIComponent('import{writeFileSync}from"node:fs";writeFileSync(process.env.STARTED_MARKER,"")')}`;
+  const hooks = `import{writeFileSync}from"node:fs";export async function resolve(s,c,next){if(s==="@stoplight/prism-core")writeFileSync(process.env.STARTED_MARKER,"");return next(s,c)}`;
+  const mark = `data:text/javascript,${encodeURIComponent(`import{register}from"node:module";register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)})`)}`;
   const shell = spawn(
     "sh",
     [
       "-c",
-      '"$0" "$@" & echo "pid $!"; i=0; while [ ! -e "$STARTED_MARKER" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; sleep 1',
+      '"$0" "$@" & echo "pid $!"; i=0; while [ ! -e "$STARTED_MARKER" ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done',
       process.execPath,
       "--import",
       mark,
