@@ -175,6 +175,19 @@ describe("the operations, hosts and default region the guides name are the spec'
   });
 });
 
+/** What readers of a language see used: its guides, the READMEs (English) and its TypeScript code samples. */
+function textsShown(code) {
+  const root = join(guidesDir, "..", "..");
+  const samples = join(root, "spec/code-samples", code === "en" ? "" : code, "typescript");
+  const files =
+    code === "en" ? ["README.md", ...["core", "bec", "bcc", "mock"].map((p) => `packages/${p}/README.md`)] : [];
+  return [
+    ...guidePages.map((page) => read(code, page.slug)),
+    ...files.map((file) => readFileSync(join(root, file), "utf8")),
+    ...readdirSync(samples).map((file) => readFileSync(join(samples, file), "utf8")),
+  ];
+}
+
 // The guides, the READMEs and the TypeScript code samples show the spec's example resources
 // (`vm-6ahy6dli`, `m-mRjO3cjs`): an example renamed in the spec alone left them showing ids the
 // reference no longer has. Held to the spec without its code samples, which are among the texts.
@@ -182,15 +195,7 @@ test.each(locales.map((l) => l.code))(
   "%s: the resource ids the guides, READMEs and code samples show are the spec's examples",
   (code) => {
     const spec = JSON.stringify(loadSpec("en"), (key, value) => (key === "x-codeSamples" ? undefined : value));
-    const root = join(guidesDir, "..", "..");
-    const samples = join(root, "spec/code-samples", code === "en" ? "" : code, "typescript");
-    const files =
-      code === "en" ? ["README.md", ...["core", "bec", "bcc", "mock"].map((p) => `packages/${p}/README.md`)] : [];
-    const texts = [
-      ...guidePages.map((page) => read(code, page.slug)),
-      ...files.map((file) => readFileSync(join(root, file), "utf8")),
-      ...readdirSync(samples).map((file) => readFileSync(join(samples, file), "utf8")),
-    ];
+    const texts = textsShown(code);
     const ids = new Set(
       texts.flatMap((text) =>
         [...text.matchAll(/\b(?:vm|im|i|m|k)-[A-Za-z0-9]{6,}(?:-[A-Za-z0-9-]+)?\b/g)].map((m) => m[0]),
@@ -224,15 +229,7 @@ test.each(locales.map((l) => l.code))(
     };
     walk(spec, "");
     fields.delete("userData");
-    const root = join(guidesDir, "..", "..");
-    const samples = join(root, "spec/code-samples", code === "en" ? "" : code, "typescript");
-    const files =
-      code === "en" ? ["README.md", ...["core", "bec", "bcc", "mock"].map((p) => `packages/${p}/README.md`)] : [];
-    const texts = [
-      ...guidePages.map((page) => read(code, page.slug)),
-      ...files.map((file) => readFileSync(join(root, file), "utf8")),
-      ...readdirSync(samples).map((file) => readFileSync(join(samples, file), "utf8")),
-    ];
+    const texts = textsShown(code);
     const given = texts.flatMap((text) =>
       [...text.matchAll(/\b(\w+): "([^"\n]*)"/g)]
         .filter(([, name]) => fields.has(name))
