@@ -36,6 +36,7 @@ import {
   type CallContext,
   type CallStats,
   type Logger,
+  type LogEvent,
   type RetryOptions,
 } from "./transport.js";
 import { VERSION } from "./version.js";
@@ -300,7 +301,13 @@ function serviceClient<Paths extends {}>(
   const agent = userAgent(service, options.userAgentAppId);
   // Resolved per call: a client can be made before the environment holds its keys, and a
   // provider of rotating STS keys is asked when its keys are about to expire.
-  const resolve = credentialsResolver(credentialsOption);
+  const resolve = credentialsResolver(credentialsOption, Date.now, (error, expiresInMs) =>
+    logger.warn(
+      "the credentials provider failed while the keys it gave last still hold; they serve until a minute before they expire",
+      // The error's own message names what is wrong and holds no key; its cause, the provider's, is left out.
+      { event: "credentialsRefreshFailed" satisfies LogEvent, expiresInMs, error: error.message },
+    ),
+  );
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
     resolve({ signal: own(call, "signal"), timeoutMs: own(call, "timeoutMs") ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const rawFetch = async (request: Request, signal: AbortSignal = request.signal) => {

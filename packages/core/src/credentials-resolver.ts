@@ -51,6 +51,8 @@ export interface CredentialsWait {
 export function credentialsResolver(
   input: CredentialsInput | undefined,
   clock: () => number = Date.now,
+  /** Told when a request made beside a call fails: no call hears of it otherwise. */
+  onRefreshFailed: (error: CredentialsError, expiresInMs: number) => void = () => {},
 ): (wait?: CredentialsWait) => Promise<Credentials> {
   if (typeof input === "function") {
     // Keys that carry an expiration, used alone until `refreshAt`, then beside a request for new
@@ -113,7 +115,12 @@ export function credentialsResolver(
       if (cached && now < staleAt) {
         // New keys are asked for beside this call, which goes on with keys that have over a minute
         // left: a provider that is slow or down (an STS outage) delays or fails no call until then.
-        request(now, timeoutMs).catch(() => {});
+        const keys = cached;
+        const expiresAt = staleAt + CREDENTIALS_STALE_MS;
+        request(now, timeoutMs).catch((error: CredentialsError) => {
+          // Only while those keys are still the ones kept: a newer request may have replaced them.
+          if (cached === keys) onRefreshFailed(error, expiresAt - clock());
+        });
         return Promise.resolve(cached);
       }
       const asked = request(now, timeoutMs);

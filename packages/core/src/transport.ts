@@ -84,7 +84,8 @@ export interface CallOptions {
 /**
  * Where the clients report what they do: retry decisions (`info`), calls that end without a
  * retry (`debug`), answers that differ from the spec (`warn`, with `validateResponses: "warn"`),
- * and a request signed again with the service's time after a clock-skew answer (`warn`).
+ * a request signed again with the service's time after a clock-skew answer (`warn`), and a
+ * credentials provider that failed while its last keys still hold (`warn`).
  * `console` fits. Nothing is logged unless a logger is given; no message or data holds a secret
  * key, session token, signature or password. Each entry's data names what happened in `event` (a
  * LogEvent), which stays as the message's wording changes.
@@ -107,7 +108,12 @@ export type LogEvent =
   /** With `validateResponses: "warn"`, an answer that differs from the spec; its `problems` (`warn`). */
   | "responseMismatch"
   /** With `validateResponses: "warn"`, the response checks did not load; the answer was not checked (`warn`). */
-  | "responseChecksUnavailable";
+  | "responseChecksUnavailable"
+  /**
+   * A credentials provider, asked for new keys beside a call while its last keys still hold, failed;
+   * its keys serve until a minute before they expire, and the next call asks again (`warn`).
+   */
+  | "credentialsRefreshFailed";
 
 /** What the attempt hooks are given. */
 export interface AttemptInfo {

@@ -1188,6 +1188,60 @@ describe("credentials", () => {
       expect((await resolve({ timeoutMs: 1000 })).accessKeyId).toBe("ak-2");
     });
 
+    it("a failure beside a call is told to the resolver's listener, with the time the keys have left", async () => {
+      const { state } = setup();
+      const told: [unknown, number][] = [];
+      const provider = vi.fn(() => {
+        if (state.down) throw new Error("STS is down");
+        return { ...keys(++state.n), expiration: new Date(state.now + lifetime) };
+      });
+      const resolve = credentialsResolver(
+        provider,
+        () => state.now,
+        (error, left) => told.push([error, left]),
+      );
+      await resolve();
+      state.now += lifetime - 3 * 60_000; // three minutes left
+      state.down = true;
+      await resolve();
+      await settled();
+      expect(told).toEqual([[expect.any(CredentialsError), 3 * 60_000]]);
+      expect((told[0]![0] as CredentialsError).cause).toEqual(new Error("STS is down"));
+    });
+
+    it("a failure beside a call reaches the client's logger as a warning, without the provider's error", async () => {
+      const warn = vi.fn();
+      let down = false;
+      let n = 0;
+      const secret = "token-in-the-provider-error-0123";
+      const service = client({
+        fetch: recorder().fetch,
+        logger: { warn },
+        credentials: async () => {
+          if (down) throw new Error(`STS said no to ${secret}`);
+          return { ...keys(++n), expiration: new Date(Date.now() + 3 * 60_000) };
+        },
+      });
+      const put = () => service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+      await put();
+      down = true;
+      expect((await put()).response.status).toBe(200);
+      await settled();
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message, data] = warn.mock.calls[0]!;
+      expect(message).toBe(
+        "the credentials provider failed while the keys it gave last still hold; they serve until a minute before they expire",
+      );
+      expect(data).toEqual({
+        event: "credentialsRefreshFailed",
+        expiresInMs: expect.any(Number),
+        error: "the credentials provider failed (see cause)",
+      });
+      expect(data.expiresInMs).toBeGreaterThan(60_000);
+      expect(data.expiresInMs).toBeLessThanOrEqual(3 * 60_000);
+      expect(JSON.stringify(warn.mock.calls)).not.toContain(secret);
+    });
+
     it("one that hangs beside a call is not waited on in the last minute: a call there asks anew", async () => {
       const { state, provider, resolve } = setup();
       expect((await resolve()).accessKeyId).toBe("ak-1");
