@@ -117,9 +117,12 @@ export function credentialsResolver(
         // left: a provider that is slow or down (an STS outage) delays or fails no call until then.
         const keys = cached;
         const expiresAt = staleAt + CREDENTIALS_STALE_MS;
-        request(now, timeoutMs).catch((error: CredentialsError) => {
-          // Only while those keys are still the ones kept: a newer request may have replaced them.
-          if (cached === keys) onRefreshFailed(error, expiresAt - clock());
+        const before = pending;
+        const asked = request(now, timeoutMs);
+        // Its failure is told once, by the call that made the request, and only while those keys
+        // are still the ones kept (a newer request may have replaced them).
+        asked.catch((error: CredentialsError) => {
+          if (asked !== before && cached === keys) onRefreshFailed(error, expiresAt - clock());
         });
         return Promise.resolve(cached);
       }

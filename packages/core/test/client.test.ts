@@ -1203,8 +1203,10 @@ describe("credentials", () => {
       await resolve();
       state.now += lifetime - 3 * 60_000; // three minutes left
       state.down = true;
-      await resolve();
+      // Three calls at once share one request: its failure is told once.
+      await Promise.all([resolve(), resolve(), resolve()]);
       await settled();
+      expect(provider).toHaveBeenCalledTimes(2);
       expect(told).toEqual([[expect.any(CredentialsError), 3 * 60_000]]);
       expect((told[0]![0] as CredentialsError).cause).toEqual(new Error("STS is down"));
     });
