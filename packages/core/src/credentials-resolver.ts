@@ -55,11 +55,10 @@ export function credentialsResolver(
   onRefreshFailed: (error: CredentialsError, expiresInMs: number) => void = () => {},
 ): (wait?: CredentialsWait) => Promise<Credentials> {
   if (typeof input === "function") {
-    // Keys that carry an expiration, used alone until `refreshAt`, then beside a request for new
-    // ones until `staleAt`; the request to the provider in flight.
+    // Keys that carry an expiration and when they expire: used alone until the refresh window, then
+    // beside a request for new ones until the last minute; the request to the provider in flight.
     let cached: Credentials | undefined;
-    let refreshAt = 0;
-    let staleAt = 0;
+    let expiresAt = 0;
     let pending: Promise<Credentials> | undefined;
     let pendingSince = 0;
     // Which request to the provider is the latest: one given up on, that answers after a newer
@@ -84,11 +83,10 @@ export function credentialsResolver(
         if (error instanceof CredentialsError) throw error;
         throw new CredentialsError("the credentials provider failed (see cause)", { cause: error });
       }
-      const { credentials, expiresAt } = checked;
+      const { credentials } = checked;
       if (request === latest) {
-        cached = expiresAt === undefined ? undefined : credentials;
-        refreshAt = (expiresAt ?? 0) - CREDENTIALS_REFRESH_WINDOW_MS;
-        staleAt = (expiresAt ?? 0) - CREDENTIALS_STALE_MS;
+        cached = checked.expiresAt === undefined ? undefined : credentials;
+        expiresAt = checked.expiresAt ?? 0;
       }
       return credentials;
     };
@@ -109,14 +107,13 @@ export function credentialsResolver(
     };
     return ({ signal, timeoutMs } = {}) => {
       const now = clock();
-      if (cached && now < refreshAt) return Promise.resolve(cached);
+      if (cached && now < expiresAt - CREDENTIALS_REFRESH_WINDOW_MS) return Promise.resolve(cached);
       // An aborted call does not ask the provider.
       if (signal?.aborted) return Promise.reject(aborted(signal));
-      if (cached && now < staleAt) {
+      if (cached && now < expiresAt - CREDENTIALS_STALE_MS) {
         // New keys are asked for beside this call, which goes on with keys that have over a minute
         // left: a provider that is slow or down (an STS outage) delays or fails no call until then.
         const keys = cached;
-        const expiresAt = staleAt + CREDENTIALS_STALE_MS;
         const before = pending;
         const asked = request(now, timeoutMs);
         // Its failure is told once, by the call that made the request, and only while those keys
