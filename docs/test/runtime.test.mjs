@@ -280,10 +280,16 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   // BEC: resolves with the example; the request went to the recording fetch, signed as Node verifies.
   const rid = "d8752367-38e8-45e4-b4c7-e53be3137ce5";
   const $metadata = { httpStatusCode: 200, requestId: rid, attempts: 1, totalRetryDelay: 0 };
-  expect(got.bec.value).toEqual({ ...examples.BecReinstallResponseExample.value, $metadata });
   expect(got.bec.sent).toHaveLength(1);
   const [sent] = got.bec.sent;
   const url = new URL(sent.url);
+  // With the idempotency token the call carried.
+  const clientToken = url.searchParams.get("clientToken");
+  expect(clientToken).toMatch(/^[0-9a-f-]{36}$/);
+  expect(got.bec.value).toEqual({
+    ...examples.BecReinstallResponseExample.value,
+    $metadata: { ...$metadata, clientToken },
+  });
   expect(sent.headers.authorization).toMatch(/^bce-auth-v1\//);
   // A page cannot set User-Agent: the clients' user agent goes as x-bce-user-agent, and is signed.
   expect(sent.headers["x-bce-user-agent"]).toMatch(/^bce-openapi-js\/\S+ api\/bec browser$/);

@@ -26,6 +26,8 @@ const exampleAnswer = spec.components.examples.BecReinstallResponseExample!.valu
 const credentials = { accessKeyId: "test-ak", secretAccessKey: "test-secret-access-key-0000" };
 const answer = JSON.stringify({ result: true, action: "reinstall", details: null });
 
+const TOKEN = expect.stringMatching(/^[0-9a-f-]{36}$/);
+
 function recorder(body = answer, status = 200) {
   const sent: Request[] = [];
   return {
@@ -119,9 +121,13 @@ describe("reinstallVmInstance on the wire", () => {
   it("resolves with the parsed answer and $metadata beside it", async () => {
     const rec = recorder(JSON.stringify(exampleAnswer));
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
-    await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual({
+    const result = await bec.reinstallVmInstance("vm-1", input);
+    // The idempotency token the call carried, told back.
+    const clientToken = new URL(rec.sent[0]!.url).searchParams.get("clientToken");
+    expect(clientToken).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result).toEqual({
       ...(exampleAnswer as object),
-      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0, clientToken },
     });
   });
 
@@ -167,7 +173,7 @@ describe("reinstallVmInstance on the wire", () => {
   it("resolves a success body of null with its metadata alone", async () => {
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: recorder("null").fetch });
     await expect(bec.reinstallVmInstance("vm-1", input)).resolves.toEqual({
-      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+      $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0, clientToken: TOKEN },
     });
   });
 
@@ -176,7 +182,7 @@ describe("reinstallVmInstance on the wire", () => {
     async (body) => {
       const off = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: recorder(body).fetch });
       await expect(off.reinstallVmInstance("vm-1", input)).resolves.toEqual({
-        $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0 },
+        $metadata: { httpStatusCode: 200, requestId: "rid-1", attempts: 1, totalRetryDelay: 0, clientToken: TOKEN },
       });
       const strict = createBecClient({
         endpoint: "http://127.0.0.1:9",

@@ -118,6 +118,8 @@ export interface ResponseMetadata {
   attempts: number;
   /** Milliseconds spent waiting between attempts. */
   totalRetryDelay: number;
+  /** The idempotency token every attempt carried (BEC reinstall's `clientToken`); absent for an operation that takes none. */
+  clientToken?: string;
 }
 
 /**
@@ -171,13 +173,21 @@ export function rethrowAsBceError(error: unknown): never {
   });
 }
 
-/** The metadata of a call: status and request id from its final answer, attempts and delays from its stats. */
-export function responseMetadata(response: Response, stats: CallStats | undefined): ResponseMetadata {
+/**
+ * The metadata of a call: status and request id from its final answer, attempts and delays from
+ * its stats, and the idempotency token its attempts carried, if any.
+ */
+export function responseMetadata(
+  response: Response,
+  stats: CallStats | undefined,
+  clientToken?: string,
+): ResponseMetadata {
   return {
     httpStatusCode: response.status,
     requestId: requestIdOf(response),
     attempts: stats?.attempts ?? 1,
     totalRetryDelay: stats?.totalRetryDelay ?? 0,
+    ...(clientToken !== undefined && { clientToken }),
   };
 }
 

@@ -23,6 +23,12 @@ export interface CallMetadata {
   readonly attempts: number;
   /** Milliseconds spent waiting between attempts. */
   readonly totalRetryDelay: number;
+  /**
+   * The idempotency token every attempt carried (BEC reinstall's `clientToken`, the caller's or
+   * one the client made): the call repeated with it (`{ clientToken }`) is acted on at most once.
+   * Absent for an operation that takes none (BCC rebuild).
+   */
+  readonly clientToken?: string;
 }
 
 /**
@@ -108,10 +114,18 @@ export class BceNetworkError extends BceError {
 export class BceTimeoutError extends BceError {
   override name = "BceTimeoutError";
   declare readonly timeoutMs: number;
+  /**
+   * The status of the answer whose head came in time but whose body did not (a 2xx: the service
+   * acted); absent when no answer came.
+   */
+  declare readonly status?: number;
 
-  constructor(timeoutMs: number) {
-    super(`no complete answer within ${timeoutMs} ms`);
+  constructor(timeoutMs: number, status?: number) {
+    super(
+      `no complete answer within ${timeoutMs} ms${status === undefined ? "" : ` (an answer of status ${status} came, but not all of its body)`}`,
+    );
     this.timeoutMs = timeoutMs;
+    if (status !== undefined) this.status = status;
   }
 }
 

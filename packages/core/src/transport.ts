@@ -715,7 +715,7 @@ export class Transport {
     const classify = (error: unknown, answerStatus?: number): BceError => {
       if (signal?.aborted) return aborted(signal);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
-      if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs);
+      if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs, answerStatus);
       const { errorCode, notConnected } = networkFailure(error);
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
       const what =

@@ -109,11 +109,17 @@ describe("callOperation", () => {
     ]);
     const result = await callOperation(service, spec, { path: { thingId: "t-1" }, body: { name: "n" } });
     expect(result.data).toEqual({ id: "t-1" });
-    expect(result.$metadata).toMatchObject({ httpStatusCode: 200, requestId: "rid-2", attempts: 2 });
     expect(sent.map((s) => s.url.pathname)).toEqual(["/v3/things/t-1", "/v3/things/t-1"]);
     const tokens = sent.map((s) => s.url.searchParams.get("clientToken"));
     expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(tokens[1]).toBe(tokens[0]);
+    expect(result.$metadata).toEqual({
+      httpStatusCode: 200,
+      requestId: "rid-2",
+      attempts: 2,
+      totalRetryDelay: expect.any(Number),
+      clientToken: tokens[0],
+    });
     expect(sent[0]!.url.searchParams.has("make")).toBe(true);
   });
 
@@ -125,6 +131,26 @@ describe("callOperation", () => {
     const [mine, first, second] = sent.map((s) => s.url.searchParams.get("clientToken"));
     expect(mine).toBe("mine");
     expect(first).not.toBe(second);
+  });
+
+  it("tells the token a failed call carried, so that the call repeated with it is acted on at most once", async () => {
+    const { sent, service } = setup([[503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })]]);
+    const error = (await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch(
+      (e: unknown) => e,
+    )) as BceError;
+    const token = sent[0]!.url.searchParams.get("clientToken");
+    expect(sent.map((s) => s.url.searchParams.get("clientToken"))).toEqual([token, token, token, token]);
+    expect(error.$metadata).toEqual({ attempts: 4, totalRetryDelay: expect.any(Number), clientToken: token });
+    const clientToken = error.$metadata!.clientToken!;
+    await callOperation(service, spec, { path: { thingId: "a" }, query: { clientToken }, body: {} }).catch(() => {});
+    expect(sent[4]!.url.searchParams.get("clientToken")).toBe(token);
+    // The caller's own token is told back as given.
+    const given = await callOperation(service, spec, {
+      path: { thingId: "a" },
+      query: { clientToken: "mine" },
+      body: {},
+    }).catch((e: unknown) => e);
+    expect((given as BceError).$metadata).toMatchObject({ clientToken: "mine" });
   });
 
   // The token was taken as given and left out of the URL (only own keys are sent): no attempt carried one.
@@ -305,7 +331,11 @@ describe("callOperation", () => {
     const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
     expect(sent).toHaveLength(4);
     expect(error).toBeInstanceOf(BceServiceError);
-    expect((error as BceError).$metadata).toEqual({ attempts: 4, totalRetryDelay: expect.any(Number) });
+    expect((error as BceError).$metadata).toEqual({
+      attempts: 4,
+      totalRetryDelay: expect.any(Number),
+      clientToken: sent[0]!.url.searchParams.get("clientToken"),
+    });
     expect((error as BceError).$metadata!.totalRetryDelay).toBeGreaterThan(0);
     // After a success: the body it could not read (strict checks) is the call's last attempt.
     const strict = setup([busy, [200, JSON.stringify({ id: 7 })]], { validateResponses: "strict" });

@@ -31,6 +31,7 @@ describe("the seeds' example requests", () => {
       requestId: expect.stringMatching(UUID),
       attempts: 1,
       totalRetryDelay: 0,
+      clientToken: expect.stringMatching(UUID),
     });
   });
 

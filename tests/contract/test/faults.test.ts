@@ -38,7 +38,13 @@ const BEC_OK = JSON.stringify(examples.becResponse);
 /** What a BEC call resolves with for BEC_OK: the body, and the call's metadata beside it. */
 const becResult = (attempts = 1) => ({
   ...examples.becResponse,
-  $metadata: { httpStatusCode: 200, requestId: REQUEST_ID, attempts, totalRetryDelay: expect.any(Number) },
+  $metadata: {
+    httpStatusCode: 200,
+    requestId: REQUEST_ID,
+    attempts,
+    totalRetryDelay: expect.any(Number),
+    clientToken: expect.any(String),
+  },
 });
 const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 };
 
@@ -1049,6 +1055,7 @@ describe("what every call sends and reports", () => {
       requestId: REQUEST_ID,
       attempts: 3,
       totalRetryDelay: expect.any(Number),
+      clientToken: expect.any(String),
     });
     expect($metadata.totalRetryDelay).toBeGreaterThanOrEqual(4);
     expect($metadata.totalRetryDelay).toBeLessThanOrEqual(8);

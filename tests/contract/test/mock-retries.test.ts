@@ -157,6 +157,24 @@ describe("a call that failed after the service may have acted, repeated by the c
     expect(entries.map((e) => e.idempotency)).toEqual(["first", "replay", "replay"]);
     expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
   });
+
+  it("BEC with the token the failed call carried ($metadata.clientToken): the repeat is a replay, and the mock reinstalls once", async () => {
+    script("reinstallVmInstance", [{ truncate: true }, { truncate: true }]);
+    const client = bec({ retry: { ...retry, maxAttempts: 2 } });
+    const { error } = (await outcome(client.reinstallVmInstance("vm-6ahy6dli", BEC_BODY))) as {
+      error: BceNetworkError;
+    };
+    expect(error).toBeInstanceOf(BceNetworkError);
+    const [sent] = tokens(mock.journal.entries());
+    expect(error.$metadata).toEqual({ attempts: 2, totalRetryDelay: expect.any(Number), clientToken: sent });
+    const repeated = await client.reinstallVmInstance("vm-6ahy6dli", BEC_BODY, {
+      clientToken: error.$metadata!.clientToken!,
+    });
+    expect(repeated).toMatchObject({ result: true, $metadata: { clientToken: sent } });
+    const entries = attempts("reinstallVmInstance");
+    expect(entries.map((e) => e.idempotency)).toEqual(["first", "replay", "replay"]);
+    expect(mock.actions()).toEqual({ reinstallVmInstance: 1 });
+  });
 });
 
 describe("a slow answer", () => {

@@ -141,6 +141,8 @@ async function sendOperation(
   }
   const { path, query, hasBody, body, plain, json, credentials } = prepared;
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
+  // Told with the outcome, success or failure: the token the caller may repeat the call with.
+  const clientToken = spec.idempotencyToken && query[spec.idempotencyToken.name];
   const send = (service.raw as Record<string, RawCall>)[spec.method];
   if (typeof send !== "function")
     throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
@@ -169,9 +171,9 @@ async function sendOperation(
     const { response } = result;
     // An answer may echo what the request carried: the client's own secrets are not passed on.
     if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
-    return { response, $metadata: responseMetadata(response, stats) };
+    return { response, $metadata: responseMetadata(response, stats, clientToken) };
   } catch (error) {
-    throw withMetadata(error, stats);
+    throw withMetadata(error, { ...stats, ...(clientToken !== undefined && { clientToken }) });
   }
 }
 
@@ -180,10 +182,10 @@ async function sendOperation(
  * One of the caller's own (a BceError their fetch threw) is given it too, unless it is frozen or
  * has one.
  */
-function withMetadata(error: unknown, { attempts, totalRetryDelay }: CallMetadata): unknown {
+function withMetadata(error: unknown, { attempts, totalRetryDelay, clientToken }: CallMetadata): unknown {
   if (error instanceof BceError && attempts > 0 && Object.isExtensible(error) && !Object.hasOwn(error, "$metadata"))
     Object.defineProperty(error, "$metadata", {
-      value: Object.freeze({ attempts, totalRetryDelay }),
+      value: Object.freeze({ attempts, totalRetryDelay, ...(clientToken !== undefined && { clientToken }) }),
       enumerable: true,
     });
   return error;

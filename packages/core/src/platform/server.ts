@@ -149,12 +149,14 @@ async function sendHeeded(
 ): Promise<Answer> {
   // node:http ends on the signal, but an answer it does not know what to do with must not
   // outlast the timeout or the caller's abort either.
+  const seen: { status?: number } = {};
   try {
     // A call without an idempotency token goes on a connection of its own (see sendWithNodeHttp).
     const fresh = !idempotent && !SAFE_METHODS.includes(request.method);
-    return await heed(sendWithNodeHttp(request, signal, limit, fail, bodiless, fresh), signal);
+    return await heed(sendWithNodeHttp(request, signal, limit, fail, bodiless, fresh, seen), signal);
   } catch (error) {
-    throw error instanceof BceError ? error : fail(error);
+    // Ended by the signal while a body was read: the error tells the status of the answer that came.
+    throw error instanceof BceError ? error : fail(error, seen.status);
   }
 }
 
@@ -169,6 +171,8 @@ function sendWithNodeHttp(
   fail: (error: unknown, answerStatus?: number) => Error,
   bodiless = false,
   fresh = false,
+  /** Given the status of the answer once its head comes. */
+  seen: { status?: number } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { method, url, headers, body } = request;
@@ -189,6 +193,7 @@ function sendWithNodeHttp(
       (answer: IncomingMessage) => {
         received = answer;
         const status = answer.statusCode ?? 0;
+        seen.status = status;
         const requestId = header(answer, "x-bce-request-id");
         const chunks: Buffer[] = [];
         let size = 0;
