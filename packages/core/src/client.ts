@@ -118,7 +118,7 @@ export interface ResponseMetadata {
   attempts: number;
   /** Milliseconds spent waiting between attempts. */
   totalRetryDelay: number;
-  /** The idempotency token every attempt carried (BEC reinstall's `clientToken`); absent for an operation that takes none. */
+  /** The idempotency token the attempts carried, as sent (BEC reinstall's `clientToken`); absent for an operation that takes none. */
   clientToken?: string;
 }
 

@@ -24,9 +24,10 @@ export interface CallMetadata {
   /** Milliseconds spent waiting between attempts. */
   readonly totalRetryDelay: number;
   /**
-   * The idempotency token every attempt carried (BEC reinstall's `clientToken`, the caller's or
-   * one the client made): the call repeated with it (`{ clientToken }`) is acted on at most once.
-   * Absent for an operation that takes none (BCC rebuild).
+   * The idempotency token the attempts carried, as sent (BEC reinstall's `clientToken`: the
+   * caller's, one the client made, or a middleware's): the call repeated with it (`{ clientToken }`)
+   * is acted on at most once. Absent for an operation that takes none (BCC rebuild), or when the
+   * URL sent carried none.
    */
   readonly clientToken?: string;
 }
@@ -102,11 +103,20 @@ export class BceNetworkError extends BceError {
   /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, ...). */
   declare readonly errorCode: string;
   declare readonly requestSent: boolean;
+  /**
+   * The status of the answer that was cut off after its head came (a 2xx: the service acted);
+   * absent when no answer came. Of the call's last attempt.
+   */
+  declare readonly answerStatus?: number;
 
-  constructor(message: string, init: { errorCode: string; requestSent: boolean; cause?: unknown }) {
+  constructor(
+    message: string,
+    init: { errorCode: string; requestSent: boolean; answerStatus?: number | undefined; cause?: unknown },
+  ) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.errorCode = init.errorCode;
     this.requestSent = init.requestSent;
+    if (init.answerStatus !== undefined) this.answerStatus = init.answerStatus;
   }
 }
 
@@ -116,16 +126,16 @@ export class BceTimeoutError extends BceError {
   declare readonly timeoutMs: number;
   /**
    * The status of the answer whose head came in time but whose body did not (a 2xx: the service
-   * acted); absent when no answer came.
+   * acted); absent when no answer came. Of the call's last attempt.
    */
-  declare readonly status?: number;
+  declare readonly answerStatus?: number;
 
-  constructor(timeoutMs: number, status?: number) {
+  constructor(timeoutMs: number, answerStatus?: number) {
     super(
-      `no complete answer within ${timeoutMs} ms${status === undefined ? "" : ` (an answer of status ${status} came, but not all of its body)`}`,
+      `no complete answer within ${timeoutMs} ms${answerStatus === undefined ? "" : ` (an answer of status ${answerStatus} came, but not all of its body)`}`,
     );
     this.timeoutMs = timeoutMs;
-    if (status !== undefined) this.status = status;
+    if (answerStatus !== undefined) this.answerStatus = answerStatus;
   }
 }
 

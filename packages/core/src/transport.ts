@@ -159,6 +159,8 @@ export interface CallStats {
   totalRetryDelay: number;
   /** The answer the transport handed back, once it has. */
   answer?: Response;
+  /** The idempotency token the call's URL carried as sent (see CallContext.idempotencyToken). */
+  clientToken?: string | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -362,6 +364,13 @@ export interface CallContext extends CallOptions {
   credentials: Credentials;
   /** True for operations with an idempotency token (`x-bce-retry: idempotency-token`). */
   idempotent: boolean;
+  /**
+   * The query parameter that carries the operation's idempotency token (BEC's `clientToken`). The
+   * URL as sent decides, not what the call was given: a middleware may have changed the token or
+   * dropped it, and a call whose URL carries none is retried as one that is not idempotent. The
+   * token sent is given to `stats.clientToken`.
+   */
+  idempotencyToken?: string;
   /** The spec's operationId of a client method's call, for the logger and the hooks (a `raw` call has none). */
   operation?: string;
   /**
@@ -521,7 +530,17 @@ export class Transport {
     const parts: RequestParts = { method, url, headers, body };
 
     const logger = options.logger ?? silentLogger;
-    const { stats, idempotent } = call;
+    const { stats } = call;
+    let { idempotent } = call;
+    const tokenName = call.idempotencyToken;
+    if (tokenName !== undefined) {
+      const token = new URL(url).searchParams.get(tokenName) || undefined;
+      if (stats) stats.clientToken = token;
+      if (token === undefined && idempotent) {
+        idempotent = false;
+        call = { ...call, idempotent };
+      }
+    }
     // The call's operationId, for the hooks and the logger: none for a `raw` call.
     const operation = call.operation ? { operation: call.operation } : undefined;
     // The call's final answer, kept in its stats: what fails after it (a middleware) can name it.
@@ -726,7 +745,7 @@ export class Transport {
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
-        { errorCode, requestSent: answerStatus !== undefined || !notConnected, cause: error },
+        { errorCode, requestSent: answerStatus !== undefined || !notConnected, answerStatus, cause: error },
       );
     };
     try {

@@ -153,6 +153,39 @@ describe("callOperation", () => {
     expect((given as BceError).$metadata).toMatchObject({ clientToken: "mine" });
   });
 
+  // What the URL carried as sent counts: a middleware may change the token, or drop it.
+  it("tells the token the attempts carried as sent, and retries a call whose URL carries none as one without a token", async () => {
+    const busy: [number, string] = [503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })];
+    const changed = setup([busy]);
+    changed.service.raw.use({
+      onRequest: ({ request }) => {
+        const url = new URL(request.url);
+        url.searchParams.set("clientToken", "set-by-middleware");
+        return new Request(url, request);
+      },
+    });
+    const error = (await callOperation(changed.service, spec, { path: { thingId: "a" }, body: {} }).catch(
+      (e: unknown) => e,
+    )) as BceError;
+    expect(changed.sent.map((s) => s.url.searchParams.get("clientToken"))).toEqual(Array(4).fill("set-by-middleware"));
+    expect(error.$metadata).toMatchObject({ attempts: 4, clientToken: "set-by-middleware" });
+
+    const dropped = setup([busy]);
+    dropped.service.raw.use({
+      onRequest: ({ request }) => {
+        const url = new URL(request.url);
+        url.searchParams.delete("clientToken");
+        return new Request(url, request);
+      },
+    });
+    const unsafe = (await callOperation(dropped.service, spec, { path: { thingId: "a" }, body: {} }).catch(
+      (e: unknown) => e,
+    )) as BceError;
+    // Without a token a 503 may have acted: not retried, and no token is told.
+    expect(dropped.sent).toHaveLength(1);
+    expect(unsafe.$metadata).toEqual({ attempts: 1, totalRetryDelay: 0 });
+  });
+
   // The token was taken as given and left out of the URL (only own keys are sent): no attempt carried one.
   it("makes a token when only a polluted Object.prototype has one", async () => {
     const { sent, service } = setup([[200, "{}"]]);

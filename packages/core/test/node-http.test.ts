@@ -584,7 +584,7 @@ describe("node:http in Node", () => {
       });
       const error = await outcomeOf(`${server.url}/x`, { ...(send && { fetch: send }), retry: { maxAttempts: 1 } });
       expect(error).toBeInstanceOf(BceNetworkError);
-      expect(error).toMatchObject({ requestSent: true });
+      expect(error).toMatchObject({ requestSent: true, answerStatus: 200 });
       expect((error as Error).message).toMatch(
         new RegExp(`^the answer from ${new URL(server.url).host} \\(status 200\\) was cut off`),
       );
@@ -639,9 +639,17 @@ describe("node:http in Node", () => {
       expect(error).toBeInstanceOf(BceTimeoutError);
       expect(error).toMatchObject({
         timeoutMs: 300,
-        status: 200,
+        answerStatus: 200,
         message: "no complete answer within 300 ms (an answer of status 200 came, but not all of its body)",
       });
+    }
+    // No answer came: none is told.
+    const silent = await serve(() => {});
+    for (const fetch of [undefined, globalThis.fetch]) {
+      const error = await outcomeOf(`${silent.url}/x`, { timeoutMs: 300, fetch });
+      expect(error).toBeInstanceOf(BceTimeoutError);
+      expect(error).not.toHaveProperty("answerStatus");
+      expect((error as Error).message).toBe("no complete answer within 300 ms");
     }
   });
 

@@ -516,9 +516,9 @@ describe("a caller's fetch that misbehaves", () => {
       expect(error).toBeInstanceOf(BceTimeoutError);
       // The status of an answer whose body did not come whole; none when no answer came.
       if (fetch === never) {
-        expect(error).not.toHaveProperty("status");
+        expect(error).not.toHaveProperty("answerStatus");
         expect(error).toMatchObject({ message: "no complete answer within 1000 ms" });
-      } else expect(error).toMatchObject({ status: 200 });
+      } else expect(error).toMatchObject({ answerStatus: 200 });
     });
 
     it("that ignores the signal, after the caller aborted during a beforeAttempt hook: the call still ends", async () => {

@@ -12,14 +12,7 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import {
-  BceAbortError,
-  BceError,
-  BceResponseError,
-  BceValidationError,
-  type CallMetadata,
-  webCrypto,
-} from "../errors.js";
+import { BceAbortError, BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
 import { settleOnAbort } from "../abort.js";
 import { answerText, checkCallOptions, type CallOptions, type CallStats, type LogEvent } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
@@ -141,8 +134,6 @@ async function sendOperation(
   }
   const { path, query, hasBody, body, plain, json, credentials } = prepared;
   const stats: CallStats = { attempts: 0, totalRetryDelay: 0 };
-  // Told with the outcome, success or failure: the token the caller may repeat the call with.
-  const clientToken = spec.idempotencyToken && query[spec.idempotencyToken.name];
   const send = (service.raw as Record<string, RawCall>)[spec.method];
   if (typeof send !== "function")
     throw new BceValidationError("method", "enum", `${spec.method} is not an HTTP method the client sends`);
@@ -157,6 +148,7 @@ async function sendOperation(
         credentials,
         operation: spec.operationId,
         idempotent: spec.retry === "idempotency-token",
+        ...(spec.idempotencyToken && { idempotencyToken: spec.idempotencyToken.name }),
         bodiless: spec.successBody === false,
         stats,
         givenBody: plain,
@@ -171,9 +163,11 @@ async function sendOperation(
     const { response } = result;
     // An answer may echo what the request carried: the client's own secrets are not passed on.
     if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
-    return { response, $metadata: responseMetadata(response, stats, clientToken) };
+    // Told with the outcome, success or failure: the token the attempts carried as sent, which
+    // the caller may repeat the call with.
+    return { response, $metadata: responseMetadata(response, stats, stats.clientToken) };
   } catch (error) {
-    throw withMetadata(error, { ...stats, ...(clientToken !== undefined && { clientToken }) });
+    throw withMetadata(error, stats);
   }
 }
 
@@ -182,7 +176,10 @@ async function sendOperation(
  * One of the caller's own (a BceError their fetch threw) is given it too, unless it is frozen or
  * has one.
  */
-function withMetadata(error: unknown, { attempts, totalRetryDelay, clientToken }: CallMetadata): unknown {
+function withMetadata(
+  error: unknown,
+  { attempts, totalRetryDelay, clientToken }: Pick<CallStats, "attempts" | "totalRetryDelay" | "clientToken">,
+): unknown {
   if (error instanceof BceError && attempts > 0 && Object.isExtensible(error) && !Object.hasOwn(error, "$metadata"))
     Object.defineProperty(error, "$metadata", {
       value: Object.freeze({ attempts, totalRetryDelay, ...(clientToken !== undefined && { clientToken }) }),
