@@ -443,7 +443,17 @@ function serviceClient<Paths extends {}>(
     callOptions: (call) => {
       const signal = own(call, "signal");
       return {
-        fetch: (request: Request | PlainRequest) => transport.send(request, call),
+        fetch: (request: Request | PlainRequest) => {
+          const sending = transport.send(request, call);
+          const { stats } = call;
+          // Kept for the call: what a middleware's onError throws instead does not hide it.
+          return stats
+            ? sending.catch((error: unknown) => {
+                stats.failure = error;
+                throw error;
+              })
+            : sending;
+        },
         // The Request a middleware sees follows the call's signal. Without middleware no Request is
         // made, and the transport alone listens on the signal: one listener per call in flight, as
         // fetch puts on the signal it is given (given to openapi-fetch too, a second one followed it).

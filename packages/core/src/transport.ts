@@ -161,6 +161,13 @@ export interface CallStats {
   answer?: Response;
   /** The idempotency token the call's URL carried as sent (see CallContext.idempotencyToken). */
   clientToken?: string | undefined;
+  /**
+   * The forms of the last attempt's secrets an answer may echo (its signature, the sent body's
+   * passwords, the credentials'), longest first: for an error answer a middleware replaced.
+   */
+  secretForms?: () => readonly string[];
+  /** What the transport rejected with, once it has: a middleware's onError that throws does not hide it. */
+  failure?: unknown;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -581,6 +588,7 @@ export class Transport {
           : secrets;
         return attemptSecrets;
       };
+      if (stats) stats.secretForms = forms;
       const started = performance.now();
       try {
         // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway

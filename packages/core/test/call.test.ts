@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BceAbortError,
   BceError,
+  BceNetworkError,
   BceResponseError,
   BceServiceError,
   BceValidationError,
@@ -640,6 +641,111 @@ describe("arguments that cannot be read", () => {
       cause,
     });
     expect(sent).toHaveLength(0);
+  });
+
+  it("a middleware that throws a BceError after the answer came (one of another call's): still said to follow the answer", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    // What an audit middleware calling another client may throw: it says nothing was sent.
+    const cause = new BceNetworkError("the request to 127.0.0.1:9 failed on the network (ECONNREFUSED)", {
+      errorCode: "ECONNREFUSED",
+      requestSent: false,
+    });
+    service.raw.use({
+      onResponse: () => {
+        throw cause;
+      },
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({
+      message: "the service answered 200 (request id rid-1), but a middleware threw (see cause)",
+      cause,
+    });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a middleware whose onError throws its own error: the attempt's failure is told too", async () => {
+    let sends = 0;
+    const failing = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        fetch: async () => {
+          sends++;
+          throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
+        },
+      },
+      "http://127.0.0.1:9",
+    );
+    const cause = new Error("logging backend down");
+    failing.raw.use({
+      onError: () => {
+        throw cause;
+      },
+    });
+    const error = await callOperation(failing, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
+    expect((error as Error).message).toMatch(
+      /^the attempt failed \(the request to 127\.0\.0\.1:9 failed on the network \(ECONNRESET\)\), but a middleware threw \(see cause\)$/,
+    );
+    expect(error).toMatchObject({ cause });
+    expect(sends).toBe(1);
+    // An onError that gives the failure back, or nothing, leaves it as it is.
+    const passing = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        fetch: () => Promise.reject(new TypeError("fetch failed")),
+      },
+      "http://127.0.0.1:9",
+    );
+    passing.raw.use({ onError: ({ error }) => error as Error });
+    await expect(callOperation(passing, spec, { path: { thingId: "a" }, body: {} })).rejects.toBeInstanceOf(
+      BceNetworkError,
+    );
+  });
+
+  it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
+    const { service } = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
+    const read: string[] = [];
+    service.raw.use({
+      onResponse: async ({ response }) => {
+        if (!response.ok) read.push(await response.text());
+      },
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(read).toHaveLength(1);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error).toMatchObject({ status: 403, code: "AccessDenied" });
+  });
+
+  it("a middleware that hands back an error answer of its own: the attempt's signature it echoes is hidden too", async () => {
+    const signatures: string[] = [];
+    const service = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        fetch: async (request) => {
+          const authorization = request.headers.get("authorization") ?? "";
+          signatures.push(authorization.slice(authorization.lastIndexOf("/") + 1));
+          return new Response(
+            JSON.stringify({ code: "SignatureDoesNotMatch", message: `got ${authorization}`, requestId: "r1" }),
+            { status: 403, headers: { "content-type": "application/json", "x-bce-request-id": "r1" } },
+          );
+        },
+      },
+      "http://127.0.0.1:9",
+    );
+    // A "log the body" middleware: the Response the call reads is not the transport's.
+    service.raw.use({ onResponse: async ({ response }) => new Response(await response.text(), response) });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(signatures[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect((error as Error).message).not.toContain(signatures[0]);
+    expect((error as Error).message).toContain("<redacted>");
   });
 });
 

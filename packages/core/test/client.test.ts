@@ -131,7 +131,12 @@ describe("raw: the typed openapi-fetch client", () => {
     expect(requests[0]).toBeInstanceOf(Request);
     expect(bodies).toEqual([{ ok: true }]);
     expect(result.data).toBe('{"ok":true}');
-    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0, answer: expect.any(Response) });
+    expect(stats).toEqual({
+      attempts: 1,
+      totalRetryDelay: 0,
+      answer: expect.any(Response),
+      secretForms: expect.any(Function),
+    });
   });
 
   it("a client method's call with no middleware: hooks see a real Request with the body, and the UTF-8 length is sent and signed", async () => {

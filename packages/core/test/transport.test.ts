@@ -723,7 +723,12 @@ describe("retry options are checked like timeoutMs", () => {
       stats,
     });
     expect(seen).toHaveLength(1);
-    expect(stats).toEqual({ attempts: 1, totalRetryDelay: 0, answer: expect.any(Response) });
+    expect(stats).toEqual({
+      attempts: 1,
+      totalRetryDelay: 0,
+      answer: expect.any(Response),
+      secretForms: expect.any(Function),
+    });
   });
 });
 
@@ -774,7 +779,12 @@ describe("Retry-After, backoff and stats, on fake timers", () => {
     await vi.advanceTimersByTimeAsync(1);
     expect((await done).status).toBe(200);
     expect(at[1]! - at[0]!).toBe(wait);
-    expect(stats).toEqual({ attempts: 2, totalRetryDelay: wait, answer: expect.any(Response) });
+    expect(stats).toEqual({
+      attempts: 2,
+      totalRetryDelay: wait,
+      answer: expect.any(Response),
+      secretForms: expect.any(Function),
+    });
   });
 
   it("a Retry-After beyond maxDelayMs waits the cap", async () => {

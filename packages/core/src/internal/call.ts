@@ -14,7 +14,14 @@ import {
 } from "../client.js";
 import { BceAbortError, BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
 import { settleOnAbort } from "../abort.js";
-import { answerText, checkCallOptions, type CallOptions, type CallStats, type LogEvent } from "../transport.js";
+import {
+  answerError,
+  answerText,
+  checkCallOptions,
+  type CallOptions,
+  type CallStats,
+  type LogEvent,
+} from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
 import { childPath, isObject, own } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
@@ -154,15 +161,35 @@ async function sendOperation(
         givenBody: plain,
       }),
     }).catch((error: unknown) => {
+      const { answer, failure } = stats;
       // A middleware that throws, or an abort while one runs, after the answer came: the caller
-      // learns whether the service acted.
-      if (stats.answer && error instanceof BceAbortError) throw abortedAfter(stats.answer, error);
-      if (stats.answer && !(error instanceof BceError)) throw acted(stats.answer, "a middleware threw", error);
+      // learns whether the service acted, whatever the error (a BceError of another call's, a
+      // refused connection, says nothing of this one).
+      if (answer) {
+        if (error instanceof BceAbortError) throw abortedAfter(answer, error);
+        // An error answer whose body a middleware read: openapi-fetch could not read it again,
+        // but the service's error is known.
+        const refused = !answer.ok && answer.bodyUsed ? answerError(answer) : undefined;
+        if (refused) throw refused;
+        throw acted(answer, "a middleware threw", error);
+      }
+      // A middleware's onError that threw, or gave back, an error of its own in place of the
+      // attempt's failure: the failure (a timeout, after which the service may have acted) is told too.
+      if (failure instanceof BceError && error !== failure)
+        throw new BceError(`the attempt failed (${failure.message}), but a middleware threw (see cause)`, {
+          cause: error,
+        });
       return rethrowAsBceError(error);
     });
     const { response } = result;
-    // An answer may echo what the request carried: the client's own secrets are not passed on.
-    if (!response.ok) throw serviceErrorOf(result, () => requestSecrets(credentials, body, plain));
+    // An answer may echo what the request carried: the client's own secrets are not passed on,
+    // nor the last attempt's (its signature) when a middleware replaced the error answer.
+    if (!response.ok)
+      throw serviceErrorOf(result, () =>
+        [...(stats.secretForms?.() ?? []), ...requestSecrets(credentials, body, plain)].sort(
+          (a, b) => b.length - a.length,
+        ),
+      );
     // Told with the outcome, success or failure: the token the attempts carried as sent, which
     // the caller may repeat the call with.
     return { response, $metadata: responseMetadata(response, stats, stats.clientToken) };
