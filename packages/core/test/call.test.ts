@@ -686,8 +686,8 @@ describe("arguments that cannot be read", () => {
     });
     const error = await callOperation(failing, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceError);
-    expect((error as Error).message).toMatch(
-      /^the attempt failed \(the request to 127\.0\.0\.1:9 failed on the network \(ECONNRESET\)\), but a middleware threw \(see cause\)$/,
+    expect((error as Error).message).toBe(
+      "the request to 127.0.0.1:9 failed on the network (ECONNRESET), and then a middleware threw (see cause)",
     );
     expect(error).toMatchObject({ cause });
     expect(sends).toBe(1);
@@ -707,6 +707,33 @@ describe("arguments that cannot be read", () => {
     );
   });
 
+  it("the caller's abort while an onError runs after a failed attempt is their abort", async () => {
+    const service = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        fetch: () => Promise.reject(new TypeError("fetch failed")),
+      },
+      "http://127.0.0.1:9",
+    );
+    let erring!: () => void;
+    const inOnError = new Promise<void>((resolve) => (erring = resolve));
+    service.raw.use({
+      onError: () => {
+        erring();
+        return new Promise<never>(() => {}); // a log sent somewhere that never answers
+      },
+    });
+    const controller = new AbortController();
+    const calling = callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal: controller.signal });
+    await inOnError;
+    controller.abort();
+    const error = await calling.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect((error as Error).message).not.toMatch(/middleware/);
+  });
+
   it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
     const { service } = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
     const read: string[] = [];
@@ -719,6 +746,21 @@ describe("arguments that cannot be read", () => {
     expect(read).toHaveLength(1);
     expect(error).toBeInstanceOf(BceServiceError);
     expect(error).toMatchObject({ status: 403, code: "AccessDenied" });
+    // One that reads it and throws an error of its own (it maps the code): its error is the cause.
+    const mapping = setup([[404, JSON.stringify({ code: "NoSuchThing", message: "gone", requestId: "r1" })]]);
+    class NotFound extends Error {}
+    mapping.service.raw.use({
+      onResponse: async ({ response }) => {
+        if (!response.ok) throw new NotFound(((await response.json()) as { code: string }).code);
+      },
+    });
+    const mapped = await callOperation(mapping.service, spec, { path: { thingId: "a" }, body: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(mapped).toMatchObject({
+      message: "the service answered 404 (request id rid-1), but a middleware threw (see cause)",
+      cause: expect.any(NotFound),
+    });
   });
 
   it("a middleware that hands back an error answer of its own: the attempt's signature it echoes is hidden too", async () => {

@@ -167,18 +167,22 @@ async function sendOperation(
       // refused connection, says nothing of this one).
       if (answer) {
         if (error instanceof BceAbortError) throw abortedAfter(answer, error);
-        // An error answer whose body a middleware read: openapi-fetch could not read it again,
-        // but the service's error is known.
-        const refused = !answer.ok && answer.bodyUsed ? answerError(answer) : undefined;
+        // An error answer whose body a middleware read: what failed is openapi-fetch reading it
+        // again (a TypeError, as every fetch gives for a used body), and the service's error is known.
+        const refused = !answer.ok && answer.bodyUsed && error instanceof TypeError ? answerError(answer) : undefined;
         if (refused) throw refused;
         throw acted(answer, "a middleware threw", error);
       }
       // A middleware's onError that threw, or gave back, an error of its own in place of the
-      // attempt's failure: the failure (a timeout, after which the service may have acted) is told too.
-      if (failure instanceof BceError && error !== failure)
-        throw new BceError(`the attempt failed (${failure.message}), but a middleware threw (see cause)`, {
-          cause: error,
-        });
+      // attempt's failure: the failure (a timeout, after which the service may have acted) is told
+      // first. (The caller's abort while an onError ran is theirs, as it is.)
+      if (failure instanceof BceError && error !== failure && !(error instanceof BceAbortError))
+        throw new BceError(
+          `${failure.message.replace(/ \(see cause\)$/, "")}, and then a middleware threw (see cause)`,
+          {
+            cause: error,
+          },
+        );
       return rethrowAsBceError(error);
     });
     const { response } = result;
