@@ -731,7 +731,86 @@ describe("arguments that cannot be read", () => {
     controller.abort();
     const error = await calling.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceAbortError);
-    expect((error as Error).message).not.toMatch(/middleware/);
+    // After the failure it follows, as after a hook's.
+    expect((error as Error).message).toBe(
+      "the attempt failed (the request to 127.0.0.1:9 failed on the network), but the call was aborted",
+    );
+  });
+
+  it("an attempt the caller aborted stays their abort, whatever an onError throws or gives back", async () => {
+    for (const onError of [
+      ({ error }: { error: unknown }) => new Error(`wrapped: ${(error as Error).message}`),
+      () => {
+        throw new Error("log backend down");
+      },
+    ]) {
+      const service = createServiceClient<Record<string, never>>(
+        {
+          endpoint: "http://127.0.0.1:9",
+          credentials,
+          fetch: (request) =>
+            new Promise<Response>((_, reject) =>
+              request.signal.addEventListener("abort", () => reject(request.signal.reason)),
+            ),
+        },
+        "http://127.0.0.1:9",
+      );
+      service.raw.use({ onError });
+      const controller = new AbortController();
+      const calling = callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 5);
+      await expect(calling).rejects.toBeInstanceOf(BceAbortError);
+    }
+  });
+
+  it("a BceAbortError an onError throws from another call is not the caller's abort", async () => {
+    const service = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        fetch: () => Promise.reject(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } })),
+      },
+      "http://127.0.0.1:9",
+    );
+    const other = new BceAbortError("the call was aborted");
+    service.raw.use({
+      onError: () => {
+        throw other;
+      },
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({
+      message: "the request to 127.0.0.1:9 failed on the network (ECONNRESET), and then a middleware threw (see cause)",
+      cause: other,
+    });
+  });
+
+  it("an onError's error after a hook failed past a 200: the message still starts with the service's answer", async () => {
+    const hooked = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 1 },
+        hooks: {
+          afterAttempt: () => {
+            throw new Error("hook bug");
+          },
+        },
+        fetch: async () => new Response("{}", { status: 200, headers: { "x-bce-request-id": "rid-9" } }),
+      },
+      "http://127.0.0.1:9",
+    );
+    hooked.raw.use({
+      onError: () => {
+        throw new Error("log backend down");
+      },
+    });
+    const error = await callOperation(hooked, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "the service answered 200 (request id rid-9), but the afterAttempt hook threw, and then a middleware threw (see cause)",
+    );
   });
 
   it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
@@ -746,6 +825,17 @@ describe("arguments that cannot be read", () => {
     expect(read).toHaveLength(1);
     expect(error).toBeInstanceOf(BceServiceError);
     expect(error).toMatchObject({ status: 403, code: "AccessDenied" });
+    // One that only holds a reader of it: the same.
+    const locking = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
+    locking.service.raw.use({
+      onResponse: ({ response }) => {
+        if (!response.ok) response.body?.getReader();
+      },
+    });
+    await expect(callOperation(locking.service, spec, { path: { thingId: "a" }, body: {} })).rejects.toMatchObject({
+      name: "BceServiceError",
+      code: "AccessDenied",
+    });
     // One that reads it and throws an error of its own (it maps the code): its error is the cause.
     const mapping = setup([[404, JSON.stringify({ code: "NoSuchThing", message: "gone", requestId: "r1" })]]);
     class NotFound extends Error {}

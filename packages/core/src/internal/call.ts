@@ -162,27 +162,38 @@ async function sendOperation(
       }),
     }).catch((error: unknown) => {
       const { answer, failure } = stats;
+      // The caller's abort: their signal's, not a BceAbortError a middleware threw from another call.
+      const aborted = error instanceof BceAbortError && own(options, "signal")?.aborted === true;
       // A middleware that throws, or an abort while one runs, after the answer came: the caller
       // learns whether the service acted, whatever the error (a BceError of another call's, a
       // refused connection, says nothing of this one).
       if (answer) {
-        if (error instanceof BceAbortError) throw abortedAfter(answer, error);
-        // An error answer whose body a middleware read: what failed is openapi-fetch reading it
-        // again (a TypeError, as every fetch gives for a used body), and the service's error is known.
-        const refused = !answer.ok && answer.bodyUsed && error instanceof TypeError ? answerError(answer) : undefined;
+        if (aborted) throw abortedAfter(answer, error);
+        // An error answer whose body a middleware read (or holds a reader of): what failed is
+        // openapi-fetch reading it again (a TypeError, as every fetch gives for a used body), and
+        // the service's error is known.
+        const taken = answer.bodyUsed || answer.body?.locked === true;
+        const refused = !answer.ok && taken && error instanceof TypeError ? answerError(answer) : undefined;
         if (refused) throw refused;
         throw acted(answer, "a middleware threw", error);
       }
       // A middleware's onError that threw, or gave back, an error of its own in place of the
       // attempt's failure: the failure (a timeout, after which the service may have acted) is told
-      // first. (The caller's abort while an onError ran is theirs, as it is.)
-      if (failure instanceof BceError && error !== failure && !(error instanceof BceAbortError))
+      // first. An attempt the caller aborted stays their abort, and so does their abort while an
+      // onError ran, after the failure it follows (as after a hook's).
+      if (failure instanceof BceError && error !== failure) {
+        if (failure instanceof BceAbortError) throw failure;
+        if (aborted)
+          throw new BceAbortError(`the attempt failed (${failure.message}), but the call was aborted`, {
+            cause: error.cause,
+          });
         throw new BceError(
           `${failure.message.replace(/ \(see cause\)$/, "")}, and then a middleware threw (see cause)`,
           {
             cause: error,
           },
         );
+      }
       return rethrowAsBceError(error);
     });
     const { response } = result;
