@@ -102,6 +102,13 @@ function setup(
   return { sent, warnings, service };
 }
 
+/** A client of one attempt per call, sending with `fetch`. */
+const singleAttempt = (fetch: (request: Request) => Promise<Response>) =>
+  createServiceClient<Record<string, never>>(
+    { endpoint: "http://127.0.0.1:9", credentials, retry: { maxAttempts: 1 }, fetch },
+    "http://127.0.0.1:9",
+  );
+
 describe("callOperation", () => {
   it("fills fixed path and query values, adds one idempotency token for every attempt, and resolves with $metadata", async () => {
     const { sent, service } = setup([
@@ -666,18 +673,10 @@ describe("arguments that cannot be read", () => {
 
   it("a middleware whose onError throws its own error: the attempt's failure is told too", async () => {
     let sends = 0;
-    const failing = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 1 },
-        fetch: async () => {
-          sends++;
-          throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
-        },
-      },
-      "http://127.0.0.1:9",
-    );
+    const failing = singleAttempt(async () => {
+      sends++;
+      throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } });
+    });
     const cause = new Error("logging backend down");
     failing.raw.use({
       onError: () => {
@@ -692,15 +691,7 @@ describe("arguments that cannot be read", () => {
     expect(error).toMatchObject({ cause });
     expect(sends).toBe(1);
     // An onError that gives the failure back, or nothing, leaves it as it is.
-    const passing = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 1 },
-        fetch: () => Promise.reject(new TypeError("fetch failed")),
-      },
-      "http://127.0.0.1:9",
-    );
+    const passing = singleAttempt(() => Promise.reject(new TypeError("fetch failed")));
     passing.raw.use({ onError: ({ error }) => error as Error });
     await expect(callOperation(passing, spec, { path: { thingId: "a" }, body: {} })).rejects.toBeInstanceOf(
       BceNetworkError,
@@ -708,15 +699,7 @@ describe("arguments that cannot be read", () => {
   });
 
   it("the caller's abort while an onError runs after a failed attempt is their abort", async () => {
-    const service = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 1 },
-        fetch: () => Promise.reject(new TypeError("fetch failed")),
-      },
-      "http://127.0.0.1:9",
-    );
+    const service = singleAttempt(() => Promise.reject(new TypeError("fetch failed")));
     let erring!: () => void;
     const inOnError = new Promise<void>((resolve) => (erring = resolve));
     service.raw.use({
@@ -764,14 +747,8 @@ describe("arguments that cannot be read", () => {
   });
 
   it("a BceAbortError an onError throws from another call is not the caller's abort", async () => {
-    const service = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 1 },
-        fetch: () => Promise.reject(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } })),
-      },
-      "http://127.0.0.1:9",
+    const service = singleAttempt(() =>
+      Promise.reject(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } })),
     );
     const other = new BceAbortError("the call was aborted");
     service.raw.use({
@@ -855,22 +832,14 @@ describe("arguments that cannot be read", () => {
 
   it("a middleware that hands back an error answer of its own: the attempt's signature it echoes is hidden too", async () => {
     const signatures: string[] = [];
-    const service = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 1 },
-        fetch: async (request) => {
-          const authorization = request.headers.get("authorization") ?? "";
-          signatures.push(authorization.slice(authorization.lastIndexOf("/") + 1));
-          return new Response(
-            JSON.stringify({ code: "SignatureDoesNotMatch", message: `got ${authorization}`, requestId: "r1" }),
-            { status: 403, headers: { "content-type": "application/json", "x-bce-request-id": "r1" } },
-          );
-        },
-      },
-      "http://127.0.0.1:9",
-    );
+    const service = singleAttempt(async (request) => {
+      const authorization = request.headers.get("authorization") ?? "";
+      signatures.push(authorization.slice(authorization.lastIndexOf("/") + 1));
+      return new Response(
+        JSON.stringify({ code: "SignatureDoesNotMatch", message: `got ${authorization}`, requestId: "r1" }),
+        { status: 403, headers: { "content-type": "application/json", "x-bce-request-id": "r1" } },
+      );
+    });
     // A "log the body" middleware: the Response the call reads is not the transport's.
     service.raw.use({ onResponse: async ({ response }) => new Response(await response.text(), response) });
     const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
