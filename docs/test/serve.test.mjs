@@ -13,6 +13,31 @@ import { docsDir } from "./helpers.mjs";
 const script = join(docsDir, "scripts", "serve.mjs");
 const children = new Set();
 
+/**
+ * The --stop-with-parent tests: waits for `ended` (the stdout pipe serve.mjs holds too), failing if
+ * serve.mjs still runs 60 s after its shell ended, with `detail` (what it printed) in the message.
+ */
+async function endedWithin60s(ended, detail) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`serve.mjs still runs 60 s after its shell ended${detail ? `: ${detail()}` : ""}`)),
+      60_000,
+    );
+  });
+  await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+}
+
+/** Stops the process whose pid the shell printed (`pid N`), should a failed test leave it running. */
+function killPrinted(stdout) {
+  const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+  if (pid > 0) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {} // gone, as it should be
+  }
+}
+
 afterEach(() => {
   for (const child of children) child.kill("SIGKILL");
   children.clear();
@@ -105,22 +130,12 @@ test("--stop-with-parent stops it when the shell that started it ends while it i
   try {
     await once(shell, "exit");
     expect(existsSync(marker)).toBe(true);
-    // Bounded, so that a server left running fails the test here and is stopped below.
-    let timer;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`serve.mjs still runs 60 s after its shell ended: ${stdout}`)), 60_000);
-    });
-    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await endedWithin60s(ended, () => stdout);
     // It did start both (and stopped at once), rather than failing to start.
     expect(urlOf(stdout, "BCE API docs"), stdout).toBeDefined();
     expect(urlOf(stdout, "BCE mock"), stdout).toBeDefined();
   } finally {
-    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {} // gone, as it should be
-    }
+    killPrinted(stdout);
     rmSync(work, { recursive: true, force: true });
   }
 }, 180_000);
@@ -149,20 +164,10 @@ test("--stop-with-parent stops it when the shell that started it ends, as when o
     expect((await fetch(`${docs}/`)).status).toBe(200);
     shell.kill("SIGTERM");
     await once(shell, "exit");
-    // Bounded, so that a server left running fails the test here and is stopped below.
-    let timer;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error("serve.mjs still runs 60 s after its shell ended")), 60_000);
-    });
-    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await endedWithin60s(ended);
     await expect(fetch(`${docs}/`)).rejects.toThrow();
   } finally {
-    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {} // gone, as it should be
-    }
+    killPrinted(stdout);
   }
 }, 120_000);
 

@@ -12,6 +12,32 @@ import { startMock } from "../src/index.js";
 import { FIXTURE } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../bin/bce-openapi-mock.js", import.meta.url));
+
+/**
+ * The --stop-with-parent tests: waits for `ended` (the stdout pipe the bin holds too), failing if
+ * the bin still runs 60 s after its shell ended, with `detail` (what it printed) in the message.
+ */
+async function endedWithin60s(ended: Promise<unknown>, detail?: () => string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the bin still runs 60 s after its shell ended${detail ? `: ${detail()}` : ""}`)),
+      60_000,
+    );
+  });
+  await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+}
+
+/** Stops the process whose pid the shell printed (`pid N`), should a failed test leave it running. */
+function killPrinted(stdout: string): void {
+  const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
+  if (pid > 0) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {} // gone, as it should be
+  }
+}
+
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -168,20 +194,10 @@ it("--stop-with-parent stops it when the shell that started it ends, as a packag
     ).toBe(200);
     shell.kill("SIGTERM");
     await once(shell, "exit");
-    // Bounded, so that a bin left running fails the test here and is stopped below.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error("the bin still runs 60 s after its shell ended")), 60_000);
-    });
-    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await endedWithin60s(ended);
     await expect(fetch(url)).rejects.toThrow();
   } finally {
-    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {} // gone, as it should be
-    }
+    killPrinted(stdout);
     shell.kill("SIGKILL");
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
@@ -219,21 +235,11 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
   try {
     await once(shell, "exit");
     expect(existsSync(marker)).toBe(true);
-    // Bounded, so that a bin left running fails the test here and is stopped below.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the bin still runs 60 s after its shell ended: ${stdout}`)), 60_000);
-    });
-    await Promise.race([ended, late]).finally(() => clearTimeout(timer));
+    await endedWithin60s(ended, () => stdout);
     // It did start (and stopped at once): the pipe did not end with a failure to start.
     expect(stdout).toMatch(/BCE mock listening on http:\/\/127\.0\.0\.1:\d+/);
   } finally {
-    const pid = Number(/pid (\d+)/.exec(stdout)?.[1]);
-    if (pid > 0) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {} // gone, as it should be
-    }
+    killPrinted(stdout);
     rmSync(work, { recursive: true, force: true });
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
