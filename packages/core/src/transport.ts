@@ -243,12 +243,13 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
 /**
  * An HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT", RFC 9110's IMF-fixdate) in milliseconds, else
  * NaN: Date.parse alone takes "0" or "-1" for a year, and the year 0000 for 2000 (whose offset a
- * clock-skew answer would have the client sign with).
+ * clock-skew answer would have the client sign with). Text of another form has no year: its
+ * Number(undefined) is NaN, which no year equals.
  */
 function httpDate(text: string): number {
   const year = /^[a-z]{3}, \d{2} [a-z]{3} (\d{4}) \d{2}:\d{2}:\d{2} GMT$/i.exec(text)?.[1];
-  const ms = year === undefined ? Number.NaN : Date.parse(text);
-  return new Date(ms).getUTCFullYear() === Number(year) ? ms : Number.NaN;
+  const ms = Date.parse(text);
+  return new Date(ms).getUTCFullYear() === Number(year) ? ms : NaN;
 }
 
 /** Refuse a number of milliseconds a timer cannot wait: above 0 (from 0 for a delay) and at most MAX_TIMER_MS. */
@@ -438,21 +439,14 @@ const TRANSPORT_HEADERS: readonly string[] = [
  * call's own headers, what a middleware set); the client checks its headers option when it is made.
  */
 export function checkHeaders(headers: Record<string, string>): void {
-  for (const name of Object.keys(headers)) {
-    if (TRANSPORT_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(headers[name]!)))
-      throw new BceValidationError(
-        `headers.${name}`,
-        "format",
-        "is set by the transport for each request (from the endpoint and the body), not by the caller",
-      );
-    // Headers takes control characters (\x01, DEL) that node:http refuses to send, after the
-    // request counted as sent. The value is not quoted: it may be a secret.
-    if (/[^\t\x20-\x7e\x80-\xff]/.test(headers[name]!))
-      throw new BceValidationError(
-        `headers.${name}`,
-        "format",
-        "holds a control character, which a header cannot carry",
-      );
+  for (const [name, value] of Object.entries(headers)) {
+    const problem =
+      TRANSPORT_HEADERS.includes(name) || (name === "connection" && !/^(?:close|keep-alive)$/i.test(value))
+        ? "is set by the transport for each request (from the endpoint and the body), not by the caller"
+        : // Headers takes control characters (\x01, DEL) that node:http refuses to send, after the
+          // request counted as sent. The value is not quoted: it may be a secret.
+          /[^\t\x20-\x7e\x80-\xff]/.test(value) && "holds a control character, which a header cannot carry";
+    if (problem) throw new BceValidationError(`headers.${name}`, "format", problem);
   }
 }
 
@@ -644,6 +638,8 @@ export class Transport {
       const service = error instanceof BceServiceError;
       const network = error instanceof BceNetworkError;
       if (!(service || network || error instanceof BceTimeoutError)) throw error;
+      // What the logger is told of an error answer.
+      const answerFields = service && { status: error.status, code: error.code, requestId: error.requestId };
 
       // The service refused the signature's time, so it did not act: a clock ahead of its own is
       // too skewed; one behind by more than the signature's expiration makes it expired. Either
@@ -671,9 +667,7 @@ export class Transport {
             event: "clockSkewRetry" satisfies LogEvent,
             attempt: sent,
             clockOffsetMs: offset,
-            status: error.status,
-            code: error.code,
-            requestId: error.requestId,
+            ...answerFields,
             ...operation,
           });
           attempt--; // this retry does not count against the policy's attempts
@@ -690,7 +684,7 @@ export class Transport {
               method,
               path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),
               error: error.name,
-              ...(service && { status: error.status, code: error.code, requestId: error.requestId }),
+              ...answerFields,
               ...(network && { errorCode: error.errorCode, requestSent: error.requestSent }),
               idempotent,
             };
@@ -758,19 +752,21 @@ export class Transport {
     };
     try {
       const { method, url, headers, body } = parts;
+      const { signing, fetch: send, maxResponseBytes: limit = DEFAULT_MAX_RESPONSE_BYTES } = this.#options;
       delete headers.authorization; // the previous attempt's
       Object.assign(
         headers,
         // The call's credentials come from its credentials resolver, checked; the request from fetch or openapi-fetch.
-        await knownSigningHeaders(parts, credentials, this.#options.signing, this.#clockOffsetMs, this.#signingKeys),
+        await knownSigningHeaders(parts, credentials, signing, this.#clockOffsetMs, this.#signingKeys),
       );
       // Aborted while the hook ran or the request was signed: nothing leaves.
       throwIfAborted(signal);
-      const send = this.#options.fetch;
-      const limit = this.#options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as
       // it goes; a browser bundle has no such branch (httpSend is undefined there).
       if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify, bodiless, idempotent);
+      // A caller's fetch (and its Response) may not heed the signal: the timeout and the caller's
+      // abort end the wait all the same.
+      const heeded = <T>(promise: Promise<T>) => (send ? heed(promise, timeout.signal) : promise);
       // A redirect is not followed: the signed request (its session token, a password) must not
       // reach another host, nor a rebuild be sent twice. Node's fetch hands back the 3xx itself.
       const init: RequestInit = {
@@ -797,8 +793,7 @@ export class Transport {
       let response: Response;
       try {
         // With no fetch of the caller's, the global fetch takes the parts: no Request is built twice.
-        // A caller's fetch may not heed the signal: the timeout and the caller's abort end the wait all the same.
-        response = await (sending ? heed(sending, timeout.signal) : globalThis.fetch(url, init));
+        response = await heeded(sending ?? globalThis.fetch(url, init));
       } catch (error) {
         throw classify(error);
       }
@@ -831,14 +826,12 @@ export class Transport {
         // read (at once): a body left unread, or cancelled, shows in a browser's network log as
         // aborted (net::ERR_ABORTED).
         if (response.headers.get("content-length") === "0") {
-          const drain = response.arrayBuffer();
-          await (send ? heed(drain, timeout.signal) : drain).catch(noop);
+          await heeded(response.arrayBuffer()).catch(noop);
         } else response.body?.cancel().catch(noop);
         return { response, bytes: new Uint8Array(0) };
       }
       try {
-        const read = readAll(response, limit);
-        return { response, ...(await (send ? heed(read, timeout.signal) : read)) };
+        return { response, ...(await heeded(readAll(response, limit))) };
       } catch (error) {
         if (error instanceof BceResponseError) throw error;
         // fetch undoes a content coding as it reads: a body that is not what its coding says came
@@ -988,6 +981,7 @@ async function readAll(response: Response, limit: number): Promise<Omit<Answer, 
   // a browser hides its Content-Encoding unless the service exposes it, and decodes the body
   // beyond the length. A Response a caller's fetch made up may carry any length: measured too.
   const length = response.headers.get("content-length");
+  let bytes: Uint8Array<ArrayBuffer>;
   if (
     response.type !== "cors" &&
     length !== null &&
@@ -995,45 +989,33 @@ async function readAll(response: Response, limit: number): Promise<Omit<Answer, 
     Number(length) <= limit &&
     !response.headers.has("content-encoding")
   ) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length <= limit) return { bytes };
-    overLimit(response, limit);
-    return { bytes: bytes.subarray(0, limit), cut: true };
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let cut = false;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (size + value.length > limit) {
-      await reader.cancel().catch(noop);
-      chunks.push(value.subarray(0, limit - size));
-      size = limit;
-      overLimit(response, limit);
-      cut = true;
-      break;
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } else {
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    // Read one byte past the limit at most: that byte shows the body is over it, and the rest is not read.
+    while (size <= limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const chunk = value.subarray(0, limit + 1 - size);
+      chunks.push(chunk);
+      size += chunk.length;
     }
-    size += value.length;
-    chunks.push(value);
+    if (size > limit) await reader.cancel().catch(noop);
+    bytes = new Uint8Array(size);
+    size = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, size);
+      size += chunk.length;
+    }
   }
-  const out = new Uint8Array(size);
-  size = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, size);
-    size += chunk.length;
-  }
-  return { bytes: out, cut };
-}
-
-/**
- * An answer body over the limit fails the call, but an error answer's: it stays an error answer,
- * read up to the limit, since its status is what a retry is judged by (a load balancer's large 503
- * page is retried as a small one is).
- */
-function overLimit(response: Response, limit: number): void {
+  if (bytes.length <= limit) return { bytes };
+  // An answer body over the limit fails the call, but an error answer's: it stays an error answer,
+  // read up to the limit, since its status is what a retry is judged by (a load balancer's large 503
+  // page is retried as a small one is).
   if (response.status < 400) throw answerTooLarge(response.status, requestIdOf(response), limit);
+  return { bytes: bytes.subarray(0, limit), cut: true };
 }
 
 const bodyUnreadable = (cause?: unknown) =>
