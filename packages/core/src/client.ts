@@ -340,7 +340,7 @@ function serviceClient<Paths extends {}>(
   // openapi-fetch serializes the path only when path parameters are given: with none, the
   // template went out as it is (`/things/%7Bid%7D`). An empty set has checkedPathSerializer name the
   // missing one. (Not read back from the URL: a value given as "{x}" is encoded the same way.)
-  type Init = { params?: { path?: unknown }; signal?: unknown; fetch?: unknown } | undefined;
+  type Init = { params?: { path?: unknown }; signal?: unknown; fetch?: unknown };
   // openapi-fetch reads these of a call's options and params by plain property access (its
   // methods spread the options into an object of their own): each is the caller's own value or
   // undefined, so that a polluted Object.prototype's `baseUrl`, `querySerializer`, `middleware` or
@@ -349,11 +349,11 @@ function serviceClient<Paths extends {}>(
   // client's), its headers and header parameters read once and checked as the client's are (as
   // openapi-fetch's Headers met them, their error quoted a value), its signal checked (null is
   // none, as in RequestInit). A method's timeoutMs and retry are not a raw call's options.
-  const ownInit = (init: Init): Init => {
+  const ownInit = (init: unknown): Init => {
     const given = isObject(init) ? init : {};
     const params = isObject(given.params) ? given.params : {};
     for (const name of ["timeoutMs", "retry"])
-      if (own(given as Record<string, unknown>, name) !== undefined)
+      if (own(given, name) !== undefined)
         throw new BceValidationError(
           name,
           "unknown",
@@ -361,9 +361,9 @@ function serviceClient<Paths extends {}>(
         );
     const signal = own(given, "signal") ?? undefined;
     checkCallOptions({ signal } as CallOptions);
-    const baseUrl = own(given as { baseUrl?: unknown }, "baseUrl");
-    const headers = own(given as { headers?: unknown }, "headers");
-    const header = own(params as { header?: unknown }, "header");
+    const baseUrl = own(given, "baseUrl");
+    const headers = own(given, "headers");
+    const header = own(params, "header");
     return {
       ...NO_FETCH_OPTIONS,
       ...given,
@@ -388,10 +388,10 @@ function serviceClient<Paths extends {}>(
   // flight ends on the signal by itself, with an error that says more (the service had answered):
   // the call's rejection waits for it.
   const ownSignal = (init: Init, send: (init: Init) => unknown) => {
-    const signal = init?.signal;
+    const signal = init.signal;
     if (!(signal instanceof AbortSignal)) return send(init);
     const own = new AbortController();
-    const given = init?.fetch;
+    const given = init.fetch;
     const inner =
       typeof given === "function"
         ? (given as (request: Request) => Promise<Response>)
@@ -417,7 +417,7 @@ function serviceClient<Paths extends {}>(
     try {
       if (typeof url !== "string" || !url.startsWith("/"))
         throw new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL');
-      return ownSignal(ownInit(init as Init), send);
+      return ownSignal(ownInit(init), send);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -466,23 +466,13 @@ function serviceClient<Paths extends {}>(
 }
 
 const VALIDATE_RESPONSES: readonly string[] = ["off", "warn", "strict"];
+/** Each of the space-separated names, none given. */
+const none = (names: string) => Object.fromEntries(names.split(" ").map((key) => [key, undefined]));
 /** Every call option and param openapi-fetch reads, none given (see ownInit). */
-const NO_FETCH_OPTIONS = Object.fromEntries(
-  [
-    "baseUrl",
-    "fetch",
-    "Request",
-    "headers",
-    "parseAs",
-    "querySerializer",
-    "bodySerializer",
-    "pathSerializer",
-    "body",
-    "middleware",
-    "signal",
-  ].map((key) => [key, undefined]),
+const NO_FETCH_OPTIONS = none(
+  "baseUrl fetch Request headers parseAs querySerializer bodySerializer pathSerializer body middleware signal",
 );
-const NO_PARAMS = { path: undefined, query: undefined, header: undefined, cookie: undefined };
+const NO_PARAMS = none("path query header cookie");
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** The keys of `credentials`, as nested names. */
@@ -554,14 +544,19 @@ export function serviceErrorOf(
  * only its string code, message and request ID: a RangeError from JSON.stringify would be no BceError.
  */
 function errorText(error: unknown): string {
-  if (error === undefined) return "";
   if (typeof error === "string") return error;
   try {
+    // No body (undefined) is written as none.
     return JSON.stringify(error) ?? "";
   } catch {
     const fields = isObject(error) ? error : {};
-    const strings = ["code", "message", "requestId"].filter((name) => typeof fields[name] === "string");
-    return JSON.stringify(Object.fromEntries(strings.map((name) => [name, fields[name]])));
+    return JSON.stringify(
+      Object.fromEntries(
+        ["code", "message", "requestId"]
+          .filter((name) => typeof fields[name] === "string")
+          .map((name) => [name, fields[name]]),
+      ),
+    );
   }
 }
 
@@ -597,7 +592,7 @@ function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
       "format",
       "must be an absolute http(s) URL, its scheme included (http:// or https://)",
     );
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
+  if (!/^https?:$/.test(url.protocol)) {
     throw new BceValidationError(field, "format", `must use http or https, not ${url.protocol}`);
   }
   // A bare "?" or "#" leaves search and hash empty but stays in href, where paths would follow it.
@@ -636,7 +631,7 @@ function readHeaders(given: unknown, field: string): Record<string, string> {
  * openapi-fetch reads it as headers named 0, 1, …
  */
 function headerSet(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
+  if (!isObject(value))
     throw new BceValidationError(field, "type", "must be a record of header names to values, or a Headers");
   let entries: [string, unknown][];
   try {
@@ -658,14 +653,11 @@ function headerSet(value: unknown, field: string): Record<string, unknown> {
   for (const [name, v] of entries) {
     const value = v == null ? v : Array.isArray(v) ? [...v].map(text) : text(v);
     copy[name] = value;
-    for (const one of Array.isArray(value) ? value : value == null ? [] : [value]) given.push([name, one]);
+    if (value != null) for (const one of [value].flat()) given.push([name, one]);
   }
   readHeaders(given, field);
   return copy;
 }
-
-const missingPathParameter = (name: string) =>
-  new BceValidationError(name, "required", "is a path parameter of the request, and was not given");
 
 /**
  * openapi-fetch's path serializer, refusing a path parameter that would send a `raw` call to
@@ -695,8 +687,9 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
           );
         return segment;
       }
-      const missing = names.find((name) => params[name] === undefined || params[name] === null);
-      if (missing !== undefined) throw missingPathParameter(missing);
+      const missing = names.find((name) => params[name] == null);
+      if (missing !== undefined)
+        throw new BceValidationError(missing, "required", "is a path parameter of the request, and was not given");
       let serialized: string;
       try {
         serialized = defaultPathSerializer(segment, params);
@@ -708,7 +701,7 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
           cause,
         );
       }
-      if (serialized === "" || serialized === "." || serialized === "..")
+      if (/^\.{0,2}$/.test(serialized))
         throw new BceValidationError(
           names[0]!,
           "format",
@@ -741,7 +734,8 @@ function querySerializer(query: Record<string, unknown>): string {
   try {
     return serializeQuery(own);
   } catch (cause) {
-    throw notInUrl("query", [...Object.keys(own), ...Object.values(own)], cause);
+    // Its keys and values alike.
+    throw notInUrl("query", Object.entries(own).flat(), cause);
   }
 }
 

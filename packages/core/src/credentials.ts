@@ -78,9 +78,10 @@ function isoTime(text: unknown): number {
   if (typeof text !== "string") return NaN;
   const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)$/.exec(text);
   if (!m) return NaN;
-  const [, year = "", month = "", day = "", hour = "", minute = "", second = "0"] = m;
-  const days = new Date(Date.UTC(+year, +month, 0)).getUTCDate();
-  return +day <= days && +hour < 24 && +minute < 60 && +second < 60 ? Date.parse(text) : NaN;
+  // Every group but the seconds' is there when the whole matched.
+  const [, year, month, day, hour, minute, second = "0"] = m;
+  const days = new Date(Date.UTC(+year!, +month!, 0)).getUTCDate();
+  return +day! <= days && +hour! < 24 && +minute! < 60 && +second < 60 ? Date.parse(text) : NaN;
 }
 
 /**
@@ -93,46 +94,46 @@ export function checkCredentials(
   names?: Readonly<Record<string, string>>,
 ): { credentials: Credentials; expiresAt: number | undefined } {
   if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
-  let c: Partial<Credentials>;
+  // Each field read once, in order (a getter may throw, or answer differently a second time).
+  const c: Partial<Record<keyof Credentials, unknown>> = {};
   try {
-    // Read once (a getter may throw, or answer differently a second time).
-    const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Partial<Credentials>;
-    c = { accessKeyId, secretAccessKey, sessionToken, expiration };
+    for (const field of CREDENTIAL_FIELDS) c[field] = (value as Partial<Credentials>)[field];
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
+  // A copy, so a caller's object is never kept alive or exposed through ours: each key once checked
+  // (an empty token left out).
+  const credentials: { -readonly [K in keyof Credentials]?: string } = {};
   for (const field of KEY_FIELDS) {
     const v = c[field];
     const name = names?.[field] ?? field;
     const token = field === "sessionToken";
+    const id = field === "accessKeyId";
     // An empty token is none, as the environment's is: `sessionToken: process.env.BCE_SESSION_TOKEN`
     // with the variable set but empty signs with the keys alone.
     if (token && (v === undefined || v === "")) continue;
-    if (typeof v !== "string" || v.trim() === "") {
-      let problem = `must be a string, not ${v === null ? "null" : typeof v}`;
-      if (typeof v === "string") problem = token ? "is blank" : "is missing or empty";
-      else if (v == null && !token) problem = "is missing or empty";
-      throw new CredentialsError(`${from}: ${name} ${problem}`);
-    }
+    if (typeof v !== "string" || v.trim() === "")
+      throw new CredentialsError(
+        `${from}: ${name} ${
+          // A blank token is one given; a key blank, null or undefined is one missing.
+          typeof v === "string" && token
+            ? "is blank"
+            : typeof v === "string" || (v == null && !token)
+              ? "is missing or empty"
+              : `must be a string, not ${v === null ? "null" : typeof v}`
+        }`,
+      );
     // What a header can carry (the id also goes in the authorization string, split on "/").
-    if (/[^\x21-\x7e]/.test(v) || (field === "accessKeyId" && v.includes("/")))
-      throw new CredentialsError(
-        `${from}: ${name} holds ${field === "accessKeyId" ? '"/", ' : ""}whitespace or non-ASCII characters`,
-      );
+    if (/[^\x21-\x7e]/.test(v) || (id && v.includes("/")))
+      throw new CredentialsError(`${from}: ${name} holds ${id ? '"/", ' : ""}whitespace or non-ASCII characters`);
+    credentials[field] = v;
   }
-  let expiresAt: number | undefined;
-  if (c.expiration !== undefined) {
-    expiresAt = c.expiration instanceof Date ? c.expiration.getTime() : isoTime(c.expiration);
-    if (Number.isNaN(expiresAt))
-      throw new CredentialsError(
-        `${from}: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z`,
-      );
-  }
-  // A copy, so a caller's object is never kept alive or exposed through ours.
-  const credentials = Object.freeze({
-    accessKeyId: c.accessKeyId as string,
-    secretAccessKey: c.secretAccessKey as string,
-    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-  });
-  return { credentials, expiresAt };
+  const { expiration } = c;
+  const expiresAt =
+    expiration === undefined ? undefined : expiration instanceof Date ? expiration.getTime() : isoTime(expiration);
+  if (Number.isNaN(expiresAt))
+    throw new CredentialsError(
+      `${from}: expiration must be a Date or an ISO 8601 date and time with its offset, such as 2030-01-01T00:00:00Z`,
+    );
+  return { credentials: Object.freeze(credentials as Credentials), expiresAt };
 }
