@@ -296,7 +296,8 @@ export class CheckCompiler {
       );
     if (s.items !== undefined) {
       const f = this.fn(s.items, `${where}/items`, stack);
-      if (f) arrays.push(`for (let i = 0; i < v.length && c.i.length < c.m; i++) ${f}(v[i], p + "[" + i + "]", c);`);
+      // The item's path as a template literal, as the runtime writes one: minified, the same text.
+      if (f) arrays.push(`for (let i = 0; i < v.length && c.i.length < c.m; i++) ${f}(v[i], \`\${p}[\${i}]\`, c);`);
     }
     if (arrays.length) out.push(only === "array" ? arrays.join(" ") : `if (Array.isArray(v)) { ${arrays.join(" ")} }`);
 
