@@ -1059,6 +1059,9 @@ describe("what every call sends and reports", () => {
     });
     expect($metadata.totalRetryDelay).toBeGreaterThanOrEqual(4);
     expect($metadata.totalRetryDelay).toBeLessThanOrEqual(8);
+    // The token every attempt carried: a caller repeating the call after a failure passes it back.
+    expectBecAttempts(server.attempts, 3);
+    expect($metadata.clientToken).toBe(server.attempts[0]!.url.searchParams.get("clientToken"));
   });
 
   it("the logger hears each retry decision and the final one, and nothing holds a secret", async () => {
@@ -1270,8 +1273,9 @@ describe("the retry policy", () => {
 
   it("BEC: a caller's clientToken is used on every attempt", async () => {
     const server = await faultServer((_req, res, n) => (n < 3 ? answer(res, 502) : ok(res)));
-    await bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { clientToken: "my-token-1" });
+    const { $metadata } = await bec(server.url).reinstallVmInstance("vm-1", BEC_BODY, { clientToken: "my-token-1" });
     expectBecAttempts(server.attempts, 3, "my-token-1");
+    expect($metadata.clientToken).toBe("my-token-1");
   });
 
   it("each logical BEC call gets its own generated clientToken", async () => {
