@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { BUNDLE_CEILING_BYTES } from "../src/targets.mjs";
 
 const cli = fileURLToPath(new URL("../src/cli.mjs", import.meta.url));
 const docs = resolve(fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url)));
@@ -141,6 +142,11 @@ describe("pnpm bench --smoke", () => {
       expect(modules.some((m) => m.includes("noble"))).toBe(false);
     }
     expect(r.bundle.target.perClient.map((c) => c.name)).toEqual(["bec", "bcc"]);
+    // No client grows past the ceiling unnoticed (gzip of the same input is the same every run).
+    for (const name of ["bec", "bcc"])
+      expect(r.bundle.rows.find((b) => b.name === name).gzipBytes, `${name} bundle, gzip -9`).toBeLessThanOrEqual(
+        BUNDLE_CEILING_BYTES,
+      );
 
     // 4. Build/test time: the code path with trivial commands; the edited file is restored.
     expect(r.buildTime.trivial).toBe(true);
