@@ -125,6 +125,10 @@ export function serviceErrorFromResponse(
         : `the service answered ${status} with a body that is not a BCE error document`;
     }
   }
+  // A redirect is not followed (the signed request goes to the endpoint alone): where it points
+  // tells a caller whose endpoint is not the API's (http: for https:, a console's address) what to set.
+  const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
+  if (location) message = `${message || `HTTP ${status}`}, to ${quoted(location, 200)} (a redirect, not followed)`;
   const hide = (text: string) => hideSecrets(text, hidden);
   return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
 }

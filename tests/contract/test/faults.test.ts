@@ -811,6 +811,32 @@ describe("the codes that say a request was not acted on, on an answer that is no
   });
 });
 
+describe("a redirect (an endpoint that is not the API's)", () => {
+  it.each([301, 302, 307, 308])(
+    "a %i is not followed: BceServiceError says where it points, and nothing reaches there",
+    async (status) => {
+      const elsewhere = await faultServer((_req, res) => ok(res));
+      const target = `${elsewhere.url}/v1/vm/instance/vm-1/system/reinstall?from=redirect`;
+      const server = await faultServer((_req, res) => answer(res, status, "", { location: target }));
+      const error = await failure(bec(server.url, { retry: FAST_RETRY }).reinstallVmInstance("vm-1", BEC_BODY));
+      expect(error).toBeInstanceOf(BceServiceError);
+      expect(error).toMatchObject({ status, code: `Http${status}`, requestId: REQUEST_ID });
+      expect((error as BceServiceError).message).toContain(`, to ${target} (a redirect, not followed)`);
+      expect(elsewhere.attempts).toEqual([]);
+    },
+  );
+
+  it("without a Location, the status's own text is the message", async () => {
+    const server = await faultServer((_req, res) => answer(res, 301, ""));
+    const error = await failure(bcc(server.url, { retry: FAST_RETRY }).rebuildInstance("i-1", BCC_BODY));
+    expect(error).toMatchObject({
+      status: 301,
+      code: "Http301",
+      message: `Http301: Moved Permanently (status 301, request id ${REQUEST_ID})`,
+    });
+  });
+});
+
 describe("400 RequestExpired", () => {
   it("with the clocks less than 5 minutes apart the clock is kept, and the policy decides", async () => {
     // Every attempt expired, the server's clock 4 minutes ahead: a slow request, not a wrong clock.
