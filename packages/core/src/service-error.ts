@@ -95,6 +95,8 @@ export function serviceErrorFromResponse(
   let requestId = requestIdOf(response);
   let code: string;
   let message: string;
+  /** The body is no BCE error document, and the message says only that. */
+  let page = false;
   // BCE's common error body is { code, message, requestId }. BEC's error chapter has two more forms
   // (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its gateway's errors in headers
   // (X-Bce-Error-Code, X-Bce-Error-Message), its platform's as { code, msg, data } (`"code": "9001"`).
@@ -120,16 +122,20 @@ export function serviceErrorFromResponse(
       message = headerMessage;
     } else {
       code = CODE_BY_STATUS[status] ?? `Http${status}`;
+      page = true;
       message = cutAt
         ? `the service answered ${status} with a body larger than ${cutAt} bytes (maxResponseBytes), not read whole`
         : `the service answered ${status} with a body that is not a BCE error document`;
     }
   }
-  // A redirect is not followed (the signed request goes to the endpoint alone): where it points
-  // tells a caller whose endpoint is not the API's (http: for https:, a console's address) what to set.
-  const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
-  if (location) message = `${message || `HTTP ${status}`}, to ${quoted(location, 200)} (a redirect, not followed)`;
   const hide = (text: string) => hideSecrets(text, hidden);
+  // A redirect is not followed (the signed request goes to the endpoint alone): where it points
+  // tells a caller whose endpoint is not the API's (http: for https:, a console's address) what to
+  // set. Its secrets hidden before it is cut to length, which could leave part of one; a page of
+  // its own (no BCE error document) is told by the status's text.
+  const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
+  if (location)
+    message = `${(page ? response.statusText : message) || `HTTP ${status}`}, to ${quoted(hide(location), 200)} (a redirect, not followed)`;
   return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
 }
 

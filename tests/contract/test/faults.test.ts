@@ -826,6 +826,35 @@ describe("a redirect (an endpoint that is not the API's)", () => {
     },
   );
 
+  it("a page of its own is told by the status's text", async () => {
+    const server = await faultServer((_req, res) =>
+      answer(res, 301, "<html><body>Moved</body></html>", {
+        "content-type": "text/html",
+        location: "https://example.com/",
+      }),
+    );
+    const error = await failure(bcc(server.url, { retry: FAST_RETRY }).rebuildInstance("i-1", BCC_BODY));
+    expect(error.message).toBe(
+      `Http301: Moved Permanently, to https://example.com/ (a redirect, not followed) (status 301, request id ${REQUEST_ID})`,
+    );
+  });
+
+  it("a secret of the request's in the Location is hidden before it is cut to length", async () => {
+    // A session token longer than the 200 characters the Location is cut to, and one that straddles the cut.
+    const token = `STS-${"t".repeat(400)}`;
+    for (const at of [0, 170]) {
+      const server = await faultServer((_req, res) =>
+        answer(res, 302, "", { location: `https://example.com/${"p".repeat(at)}?t=${token}` }),
+      );
+      const error = await failure(
+        bec(server.url, { credentials: { ...CREDENTIALS, sessionToken: token } }).reinstallVmInstance("vm-1", BEC_BODY),
+      );
+      expect(error.message).toContain(at === 0 ? "?t=<redacted> (a redirect" : "?t=<redact… (3 more characters)");
+      expect(error.message).not.toContain("STS-");
+      expect(error.message).not.toContain("ttt");
+    }
+  });
+
   it("without a Location, the status's own text is the message", async () => {
     const server = await faultServer((_req, res) => answer(res, 301, ""));
     const error = await failure(bcc(server.url, { retry: FAST_RETRY }).rebuildInstance("i-1", BCC_BODY));
