@@ -6,21 +6,25 @@ import { chromium } from "playwright-core";
 // Crypto needs (about:blank is not).
 const PAGE_URL = "http://127.0.0.1/bench.html";
 
-/** A headless page on an empty document of a secure origin; every other request is refused. */
-export async function openPage() {
+/**
+ * A headless page on an empty document of a secure origin; every other request is refused. With
+ * `url`, the page is that one (a loopback server's, which it may then call): nothing is routed.
+ */
+export async function openPage({ url } = {}) {
   const browser = await chromium.launch({
     executablePath: findChromium({ log: (message) => process.stderr.write(`[bench] ${message}\n`) }),
     headless: true,
     args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext();
-  await context.route("**/*", (route) =>
-    route.request().url() === PAGE_URL
-      ? route.fulfill({ contentType: "text/html", body: '<!doctype html><meta charset="utf-8"><title>bench</title>' })
-      : route.abort(),
-  );
+  if (!url)
+    await context.route("**/*", (route) =>
+      route.request().url() === PAGE_URL
+        ? route.fulfill({ contentType: "text/html", body: '<!doctype html><meta charset="utf-8"><title>bench</title>' })
+        : route.abort(),
+    );
   const page = await context.newPage();
-  await page.goto(PAGE_URL);
+  await page.goto(url ?? PAGE_URL);
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   return {

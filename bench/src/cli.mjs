@@ -16,6 +16,7 @@ import { machineInfo, versions } from "./machine.mjs";
 import { benchMockLoad } from "./mockload.mjs";
 import { renderMarkdown, summarize } from "./report.mjs";
 import { benchRoundTrip } from "./roundtrip.mjs";
+import { benchRoundTripBrowser } from "./roundtrip-browser.mjs";
 import { benchSigning } from "./signing.mjs";
 import { benchSigningBrowser } from "./signing-browser.mjs";
 
@@ -29,8 +30,9 @@ export async function runAll({ smoke = false, skipSuite = false } = {}) {
   log("1/5 signing, in Node and in Chromium");
   results.signing = await benchSigning({ smoke });
   results.signingBrowser = await benchSigningBrowser({ smoke });
-  log("2/5 request round trip");
+  log("2/5 request round trip, in Node and in Chromium");
   results.roundTrip = await benchRoundTrip({ smoke });
+  results.roundTripBrowser = await benchRoundTripBrowser({ smoke });
   log("3/5 bundle size");
   results.bundle = await benchBundle();
   log(`4/5 build and test time${smoke ? " (trivial commands)" : ""}`);

@@ -8,7 +8,14 @@ import { parentPort, workerData } from "node:worker_threads";
 const answer = Buffer.from(JSON.stringify(workerData.response));
 let recording = false;
 
+/** An empty page of this origin, for the round trip in Chromium: same origin, so no CORS preflight. */
+const PAGE = '<!doctype html><meta charset="utf-8"><title>bench</title>';
+
 const server = createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/bench.html") {
+    res.writeHead(200, { "content-type": "text/html;charset=utf-8" }).end(PAGE);
+    return;
+  }
   const chunks = [];
   req.on("data", (chunk) => chunks.push(chunk));
   req.on("end", () => {

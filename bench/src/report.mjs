@@ -154,6 +154,22 @@ export function renderMarkdown(r) {
     }
   }
 
+  if (r.roundTripBrowser) {
+    const c = r.roundTripBrowser;
+    line("### In Chromium");
+    line();
+    line(
+      `Our client bundled for the browser (esbuild, platform browser: it sends with fetch and signs with Web Crypto) against raw fetch, both run in a page of ${c.browser} (headless) served by the same loopback server, so neither pays a CORS preflight. Before timing, the server recorded one request of each: ` +
+        `same method, path, query and body: ${c.checks.sameRequestLine && c.checks.sameBody ? "yes" : "NO"}; our signature verifies: ${c.checks.oursSignatureValid ? "yes" : "no"}; raw fetch unsigned: ${c.checks.rawUnsigned ? "yes" : "no"}; both read the example answer: ${c.checks.sameAnswer ? "yes" : "no"}. ` +
+        `The two take turns in ${c.rounds} rounds whose order alternates, each sample a batch of calls (Chromium coarsens \`performance.now()\`), and each figure is the median over rounds. Measured only: the targets are judged in Node, above.`,
+    );
+    line();
+    line("| path | time per request vs raw fetch |");
+    line("| --- | ---: |");
+    for (const row of c.rows) line(`| ${row.label} | ${x(row.ratioVsRaw)} |`);
+    line();
+  }
+
   if (r.bundle) {
     const b = r.bundle;
     line("## 3. Bundle size");
@@ -335,6 +351,14 @@ export function summarize(r) {
     result: `${f(t.oursVsRawNodeHttp)}× (${ci(t.intervals.vsRawNodeHttp)})`,
     met: null,
   });
+  if (r.roundTripBrowser)
+    rows.push({
+      section: 2,
+      what: "signed BEC call in Chromium (browser bundle: fetch, Web Crypto) vs raw fetch in the page (time)",
+      target: "— (measured only)",
+      result: `${f(r.roundTripBrowser.oursVsRaw)}×`,
+      met: null,
+    });
   const bundle = Object.fromEntries(r.bundle.rows.map((row) => [row.name, row]));
   for (const name of ["bec", "bcc"]) {
     const c = r.bundle.target.perClient.find((p) => p.name === name);

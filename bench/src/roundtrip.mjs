@@ -66,7 +66,7 @@ function nodeHttpPut(url, headers, body, agent) {
 }
 
 /** Waits until the worker has posted `count` recorded requests. */
-async function recorded(server, count) {
+export async function recorded(server, count) {
   for (let i = 0; i < 200 && server.received.length < count; i++) await new Promise((r) => setTimeout(r, 5));
   if (server.received.length < count) throw new Error("the loopback server did not see the request");
   return server.received.splice(0, count);

@@ -120,6 +120,18 @@ describe("pnpm bench --smoke", () => {
     expect(markdown).toContain("in 1 rounds whose order rotates");
     expect([true, false, "inconclusive"]).toContain(r.roundTrip.target.withinRaw);
     expect([true, false, "inconclusive"]).toContain(r.roundTrip.target.fasterThanSdk);
+    // In Chromium: the browser bundle's call and raw fetch, both checked before timing.
+    expect(r.roundTripBrowser.checks).toEqual({
+      sameRequestLine: true,
+      sameBody: true,
+      oursSignatureValid: true,
+      rawUnsigned: true,
+      sameAnswer: true,
+    });
+    expect(r.roundTripBrowser.rows.map((row) => row.name)).toEqual(["raw", "ours"]);
+    expect(r.roundTripBrowser.oursVsRaw).toBe(r.roundTripBrowser.rows[1].ratioVsRaw);
+    expect(r.roundTripBrowser.oursVsRaw).toBeGreaterThan(0);
+    expect(markdown).toContain("### In Chromium\n\nOur client bundled for the browser");
 
     // 3. Bundle: every consumer bundled, with sizes and contributors.
     expect(r.bundle.rows.map((row) => row.name)).toEqual(["bec", "bcc", "sdk", "sdk-bcc-only"]);
@@ -187,7 +199,7 @@ describe("pnpm bench --smoke", () => {
     expect(markdown).not.toMatch(/\d\s*(ms|µs|ns)\b|req\/s|ns\/op/);
     expect(r.mockLoad.comparisons.map((c) => c.auth)).toEqual([false, true]);
     expect(r.summary.find((s) => s.section === 5).met).toBeNull();
-    expect(r.summary.map((s) => s.section)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4, 4, 5]);
+    expect(r.summary.map((s) => s.section)).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 4, 4, 5]);
     expect(markdown).toContain("SMOKE RUN");
     let docsAfter = null;
     try {
