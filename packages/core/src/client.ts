@@ -177,11 +177,8 @@ export function rethrowAsBceError(error: unknown): never {
  * The metadata of a call: status and request id from its final answer, attempts and delays from
  * its stats, and the idempotency token its attempts carried, if any.
  */
-export function responseMetadata(
-  response: Response,
-  stats: CallStats | undefined,
-  clientToken?: string,
-): ResponseMetadata {
+export function responseMetadata(response: Response, stats: CallStats | undefined): ResponseMetadata {
+  const clientToken = stats?.clientToken;
   return {
     httpStatusCode: response.status,
     requestId: requestIdOf(response),

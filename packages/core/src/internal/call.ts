@@ -207,7 +207,7 @@ async function sendOperation(
       );
     // Told with the outcome, success or failure: the token the attempts carried as sent, which
     // the caller may repeat the call with.
-    return { response, $metadata: responseMetadata(response, stats, stats.clientToken) };
+    return { response, $metadata: responseMetadata(response, stats) };
   } catch (error) {
     throw withMetadata(error, stats);
   }
