@@ -52,6 +52,13 @@ export function quoted(value: string, max: number): string {
   );
 }
 
+/**
+ * An answer's status as an error message gives it: a 2xx says in words that the service took the
+ * call, so that an error after it is not read as "nothing happened" and the call repeated.
+ */
+export const statusTold = (status: number): string =>
+  `status ${status}${status > 199 && status < 300 ? ": the service took the call" : ""}`;
+
 /** BCE answered with an error status. Fields come from the BCE error body and headers. */
 export class BceServiceError extends BceError {
   override name = "BceServiceError";
@@ -132,7 +139,7 @@ export class BceTimeoutError extends BceError {
 
   constructor(timeoutMs: number, answerStatus?: number) {
     super(
-      `no complete answer within ${timeoutMs} ms${answerStatus === undefined ? "" : ` (an answer of status ${answerStatus} came, but not all of its body)`}`,
+      `no complete answer within ${timeoutMs} ms${answerStatus === undefined ? "" : ` (an answer came, but not all of its body; ${statusTold(answerStatus)})`}`,
     );
     this.timeoutMs = timeoutMs;
     if (answerStatus !== undefined) this.answerStatus = answerStatus;
@@ -199,7 +206,7 @@ export class BceResponseError extends BceError {
   }) {
     // Status and request id as a BceServiceError gives them: a 2xx says the service took the call.
     super(
-      `${init.summary ?? "the answer does not match the API description"}: ${init.problems.join("; ")} (status ${init.status}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
+      `${init.summary ?? "the answer does not match the API description"}: ${init.problems.join("; ")} (${statusTold(init.status)}${init.requestId ? `, request id ${quoted(init.requestId, 100)}` : ""})`,
     );
     this.status = init.status;
     this.requestId = init.requestId;

@@ -12,6 +12,7 @@ import {
   BceTimeoutError,
   BceValidationError,
   answerTooLarge,
+  statusTold,
 } from "./errors.js";
 import {
   answeredBut,
@@ -743,7 +744,7 @@ export class Transport {
         unparsableAnswer(errorCode, host) ??
         (answerStatus === undefined
           ? `the request to ${host} failed on the network`
-          : `the answer from ${host} (status ${answerStatus}) was cut off`);
+          : `the answer from ${host} (${statusTold(answerStatus)}) was cut off`);
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.

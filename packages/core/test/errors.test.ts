@@ -1,7 +1,7 @@
 // What an error answer's text becomes in a BceServiceError's message: bounded and escaped, while
 // the fields keep what the service sent.
 import { describe, expect, it } from "vitest";
-import { BceResponseError, BceServiceError, quoted } from "../src/errors.js";
+import { BceResponseError, BceServiceError, BceTimeoutError, quoted } from "../src/errors.js";
 import { serviceErrorFromResponse } from "../src/service-error.js";
 
 describe("quoted", () => {
@@ -32,9 +32,22 @@ it("BceResponseError quotes the answer's request id bounded and escaped, as BceS
   const requestId = `A\u009b31mB${"r".repeat(5000)}`;
   const error = new BceResponseError({ status: 200, requestId, problems: ["the answer body is not valid JSON"] });
   expect(error.message).toBe(
-    `the answer does not match the API description: the answer body is not valid JSON (status 200, request id A\\u009b31mB${"r".repeat(94)}… (4906 more characters))`,
+    `the answer does not match the API description: the answer body is not valid JSON (status 200: the service took the call, request id A\\u009b31mB${"r".repeat(94)}… (4906 more characters))`,
   );
   expect(error.requestId).toBe(requestId);
+});
+
+it("says in words that a 2xx status means the service took the call, and of no other status", () => {
+  const message = (status: number) => new BceResponseError({ status, requestId: "", problems: ["p"] }).message;
+  expect(message(200)).toBe("the answer does not match the API description: p (status 200: the service took the call)");
+  expect(message(299)).toContain("(status 299: the service took the call)");
+  for (const status of [101, 199, 300, 600]) expect(message(status)).toMatch(new RegExp(`\\(status ${status}\\)$`));
+  expect(new BceTimeoutError(300, 204).message).toBe(
+    "no complete answer within 300 ms (an answer came, but not all of its body; status 204: the service took the call)",
+  );
+  expect(new BceTimeoutError(300, 502).message).toBe(
+    "no complete answer within 300 ms (an answer came, but not all of its body; status 502)",
+  );
 });
 
 describe("BceServiceError from an error answer", () => {

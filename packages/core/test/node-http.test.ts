@@ -458,7 +458,7 @@ describe("node:http in Node", () => {
     expect(expectProblems(error, ["the answer body is larger than 1024 bytes"]).requestId).toBe("rid-1");
     // The client's own limit, not a mismatch with the API description.
     expect((error as Error).message).toBe(
-      "the answer was not read whole (maxResponseBytes): the answer body is larger than 1024 bytes (status 200, request id rid-1)",
+      "the answer was not read whole (maxResponseBytes): the answer body is larger than 1024 bytes (status 200: the service took the call, request id rid-1)",
     );
   });
 
@@ -586,7 +586,9 @@ describe("node:http in Node", () => {
       expect(error).toBeInstanceOf(BceNetworkError);
       expect(error).toMatchObject({ requestSent: true, answerStatus: 200 });
       expect((error as Error).message).toMatch(
-        new RegExp(`^the answer from ${new URL(server.url).host} \\(status 200\\) was cut off`),
+        new RegExp(
+          `^the answer from ${new URL(server.url).host} \\(status 200: the service took the call\\) was cut off`,
+        ),
       );
     },
   );
@@ -640,7 +642,8 @@ describe("node:http in Node", () => {
       expect(error).toMatchObject({
         timeoutMs: 300,
         answerStatus: 200,
-        message: "no complete answer within 300 ms (an answer of status 200 came, but not all of its body)",
+        message:
+          "no complete answer within 300 ms (an answer came, but not all of its body; status 200: the service took the call)",
       });
     }
     // No answer came: none is told.

@@ -166,7 +166,7 @@ describe("#platform branches", () => {
     const refused = server.badCoding(zlib, response);
     expect(refused).toBeInstanceOf(BceResponseError);
     expect(refused?.message).toBe(
-      "the answer does not match the API description: the answer body is not valid gzip (status 200, request id r-1)",
+      "the answer does not match the API description: the answer body is not valid gzip (status 200: the service took the call, request id r-1)",
     );
     expect(server.badCoding(new TypeError("terminated"), response)).toBeUndefined();
     expect(browser.badCoding(zlib, response)).toBeUndefined();

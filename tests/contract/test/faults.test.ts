@@ -487,7 +487,7 @@ describe("bodies that are not what they should be", () => {
     expect(error).toMatchObject({ status: 200, requestId: REQUEST_ID, problems: ["body: is not valid JSON"] });
     // The message alone (what a log keeps) says the service answered 200: it took the call.
     expect(error.message).toBe(
-      `the answer does not match the API description: body: is not valid JSON (status 200, request id ${REQUEST_ID})`,
+      `the answer does not match the API description: body: is not valid JSON (status 200: the service took the call, request id ${REQUEST_ID})`,
     );
     expect(server.attempts).toHaveLength(1);
   });
