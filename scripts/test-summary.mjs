@@ -1,6 +1,6 @@
 // Sums the vitest JSON reports every package writes to test-results/vitest.json and prints
 // the plain line CI reads: "N passed, N failed" (", N skipped" when any were skipped).
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -10,17 +10,26 @@ const dirs = [
   "bench",
   ...["packages", "tests"].flatMap((d) => readdirSync(join(root, d)).map((p) => join(d, p))),
 ];
+const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const dir of dirs) {
+  const manifest = join(root, dir, "package.json");
+  if (!existsSync(manifest) || !readJson(manifest).scripts?.test) continue;
   const file = join(root, dir, "test-results", "vitest.json");
-  if (!existsSync(file)) continue;
-  const report = JSON.parse(readFileSync(file, "utf8"));
+  if (!existsSync(file)) {
+    // A package whose tests did not run (its build failed, under turbo's --continue) is no pass.
+    console.error(`${dir}: no test report (its tests did not run)`);
+    failed++;
+    continue;
+  }
+  const report = readJson(file);
   passed += report.numPassedTests;
-  // A file that failed to load counts once, even though none of its tests ran.
+  // A file that failed with no failed test of its own counts once: it did not load, or a
+  // beforeAll/afterAll hook threw (its tests then show as skipped, or as passed).
   const brokenFiles = report.testResults.filter(
-    (file) => file.status === "failed" && file.assertionResults.length === 0,
+    (file) => file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed"),
   ).length;
   failed += report.numFailedTests + brokenFiles;
   skipped += report.numPendingTests + report.numTodoTests;
