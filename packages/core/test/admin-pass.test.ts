@@ -52,6 +52,11 @@ describe("encryptAdminPass matches openssl aes-128-ecb", () => {
     expect(await encryptAdminPass("Abc123!@", SK.slice(0, 16))).toBe(opensslAdminPass("Abc123!@", SK));
   });
 
+  it("uses the SK's characters as they are, case included", async () => {
+    const mixed = "8D2f4A6b1C3e5F70a9b8c7d6e5f40312";
+    expect(await encryptAdminPass("Abc123!@", mixed)).toBe(opensslAdminPass("Abc123!@", mixed));
+  });
+
   it("matches openssl for any Unicode password (fast-check)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40, unit: "grapheme" }), async (password) => {

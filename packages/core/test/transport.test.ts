@@ -196,6 +196,23 @@ describe("a clock the service corrects", () => {
     expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
     expect(held).toBe(4);
   });
+
+  it("a clock-skew answer is retried once per call, however often it comes", async () => {
+    let calls = 0;
+    const transport = new Transport({
+      fetch: async () => {
+        if (++calls > 5) throw new Error("retried without end");
+        return new Response(JSON.stringify({ code: "RequestTimeTooSkewed", message: "skewed", requestId: "r" }), {
+          status: 403,
+          headers: { date: new Date(Date.now() + 3_600_000).toUTCString() },
+        });
+      },
+      retry: { maxAttempts: 1 },
+    });
+    const response = await transport.send(new Request("http://h/x"), { credentials, idempotent: true });
+    expect(response.status).toBe(403);
+    expect(calls).toBe(2);
+  });
 });
 
 describe("a caller's fetch that misbehaves", () => {

@@ -503,6 +503,8 @@ describe("configuration", () => {
         body,
       });
       expect(res.status).toBe(200);
+      // Nothing was verified: the journal must not say it was.
+      expect((await open.journal.waitFor(1))[0]!.signature).toBe("not-checked");
     } finally {
       await open.close();
     }

@@ -201,8 +201,13 @@ describe("query parameter names are case-sensitive", () => {
 describe("a signature dated in the future", () => {
   it("up to 15 minutes ahead is accepted", async () => {
     expect(
-      (await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + 10 * 60_000 })).status,
+      (await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + 14 * 60_000 })).status,
     ).toBe(200);
+  });
+
+  it("16 minutes ahead (just past the window) is 403 RequestTimeTooSkewed", async () => {
+    const res = await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + 16 * 60_000 });
+    await expectBceError(res, 403, "RequestTimeTooSkewed");
   });
 
   it.each([
