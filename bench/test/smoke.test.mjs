@@ -216,9 +216,13 @@ describe("pnpm bench --smoke", () => {
     const editFile = join(dir, "spec.yaml");
     writeFileSync(editFile, "a: 1");
     const trivial = [process.execPath, ["-e", ""]];
-    const buildTime = await benchBuildTime({ root: dir, build: trivial, test: null, editFile, editLine: "# edit" });
-    expect(readFileSync(editFile, "utf8")).toBe("a: 1");
-    rmSync(dir, { recursive: true, force: true });
+    let buildTime;
+    try {
+      buildTime = await benchBuildTime({ root: dir, build: trivial, test: null, editFile, editLine: "# edit" });
+      expect(readFileSync(editFile, "utf8")).toBe("a: 1");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(buildTime.suiteSkipped).toBe(true);
     expect(buildTime.target.suiteMet).toBeNull();
     expect(buildTime.steps.map((s) => s.name)).toEqual(["cold", "cached", "incremental"]);

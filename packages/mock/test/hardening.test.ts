@@ -826,13 +826,21 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
     const socket = connect(tunnel.port, "127.0.0.1");
     const closed = new Promise((resolve) => socket.on("close", resolve));
     socket.on("error", () => {});
-    await new Promise((resolve) =>
-      socket
-        .once("data", resolve)
-        .write("CONNECT bcc.bj.baidubce.com:80 HTTP/1.1\r\nHost: bcc.bj.baidubce.com:80\r\n\r\n"),
-    );
-    await tunnel.close();
-    await closed;
-    expect(socket.destroyed).toBe(true);
+    let closing: Promise<void> | undefined;
+    try {
+      await new Promise((resolve) =>
+        socket
+          .once("data", resolve)
+          .write("CONNECT bcc.bj.baidubce.com:80 HTTP/1.1\r\nHost: bcc.bj.baidubce.com:80\r\n\r\n"),
+      );
+      closing = tunnel.close();
+      await closing;
+      await closed;
+      expect(socket.destroyed).toBe(true);
+    } finally {
+      // Failing before close() (no answer to the CONNECT), the test still stops its mock.
+      socket.destroy();
+      if (!closing) await tunnel.close();
+    }
   });
 });

@@ -71,11 +71,12 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
   // No timer of the transport (attempt timeout, backoff) outlives its call. Polled with a generous
   // bound: a closed socket's own timers may take a moment to go on a busy machine.
-  await until(() => timers() <= timersBefore, 5000);
+  await until(() => timers() <= timersBefore);
   expect(timers()).toBeLessThanOrEqual(timersBefore);
 });
 
-async function until(condition: () => boolean, ms = 1000): Promise<void> {
+/** Polls `condition` until it holds or `ms` pass: generous, since a busy machine is slow to close. */
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
   while (!condition() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 5));
 }
