@@ -12,7 +12,7 @@ const PAGE_URL = "http://127.0.0.1/bench.html";
  */
 export async function openPage({ url } = {}) {
   const browser = await chromium.launch({
-    executablePath: findChromium({ log: (message) => process.stderr.write(`[bench] ${message}\n`) }),
+    executablePath: findChromium(),
     headless: true,
     args: CHROMIUM_ARGS,
   });

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, ensureChromium } from "./chromium.mjs";
+import { CHROMIUM_ARGS, findChromium } from "./chromium.mjs";
 import { distDir } from "./helpers.mjs";
 
 /** A host name the browser resolves to 127.0.0.1: a page on it is not a secure context (runtime.test.mjs). */
@@ -15,7 +15,7 @@ export default async function setup({ provide }) {
     throw new Error(`docs/dist is missing: build it first (pnpm run docs at the root, or pnpm test, which builds it)`);
   }
   const server = await chromium.launchServer({
-    executablePath: ensureChromium(),
+    executablePath: findChromium(),
     headless: true,
     args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`],
   });
