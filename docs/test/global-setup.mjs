@@ -24,4 +24,10 @@ export default async function setup({ provide }) {
 }
 
 /** The shared Chromium, for one test file: close() at the end closes what the file opened in it. */
-export const connectChromium = (inject) => chromium.connect(inject("chromiumEndpoint"));
+export function connectChromium(inject) {
+  const endpoint = inject("chromiumEndpoint");
+  // Without docs/vitest.config.mjs (vitest run from another folder) this set-up never ran.
+  if (!endpoint)
+    throw new Error("no shared Chromium: run the docs tests from docs/ (its vitest.config.mjs starts one)");
+  return chromium.connect(endpoint);
+}
