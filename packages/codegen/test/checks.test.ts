@@ -128,6 +128,17 @@ describe("x-client-rules", () => {
         field: "body",
         rule: "not",
       });
+      // An if with an else alone applies it where the if fails; one with a then alone, where it holds.
+      expect(() => putThing.checkRequest({ path, query, body: { ...ok, level: "-1" } })).not.toThrow();
+      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, level: -1 } }))).toEqual({
+        field: "body.level",
+        rule: "minimum",
+        message: "must be >= 0",
+      });
+      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, step: 6 } }))).toMatchObject({
+        field: "body.step",
+        rule: "maximum",
+      });
       // An open enum takes values beyond the known ones.
       expect(() => putThing.checkRequest({ path, query, body: { ...ok, kind: "C-new" } })).not.toThrow();
       // A required query parameter left out.

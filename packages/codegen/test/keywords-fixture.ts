@@ -86,6 +86,9 @@ export const keywordsBundle = {
           // if/then/else whose branches are one-line checks used once: inlined, the then branch
           // must not take the else (a dangling else).
           sign: { if: { type: "number" }, then: { minimum: 0 }, else: { type: "string" } },
+          // if with only an else, and with only a then: each branch taken on its own side of the if.
+          level: { if: { type: "string" }, else: { minimum: 0 } },
+          step: { if: { type: "number" }, then: { maximum: 5 } },
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
         then: { required: ["count"] },

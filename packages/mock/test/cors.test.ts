@@ -174,6 +174,22 @@ describe("configured", () => {
     }
   });
 
+  // No origin is allowed, so no web page may script faults with a simple POST (no preflight needed).
+  it("cors: false lets no web page use the admin routes", async () => {
+    const mock = await startMock({ cors: false });
+    try {
+      const res = await fetch(`${mock.url}/__mock/faults`, {
+        method: "POST",
+        headers: { origin: "http://localhost:5173", "content-type": "text/plain" },
+        body: JSON.stringify({ target: "reinstallVmInstance", steps: [{ status: 500 }] }),
+      });
+      await expectBceError(res, 403, "AccessDenied");
+      expect(mock.faults.pending()).toEqual({});
+    } finally {
+      await mock.close();
+    }
+  });
+
   it("refuses a malformed cors option", async () => {
     await expect(startMock({ cors: [""] })).rejects.toThrow(/cors must be/);
   });
@@ -187,6 +203,18 @@ describe("configured", () => {
       expect((await preflight(mock.url, "http://localhost")).status).toBe(204);
       expect((await preflight(mock.url, "http://localhost:5173")).status).toBe(204);
       expect((await preflight(mock.url, "http://app.example.com")).status).toBe(403);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  // Scheme and host are case-insensitive: an Origin a non-browser client writes in capitals is the
+  // same origin, as the default loopback policy takes it.
+  it("a list matches an Origin sent in capitals", async () => {
+    const mock = await startMock({ cors: ["https://app.example.com"] });
+    try {
+      expect((await preflight(mock.url, "HTTPS://APP.EXAMPLE.COM")).status).toBe(204);
+      expect((await preflight(mock.url, "HTTPS://OTHER.EXAMPLE.COM")).status).toBe(403);
     } finally {
       await mock.close();
     }
