@@ -1275,6 +1275,16 @@ describe("credentials", () => {
       expect(provider).toHaveBeenCalledTimes(3);
     });
 
+    // The last minute is a whole minute, as the AWS SDK for Java's stale time: with 45 s left, the
+    // old keys would expire while a call signed with them is still retried.
+    it("with 45 seconds left a call does not go on with the keys it has", async () => {
+      const { state, resolve } = setup();
+      await resolve();
+      state.now += lifetime - 45_000;
+      state.down = true;
+      await expect(resolve()).rejects.toBeInstanceOf(CredentialsError);
+    });
+
     it("a provider that answers in the window replaces the keys for the calls after", async () => {
       const { state, provider, resolve } = setup();
       await resolve();

@@ -1,7 +1,7 @@
 // The edit distance the clients' option check and the mock's share: a swap of neighbours is one
 // edit, as an insertion, a deletion or a substitution is.
 import { describe, expect, it } from "vitest";
-import { editDistance } from "../src/edit-distance.js";
+import { checkOptionNames, editDistance } from "../src/edit-distance.js";
 
 describe("editDistance", () => {
   it.each([
@@ -17,5 +17,20 @@ describe("editDistance", () => {
   ])("%s -> %s: %d", (a, b, want) => {
     expect(editDistance(a, b)).toBe(want);
     expect(editDistance(b, a)).toBe(want);
+  });
+});
+
+describe("checkOptionNames", () => {
+  // One edit for a name under 8 characters, two from 8 on (`endpoint` is 8).
+  it.each([
+    ["enpiont", "endpoint"],
+    ["timeotMs", "timeoutMs"],
+    ["retyr", "retry"],
+  ])("refuses %s, naming %s", (key, meant) => {
+    expect(() => checkOptionNames([key], ["endpoint", "retry", "timeoutMs"])).toThrow(`did you mean ${meant}?`);
+  });
+
+  it("lets a key two edits from a short name pass", () => {
+    expect(() => checkOptionNames(["reply"], ["retry"])).not.toThrow();
   });
 });

@@ -99,6 +99,28 @@ describe("BceServiceError from an error answer", () => {
     expect(error.message).toBe("AccessDenied: token <redacted> is not valid (status 403)");
   });
 
+  // An empty body: the gateway's header code first, then the Go SDK's code for the status, then `Http<status>`.
+  it.each([
+    [400, "InvalidHTTPRequest"],
+    [403, "AccessDenied"],
+    [412, "PreconditionFailed"],
+    [500, "InternalError"],
+    [502, "Http502"],
+  ])("gives an empty %i answer the code %s, unless a header names one", (status, code) => {
+    expect(serviceErrorFromResponse(new Response(null, { status }), "")).toMatchObject({ status, code });
+    const headers = { "x-bce-error-code": "InvalidSessionToken" };
+    expect(serviceErrorFromResponse(new Response(null, { status, headers }), "").code).toBe("InvalidSessionToken");
+  });
+
+  it("hides a secret that the body's request id echoes", () => {
+    const echoed = serviceErrorFromResponse(
+      new Response(null, { status: 400 }),
+      JSON.stringify({ code: "InvalidParameter", message: "m", requestId: "rid-tok-SECRET-1" }),
+      ["tok-SECRET-1"],
+    );
+    expect(echoed.requestId).toBe("rid-<redacted>");
+  });
+
   it("bounds and escapes a code and a request id too", () => {
     const error = new BceServiceError({ status: 500, code: `C\n${"c".repeat(200)}`, message: "m", requestId: "r\r1" });
     expect(error.message).toBe(

@@ -208,6 +208,25 @@ describe("the forms of a secret to hide", () => {
     expect(hideSecrets(`got ${ciphertext.toUpperCase()}`, secretForms([ciphertext]))).toBe("got <redacted>");
   });
 
+  // BCC's shortest admin password has 8 characters.
+  it("hide a secret of 8 characters, not one of 7", () => {
+    expect(hideSecrets("pw 1234567a", secretForms(["1234567a"]))).toBe("pw <redacted>");
+    expect(secretForms(["123456a"])).toEqual([]);
+  });
+
+  // URL-safe base64 unpadded: the last character, which the secret's bytes alone decide, too.
+  it("hide one echoed in URL-safe base64", () => {
+    const secret = `${PASSWORD}>>?!`;
+    const echoed = Buffer.from(secret).toString("base64url");
+    expect(hideSecrets(`got ${echoed}.`, secretForms([secret]))).toBe("got <redacted>.");
+  });
+
+  // A shorter secret inside a longer one (the secret key's 16-character prefix, BCC's AES key) must
+  // not be hidden first, leaving the rest of the longer one shown.
+  it("hide the longest form first", () => {
+    expect(hideSecrets(`sk=${SK}`, secretForms([SK.slice(0, 16), SK]))).toBe("sk=<redacted>");
+  });
+
   // An answer may quote the whole request body in base64: the password's bytes then fall at any
   // offset of the encoding, not only where its own base64 starts.
   it.each([0, 1, 2, 3, 4, 5])("hide one inside the base64 of a longer text, %i bytes in", (offset) => {

@@ -462,6 +462,17 @@ describe("node:http in Node", () => {
     );
   });
 
+  it("reads an answer of exactly maxResponseBytes whole", async () => {
+    const body = JSON.stringify({ blob: "x".repeat(1024 - 11) });
+    expect(body).toHaveLength(1024);
+    const server = await serve((_, res) => res.writeHead(200, { "content-type": "application/json" }).end(body));
+    const response = await transport({ maxResponseBytes: 1024 }).send(put(`${server.url}/x`), {
+      credentials,
+      idempotent: true,
+    });
+    expect(await answerText(response)).toBe(body);
+  });
+
   it("keeps an error answer larger than maxResponseBytes an error answer, read up to the limit, and retries it as its status says", async () => {
     // A load balancer's large 503 page: retried as a small one is (the call has a token), not a
     // BceResponseError that ends the call.

@@ -50,6 +50,11 @@ describe("userData", () => {
     );
   });
 
+  it("counts UTF-8 bytes at the edges of each length", () => {
+    for (const text of ["\u007f", "\u0080", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\uffff", "\u{10000}"])
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
   // btoa over a string past V8's longest ended the whole process (a fatal error, not a throw).
   it("refuses text too long to encode with a RangeError, before encoding it", () => {
     const text = "中".repeat(60_000_000); // 180 MB of UTF-8: more than 2^28 characters encoded
