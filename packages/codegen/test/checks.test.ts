@@ -139,6 +139,11 @@ describe("x-client-rules", () => {
         field: "body.step",
         rule: "maximum",
       });
+      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, pair: 7 } }))).toEqual({
+        field: "body.pair",
+        rule: "type",
+        message: 'must be string (also: must not match the schema in "not")',
+      });
       // An open enum takes values beyond the known ones.
       expect(() => putThing.checkRequest({ path, query, body: { ...ok, kind: "C-new" } })).not.toThrow();
       // A required query parameter left out.

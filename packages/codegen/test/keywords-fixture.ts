@@ -89,6 +89,9 @@ export const keywordsBundle = {
           // if with only an else, and with only a then: each branch taken on its own side of the if.
           level: { if: { type: "string" }, else: { minimum: 0 } },
           step: { if: { type: "number" }, then: { maximum: 5 } },
+          // A check used once whose type check ends it early (`return`): not inlined, or its return
+          // would skip the checks after it in the one that uses it (here the `not`).
+          pair: { allOf: [{ type: "string", minLength: 3 }], not: { const: 7 } },
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
         then: { required: ["count"] },
