@@ -110,10 +110,11 @@ export function serviceErrorFromResponse(
     try {
       body = JSON.parse(bodyText);
     } catch {}
-    // A BCE error document is an object with a string code (no JSON array or primitive has one).
-    if (typeof body?.code === "string") {
-      code = body.code;
-      const text = [body.message, body.msg].find((t): t is string => typeof t === "string" && t !== "");
+    const text = [body?.message, body?.msg].find((t): t is string => typeof t === "string" && t !== "");
+    // A BCE error document is an object with a string code (no JSON array or primitive has one);
+    // read leniently, a numeric code with a message too (BEC's platform codes are numbers in quotes).
+    if (typeof body?.code === "string" || (typeof body?.code === "number" && text !== undefined)) {
+      code = String(body.code);
       message = text ?? headerMessage;
       if (typeof body.requestId === "string" && body.requestId !== "") requestId = body.requestId;
     } else if (headerCode !== undefined) {

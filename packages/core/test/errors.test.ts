@@ -75,6 +75,14 @@ describe("BceServiceError from an error answer", () => {
     expect(error).toMatchObject({ code: "9001", message: "9001: 请求参数错误 (status 400, request id rid-1)" });
   });
 
+  it("reads a numeric code with a message as the code it writes, and a bare number as no code", () => {
+    expect(answer({ code: 9001, msg: "请求参数错误" })).toMatchObject({
+      code: "9001",
+      message: "9001: 请求参数错误 (status 400, request id rid-1)",
+    });
+    expect(answer({ code: 0, data: [] })).toMatchObject({ code: "InvalidHTTPRequest" });
+  });
+
   it("reads BEC's gateway error from its headers, with an empty body or a body of its own", () => {
     for (const body of ["", "<html><body>Not Found</body></html>"]) {
       const headers = {
