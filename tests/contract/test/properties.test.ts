@@ -35,6 +35,9 @@ const bccSpec = require("@bce-openapi/spec/bcc.json") as SpecDocument;
 /** 1000 runs each in CI (CI=true), 100 locally; FAST_CHECK_RUNS overrides both. */
 const RUNS = process.env.FAST_CHECK_RUNS ? Number(process.env.FAST_CHECK_RUNS) : process.env.CI ? 1000 : 100;
 const TIMEOUT = Math.max(60_000, RUNS * 100);
+// Fewer runs cannot be held to try every kind of mutation: those checks are left out, and said so.
+if (RUNS < 100)
+  console.warn(`FAST_CHECK_RUNS=${RUNS}: under 100, the checks that every kind of mutation was tried are left out`);
 /** A failure (shrinking included) is reported before the test's own timeout would hide it. */
 const FC_OPTIONS = { numRuns: RUNS, interruptAfterTimeLimit: TIMEOUT - 15_000, markInterruptAsFailure: true };
 
