@@ -112,8 +112,12 @@ export function serviceErrorFromResponse(
     } catch {}
     const text = [body?.message, body?.msg].find((t): t is string => typeof t === "string" && t !== "");
     // A BCE error document is an object with a string code (no JSON array or primitive has one);
-    // read leniently, a numeric code with a message too (BEC's platform codes are numbers in quotes).
-    if (typeof body?.code === "string" || (typeof body?.code === "number" && text !== undefined)) {
+    // read leniently, an integer code with a message too (BEC's platform writes its codes as strings
+    // of digits), unless a gateway's header names the code.
+    if (
+      typeof body?.code === "string" ||
+      (typeof body?.code === "number" && Number.isSafeInteger(body.code) && text !== undefined && !headerCode)
+    ) {
       code = String(body.code);
       message = text ?? headerMessage;
       if (typeof body.requestId === "string" && body.requestId !== "") requestId = body.requestId;

@@ -740,11 +740,13 @@ export class Transport {
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs, answerStatus);
       const { errorCode, notConnected } = networkFailure(error);
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
-      const what =
-        unparsableAnswer(errorCode, host) ??
-        (answerStatus === undefined
+      const unreadable = unparsableAnswer(errorCode, host);
+      const status = answerStatus === undefined ? "" : ` (${statusTold(answerStatus)})`;
+      const what = unreadable
+        ? unreadable + status // a body no parser takes after a head that was read
+        : answerStatus === undefined
           ? `the request to ${host} failed on the network`
-          : `the answer from ${host} (${statusTold(answerStatus)}) was cut off`);
+          : `the answer from ${host}${status} was cut off`;
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.

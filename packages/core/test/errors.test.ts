@@ -75,12 +75,20 @@ describe("BceServiceError from an error answer", () => {
     expect(error).toMatchObject({ code: "9001", message: "9001: 请求参数错误 (status 400, request id rid-1)" });
   });
 
-  it("reads a numeric code with a message as the code it writes, and a bare number as no code", () => {
+  it("reads an integer code with a message as the code it writes, and a bare number as no code", () => {
     expect(answer({ code: 9001, msg: "请求参数错误" })).toMatchObject({
       code: "9001",
       message: "9001: 请求参数错误 (status 400, request id rid-1)",
     });
     expect(answer({ code: 0, data: [] })).toMatchObject({ code: "InvalidHTTPRequest" });
+    // Not an integer, or beside a gateway's header that names the code: not read as the code.
+    expect(serviceErrorFromResponse(new Response(null, { status: 400 }), '{"code":1e400,"msg":"m"}').code).toBe(
+      "InvalidHTTPRequest",
+    );
+    const headers = { "x-bce-error-code": "RequestExpired", "x-bce-error-message": "expired" };
+    expect(
+      serviceErrorFromResponse(new Response(null, { status: 400, headers }), '{"code":400,"message":"Bad Request"}'),
+    ).toMatchObject({ code: "RequestExpired", message: "RequestExpired: expired (status 400)" });
   });
 
   it("reads BEC's gateway error from its headers, with an empty body or a body of its own", () => {

@@ -626,6 +626,20 @@ describe("node:http in Node", () => {
     expect(server.received).toHaveLength(1);
   });
 
+  it("says of a 2xx whose body no parser takes that the service took the call", async () => {
+    const server = await serve((request) =>
+      request.socket.end("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"),
+    );
+    const error = await outcomeOf(`${server.url}/x`, { retry: { maxAttempts: 3 } }, { idempotent: false });
+    expect(error).toMatchObject({ requestSent: true, answerStatus: 200, errorCode: expect.stringMatching(/^HPE_/) });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^an answer came from ${new URL(server.url).host} but is not HTTP that can be read \\(status 200: the service took the call\\) \\(HPE_`,
+      ),
+    );
+    expect(server.received).toHaveLength(1);
+  });
+
   it("reports a refused connection as ECONNREFUSED, the request not sent", async () => {
     const server = await serve(json(200, {}));
     const url = server.url;
