@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.mjs"],
-    // Finds (or installs) Chromium once, before any test file runs.
+    // Finds Chromium (`pnpm setup:browser` installs it) and starts it once, before any test file runs.
     globalSetup: ["test/global-setup.mjs"],
     // Generous, as in vitest.shared.ts: Chromium, tsc and spawned servers on a busy two-core machine.
     testTimeout: 120_000,
