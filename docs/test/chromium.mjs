@@ -68,12 +68,11 @@ export function installBrowser({ log = setupLog } = {}) {
     if (isRoot()) tryInstall(["fonts-wqy-microhei"]);
     else log(`no Chinese font installed; zh-CN screenshots will show boxes (${INSTALL})`);
   }
-  if (!process.env.CHROMIUM_PATH && !found()) {
-    if (isRoot()) {
-      log("Chromium is missing, installing Debian's package");
-      tryInstall(["chromium"]);
-    } else log(`Chromium not found (looked for ${CHROMIUM_PATHS.join(", ")}); install it: ${INSTALL}`);
+  if (!process.env.CHROMIUM_PATH && !found() && isRoot()) {
+    log("Chromium is missing, installing Debian's package");
+    tryInstall(["chromium"]);
   }
+  // findChromium's refusal says what is missing and how to install it.
   try {
     return findChromium();
   } catch (error) {
