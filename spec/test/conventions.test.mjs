@@ -37,6 +37,8 @@ const target = (doc, ref) =>
 // Each part starts with its source: a page, or a repository, one path and a commit.
 const PAGE = /^\s*https:\/\/(intl\.)?cloud\.baidu\.com\/\S+/;
 const SDK_FILE = /^\s*baidubce\/bce-sdk-(go|java|python) [^\s/][^\s@]*@[0-9a-f]{40}\b/;
+// A file of a release of the official JavaScript SDK as published on npm (a version is immutable).
+const NPM_FILE = /^\s*https:\/\/unpkg\.com\/@baiducloud\/sdk@\d+\.\d+\.\d+\/\S+/;
 
 describe("version", () => {
   // `pnpm version-packages` runs scripts/sync-version.mjs after `changeset version`.
@@ -61,12 +63,12 @@ describe("languages", () => {
 describe("sources", () => {
   const sources = collect(bundles.openapi, "x-source");
 
-  it("every x-source part cites a public Baidu page or an SDK file by repository, path and commit", () => {
+  it("every x-source part cites a public Baidu page, an SDK file by repository, path and commit, or a file of a published SDK release", () => {
     expect(sources.length).toBeGreaterThan(40);
     for (const [where, value] of sources) {
       expect(typeof value, where).toBe("string");
       for (const part of value.split(";"))
-        expect(PAGE.test(part) || SDK_FILE.test(part), `${where}: ${part}`).toBe(true);
+        expect(PAGE.test(part) || SDK_FILE.test(part) || NPM_FILE.test(part), `${where}: ${part}`).toBe(true);
     }
   });
 

@@ -71,7 +71,7 @@ const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
  * Python's `security_token` and `connection_timeout_in_mills` in baidubce/bce-sdk-python
  * baidubce/bce_client_configuration.py@02e906bb8d9d48a472c2954569a0e833ce6331a1; the JavaScript
  * SDK's `protocol`, `proxy` and `createSignature`, its `BceConfig` in @baiducloud/sdk 1.0.7
- * src/http_client.js, which its browser use signs temporary keys with), bce-auth-v1's
+ * src/http_client.js (https://unpkg.com/@baiducloud/sdk@1.0.7/src/http_client.js), which its browser use signs temporary keys with), bce-auth-v1's
  * `expirationPeriodInSeconds` (https://intl.cloud.baidu.com/doc/Reference/s/qk0z0b75h-en), other
  * clouds' (`stsToken`, `secretKey`), HTTP clients' (`baseUrl`,
  * `base_url`, `endpoint_url`, `maxRetries`, `retries`), and the mock's own clock (`now`). Those

@@ -178,7 +178,7 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 4_194_304;
  * How far the service's `Date` must be from the client's clock for a `RequestExpired` answer to be
  * taken as the clock's fault: 5 minutes, the window AWS's JavaScript clients use before they correct
  * their clock from a response's Date (SKEW_WINDOW in aws-amplify/amplify-js
- * packages/core/src/clients/middleware/signing/utils/isClockSkewed.ts). Closer clocks mean the
+ * packages/core/src/clients/middleware/signing/utils/isClockSkewed.ts@c69a78de7e9572d047f76e680615641f9ecd2788). Closer clocks mean the
  * request itself was slow, and the retry policy decides.
  */
 const CLOCK_SKEW_WINDOW_MS = 5 * 60_000;

@@ -59,9 +59,11 @@ export const AUTH_ERROR_STATUS: Record<string, number> = {
 
 /**
  * How far in the future a signature's timestamp may be. A request dated further ahead is answered
- * 403 `RequestTimeTooSkewed`, the code the spec's 403 response and BCE's error list give for clock
- * skew (https://intl.cloud.baidu.com/doc/BCC/s/Ojwvyo6nc-en), with the server's time in `Date`, from
- * which a client corrects its clock (as @baiducloud/sdk 1.0.7 does in src/bce_base_client.js). BCE
+ * 403 `RequestTimeTooSkewed`, the code the spec's 403 response gives for clock skew (not in BCE's
+ * common error table, https://intl.cloud.baidu.com/doc/BCC/s/Ojwvyo6nc-en: the official JavaScript
+ * SDK's, which signs again after it with the offset of the answer's date, in its release 1.0.7,
+ * https://unpkg.com/@baiducloud/sdk@1.0.7/src/bce_base_client.js), with the server's time in
+ * `Date`, from which a client corrects its clock. BCE
  * publishes no figure for the window; 15 minutes is the one signature-v4 services use. A past
  * timestamp is judged by its own expiration (`RequestExpired`), as before.
  */
