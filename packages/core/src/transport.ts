@@ -1,4 +1,4 @@
-import { type Answer, badCoding, httpSend, networkFailure, unparsableAnswer } from "#platform";
+import { type Answer, badCoding, httpSend, networkFailure, unparsableAnswer, withoutBytes } from "#platform";
 import { heed, onAbort, within } from "./abort.js";
 import { checkFunction, checkNestedOptions, checkPositiveInteger } from "./edit-distance.js";
 import type { Credentials } from "./credentials.js";
@@ -750,7 +750,12 @@ export class Transport {
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
         // Only a connection that was never made proves the request did not leave.
-        { errorCode, requestSent: answerStatus !== undefined || !notConnected, answerStatus, cause: error },
+        {
+          errorCode,
+          requestSent: answerStatus !== undefined || !notConnected,
+          answerStatus,
+          cause: unreadable ? withoutBytes(error) : error,
+        },
       );
     };
     try {

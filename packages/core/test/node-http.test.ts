@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -624,6 +625,40 @@ describe("node:http in Node", () => {
       new RegExp(`^an answer came from ${new URL(server.url).host} but is not HTTP that can be read \\(HPE_`),
     );
     expect(server.received).toHaveLength(1);
+  });
+
+  // A parser's error holds the bytes it could not read (node:http's rawPacket, undici's data): from
+  // a server that echoes the request, the session token, the signature and the body.
+  it.each([
+    ["node:http", undefined],
+    ["fetch", (request: Request) => fetch(request)],
+  ])("keeps no byte of an answer it cannot read in the error or its causes (%s)", async (_, send) => {
+    const server = await serve((request, _response, body) =>
+      request.socket.end(
+        `ECHO ${request.headers["x-bce-security-token"]} ${request.headers.authorization} ${body}\r\n\r\n`,
+      ),
+    );
+    const sessionToken = "session-token-0123456789";
+    const error = await transport({ ...(send && { fetch: send }) })
+      .send(put(`${server.url}/x`, '{"adminPass":"plain-Pass-0123"}'), {
+        credentials: { ...credentials, sessionToken },
+        idempotent: true,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ requestSent: true, errorCode: expect.stringMatching(/^HPE_/) });
+    const signature = String(server.received[0]?.headers.authorization).split("/").at(-1)!;
+    expect(signature).toMatch(/^[0-9a-f]{64}$/);
+    // The chain still says what failed, to its parser's code.
+    let innermost = error as Error & { code?: unknown };
+    while (innermost.cause instanceof Error) innermost = innermost.cause as Error & { code?: unknown };
+    expect(innermost).not.toBe(error);
+    expect(innermost.code).toMatch(/^HPE_/);
+    const printed = [
+      inspect(error, { depth: Infinity, showHidden: true }),
+      JSON.stringify(error),
+      Object.values(innermost).map(String).join(" "),
+    ].join("\n");
+    for (const secret of [sessionToken, signature, "plain-Pass-0123", "ECHO"]) expect(printed).not.toContain(secret);
   });
 
   it("says of a 2xx whose body no parser takes that the service took the call", async () => {

@@ -22,6 +22,9 @@ export function networkFailure(_error?: unknown): { errorCode: string; notConnec
 /** No system error codes here (see networkFailure): no answer is known for one a parser refused. */
 export function unparsableAnswer(_errorCode: string, _host: string): undefined {}
 
+/** No answer is known here for one a parser refused (unparsableAnswer): nothing to take out. */
+export const withoutBytes = (error: unknown): unknown => error;
+
 /** No system error codes here (see networkFailure): no failure is known for a content coding. */
 export function badCoding(_error: unknown, _response: Response): undefined {}
 

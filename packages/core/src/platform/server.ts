@@ -88,6 +88,22 @@ export function unparsableAnswer(errorCode: string, host: string): string | unde
 }
 
 /**
+ * A parser's error (and the fetch error around it) told by name, message and code alone: it holds
+ * the bytes it could not read (node:http's `rawPacket`, undici's `data`), and a server that echoes
+ * the request (a wrong port, a proxy that is not one) would put the call's session token,
+ * signature and password there, for a log of the error's cause to print.
+ */
+export function withoutBytes(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return undefined;
+  const { name, message, cause, code } = error as Error & { code?: unknown };
+  const bare = new Error(message, cause !== undefined && depth < 4 ? { cause: withoutBytes(cause, depth + 1) } : {});
+  bare.name = name;
+  bare.stack = error.stack;
+  if (typeof code === "string") Object.assign(bare, { code });
+  return bare;
+}
+
+/**
  * The refusal of `response` when reading its body failed with zlib's codes (Z_DATA_ERROR) or
  * brotli's (ERR__ERROR_FORMAT_PADDING_2, ERR_BROTLI_...): fetch undoes a content coding as it
  * reads, and the body is not what its coding says. Undefined for other failures.

@@ -37,6 +37,12 @@ export declare function networkFailure(error: unknown): { errorCode: string; not
 export declare function unparsableAnswer(errorCode: string, host: string): string | undefined;
 
 /**
+ * The error chain of a failure unparsableAnswer names, told by each error's name, message and code
+ * alone, without the bytes the parser could not read (which may echo the request's secrets).
+ */
+export declare function withoutBytes(error: unknown): unknown;
+
+/**
  * The BceResponseError for `response` when reading its body failed with a decoder's system error
  * code (zlib's, brotli's): the body is not what its content coding says. Undefined otherwise, and
  * always in a browser, which gives no codes.
