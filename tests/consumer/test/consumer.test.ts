@@ -246,6 +246,24 @@ describe("the consumer program", () => {
   });
 });
 
+describe("CommonJS code", () => {
+  // The packages are ES modules; Node 20.19 and later load them from `require()` (the READMEs say so).
+  it("loads both clients with require() and makes a client of each", async () => {
+    const script = [
+      "const { createBecClient, BceError } = require('@bce-openapi/bec');",
+      "const { createBccClient } = require('@bce-openapi/bcc');",
+      "const credentials = { accessKeyId: 'ak', secretAccessKey: 'sk-0123456789abcdef' };",
+      "const made = [createBecClient({ credentials }), createBccClient({ credentials, region: 'bj' })];",
+      "console.log(JSON.stringify({ methods: made.map((c) => typeof (c.reinstallVmInstance ?? c.rebuildInstance)), error: typeof BceError }));",
+    ].join("\n");
+    const { stdout } = await inProject(process.execPath, ["--input-type=commonjs", "-e", script]);
+    expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "")).toEqual({
+      methods: ["function", "function"],
+      error: "function",
+    });
+  });
+});
+
 describe("the installed mock in a team's vitest run", () => {
   // vitest's vmThreads and vmForks pools run CommonJS dependencies with another top-level `this`,
   // and Prism's path matcher (uri-template-lite) exports through it: the mock must still answer.
