@@ -566,6 +566,30 @@ describe("node:http in Node", () => {
     expectProblems(error, ["600 is not a final HTTP status"]);
   });
 
+  // An interim 100 Continue the request did not ask for (RFC 9110 15.2: a client must be able to
+  // read one): node:http passes over it to the final answer; Node's fetch (undici) fails the call
+  // as a network failure with no status, as the README says.
+  it("reads the final answer after a 100 Continue it did not ask for; with Node's fetch the call fails", async () => {
+    const server = await serve((request) =>
+      request.socket.end(
+        'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nx-bce-request-id: rid-100\r\ncontent-type: application/json\r\ncontent-length: 15\r\n\r\n{"result":true}',
+      ),
+    );
+    const request = new Request(`${server.url}/x`, { method: "PUT", body: "{}" });
+    const response = await transport().send(request, { credentials, idempotent: false });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ result: true });
+    const error = await outcomeOf(
+      `${server.url}/x`,
+      { fetch: (request: Request) => fetch(request) },
+      { idempotent: false },
+    );
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({ requestSent: true, errorCode: "UND_ERR_SOCKET" });
+    expect((error as BceNetworkError).answerStatus).toBeUndefined();
+    expect(server.received).toHaveLength(2);
+  });
+
   // node:http gives a 101 to an 'upgrade' listener, and with none destroys the socket without an
   // error: the call, its timeout and its caller's abort included, waited forever.
   it("ends a call answered 101 Switching Protocols (an upgrade it never asked for) with BceResponseError", async () => {
