@@ -74,6 +74,21 @@ describe("createBecClient", () => {
   ])("refuses the endpoint %s, which holds a query, a fragment or user info", (endpoint) => {
     expect(() => createBecClient({ endpoint })).toThrow("endpoint: must not hold a query, fragment or user info");
   });
+
+  // Looked up, it would fail on the network, its name quoted whole in the error.
+  it("refuses an endpoint whose host name is longer than DNS allows, and takes one of 253 characters", () => {
+    const label = "a".repeat(63);
+    const longest = `${label}.${label}.${label}.${"a".repeat(61)}`;
+    expect(longest).toHaveLength(253);
+    expect(() => createBecClient({ endpoint: `http://${longest}` })).not.toThrow();
+    expect(() => createBecClient({ endpoint: `http://a${longest}` })).toThrow(
+      expect.objectContaining({
+        field: "endpoint",
+        rule: "maxLength",
+        message: "endpoint: has a host name longer than 253 characters, the most DNS allows",
+      }),
+    );
+  });
 });
 
 describe("reinstallVmInstance on the wire", () => {

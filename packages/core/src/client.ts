@@ -203,10 +203,10 @@ export function createServiceClient<Paths extends {}>(
   names: readonly string[] = [],
 ): ServiceClient<Paths> {
   try {
-    // An array has no options: taken as an object, it would leave every option at its default, the
-    // endpoint (the production service) and the credentials (the environment's) included. (Asked
-    // in the try: Array.isArray throws for a revoked Proxy.)
-    if (!isObject(options)) throw notOptions();
+    // An array, a Map or a Date has no options: taken as an object, it would leave every option at
+    // its default, the endpoint (the production service) and the credentials (the environment's)
+    // included. (Asked in the try: the check throws for a revoked Proxy.)
+    if (!isOptions(options)) throw notOptions();
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
     const keys = Object.keys(options);
@@ -233,15 +233,30 @@ export function createServiceClient<Paths extends {}>(
   } catch (error) {
     if (error instanceof BceError) throw error;
     // Nothing else here throws: a getter or a Proxy of the caller's did, while its options were read.
-    throw new BceValidationError("options", "type", "could not be read: a getter or a Proxy threw (see cause)", {
-      cause: error,
-    });
+    throw unreadableOptions(error);
   }
 }
 
-/** The refusal of options (a client's or a call's) that are not an object: a primitive or an array. */
+/**
+ * Options (a client's or a call's) are an object whose own keys are their names: not a primitive,
+ * nor an object whose entries are no keys of its own (an array, a Map, a Date, a boxed string),
+ * which reads as no options at all. Such an object is told by the kind
+ * `Object.prototype.toString` names (a Proxy's is its target's; a revoked one throws); an
+ * instance of a class of the caller's, or a module's namespace, is taken.
+ */
+export function isOptions(options: unknown): options is Record<string, unknown> {
+  if (typeof options !== "object" || options === null) return false;
+  const kind = Object.prototype.toString.call(options);
+  return kind === "[object Object]" || kind === "[object Module]";
+}
+
+/** The refusal of options (a client's or a call's) that are not an object of options (isOptions). */
 export const notOptions = () =>
-  new BceValidationError("options", "type", "must be an object, not an array or a primitive");
+  new BceValidationError("options", "type", "must be an object of options, not an array, a Map or a primitive");
+
+/** The refusal of options a getter or a Proxy of the caller's threw on as they were read. */
+export const unreadableOptions = (cause: unknown) =>
+  new BceValidationError("options", "type", "could not be read: a getter or a Proxy threw (see cause)", { cause });
 
 /** Every option of BceClientOptions: `satisfies` keeps the list in step with the interface. */
 export const OPTION_NAMES = Object.keys({
@@ -596,6 +611,10 @@ function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
   if (/[?#]/.test(url.href) || url.username || url.password) {
     throw new BceValidationError(field, "format", "must not hold a query, fragment or user info");
   }
+  // No DNS name is longer (RFC 1035, 253 characters written out); one that is would be looked up,
+  // and quoted whole in each error that names where the call went.
+  if (url.hostname.length > 253)
+    throw new BceValidationError(field, "maxLength", "has a host name longer than 253 characters, the most DNS allows");
   return url.href.replace(/\/+$/, "");
 }
 

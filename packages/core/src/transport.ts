@@ -207,7 +207,11 @@ const NOT_ACTED_ON_CODES = [
  * idempotent calls: 500, 502, 503, 504, other network failures and timeouts, after which the
  * service may already have acted.
  */
-export function isSafeToRetry({ error, idempotent }: RetryContext): boolean {
+export function isSafeToRetry(context: RetryContext): boolean {
+  // Called from a shouldRetry of the caller's: one that passes no context learns so by name.
+  if (typeof context !== "object" || context === null)
+    throw new TypeError("isSafeToRetry takes the context shouldRetry is given ({ error, idempotent, ... })");
+  const { error, idempotent } = context;
   if (error instanceof BceServiceError) {
     const { code, status } = error;
     return (

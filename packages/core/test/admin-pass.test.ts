@@ -122,6 +122,11 @@ describe("adminPass policy", () => {
       expect(call).toThrow(TypeError);
       expect(call).toThrow("password must be a string");
     }
+    for (const field of [Symbol("field"), 5, null]) {
+      const call = () => checkAdminPassPolicy("short", field as never);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow("field must be a string");
+    }
     // The value itself is never quoted.
     try {
       checkAdminPassPolicy(87654321 as never);

@@ -525,10 +525,40 @@ describe("arguments that cannot be read", () => {
   it.each([
     ["a getter that throws", () => throwing({}, "signal")],
     ["a revoked Proxy", revoked],
-  ])("a generated method's options as %s: the same BceError", (_, make) => {
+  ])("a generated method's options as %s: a BceValidationError naming the options, as a client's are", (_, make) => {
     expect(() => splitOptions(make(), ["clientToken"])).toThrow(
-      expect.objectContaining({ name: "BceError", message: "the call's arguments could not be read (see cause)" }),
+      expect.objectContaining({
+        name: "BceValidationError",
+        field: "options",
+        rule: "type",
+        message: "options: could not be read: a getter or a Proxy threw (see cause)",
+      }),
     );
+  });
+
+  // Read as an object, each is no options: a clientToken inside it dropped, the call sent with a new one.
+  it.each([
+    ["a Map", () => new Map([["clientToken", "my-token"]])],
+    ["a Date", () => new Date()],
+    ["a boxed string", () => Object("clientToken")],
+    ["a Proxy of an array", () => new Proxy([], {})],
+  ])("a generated method's options as %s: refused, naming the options", (_, make) => {
+    expect(() => splitOptions(make(), ["clientToken"])).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field: "options",
+        message: "options: must be an object of options, not an array, a Map or a primitive",
+      }),
+    );
+  });
+
+  it("takes options made by a class, or with no prototype", () => {
+    class Options {
+      clientToken = "my-token";
+    }
+    const bare = Object.assign(Object.create(null), { clientToken: "t-2" });
+    expect(splitOptions(new Options(), ["clientToken"]).query).toEqual({ clientToken: "my-token" });
+    expect(splitOptions(bare, ["clientToken"]).query).toEqual({ clientToken: "t-2" });
   });
 
   it("a body JSON cannot hold (a BigInt, a cycle, nesting too deep, a getter that throws, a revoked Proxy) is a BceValidationError naming the body, JSON's error as cause", async () => {

@@ -692,6 +692,12 @@ describe("client options are checked when the client is made", () => {
     ["logger", () => client({ logger: [] } as never)],
     ["retry", () => checkCallOptions({ retry: [] } as never)],
     ["options", () => splitOptions([{ clientToken: "t" }], ["clientToken"])],
+    // A Map's entries, or a Date's, are no keys of their own: read as an object, each is no options.
+    [
+      "options",
+      () => createServiceClient<Paths>(new Map([["endpoint", "http://mock.test"]]) as never, "http://prod.test"),
+    ],
+    ["options", () => createServiceClient<Paths>(new Date() as never, "http://prod.test")],
   ])("refuses an array where an object of options belongs (%s)", (field, make) => {
     expect(make).toThrow(expect.objectContaining({ name: "BceValidationError", field, rule: "type" }));
   });

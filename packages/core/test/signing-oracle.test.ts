@@ -130,8 +130,8 @@ const headersToSign = fc.option(
 );
 
 const accessKeyId = fc.oneof(
-  { weight: 10, arbitrary: fc.constantFrom("ak", "0123456789abcdef0123456789abcdef", "é中") },
-  { weight: 1, arbitrary: fc.constantFrom("", "a/b", "a b", " ak", "ak\n", "\t") },
+  { weight: 10, arbitrary: fc.constantFrom("ak", "0123456789abcdef0123456789abcdef", "AK~!*'()") },
+  { weight: 1, arbitrary: fc.constantFrom("", "a/b", "a b", " ak", "ak\n", "\t", "é中", "ak\u0000") },
 );
 const secretAccessKey = fc.oneof(
   { weight: 10, arbitrary: fc.constantFrom("sk", "secret-1", "secret-2", "é中😀") },

@@ -169,12 +169,23 @@ describe("the keys are checked on every call, the first one included", () => {
     [
       "an empty accessKeyId",
       { accessKeyId: "", secretAccessKey: "sk" },
-      'accessKeyId must be a non-empty string without "/" or whitespace',
+      'accessKeyId must be a non-empty string of visible ASCII characters, without "/"',
     ],
     [
       "an accessKeyId with a slash",
       { accessKeyId: "a/b", secretAccessKey: "sk" },
-      'accessKeyId must be a non-empty string without "/" or whitespace',
+      'accessKeyId must be a non-empty string of visible ASCII characters, without "/"',
+    ],
+    // Signed, either made an authorization header fetch refuses, quoting it (its signature too).
+    [
+      "an accessKeyId with a NUL",
+      { accessKeyId: "ak\u0000", secretAccessKey: "sk" },
+      'accessKeyId must be a non-empty string of visible ASCII characters, without "/"',
+    ],
+    [
+      "an accessKeyId with a lone surrogate",
+      { accessKeyId: "ak\ud800", secretAccessKey: "sk" },
+      'accessKeyId must be a non-empty string of visible ASCII characters, without "/"',
     ],
     [
       "an empty secretAccessKey",

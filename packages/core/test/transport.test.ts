@@ -99,6 +99,11 @@ describe("isSafeToRetry", () => {
     expect(isSafeToRetry({ attempt: 1, idempotent: true, error })).toBe(idempotent);
     expect(isSafeToRetry({ attempt: 1, idempotent: false, error })).toBe(notIdempotent);
   });
+  it.each([[undefined], [null], ["ctx"]])("refuses %j for a context, saying what it takes", (context) => {
+    expect(() => isSafeToRetry(context as never)).toThrow(
+      new TypeError("isSafeToRetry takes the context shouldRetry is given ({ error, idempotent, ... })"),
+    );
+  });
 });
 
 describe("Transport", () => {

@@ -392,6 +392,24 @@ describe("bad arguments to the public signing functions are named, never a TypeE
     );
   });
 
+  it.each([
+    ["a Symbol", Symbol("now")],
+    [
+      "an object whose valueOf throws",
+      {
+        valueOf: () => {
+          throw new Error("no time");
+        },
+      },
+    ],
+    ["NaN", Number.NaN],
+  ])("verifyRequest: a now that is %s is named, not a TypeError from within", async (_, now) => {
+    const request = await signed({ method: "PUT", url, headers: {} });
+    const error = await verifyRequest(request, { getSecretAccessKey, now: now as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect((error as Error).message).toBe("options.now is not a valid time");
+  });
+
   it("verifyRequest: a getSecretAccessKey that returns no string is named", async () => {
     const request = await signed({ method: "PUT", url, headers: {} });
     const error = await verifyRequest(request, { getSecretAccessKey: () => 5 as never, now: T0 }).catch(

@@ -40,6 +40,7 @@ export function checkAdminPassPolicy(password: string, field = "adminPass", serv
   // A plain function's arguments, checked as encryptAdminPass checks its own: a TypeError naming the
   // argument, never the value (the password's, or one given in the service's place).
   if (typeof password !== "string") throw new TypeError("password must be a string");
+  if (typeof field !== "string") throw new TypeError("field must be a string");
   if (!Object.hasOwn(POLICIES, service)) throw new TypeError('service must be "bec" or "bcc"');
   refusePassword(password, field, service);
 }

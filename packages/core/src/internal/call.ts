@@ -4,7 +4,9 @@
  */
 import {
   bodyJson,
+  isOptions,
   notOptions,
+  unreadableOptions,
   OPTION_NAMES,
   rethrowAsBceError,
   responseMetadata,
@@ -336,16 +338,16 @@ export function splitOptions(
   const query: Record<string, string> = {};
   const call: Record<string, unknown> = {};
   let entries: [string, unknown][];
-  let array: boolean;
+  let refused: boolean;
   try {
-    // An array would be read as no options: a clientToken inside it ignored, and the call sent
-    // with a new one. (Array.isArray throws for a revoked Proxy.)
-    array = Array.isArray(options);
+    // An array or a Map would be read as no options: a clientToken inside it ignored, and the call
+    // sent with a new one. (isOptions throws for a revoked Proxy.)
+    refused = !isOptions(options);
     entries = Object.entries(options);
   } catch (error) {
-    throw unreadable(error);
+    throw unreadableOptions(error);
   }
-  if (array) throw notOptions();
+  if (refused) throw notOptions();
   const keys = entries.map(([name]) => name);
   const names = [...CALL_OPTION_NAMES, ...queryNames];
   // Ignored, a client's option given to a call (`endpoint`, `credentials`) would send the call

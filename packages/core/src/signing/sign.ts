@@ -329,8 +329,10 @@ function assertSessionToken(token: unknown): void {
 }
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
-  if (typeof accessKeyId !== "string" || (accessKeyId !== checkedAccessKeyId && !/^[^/\s]+$/.test(accessKeyId))) {
-    throw new TypeError('accessKeyId must be a non-empty string without "/" or whitespace');
+  // What the authorization string can carry (split on "/"), and a header: the client's keys are
+  // held to the same (checkCredentials).
+  if (typeof accessKeyId !== "string" || (accessKeyId !== checkedAccessKeyId && !/^[!-.0-~]+$/.test(accessKeyId))) {
+    throw new TypeError('accessKeyId must be a non-empty string of visible ASCII characters, without "/"');
   }
   checkedAccessKeyId = accessKeyId;
   if (typeof secretAccessKey !== "string" || secretAccessKey === "") {

@@ -81,7 +81,12 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   if (typeof secretAccessKey !== "string")
     throw new TypeError("options.getSecretAccessKey must return a string, or undefined for an unknown id");
 
-  const now = options.now === undefined ? Date.now() : Number(options.now);
+  let now = Number.NaN;
+  try {
+    now = options.now === undefined ? Date.now() : Number(options.now);
+  } catch {
+    // A Symbol, or an object whose valueOf throws: no time, refused below.
+  }
   if (!Number.isFinite(now)) throw new RangeError("options.now is not a valid time");
   const expiresAt = Date.parse(auth.timestamp) + auth.expirationInSeconds * 1000;
   if (now > expiresAt)

@@ -116,8 +116,8 @@ function toUrl(url: string | URL): URL {
 }
 
 function assertKeys(accessKeyId: unknown, secretAccessKey: unknown): void {
-  if (typeof accessKeyId !== "string" || !/^[^/\s]+$/.test(accessKeyId)) {
-    throw new TypeError('accessKeyId must be a non-empty string without "/" or whitespace');
+  if (typeof accessKeyId !== "string" || !/^[!-.0-~]+$/.test(accessKeyId)) {
+    throw new TypeError('accessKeyId must be a non-empty string of visible ASCII characters, without "/"');
   }
   if (typeof secretAccessKey !== "string" || secretAccessKey === "") {
     throw new TypeError("secretAccessKey must be a non-empty string");
