@@ -81,6 +81,8 @@ describe("createBecClient", () => {
     const longest = `${label}.${label}.${label}.${"a".repeat(61)}`;
     expect(longest).toHaveLength(253);
     expect(() => createBecClient({ endpoint: `http://${longest}` })).not.toThrow();
+    // Written fully qualified, with its root's dot: the same name.
+    expect(() => createBecClient({ endpoint: `http://${longest}.` })).not.toThrow();
     expect(() => createBecClient({ endpoint: `http://a${longest}` })).toThrow(
       expect.objectContaining({
         field: "endpoint",

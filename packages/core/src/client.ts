@@ -10,7 +10,7 @@ import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { childPath, isObject, own } from "./internal/check-runtime.js";
+import { childPath, isObject, isOptions, own } from "./internal/check-runtime.js";
 import {
   BceAbortError,
   BceError,
@@ -235,19 +235,6 @@ export function createServiceClient<Paths extends {}>(
     // Nothing else here throws: a getter or a Proxy of the caller's did, while its options were read.
     throw unreadableOptions(error);
   }
-}
-
-/**
- * Options (a client's or a call's) are an object whose own keys are their names: not a primitive,
- * nor an object whose entries are no keys of its own (an array, a Map, a Date, a boxed string),
- * which reads as no options at all. Such an object is told by the kind
- * `Object.prototype.toString` names (a Proxy's is its target's; a revoked one throws); an
- * instance of a class of the caller's, or a module's namespace, is taken.
- */
-export function isOptions(options: unknown): options is Record<string, unknown> {
-  if (typeof options !== "object" || options === null) return false;
-  const kind = Object.prototype.toString.call(options);
-  return kind === "[object Object]" || kind === "[object Module]";
 }
 
 /** The refusal of options (a client's or a call's) that are not an object of options (isOptions). */
@@ -613,7 +600,7 @@ function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
   }
   // No DNS name is longer (RFC 1035, 253 characters written out); one that is would be looked up,
   // and quoted whole in each error that names where the call went.
-  if (url.hostname.length > 253)
+  if (url.hostname.replace(/\.$/, "").length > 253)
     throw new BceValidationError(field, "maxLength", "has a host name longer than 253 characters, the most DNS allows");
   return url.href.replace(/\/+$/, "");
 }

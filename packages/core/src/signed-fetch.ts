@@ -2,7 +2,7 @@ import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
-import { isObject } from "./internal/check-runtime.js";
+import { isObject, isOptions } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate, MAX_SIGNING_TIME, recordHeaders } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -145,7 +145,7 @@ export async function signFetchRequest(
  * `names` (a misspelt one would be ignored, its default signed instead), each signing option valid.
  */
 function ownSigningOptions(options: unknown, names: readonly string[], what: string): SigningOptions {
-  if (!isObject(options)) throw new BceValidationError("options", "type", "must be an object");
+  if (!isOptions(options)) throw new BceValidationError("options", "type", "must be an object");
   checkOnlyOptionNames(Object.keys(options), names, what);
   return checkSigningOptions(options, "") ?? {};
 }

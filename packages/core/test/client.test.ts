@@ -698,6 +698,9 @@ describe("client options are checked when the client is made", () => {
       () => createServiceClient<Paths>(new Map([["endpoint", "http://mock.test"]]) as never, "http://prod.test"),
     ],
     ["options", () => createServiceClient<Paths>(new Date() as never, "http://prod.test")],
+    ["retry", () => client({ retry: new Map([["maxAttempts", 1]]) } as never)],
+    ["hooks", () => client({ hooks: new Map() } as never)],
+    ["signing", () => client({ signing: new Date() } as never)],
   ])("refuses an array where an object of options belongs (%s)", (field, make) => {
     expect(make).toThrow(expect.objectContaining({ name: "BceValidationError", field, rule: "type" }));
   });

@@ -3,6 +3,8 @@
 // branch does none of that. The Chromium test (docs/test/runtime.test.mjs) shows a browser bundle
 // takes the browser branch and what its clients then do.
 import { defaultMaxListeners, getMaxListeners, setMaxListeners } from "node:events";
+import { inspect } from "node:util";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BceResponseError,
@@ -147,6 +149,30 @@ describe("#platform branches", () => {
     expect(browser.networkFailure(new TypeError("Failed to fetch"))).toEqual({ errorCode: "", notConnected: false });
     // Even an error that carries a code (a fetch of the caller's): the browser branch reads none.
     expect(browser.networkFailure(refused)).toEqual({ errorCode: "", notConnected: false });
+  });
+
+  it("server: withoutBytes keeps each error's name, message and code, of another realm too, and nothing else", () => {
+    const foreign = runInNewContext(
+      `new TypeError("fetch failed", { cause: Object.assign(new Error("Parse Error: Expected HTTP/"), { code: "HPE_INVALID_CONSTANT", data: "x-bce-security-token: t0ken" }) })`,
+    ) as Error;
+    expect(foreign).not.toBeInstanceOf(Error);
+    const bare = server.withoutBytes(foreign) as Error & { cause: Error & { code?: string } };
+    expect(bare).toMatchObject({ name: "TypeError", message: "fetch failed" });
+    expect(bare.cause).toMatchObject({
+      name: "Error",
+      message: "Parse Error: Expected HTTP/",
+      code: "HPE_INVALID_CONSTANT",
+    });
+    expect(Object.keys(bare.cause).sort()).toEqual(["code", "name"]);
+    expect(inspect(bare, { depth: Infinity, showHidden: true })).not.toContain("t0ken");
+    // What cannot be read is left out, not thrown on; the browser's has no bytes to take out.
+    const hostile = {
+      get message(): string {
+        throw new Error("getter");
+      },
+    };
+    expect(server.withoutBytes(hostile)).toBeUndefined();
+    expect(browser.withoutBytes(foreign)).toBe(foreign);
   });
 
   it("server: a parser's code or a decoder's names what came; other codes, and the browser, name nothing", () => {

@@ -4,7 +4,6 @@
  */
 import {
   bodyJson,
-  isOptions,
   notOptions,
   unreadableOptions,
   OPTION_NAMES,
@@ -25,7 +24,7 @@ import {
   type LogEvent,
 } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
-import { childPath, isObject, own } from "./check-runtime.js";
+import { childPath, isObject, isOptions, own } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";

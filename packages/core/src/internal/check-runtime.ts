@@ -65,6 +65,21 @@ export function passes(check: Check, v: unknown, p: string): boolean {
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/**
+ * Options (a client's or a call's) are an object whose own keys are their names: not a primitive,
+ * nor an object whose entries are no keys of its own (an array, a Map, a Date, a boxed string),
+ * which reads as no options at all. Such an object is told by the kind
+ * `Object.prototype.toString` names (a Proxy's is its target's; a revoked one throws): an
+ * instance of a class of the caller's (unless it names a kind of its own with
+ * `Symbol.toStringTag`), an object of another realm, or a module's namespace, is taken. Nested
+ * options (`retry`, `signing`, `hooks`) are held to the same.
+ */
+export function isOptions(options: unknown): options is Record<string, unknown> {
+  if (typeof options !== "object" || options === null) return false;
+  const kind = Object.prototype.toString.call(options);
+  return kind === "[object Object]" || kind === "[object Module]";
+}
+
 /** A property set to `undefined` is absent: JSON.stringify drops it. */
 export const has = (o: Record<string, unknown>, name: string): boolean =>
   Object.hasOwn(o, name) && o[name] !== undefined;

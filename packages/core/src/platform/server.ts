@@ -94,13 +94,22 @@ export function unparsableAnswer(errorCode: string, host: string): string | unde
  * signature and password there, for a log of the error's cause to print.
  */
 export function withoutBytes(error: unknown, depth = 0): unknown {
-  if (!(error instanceof Error)) return undefined;
-  const { name, message, cause, code } = error as Error & { code?: unknown };
-  const bare = new Error(message, cause !== undefined && depth < 4 ? { cause: withoutBytes(cause, depth + 1) } : {});
-  bare.name = name;
-  bare.stack = error.stack;
-  if (typeof code === "string") Object.assign(bare, { code });
-  return bare;
+  // By its shape, not `instanceof`: an error of another realm (a caller's fetch from a vm context) too.
+  if (typeof error !== "object" || error === null) return undefined;
+  try {
+    const { name, message, cause, code, stack } = error as Partial<Error> & { code?: unknown };
+    const bare = new Error(
+      String(message ?? ""),
+      cause !== undefined && depth < 4 ? { cause: withoutBytes(cause, depth + 1) } : {},
+    );
+    bare.name = String(name ?? "Error");
+    if (typeof stack === "string") bare.stack = stack;
+    if (typeof code === "string") Object.assign(bare, { code });
+    return bare;
+  } catch {
+    // A getter that throws, a Symbol for a message: no cause rather than a failure of its own.
+    return undefined;
+  }
 }
 
 /**
