@@ -502,6 +502,11 @@ export class Transport {
     // Checked before anything is read, hooked or signed.
     const headers: Record<string, string> = Object.fromEntries(request.headers);
     checkHeaders(headers);
+    // A middleware's Request may name another scheme: only http(s) goes out (node:http refused it
+    // at each attempt, a network error retried as if the request had left).
+    const scheme = /^[^:]*:/.exec(request.url)?.[0].toLowerCase();
+    if (scheme !== "http:" && scheme !== "https:")
+      throw new BceValidationError("url", "format", `must use http or https, not ${scheme}`);
     // A body a middleware has read cannot be copied for the hooks, nor sent.
     if (!plain && request.bodyUsed) throw bodyUnreadable();
     const { hooks } = options;

@@ -53,6 +53,28 @@ const client = (options: BceClientOptions = {}) =>
   createServiceClient<Paths>({ credentials, ...options }, "http://service.test", "things");
 
 describe("raw: the typed openapi-fetch client", () => {
+  // Sent, it failed at every attempt as a network error, retried as if the request had left.
+  it.each([["ftp:"], ["data:"], ["blob:"]])(
+    "a middleware's Request of the scheme %s is refused, nothing sent",
+    async (scheme) => {
+      const rec = recorder();
+      const service = client({ fetch: rec.fetch, retry: { maxAttempts: 3 } });
+      service.raw.use({
+        onRequest: ({ request }) => new Request(request.url.replace(/^http:/, scheme), request),
+      });
+      const error = await service.raw
+        .PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({
+        field: "url",
+        rule: "format",
+        message: `url: must use http or https, not ${scheme}`,
+      });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
+
   it("middleware sees a real Request and a real Response, and what it adds is sent and signed", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
