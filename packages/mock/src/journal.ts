@@ -198,7 +198,7 @@ export class Journal {
 
   #notMet(count: number): Error {
     return new Error(
-      `waitFor(${count}): the mock was closed after ${this.#answered} answered request${this.#answered === 1 ? "" : "s"}`,
+      `waitFor(${count}): the mock was closed after ${this.#answered} request${this.#answered === 1 ? "" : "s"} ended (answered, or cut off: status 0)`,
     );
   }
 
