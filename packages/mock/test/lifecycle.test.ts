@@ -132,7 +132,9 @@ it("a journal.waitFor() still pending at close() rejects saying so, as does one 
   } finally {
     await started.close(); // also when the request failed: no server outlives its test
   }
-  await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 request ended (answered, or cut off: status 0)");
+  await expect(pending).rejects.toThrow(
+    "waitFor(2): the mock was closed after 1 request ended (answered, or cut off: status 0)",
+  );
   await expect(started.journal.waitFor(3)).rejects.toThrow(/the mock was closed/);
   // A wait already met still resolves.
   await expect(started.journal.waitFor(1)).resolves.toHaveLength(1);
@@ -150,7 +152,9 @@ it("a request close() cuts off is noted unanswered (status 0), and counted, befo
     await started.close();
   }
   expect(started.journal.entries().map((e) => e.answer)).toEqual([{ status: 0 }]);
-  await expect(pending).rejects.toThrow("waitFor(2): the mock was closed after 1 request ended (answered, or cut off: status 0)");
+  await expect(pending).rejects.toThrow(
+    "waitFor(2): the mock was closed after 1 request ended (answered, or cut off: status 0)",
+  );
   expect(await cut).toBeInstanceOf(Error);
 });
 
