@@ -127,6 +127,14 @@ describe("adminPass policy", () => {
       expect(call).toThrow(TypeError);
       expect(call).toThrow("field must be a string");
     }
+    // A service given in the field's place would check BEC's rule under a field named "bcc".
+    for (const service of ["bec", "bcc"]) {
+      const call = () => checkAdminPassPolicy(password, service);
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(
+        `field is "${service}", a service: pass the service third, as (password, "adminPass", "${service}")`,
+      );
+    }
     // The value itself is never quoted.
     try {
       checkAdminPassPolicy(87654321 as never);

@@ -34,13 +34,19 @@ export function adminPassPolicyViolation(
 
 /**
  * Throws a PasswordPolicyError naming the field and the first broken rule of the service's
- * policy: BEC's (the default) or BCC's, whose symbols leave out `+`.
+ * policy: BEC's (the default) or BCC's, whose symbols leave out `+`. The service comes third: a
+ * field named "bec" or "bcc" is refused with a TypeError.
  */
 export function checkAdminPassPolicy(password: string, field = "adminPass", service: AdminPassService = "bec"): void {
   // A plain function's arguments, checked as encryptAdminPass checks its own: a TypeError naming the
   // argument, never the value (the password's, or one given in the service's place).
   if (typeof password !== "string") throw new TypeError("password must be a string");
   if (typeof field !== "string") throw new TypeError("field must be a string");
+  // `checkAdminPassPolicy(password, "bcc")` would check BEC's rule under a field named "bcc".
+  if (Object.hasOwn(POLICIES, field))
+    throw new TypeError(
+      `field is "${field}", a service: pass the service third, as (password, "adminPass", "${field}")`,
+    );
   if (!Object.hasOwn(POLICIES, service)) throw new TypeError('service must be "bec" or "bcc"');
   refusePassword(password, field, service);
 }
