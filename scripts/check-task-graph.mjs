@@ -104,10 +104,20 @@ for (const pkg of packages) {
       problems.push(`${pkg.manifest.name} depends on unknown ${name}`);
   }
 }
+// turbo sends usage telemetry unless told not to (it looks up telemetry.vercel.com on every run),
+// and asks the registry for a newer turbo unless turbo.json says noUpdateNotifier: in a build or a
+// test run, turbo contacts no server.
+const rootScripts = readJson(join(root, "package.json")).scripts ?? {};
+for (const [name, command] of Object.entries(rootScripts)) {
+  for (const m of command.matchAll(/(?:^|&&\s*|;\s*)((?:\w+=\S*\s+)*)turbo\b/g))
+    if (!/\bTURBO_TELEMETRY_DISABLED=1\s/.test(m[1]))
+      problems.push(`root script "${name}" runs turbo without TURBO_TELEMETRY_DISABLED=1`);
+}
+if (turbo.noUpdateNotifier !== true) problems.push("turbo.json does not set noUpdateNotifier: true");
 
 if (problems.length > 0) {
   console.error(
-    `Task graph: ${problems.length} file read(s) turbo does not order or hash:\n- ${problems.join("\n- ")}`,
+    `Task graph: ${problems.length} problem(s), file reads turbo does not order or hash among them:\n- ${problems.join("\n- ")}`,
   );
   process.exit(1);
 }
