@@ -2,7 +2,7 @@
 // pnpm lint:changesets: every changeset in .changeset/ parses as changesets reads it (front matter
 // of `"package": bump` lines) and names at least one package this workspace publishes. A formatter that
 // turns the front matter into a Markdown heading makes a changeset that releases nothing; this
-// check fails on it instead.
+// check fails on it instead. A changeset's text must also open with a sentence, not a list item.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -29,13 +29,17 @@ const problems = [];
 const files = readdirSync(join(root, ".changeset")).filter((f) => f.endsWith(".md") && f !== "README.md");
 for (const file of files) {
   let releases;
+  let summary;
   try {
-    ({ releases } = parse(readFileSync(join(root, ".changeset", file), "utf8")));
+    ({ releases, summary } = parse(readFileSync(join(root, ".changeset", file), "utf8")));
   } catch (error) {
     problems.push(`${file}: does not parse as a changeset (${String(error.message).split("\n")[0]})`);
     continue;
   }
   if (releases.length === 0) problems.push(`${file}: releases no package (is its front matter intact?)`);
+  // The changelog line is "- <commit>: <summary>": a summary that opens with a list item would read
+  // "- 1d4dbb7: - A call ...". A sentence first, then the list.
+  if (/^\s*[-*+] /.test(summary ?? "")) problems.push(`${file}: opens with a list item; start with a sentence`);
   for (const { name, type } of releases) {
     if (!published.has(name)) problems.push(`${file}: ${name} is not a package this workspace publishes`);
     if (!["major", "minor", "patch"].includes(type)) problems.push(`${file}: ${name} has bump "${type}"`);
