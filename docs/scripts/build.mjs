@@ -163,9 +163,25 @@ function linkErrata(doc, locale, mentions) {
   return doc;
 }
 
+/**
+ * The signing scheme's description ends with a link to the authentication guide in this language
+ * (the guide says how the clients sign and how to sign yourself). A link of the site's, so it is
+ * added here: the spec is also published alone, where it would lead nowhere.
+ */
+function linkAuthGuide(doc, locale) {
+  const schemes = Object.values(doc.components?.securitySchemes ?? {});
+  if (schemes.length === 0)
+    throw new Error(`${locale.bundle}: no security scheme to link the authentication guide from`);
+  const guide = guidePages.find((g) => g.slug === "authentication");
+  const link = `[${guide.titles[locale.code]}](../${guidePath(locale.code, guide.slug)})`;
+  for (const scheme of schemes)
+    scheme.description = `${(scheme.description ?? "").trimEnd()}\n\n${locale.guideLead}${link}\n`;
+  return doc;
+}
+
 function buildReference(locale, workDir, mentions) {
   const spec = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
-  const doc = linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale, mentions);
+  const doc = linkAuthGuide(linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale, mentions), locale);
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");

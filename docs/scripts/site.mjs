@@ -59,6 +59,8 @@ export const locales = [
     errataNav: "Seed errata",
     // How the spec's descriptions name the errata: linked to the errata page in the reference.
     errataMention: "seed errata",
+    // Before the link to the authentication guide, at the end of the signing scheme's description.
+    guideLead: "The guide: ",
     colon: ": ",
     nameSeparator: " — ",
     translationsLabel: "Also in: ",
@@ -83,6 +85,7 @@ export const locales = [
     nameSeparator: "，",
     errataNav: "文档勘误",
     errataMention: "文档勘误",
+    guideLead: "指南：",
     translationsLabel: "其他语言版本：",
     footer: "由 <code>spec/</code> 中的同一份规范生成。可离线浏览：每个页面都自包含。",
   },

@@ -265,6 +265,26 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
+  test("ends the signing scheme's description with a link to this language's authentication guide", async () => {
+    // The description is shown in an operation's security details dialog, closed again afterwards.
+    await sharedPage(`${locale.code}/index.html#/bec/reinstallvminstance`);
+    const label = redocLabels[locale.code]?.exact["View security details"] ?? "View security details";
+    const view = page.getByText(wholeText(label)).first();
+    await view.waitFor({ timeout: 30_000 });
+    await view.click();
+    const { titles } = guidePages.find((g) => g.slug === "authentication");
+    // The guide's long title: the header's link to it carries the short one.
+    const link = page.locator("a", { hasText: titles[locale.code] });
+    await link.first().waitFor({ timeout: 30_000 });
+    const hrefs = await link.evaluateAll((as) => [...new Set(as.map((a) => a.href))]);
+    await page.keyboard.press("Escape");
+    await link.first().waitFor({ state: "hidden", timeout: 30_000 });
+    const guide = new URL(guidePath(locale.code, "authentication"), server.url).toString();
+    expect(hrefs).toEqual([guide]);
+    expect(await statusOf(guide)).toBe(200);
+    expect(problems).toEqual([]);
+  });
+
   test("the page's copy button copies the operation as Markdown, introduced in the reference's language", async () => {
     await sharedPage(`${locale.code}/index.html#/bec/reinstallvminstance`);
     // What the button's clipboard library copies: the selection when it runs execCommand("copy").
