@@ -9,7 +9,9 @@ export type { BceErrorCode } from "./generated/error-codes.js";
  * with one `instanceof`, and then branch on the subclass.
  */
 export class BceError extends Error {
-  override name = "BceError";
+  // Each subclass's `name` is typed as its own literal (`"BceServiceError"`, ...), as the class is
+  // named: a test of `error.name` with a misspelt name fails to compile.
+  override readonly name: string = "BceError";
   /**
    * What a client method's call took before it rejected with this error, once it had sent an
    * attempt; absent when nothing was sent (a BceValidationError, say).
@@ -61,7 +63,7 @@ export const statusTold = (status: number): string =>
 
 /** BCE answered with an error status. Fields come from the BCE error body and headers. */
 export class BceServiceError extends BceError {
-  override name = "BceServiceError";
+  override readonly name = "BceServiceError" as const;
   /** HTTP status of the answer. */
   declare readonly status: number;
   /**
@@ -85,7 +87,8 @@ export class BceServiceError extends BceError {
 
 /** The client refused to send a request because an argument breaks the API's rules. */
 export class BceValidationError extends BceError {
-  override name = "BceValidationError";
+  // PasswordPolicyError, its subclass, names itself.
+  override readonly name: "BceValidationError" | "PasswordPolicyError" = "BceValidationError";
   /** Which argument or body field is wrong, as a JSON-pointer-like path (`body.keyConfig.adminPass`). */
   declare readonly field: string;
   /** Which rule failed, in a word or two (`pattern`, `minLength`, `required`). */
@@ -106,7 +109,7 @@ export class BceValidationError extends BceError {
  * so the service cannot have acted on it.
  */
 export class BceNetworkError extends BceError {
-  override name = "BceNetworkError";
+  override readonly name = "BceNetworkError" as const;
   /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, ...). */
   declare readonly errorCode: string;
   declare readonly requestSent: boolean;
@@ -129,7 +132,7 @@ export class BceNetworkError extends BceError {
 
 /** An attempt took longer than the timeout (answer headers and body included). */
 export class BceTimeoutError extends BceError {
-  override name = "BceTimeoutError";
+  override readonly name = "BceTimeoutError" as const;
   declare readonly timeoutMs: number;
   /**
    * The status of the answer whose head came in time but whose body did not (a 2xx: the service
@@ -152,12 +155,12 @@ export class BceTimeoutError extends BceError {
  * key's value.
  */
 export class CredentialsError extends BceError {
-  override name = "CredentialsError";
+  override readonly name = "CredentialsError" as const;
 }
 
 /** The caller's AbortSignal stopped the call. */
 export class BceAbortError extends BceError {
-  override name = "BceAbortError";
+  override readonly name = "BceAbortError" as const;
 }
 
 /** The BceAbortError of a call whose signal has aborted: its reason is the cause. */
@@ -191,7 +194,7 @@ export function answerTooLarge(status: number, requestId: string, limit: number)
 
 /** The service answered with success, but the body is not what the spec says it is. */
 export class BceResponseError extends BceError {
-  override name = "BceResponseError";
+  override readonly name = "BceResponseError" as const;
   declare readonly status: number;
   declare readonly requestId: string;
   /** What is wrong, one line each, with the place in the body (`details.status: must be one of ...`). */

@@ -1,7 +1,18 @@
 // What an error answer's text becomes in a BceServiceError's message: bounded and escaped, while
 // the fields keep what the service sent.
-import { describe, expect, it } from "vitest";
-import { BceResponseError, BceServiceError, BceTimeoutError, quoted } from "../src/errors.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { PasswordPolicyError } from "../src/crypto/errors.js";
+import {
+  BceAbortError,
+  BceError,
+  BceNetworkError,
+  BceResponseError,
+  BceServiceError,
+  BceTimeoutError,
+  BceValidationError,
+  CredentialsError,
+  quoted,
+} from "../src/errors.js";
 import { serviceErrorFromResponse } from "../src/service-error.js";
 
 describe("quoted", () => {
@@ -144,4 +155,26 @@ describe("BceServiceError from an error answer", () => {
     );
     expect(error.code).toBe(`C\n${"c".repeat(200)}`);
   });
+});
+
+it("names each error after its class, and types the name as that literal", () => {
+  const errors = {
+    BceError: new BceError("m"),
+    BceServiceError: new BceServiceError({ status: 500, code: "InternalError", message: "m", requestId: "" }),
+    BceValidationError: new BceValidationError("body.imageId", "required", "m"),
+    PasswordPolicyError: new PasswordPolicyError("length", "m"),
+    BceNetworkError: new BceNetworkError("m", { errorCode: "ECONNRESET", requestSent: true }),
+    BceTimeoutError: new BceTimeoutError(1000),
+    CredentialsError: new CredentialsError("m"),
+    BceAbortError: new BceAbortError("m"),
+    BceResponseError: new BceResponseError({ status: 200, requestId: "", problems: ["m"] }),
+  };
+  for (const [name, error] of Object.entries(errors)) expect(error.name).toBe(name);
+  // Checked by `pnpm typecheck`: a comparison with a misspelt name does not compile.
+  expectTypeOf(errors.BceServiceError.name).toEqualTypeOf<"BceServiceError">();
+  expectTypeOf(errors.BceTimeoutError.name).toEqualTypeOf<"BceTimeoutError">();
+  expectTypeOf(errors.PasswordPolicyError.name).toEqualTypeOf<"PasswordPolicyError">();
+  expectTypeOf(errors.BceValidationError.name).toEqualTypeOf<"BceValidationError" | "PasswordPolicyError">();
+  // @ts-expect-error: no BceNetworkError is named "BceNetworkErorr"
+  expect(errors.BceNetworkError.name === "BceNetworkErorr").toBe(false);
 });

@@ -9,7 +9,7 @@ export type AdminPassRule = "length" | "allowedCharacters" | "letter" | "digit" 
 
 /** A password breaks a policy rule. The message names the rule and never contains the password. */
 export class PasswordPolicyError extends BceValidationError {
-  override readonly name = "PasswordPolicyError";
+  override readonly name = "PasswordPolicyError" as const;
   declare readonly rule: AdminPassRule;
   constructor(rule: AdminPassRule, message: string, field = "adminPass") {
     super(field, rule, message);
