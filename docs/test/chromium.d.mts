@@ -1,5 +1,7 @@
 // Types of chromium.mjs, for the TypeScript tests that launch Chromium with it.
 export declare const CHROMIUM_ARGS: string[];
+/** CHROMIUM_ARGS with `hosts` also resolved to 127.0.0.1. */
+export declare function chromiumArgs(...hosts: string[]): string[];
 /** `--host-resolver-rules`: every name but loopback's (and `hosts`, mapped to 127.0.0.1) not found. */
 export declare function resolverRules(...hosts: string[]): string;
 export declare const CHROMIUM_PATHS: string[];

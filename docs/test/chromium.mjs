@@ -18,16 +18,22 @@ import { fileURLToPath } from "node:url";
 export const resolverRules = (...hosts) =>
   `--host-resolver-rules=${[...hosts.map((host) => `MAP ${host} 127.0.0.1`), "MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE 127.0.0.1"].join(", ")}`;
 
-/** Headless flags for these machines: no sandbox (root), no GPU, and nothing that reaches the network by itself. */
-export const CHROMIUM_ARGS = [
+/**
+ * Headless flags for these machines: no sandbox (root), no GPU, and nothing that reaches the network
+ * by itself; `hosts` resolve to 127.0.0.1 (`resolverRules`).
+ */
+export const chromiumArgs = (...hosts) => [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-background-networking",
   "--disable-component-update",
   "--no-first-run",
   "--disable-sync",
-  resolverRules(),
+  resolverRules(...hosts),
 ];
+
+/** The flags with loopback names alone resolved. */
+export const CHROMIUM_ARGS = chromiumArgs();
 
 export const CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS, findChromium, resolverRules } from "./chromium.mjs";
+import { chromiumArgs, findChromium } from "./chromium.mjs";
 import { distDir } from "./helpers.mjs";
 
 /** A host name the browser resolves to 127.0.0.1: a page on it is not a secure context (runtime.test.mjs). */
@@ -17,8 +17,7 @@ export default async function setup({ provide }) {
   const server = await chromium.launchServer({
     executablePath: findChromium(),
     headless: true,
-    // One resolver rule set (Chromium keeps the last of a repeated flag): insecure.test mapped too.
-    args: [...CHROMIUM_ARGS.filter((arg) => !arg.startsWith("--host-resolver-rules=")), resolverRules(INSECURE_HOST)],
+    args: chromiumArgs(INSECURE_HOST),
   });
   provide("chromiumEndpoint", server.wsEndpoint());
   return () => server.close();

@@ -4,7 +4,7 @@
 // address, as localhost, and as the name global-setup.mjs maps to 127.0.0.1.
 import { createServer } from "node:http";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
-import { CHROMIUM_ARGS, resolverRules } from "./chromium.mjs";
+import { CHROMIUM_ARGS, chromiumArgs, resolverRules } from "./chromium.mjs";
 import { connectChromium, INSECURE_HOST } from "./global-setup.mjs";
 
 let browser;
@@ -25,8 +25,10 @@ afterAll(async () => {
 });
 
 test("every Chromium the tests launch maps every other name to not-found, loopback excepted", () => {
-  const rules = CHROMIUM_ARGS.filter((arg) => arg.startsWith("--host-resolver-rules="));
-  expect(rules).toEqual([resolverRules()]);
+  const rules = (args) => args.filter((arg) => arg.startsWith("--host-resolver-rules="));
+  expect(rules(CHROMIUM_ARGS)).toEqual([resolverRules()]);
+  // One rule set only (Chromium keeps the last of a repeated flag), with the mapped host in it.
+  expect(rules(chromiumArgs(INSECURE_HOST))).toEqual([resolverRules(INSECURE_HOST)]);
   expect(resolverRules()).toBe("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1");
   expect(resolverRules(INSECURE_HOST)).toBe(
     `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
