@@ -208,6 +208,16 @@ describe("the forms of a secret to hide", () => {
     expect(hideSecrets(`got ${ciphertext.toUpperCase()}`, secretForms([ciphertext]))).toBe("got <redacted>");
   });
 
+  // An answer (a gateway's page) may fold the case of what it quotes: a password's letters are then
+  // all that is missing.
+  it("hide a password quoted in capitals or in lowercase", () => {
+    const forms = secretForms([PASSWORD]);
+    expect(PASSWORD).toMatch(/[a-z]/);
+    expect(PASSWORD).toMatch(/[A-Z]/);
+    for (const echoed of [PASSWORD.toUpperCase(), PASSWORD.toLowerCase()])
+      expect(hideSecrets(`got ${echoed}.`, forms)).toBe("got <redacted>.");
+  });
+
   // BCC's shortest admin password has 8 characters.
   it("hide a secret of 8 characters, not one of 7", () => {
     expect(hideSecrets("pw 1234567a", secretForms(["1234567a"]))).toBe("pw <redacted>");
