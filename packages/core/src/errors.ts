@@ -23,7 +23,7 @@ export class BceError extends Error {
 export interface CallMetadata {
   /** Attempts sent, the first included. */
   readonly attempts: number;
-  /** Milliseconds spent waiting between attempts. */
+  /** Milliseconds spent waiting between attempts, a wait the caller's abort cut short included. */
   readonly totalRetryDelay: number;
   /**
    * The idempotency token the attempts carried, as sent (BEC reinstall's `clientToken`: the

@@ -156,7 +156,7 @@ export interface AttemptHooks {
 /** What a call took; the transport updates it in place as attempts happen. */
 export interface CallStats {
   attempts: number;
-  /** Milliseconds spent waiting between attempts. */
+  /** Milliseconds spent waiting between attempts, a wait the caller's abort cut short included. */
   totalRetryDelay: number;
   /** The answer the transport handed back, once it has. */
   answer?: Response;
@@ -725,7 +725,14 @@ export class Transport {
         delayMs: delay,
         ...(after !== undefined && { retryAfterMs: after }),
       });
-      await sleep(delay, signal);
+      const waitStarted = performance.now();
+      try {
+        await sleep(delay, signal);
+      } catch (error) {
+        // Aborted while waiting: the part waited counts, as the call's metadata reports it.
+        if (stats) stats.totalRetryDelay += Math.min(delay, Math.round(performance.now() - waitStarted));
+        throw error;
+      }
       if (stats) stats.totalRetryDelay += delay;
     }
   }

@@ -809,6 +809,21 @@ describe("Retry-After, backoff and stats, on fake timers", () => {
     });
   });
 
+  it("a wait the caller's abort cuts short counts in totalRetryDelay as far as it went", async () => {
+    const { at, fetch } = answering(new Response("", { status: 503, headers: { "retry-after": "5" } }));
+    const stats = { attempts: 0, totalRetryDelay: 0 };
+    const controller = new AbortController();
+    const transport = new Transport({ fetch, retry: { baseDelayMs: 10 }, random: () => 0 });
+    const done = transport
+      .send(new Request("http://h/x"), { credentials, idempotent: true, stats, signal: controller.signal })
+      .catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(300);
+    controller.abort();
+    expect(await done).toBeInstanceOf(BceAbortError);
+    expect(at).toHaveLength(1);
+    expect(stats.totalRetryDelay).toBe(300);
+  });
+
   it("a Retry-After beyond maxDelayMs waits the cap", async () => {
     const { at, fetch } = answering(new Response("", { status: 429, headers: { "retry-after": "120" } }));
     const transport = new Transport({ fetch, retry: { baseDelayMs: 10, maxDelayMs: 8000 }, random: () => 0 });
