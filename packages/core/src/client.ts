@@ -310,13 +310,23 @@ function serviceClient<Paths extends {}>(
   const agent = userAgent(service, options.userAgentAppId);
   // Resolved per call: a client can be made before the environment holds its keys, and a
   // provider of rotating STS keys is asked when its keys are about to expire.
-  const resolve = credentialsResolver(credentialsOption, Date.now, (error, expiresInMs) =>
+  const resolve = credentialsResolver(credentialsOption, Date.now, (error, expiresInMs) => {
+    // The error's own message names what is wrong and holds no key. Its cause, the provider's
+    // error, whose message may quote a secret, is told by its class name and code alone (a Node
+    // `ECONNREFUSED`), when they read as such: no log entry has a cause to see.
+    const cause = error.cause as { name?: unknown; code?: unknown } | undefined;
+    const word = (value: unknown) => typeof value === "string" && /^[A-Za-z_$][\w$.-]{0,63}$/.test(value);
     logger.warn(
       "the credentials provider failed while the keys it gave last still hold; they serve until a minute before they expire",
-      // The error's own message names what is wrong and holds no key; its cause, the provider's, is left out.
-      { event: "credentialsRefreshFailed" satisfies LogEvent, expiresInMs, error: error.message },
-    ),
-  );
+      {
+        event: "credentialsRefreshFailed" satisfies LogEvent,
+        expiresInMs,
+        error: error.message.replace(/ \(see cause\)$/, ""),
+        ...(word(cause?.name) && { causeName: cause!.name }),
+        ...(word(cause?.code) && { causeCode: cause!.code }),
+      },
+    );
+  });
   const credentials = (call: Pick<CallOptions, "signal" | "timeoutMs"> = {}) =>
     resolve({ signal: own(call, "signal"), timeoutMs: own(call, "timeoutMs") ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const rawFetch = async (request: Request, signal: AbortSignal = request.signal) => {

@@ -112,7 +112,8 @@ export type LogEvent =
   | "responseChecksUnavailable"
   /**
    * A credentials provider, asked for new keys beside a call while its last keys still hold, failed;
-   * its keys serve until a minute before they expire, and the next call asks again (`warn`).
+   * its keys serve until a minute before they expire, and the next call asks again (`warn`). The
+   * provider's own error is told by its class name (`causeName`) and `code` (`causeCode`) alone.
    */
   | "credentialsRefreshFailed";
 

@@ -1273,11 +1273,43 @@ describe("credentials", () => {
       expect(data).toEqual({
         event: "credentialsRefreshFailed",
         expiresInMs: expect.any(Number),
-        error: "the credentials provider failed (see cause)",
+        error: "the credentials provider failed",
+        causeName: "Error",
       });
       expect(data.expiresInMs).toBeGreaterThan(60_000);
       expect(data.expiresInMs).toBeLessThanOrEqual(3 * 60_000);
       expect(JSON.stringify(warn.mock.calls)).not.toContain(secret);
+    });
+
+    it("a failure beside a call is logged with the provider's error code, and no name or code that is not a word", async () => {
+      const logged: unknown[] = [];
+      const failures = [
+        Object.assign(new TypeError("fetch failed"), { code: "ECONNREFUSED" }),
+        Object.assign(new Error("no"), { name: "Sts said no to sk-0123456789", code: 403 }),
+        "a string thrown",
+      ];
+      for (const failure of failures) {
+        let down = false;
+        const service = client({
+          fetch: recorder().fetch,
+          logger: { warn: (_: string, data?: object) => void logged.push(data) },
+          credentials: async () => {
+            if (down) throw failure;
+            return { ...keys(1), expiration: new Date(Date.now() + 3 * 60_000) };
+          },
+        });
+        const put = () => service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+        await put();
+        down = true;
+        await put();
+        await settled();
+      }
+      const base = {
+        event: "credentialsRefreshFailed",
+        expiresInMs: expect.any(Number),
+        error: "the credentials provider failed",
+      };
+      expect(logged).toEqual([{ ...base, causeName: "TypeError", causeCode: "ECONNREFUSED" }, base, base]);
     });
 
     it("one that hangs beside a call is not waited on in the last minute: a call there asks anew", async () => {
