@@ -190,7 +190,7 @@ function serverOnlyReannotated(change, [base, revision]) {
 const CLIENT_RULES = new Set(["x-client-rules", "x-bce-plaintext"]);
 const UPPER = new Set(["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"]);
 const LOWER = new Set(["minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"]);
-const RULE_ANNOTATIONS = new Set([...ANNOTATIONS, "x-pattern-message", "x-not-message"]);
+const RULE_ANNOTATIONS = new Set([...ANNOTATIONS, "x-pattern-message", "x-not-message", "x-required-message"]);
 const isNode = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

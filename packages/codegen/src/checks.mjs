@@ -12,6 +12,7 @@ import {
   INTERPRETED_KEYWORDS,
   MAX_DEPTH,
   notMessage,
+  requiredMessage,
 } from "@bce-openapi/core/internal/validation";
 
 // What the interpreter interprets is what this compiles: the keyword lists and the depth limit
@@ -323,7 +324,8 @@ export class CheckCompiler {
     if (required !== "0" || table !== "0") {
       this.helpers.add("checkObject");
       const args = [required, table, additional];
-      while (args.at(-1) === "0") args.pop();
+      if (required !== "0" && requiredMessage(s) !== "is required") args.push(str(requiredMessage(s)));
+      else while (args.at(-1) === "0") args.pop();
       out.push(`checkObject(v, p, c, ${args.join(", ")});`);
     }
     // A wrong type ends the check; when nothing follows it, the check simply ends.

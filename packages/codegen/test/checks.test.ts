@@ -128,6 +128,12 @@ describe("x-client-rules", () => {
         field: "body",
         rule: "not",
       });
+      // A member a branch asks for is told with the branch's x-required-message.
+      expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, flag: true } }))).toEqual({
+        field: "body.count",
+        rule: "required",
+        message: "is required when flag is true",
+      });
       // An if with an else alone applies it where the if fails; one with a then alone, where it holds.
       expect(() => putThing.checkRequest({ path, query, body: { ...ok, level: "-1" } })).not.toThrow();
       expect(outcome(() => putThing.checkRequest({ path, query, body: { ...ok, level: -1 } }))).toEqual({

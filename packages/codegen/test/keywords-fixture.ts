@@ -94,7 +94,8 @@ export const keywordsBundle = {
           pair: { allOf: [{ type: "string", minLength: 3 }], not: { const: 7 } },
         },
         if: { properties: { flag: { const: true } }, required: ["flag"] },
-        then: { required: ["count"] },
+        // A member only a branch asks for, with the words that say when (x-required-message).
+        then: { required: ["count"], "x-required-message": "is required when flag is true" },
         else: { not: { required: ["ratio"] } },
         "x-client-rules": { not: { required: ["anything"] } },
       },

@@ -169,10 +169,10 @@ describe("BEC reinstall request", () => {
   it("applies the keyConfig if/then/else", () => {
     const keyConfig = (k: unknown) => becRequest({ ...seedRequest(), keyConfig: k });
     expect(keyConfig({ type: "bccKeyPair" })).toEqual([
-      { path: "body.keyConfig.bccKeyPairIdList", rule: "required", message: "is required" },
+      { path: "body.keyConfig.bccKeyPairIdList", rule: "required", message: "is required unless type is password" },
     ]);
     expect(keyConfig({ type: "password" })).toEqual([
-      { path: "body.keyConfig.adminPass", rule: "required", message: "is required" },
+      { path: "body.keyConfig.adminPass", rule: "required", message: "is required when type is password" },
     ]);
     expect(keyConfig({ type: "bccKeyPair", bccKeyPairIdList: ["k-3Wd7Jbcu"] })).toEqual([]);
     expect(rules(keyConfig({ type: "bccKeyPair", bccKeyPairIdList: [] }))).toEqual([
@@ -606,6 +606,15 @@ describe("keywords", () => {
     // x-not-message says why, where the rule alone would not (a field an if/then forbids).
     fails(1, { not: {}, "x-not-message": "is not allowed with t: true" }, "not", "is not allowed with t: true");
     ok(1, { not: { type: "string" }, "x-not-message": "must not be a string" });
+    // x-required-message says when, for a member a branch asks for.
+    fails(
+      {},
+      { required: ["a"], "x-required-message": "is required when t is true" },
+      "required",
+      "is required when t is true",
+      "x.a",
+    );
+    ok({ a: 1 }, { required: ["a"], "x-required-message": "is required when t is true" });
   });
 
   it("anyOf names the one branch that accepts the value type, else reports itself", () => {

@@ -498,7 +498,8 @@ function requiredOf(part: unknown, clientView = false): string[] {
       throw new Error("unsupported allOf in then/else");
     }
   }
-  if (Object.keys(rest).length > 0) throw new Error(`unsupported then/else keywords: ${Object.keys(rest).join(", ")}`);
+  const unsupported = Object.keys(rest).filter((k) => !isAnnotation(k));
+  if (unsupported.length > 0) throw new Error(`unsupported then/else keywords: ${unsupported.join(", ")}`);
   return required;
 }
 

@@ -108,6 +108,7 @@ export function equal(a: unknown, b: unknown): boolean {
  * The object keywords, when `v` is an object: `required` (0: none), then `properties` and
  * `additionalProperties` over its own keys in order: `known` gives the check of each property the
  * schema names (0: none named); the others get `additional` (false: not allowed, 0: nothing to check).
+ * `needed`: what a missing member is told (the schema's `x-required-message`).
  */
 export function checkObject(
   v: unknown,
@@ -116,10 +117,10 @@ export function checkObject(
   required: readonly string[] | 0,
   known: Properties | 0 = 0,
   additional: Check | 0 | false = 0,
+  needed = "is required",
 ): void {
   if (!isObject(v)) return;
-  if (required)
-    for (const name of required) if (!has(v, name)) report(c, childPath(p, name), "required", "is required");
+  if (required) for (const name of required) if (!has(v, name)) report(c, childPath(p, name), "required", needed);
   for (const k of Object.keys(v)) {
     if (c.i.length >= c.m) return;
     if (!has(v, k)) continue;

@@ -5,6 +5,7 @@ export {
   INTERPRETED_KEYWORDS,
   ANNOTATION_KEYWORDS,
   notMessage,
+  requiredMessage,
   type JsonSchema,
   type SchemaIssue,
   type ValidateSchemaOptions,

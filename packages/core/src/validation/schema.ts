@@ -143,6 +143,13 @@ const patternMessage = (s: { readonly [keyword: string]: unknown }): string =>
  */
 export const notMessage = (s: { readonly [keyword: string]: unknown }): string =>
   typeof s["x-not-message"] === "string" ? s["x-not-message"] : 'must not match the schema in "not"';
+/**
+ * What a member missing from `required` is told: the schema's `x-required-message` (`is required
+ * unless type is password`, for a member only an if/then/else branch asks for) where `is required`
+ * alone would not say when, else `is required`. The codegen uses it too, so both say the same.
+ */
+export const requiredMessage = (s: { readonly [keyword: string]: unknown }): string =>
+  typeof s["x-required-message"] === "string" ? s["x-required-message"] : "is required";
 // JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
 const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
 
@@ -344,7 +351,7 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
   }
   if (isObject(value)) {
     for (const name of (s.required as string[] | undefined) ?? [])
-      if (!has(value, name)) report(ctx, childPath(path, name), "required", "is required");
+      if (!has(value, name)) report(ctx, childPath(path, name), "required", requiredMessage(s));
     const properties = (s.properties ?? {}) as Obj;
     for (const name of Object.keys(value)) {
       if (ctx.issues.length >= ctx.max) return;
