@@ -45,8 +45,8 @@ export type FaultTarget = string | { operationId: string } | { path: string };
 /**
  * The code scripted for a status when the step names none: for a status the spec's examples give
  * codes for, one of them (test/bundle.test.ts holds it so), but 404, which stands for a missing
- * resource as the mock's own 404 does (the spec's one 404 code is the path's unknown version); for
- * the others, the status's name.
+ * resource of either operation as the mock's own 404 does (the spec's 404 codes are BCC's unknown
+ * version and BEC's NoSuchObject); for the others, the status's name.
  */
 export const DEFAULT_CODES: Record<number, string> = {
   400: "InvalidHTTPRequest",

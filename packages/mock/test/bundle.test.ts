@@ -71,14 +71,15 @@ describe("the default spec (@bce-openapi/spec/openapi.json)", () => {
       .map(Number)
       .filter((status) => exampleCodes(status).length > 0);
     expect(declared).toEqual([400, 403, 404, 412, 500, 503]);
-    // 404 is the one exception: the spec's only 404 example is the path's unknown version
-    // (InvalidVersion), and a scripted 404 stands for a missing resource, as the mock's own 404 does.
+    // 404 is the one exception: the spec's 404 examples are one operation's each (BCC's unknown
+    // version, BEC's unknown instance), and a scripted 404 stands for a missing resource of either,
+    // as the mock's own 404 does.
     for (const status of declared.filter((s) => s !== 404))
       expect({ status, code: DEFAULT_CODES[status] }).toEqual({
         status,
         code: expect.toBeOneOf(exampleCodes(status)),
       });
-    expect(new Set(exampleCodes(404))).toEqual(new Set(["InvalidVersion"]));
+    expect(new Set(exampleCodes(404))).toEqual(new Set(["InvalidVersion", "NoSuchObject"]));
   });
 
   it("answers each signature failure with the status the spec's error codes give its code", () => {

@@ -25,6 +25,7 @@ describe("Prefer", () => {
     ["code=412", 412, "PreconditionFailed"],
     ["code=403, example=IdempotentParameterMismatch", 403, "IdempotentParameterMismatch"],
     ["code=403; example=AccessDenied", 403, "AccessDenied"],
+    ["code=404", 404, "NoSuchObject"],
   ])("%s answers the spec example as a BCE error with this request id", async (value, status, code) => {
     const body = await expectBceError(await prefer(REINSTALL_PATH, value), status, code);
     expect(body.message).toBe(examples[`Error${code}`]!.value.message);
@@ -32,6 +33,11 @@ describe("Prefer", () => {
 
   it("works for BCC too (rebuild has no 200 body but shares the error responses)", async () => {
     await expectBceError(await prefer(REBUILD_PATH, "code=500", { imageId: "m-1" }), 500, "InternalError");
+  });
+
+  it("a 404 is each operation's own: BEC's unknown instance, BCC's unknown version", async () => {
+    await expectBceError(await prefer(REINSTALL_PATH, "code=404, example=InvalidVersion"), 400, "InvalidHTTPRequest");
+    await expectBceError(await prefer(REBUILD_PATH, "code=404", { imageId: "m-1" }), 404, "InvalidVersion");
   });
 
   it("BCC rebuild, which takes no client token, has no IdempotentParameterMismatch answer to offer", async () => {
