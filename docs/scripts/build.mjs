@@ -112,6 +112,35 @@ function describeBranches(doc) {
 }
 
 /**
+ * Redoc shows the two branches of an if/then/else as tabs named by the `if`'s and the `else`'s
+ * titles, else "case 1" and "case 2", which do not say which is which. In the reference's copy, an
+ * `if` that holds when one property has a constant (KeyConfig's `type: password`) is named so, and
+ * its `else` by the property's other value when its enum has just one more (`type: bccKeyPair`), else
+ * as not that constant: names made from the spec's own words, the same in every language.
+ */
+function labelConditionals(doc) {
+  const resolve = resolver(doc);
+  const visit = (node) => {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const entries = Object.entries(node.if?.properties ?? {});
+    const [name, test] = entries.length === 1 ? entries[0] : [];
+    if (name !== undefined && test && "const" in test && node.if.title === undefined) {
+      const value = test.const;
+      node.if = { ...node.if, title: `${name}: ${value}` };
+      const property = node.properties?.[name];
+      const values = (resolve(property?.$ref) ?? property)?.enum;
+      const rest = Array.isArray(values) ? values.filter((v) => v !== value) : [];
+      if (node.else && typeof node.else === "object" && node.else.title === undefined)
+        node.else = { ...node.else, title: rest.length === 1 ? `${name}: ${rest[0]}` : `${name} ≠ ${value}` };
+    }
+    for (const [key, value] of Object.entries(node)) if (!key.startsWith("x-")) visit(value);
+  };
+  visit(doc);
+  return doc;
+}
+
+/**
  * Redoc draws a schema's sample on the schemas page from its own `example`/`examples`, else makes
  * one up from its properties: a request no client could send (`keepImageLogin: true` beside an
  * `adminPass`, `"string"` for a password). In the reference's copy, a component schema an
@@ -181,7 +210,10 @@ function linkAuthGuide(doc, locale) {
 
 function buildReference(locale, workDir, mentions) {
   const spec = JSON.parse(readFileSync(join(specDist, locale.bundle), "utf8"));
-  const doc = linkAuthGuide(linkErrata(describeBranches(sampleSchemasFromExamples(spec)), locale, mentions), locale);
+  const doc = linkAuthGuide(
+    linkErrata(labelConditionals(describeBranches(sampleSchemasFromExamples(spec))), locale, mentions),
+    locale,
+  );
   const input = join(workDir, `openapi.${locale.code}.json`);
   writeFileSync(input, JSON.stringify(doc));
   const file = join(out, locale.code, "index.html");
@@ -294,7 +326,14 @@ try {
     writeFileSync(join(out, path.replace(/\.html$/, ".md")), markdown);
     writeFileSync(
       join(out, path),
-      page({ title: locale.errataTitle, body: render(markdown), root, lang: locale.code, translations }),
+      page({
+        title: locale.errataTitle,
+        body: render(markdown),
+        root,
+        lang: locale.code,
+        translations,
+        sameAnchors: true,
+      }),
     );
   }
   writeFileSync(

@@ -211,9 +211,11 @@ export const escapeHtml = (text) =>
 /**
  * A complete HTML page. `root` is the relative path from the page to the site's root; the header
  * links the guides in the page's language. `translations` ([{ code, path }], paths from the root)
- * are the same page in other languages: linked at the top of the page and as alternates.
+ * are the same page in other languages: linked at the top of the page and as alternates. With
+ * `sameAnchors` (the errata, whose entries have one id in every language), a language link carries
+ * the page's anchor, so the reader lands on the same entry.
  */
-export function page({ title, body, root, lang, landing = false, translations = [] }) {
+export function page({ title, body, root, lang, landing = false, translations = [], sameAnchors = false }) {
   const locale = locales.find((l) => l.code === lang) ?? locales[0];
   // The site title and the English reference link are English on every page: marked as such.
   const en = lang === "en" ? "" : ' lang="en"';
@@ -233,6 +235,11 @@ export function page({ title, body, root, lang, landing = false, translations = 
         )
         .join(" · ")}</p>\n`
     : "";
+  // As the link is hovered, focused or clicked, it takes the anchor the reader is at.
+  const carry =
+    sameAnchors && translations.length
+      ? `<script>(function(){function set(e){var a=e.target&&e.target.closest&&e.target.closest("p.translations a");if(a)a.setAttribute("href",a.getAttribute("href").split("#")[0]+location.hash);}["pointerover","focus","click","auxclick","contextmenu"].forEach(function(t){document.addEventListener(t,set,true);});})();</script>\n`
+      : "";
   return `<!doctype html>
 <html lang="${lang}">
 <head>
@@ -248,7 +255,7 @@ ${alternates.map((a) => `${a}\n`).join("")}<style>${css}</style>
 ${switcher}${body}
 </main>
 <footer>${locale.footer}</footer>
-</body>
+${carry}</body>
 </html>
 `;
 }

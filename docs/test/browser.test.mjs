@@ -241,6 +241,19 @@ describe.each(locales)("API reference, $code", (locale) => {
     expect(problems).toEqual([]);
   });
 
+  test("names the branches of KeyConfig's if/then/else by the type each is for, not case 1 and case 2", async () => {
+    const keyConfig = spec.components.schemas.KeyConfig;
+    const { const: chosen } = keyConfig.if.properties.type;
+    const other = keyConfig.properties.type.enum.filter((v) => v !== chosen);
+    expect(other).toHaveLength(1);
+    await sharedPage(`${locale.code}/index.html#/${slug(locale.schemasTag)}/keyconfig`);
+    const main = page.locator(".api-content");
+    for (const name of [`type: ${chosen}`, `type: ${other[0]}`])
+      await main.getByRole("tab", { name, exact: true }).first().waitFor({ timeout: 30_000 });
+    expect(await main.getByText(/^(?:case|情形) \d$/).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
   test("links the spec's mentions of the seed errata to their entries on this language's errata page", async () => {
     const [, , bcc] = operations(spec).find(([, , op]) => op.tags[0] === "BCC");
     await sharedPage(`${locale.code}/index.html#/${slug(bcc.tags[0])}/${slug(bcc.operationId)}`);
@@ -808,6 +821,19 @@ describe("site pages", () => {
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe(`#/${locale.schemasTag.toLowerCase()}/${schema}`);
     await page.getByText("RebuildInstanceRequest", { exact: true }).first().waitFor({ timeout: 30_000 });
     expect(await page.locator("body").innerText()).not.toMatch(/No page at this address|此地址没有页面/);
+    expect(problems).toEqual([]);
+  });
+
+  // An errata entry has one id in every language: the other language's link lands on the same one.
+  test.each(locales)("the $code errata's language link keeps the reader's entry", async (locale) => {
+    const other = locales.find((l) => l !== locale);
+    const path = (code) => (code === "en" ? "seed-errata.html" : `${code}/seed-errata.html`);
+    await sharedPage(`${path(locale.code)}#bec-key-config`);
+    await page.locator("h1").first().waitFor();
+    await page.locator(`p.translations a[hreflang="${other.code}"]`).click();
+    await page.waitForURL((url) => url.pathname.endsWith(`/${path(other.code)}`));
+    expect(new URL(page.url()).hash).toBe("#bec-key-config");
+    expect(await page.locator("#bec-key-config").count()).toBe(1);
     expect(problems).toEqual([]);
   });
 
