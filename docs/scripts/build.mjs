@@ -248,7 +248,10 @@ function buildReference(locale, workDir, mentions) {
     // Before Redoc's own scripts, so the header is there before it renders and every link it
     // writes is seen by the script.
     .replace(/<\/head>/, () => `${chrome.head}\n${chrome.script}\n</head>`)
-    .replace(/<body([^>]*)>/, (body) => `${body}\n${chrome.header}`);
+    .replace(/<body([^>]*)>/, (body) => `${body}\n${chrome.header}`)
+    // Redoc's server-rendered menu links root paths ("/bec"), which its script turns into hash
+    // routes: read without the script (or before it runs), they led off the site.
+    .replace(/ href="\/(?!\/)/g, ' href="#/');
   if (!html.includes('class="site-nav"')) throw new Error(`${locale.code}/index.html: no <body> to add the header to`);
   const leftover = html.match(/(?:src|href)=["'`]https?:\/\/cdn\.[^"'`]*/);
   if (leftover) throw new Error(`${locale.code}/index.html still loads ${leftover[0]}`);

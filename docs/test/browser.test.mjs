@@ -777,6 +777,10 @@ describe("site pages", () => {
         as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("/") && !h.startsWith("//")),
       );
       expect(rooted).toEqual([]);
+      // Nor in the page as served, before its scripts run (or without them).
+      const served = await (await fetch(new URL(`${locale.code}/index.html`, server.url))).text();
+      expect(served.match(/ href="\/(?!\/)[^"]*"/g)).toBeNull();
+      expect(served).toContain(' href="#/bcc"');
       // Opened by itself (a new tab), the link's URL is this page at that route.
       const href = await link.evaluate((a) => a.href);
       expect(href).toBe(new URL(`${locale.code}/index.html#/bcc`, server.url).toString());
