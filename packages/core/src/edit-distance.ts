@@ -65,7 +65,7 @@ const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
  * and `url`. Where they come from: the official BCE SDKs (`ak`, `sk`; Go's
  * `SignOptions.ExpireSeconds` and `.Timestamp` in baidubce/bce-sdk-go
  * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, and its retry policy's `maxErrorRetry`,
- * `maxDelayInMillis` and `baseIntervalInMillis` in bce/retry.go@0518c3aaae332223fdf6be8cb5f08100cb8b4085;
+ * `maxDelayInMillis` and `baseIntervalInMillis` in baidubce/bce-sdk-go bce/retry.go@0518c3aaae332223fdf6be8cb5f08100cb8b4085;
  * Java's `connectionTimeoutInMillis` and `socketTimeoutInMillis` in baidubce/bce-sdk-java
  * src/main/java/com/baidubce/BceClientConfiguration.java@09bb8c53706e99c0027d1384ebc57b5593321755;
  * Python's `security_token` and `connection_timeout_in_mills` in baidubce/bce-sdk-python

@@ -92,7 +92,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * The headers as their senders signed them. Node reads a header's bytes as latin1 (a character a
- * byte); the official SDKs send a value's UTF-8 bytes and sign those (bce-sdk-go
+ * byte); the official SDKs send a value's UTF-8 bytes and sign those (baidubce/bce-sdk-go
  * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders, over the bytes of a
  * Go string), so a value whose bytes are UTF-8 is verified as that text. One whose bytes are not
  * (a character up to U+00FF that fetch or node:http sent as one byte) stays as Node read it.

@@ -314,7 +314,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
   });
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerParserError(error, socket, ctx));
   // CONNECT: the tunnel a client opens through its HTTP proxy, as the Python SDK does for an http
-  // endpoint too (bce-sdk-python baidubce/http/bce_http_client.py@05812784c5a227009df4af50ac82265fd4cd73d7,
+  // endpoint too (baidubce/bce-sdk-python baidubce/http/bce_http_client.py@05812784c5a227009df4af50ac82265fd4cd73d7,
   // `_get_connection`: `set_tunnel`). It leads to the mock itself, whose server reads the requests
   // sent through it as any other. Port 443 would carry TLS, which the mock does not speak: refused,
   // as BCE answers a method it does not take.

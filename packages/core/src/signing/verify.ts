@@ -70,9 +70,9 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
     return fail("InvalidHTTPAuthHeader", "signedHeaders must include host");
   }
   // An `x-bce-date` other than the Authorization timestamp is taken (the signature covers it when
-  // signed): bce-sdk-go sets it (bce/client.go@085a1d70533fd3f293892936cec3ffa2dcadc7eb,
+  // signed): bce-sdk-go sets it (baidubce/bce-sdk-go bce/client.go@085a1d70533fd3f293892936cec3ffa2dcadc7eb,
   // buildHttpRequest) before its signer reads the clock again or takes `SignOptions.Timestamp`
-  // (auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441), so its two differ when a second
+  // (baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441), so its two differ when a second
   // passes between them, and always with a timestamp set.
 
   const secretAccessKey = await options.getSecretAccessKey(auth.accessKeyId);
