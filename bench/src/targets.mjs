@@ -21,10 +21,12 @@ export const TARGETS = Object.freeze({
 /**
  * Not a target: the size, gzip -9, past which a change may not grow either client's bundle
  * without raising this number in the same commit (the smoke test checks it), so that what a change
- * adds to every browser that loads a client is a decision, not a drift. About 3 % above the
- * bundles' size when it was set (bec 19,442 bytes, bcc 19,246).
+ * adds to every browser that loads a client is a decision, not a drift. Set about 3 % above the
+ * bundles' size (bec 19,442 bytes, bcc 19,246) at 20,000; raised to 20,200 by BCC's password rule of
+ * three kinds of characters of four, which brought bec to 20,056 bytes and bcc to 19,846 (the
+ * policies of both services are in each client's core).
  */
-export const BUNDLE_CEILING_BYTES = 20_000;
+export const BUNDLE_CEILING_BYTES = 20_200;
 
 /** Bytes as kB (1000 bytes). */
 export const kiloBytes = (bytes) => bytes / 1000;

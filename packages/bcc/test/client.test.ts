@@ -176,10 +176,10 @@ describe("rebuildInstance on the wire", () => {
       },
       fetch: recorder().fetch,
     });
-    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "noDigitsHere!" })).rejects.toMatchObject({
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "nodigitshere!" })).rejects.toMatchObject({
       name: "PasswordPolicyError",
       field: "body.adminPass",
-      rule: "digit",
+      rule: "classes",
     });
     // The password would be encrypted with the credentials; the rules of the body need no ciphertext.
     await expect(
@@ -196,16 +196,26 @@ describe("rebuildInstance on the wire", () => {
     expect(asked).toBe(0);
   });
 
-  it("applies BCC's password rule, whose symbols leave out BEC's +, naming the symbols it takes", async () => {
+  it("applies BCC's password rule, three kinds of characters of four, naming what it takes", async () => {
     const rec = recorder();
     const bcc = createBccClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
-    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "Pa55word+x" })).rejects.toMatchObject({
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "password1" })).rejects.toMatchObject({
       name: "PasswordPolicyError",
       field: "body.adminPass",
+      rule: "classes",
+      message:
+        "body.adminPass: must contain at least 3 of: upper-case letters, lower-case letters, digits, the symbols ()`~!@#$%^&*-_+=|{}[]:;'<>,.?/",
+    });
+    await expect(bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass: "Pass word1" })).rejects.toMatchObject({
       rule: "allowedCharacters",
-      message: "body.adminPass: may contain only letters A-Z a-z, digits 0-9 and the symbols !@#$%^*()",
+      message:
+        "body.adminPass: may contain only letters A-Z a-z, digits 0-9 and the symbols ()`~!@#$%^&*-_+=|{}[]:;'<>,.?/",
     });
     expect(rec.sent).toHaveLength(0);
+    // Upper case, lower case and digits, no symbol; and BEC's + (the older English rule refused both).
+    for (const adminPass of ["Password1", "Pa55word+x"])
+      await bcc.rebuildInstance("i-1", { imageId: "m-1", adminPass });
+    expect(rec.sent).toHaveLength(2);
   });
 
   it("types the method from the spec: positional instance id, the body, then call options", () => {

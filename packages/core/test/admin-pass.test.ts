@@ -107,6 +107,26 @@ describe("adminPass policy", () => {
     }
   });
 
+  // BCC's rule: three of upper case, lower case, digits and symbols, whichever three.
+  it.each([
+    ["Abcdefg1", undefined],
+    ["abcdef1!", undefined],
+    ["ABCDEF1-", undefined],
+    ["Abcdefg!", undefined],
+    ["Pa55word+x", undefined],
+    ["abcdefg1", "classes"],
+    ["ABCDEFG!", "classes"],
+    ["12345678!", "classes"],
+    ["Abc 123!", "allowedCharacters"],
+    ["Ab1!", "length"],
+  ])("%s breaks BCC's %s", (password, rule) => {
+    expect(adminPassPolicyViolation(password, "bcc")).toBe(rule);
+    if (rule === "classes")
+      expect(() => checkAdminPassPolicy(password, "adminPass", "bcc")).toThrow(
+        /^adminPass: must contain at least 3 of: upper-case letters, lower-case letters, digits, the symbols \(\)`~/,
+      );
+  });
+
   it("refuses a service it has no rule for, or a password that is not a string, with a TypeError naming the argument", () => {
     const password = "Secret!Pw123";
     for (const service of ["BCC", "xyz", "constructor", "__proto__", null]) {

@@ -47,8 +47,8 @@ const ANNOTATION_FORMATS = new Set(["password"]);
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const DIGITS = "0123456789";
 const SYMBOLS = "!@#$%^+*()";
-/** BCC's password symbols: BEC's without `+`. */
-const BCC_SYMBOLS = "!@#$%^*()";
+/** BCC's password symbols (its Chinese "Modify the Instance Password" page). */
+const BCC_SYMBOLS = "()`~!@#$%^&*-_+=|{}[]:;'<>,.?/";
 const HEX = "0123456789abcdef";
 
 const charOf = (chars: string) => fc.constantFrom(...chars.split(""));
@@ -66,6 +66,24 @@ function password(minLength: number, maxLength: number, symbols = SYMBOLS): Arbi
     .map((chars) => chars.join(""));
 }
 
+/**
+ * BCC's password: at least three of upper case, lower case, digits and symbols (one of each picked,
+ * the rest from all the allowed characters), shuffled.
+ */
+function threeKinds(minLength: number, maxLength: number): Arbitrary<string> {
+  const all = LETTERS + DIGITS + BCC_SYMBOLS;
+  return fc
+    .shuffledSubarray([LETTERS.slice(0, 26), LETTERS.slice(26), DIGITS, BCC_SYMBOLS], { minLength: 3 })
+    .chain((kinds) =>
+      fc.tuple(
+        fc.tuple(...kinds.map(charOf)),
+        fc.array(charOf(all), { minLength: minLength - kinds.length, maxLength: maxLength - kinds.length }),
+      ),
+    )
+    .chain(([firsts, rest]) => fc.shuffledSubarray([...firsts, ...rest], { minLength: firsts.length + rest.length }))
+    .map((chars) => chars.join(""));
+}
+
 /** Generators for the regex patterns the spec uses, keyed by the exact pattern string. */
 /** The generator of a pattern, or an error saying where to add one. */
 export function patternArbitrary(pattern: string): Arbitrary<string> {
@@ -80,8 +98,9 @@ export function patternArbitrary(pattern: string): Arbitrary<string> {
 export const PATTERNS: Readonly<Record<string, Arbitrary<string>>> = {
   // AdminPassword: 8-32 characters, a letter, a digit and a symbol from !@#$%^+*().
   "^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[!@#$%^+*()])[A-Za-z0-9!@#$%^+*()]{8,32}$": password(8, 32),
-  // BCC's adminPass before encryption (x-bce-plaintext): the same, with symbols from !@#$%^*().
-  "^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[!@#$%^*()])[A-Za-z0-9!@#$%^*()]{8,32}$": password(8, 32, BCC_SYMBOLS),
+  // BCC's adminPass before encryption (x-bce-plaintext): 8-32 characters, three kinds of four.
+  "^(?:(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9])|(?=.*[A-Z])(?=.*[a-z])(?=.*[()`~!@#$%^&*\\-_+=|{}\\[\\]:;'<>,.?/])|(?=.*[A-Z])(?=.*[0-9])(?=.*[()`~!@#$%^&*\\-_+=|{}\\[\\]:;'<>,.?/])|(?=.*[a-z])(?=.*[0-9])(?=.*[()`~!@#$%^&*\\-_+=|{}\\[\\]:;'<>,.?/]))[A-Za-z0-9()`~!@#$%^&*\\-_+=|{}\\[\\]:;'<>,.?/]{8,32}$":
+    threeKinds(8, 32),
   // EncryptedAdminPass: lowercase hex, 32·k characters (AES blocks).
   "^(?:[0-9a-f]{32})+$": fc
     .array(fc.string({ unit: charOf(HEX), minLength: 32, maxLength: 32 }), { minLength: 1, maxLength: 4 })

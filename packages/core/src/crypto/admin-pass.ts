@@ -8,8 +8,9 @@ import { PASSWORD_POLICIES } from "../generated/password-policies.js";
  * The password rules by service, generated from the spec (scripts/password-policies.mjs): BEC's
  * `AdminPassword` schema, and BCC's `x-bce-plaintext` of `adminPass` (the password before encryption).
  */
-const POLICIES: Readonly<Record<AdminPassService, { minLength: number; maxLength: number; symbols: string }>> =
-  PASSWORD_POLICIES;
+const POLICIES: Readonly<
+  Record<AdminPassService, { minLength: number; maxLength: number; symbols: string; classes?: number }>
+> = PASSWORD_POLICIES;
 
 /** The service whose password rules apply. */
 export type AdminPassService = keyof typeof PASSWORD_POLICIES;
@@ -19,14 +20,18 @@ export function adminPassPolicyViolation(
   password: string,
   service: AdminPassService = "bec",
 ): AdminPassRule | undefined {
-  const { minLength, maxLength, symbols } = POLICIES[service];
+  const { minLength, maxLength, symbols, classes } = POLICIES[service];
   const length = [...password].length; // code points, as a user counts characters
   if (length < minLength || length > maxLength) return "length";
-  // What the password holds: 1 a letter, 2 a digit, 4 a symbol, 8 anything else.
+  // What the password holds: 1 an upper-case letter, 16 a lower-case one, 2 a digit, 4 a symbol,
+  // 8 anything else.
   let held = 0;
-  for (const c of password) held |= /[A-Za-z]/.test(c) ? 1 : /[0-9]/.test(c) ? 2 : symbols.includes(c) ? 4 : 8;
+  for (const c of password)
+    held |= /[A-Z]/.test(c) ? 1 : /[a-z]/.test(c) ? 16 : /[0-9]/.test(c) ? 2 : symbols.includes(c) ? 4 : 8;
   if (held & 8) return "allowedCharacters";
-  if (!(held & 1)) return "letter";
+  // BCC's: three kinds of the four, whichever they are.
+  if (classes) return [1, 16, 2, 4].filter((kind) => held & kind).length < classes ? "classes" : undefined;
+  if (!(held & 17)) return "letter";
   if (!(held & 2)) return "digit";
   if (!(held & 4)) return "symbol";
   return undefined;
@@ -34,7 +39,7 @@ export function adminPassPolicyViolation(
 
 /**
  * Throws a PasswordPolicyError naming the field and the first broken rule of the service's
- * policy: BEC's (the default) or BCC's, whose symbols leave out `+`. The service comes third: a
+ * policy: BEC's (the default) or BCC's (three kinds of characters of four). The service comes third: a
  * field named "bec" or "bcc" is refused with a TypeError.
  */
 export function checkAdminPassPolicy(password: string, field = "adminPass", service: AdminPassService = "bec"): void {
@@ -58,13 +63,14 @@ export function checkAdminPassPolicy(password: string, field = "adminPass", serv
 export function refusePassword(password: string, field: string, service: AdminPassService): void {
   const rule = adminPassPolicyViolation(password, service);
   if (!rule) return;
-  const { minLength, maxLength, symbols } = POLICIES[service];
+  const { minLength, maxLength, symbols, classes } = POLICIES[service];
   const message = {
     length: `must be ${minLength} to ${maxLength} characters long`,
     allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${symbols}`,
     letter: "must contain at least one letter",
     digit: "must contain at least one digit",
     symbol: `must contain at least one of the symbols ${symbols}`,
+    classes: `must contain at least ${classes} of: upper-case letters, lower-case letters, digits, the symbols ${symbols}`,
   }[rule];
   throw new PasswordPolicyError(rule, message, field);
 }
