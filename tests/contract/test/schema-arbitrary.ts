@@ -44,7 +44,9 @@ const ASSERTIONS = new Set([
 /** Formats that are annotations only (nothing to generate or break). */
 const ANNOTATION_FORMATS = new Set(["password"]);
 
-const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const LETTERS = UPPER + LOWER;
 const DIGITS = "0123456789";
 const SYMBOLS = "!@#$%^+*()";
 /** BCC's password symbols (its Chinese "Modify the Instance Password" page). */
@@ -53,14 +55,14 @@ const HEX = "0123456789abcdef";
 
 const charOf = (chars: string) => fc.constantFrom(...chars.split(""));
 
-/** A password from the allowed classes: one of each class, the rest from all, shuffled. */
-function password(minLength: number, maxLength: number, symbols = SYMBOLS): Arbitrary<string> {
+/** BEC's password: one of each class, the rest from all, shuffled. */
+function password(minLength: number, maxLength: number): Arbitrary<string> {
   return fc
     .tuple(
       charOf(LETTERS),
       charOf(DIGITS),
-      charOf(symbols),
-      fc.array(charOf(LETTERS + DIGITS + symbols), { minLength: minLength - 3, maxLength: maxLength - 3 }),
+      charOf(SYMBOLS),
+      fc.array(charOf(LETTERS + DIGITS + SYMBOLS), { minLength: minLength - 3, maxLength: maxLength - 3 }),
     )
     .chain(([l, d, s, rest]) => fc.shuffledSubarray([l, d, s, ...rest], { minLength: rest.length + 3 }))
     .map((chars) => chars.join(""));
@@ -73,7 +75,7 @@ function password(minLength: number, maxLength: number, symbols = SYMBOLS): Arbi
 function threeKinds(minLength: number, maxLength: number): Arbitrary<string> {
   const all = LETTERS + DIGITS + BCC_SYMBOLS;
   return fc
-    .shuffledSubarray([LETTERS.slice(0, 26), LETTERS.slice(26), DIGITS, BCC_SYMBOLS], { minLength: 3 })
+    .shuffledSubarray([UPPER, LOWER, DIGITS, BCC_SYMBOLS], { minLength: 3 })
     .chain((kinds) =>
       fc.tuple(
         fc.tuple(...kinds.map(charOf)),
