@@ -237,6 +237,17 @@ describe("canonical forms beyond the vectors", () => {
     );
   });
 
+  // fetch and node:http send a character up to U+00FF as one byte, and a server signs the bytes it
+  // read: signing é as its UTF-8 %C3%A9 got a request refused that the mock let through.
+  it("header values: signed as the bytes that carry them, one byte a character up to U+00FF", () => {
+    const lines = (value: string) => canonicalHeaders({ host: "h", "x-bce-tag": value }).canonicalHeaders;
+    expect(lines("café")).toBe("host:h\nx-bce-tag:caf%E9");
+    expect(lines("\x80 \xff")).toBe("host:h\nx-bce-tag:%80%20%FF");
+    // Above U+00FF no JavaScript sender sends it as such: UTF-8, as bce-sdk-go sends and signs it.
+    expect(lines("café-测试")).toBe("host:h\nx-bce-tag:caf%C3%A9-%E6%B5%8B%E8%AF%95");
+    expect(lines("a b/~")).toBe("host:h\nx-bce-tag:a%20b%2F~");
+  });
+
   // Read as a record, pairs were headers "0", "1"..., a Headers not this realm's had no keys, and a
   // Map's names were taken as given: nothing was signed, and the service refused the signature.
   it("headers as pairs, a Map, or a Headers not this realm's are read as fetch reads them", async () => {

@@ -88,28 +88,6 @@ export type VerifyRequest = (
   options: { getSecretAccessKey: (accessKeyId: string) => string | undefined; now?: number },
 ) => Promise<{ ok: true; accessKeyId: string; timestamp?: string } | { ok: false; code: string; message: string }>;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * The headers as their senders signed them. Node reads a header's bytes as latin1 (a character a
- * byte); the official SDKs send a value's UTF-8 bytes and sign those (baidubce/bce-sdk-go
- * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders, over the bytes of a
- * Go string), so a value whose bytes are UTF-8 is verified as that text. One whose bytes are not
- * (a character up to U+00FF that fetch or node:http sent as one byte) stays as Node read it.
- */
-function wireText(headers: IncomingMessage["headers"]): IncomingMessage["headers"] {
-  let text: IncomingMessage["headers"] | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== "string" || !/[\x80-\xff]/.test(value)) continue;
-    try {
-      const decoded = utf8.decode(Buffer.from(value, "latin1"));
-      text ??= { ...headers };
-      text[name] = decoded;
-    } catch {}
-  }
-  return text ?? headers;
-}
-
 /**
  * Checks bce-auth-v1 signatures against the given key pairs with `verify`. A key pair with a
  * `sessionToken` also needs that token in `x-bce-security-token`. BCE publishes no error code of
@@ -127,7 +105,7 @@ export function signatureAuthenticator(
   return async (req) => {
     const result = await verify(
       // req.url is the path and raw query exactly as signed (`?rebuild` and `?rebuild=` alike).
-      { method: req.method ?? "GET", path: req.url ?? "/", headers: wireText(req.headers) },
+      { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers },
       { getSecretAccessKey: (id) => byId.get(id)?.secretAccessKey, now: now() },
     );
     if (result.ok) {

@@ -113,9 +113,9 @@ describe("bce-auth-v1 in front of Prism", () => {
     expect(mock.journal.entries().at(-1)).toMatchObject({ signature: "verified" });
   });
 
-  // The SDKs send a header's UTF-8 bytes and sign them (bce-sdk-go auth/signer.go,
-  // getCanonicalHeaders); fetch and node:http send a character up to U+00FF as one byte, and our
-  // signer signs its UTF-8 form. Node reads both as latin1.
+  // A signature covers a header's bytes as sent: the SDKs send and sign a value's UTF-8 bytes
+  // (bce-sdk-go auth/signer.go, getCanonicalHeaders); fetch and node:http send a character up to
+  // U+00FF as one byte, and our signer signs that byte. Node reads both as latin1, byte for byte.
   it.each([
     ["its UTF-8 bytes, as the SDKs send it", "café-测试", "utf8"],
     ["one byte a character, as fetch sends it", "café", "latin1"],

@@ -208,11 +208,25 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
           name === "content-md5")
     ) {
       insertSorted(names, name);
-      insertSorted(lines, `${uriEncode(name)}:${uriEncode(value)}`);
+      insertSorted(lines, `${uriEncode(name)}:${headerValueEncode(value)}`);
     }
   });
   // Lines sort on their encoded text, names on themselves: the two orders can differ.
   return [lines.join("\n"), names];
+}
+
+/**
+ * UriEncode of a header value over the bytes that carry it. fetch and node:http send a value's
+ * characters up to U+00FF one byte each (they refuse any above), and a server reads and signs the
+ * bytes it got (as the official SDKs sign the bytes they send: baidubce/bce-sdk-go
+ * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders), so `é` is `%E9`,
+ * not its UTF-8 `%C3%A9`. A value with a character above U+00FF, which no JavaScript sender can
+ * send as such, is taken as UTF-8, the form other senders (bce-sdk-go) use.
+ */
+function headerValueEncode(value: string): string {
+  return /[\x80-\xff]/.test(value) && !/[\u0100-\uffff]/.test(value)
+    ? value.replace(/[^\w.~-]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)
+    : uriEncode(value);
 }
 
 /** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */

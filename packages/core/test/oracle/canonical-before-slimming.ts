@@ -1,5 +1,5 @@
-// src/signing/canonical.ts as it was before the signing path was slimmed down, kept verbatim as the
-// canonicalization of the signer oracle (./sign.ts). Not shipped; do not edit.
+// src/signing/canonical.ts as it was before the signing path was slimmed down, kept verbatim (but for headerValue,
+// at the end) as the canonicalization of the signer oracle (./sign.ts). Not shipped; do not edit.
 
 // bce-auth-v1 canonical forms (https://intl.cloud.baidu.com/doc/Reference/s/njwvz1yfu-en).
 // Pure string functions: no crypto, no I/O. Written for the common case (ASCII paths, short
@@ -181,7 +181,7 @@ export function canonicalHeaders(
   normalized.forEach((value, name) => {
     if (value === "" || !(wanted ? wanted.has(name) : signedByDefault(name))) return;
     insertSorted(names, name);
-    insertSorted(lines, `${uriEncode(name)}:${uriEncode(value)}`);
+    insertSorted(lines, `${uriEncode(name)}:${headerValue(value)}`);
   });
   // Lines sort on their encoded text, names on themselves: the two orders can differ.
   let canonical = lines.length > 0 ? lines[0]! : "";
@@ -258,4 +258,17 @@ function formatSecond(second: number): string {
   const hours = Math.floor(inDay / 3600);
   const minutes = Math.floor((inDay % 3600) / 60);
   return `${year}-${two(month)}-${two(day)}T${two(hours)}:${two(minutes)}:${two(inDay % 60)}Z`;
+}
+
+/**
+ * Amended (the one change since it was copied): a header value is UriEncoded over the bytes that
+ * carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
+ * headerValueEncode in src/signing/canonical.ts), written here the plain way.
+ */
+function headerValue(value: string): string {
+  if (/[^\x00-\xff]/.test(value) || !/[\x80-\xff]/.test(value)) return uriEncode(value);
+  let out = "";
+  for (const ch of value)
+    out += /[A-Za-z0-9\-_.~]/.test(ch) ? ch : `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  return out;
 }

