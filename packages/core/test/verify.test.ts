@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
@@ -52,6 +53,29 @@ describe("verifyRequest accepts", () => {
       signedHeaders: ["content-length", "content-type", "host", "x-bce-date"],
       timestamp: "2026-11-05T08:00:00Z",
     });
+  });
+
+  // bce-sdk-go lists and signs every x-bce-* header it sends, an empty one as `name:`
+  // (auth/signer.go, getCanonicalHeaders); the mock refused such a request as "missing or empty".
+  it("a listed header sent empty, signed as `name:` (bce-sdk-go), computed apart with node:crypto", async () => {
+    const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+    const prefix = "bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800";
+    const canonical = "PUT\n/v2/instance/i-abc\nrebuild=\nhost:h\nx-bce-meta-e:";
+    const signature = hmac(hmac(credentials.secretAccessKey, prefix), canonical);
+    const req = (headers: Record<string, string>) => ({
+      method: "PUT",
+      path: "/v2/instance/i-abc",
+      query: "rebuild",
+      headers: { host: "h", authorization: `${prefix}/host;x-bce-meta-e/${signature}`, ...headers },
+    });
+    expect(await verify(req({ "x-bce-meta-e": "" }))).toMatchObject({ ok: true });
+    expect(await verify(req({ "x-bce-meta-e": "  " }))).toMatchObject({ ok: true });
+    expect(await verify(req({}))).toEqual({
+      ok: false,
+      code: "SignatureDoesNotMatch",
+      message: "signed header x-bce-meta-e is missing",
+    });
+    expect(await verify(req({ "x-bce-meta-e": "v" }))).toEqual(failure("SignatureDoesNotMatch"));
   });
 
   it("the authentication string as the query's authorization parameter (any case), with no header", async () => {

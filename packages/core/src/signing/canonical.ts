@@ -127,15 +127,29 @@ const isSearchParams = (query: unknown): query is URLSearchParams =>
 export function normalizeHeaders(
   headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
 ): Map<string, string> {
-  if (headers == null) return new Map();
-  if (typeof headers !== "object") throw headersRefused();
-  if (!(Symbol.iterator in headers)) return recordHeaders(headers as Readonly<Record<string, unknown>>);
+  return withoutEmpty(receivedHeaders(headers));
+}
+
+/**
+ * `normalizeHeaders` with empty values kept: a verifier's, as a signer may list a header it sent
+ * empty (bce-sdk-go signs its line `name:`).
+ */
+export function receivedHeaders(
+  headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
+): Map<string, string> {
   const out = new Map<string, string>();
+  if (headers == null) return out;
+  if (typeof headers !== "object") throw headersRefused();
+  if (!(Symbol.iterator in headers)) {
+    const record = headers as Readonly<Record<string, unknown>>;
+    for (const name of Object.keys(record)) addHeader(out, name, record[name]);
+    return out;
+  }
   for (const entry of headers as Iterable<unknown>) {
     if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
     addHeader(out, entry[0], entry[1]);
   }
-  return withoutEmpty(out);
+  return out;
 }
 
 /**
@@ -191,21 +205,26 @@ export function canonicalHeaders(
   return { canonicalHeaders: lines, signedHeaders: names };
 }
 
-/** `canonicalHeaders` of normalized headers: the lines and the names signed. */
+/**
+ * `canonicalHeaders` of normalized headers: the lines and the names signed. A named header of an
+ * empty value (only a verifier's `receivedHeaders` keep one) is signed as `name:`; the default set
+ * never takes one.
+ */
 export function headerLines(headers: Map<string, string>, headersToSign?: readonly string[]): [string, string[]] {
   const wanted = headersToSign && new Set(headersToSign.map((h) => h.trim().toLowerCase()));
   const names: string[] = [];
   const lines: string[] = [];
   headers.forEach((value, name) => {
     if (
-      value &&
-      (wanted
-        ? wanted.has(name)
-        : name.startsWith("x-bce-") ||
-          name === "host" ||
-          name === "content-type" ||
-          name === "content-length" ||
-          name === "content-md5")
+      wanted
+        ? // Not the Authorization itself, which the signature replaces (bce-sdk-go and bce-sdk-java skip it).
+          wanted.has(name) && name !== "authorization"
+        : value &&
+          (name.startsWith("x-bce-") ||
+            name === "host" ||
+            name === "content-type" ||
+            name === "content-length" ||
+            name === "content-md5")
     ) {
       insertSorted(names, name);
       insertSorted(lines, `${uriEncode(name)}:${headerValueEncode(value)}`);

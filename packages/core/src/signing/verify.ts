@@ -3,6 +3,7 @@ import {
   canonicalRequest,
   headerLines,
   normalizeHeaders,
+  receivedHeaders,
   type HeaderInput,
 } from "./canonical.js";
 import { parseAuthorization } from "./authorization.js";
@@ -96,12 +97,15 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
       `request expired${expiresAt <= 8.64e15 ? ` at ${new Date(expiresAt).toISOString()}` : ""}`,
     );
 
-  const missing = auth.signedHeaders.find((name) => !headers.has(name));
-  if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing or empty`);
+  // A header listed and sent empty is signed as `name:`, as bce-sdk-go signs it (baidubce/bce-sdk-go
+  // auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders, which trims a
+  // value and skips none).
+  const received = receivedHeaders(request.headers);
+  const missing = auth.signedHeaders.find((name) => !received.has(name));
+  if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing`);
 
-  // The headers are normalized once, above: their lines are made from them as they are.
   const named = auth.signedHeaders.length > 0;
-  const [lines, defaultNames] = headerLines(headers, named ? auth.signedHeaders : undefined);
+  const [lines, defaultNames] = named ? headerLines(received, auth.signedHeaders) : headerLines(headers);
   const signedHeaders = named ? auth.signedHeaders : defaultNames;
   const canonical = canonicalRequest(request.method, path, canonicalQueryString(query), lines);
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);

@@ -1,4 +1,4 @@
-// src/signing/canonical.ts as it was before the signing path was slimmed down, kept verbatim (but for headerValue,
+// src/signing/canonical.ts as it was before the signing path was slimmed down, kept verbatim (but for the amendments
 // at the end) as the canonicalization of the signer oracle (./sign.ts). Not shipped; do not edit.
 
 // bce-auth-v1 canonical forms (https://intl.cloud.baidu.com/doc/Reference/s/njwvz1yfu-en).
@@ -179,7 +179,7 @@ export function canonicalHeaders(
   const names: string[] = [];
   const lines: string[] = [];
   normalized.forEach((value, name) => {
-    if (value === "" || !(wanted ? wanted.has(name) : signedByDefault(name))) return;
+    if (value === "" || !(wanted ? wanted.has(name) && name !== "authorization" : signedByDefault(name))) return;
     insertSorted(names, name);
     insertSorted(lines, `${uriEncode(name)}:${headerValue(value)}`);
   });
@@ -261,8 +261,8 @@ function formatSecond(second: number): string {
 }
 
 /**
- * Amended (the one change since it was copied): a header value is UriEncoded over the bytes that
- * carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
+ * Amended (the two changes since it was copied): the Authorization is never signed, even when
+ * named; a header value is UriEncoded over the bytes that carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
  * headerValueEncode in src/signing/canonical.ts), written here the plain way.
  */
 function headerValue(value: string): string {

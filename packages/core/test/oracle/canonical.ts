@@ -1,5 +1,5 @@
 // The bce-auth-v1 canonicalization as it was before the lean rewrite of src/signing/canonical.ts,
-// kept (verbatim but for headerValue, at the end) as the oracle of test/canonical-oracle.test.ts. Not shipped; do not edit.
+// kept (verbatim but for the two amendments said at the end) as the oracle of test/canonical-oracle.test.ts. Not shipped; do not edit.
 
 // bce-auth-v1 canonical forms (https://intl.cloud.baidu.com/doc/Reference/s/njwvz1yfu-en).
 // Pure string functions: no crypto, no I/O.
@@ -122,7 +122,10 @@ export function canonicalHeaders(
   const wanted = headersToSign && new Set(headersToSign.map((h) => h.trim().toLowerCase()));
   const names: string[] = [];
   for (const [name, value] of normalized) {
-    if (value !== "" && (wanted ? wanted.has(name) : DEFAULT_SIGNED.has(name) || name.startsWith("x-bce-")))
+    if (
+      value !== "" &&
+      (wanted ? wanted.has(name) && name !== "authorization" : DEFAULT_SIGNED.has(name) || name.startsWith("x-bce-"))
+    )
       names.push(name);
   }
   names.sort();
@@ -164,8 +167,8 @@ export function formatBceDate(time: Date | number): string {
 }
 
 /**
- * Amended (the one change since it was copied): a header value is UriEncoded over the bytes that
- * carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
+ * Amended (the two changes since it was copied): the Authorization is never signed, even when
+ * named; a header value is UriEncoded over the bytes that carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
  * headerValueEncode in src/signing/canonical.ts), written here the plain way.
  */
 function headerValue(value: string): string {
