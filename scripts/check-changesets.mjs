@@ -6,8 +6,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 // @changesets/parse is the parser @changesets/cli itself uses (one of its dependencies).
 const parse = createRequire(createRequire(import.meta.url).resolve("@changesets/cli/package.json"))(
   "@changesets/parse",
@@ -30,8 +31,11 @@ const files = readdirSync(join(root, ".changeset")).filter((f) => f.endsWith(".m
 for (const file of files) {
   let releases;
   let summary;
+  const text = readFileSync(join(root, ".changeset", file), "utf8");
+  // `changeset --empty`'s: front matter with nothing in it, a change that releases nothing, on purpose.
+  if (/^---\r?\n---\r?\n\s*$/.test(text)) continue;
   try {
-    ({ releases, summary } = parse(readFileSync(join(root, ".changeset", file), "utf8")));
+    ({ releases, summary } = parse(text));
   } catch (error) {
     problems.push(`${file}: does not parse as a changeset (${String(error.message).split("\n")[0]})`);
     continue;

@@ -2,8 +2,9 @@
 // the plain line CI reads: "N passed, N failed" (", N skipped" when any were skipped).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = fileURLToPath(new URL("..", import.meta.url));
 const dirs = [
   "spec",
   "docs",
