@@ -67,6 +67,7 @@ function hoistServers(doc) {
   return { openapi, info, servers, ...rest };
 }
 
+const written = new Set();
 function write(doc, name) {
   const text = name.endsWith(".json")
     ? `${JSON.stringify(doc, null, 2)}\n`
@@ -74,6 +75,7 @@ function write(doc, name) {
       // a boolean (`2021-03-01T10:34:06Z`, `on`) is quoted: 1.1 and 1.2 readers read the same values.
       stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, version: "1.1" });
   writeFileSync(join(distDir, name), text);
+  written.add(name);
   console.log(`dist/${name}`);
 }
 
@@ -118,6 +120,12 @@ try {
     const translated = localizeCodeSamples(applyOverlay(structuredClone(all), overlay), locale);
     for (const ext of ["json", "yaml"]) write(translated, `openapi.${locale}.${ext}`);
   }
+  // The edition of an overlay since removed would still be served and published: removed.
+  for (const name of readdirSync(distDir))
+    if (/^openapi\.[^.]+\.(json|yaml)$/.test(name) && !written.has(name)) {
+      rmSync(join(distDir, name));
+      console.log(`removed dist/${name}, whose overlay is gone`);
+    }
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // Records, for each translation in overlays/<locale>.yaml, a hash of the English text it replaces
 // (overlays/<locale>.sources.json). spec/test/translations.test.mjs compares them with the English
 // of the bundle: an English text changed since its translation was made fails the test, naming it.
-// Run after translating anew: `pnpm --filter @bce-openapi/spec translations:lock` (bundle first).
+// Run after translating anew: `pnpm --filter @bce-openapi/spec translations:lock` (which bundles first).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -3,7 +3,7 @@
 //   <bundle>: a path, or a package export such as @bce-openapi/spec/bec.json, resolved from the
 //   current package. Writes schema.ts, operations.ts, client.ts and (when answers have bodies to
 //   check) responses.ts into <dir> (default src/generated).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -53,6 +53,17 @@ try {
   const files = await generateClient(JSON.parse(readFileSync(file, "utf8")), { client: values.client, source: spec });
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text);
+  // A file an earlier run generated that this one does not (responses.ts of a spec whose success
+  // has no body any more) would still be compiled and published: removed. Only files with the
+  // generator's banner go; anything else in the folder is left alone.
+  for (const name of readdirSync(outDir)) {
+    if (Object.hasOwn(files, name) || !name.endsWith(".ts")) continue;
+    const file = join(outDir, name);
+    if (/^\/\/ Generated from .* by @bce-openapi\/codegen\. Do not edit\./.test(readFileSync(file, "utf8"))) {
+      unlinkSync(file);
+      console.log(`removed ${name}, which this spec no longer generates`);
+    }
+  }
   console.log(`generated ${Object.keys(files).join(", ")} for ${values.client} in ${outDir}`);
 } catch (error) {
   console.error(`bce-codegen: ${error instanceof Error ? error.message : String(error)}`);

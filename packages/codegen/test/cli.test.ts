@@ -31,6 +31,26 @@ describe("bce-codegen", () => {
     }
   });
 
+  // The build would compile a generated file the spec no longer asks for, and the tarball ship it.
+  it("removes a file it generated before and does not now, and leaves other files alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bce-codegen-"));
+    try {
+      const out = join(dir, "out");
+      await run(["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", out], packageDir);
+      const banner = readFileSync(join(out, "client.ts"), "utf8").split("\n")[0];
+      writeFileSync(join(out, "stale.ts"), `${banner}\nexport const stale = 1;\n`);
+      writeFileSync(join(out, "mine.ts"), "export const mine = 1;\n");
+      const result = await run(["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", out], packageDir);
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(result.stdout).toContain("removed stale.ts");
+      expect(existsSync(join(out, "stale.ts"))).toBe(false);
+      expect(existsSync(join(out, "mine.ts"))).toBe(true);
+      expect(existsSync(join(out, "client.ts"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exits 2 with its usage on missing arguments", async () => {
     const result = await run(["@bce-openapi/spec/bec.json"], packageDir);
     expect(result.code).toBe(2);
