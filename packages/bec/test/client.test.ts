@@ -470,3 +470,20 @@ describe("what the package re-exports from @bce-openapi/core", () => {
     expectTypeOf<Bec.RawPaths<{ a: "x" }>>().toEqualTypeOf<core.RawPaths<{ a: "x" }>>();
   });
 });
+
+// The method's hover text said "retried after 5xx answers", where 501 and 505 to 599 are not.
+describe("the hover text's retry sentence", () => {
+  it("names the statuses the default policy retries, no more and no fewer", async () => {
+    const { readFileSync } = await import("node:fs");
+    const text = readFileSync(new URL("../src/generated/client.ts", import.meta.url), "utf8");
+    const said = /retried after ([\d, ]+(?:and \d+)?) answers/.exec(text)?.[1];
+    expect(said, "client.ts says which statuses are retried").toBeDefined();
+    const statuses = (said ?? "").match(/\d+/g)?.map(Number);
+    const retried = [];
+    for (let status = 500; status <= 599; status++) {
+      const error = new core.BceServiceError({ status, code: "InternalError", message: "m", requestId: "" });
+      if (core.isSafeToRetry({ attempt: 1, idempotent: true, error })) retried.push(status);
+    }
+    expect(statuses).toEqual(retried);
+  });
+});

@@ -240,7 +240,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     ];
     const retryNote =
       op.retry === "idempotency-token"
-        ? `Every attempt carries one \`${op.idempotencyToken}\`, so the call is retried after 5xx answers, network errors and timeouts as well.`
+        ? `Every attempt carries one \`${op.idempotencyToken}\`, so the call is retried after 500, 502, 503 and 504 answers, network errors and timeouts as well.`
         : "The operation has no idempotency token, so the call is retried only where the service cannot have acted.";
     const transforms = op.body?.transforms ?? [];
     const at = (t) => `\`${t.path.join(".")}\``;
