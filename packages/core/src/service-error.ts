@@ -34,8 +34,9 @@ export function answeredBut(response: Response): string {
 
 /**
  * The forms in which a text may quote a secret (as sent, JSON-escaped, percent-encoded as
- * `encodeURIComponent` does and as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
- * `quote` and Java's encoders write), each with upper- and lowercase escapes; all in capitals or in
+ * `encodeURIComponent` does, as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
+ * `quote` writes) and as a form is (`URLSearchParams`, Java's `URLEncoder`: `*` kept, a space `+`),
+ * each with upper- and lowercase escapes; all in capitals or in
  * lowercase; its bytes in hex and in base64), longest first, for `hideSecrets`:
  * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
  * shorter than 8 characters is left out: it would hide more than itself.
@@ -48,7 +49,11 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     // Quoted in capitals (a gateway's hex signature, an encrypted password) or in lowercase: a
     // password so echoed gives away all but its letters' case.
     forms.add(secret.toUpperCase()).add(secret.toLowerCase());
-    for (const form of [encodeURIComponent(secret), uriEncode(secret)])
+    for (const form of [
+      encodeURIComponent(secret),
+      uriEncode(secret),
+      new URLSearchParams([["", secret]]).toString().slice(1),
+    ])
       forms.add(form).add(form.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
     // Its UTF-8 bytes in hex and in base64 (standard and URL-safe, padded or not): a secret echoed
     // so is read back as easily.

@@ -224,6 +224,18 @@ describe("the forms of a secret to hide", () => {
     expect(secretForms(["123456a"])).toEqual([]);
   });
 
+  // As a form encodes it (URLSearchParams, Java's URLEncoder): `*` kept where `!`, `(` and `)` are
+  // escaped, a space as `+`, a form neither encodeURIComponent nor RFC 3986 writes.
+  it("hide one echoed form-encoded, with upper- or lowercase escapes", () => {
+    const secret = "Ab1+(x)*Zq9! y";
+    const echoed = new URLSearchParams({ a: secret }).toString().slice(2);
+    expect(echoed).toBe("Ab1%2B%28x%29*Zq9%21+y");
+    for (const form of [echoed, echoed.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())])
+      expect(hideSecrets(`adminPass ${form} is invalid`, secretForms([secret]))).toBe(
+        "adminPass <redacted> is invalid",
+      );
+  });
+
   // URL-safe base64 unpadded: the last character, which the secret's bytes alone decide, too.
   it("hide one echoed in URL-safe base64", () => {
     const secret = `${PASSWORD}>>?!`;
