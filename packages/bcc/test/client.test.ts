@@ -26,6 +26,12 @@ function recorder() {
 }
 
 describe("createBccClient", () => {
+  it("refuses a signal, an option of each call, naming it", () => {
+    expect(() => createBccClient({ credentials, signal: new AbortController().signal } as object)).toThrow(
+      /^signal: is an option of each call, not of the client: give it to the method$/,
+    );
+  });
+
   it("picks the regional endpoint from the spec's server variable", async () => {
     const rec = recorder();
     await createBccClient({ region: "gz", credentials, fetch: rec.fetch }).rebuildInstance("i-1", { imageId: "m-1" });

@@ -58,6 +58,23 @@ describe("createBecClient", () => {
     expect(new URL(rec.sent[0]!.url).origin).toBe("https://bec.baidubce.com");
   });
 
+  // Given to the client, a call's option was ignored: the call ran to its timeout past an abort, and
+  // each call took a token of its own.
+  it.each([
+    ["signal", new AbortController().signal],
+    ["clientToken", "token-1"],
+  ])("refuses %s, an option of each call, naming it", (name, value) => {
+    const options = { credentials, [name]: value } as object;
+    expect(() => createBecClient(options)).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field: name,
+        message: expect.stringContaining("is an option of each call, not of the client: give it to the method"),
+      }),
+    );
+    expect(() => createBecClient({ credentials, [name]: undefined } as object)).not.toThrow();
+  });
+
   it("refuses an endpoint that is not an absolute http(s) URL", () => {
     expect(() => createBecClient({ endpoint: "ftp://x" })).toThrow(BceValidationError);
     expect(() => createBecClient({ endpoint: "not a url" })).toThrow(/endpoint/);

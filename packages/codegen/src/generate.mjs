@@ -157,6 +157,8 @@ export async function generateClient(bundle, { client, source = "the service bun
     if (component) inputNames[component] = component in inputNames ? component : `${pascal(op.id)}Input`;
   }
   const members = [];
+  // The operations' query options (BEC's clientToken): a call's alone, refused when given to the client.
+  const callOnlyNames = [];
   const impls = [];
   const callName = checksAnswers ? "callOperation" : "callBodilessOperation";
   for (const op of operations) {
@@ -277,6 +279,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     );
     const pathObject = `{ ${op.pathArgs.map((a) => `${json(a.name)}: ${a.arg}`).join(", ")} }`;
     const queryNames = op.query.map((q) => q.name);
+    for (const name of queryNames) if (!callOnlyNames.includes(name)) callOnlyNames.push(name);
     const inputObject = `{ path: ${pathObject}, query${op.body ? ", body" : ""} }`;
     const shape = op.success.hasBody
       ? `{ ...(data as object), $metadata } as ${P}Result`
@@ -357,7 +360,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     `export function create${C}Client(options: ${C}ClientOptions = {}): ${C}Client {\n` +
     // Server variables are read by createServiceClient (a function): it refuses a null first, and a
     // getter that throws as the options' BceValidationError.
-    `  const service = createServiceClient<RawPaths<paths>>(options, ${variables.length ? `(own) => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: own[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length ? `, ${json(variables.map(([n]) => n))}` : ""});\n` +
+    `  const service = createServiceClient<RawPaths<paths>>(options, ${variables.length ? `(own) => serverUrl(ops.servers[0], { ${variables.map(([n]) => `${json(n)}: own[${json(n)}]`).join(", ")} })` : templated ? "serverUrl(ops.servers[0])" : json(servers[0].url)}, ${json(C.toLowerCase())}${variables.length || callOnlyNames.length ? `, ${json(variables.map(([n]) => n))}` : ""}${callOnlyNames.length ? `, ${json(callOnlyNames)}` : ""});\n` +
     `  return {\n    raw: service.raw,\n` +
     impls.join("") +
     `  };\n}\n`;

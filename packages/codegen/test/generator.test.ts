@@ -263,7 +263,9 @@ describe("the default endpoint", () => {
 
   it("a URL with no {variable} and no variables is written as it is, without serverUrl", async () => {
     const client = await clientOf({ url: "https://bec.example.com" });
-    expect(client).toContain('createServiceClient<RawPaths<paths>>(options, "https://bec.example.com", "bec");');
+    expect(client).toContain(
+      'createServiceClient<RawPaths<paths>>(options, "https://bec.example.com", "bec", [], ["clientToken"]);',
+    );
     expect(client).not.toContain("serverUrl");
   });
 

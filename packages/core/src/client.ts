@@ -195,12 +195,14 @@ export function responseMetadata(response: Response, stats: CallStats | undefine
  * options as they were read once, never an inherited one (a `region` on a polluted
  * Object.prototype) nor a getter's second answer.
  * `names`: the client's options beyond BceClientOptions (its server variables, such as `region`).
+ * `callNames`: options of its calls alone (an operation's query parameters, such as `clientToken`).
  */
 export function createServiceClient<Paths extends {}>(
   options: BceClientOptions,
   defaultEndpoint: string | ((options: Readonly<Record<string, unknown>>) => string),
   service?: string,
   names: readonly string[] = [],
+  callNames: readonly string[] = [],
 ): ServiceClient<Paths> {
   try {
     // An array, a Map or a Date has no options: taken as an object, it would leave every option at
@@ -219,6 +221,15 @@ export function createServiceClient<Paths extends {}>(
     // (`endpoint`, `fetch`) would send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
     for (const key of keys) own[key] = options[key];
+    // A call's own option given to the client would be ignored: every call would go on without the
+    // signal, or with a token of its own.
+    for (const key of ["signal", ...callNames])
+      if (own[key] !== undefined)
+        throw new BceValidationError(
+          key,
+          "unknown",
+          "is an option of each call, not of the client: give it to the method",
+        );
     // Within `credentials` too (see checkCredentialNames). Read once, and handed on: the keys
     // checked here are the keys the calls are signed with. (The isObject guard above left
     // `options` a record of unknowns: the option's own type is restated.)
