@@ -262,6 +262,25 @@ describe("reinstallVmInstance on the wire", () => {
       rule: "not",
       message: "body.keyConfig.bccKeyPairIdList: is not allowed unless type is bccKeyPair",
     });
+    // The deprecated top-level password beside keyConfig: two passwords (or a password beside key
+    // pairs), and nothing to say which login the VM gets.
+    const keyConfigs: ReinstallVmInstanceInput["keyConfig"][] = [
+      { type: "password", adminPass: "root@!123456" },
+      { type: "bccKeyPair", bccKeyPairIdList: ["k-1"] },
+    ];
+    for (const keyConfig of keyConfigs)
+      await expect(
+        bec.reinstallVmInstance("vm-1", {
+          imageId: "im-1",
+          keyConfig,
+          // @ts-expect-error the type refuses it too
+          adminPass: "Other@!999999",
+        }),
+      ).rejects.toMatchObject({
+        field: "body.adminPass",
+        rule: "not",
+        message: "body.adminPass: is deprecated and not sent: give the password as keyConfig.adminPass",
+      });
     expect(rec.sent).toHaveLength(1);
   });
 

@@ -22,7 +22,6 @@ describe("operation tables from the spec's extensions", () => {
     expect(op.body.transforms).toEqual([
       { path: ["keyConfig", "adminPass"], kind: "checkPasswordPolicy" },
       { path: ["userData"], kind: "encodeUserData" },
-      { path: ["adminPass"], kind: "checkPasswordPolicy" },
     ]);
   });
 

@@ -225,14 +225,10 @@ describe("BEC reinstall request", () => {
     };
     expect(becRequest(go, false)).toEqual([]);
     expect(becRequest(java, false)).toEqual([]);
-    expect(rules(becRequest(go))).toEqual([
-      "body.keyConfig required",
-      "body.adminPass minLength",
-      "body.adminPass pattern",
-    ]);
+    expect(rules(becRequest(go))).toEqual(["body.keyConfig required", "body.adminPass not"]);
     expect(rules(becRequest(java))).toEqual([
       "body.vmID additionalProperties",
-      "body.adminPass type",
+      "body.adminPass not",
       "body.keyConfig.bccKeyPairIdList type",
       "body.images additionalProperties",
       "body.resetDataDisk type",
@@ -248,6 +244,11 @@ describe("BEC reinstall request", () => {
     expect(becRequest({ imageId: "im-1", keyConfig: null, adminPass: "root@!123456" }, false)).toEqual([]);
     expect(becRequest({ imageId: "im-1", keyConfig: null, adminPass: "root@!123456" })).toEqual([
       { path: "body.keyConfig", rule: "type", message: "must be object" },
+      {
+        path: "body.adminPass",
+        rule: "not",
+        message: "is deprecated and not sent: give the password as keyConfig.adminPass",
+      },
     ]);
   });
 });

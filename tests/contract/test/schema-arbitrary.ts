@@ -235,6 +235,11 @@ export class SchemaTools {
         for (const [name, sub] of Object.entries(value as Record<string, Schema>)) {
           if (sub === true) continue;
           if (!(name in properties)) throw new Error(`a client rule for ${name}, which the schema does not define`);
+          // A member the clients never send (BEC's deprecated top-level adminPass): not generated.
+          if (forbids(sub)) {
+            delete properties[name];
+            continue;
+          }
           properties[name] = this.withRules(properties[name]!, sub);
         }
         out.properties = properties;
