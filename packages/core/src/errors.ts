@@ -17,6 +17,14 @@ export class BceError extends Error {
    * attempt; absent when nothing was sent (a BceValidationError, say).
    */
   declare readonly $metadata?: CallMetadata;
+
+  /**
+   * What `JSON.stringify` writes (a JSON logger's line): the name, the message (an Error's own
+   * message is not enumerable, and was left out) and the error's fields.
+   */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, ...(this as object) };
+  }
 }
 
 /** What a call that failed took: the success's `$metadata` without an answer's status and request id. */

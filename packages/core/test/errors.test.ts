@@ -157,6 +157,24 @@ describe("BceServiceError from an error answer", () => {
   });
 });
 
+// A JSON logger wrote `{"name","status","code","requestId"}`: an Error's message is not enumerable.
+it("writes its name, message and fields as JSON", () => {
+  const error = new BceServiceError({ status: 409, code: "Conflict", message: "token reused", requestId: "r-1" });
+  expect(JSON.parse(JSON.stringify(error))).toEqual({
+    name: "BceServiceError",
+    message: "Conflict: token reused (status 409, request id r-1)",
+    status: 409,
+    code: "Conflict",
+    requestId: "r-1",
+  });
+  expect(JSON.parse(JSON.stringify(new BceValidationError("body.imageId", "required", "is required")))).toEqual({
+    name: "BceValidationError",
+    message: "body.imageId: is required",
+    field: "body.imageId",
+    rule: "required",
+  });
+});
+
 it("names each error after its class, and types the name as that literal", () => {
   const errors = {
     BceError: new BceError("m"),
