@@ -9,7 +9,16 @@
 //   zh-CN/seed-errata.html  errata/errata.yaml (also kept as seed-errata.md beside each page)
 //   spec/                 the bundled OpenAPI documents, for download
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -35,6 +44,13 @@ const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(docsDir, "dist");
 const require = createRequire(import.meta.url);
 const specDist = join(dirname(require.resolve("@bce-openapi/spec/package.json")), "dist");
+// Run alone (`pnpm --filter @bce-openapi/docs docs`) before the spec was ever bundled: say so, not ENOENT.
+if (!existsSync(join(specDist, "openapi.json"))) {
+  console.error(
+    "docs: spec/dist/openapi.json is missing: bundle the spec first (`pnpm docs:build` at the root does, or `pnpm build`)",
+  );
+  process.exit(1);
+}
 const redocly = join(docsDir, "node_modules", ".bin", "redocly");
 
 // Redoc's sidebar shows "API docs by Redocly" with a logo image from cdn.redoc.ly; the page must
