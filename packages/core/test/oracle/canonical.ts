@@ -1,5 +1,6 @@
 // The bce-auth-v1 canonicalization as it was before the lean rewrite of src/signing/canonical.ts,
 // kept (verbatim but for the two amendments said at the end) as the oracle of test/canonical-oracle.test.ts. Not shipped; do not edit.
+import { headerValue } from "./header-value.js";
 
 // bce-auth-v1 canonical forms (https://intl.cloud.baidu.com/doc/Reference/s/njwvz1yfu-en).
 // Pure string functions: no crypto, no I/O.
@@ -166,15 +167,5 @@ export function formatBceDate(time: Date | number): string {
   return `${new Date(ms).toISOString().slice(0, -5)}Z`; // drop the milliseconds
 }
 
-/**
- * Amended (the two changes since it was copied): the Authorization is never signed, even when
- * named; a header value is UriEncoded over the bytes that carry it, one byte a character up to U+00FF, UTF-8 when a character is above (see
- * headerValueEncode in src/signing/canonical.ts), written here the plain way.
- */
-function headerValue(value: string): string {
-  if (/[^\x00-\xff]/.test(value) || !/[\x80-\xff]/.test(value)) return uriEncode(value);
-  let out = "";
-  for (const ch of value)
-    out += /[A-Za-z0-9\-_.~]/.test(ch) ? ch : `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
-  return out;
-}
+// Amended (the two changes since it was copied): the Authorization is never signed, even when
+// named; a header value is UriEncoded over the bytes that carry it (./header-value.ts).
