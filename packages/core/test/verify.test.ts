@@ -78,6 +78,20 @@ describe("verifyRequest accepts", () => {
     expect(await verify(req({ "x-bce-meta-e": "v" }))).toEqual(failure("SignatureDoesNotMatch"));
   });
 
+  // The signature cannot cover the header it is carried in: a list naming it is signed without it.
+  it("a signedHeaders list naming authorization, which the result does not name", async () => {
+    const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+    const prefix = "bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800";
+    const signature = hmac(hmac(credentials.secretAccessKey, prefix), "PUT\n/v2/instance/i-abc\nrebuild=\nhost:h");
+    const result = await verify({
+      method: "PUT",
+      path: "/v2/instance/i-abc",
+      query: "rebuild",
+      headers: { host: "h", authorization: `${prefix}/authorization;host/${signature}` },
+    });
+    expect(result).toMatchObject({ ok: true, signedHeaders: ["host"] });
+  });
+
   it("the authentication string as the query's authorization parameter (any case), with no header", async () => {
     const req = await signed(rebuild, { headersToSign: ["host"] });
     const { authorization, "x-bce-date": _, ...headers } = req.headers;

@@ -18,6 +18,7 @@ export interface ReceivedRequest {
   path: string;
   /** Raw query string, leading `?` optional: `rebuild` and `rebuild=` verify alike. */
   query?: string | undefined;
+  /** As Node reads them (`req.headers`): a character for each byte received, which is what is signed. */
   headers: HeaderInput;
 }
 
@@ -106,7 +107,8 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
 
   const named = auth.signedHeaders.length > 0;
   const [lines, defaultNames] = named ? headerLines(received, auth.signedHeaders) : headerLines(headers);
-  const signedHeaders = named ? auth.signedHeaders : defaultNames;
+  // The names the signature covers: never `authorization`, which it replaces.
+  const signedHeaders = named ? auth.signedHeaders.filter((name) => name !== "authorization") : defaultNames;
   const canonical = canonicalRequest(request.method, path, canonicalQueryString(query), lines);
   const prefix = authStringPrefix(auth.accessKeyId, auth.timestamp, auth.expirationInSeconds);
   const expected = await signCanonical(secretAccessKey, prefix, canonical, options.signingKeys);
