@@ -3,7 +3,7 @@
 //   <bundle>: a path, or a package export such as @bce-openapi/spec/bec.json, resolved from the
 //   current package. Writes schema.ts, operations.ts, client.ts and (when answers have bodies to
 //   check) responses.ts into <dir> (default src/generated).
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -49,16 +49,16 @@ const outDir = resolve(values.out);
 try {
   // Loaded only now: the generator imports TypeScript and openapi-typescript, a second or more of
   // CPU that a usage error does not need.
-  const { generateClient } = await import("./generate.mjs");
+  const { generateClient, OUTPUT_FILES } = await import("./generate.mjs");
   const files = await generateClient(JSON.parse(readFileSync(file, "utf8")), { client: values.client, source: spec });
   mkdirSync(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(outDir, name), text);
   // A file an earlier run generated that this one does not (responses.ts of a spec whose success
-  // has no body any more) would still be compiled and published: removed. Only files with the
-  // generator's banner go; anything else in the folder is left alone.
-  for (const name of readdirSync(outDir)) {
-    if (Object.hasOwn(files, name) || !name.endsWith(".ts")) continue;
+  // has no body any more) would still be compiled and published: removed. Only the generator's own
+  // file names, and only files that carry its banner; anything else in the folder is left alone.
+  for (const name of OUTPUT_FILES) {
     const file = join(outDir, name);
+    if (Object.hasOwn(files, name) || !statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
     if (/^\/\/ Generated from .* by @bce-openapi\/codegen\. Do not edit\./.test(readFileSync(file, "utf8"))) {
       unlinkSync(file);
       console.log(`removed ${name}, which this spec no longer generates`);

@@ -24,6 +24,9 @@ function doc(lines, indent = "") {
   return `${indent}/**\n${body.join("\n")}\n${indent} */\n`;
 }
 
+/** The files generateClient may write: those a spec does not call for are left out of its answer. */
+export const OUTPUT_FILES = ["schema.ts", "request.ts", "operations.ts", "client.ts", "responses.ts"];
+
 /**
  * @param {object} bundle the service's bundled OpenAPI document (spec/dist/<service>.json)
  * @param {{ client: string, source?: string }} options `client`: the name the client's exports
@@ -279,7 +282,13 @@ export async function generateClient(bundle, { client, source = "the service bun
     );
     const pathObject = `{ ${op.pathArgs.map((a) => `${json(a.name)}: ${a.arg}`).join(", ")} }`;
     const queryNames = op.query.map((q) => q.name);
-    for (const name of queryNames) if (!callOnlyNames.includes(name)) callOnlyNames.push(name);
+    for (const name of queryNames) {
+      // A server variable is a client option (BCC's region): a query parameter of that name would
+      // make the client refuse its own option, and a call take one it cannot have.
+      if (Object.hasOwn(servers[0].variables, name))
+        throw new Error(`${op.id}: the query parameter ${name} has the name of a server variable, a client option`);
+      if (!callOnlyNames.includes(name)) callOnlyNames.push(name);
+    }
     const inputObject = `{ path: ${pathObject}, query${op.body ? ", body" : ""} }`;
     const shape = op.success.hasBody
       ? `{ ...(data as object), $metadata } as ${P}Result`
@@ -365,6 +374,7 @@ export async function generateClient(bundle, { client, source = "the service bun
     impls.join("") +
     `  };\n}\n`;
 
+  // Every file name is one of OUTPUT_FILES.
   return {
     "schema.ts": `${banner}/* eslint-disable */\n${await generateTypes(bundle)}`,
     ...(Object.keys(sentBodies).length

@@ -1,6 +1,6 @@
 // bce-codegen as the client packages run it.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -38,14 +38,19 @@ describe("bce-codegen", () => {
       const out = join(dir, "out");
       await run(["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", out], packageDir);
       const banner = readFileSync(join(out, "client.ts"), "utf8").split("\n")[0];
-      writeFileSync(join(out, "stale.ts"), `${banner}\nexport const stale = 1;\n`);
+      // BCC's success has no body: no responses.ts. One left from a spec whose success had one goes;
+      // a renamed copy with the banner, a file of the caller's and a folder named like a file stay.
+      expect(existsSync(join(out, "responses.ts"))).toBe(false);
+      writeFileSync(join(out, "responses.ts"), `${banner}\nexport const stale = 1;\n`);
+      writeFileSync(join(out, "client.v1.ts"), `${banner}\nexport const copy = 1;\n`);
       writeFileSync(join(out, "mine.ts"), "export const mine = 1;\n");
+      mkdirSync(join(out, "folder.ts"));
       const result = await run(["@bce-openapi/spec/bcc.json", "--client", "Bcc", "--out", out], packageDir);
       expect(result).toMatchObject({ code: 0, stderr: "" });
-      expect(result.stdout).toContain("removed stale.ts");
-      expect(existsSync(join(out, "stale.ts"))).toBe(false);
-      expect(existsSync(join(out, "mine.ts"))).toBe(true);
-      expect(existsSync(join(out, "client.ts"))).toBe(true);
+      expect(result.stdout).toContain("removed responses.ts");
+      expect(existsSync(join(out, "responses.ts"))).toBe(false);
+      for (const kept of ["client.v1.ts", "mine.ts", "folder.ts", "client.ts"])
+        expect(existsSync(join(out, kept)), kept).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 // What the generator reads from the spec's extensions, and what it refuses with a clear message.
 import { describe, expect, it } from "vitest";
-import { argumentName, generateClient, generateTypes, readOperations } from "../src/index.mjs";
+import { argumentName, generateClient, generateTypes, OUTPUT_FILES, readOperations } from "../src/index.mjs";
 import { bundle, generateInto, typecheck } from "./helpers.js";
 
 describe("operation tables from the spec's extensions", () => {
@@ -140,9 +140,20 @@ describe("body types as the client sends them", () => {
   it("the rules' branches carry no empty JSDoc tags (a hover over `type` listed `enum | constant | constant`)", async () => {
     for (const name of ["bec", "bcc"] as const) {
       const files = await generateClient(bundle(name), { client: name === "bec" ? "Bec" : "Bcc" });
+      // The CLI removes a stale file among these names only: each file written is one of them.
+      expect(OUTPUT_FILES).toEqual(expect.arrayContaining(Object.keys(files)));
       expect(files["request.ts"]).toMatch(/type: "bccKeyPair"|keepImageLogin/);
       expect(files["request.ts"]).not.toMatch(/@constant|@enum \{unknown\}/);
     }
+  });
+
+  it("refuses a query parameter named as a server variable, which is a client option", async () => {
+    const doc = bundle("bcc");
+    const put = (Object.values(doc.paths)[0] as { put: { parameters: unknown[] } }).put;
+    put.parameters.push({ name: "region", in: "query", schema: { type: "string" } });
+    await expect(generateClient(doc, { client: "Bcc" })).rejects.toThrow(
+      "rebuildInstance: the query parameter region has the name of a server variable, a client option",
+    );
   });
 
   it("a body component two operations share keeps its own name, for both", async () => {
