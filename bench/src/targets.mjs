@@ -24,9 +24,11 @@ export const TARGETS = Object.freeze({
  * adds to every browser that loads a client is a decision, not a drift. Set about 3 % above the
  * bundles' size (bec 19,442 bytes, bcc 19,246) at 20,000; raised to 20,200 by BCC's password rule of
  * three kinds of characters of four, which brought bec to 20,056 bytes and bcc to 19,846 (the
- * policies of both services are in each client's core).
+ * policies of both services are in each client's core); raised to 20,300 by header values signed as
+ * the bytes sent, secrets hidden in their form-encoded form too, a call's options refused when given
+ * to the client and errors' JSON with their message, which brought bec to 20,227 and bcc to 19,976.
  */
-export const BUNDLE_CEILING_BYTES = 20_200;
+export const BUNDLE_CEILING_BYTES = 20_300;
 
 /** Bytes as kB (1000 bytes). */
 export const kiloBytes = (bytes) => bytes / 1000;

@@ -28,7 +28,7 @@ function recorder() {
 describe("createBccClient", () => {
   it("refuses a signal, an option of each call, naming it", () => {
     expect(() => createBccClient({ credentials, signal: new AbortController().signal } as object)).toThrow(
-      /^signal: is an option of each call, not of the client: give it to the method$/,
+      /^signal: is an option of a call: give it to the method$/,
     );
   });
 

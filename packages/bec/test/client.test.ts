@@ -69,7 +69,7 @@ describe("createBecClient", () => {
       expect.objectContaining({
         name: "BceValidationError",
         field: name,
-        message: expect.stringContaining("is an option of each call, not of the client: give it to the method"),
+        message: expect.stringContaining("is an option of a call: give it to the method"),
       }),
     );
     expect(() => createBecClient({ credentials, [name]: undefined } as object)).not.toThrow();

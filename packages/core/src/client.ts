@@ -225,11 +225,7 @@ export function createServiceClient<Paths extends {}>(
     // signal, or with a token of its own.
     for (const key of ["signal", ...callNames])
       if (own[key] !== undefined)
-        throw new BceValidationError(
-          key,
-          "unknown",
-          "is an option of each call, not of the client: give it to the method",
-        );
+        throw new BceValidationError(key, "unknown", "is an option of a call: give it to the method");
     // Within `credentials` too (see checkCredentialNames). Read once, and handed on: the keys
     // checked here are the keys the calls are signed with. (The isObject guard above left
     // `options` a record of unknowns: the option's own type is restated.)

@@ -140,11 +140,7 @@ export function receivedHeaders(
   const out = new Map<string, string>();
   if (headers == null) return out;
   if (typeof headers !== "object") throw headersRefused();
-  if (!(Symbol.iterator in headers)) {
-    const record = headers as Readonly<Record<string, unknown>>;
-    for (const name of Object.keys(record)) addHeader(out, name, record[name]);
-    return out;
-  }
+  if (!(Symbol.iterator in headers)) return recordMap(headers as Readonly<Record<string, unknown>>);
   for (const entry of headers as Iterable<unknown>) {
     if (!Array.isArray(entry) || typeof entry[0] !== "string") throw headersRefused();
     addHeader(out, entry[0], entry[1]);
@@ -156,10 +152,14 @@ export function receivedHeaders(
  * `normalizeHeaders` of a record: what the transport signs (a record of strings), with nothing to
  * refuse.
  */
-export function recordHeaders(record: Readonly<Record<string, unknown>>): Map<string, string> {
+export const recordHeaders = (record: Readonly<Record<string, unknown>>): Map<string, string> =>
+  withoutEmpty(recordMap(record));
+
+/** A record's headers, normalized, empty values kept. */
+function recordMap(record: Readonly<Record<string, unknown>>): Map<string, string> {
   const out = new Map<string, string>();
   for (const name of Object.keys(record)) addHeader(out, name, record[name]);
-  return withoutEmpty(out);
+  return out;
 }
 
 /**

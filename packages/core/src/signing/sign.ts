@@ -149,7 +149,7 @@ function authorize<T>(
  * `x-bce-date`, and `x-bce-security-token` for STS credentials). Needs no Node API. A header value
  * is signed as the bytes fetch and node:http send: a character up to U+00FF is one byte (`é` is
  * E9); one with a character above is UTF-8. For a client that sends UTF-8 (curl), give such a
- * value as its UTF-8 bytes, one character each (`Buffer.from(value, "utf8").toString("latin1")`).
+ * value as its UTF-8 bytes, one character each (the authentication guide shows how).
  */
 export async function signRequest(
   request: SignableRequest,
