@@ -107,6 +107,20 @@ describe("adminPass policy", () => {
     }
   });
 
+  // "abcdefgh" was told it lacks a digit, then, once one was added, that it lacks a symbol.
+  it.each([
+    ["abcdefgh!", "digit", "one digit"],
+    ["abcd1234", "symbol", "one of the symbols !@#$%^+*()"],
+    ["12345678!", "letter", "one letter"],
+    ["abcdefgh", "digit", "one digit and one of the symbols !@#$%^+*()"],
+    ["12345678", "letter", "one letter and one of the symbols !@#$%^+*()"],
+    ["!@#$%^+*", "letter", "one letter and one digit"],
+  ])("%s is told every kind of character it lacks at once", (password, rule, lacks) => {
+    expect(() => checkAdminPassPolicy(password)).toThrow(
+      expect.objectContaining({ rule, message: `adminPass: must contain at least ${lacks}` }),
+    );
+  });
+
   // BCC's rule: three of upper case, lower case, digits and symbols, whichever three.
   it.each([
     ["Abcdefg1", undefined],

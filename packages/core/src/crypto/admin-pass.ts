@@ -39,7 +39,8 @@ export function adminPassPolicyViolation(
 
 /**
  * Throws a PasswordPolicyError naming the field and the first broken rule of the service's
- * policy: BEC's (the default) or BCC's (three kinds of characters of four). The service comes third: a
+ * policy (its message names every kind of character missing): BEC's (the default) or BCC's (three
+ * kinds of characters of four). The service comes third: a
  * field named "bec" or "bcc" is refused with a TypeError.
  */
 export function checkAdminPassPolicy(password: string, field = "adminPass", service: AdminPassService = "bec"): void {
@@ -64,14 +65,19 @@ export function refusePassword(password: string, field: string, service: AdminPa
   const rule = adminPassPolicyViolation(password, service);
   if (!rule) return;
   const { minLength, maxLength, symbols, classes } = POLICIES[service];
-  const message = {
-    length: `must be ${minLength} to ${maxLength} characters long`,
-    allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${symbols}`,
-    letter: "must contain at least one letter",
-    digit: "must contain at least one digit",
-    symbol: `must contain at least one of the symbols ${symbols}`,
-    classes: `must contain at least ${classes} of: upper-case letters, lower-case letters, digits, the symbols ${symbols}`,
-  }[rule];
+  // BEC's kinds: every one missing is named at once ("abcdefgh" lacks a digit and a symbol), not
+  // one per attempt; `rule` names the first.
+  const missing = [
+    !/[A-Za-z]/.test(password) && "one letter",
+    !/[0-9]/.test(password) && "one digit",
+    ![...password].some((c) => symbols.includes(c)) && `one of the symbols ${symbols}`,
+  ].filter(Boolean);
+  const message =
+    {
+      length: `must be ${minLength} to ${maxLength} characters long`,
+      allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${symbols}`,
+      classes: `must contain at least ${classes} of: upper-case letters, lower-case letters, digits, the symbols ${symbols}`,
+    }[rule as string] ?? `must contain at least ${missing.join(" and ")}`;
   throw new PasswordPolicyError(rule, message, field);
 }
 
