@@ -23,11 +23,7 @@ export function adminPassPolicyViolation(
   const { minLength, maxLength, symbols, classes } = POLICIES[service];
   const length = [...password].length; // code points, as a user counts characters
   if (length < minLength || length > maxLength) return "length";
-  // What the password holds: 1 an upper-case letter, 16 a lower-case one, 2 a digit, 4 a symbol,
-  // 8 anything else.
-  let held = 0;
-  for (const c of password)
-    held |= /[A-Z]/.test(c) ? 1 : /[a-z]/.test(c) ? 16 : /[0-9]/.test(c) ? 2 : symbols.includes(c) ? 4 : 8;
+  const held = kindsHeld(password, symbols);
   if (held & 8) return "allowedCharacters";
   // BCC's: three kinds of the four, whichever they are.
   if (classes) return [1, 16, 2, 4].filter((kind) => held & kind).length < classes ? "classes" : undefined;
@@ -35,6 +31,17 @@ export function adminPassPolicyViolation(
   if (!(held & 2)) return "digit";
   if (!(held & 4)) return "symbol";
   return undefined;
+}
+
+/**
+ * The kinds of character a password holds: 1 an upper-case letter, 16 a lower-case one, 2 a digit,
+ * 4 one of `symbols`, 8 anything else.
+ */
+function kindsHeld(password: string, symbols: string): number {
+  let held = 0;
+  for (const c of password)
+    held |= /[A-Z]/.test(c) ? 1 : /[a-z]/.test(c) ? 16 : /[0-9]/.test(c) ? 2 : symbols.includes(c) ? 4 : 8;
+  return held;
 }
 
 /**
@@ -67,10 +74,11 @@ export function refusePassword(password: string, field: string, service: AdminPa
   const { minLength, maxLength, symbols, classes } = POLICIES[service];
   // BEC's kinds: every one missing is named at once ("abcdefgh" lacks a digit and a symbol), not
   // one per attempt; `rule` names the first.
+  const held = kindsHeld(password, symbols);
   const missing = [
-    !/[A-Za-z]/.test(password) && "one letter",
-    !/[0-9]/.test(password) && "one digit",
-    ![...password].some((c) => symbols.includes(c)) && `one of the symbols ${symbols}`,
+    !(held & 17) && "one letter",
+    !(held & 2) && "one digit",
+    !(held & 4) && `one of the symbols ${symbols}`,
   ].filter(Boolean);
   const message =
     {

@@ -1,11 +1,4 @@
-import {
-  canonicalQueryString,
-  canonicalRequest,
-  headerLines,
-  normalizeHeaders,
-  receivedHeaders,
-  type HeaderInput,
-} from "./canonical.js";
+import { canonicalQueryString, canonicalRequest, headerLines, receivedHeaders, type HeaderInput } from "./canonical.js";
 import { parseAuthorization } from "./authorization.js";
 import { signCanonical } from "#hmac";
 import { authStringPrefix, timingSafeEqual } from "./hmac.js";
@@ -61,11 +54,12 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   if (typeof options?.getSecretAccessKey !== "function")
     throw new TypeError("options.getSecretAccessKey must be a function");
   const fail = (code: VerifyErrorCode, message: string): VerifyResult => ({ ok: false, code, message });
-  const headers = normalizeHeaders(request.headers);
+  // Empty values kept: a signer may list a header it sent empty (see below); read once.
+  const received = receivedHeaders(request.headers);
 
   let { path, query } = request;
   if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
-  const parsed = parseAuthorization(headers.get("authorization") ?? queryParameter(query, "authorization"));
+  const parsed = parseAuthorization(received.get("authorization") || queryParameter(query, "authorization"));
   if (!parsed.ok) return fail("InvalidHTTPAuthHeader", parsed.reason);
   const auth = parsed.authorization;
   if (auth.signedHeaders.length > 0 && !auth.signedHeaders.includes("host")) {
@@ -101,12 +95,11 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   // A header listed and sent empty is signed as `name:`, as bce-sdk-go signs it (baidubce/bce-sdk-go
   // auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders, which trims a
   // value and skips none).
-  const received = receivedHeaders(request.headers);
   const missing = auth.signedHeaders.find((name) => !received.has(name));
   if (missing !== undefined) return fail("SignatureDoesNotMatch", `signed header ${missing} is missing`);
 
   const named = auth.signedHeaders.length > 0;
-  const [lines, defaultNames] = named ? headerLines(received, auth.signedHeaders) : headerLines(headers);
+  const [lines, defaultNames] = headerLines(received, named ? auth.signedHeaders : undefined);
   // The names the signature covers: never `authorization`, which it replaces.
   const signedHeaders = named ? auth.signedHeaders.filter((name) => name !== "authorization") : defaultNames;
   const canonical = canonicalRequest(request.method, path, canonicalQueryString(query), lines);
