@@ -18,7 +18,13 @@ export class Exchange {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly requestId: string,
-    private readonly ctx: { journal: Journal; now: () => number; hidden: readonly string[]; live: Set<Exchange> },
+    private readonly ctx: {
+      journal: Journal;
+      now: () => number;
+      hidden: readonly string[];
+      live: Set<Exchange>;
+      accessKeyIds: ReadonlySet<string>;
+    },
   ) {
     const at = new Date(ctx.now()); // may throw (a failing clock): before anything is set on res
     const raw = req.url ?? "";
@@ -29,7 +35,7 @@ export class Exchange {
       method: req.method ?? "",
       path: q < 0 ? raw : raw.slice(0, q),
       query: q < 0 ? "" : raw.slice(q + 1),
-      headers: redactHeaders(req.headers),
+      headers: redactHeaders(req.headers, ctx.accessKeyIds),
       body: "",
       bodyBytes: 0,
       signature: "not-checked",

@@ -158,8 +158,14 @@ export class Journal {
       // A path whose percent escapes, read, spell a secret: shown read, with the secret hidden.
       path: hideDecodedSecrets(entry.path, this.#secrets),
       query: this.#hideEncoded(hide(redactQuery(entry.query, this.#accessKeyIds))),
-      // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too.
-      headers: Object.fromEntries(Object.entries(entry.headers).map(([name, value]) => [hide(name), hide(value)])),
+      // A secret sent as a header's name (`x-<secret key>: 1`) is hidden too, and one its percent
+      // escapes spell (`x-note: %6D%6F...`), shown read with it hidden, as in the path.
+      headers: Object.fromEntries(
+        Object.entries(entry.headers).map(([name, value]) => [
+          hideDecodedSecrets(name, this.#secrets),
+          hideDecodedSecrets(value, this.#secrets),
+        ]),
+      ),
       body: this.#hideEncoded(this.#hideEscaped(hide(redactBody(this.#hideCut(entry))))),
     }));
   }
@@ -275,13 +281,22 @@ function decodeEscapes(text: string): string {
   });
 }
 
-/** Headers with the signature, any security token and other credentials redacted. */
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+/**
+ * Headers with the signature, any security token and other credentials redacted; and the
+ * Authorization's access key id too when it is not one of `accessKeyIds` (when they are given),
+ * whether the signature was checked or not (`--no-auth`): one the mock does not know is often a
+ * secret given in its place.
+ */
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  accessKeyIds?: ReadonlySet<string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(", ") : value;
-    if (name === "authorization") out[name] = redactAuthorization(text);
+    if (name === "authorization")
+      out[name] = redactAuthorization(text, accessKeyIds !== undefined && !accessKeyIds.has(text.split("/")[1] ?? ""));
     else if (
       name === "cookie" ||
       SECRET_KEY.test(name) ||
@@ -333,14 +348,14 @@ export function redactQuery(query: string, accessKeyIds: readonly string[] = [])
  * header as `< \tname: value` and the body as `< Body: text`, and any message may quote a URL
  * whose query carries a presigned request's credentials.
  */
-export function redactLogLine(line: string): string {
+export function redactLogLine(line: string, accessKeyIds?: ReadonlySet<string>): string {
   // Prism's prefix ("< " or "> ") may come after a colour code, and "Body:" be coloured (chalk):
   // \S{0,12}? takes those codes. A header line has a tab right after the prefix, a body line never.
   const header = /^(\S{0,12}?[<>] \S{0,12}?\t)([^:]+): (.*)$/s.exec(line);
   if (header) {
     const [, lead, name, value] = header as unknown as [string, string, string, string];
     const key = name.toLowerCase();
-    return `${lead}${name}: ${redactHeaders({ [key]: value })[key]}`;
+    return `${lead}${name}: ${redactHeaders({ [key]: value }, accessKeyIds)[key]}`;
   }
   const body = /^(\S{0,12}?[<>] \S{0,12}?Body:\S* )(.*)$/s.exec(line);
   if (body) return `${body[1]}${redactBody(body[2] as string)}`;

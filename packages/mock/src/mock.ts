@@ -11,7 +11,7 @@ import {
   type PrismHttpInstance,
 } from "@stoplight/prism-http";
 import { verifyRequest } from "@bce-openapi/core";
-import { checkNestedOptions, hideSecrets, secretForms } from "@bce-openapi/core/internal";
+import { checkNestedOptions, secretForms } from "@bce-openapi/core/internal";
 import { closestName } from "./closest-name.js";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { closeAfterAnswer, Exchange, exchangeOfResponse } from "./exchange.js";
@@ -29,14 +29,7 @@ import { allowOrigin, answerPreflight, isPreflight, originPolicy, type CorsOptio
 import { validateInput } from "./empty-query.js";
 import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
-import {
-  hideDecodedSecrets,
-  Journal,
-  MAX_JOURNAL_BODY,
-  redactAuthorization,
-  redactLogLine,
-  type JournalEntry,
-} from "./journal.js";
+import { hideDecodedSecrets, Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
 import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
@@ -191,6 +184,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
   // The secrets of the keys the mock accepts: neither the journal nor the log shows them, wherever a request puts them.
   const secrets = keyPairs.flatMap((pair) => [pair.secretAccessKey, pair.sessionToken]);
   const hidden = secretForms(secrets);
+  const accessKeyIds: ReadonlySet<string> = new Set(keyPairs.map((pair) => pair.accessKeyId));
   const logger = createLogger("BCE-MOCK", {
     level: options.logLevel ?? "silent",
     // Prism logs every request's headers and body at debug: the signature, a session token and a
@@ -199,7 +193,9 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       logMethod(args: unknown[], method: (...args: unknown[]) => void) {
         method.apply(
           this,
-          args.map((arg) => (typeof arg === "string" ? hideSecrets(redactLogLine(arg), hidden) : arg)),
+          args.map((arg) =>
+            typeof arg === "string" ? hideDecodedSecrets(redactLogLine(arg, accessKeyIds), hidden) : arg,
+          ),
         );
       },
     },
@@ -232,7 +228,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     // What the spec serves, and nothing more: a method advertised here and then answered 405 misleads the page.
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
     hidden,
-    accessKeyIds: new Set(keyPairs.map((pair) => pair.accessKeyId)),
+    accessKeyIds,
     live: new Set(),
     journal: new Journal(
       journalLimit,
@@ -725,11 +721,6 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (!auth.ok) {
     x.entry.signature = "failed";
     x.entry.signatureError = auth.code;
-    // An access key id the mock does not know is hidden whatever failed first (a date, the signed
-    // headers): it is often a secret given in its place, or a production key.
-    const { authorization } = x.entry.headers;
-    if (authorization !== undefined && !ctx.accessKeyIds.has(authorization.split("/")[1] ?? ""))
-      x.entry.headers.authorization = redactAuthorization(authorization, true);
     return x.error(auth.status, auth.code, auth.message);
   }
   if (ctx.checksSignatures) x.entry.signature = "verified";
@@ -846,7 +837,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     headers: {
       ...withoutAccept(flattenHeaders(req)),
       ...acceptForPrism(req.headers.accept),
-      ...(contentType !== undefined && { "content-type": contentType }),
+      ...(contentType !== undefined && { "content-type": withoutEmptyParameters(contentType) }),
     },
     body,
   };
@@ -1025,8 +1016,23 @@ function canonicalJson(value: unknown): string {
 }
 
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-/** `type/subtype` with `; name=value` parameters (RFC 9110 media-type; `*` is a token character, so media ranges match too). */
-const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*\\s*$`);
+const PARAMETER = `${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*")`;
+/**
+ * `type/subtype` with `; name=value` parameters (RFC 9110 media-type; `*` is a token character, so
+ * media ranges match too). A parameter may be empty (`parameters = *( OWS ";" OWS [ parameter ] )`,
+ * section 5.6.6): `application/json;` is `application/json`.
+ */
+// Each blank belongs to one place only (no backtracking over "; ; ; ...x").
+const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:;\\s*(?:${PARAMETER}\\s*)?)*$`);
+
+/**
+ * A Content-Type as Prism reads it: Prism's parser refuses an empty parameter (`application/json;`),
+ * which RFC 9110 allows; the type and the parameters there are, for a well-formed one.
+ */
+function withoutEmptyParameters(value: string): string {
+  const parameters = value.match(new RegExp(`;\\s*${PARAMETER}`, "g")) ?? [];
+  return `${value.slice(0, value.indexOf(";") >>> 0).trim()}${parameters.join("")}`;
+}
 
 /** What is wrong with a Content-Type (one media type) or an Accept (a list of them), or undefined. */
 function mediaTypeProblem(value: string | undefined, list: boolean): string | undefined {

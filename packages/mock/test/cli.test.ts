@@ -273,6 +273,18 @@ it("--log-level debug shows Prism's request log with the signature, the session 
     headers: { "content-type": "application/json", "x-debug": CLI_KEYS.secretAccessKey },
     body: JSON.stringify({ imageId: "m-1", "creds[secretKey]": "bracketed-secret-never-logged" }),
   });
+  // An access key id the mock does not know (a production secret key, the keys swapped), and the
+  // mock's secret key spelt with percent escapes.
+  const escaped = [...CLI_KEYS.secretAccessKey].map((c) => `%${c.charCodeAt(0).toString(16)}`).join("");
+  await fetch(`${url}/v2/instance/i-1?rebuild`, {
+    method: "PUT",
+    headers: {
+      "content-type": "application/json",
+      authorization: "bce-auth-v1/prod-secret-key-never-logged/2026-01-01T00:00:00Z/1800/host/00",
+      "x-note": escaped,
+    },
+    body: JSON.stringify({ imageId: "m-1" }),
+  });
   child.kill("SIGTERM");
   await once(child, "exit");
   const { stdout } = output();
@@ -282,12 +294,16 @@ it("--log-level debug shows Prism's request log with the signature, the session 
   expect(stdout).toContain('Body: {\\"imageId\\":\\"m-1\\",\\"adminPass\\":\\"<redacted>\\"}');
   expect(stdout).toContain("x-debug: <redacted>");
   expect(stdout).toContain('\\"creds[secretKey]\\":\\"<redacted>\\"');
+  expect(stdout).toContain("authorization: bce-auth-v1/<redacted>/2026-01-01T00:00:00Z/1800/host/<redacted>");
+  expect(stdout).toContain("x-note: <redacted>");
+  expect(stdout).not.toContain(escaped);
   for (const secret of [
     "5ec12e7516a7ea7b0b1e7a5c0d6c2f9e",
     "session-token-never-logged",
     "Plaintext-Pass-1",
     CLI_KEYS.secretAccessKey,
     "bracketed-secret-never-logged",
+    "prod-secret-key-never-logged",
   ])
     expect(stdout).not.toContain(secret);
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine

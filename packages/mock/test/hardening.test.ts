@@ -560,6 +560,8 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
     ["content-type", "/"],
     ["content-type", "application"],
     ["content-type", "application/json, text/plain"],
+    ["content-type", "application/json; =utf-8"],
+    ["content-type", `application/json${"; ".repeat(200)}x`],
     ["accept", "/"],
     ["accept", "application/"],
     ["accept", "*/*;q="],
@@ -580,6 +582,24 @@ describe("malformed media types are client faults: 400 with a BCE body, never 50
       headers: { accept: "application/xml" },
     });
     await expectBceError(notAcceptable, 406, "NotAcceptable");
+  });
+
+  // RFC 9110, 5.6.6: a parameter may be empty (`parameters = *( OWS ";" OWS [ parameter ] )`).
+  // Prism's parser refused these (the mock answered 400 InvalidHTTPRequest).
+  it.each([
+    ["content-type", "application/json;"],
+    ["content-type", "application/json;charset=UTF-8;"],
+    ["content-type", "application/json ; ; charset=utf-8 ;"],
+    ["accept", "application/json;"],
+    ["accept", "text/html;q=0.5;, application/json;"],
+  ])("an empty parameter is no parameter: %s %j is accepted", async (name, value) => {
+    for (const [path, body] of [
+      [REINSTALL_PATH, REINSTALL_BODY],
+      [REBUILD_PATH, { imageId: "m-1" }],
+    ] as const) {
+      const res = await signedPut(mock.url, path, body, { headers: { [name]: value } });
+      expect(res.status, `${path} ${await res.clone().text()}`).toBe(200);
+    }
   });
 
   // RFC 9110, 5.6.1: a recipient ignores a list's empty elements; a quoted parameter may hold a comma.

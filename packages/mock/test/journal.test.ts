@@ -297,6 +297,66 @@ it("redacts an access key id the mock does not know in a presigned request's que
   for (const text of [JSON.stringify(entries), route]) expect(text).not.toContain(unknownSecret);
 });
 
+// Teams run the mock without authentication holding their real keys: the header's id is hidden
+// whether the signature was checked or not, as the query's is.
+it("redacts an access key id the mock does not know in the header when authentication is off (keys swapped)", async () => {
+  const unknownSecret = "d1e2a3d4b5e6e7f8a9b0c1d2e3f4a5b6"; // a production key the mock does not know
+  const open = await startMock({ auth: false });
+  try {
+    for (const id of [unknownSecret, DEFAULT_CREDENTIALS.accessKeyId]) {
+      const res = await fetch(`${open.url}${REBUILD_PATH}`, {
+        method: "PUT",
+        headers: {
+          "content-type": "application/json",
+          authorization: `bce-auth-v1/${id}/2026-01-01T00:00:00Z/1800/host/${"ab".repeat(32)}`,
+        },
+        body: JSON.stringify({ imageId: "m-1" }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const entries = await open.journal.waitFor(2);
+    expect(entries.map((entry) => entry.headers.authorization)).toEqual([
+      "bce-auth-v1/<redacted>/2026-01-01T00:00:00Z/1800/host/<redacted>",
+      `bce-auth-v1/${DEFAULT_CREDENTIALS.accessKeyId}/2026-01-01T00:00:00Z/1800/host/<redacted>`,
+    ]);
+    const route = await (await fetch(`${open.url}/__mock/journal`)).text();
+    for (const text of [JSON.stringify(entries), route]) expect(text).not.toContain(unknownSecret);
+  } finally {
+    await open.close();
+  }
+});
+
+it("a Prism log line's Authorization hides an access key id the mock does not know", () => {
+  const ids = new Set(["known-ak"]);
+  const line = (id: string) => `< \tauthorization: bce-auth-v1/${id}/2026-01-01T00:00:00Z/1800/host/abcdef`;
+  expect(redactLogLine(line("prod-secret"), ids)).toBe(
+    "< \tauthorization: bce-auth-v1/<redacted>/2026-01-01T00:00:00Z/1800/host/<redacted>",
+  );
+  expect(redactLogLine(line("known-ak"), ids)).toBe(
+    "< \tauthorization: bce-auth-v1/known-ak/2026-01-01T00:00:00Z/1800/host/<redacted>",
+  );
+});
+
+it("hides the mock's secret key in a header value that spells it with percent escapes", async () => {
+  const secret = DEFAULT_CREDENTIALS.secretAccessKey;
+  const escaped = [...secret].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
+  const res = await signedPut(
+    mock.url,
+    REBUILD_PATH,
+    { imageId: "m-1" },
+    {
+      headers: { "x-note": escaped, "x-trace": secret.replace("-", "%2D") },
+    },
+  );
+  expect(res.status).toBe(200);
+  const [entry] = await mock.journal.waitFor(1);
+  expect(entry!.headers["x-note"]).toBe("<redacted>");
+  expect(entry!.headers["x-trace"]).toBe("<redacted>");
+  const text = JSON.stringify(entry);
+  expect(text).not.toContain(escaped);
+  expect(text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => decodeURIComponent(run))).not.toContain(secret);
+});
+
 it("redacts a query parameter named like a password, as in a body, and keeps a ciphertext", async () => {
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
   await signedPut(
