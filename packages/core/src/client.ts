@@ -624,23 +624,36 @@ function checkEndpoint(endpoint: unknown, field = "endpoint"): string {
 
 /**
  * Headers as fetch reads them (a record, a Headers, or [name, value] pairs), or a BceValidationError
- * naming `field`: not the Headers error, which quotes the value, and a value may be a secret. A name
- * is none: a record's first key that is no header name (a token) is named.
+ * naming `field`: not the Headers error, which quotes the value, and a value may be a secret. The
+ * first key that is no header name (a token) is named, else the first header whose value no header
+ * can carry (`headers.x-b`, as checkHeaders names one), with what is wrong with it (the value itself
+ * never quoted).
  */
 function readHeaders(given: unknown, field: string): Record<string, string> {
   try {
     return Object.fromEntries(new Headers(given as HeadersInit));
   } catch {
-    let name: string | undefined;
+    let pairs: unknown[][] = [];
     try {
-      const names = Array.isArray(given)
-        ? given.map((pair: unknown) => (pair as string[])[0])
-        : Object.keys(given as object);
-      name = names.find((key) => typeof key === "string" && !/^[!#$%&'*+.^_`|~\w-]+$/.test(key));
+      pairs = Array.isArray(given)
+        ? given.map((pair: unknown) => [...(pair as unknown[])])
+        : Object.entries(given as object);
     } catch {}
-    throw name === undefined
-      ? new BceValidationError(field, "format", "must map header names to values a header can carry")
-      : new BceValidationError(childPath(field, name), "format", "is not a header name");
+    for (const [name] of pairs)
+      if (typeof name === "string" && !/^[!#$%&'*+.^_`|~\w-]+$/.test(name))
+        throw new BceValidationError(childPath(field, name), "format", "is not a header name");
+    for (const [name, value] of pairs)
+      try {
+        new Headers([[name as string, value as string]]);
+      } catch {
+        if (typeof name === "string" && typeof value === "string")
+          throw new BceValidationError(
+            `${field}.${name}`,
+            "format",
+            `holds ${/[\u0100-\uffff]/.test(value) ? "a character beyond U+00FF" : "a control character"}, which a header cannot carry`,
+          );
+      }
+    throw new BceValidationError(field, "format", "must map header names to values a header can carry");
   }
 }
 

@@ -86,6 +86,19 @@ export function hideSecrets(text: string, forms: readonly string[]): string {
 }
 
 /**
+ * A header's text as fetch and node:http give it, a character a byte: read as UTF-8 where its bytes
+ * are UTF-8 (a gateway's Chinese X-Bce-Error-Message), as it is otherwise.
+ */
+function utf8Header(text: string): string {
+  if (!/[\x80-\xff]/.test(text) || /[\u0100-\uffff]/.test(text)) return text;
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+  } catch {
+    return text;
+  }
+}
+
+/**
  * Turn an error answer (status >= 400) into a BceServiceError, whatever its body holds. `hidden`
  * (from secretForms): secrets of the request's that the answer's code, message or request ID may
  * echo (a session token, a plaintext password), each shown as `<redacted>`. `cutAt`: the body was
@@ -107,7 +120,7 @@ export function serviceErrorFromResponse(
   // (https://cloud.baidu.com/doc/BEC/s/5k4106ncs): its gateway's errors in headers
   // (X-Bce-Error-Code, X-Bce-Error-Message), its platform's as { code, msg, data } (`"code": "9001"`).
   const headerCode = response.headers.get("x-bce-error-code") || undefined;
-  const headerMessage = response.headers.get("x-bce-error-message") ?? "";
+  const headerMessage = utf8Header(response.headers.get("x-bce-error-message") ?? "");
   if (bodyText.trim() === "") {
     code = headerCode ?? CODE_BY_STATUS[status] ?? `Http${status}`;
     message = headerMessage || response.statusText || `HTTP ${status} with an empty body`;
@@ -119,18 +132,29 @@ export function serviceErrorFromResponse(
     const text = [body?.message, body?.msg].find((t): t is string => typeof t === "string" && t !== "");
     // A BCE error document is an object with a string code (no JSON array or primitive has one);
     // read leniently, an integer code with a message too (BEC's platform writes its codes as strings
-    // of digits), unless a gateway's header names the code.
-    if (
-      typeof body?.code === "string" ||
+    // of digits), unless a gateway's header names the code. An empty code is none.
+    const bodyCode =
+      (typeof body?.code === "string" && body.code !== "") ||
       (typeof body?.code === "number" && Number.isSafeInteger(body.code) && text !== undefined && !headerCode)
-    ) {
-      code = String(body.code);
+        ? String(body!.code)
+        : undefined;
+    const bodyRequestId = () => {
+      if (typeof body!.requestId === "string" && body!.requestId !== "") requestId = body!.requestId;
+    };
+    if (bodyCode !== undefined) {
+      code = bodyCode;
       message = text ?? headerMessage;
-      if (typeof body.requestId === "string" && body.requestId !== "") requestId = body.requestId;
+      bodyRequestId();
     } else if (headerCode !== undefined) {
       // A gateway's error with a body of its own (a page): the headers say what it is.
       code = headerCode;
-      message = headerMessage;
+      message = headerMessage || (text ?? "");
+    } else if (text !== undefined || typeof body?.code === "string") {
+      // A JSON object with a message but no code (or an empty one): its message kept, with the
+      // status's code.
+      code = CODE_BY_STATUS[status] ?? `Http${status}`;
+      message = text ?? response.statusText;
+      bodyRequestId();
     } else {
       code = CODE_BY_STATUS[status] ?? `Http${status}`;
       page = true;

@@ -400,14 +400,14 @@ describe("raw: the typed openapi-fetch client", () => {
     [
       "a header with a line break",
       { headers: { "x-api-key": "secret-value\r\nx" } },
-      "headers",
-      "must map header names to values a header can carry",
+      "headers.x-api-key",
+      "holds a control character, which a header cannot carry",
     ],
     [
       "a header parameter with a line break",
       { params: { header: { "x-api-key": "secret-value\nx" } } },
-      "params.header",
-      "must map header names to values a header can carry",
+      "params.header.x-api-key",
+      "holds a control character, which a header cannot carry",
     ],
     ["a signal that is none", { signal: "x" }, "signal", "must be an AbortSignal"],
     // openapi-fetch reads an array's items as headers named 0, 1, …
@@ -420,8 +420,14 @@ describe("raw: the typed openapi-fetch client", () => {
     [
       "a header parameter's list with a line break",
       { params: { header: { "x-api-key": ["a", "secret-value\nx"] } } },
-      "params.header",
-      "must map header names to values a header can carry",
+      "params.header.x-api-key",
+      "holds a control character, which a header cannot carry",
+    ],
+    [
+      "a header with a character beyond Latin-1",
+      { headers: { "x-a": "ok", "x-b": "secret-value中" } },
+      "headers.x-b",
+      "holds a character beyond U+00FF, which a header cannot carry",
     ],
     // Not a raw call's: the client's apply (they were checked, and then not used).
     [
@@ -806,6 +812,25 @@ describe("client options are checked when the client is made", () => {
       expect(rec.sent).toHaveLength(0);
     },
   );
+
+  it("refuses a header value no header can carry in the headers option, naming its header and what is wrong, never the value", () => {
+    for (const [value, problem] of [
+      ["s3cr3t\nx", "holds a control character, which a header cannot carry"],
+      ["s3cr3t\u0000", "holds a control character, which a header cannot carry"],
+      ["s3cr3t密", "holds a character beyond U+00FF, which a header cannot carry"],
+    ]) {
+      const field = "headers.x-b";
+      const error = (() => {
+        try {
+          client({ headers: { "x-a": "1", "x-b": value! } });
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(error).toMatchObject({ name: "BceValidationError", field, message: `${field}: ${problem}` });
+      expect(error!.message).not.toContain("s3cr3t");
+    }
+  });
 
   it("refuses a header name no header can have in the headers option, naming it (quoted), never a value", () => {
     for (const name of ["x-bce-ünï", "x trace", "x:y"]) {

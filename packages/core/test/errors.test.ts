@@ -102,6 +102,44 @@ describe("BceServiceError from an error answer", () => {
     ).toMatchObject({ code: "RequestExpired", message: "RequestExpired: expired (status 400)" });
   });
 
+  it("reads an empty code as none, and keeps the message of a JSON error body that has no code", () => {
+    expect(answer({ code: "", message: "Bad imageId" })).toMatchObject({
+      code: "InvalidHTTPRequest",
+      message: "InvalidHTTPRequest: Bad imageId (status 400, request id rid-1)",
+    });
+    expect(answer({ message: "Image im-1 not found", requestId: "rid-3" })).toMatchObject({
+      code: "InvalidHTTPRequest",
+      requestId: "rid-3",
+      message: "InvalidHTTPRequest: Image im-1 not found (status 400, request id rid-3)",
+    });
+    expect(answer({ code: null, msg: "参数错误" })).toMatchObject({
+      code: "InvalidHTTPRequest",
+      message: "InvalidHTTPRequest: 参数错误 (status 400, request id rid-1)",
+    });
+    const empty = serviceErrorFromResponse(new Response(null, { status: 403, statusText: "Forbidden" }), '{"code":""}');
+    expect(empty).toMatchObject({ code: "AccessDenied", message: "AccessDenied: Forbidden (status 403)" });
+    // A gateway's header code, with the body's text where the header has none.
+    const headers = { "x-bce-error-code": "ResourceNotFound" };
+    expect(
+      serviceErrorFromResponse(new Response(null, { status: 404, headers }), '{"message":"no such vm"}'),
+    ).toMatchObject({ code: "ResourceNotFound", message: "ResourceNotFound: no such vm (status 404)" });
+  });
+
+  it("reads a gateway's X-Bce-Error-Message as UTF-8 where its bytes are UTF-8, as they are otherwise", () => {
+    const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const error = (message: string) =>
+      serviceErrorFromResponse(
+        new Response(null, {
+          status: 400,
+          headers: { "x-bce-error-code": "InvalidParam", "x-bce-error-message": message },
+        }),
+        "",
+      );
+    expect(error(utf8("参数错误: 镜像不存在")).message).toBe("InvalidParam: 参数错误: 镜像不存在 (status 400)");
+    // Latin-1 text whose bytes are no UTF-8 stays as it came.
+    expect(error("caf\u00e9 ferm\u00e9").message).toBe("InvalidParam: caf\u00e9 ferm\u00e9 (status 400)");
+  });
+
   it("reads BEC's gateway error from its headers, with an empty body or a body of its own", () => {
     for (const body of ["", "<html><body>Not Found</body></html>"]) {
       const headers = {
