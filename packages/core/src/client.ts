@@ -635,20 +635,25 @@ function readHeaders(given: unknown, field: string): Record<string, string> {
   } catch {
     let pairs: unknown[][] = [];
     try {
-      pairs = Array.isArray(given)
-        ? given.map((pair: unknown) => [...(pair as unknown[])])
-        : Object.entries(given as object);
+      // Pairs as an iterable gives them (an array, a Map, a Headers), else a record's entries.
+      pairs =
+        Symbol.iterator in (given as object)
+          ? [...(given as Iterable<unknown>)].map((pair) => [...(pair as unknown[])])
+          : Object.entries(given as object);
     } catch {}
     for (const [name] of pairs)
       if (typeof name === "string" && !/^[!#$%&'*+.^_`|~\w-]+$/.test(name))
         throw new BceValidationError(childPath(field, name), "format", "is not a header name");
-    for (const [name, value] of pairs)
+    for (const [name, sent] of pairs)
       try {
-        new Headers([[name as string, value as string]]);
+        new Headers([[name as string, sent as string]]);
       } catch {
+        // A list's values are sent joined (as fetch joins them).
+        const value = Array.isArray(sent) && sent.every((one) => typeof one === "string") ? sent.join() : sent;
         if (typeof name === "string" && typeof value === "string")
           throw new BceValidationError(
-            `${field}.${name}`,
+            // As checkHeaders names one: lower case.
+            `${field}.${name.toLowerCase()}`,
             "format",
             `holds ${/[\u0100-\uffff]/.test(value) ? "a character beyond U+00FF" : "a control character"}, which a header cannot carry`,
           );

@@ -132,9 +132,9 @@ export function serviceErrorFromResponse(
     const text = [body?.message, body?.msg].find((t): t is string => typeof t === "string" && t !== "");
     // A BCE error document is an object with a string code (no JSON array or primitive has one);
     // read leniently, an integer code with a message too (BEC's platform writes its codes as strings
-    // of digits), unless a gateway's header names the code. An empty code is none.
+    // of digits), unless a gateway's header names the code. An empty (or blank) code is none.
     const bodyCode =
-      (typeof body?.code === "string" && body.code !== "") ||
+      (typeof body?.code === "string" && body.code.trim() !== "") ||
       (typeof body?.code === "number" && Number.isSafeInteger(body.code) && text !== undefined && !headerCode)
         ? String(body!.code)
         : undefined;
@@ -153,7 +153,7 @@ export function serviceErrorFromResponse(
       // A JSON object with a message but no code (or an empty one): its message kept, with the
       // status's code.
       code = CODE_BY_STATUS[status] ?? `Http${status}`;
-      message = text ?? response.statusText;
+      message = text ?? (response.statusText || `HTTP ${status} with no message`);
       bodyRequestId();
     } else {
       code = CODE_BY_STATUS[status] ?? `Http${status}`;

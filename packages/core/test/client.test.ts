@@ -830,6 +830,17 @@ describe("client options are checked when the client is made", () => {
       expect(error).toMatchObject({ name: "BceValidationError", field, message: `${field}: ${problem}` });
       expect(error!.message).not.toContain("s3cr3t");
     }
+    // Named in lower case (as a header's other faults are), in a list, a Map or pairs alike.
+    const control = "holds a control character, which a header cannot carry";
+    for (const headers of [
+      { "X-B": "s3cr3t\nx" },
+      { "x-b": ["a", "s3cr3t\nx"] },
+      new Map([["x-b", "s3cr3t\nx"]]),
+      [["x-b", "s3cr3t\nx"]],
+    ])
+      expect(() => client({ headers: headers as never })).toThrow(
+        expect.objectContaining({ field: "headers.x-b", message: `headers.x-b: ${control}` }),
+      );
   });
 
   it("refuses a header name no header can have in the headers option, naming it (quoted), never a value", () => {

@@ -118,6 +118,13 @@ describe("BceServiceError from an error answer", () => {
     });
     const empty = serviceErrorFromResponse(new Response(null, { status: 403, statusText: "Forbidden" }), '{"code":""}');
     expect(empty).toMatchObject({ code: "AccessDenied", message: "AccessDenied: Forbidden (status 403)" });
+    // No status text (HTTP/2 has none), and a blank code.
+    for (const body of ['{"code":""}', '{"code":"  ","message":""}'])
+      expect(serviceErrorFromResponse(new Response(null, { status: 403 }), body)).toMatchObject({
+        code: "AccessDenied",
+        message: "AccessDenied: HTTP 403 with no message (status 403)",
+      });
+    expect(answer({ code: " ", message: "m" })).toMatchObject({ code: "InvalidHTTPRequest" });
     // A gateway's header code, with the body's text where the header has none.
     const headers = { "x-bce-error-code": "ResourceNotFound" };
     expect(

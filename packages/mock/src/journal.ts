@@ -276,7 +276,9 @@ function decodeEscapes(text: string): string {
     try {
       return decodeURIComponent(run);
     } catch {
-      return run;
+      // Not UTF-8 as a whole (`%FF` beside a secret's escapes): each ASCII escape read alone, as
+      // the secrets are ASCII; the others stay as they are.
+      return run.replace(/%[0-7][0-9a-fA-F]/g, (one) => String.fromCharCode(Number.parseInt(one.slice(1), 16)));
     }
   });
 }
