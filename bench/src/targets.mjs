@@ -28,8 +28,8 @@ export const TARGETS = Object.freeze({
  * the bytes sent, secrets hidden in their form-encoded form too, a call's options refused when given
  * to the client and errors' JSON with their message, which brought bec to 20,227 and bcc to 19,976;
  * raised to 20,600 by an error body's message kept without its code, a gateway's UTF-8 error message
- * read as such and a bad header value named with what is wrong, which brought bec to 20,437 and bcc
- * to 20,195.
+ * read as such and a bad header value named with what is wrong, which brought bec to 20,476 and bcc
+ * to 20,229.
  */
 export const BUNDLE_CEILING_BYTES = 20_600;
 
