@@ -114,6 +114,34 @@ export class Journal {
   }
 
   /**
+   * A JSON body whose strings (names included), their percent escapes read, spell a secret
+   * (`"note": "%6D%6F..."`): each such string shown read, with the secret hidden, the rest as it
+   * was (#hideEncoded would read the whole body as one form field). Undefined for a body that is
+   * not JSON (a form, a body cut at 64 KiB), or nested deeper than the walk goes.
+   */
+  #hideEncodedJson(body: string): string | undefined {
+    if (this.#secrets.length === 0 || !body.includes("%")) return body;
+    let changed = false;
+    const walk = (node: unknown): unknown => {
+      if (typeof node === "string") {
+        const shown = hideDecodedSecrets(node, this.#secrets);
+        changed ||= shown !== node;
+        return shown;
+      }
+      if (Array.isArray(node)) return node.map(walk);
+      if (node !== null && typeof node === "object")
+        return Object.fromEntries(Object.entries(node).map(([name, value]) => [walk(name), walk(value)]));
+      return node;
+    };
+    try {
+      const shown = walk(JSON.parse(body));
+      return changed ? JSON.stringify(shown) : body;
+    } catch {
+      return undefined; // not JSON, or too deep for the stack
+    }
+  }
+
+  /**
    * A JSON body whose strings, read, hold a secret its text spells with escapes (`\u006Dock-...`):
    * written again (escapes read), with the secrets hidden. Any other body as it is.
    */
@@ -166,7 +194,9 @@ export class Journal {
           hideDecodedSecrets(value, this.#secrets),
         ]),
       ),
-      body: this.#hideEncoded(this.#hideEscaped(hide(redactBody(this.#hideCut(entry))))),
+      body: ((shown) => this.#hideEncodedJson(shown) ?? this.#hideEncoded(shown))(
+        this.#hideEscaped(hide(redactBody(this.#hideCut(entry)))),
+      ),
     }));
   }
 

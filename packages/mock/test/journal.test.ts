@@ -369,6 +369,17 @@ it("hides the mock's secret key in a header value that spells it with percent es
   );
 });
 
+it("hides a secret a JSON body's string spells with percent escapes, keeping the rest of the body", async () => {
+  const secret = DEFAULT_CREDENTIALS.secretAccessKey;
+  const escaped = [...secret].map((c) => `%${c.charCodeAt(0).toString(16)}`).join("");
+  // A member the operation does not know passes Prism (the BCC schema is open).
+  const res = await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1", note: `key ${escaped}`, [escaped]: 1 });
+  expect(res.status).toBe(200);
+  const [entry] = await mock.journal.waitFor(1);
+  expect(JSON.parse(entry!.body)).toEqual({ imageId: "m-1", note: "key <redacted>", "<redacted>": 1 });
+  expect(entry!.body.toLowerCase()).not.toContain(escaped);
+});
+
 it("redacts a query parameter named like a password, as in a body, and keeps a ciphertext", async () => {
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
   await signedPut(
