@@ -1,7 +1,7 @@
 import type { Credentials } from "./credentials.js";
 import { BceServiceError, quoted } from "./errors.js";
 import { toBase64, toHex } from "./hex.js";
-import { uriEncode } from "./signing/canonical.js";
+import { isByteText, uriEncode } from "./signing/canonical.js";
 
 /**
  * Codes for error answers that carry none (no body, or one that is not a BCE error document), by
@@ -90,7 +90,7 @@ export function hideSecrets(text: string, forms: readonly string[]): string {
  * are UTF-8 (a gateway's Chinese X-Bce-Error-Message), as it is otherwise.
  */
 function utf8Header(text: string): string {
-  if (!/[\x80-\xff]/.test(text) || /[\u0100-\uffff]/.test(text)) return text;
+  if (!isByteText(text)) return text;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
   } catch {

@@ -1025,12 +1025,14 @@ const PARAMETER = `${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*")`;
 // Each blank belongs to one place only (no backtracking over "; ; ; ...x").
 const MEDIA_TYPE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:;\\s*(?:${PARAMETER}\\s*)?)*$`);
 
+const PARAMETERS = new RegExp(`;\\s*${PARAMETER}`, "g");
+
 /**
  * A Content-Type as Prism reads it: Prism's parser refuses an empty parameter (`application/json;`),
  * which RFC 9110 allows; the type and the parameters there are, for a well-formed one.
  */
 function withoutEmptyParameters(value: string): string {
-  const parameters = value.match(new RegExp(`;\\s*${PARAMETER}`, "g")) ?? [];
+  const parameters = value.match(PARAMETERS) ?? [];
   return `${value.slice(0, value.indexOf(";") >>> 0).trim()}${parameters.join("")}`;
 }
 

@@ -243,10 +243,16 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
  * send as such, is taken as UTF-8, the form other senders (bce-sdk-go) use.
  */
 function headerValueEncode(value: string): string {
-  return /[\x80-\xff]/.test(value) && !/[\u0100-\uffff]/.test(value)
+  return isByteText(value)
     ? value.replace(/[^\w.~-]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)
     : uriEncode(value);
 }
+
+/**
+ * Whether a header's text holds a character from U+0080 to U+00FF and none above: bytes as fetch
+ * and node:http carry and read them, a character a byte (to sign as such, or to read as UTF-8).
+ */
+export const isByteText = (text: string): boolean => /[\x80-\xff]/.test(text) && !/[\u0100-\uffff]/.test(text);
 
 /** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */
 function insertSorted(list: string[], item: string): void {
