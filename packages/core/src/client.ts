@@ -17,7 +17,7 @@ import {
   BceResponseError,
   type BceServiceError,
   BceValidationError,
-  quoted,
+  cutPath,
 } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -435,7 +435,8 @@ function serviceClient<Paths extends {}>(
         throw new BceValidationError("path", "format", 'must start with "/": it is appended to the endpoint URL');
       return ownSignal(ownInit(init), send);
     } catch (error) {
-      return Promise.reject(error);
+      // A getter of the options' that throws: the call's, as a method's arguments are.
+      return Promise.reject(error instanceof BceError ? error : unreadableOptions(error));
     }
   };
   const methods = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -708,14 +709,6 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
     .map((segment) => {
       const names = [...segment.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name!.replace(/^[.;]|\*$/g, ""));
       if (names.length === 0) {
-        // The path as written, `/../x` or `/%2e%2e/x`: the URL would climb out of the endpoint's
-        // base path (a gateway's prefix) with the signed request.
-        if (/^(?:\.|%2e){1,2}$/i.test(segment))
-          throw new BceValidationError(
-            "path",
-            "format",
-            `must not hold the segment ${segment}, which a URL drops or climbs`,
-          );
         // A URL reads "\" as "/" and drops tabs and line breaks: `/..\x` or `/..\t/x` climbs too.
         if (/[\\\t\n\r]/.test(segment))
           throw new BceValidationError(
@@ -723,32 +716,49 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
             "format",
             "must not hold a backslash, tab or line break, which a URL reads as / or drops",
           );
+        // The path as written, `/../x` or `/%2e%2e/x`: the URL would climb out of the endpoint's
+        // base path (a gateway's prefix) with the signed request. So would `/..?x`, `/..#x` and
+        // `/.. ` (a URL ends a segment at "?" and "#", and drops spaces and controls at its end).
+        const bare = dotSegment(segment);
+        if (/^(?:\.|%2e){1,2}$/i.test(bare))
+          throw new BceValidationError(
+            "path",
+            "format",
+            `must not hold the segment ${bare}, which a URL drops or climbs`,
+          );
         return segment;
       }
-      const missing = names.find((name) => params[name] == null);
+      // Each value read once (a getter that throws is named as the parameter).
+      const values: Record<string, unknown> = {};
+      try {
+        for (const name of names) values[name] = params[name];
+      } catch (cause) {
+        throw notInUrl(names[0]!, [], cause);
+      }
+      const missing = names.find((name) => values[name] == null);
       if (missing !== undefined)
         throw new BceValidationError(missing, "required", "is a path parameter of the request, and was not given");
       let serialized: string;
       try {
-        serialized = defaultPathSerializer(segment, params);
+        serialized = defaultPathSerializer(segment, values);
       } catch (cause) {
         // encodeURIComponent's URIError (a lone surrogate), or a value that is no text (a Symbol).
-        throw notInUrl(
-          names[0]!,
-          names.map((name) => params[name]),
-          cause,
-        );
+        throw notInUrl(names[0]!, Object.values(values), cause);
       }
-      if (/^\.{0,2}$/.test(serialized))
+      const bare = dotSegment(serialized);
+      if (/^\.{0,2}$/.test(bare))
         throw new BceValidationError(
           names[0]!,
           "format",
-          `must not make the path segment ${JSON.stringify(serialized)}, which a URL ${serialized ? "drops or climbs" : "leaves empty"}`,
+          `must not make the path segment ${JSON.stringify(bare)}, which a URL ${bare ? "drops or climbs" : "leaves empty"}`,
         );
       return serialized;
     })
     .join("/");
 }
+
+/** A path segment as a URL reads it for "." and "..": up to a query or fragment, without the spaces and controls it drops at its end. */
+const dotSegment = (segment: string): string => segment.replace(/[?#].*$/s, "").replace(/[\0- ]+$/, "");
 
 /** A value that openapi-fetch could not put in the URL: named, with what is wrong where that is known. */
 const notInUrl = (field: string, values: readonly unknown[], cause: unknown) =>
@@ -768,8 +778,9 @@ const serializeQuery = createQuerySerializer();
  * key of a polluted Object.prototype to every signed URL), refusing what it cannot put in the URL.
  */
 function querySerializer(query: Record<string, unknown>): string {
-  const own: Record<string, unknown> = Object.assign(Object.create(null), query);
+  let own: Record<string, unknown> = {};
   try {
+    own = Object.assign(Object.create(null), query);
     return serializeQuery(own);
   } catch (cause) {
     // Its keys and values alike.
@@ -793,8 +804,7 @@ export function bodyJson(body: unknown): string | undefined {
       const path = holder === undefined ? "body" : Array.isArray(this) ? `${holder}[${key}]` : childPath(holder, key);
       if (kind !== "object")
         throw new BceValidationError(
-          // Each name is cut at 100 characters; a path thousands of levels deep is cut as a whole.
-          path.length > 500 ? quoted(path, 500) : path,
+          cutPath(path),
           "type",
           `is a ${kind === "symbol" ? "Symbol" : "function"}, which JSON cannot carry`,
         );

@@ -63,6 +63,12 @@ export function quoted(value: string, max: number): string {
 }
 
 /**
+ * A field's path as an error names it: each name in it is cut already (`childPath`), and a path
+ * thousands of levels deep is cut as a whole.
+ */
+export const cutPath = (path: string): string => (path.length > 500 ? quoted(path, 500) : path);
+
+/**
  * An answer's status as an error message gives it: a 2xx says in words that the service took the
  * call, so that an error after it is not read as "nothing happened" and the call repeated.
  */
@@ -149,9 +155,7 @@ export class BceTimeoutError extends BceError {
   declare readonly answerStatus?: number;
 
   constructor(timeoutMs: number, answerStatus?: number) {
-    super(
-      `no complete answer within ${timeoutMs} ms${answerStatus === undefined ? "" : ` (an answer came, but not all of its body; ${statusTold(answerStatus)})`}`,
-    );
+    super(`no complete answer within ${timeoutMs} ms${partly(answerStatus)}`);
     this.timeoutMs = timeoutMs;
     if (answerStatus !== undefined) this.answerStatus = answerStatus;
   }
@@ -169,10 +173,22 @@ export class CredentialsError extends BceError {
 /** The caller's AbortSignal stopped the call. */
 export class BceAbortError extends BceError {
   override readonly name = "BceAbortError" as const;
+  /** As BceTimeoutError's: the status of the answer whose body was still coming when the call was aborted. */
+  declare readonly answerStatus?: number;
 }
 
-/** The BceAbortError of a call whose signal has aborted: its reason is the cause. */
-export const aborted = (signal: AbortSignal) => new BceAbortError("the call was aborted", { cause: signal.reason });
+/**
+ * The BceAbortError of a call whose signal has aborted: its reason is the cause. `answerStatus`:
+ * the status of the answer whose body was being read (a 2xx: the service acted).
+ */
+export const aborted = (signal: AbortSignal, answerStatus?: number): BceAbortError => {
+  const error = new BceAbortError(`the call was aborted${partly(answerStatus)}`, { cause: signal.reason });
+  return answerStatus === undefined ? error : Object.assign(error, { answerStatus });
+};
+
+/** What an error after an answer's head says of it: that the service answered, and with what. */
+const partly = (status: number | undefined) =>
+  status === undefined ? "" : ` (an answer came, but not all of its body; ${statusTold(status)})`;
 
 /**
  * `globalThis.crypto`, with the part of Web Crypto a caller needs (`subtle`, `randomUUID`). A

@@ -37,7 +37,7 @@ export function answeredBut(response: Response): string {
  * `encodeURIComponent` does, as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
  * `quote` writes) and as a form is (`URLSearchParams`, Java's `URLEncoder`: `*` kept, a space `+`),
  * each with upper- and lowercase escapes; all in capitals or in
- * lowercase; its bytes in hex and in base64), longest first, for `hideSecrets`:
+ * lowercase; its bytes in hex, each escaped (`%53%65…`), and in base64), longest first, for `hideSecrets`:
  * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
  * shorter than 8 characters is left out: it would hide more than itself.
  */
@@ -61,6 +61,9 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     const hex = toHex(bytes);
     const base64 = toBase64(bytes);
     const bare = base64.replace(/=+$/, "");
+    // Every byte escaped (`%53%65…`), as some encoders write a value whole.
+    const escaped = hex.replace(/../g, "%$&");
+    forms.add(escaped).add(escaped.toUpperCase());
     forms.add(hex).add(hex.toUpperCase()).add(base64).add(bare).add(bare.replace(/\+/g, "-").replace(/\//g, "_"));
     // Inside the base64 of a longer text (a body echoed whole), its bytes fall at one of three
     // offsets: at each, the characters they alone decide (the first and last may share bits with
@@ -86,8 +89,8 @@ export function hideSecrets(text: string, forms: readonly string[]): string {
 }
 
 /**
- * A header's text as fetch and node:http give it, a character a byte: read as UTF-8 where its bytes
- * are UTF-8 (a gateway's Chinese X-Bce-Error-Message), as it is otherwise.
+ * A header's text (or a status line's) as fetch and node:http give it, a character a byte: read as
+ * UTF-8 where its bytes are UTF-8 (a gateway's Chinese X-Bce-Error-Message), as it is otherwise.
  */
 function utf8Header(text: string): string {
   if (!isByteText(text)) return text;
@@ -121,9 +124,10 @@ export function serviceErrorFromResponse(
   // (X-Bce-Error-Code, X-Bce-Error-Message), its platform's as { code, msg, data } (`"code": "9001"`).
   const headerCode = response.headers.get("x-bce-error-code") || undefined;
   const headerMessage = utf8Header(response.headers.get("x-bce-error-message") ?? "");
+  const statusText = utf8Header(response.statusText);
   if (bodyText.trim() === "") {
     code = headerCode ?? CODE_BY_STATUS[status] ?? `Http${status}`;
-    message = headerMessage || response.statusText || `HTTP ${status} with an empty body`;
+    message = headerMessage || statusText || `HTTP ${status} with an empty body`;
   } else {
     let body: { code?: unknown; message?: unknown; msg?: unknown; requestId?: unknown } | null | undefined;
     try {
@@ -153,7 +157,7 @@ export function serviceErrorFromResponse(
       // A JSON object with a message but no code (or an empty one): its message kept, with the
       // status's code.
       code = CODE_BY_STATUS[status] ?? `Http${status}`;
-      message = text ?? (response.statusText || `HTTP ${status} with no message`);
+      message = text ?? (statusText || `HTTP ${status} with no message`);
       bodyRequestId();
     } else {
       code = CODE_BY_STATUS[status] ?? `Http${status}`;
@@ -170,7 +174,7 @@ export function serviceErrorFromResponse(
   // its own (no BCE error document) is told by the status's text.
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
   if (location)
-    message = `${(page ? response.statusText : message) || `HTTP ${status}`}, to ${quoted(hide(location), 200)} (a redirect, not followed)`;
+    message = `${(page ? statusText : message) || `HTTP ${status}`}, to ${quoted(hide(location), 200)} (a redirect, not followed)`;
   return new BceServiceError({ status, code: hide(code), message: hide(message), requestId: hide(requestId) });
 }
 

@@ -752,7 +752,7 @@ export class Transport {
     // Name what went wrong: the caller's abort, our timeout, or the network.
     // `answerStatus`: the status of the answer whose body was being read, when one had come.
     const classify = (error: unknown, answerStatus?: number): BceError => {
-      if (signal?.aborted) return aborted(signal);
+      if (signal?.aborted) return aborted(signal, answerStatus);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs, answerStatus);
       const { errorCode, notConnected } = networkFailure(error);

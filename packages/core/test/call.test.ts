@@ -330,6 +330,21 @@ describe("callOperation", () => {
     expect(sent).toEqual([]);
   });
 
+  // A path thousands of levels deep is cut, as a body's Symbol's is: the error stays readable.
+  it("a lone surrogate deep in a body is named by a path cut to length", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    let deep: unknown = "x\uD800";
+    for (let i = 0; i < 2000; i++) deep = { a: deep };
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: { name: "n", deep } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceValidationError);
+    const { field } = error as BceValidationError;
+    expect(field).toMatch(/^body\.deep\.a\.a\.a.*… \(\d+ more characters\)$/);
+    expect(field.length).toBeLessThan(600);
+    expect(sent).toEqual([]);
+  });
+
   // Only a lone surrogate: a pair (an emoji), CJK text, and the text "\\ud800" (a backslash and
   // letters, which JSON writes as "\\\\ud800") are Unicode, and go out as given.
   it("a body of valid Unicode (an emoji, CJK, a backslash before ud800) is sent as given", async () => {

@@ -271,8 +271,21 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
-  it.each(["/../x", "/things/../../x", "/%2e%2e/x", "/%2E./x", "/./things/a"])(
-    "a raw path that holds a dot segment (%s), which would leave the endpoint's base path, is refused, nothing sent",
+  // A URL ends a segment at "?" or "#", and drops the spaces and controls that end it: each climbs too.
+  it.each([
+    "/../x",
+    "/things/../../x",
+    "/%2e%2e/x",
+    "/%2E./x",
+    "/./things/a",
+    "/..?x=1",
+    "/..#f",
+    "/%2e%2e?x",
+    "/.. ",
+    "/..\u0001",
+    "/things/.?x",
+  ])(
+    "a raw path that holds a dot segment (%j), which would leave the endpoint's base path, is refused, nothing sent",
     async (path) => {
       const rec = recorder();
       const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
@@ -303,6 +316,24 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
+  it.each([
+    ["..", "drops or climbs"],
+    [".", "drops or climbs"],
+    ["", "leaves empty"],
+  ])("a path parameter %j before the path's own query is refused, nothing sent", async (id, what) => {
+    const rec = recorder();
+    const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
+    const error = await service.raw
+      .PUT("/things/{id}?rebuild" as never, { params: { path: { id } }, body: { name: "n" } } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({
+      field: "id",
+      message: `id: must not make the path segment ${JSON.stringify(id)}, which a URL ${what}`,
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   // What openapi-fetch cannot put in a request is refused by name, as a client method's would be,
   // not left to reject with its URIError or TypeError.
   it.each([
@@ -317,6 +348,45 @@ describe("raw: the typed openapi-fetch client", () => {
       { params: { path: { id: Symbol("s") } } },
       "id",
       "could not be put in the URL (see cause)",
+    ],
+    [
+      "a path parameter whose getter throws",
+      {
+        params: {
+          path: {
+            get id() {
+              throw new Error("read");
+            },
+          },
+        },
+      },
+      "id",
+      "could not be put in the URL (see cause)",
+    ],
+    [
+      "a query whose getter throws",
+      {
+        params: {
+          path: { id: "a" },
+          query: {
+            get q() {
+              throw new Error("read");
+            },
+          },
+        },
+      },
+      "query",
+      "could not be put in the URL (see cause)",
+    ],
+    [
+      "options whose params getter throws",
+      {
+        get params() {
+          throw new Error("read");
+        },
+      },
+      "options",
+      "could not be read: a getter or a Proxy threw (see cause)",
     ],
     [
       "a query value with a lone surrogate",

@@ -147,6 +147,16 @@ describe("BceServiceError from an error answer", () => {
     expect(error("caf\u00e9 ferm\u00e9").message).toBe("InvalidParam: caf\u00e9 ferm\u00e9 (status 400)");
   });
 
+  // A status line's reason phrase is read as the headers are: a character a byte.
+  it("reads a status text as UTF-8 where its bytes are UTF-8, as it is otherwise", () => {
+    const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const error = (statusText: string, body: string) =>
+      serviceErrorFromResponse(new Response(null, { status: 503, statusText }), body);
+    expect(error(utf8("服务繁忙"), "").message).toBe("Http503: 服务繁忙 (status 503)");
+    expect(error(utf8("服务繁忙"), '{"code":""}').message).toBe("Http503: 服务繁忙 (status 503)");
+    expect(error("caf\u00e9", "").message).toBe("Http503: caf\u00e9 (status 503)");
+  });
+
   it("reads BEC's gateway error from its headers, with an empty body or a body of its own", () => {
     for (const body of ["", "<html><body>Not Found</body></html>"]) {
       const headers = {

@@ -236,6 +236,13 @@ describe("the forms of a secret to hide", () => {
       );
   });
 
+  // Every byte escaped, as some encoders write a value whole, with upper- or lowercase escapes.
+  it("hide one echoed with every byte percent-escaped", () => {
+    const escaped = [...Buffer.from(SK)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    for (const echoed of [escaped, escaped.toUpperCase()])
+      expect(hideSecrets(`token=${echoed}&x`, secretForms([SK]))).toBe("token=<redacted>&x");
+  });
+
   // URL-safe base64 unpadded: the last character, which the secret's bytes alone decide, too.
   it("hide one echoed in URL-safe base64", () => {
     const secret = `${PASSWORD}>>?!`;

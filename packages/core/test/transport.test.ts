@@ -394,6 +394,8 @@ describe("a caller's fetch that misbehaves", () => {
       { hooks: { beforeAttempt: () => controller.abort() } },
     );
     expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({ message: "the call was aborted" });
+    expect(error).not.toHaveProperty("answerStatus");
     expect(calls).toBe(0);
   });
 
@@ -541,6 +543,29 @@ describe("a caller's fetch that misbehaves", () => {
         expect(error).not.toHaveProperty("answerStatus");
         expect(error).toMatchObject({ message: "no complete answer within 1000 ms" });
       } else expect(error).toMatchObject({ answerStatus: 200 });
+    });
+
+    // The service had answered: the abort says with what (a 2xx: it acted), as a timeout does.
+    it("the caller's abort while an answer's body comes names the answer's status", async () => {
+      const controller = new AbortController();
+      let answered = false;
+      const done = send(
+        async () => {
+          answered = true;
+          return bodyNever();
+        },
+        { signal: controller.signal },
+      );
+      await vi.advanceTimersByTimeAsync(10);
+      expect(answered).toBe(true);
+      controller.abort();
+      const error = await done;
+      expect(error).toBeInstanceOf(BceAbortError);
+      expect(error).toMatchObject({
+        answerStatus: 200,
+        message:
+          "the call was aborted (an answer came, but not all of its body; status 200: the service took the call)",
+      });
     });
 
     it("that ignores the signal, after the caller aborted during a beforeAttempt hook: the call still ends", async () => {

@@ -13,7 +13,7 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import { BceAbortError, BceError, BceResponseError, BceValidationError, webCrypto } from "../errors.js";
+import { BceAbortError, BceError, BceResponseError, BceValidationError, cutPath, webCrypto } from "../errors.js";
 import { settleOnAbort } from "../abort.js";
 import {
   answerError,
@@ -288,7 +288,7 @@ async function prepare(
     // and is not walked: the common case costs one scan of the text, not a walk of the body.
     const broken = json?.includes("\\ud") ? loneSurrogateAt(body, "body") : undefined;
     if (broken !== undefined)
-      throw new BceValidationError(broken, "format", "holds a lone surrogate, which is not valid Unicode");
+      throw new BceValidationError(cutPath(broken), "format", "holds a lone surrogate, which is not valid Unicode");
   }
   // What a transform checks of the caller's value (the password policy), then the body with a
   // stand-in where a transform will put a value it makes with the credentials (a ciphertext).
