@@ -1,3 +1,5 @@
+import { unescapeUnreserved } from "./operations.js";
+
 /**
  * The shape of a scripted error answer: BCE's common body `{ requestId, code, message }` (`bce`),
  * or one of the two forms of BEC's error chapter (https://cloud.baidu.com/doc/BEC/s/5k4106ncs):
@@ -226,7 +228,8 @@ export class FaultScripts {
         throw new TypeError(
           `fault target ${JSON.stringify(path)}: no operation of the spec serves this path (its paths: ${this.#templates.join(", ")})`,
         );
-      return `path:${path}`;
+      // As requests are matched: `vm%2D1` and `vm-1` are one path.
+      return `path:${unescapeUnreserved(path)}`;
     }
     if (typeof operationId === "string" && this.#knownOperation(operationId)) return `operation:${operationId}`;
     throw new TypeError(

@@ -30,7 +30,13 @@ import { validateInput } from "./empty-query.js";
 import { asciiSafe, BCE_CONTENT_TYPE, REQUEST_ID_HEADER, sendError } from "./errors.js";
 import { DEFAULT_CODES, describeStep, FaultScripts, type FaultStep } from "./faults.js";
 import { hideDecodedSecrets, Journal, MAX_JOURNAL_BODY, redactLogLine, type JournalEntry } from "./journal.js";
-import { indexOperations, pickedResponse, type OperationIndex, type OperationInfo } from "./operations.js";
+import {
+  indexOperations,
+  pickedResponse,
+  unescapeUnreserved,
+  type OperationIndex,
+  type OperationInfo,
+} from "./operations.js";
 import { parsePrefer, type Preference } from "./prefer.js";
 import { LOG_LEVELS, type LogLevel } from "./log-levels.js";
 import { defaultSpecPath } from "./spec.js";
@@ -627,9 +633,13 @@ function checkOptions(options: MockOptions): void {
 /**
  * An absolute-form request line (`PUT http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild`), what a
  * client sends when the mock is its HTTP proxy, read as a proxy forwards it (RFC 9112, 3.2.2): path
- * and query from the URL, and the Host from its authority, which replaces any Host header sent
- * with it. That is what the client signed: fetch and the SDKs sign the URL's host. A user name and
- * password in the URL are dropped unread.
+ * and query from the URL, and the Host from its authority, which replaces a Host header sent with
+ * it that names another. That is what the client signed: fetch and the SDKs sign the URL's host.
+ * A Host header that names the same one, but for case or the scheme's default port, is kept as
+ * sent: the Go SDK signs and sends the endpoint as configured (`bcc.bj.baidubce.com:80`; baidubce/bce-sdk-go
+ * http/request.go@5514084ef5f320ade9f25c8dd6edc91de8c84918, `SetHost`), the Java and Python SDKs
+ * sign the host without the port their request line may carry. A user name and password in the
+ * URL are dropped unread.
  */
 function toOriginForm(req: IncomingMessage): void {
   const absolute = /^(https?):\/\/([^/?#]*)(.*)$/is.exec(req.url ?? "");
@@ -639,7 +649,10 @@ function toOriginForm(req: IncomingMessage): void {
   const host = authority.slice(authority.lastIndexOf("@") + 1);
   if (!host) return;
   // As a client signs it (URL.host): lowercase, without the scheme's default port.
-  req.headers.host = URL.parse(`${scheme.toLowerCase()}://${host}`)?.host || host;
+  const normal = (text: string) => URL.parse(`${scheme.toLowerCase()}://${text}`)?.host || text;
+  const sent = req.headers.host;
+  if (sent !== undefined && normal(sent) === normal(host)) return;
+  req.headers.host = normal(host);
 }
 
 /**
@@ -728,8 +741,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   const { path: rawPath, query: rawQuery } = x.entry;
   const badUri = malformedEscape(rawPath, rawQuery) ?? dotSegment(rawPath);
   if (badUri) return x.error(400, "InvalidURI", badUri);
-  // Base prefixed as a string, so that a path such as //host/x stays a path.
-  const url = new URL(`http://mock.invalid${rawPath.startsWith("/") ? "" : "/"}${rawPath}?${rawQuery}`);
+  // Base prefixed as a string, so that a path such as //host/x stays a path. Routed (by Prism too)
+  // with its escaped unreserved characters read, as it was matched.
+  const path = unescapeUnreserved(rawPath);
+  const url = new URL(`http://mock.invalid${path.startsWith("/") ? "" : "/"}${path}?${rawQuery}`);
   const caseProblem = [...new Set(url.searchParams.keys())]
     .map((name) => [
       name,

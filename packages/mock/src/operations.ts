@@ -28,7 +28,7 @@ export interface OperationInfo {
 
 export interface OperationIndex {
   operations: OperationInfo[];
-  /** The operation a request is for, by method and (raw, still encoded) path. */
+  /** The operation a request is for, by method and (raw, still encoded) path, routed as unescapeUnreserved reads it. */
   match(method: string, path: string): OperationInfo | undefined;
   /** The methods (upper case) the spec has for a (raw) path, for a 405's `Allow`. */
   methodsFor(path: string): string[];
@@ -38,6 +38,15 @@ export interface OperationIndex {
   /** The message of the spec's error example with this code, if the spec has one. */
   exampleMessage(code: string): string | undefined;
 }
+
+/**
+ * A raw path with each escaped unreserved character read (`reinst%61ll` is `reinstall`, `/%762` is
+ * `/v2`: the same path, RFC 3986 section 6.2.2.2), other escapes kept as sent: how a path is routed.
+ */
+export const unescapeUnreserved = (path: string): string =>
+  path.replace(/%(?:[46][1-9a-f]|[57][0-9a]|3\d|2[de]|5f|7e)/gi, (escaped) =>
+    String.fromCharCode(Number.parseInt(escaped.slice(1), 16)),
+  );
 
 export function indexOperations(operations: IHttpOperation[]): OperationIndex {
   const infos: OperationInfo[] = [];
@@ -87,8 +96,11 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
   }
   return {
     operations: infos,
-    match: (method, path) => infos.find((op) => op.method === method.toLowerCase() && op.regex.test(path)),
-    methodsFor: (path) => [...new Set(infos.filter((op) => op.regex.test(path)).map((op) => op.method.toUpperCase()))],
+    match: (method, path) =>
+      infos.find((op) => op.method === method.toLowerCase() && op.regex.test(unescapeUnreserved(path))),
+    methodsFor: (path) => [
+      ...new Set(infos.filter((op) => op.regex.test(unescapeUnreserved(path))).map((op) => op.method.toUpperCase())),
+    ],
     byId: (operationId) => infos.find((op) => op.operationId === operationId),
     queryNames,
     exampleMessage: (code) => messages.get(code),

@@ -108,6 +108,17 @@ describe("programmatic scripts", () => {
     expect((await reinstall(other)).status).toBe(200);
   });
 
+  // An escaped unreserved character is the character (RFC 3986, 6.2.2.2): one path, however spelled.
+  it("applies a path script to the path its escaped unreserved characters spell, either way round", async () => {
+    const escaped = "/v1/vm/instance/vm%2D2/system/reinst%61ll";
+    const plain = "/v1/vm/instance/vm-2/system/reinstall";
+    mock.faults.enqueue({ path: escaped }, { status: 502 });
+    mock.faults.enqueue({ path: plain }, { status: 504 });
+    expect(mock.faults.pending()).toEqual({ [`path:${plain}`]: [{ status: 502 }, { status: 504 }] });
+    await expectBceError(await reinstall(plain), 502, "BadGateway");
+    await expectBceError(await reinstall(escaped), 504, "GatewayTimeout");
+  });
+
   it("does not spend a step on a request refused by authentication", async () => {
     mock.faults.enqueue("reinstallVmInstance", { status: 503 });
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: "PUT", body: "{}" });

@@ -176,6 +176,27 @@ describe("dot segments in a validly signed request's path", () => {
   });
 });
 
+// An escaped unreserved character is the character itself (RFC 3986, section 6.2.2.2): the
+// signature covers the path read so, and the path is routed so too.
+describe("escaped unreserved characters in a validly signed request's path", () => {
+  it.each([
+    ["/v1/vm/instance/vm-1/system/reinst%61ll", "reinstallVmInstance"],
+    ["/v1/vm/instance/vm%2D1/system/reinstall", "reinstallVmInstance"],
+    ["/%762/instance/i-1?rebuild", "rebuildInstance"],
+    ["/v2/instance/%69%2D1?rebuild", "rebuildInstance"],
+  ])("%s is routed as the path it spells", async (path, operationId) => {
+    const body = operationId === "reinstallVmInstance" ? REINSTALL_BODY : { imageId: "m-1" };
+    const res = await signedPut(mock.url, path, body);
+    expect(res.status).toBe(200);
+    expect(mock.journal.entries().at(-1)).toMatchObject({
+      operationId,
+      path: path.replace(/\?.*$/, ""),
+      signature: "verified",
+      answer: { status: 200 },
+    });
+  });
+});
+
 describe("query parameter names are case-sensitive", () => {
   it.each(["?REBUILD", "?Rebuild=", "?rebuild&REBUILD"])(
     "/v2/instance/i-1%s is 400 naming the declared name",
@@ -720,6 +741,29 @@ describe("an absolute-form request line (the mock as a client's HTTP proxy)", ()
     expect(entry).toMatchObject({ signature: "verified", answer: { status: 200 } });
     expect(entry!.headers.host).toBe("bcc.bj.baidubce.com");
   });
+
+  // The Go SDK signs and sends the endpoint as configured, the default port or capitals kept,
+  // in the request line and the Host header alike.
+  it.each(["bcc.bj.baidubce.com:80", "BCC.bj.baidubce.com"])(
+    "keeps a Host header that names the URL's authority as written (%s): what the client signed",
+    async (host) => {
+      mock.reset();
+      const line = `http://${host}/v2/instance/i-1?rebuild`;
+      const headers = { "content-type": "application/json", host };
+      const signed = await signRequest({ method: "PUT", url: line, headers }, DEFAULT_CREDENTIALS);
+      const lines = Object.entries({ ...headers, ...signed })
+        .filter(([name]) => name !== "host")
+        .map(([name, value]) => `${name}: ${value}\r\n`);
+      const answer = await rawExchange(
+        mock.port,
+        `PUT ${line} HTTP/1.1\r\nHost: ${host}\r\n${lines.join("")}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      expect(answer!.status).toBe(200);
+      const [entry] = mock.journal.entries();
+      expect(entry).toMatchObject({ signature: "verified", answer: { status: 200 } });
+      expect(entry!.headers.host).toBe(host);
+    },
+  );
 
   it.each([
     ["the Host a client sends with it", "bcc.bj.baidubce.com"],
