@@ -257,7 +257,8 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
     const [entry] = await stsMock.journal.waitFor(1);
     expect(JSON.parse(entry!.body)).toEqual({ imageId: "m-1", note: "<redacted>" });
-    expect(entry!.query).toBe("rebuild&note=%3Credacted%3E");
+    // Every byte escaped is one of the forms hidden as they are (core's secretForms).
+    expect(entry!.query).toBe("rebuild&note=<redacted>");
     expect(decodeURIComponent(JSON.stringify(entry))).not.toContain(sessionToken);
     expect(JSON.stringify(JSON.parse(JSON.stringify(entry)))).not.toContain(sts.secretAccessKey);
   });
