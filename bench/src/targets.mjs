@@ -30,8 +30,8 @@ export const TARGETS = Object.freeze({
  * raised to 20,600 by an error body's message kept without its code, a gateway's UTF-8 error message
  * read as such and a bad header value named with what is wrong, which brought bec to 20,476 and bcc
  * to 20,229; raised to 20,900 by a `raw` path's dot segment before a query refused, a `raw` call's
- * throwing getters named, an abort's answer status and a secret's fully escaped form, which brought
- * bec to 20,611 and bcc to 20,361.
+ * throwing getters named, an abort's answer status and a secret's fully escaped forms (percent and
+ * JSON), which brought bec to 20,647 and bcc to 20,388.
  */
 export const BUNDLE_CEILING_BYTES = 20_900;
 

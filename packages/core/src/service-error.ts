@@ -37,7 +37,8 @@ export function answeredBut(response: Response): string {
  * `encodeURIComponent` does, as RFC 3986 does (`uriEncode`, which BCE signs with and Python's
  * `quote` writes) and as a form is (`URLSearchParams`, Java's `URLEncoder`: `*` kept, a space `+`),
  * each with upper- and lowercase escapes; all in capitals or in
- * lowercase; its bytes in hex, each escaped (`%53%65…`), and in base64), longest first, for `hideSecrets`:
+ * lowercase; its bytes in hex, each escaped (`%53%65…`), and in base64; each character
+ * JSON-escaped, `\u0053…`), longest first, for `hideSecrets`:
  * an answer quoting the request (`serviceErrorFromResponse`), the mock's journal and log. One
  * shorter than 8 characters is left out: it would hide more than itself.
  */
@@ -61,9 +62,15 @@ export function secretForms(secrets: readonly (string | undefined)[]): string[] 
     const hex = toHex(bytes);
     const base64 = toBase64(bytes);
     const bare = base64.replace(/=+$/, "");
-    // Every byte escaped (`%53%65…`), as some encoders write a value whole.
+    // Every byte escaped (`%53%65…`), as some encoders write a value whole, and every character
+    // JSON-escaped (`\u0053…`), with upper- or lowercase hex digits.
     const escaped = hex.replace(/../g, "%$&");
-    forms.add(escaped).add(escaped.toUpperCase());
+    const unicode = secret.replace(/[\s\S]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    forms
+      .add(escaped)
+      .add(escaped.toUpperCase())
+      .add(unicode)
+      .add(unicode.replace(/[a-f]/g, (c) => c.toUpperCase()));
     forms.add(hex).add(hex.toUpperCase()).add(base64).add(bare).add(bare.replace(/\+/g, "-").replace(/\//g, "_"));
     // Inside the base64 of a longer text (a body echoed whole), its bytes fall at one of three
     // offsets: at each, the characters they alone decide (the first and last may share bits with

@@ -243,6 +243,17 @@ describe("the forms of a secret to hide", () => {
       expect(hideSecrets(`token=${echoed}&x`, secretForms([SK]))).toBe("token=<redacted>&x");
   });
 
+  // Every character JSON-escaped, a character beyond the BMP as its two surrogates, as JSON writes it.
+  it("hide one echoed with every character JSON-escaped", () => {
+    const secret = `${SK}😀`;
+    const escaped = [...Array(secret.length).keys()]
+      .map((i) => `\\u${secret.charCodeAt(i).toString(16).padStart(4, "0")}`)
+      .join("");
+    expect(JSON.parse(`"${escaped}"`)).toBe(secret);
+    for (const echoed of [escaped, escaped.replace(/[a-f]/g, (c) => c.toUpperCase())])
+      expect(hideSecrets(`{"note":"${echoed}"}`, secretForms([secret]))).toBe('{"note":"<redacted>"}');
+  });
+
   // URL-safe base64 unpadded: the last character, which the secret's bytes alone decide, too.
   it("hide one echoed in URL-safe base64", () => {
     const secret = `${PASSWORD}>>?!`;
