@@ -92,7 +92,10 @@ export async function handleAdmin(x: Exchange, state: AdminState): Promise<void>
       try {
         body = JSON.parse(raw.toString("utf8")) as typeof body;
       } catch (error) {
-        return x.error(400, "MalformedJSON", `The body is not JSON: ${(error as Error).message}`);
+        // JSON.parse's message quotes the body's first characters, which may start a secret no form
+        // matches: the message says where it failed alone.
+        const at = /position (\d+)/.exec((error as Error).message)?.[1];
+        return x.error(400, "MalformedJSON", `The body is not JSON${at === undefined ? "" : ` (at position ${at})`}`);
       }
       try {
         if (!body || typeof body !== "object" || Array.isArray(body))

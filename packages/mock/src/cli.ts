@@ -15,7 +15,7 @@ Serves the BEC and BCC APIs from the OpenAPI spec with Prism (static examples, r
 
 Options:
   --port <n>         port to listen on, 0 for any free port (default 4010)
-  --host <host>      interface to bind (default 127.0.0.1)
+  --host <host>      interface to bind (default 127.0.0.1; IPv6 without brackets, ::1)
   --spec <path>      OpenAPI document (default: @bce-openapi/spec/openapi.json)
   --log-level <lvl>  Prism log level: ${LOG_LEVELS.join(", ")} (default silent)
   --no-auth          accept requests without checking their bce-auth-v1 signature
@@ -104,6 +104,9 @@ function parse(argv: string[]): CliOptions {
         `--${name} must not be empty${name === "host" ? " (leave it out for 127.0.0.1)" : " (leave it out for the bundled spec)"}`,
       );
   }
+  // Written as in a URL (`[::1]`), an IPv6 address was looked up as a host name, and not found.
+  const bracketed = /^\[(.*)\]$/.exec(values.host ?? "");
+  if (bracketed) throw new Error(`--host takes an IPv6 address without brackets: --host ${bracketed[1]}`);
   const port = values.port ?? "4010";
   if (!/^\d+$/.test(port) || Number(port) > 65535)
     throw new Error(`--port must be an integer from 0 to 65535, got "${port}"`);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { hideDecodedSecrets } from "./journal.js";
 
 /**
  * Which browser origins may call the mock. `true` (the default): pages served from loopback
@@ -96,15 +97,22 @@ export function allowOrigin(res: ServerResponse, origin: string): void {
 
 /**
  * Answers an allowed origin's preflight (no authentication: a browser never signs a preflight).
- * Allow-Headers lists ALLOWED_HEADERS and every requested header name; what is not a header name
- * is left out.
+ * Allow-Headers lists ALLOWED_HEADERS and every requested header name; what is not a header name,
+ * or spells a secret of `hidden` (secretForms), is left out.
  */
-export function answerPreflight(req: IncomingMessage, res: ServerResponse, origin: string, methods: string[]): void {
+export function answerPreflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  origin: string,
+  methods: string[],
+  hidden: readonly string[],
+): void {
   const requested = String(req.headers["access-control-request-headers"] ?? "")
     .split(",")
     .map((h) => h.trim().toLowerCase())
-    .filter(Boolean);
-  const headers = [...new Set([...ALLOWED_HEADERS, ...requested.filter((h) => HEADER_NAME.test(h))])];
+    // A name that spells a secret (`x-<secret key>`) is not echoed back: the answer never quotes one.
+    .filter((h) => h && HEADER_NAME.test(h) && hideDecodedSecrets(h, hidden) === h);
+  const headers = [...new Set([...ALLOWED_HEADERS, ...requested])];
   allowOrigin(res, origin);
   res.setHeader("access-control-allow-methods", methods.join(", "));
   res.setHeader("access-control-allow-headers", headers.join(", "));

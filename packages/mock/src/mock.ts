@@ -685,7 +685,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     const from = req.headers.origin;
     if (from !== undefined) {
       if (!ctx.cors?.(from)) return x.error(403, "AccessDenied", `Origin ${from} may not use ${ADMIN_PREFIX}`);
-      if (isPreflight(req)) return answerPreflight(req, res, from, ["GET", "POST", "DELETE"]);
+      if (isPreflight(req)) return answerPreflight(req, res, from, ["GET", "POST", "DELETE"], ctx.hidden);
       allowOrigin(res, from);
     }
     return handleAdmin(x, {
@@ -713,7 +713,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     }
     if (isPreflight(req)) {
       x.answered(204);
-      return answerPreflight(req, res, origin, ctx.corsMethods);
+      return answerPreflight(req, res, origin, ctx.corsMethods, ctx.hidden);
     }
     allowOrigin(res, origin);
   }
@@ -793,7 +793,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
 
   // Prism throws on a media type it cannot parse: a client fault, answered as one.
   const badMediaType =
-    mediaTypeProblem(req.headers["content-type"], false) ?? mediaTypeProblem(req.headers.accept, true);
+    mediaTypeProblem(req.headers["content-type"], false, ctx.hidden) ??
+    mediaTypeProblem(req.headers.accept, true, ctx.hidden);
   if (badMediaType) return x.error(400, "InvalidHTTPRequest", badMediaType);
 
   // A body sent as another media type (text/plain, a form) is a fault of the request's headers,
@@ -803,7 +804,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     return x.error(
       400,
       "InvalidHTTPRequest",
-      `Content-Type ${asciiSafe(type.slice(0, 100))} is not JSON, the media type of ${operation.operationId}'s body`,
+      `Content-Type ${quotedStart(type, ctx.hidden)} is not JSON, the media type of ${operation.operationId}'s body`,
     );
   }
 
@@ -1052,12 +1053,19 @@ function withoutEmptyParameters(value: string): string {
 }
 
 /** What is wrong with a Content-Type (one media type) or an Accept (a list of them), or undefined. */
-function mediaTypeProblem(value: string | undefined, list: boolean): string | undefined {
+function mediaTypeProblem(value: string | undefined, list: boolean, hidden: readonly string[]): string | undefined {
   if (value === undefined) return undefined;
   const items = list ? listItems(value) : [value];
   if (items.every((item) => MEDIA_TYPE.test(item))) return undefined;
-  return `${list ? "Accept" : "Content-Type"} is not ${list ? "a list of media ranges" : "a media type"}: "${asciiSafe(value.slice(0, 100))}"`;
+  return `${list ? "Accept" : "Content-Type"} is not ${list ? "a list of media ranges" : "a media type"}: "${quotedStart(value, hidden)}"`;
 }
+
+/**
+ * The first 100 characters of a request's text, for an error message: the secrets it spells are
+ * hidden before it is cut (cut first, a secret past the cut kept its start, which no form matches).
+ */
+const quotedStart = (text: string, hidden: readonly string[]): string =>
+  asciiSafe(hideDecodedSecrets(text, hidden).slice(0, 100));
 
 /**
  * The elements of a header list (RFC 9110, section 5.6.1): split at the commas outside quoted

@@ -251,7 +251,8 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     const json = [...sts.secretAccessKey].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
     const percent = [...sessionToken].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("");
     const url = `${stsMock.url}/v2/instance/i-1?rebuild&note=${percent}`;
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    // In a header too, where no JSON is read: every character escaped is a form hidden as it is.
+    const headers: Record<string, string> = { "content-type": "application/json", "x-note": json };
     const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
     const sent = `{"imageId":"m-1","note":"${json}"}`;
     await (await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body: sent })).arrayBuffer();
@@ -259,6 +260,7 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     expect(JSON.parse(entry!.body)).toEqual({ imageId: "m-1", note: "<redacted>" });
     // Every byte escaped is one of the forms hidden as they are (core's secretForms).
     expect(entry!.query).toBe("rebuild&note=<redacted>");
+    expect(entry!.headers["x-note"]).toBe("<redacted>");
     expect(decodeURIComponent(JSON.stringify(entry))).not.toContain(sessionToken);
     expect(JSON.stringify(JSON.parse(JSON.stringify(entry)))).not.toContain(sts.secretAccessKey);
   });
@@ -333,6 +335,22 @@ describe("a temporary (STS) key pair: the session token is required", () => {
       expect(shown).not.toContain(secret.slice(0, 8));
     },
   );
+
+  // A header an error message quotes to 100 characters: a secret past the cut is hidden before it,
+  // not left with its start shown (which no form of it matches).
+  it.each([
+    ["a malformed Accept", "accept", `${"a".repeat(90)}${sessionToken}`],
+    ["a malformed Content-Type", "content-type", `${"a".repeat(94)}${sessionToken}`],
+    ["a Content-Type that is not JSON", "content-type", `text/${"a".repeat(80)}${sessionToken}`],
+  ])("never answers with the start of a secret that %s holds past its quoted part", async (_, name, value) => {
+    const url = `${stsMock.url}/v2/instance/i-1?rebuild`;
+    const headers: Record<string, string> = { "content-type": "application/json", [name]: value };
+    const signed = await signRequest({ method: "PUT", url, headers }, { ...sts, sessionToken });
+    const res = await fetch(url, { method: "PUT", headers: { ...headers, ...signed }, body });
+    const error = await expectBceError(res, 400, "InvalidHTTPRequest");
+    expect(error.message).toContain("<redac");
+    expect(error.message).not.toContain(sessionToken.slice(0, 6));
+  });
 
   // An error message may quote what the request sent (Prism's 406 the Accept header, a bad
   // Prefer its value, a 405 the path): a secret the mock knows is not sent back.

@@ -325,6 +325,7 @@ it.each([
   [["--port", "0", "--host", "127.0.0.1", "--host", "127.0.0.2"], /--host is given twice/],
   [["--port", "0", "--host", ""], /--host must not be empty/],
   [["--port", "0", "--spec", " "], /--spec must not be empty/],
+  [["--port", "0", "--host", "[::1]"], /--host takes an IPv6 address without brackets: --host ::1$/m],
 ])("exits 2 on bad arguments %j", async (args, message) => {
   const { child, output } = run(args);
   const [code] = await once(child, "exit");

@@ -1,6 +1,6 @@
 // CORS at the HTTP level (the browser side is tested in Chromium, docs/test/mock-cors.test.mjs).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startMock, type MockServer } from "../src/index.js";
+import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
 
 const preflight = (
@@ -43,6 +43,16 @@ describe("default: loopback origins", () => {
     const allowed = res.headers.get("access-control-allow-headers")!.split(", ");
     expect(allowed).toEqual(expect.arrayContaining(["authorization", "x-my-trace-id", "traceparent"]));
     expect(allowed.some((name) => name.includes(":"))).toBe(false);
+  });
+
+  // An answer never quotes a secret the mock knows: not even as a header name it allows.
+  it("leaves out a requested header name that spells a secret of the mock's", async () => {
+    const secret = DEFAULT_CREDENTIALS.secretAccessKey.toLowerCase();
+    const res = await preflight(mock.url, "http://localhost:1", `authorization, x-${secret}, x-my-trace-id`);
+    expect(res.status).toBe(204);
+    const allowed = res.headers.get("access-control-allow-headers")!.split(", ");
+    expect(allowed).toEqual(expect.arrayContaining(["authorization", "x-my-trace-id"]));
+    expect(res.headers.get("access-control-allow-headers")).not.toContain(secret);
   });
 
   it("puts Allow-Origin and Expose-Headers on answers, errors included", async () => {

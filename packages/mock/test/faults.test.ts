@@ -341,6 +341,14 @@ describe(`the admin route ${ADMIN_PREFIX}`, () => {
       400,
       "MalformedJSON",
     );
+    // JSON.parse's message quotes the body's start: a secret's start, which no form of it matches.
+    const secretBody = await expectBceError(
+      await fetch(`${mock.url}${ADMIN_PREFIX}faults`, { method: "POST", body: DEFAULT_CREDENTIALS.secretAccessKey }),
+      400,
+      "MalformedJSON",
+    );
+    expect(secretBody.message).toMatch(/^The body is not JSON/);
+    expect(secretBody.message).not.toContain(DEFAULT_CREDENTIALS.secretAccessKey.slice(0, 6));
     const unknown = await expectBceError(await admin("GET", "nothing"), 404, "NotFound");
     // The route as it was asked for, prefix included ("GET nothing" named no URL).
     expect(unknown.message).toMatch(/^No mock route GET \/__mock\/nothing; see GET\/DELETE \/__mock\/journal, /);
