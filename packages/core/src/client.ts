@@ -380,7 +380,7 @@ function serviceClient<Paths extends {}>(
     const baseUrl = own(given, "baseUrl");
     const headers = own(given, "headers");
     const header = own(params, "header");
-    return {
+    const checked = {
       ...NO_FETCH_OPTIONS,
       ...given,
       signal,
@@ -393,6 +393,12 @@ function serviceClient<Paths extends {}>(
         path: own(params, "path") || {},
       },
     };
+    // openapi-fetch reads a 2xx body with `response[parseAs]()`: another value threw a TypeError
+    // once the call had been carried out.
+    const { parseAs } = checked as { parseAs?: unknown };
+    if (parseAs !== undefined && !PARSE_AS.includes(parseAs as string))
+      throw new BceValidationError("parseAs", "enum", `must be one of ${PARSE_AS.join(", ")}`);
+    return checked;
   };
   // openapi-fetch builds a Request with the call's signal, and Node's fetch (undici) keeps a
   // listener on that signal until the Request is garbage-collected: one long-lived signal shared
@@ -491,6 +497,8 @@ const NO_FETCH_OPTIONS = none(
 );
 const NO_PARAMS = none("path query header cookie");
 /** The methods of openapi-fetch's client that send a request (besides `request`). */
+const PARSE_AS: readonly string[] = ["json", "text", "blob", "arrayBuffer", "stream"];
+
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = KEY_FIELDS.map((key) => `credentials.${key}`);

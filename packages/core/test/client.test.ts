@@ -388,6 +388,13 @@ describe("raw: the typed openapi-fetch client", () => {
       "options",
       "could not be read: a getter or a Proxy threw (see cause)",
     ],
+    // Read with response[parseAs](), it threw once the call had been carried out.
+    [
+      "a parseAs openapi-fetch has no reader for",
+      { params: { path: { id: "a" } }, body: { name: "n" }, parseAs: "bogus" },
+      "parseAs",
+      "must be one of json, text, blob, arrayBuffer, stream",
+    ],
     [
       "a query value with a lone surrogate",
       { params: { path: { id: "a" }, query: { q: "\ud800" } } },
