@@ -26,7 +26,7 @@ const nodeBuiltin = new RegExp(`^(node:|(${builtinModules.join("|")})(/|$))`);
 
 // The page's side: everything runs in Chromium and what it gives comes back as plain data.
 const ENTRY = `
-import { BceError, buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signRequest, verifyRequest } from "@bce-openapi/core";
+import { BceError, buildAuthorization, createSigningKeyCache, decodeUserData, encodeUserData, encryptAdminPass, signFetchRequest, signRequest, verifyRequest } from "@bce-openapi/core";
 import { signingHeaders } from "@bce-openapi/core/internal";
 import { createBecClient } from "@bce-openapi/bec";
 import { createBccClient } from "@bce-openapi/bcc";
@@ -78,6 +78,9 @@ window.runChecks = async ({ vectors, credentials, text, becExample, becRequest, 
     adminPass: await encryptAdminPass("1qaz@WSX", "mock-secret-access-key-0123456789"),
     chineseAdminPass: await encryptAdminPass("密码Pass@2024", credentials.secretAccessKey),
     encoded: encodeUserData(text), roundTrip: decodeUserData(encodeUserData(text)),
+    // A Request signed in the page keeps its options, body and referrer (a URL of the page's origin).
+    signedRequest: await signFetchRequest(new Request(location.origin + "/x", { method: "PUT", body: "{}", cache: "no-store", credentials: "include", keepalive: true, mode: "same-origin", referrer: location.origin + "/page", referrerPolicy: "no-referrer" }), credentials)
+      .then(async (r) => ({ method: r.method, cache: r.cache, credentials: r.credentials, keepalive: r.keepalive, mode: r.mode, referrer: r.referrer, referrerPolicy: r.referrerPolicy, redirect: r.redirect, body: await r.text(), signed: r.headers.has("authorization") })),
     bec: await bec({ ...becRequest, userData: text }), becInvalid: await bec({ ...becRequest, imageType: "windows" }),
     bcc: await bcc({ ...bccRequest, adminPass: "1qaz@WSX" }), bccInvalid: await bcc({ ...bccRequest, adminPass: "1qaz@WSX", imageType: "windows" }),
     // No credentials: a page has no environment to read them from, and the error says so.
@@ -275,6 +278,18 @@ test("signer, adminPass encryption, userData encoding and both clients work in C
   expect(got.adminPass).toBe("d0dd8cc65746ea6ceaa478763eba9949");
   expect(got.chineseAdminPass).toBe(await encryptAdminPass("密码Pass@2024", credentials.secretAccessKey));
   expect(got.roundTrip).toBe(text);
+  expect(got.signedRequest).toEqual({
+    method: "PUT",
+    cache: "no-store",
+    credentials: "include",
+    keepalive: true,
+    mode: "same-origin",
+    referrer: expect.stringMatching(/^http:\/\/[^/]+\/page$/),
+    referrerPolicy: "no-referrer",
+    redirect: "manual",
+    body: "{}",
+    signed: true,
+  });
   expect(got.encoded).toBe(encodeUserData(text));
 
   // BEC: resolves with the example; the request went to the recording fetch, signed as Node verifies.

@@ -42,6 +42,7 @@ export {
   buildAuthorization,
   createSigningKeyCache,
   DEFAULT_EXPIRATION_SECONDS,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
   formatBceDate,
   signRequest,
   verifyRequest,

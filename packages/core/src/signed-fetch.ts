@@ -174,11 +174,14 @@ async function signChecked(
       signingKeys,
     ),
   );
-  return new Request(request.url, {
-    method: request.method,
+  // Made from the request, so that its other options (credentials, cache, mode, keepalive,
+  // integrity, its method and signal) go with it; its body, read above, given again. A Request made
+  // from another with options resets the referrer and its policy: given again too.
+  return new Request(request, {
     headers,
+    referrer: request.referrer,
+    referrerPolicy: request.referrerPolicy,
     ...(body !== undefined ? { body } : {}),
-    signal: request.signal,
     // A signed request is not sent on to where a redirect points: fetch would carry its session
     // token and date there (it drops only Authorization across origins), and its signature, for
     // this URL, is good for no other. The redirect is the answer, as the clients' transport has it.

@@ -25,6 +25,17 @@ function beyondBceDate(t: number | Date): boolean {
   const ms = Math.trunc(typeof t === "number" ? t : t.getTime());
   return Math.abs(ms) <= 8.64e15 && !(ms >= 0 && ms < lean.MAX_SIGNING_TIME + 1000);
 }
+/**
+ * A query given as a string that starts with a second "?" (`??a=1`): the plain form dropped that one
+ * too (as URLSearchParams's constructor does), so the signer and the verifier read `/p??a=1`
+ * apart; the lean one keeps it, as the wire has it (the parameter `?a`). The oracle is given it
+ * after an "&" (which makes no pair), where it keeps it too.
+ */
+const forOracle = (q: unknown) => (typeof q === "string" && q.startsWith("??") ? `?&${q.slice(1)}` : q);
+function sameQuery<Q>(q: Q, f: (impl: typeof lean, q: Q) => unknown): void {
+  expect(outcome(() => f(lean, q))).toEqual(outcome(() => f(oracle as typeof lean, forOracle(q) as Q)));
+}
+
 function formatsLikeOracle(t: number | Date): void {
   if (beyondBceDate(t)) expect(outcome(() => lean.formatBceDate(t))).toEqual({ threw: "RangeError" });
   else same((c) => c.formatBceDate(t));
@@ -203,7 +214,7 @@ describe("lean canonicalization equals the plain one it replaced (fast-check, or
 
   it("canonicalQueryString (string, URLSearchParams, record)", () => {
     fc.assert(
-      fc.property(query, (q) => same((c) => c.canonicalQueryString(q as lean.QueryInput))),
+      fc.property(query, (q) => sameQuery(q, (c, given) => c.canonicalQueryString(given as lean.QueryInput))),
       params,
     );
   });
@@ -227,11 +238,11 @@ describe("lean canonicalization equals the plain one it replaced (fast-check, or
         headers,
         headersToSign,
         (method, path, q, h, toSign) =>
-          same((c) =>
+          sameQuery(q, (c, given) =>
             c.buildCanonicalRequest({
               method,
               path,
-              query: q as lean.QueryInput,
+              query: given as lean.QueryInput,
               headers: h as lean.HeaderInput,
               headersToSign: toSign,
             }),

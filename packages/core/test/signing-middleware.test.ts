@@ -134,6 +134,40 @@ describe("signFetchRequest", () => {
     );
   });
 
+  // The signed request is the caller's with its headers signed: cookies, cache control, keepalive
+  // and a same-origin restriction were dropped for fetch's defaults.
+  it("keeps the request's other options, its method, body and signal", async () => {
+    const controller = new AbortController();
+    const given = new Request("https://bec.baidubce.com/x", {
+      method: "PUT",
+      body: "{}",
+      cache: "no-store",
+      credentials: "include",
+      keepalive: true,
+      mode: "same-origin",
+      integrity: "sha256-abc",
+      referrer: "https://bec.baidubce.com/page",
+      referrerPolicy: "no-referrer",
+      signal: controller.signal,
+    });
+    const signed = await signFetchRequest(given, credentials);
+    expect(signed).toMatchObject({
+      method: "PUT",
+      cache: "no-store",
+      credentials: "include",
+      keepalive: true,
+      mode: "same-origin",
+      integrity: "sha256-abc",
+      referrer: "https://bec.baidubce.com/page",
+      referrerPolicy: "no-referrer",
+      redirect: "manual",
+    });
+    expect(await signed.text()).toBe("{}");
+    expect(signed.headers.get("authorization")).toMatch(/^bce-auth-v1\/mw-ak\//);
+    controller.abort();
+    expect(signed.signal.aborted).toBe(true);
+  });
+
   it("refuses a signing-key cache of null as one not made by createSigningKeyCache", async () => {
     await expect(signFetchRequest(request(), credentials, {}, null as never)).rejects.toThrow(
       "signing key cache must come from createSigningKeyCache",

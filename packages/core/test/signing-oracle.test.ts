@@ -160,6 +160,18 @@ const method = fc.constantFrom("PUT", "GET", "post", "Delete", "péché");
 
 const params = { numRuns: 600 };
 
+/**
+ * As in test/canonical-oracle.test.ts: a query that starts with a second "?" (`/p??a=1`) was read
+ * with that "?" dropped too; the lean signer keeps it, as the wire has it (the parameter `?a`). The
+ * oracle is given it after an "&" (which makes no pair), where it keeps it as well.
+ */
+const oracleQuery = (q: unknown) => (typeof q === "string" && q.startsWith("??") ? `?&${q.slice(1)}` : q);
+const oracleUrl = <U extends string | URL>(u: U): U => {
+  const text = String(u).replace(/^([^?#]*)\?\?/, "$1?&?");
+  if (text === String(u)) return u;
+  return (typeof u === "string" ? text : new URL(text)) as U;
+};
+
 describe("the signer equals the one it replaced (fast-check, oracle in test/oracle/sign.ts)", () => {
   it("signingHeaders, as the transport calls it: with its cache and without, with a clock offset", async () => {
     const cache = createSigningKeyCache(2);
@@ -184,7 +196,7 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
           const signingTime = now + offset;
           const want =
             signingTime >= 0 && signingTime <= MAX_SIGNING_TIME
-              ? await outcome(() => oracle.signingHeaders(request, creds, options, offset))
+              ? await outcome(() => oracle.signingHeaders({ ...request, url: oracleUrl(u) }, creds, options, offset))
               : {
                   threw:
                     "BceValidationError: signing.clock: must return milliseconds since the epoch, up to the year 9999",
@@ -232,7 +244,9 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
           }
           const options = { timestamp, expirationInSeconds: expiry, headersToSign: toSign };
           const request = { method: m, url: target, headers: input };
-          const want = await outcome(() => oracle.computeSignedHeaders(request, creds, options));
+          const want = await outcome(() =>
+            oracle.computeSignedHeaders({ ...request, url: oracleUrl(target) }, creds, options),
+          );
           expect(await outcome(() => computeSignedHeaders(request, creds, { ...options, signingKeys: cache }))).toEqual(
             expected(want, timestamp),
           );
@@ -278,7 +292,7 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
             timestamp,
             expirationInSeconds: expiry,
           };
-          const want = await outcome(() => oracle.computeAuthorization(input));
+          const want = await outcome(() => oracle.computeAuthorization({ ...input, query: oracleQuery(q) as string }));
           expect(await outcome(() => computeAuthorization({ ...input, signingKeys: cache }))).toEqual(
             expected(want, timestamp),
           );

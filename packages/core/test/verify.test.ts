@@ -3,10 +3,12 @@ import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
   buildAuthorization,
+  canonicalQueryString,
   formatAuthorization,
   parseAuthorization,
   signRequest,
   verifyRequest,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
   type SignOptions,
   type VerifyResult,
 } from "../src/signing/index.js";
@@ -146,6 +148,18 @@ describe("verifyRequest accepts", () => {
     ).toMatchObject({ ok: true });
   });
 
+  // A query that starts with another "?" has it as its own: `/p??a=1` carries the parameter `?a`,
+  // signed as `%3Fa=1` by the signer (from the URL) and the verifier (from the path) alike.
+  it("a query that starts with a second ?, signed and verified alike", async () => {
+    for (const query of ["??a=1", "??", "???x"]) {
+      const req = await signed({ method: "GET", url: `https://h.example/p${query}`, headers: {} });
+      expect(await verify({ method: "GET", path: `/p${query}`, headers: req.headers })).toMatchObject({ ok: true });
+      expect(await verify({ ...req, query: `?${query.slice(1)}` })).toMatchObject({ ok: true });
+    }
+    expect(canonicalQueryString("??a=1")).toBe("%3Fa=1");
+    expect(canonicalQueryString("?a=1")).toBe("a=1");
+  });
+
   it("STS credentials: the token is sent and always signed", async () => {
     const sts = { ...credentials, sessionToken: "session-token-value" };
     for (const headersToSign of [undefined, ["host"]]) {
@@ -244,6 +258,31 @@ describe("verifyRequest rejects", () => {
   it("a wrong secret key (SignatureDoesNotMatch)", async () => {
     const req = await signed(rebuild, {}, { ...credentials, secretAccessKey: "wrong" });
     expect(await verify(req)).toEqual(failure("SignatureDoesNotMatch"));
+  });
+
+  // Its expiration alone would let a signature dated ahead through until long after (the year 9999,
+  // 1 s): the service refuses one dated ahead of its clock by more than the window.
+  it("a request dated more than 15 minutes ahead (RequestTimeTooSkewed), unless the window is wider", async () => {
+    const req = await signed(rebuild);
+    expect(await verify(req, T0 - 900_000)).toMatchObject({ ok: true });
+    expect(await verify(req, T0 - 901_000)).toEqual({
+      ok: false,
+      code: "RequestTimeTooSkewed",
+      message: "the request time is 901 s ahead of the server's time (at most 900 s allowed)",
+    });
+    expect(DEFAULT_MAX_CLOCK_SKEW_SECONDS).toBe(900);
+    const far = await signed(rebuild, { timestamp: Date.UTC(9999, 0, 1), expirationInSeconds: 1 });
+    expect(await verify(far)).toEqual(failure("RequestTimeTooSkewed"));
+    const wide = (maxClockSkewSeconds: number) =>
+      verifyRequest(far, { getSecretAccessKey, now: T0, maxClockSkewSeconds });
+    expect(await wide(Number.POSITIVE_INFINITY)).toMatchObject({ ok: true });
+    expect(await verifyRequest(req, { getSecretAccessKey, now: T0 - 60_000, maxClockSkewSeconds: 30 })).toEqual(
+      failure("RequestTimeTooSkewed"),
+    );
+    for (const bad of [-1, Number.NaN, "900" as never])
+      await expect(wide(bad)).rejects.toThrow(
+        "options.maxClockSkewSeconds must be a number of seconds, at least 0 (Infinity for any)",
+      );
   });
 
   it("an expired request (RequestExpired)", async () => {
@@ -447,6 +486,17 @@ describe("bad arguments to the public signing functions are named, never a TypeE
     expect(error).toBeInstanceOf(RangeError);
     expect((error as Error).message).toBe("options.now is not a valid time");
   });
+
+  it.each([5, { a: "1" }, new URLSearchParams("a=1")])(
+    "verifyRequest: a query that is no string (%j) is named, with or without an Authorization",
+    async (query) => {
+      const request = await signed({ method: "PUT", url, headers: {} });
+      for (const headers of [request.headers, {}])
+        await expect(
+          verifyRequest({ ...request, headers, query: query as never }, { getSecretAccessKey, now: T0 }),
+        ).rejects.toThrow(new TypeError("request.query must be the raw query string (as on the wire), if given"));
+    },
+  );
 
   it("verifyRequest: a getSecretAccessKey that returns no string is named", async () => {
     const request = await signed({ method: "PUT", url, headers: {} });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { DEFAULT_MAX_CLOCK_SKEW_SECONDS } from "@bce-openapi/core";
 import { queryParameter } from "@bce-openapi/core/internal";
 
 export interface Credential {
@@ -58,16 +59,14 @@ export const AUTH_ERROR_STATUS: Record<string, number> = {
 };
 
 /**
- * How far in the future a signature's timestamp may be. A request dated further ahead is answered
- * 403 `RequestTimeTooSkewed`, the code the spec's 403 response gives for clock skew (not in BCE's
- * common error table, https://intl.cloud.baidu.com/doc/BCC/s/Ojwvyo6nc-en: the official JavaScript
- * SDK's, which signs again after it with the offset of the answer's date, in its release 1.0.7,
- * https://unpkg.com/@baiducloud/sdk@1.0.7/src/bce_base_client.js), with the server's time in
- * `Date`, from which a client corrects its clock. BCE
- * publishes no figure for the window; 15 minutes is the one signature-v4 services use. A past
- * timestamp is judged by its own expiration (`RequestExpired`), as before.
+ * How far in the future a signature's timestamp may be (core's, which says where it comes from). A
+ * request dated further ahead is answered 403 `RequestTimeTooSkewed`, the code the spec's 403
+ * response gives for clock skew (not in BCE's common error table,
+ * https://intl.cloud.baidu.com/doc/BCC/s/Ojwvyo6nc-en), with the server's time in `Date`, from
+ * which a client corrects its clock. A past timestamp is judged by its own expiration
+ * (`RequestExpired`), as before.
  */
-export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 15 * 60;
+export { DEFAULT_MAX_CLOCK_SKEW_SECONDS };
 
 export function resolveCredentials(credentials?: Credential[], env: NodeJS.ProcessEnv = process.env): Credential[] {
   if (credentials) return credentials;
@@ -85,7 +84,11 @@ export const allowAll: Authenticate = () => ({ ok: true });
 /** The shape of `verifyRequest` from @bce-openapi/core (bce-auth-v1), as the mock calls it. */
 export type VerifyRequest = (
   request: { method: string; path: string; headers: IncomingMessage["headers"] },
-  options: { getSecretAccessKey: (accessKeyId: string) => string | undefined; now?: number },
+  options: {
+    getSecretAccessKey: (accessKeyId: string) => string | undefined;
+    now?: number;
+    maxClockSkewSeconds?: number;
+  },
 ) => Promise<{ ok: true; accessKeyId: string; timestamp?: string } | { ok: false; code: string; message: string }>;
 
 /**
@@ -106,11 +109,12 @@ export function signatureAuthenticator(
     const result = await verify(
       // req.url is the path and raw query exactly as signed (`?rebuild` and `?rebuild=` alike).
       { method: req.method ?? "GET", path: req.url ?? "/", headers: req.headers },
-      { getSecretAccessKey: (id) => byId.get(id)?.secretAccessKey, now: now() },
+      { getSecretAccessKey: (id) => byId.get(id)?.secretAccessKey, now: now(), maxClockSkewSeconds },
     );
     if (result.ok) {
-      // The signature's timestamp (core's verifyRequest gives it, from the header or the query);
-      // a verify of the caller's that does not is read from the header, the field after the id.
+      // Core's verifyRequest judges the skew itself; a verify of the caller's may not. The signature's
+      // timestamp (core's gives it, from the header or the query); one that does not is read from
+      // the header, the field after the id.
       const timestamp = result.timestamp ?? String(req.headers.authorization).split("/")[2] ?? "";
       const ahead = Date.parse(timestamp) - now();
       if (ahead > maxClockSkewSeconds * 1000) {
@@ -139,6 +143,8 @@ export function signatureAuthenticator(
       }
       return { ok: true, accessKeyId: result.accessKeyId };
     }
-    return { ok: false, status: AUTH_ERROR_STATUS[result.code] ?? 400, code: result.code, message: result.message };
+    // A skew answer carries the mock's time in its Date header, from which a client corrects its clock.
+    const message = result.code === "RequestTimeTooSkewed" ? `${result.message}; see the Date header` : result.message;
+    return { ok: false, status: AUTH_ERROR_STATUS[result.code] ?? 400, code: result.code, message };
   };
 }

@@ -255,6 +255,20 @@ describe("a signature dated in the future", () => {
     }
   });
 
+  // Core's verifyRequest judges the skew too, with the window the mock gives it.
+  it("a wider maxClockSkewSeconds takes a signature further ahead, and says so in the refusal", async () => {
+    const wide = await startMock({ maxClockSkewSeconds: 7200 });
+    try {
+      const ahead = { timestamp: Date.now() + 3600_000 };
+      expect((await signedPut(wide.url, REBUILD_PATH, { imageId: "m-1" }, ahead)).status).toBe(200);
+      const far = await signedPut(wide.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() + 3 * 3600_000 });
+      const error = await expectBceError(far, 403, "RequestTimeTooSkewed");
+      expect(error.message).toMatch(/ s ahead of the server's time \(at most 7200 s allowed\); see the Date header$/);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it("an expired one is still 400 RequestExpired", async () => {
     await expectBceError(
       await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1" }, { timestamp: Date.now() - 3600_000 }),

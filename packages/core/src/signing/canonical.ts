@@ -71,7 +71,7 @@ function addPair(pairs: string[], key: string, value: string): void {
  * `canonicalQueryString`): what the signer of URLs uses.
  */
 export function canonicalQuery(query: string): string {
-  // The query's `?`; URLSearchParams's constructor drops one more at the start.
+  // The query's `?`, one: a second is the query's own (`/p??a=1` has the parameter `?a`).
   const text = query.replace(QUERY_MARK, "");
   if (PLAIN_PAIR.test(text)) {
     // The clients' queries (`clientToken=...`, `rebuild`): nothing to decode, encode or sort.
@@ -79,7 +79,8 @@ export function canonicalQuery(query: string): string {
     return text && pair.slice(0, 14).toLowerCase() !== "authorization=" ? pair : "";
   }
   const pairs: string[] = [];
-  new URLSearchParams(text).forEach((v, k) => {
+  // After an "&", which makes no pair: URLSearchParams's constructor drops a leading "?" of its own.
+  new URLSearchParams(`&${text}`).forEach((v, k) => {
     addPair(pairs, k, v);
   });
   return pairs.sort().join("&");

@@ -30,6 +30,7 @@ export {
   type AuthorizationResult,
 } from "./sign.js";
 export {
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
   verifyRequest,
   type ReceivedRequest,
   type VerifyOptions,
