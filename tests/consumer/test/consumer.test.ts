@@ -315,6 +315,7 @@ describe("the public surface of @bce-openapi/core", () => {
       "CREDENTIAL_ENV_VARS",
       "CredentialsError",
       "DEFAULT_EXPIRATION_SECONDS",
+      "DEFAULT_MAX_CLOCK_SKEW_SECONDS",
       "PasswordPolicyError",
       "buildAuthorization",
       "checkAdminPassPolicy",
