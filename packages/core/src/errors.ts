@@ -181,10 +181,15 @@ export class BceAbortError extends BceError {
  * The BceAbortError of a call whose signal has aborted: its reason is the cause. `answerStatus`:
  * the status of the answer whose body was being read (a 2xx: the service acted).
  */
-export const aborted = (signal: AbortSignal, answerStatus?: number): BceAbortError => {
-  const error = new BceAbortError(`the call was aborted${partly(answerStatus)}`, { cause: signal.reason });
-  return answerStatus === undefined ? error : Object.assign(error, { answerStatus });
-};
+export const aborted = (signal: AbortSignal, answerStatus?: number): BceAbortError =>
+  withAnswerStatus(
+    new BceAbortError(`the call was aborted${partly(answerStatus)}`, { cause: signal.reason }),
+    answerStatus,
+  );
+
+/** A BceAbortError with the status of the answer that had come (see BceAbortError's `answerStatus`). */
+export const withAnswerStatus = (error: BceAbortError, answerStatus: number | undefined): BceAbortError =>
+  answerStatus === undefined ? error : Object.assign(error, { answerStatus });
 
 /** What an error after an answer's head says of it: that the service answered, and with what. */
 const partly = (status: number | undefined) =>

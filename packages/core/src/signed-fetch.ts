@@ -174,14 +174,25 @@ async function signChecked(
       signingKeys,
     ),
   );
-  // Made from the request, so that its other options (credentials, cache, mode, keepalive,
-  // integrity, its method and signal) go with it; its body, read above, given again. A Request made
-  // from another with options resets the referrer and its policy: given again too.
-  return new Request(request, {
+  // Made anew from its URL (another realm's Request, a library's, would be read as text by this
+  // realm's constructor), with the options a Request of this realm gives: cookies, cache control,
+  // keepalive, integrity, referrer. Its mode only if "same-origin": "no-cors" would drop the
+  // signature's headers without a word, and "navigate" (a service worker's) cannot be made.
+  const own = request instanceof Request;
+  return new Request(request.url, {
+    method: request.method,
     headers,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
     ...(body !== undefined ? { body } : {}),
+    signal: request.signal,
+    ...(own && {
+      cache: request.cache,
+      credentials: request.credentials,
+      integrity: request.integrity,
+      keepalive: request.keepalive,
+      referrer: request.referrer,
+      referrerPolicy: request.referrerPolicy,
+      ...(request.mode === "same-origin" && { mode: request.mode }),
+    }),
     // A signed request is not sent on to where a redirect points: fetch would carry its session
     // token and date there (it drops only Authorization across origins), and its signature, for
     // this URL, is good for no other. The redirect is the answer, as the clients' transport has it.

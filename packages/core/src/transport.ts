@@ -13,6 +13,7 @@ import {
   BceValidationError,
   answerTooLarge,
   statusTold,
+  withAnswerStatus,
 } from "./errors.js";
 import {
   answeredBut,
@@ -641,6 +642,7 @@ export class Transport {
             : failure && !(failure instanceof BceAbortError)
               ? `the attempt failed (${failure.message}), but `
               : "",
+          answer?.response.status,
         );
       }
       if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
@@ -981,6 +983,8 @@ async function guard<T>(
   timeoutMs: number,
   /** What the attempt came to, for the error to start with (`the service answered 200…, but `). */
   after = "",
+  /** The status of the answer the attempt came to, for an abort's `answerStatus`. */
+  answerStatus?: number,
 ): Promise<T> {
   // The error of the timeout, once it has passed.
   let late: BceError | undefined;
@@ -993,7 +997,9 @@ async function guard<T>(
     );
   } catch (error) {
     if (signal?.aborted)
-      throw after ? new BceAbortError(`${after}the call was aborted`, { cause: signal.reason }) : aborted(signal);
+      throw after
+        ? withAnswerStatus(new BceAbortError(`${after}the call was aborted`, { cause: signal.reason }), answerStatus)
+        : aborted(signal);
     if (late !== undefined && error === late) throw error;
     throw new BceError(`${after}${what} threw (see cause)`, { cause: error });
   }

@@ -922,6 +922,9 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     const error = await calling.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceAbortError);
     expect(error).toMatchObject({ message, cause: reason });
+    // The status of the answer that had come (a 2xx: the service acted); none before one came.
+    if (sends === 0) expect(error).not.toHaveProperty("answerStatus");
+    else expect(error).toMatchObject({ answerStatus: 200 });
     expect(sent).toHaveLength(sends);
   });
 

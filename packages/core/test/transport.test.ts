@@ -1150,7 +1150,10 @@ describe("the logger and the hooks", () => {
       .send(new Request("http://h/x", { method: "PUT" }), { credentials, idempotent: false, signal: controller.signal })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceAbortError);
-    expect(error).toMatchObject({ message: "the service answered 200 (request id r-1), but the call was aborted" });
+    expect(error).toMatchObject({
+      message: "the service answered 200 (request id r-1), but the call was aborted",
+      answerStatus: 200,
+    });
   });
 
   it("a call's stats keep the answer the transport handed back", async () => {

@@ -146,6 +146,12 @@ describe("verifyRequest accepts", () => {
         headers: new Headers(req.headers),
       }),
     ).toMatchObject({ ok: true });
+    // A query of null (Node's legacy url.parse gives no query so) is none: the path's is read.
+    for (const path of [
+      "/v1/vm/instance/vm-1/system/reinstall?clientToken=a%20b",
+      "/v1/vm/instance/vm-1/system/reinstall",
+    ])
+      expect((await verify({ method: "POST", path, query: null, headers: req.headers })).ok).toBe(path.includes("?"));
   });
 
   // A query that starts with another "?" has it as its own: `/p??a=1` carries the parameter `?a`,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { DEFAULT_MAX_CLOCK_SKEW_SECONDS } from "@bce-openapi/core";
-import { queryParameter } from "@bce-openapi/core/internal";
+import { queryParameter, tooFarAhead } from "@bce-openapi/core/internal";
 
 export interface Credential {
   accessKeyId: string;
@@ -122,7 +122,7 @@ export function signatureAuthenticator(
           ok: false,
           status: 403,
           code: "RequestTimeTooSkewed",
-          message: `The request time is ${Math.round(ahead / 1000)} s ahead of the server's time (at most ${maxClockSkewSeconds} s allowed); see the Date header`,
+          message: `${tooFarAhead(ahead, maxClockSkewSeconds)}; see the Date header`,
         };
       }
       const token = byId.get(result.accessKeyId)?.sessionToken;

@@ -75,6 +75,12 @@ export class Journal {
 
   /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
   readonly #secrets: readonly string[];
+  /**
+   * Those forms less the ones spelt wholly with escapes (`%6D%6F…`, `\u006d…`), which read as the
+   * secret itself: what a cut body's end is compared with (#hideCut), over a window their lengths
+   * (six characters a character) would make six times as long, and its scan some thirty times slower.
+   */
+  readonly #cutForms: readonly string[];
   /** The access key ids of the key pairs the mock accepts: any other in a presigned request's query is hidden. */
   readonly #accessKeyIds: readonly string[];
 
@@ -86,6 +92,7 @@ export class Journal {
   constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
     this.limit = limit;
     this.#secrets = secretForms(secrets);
+    this.#cutForms = this.#secrets.filter((form) => !/^(?:(?:%[\da-f]{2})+|(?:\\u[\da-f]{4})+)$/i.test(form));
     this.#accessKeyIds = accessKeyIds;
   }
 
@@ -166,12 +173,24 @@ export class Journal {
    * `<redacted>`.
    */
   #hideCut({ body, bodyBytes }: JournalEntry): string {
-    if (bodyBytes <= MAX_JOURNAL_BODY || this.#secrets.length === 0) return body;
+    if (bodyBytes <= MAX_JOURNAL_BODY || this.#cutForms.length === 0) return body;
     // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end.
-    const longest = Math.max(...this.#secrets.map((form) => form.length));
-    for (let at = Math.max(0, body.length - 6 * longest); at <= body.length - 4; at++) {
-      const read = readEscapes(body.slice(at));
-      if (read.length >= 4 && this.#secrets.some((form) => form.startsWith(read)))
+    const longest = Math.max(...this.#cutForms.map((form) => form.length));
+    const start = Math.max(0, body.length - 6 * longest);
+    // What the text from each place on reads as, its escapes read, made once from the end: the
+    // escape at a place (or its character) read, before what the text after it reads as. (Read
+    // anew from every place, the scan grew with the square of the window.)
+    const reads: string[] = [];
+    reads[body.length] = "";
+    for (let i = body.length - 1; i >= start; i--) {
+      ESCAPE_AT.lastIndex = i;
+      const found = ESCAPE_AT.exec(body)?.[0];
+      reads[i] = found === undefined ? body[i]! + reads[i + 1]! : readEscape(found) + reads[i + found.length]!;
+    }
+    for (let at = start; at <= body.length - 4; at++) {
+      const read = reads[at]!;
+      // A form's start is no longer than the form.
+      if (read.length >= 4 && read.length <= longest && this.#cutForms.some((form) => form.startsWith(read)))
         return `${body.slice(0, at)}<redacted>`;
     }
     return body;
@@ -285,16 +304,19 @@ export function hideDecodedSecrets(text: string, forms: readonly string[]): stri
 }
 
 /**
- * Text as its escapes read: JSON's (`\u0065`, `\"`) and a URL's (`%65`, one byte a character, as the
- * secrets are ASCII); an escape the end cuts short (`\u00`, `%6`) is left out.
+ * An escape as #hideCut reads it: JSON's (`\u0065`, `\"`) and a URL's (`%65`, one byte a character,
+ * as the secrets are ASCII), or one the end cuts short (`\u00`, `%6`), which reads as nothing.
  */
-function readEscapes(text: string): string {
-  return text.replace(/\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$/g, (e) => {
-    if (/^\\u[0-9a-fA-F]{4}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(2), 16));
-    if (/^%[0-9a-fA-F]{2}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
-    // `\"`, `\\` or `\/` reads as its character; an escape cut short, as nothing.
-    return e.length === 2 && e[0] === "\\" && e[1] !== "u" ? e[1]! : "";
-  });
+const ESCAPE = String.raw`\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$`;
+/** ESCAPE where `lastIndex` is, only there. */
+const ESCAPE_AT = new RegExp(ESCAPE, "y");
+
+/** What one escape (ESCAPE) reads as. */
+function readEscape(e: string): string {
+  if (/^\\u[0-9a-fA-F]{4}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(2), 16));
+  if (/^%[0-9a-fA-F]{2}$/.test(e)) return String.fromCharCode(Number.parseInt(e.slice(1), 16));
+  // `\"`, `\\` or `\/` reads as its character; an escape cut short, as nothing.
+  return e.length === 2 && e[0] === "\\" && e[1] !== "u" ? e[1]! : "";
 }
 
 /**

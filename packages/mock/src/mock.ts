@@ -630,6 +630,9 @@ function checkOptions(options: MockOptions): void {
     bad("maxBodyBytes must be a non-negative integer");
 }
 
+/** A Host header's value that is a host (a name or an address, an IPv6 one in brackets) and a port alone. */
+const HOST_AND_PORT = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d*)?$/i;
+
 /**
  * An absolute-form request line (`PUT http://bcc.bj.baidubce.com/v2/instance/i-1?rebuild`), what a
  * client sends when the mock is its HTTP proxy, read as a proxy forwards it (RFC 9112, 3.2.2): path
@@ -650,8 +653,9 @@ function toOriginForm(req: IncomingMessage): void {
   if (!host) return;
   // As a client signs it (URL.host): lowercase, without the scheme's default port.
   const normal = (text: string) => URL.parse(`${scheme.toLowerCase()}://${text}`)?.host || text;
+  // Only a Host that is a host and port alone: URL.parse reads `x@host` or `host/x` as the host too.
   const sent = req.headers.host;
-  if (sent !== undefined && normal(sent) === normal(host)) return;
+  if (sent !== undefined && HOST_AND_PORT.test(sent) && normal(sent) === normal(host)) return;
   req.headers.host = normal(host);
 }
 

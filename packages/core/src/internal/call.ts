@@ -13,7 +13,15 @@ import {
   type ResponseMetadata,
   type ServiceClient,
 } from "../client.js";
-import { BceAbortError, BceError, BceResponseError, BceValidationError, cutPath, webCrypto } from "../errors.js";
+import {
+  BceAbortError,
+  BceError,
+  BceResponseError,
+  BceValidationError,
+  cutPath,
+  webCrypto,
+  withAnswerStatus,
+} from "../errors.js";
 import { settleOnAbort } from "../abort.js";
 import {
   answerError,
@@ -238,7 +246,7 @@ const unreadable = (error: unknown) =>
 const acted = (response: Response, what: string, cause: unknown) =>
   new BceError(`${answeredBut(response)}${what} (see cause)`, { cause });
 const abortedAfter = (response: Response, { cause }: BceAbortError) =>
-  new BceAbortError(`${answeredBut(response)}the call was aborted`, { cause });
+  withAnswerStatus(new BceAbortError(`${answeredBut(response)}the call was aborted`, { cause }), response.status);
 
 interface Prepared {
   path: Record<string, string>;

@@ -28,7 +28,7 @@ export { checkNestedOptions, editDistance } from "../edit-distance.js";
 export { credentialsResolver } from "../credentials-resolver.js";
 export { hideSecrets, secretForms, serviceErrorFromResponse } from "../service-error.js";
 export { signingHeaders } from "../signed-fetch.js";
-export { queryParameter } from "../signing/verify.js";
+export { queryParameter, tooFarAhead } from "../signing/verify.js";
 export {
   answerText,
   backoffDelay,

@@ -9,8 +9,12 @@ export interface ReceivedRequest {
   method: string;
   /** Path as on the wire (percent-encoded). May carry `?query` (Node's `req.url`) when `query` is omitted. */
   path: string;
-  /** Raw query string, leading `?` optional: `rebuild` and `rebuild=` verify alike. */
-  query?: string | undefined;
+  /**
+   * Raw query string, best with its leading `?` (`url.search`; without it, a query that itself
+   * starts with `?` loses that one): `rebuild` and `rebuild=` verify alike. Absent (or null, as
+   * Node's legacy `url.parse` gives none): read from `path`.
+   */
+  query?: string | null | undefined;
   /** As Node reads them (`req.headers`): a character for each byte received, which is what is signed. */
   headers: HeaderInput;
 }
@@ -67,7 +71,7 @@ export type VerifyResult =
 export async function verifyRequest(request: ReceivedRequest, options: VerifyOptions): Promise<VerifyResult> {
   if (typeof request?.method !== "string" || typeof request.path !== "string")
     throw new TypeError("request must have a method and a path, as strings");
-  if (request.query !== undefined && typeof request.query !== "string")
+  if (request.query != null && typeof request.query !== "string")
     throw new TypeError("request.query must be the raw query string (as on the wire), if given");
   if (typeof options?.getSecretAccessKey !== "function")
     throw new TypeError("options.getSecretAccessKey must be a function");
@@ -78,7 +82,8 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   // Empty values kept: a signer may list a header it sent empty (see below); read once.
   const received = receivedHeaders(request.headers);
 
-  let { path, query } = request;
+  let { path } = request;
+  let query = request.query ?? undefined;
   // The query with its `?`: one that starts with another `?` (`/p??a=1`) keeps it.
   if (query === undefined && path.includes("?")) [path, query] = splitOnce(path, "?");
   const parsed = parseAuthorization(received.get("authorization") || queryParameter(query, "authorization"));
@@ -110,11 +115,7 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   // Dated ahead of the clock by more than the window: a signature made for later (or by a clock
   // far ahead), which its expiration alone would let through for all that time.
   const ahead = signedAt - now;
-  if (ahead > maxClockSkewSeconds * 1000)
-    return fail(
-      "RequestTimeTooSkewed",
-      `the request time is ${Math.round(ahead / 1000)} s ahead of the server's time (at most ${maxClockSkewSeconds} s allowed)`,
-    );
+  if (ahead > maxClockSkewSeconds * 1000) return fail("RequestTimeTooSkewed", tooFarAhead(ahead, maxClockSkewSeconds));
   const expiresAt = signedAt + auth.expirationInSeconds * 1000;
   if (now > expiresAt)
     // An expiry past the year 275760 (a Date's last) is not named, rather than thrown as a RangeError.
@@ -141,6 +142,10 @@ export async function verifyRequest(request: ReceivedRequest, options: VerifyOpt
   }
   return { ok: true, accessKeyId: auth.accessKeyId, signedHeaders, timestamp: auth.timestamp };
 }
+
+/** What a refusal of a signature dated `aheadMs` ahead of a window of `maxSeconds` says. */
+export const tooFarAhead = (aheadMs: number, maxSeconds: number): string =>
+  `the request time is ${Math.round(aheadMs / 1000)} s ahead of the server's time (at most ${maxSeconds} s allowed)`;
 
 /**
  * The value of a query's first parameter `name` (lowercase; matched in any case), decoded (as it
