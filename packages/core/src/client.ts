@@ -496,9 +496,9 @@ const NO_FETCH_OPTIONS = none(
   "baseUrl fetch Request headers parseAs querySerializer bodySerializer pathSerializer body middleware signal",
 );
 const NO_PARAMS = none("path query header cookie");
-/** The methods of openapi-fetch's client that send a request (besides `request`). */
+/** The `parseAs` values openapi-fetch has a reader for. */
 const PARSE_AS: readonly string[] = ["json", "text", "blob", "arrayBuffer", "stream"];
-
+/** The methods of openapi-fetch's client that send a request (besides `request`). */
 const RAW_METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 /** The keys of `credentials`, as nested names. */
 const CREDENTIAL_KEYS = KEY_FIELDS.map((key) => `credentials.${key}`);
@@ -737,7 +737,7 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
         return segment;
       }
       // Each value read once (a getter that throws is named as the parameter).
-      const values: Record<string, unknown> = {};
+      const values: Record<string, unknown> = Object.create(null);
       try {
         for (const name of names) values[name] = params[name];
       } catch (cause) {

@@ -236,6 +236,15 @@ describe("raw: the typed openapi-fetch client", () => {
     ]);
   });
 
+  // A parameter named __proto__ (a template's own) is read as a value, not as a prototype.
+  it("a path parameter named __proto__ is sent as its value", async () => {
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch });
+    const path = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
+    await service.raw.PUT("/things/{__proto__}" as never, { params: { path }, body: { name: "n" } } as never);
+    expect(rec.sent.map((r) => new URL(r.url).pathname)).toEqual(["/things/x"]);
+  });
+
   it("a call with no options at all, or through raw.request, is refused naming its missing path parameter", async () => {
     const rec = recorder();
     const service = client({ fetch: rec.fetch });
