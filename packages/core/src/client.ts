@@ -739,7 +739,8 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
       // Each value read once (a getter that throws is named as the parameter).
       const values: Record<string, unknown> = Object.create(null);
       try {
-        for (const name of names) values[name] = params[name];
+        // Own ones only: a template's `{constructor}` was sent as `function Object() {…}`.
+        for (const name of names) values[name] = own(params, name);
       } catch (cause) {
         throw notInUrl(names[0]!, [], cause);
       }

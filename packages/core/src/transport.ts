@@ -642,7 +642,8 @@ export class Transport {
             : failure && !(failure instanceof BceAbortError)
               ? `the attempt failed (${failure.message}), but `
               : "",
-          answer?.response.status,
+          // Or the status of an answer whose body did not come whole (a cut-off answer, or an abort).
+          answer?.response.status ?? (failure as { answerStatus?: number } | undefined)?.answerStatus,
         );
       }
       if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
@@ -999,7 +1000,7 @@ async function guard<T>(
     if (signal?.aborted)
       throw after
         ? withAnswerStatus(new BceAbortError(`${after}the call was aborted`, { cause: signal.reason }), answerStatus)
-        : aborted(signal);
+        : aborted(signal, answerStatus);
     if (late !== undefined && error === late) throw error;
     throw new BceError(`${after}${what} threw (see cause)`, { cause: error });
   }

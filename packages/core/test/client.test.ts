@@ -236,6 +236,16 @@ describe("raw: the typed openapi-fetch client", () => {
     ]);
   });
 
+  // A name Object.prototype has, and the parameters do not: missing, not `function Object() {…}`.
+  it.each(["constructor", "toString"])("a path parameter {%s} not given is refused as missing", async (name) => {
+    const rec = recorder();
+    const error = await client({ fetch: rec.fetch })
+      .raw.PUT(`/things/{${name}}` as never, { params: { path: { id: "a" } }, body: { name: "n" } } as never)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "BceValidationError", field: name, rule: "required" });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   // A parameter named __proto__ (a template's own) is read as a value, not as a prototype.
   it("a path parameter named __proto__ is sent as its value", async () => {
     const rec = recorder();

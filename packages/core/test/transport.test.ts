@@ -568,6 +568,30 @@ describe("a caller's fetch that misbehaves", () => {
       });
     });
 
+    // With an afterAttempt hook (one that does nothing), the abort after the head says the same.
+    it("the caller's abort while an answer's body comes names its status with an afterAttempt hook too", async () => {
+      const controller = new AbortController();
+      let answered = false;
+      const done = send(
+        async () => {
+          answered = true;
+          return bodyNever();
+        },
+        { signal: controller.signal },
+        { hooks: { afterAttempt: () => {} } },
+      );
+      await vi.advanceTimersByTimeAsync(10);
+      expect(answered).toBe(true);
+      controller.abort();
+      const error = await done;
+      expect(error).toBeInstanceOf(BceAbortError);
+      expect(error).toMatchObject({
+        answerStatus: 200,
+        message:
+          "the call was aborted (an answer came, but not all of its body; status 200: the service took the call)",
+      });
+    });
+
     it("that ignores the signal, after the caller aborted during a beforeAttempt hook: the call still ends", async () => {
       const controller = new AbortController();
       const done = send(never, { signal: controller.signal }, { hooks: { beforeAttempt: () => controller.abort() } });

@@ -76,11 +76,11 @@ export class Journal {
   /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
   readonly #secrets: readonly string[];
   /**
-   * Those forms less the ones spelt wholly with escapes (`%6D%6F…`, `\u006d…`), which read as the
-   * secret itself: what a cut body's end is compared with (#hideCut), over a window their lengths
-   * (six characters a character) would make six times as long, and its scan some thirty times slower.
+   * The length of the longest of those forms but the ones spelt wholly with escapes (`%6D%6F…`,
+   * `\u006d…`): what sizes the window #hideCut reads a cut body's end in (with those, six characters
+   * a character, six times as long, for a secret its read already shows whole).
    */
-  readonly #cutForms: readonly string[];
+  readonly #cutWindow: number;
   /** The access key ids of the key pairs the mock accepts: any other in a presigned request's query is hidden. */
   readonly #accessKeyIds: readonly string[];
 
@@ -92,7 +92,12 @@ export class Journal {
   constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
     this.limit = limit;
     this.#secrets = secretForms(secrets);
-    this.#cutForms = this.#secrets.filter((form) => !/^(?:(?:%[\da-f]{2})+|(?:\\u[\da-f]{4})+)$/i.test(form));
+    this.#cutWindow = Math.max(
+      0,
+      ...this.#secrets
+        .filter((form) => !/^(?:(?:%[\da-f]{2})+|(?:\\u[\da-f]{4})+)$/i.test(form))
+        .map((form) => form.length),
+    );
     this.#accessKeyIds = accessKeyIds;
   }
 
@@ -173,10 +178,11 @@ export class Journal {
    * `<redacted>`.
    */
   #hideCut({ body, bodyBytes }: JournalEntry): string {
-    if (bodyBytes <= MAX_JOURNAL_BODY || this.#cutForms.length === 0) return body;
+    if (bodyBytes <= MAX_JOURNAL_BODY || this.#secrets.length === 0) return body;
     // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end.
-    const longest = Math.max(...this.#cutForms.map((form) => form.length));
-    const start = Math.max(0, body.length - 6 * longest);
+    const start = Math.max(0, body.length - 6 * this.#cutWindow);
+    // Read once, a secret escaped twice (`%256d…`) reads as one of its escaped forms: all are compared.
+    const longest = Math.max(...this.#secrets.map((form) => form.length));
     // What the text from each place on reads as, its escapes read, made once from the end: the
     // escape at a place (or its character) read, before what the text after it reads as. (Read
     // anew from every place, the scan grew with the square of the window.)
@@ -190,7 +196,7 @@ export class Journal {
     for (let at = start; at <= body.length - 4; at++) {
       const read = reads[at]!;
       // A form's start is no longer than the form.
-      if (read.length >= 4 && read.length <= longest && this.#cutForms.some((form) => form.startsWith(read)))
+      if (read.length >= 4 && read.length <= longest && this.#secrets.some((form) => form.startsWith(read)))
         return `${body.slice(0, at)}<redacted>`;
     }
     return body;

@@ -311,6 +311,13 @@ describe("a temporary (STS) key pair: the session token is required", () => {
     ["session token", () => sessionToken, (text: string) => text, "json"],
     ["secret access key, spelt with \\u escapes,", () => sts.secretAccessKey, jsonEscaped, "json"],
     ["session token, spelt with % escapes in a form,", () => sessionToken, percentEscaped, "form"],
+    // Escaped twice (`%256d`): read once, the start of one of its escaped forms.
+    [
+      "session token, spelt with % escapes escaped again in a form,",
+      () => sessionToken,
+      (text: string) => percentEscaped(text).replaceAll("%", "%25"),
+      "form",
+    ],
   ])(
     "never journals the first part of a %s that the 64 KiB cut of a body goes through",
     async (_, secretOf, spell, kind) => {

@@ -193,9 +193,12 @@ async function sendOperation(
       if (failure instanceof BceError && error !== failure) {
         if (failure instanceof BceAbortError) throw failure;
         if (aborted)
-          throw new BceAbortError(`the attempt failed (${failure.message}), but the call was aborted`, {
-            cause: error.cause,
-          });
+          throw withAnswerStatus(
+            new BceAbortError(`the attempt failed (${failure.message}), but the call was aborted`, {
+              cause: error.cause,
+            }),
+            (failure as { answerStatus?: number }).answerStatus,
+          );
         throw new BceError(
           `${failure.message.replace(/ \(see cause\)$/, "")}, and then a middleware threw (see cause)`,
           {
