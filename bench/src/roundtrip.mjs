@@ -75,9 +75,13 @@ export async function signatureVerifies(recordedRequest) {
   return verified.ok === true;
 }
 
-/** Waits until the worker has posted `count` recorded requests. */
+/**
+ * Waits until the worker has posted `count` recorded requests: up to 30 s, as on a loaded machine
+ * its message can come well after the answer it sent (a bound of 200 waits of 5 ms failed so).
+ */
 export async function recorded(server, count) {
-  for (let i = 0; i < 200 && server.received.length < count; i++) await new Promise((r) => setTimeout(r, 5));
+  const until = Date.now() + 30_000;
+  while (server.received.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
   if (server.received.length < count) throw new Error("the loopback server did not see the request");
   return server.received.splice(0, count);
 }
