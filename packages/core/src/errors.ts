@@ -187,8 +187,19 @@ export const aborted = (signal: AbortSignal, answerStatus?: number): BceAbortErr
     answerStatus,
   );
 
+/**
+ * The BceAbortError of a call aborted after its attempt came to something, which `after` tells
+ * first (`the service answered 200…, but `), with the status of the answer that had come.
+ */
+export const abortedAfter = (after: string, cause: unknown, answerStatus: number | undefined): BceAbortError =>
+  withAnswerStatus(new BceAbortError(`${after}the call was aborted`, { cause }), answerStatus);
+
+/** The status of the answer an error's attempt came to (see BceAbortError's `answerStatus`), if any. */
+export const answerStatusOf = (error: unknown): number | undefined =>
+  (error as { answerStatus?: number } | undefined)?.answerStatus;
+
 /** A BceAbortError with the status of the answer that had come (see BceAbortError's `answerStatus`). */
-export const withAnswerStatus = (error: BceAbortError, answerStatus: number | undefined): BceAbortError =>
+const withAnswerStatus = (error: BceAbortError, answerStatus: number | undefined): BceAbortError =>
   answerStatus === undefined ? error : Object.assign(error, { answerStatus });
 
 /** What an error after an answer's head says of it: that the service answered, and with what. */

@@ -13,7 +13,8 @@ import {
   BceValidationError,
   answerTooLarge,
   statusTold,
-  withAnswerStatus,
+  abortedAfter,
+  answerStatusOf,
 } from "./errors.js";
 import {
   answeredBut,
@@ -643,7 +644,7 @@ export class Transport {
               ? `the attempt failed (${failure.message}), but `
               : "",
           // Or the status of an answer whose body did not come whole (a cut-off answer, or an abort).
-          answer?.response.status ?? (failure as { answerStatus?: number } | undefined)?.answerStatus,
+          answer?.response.status ?? answerStatusOf(failure),
         );
       }
       if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
@@ -997,10 +998,7 @@ async function guard<T>(
       () => (late = new BceError(`${after}${what} gave no answer within ${timeoutMs} ms`)),
     );
   } catch (error) {
-    if (signal?.aborted)
-      throw after
-        ? withAnswerStatus(new BceAbortError(`${after}the call was aborted`, { cause: signal.reason }), answerStatus)
-        : aborted(signal, answerStatus);
+    if (signal?.aborted) throw after ? abortedAfter(after, signal.reason, answerStatus) : aborted(signal, answerStatus);
     if (late !== undefined && error === late) throw error;
     throw new BceError(`${after}${what} threw (see cause)`, { cause: error });
   }

@@ -20,7 +20,8 @@ import {
   BceValidationError,
   cutPath,
   webCrypto,
-  withAnswerStatus,
+  abortedAfter,
+  answerStatusOf,
 } from "../errors.js";
 import { settleOnAbort } from "../abort.js";
 import {
@@ -108,7 +109,7 @@ export async function callOperation(
     // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
     throw withMetadata(
       error instanceof BceAbortError
-        ? abortedAfter(response, error)
+        ? abortedAnswered(response, error)
         : error instanceof BceError
           ? error
           : acted(response, "the answer could not be read", error),
@@ -177,7 +178,7 @@ async function sendOperation(
       // learns whether the service acted, whatever the error (a BceError of another call's, a
       // refused connection, says nothing of this one).
       if (answer) {
-        if (aborted) throw abortedAfter(answer, error);
+        if (aborted) throw abortedAnswered(answer, error);
         // An error answer whose body a middleware read (or holds a reader of): what failed is
         // openapi-fetch reading it again (a TypeError, as every fetch gives for a used body), and
         // the service's error is known.
@@ -193,12 +194,7 @@ async function sendOperation(
       if (failure instanceof BceError && error !== failure) {
         if (failure instanceof BceAbortError) throw failure;
         if (aborted)
-          throw withAnswerStatus(
-            new BceAbortError(`the attempt failed (${failure.message}), but the call was aborted`, {
-              cause: error.cause,
-            }),
-            (failure as { answerStatus?: number }).answerStatus,
-          );
+          throw abortedAfter(`the attempt failed (${failure.message}), but `, error.cause, answerStatusOf(failure));
         throw new BceError(
           `${failure.message.replace(/ \(see cause\)$/, "")}, and then a middleware threw (see cause)`,
           {
@@ -248,8 +244,8 @@ const unreadable = (error: unknown) =>
 /** A failure after a success answer: the caller learns that the service acted, and which request it was. */
 const acted = (response: Response, what: string, cause: unknown) =>
   new BceError(`${answeredBut(response)}${what} (see cause)`, { cause });
-const abortedAfter = (response: Response, { cause }: BceAbortError) =>
-  withAnswerStatus(new BceAbortError(`${answeredBut(response)}the call was aborted`, { cause }), response.status);
+const abortedAnswered = (response: Response, { cause }: BceAbortError) =>
+  abortedAfter(answeredBut(response), cause, response.status);
 
 interface Prepared {
   path: Record<string, string>;
