@@ -81,6 +81,12 @@ export class Journal {
    * a character, six times as long, for a secret its read already shows whole).
    */
   readonly #cutWindow: number;
+  /**
+   * For #hideCut, made on its first cut body: the powers of a base drawn at random (so that no body
+   * is made to collide), and, for each secret form, the hash of each of its starts (`[n]`: of its
+   * first n characters).
+   */
+  #hashTables: { powers: Float64Array; prefixes: Float64Array[] } | undefined;
   /** The access key ids of the key pairs the mock accepts: any other in a presigned request's query is hidden. */
   readonly #accessKeyIds: readonly string[];
 
@@ -181,25 +187,67 @@ export class Journal {
     if (bodyBytes <= MAX_JOURNAL_BODY || this.#secrets.length === 0) return body;
     // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end.
     const start = Math.max(0, body.length - 6 * this.#cutWindow);
-    // Read once, a secret escaped twice (`%256d…`) reads as one of its escaped forms: all are compared.
-    const longest = Math.max(...this.#secrets.map((form) => form.length));
-    // What the text from each place on reads as, its escapes read, made once from the end: the
-    // escape at a place (or its character) read, before what the text after it reads as. (Read
-    // anew from every place, the scan grew with the square of the window.)
-    const reads: string[] = [];
-    reads[body.length] = "";
+    // What the text from each place on reads as, its escapes read: the escape at the place (or its
+    // character) read, then what the text after it reads as. Kept as the place after (`next`) and
+    // the read's length and hash, made once from the end, so that comparing a place's read with
+    // the start of each secret form takes no time that grows with the read (building every read
+    // as a string grew with the square of the window). Read once, a secret escaped twice
+    // (`%256d…`) reads as one of its escaped forms: all are compared.
+    const size = body.length - start + 1;
+    const next = new Int32Array(size);
+    const length = new Int32Array(size);
+    const hash = new Float64Array(size);
+    const char = new Int32Array(size).fill(-1);
+    const { powers, prefixes } = this.#hashes(body.length);
     for (let i = body.length - 1; i >= start; i--) {
       ESCAPE_AT.lastIndex = i;
       const found = ESCAPE_AT.exec(body)?.[0];
-      reads[i] = found === undefined ? body[i]! + reads[i + 1]! : readEscape(found) + reads[i + found.length]!;
+      const read = found === undefined ? body[i]! : readEscape(found);
+      const after = i + (found?.length ?? 1) - start;
+      const k = i - start;
+      next[k] = after;
+      // A read is a character or nothing (an escape the end cuts short).
+      length[k] = length[after]! + read.length;
+      hash[k] =
+        read === "" ? hash[after]! : (read.charCodeAt(0) * powers[length[after]!]! + hash[after]!) % HASH_MODULUS;
+      if (read !== "") char[k] = read.charCodeAt(0);
     }
+    // The read of a place, spelt out: only for a place whose hash matches a form's start.
+    const readAt = (k: number): string => {
+      let text = "";
+      for (; k < size - 1; k = next[k]!) if (char[k]! >= 0) text += String.fromCharCode(char[k]!);
+      return text;
+    };
     for (let at = start; at <= body.length - 4; at++) {
-      const read = reads[at]!;
-      // A form's start is no longer than the form.
-      if (read.length >= 4 && read.length <= longest && this.#secrets.some((form) => form.startsWith(read)))
-        return `${body.slice(0, at)}<redacted>`;
+      const k = at - start;
+      const n = length[k]!;
+      // A form's start is no longer than the form, and 4 characters or more.
+      if (n < 4) continue;
+      // The forms are longest first.
+      for (let f = 0; f < this.#secrets.length && this.#secrets[f]!.length >= n; f++)
+        if (prefixes[f]![n] === hash[k] && this.#secrets[f]!.startsWith(readAt(k)))
+          return `${body.slice(0, at)}<redacted>`;
     }
     return body;
+  }
+
+  /** The tables #hideCut hashes with, their powers enough for reads of up to `reads` characters. */
+  #hashes(reads: number): { powers: Float64Array; prefixes: Float64Array[] } {
+    if (this.#hashTables && this.#hashTables.powers.length > reads) return this.#hashTables;
+    const base = this.#hashTables?.powers[1] ?? 256 + Math.floor(Math.random() * (HASH_MODULUS - 512));
+    const powers = new Float64Array(Math.max(reads, MAX_JOURNAL_BODY) + 1);
+    powers[0] = 1;
+    for (let n = 1; n < powers.length; n++) powers[n] = (powers[n - 1]! * base) % HASH_MODULUS;
+    const prefixes =
+      this.#hashTables?.prefixes ??
+      this.#secrets.map((form) => {
+        const hashes = new Float64Array(form.length + 1);
+        for (let n = 1; n <= form.length; n++)
+          hashes[n] = (hashes[n - 1]! * base + form.charCodeAt(n - 1)) % HASH_MODULUS;
+        return hashes;
+      });
+    this.#hashTables = { powers, prefixes };
+    return this.#hashTables;
   }
 
   /** Every entry kept, oldest first (copies: changing them changes nothing). */
@@ -314,6 +362,11 @@ export function hideDecodedSecrets(text: string, forms: readonly string[]): stri
  * as the secrets are ASCII), or one the end cuts short (`\u00`, `%6`), which reads as nothing.
  */
 const ESCAPE = String.raw`\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$`;
+/**
+ * The prime #hideCut's hashes are taken modulo: below 2^26, so that a hash times the base (or a
+ * UTF-16 code unit times a power of it) stays below 2^53, exact in a double.
+ */
+const HASH_MODULUS = 67_108_859;
 /** ESCAPE where `lastIndex` is, only there. */
 const ESCAPE_AT = new RegExp(ESCAPE, "y");
 
