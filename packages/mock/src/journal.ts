@@ -76,9 +76,9 @@ export class Journal {
   /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
   readonly #secrets: readonly string[];
   /**
-   * The length of the longest of those forms but the ones spelt wholly with escapes (`%6D%6F…`,
-   * `\u006d…`): what sizes the window #hideCut reads a cut body's end in (with those, six characters
-   * a character, six times as long, for a secret its read already shows whole).
+   * The length of the longest of those forms: what sizes the window #hideCut reads a cut body's end
+   * in. Its reads compare with every form, the ones spelt wholly with escapes (`%6D%6F…`) too, and
+   * such a form may itself be sent escaped (`\u0025\u0036…`), up to six characters a character.
    */
   readonly #cutWindow: number;
   /**
@@ -98,12 +98,8 @@ export class Journal {
   constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
     this.limit = limit;
     this.#secrets = secretForms(secrets);
-    this.#cutWindow = Math.max(
-      0,
-      ...this.#secrets
-        .filter((form) => !/^(?:(?:%[\da-f]{2})+|(?:\\u[\da-f]{4})+)$/i.test(form))
-        .map((form) => form.length),
-    );
+    // The forms are longest first.
+    this.#cutWindow = this.#secrets[0]?.length ?? 0;
     this.#accessKeyIds = accessKeyIds;
   }
 

@@ -7,13 +7,12 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { Journal, type JournalEntry, MAX_JOURNAL_BODY } from "../src/journal.js";
 
-/** The scan as it was: each place's read (its escapes read) built as a string, then compared. */
+/**
+ * The scan as it was (each place's read, its escapes read, built as a string, then compared), in a
+ * window of six characters for each of the longest form's.
+ */
 function oracleCut(body: string, forms: readonly string[]): string {
-  const window = Math.max(
-    0,
-    ...forms.filter((form) => !/^(?:(?:%[\da-f]{2})+|(?:\\u[\da-f]{4})+)$/i.test(form)).map((form) => form.length),
-  );
-  const start = Math.max(0, body.length - 6 * window);
+  const start = Math.max(0, body.length - 6 * Math.max(0, ...forms.map((form) => form.length)));
   const escapeAt = /\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|\\[^u]|(?:\\u[0-9a-fA-F]{0,3}|%[0-9a-fA-F]?|\\)$/y;
   const readEscape = (e: string) =>
     /^\\u[0-9a-fA-F]{4}$/.test(e)
@@ -70,6 +69,10 @@ const spellings = (c: string) => {
     `\\u${hex.padStart(4, "0").toUpperCase()}`,
     `%${hex.padStart(2, "0").toUpperCase()}`,
     `%25${hex.padStart(2, "0")}`,
+    // Its percent escape, JSON-escaped: eighteen characters for one.
+    [...`%${hex.padStart(2, "0").toUpperCase()}`]
+      .map((e) => `\\u${e.charCodeAt(0).toString(16).padStart(4, "0")}`)
+      .join(""),
     c === '"' || c === "\\" ? `\\${c}` : c,
   ];
 };
@@ -133,3 +136,18 @@ it("reads a cut body's end in time linear in a long secret: 50 bodies, a 10,000-
   expect(entries.slice(0, 50).every((e) => e.body === filler)).toBe(true);
   expect(entries[50]!.body).toBe(`{"note":"${"a".repeat(MAX_JOURNAL_BODY - 60_000 - 9)}<redacted>`);
 }, 60_000);
+
+it("hides the start of a secret key a cut body ends in, percent-escaped and then JSON-escaped (18 characters a character)", () => {
+  const key = "mock-secret-access-key-0123456789";
+  const journal = new Journal(1, [key]);
+  const spelt = [...key.slice(0, 30)]
+    .map((c) =>
+      [...`%${c.charCodeAt(0).toString(16).toUpperCase()}`]
+        .map((e) => `\\u${e.charCodeAt(0).toString(16).padStart(4, "0")}`)
+        .join(""),
+    )
+    .join("");
+  const filler = "a".repeat(MAX_JOURNAL_BODY - spelt.length);
+  journal.add(entry(`${filler}${spelt}`, MAX_JOURNAL_BODY + 100));
+  expect(journal.entries()[0]!.body).toBe(`${filler}<redacted>`);
+});
