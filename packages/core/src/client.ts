@@ -716,46 +716,27 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
     .split("/")
     .map((segment) => {
       const names = [...segment.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name!.replace(/^[.;]|\*$/g, ""));
-      if (names.length === 0) {
-        // A URL reads "\" as "/" and drops tabs and line breaks: `/..\x` or `/..\t/x` climbs too.
-        if (/[\\\t\n\r]/.test(segment))
-          throw new BceValidationError(
-            "path",
-            "format",
-            "must not hold a backslash, tab or line break, which a URL reads as / or drops",
-          );
-        // The path as written, `/../x` or `/%2e%2e/x`: the URL would climb out of the endpoint's
-        // base path (a gateway's prefix) with the signed request. So would `/..?x`, `/..#x` and
-        // `/.. ` (a URL ends a segment at "?" and "#", and drops spaces and controls at its end).
-        const bare = dotSegment(segment);
-        if (/^(?:\.|%2e){1,2}$/i.test(bare))
-          throw new BceValidationError(
-            "path",
-            "format",
-            `must not hold the segment ${bare}, which a URL drops or climbs`,
-          );
-        return segment;
-      }
-      // Each value read once (a getter that throws is named as the parameter).
-      const values: Record<string, unknown> = Object.create(null);
-      try {
-        // Own ones only: a template's `{constructor}` was sent as `function Object() {…}`.
-        for (const name of names) values[name] = own(params, name);
-      } catch (cause) {
-        throw notInUrl(names[0]!, [], cause);
-      }
-      const missing = names.find((name) => values[name] == null);
-      if (missing !== undefined)
-        throw new BceValidationError(missing, "required", "is a path parameter of the request, and was not given");
-      let serialized: string;
-      try {
-        serialized = defaultPathSerializer(segment, values);
-      } catch (cause) {
-        // encodeURIComponent's URIError (a lone surrogate), or a value that is no text (a Symbol).
-        throw notInUrl(names[0]!, Object.values(values), cause);
-      }
+      const serialized = names.length === 0 ? segment : withParams(segment, names, params);
+      // A URL reads "\" as "/" and drops tabs and line breaks: `/..\x`, `/..\t/x` or `/..\{id}`
+      // climbs too. (A parameter's value is percent-encoded: these are the template's own.)
+      if (/[\\\t\n\r]/.test(serialized))
+        throw new BceValidationError(
+          "path",
+          "format",
+          "must not hold a backslash, tab or line break, which a URL reads as / or drops",
+        );
+      // The path as written, `/../x` or `/%2e%2e/x`, or as its parameters make it (`/%2e{id}`
+      // with ".", or an empty one): the URL would climb out of the endpoint's base path (a
+      // gateway's prefix) with the signed request. So would `/..?x`, `/..#x` and `/.. ` (a URL
+      // ends a segment at "?" and "#", and drops spaces and controls at its end).
       const bare = dotSegment(serialized);
-      if (/^\.{0,2}$/.test(bare))
+      if (names.length === 0 && /^(?:\.|%2e){1,2}$/i.test(bare))
+        throw new BceValidationError(
+          "path",
+          "format",
+          `must not hold the segment ${bare}, which a URL drops or climbs`,
+        );
+      if (names.length > 0 && /^(?:\.|%2e){0,2}$/i.test(bare))
         throw new BceValidationError(
           names[0]!,
           "format",
@@ -764,6 +745,31 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
       return serialized;
     })
     .join("/");
+}
+
+/**
+ * A template's segment with its parameters' values (`names`, read from `params` once each, own
+ * ones only) put in by openapi-fetch's serializer; one not given, or that it cannot put in the URL,
+ * refused by name.
+ */
+function withParams(segment: string, names: readonly string[], params: Record<string, unknown>): string {
+  // Each value read once (a getter that throws is named as the parameter).
+  const values: Record<string, unknown> = Object.create(null);
+  try {
+    // Own ones only: a template's `{constructor}` was sent as `function Object() {…}`.
+    for (const name of names) values[name] = own(params, name);
+  } catch (cause) {
+    throw notInUrl(names[0]!, [], cause);
+  }
+  const missing = names.find((name) => values[name] == null);
+  if (missing !== undefined)
+    throw new BceValidationError(missing, "required", "is a path parameter of the request, and was not given");
+  try {
+    return defaultPathSerializer(segment, values);
+  } catch (cause) {
+    // encodeURIComponent's URIError (a lone surrogate), or a value that is no text (a Symbol).
+    throw notInUrl(names[0]!, Object.values(values), cause);
+  }
 }
 
 /** A path segment as a URL reads it for "." and "..": up to a query or fragment, without the spaces and controls it drops at its end. */

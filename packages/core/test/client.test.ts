@@ -319,12 +319,23 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
-  it.each(["/\\..\\..\\x", "/..\t/x", "/.\n./x", "/a/..\\x", "/things\r/a"])(
+  // In a segment of a template too: only a parameter's value is percent-encoded.
+  it.each([
+    "/\\..\\..\\x",
+    "/..\t/x",
+    "/.\n./x",
+    "/a/..\\x",
+    "/things\r/a",
+    "/..\\{id}",
+    "/{id}\\..\\..\\x",
+    "/.\t.{id}",
+  ])(
     "a raw path with a backslash, tab or line break (%j), which a URL reads as / or drops, is refused, nothing sent",
     async (path) => {
       const rec = recorder();
       const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
-      const error = await service.raw.GET(path as never, {} as never).catch((e: unknown) => e);
+      const params = { params: { path: { id: path.endsWith("{id}") ? "" : "v" } } };
+      const error = await service.raw.GET(path as never, params as never).catch((e: unknown) => e);
       expect(error).toMatchObject({
         name: "BceValidationError",
         field: "path",
@@ -336,22 +347,28 @@ describe("raw: the typed openapi-fetch client", () => {
   );
 
   it.each([
-    ["..", "drops or climbs"],
-    [".", "drops or climbs"],
-    ["", "leaves empty"],
-  ])("a path parameter %j before the path's own query is refused, nothing sent", async (id, what) => {
-    const rec = recorder();
-    const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
-    const error = await service.raw
-      .PUT("/things/{id}?rebuild" as never, { params: { path: { id } }, body: { name: "n" } } as never)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BceValidationError);
-    expect(error).toMatchObject({
-      field: "id",
-      message: `id: must not make the path segment ${JSON.stringify(id)}, which a URL ${what}`,
-    });
-    expect(rec.sent).toHaveLength(0);
-  });
+    ["{id}?rebuild", "..", "..", "drops or climbs"],
+    ["{id}?rebuild", ".", ".", "drops or climbs"],
+    ["{id}?rebuild", "", "", "leaves empty"],
+    // With the template's own escaped dot, as a URL reads it.
+    ["%2e{id}?rebuild", ".", "%2e.", "drops or climbs"],
+    ["%2E{id}", "", "%2E", "drops or climbs"],
+  ])(
+    "a path parameter that makes the segment %j a dot segment (%j) is refused, nothing sent",
+    async (template, id, made, what) => {
+      const rec = recorder();
+      const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
+      const error = await service.raw
+        .PUT(`/things/${template}` as never, { params: { path: { id } }, body: { name: "n" } } as never)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BceValidationError);
+      expect(error).toMatchObject({
+        field: "id",
+        message: `id: must not make the path segment ${JSON.stringify(made)}, which a URL ${what}`,
+      });
+      expect(rec.sent).toHaveLength(0);
+    },
+  );
 
   // What openapi-fetch cannot put in a request is refused by name, as a client method's would be,
   // not left to reject with its URIError or TypeError.
