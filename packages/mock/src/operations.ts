@@ -41,11 +41,14 @@ export interface OperationIndex {
 
 /**
  * A raw path with each escaped unreserved character read (`reinst%61ll` is `reinstall`, `/%762` is
- * `/v2`: the same path, RFC 3986 section 6.2.2.2), other escapes kept as sent: how a path is routed.
+ * `/v2`: the same path, RFC 3986 section 6.2.2.2), other escapes kept, their hex digits in capitals
+ * (`%3a` is `%3A`, section 6.2.2.1): how a path is routed.
  */
 export const unescapeUnreserved = (path: string): string =>
-  path.replace(/%(?:[46][1-9a-f]|[57][0-9a]|3\d|2[de]|5f|7e)/gi, (escaped) =>
-    String.fromCharCode(Number.parseInt(escaped.slice(1), 16)),
+  path.replace(/%[\da-f]{2}/gi, (escaped) =>
+    /^%(?:[46][1-9a-f]|[57][0-9a]|3\d|2[de]|5f|7e)$/i.test(escaped)
+      ? String.fromCharCode(Number.parseInt(escaped.slice(1), 16))
+      : escaped.toUpperCase(),
   );
 
 export function indexOperations(operations: IHttpOperation[]): OperationIndex {

@@ -119,6 +119,13 @@ describe("programmatic scripts", () => {
     await expectBceError(await reinstall(escaped), 504, "GatewayTimeout");
   });
 
+  // And an escape's hex digits in either case are one character (RFC 3986, 6.2.2.1).
+  it("applies a path script to a path whose other escapes differ from it only in the case of their hex digits", async () => {
+    mock.faults.enqueue({ path: "/v1/vm/instance/vm%3a2/system/reinstall" }, { status: 502 });
+    expect(mock.faults.pending()).toEqual({ "path:/v1/vm/instance/vm%3A2/system/reinstall": [{ status: 502 }] });
+    await expectBceError(await reinstall("/v1/vm/instance/vm%3A2/system/reinstall"), 502, "BadGateway");
+  });
+
   it("does not spend a step on a request refused by authentication", async () => {
     mock.faults.enqueue("reinstallVmInstance", { status: 503 });
     const unsigned = await fetch(`${mock.url}${REINSTALL_PATH}`, { method: "PUT", body: "{}" });
