@@ -31,9 +31,11 @@ export const TARGETS = Object.freeze({
  * read as such and a bad header value named with what is wrong, which brought bec to 20,476 and bcc
  * to 20,229; raised to 20,900 by a `raw` path's dot segment before a query refused, a `raw` call's
  * throwing getters named, an abort's answer status and a secret's fully escaped forms (percent and
- * JSON), which brought bec to 20,647 and bcc to 20,388.
+ * JSON), which brought bec to 20,647 and bcc to 20,388; raised to 21,300 by the error that ends a
+ * call after several attempts telling what the earlier ones came to (the service may have acted on
+ * one: `requestSent`, an earlier 2xx's `answerStatus`), which brought bec to 21,051 and bcc to 20,795.
  */
-export const BUNDLE_CEILING_BYTES = 20_900;
+export const BUNDLE_CEILING_BYTES = 21_300;
 
 /** Bytes as kB (1000 bytes). */
 export const kiloBytes = (bytes) => bytes / 1000;

@@ -119,8 +119,8 @@ export class BceValidationError extends BceError {
 /**
  * The request could not be completed on the network: refused, reset, cut off mid-answer, or
  * answered in bytes that are not HTTP (an `HPE_` code: the service may have acted).
- * `requestSent` is false only when the connection failed before any byte of the request left,
- * so the service cannot have acted on it.
+ * `requestSent` is false only when the connection failed before any byte of the request left, on
+ * this attempt and every one before it, so the service cannot have acted on the call.
  */
 export class BceNetworkError extends BceError {
   override readonly name = "BceNetworkError" as const;
@@ -129,7 +129,8 @@ export class BceNetworkError extends BceError {
   declare readonly requestSent: boolean;
   /**
    * The status of the answer that was cut off after its head came (a 2xx: the service acted);
-   * absent when no answer came. Of the call's last attempt.
+   * absent when no answer came. Of the call's last attempt, or of an earlier one whose 2xx head came
+   * (the message says which).
    */
   declare readonly answerStatus?: number;
 
@@ -150,7 +151,8 @@ export class BceTimeoutError extends BceError {
   declare readonly timeoutMs: number;
   /**
    * The status of the answer whose head came in time but whose body did not (a 2xx: the service
-   * acted); absent when no answer came. Of the call's last attempt.
+   * acted); absent when no answer came. Of the call's last attempt, or of an earlier one whose 2xx
+   * head came (the message says which).
    */
   declare readonly answerStatus?: number;
 

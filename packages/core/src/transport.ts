@@ -566,179 +566,192 @@ export class Transport {
     let secrets: string[] | undefined;
     let skewRetried = false;
     let sent = 0;
-    for (let attempt = 1; ; attempt++) {
-      throwIfAborted(signal);
-      sent++;
-      if (hooks?.beforeAttempt)
-        await guard(
-          () => hooks.beforeAttempt!({ attempt: sent, ...operation, request: shown.clone() }),
-          "the beforeAttempt hook",
-          signal,
-          timeoutMs,
-        );
-      // Counted once the hook let it go: an attempt it ended was never sent.
-      if (stats) stats.attempts = sent;
-      let answer: Answer | undefined;
-      let failure: BceError | undefined;
-      // The offset this attempt is signed with: another call may correct the clock before its answer comes.
-      const signedOffsetMs = this.#clockOffsetMs;
-      // The forms of the call's secrets an answer may echo, worked out once for the call, when needed,
-      // and this attempt's signature: the body is not signed, so whoever reads it could send another
-      // body of the same length to the same URL until it expires.
-      let attemptSecrets: string[] | undefined;
-      const forms = () => {
-        if (attemptSecrets) return attemptSecrets;
-        secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
-        const signature = /\/([\da-f]{64})$/.exec(parts.headers.authorization ?? "")?.[1];
-        attemptSecrets = signature
-          ? [...secretForms([signature]), ...secrets].sort((a, b) => b.length - a.length)
-          : secrets;
-        return attemptSecrets;
-      };
-      if (stats) stats.secretForms = forms;
-      const started = performance.now();
-      try {
-        // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
-        // quoting its token): hidden before anything reads it, as an error answer's fields are.
-        answer = hideEchoedId(await this.#attempt(parts, call, signal, timeoutMs), forms);
-        // The error of an error answer hides the secrets it echoes: the call's, and what hooks, the
-        // retry policy and the logger see.
-        if (!answer.response.ok) {
-          failure = serviceErrorFromResponse(
-            answer.response,
-            utf8Decoder.decode(answer.bytes),
-            forms(),
-            answer.cut && answer.bytes.length,
+    // What the attempts before this one came to, and what the error that ends the call is told of:
+    // the service may have acted on an attempt that was sent, whatever the last one came to.
+    let earlier: EarlierAttempts = { sent: false };
+    let told = earlier;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        throwIfAborted(signal);
+        sent++;
+        if (hooks?.beforeAttempt)
+          await guard(
+            () => hooks.beforeAttempt!({ attempt: sent, ...operation, request: shown.clone() }),
+            "the beforeAttempt hook",
+            signal,
+            timeoutMs,
+          );
+        // Counted once the hook let it go: an attempt it ended was never sent.
+        if (stats) stats.attempts = sent;
+        let answer: Answer | undefined;
+        let failure: BceError | undefined;
+        // The offset this attempt is signed with: another call may correct the clock before its answer comes.
+        const signedOffsetMs = this.#clockOffsetMs;
+        // The forms of the call's secrets an answer may echo, worked out once for the call, when needed,
+        // and this attempt's signature: the body is not signed, so whoever reads it could send another
+        // body of the same length to the same URL until it expires.
+        let attemptSecrets: string[] | undefined;
+        const forms = () => {
+          if (attemptSecrets) return attemptSecrets;
+          secrets ??= requestSecrets(call.credentials, jsonOrUndefined(parts.body), call.givenBody);
+          const signature = /\/([\da-f]{64})$/.exec(parts.headers.authorization ?? "")?.[1];
+          attemptSecrets = signature
+            ? [...secretForms([signature]), ...secrets].sort((a, b) => b.length - a.length)
+            : secrets;
+          return attemptSecrets;
+        };
+        if (stats) stats.secretForms = forms;
+        const started = performance.now();
+        try {
+          // A request id that is not BCE's (a UUID) may echo what the request carried (a gateway
+          // quoting its token): hidden before anything reads it, as an error answer's fields are.
+          answer = hideEchoedId(await this.#attempt(parts, call, signal, timeoutMs), forms);
+          // The error of an error answer hides the secrets it echoes: the call's, and what hooks, the
+          // retry policy and the logger see.
+          if (!answer.response.ok) {
+            failure = serviceErrorFromResponse(
+              answer.response,
+              utf8Decoder.decode(answer.bytes),
+              forms(),
+              answer.cut && answer.bytes.length,
+            );
+          }
+        } catch (error) {
+          // What is not a BceError came from building or signing the request, not from the network.
+          failure =
+            error instanceof BceResponseError
+              ? hideEchoedIdOf(error, forms)
+              : error instanceof BceError
+                ? error
+                : new BceError("the request could not be signed or sent (see cause)", { cause: error });
+        }
+        if (hooks?.afterAttempt) {
+          const outcome = {
+            attempt: sent,
+            ...operation,
+            request: shown.clone(),
+            durationMs: Math.round(performance.now() - started),
+            ...(answer && { response: toResponse(answer) }),
+            ...(failure && { error: failure }),
+          };
+          // After an answer, the error says which: a 2xx means the service acted, though the call rejects.
+          await guard(
+            () => hooks.afterAttempt!(outcome),
+            "the afterAttempt hook",
+            signal,
+            timeoutMs,
+            // What the attempt came to stays in the error: a 2xx (the service acted), or a failure
+            // after which the service may have acted (a timeout, a reset).
+            // (An abort is said once, as without hooks.)
+            answer
+              ? answeredBut(answer.response)
+              : failure && !(failure instanceof BceAbortError)
+                ? `the attempt failed (${failure.message}), but `
+                : "",
+            // Or the status of an answer whose body did not come whole (a cut-off answer, or an abort).
+            answer?.response.status ?? answerStatusOf(failure),
           );
         }
-      } catch (error) {
-        // What is not a BceError came from building or signing the request, not from the network.
-        failure =
-          error instanceof BceResponseError
-            ? hideEchoedIdOf(error, forms)
-            : error instanceof BceError
-              ? error
-              : new BceError("the request could not be signed or sent (see cause)", { cause: error });
-      }
-      if (hooks?.afterAttempt) {
-        const outcome = {
-          attempt: sent,
-          ...operation,
-          request: shown.clone(),
-          durationMs: Math.round(performance.now() - started),
-          ...(answer && { response: toResponse(answer) }),
-          ...(failure && { error: failure }),
-        };
-        // After an answer, the error says which: a 2xx means the service acted, though the call rejects.
-        await guard(
-          () => hooks.afterAttempt!(outcome),
-          "the afterAttempt hook",
-          signal,
-          timeoutMs,
-          // What the attempt came to stays in the error: a 2xx (the service acted), or a failure
-          // after which the service may have acted (a timeout, a reset).
-          // (An abort is said once, as without hooks.)
-          answer
-            ? answeredBut(answer.response)
-            : failure && !(failure instanceof BceAbortError)
-              ? `the attempt failed (${failure.message}), but `
-              : "",
-          // Or the status of an answer whose body did not come whole (a cut-off answer, or an abort).
-          answer?.response.status ?? answerStatusOf(failure),
-        );
-      }
-      if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
-      const error = failure;
-      // Aborts and unreadable answers end the call; the rest is for the policy to judge.
-      const service = error instanceof BceServiceError;
-      const network = error instanceof BceNetworkError;
-      if (!(service || network || error instanceof BceTimeoutError)) throw error;
-      // What the logger is told of an error answer.
-      const answerFields = service && { status: error.status, code: error.code, requestId: error.requestId };
+        if (!failure) return answered(plain ? keepBytes(answer!) : toResponse(answer!));
+        const error = failure;
+        // Aborts and unreadable answers end the call; the rest is for the policy to judge.
+        const service = error instanceof BceServiceError;
+        const network = error instanceof BceNetworkError;
+        if (!(service || network || error instanceof BceTimeoutError)) throw error;
+        // What the logger is told of an error answer.
+        const answerFields = service && { status: error.status, code: error.code, requestId: error.requestId };
 
-      // The service refused the signature's time, so it did not act: a clock ahead of its own is
-      // too skewed; one behind by more than the signature's expiration makes it expired. Either
-      // way, when its Date shows the clocks apart, fix ours and try once more.
-      // Only a client error says so: the same code on a 5xx or a redirect (a proxy's page) proves
-      // nothing was refused, and BCC's rebuild must not be sent twice on its word.
-      const refused = service && error.status >= 400 && error.status < 500;
-      const skewed = refused && error.code === "RequestTimeTooSkewed";
-      if ((skewed || (refused && error.code === "RequestExpired")) && !skewRetried) {
-        // No answer (a caller's fetch that rejected with a BceServiceError of its own): no Date.
-        const serverTime = httpDate(answer?.response.headers.get("date")?.trim() ?? "");
-        // Against the clock that signs (an injected one included), not Date.now.
-        const offset = serverTime - readClock(options.signing);
-        if (
-          // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
-          serverTime >= 0 &&
-          serverTime <= MAX_SIGNING_TIME &&
-          // An expiry with the clocks together came from a slow request, not from the clock: judged
-          // against the clock that signed this attempt, even if another call has since corrected it.
-          (skewed || Math.abs(offset - signedOffsetMs) >= CLOCK_SKEW_WINDOW_MS)
-        ) {
-          skewRetried = true;
-          this.#clockOffsetMs = offset;
-          logger.warn("the service's clock differs from ours; signing again with its time", {
-            event: "clockSkewRetry" satisfies LogEvent,
-            attempt: sent,
-            clockOffsetMs: offset,
-            ...answerFields,
-            ...operation,
-          });
-          attempt--; // this retry does not count against the policy's attempts
-          continue;
-        }
-      }
-      // What the logger is told about a failed attempt: never headers, body or query.
-      const what =
-        logger === silentLogger
-          ? {}
-          : {
-              ...operation,
+        // The service refused the signature's time, so it did not act: a clock ahead of its own is
+        // too skewed; one behind by more than the signature's expiration makes it expired. Either
+        // way, when its Date shows the clocks apart, fix ours and try once more.
+        // Only a client error says so: the same code on a 5xx or a redirect (a proxy's page) proves
+        // nothing was refused, and BCC's rebuild must not be sent twice on its word.
+        const refused = service && error.status >= 400 && error.status < 500;
+        const skewed = refused && error.code === "RequestTimeTooSkewed";
+        if ((skewed || (refused && error.code === "RequestExpired")) && !skewRetried) {
+          // No answer (a caller's fetch that rejected with a BceServiceError of its own): no Date.
+          const serverTime = httpDate(answer?.response.headers.get("date")?.trim() ?? "");
+          // Against the clock that signs (an injected one included), not Date.now.
+          const offset = serverTime - readClock(options.signing);
+          if (
+            // Only a time a signature can carry (years 1970 to 9999): the offset outlives the call.
+            serverTime >= 0 &&
+            serverTime <= MAX_SIGNING_TIME &&
+            // An expiry with the clocks together came from a slow request, not from the clock: judged
+            // against the clock that signed this attempt, even if another call has since corrected it.
+            (skewed || Math.abs(offset - signedOffsetMs) >= CLOCK_SKEW_WINDOW_MS)
+          ) {
+            skewRetried = true;
+            this.#clockOffsetMs = offset;
+            logger.warn("the service's clock differs from ours; signing again with its time", {
+              event: "clockSkewRetry" satisfies LogEvent,
               attempt: sent,
-              method,
-              path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),
-              error: error.name,
+              clockOffsetMs: offset,
               ...answerFields,
-              ...(network && { errorCode: error.errorCode, requestSent: error.requestSent }),
-              idempotent,
-            };
-      const last = attempt >= retry.maxAttempts;
-      if (
-        last ||
-        !(await guard(
-          // Awaited: a policy may be async, and its rejection is the call's error, not an unhandled one.
-          async () =>
-            (await retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] })) === true,
-          "retry.shouldRetry",
-          signal,
-          timeoutMs,
-        ))
-      ) {
-        logger.debug("not retried", { event: "notRetried" satisfies LogEvent, ...what, lastAllowedAttempt: last });
-        if (!answer) throw error;
-        const response = toResponse(answer);
-        answerErrors.set(response, error as BceServiceError);
-        return answered(response);
+              ...operation,
+            });
+            attempt--; // this retry does not count against the policy's attempts
+            continue;
+          }
+        }
+        // What the logger is told about a failed attempt: never headers, body or query.
+        const what =
+          logger === silentLogger
+            ? {}
+            : {
+                ...operation,
+                attempt: sent,
+                method,
+                path: url.replace(/[?#].*$/s, "").replace(/^[a-z]+:\/\/[^/]+/i, ""),
+                error: error.name,
+                ...answerFields,
+                ...(network && { errorCode: error.errorCode, requestSent: error.requestSent }),
+                idempotent,
+              };
+        const last = attempt >= retry.maxAttempts;
+        // An error of the retry policy, or an abort while waiting, comes after this attempt too.
+        const withThis = withAttempt(earlier, sent, error);
+        told = withThis;
+        if (
+          last ||
+          !(await guard(
+            // Awaited: a policy may be async, and its rejection is the call's error, not an unhandled one.
+            async () =>
+              (await retry.shouldRetry({ attempt, idempotent, error: error as RetryContext["error"] })) === true,
+            "retry.shouldRetry",
+            signal,
+            timeoutMs,
+          ))
+        ) {
+          logger.debug("not retried", { event: "notRetried" satisfies LogEvent, ...what, lastAllowedAttempt: last });
+          told = earlier;
+          if (!answer) throw error;
+          const response = toResponse(answer);
+          answerErrors.set(response, toldEarlier(error as BceServiceError, earlier));
+          return answered(response);
+        }
+        let delay = backoffDelay(attempt, retry, options.random);
+        const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
+        if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
+        logger.info("retrying", {
+          event: "retrying" satisfies LogEvent,
+          ...what,
+          delayMs: delay,
+          ...(after !== undefined && { retryAfterMs: after }),
+        });
+        const waitStarted = performance.now();
+        try {
+          await sleep(delay, signal);
+        } catch (error) {
+          // Aborted while waiting: the part waited counts, as the call's metadata reports it.
+          if (stats) stats.totalRetryDelay += Math.min(delay, Math.round(performance.now() - waitStarted));
+          throw error;
+        }
+        if (stats) stats.totalRetryDelay += delay;
+        earlier = withThis;
       }
-      let delay = backoffDelay(attempt, retry, options.random);
-      const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
-      if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
-      logger.info("retrying", {
-        event: "retrying" satisfies LogEvent,
-        ...what,
-        delayMs: delay,
-        ...(after !== undefined && { retryAfterMs: after }),
-      });
-      const waitStarted = performance.now();
-      try {
-        await sleep(delay, signal);
-      } catch (error) {
-        // Aborted while waiting: the part waited counts, as the call's metadata reports it.
-        if (stats) stats.totalRetryDelay += Math.min(delay, Math.round(performance.now() - waitStarted));
-        throw error;
-      }
-      if (stats) stats.totalRetryDelay += delay;
+    } catch (error) {
+      throw toldEarlier(error, told);
     }
   }
 
@@ -892,6 +905,50 @@ const utf8Decoder = new TextDecoder();
 /** The bytes under each Response the transport hands on, so a client method need not read its body stream back. */
 const answerBytes = new WeakMap<Response, Uint8Array>();
 /** The error of each error answer the transport hands on, made once with the call's secrets hidden. */
+/**
+ * What a call's attempts came to, for the error that ends the call after them: whether the service
+ * may have acted on one (`sent`), and the first whose 2xx head came (`acted`: it took the call).
+ */
+interface EarlierAttempts {
+  readonly sent: boolean;
+  readonly acted?: { readonly attempt: number; readonly status: number };
+}
+
+const isSuccess = (status: number | undefined): status is number =>
+  status !== undefined && status > 199 && status < 300;
+
+/** `earlier`, and what attempt `attempt` came to (`failure`, its error). */
+function withAttempt(earlier: EarlierAttempts, attempt: number, failure: BceError): EarlierAttempts {
+  const status = answerStatusOf(failure);
+  const acted = earlier.acted ?? (isSuccess(status) ? { attempt, status } : undefined);
+  // A refusal (a 4xx answer) was not acted on; a request that left, a timeout or a 5xx may have been.
+  const sent =
+    failure instanceof BceNetworkError
+      ? failure.requestSent
+      : failure instanceof BceServiceError
+        ? failure.status < 400 || failure.status > 499
+        : failure instanceof BceTimeoutError;
+  return { sent: earlier.sent || sent || acted !== undefined, ...(acted && { acted }) };
+}
+
+/**
+ * `error`, which ends a call after the `earlier` attempts, told what they came to where it says
+ * less: a network error's `requestSent` is the call's, and an earlier 2xx head is its (or a
+ * timeout's or an abort's) `answerStatus`; the message says which. One that a 2xx of its own
+ * already tells of, or that is not extensible (a caller's frozen error), is left as it is.
+ */
+function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
+  if (!sent || !(error instanceof BceError) || !Object.isExtensible(error) || isSuccess(answerStatusOf(error)))
+    return error;
+  error.message += acted
+    ? `; attempt ${acted.attempt}'s answer came (${statusTold(acted.status)}), but not all of its body`
+    : "; an attempt of the call was sent, and the service may have acted on it";
+  if (error instanceof BceNetworkError && !error.requestSent) Object.assign(error, { requestSent: true });
+  if (acted && (error instanceof BceNetworkError || error instanceof BceTimeoutError || error instanceof BceAbortError))
+    Object.assign(error, { answerStatus: acted.status });
+  return error;
+}
+
 const answerErrors = new WeakMap<Response, BceServiceError>();
 
 /** The BceServiceError the transport made of an error answer it handed on; undefined for another Response. */

@@ -168,6 +168,111 @@ describe("Transport", () => {
   );
 });
 
+// The error that ends a call after several attempts says what the earlier ones came to: the service
+// may have acted on one that was sent, and took the call on one whose 2xx head came, whatever the
+// last attempt came to (a connection refused proves nothing of the earlier ones).
+describe("an error that ends a call after attempts", () => {
+  type Step = "cut200" | "refused" | number;
+  const SERVICE_TOOK = "attempt 1's answer came (status 200: the service took the call), but not all of its body";
+  const MAY_HAVE = "an attempt of the call was sent, and the service may have acted on it";
+  const stepped = (steps: Step[]) => {
+    let calls = 0;
+    const fetch = async () => {
+      const step = steps[Math.min(calls++, steps.length - 1)]!;
+      if (step === "refused")
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("ECONNREFUSED"), { code: "ECONNREFUSED" }),
+        });
+      if (step === "cut200")
+        return new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), {
+          status: 200,
+        });
+      const code = step === 400 ? "RequestExpired" : step === 429 ? "TooManyRequests" : "ServiceUnavailable";
+      return Response.json({ code, message: "m", requestId: "r-1" }, { status: step });
+    };
+    return { fetch, calls: () => calls };
+  };
+  const transport = (fetch: TransportOptions["fetch"], maxAttempts: number, baseDelayMs = 0) =>
+    new Transport({ fetch, retry: { maxAttempts, baseDelayMs, maxDelayMs: Math.max(baseDelayMs, 1) } });
+  const put = () => new Request("http://h/x", { method: "PUT", body: "{}" });
+
+  it.each([
+    [["cut200", "refused", "refused"], true, 200, SERVICE_TOOK],
+    [[503, "refused"], true, undefined, MAY_HAVE],
+    // A 429 is a refusal: nothing was acted on, and the refused connection's error is the whole truth.
+    [[429, "refused"], false, undefined, undefined],
+  ] as [Step[], boolean, number | undefined, string | undefined][])(
+    "%j, a connection refused last: requestSent %s, answerStatus %s",
+    async (steps, requestSent, answerStatus, told) => {
+      const { fetch, calls } = stepped(steps);
+      const error = await transport(fetch, steps.length)
+        .send(put(), { credentials, idempotent: true })
+        .catch((e: unknown) => e);
+      expect(calls()).toBe(steps.length);
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ errorCode: "ECONNREFUSED", requestSent });
+      if (answerStatus === undefined) expect(error).not.toHaveProperty("answerStatus");
+      else expect(error).toMatchObject({ answerStatus });
+      const { message } = error as Error;
+      if (told) expect(message).toBe(`the request to h failed on the network (ECONNREFUSED); ${told}`);
+      else expect(message).toBe("the request to h failed on the network (ECONNREFUSED)");
+    },
+  );
+
+  it("a service error answer that ends it (RequestExpired, which proves nothing was acted on) says a 2xx came before", async () => {
+    const { fetch } = stepped(["cut200", 400]);
+    const answer = await transport(fetch, 2).send(put(), { credentials, idempotent: true });
+    expect(answer.status).toBe(400);
+    const error = answerError(answer);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(error!.message).toBe(`RequestExpired: m (status 400, request id r-1); ${SERVICE_TOOK}`);
+  });
+
+  it("a single attempt's error is its own", async () => {
+    const { fetch } = stepped(["cut200"]);
+    const error = await transport(fetch, 1)
+      .send(put(), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ requestSent: true, answerStatus: 200 });
+    expect((error as Error).message).not.toContain("attempt");
+  });
+
+  describe("on fake timers", () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    it("the caller's abort while the call waits to retry keeps the status of the 2xx that came", async () => {
+      const { fetch, calls } = stepped(["cut200"]);
+      const controller = new AbortController();
+      const done = transport(fetch, 3, 1000)
+        .send(put(), { credentials, idempotent: true, signal: controller.signal })
+        .catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(calls()).toBe(1);
+      controller.abort();
+      const error = await done;
+      expect(calls()).toBe(1);
+      expect(error).toBeInstanceOf(BceAbortError);
+      expect(error).toMatchObject({ answerStatus: 200, message: `the call was aborted; ${SERVICE_TOOK}` });
+    });
+  });
+
+  it("a retry policy that throws after the 2xx came says so", async () => {
+    const { fetch } = stepped(["cut200"]);
+    const error = await new Transport({
+      fetch,
+      retry: {
+        shouldRetry: () => {
+          throw new Error("policy");
+        },
+      },
+    })
+      .send(put(), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`retry.shouldRetry threw (see cause); ${SERVICE_TOOK}`);
+  });
+});
+
 describe("a clock the service corrects", () => {
   const HOUR = 3600_000;
   const clientNow = Date.UTC(2026, 0, 1);
@@ -1218,7 +1323,12 @@ describe("an async shouldRetry (a policy that looks something up)", () => {
         .send(new Request("http://h/x"), { credentials, idempotent: true })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BceError);
-      expect(error).toMatchObject({ message: "retry.shouldRetry threw (see cause)", cause });
+      // After an attempt the service answered 503: it may have acted.
+      expect(error).toMatchObject({
+        message:
+          "retry.shouldRetry threw (see cause); an attempt of the call was sent, and the service may have acted on it",
+        cause,
+      });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(unhandled).toEqual([]);
     } finally {
