@@ -177,6 +177,39 @@ describe("a call that failed after the service may have acted, repeated by the c
   });
 });
 
+describe("a service gone after an attempt it acted on", () => {
+  // The first attempt's answer is cut off after its 200 head (the reinstall happened); the mock then
+  // stops, so the retry's connection is refused. The error must not say that nothing was sent.
+  it("BEC's error says requestSent, and the 2xx the first attempt had, though the last connection was refused", async () => {
+    const gone = await startMock();
+    try {
+      gone.faults.enqueue("reinstallVmInstance", [{ truncate: true }]);
+      const client = createBecClient({
+        endpoint: gone.url,
+        credentials: DEFAULT_CREDENTIALS,
+        retry: { baseDelayMs: 100, maxDelayMs: 100, maxAttempts: 2 },
+        logger: {
+          info: (_: string, data?: object) => {
+            if ((data as { event?: string } | undefined)?.event === "retrying") void gone.close();
+          },
+        },
+      });
+      const { error } = (await outcome(client.reinstallVmInstance("vm-6ahy6dli", BEC_BODY))) as {
+        error: BceNetworkError;
+      };
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ errorCode: "ECONNREFUSED", requestSent: true, answerStatus: 200 });
+      expect(error.message).toMatch(
+        /\(ECONNREFUSED\); attempt 1's answer came \(status 200: the service took the call\), but not all of its body$/,
+      );
+      expect(error.$metadata).toMatchObject({ attempts: 2 });
+      expect(gone.actions()).toEqual({ reinstallVmInstance: 1 });
+    } finally {
+      await gone.close();
+    }
+  });
+});
+
 describe("a slow answer", () => {
   it("within the timeout: both wait for it, one attempt each", async () => {
     script("reinstallVmInstance", [{ delayMs: 50 }]);
