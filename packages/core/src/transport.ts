@@ -768,7 +768,8 @@ export class Transport {
     const unlisten = onAbort(signal, () => timeout.abort(signal!.reason));
     // Name what went wrong: the caller's abort, our timeout, or the network.
     // `answerStatus`: the status of the answer whose body was being read, when one had come.
-    const classify = (error: unknown, answerStatus?: number): BceError => {
+    // `connected`: the connection was made (node:http knows), whatever the error's code says.
+    const classify = (error: unknown, answerStatus?: number, connected?: boolean): BceError => {
       if (signal?.aborted) return aborted(signal, answerStatus);
       if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs, answerStatus);
@@ -786,7 +787,7 @@ export class Transport {
         // Only a connection that was never made proves the request did not leave.
         {
           errorCode,
-          requestSent: answerStatus !== undefined || !notConnected,
+          requestSent: answerStatus !== undefined || !notConnected || connected === true,
           answerStatus,
           cause: unreadable ? withoutBytes(error) : error,
         },

@@ -2,11 +2,12 @@
 // no fetch: real loopback servers here, started and stopped by each test. What fetch did must
 // hold: the signed request arrives whole and verifies, connections are kept alive, the answer is
 // bounded, and every failure is the same BceError fetch gave.
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { inspect } from "node:util";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -557,6 +558,31 @@ describe("node:http in Node", () => {
         idempotent: true,
       });
       expect(await answerText(response)).toBe('{"ok":true}');
+    }
+  });
+
+  // A code that says no connection was made (EHOSTUNREACH), given by a connection that was made: the
+  // network failed while the request was out (ICMP errors on a connection whose packets go
+  // unanswered). The service may have acted: BCC's rebuild must not be sent again on its word.
+  it("a connection that was made and fails with EHOSTUNREACH: requestSent, and a call with no token is not retried", async () => {
+    const sockets: Socket[] = [];
+    const created = ({ socket }: { socket: Socket }) => void sockets.push(socket);
+    subscribe("net.client.socket", created as (message: unknown) => void);
+    try {
+      const server = await serve(() => {
+        // The request has arrived whole: the client's socket fails as the kernel would fail it.
+        sockets.at(-1)!.destroy(Object.assign(new Error("connect EHOSTUNREACH"), { code: "EHOSTUNREACH" }));
+      });
+      const error = await outcomeOf(
+        `${server.url}/x`,
+        { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+        { idempotent: false },
+      );
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ errorCode: "EHOSTUNREACH", requestSent: true });
+      expect(server.received).toHaveLength(1);
+    } finally {
+      unsubscribe("net.client.socket", created as (message: unknown) => void);
     }
   });
 

@@ -193,7 +193,7 @@ function sendWithNodeHttp(
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  fail: (error: unknown, answerStatus?: number) => Error,
+  fail: (error: unknown, answerStatus?: number, connected?: boolean) => Error,
   bodiless = false,
   fresh = false,
   /** Given the status of the answer once its head comes. */
@@ -348,10 +348,17 @@ function sendWithNodeHttp(
         }),
       );
     });
+    // Whether the connection was made (a kept-alive one was): a code that says none was
+    // (EHOSTUNREACH, ENETUNREACH) then comes from the network failing while the request was out.
+    let connected = false;
+    outgoing.once("socket", (socket) => {
+      if (socket.connecting) socket.once("connect", () => (connected = true));
+      else connected = true;
+    });
     outgoing.on("error", (error) => {
       // Bytes after a whole answer (a body on a 204, more than its Content-Length) are read as
       // the next answer, which fails: the answer itself is complete, and its 'end' settles the call.
-      if (!received?.complete) reject(fail(error, received && (received.statusCode ?? 0)));
+      if (!received?.complete) reject(fail(error, received && (received.statusCode ?? 0), connected));
     });
     outgoing.end(body);
   });

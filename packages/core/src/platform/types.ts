@@ -89,8 +89,11 @@ export type HttpSend = (
   request: OutgoingRequest,
   signal: AbortSignal,
   limit: number,
-  /** `answerStatus`: the status of the answer whose body was being read; undefined before an answer came. */
-  fail: (error: unknown, answerStatus?: number) => Error,
+  /**
+   * `answerStatus`: the status of the answer whose body was being read; undefined before an answer
+   * came. `connected`: the connection was made (or reused), so the request may have left.
+   */
+  fail: (error: unknown, answerStatus?: number, connected?: boolean) => Error,
   bodiless: boolean | undefined,
   idempotent: boolean,
 ) => Promise<Answer>;
