@@ -736,6 +736,13 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
           "format",
           `must not hold the segment ${bare}, which a URL drops or climbs`,
         );
+      // openapi-fetch does not percent-encode an object's keys: `{ "../../x": "" }` makes segments.
+      if (names.length > 0 && bare.includes("/"))
+        throw new BceValidationError(
+          names[0]!,
+          "format",
+          'must not put a "/" in the path (an object\'s keys go in as they are)',
+        );
       if (names.length > 0 && /^(?:\.|%2e){0,2}$/i.test(bare))
         throw new BceValidationError(
           names[0]!,

@@ -370,6 +370,25 @@ describe("raw: the typed openapi-fetch client", () => {
     },
   );
 
+  // openapi-fetch percent-encodes an object's values, not its keys: a key could make segments.
+  it.each([
+    ["/things/{id}", { "../../../admin/delete": "" }],
+    ["/things/{id*}", { "../../admin/x": "" }],
+    ["/things/{.id}", { "/../../../admin": "" }],
+  ])("a path parameter whose object keys put a / in %s is refused, nothing sent", async (template, id) => {
+    const rec = recorder();
+    const service = createServiceClient<Paths>({ credentials, fetch: rec.fetch }, "http://gw.test/bcc-proxy");
+    const error = await service.raw
+      .PUT(template as never, { params: { path: { id } }, body: { name: "n" } } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceValidationError);
+    expect(error).toMatchObject({
+      field: "id",
+      message: 'id: must not put a "/" in the path (an object\'s keys go in as they are)',
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   // What openapi-fetch cannot put in a request is refused by name, as a client method's would be,
   // not left to reject with its URIError or TypeError.
   it.each([
