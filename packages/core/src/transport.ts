@@ -771,7 +771,11 @@ export class Transport {
     // `connected`: the connection was made (node:http knows), whatever the error's code says.
     const classify = (error: unknown, answerStatus?: number, connected?: boolean): BceError => {
       if (signal?.aborted) return aborted(signal, answerStatus);
-      if (error instanceof BceError) return error; // a caller's fetch that already speaks our error model
+      // A caller's fetch that already speaks our error model: its error is theirs, never changed.
+      if (error instanceof BceError) {
+        theirs.add(error);
+        return error;
+      }
       if (timeout.signal.aborted) return new BceTimeoutError(timeoutMs, answerStatus);
       const { errorCode, notConnected } = networkFailure(error);
       const host = new URL(parts.url).host; // where it went: a wrong endpoint shows
@@ -936,10 +940,16 @@ function withAttempt(earlier: EarlierAttempts, attempt: number, failure: BceErro
  * `error`, which ends a call after the `earlier` attempts, told what they came to where it says
  * less: a network error's `requestSent` is the call's, and an earlier 2xx head is its (or a
  * timeout's or an abort's) `answerStatus`; the message says which. One that a 2xx of its own
- * already tells of, or that is not extensible (a caller's frozen error), is left as it is.
+ * already tells of, or one of a caller's fetch (`theirs`: it may end other calls too), is left as
+ * it is.
  */
 function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
-  if (!sent || !(error instanceof BceError) || !Object.isExtensible(error) || isSuccess(answerStatusOf(error)))
+  if (
+    !sent ||
+    !(error instanceof BceError) ||
+    theirs.has(error) ||
+    isSuccess(answerStatusOf(error) ?? (error as { status?: number }).status)
+  )
     return error;
   error.message += acted
     ? `; attempt ${acted.attempt}'s answer came (${statusTold(acted.status)}), but not all of its body`
@@ -949,6 +959,9 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
     Object.assign(error, { answerStatus: acted.status });
   return error;
 }
+
+/** The BceErrors a caller's fetch gave (see toldEarlier). */
+const theirs = new WeakSet<object>();
 
 const answerErrors = new WeakMap<Response, BceServiceError>();
 

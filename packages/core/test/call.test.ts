@@ -835,6 +835,31 @@ describe("arguments that cannot be read", () => {
     );
   });
 
+  it("an onError's error after a retry policy threw past a 503: one (see cause), at the end", async () => {
+    const policed = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: {
+          shouldRetry: () => {
+            throw new Error("policy bug");
+          },
+        },
+        fetch: async () => Response.json({ code: "ServiceUnavailable", message: "m" }, { status: 503 }),
+      },
+      "http://127.0.0.1:9",
+    );
+    policed.raw.use({
+      onError: () => {
+        throw new Error("log backend down");
+      },
+    });
+    const error = await callOperation(policed, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "retry.shouldRetry threw; an attempt of the call was sent, and the service may have acted on it, and then a middleware threw (see cause)",
+    );
+  });
+
   it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
     const { service } = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
     const read: string[] = [];

@@ -228,6 +228,28 @@ describe("an error that ends a call after attempts", () => {
     expect(error!.message).toBe(`RequestExpired: m (status 400, request id r-1); ${SERVICE_TOOK}`);
   });
 
+  // An error of a caller's own fetch may end other calls too (one object): it is never changed.
+  it("an error a caller's fetch gives is left as it is: another call still reads it as it was made", async () => {
+    const refused = new BceNetworkError("offline", { errorCode: "ECONNREFUSED", requestSent: false });
+    let calls = 0;
+    const fetch = async () => {
+      if (calls++ === 0) return Response.json({ code: "ServiceUnavailable", message: "m" }, { status: 503 });
+      throw refused;
+    };
+    const first = await transport(fetch, 2)
+      .send(put(), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(first).toBe(refused);
+    expect(refused).toMatchObject({ message: "offline", requestSent: false });
+    // A call with no token retries what was not sent: the error still says so.
+    const second = await transport(fetch, 2)
+      .send(put(), { credentials, idempotent: false })
+      .catch((e: unknown) => e);
+    expect(second).toBe(refused);
+    expect(calls).toBe(4);
+    expect(refused).toMatchObject({ message: "offline", requestSent: false });
+  });
+
   it("a single attempt's error is its own", async () => {
     const { fetch } = stepped(["cut200"]);
     const error = await transport(fetch, 1)

@@ -195,12 +195,9 @@ async function sendOperation(
         if (failure instanceof BceAbortError) throw failure;
         if (aborted)
           throw abortedAfter(`the attempt failed (${failure.message}), but `, error.cause, answerStatusOf(failure));
-        throw new BceError(
-          `${failure.message.replace(/ \(see cause\)$/, "")}, and then a middleware threw (see cause)`,
-          {
-            cause: error,
-          },
-        );
+        throw new BceError(`${failure.message.replace(" (see cause)", "")}, and then a middleware threw (see cause)`, {
+          cause: error,
+        });
       }
       return rethrowAsBceError(error);
     });

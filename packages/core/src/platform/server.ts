@@ -352,7 +352,8 @@ function sendWithNodeHttp(
     // (EHOSTUNREACH, ENETUNREACH) then comes from the network failing while the request was out.
     let connected = false;
     outgoing.once("socket", (socket) => {
-      if (socket.connecting) socket.once("connect", () => (connected = true));
+      // Over TLS, once the handshake is done: nothing of the request leaves before.
+      if (socket.connecting) socket.once(https ? "secureConnect" : "connect", () => (connected = true));
       else connected = true;
     });
     outgoing.on("error", (error) => {
