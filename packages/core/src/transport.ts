@@ -938,10 +938,10 @@ function withAttempt(earlier: EarlierAttempts, attempt: number, failure: BceErro
 
 /**
  * `error`, which ends a call after the `earlier` attempts, told what they came to where it says
- * less: a network error's `requestSent` is the call's, and an earlier 2xx head is its (or a
- * timeout's or an abort's) `answerStatus`; the message says which. One that a 2xx of its own
- * already tells of, or one of a caller's fetch (`theirs`: it may end other calls too), is left as
- * it is.
+ * less: a copy whose `requestSent` (a network error's) is the call's, and whose `answerStatus` (a
+ * network error's, a timeout's or an abort's) is an earlier 2xx head's; its message says which.
+ * One that a 2xx of its own already tells of, or one of a caller's fetch (`theirs`: theirs to
+ * compare), is left as it is.
  */
 function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
   if (
@@ -951,13 +951,19 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
     isSuccess(answerStatusOf(error) ?? (error as { status?: number }).status)
   )
     return error;
-  error.message += acted
+  // A copy: the attempt's error, as hooks, the retry policy and the logger were given it, stays as it was.
+  const told = Object.defineProperties(
+    Object.create(Object.getPrototypeOf(error)),
+    Object.getOwnPropertyDescriptors(error),
+  ) as BceError;
+  told.message += acted
     ? `; attempt ${acted.attempt}'s answer came (${statusTold(acted.status)}), but not all of its body`
     : "; an attempt of the call was sent, and the service may have acted on it";
-  if (error instanceof BceNetworkError && !error.requestSent) Object.assign(error, { requestSent: true });
-  if (acted && (error instanceof BceNetworkError || error instanceof BceTimeoutError || error instanceof BceAbortError))
-    Object.assign(error, { answerStatus: acted.status });
-  return error;
+  if (typeof error.stack === "string") told.stack = error.stack.replace(error.message, told.message);
+  if (told instanceof BceNetworkError && !told.requestSent) Object.assign(told, { requestSent: true });
+  if (acted && (told instanceof BceNetworkError || told instanceof BceTimeoutError || told instanceof BceAbortError))
+    Object.assign(told, { answerStatus: acted.status });
+  return told as E;
 }
 
 /** The BceErrors a caller's fetch gave (see toldEarlier). */

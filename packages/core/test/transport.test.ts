@@ -250,6 +250,32 @@ describe("an error that ends a call after attempts", () => {
     expect(refused).toMatchObject({ message: "offline", requestSent: false });
   });
 
+  it("is a copy: each attempt's error stays as the afterAttempt hook was given it", async () => {
+    const given: unknown[] = [];
+    const { fetch } = stepped([503, "refused"]);
+    const error = await new Transport({
+      fetch,
+      retry: { maxAttempts: 2, baseDelayMs: 0 },
+      hooks: { afterAttempt: ({ error }) => void given.push(error) },
+    })
+      .send(put(), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(given).toHaveLength(2);
+    expect(given[1]).toMatchObject({
+      requestSent: false,
+      message: "the request to h failed on the network (ECONNREFUSED)",
+    });
+    expect(error).not.toBe(given[1]);
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({
+      requestSent: true,
+      errorCode: "ECONNREFUSED",
+      message: `the request to h failed on the network (ECONNREFUSED); ${MAY_HAVE}`,
+      cause: (given[1] as Error).cause,
+    });
+    expect((error as Error).stack).toContain(MAY_HAVE);
+  });
+
   it("a single attempt's error is its own", async () => {
     const { fetch } = stepped(["cut200"]);
     const error = await transport(fetch, 1)
