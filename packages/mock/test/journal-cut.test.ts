@@ -116,8 +116,9 @@ it("hides the end of a cut body exactly where the plain scan did, on random bodi
     ),
     { numRuns: 1500 },
   );
-  // Most cases end inside a secret: the property compares hidden ends, not only bodies left alone.
-  expect(hidden).toBeGreaterThan(500);
+  // Many cases end inside a secret: the property compares hidden ends, not only bodies left alone.
+  // About a third do (505 of 1,500 on average, a standard deviation of about 18).
+  expect(hidden).toBeGreaterThan(350);
 });
 
 it("reads a cut body's end in time linear in a long secret: 50 bodies, a 10,000-character session token", () => {
