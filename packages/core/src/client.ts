@@ -559,8 +559,10 @@ export function unwrap(result: RawResult): unknown {
 export function serviceErrorOf(
   { response, error }: RawResult,
   hidden: () => readonly string[] = () => [],
+  /** Tells the error of an answer a middleware put in the transport's place (see CallStats). */
+  told: (error: BceServiceError) => BceServiceError = (made) => made,
 ): BceServiceError {
-  return answerError(response) ?? serviceErrorFromResponse(response, errorText(error), hidden());
+  return answerError(response) ?? told(serviceErrorFromResponse(response, errorText(error), hidden()));
 }
 
 /**

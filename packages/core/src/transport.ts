@@ -172,6 +172,11 @@ export interface CallStats {
   secretForms?: () => readonly string[];
   /** What the transport rejected with, once it has: a middleware's onError that throws does not hide it. */
   failure?: unknown;
+  /**
+   * Once the transport handed back an error answer: tells the error of an answer a middleware put
+   * in its place what the attempts before the last came to, as the transport's own error is told.
+   */
+  toldEarlier?: (error: BceServiceError) => BceServiceError;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -728,6 +733,7 @@ export class Transport {
           if (!answer) throw error;
           const response = toResponse(answer);
           answerErrors.set(response, toldEarlier(error as BceServiceError, earlier));
+          if (stats) stats.toldEarlier = (replaced) => toldEarlier(replaced, earlier);
           return answered(response);
         }
         let delay = backoffDelay(attempt, retry, options.random);
@@ -924,14 +930,15 @@ const isSuccess = (status: number | undefined): status is number =>
 
 /** `earlier`, and what attempt `attempt` came to (`failure`, its error). */
 function withAttempt(earlier: EarlierAttempts, attempt: number, failure: BceError): EarlierAttempts {
-  const status = answerStatusOf(failure);
+  const status = answerStatusOf(failure) ?? (failure instanceof BceServiceError ? failure.status : undefined);
   const acted = earlier.acted ?? (isSuccess(status) ? { attempt, status } : undefined);
-  // A refusal (a 4xx answer) was not acted on; a request that left, a timeout or a 5xx may have been.
+  // A refusal (a 4xx answer, whole or cut off) was not acted on; a request that left, a timeout or
+  // a 5xx may have been.
   const sent =
-    failure instanceof BceNetworkError
-      ? failure.requestSent
-      : failure instanceof BceServiceError
-        ? failure.status < 400 || failure.status > 499
+    status !== undefined
+      ? status < 400 || status > 499
+      : failure instanceof BceNetworkError
+        ? failure.requestSent
         : failure instanceof BceTimeoutError;
   return { sent: earlier.sent || sent || acted !== undefined, ...(acted && { acted }) };
 }
@@ -952,10 +959,10 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
   )
     return error;
   // A copy: the attempt's error, as hooks, the retry policy and the logger were given it, stays as it was.
-  const told = Object.defineProperties(
-    Object.create(Object.getPrototypeOf(error)),
-    Object.getOwnPropertyDescriptors(error),
-  ) as BceError;
+  // Writable, as the error was made: a hook or the policy may have frozen the attempt's.
+  const fields = Object.getOwnPropertyDescriptors(error);
+  for (const field of Object.values(fields)) if ("value" in field) field.writable = field.configurable = true;
+  const told = Object.defineProperties(Object.create(Object.getPrototypeOf(error)), fields) as BceError;
   told.message += acted
     ? `; attempt ${acted.attempt}'s answer came (${statusTold(acted.status)}), but not all of its body`
     : "; an attempt of the call was sent, and the service may have acted on it";

@@ -860,6 +860,30 @@ describe("arguments that cannot be read", () => {
     );
   });
 
+  // An error answer a middleware put in the transport's place is told as the transport's own is.
+  it("an error answer a middleware rebuilt, after a 2xx was cut off: the error still names the 2xx", async () => {
+    let calls = 0;
+    const rebuilt = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 2, baseDelayMs: 0 },
+        fetch: async () =>
+          calls++ === 0
+            ? new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status: 200 })
+            : Response.json({ code: "ServiceUnavailable", message: "m", requestId: "r-1" }, { status: 503 }),
+      },
+      "http://127.0.0.1:9",
+    );
+    rebuilt.raw.use({ onResponse: ({ response }) => new Response(response.body, response) });
+    const error = await callOperation(rebuilt, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(calls).toBe(2);
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect((error as Error).message).toBe(
+      "ServiceUnavailable: m (status 503, request id r-1); attempt 1's answer came (status 200: the service took the call), but not all of its body",
+    );
+  });
+
   it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
     const { service } = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
     const read: string[] = [];

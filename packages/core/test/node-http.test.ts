@@ -586,6 +586,33 @@ describe("node:http in Node", () => {
     }
   });
 
+  // A connect that fails at once (no route to an IP literal) destroys the socket before node:http
+  // hands it over: no connection was made, whatever the moment it is told of.
+  it("a connection that fails before node:http hands it over (ENETUNREACH at once): not requestSent, and retried", async () => {
+    const unreachable = Object.assign(new Error("connect ENETUNREACH"), { code: "ENETUNREACH" });
+    let connects = 0;
+    const created = ({ socket }: { socket: Socket }) => {
+      connects++;
+      queueMicrotask(() => socket.destroy(unreachable));
+    };
+    subscribe("net.client.socket", created as (message: unknown) => void);
+    try {
+      const server = await serve(json(200, {}));
+      const error = await outcomeOf(
+        `${server.url}/x`,
+        { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+        { idempotent: false },
+      );
+      expect(error).toBeInstanceOf(BceNetworkError);
+      expect(error).toMatchObject({ errorCode: "ENETUNREACH", requestSent: false });
+      // A call with no token is retried on what surely did not leave.
+      expect(connects).toBe(2);
+      expect(server.received).toHaveLength(0);
+    } finally {
+      unsubscribe("net.client.socket", created as (message: unknown) => void);
+    }
+  });
+
   it("refuses a status no HTTP answer may end with as BceResponseError", async () => {
     const server = await serve((_, res) => res.writeHead(600).end("{}"));
     const error = await outcomeOf(`${server.url}/x`);

@@ -172,7 +172,7 @@ describe("Transport", () => {
 // may have acted on one that was sent, and took the call on one whose 2xx head came, whatever the
 // last attempt came to (a connection refused proves nothing of the earlier ones).
 describe("an error that ends a call after attempts", () => {
-  type Step = "cut200" | "refused" | number;
+  type Step = "cut200" | "cut429" | "refused" | number;
   const SERVICE_TOOK = "attempt 1's answer came (status 200: the service took the call), but not all of its body";
   const MAY_HAVE = "an attempt of the call was sent, and the service may have acted on it";
   const stepped = (steps: Step[]) => {
@@ -183,9 +183,9 @@ describe("an error that ends a call after attempts", () => {
         throw new TypeError("fetch failed", {
           cause: Object.assign(new Error("ECONNREFUSED"), { code: "ECONNREFUSED" }),
         });
-      if (step === "cut200")
+      if (step === "cut200" || step === "cut429")
         return new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), {
-          status: 200,
+          status: step === "cut200" ? 200 : 429,
         });
       const code = step === 400 ? "RequestExpired" : step === 429 ? "TooManyRequests" : "ServiceUnavailable";
       return Response.json({ code, message: "m", requestId: "r-1" }, { status: step });
@@ -201,6 +201,8 @@ describe("an error that ends a call after attempts", () => {
     [[503, "refused"], true, undefined, MAY_HAVE],
     // A 429 is a refusal: nothing was acted on, and the refused connection's error is the whole truth.
     [[429, "refused"], false, undefined, undefined],
+    // Also one whose body was cut off: its status says it was refused.
+    [["cut429", "refused"], false, undefined, undefined],
   ] as [Step[], boolean, number | undefined, string | undefined][])(
     "%j, a connection refused last: requestSent %s, answerStatus %s",
     async (steps, requestSent, answerStatus, told) => {
@@ -274,6 +276,22 @@ describe("an error that ends a call after attempts", () => {
       cause: (given[1] as Error).cause,
     });
     expect((error as Error).stack).toContain(MAY_HAVE);
+  });
+
+  it("an attempt's error a hook froze is told all the same, as a copy", async () => {
+    const { fetch } = stepped([503, "refused"]);
+    const error = await new Transport({
+      fetch,
+      retry: { maxAttempts: 2, baseDelayMs: 0 },
+      hooks: { afterAttempt: ({ error }) => void (error && Object.freeze(error)) },
+    })
+      .send(put(), { credentials, idempotent: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceNetworkError);
+    expect(error).toMatchObject({
+      requestSent: true,
+      message: `the request to h failed on the network (ECONNREFUSED); ${MAY_HAVE}`,
+    });
   });
 
   it("a single attempt's error is its own", async () => {
@@ -933,6 +951,7 @@ describe("retry options are checked like timeoutMs", () => {
       totalRetryDelay: 0,
       answer: expect.any(Response),
       secretForms: expect.any(Function),
+      toldEarlier: expect.any(Function),
     });
   });
 });

@@ -195,9 +195,12 @@ async function sendOperation(
         if (failure instanceof BceAbortError) throw failure;
         if (aborted)
           throw abortedAfter(`the attempt failed (${failure.message}), but `, error.cause, answerStatusOf(failure));
-        throw new BceError(`${failure.message.replace(" (see cause)", "")}, and then a middleware threw (see cause)`, {
-          cause: error,
-        });
+        throw new BceError(
+          `${failure.message.replaceAll(" (see cause)", "")}, and then a middleware threw (see cause)`,
+          {
+            cause: error,
+          },
+        );
       }
       return rethrowAsBceError(error);
     });
@@ -205,10 +208,13 @@ async function sendOperation(
     // An answer may echo what the request carried: the client's own secrets are not passed on,
     // nor the last attempt's (its signature) when a middleware replaced the error answer.
     if (!response.ok)
-      throw serviceErrorOf(result, () =>
-        [...(stats.secretForms?.() ?? []), ...requestSecrets(credentials, body, plain)].sort(
-          (a, b) => b.length - a.length,
-        ),
+      throw serviceErrorOf(
+        result,
+        () =>
+          [...(stats.secretForms?.() ?? []), ...requestSecrets(credentials, body, plain)].sort(
+            (a, b) => b.length - a.length,
+          ),
+        stats.toldEarlier,
       );
     // Told with the outcome, success or failure: the token the attempts carried as sent, which
     // the caller may repeat the call with.

@@ -354,7 +354,8 @@ function sendWithNodeHttp(
     outgoing.once("socket", (socket) => {
       // Over TLS, once the handshake is done: nothing of the request leaves before.
       if (socket.connecting) socket.once(https ? "secureConnect" : "connect", () => (connected = true));
-      else connected = true;
+      // A kept-alive one; not one whose connect failed at once (no route), destroyed already.
+      else connected = !socket.destroyed;
     });
     outgoing.on("error", (error) => {
       // Bytes after a whole answer (a body on a 204, more than its Content-Length) are read as
