@@ -560,7 +560,7 @@ export function serviceErrorOf(
   { response, error }: RawResult,
   hidden: () => readonly string[] = () => [],
   /** Tells the error of an answer a middleware put in the transport's place (see CallStats). */
-  told: (error: BceServiceError) => BceServiceError = (made) => made,
+  told: <E>(error: E) => E = (made) => made,
 ): BceServiceError {
   return answerError(response) ?? told(serviceErrorFromResponse(response, errorText(error), hidden()));
 }

@@ -176,7 +176,7 @@ export interface CallStats {
    * Once the transport handed back an error answer: tells the error of an answer a middleware put
    * in its place what the attempts before the last came to, as the transport's own error is told.
    */
-  toldEarlier?: (error: BceServiceError) => BceServiceError;
+  toldEarlier?: <E>(error: E) => E;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -733,7 +733,7 @@ export class Transport {
           if (!answer) throw error;
           const response = toResponse(answer);
           answerErrors.set(response, toldEarlier(error as BceServiceError, earlier));
-          if (stats) stats.toldEarlier = (replaced) => toldEarlier(replaced, earlier);
+          if (stats) stats.toldEarlier = (made) => toldEarlier(made, earlier);
           return answered(response);
         }
         let delay = backoffDelay(attempt, retry, options.random);
@@ -959,14 +959,15 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
   )
     return error;
   // A copy: the attempt's error, as hooks, the retry policy and the logger were given it, stays as it was.
-  // Writable, as the error was made: a hook or the policy may have frozen the attempt's.
+  // An Error as the attempt's is (what structuredClone and a worker's postMessage keep), its fields
+  // writable as the error was made: a hook or the policy may have frozen the attempt's.
   const fields = Object.getOwnPropertyDescriptors(error);
   for (const field of Object.values(fields)) if ("value" in field) field.writable = field.configurable = true;
-  const told = Object.defineProperties(Object.create(Object.getPrototypeOf(error)), fields) as BceError;
+  const told = Object.defineProperties(Reflect.construct(Error, [], error.constructor), fields) as BceError;
   told.message += acted
     ? `; attempt ${acted.attempt}'s answer came (${statusTold(acted.status)}), but not all of its body`
     : "; an attempt of the call was sent, and the service may have acted on it";
-  if (typeof error.stack === "string") told.stack = error.stack.replace(error.message, told.message);
+  if (typeof error.stack === "string") told.stack = error.stack.replace(error.message, () => told.message);
   if (told instanceof BceNetworkError && !told.requestSent) Object.assign(told, { requestSent: true });
   if (acted && (told instanceof BceNetworkError || told instanceof BceTimeoutError || told instanceof BceAbortError))
     Object.assign(told, { answerStatus: acted.status });

@@ -860,6 +860,35 @@ describe("arguments that cannot be read", () => {
     );
   });
 
+  // So is a middleware's own error after the final error answer came.
+  it("a middleware that throws at the final error answer, after a 2xx was cut off: the error still names the 2xx", async () => {
+    let calls = 0;
+    const thrown = createServiceClient<Record<string, never>>(
+      {
+        endpoint: "http://127.0.0.1:9",
+        credentials,
+        retry: { maxAttempts: 2, baseDelayMs: 0 },
+        fetch: async () =>
+          calls++ === 0
+            ? new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status: 200 })
+            : Response.json(
+                { code: "ServiceUnavailable", message: "m" },
+                { status: 503, headers: { "x-bce-request-id": "rid-2" } },
+              ),
+      },
+      "http://127.0.0.1:9",
+    );
+    thrown.raw.use({
+      onResponse: ({ response }) => {
+        if (!response.ok) throw new Error("mw");
+      },
+    });
+    const error = await callOperation(thrown, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "the service answered 503 (request id rid-2), but a middleware threw (see cause); attempt 1's answer came (status 200: the service took the call), but not all of its body",
+    );
+  });
+
   // An error answer a middleware put in the transport's place is told as the transport's own is.
   it("an error answer a middleware rebuilt, after a 2xx was cut off: the error still names the 2xx", async () => {
     let calls = 0;

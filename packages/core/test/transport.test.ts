@@ -1,6 +1,7 @@
 // The transport's pure parts (backoff, the default retry decision) and its attempt loop with a
 // fake fetch. Client-level fault injection over real sockets is in tests/contract/test/faults.test.ts.
 import { getEventListeners } from "node:events";
+import { isNativeError } from "node:util/types";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
@@ -292,6 +293,17 @@ describe("an error that ends a call after attempts", () => {
       requestSent: true,
       message: `the request to h failed on the network (ECONNREFUSED); ${MAY_HAVE}`,
     });
+  });
+
+  it("is an Error as the attempt's is: structuredClone keeps its message; a $ in the message stays in the stack as it is", async () => {
+    const fetch = async () => Response.json({ code: "ServiceUnavailable", message: "pay $' now $&" }, { status: 503 });
+    const answer = await transport(fetch, 2).send(put(), { credentials, idempotent: true });
+    const error = answerError(answer)!;
+    const told = `ServiceUnavailable: pay $' now $& (status 503); ${MAY_HAVE}`;
+    expect(error.message).toBe(told);
+    expect(isNativeError(error)).toBe(true);
+    expect(structuredClone(error)).toMatchObject({ message: told });
+    expect(error.stack!.split("\n")[0]).toBe(`BceServiceError: ${told}`);
   });
 
   it("a single attempt's error is its own", async () => {

@@ -178,14 +178,16 @@ async function sendOperation(
       // learns whether the service acted, whatever the error (a BceError of another call's, a
       // refused connection, says nothing of this one).
       if (answer) {
-        if (aborted) throw abortedAnswered(answer, error);
+        // Told of the attempts before the answer, as its own error would be (see CallStats).
+        const told = <E>(made: E): E => stats.toldEarlier?.(made) ?? made;
+        if (aborted) throw told(abortedAnswered(answer, error));
         // An error answer whose body a middleware read (or holds a reader of): what failed is
         // openapi-fetch reading it again (a TypeError, as every fetch gives for a used body), and
         // the service's error is known.
         const taken = answer.bodyUsed || answer.body?.locked === true;
         const refused = !answer.ok && taken && error instanceof TypeError ? answerError(answer) : undefined;
         if (refused) throw refused;
-        throw acted(answer, "a middleware threw", error);
+        throw told(acted(answer, "a middleware threw", error));
       }
       // A middleware's onError that threw, or gave back, an error of its own in place of the
       // attempt's failure: the failure (a timeout, after which the service may have acted) is told
