@@ -738,7 +738,7 @@ function checkedPathSerializer(url: string, params: Record<string, unknown>): st
           "format",
           `must not hold the segment ${bare}, which a URL drops or climbs`,
         );
-      // openapi-fetch does not percent-encode an object's keys: `{ "../../x": "" }` makes segments.
+      // openapi-fetch does not percent-encode an object's keys: `{ "a/../../x": "" }` makes segments.
       if (names.length > 0 && bare.includes("/"))
         throw new BceValidationError(
           names[0]!,
