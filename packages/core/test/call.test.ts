@@ -24,6 +24,7 @@ import {
   type BodilessOperationSpec,
   type OperationSpec,
 } from "../src/internal/index.js";
+import type { Middleware } from "openapi-fetch";
 import { checkRequestPart, responseProblems, validateSchema } from "../src/internal/validation.js";
 
 const bccSpec = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@bce-openapi/spec/bcc.json"), "utf8"));
@@ -860,58 +861,50 @@ describe("arguments that cannot be read", () => {
     );
   });
 
-  // So is a middleware's own error after the final error answer came.
-  it("a middleware that throws at the final error answer, after a 2xx was cut off: the error still names the 2xx", async () => {
-    let calls = 0;
-    const thrown = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 2, baseDelayMs: 0 },
-        fetch: async () =>
-          calls++ === 0
-            ? new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status: 200 })
-            : Response.json(
-                { code: "ServiceUnavailable", message: "m" },
-                { status: 503, headers: { "x-bce-request-id": "rid-2" } },
-              ),
-      },
-      "http://127.0.0.1:9",
-    );
-    thrown.raw.use({
-      onResponse: ({ response }) => {
+  // An error answer a middleware put in the transport's place, or a middleware's own error at the
+  // final error answer, is told of the earlier attempts as the transport's own error is.
+  it.each([
+    [
+      "rebuilt",
+      (({ response }) => new Response(response.body, response)) as NonNullable<Middleware["onResponse"]>,
+      "ServiceUnavailable: m (status 503, request id r-1)",
+    ],
+    [
+      "threw at",
+      (({ response }) => {
         if (!response.ok) throw new Error("mw");
-      },
-    });
-    const error = await callOperation(thrown, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(
-      "the service answered 503 (request id rid-2), but a middleware threw (see cause); attempt 1's answer came (status 200: the service took the call), but not all of its body",
-    );
-  });
-
-  // An error answer a middleware put in the transport's place is told as the transport's own is.
-  it("an error answer a middleware rebuilt, after a 2xx was cut off: the error still names the 2xx", async () => {
-    let calls = 0;
-    const rebuilt = createServiceClient<Record<string, never>>(
-      {
-        endpoint: "http://127.0.0.1:9",
-        credentials,
-        retry: { maxAttempts: 2, baseDelayMs: 0 },
-        fetch: async () =>
-          calls++ === 0
-            ? new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), { status: 200 })
-            : Response.json({ code: "ServiceUnavailable", message: "m", requestId: "r-1" }, { status: 503 }),
-      },
-      "http://127.0.0.1:9",
-    );
-    rebuilt.raw.use({ onResponse: ({ response }) => new Response(response.body, response) });
-    const error = await callOperation(rebuilt, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
-    expect(calls).toBe(2);
-    expect(error).toBeInstanceOf(BceServiceError);
-    expect((error as Error).message).toBe(
-      "ServiceUnavailable: m (status 503, request id r-1); attempt 1's answer came (status 200: the service took the call), but not all of its body",
-    );
-  });
+      }) as NonNullable<Middleware["onResponse"]>,
+      "the service answered 503 (request id r-1), but a middleware threw (see cause)",
+    ],
+  ])(
+    "an error answer a middleware %s, after a 2xx was cut off: the error still names the 2xx",
+    async (_, onResponse, said) => {
+      let calls = 0;
+      const client = createServiceClient<Record<string, never>>(
+        {
+          endpoint: "http://127.0.0.1:9",
+          credentials,
+          retry: { maxAttempts: 2, baseDelayMs: 0 },
+          fetch: async () =>
+            calls++ === 0
+              ? new Response(new ReadableStream({ start: (c) => c.error(new TypeError("terminated")) }), {
+                  status: 200,
+                })
+              : Response.json(
+                  { code: "ServiceUnavailable", message: "m", requestId: "r-1" },
+                  { status: 503, headers: { "x-bce-request-id": "r-1" } },
+                ),
+        },
+        "http://127.0.0.1:9",
+      );
+      client.raw.use({ onResponse });
+      const error = await callOperation(client, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+      expect(calls).toBe(2);
+      expect((error as Error).message).toBe(
+        `${said}; attempt 1's answer came (status 200: the service took the call), but not all of its body`,
+      );
+    },
+  );
 
   it("a middleware that reads an error answer's body: the call still rejects with the service's error", async () => {
     const { service } = setup([[403, JSON.stringify({ code: "AccessDenied", message: "no", requestId: "r1" })]]);
