@@ -73,7 +73,11 @@ export const cutPath = (path: string): string => (path.length > 500 ? quoted(pat
  * call, so that an error after it is not read as "nothing happened" and the call repeated.
  */
 export const statusTold = (status: number): string =>
-  `status ${status}${status > 199 && status < 300 ? ": the service took the call" : ""}`;
+  `status ${status}${isSuccess(status) ? ": the service took the call" : ""}`;
+
+/** A 2xx status: the service took the call. */
+export const isSuccess = (status: number | undefined): status is number =>
+  status !== undefined && status > 199 && status < 300;
 
 /** BCE answered with an error status. Fields come from the BCE error body and headers. */
 export class BceServiceError extends BceError {

@@ -15,6 +15,7 @@ import {
   statusTold,
   abortedAfter,
   answerStatusOf,
+  isSuccess,
 } from "./errors.js";
 import {
   answeredBut,
@@ -924,9 +925,6 @@ interface EarlierAttempts {
   readonly sent: boolean;
   readonly acted?: { readonly attempt: number; readonly status: number };
 }
-
-const isSuccess = (status: number | undefined): status is number =>
-  status !== undefined && status > 199 && status < 300;
 
 /** `earlier`, and what attempt `attempt` came to (`failure`, its error). */
 function withAttempt(earlier: EarlierAttempts, attempt: number, failure: BceError): EarlierAttempts {

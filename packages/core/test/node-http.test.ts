@@ -78,6 +78,17 @@ function transport(options: TransportOptions = {}): Transport {
   return new Transport({ retry: { maxAttempts: 1 }, ...options });
 }
 
+/** Runs `run` while `created` is given each client socket node:net makes (diagnostics_channel). */
+async function watchingSockets(created: (socket: Socket) => void, run: () => Promise<void>): Promise<void> {
+  const listener = (message: unknown) => created((message as { socket: Socket }).socket);
+  subscribe("net.client.socket", listener);
+  try {
+    await run();
+  } finally {
+    unsubscribe("net.client.socket", listener);
+  }
+}
+
 /** The signature check a server makes of a request it received. */
 const verdictOn = (sent: { method: string; url: string; headers: IncomingMessage["headers"] }) =>
   verifyRequest(
@@ -566,24 +577,23 @@ describe("node:http in Node", () => {
   // unanswered). The service may have acted: BCC's rebuild must not be sent again on its word.
   it("a connection that was made and fails with EHOSTUNREACH: requestSent, and a call with no token is not retried", async () => {
     const sockets: Socket[] = [];
-    const created = ({ socket }: { socket: Socket }) => void sockets.push(socket);
-    subscribe("net.client.socket", created as (message: unknown) => void);
-    try {
-      const server = await serve(() => {
-        // The request has arrived whole: the client's socket fails as the kernel would fail it.
-        sockets.at(-1)!.destroy(Object.assign(new Error("connect EHOSTUNREACH"), { code: "EHOSTUNREACH" }));
-      });
-      const error = await outcomeOf(
-        `${server.url}/x`,
-        { retry: { maxAttempts: 2, baseDelayMs: 1 } },
-        { idempotent: false },
-      );
-      expect(error).toBeInstanceOf(BceNetworkError);
-      expect(error).toMatchObject({ errorCode: "EHOSTUNREACH", requestSent: true });
-      expect(server.received).toHaveLength(1);
-    } finally {
-      unsubscribe("net.client.socket", created as (message: unknown) => void);
-    }
+    await watchingSockets(
+      (socket) => sockets.push(socket),
+      async () => {
+        const server = await serve(() => {
+          // The request has arrived whole: the client's socket fails as the kernel would fail it.
+          sockets.at(-1)!.destroy(Object.assign(new Error("connect EHOSTUNREACH"), { code: "EHOSTUNREACH" }));
+        });
+        const error = await outcomeOf(
+          `${server.url}/x`,
+          { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+          { idempotent: false },
+        );
+        expect(error).toBeInstanceOf(BceNetworkError);
+        expect(error).toMatchObject({ errorCode: "EHOSTUNREACH", requestSent: true });
+        expect(server.received).toHaveLength(1);
+      },
+    );
   });
 
   // A connect that fails at once (no route to an IP literal) destroys the socket before node:http
@@ -591,26 +601,25 @@ describe("node:http in Node", () => {
   it("a connection that fails before node:http hands it over (ENETUNREACH at once): not requestSent, and retried", async () => {
     const unreachable = Object.assign(new Error("connect ENETUNREACH"), { code: "ENETUNREACH" });
     let connects = 0;
-    const created = ({ socket }: { socket: Socket }) => {
-      connects++;
-      queueMicrotask(() => socket.destroy(unreachable));
-    };
-    subscribe("net.client.socket", created as (message: unknown) => void);
-    try {
-      const server = await serve(json(200, {}));
-      const error = await outcomeOf(
-        `${server.url}/x`,
-        { retry: { maxAttempts: 2, baseDelayMs: 1 } },
-        { idempotent: false },
-      );
-      expect(error).toBeInstanceOf(BceNetworkError);
-      expect(error).toMatchObject({ errorCode: "ENETUNREACH", requestSent: false });
-      // A call with no token is retried on what surely did not leave.
-      expect(connects).toBe(2);
-      expect(server.received).toHaveLength(0);
-    } finally {
-      unsubscribe("net.client.socket", created as (message: unknown) => void);
-    }
+    await watchingSockets(
+      (socket) => {
+        connects++;
+        queueMicrotask(() => socket.destroy(unreachable));
+      },
+      async () => {
+        const server = await serve(json(200, {}));
+        const error = await outcomeOf(
+          `${server.url}/x`,
+          { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+          { idempotent: false },
+        );
+        expect(error).toBeInstanceOf(BceNetworkError);
+        expect(error).toMatchObject({ errorCode: "ENETUNREACH", requestSent: false });
+        // A call with no token is retried on what surely did not leave.
+        expect(connects).toBe(2);
+        expect(server.received).toHaveLength(0);
+      },
+    );
   });
 
   it("refuses a status no HTTP answer may end with as BceResponseError", async () => {

@@ -76,12 +76,6 @@ export class Journal {
   /** The forms of the secrets the mock knows (its keys' secret keys and session tokens), hidden wherever a request puts them. */
   readonly #secrets: readonly string[];
   /**
-   * The length of the longest of those forms: what sizes the window #hideCut reads a cut body's end
-   * in. Its reads compare with every form, the ones spelt wholly with escapes (`%6D%6F…`) too, and
-   * such a form may itself be sent escaped (`\u0025\u0036…`), up to six characters a character.
-   */
-  readonly #cutWindow: number;
-  /**
    * For #hideCut, made on its first cut body: the powers of a base drawn at random (so that no body
    * is made to collide), and, for each secret form, the hash of each of its starts (`[n]`: of its
    * first n characters).
@@ -98,8 +92,6 @@ export class Journal {
   constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
     this.limit = limit;
     this.#secrets = secretForms(secrets);
-    // The forms are longest first.
-    this.#cutWindow = this.#secrets[0]?.length ?? 0;
     this.#accessKeyIds = accessKeyIds;
   }
 
@@ -181,8 +173,11 @@ export class Journal {
    */
   #hideCut({ body, bodyBytes }: JournalEntry): string {
     if (bodyBytes <= MAX_JOURNAL_BODY || this.#secrets.length === 0) return body;
-    // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end.
-    const start = Math.max(0, body.length - 6 * this.#cutWindow);
+    // An escape spells one character in at most 6 (\u0065): a secret's start is that near the end,
+    // within six characters for each of the longest form's (the forms are longest first). Its
+    // reads compare with every form, the ones spelt wholly with escapes (`%6D%6F…`) too, and such
+    // a form may itself be sent escaped (`\u0025\u0036…`).
+    const start = Math.max(0, body.length - 6 * this.#secrets[0]!.length);
     // What the text from each place on reads as, its escapes read: the escape at the place (or its
     // character) read, then what the text after it reads as. Kept as the place after (`next`) and
     // the read's length and hash, made once from the end, so that comparing a place's read with
