@@ -795,10 +795,12 @@ export class Transport {
           : `the answer from ${host}${status} was cut off`;
       return new BceNetworkError(
         `${what}${errorCode && ` (${errorCode})`}`,
-        // Only a connection that was never made proves the request did not leave.
+        // Only a connection that was never made proves the request did not leave: node:http tells
+        // whether it was (a TCP connect, or over TLS the handshake, that failed sent nothing, whatever
+        // the code); through fetch only the error's code can say.
         {
           errorCode,
-          requestSent: answerStatus !== undefined || !notConnected || connected === true,
+          requestSent: answerStatus !== undefined || (connected ?? !notConnected),
           answerStatus,
           cause: unreadable ? withoutBytes(error) : error,
         },

@@ -836,4 +836,42 @@ describe("node:http in Node", () => {
     // The server's side of the refused handshake, reported when it gets its turn (generous, for a loaded machine).
     await vi.waitFor(() => expect(handshakes).toBe(1), { timeout: 30_000 });
   });
+
+  // Nothing of a request leaves before its connection's TLS handshake is done: one that fails (here
+  // on a certificate no client trusts) sent nothing, whatever its code, and a call with no token is
+  // sent again; a connection that fails once the handshake is done may have carried the request.
+  it("over TLS: a failed handshake sent nothing (a call with no token retried), a connection cut after it did", async () => {
+    const fixtures = new URL("./fixtures/loopback-tls/", import.meta.url);
+    let received = 0;
+    const server = createTlsServer(
+      { key: readFileSync(new URL("key.pem", fixtures)), cert: readFileSync(new URL("cert.pem", fixtures)) },
+      (request) => {
+        received++;
+        request.socket.destroy();
+      },
+    );
+    servers.push(server);
+    let refused = 0;
+    server.on("tlsClientError", () => refused++);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const twice = { retry: { maxAttempts: 2, baseDelayMs: 1 } };
+    const unsent = await outcomeOf(url, twice, { idempotent: false });
+    expect(unsent).toBeInstanceOf(BceNetworkError);
+    expect(unsent).toMatchObject({ errorCode: "DEPTH_ZERO_SELF_SIGNED_CERT", requestSent: false });
+    await vi.waitFor(() => expect(refused).toBe(2), { timeout: 30_000 });
+    expect(received).toBe(0);
+    // The certificate taken (as NODE_TLS_REJECT_UNAUTHORIZED=0 has every TLS connection do): the
+    // handshake is done, the request arrives, and its connection is cut.
+    vi.stubEnv("NODE_TLS_REJECT_UNAUTHORIZED", "0");
+    try {
+      const cut = await outcomeOf(url, twice, { idempotent: false });
+      expect(cut).toBeInstanceOf(BceNetworkError);
+      expect(cut).toMatchObject({ errorCode: "ECONNRESET", requestSent: true });
+      expect(received).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

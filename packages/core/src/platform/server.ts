@@ -349,7 +349,8 @@ function sendWithNodeHttp(
       );
     });
     // Whether the connection was made (a kept-alive one was): a code that says none was
-    // (EHOSTUNREACH, ENETUNREACH) then comes from the network failing while the request was out.
+    // (EHOSTUNREACH, ENETUNREACH) then comes from the network failing while the request was out;
+    // one never made sent nothing, whatever its code (a TLS handshake reset, a certificate refused).
     let connected = false;
     outgoing.once("socket", (socket) => {
       // Over TLS, once the handshake is done: nothing of the request leaves before.

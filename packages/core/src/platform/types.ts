@@ -91,7 +91,8 @@ export type HttpSend = (
   limit: number,
   /**
    * `answerStatus`: the status of the answer whose body was being read; undefined before an answer
-   * came. `connected`: the connection was made (or reused), so the request may have left.
+   * came. `connected`: whether the connection was made (or reused): the request may have left
+   * only if it was.
    */
   fail: (error: unknown, answerStatus?: number, connected?: boolean) => Error,
   bodiless: boolean | undefined,
