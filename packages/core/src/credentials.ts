@@ -55,10 +55,12 @@ export const CREDENTIALS_STALE_MS = 60_000;
  * credentials reads them from the process's environment where there is one (`#platform`).
  */
 export function credentialsFromEnv(env: Record<string, string | undefined> | undefined): Credentials | undefined {
-  const accessKeyId = env?.[CREDENTIAL_ENV_VARS.accessKeyId];
-  const secretAccessKey = env?.[CREDENTIAL_ENV_VARS.secretAccessKey];
+  // A variable is an own key (process.env's are): one of a polluted Object.prototype is none.
+  const variable = (name: string) => (env && Object.hasOwn(env, name) ? env[name] : undefined);
+  const accessKeyId = variable(CREDENTIAL_ENV_VARS.accessKeyId);
+  const secretAccessKey = variable(CREDENTIAL_ENV_VARS.secretAccessKey);
   if (!accessKeyId && !secretAccessKey) return undefined;
-  const sessionToken = env?.[CREDENTIAL_ENV_VARS.sessionToken];
+  const sessionToken = variable(CREDENTIAL_ENV_VARS.sessionToken);
   return checkCredentials(
     {
       accessKeyId: accessKeyId ?? "",
@@ -94,10 +96,17 @@ export function checkCredentials(
   names?: Readonly<Record<string, string>>,
 ): { credentials: Credentials; expiresAt: number | undefined } {
   if (typeof value !== "object" || value === null) throw new CredentialsError(`${from} gave no credentials object`);
-  // Each field read once, in order (a getter may throw, or answer differently a second time).
-  const c: Partial<Record<keyof Credentials, unknown>> = {};
+  // Each field read once, in order (a getter may throw, or answer differently a second time): an
+  // own one or a class's (a getter), never one only a polluted Object.prototype has (a session
+  // token it holds would be signed into every request).
+  const c: Partial<Record<keyof Credentials, unknown>> = Object.create(null);
   try {
-    for (const field of CREDENTIAL_FIELDS) c[field] = (value as Partial<Credentials>)[field];
+    for (const field of CREDENTIAL_FIELDS)
+      for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o))
+        if (Object.hasOwn(o, field)) {
+          c[field] = (value as Partial<Credentials>)[field];
+          break;
+        }
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }

@@ -20,6 +20,7 @@ import {
   type BceClientOptions,
   type CallStats,
 } from "../src/internal/index.js";
+import { credentialsFromEnv } from "../src/credentials.js";
 import { type CallOptions, checkCallOptions } from "../src/transport.js";
 
 interface Paths {
@@ -1246,6 +1247,36 @@ describe("client options are checked when the client is made", () => {
 
 describe("credentials", () => {
   const keys = (n: number) => ({ accessKeyId: `ak-${n}`, secretAccessKey: `secret-value-${n}-0123456789` });
+
+  // A session token (or an expiration) only a polluted Object.prototype has would be signed into
+  // every request (or fail every call): keys are an object's own or its class's (getters), and
+  // environment variables are the environment's own.
+  it("takes no key of a polluted Object.prototype: not from the option, a provider or the environment", async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    const added = { sessionToken: "injected-token", expiration: "garbage", BCE_SESSION_TOKEN: "injected-env-token" };
+    Object.assign(polluted, added);
+    try {
+      expect(await credentialsResolver(keys(1))()).toEqual(keys(1));
+      expect(await credentialsResolver(async () => keys(2))()).toEqual(keys(2));
+      expect(
+        credentialsFromEnv({ BCE_ACCESS_KEY_ID: "ak-3", BCE_SECRET_ACCESS_KEY: "secret-value-3-0123456789" }),
+      ).toEqual(keys(3));
+      class Keys {
+        get accessKeyId() {
+          return "ak-4";
+        }
+        get secretAccessKey() {
+          return "secret-value-4-0123456789";
+        }
+        get sessionToken() {
+          return "token-4";
+        }
+      }
+      expect(await credentialsResolver(new Keys())()).toEqual({ ...keys(4), sessionToken: "token-4" });
+    } finally {
+      for (const key of Object.keys(added)) delete polluted[key];
+    }
+  });
 
   it("a provider that throws rejects with CredentialsError whose cause is its error, and no secret in it", async () => {
     const cause = new Error("STS unreachable");
