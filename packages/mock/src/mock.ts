@@ -743,7 +743,7 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (ctx.checksSignatures) x.entry.signature = "verified";
 
   const { path: rawPath, query: rawQuery } = x.entry;
-  const badUri = malformedEscape(rawPath, rawQuery) ?? dotSegment(rawPath);
+  const badUri = malformedEscape(rawPath, rawQuery) ?? unparsedCharacter(rawPath, rawQuery) ?? dotSegment(rawPath);
   if (badUri) return x.error(400, "InvalidURI", badUri);
   // Base prefixed as a string, so that a path such as //host/x stays a path. Routed (by Prism too)
   // with its escaped unreserved characters read, as it was matched.
@@ -1150,6 +1150,24 @@ function malformedEscape(path: string, query: string): string | undefined {
     } catch {
       return `The ${where} has a percent escape that is not UTF-8`;
     }
+  }
+  return undefined;
+}
+
+/**
+ * A `\` or `#` in the request target, which neither its path nor its query may hold unescaped (RFC
+ * 3986, sections 3.3 and 3.4): a URL parser reads `\` as `/` and drops what follows `#`, so Prism
+ * would answer for another path or query than the one matched, signed and journaled here (no
+ * idempotency, faults or action count for it). The clients never send one.
+ */
+function unparsedCharacter(path: string, query: string): string | undefined {
+  for (const [where, text] of [
+    ["path", path],
+    ["query", query],
+  ] as const) {
+    const bad = /[\\#]/.exec(text)?.[0];
+    if (bad)
+      return `The ${where} holds an unescaped "${bad}", which a request target may not (send ${bad === "#" ? "%23" : "%5C"})`;
   }
   return undefined;
 }
