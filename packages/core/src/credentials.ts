@@ -55,8 +55,7 @@ export const CREDENTIALS_STALE_MS = 60_000;
  * credentials reads them from the process's environment where there is one (`#platform`).
  */
 export function credentialsFromEnv(env: Record<string, string | undefined> | undefined): Credentials | undefined {
-  // A variable is an own key (process.env's are): one of a polluted Object.prototype is none.
-  const variable = (name: string) => (env && Object.hasOwn(env, name) ? env[name] : undefined);
+  const variable = (name: string) => (env && !onlyInherited(env, name) ? env[name] : undefined);
   const accessKeyId = variable(CREDENTIAL_ENV_VARS.accessKeyId);
   const secretAccessKey = variable(CREDENTIAL_ENV_VARS.secretAccessKey);
   if (!accessKeyId && !secretAccessKey) return undefined;
@@ -87,6 +86,19 @@ function isoTime(text: unknown): number {
 }
 
 /**
+ * Whether `name` is a key of a polluted Object.prototype that `o` does not hold itself, nor a class
+ * of its (a getter): a session token there would be signed into every request. Only then is the
+ * chain looked at, so an object that answers through a getter alone (a runtime's or a shim's
+ * environment, a Proxy) is read as it always was.
+ */
+function onlyInherited(o: object, name: string): boolean {
+  if (!Object.hasOwn(Object.prototype, name)) return false;
+  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p))
+    if (Object.hasOwn(p, name)) return false;
+  return true;
+}
+
+/**
  * Check keys from `from` (a provider, an option, the environment) and copy them; CredentialsError
  * names what is wrong, and the key by its name in `names` where given (the environment's variables).
  */
@@ -102,11 +114,7 @@ export function checkCredentials(
   const c: Partial<Record<keyof Credentials, unknown>> = Object.create(null);
   try {
     for (const field of CREDENTIAL_FIELDS)
-      for (let o: object | null = value; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o))
-        if (Object.hasOwn(o, field)) {
-          c[field] = (value as Partial<Credentials>)[field];
-          break;
-        }
+      if (!onlyInherited(value, field)) c[field] = (value as Partial<Credentials>)[field];
   } catch (error) {
     throw new CredentialsError(`${from}: the credentials could not be read (see cause)`, { cause: error });
   }
