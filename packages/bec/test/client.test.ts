@@ -364,6 +364,45 @@ describe("reinstallVmInstance on the wire", () => {
     expect(rec.sent).toHaveLength(0);
   });
 
+  // What to fix first: a missing or misspelt type before the members it calls for or refuses, and
+  // the body's other problems before a password the policy refuses (whose word comes once they are gone).
+  it("names what to fix first: the type before its members, the body's shape before the password policy", async () => {
+    const rec = recorder();
+    const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });
+    const refused = (body: Record<string, unknown>) =>
+      bec
+        .reinstallVmInstance("vm-1", { ...input, ...body } as ReinstallVmInstanceInput)
+        .catch((error: unknown) => error);
+    expect(await refused({ keyConfig: { bccKeyPairIdList: ["k-1"] } })).toMatchObject({
+      name: "BceValidationError",
+      field: "body.keyConfig.type",
+      rule: "required",
+    });
+    expect(await refused({ keyConfig: { type: "pasword", adminPass: "abc" } })).toMatchObject({
+      name: "BceValidationError",
+      field: "body.keyConfig.type",
+      rule: "enum",
+    });
+    expect(
+      await refused({ keyConfig: { type: "bccKeyPair", bccKeyPairIdList: ["k-1"], adminPass: "short" } }),
+    ).toMatchObject({
+      name: "BceValidationError",
+      field: "body.keyConfig.adminPass",
+      rule: "not",
+    });
+    expect(await refused({ imageId: undefined, keyConfig: { type: "password", adminPass: "short" } })).toMatchObject({
+      name: "BceValidationError",
+      field: "body.imageId",
+      rule: "required",
+    });
+    // Nothing else wrong: the policy's word.
+    expect(await refused({ keyConfig: { type: "password", adminPass: "short" } })).toMatchObject({
+      name: "PasswordPolicyError",
+      field: "body.keyConfig.adminPass",
+    });
+    expect(rec.sent).toHaveLength(0);
+  });
+
   it("sends cudaVersion and cudnnVersion only as three-part versions (client rule), before sending", async () => {
     const rec = recorder();
     const bec = createBecClient({ endpoint: "http://127.0.0.1:9", credentials, fetch: rec.fetch });

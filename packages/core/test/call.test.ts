@@ -15,6 +15,7 @@ import {
   encryptAdminPass,
 } from "../src/index.js";
 import {
+  adminPassPolicyViolation,
   callBodilessOperation,
   callOperation as call,
   createServiceClient,
@@ -25,6 +26,7 @@ import {
   type OperationSpec,
 } from "../src/internal/index.js";
 import type { Middleware } from "openapi-fetch";
+import { ACCEPTED_PASSWORD } from "../src/internal/transforms.js";
 import { checkRequestPart, responseProblems, validateSchema } from "../src/internal/validation.js";
 
 const bccSpec = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@bce-openapi/spec/bcc.json"), "utf8"));
@@ -307,13 +309,14 @@ describe("callOperation", () => {
     expect(await refusal({ path: { thingId: "a" }, body: { ["y".repeat(300)]: 1 } })).toMatchObject({
       field: `body["${"y".repeat(99)}… (202 more characters)]`,
     });
+    // A ciphertext given as { encrypted } is sent as it is: checked as it will be sent, before any
+    // credentials provider is asked (one that fails would hide what is wrong).
+    for (const encrypted of ["not hex", "", "0".repeat(31), "A".repeat(32)])
+      expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted } } })).toMatchObject({
+        field: "body.pass",
+        rule: "pattern",
+      });
     expect(asked).toBe(0);
-    // What a transform makes is checked once made (with credentials by then): nothing is sent.
-    expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted: "not hex" } } })).toMatchObject({
-      field: "body.pass",
-      rule: "pattern",
-    });
-    expect(asked).toBe(1);
     expect(sent).toHaveLength(0);
   });
 
@@ -363,7 +366,10 @@ describe("callOperation", () => {
         { $ref: "#/components/schemas/RebuildInstanceRequest" },
         { root: bccSpec, path: "body", clientRules: true },
       );
-    expect(check(encryptAdminPassTransform.standIn)).toEqual([]);
+    expect(check(encryptAdminPassTransform.standIn!("1qaz@WSX"))).toEqual([]);
+    // The password checked in place of one the policy refuses is one both policies take.
+    for (const service of ["bec", "bcc"] as const)
+      expect(adminPassPolicyViolation(ACCEPTED_PASSWORD, service)).toBeUndefined();
     expect(check("1qaz@WSX")).not.toEqual([]); // a plain-text password is not
   });
 

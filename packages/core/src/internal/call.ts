@@ -303,15 +303,27 @@ async function prepare(
       throw new BceValidationError(cutPath(broken), "format", "holds a lone surrogate, which is not valid Unicode");
   }
   // What a transform checks of the caller's value (the password policy), then the body with a
-  // stand-in where a transform will put a value it makes with the credentials (a ciphertext).
+  // stand-in where a transform will put a value it makes with the credentials (a ciphertext). A
+  // value a transform refuses is told after the body's other problems (a wrong or missing
+  // `keyConfig.type`, a password where none is allowed: what to fix first), with a value it takes
+  // checked in its place.
   let checked = body;
   if (hasBody) {
+    let refused: BceValidationError | undefined;
     for (const { path, field, transform } of transforms) {
-      const value = valueAt(body, path);
-      transform.prepare?.(value, field);
-      if (value != null && transform.standIn !== undefined) checked = setAt(checked, path, transform.standIn);
+      let value = valueAt(body, path);
+      try {
+        transform.prepare?.(value, field);
+      } catch (error) {
+        if (!(error instanceof BceValidationError) || transform.accepted === undefined) throw error;
+        refused ??= error;
+        value = transform.accepted;
+        checked = setAt(checked, path, value);
+      }
+      if (value != null && transform.standIn) checked = setAt(checked, path, transform.standIn(value));
     }
     spec.checkRequest({ path, query, body: checked });
+    if (refused) throw refused;
   }
 
   const credentials = await service.credentials(options);

@@ -155,10 +155,13 @@ export function refusal(issues: readonly SchemaIssue[]): BceValidationError | un
   // "must match at least one of 2 schemas" after "must be one of: bec, bcc, rds"). The client
   // rules come first, so the narrower word is the one kept.
   const named = new Set<string>();
-  const late = (i: SchemaIssue) => i.rule === "required" || i.rule === "not";
-  const [first, ...rest] = [...issues.filter((i) => !late(i)), ...issues.filter(late)].filter(
-    (i) => !((i.rule === "type" || i.rule === "anyOf") && named.has(i.path)) && named.add(i.path),
-  );
+  // A member missing whatever the others hold (`is required`) comes before one only another
+  // member's value calls for or refuses: a missing `keyConfig.type` is what to fix first.
+  const rank = (i: SchemaIssue) =>
+    i.rule === "required" || i.rule === "not" ? (i.message === "is required" ? 1 : 2) : 0;
+  const [first, ...rest] = [0, 1, 2]
+    .flatMap((r) => issues.filter((i) => rank(i) === r))
+    .filter((i) => !((i.rule === "type" || i.rule === "anyOf") && named.has(i.path)) && named.add(i.path));
   if (!first) return undefined;
   const also = rest.map((i) => (i.path === first.path ? "" : `${i.path}: `) + i.message).join("; ");
   return new BceValidationError(first.path, first.rule, `${first.message}${also && ` (also: ${also})`}`);
