@@ -13,6 +13,7 @@ import {
 import { verifyRequest } from "@bce-openapi/core";
 import { checkNestedOptions, secretForms } from "@bce-openapi/core/internal";
 import { closestName } from "./closest-name.js";
+import { undecryptable } from "./encrypted.js";
 import { handleAdmin, ADMIN_PREFIX } from "./admin.js";
 import { closeAfterAnswer, Exchange, exchangeOfResponse } from "./exchange.js";
 import {
@@ -145,6 +146,8 @@ interface Context {
   hidden: readonly string[];
   /** The access key ids of the key pairs the mock accepts: any other is hidden in the journal. */
   accessKeyIds: ReadonlySet<string>;
+  /** Each accepted key pair's secret access key, by access key id: what an encrypted field is decrypted with. */
+  secretKeys: ReadonlyMap<string, string>;
   /** Exchanges whose response has not closed yet. */
   live: Set<Exchange>;
   faults: FaultScripts;
@@ -235,6 +238,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     corsMethods: [...new Set(index.operations.map((op) => op.method.toUpperCase()))],
     hidden,
     accessKeyIds,
+    secretKeys: new Map(keyPairs.map((pair) => [pair.accessKeyId, pair.secretAccessKey])),
     live: new Set(),
     journal: new Journal(
       journalLimit,
@@ -883,6 +887,12 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     const inBody = rawBody.length > 0 && violations.every((v) => v.path?.[0] === "body");
     return x.error(400, inBody ? "InappropriateJSON" : "InvalidHTTPRequest", describe(violations));
   }
+  // A password encrypted under the signer's key decrypts with it, to one BCC's policy takes: known
+  // only for a request signed with a key pair of the mock's (not with auth off).
+  const secretKey = auth.accessKeyId === undefined ? undefined : ctx.secretKeys.get(auth.accessKeyId);
+  const undecrypted =
+    operation && secretKey !== undefined ? undecryptable(body, operation.encryptedFields, secretKey) : undefined;
+  if (undecrypted) return x.error(400, "InappropriateJSON", undecrypted);
   if (result._tag === "Left") {
     const { status = 500, detail, name } = result.left as PrismError;
     const preferred = preference.code !== undefined || preference.exampleKey !== undefined;

@@ -1,4 +1,5 @@
 import type { getHttpOperationsFromSpec } from "@stoplight/prism-http";
+import { encryptedFields } from "./encrypted.js";
 
 type IHttpOperation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number];
 
@@ -23,6 +24,8 @@ export interface OperationInfo {
    * reports a failed parameter in lowercase).
    */
   parameterNames: ReadonlyMap<string, string>;
+  /** The body paths its request schema marks `x-bce-transform: encryptAdminPass` (BCC's `adminPass`). */
+  encryptedFields: string[][];
   regex: RegExp;
 }
 
@@ -73,6 +76,7 @@ export function indexOperations(operations: IHttpOperation[]): OperationIndex {
       ...(idempotencyToken ? { idempotencyToken } : {}),
       responses,
       parameterNames,
+      encryptedFields: (op.request?.body?.contents ?? []).flatMap((content) => encryptedFields(content.schema)),
       regex: templateRegex(op.path),
     });
     for (const response of op.responses ?? []) {

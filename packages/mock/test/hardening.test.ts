@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signRequest } from "@bce-openapi/core";
+import { encryptAdminPass, signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import {
   authorizationFor,
@@ -101,7 +101,8 @@ describe("an answer to a request without Accept, as the official SDKs and the cl
     const taken = await sendWithoutAccept(REINSTALL_PATH, REINSTALL_BODY, null);
     expect(taken.status).toBe(200);
     expect(mock.actions().reinstallVmInstance).toBe(before + 1);
-    const rebuilt = await sendWithoutAccept(REBUILD_PATH, { imageId: "m-1", adminPass: "0".repeat(32) }, null);
+    const adminPass = await encryptAdminPass("1qaz@WSX", DEFAULT_CREDENTIALS.secretAccessKey);
+    const rebuilt = await sendWithoutAccept(REBUILD_PATH, { imageId: "m-1", adminPass }, null);
     expect(rebuilt.status).toBe(200);
     // The same request with and without the header is the same request: the token replays it.
     const withToken = `${REINSTALL_PATH}?clientToken=no-content-type-1`;
