@@ -329,6 +329,17 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     // Once a socket: a CONNECT inside a tunnel comes on the same one.
     if (!tunnels.has(socket)) socket.on("error", () => socket.destroy());
     tunnels.add(socket);
+    // Answers go in the order of the requests (RFC 9112, section 9.3.2): a request pipelined before
+    // the CONNECT is answered first, or its answer would follow the tunnel's (and be read as it).
+    const earlier = [...ctx.live].filter((x) => x.req.socket === socket && !x.res.writableFinished);
+    if (earlier.length === 0) tunnel(req, socket, head);
+    else
+      void Promise.all(earlier.map((x) => new Promise((done) => x.res.once("finish", done).once("close", done)))).then(
+        () => tunnel(req, socket, head),
+      );
+  });
+  const tunnel = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (socket.destroyed) return;
     if (/:443$/.test(req.url ?? "")) {
       answerRaw(
         socket,
@@ -342,7 +353,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     if (head.length > 0) socket.unshift(head);
     server.emit("connection", socket);
-  });
+  };
 
   const host = options.host ?? "127.0.0.1";
   const listenPort = options.port ?? 0;

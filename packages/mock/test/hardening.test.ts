@@ -920,6 +920,28 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
     }
   });
 
+  // RFC 9112, section 9.3.2: answers go in the order of the requests, a CONNECT's among them. A
+  // request pipelined before the CONNECT was answered after the tunnel's 200 (read as its answer),
+  // and one sent through the tunnel then never.
+  it.each([
+    ["80", ["HTTP/1.1 200 OK", "HTTP/1.1 200 Connection Established", "HTTP/1.1 200 OK"]],
+    ["443", ["HTTP/1.1 200 OK", "HTTP/1.1 405 Method Not Allowed"]],
+  ])("a request pipelined before a CONNECT to port %s is answered before it", async (port, order) => {
+    const tunnel = await startMock({ auth: false });
+    try {
+      const put = (id: string, close = "") =>
+        `PUT /v2/instance/${id}?rebuild HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 17\r\n${close}\r\n{"imageId":"m-1"}`;
+      const answer = await rawExchange(
+        tunnel.port,
+        `${put("i-1")}CONNECT a.example:${port} HTTP/1.1\r\nHost: a.example:${port}\r\n\r\n${put("i-2", "Connection: close\r\n")}`,
+      );
+      expect([...answer!.raw.matchAll(/HTTP\/1\.1 \d{3} [^\r]*/g)].map((m) => m[0])).toEqual(order);
+      expect(tunnel.actions().rebuildInstance).toBe(order.length - 1);
+    } finally {
+      await tunnel.close();
+    }
+  });
+
   it("an open tunnel does not keep close() waiting", async () => {
     const tunnel = await startMock();
     const socket = connect(tunnel.port, "127.0.0.1");
