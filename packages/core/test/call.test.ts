@@ -311,10 +311,12 @@ describe("callOperation", () => {
     });
     // A ciphertext given as { encrypted } is sent as it is: checked as it will be sent, before any
     // credentials provider is asked (one that fails would hide what is wrong).
+    // Named at the key the caller wrote.
     for (const encrypted of ["not hex", "", "0".repeat(31), "A".repeat(32)])
       expect(await refusal({ path: { thingId: "a" }, body: { pass: { encrypted } } })).toMatchObject({
-        field: "body.pass",
+        field: "body.pass.encrypted",
         rule: "pattern",
+        message: "body.pass.encrypted: must match the pattern ^[0-9a-f]{32}$",
       });
     expect(asked).toBe(0);
     expect(sent).toHaveLength(0);

@@ -310,6 +310,8 @@ async function prepare(
   let checked = body;
   if (hasBody) {
     let refused: BceValidationError | undefined;
+    // A value the caller gave in a wrapper (`{ encrypted }`), checked as sent: named at the key it wrote.
+    const wrapped = new Map<string, string>();
     for (const { path, field, transform } of transforms) {
       let value = valueAt(body, path);
       try {
@@ -320,9 +322,17 @@ async function prepare(
         value = transform.accepted;
         checked = setAt(checked, path, value);
       }
-      if (value != null && transform.standIn) checked = setAt(checked, path, transform.standIn(value));
+      if (value != null && transform.standIn) {
+        if (typeof value === "object") wrapped.set(field, `${field}.${Object.keys(value)[0]}`);
+        checked = setAt(checked, path, transform.standIn(value));
+      }
     }
-    spec.checkRequest({ path, query, body: checked });
+    try {
+      spec.checkRequest({ path, query, body: checked });
+    } catch (error) {
+      const inner = error instanceof BceValidationError && wrapped.get(error.field);
+      throw inner ? new BceValidationError(inner, error.rule, error.message.slice(error.field.length + 2)) : error;
+    }
     if (refused) throw refused;
   }
 
