@@ -184,9 +184,10 @@ function serverOnlyReannotated(change, [base, revision]) {
   return Array.isArray(list) && list.some((server) => serverContract(server) === before);
 }
 
-// The rules only the clients enforce (`x-client-rules`, and `x-bce-plaintext`: a password's policy
-// before it is encrypted), which `redocly diff` does not read: a tighter one refuses what a caller
-// of the client sent before, as a tighter schema would.
+// The rules the clients enforce (`x-client-rules`, and `x-bce-plaintext`: a password's policy
+// before it is encrypted, which the mock also checks of a request it can decrypt), which `redocly
+// diff` does not read: a tighter one refuses what a caller of the client sent before, as a tighter
+// schema would.
 const CLIENT_RULES = new Set(["x-client-rules", "x-bce-plaintext"]);
 const UPPER = new Set(["maxLength", "maxItems", "maxProperties", "maximum", "exclusiveMaximum"]);
 const LOWER = new Set(["minLength", "minItems", "minProperties", "minimum", "exclusiveMinimum"]);
@@ -296,7 +297,7 @@ function tighterClientRules([base, revision]) {
   for (const [pointer, rule] of after)
     for (const what of tightenings(before.get(pointer) ?? formerly(pointer, rule), rule, pointer))
       changes.push({
-        what: `${what} (a rule only the clients enforce)`,
+        what: `${what} (${pointer.includes("/x-bce-plaintext") ? "a rule the clients and the mock enforce" : "a rule only the clients enforce"})`,
         services: servicesReaching(revision, pointer),
       });
   return changes;

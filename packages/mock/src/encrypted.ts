@@ -25,10 +25,13 @@ const CIPHERTEXT = /^(?:[0-9a-f]{32})+$/;
  * or a password BCC's policy refuses (never quoted). A field that is no ciphertext is left to the
  * schema (which took it: empty or null, a key-pair rebuild's), and so is the ciphertext of the empty
  * string, which the Go SDK sends with a key pair. A key shorter than 16 characters encrypts nothing
- * (the clients and the Go SDK refuse it): not checked.
+ * (the clients and the Go SDK refuse it), nor one whose first 16 are not ASCII: not checked.
  */
 export function undecryptable(body: unknown, fields: readonly string[][], secretAccessKey: string): string | undefined {
-  if (secretAccessKey.length < 16) return undefined;
+  // The AES key is the key's first 16 characters as bytes: a key whose are not 16 bytes (not ASCII)
+  // encrypts nothing either.
+  const key = Buffer.from(secretAccessKey.slice(0, 16), "utf8");
+  if (key.length !== 16) return undefined;
   for (const path of fields) {
     let value: unknown = body;
     for (const name of path)
@@ -40,7 +43,7 @@ export function undecryptable(body: unknown, fields: readonly string[][], secret
     const field = `body.${path.join(".")}`;
     let password: string;
     try {
-      const decipher = createDecipheriv("aes-128-ecb", Buffer.from(secretAccessKey.slice(0, 16), "utf8"), null);
+      const decipher = createDecipheriv("aes-128-ecb", key, null);
       const bytes = Buffer.concat([decipher.update(Buffer.from(value, "hex")), decipher.final()]);
       password = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createLogger, type IPrismDiagnostic } from "@stoplight/prism-core";
 import {
@@ -332,11 +332,20 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     // Answers go in the order of the requests (RFC 9112, section 9.3.2): a request pipelined before
     // the CONNECT is answered first, or its answer would follow the tunnel's (and be read as it).
     const earlier = [...ctx.live].filter((x) => x.req.socket === socket && !x.res.writableFinished);
-    if (earlier.length === 0) tunnel(req, socket, head);
-    else
-      void Promise.all(earlier.map((x) => new Promise((done) => x.res.once("finish", done).once("close", done)))).then(
-        () => tunnel(req, socket, head),
-      );
+    if (earlier.length === 0) return tunnel(req, socket, head);
+    // Out of the server's connections while it waits: close() ends it (an answer the client does
+    // not read would never finish).
+    const cancel = () => socket.destroy();
+    ctx.waiting.add(cancel);
+    void Promise.all(earlier.map((x) => new Promise((done) => x.res.once("finish", done).once("close", done)))).then(
+      () => {
+        ctx.waiting.delete(cancel);
+        // The answer's end armed the keep-alive timeout, which the tunnel's new connection would
+        // never clear: its requests, however slow their answers, would be cut at it.
+        (socket as Socket).setTimeout(0);
+        tunnel(req, socket, head);
+      },
+    );
   });
   const tunnel = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (socket.destroyed) return;

@@ -4,6 +4,7 @@
 import { createCipheriv } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
+import { undecryptable } from "../src/encrypted.js";
 import { expectBceError, REBUILD_PATH, signedPut } from "./helpers.js";
 
 /** `password` encrypted as BCE decrypts it: AES-128-ECB, PKCS#7, the key's first 16 characters, lowercase hex. */
@@ -73,5 +74,14 @@ describe("with signature checks off", () => {
       body: JSON.stringify({ imageId: "m-1", adminPass: "0".repeat(32) }),
     });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("undecryptable", () => {
+  it("checks nothing with a key that encrypts nothing: shorter than 16 characters, or whose first 16 are not 16 bytes", () => {
+    const body = { adminPass: "0".repeat(32) };
+    expect(undecryptable(body, [["adminPass"]], DEFAULT_CREDENTIALS.secretAccessKey)).toBe(DOES_NOT_DECRYPT);
+    expect(undecryptable(body, [["adminPass"]], "short-key")).toBeUndefined();
+    expect(undecryptable(body, [["adminPass"]], "ключ-секрет-0123456789abcdef")).toBeUndefined();
   });
 });

@@ -1,9 +1,10 @@
 // The front: client faults are 4xx with a BCE body and a request id, never 5xx; clock skew; exact
 // query names; oversized bodies refused before they are read; requests Node's parser rejects.
 import { request } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { encryptAdminPass, signRequest } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import {
@@ -938,6 +939,64 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
       expect([...answer!.raw.matchAll(/HTTP\/1\.1 \d{3} [^\r]*/g)].map((m) => m[0])).toEqual(order);
       expect(tunnel.actions().rebuildInstance).toBe(order.length - 1);
     } finally {
+      await tunnel.close();
+    }
+  });
+
+  // Out of the server's connections while it waits for the earlier answer: close() ends it all
+  // the same, though that answer never finishes (a client that does not read a large journal).
+  it("a CONNECT waiting for an earlier answer the client does not read does not keep close() waiting", async () => {
+    const tunnel = await startMock({ auth: false });
+    const socket = connect(tunnel.port, "127.0.0.1");
+    socket.on("error", () => {});
+    let closing: Promise<void> | undefined;
+    try {
+      // About 10 MB of journal (bodies kept up to 64 KiB each): more than the sockets buffer.
+      const garbage = "x".repeat(64 * 1024);
+      for (let i = 0; i < 160; i++)
+        await fetch(`${tunnel.url}/v2/instance/i-${i}?rebuild`, { method: "PUT", body: garbage }).then((r) => r.text());
+      socket.pause();
+      socket.write(
+        "GET /__mock/journal HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nCONNECT a.example:80 HTTP/1.1\r\nHost: a.example:80\r\n\r\n",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      closing = tunnel.close();
+      let bound: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<string>((resolve) => {
+        bound = setTimeout(() => resolve("close() still waiting after 30 s"), 30_000);
+      });
+      expect(await Promise.race([closing.then(() => "closed"), late])).toBe("closed");
+      clearTimeout(bound);
+      socket.resume();
+      if (!socket.closed) await new Promise((resolve) => socket.once("close", resolve));
+      expect(socket.closed).toBe(true);
+    } finally {
+      socket.destroy();
+      if (!closing) await tunnel.close();
+    }
+  });
+
+  // The earlier answer's end arms the server's keep-alive timeout (5 s) on the socket: the tunnel's
+  // connection must not inherit it, or a request through it whose answer takes longer is cut.
+  it("a tunnel opened after an earlier answer has no timeout of that answer's connection", async () => {
+    const tunnel = await startMock({ auth: false });
+    const sockets: Socket[] = [];
+    const listener = (message: unknown) => sockets.push((message as { socket: Socket }).socket);
+    subscribe("net.server.socket", listener);
+    try {
+      const put = (id: string) =>
+        `PUT /v2/instance/${id}?rebuild HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{"imageId":"m-1"}`;
+      const client = connect(tunnel.port, "127.0.0.1");
+      client.on("error", () => {});
+      let received = "";
+      client.on("data", (chunk) => (received += chunk.toString("latin1")));
+      client.write(`${put("i-1")}CONNECT a.example:80 HTTP/1.1\r\nHost: a.example:80\r\n\r\n`);
+      await vi.waitFor(() => expect(received).toContain("200 Connection Established"), { timeout: 30_000 });
+      expect(sockets).toHaveLength(1);
+      expect(sockets[0]!.timeout ?? 0).toBe(0);
+      client.destroy();
+    } finally {
+      unsubscribe("net.server.socket", listener);
       await tunnel.close();
     }
   });

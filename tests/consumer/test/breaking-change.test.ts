@@ -155,7 +155,7 @@ describe("a client rule (x-client-rules, x-bce-plaintext)", () => {
     const { code, output } = gate({ base: current, revision: tighter, changesets: unfixed() });
     expect(code).toBe(1);
     expect(output).toContain(
-      "#/components/schemas/RebuildInstanceRequest/properties/adminPass/x-bce-plaintext/maxLength: 32 → 30 (a rule only the clients enforce)",
+      "#/components/schemas/RebuildInstanceRequest/properties/adminPass/x-bce-plaintext/maxLength: 32 → 30 (a rule the clients and the mock enforce)",
     );
     expect(output).toContain("No major changeset for: @bce-openapi/bcc, @bce-openapi/mock, @bce-openapi/spec.");
   });
