@@ -17,10 +17,22 @@ const TYPES = {
 /** Serve `root` on host:port; resolves to { url, close }. */
 export function serveStatic(root, { port = 8080, host = "127.0.0.1" } = {}) {
   const server = createServer((req, res) => {
+    // Files are read, not changed: another method is refused as such (RFC 9110, section 15.5.6).
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain" }).end("method not allowed");
+      return;
+    }
+    const target = req.url ?? "/";
+    // `//en` is read by a URL parser as the host `en`: redirected to `/en`, where its page's
+    // relative links resolve as they should.
+    if (target.startsWith("//")) {
+      res.writeHead(301, { location: target.replace(/^\/+/, "/") }).end();
+      return;
+    }
     let pathname;
     let url;
     try {
-      url = new URL(req.url ?? "/", "http://x");
+      url = new URL(target, "http://x");
       pathname = decodeURIComponent(url.pathname);
     } catch {
       res.writeHead(400).end("bad path");

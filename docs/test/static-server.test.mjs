@@ -50,3 +50,25 @@ test("the site's Markdown (the errata's source pages) is shown as UTF-8 text, no
   expect(response.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
   expect(await response.text()).toBe("# 勘误");
 });
+
+test("a request target that starts with // is redirected to the path with one slash, not read as a host", async () => {
+  const { port } = new URL(server.url);
+  const response = await new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: "//zh-CN/index.html?x=1" }, resolve).on("error", reject);
+  });
+  response.resume();
+  expect(response.statusCode).toBe(301);
+  expect(response.headers.location).toBe("/zh-CN/index.html?x=1");
+});
+
+test("serves files to GET and HEAD only: another method is 405 with Allow", async () => {
+  for (const method of ["POST", "PUT", "DELETE", "OPTIONS"]) {
+    const response = await fetch(new URL("index.html", server.url), { method });
+    expect(response.status, method).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+    expect(await response.text()).toBe("method not allowed");
+  }
+  const head = await fetch(new URL("index.html", server.url), { method: "HEAD" });
+  expect(head.status).toBe(200);
+  expect(head.headers.get("content-length")).toBe("4");
+});

@@ -69,8 +69,15 @@ const OPTIONS = {
  */
 function withGuess(error: Error & { code?: string }): string {
   const given = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'--([^'=]+)/.exec(error.message)?.[1];
-  const closest = given ? closestName(given, Object.keys(OPTIONS)) : undefined;
-  return closest ? `unknown option --${given}; did you mean --${closest}?` : error.message;
+  if (!given) return error.message;
+  // Every option whose words hold the given ones (`--cors`: --cors-origin, --no-cors), else the nearest.
+  const names = Object.keys(OPTIONS);
+  const words = given.toLowerCase().split("-");
+  const holding = names.filter((name) => words.every((word) => name.split("-").includes(word)));
+  const meant = holding.length > 0 ? holding : [closestName(given, names)].filter((name) => name !== undefined);
+  return meant.length > 0
+    ? `unknown option --${given}; did you mean ${meant.map((name) => `--${name}`).join(" or ")}?`
+    : error.message;
 }
 
 function parseOptions(argv: string[]) {
@@ -136,6 +143,11 @@ function parse(argv: string[]): CliOptions {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // A reader that has gone (`| head -1`, a closed pipe) fails the next write with EPIPE: the mock
+  // goes on serving, as its log does, rather than crash on an unhandled 'error'.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   let options: CliOptions;
   try {
     options = parse(argv);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signRequest } from "@bce-openapi/core";
-import { afterAll, afterEach, expect, it } from "vitest";
+import { afterAll, afterEach, expect, it, vi } from "vitest";
 import { checkListen, startFailure } from "../src/cli-errors.js";
 import { startMock } from "../src/index.js";
 import { FIXTURE } from "./helpers.js";
@@ -244,6 +244,27 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
+it("goes on serving when its stdout has closed before it says it listens (a reader that left)", async () => {
+  const free = createServer().listen(0, "127.0.0.1");
+  await once(free, "listening");
+  const { port } = free.address() as AddressInfo;
+  await new Promise((resolve) => free.close(resolve));
+  const { child, output } = run(["--port", String(port), "--spec", FIXTURE, "--no-auth"]);
+  child.stdout!.destroy();
+  const exited = once(child, "exit");
+  const url = `http://127.0.0.1:${port}`;
+  // Answering, it has written its line (and had its EPIPE, which comes before this round trip ends).
+  await vi.waitFor(async () => expect((await fetch(`${url}/__mock/actions`)).status).toBe(200), {
+    timeout: 120_000,
+    interval: 200,
+  });
+  expect(child.exitCode).toBe(null);
+  child.kill("SIGTERM");
+  const [code] = await exited;
+  expect(code).toBe(0);
+  expect(output().stderr).not.toMatch(/EPIPE|Unhandled/);
+}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     child.stdout!.on("data", () => {
@@ -318,6 +339,9 @@ it.each([
   // Near one of the options: named, as startMock names a misspelt option of its own.
   [["--prot", "1"], /^bce-openapi-mock: unknown option --prot; did you mean --port\?$/m],
   [["--no-ath"], /^bce-openapi-mock: unknown option --no-ath; did you mean --no-auth\?$/m],
+  // Words of an option, not the nearest spelling (--port is two edits from --cors).
+  [["--cors"], /^bce-openapi-mock: unknown option --cors; did you mean --cors-origin or --no-cors\?$/m],
+  [["--origin", "x"], /^bce-openapi-mock: unknown option --origin; did you mean --cors-origin\?$/m],
   // The last value was taken without a word. (Each row gives --port 0 first: unfixed, the mock would
   // start, on a free port.)
   [["--port", "0", "--port", "00"], /--port is given twice, as "0" and "00"/],

@@ -94,3 +94,29 @@ it("reads a spec that could not be read again, and says why each time", async ()
   writeSpec("Fixed.");
   expect(await malformedMessage(path)).toBe("Fixed.");
 });
+
+// The mock reads files and fetches nothing: Prism would fetch a URL, and one that never answered
+// crashed the process from inside its resolver, past any catch; an endless file was read until
+// memory ran out. Each is refused before Prism sees it (no server is contacted: none listens).
+it.each([
+  ["a URL", () => "http://127.0.0.1:9/openapi.json", "is a URL: give the path of a spec file"],
+  ["a device, endless", () => "/dev/zero", "is not a file"],
+  ["a folder", () => dir, "is not a file"],
+  [
+    "a spec with a $ref to a URL",
+    () => {
+      const spec = bundled();
+      spec.components.examples.ErrorMalformedJSON = { $ref: "http://127.0.0.1:9/example.json" };
+      const path = join(dir, "remote-ref.json");
+      writeFileSync(path, JSON.stringify(spec));
+      return path;
+    },
+    "has a $ref to http://127.0.0.1:9/example.json: the mock fetches nothing (bundle the spec into one file first)",
+  ],
+])("refuses %s as its spec, saying so", async (_, spec, reason) => {
+  const path = spec();
+  await expect(startMock({ spec: path, port: 0 })).rejects.toThrow(
+    `startMock: cannot read the spec ${path} (the spec option): ${path} ${reason}`,
+  );
+  expect(parses()).toBe(0);
+});
