@@ -60,6 +60,9 @@ const port = (option) => {
     fail(`--${option} must be an integer from 0 to 65535, got "${text}"\n${USAGE}`, 2);
   return Number(text);
 };
+// A mock port without the mock would be ignored without a word (the mock not started).
+if (given.has("mock-port") && !values.mock)
+  fail(`--mock-port is given without --mock, which starts the mock\n${USAGE}`, 2);
 const docsPort = port("port");
 const mockPort = values.mock ? port("mock-port") : undefined;
 

@@ -196,6 +196,7 @@ test.each([
   [["--mock", "--mock-port", "70000"], '--mock-port must be an integer from 0 to 65535, got "70000"'],
   [["--port", "80a"], '--port must be an integer from 0 to 65535, got "80a"'],
   [["--prot", "80"], "Unknown option '--prot'"],
+  [["--mock-port", "abc"], "--mock-port is given without --mock, which starts the mock"],
   [["--port", "8081", "--port", "8082"], '--port is given twice, as "8081" and "8082"; give it once'],
 ])(
   "refuses %j with exit code 2 and the usage",
