@@ -23,10 +23,11 @@ export function serveStatic(root, { port = 8080, host = "127.0.0.1" } = {}) {
       return;
     }
     const target = req.url ?? "/";
-    // `//en` is read by a URL parser as the host `en`: redirected to `/en`, where its page's
-    // relative links resolve as they should.
-    if (target.startsWith("//")) {
-      res.writeHead(301, { location: target.replace(/^\/+/, "/") }).end();
+    // `//en` (or `/\en`: a URL parser reads `\` as `/`) is read as the host `en`: redirected to
+    // `/en`, where its page's relative links resolve as they should (every leading slash and
+    // backslash dropped, so that the redirect itself names no host).
+    if (/^[/\\]{2}/.test(target)) {
+      res.writeHead(301, { location: target.replace(/^[/\\]+/, "/") }).end();
       return;
     }
     let pathname;

@@ -143,11 +143,10 @@ function parse(argv: string[]): CliOptions {
 }
 
 async function main(argv: string[]): Promise<void> {
-  // A reader that has gone (`| head -1`, a closed pipe) fails the next write with EPIPE: the mock
-  // goes on serving, as its log does, rather than crash on an unhandled 'error'.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-  });
+  // A stdout that can no longer be written (a reader that left, `| head -1`: EPIPE; a full disk,
+  // ENOSPC; a closed terminal, EIO) fails the next write: the mock goes on serving, as its log
+  // does, rather than crash on an unhandled 'error'.
+  process.stdout.on("error", () => {});
   let options: CliOptions;
   try {
     options = parse(argv);

@@ -1,6 +1,7 @@
-import type { Stats } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
+import $RefParser from "@stoplight/json-schema-ref-parser";
 import { getHttpOperationsFromSpec } from "@stoplight/prism-http";
 
 export type SpecOperations = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
@@ -29,34 +30,58 @@ export let specParses = 0;
 const onlyInternalRefs = (text: string): boolean =>
   (text.match(/ref["']?\s*:/g)?.length ?? 0) === (text.match(/\$ref["']?\s*:\s*["']#(?:\/|["'])/g)?.length ?? 0);
 
+/**
+ * The file resolver of Prism's $RefParser, behind checks: every file a spec reads (the spec and each
+ * file a `$ref` names) is a file of at most MAX_SPEC_BYTES (an endless one, `/dev/zero` or a FIFO,
+ * was read until memory ran out), and nothing is fetched (a URL that never answered crashed the
+ * process from inside the resolver, past any catch).
+ */
+const require = createRequire(import.meta.url);
+const refParserRequire = createRequire(require.resolve("@stoplight/json-schema-ref-parser"));
+const fileResolver = refParserRequire("./resolvers/file") as { read(file: { url: string }): Promise<Buffer> };
+const { isFileSystemPath, toFileSystemPath } = refParserRequire("./util/url") as {
+  isFileSystemPath(url: string): boolean;
+  toFileSystemPath(url: string): string;
+};
+// A resolver's error of this class is passed on as it is (another is told as "Error reading file").
+const { ResolverError } = refParserRequire("./util/errors") as {
+  ResolverError: new (error: Error, source: string) => Error;
+};
+const refused = (message: string, source: string) => new ResolverError(new Error(message), source);
+const localFiles = {
+  order: 100,
+  canRead: () => true,
+  async read(file: { url: string }): Promise<Buffer> {
+    if (!isFileSystemPath(file.url))
+      throw refused(`${file.url} is a URL: the mock fetches nothing (bundle the spec into files first)`, file.url);
+    const path = toFileSystemPath(file.url);
+    const info = await stat(path).catch(() => undefined); // nothing there: the resolver says so
+    if (info && !info.isFile()) throw refused(`${path} is not a file`, path);
+    if (info && info.size > MAX_SPEC_BYTES) throw refused(`${path} is larger than ${MAX_SPEC_BYTES} bytes`, path);
+    return fileResolver.read(file);
+  },
+};
+
 /** The spec's operations, as Prism reads them from `path`: parsed once while its text is unchanged. */
 export async function specOperations(path: string): Promise<SpecOperations> {
-  // The mock reads files and fetches nothing: Prism would fetch a URL (and one that never answers
-  // crashed the process from inside its resolver, past any catch).
-  if (/^[a-z][a-z\d+.-]*:\/\//i.test(path)) throw new Error(`${path} is a URL: give the path of a spec file`);
+  // A name with a scheme (`http:`, `file:`; a drive letter is one character) is a URL.
+  if (/^[a-z][a-z\d+.-]+:/i.test(path))
+    throw new Error(`${path} is a URL: give the path of a spec file (./${path} for a file whose name has a colon)`);
   const key = resolve(path);
-  let info: Stats | undefined;
-  try {
-    info = await stat(key);
-  } catch {
-    // Nothing there: Prism says what is wrong.
-  }
-  // An endless one (/dev/zero, a FIFO) would be read until memory runs out.
-  if (info && !info.isFile()) throw new Error(`${path} is not a file`);
-  if (info && info.size > MAX_SPEC_BYTES) throw new Error(`${path} is larger than ${MAX_SPEC_BYTES} bytes`);
   let text: string | undefined;
   try {
-    text = await readFile(key, "utf8");
-  } catch {
-    // Not a file we can read: Prism reads it, or says what is wrong.
+    text = (await localFiles.read({ url: key })).toString("utf8");
+  } catch (error) {
+    // Nothing there (the resolver says so again, as Prism's error), or refused.
+    if (!/ENOENT|EACCES|ENOTDIR/.test(String((error as Error)?.message))) throw error;
   }
-  const url = text && /\$ref["']?\s*:\s*["']?(https?:[^"'\s,}]*)/i.exec(text)?.[1];
-  if (url)
-    throw new Error(`${path} has a $ref to ${url}: the mock fetches nothing (bundle the spec into one file first)`);
   const cached = parsed.get(key);
   if (cached !== undefined && cached.text === text) return cached.operations;
   specParses++;
-  const operations = getHttpOperationsFromSpec(path);
+  // Its external references read through localFiles, then read by Prism (which then has none to fetch).
+  const operations = new $RefParser()
+    .bundle(key, { resolve: { file: localFiles, http: false } } as unknown as $RefParser.Options)
+    .then((bundled) => getHttpOperationsFromSpec(bundled));
   parsed.delete(key);
   if (text !== undefined && onlyInternalRefs(text)) {
     parsed.set(key, { text, operations });

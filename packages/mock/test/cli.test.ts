@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -244,26 +244,40 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
   }
 }, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
 
-it("goes on serving when its stdout has closed before it says it listens (a reader that left)", async () => {
-  const free = createServer().listen(0, "127.0.0.1");
-  await once(free, "listening");
-  const { port } = free.address() as AddressInfo;
-  await new Promise((resolve) => free.close(resolve));
-  const { child, output } = run(["--port", String(port), "--spec", FIXTURE, "--no-auth"]);
-  child.stdout!.destroy();
-  const exited = once(child, "exit");
-  const url = `http://127.0.0.1:${port}`;
-  // Answering, it has written its line (and had its EPIPE, which comes before this round trip ends).
-  await vi.waitFor(async () => expect((await fetch(`${url}/__mock/actions`)).status).toBe(200), {
-    timeout: 120_000,
-    interval: 200,
-  });
-  expect(child.exitCode).toBe(null);
-  child.kill("SIGTERM");
-  const [code] = await exited;
-  expect(code).toBe(0);
-  expect(output().stderr).not.toMatch(/EPIPE|Unhandled/);
-}, 180_000); // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+it.each(["a pipe whose reader left (EPIPE)", "a full disk (ENOSPC, /dev/full)"])(
+  "goes on serving when its stdout cannot be written when it says it listens: %s",
+  async (kind) => {
+    const free = createServer().listen(0, "127.0.0.1");
+    await once(free, "listening");
+    const { port } = free.address() as AddressInfo;
+    await new Promise((resolve) => free.close(resolve));
+    const args = ["--port", String(port), "--spec", FIXTURE, "--no-auth"];
+    let stderr = "";
+    if (kind.includes("EPIPE")) {
+      const started = run(args);
+      started.child.stdout!.destroy();
+      child = started.child;
+    } else {
+      const full = openSync("/dev/full", "w");
+      child = spawn(process.execPath, [bin, ...args], { stdio: ["ignore", full, "pipe"] });
+      closeSync(full);
+    }
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const exited = once(child, "exit");
+    const url = `http://127.0.0.1:${port}`;
+    // Answering, it has written its line (and had its error, which comes before this round trip ends).
+    await vi.waitFor(async () => expect((await fetch(`${url}/__mock/actions`)).status).toBe(200), {
+      timeout: 120_000,
+      interval: 200,
+    });
+    expect(child.exitCode).toBe(null);
+    child.kill("SIGTERM");
+    const [code] = await exited;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|ENOSPC|Unhandled/);
+  },
+  180_000, // generous: the bin imports Prism, which takes seconds on a busy two-core machine
+);
 
 async function listening(child: ChildProcess, output: () => { stdout: string; stderr: string }): Promise<string> {
   return new Promise<string>((resolve, reject) => {

@@ -97,26 +97,68 @@ it("reads a spec that could not be read again, and says why each time", async ()
 
 // The mock reads files and fetches nothing: Prism would fetch a URL, and one that never answered
 // crashed the process from inside its resolver, past any catch; an endless file was read until
-// memory ran out. Each is refused before Prism sees it (no server is contacted: none listens).
+// memory ran out. Each is refused before anything is read of it (no server is contacted: none
+// listens), the spec's own path and every file its $refs name alike.
+const withRef = (name: string, ref: string, into = dir) => {
+  const spec = bundled();
+  spec.components.examples.ErrorMalformedJSON = { $ref: ref };
+  const path = join(into, name);
+  writeFileSync(path, JSON.stringify(spec));
+  return path;
+};
 it.each([
-  ["a URL", () => "http://127.0.0.1:9/openapi.json", "is a URL: give the path of a spec file"],
-  ["a device, endless", () => "/dev/zero", "is not a file"],
-  ["a folder", () => dir, "is not a file"],
+  [
+    "a URL",
+    () => "http://127.0.0.1:9/openapi.json",
+    (p: string) => `${p} is a URL: give the path of a spec file (./${p} for a file whose name has a colon)`,
+  ],
+  [
+    "a URL with one slash",
+    () => "http:/127.0.0.1:9/openapi.json",
+    (p: string) => `${p} is a URL: give the path of a spec file (./${p} for a file whose name has a colon)`,
+  ],
+  [
+    "a file: URL",
+    () => "file:/dev/zero",
+    (p: string) => `${p} is a URL: give the path of a spec file (./${p} for a file whose name has a colon)`,
+  ],
+  ["a device, endless", () => "/dev/zero", (p: string) => `${p} is not a file`],
+  ["a folder", () => dir, (p: string) => `${p} is not a file`],
   [
     "a spec with a $ref to a URL",
+    () => withRef("remote-ref.json", "http://127.0.0.1:9/example.json"),
+    () => "http://127.0.0.1:9/example.json is a URL: the mock fetches nothing (bundle the spec into files first)",
+  ],
+  [
+    "a spec with a $ref to a URL, JSON-escaped",
     () => {
-      const spec = bundled();
-      spec.components.examples.ErrorMalformedJSON = { $ref: "http://127.0.0.1:9/example.json" };
-      const path = join(dir, "remote-ref.json");
-      writeFileSync(path, JSON.stringify(spec));
+      const path = withRef("escaped-ref.json", "http://127.0.0.1:9/example.json");
+      writeFileSync(path, readFileSync(path, "utf8").replace('"http://127.0.0.1:9/', '"\\u0068ttp://127.0.0.1:9/'));
       return path;
     },
-    "has a $ref to http://127.0.0.1:9/example.json: the mock fetches nothing (bundle the spec into one file first)",
+    () => "http://127.0.0.1:9/example.json is a URL: the mock fetches nothing (bundle the spec into files first)",
   ],
-])("refuses %s as its spec, saying so", async (_, spec, reason) => {
+  [
+    "a spec with a $ref to a file with a $ref to a URL",
+    () => {
+      writeFileSync(join(dir, "example.json"), JSON.stringify({ $ref: "http://127.0.0.1:9/nested.json" }));
+      return withRef("nested-ref.json", "./example.json");
+    },
+    () => "http://127.0.0.1:9/nested.json is a URL: the mock fetches nothing (bundle the spec into files first)",
+  ],
+  ["a spec with a $ref to a device", () => withRef("device-ref.json", "/dev/zero"), () => "/dev/zero is not a file"],
+])("refuses %s, saying so", async (_, spec, reason) => {
   const path = spec();
   await expect(startMock({ spec: path, port: 0 })).rejects.toThrow(
-    `startMock: cannot read the spec ${path} (the spec option): ${path} ${reason}`,
+    `startMock: cannot read the spec ${path} (the spec option): ${reason(path)}`,
   );
-  expect(parses()).toBe(0);
+});
+
+it("takes a spec whose prose mentions a $ref to a URL, in a file whose name has a colon", async () => {
+  const spec = bundled();
+  spec.info.description = 'To split a spec, write "$ref": "https://example.com/other.json".';
+  spec.components.examples.ErrorMalformedJSON.value.message = "Prose.";
+  const path = join(dir, "spec:v2.json");
+  writeFileSync(path, JSON.stringify(spec));
+  expect(await malformedMessage(path)).toBe("Prose.");
 });
