@@ -337,37 +337,17 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
     // not read would never finish).
     const cancel = () => socket.destroy();
     ctx.waiting.add(cancel);
-    const ended = new Set<ServerResponse>();
-    // Nor is the socket read any more, so nothing tells those responses that the client left: read
-    // here (what comes is kept for the tunnel), and a client that ends or closes its side is told
-    // to them as Node tells it (a request waiting on a hang or a delay ends unanswered, status 0,
-    // not carried out for no one).
-    const held: Buffer[] = [];
-    const hold = (chunk: Buffer) => held.push(chunk);
-    const left = () => {
-      for (const x of earlier) if (!ended.has(x.res)) x.res.emit("close");
-      socket.destroy();
-    };
-    socket.on("data", hold).once("end", left).once("close", left);
-    const end = (res: ServerResponse) =>
-      new Promise<void>((done) => {
-        const settle = () => {
-          ended.add(res);
-          done();
-        };
-        res.once("finish", settle).once("close", settle);
-      });
-    void Promise.all(earlier.map((x) => end(x.res))).then(() => {
-      socket.off("data", hold).off("end", left).off("close", left);
-      ctx.waiting.delete(cancel);
-      // As Node leaves a CONNECT's socket: read again once the tunnel's connection listens.
-      (socket as { readableFlowing: boolean | null }).readableFlowing = null;
-      if (held.length > 0) socket.unshift(Buffer.concat(held));
-      // The answer's end armed the keep-alive timeout, which the tunnel's new connection would
-      // never clear: its requests, however slow their answers, would be cut at it.
-      (socket as Socket).setTimeout(0);
-      tunnel(req, socket, head);
-    });
+    // The socket is not read meanwhile (as Node leaves a CONNECT's): what the client sends waits in
+    // the kernel, held back by TCP, for the tunnel's connection.
+    void Promise.all(earlier.map((x) => new Promise((done) => x.res.once("finish", done).once("close", done)))).then(
+      () => {
+        ctx.waiting.delete(cancel);
+        // The answer's end armed the keep-alive timeout, which the tunnel's new connection would
+        // never clear: its requests, however slow their answers, would be cut at it.
+        (socket as Socket).setTimeout(0);
+        tunnel(req, socket, head);
+      },
+    );
   });
   const tunnel = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (socket.destroyed) return;

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import $RefParser from "@stoplight/json-schema-ref-parser";
@@ -48,16 +48,19 @@ const { ResolverError } = refParserRequire("./util/errors") as {
   ResolverError: new (error: Error, source: string) => Error;
 };
 const refused = (message: string, source: string) => new ResolverError(new Error(message), source);
+/** Refuses a path that is there but no file, or too large (nothing there: whoever reads it says so). */
+async function refuseUnreadable(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && !info.isFile()) throw refused(`${path} is not a file`, path);
+  if (info && info.size > MAX_SPEC_BYTES) throw refused(`${path} is larger than ${MAX_SPEC_BYTES} bytes`, path);
+}
 const localFiles = {
   order: 100,
   canRead: () => true,
   async read(file: { url: string }): Promise<Buffer> {
     if (!isFileSystemPath(file.url))
       throw refused(`${file.url} is a URL: the mock fetches nothing (bundle the spec into files first)`, file.url);
-    const path = toFileSystemPath(file.url);
-    const info = await stat(path).catch(() => undefined); // nothing there: the resolver says so
-    if (info && !info.isFile()) throw refused(`${path} is not a file`, path);
-    if (info && info.size > MAX_SPEC_BYTES) throw refused(`${path} is larger than ${MAX_SPEC_BYTES} bytes`, path);
+    await refuseUnreadable(toFileSystemPath(file.url));
     return fileResolver.read(file);
   },
 };
@@ -68,13 +71,10 @@ export async function specOperations(path: string): Promise<SpecOperations> {
   if (/^[a-z][a-z\d+.-]+:/i.test(path))
     throw new Error(`${path} is a URL: give the path of a spec file (./${path} for a file whose name has a colon)`);
   const key = resolve(path);
-  let text: string | undefined;
-  try {
-    text = (await localFiles.read({ url: key })).toString("utf8");
-  } catch (error) {
-    // Nothing there (the resolver says so again, as Prism's error), or refused.
-    if (!/ENOENT|EACCES|ENOTDIR/.test(String((error as Error)?.message))) throw error;
-  }
+  // The path as it is (a `%` in it is a character, not an escape; the resolver is given it as a URL).
+  await refuseUnreadable(key);
+  // Nothing there, or unreadable: the resolver says so (as Prism's error).
+  const text = await readFile(key, "utf8").catch(() => undefined);
   const cached = parsed.get(key);
   if (cached !== undefined && cached.text === text) return cached.operations;
   specParses++;

@@ -976,37 +976,6 @@ describe("the admin routes and CONNECT at the HTTP level", () => {
     }
   });
 
-  // Taken out of the server's connections, the socket no longer tells the earlier request's response
-  // that the client left: the request still waited (a hang), or was carried out and counted (a delay).
-  it.each([
-    ["hang", { hang: true }],
-    ["delay", { delayMs: 2_000 }],
-  ] as const)(
-    "a client that leaves while a CONNECT waits for its earlier request (%s) ends that request",
-    async (_, step) => {
-      const tunnel = await startMock({ auth: false });
-      const socket = connect(tunnel.port, "127.0.0.1");
-      socket.on("error", () => {});
-      try {
-        tunnel.faults.enqueue("rebuildInstance", step);
-        socket.write(
-          'PUT /v2/instance/i-1?rebuild HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n{"imageId":"m-1"}' +
-            "CONNECT a.example:80 HTTP/1.1\r\nHost: a.example:80\r\n\r\n",
-        );
-        await vi.waitFor(() => expect(tunnel.journal.entries()).toHaveLength(1), { timeout: 30_000 });
-        socket.destroy();
-        const [entry] = await tunnel.journal.waitFor(1);
-        expect(entry!.answer).toMatchObject({ status: 0 });
-        // A delayed answer is not given after the client left: the rebuild did not take effect.
-        if ("delayMs" in step) await new Promise((resolve) => setTimeout(resolve, step.delayMs + 500));
-        expect(tunnel.actions().rebuildInstance ?? 0).toBe(0);
-      } finally {
-        socket.destroy();
-        await tunnel.close();
-      }
-    },
-  );
-
   // The earlier answer's end arms the server's keep-alive timeout (5 s) on the socket: the tunnel's
   // connection must not inherit it, or a request through it whose answer takes longer is cut.
   it("a tunnel opened after an earlier answer has no timeout of that answer's connection", async () => {

@@ -1,7 +1,7 @@
 // Mocks of one spec file share its parsed operations: Prism compiles a request's validators once per
 // schema object and keeps them for the life of the process, so a mock per test that parsed the spec
 // again left its validators behind every time (tens of MB over a long test run).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
@@ -153,6 +153,19 @@ it.each([
     `startMock: cannot read the spec ${path} (the spec option): ${reason(path)}`,
   );
 });
+
+it.each(["100%.json", "a%20b.json"])(
+  "reads a spec file named %s as that name, its percent sign a character",
+  async (name) => {
+    const spec = bundled();
+    spec.components.examples.ErrorMalformedJSON.value.message = "Percent.";
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(spec));
+    // What the name would spell decoded is not what is read (here a folder).
+    if (name.includes("%20")) mkdirSync(join(dir, "a b.json"));
+    expect(await malformedMessage(path)).toBe("Percent.");
+  },
+);
 
 it("takes a spec whose prose mentions a $ref to a URL, in a file whose name has a colon", async () => {
   const spec = bundled();
