@@ -124,7 +124,8 @@ export class BceValidationError extends BceError {
  * The request could not be completed on the network: refused, reset, cut off mid-answer, or
  * answered in bytes that are not HTTP (an `HPE_` code: the service may have acted).
  * `requestSent` is false only when the connection failed before any byte of the request left, on
- * this attempt and every one before it, so the service cannot have acted on the call.
+ * this attempt and every one before it that the service did not refuse (a 4xx answer), so the
+ * service cannot have acted on the call.
  */
 export class BceNetworkError extends BceError {
   override readonly name = "BceNetworkError" as const;

@@ -889,7 +889,8 @@ export class Transport {
       try {
         return { response, ...(await heeded(readAll(response, limit))) };
       } catch (error) {
-        if (error instanceof BceResponseError) throw error;
+        // (The reason of an abort, whatever it is, is classified as one.)
+        if (error instanceof BceResponseError && error !== timeout.signal.reason) throw error;
         // fetch undoes a content coding as it reads: a body that is not what its coding says came
         // whole, and is refused as node:http's answer is, not retried as cut off (see badCoding).
         const refused = !signal?.aborted && !timeout.signal.aborted && badCoding(error, response);

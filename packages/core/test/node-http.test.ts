@@ -16,7 +16,9 @@ import {
   BceAbortError,
   BceNetworkError,
   BceResponseError,
+  BceServiceError,
   BceTimeoutError,
+  BceValidationError,
   PlainRequest,
   Transport,
   verifyRequest,
@@ -622,10 +624,11 @@ describe("node:http in Node", () => {
     );
   });
 
-  it("refuses a status no HTTP answer may end with as BceResponseError", async () => {
-    const server = await serve((_, res) => res.writeHead(600).end("{}"));
-    const error = await outcomeOf(`${server.url}/x`);
-    expectProblems(error, ["600 is not a final HTTP status"]);
+  it("refuses a status no HTTP answer may end with as BceResponseError, a body over maxResponseBytes too", async () => {
+    const server = await serve((_, res) => res.writeHead(600).end(JSON.stringify({ message: "x".repeat(200) })));
+    expectProblems(await outcomeOf(`${server.url}/x`), ["600 is not a final HTTP status"]);
+    // (No Response can carry the status: the part read is not kept as an error answer's, as a 5xx's is.)
+    expectProblems(await outcomeOf(`${server.url}/x`, { maxResponseBytes: 50 }), ["600 is not a final HTTP status"]);
   });
 
   // An interim 100 Continue the request did not ask for (RFC 9110 15.2: a client must be able to
@@ -802,20 +805,74 @@ describe("node:http in Node", () => {
     }
   });
 
-  it("ends the call when the caller aborts while the server holds the request: BceAbortError", async () => {
-    let seen!: () => void;
-    const arrived = new Promise<void>((resolve) => {
-      seen = resolve;
-    });
-    const server = await serve(() => seen()); // never answers
-    const controller = new AbortController();
-    const call = outcomeOf(`${server.url}/x`, {}, { signal: controller.signal });
-    await arrived;
-    controller.abort(new Error("user cancelled"));
-    const error = await call;
-    expect(error).toBeInstanceOf(BceAbortError);
-    expect((error as Error).cause).toEqual(new Error("user cancelled"));
-  });
+  // The reason is the caller's, whatever it is: another call's error too (a batch that cancels the
+  // rest with the first failure), which must not become this call's (a refusal before sending, or the
+  // service's answer, where this request had left).
+  const reasons = [
+    ["an Error", () => new Error("user cancelled")],
+    ["another call's BceValidationError", () => new BceValidationError("body.adminPass", "minLength", "is too short")],
+    [
+      "another call's BceServiceError",
+      () => new BceServiceError({ status: 400, code: "InvalidParameter", message: "bad", requestId: "rid-a" }),
+    ],
+    ["another call's BceResponseError", () => new BceResponseError({ status: 200, requestId: "", problems: ["x"] })],
+  ] as const;
+  const transports = [
+    ["node:http", undefined],
+    ["fetch", globalThis.fetch],
+  ] as const;
+
+  it.each(transports.flatMap(([via, fetch]) => reasons.map(([what, reason]) => [via, what, fetch, reason] as const)))(
+    "ends the call when the caller aborts while the server holds the request (%s, %s): BceAbortError",
+    async (_, __, fetch, reason) => {
+      let seen!: () => void;
+      const arrived = new Promise<void>((resolve) => {
+        seen = resolve;
+      });
+      const server = await serve(() => seen()); // never answers
+      const controller = new AbortController();
+      const call = outcomeOf(`${server.url}/x`, { fetch }, { signal: controller.signal });
+      await arrived;
+      const given = reason();
+      controller.abort(given);
+      const error = await call;
+      expect(error).toBeInstanceOf(BceAbortError);
+      expect((error as Error).cause).toBe(given);
+    },
+  );
+
+  it.each(transports.flatMap(([via, fetch]) => reasons.map(([what, reason]) => [via, what, fetch, reason] as const)))(
+    "ends the call when the caller aborts while the answer's body comes (%s, %s): BceAbortError with its status",
+    async (_, __, fetch, reason) => {
+      // Aborted once the client has read the answer's head: node:http publishes it on a diagnostics
+      // channel, and a fetch resolves with it (told a turn later, once the transport reads the body).
+      let headCame!: () => void;
+      const head = new Promise<void>((resolve) => {
+        headCame = resolve;
+      });
+      const server = await serve((_, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+        res.write('{"requestId":'); // the rest never comes
+      });
+      const controller = new AbortController();
+      const watching = fetch
+        ? { fetch: (request: Request) => fetch(request).finally(() => setImmediate(headCame)) }
+        : {};
+      if (!fetch) subscribe("http.client.response.finish", headCame);
+      try {
+        const call = outcomeOf(`${server.url}/x`, watching, { signal: controller.signal });
+        await head;
+        const given = reason();
+        controller.abort(given);
+        const error = await call;
+        expect(error).toBeInstanceOf(BceAbortError);
+        expect(error).toMatchObject({ answerStatus: 200 });
+        expect((error as Error).cause).toBe(given);
+      } finally {
+        if (!fetch) unsubscribe("http.client.response.finish", headCame);
+      }
+    },
+  );
 
   it("sends an https endpoint through node:https, with the certificate checked", async () => {
     const fixtures = new URL("./fixtures/loopback-tls/", import.meta.url);

@@ -165,6 +165,10 @@ function agentFor(https: boolean): HttpAgent {
 export const httpSend =
   g.process?.versions?.node && !g.process.versions.bun && g.Deno === undefined ? sendHeeded : undefined;
 
+/** An answer whose status no Response can carry (an informational one that ends the exchange, or one past 599). */
+const notFinal = (status: number, requestId: string): BceResponseError =>
+  new BceResponseError({ status, requestId, problems: [`${status} is not a final HTTP status`] });
+
 /** Methods that change nothing: a `raw` GET keeps its connection, whatever its idempotency. */
 const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
 
@@ -181,7 +185,9 @@ async function sendHeeded(
     return await heed(sendWithNodeHttp(request, signal, limit, fail, bodiless, fresh, seen), signal);
   } catch (error) {
     // Ended by the signal while a body was read: the error tells the status of the answer that came.
-    throw error instanceof BceError ? error : fail(error, seen.status);
+    // The signal's reason is the caller's abort, whatever it is (another call's BceError too): never
+    // this call's error as it stands.
+    throw error instanceof BceError && error !== signal.reason ? error : fail(error, seen.status);
   }
 }
 
@@ -268,7 +274,8 @@ function sendWithNodeHttp(
           // An error answer stays one, read up to the limit: its status is what a retry is judged
           // by (a load balancer's large 503 page is retried as a small one is). Its coding is not
           // undone: a cut-off body would not decode.
-          if (status < 400) reject(answerTooLarge(status, requestId, limit));
+          if (status > 599) reject(notFinal(status, requestId));
+          else if (status < 400) reject(answerTooLarge(status, requestId, limit));
           else {
             const kept = Buffer.concat([...chunks, chunk.subarray(0, room)], limit);
             const bytes = new Uint8Array(kept.buffer, kept.byteOffset, limit) as Uint8Array<ArrayBuffer>;
@@ -281,7 +288,7 @@ function sendWithNodeHttp(
         });
         answer.on("end", () => {
           if (status < 200 || status > 599) {
-            reject(new BceResponseError({ status, requestId, problems: [`${status} is not a final HTTP status`] }));
+            reject(notFinal(status, requestId));
             return;
           }
           let whole: Buffer = Buffer.concat(chunks, size);
@@ -339,14 +346,7 @@ function sendWithNodeHttp(
     // 'upgrade' listener, and, with none, destroys it without an error, so the call never ended.
     outgoing.on("upgrade", (answer: IncomingMessage, socket: { destroy(): void }) => {
       socket.destroy();
-      const status = answer.statusCode ?? 101;
-      reject(
-        new BceResponseError({
-          status,
-          requestId: header(answer, "x-bce-request-id"),
-          problems: [`${status} is not a final HTTP status`],
-        }),
-      );
+      reject(notFinal(answer.statusCode ?? 101, header(answer, "x-bce-request-id")));
     });
     // Whether the connection was made (a kept-alive one was): a code that says none was
     // (EHOSTUNREACH, ENETUNREACH) then comes from the network failing while the request was out;
