@@ -763,7 +763,8 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (badResult) return x.error(500, "InternalError", `authenticate ${badResult}`);
   if (!auth.ok) {
     x.entry.signature = "failed";
-    x.entry.signatureError = auth.code;
+    // A custom authenticate's code may quote a secret: hidden, as in its answer.
+    x.entry.signatureError = hideDecodedSecrets(auth.code, ctx.hidden);
     return x.error(auth.status, auth.code, auth.message);
   }
   if (ctx.checksSignatures) x.entry.signature = "verified";

@@ -630,4 +630,17 @@ describe("a custom authenticate", () => {
     expect(error.message).toBe("go away");
     expect((await custom.journal.waitFor(1))[0]!.answer).toEqual({ status: 401, code: "Nope" });
   });
+
+  it("whose failure quotes a secret key of the mock's is answered and journaled with it hidden", async () => {
+    custom.reset();
+    const secret = DEFAULT_CREDENTIALS.secretAccessKey;
+    result = { ok: false, status: 403, code: secret, message: `denied: ${secret}` };
+    const error = await expectBceError(await call(), 403, "<redacted>");
+    expect(error.message).toBe("denied: <redacted>");
+    const [entry] = await custom.journal.waitFor(1);
+    expect(entry).toMatchObject({ signatureError: "<redacted>", answer: { status: 403, code: "<redacted>" } });
+    const served = await (await fetch(`${custom.url}/__mock/journal`)).text();
+    expect(served).toContain('"signatureError":"<redacted>"');
+    expect(served).not.toContain(secret);
+  });
 });
