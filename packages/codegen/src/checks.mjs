@@ -256,14 +256,13 @@ export class CheckCompiler {
     if (typeof s.pattern === "string") {
       // The message shows the pattern as the spec writes it: the RegExp's source, unless escaping changed it.
       const { name, source } = this.regex(s.pattern);
-      // The schema's own message where a pattern alone would not say what is wanted (`\\S`: not blank).
-      if (typeof s["x-pattern-message"] === "string")
-        strings.push(`if (!${name}.test(v)) report(c, p, "pattern", ${str(s["x-pattern-message"])});`);
-      else if (source === s.pattern) {
-        this.helpers.add("pattern");
-        strings.push(`pattern(v, p, c, ${name});`);
-      } else
-        strings.push(`if (!${name}.test(v)) report(c, p, "pattern", "must match the pattern " + ${str(s.pattern)});`);
+      // The schema's own message where a pattern alone would not say what is wanted (`\\S`: not blank),
+      // and the pattern as the spec writes it where escaping changed the source.
+      const message = typeof s["x-pattern-message"] === "string" ? str(s["x-pattern-message"]) : "undefined";
+      const args =
+        source === s.pattern ? (message === "undefined" ? "" : `, ${message}`) : `, ${message}, ${str(s.pattern)}`;
+      this.helpers.add("pattern");
+      strings.push(`pattern(v, p, c, ${name}${args});`);
     }
     // Which formats are asserted is the interpreter's FORMATS table; the others are annotations.
     const format = typeof s.format === "string" ? formatExport(s.format) : null;

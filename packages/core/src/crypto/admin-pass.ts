@@ -21,7 +21,9 @@ export function adminPassPolicyViolation(
   service: AdminPassService = "bec",
 ): AdminPassRule | undefined {
   const { minLength, maxLength, symbols, classes } = POLICIES[service];
-  const length = [...password].length; // code points, as a user counts characters
+  // Code points, as a user counts characters; past twice the most, more than the most (a string of
+  // megabytes is not spread into an array).
+  const length = password.length > 2 * maxLength ? password.length : [...password].length;
   if (length < minLength || length > maxLength) return "length";
   const held = kindsHeld(password, symbols);
   if (held & 8) return "allowedCharacters";
@@ -73,19 +75,20 @@ export function refusePassword(password: string, field: string, service: AdminPa
   if (!rule) return;
   const { minLength, maxLength, symbols, classes } = POLICIES[service];
   // BEC's kinds: every one missing is named at once ("abcdefgh" lacks a digit and a symbol), not
-  // one per attempt; `rule` names the first.
-  const held = kindsHeld(password, symbols);
-  const missing = [
-    !(held & 17) && "one letter",
-    !(held & 2) && "one digit",
-    !(held & 4) && `one of the symbols ${symbols}`,
-  ].filter(Boolean);
+  // one per attempt; `rule` names the first. (Only then is the password read again: one refused for
+  // its length may be megabytes long.)
+  const missing = () => {
+    const held = kindsHeld(password, symbols);
+    return [!(held & 17) && "one letter", !(held & 2) && "one digit", !(held & 4) && `one of the symbols ${symbols}`]
+      .filter(Boolean)
+      .join(" and ");
+  };
   const message =
     {
       length: `must be ${minLength} to ${maxLength} characters long`,
       allowedCharacters: `may contain only letters A-Z a-z, digits 0-9 and the symbols ${symbols}`,
       classes: `must contain at least ${classes} of: upper-case letters, lower-case letters, digits, the symbols ${symbols}`,
-    }[rule as string] ?? `must contain at least ${missing.join(" and ")}`;
+    }[rule as string] ?? `must contain at least ${missing()}`;
   throw new PasswordPolicyError(rule, message, field);
 }
 

@@ -29,9 +29,28 @@ export function report(c: CheckContext, path: string, rule: string, message: str
     c.i.push({ path, rule, message });
 }
 
-/** The `pattern` keyword, for a pattern the RegExp's source gives as the spec writes it. */
-export function pattern(v: string, p: string, c: CheckContext, re: RegExp): void {
-  if (!re.test(v)) report(c, p, "pattern", `must match the pattern ${re.source}`);
+/**
+ * The `pattern` keyword: `message` (the schema's `x-pattern-message`) or `must match the pattern`,
+ * with the pattern as the spec writes it (`spec`: the RegExp's source unless escaping changed it).
+ * A string the RegExp cannot be run on is refused as too long: a pattern that repeats a group
+ * (`^(?:[0-9a-f]{32})+$`) overflows V8's regexp stack on one of some megabytes, a RangeError.
+ */
+export function pattern(v: string, p: string, c: CheckContext, re: RegExp, message?: string, spec = re.source): void {
+  let matched: boolean | undefined;
+  try {
+    matched = re.test(v);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+  }
+  if (!matched)
+    report(
+      c,
+      p,
+      "pattern",
+      matched === false
+        ? (message ?? `must match the pattern ${spec}`)
+        : `is too long to be checked against the pattern ${spec}`,
+    );
 }
 
 /** A generated check: records the issues of value `v` at path `p` in `c`. */
@@ -92,8 +111,18 @@ export const own = <T extends object, K extends keyof T>(o: T, name: K): T[K] | 
 export const childPath = (path: string, name: string): string =>
   /^[A-Za-z_$][\w$]{0,99}$/.test(name) ? `${path}.${name}` : `${path}[${quoted(JSON.stringify(name), 100)}]`;
 
-/** Code points, as JSON Schema counts string length. */
-export const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
+/** Code points, as JSON Schema counts string length (surrogate pairs counted in place: a string of megabytes fits no array). */
+export function codePoints(s: string): number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
+  let n = s.length;
+  // A high surrogate (0xD800-0xDBFF) and a low one (0xDC00-0xDFFF) after it: one code point.
+  for (let i = 0; i < s.length - 1; i++)
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  return n;
+}
 
 /** JSON equality, for enum and const values that are not primitives. */
 export function equal(a: unknown, b: unknown): boolean {

@@ -150,8 +150,31 @@ export const notMessage = (s: { readonly [keyword: string]: unknown }): string =
  */
 export const requiredMessage = (s: { readonly [keyword: string]: unknown }): string =>
   typeof s["x-required-message"] === "string" ? s["x-required-message"] : "is required";
-// JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates.
-const codePoints = (s: string): number => (/[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length);
+// JSON Schema counts code points, not UTF-16 units: they differ only where there are surrogates,
+// a pair counted in place (a string of megabytes fits no array).
+function codePoints(s: string): number {
+  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++)
+    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  return n;
+}
+
+/**
+ * Whether `value` matches `re`; undefined when it cannot be told: a pattern that repeats a group
+ * overflows V8's regexp stack on a string of some megabytes, a RangeError.
+ */
+function matchesPattern(re: RegExp, value: string): boolean | undefined {
+  try {
+    return re.test(value);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
 
 const patterns = new Map<string, RegExp>();
 function compiled(pattern: string): RegExp {
@@ -331,8 +354,16 @@ function check(value: unknown, schema: unknown, path: string, depth: number, hop
       report(ctx, path, "minLength", `must have at least ${count(s.minLength, "character")}`);
     if (typeof s.maxLength === "number" && length > s.maxLength)
       report(ctx, path, "maxLength", `must have at most ${count(s.maxLength, "character")}`);
-    if (typeof s.pattern === "string" && !compiled(s.pattern).test(value))
-      report(ctx, path, "pattern", patternMessage(s));
+    if (typeof s.pattern === "string") {
+      const matched = matchesPattern(compiled(s.pattern), value);
+      if (!matched)
+        report(
+          ctx,
+          path,
+          "pattern",
+          matched === false ? patternMessage(s) : `is too long to be checked against the pattern ${s.pattern}`,
+        );
+    }
     const format = typeof s.format === "string" ? FORMATS[s.format] : undefined;
     if (format && !format.check(value)) report(ctx, path, "format", `must be a valid ${format.description}`);
   }
