@@ -978,6 +978,9 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
 /** The BceErrors a caller's fetch gave (see toldEarlier). */
 const theirs = new WeakSet<object>();
 
+/** Whether `error` is one a caller's fetch gave: theirs, passed on unchanged (no `$metadata` written on it). */
+export const fromTheirFetch = (error: object): boolean => theirs.has(error);
+
 const answerErrors = new WeakMap<Response, BceServiceError>();
 
 /** The BceServiceError the transport made of an error answer it handed on; undefined for another Response. */

@@ -725,6 +725,22 @@ describe("arguments that cannot be read", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("a BceError the caller's fetch throws is passed on unchanged: no call's $metadata is written on it", async () => {
+    // A circuit breaker's error, thrown for every call while it is open.
+    const open = new BceNetworkError("circuit open", { errorCode: "ECIRCUITOPEN", requestSent: false });
+    const service = singleAttempt(async () => {
+      throw open;
+    });
+    for (const clientToken of ["token-of-call-a", "token-of-call-b"]) {
+      const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { clientToken }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBe(open);
+      // Written on, the first call's token would read as the second's.
+      expect(open).not.toHaveProperty("$metadata");
+    }
+  });
+
   it("a middleware whose onError throws its own error: the attempt's failure is told too", async () => {
     let sends = 0;
     const failing = singleAttempt(async () => {
@@ -1004,6 +1020,67 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     // The status of the answer that had come (a 2xx: the service acted); none before one came.
     if (sends === 0) expect(error).not.toHaveProperty("answerStatus");
     else expect(error).toMatchObject({ answerStatus: 200 });
+    expect(sent).toHaveLength(sends);
+  });
+
+  // A middleware that passes the abort's reason on (a fetch of its own given the request's signal,
+  // `throwIfAborted`, a body that errors with it): the call's error is the caller's abort, never the
+  // reason itself, whatever it is (another call's error, which would say this request was refused
+  // before it was sent, or by the service).
+  const reasons = [
+    ["an Error", () => new Error("user gave up")],
+    ["another call's BceValidationError", () => new BceValidationError("body.adminPass", "minLength", "is too short")],
+    [
+      "another call's BceServiceError",
+      () => new BceServiceError({ status: 400, code: "InvalidParameter", message: "bad", requestId: "rid-a" }),
+    ],
+  ] as const;
+  const passingOn = (signal: AbortSignal) =>
+    new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  it.each(
+    reasons.flatMap(
+      ([what, reason]) =>
+        [
+          ["onRequest", what, reason, 0, "the call was aborted"],
+          ["onResponse", what, reason, 1, "the service answered 200 (request id rid-1), but the call was aborted"],
+          [
+            "onResponse's body",
+            what,
+            reason,
+            1,
+            "the service answered 200 (request id rid-1), but the call was aborted",
+          ],
+        ] as const,
+    ),
+  )("a %s that passes on the abort's reason (%s): BceAbortError", async (stage, _, reason, sends, message) => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const controller = new AbortController();
+    const { signal } = controller;
+    service.raw.use(
+      stage === "onRequest"
+        ? { onRequest: () => passingOn(signal) }
+        : stage === "onResponse"
+          ? { onResponse: () => passingOn(signal) }
+          : {
+              onResponse: ({ response }) =>
+                new Response(
+                  new ReadableStream({
+                    start: (body) => signal.addEventListener("abort", () => body.error(signal.reason), { once: true }),
+                  }),
+                  { status: response.status, headers: response.headers },
+                ),
+            },
+    );
+    const calling = callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal });
+    await vi.waitFor(() => expect(sent).toHaveLength(sends));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const given = reason();
+    controller.abort(given);
+    const error = await calling.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({ message, cause: given });
+    // The reason, another call's error, is left as it was.
+    expect(given).not.toHaveProperty("$metadata");
     expect(sent).toHaveLength(sends);
   });
 

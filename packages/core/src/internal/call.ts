@@ -20,6 +20,7 @@ import {
   BceValidationError,
   cutPath,
   webCrypto,
+  aborted,
   abortedAfter,
   answerStatusOf,
 } from "../errors.js";
@@ -28,6 +29,7 @@ import {
   answerError,
   answerText,
   checkCallOptions,
+  fromTheirFetch,
   type CallOptions,
   type CallStats,
   type LogEvent,
@@ -107,9 +109,10 @@ export async function callOperation(
     return { data: await readBody(service, spec, runtime, response, body), $metadata };
   } catch (error) {
     // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
+    const abort = callerAbort(error, own(options, "signal")) ?? (error instanceof BceAbortError ? error : undefined);
     throw withMetadata(
-      error instanceof BceAbortError
-        ? abortedAnswered(response, error)
+      abort
+        ? abortedAnswered(response, abort)
         : error instanceof BceError
           ? error
           : acted(response, "the answer could not be read", error),
@@ -172,15 +175,14 @@ async function sendOperation(
       }),
     }).catch((error: unknown) => {
       const { answer, failure } = stats;
-      // The caller's abort: their signal's, not a BceAbortError a middleware threw from another call.
-      const aborted = error instanceof BceAbortError && own(options, "signal")?.aborted === true;
+      const abort = callerAbort(error, own(options, "signal"));
       // A middleware that throws, or an abort while one runs, after the answer came: the caller
       // learns whether the service acted, whatever the error (a BceError of another call's, a
       // refused connection, says nothing of this one).
       if (answer) {
         // Told of the attempts before the answer, as its own error would be (see CallStats).
         const told = <E>(made: E): E => stats.toldEarlier?.(made) ?? made;
-        if (aborted) throw told(abortedAnswered(answer, error));
+        if (abort) throw told(abortedAnswered(answer, abort));
         // An error answer whose body a middleware read (or holds a reader of): what failed is
         // openapi-fetch reading it again (a TypeError, as every fetch gives for a used body), and
         // the service's error is known.
@@ -195,8 +197,8 @@ async function sendOperation(
       // onError ran, after the failure it follows (as after a hook's).
       if (failure instanceof BceError && error !== failure) {
         if (failure instanceof BceAbortError) throw failure;
-        if (aborted)
-          throw abortedAfter(`the attempt failed (${failure.message}), but `, error.cause, answerStatusOf(failure));
+        if (abort)
+          throw abortedAfter(`the attempt failed (${failure.message}), but `, abort.cause, answerStatusOf(failure));
         throw new BceError(
           `${failure.message.replaceAll(" (see cause)", "")}, and then a middleware threw (see cause)`,
           {
@@ -204,6 +206,7 @@ async function sendOperation(
           },
         );
       }
+      if (abort) throw abort;
       return rethrowAsBceError(error);
     });
     const { response } = result;
@@ -228,14 +231,20 @@ async function sendOperation(
 
 /**
  * The error a call rejects with, given what the call took (`$metadata`) once it sent an attempt.
- * One of the caller's own (a BceError their fetch threw) is given it too, unless it is frozen or
- * has one.
+ * One of the caller's own (a BceError their fetch threw) is passed on unchanged: written on, it
+ * would carry this call's idempotency token into the next call their fetch fails the same way.
  */
 function withMetadata(
   error: unknown,
   { attempts, totalRetryDelay, clientToken }: Pick<CallStats, "attempts" | "totalRetryDelay" | "clientToken">,
 ): unknown {
-  if (error instanceof BceError && attempts > 0 && Object.isExtensible(error) && !Object.hasOwn(error, "$metadata"))
+  if (
+    error instanceof BceError &&
+    attempts > 0 &&
+    !fromTheirFetch(error) &&
+    Object.isExtensible(error) &&
+    !Object.hasOwn(error, "$metadata")
+  )
     Object.defineProperty(error, "$metadata", {
       value: Object.freeze({ attempts, totalRetryDelay, ...(clientToken !== undefined && { clientToken }) }),
       enumerable: true,
@@ -249,6 +258,17 @@ const unreadable = (error: unknown) =>
 /** A failure after a success answer: the caller learns that the service acted, and which request it was. */
 const acted = (response: Response, what: string, cause: unknown) =>
   new BceError(`${answeredBut(response)}${what} (see cause)`, { cause });
+/**
+ * The caller's abort, when `error` is it: a BceAbortError once their signal has aborted (not one a
+ * middleware threw from another call), or their signal's reason itself, whatever it is (another
+ * call's BceError too), as a middleware's fetch or `throwIfAborted` passes it on.
+ */
+function callerAbort(error: unknown, signal: AbortSignal | undefined): BceAbortError | undefined {
+  if (!signal?.aborted) return undefined;
+  if (error instanceof BceAbortError) return error;
+  return error === signal.reason ? aborted(signal) : undefined;
+}
+
 const abortedAnswered = (response: Response, { cause }: BceAbortError) =>
   abortedAfter(answeredBut(response), cause, response.status);
 
