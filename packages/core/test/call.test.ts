@@ -732,9 +732,11 @@ describe("arguments that cannot be read", () => {
       throw open;
     });
     for (const clientToken of ["token-of-call-a", "token-of-call-b"]) {
-      const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { clientToken }).catch(
-        (e: unknown) => e,
-      );
+      const error = await callOperation(service, spec, {
+        path: { thingId: "a" },
+        query: { clientToken },
+        body: {},
+      }).catch((e: unknown) => e);
       expect(error).toBe(open);
       // Written on, the first call's token would read as the second's.
       expect(open).not.toHaveProperty("$metadata");
