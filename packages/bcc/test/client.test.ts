@@ -59,6 +59,24 @@ describe("createBccClient", () => {
     expect(answers).toEqual(["hkg"]);
   });
 
+  it("checks and sends the caller's body, not a polluted Object.prototype's", async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.body = {};
+    const sent: string[] = [];
+    try {
+      // (An answer with a body: undici's own state of a null one would read the polluted `body`.)
+      const fetch = async (request: Request) => {
+        sent.push(await request.text());
+        return new Response("", { status: 200, headers: { "x-bce-request-id": "rid-42" } });
+      };
+      // The path and query are checked first, alone: the inherited `body` was checked as the body.
+      await createBccClient({ credentials, fetch }).rebuildInstance("i-1", { imageId: "m-1" });
+    } finally {
+      delete polluted.body;
+    }
+    expect(sent).toEqual(['{"imageId":"m-1"}']);
+  });
+
   it("refuses a region the spec does not list", () => {
     expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(BceValidationError);
     expect(() => createBccClient({ region: "mars" as BccRegion })).toThrow(/one of bj, gz/);

@@ -83,7 +83,8 @@ export async function generateClient(bundle, { client, source = "the service bun
       compiler.assertShallow(op.body.schema, `${op.where} request body`);
       const f = compiler.fn(op.body.schema, `${op.id}/body`);
       if (f) runners.add("checkPart");
-      if (f) lines.push(`if ("body" in input) checkPart(${f}, input.body, "body");`);
+      // Its own: a polluted Object.prototype's `body` is not the caller's (the path and query alone are checked first).
+      if (f) lines.push(`if (Object.hasOwn(input, "body")) checkPart(${f}, input.body, "body");`);
     }
     const table = [
       `operationId: ${json(op.id)}`,

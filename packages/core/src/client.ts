@@ -75,7 +75,8 @@ export interface BceClientOptions {
    * Headers sent with every request. Those that frame the message or upgrade the connection
    * (`content-length`, `transfer-encoding`, `expect`, `keep-alive`, `trailer`, `upgrade`, and a
    * `connection` other than `close` or `keep-alive`), and `host` (the endpoint's), are the
-   * transport's: refused here, and in a `raw` call's own headers or a middleware's.
+   * transport's: refused here, and in a `raw` call's own headers or a middleware's. A
+   * `content-type` other than application/json is refused here too (every method's body is JSON).
    */
   headers?: Record<string, string> | undefined;
   /** Signature lifetime, headers to sign, and the clock. */
@@ -300,6 +301,15 @@ function serviceClient<Paths extends {}>(
     // client given one of the transport's own, or a value no header can carry, fails when it is
     // made, not at its first call.
     checkHeaders(headers);
+    // Every method's body is JSON: a Content-Type of another kind, given for every request, went
+    // out with it, and the service refused the call. (A raw call's own headers may set any.)
+    const type = headers["content-type"];
+    if (type !== undefined && !/^application\/json[\t ]*(?:;|$)/i.test(type))
+      throw new BceValidationError(
+        "headers.content-type",
+        "format",
+        "must be application/json if given: every method sends its body as JSON",
+      );
   }
   // Read once: the caller's object changed later applies to neither the transport nor credentials.
   const { timeoutMs } = options;

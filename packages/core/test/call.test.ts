@@ -71,7 +71,7 @@ const spec: OperationSpec = {
   checkRequest(input) {
     checkRequestPart(input.path.thingId, { type: "string", pattern: "^[a-z0-9-]+$" }, {}, "thingId");
     checkRequestPart(input.query?.clientToken, { type: "string", maxLength: 64 }, {}, "clientToken");
-    if ("body" in input) checkRequestPart(input.body, bodySchema, {}, "body");
+    if (Object.hasOwn(input, "body")) checkRequestPart(input.body, bodySchema, {}, "body");
   },
 };
 

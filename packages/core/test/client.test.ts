@@ -893,6 +893,31 @@ describe("client options are checked when the client is made", () => {
     },
   );
 
+  it("refuses a content-type other than JSON in the headers option: every method's body is JSON", async () => {
+    for (const type of ["text/plain", "application/jsonp", "application/x-www-form-urlencoded"])
+      expect(() => client({ headers: { "Content-Type": type } })).toThrow(
+        expect.objectContaining({
+          name: "BceValidationError",
+          field: "headers.content-type",
+          rule: "format",
+          message: "headers.content-type: must be application/json if given: every method sends its body as JSON",
+        }),
+      );
+    // JSON's is taken, and sent; a raw call's own headers may still give any other.
+    const rec = recorder();
+    const service = client({ fetch: rec.fetch, headers: { "content-type": "application/json; charset=utf-8" } });
+    await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    await service.raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+      headers: { "content-type": "text/plain" },
+    });
+    expect(rec.sent.map((request) => request.headers.get("content-type"))).toEqual([
+      "application/json; charset=utf-8",
+      "text/plain",
+    ]);
+  });
+
   it.each(transportHeaders)(
     "refuses the header %s in a raw call's own headers, or set by a middleware, naming it, before anything is sent",
     async (name, value) => {

@@ -304,7 +304,8 @@ async function prepare(
   // One token for every attempt of the call: the service acts at most once.
   // (The query's own: a polluted Object.prototype's would be taken as given, and not sent.)
   if (token && !Object.hasOwn(query, token.name)) query[token.name] = webCrypto("randomUUID").randomUUID();
-  const hasBody = "body" in input;
+  // Its own: a polluted Object.prototype's `body` would be sent.
+  const hasBody = Object.hasOwn(input, "body");
   // Path and query first, then the body, all before a credentials provider is asked.
   spec.checkRequest({ path, query });
   let body: unknown;
