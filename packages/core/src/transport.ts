@@ -623,6 +623,8 @@ export class Transport {
             );
           }
         } catch (error) {
+          // One that never left (its signing failed) is not counted in the call's metadata.
+          if (stats && unsent.has(error as object)) stats.attempts = sent - 1;
           // What is not a BceError came from building or signing the request, not from the network.
           failure =
             error instanceof BceResponseError
@@ -810,13 +812,19 @@ export class Transport {
       const { method, url, headers, body } = parts;
       const { signing, fetch: send, maxResponseBytes: limit = DEFAULT_MAX_RESPONSE_BYTES } = this.#options;
       delete headers.authorization; // the previous attempt's
-      Object.assign(
-        headers,
-        // The call's credentials come from its credentials resolver, checked; the request from fetch or openapi-fetch.
-        await knownSigningHeaders(parts, credentials, signing, this.#clockOffsetMs, this.#signingKeys),
-      );
-      // Aborted while the hook ran or the request was signed: nothing leaves.
-      throwIfAborted(signal);
+      try {
+        Object.assign(
+          headers,
+          // The call's credentials come from its credentials resolver, checked; the request from fetch or openapi-fetch.
+          await knownSigningHeaders(parts, credentials, signing, this.#clockOffsetMs, this.#signingKeys),
+        );
+        // Aborted while the hook ran or the request was signed: nothing leaves.
+        throwIfAborted(signal);
+      } catch (error) {
+        // (A signing clock that throws, say: this attempt is not counted as sent.)
+        if (typeof error === "object" && error !== null) unsent.add(error);
+        throw error;
+      }
       // With no fetch of the caller's, Node sends with node:http (`#platform`), reading the answer as
       // it goes; a browser bundle has no such branch (httpSend is undefined there).
       if (!send && httpSend) return await httpSend(parts, timeout.signal, limit, classify, bodiless, idempotent);
@@ -974,6 +982,9 @@ function toldEarlier<E>(error: E, { sent, acted }: EarlierAttempts): E {
     Object.assign(told, { answerStatus: acted.status });
   return told as E;
 }
+
+/** The errors of attempts that never left: their signing failed, or the caller aborted before they were sent. */
+const unsent = new WeakSet<object>();
 
 /** The BceErrors a caller's fetch gave (see toldEarlier). */
 const theirs = new WeakSet<object>();

@@ -725,6 +725,41 @@ describe("arguments that cannot be read", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it.each([
+    [1, undefined],
+    [2, 1],
+  ])(
+    "a signing clock that throws at attempt %i: that attempt is not counted as sent ($metadata.attempts %s)",
+    async (throwsAt, attempts) => {
+      const sent: string[] = [];
+      let reads = 0;
+      const service = createServiceClient<Record<string, never>>(
+        {
+          endpoint: "http://127.0.0.1:9",
+          credentials,
+          retry: { baseDelayMs: 1, maxDelayMs: 1 },
+          signing: {
+            clock: () => {
+              if (++reads === throwsAt) throw new Error("clock source unavailable");
+              return Date.now();
+            },
+          },
+          fetch: async (request) => {
+            sent.push(request.url);
+            return new Response(JSON.stringify({ code: "ServiceUnavailable", message: "busy" }), { status: 503 });
+          },
+        },
+        "http://127.0.0.1:9",
+      );
+      const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ field: "signing.clock", message: expect.stringMatching(/^signing\.clock: threw/) });
+      expect(sent).toHaveLength(throwsAt - 1);
+      // Absent when nothing was sent.
+      if (attempts === undefined) expect(error).not.toHaveProperty("$metadata");
+      else expect(error).toMatchObject({ $metadata: { attempts } });
+    },
+  );
+
   it("a BceError the caller's fetch throws is passed on unchanged: no call's $metadata is written on it", async () => {
     // A circuit breaker's error, thrown for every call while it is open.
     const open = new BceNetworkError("circuit open", { errorCode: "ECIRCUITOPEN", requestSent: false });
