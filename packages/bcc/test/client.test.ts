@@ -175,6 +175,15 @@ describe("rebuildInstance on the wire", () => {
       rule: "not",
       message: "body.adminPass: is not allowed with keepImageLogin: true",
     });
+    // Given as a ciphertext, the field is still what is refused, not the ciphertext.
+    await expect(
+      // @ts-expect-error as does the type
+      bcc.rebuildInstance("i-1", { imageId: "m-1", keepImageLogin: true, adminPass: { encrypted: "ab".repeat(16) } }),
+    ).rejects.toMatchObject({
+      field: "body.adminPass",
+      rule: "not",
+      message: "body.adminPass: is not allowed with keepImageLogin: true",
+    });
     // One the password policy refuses too: what to fix first is that it is there at all.
     await expect(
       // @ts-expect-error as does the type

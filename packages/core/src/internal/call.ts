@@ -351,7 +351,8 @@ async function prepare(
     try {
       spec.checkRequest({ path, query, body: checked });
     } catch (error) {
-      const inner = error instanceof BceValidationError && wrapped.get(error.field);
+      // (Not a refusal of the field being there at all, `not`: that is the field's, not its ciphertext's.)
+      const inner = error instanceof BceValidationError && error.rule !== "not" && wrapped.get(error.field);
       throw inner ? new BceValidationError(inner, error.rule, error.message.slice(error.field.length + 2)) : error;
     }
     if (refused) throw refused;
