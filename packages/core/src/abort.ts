@@ -55,7 +55,7 @@ export function within<T>(
  * before `run` when the signal has aborted already (a signal of our own that follows the
  * caller's). The rejection waits for what `pending` gives (an attempt of ours in flight, which
  * ends on the signal with an error that says more), then a macrotask more, and is `error()` if
- * that gives one, else BceAbortError.
+ * that gives one, else BceAbortError; so is a rejection of `run` with the signal's reason.
  */
 export function settleOnAbort<T>(
   run: () => Promise<T>,
@@ -86,9 +86,11 @@ export function settleOnAbort<T>(
         settle();
         resolve(value);
       },
-      (error: unknown) => {
+      (failure: unknown) => {
         settle();
-        reject(error);
+        // The signal's reason passed on (a middleware's fetch given the signal): the abort, whatever
+        // the reason is (another call's BceError too), not an error of this call's.
+        reject(signal.aborted && failure === signal.reason ? (error?.() ?? aborted(signal)) : failure);
       },
     );
   });

@@ -303,7 +303,7 @@ function serviceClient<Paths extends {}>(
     checkHeaders(headers);
     // Every method's body is JSON: a Content-Type of another kind, given for every request, went
     // out with it, and the service refused the call. (A raw call's own headers may set any.)
-    const type = headers["content-type"];
+    const type = own(headers, "content-type"); // (not a polluted Object.prototype's)
     if (type !== undefined && !/^application\/json[\t ]*(?:;|$)/i.test(type))
       throw new BceValidationError(
         "headers.content-type",

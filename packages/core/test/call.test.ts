@@ -760,6 +760,25 @@ describe("arguments that cannot be read", () => {
     },
   );
 
+  it("a body a middleware hands back that breaks off with another call's BceError (no abort of this call's): said to follow the answer", async () => {
+    const other = new BceAbortError("the call was aborted", { cause: new Error("other") });
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    service.raw.use({
+      onResponse: ({ response }) =>
+        new Response(new ReadableStream({ start: (body) => body.error(other) }), {
+          status: response.status,
+          headers: response.headers,
+        }),
+    });
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(BceAbortError);
+    expect(error).toMatchObject({
+      message: "the service answered 200 (request id rid-1), but the answer could not be read (see cause)",
+    });
+    expect((error as Error).cause).toBe(other);
+    expect(sent).toHaveLength(1);
+  });
+
   it("a BceError the caller's fetch throws is passed on unchanged: no call's $metadata is written on it", async () => {
     // A circuit breaker's error, thrown for every call while it is open.
     const open = new BceNetworkError("circuit open", { errorCode: "ECIRCUITOPEN", requestSent: false });
@@ -1071,6 +1090,7 @@ describe("a middleware that never settles: the call's signal ends the call", () 
       "another call's BceServiceError",
       () => new BceServiceError({ status: 400, code: "InvalidParameter", message: "bad", requestId: "rid-a" }),
     ],
+    ["another call's BceAbortError", () => new BceAbortError("the call was aborted", { cause: new Error("other") })],
   ] as const;
   const passingOn = (signal: AbortSignal) =>
     new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
@@ -1115,10 +1135,33 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     controller.abort(given);
     const error = await calling.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BceAbortError);
-    expect(error).toMatchObject({ message, cause: given });
+    expect(error).not.toBe(given);
+    expect(error).toMatchObject({ message });
+    expect((error as Error).cause).toBe(given);
     // The reason, another call's error, is left as it was.
     expect(given).not.toHaveProperty("$metadata");
     expect(sent).toHaveLength(sends);
+  });
+
+  it.each(
+    reasons.flatMap(([what, reason]) =>
+      (["onRequest", "onResponse"] as const).map((stage) => [stage, what, reason] as const),
+    ),
+  )("a raw call whose %s middleware passes on the abort's reason (%s): BceAbortError", async (stage, _, reason) => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const controller = new AbortController();
+    const { signal } = controller;
+    service.raw.use({ [stage]: () => passingOn(signal) });
+    const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
+    const calling = raw.PUT("/v3/things/a", { body: {}, signal }).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(sent).toHaveLength(stage === "onRequest" ? 0 : 1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const given = reason();
+    controller.abort(given);
+    const error = await calling;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).not.toBe(given);
+    expect((error as Error).cause).toBe(given);
   });
 
   it("a raw call aborted while a middleware builds a new Request (with no signal): nothing is sent after the rejection", async () => {

@@ -916,6 +916,14 @@ describe("client options are checked when the client is made", () => {
       "application/json; charset=utf-8",
       "text/plain",
     ]);
+    // One only a polluted Object.prototype holds is not the option's.
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted["content-type"] = "text/plain";
+    try {
+      expect(() => client({ headers: { "x-trace-id": "1" } })).not.toThrow();
+    } finally {
+      delete polluted["content-type"];
+    }
   });
 
   it.each(transportHeaders)(

@@ -101,21 +101,27 @@ export async function callOperation(
   // The spec gives the answer no body: nothing to parse, and nothing that could turn a rebuild
   // the service carried out into a rejection the caller might answer by rebuilding again.
   if (spec.successBody === false) return { data: undefined, $metadata };
+  const signal = own(options, "signal");
+  let body: string;
   try {
     // The transport's bytes, or the body of a Response a middleware put in its place, read until the call's signal aborts.
     const text = answerText(response);
-    const signal = own(options, "signal");
-    const body = typeof text === "string" || !signal ? await text : await settleOnAbort(() => text, signal);
+    body = typeof text === "string" || !signal ? await text : await settleOnAbort(() => text, signal);
+  } catch (error) {
+    // The service has acted: a failure to read its answer (a middleware's body that breaks off,
+    // whatever it breaks off with, another call's BceError too) says so, as does the caller's abort.
+    const abort = callerAbort(error, signal);
+    throw withMetadata(
+      abort ? abortedAnswered(response, abort) : acted(response, "the answer could not be read", error),
+      $metadata,
+    );
+  }
+  try {
     return { data: await readBody(service, spec, runtime, response, body), $metadata };
   } catch (error) {
-    // The service has acted: a failure to read its answer (a middleware's body that breaks off) says so.
-    const abort = callerAbort(error, own(options, "signal")) ?? (error instanceof BceAbortError ? error : undefined);
+    // Ours (a body that is not JSON; in "strict", one that does not match), or the caller's logger's.
     throw withMetadata(
-      abort
-        ? abortedAnswered(response, abort)
-        : error instanceof BceError
-          ? error
-          : acted(response, "the answer could not be read", error),
+      error instanceof BceError ? error : acted(response, "the answer could not be read", error),
       $metadata,
     );
   }
@@ -265,8 +271,9 @@ const acted = (response: Response, what: string, cause: unknown) =>
  */
 function callerAbort(error: unknown, signal: AbortSignal | undefined): BceAbortError | undefined {
   if (!signal?.aborted) return undefined;
-  if (error instanceof BceAbortError) return error;
-  return error === signal.reason ? aborted(signal) : undefined;
+  // The reason first: another call's BceAbortError too is a reason, not this call's error.
+  if (error === signal.reason) return aborted(signal);
+  return error instanceof BceAbortError ? error : undefined;
 }
 
 const abortedAnswered = (response: Response, { cause }: BceAbortError) =>
