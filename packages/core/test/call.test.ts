@@ -1151,7 +1151,9 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
     const controller = new AbortController();
     const { signal } = controller;
-    service.raw.use({ [stage]: () => passingOn(signal) });
+    service.raw.use(
+      stage === "onRequest" ? { onRequest: () => passingOn(signal) } : { onResponse: () => passingOn(signal) },
+    );
     const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
     const calling = raw.PUT("/v3/things/a", { body: {}, signal }).catch((e: unknown) => e);
     await vi.waitFor(() => expect(sent).toHaveLength(stage === "onRequest" ? 0 : 1));
