@@ -422,7 +422,7 @@ export function redactHeaders(
  */
 export function redactQuery(query: string, accessKeyIds: readonly string[] = []): string {
   // A name may spell a secret with escapes (admin%50ass).
-  if (!/authorization|pass|secret|token|%/i.test(query)) return query;
+  if (!/authorization|pass|pwd|secret|token|%/i.test(query)) return query;
   return query
     .split("&")
     .map((pair) => {
@@ -527,7 +527,7 @@ const isSecret = (key: string, value: unknown) =>
  */
 export function redactBody(text: string): string {
   // A key may spell "pass" with an escape (\u0070ass).
-  if (!/pass|secret|token|\\u|%/i.test(text)) return text;
+  if (!/pass|pwd|secret|token|\\u|%/i.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);

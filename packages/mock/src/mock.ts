@@ -1010,8 +1010,10 @@ function scriptedError(x: Exchange, ctx: Context, step: FaultStep): void {
   x.error(status, code, message, step.form);
 }
 
-/** Resolves true after `ms`, false if the connection closes or the mock stops first. */
+/** Resolves true after `ms`, false if the connection closes (or has closed already) or the mock stops first. */
 function wait(ms: number, res: ServerResponse, ctx: Context): Promise<boolean> {
+  // A client that left while its request was read or authenticated: no close event is to come.
+  if (res.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     const done = (elapsed: boolean) => {
       clearTimeout(timer);

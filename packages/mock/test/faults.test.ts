@@ -184,6 +184,40 @@ describe("programmatic scripts", () => {
     expect((await mock.journal.waitFor(1))[0]!.fault).toBe("delay 50 ms");
   });
 
+  it("a delay taken after the client left (during authentication) ends at once: the call takes no effect", async () => {
+    let authenticating!: () => void;
+    const inAuth = new Promise<void>((resolve) => (authenticating = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = await startMock({
+      authenticate: async () => {
+        authenticating();
+        await released;
+        return { ok: true };
+      },
+    });
+    try {
+      slow.faults.enqueue("reinstallVmInstance", { delayMs: 300 });
+      const controller = new AbortController();
+      const call = signedPut(slow.url, REINSTALL_PATH, REINSTALL_BODY, { signal: controller.signal }).catch(
+        (e: Error) => e.name,
+      );
+      await inAuth;
+      controller.abort();
+      expect(await call).toBe("AbortError");
+      // The mock sees the connection close before authentication lets the request go on.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await until(() => Object.keys(slow.faults.pending()).length === 0);
+      // Well past the delay: a request that waited it out would have taken effect by now.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(slow.actions()).toEqual({});
+      expect((await slow.journal.waitFor(1))[0]).toMatchObject({ fault: "delay 300 ms", answer: { status: 0 } });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("hangs until the client aborts; the journal shows no answer", async () => {
     mock.faults.enqueue("reinstallVmInstance", { hang: true });
     const controller = new AbortController();

@@ -125,6 +125,14 @@ it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies tha
   expect(redactBody("plain text")).toBe("plain text");
 });
 
+it("redacts a name ending in pwd when nothing else in the text names a secret", async () => {
+  const { redactBody, redactQuery } = await import("../src/journal.js");
+  expect(redactBody('{"adminPwd":"hunter3"}')).toBe('{"adminPwd":"<redacted>"}');
+  expect(redactBody("user=a&pwd=hunter4")).toBe("user=a&pwd=<redacted>");
+  expect(redactQuery("rebuild&pwd=hunter2")).toBe("rebuild&pwd=%3Credacted%3E");
+  expect(redactQuery("rebuild&PWD=hunter2")).toBe("rebuild&PWD=%3Credacted%3E");
+});
+
 it("redacts a credential an SDK may put in a body (the Java SDK's requestCredentials), however it looks", async () => {
   const { redactBody, redactQuery, redactHeaders } = await import("../src/journal.js");
   const hexSecret = "0123456789abcdef0123456789abcdef"; // BCE secret keys are hex: no ciphertext exception
