@@ -70,6 +70,8 @@ export class Journal {
    */
   #generation = 0;
   #generationOf = new WeakMap<JournalEntry, number>();
+  /** Each entry's body as read (secrets hidden), worked out once: a read of the journal is not six passes over every body. */
+  #shownBodies = new WeakMap<JournalEntry, { body: string; bodyBytes: number; shown: string }>();
   /** Set once the mock has closed: no request can arrive, so a wait that is not met never will be. */
   #closed: Error | undefined;
 
@@ -258,10 +260,19 @@ export class Journal {
           hideDecodedSecrets(value, this.#secrets),
         ]),
       ),
-      body: ((shown) => this.#hideEncodedJson(shown) ?? this.#hideEncoded(shown))(
-        this.#hideEscaped(hide(redactBody(this.#hideCut(entry)))),
-      ),
+      body: this.#shownBody(entry),
     }));
+  }
+
+  /** An entry's body with its secrets hidden (see entries), kept for the next read while the body is the same. */
+  #shownBody(entry: JournalEntry): string {
+    const { body, bodyBytes } = entry;
+    const kept = this.#shownBodies.get(entry);
+    if (kept?.body === body && kept.bodyBytes === bodyBytes) return kept.shown;
+    const hidden = this.#hideEscaped(this.#hide(redactBody(this.#hideCut(entry))));
+    const shown = this.#hideEncodedJson(hidden) ?? this.#hideEncoded(hidden);
+    this.#shownBodies.set(entry, { body, bodyBytes, shown });
+    return shown;
   }
 
   clear(): void {

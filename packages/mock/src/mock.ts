@@ -876,6 +876,12 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     }
   }
 
+  // Prism checks every value of a body and reports each one that is wrong: millions of array items,
+  // each of the wrong type, made millions of errors (and an answer of hundreds of megabytes) until
+  // the process ran out of memory. No body these operations take comes near the limit.
+  if (operation && rawBody.length > 0 && exceedsValues(body, MAX_BODY_VALUES))
+    return x.error(400, "InappropriateJSON", `The body holds more than ${MAX_BODY_VALUES} JSON values.`);
+
   // Mirror prism-http-server: no baseUrl, so Prism routes on the path alone and ignores the
   // spec's (path-level, per-API) servers. The mock answers whatever Host it is reached by.
   const input: IHttpRequest = {
@@ -1273,6 +1279,27 @@ function specNamed(v: Violation, specName: (lower: string) => string | undefined
   };
 }
 
+/** The most JSON values (objects, arrays and what they hold) a request body may have: see its use. */
+export const MAX_BODY_VALUES = 100_000;
+
+/** Whether `value` holds more than `limit` JSON values, counted without recursion (a body may nest deeply). */
+function exceedsValues(value: unknown, limit: number): boolean {
+  const stack = [value];
+  let count = 1;
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next !== "object" || next === null) continue;
+    const children: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    count += children.length;
+    if (count > limit) return true;
+    for (const child of children) stack.push(child);
+  }
+  return false;
+}
+
+/** The most problems an answer names (Prism may report one per value of a body). */
+const MAX_PROBLEMS_TOLD = 10;
+
 function describe(violations: Violation[]): string {
   // What follows from another violation says nothing more: a nullable field's null branch, the
   // anyOf that joins them, an if/then/else's verdict on the rule it applied (left when alone).
@@ -1284,7 +1311,9 @@ function describe(violations: Violation[]): string {
     const message = v.message.replace(/allowed values: $/, 'allowed values: "" (empty)');
     return v.path?.length ? `${v.path.join(".")}: ${message}` : message;
   });
-  return [...new Set(lines)].join("; ");
+  const told = [...new Set(lines)];
+  const more = told.length - MAX_PROBLEMS_TOLD;
+  return more > 0 ? `${told.slice(0, MAX_PROBLEMS_TOLD).join("; ")}; and ${more} more` : told.join("; ");
 }
 
 function renderOutput(

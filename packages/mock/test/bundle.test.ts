@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUTH_ERROR_STATUS, DEFAULT_CODES, defaultSpecPath, startMock, type MockServer } from "../src/index.js";
 import { expectBceError, put } from "./helpers.js";
+import { MAX_BODY_VALUES } from "../src/mock.js";
 
 // The real bundle, once `pnpm --filter @bce-openapi/spec bundle` has written it.
 const bundle = fileURLToPath(new URL("../../../spec/dist/openapi.json", import.meta.url));
@@ -107,6 +108,26 @@ describe("the default spec (@bce-openapi/spec/openapi.json)", () => {
     ).toBe(200);
     const body = { ...example("BecReinstallRequestExample"), imageType: 7 };
     await expectBceError(await put(reinstall(mock.url), body), 400, "InappropriateJSON");
+  });
+
+  it("refuses a body of more JSON values than any the operations take, before Prism lists each one wrong", async () => {
+    const keyConfig = (list: unknown[]) => ({ type: "bccKeyPair", bccKeyPairIdList: list });
+    const body = (list: unknown[]) => ({ ...example("BecReinstallRequestExample"), keyConfig: keyConfig(list) });
+    // 200,000 items of the wrong type: one error each, from Prism, took seconds and hundreds of megabytes.
+    const many = await expectBceError(
+      await put(reinstall(mock.url), body(new Array(200_000).fill(1))),
+      400,
+      "InappropriateJSON",
+    );
+    expect(many.message).toBe(`The body holds more than ${MAX_BODY_VALUES} JSON values.`);
+    // Under the limit, the answer names the first few problems and counts the rest.
+    const few = await expectBceError(
+      await put(reinstall(mock.url), body(new Array(50).fill(1))),
+      400,
+      "InappropriateJSON",
+    );
+    expect(few.message).toMatch(/^body\.keyConfig\.bccKeyPairIdList\.0: .* must be string; .*; and 40 more$/);
+    expect(few.message.split("; ")).toHaveLength(11);
   });
 
   it.each(["?rebuild", "?rebuild="])("answers the BCC rebuild request example with %s", async (query) => {

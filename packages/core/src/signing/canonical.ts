@@ -227,12 +227,14 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
             name === "content-length" ||
             name === "content-md5")
     ) {
-      insertSorted(names, name);
-      insertSorted(lines, `${uriEncode(name)}:${headerValueEncode(value)}`);
+      names.push(name);
+      lines.push(`${uriEncode(name)}:${headerValueEncode(value)}`);
     }
   });
-  // Lines sort on their encoded text, names on themselves: the two orders can differ.
-  return [lines.join("\n"), names];
+  // Lines sort on their encoded text, names on themselves: the two orders can differ. (Sorted
+  // once, in UTF-16 code unit order: inserted one by one, a record of many thousand headers in
+  // another order took quadratic time.)
+  return [lines.sort().join("\n"), names.sort()];
 }
 
 /**
@@ -254,13 +256,6 @@ function headerValueEncode(value: string): string {
  * and node:http carry and read them, a character a byte (to sign as such, or to read as UTF-8).
  */
 export const isByteText = (text: string): boolean => /[\x80-\xff]/.test(text) && !/[\u0100-\uffff]/.test(text);
-
-/** Insertion in UTF-16 code unit order (as Array#sort's default): the lists are a few entries long. */
-function insertSorted(list: string[], item: string): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1]! > item) list[i] = list[--i]!;
-  list[i] = item;
-}
 
 export interface CanonicalRequestInput {
   method: string;
