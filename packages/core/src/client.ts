@@ -433,7 +433,8 @@ function serviceClient<Paths extends {}>(
     const fetch = (request: Request) => {
       const sent = Promise.resolve().then(() => inner(request));
       sending = sent.catch((error: unknown) => {
-        if (error instanceof BceAbortError) ended = error;
+        // (Not the signal's reason passed on: another call's BceAbortError is no abort of this one's.)
+        if (error instanceof BceAbortError && error !== signal.reason) ended = error;
       });
       return sent;
     };

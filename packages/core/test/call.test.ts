@@ -1166,6 +1166,26 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     expect((error as Error).cause).toBe(given);
   });
 
+  it.each(reasons)("a raw call whose own fetch passes on the abort's reason (%s): BceAbortError", async (_, reason) => {
+    const { service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const controller = new AbortController();
+    let fetching!: () => void;
+    const inFetch = new Promise<void>((resolve) => (fetching = resolve));
+    const fetch = (request: Request) => {
+      fetching();
+      return passingOn(request.signal);
+    };
+    const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
+    const calling = raw.PUT("/v3/things/a", { body: {}, signal: controller.signal, fetch }).catch((e: unknown) => e);
+    await inFetch;
+    const given = reason();
+    controller.abort(given);
+    const error = await calling;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).not.toBe(given);
+    expect((error as Error).cause).toBe(given);
+  });
+
   it("a raw call aborted while a middleware builds a new Request (with no signal): nothing is sent after the rejection", async () => {
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
     let rebuilt!: () => void;

@@ -878,9 +878,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
 
   // Prism checks every value of a body and reports each one that is wrong: millions of array items,
   // each of the wrong type, made millions of errors (and an answer of hundreds of megabytes) until
-  // the process ran out of memory. No body these operations take comes near the limit.
-  if (operation && rawBody.length > 0 && exceedsValues(body, MAX_BODY_VALUES))
-    return x.error(400, "InappropriateJSON", `The body holds more than ${MAX_BODY_VALUES} JSON values.`);
+  // the process ran out of memory. No body these operations take comes near the limit. Such a body
+  // is not shown to Prism (an empty object stands in, its own problems not told), so that the rest
+  // of the request (path, version, query) is still judged first.
+  const tooMany = rawBody.length > 0 && exceedsValues(body, MAX_BODY_VALUES);
 
   // Mirror prism-http-server: no baseUrl, so Prism routes on the path alone and ignores the
   // spec's (path-level, per-API) servers. The mock answers whatever Host it is reached by.
@@ -892,19 +893,21 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
       ...acceptForPrism(req.headers.accept),
       ...(contentType !== undefined && { "content-type": withoutEmptyParameters(contentType) }),
     },
-    body,
+    body: tooMany ? {} : body,
   };
 
   const result = await ctx.prism.request(input, ctx.operations, prismConfig(preference))();
-  const violations = inputViolations(result).map((v) =>
-    // Prism takes a JSON `null` for no body at all: it is JSON, well formed, of the wrong type.
-    body === null && rawBody.length > 0 && v.message === "Body parameter is required"
-      ? { path: ["body"], message: "must be object, not null" }
-      : specNamed(v, (lower) =>
-          // A path the index does not match (an empty segment) is still one of the spec's operations' to Prism.
-          [operation, ...ctx.index.operations].map((op) => op?.parameterNames.get(lower)).find(Boolean),
-        ),
-  );
+  const violations = inputViolations(result)
+    .filter((v) => !(tooMany && v.path?.[0] === "body"))
+    .map((v) =>
+      // Prism takes a JSON `null` for no body at all: it is JSON, well formed, of the wrong type.
+      body === null && rawBody.length > 0 && v.message === "Body parameter is required"
+        ? { path: ["body"], message: "must be object, not null" }
+        : specNamed(v, (lower) =>
+            // A path the index does not match (an empty segment) is still one of the spec's operations' to Prism.
+            [operation, ...ctx.index.operations].map((op) => op?.parameterNames.get(lower)).find(Boolean),
+          ),
+    );
   if (violations.length > 0) {
     // An unknown or missing `/v{version}` (`/v/instance/...`) is what BCE reports as InvalidVersion
     // (404); anything else is a bad request.
@@ -916,6 +919,9 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
     const inBody = rawBody.length > 0 && violations.every((v) => v.path?.[0] === "body");
     return x.error(400, inBody ? "InappropriateJSON" : "InvalidHTTPRequest", describe(violations));
   }
+  // The rest of the request is well formed, or at least routed to an operation that checked it.
+  if (tooMany && (result._tag === "Right" || (result.left as PrismError).status === 422))
+    return x.error(400, "InappropriateJSON", `The body holds more than ${MAX_BODY_VALUES} JSON values.`);
   // A password encrypted under the signer's key decrypts with it, to one BCC's policy takes: known
   // only for a request signed with a key pair of the mock's (not with auth off).
   const secretKey = auth.accessKeyId === undefined ? undefined : ctx.secretKeys.get(auth.accessKeyId);
