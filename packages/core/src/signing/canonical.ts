@@ -227,14 +227,35 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
             name === "content-length" ||
             name === "content-md5")
     ) {
-      names.push(name);
-      lines.push(`${uriEncode(name)}:${headerValueEncode(value)}`);
+      const line = `${uriEncode(name)}:${headerValueEncode(value)}`;
+      // Kept in order as they come while they are few (a call signs a handful: faster than a sort);
+      // past that, sorted once at the end (inserted one by one, a record of many thousand headers
+      // in another order took quadratic time).
+      if (names.length < FEW_HEADERS) {
+        insertSorted(names, name);
+        insertSorted(lines, line);
+      } else {
+        names.push(name);
+        lines.push(line);
+      }
     }
   });
-  // Lines sort on their encoded text, names on themselves: the two orders can differ. (Sorted
-  // once, in UTF-16 code unit order: inserted one by one, a record of many thousand headers in
-  // another order took quadratic time.)
-  return [lines.sort().join("\n"), names.sort()];
+  // Lines sort on their encoded text, names on themselves: the two orders can differ.
+  if (names.length > FEW_HEADERS) {
+    names.sort();
+    lines.sort();
+  }
+  return [lines.join("\n"), names];
+}
+
+/** How many signed headers are kept in order one by one (see headerLines). */
+const FEW_HEADERS = 16;
+
+/** Insertion in UTF-16 code unit order (as Array#sort's default): for the first few headers. */
+function insertSorted(list: string[], item: string): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > item) list[i] = list[--i]!;
+  list[i] = item;
 }
 
 /**
