@@ -103,9 +103,10 @@ describe.each(services)("generated checks of $name match the interpreter", ({ do
         }),
         { numRuns: RUNS },
       );
-      // Both sides of the property were tried, in earnest.
-      expect(accepted, "values accepted").toBeGreaterThan(RUNS / 50);
-      expect(refused, "values refused").toBeGreaterThan(RUNS / 50);
+      // Both sides of the property were tried, in earnest. (BEC's body is accepted about one time in
+      // twenty: a bound of RUNS / 50, 8 of 400, was missed by chance about once in a few hundred runs.)
+      expect(accepted, "values accepted").toBeGreaterThan(RUNS / 100);
+      expect(refused, "values refused").toBeGreaterThan(RUNS / 100);
     });
   }
 });
