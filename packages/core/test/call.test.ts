@@ -1092,6 +1092,14 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     ],
     ["another call's BceAbortError", () => new BceAbortError("the call was aborted", { cause: new Error("other") })],
   ] as const;
+  /** Aborts with `given`: the call rejects with a BceAbortError of its own, `given` its cause. */
+  const expectAbortedWith = async (controller: AbortController, calling: Promise<unknown>, given: unknown) => {
+    controller.abort(given);
+    const error = await calling;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(error).not.toBe(given);
+    expect((error as Error).cause).toBe(given);
+  };
   const passingOn = (signal: AbortSignal) =>
     new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
   it.each(
@@ -1158,12 +1166,7 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     const calling = raw.PUT("/v3/things/a", { body: {}, signal }).catch((e: unknown) => e);
     await vi.waitFor(() => expect(sent).toHaveLength(stage === "onRequest" ? 0 : 1));
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const given = reason();
-    controller.abort(given);
-    const error = await calling;
-    expect(error).toBeInstanceOf(BceAbortError);
-    expect(error).not.toBe(given);
-    expect((error as Error).cause).toBe(given);
+    await expectAbortedWith(controller, calling, reason());
   });
 
   it.each(reasons)("a raw call whose own fetch passes on the abort's reason (%s): BceAbortError", async (_, reason) => {
@@ -1178,12 +1181,7 @@ describe("a middleware that never settles: the call's signal ends the call", () 
     const raw = service.raw as unknown as { PUT: (path: string, init: object) => Promise<unknown> };
     const calling = raw.PUT("/v3/things/a", { body: {}, signal: controller.signal, fetch }).catch((e: unknown) => e);
     await inFetch;
-    const given = reason();
-    controller.abort(given);
-    const error = await calling;
-    expect(error).toBeInstanceOf(BceAbortError);
-    expect(error).not.toBe(given);
-    expect((error as Error).cause).toBe(given);
+    await expectAbortedWith(controller, calling, reason());
   });
 
   it("a raw call aborted while a middleware builds a new Request (with no signal): nothing is sent after the rejection", async () => {
