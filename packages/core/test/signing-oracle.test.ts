@@ -174,6 +174,23 @@ const oracleUrl = <U extends string | URL>(u: U): U => {
   return (typeof u === "string" ? parsed.href : parsed) as U;
 };
 
+/**
+ * As in test/canonical-oracle.test.ts: an escape that is not UTF-8 (`%C3`), or a "%" that escapes
+ * nothing, is now signed as the bytes it names (as bce-sdk-go's UriEncode over `[]byte` does),
+ * where the oracle took such a path segment literally and read such a query with Node's
+ * URLSearchParams. Those requests are held to the byte-wise reference there, and left out here.
+ */
+const decodes = (piece: string): boolean => {
+  try {
+    decodeURIComponent(piece);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const escapesAreUtf8 = (text: unknown) =>
+  typeof text !== "string" || (!/%(?![\da-f]{2})/i.test(text) && text.split(/[/?&=]/).every(decodes));
+
 describe("the signer equals the one it replaced (fast-check, oracle in test/oracle/sign.ts)", () => {
   it("signingHeaders, as the transport calls it: with its cache and without, with a clock offset", async () => {
     const cache = createSigningKeyCache(2);
@@ -188,6 +205,7 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
         expirationInSeconds,
         headersToSign,
         async (m, u, h, creds, now, offset, expiry, toSign) => {
+          fc.pre(escapesAreUtf8(u));
           const options = {
             clock: () => now,
             ...(expiry !== undefined ? { expirationInSeconds: expiry } : {}),
@@ -234,6 +252,7 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
         expirationInSeconds,
         headersToSign,
         async (m, u, h, asHeaders, creds, timestamp, expiry, toSign) => {
+          fc.pre(escapesAreUtf8(u));
           let target: string | URL = u;
           try {
             target = asHeaders ? new URL(u) : u;
@@ -283,6 +302,7 @@ describe("the signer equals the one it replaced (fast-check, oracle in test/orac
         expirationInSeconds,
         headersToSign,
         async (m, p, q, h, creds, timestamp, expiry, toSign) => {
+          fc.pre(escapesAreUtf8(p) && escapesAreUtf8(q));
           const input = {
             method: m,
             path: p,

@@ -80,6 +80,31 @@ describe("verifyRequest accepts", () => {
     expect(await verify(req({ "x-bce-meta-e": "v" }))).toEqual(failure("SignatureDoesNotMatch"));
   });
 
+  // bce-sdk-go's UriEncode works over []byte (auth/signer.go, getCanonicalURIPath and
+  // getCanonicalQueryString): an escape that is not UTF-8 is signed as the byte it names. The
+  // verifier read such a path segment literally (`%25E9`) and such a query value as U+FFFD.
+  it("escapes that are not UTF-8 in the path and query, signed as their bytes (bce-sdk-go), computed apart with node:crypto", async () => {
+    const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");
+    const prefix = "bce-auth-v1/test-ak/2026-11-05T08:00:00Z/1800";
+    const canonical = "PUT\n/v1/vm/instance/vm-%E9/system/reinstall\nclientToken=%E9%25zzA\nhost:h";
+    const signature = hmac(hmac(credentials.secretAccessKey, prefix), canonical);
+    const req = (path: string, query: string) => ({
+      method: "PUT",
+      path,
+      query,
+      headers: { host: "h", authorization: `${prefix}/host/${signature}` },
+    });
+    expect(await verify(req("/v1/vm/instance/vm-%E9/system/reinstall", "?clientToken=%E9%zz%41"))).toMatchObject({
+      ok: true,
+    });
+    expect(await verify(req("/v1/vm/instance/vm-%e9/system/reinstall", "clientToken=%e9%25zz%41"))).toMatchObject({
+      ok: true,
+    });
+    expect(await verify(req("/v1/vm/instance/vm-%C3%A9/system/reinstall", "clientToken=%E9%25zzA"))).toEqual(
+      failure("SignatureDoesNotMatch"),
+    );
+  });
+
   // The signature cannot cover the header it is carried in: a list naming it is signed without it.
   it("a signedHeaders list naming authorization, which the result does not name", async () => {
     const hmac = (key: string, text: string) => createHmac("sha256", key).update(text).digest("hex");

@@ -42,23 +42,29 @@ export function uriEncode(value: string): string {
 const PLAIN_PATH = /^\/[\w.~/-]*$/;
 
 /**
+ * UriEncode of the bytes a percent-encoded text stands for: each `%XY` is its byte, every other
+ * character its UTF-8 bytes (a `%` not followed by two hex digits is itself). Escapes that are
+ * not UTF-8 (`%E9`) stay the bytes they name, as bce-sdk-go's UriEncode over `[]byte` gives them.
+ */
+function encodeEscaped(text: string): string {
+  try {
+    return uriEncode(decodeURIComponent(text));
+  } catch {} // escapes that are not UTF-8, or a `%` that escapes nothing: one by one
+  return text.replace(/%([\da-f]{2})|[^%]+|%/gi, (part, hex?: string) => {
+    if (!hex) return uriEncode(part);
+    const byte = Number.parseInt(hex, 16);
+    return CLASS[byte] === 0 ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
+  });
+}
+
+/**
  * CanonicalURI of a URL path. `%XY` escapes are decoded segment by segment first, so the
  * percent-encoded path of a URL (`/a%20b`) and the plain path (`/a b`) agree, while an
- * escaped `%2F` stays inside its segment. A segment that is not valid percent-encoding is
- * taken literally. Empty path is `/`.
+ * escaped `%2F` stays inside its segment (see `encodeEscaped`). Empty path is `/`.
  */
 export function canonicalUri(path: string): string {
   if (PLAIN_PATH.test(path)) return path; // nothing to decode or encode
-  return path
-    .replace(/^\/?/, "/")
-    .split("/")
-    .map((segment) => {
-      try {
-        segment = decodeURIComponent(segment);
-      } catch {} // not percent-encoding: taken literally
-      return uriEncode(segment);
-    })
-    .join("/");
+  return path.replace(/^\/?/, "/").split("/").map(encodeEscaped).join("/");
 }
 
 /** `key=value` of one query parameter, or nothing for `authorization` (in any case). */
@@ -78,11 +84,15 @@ export function canonicalQuery(query: string): string {
     const pair = text.includes("=") ? text : `${text}=`;
     return text && pair.slice(0, 14).toLowerCase() !== "authorization=" ? pair : "";
   }
+  // Decoded as application/x-www-form-urlencoded (as URLSearchParams parses it: pairs split at
+  // "&" and at the first "=", "+" is a space), but to bytes (see `encodeEscaped`).
   const pairs: string[] = [];
-  // After an "&", which makes no pair: URLSearchParams's constructor drops a leading "?" of its own.
-  new URLSearchParams(`&${text}`).forEach((v, k) => {
-    addPair(pairs, k, v);
-  });
+  for (const part of text.replace(/\+/g, " ").split("&")) {
+    const eq = part.indexOf("=");
+    const pair =
+      eq < 0 ? `${encodeEscaped(part)}=` : `${encodeEscaped(part.slice(0, eq))}=${encodeEscaped(part.slice(eq + 1))}`;
+    if (part && pair.slice(0, 14).toLowerCase() !== "authorization=") pairs.push(pair);
+  }
   return pairs.sort().join("&");
 }
 
@@ -94,7 +104,8 @@ const QUERY_MARK = /^\?/;
  * CanonicalQueryString. Each parameter becomes `UriEncode(key)=UriEncode(value)` (`key=` for
  * a null or empty value, so `?rebuild` and `?rebuild=` agree); `authorization` in any case is
  * left out; the encoded strings are sorted (not the keys: `text10=` sorts before `text1=`).
- * A string is decoded as application/x-www-form-urlencoded, as URLSearchParams does. In a
+ * A string is decoded as application/x-www-form-urlencoded, as URLSearchParams does, but to
+ * bytes: an escape that is not UTF-8 (`%E9`) stays its byte, where URLSearchParams makes it U+FFFD. In a
  * record, `undefined` means absent (as openapi-fetch drops it), `null` means empty.
  */
 export function canonicalQueryString(query: QueryInput | null | undefined): string {
