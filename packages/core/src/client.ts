@@ -10,7 +10,7 @@ import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { childPath, isObject, isOptions, own } from "./internal/check-runtime.js";
+import { childPath, isObject, isOptions, option, optionEntries, own } from "./internal/check-runtime.js";
 import {
   BceAbortError,
   BceError,
@@ -218,10 +218,12 @@ export function createServiceClient<Paths extends {}>(
       keys.filter((key) => !names.includes(key)),
     );
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
-    // The caller's own options, each read once: one inherited from a polluted Object.prototype
-    // (`endpoint`, `fetch`) would send the signed calls, a session token among them, elsewhere.
+    // The caller's options, each read once, as `options.endpoint` reads them (a class's getters
+    // too), but never one only a polluted Object.prototype holds (`endpoint`, `fetch`): it would
+    // send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
-    for (const key of keys) own[key] = options[key];
+    for (const [key, value] of optionEntries(options, [...OPTION_NAMES, ...names, "signal", ...callNames]))
+      own[key] = value;
     // A call's own option given to the client would be ignored: every call would go on without the
     // signal, or with a token of its own.
     for (const key of ["signal", ...callNames])
@@ -287,7 +289,7 @@ function serviceClient<Paths extends {}>(
   const { hooks } = options;
   // A misspelt hook (`afterAttemp`) would otherwise never be called.
   checkNestedOptions(hooks, "hooks", HOOK_NAMES);
-  if (hooks) for (const name of HOOK_NAMES) checkFunction(`hooks.${name}`, hooks[name]);
+  if (hooks) for (const name of HOOK_NAMES) checkFunction(`hooks.${name}`, option(hooks, name));
   // Each option is read once: a getter of the caller's cannot give one value to the check and
   // another to the transport.
   const { fetch } = options;

@@ -1,4 +1,5 @@
 import { CredentialsError } from "./errors.js";
+import { onlyInherited } from "./internal/check-runtime.js";
 
 export { CredentialsError } from "./errors.js";
 
@@ -83,19 +84,6 @@ function isoTime(text: unknown): number {
   const [, year, month, day, hour, minute, second = "0"] = m;
   const days = new Date(Date.UTC(+year!, +month!, 0)).getUTCDate();
   return +day! <= days && +hour! < 24 && +minute! < 60 && +second < 60 ? Date.parse(text) : NaN;
-}
-
-/**
- * Whether `name` is a key of a polluted Object.prototype that `o` does not hold itself, nor a class
- * of its (a getter): a session token there would be signed into every request. Only then is the
- * chain looked at, so an object that answers through a getter alone (a runtime's or a shim's
- * environment, a Proxy) is read as it always was.
- */
-function onlyInherited(o: object, name: string): boolean {
-  if (!Object.hasOwn(Object.prototype, name)) return false;
-  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p))
-    if (Object.hasOwn(p, name)) return false;
-  return true;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
-import { isObject, isOptions } from "./internal/check-runtime.js";
+import { isObject, isOptions, option } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate, MAX_SIGNING_TIME, recordHeaders } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -43,7 +43,10 @@ export function checkSigningOptions(
   if (options === undefined) return undefined;
   // A misspelt one (`expirationInSecond`) would otherwise be ignored, leaving the default in force.
   if (prefix) checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
-  const { expirationInSeconds: seconds, clock, headersToSign: names } = options;
+  // Each read once, never from a polluted Object.prototype (a `clock` there would date every signature).
+  const seconds = option(options, "expirationInSeconds") as SigningOptions["expirationInSeconds"];
+  const clock = option(options, "clock") as SigningOptions["clock"];
+  const names = option(options, "headersToSign");
   checkPositiveInteger(`${prefix}expirationInSeconds`, seconds);
   checkFunction(`${prefix}clock`, clock);
   if (names !== undefined && !(Array.isArray(names) && names.every((name) => typeof name === "string")))

@@ -28,7 +28,7 @@ import {
 import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
 import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
-import { isObject, own } from "./internal/check-runtime.js";
+import { isObject, option, optionEntries, own } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -299,9 +299,10 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   // be ignored, leaving the default in force.
   checkNestedOptions(options, field, RETRY_OPTION_NAMES);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
-  // Own keys only: a `maxAttempts` of a polluted Object.prototype is no option of the caller's.
+  // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
   for (const given of [base, options])
-    for (const [name, value] of Object.entries(given ?? {})) if (value !== undefined) policy[name] = value;
+    for (const [name, value] of optionEntries(given ?? {}, RETRY_OPTION_NAMES))
+      if (value !== undefined) policy[name] = value;
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
   if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
@@ -487,9 +488,10 @@ export class Transport {
       ...options,
       retry: retryPolicy(options.retry),
       signing: checkSigningOptions(options.signing),
+      // (Never a hook only a polluted Object.prototype holds: it would be shown every request.)
       hooks: hooks && {
-        beforeAttempt: hooks.beforeAttempt?.bind(hooks),
-        afterAttempt: hooks.afterAttempt?.bind(hooks),
+        beforeAttempt: (option(hooks, "beforeAttempt") as AttemptHooks["beforeAttempt"])?.bind(hooks),
+        afterAttempt: (option(hooks, "afterAttempt") as AttemptHooks["afterAttempt"])?.bind(hooks),
       },
     };
   }

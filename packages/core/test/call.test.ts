@@ -585,6 +585,66 @@ describe("arguments that cannot be read", () => {
     expect(splitOptions(bare, ["clientToken"]).query).toEqual({ clientToken: "t-2" });
   });
 
+  // Read by own keys alone, a token a getter gave was dropped and the call sent with a new one: a
+  // failed reinstall repeated "with its token" could be carried out twice.
+  it("takes options as `options.clientToken` reads them: a class's getters, a prototype's, a non-enumerable one, a Proxy's get", () => {
+    const signal = new AbortController().signal;
+    class Options {
+      get clientToken() {
+        return "from-getter";
+      }
+      get signal() {
+        return signal;
+      }
+    }
+    const hidden = Object.defineProperty({}, "clientToken", { value: "hidden", enumerable: false });
+    const proxied = new Proxy({}, { get: (_, name) => (name === "clientToken" ? "proxied" : undefined) });
+    expect(splitOptions(new Options(), ["clientToken"])).toEqual({
+      query: { clientToken: "from-getter" },
+      call: { signal },
+    });
+    expect(splitOptions(Object.create({ clientToken: "inherited", timeoutMs: 5 }), ["clientToken"])).toEqual({
+      query: { clientToken: "inherited" },
+      call: { timeoutMs: 5 },
+    });
+    expect(splitOptions(hidden, ["clientToken"]).query).toEqual({ clientToken: "hidden" });
+    expect(splitOptions(proxied, ["clientToken"]).query).toEqual({ clientToken: "proxied" });
+    // A client's option a class gives a call is refused as one given as its own is.
+    class Misplaced {
+      get endpoint() {
+        return "http://elsewhere.test";
+      }
+    }
+    expect(() => splitOptions(new Misplaced(), ["clientToken"])).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "endpoint" }),
+    );
+    // Never one only a polluted Object.prototype holds.
+    const polluted = Object.prototype as Record<string, unknown>;
+    polluted.clientToken = "polluted";
+    try {
+      expect(splitOptions(new Options(), ["clientToken"]).query).toEqual({ clientToken: "from-getter" });
+      expect(splitOptions({}, ["clientToken"])).toEqual({ query: {}, call: {} });
+    } finally {
+      delete polluted.clientToken;
+    }
+  });
+
+  it("an aborted signal a class's getter gives a call stops it before anything is sent", async () => {
+    const { sent, service } = setup([[200, "{}"]]);
+    class Options {
+      get signal() {
+        return AbortSignal.abort();
+      }
+    }
+    // As a generated method passes them.
+    const { query, call } = splitOptions(new Options(), ["clientToken"]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, query, body: {} }, call).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect(sent).toEqual([]);
+  });
+
   it("a body JSON cannot hold (a BigInt, a cycle, nesting too deep, a getter that throws, a revoked Proxy) is a BceValidationError naming the body, JSON's error as cause", async () => {
     const { sent, service } = setup([[200, "{}"]]);
     const cyclic: Record<string, unknown> = { name: "n" };

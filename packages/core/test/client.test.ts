@@ -1243,6 +1243,70 @@ describe("client options are checked when the client is made", () => {
     expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(["service.test"]);
   });
 
+  // Read by own keys alone, each of these was no options at all: the calls went to the default
+  // endpoint (the production service), signed with the environment's keys.
+  it("reads options as `options.endpoint` reads them: a class's getters, a prototype's, a non-enumerable one, a Proxy's get", async () => {
+    const rec = recorder(429);
+    const retry = new (class {
+      get maxAttempts() {
+        return 1;
+      }
+    })();
+    class Config {
+      get endpoint() {
+        return "http://mine.test";
+      }
+      get credentials() {
+        return credentials;
+      }
+      get fetch() {
+        return rec.fetch;
+      }
+      get retry() {
+        return retry;
+      }
+    }
+    const given = { endpoint: "http://mine.test", credentials, fetch: rec.fetch, retry };
+    const hidden = Object.defineProperties(
+      {},
+      Object.fromEntries(Object.entries(given).map(([k, value]) => [k, { value }])),
+    );
+    const proxied = new Proxy({}, { get: (_, name) => given[name as keyof typeof given] });
+    const each = [new Config(), Object.create(given), hidden, proxied];
+    for (const options of each) {
+      const service = createServiceClient<Paths>(options, "http://default.test", "things");
+      await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    }
+    // One attempt each (maxAttempts 1, though 429 is retried), to the endpoint given.
+    expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(Array(each.length).fill("mine.test"));
+  });
+
+  it("hooks and signing take nothing from a polluted Object.prototype (a hook would be shown every body, a clock would date every signature)", async () => {
+    const rec = recorder();
+    const polluted = Object.prototype as Record<string, unknown>;
+    const shown: unknown[] = [];
+    Object.assign(polluted, {
+      beforeAttempt: (event: unknown) => shown.push(event),
+      afterAttempt: (event: unknown) => shown.push(event),
+      clock: () => Date.UTC(2001, 0, 1),
+      expirationInSeconds: 7,
+      headersToSign: ["host"],
+    });
+    try {
+      const service = client({ fetch: rec.fetch, hooks: {}, signing: {} });
+      await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    } finally {
+      for (const key of ["beforeAttempt", "afterAttempt", "clock", "expirationInSeconds", "headersToSign"])
+        delete polluted[key];
+    }
+    expect(shown).toEqual([]);
+    const [request] = rec.sent;
+    expect(request!.headers.get("x-bce-date")).not.toMatch(/^2001-/);
+    expect(request!.headers.get("authorization")).toMatch(
+      /^bce-auth-v1\/ak\/[^/]+\/1800\/content-length;content-type;host;/,
+    );
+  });
+
   it("reads the credentials, fetch and headers options once: what is checked is what is sent with", async () => {
     const rec = recorder();
     const reads = { credentials: 0, fetch: 0, headers: 0 };

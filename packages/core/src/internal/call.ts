@@ -35,7 +35,7 @@ import {
   type LogEvent,
 } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
-import { childPath, isObject, isOptions, own } from "./check-runtime.js";
+import { childPath, isObject, isOptions, option, optionEntries, own } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
@@ -101,7 +101,7 @@ export async function callOperation(
   // The spec gives the answer no body: nothing to parse, and nothing that could turn a rebuild
   // the service carried out into a rejection the caller might answer by rebuilding again.
   if (spec.successBody === false) return { data: undefined, $metadata };
-  const signal = own(options, "signal");
+  const signal = option(options, "signal") as CallOptions["signal"];
   let body: string;
   try {
     // The transport's bytes, or the body of a Response a middleware put in its place, read until the call's signal aborts.
@@ -181,7 +181,7 @@ async function sendOperation(
       }),
     }).catch((error: unknown) => {
       const { answer, failure } = stats;
-      const abort = callerAbort(error, own(options, "signal"));
+      const abort = callerAbort(error, option(options, "signal") as CallOptions["signal"]);
       // A middleware that throws, or an abort while one runs, after the answer came: the caller
       // learns whether the service acted, whatever the error (a BceError of another call's, a
       // refused connection, says nothing of this one).
@@ -405,7 +405,7 @@ export function splitOptions(
     // An array or a Map would be read as no options: a clientToken inside it ignored, and the call
     // sent with a new one. (isOptions throws for a revoked Proxy.)
     refused = !isOptions(options);
-    entries = Object.entries(options);
+    entries = optionEntries(options, [...CALL_OPTION_NAMES, ...queryNames, ...OPTION_NAMES, ...clientNames]);
   } catch (error) {
     throw unreadableOptions(error);
   }
