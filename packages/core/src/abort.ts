@@ -25,7 +25,12 @@ export function onAbort(signal: AbortSignal | undefined, stop: () => void): () =
     makeRoomForListeners(signal);
     signal.addEventListener("abort", stop, { once: true });
   }
-  return () => signal?.removeEventListener("abort", stop);
+  // (A caller's signal whose removeEventListener throws leaves the listener, never fails a call the service answered.)
+  return () => {
+    try {
+      signal?.removeEventListener("abort", stop);
+    } catch {}
+  };
 }
 
 /**

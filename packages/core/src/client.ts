@@ -350,6 +350,8 @@ function serviceClient<Paths extends {}>(
     resolve({ signal: own(call, "signal"), timeoutMs: own(call, "timeoutMs") ?? timeoutMs ?? DEFAULT_TIMEOUT_MS });
   const rawFetch = async (request: Request, signal: AbortSignal = request.signal) => {
     throwIfAborted(signal);
+    // A header the transport refuses is refused before a credentials provider is asked, as a method's is.
+    checkHeaders(Object.fromEntries(request.headers));
     return transport.send(request, { credentials: await credentials({ signal }), idempotent: false, signal });
   };
   const raw = createClient<Paths>({

@@ -645,6 +645,39 @@ describe("arguments that cannot be read", () => {
     expect(sent).toEqual([]);
   });
 
+  // Every rejection is a BceError, and an answer the service gave is never turned into a failure
+  // by a signal of the caller's that misbehaves.
+  it("a signal whose `aborted` throws once read again rejects with a BceError, not the signal's own error", async () => {
+    const { service } = setup([[503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })]]);
+    let reads = 0;
+    const signal = {
+      get aborted() {
+        if (reads++) throw new Error("aborted getter");
+        return false;
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    } as unknown as AbortSignal;
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceError);
+  });
+
+  it("a signal whose removeEventListener throws does not fail a call the service answered", async () => {
+    const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+    const signal = {
+      aborted: false,
+      addEventListener() {},
+      removeEventListener() {
+        throw new Error("removeEventListener");
+      },
+    } as unknown as AbortSignal;
+    const result = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal });
+    expect(result.data).toEqual({ id: "t-1" });
+    expect(sent).toHaveLength(1);
+  });
+
   it("a body JSON cannot hold (a BigInt, a cycle, nesting too deep, a getter that throws, a revoked Proxy) is a BceValidationError naming the body, JSON's error as cause", async () => {
     const { sent, service } = setup([[200, "{}"]]);
     const cyclic: Record<string, unknown> = { name: "n" };

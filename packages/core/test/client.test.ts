@@ -1245,6 +1245,24 @@ describe("client options are checked when the client is made", () => {
 
   // Read by own keys alone, each of these was no options at all: the calls went to the default
   // endpoint (the production service), signed with the environment's keys.
+  it("a raw call's header the transport refuses is refused before a credentials provider is asked", async () => {
+    const rec = recorder();
+    let asked = 0;
+    const service = client({
+      fetch: rec.fetch,
+      credentials: async () => {
+        asked++;
+        return credentials;
+      },
+    });
+    const error = await service.raw
+      .PUT("/things/{id}", { params: { path: { id: "a" } }, headers: { host: "elsewhere.test" }, body: { name: "n" } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "BceValidationError", field: "headers.host" });
+    expect(asked).toBe(0);
+    expect(rec.sent).toEqual([]);
+  });
+
   it("reads options as `options.endpoint` reads them: a class's getters, a prototype's, a non-enumerable one, a Proxy's get", async () => {
     const rec = recorder(429);
     const retry = new (class {

@@ -270,7 +270,11 @@ const acted = (response: Response, what: string, cause: unknown) =>
  * call's BceError too), as a middleware's fetch or `throwIfAborted` passes it on.
  */
 function callerAbort(error: unknown, signal: AbortSignal | undefined): BceAbortError | undefined {
-  if (!signal?.aborted) return undefined;
+  try {
+    if (!signal?.aborted) return undefined;
+  } catch {
+    return undefined; // a signal of the caller's whose `aborted` throws: no abort to tell
+  }
   // The reason first: another call's BceAbortError too is a reason, not this call's error.
   if (error === signal.reason) return aborted(signal);
   return error instanceof BceAbortError ? error : undefined;
