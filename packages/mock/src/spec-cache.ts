@@ -38,7 +38,6 @@ const onlyInternalRefs = (text: string): boolean =>
  */
 const require = createRequire(import.meta.url);
 const refParserRequire = createRequire(require.resolve("@stoplight/json-schema-ref-parser"));
-const fileResolver = refParserRequire("./resolvers/file") as { read(file: { url: string }): Promise<Buffer> };
 const { isFileSystemPath, toFileSystemPath } = refParserRequire("./util/url") as {
   isFileSystemPath(url: string): boolean;
   toFileSystemPath(url: string): string;
@@ -60,10 +59,27 @@ const localFiles = {
   async read(file: { url: string }): Promise<Buffer> {
     if (!isFileSystemPath(file.url))
       throw refused(`${file.url} is a URL: the mock fetches nothing (bundle the spec into files first)`, file.url);
-    await refuseUnreadable(toFileSystemPath(file.url));
-    return fileResolver.read(file);
+    const path = filePath(file.url);
+    await refuseUnreadable(path);
+    return readFile(path).catch((error: Error) => {
+      throw refused(`Error opening file "${path}" \n${error.message}`, path);
+    });
   },
 };
+/**
+ * The file a resolver's URL names. The resolver made it with encodeURI, then `?` and `#` escaped;
+ * its own toFileSystemPath is no inverse of that (a `?` stays `%3F`; a name's own `%23`, `%40`,
+ * `%2C`, `%24`, `%26` turn into `#`, `@`, `,`, `$`, `&`), so a spec in a folder named `a?b`, or a file
+ * named `x%23y.json`, was not found. (Windows paths are the resolver's to convert.)
+ */
+function filePath(url: string): string {
+  if (process.platform === "win32") return toFileSystemPath(url);
+  try {
+    return decodeURI(url.replace(/%3F/gi, "?").replace(/%23/gi, "#"));
+  } catch {
+    return toFileSystemPath(url); // not of the resolver's making: as it reads it
+  }
+}
 
 /** The spec's operations, as Prism reads them from `path`: parsed once while its text is unchanged. */
 export async function specOperations(path: string): Promise<SpecOperations> {

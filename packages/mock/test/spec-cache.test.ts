@@ -3,7 +3,7 @@
 // again left its validators behind every time (tens of MB over a long test run).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { defaultSpecPath, startMock } from "../src/index.js";
 import { specParses } from "../src/spec-cache.js";
@@ -154,12 +154,13 @@ it.each([
   );
 });
 
-it.each(["100%.json", "a%20b.json"])(
-  "reads a spec file named %s as that name, its percent sign a character",
+it.each(["100%.json", "a%20b.json", "x%23y.json", "x%40y.json", "x%2Cy%24%26.json", "a?b.json", "q?/spec.json"])(
+  "reads a spec file named %s as that name, its percent sign (or question mark) a character",
   async (name) => {
     const spec = bundled();
     spec.components.examples.ErrorMalformedJSON.value.message = "Percent.";
     const path = join(dir, name);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(spec));
     // What the name would spell decoded is not what is read (here a folder).
     if (name.includes("%20")) mkdirSync(join(dir, "a b.json"));
