@@ -31,7 +31,8 @@ export interface JournalEntry {
    * name ends in `pass`, `password`, `passwd` or `pwd`, such as BEC's `keyConfig.adminPass`, or of such a form
    * field) reads `<redacted>`, also in a body cut at 64 KiB or one that is not valid JSON (a
    * Python dict's `'adminPass': 'x'`, YAML, XML, `name: value` text); an
-   * encrypted one (lowercase hex, as BCC's `adminPass`) is kept. So does a credential an SDK may
+   * encrypted one (lowercase hex) is kept in the body of an operation whose spec encrypts it
+   * (BCC's `adminPass`), and only there. So does a credential an SDK may
    * put in a body (a property named `secretKey`, `secretAccessKey`, `sessionToken`, `securityToken`,
    * in any case, with `_` or `-` between the words), whatever it looks like.
    */
@@ -91,8 +92,17 @@ export class Journal {
    * parameter, a body): the secret keys and session tokens of the key pairs the mock accepts.
    * `accessKeyIds`: the ids of those key pairs, the only ones a presigned request's query shows.
    */
-  constructor(limit: number, secrets: readonly (string | undefined)[] = [], accessKeyIds: readonly string[] = []) {
+  /** The operations whose spec encrypts a password: their bodies keep its ciphertext (see redactBody). */
+  readonly #encrypting: ReadonlySet<string>;
+
+  constructor(
+    limit: number,
+    secrets: readonly (string | undefined)[] = [],
+    accessKeyIds: readonly string[] = [],
+    encryptingOperations: readonly string[] = [],
+  ) {
     this.limit = limit;
+    this.#encrypting = new Set(encryptingOperations);
     this.#secrets = secretForms(secrets);
     this.#accessKeyIds = accessKeyIds;
   }
@@ -153,7 +163,7 @@ export class Journal {
    * A JSON body whose strings, read, hold a secret its text spells with escapes (`\u006Dock-...`):
    * written again (escapes read), with the secrets hidden. Any other body as it is.
    */
-  #hideEscaped(body: string): string {
+  #hideEscaped(body: string, keepCiphertext: boolean): string {
     if (this.#secrets.length === 0 || !body.includes("\\")) return body;
     let normalized: string;
     try {
@@ -164,7 +174,9 @@ export class Journal {
         String.fromCharCode(Number.parseInt(hex, 16)),
       );
     }
-    return this.#secrets.some((form) => normalized.includes(form)) ? this.#hide(redactBody(normalized)) : body;
+    return this.#secrets.some((form) => normalized.includes(form))
+      ? this.#hide(redactBody(normalized, keepCiphertext))
+      : body;
   }
 
   /**
@@ -269,7 +281,8 @@ export class Journal {
     const { body, bodyBytes } = entry;
     const kept = this.#shownBodies.get(entry);
     if (kept?.body === body && kept.bodyBytes === bodyBytes) return kept.shown;
-    const hidden = this.#hideEscaped(this.#hide(redactBody(this.#hideCut(entry))));
+    const keep = entry.operationId !== undefined && this.#encrypting.has(entry.operationId);
+    const hidden = this.#hideEscaped(this.#hide(redactBody(this.#hideCut(entry), keep)), keep);
     const shown = this.#hideEncodedJson(hidden) ?? this.#hideEncoded(hidden);
     this.#shownBodies.set(entry, { body, bodyBytes, shown });
     return shown;
@@ -524,40 +537,46 @@ function redactForm(text: string): string {
     .join("&");
 }
 
-/** Whether a property with this name and value holds a secret to hide (an encrypted password, lowercase hex, is kept). */
-const isSecret = (key: string, value: unknown) =>
+/**
+ * Whether a property with this name and value holds a secret to hide (an encrypted password,
+ * lowercase hex, is kept where `keepCiphertext`).
+ */
+const isSecret = (key: string, value: unknown, keepCiphertext = false) =>
   SECRET_KEY.test(key) &&
   value !== null &&
-  !(PASSWORD_KEY.test(key) && typeof value === "string" && CIPHERTEXT.test(value));
+  !(keepCiphertext && PASSWORD_KEY.test(key) && typeof value === "string" && CIPHERTEXT.test(value));
 
 /**
  * The body with plaintext passwords redacted: the value of every property whose name ends in
- * `pass`, `password`, `passwd` or `pwd`, whatever its type, except an encrypted one. A JSON body is redacted by its
+ * `pass`, `password`, `passwd` or `pwd`, whatever its type, except, where `keepCiphertext` (a body
+ * of an operation whose spec encrypts a password: `x-bce-transform: encryptAdminPass`), an
+ * encrypted one. Elsewhere a password is redacted whatever it looks like (a BEC password of 32
+ * lowercase hex digits is plaintext). A JSON body is redacted by its
  * structure; text that does not parse (cut at 64 KiB, malformed, too deeply nested to serialize
  * again) by reading its JSON strings in one pass; a form body (urlencoded or multipart) by its field names.
  */
-export function redactBody(text: string): string {
+export function redactBody(text: string, keepCiphertext = false): string {
   // A key may spell "pass" with an escape (\u0070ass).
   if (!/pass|pwd|secret|token|\\u|%/i.test(text)) return text;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    if (/^\s*[[{"]/.test(text)) return redactLoose(redactJsonText(text));
+    if (/^\s*[[{"]/.test(text)) return redactLoose(redactJsonText(text, keepCiphertext), keepCiphertext);
     // A form body, a multipart one, or JSON after something that is not (such as `)]}'`): each is looked for.
-    return redactLoose(redactForm(redactJsonText(redactMultipart(text))));
+    return redactLoose(redactForm(redactJsonText(redactMultipart(text), keepCiphertext)), keepCiphertext);
   }
   let changed = false;
   try {
     const redacted = JSON.stringify(value, (key, v: unknown) => {
-      if (!isSecret(key, v)) return v;
+      if (!isSecret(key, v, keepCiphertext)) return v;
       changed = true;
       return "<redacted>";
     });
     return changed ? redacted : text;
   } catch {
     // Nested deeper than the stack allows for a second serialization.
-    return redactJsonText(text);
+    return redactJsonText(text, keepCiphertext);
   }
 }
 
@@ -573,11 +592,12 @@ const LOOSE_SECRET = new RegExp(
 );
 
 /** Text of no known format with the value after each secret's name redacted (an encrypted password kept). */
-function redactLoose(text: string): string {
+function redactLoose(text: string, keepCiphertext: boolean): string {
   return text.replace(LOOSE_SECRET, (match, head: string, value: string) => {
     const bare = value.replace(/^(["'])([\s\S]*?)\1?$/, "$2").trim();
     if (bare === "" || bare === "<redacted>") return match;
-    if (PASSWORD_KEY.test(head.replace(/["']?(?:\s*[:=]\s*|>)$/, "")) && CIPHERTEXT.test(bare)) return match;
+    if (keepCiphertext && PASSWORD_KEY.test(head.replace(/["']?(?:\s*[:=]\s*|>)$/, "")) && CIPHERTEXT.test(bare))
+      return match;
     const quote = /^["']/.exec(value)?.[0] ?? "";
     return `${head}${quote}<redacted>${quote && value.length > 1 && value.endsWith(quote) ? quote : ""}`;
   });
@@ -622,7 +642,7 @@ function redactMultipart(text: string): string {
 }
 
 /** redactBody for JSON text that cannot be parsed and serialized again; linear in its length. */
-function redactJsonText(text: string): string {
+function redactJsonText(text: string, keepCiphertext: boolean): string {
   let out = "";
   let copied = 0;
   let valueAt = -1; // where the string value of a secret's key starts
@@ -632,7 +652,7 @@ function redactJsonText(text: string): string {
     const start = match.index;
     const complete = token.length > 1 && token.endsWith('"');
     if (start === valueAt) {
-      if (!(complete && password && CIPHERTEXT.test(token.slice(1, -1)))) {
+      if (!(keepCiphertext && complete && password && CIPHERTEXT.test(token.slice(1, -1)))) {
         out += `${text.slice(copied, start)}"<redacted>"`;
         copied = start + token.length;
       }

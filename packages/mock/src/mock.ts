@@ -244,6 +244,7 @@ export async function startMock(given: MockOptions = {}): Promise<MockServer> {
       journalLimit,
       secrets,
       keyPairs.map((pair) => pair.accessKeyId),
+      index.operations.filter((op) => op.encryptedFields.length > 0).map((op) => op.operationId),
     ),
     faults: new FaultScripts(
       index.operations.map((op) => op.operationId),

@@ -1,5 +1,6 @@
 // The request journal: what arrived (signature redacted), whether the signature verified, what was answered; bounded.
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { encryptAdminPass } from "@bce-openapi/core";
 import { DEFAULT_CREDENTIALS, startMock, type MockServer } from "../src/index.js";
 import { redactLogLine } from "../src/journal.js";
 import { REBUILD_PATH, REINSTALL_BODY, REINSTALL_PATH, signedPut } from "./helpers.js";
@@ -109,11 +110,15 @@ it.each([
   await expect(waiting).rejects.toThrow(`waitFor: count must be a positive integer, ${got}`);
 });
 
-it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies that are not JSON", async () => {
+it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) where told to, and bodies that are not JSON", async () => {
   const { redactBody } = await import("../src/journal.js");
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
-  expect(redactBody(JSON.stringify({ imageId: "m-1", adminPass: cipher }))).toBe(
+  expect(redactBody(JSON.stringify({ imageId: "m-1", adminPass: cipher }), true)).toBe(
     JSON.stringify({ imageId: "m-1", adminPass: cipher }),
+  );
+  // Elsewhere (a BEC body, whose passwords are plaintext), hex is a password like any other.
+  expect(redactBody(JSON.stringify({ imageId: "m-1", adminPass: cipher }))).toBe(
+    JSON.stringify({ imageId: "m-1", adminPass: "<redacted>" }),
   );
   expect(
     JSON.parse(
@@ -123,6 +128,20 @@ it("keeps an encrypted adminPass (lowercase hex, as BCC sends it) and bodies tha
     a: { password: "<redacted>", Pass: "<redacted>", passport: "z", passwd: "<redacted>", rootPwd: "<redacted>" },
   });
   expect(redactBody("plain text")).toBe("plain text");
+});
+
+// Which password is encrypted is the spec's to say (`x-bce-transform: encryptAdminPass`, BCC's
+// adminPass alone): a BEC password of 32 lowercase hex digits is plaintext, and was kept.
+it("keeps the ciphertext of BCC's encrypted adminPass, and redacts a BEC password that looks like one", async () => {
+  const hex = "0123456789abcdef0123456789abcdef";
+  const cipher = await encryptAdminPass("1qaz@WSX", DEFAULT_CREDENTIALS.secretAccessKey);
+  await signedPut(mock.url, REINSTALL_PATH, { ...REINSTALL_BODY, keyConfig: { type: "password", adminPass: hex } });
+  await signedPut(mock.url, REBUILD_PATH, { imageId: "m-1", adminPass: cipher });
+  const [bec, bcc] = await mock.journal.waitFor(2);
+  expect(JSON.parse(bec!.body).keyConfig.adminPass).toBe("<redacted>");
+  expect(JSON.parse(bcc!.body).adminPass).toBe(cipher);
+  const route = await (await fetch(`${mock.url}/__mock/journal`)).text();
+  expect(route).not.toContain(hex);
 });
 
 it("redacts a name ending in pwd when nothing else in the text names a secret", async () => {
@@ -190,9 +209,10 @@ it("redacts passwords in text that is not JSON: malformed, or cut off inside the
   expect(redactBody('{"adminPass": "abc"')).toBe('{"adminPass": "<redacted>"');
   expect(redactBody('{"keyConfig":{"adminPass":"a\\"b"},"x":')).toBe('{"keyConfig":{"adminPass":"<redacted>"},"x":');
   expect(redactBody('{"AdminPassword" : "Pl41n!Pa')).toBe('{"AdminPassword" : "<redacted>"');
-  expect(redactBody(`{"adminPass":"${cipher}","x":`)).toBe(`{"adminPass":"${cipher}","x":`);
+  expect(redactBody(`{"adminPass":"${cipher}","x":`, true)).toBe(`{"adminPass":"${cipher}","x":`);
+  expect(redactBody(`{"adminPass":"${cipher}","x":`)).toBe('{"adminPass":"<redacted>","x":');
   // A ciphertext cut short is no proof of being one: redacted.
-  expect(redactBody(`{"adminPass":"${cipher.slice(0, 20)}`)).toBe('{"adminPass":"<redacted>"');
+  expect(redactBody(`{"adminPass":"${cipher.slice(0, 20)}`, true)).toBe('{"adminPass":"<redacted>"');
 });
 
 it.each([
@@ -388,7 +408,7 @@ it("hides a secret a JSON body's string spells with percent escapes, keeping the
   expect(entry!.body.toLowerCase()).not.toContain(escaped);
 });
 
-it("redacts a query parameter named like a password, as in a body, and keeps a ciphertext", async () => {
+it("redacts a query parameter named like a password, as in a body, a ciphertext too (no query parameter is encrypted)", async () => {
   const cipher = "d0dd8cc65746ea6ceaa478763eba9949";
   await signedPut(
     mock.url,
@@ -397,7 +417,7 @@ it("redacts a query parameter named like a password, as in a body, and keeps a c
   );
   const [entry] = await mock.journal.waitFor(1);
   expect(entry!.query).toBe(
-    `rebuild&adminPass=%3Credacted%3E&Password=%3Credacted%3E&admin%50ass=%3Credacted%3E&rootPass=${cipher}&passwords=kept`,
+    "rebuild&adminPass=%3Credacted%3E&Password=%3Credacted%3E&admin%50ass=%3Credacted%3E&rootPass=%3Credacted%3E&passwords=kept",
   );
   expect(JSON.stringify(entry)).not.toMatch(/QSECRET|Q%20SECRET/);
 });
@@ -511,9 +531,15 @@ it.each([
   ["a log-style line", "sessionToken: S3cr3t-1; imageId: m-1", "sessionToken: <redacted>; imageId: m-1"],
   ["a form value already hidden", "adminPass=S3cr3t-1&x=1", "adminPass=<redacted>&x=1"],
   [
-    "an encrypted password kept",
+    "an encrypted password kept, where told to",
     "{'adminPass': '0123456789abcdef0123456789abcdef'}",
     "{'adminPass': '0123456789abcdef0123456789abcdef'}",
+    true,
+  ],
+  [
+    "lowercase hex redacted elsewhere",
+    "{'adminPass': '0123456789abcdef0123456789abcdef'}",
+    "{'adminPass': '<redacted>'}",
   ],
   [
     "an encrypted secret key is still a secret key",
@@ -525,9 +551,9 @@ it.each([
     "{'passport': 'kept', 'password_hint': 'kept'}",
     "{'passport': 'kept', 'password_hint': 'kept'}",
   ],
-])("redacts a secret in a body of no known format: %s", async (_, text, redacted) => {
+])("redacts a secret in a body of no known format: %s", async (_, text, redacted, keepCiphertext?: boolean) => {
   const { redactBody } = await import("../src/journal.js");
-  expect(redactBody(text)).toBe(redacted);
+  expect(redactBody(text, keepCiphertext)).toBe(redacted);
 });
 
 it.each([
