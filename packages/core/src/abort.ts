@@ -18,13 +18,21 @@ export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * during a hook or the signing: an event would never come). Returns what stops listening.
  */
 export function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
-  if (signal?.aborted) stop();
-  else if (signal) {
-    // Every listener the clients put on a signal is put here: calls that share one (a controller
-    // for a page's requests) may be more than Node's default of 10 at once.
-    makeRoomForListeners(signal);
-    signal.addEventListener("abort", stop, { once: true });
+  let now: boolean;
+  try {
+    now = signal?.aborted === true;
+    if (signal && !now) {
+      // Every listener the clients put on a signal is put here: calls that share one (a controller
+      // for a page's requests) may be more than Node's default of 10 at once.
+      makeRoomForListeners(signal);
+      signal.addEventListener("abort", stop, { once: true });
+    }
+  } catch {
+    // A caller's signal whose `aborted` or addEventListener throws: one that cannot be listened to,
+    // as if there were none (never an error thrown where a timer is being set).
+    return () => {};
   }
+  if (now) stop();
   // (A caller's signal whose removeEventListener throws leaves the listener, never fails a call the service answered.)
   return () => {
     try {

@@ -10,7 +10,7 @@ import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { childPath, isObject, isOptions, option, optionEntries, own } from "./internal/check-runtime.js";
+import { childPath, isObject, isOptions, option, optionNames, own } from "./internal/check-runtime.js";
 import {
   BceAbortError,
   BceError,
@@ -212,7 +212,8 @@ export function createServiceClient<Paths extends {}>(
     if (!isOptions(options)) throw notOptions();
     // The keys of `credentials` too: given beside it, they would be ignored, and the call signed
     // with the environment's keys.
-    const keys = Object.keys(options);
+    // Its options as `options.endpoint` reads them (see optionNames), each name checked.
+    const keys = optionNames(options);
     refuseOtherNames(
       options,
       keys.filter((key) => !names.includes(key)),
@@ -222,8 +223,7 @@ export function createServiceClient<Paths extends {}>(
     // too), but never one only a polluted Object.prototype holds (`endpoint`, `fetch`): it would
     // send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
-    for (const [key, value] of optionEntries(options, [...OPTION_NAMES, ...names, "signal", ...callNames]))
-      own[key] = value;
+    for (const key of keys) own[key] = options[key];
     // A call's own option given to the client would be ignored: every call would go on without the
     // signal, or with a token of its own.
     for (const key of ["signal", ...callNames])
@@ -381,7 +381,8 @@ function serviceClient<Paths extends {}>(
   // none, as in RequestInit). A method's timeoutMs and retry are not a raw call's options.
   const ownInit = (init: unknown): Init => {
     const given = isObject(init) ? init : {};
-    const params = isObject(given.params) ? given.params : {};
+    const givenParams = own(given, "params"); // (not a polluted Object.prototype's: its query and headers would be sent)
+    const params = isObject(givenParams) ? givenParams : {};
     for (const name of ["timeoutMs", "retry"])
       if (own(given, name) !== undefined)
         throw new BceValidationError(

@@ -1,5 +1,5 @@
 import { BceValidationError } from "./errors.js";
-import { childPath, isOptions } from "./internal/check-runtime.js";
+import { childPath, isOptions, optionNames } from "./internal/check-runtime.js";
 
 /**
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), case
@@ -141,7 +141,7 @@ export function checkOnlyOptionNames(keys: readonly string[], names: readonly st
 export function checkNestedOptions(value: unknown, field: string, names: readonly string[]): void {
   if (value === undefined) return;
   if (!isOptions(value)) throw new BceValidationError(field, "type", "must be an object");
-  const keys = Object.keys(value);
+  const keys = optionNames(value);
   refuseOtherNames(value, keys, `${field}.`);
   checkOptionNames(keys, names, `${field}.`);
 }

@@ -2,7 +2,7 @@ import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
-import { isObject, isOptions, option } from "./internal/check-runtime.js";
+import { isObject, isOptions, option, optionNames } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate, MAX_SIGNING_TIME, recordHeaders } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -149,7 +149,7 @@ export async function signFetchRequest(
  */
 function ownSigningOptions(options: unknown, names: readonly string[], what: string): SigningOptions {
   if (!isOptions(options)) throw new BceValidationError("options", "type", "must be an object");
-  checkOnlyOptionNames(Object.keys(options), names, what);
+  checkOnlyOptionNames(optionNames(options), names, what);
   return checkSigningOptions(options, "") ?? {};
 }
 

@@ -301,8 +301,7 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
   for (const given of [base, options])
-    for (const [name, value] of optionEntries(given ?? {}, RETRY_OPTION_NAMES))
-      if (value !== undefined) policy[name] = value;
+    for (const [name, value] of optionEntries(given ?? {})) if (value !== undefined) policy[name] = value;
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
   if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");

@@ -2,6 +2,7 @@
 // and a recording fetch (no network).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BceAbortError,
@@ -587,7 +588,7 @@ describe("arguments that cannot be read", () => {
 
   // Read by own keys alone, a token a getter gave was dropped and the call sent with a new one: a
   // failed reinstall repeated "with its token" could be carried out twice.
-  it("takes options as `options.clientToken` reads them: a class's getters, a prototype's, a non-enumerable one, a Proxy's get", () => {
+  it("takes options as `options.clientToken` reads them: a class's getters, a prototype's, a non-enumerable one", () => {
     const signal = new AbortController().signal;
     class Options {
       get clientToken() {
@@ -598,7 +599,6 @@ describe("arguments that cannot be read", () => {
       }
     }
     const hidden = Object.defineProperty({}, "clientToken", { value: "hidden", enumerable: false });
-    const proxied = new Proxy({}, { get: (_, name) => (name === "clientToken" ? "proxied" : undefined) });
     expect(splitOptions(new Options(), ["clientToken"])).toEqual({
       query: { clientToken: "from-getter" },
       call: { signal },
@@ -608,7 +608,26 @@ describe("arguments that cannot be read", () => {
       call: { timeoutMs: 5 },
     });
     expect(splitOptions(hidden, ["clientToken"]).query).toEqual({ clientToken: "hidden" });
-    expect(splitOptions(proxied, ["clientToken"]).query).toEqual({ clientToken: "proxied" });
+    // A Proxy that throws for a name its target lacks (a strict configuration) is read by its keys.
+    const strict = new Proxy(
+      { clientToken: "strict" },
+      {
+        get(target, name) {
+          if (typeof name === "string" && !(name in target)) throw new Error(`no option ${name}`);
+          return target[name as "clientToken"];
+        },
+      },
+    );
+    expect(splitOptions(strict, ["clientToken"]).query).toEqual({ clientToken: "strict" });
+    // A misspelt one a class gives is refused as a misspelt key is, never ignored.
+    class Misspelt {
+      get clientTokn() {
+        return "t";
+      }
+    }
+    expect(() => splitOptions(new Misspelt(), ["clientToken"])).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "clientTokn" }),
+    );
     // A client's option a class gives a call is refused as one given as its own is.
     class Misplaced {
       get endpoint() {
@@ -627,6 +646,11 @@ describe("arguments that cannot be read", () => {
     } finally {
       delete polluted.clientToken;
     }
+    // Nor one only another realm's polluted Object.prototype holds (options made in a vm context).
+    const foreign = runInNewContext(
+      'Object.prototype.clientToken = "fixed"; Object.prototype.retry = { maxAttempts: 50 }; ({})',
+    );
+    expect(splitOptions(foreign, ["clientToken"])).toEqual({ query: {}, call: {} });
   });
 
   it("an aborted signal a class's getter gives a call stops it before anything is sent", async () => {
@@ -663,6 +687,59 @@ describe("arguments that cannot be read", () => {
     );
     expect(error).toBeInstanceOf(BceError);
   });
+
+  // Read at each step (the options check, each attempt, the wait between attempts, the answer): wherever
+  // it starts to throw, the call settles with its answer or a BceError, and nothing is thrown where no
+  // one catches it (a timer's callback, which ended the process).
+  it.each(Array.from({ length: 14 }, (_, reads) => [reads]))(
+    "a signal whose `aborted` throws from its read %i on: the call settles, with its answer or a BceError",
+    async (reads) => {
+      const { service } = setup([
+        [503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })],
+        [200, JSON.stringify({ id: "t-1" })],
+      ]);
+      let read = 0;
+      const signal = {
+        get aborted() {
+          if (read++ >= reads) throw new Error("aborted getter");
+          return false;
+        },
+        reason: undefined,
+        addEventListener() {},
+        removeEventListener() {},
+      } as unknown as AbortSignal;
+      const outcome = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).then(
+        (result) => result.data,
+        (error: unknown) => error,
+      );
+      if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BceError);
+      else expect(outcome).toEqual({ id: "t-1" });
+    },
+  );
+
+  it.each(Array.from({ length: 8 }, (_, reads) => [reads]))(
+    "a signal that aborts from its read %i on with a `reason` that throws: the call settles, with its answer or a BceError",
+    async (reads) => {
+      const { service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
+      let read = 0;
+      const signal = {
+        get aborted() {
+          return read++ >= reads;
+        },
+        get reason() {
+          throw new Error("reason getter");
+        },
+        addEventListener() {},
+        removeEventListener() {},
+      } as unknown as AbortSignal;
+      const outcome = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).then(
+        (result) => result.data,
+        (error: unknown) => error,
+      );
+      if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BceError);
+      else expect(outcome).toEqual({ id: "t-1" });
+    },
+  );
 
   it("a signal whose removeEventListener throws does not fail a call the service answered", async () => {
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);

@@ -2,6 +2,7 @@
 // (`raw`) and the clients' per-call options do. Over real sockets: tests/contract/test/faults.test.ts.
 import { getEventListeners } from "node:events";
 import { readFileSync } from "node:fs";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it, vi } from "vitest";
 import {
   answerText,
@@ -714,6 +715,7 @@ describe("raw: the typed openapi-fetch client", () => {
       headers: { "x-bce-evil": "1" },
       header: { "x-bce-evil-param": "1" },
       middleware: [{ onRequest: () => new Response('{"evil":1}') }],
+      params: { query: { evil: "1" }, header: { "x-bce-evil-params": "1" } },
       parseAs: "text",
       Request: class extends Request {
         override get url() {
@@ -730,13 +732,19 @@ describe("raw: the typed openapi-fetch client", () => {
         params: { path: { id: "a" }, query: { q: "1" } as never },
         body: { name: "n" },
       });
+      // A call that gives no params of its own: the polluted ones are not its query or headers either.
+      await service.raw.PUT("/things/b" as never, { body: { name: "n" } } as never);
     } finally {
       for (const key of Object.keys(evil)) delete polluted[key];
     }
-    expect(rec.sent.map((request) => request.url)).toEqual(["http://service.test/things/a?q=1"]);
-    const [request] = rec.sent;
-    expect(await request!.text()).toBe('{"name":"n"}');
-    expect([...request!.headers.keys()].filter((name) => name.includes("evil"))).toEqual([]);
+    expect(rec.sent.map((request) => request.url)).toEqual([
+      "http://service.test/things/a?q=1",
+      "http://service.test/things/b",
+    ]);
+    for (const request of rec.sent) {
+      expect(await request.text()).toBe('{"name":"n"}');
+      expect([...request.headers.keys()].filter((name) => name.includes("evil"))).toEqual([]);
+    }
     expect(answer).toMatchObject({ data: { ok: true } });
   });
 
@@ -1263,7 +1271,7 @@ describe("client options are checked when the client is made", () => {
     expect(rec.sent).toEqual([]);
   });
 
-  it("reads options as `options.endpoint` reads them: a class's getters, a prototype's, a non-enumerable one, a Proxy's get", async () => {
+  it("reads options as `options.endpoint` reads them: a class's getters, a prototype's, a non-enumerable one", async () => {
     const rec = recorder(429);
     const retry = new (class {
       get maxAttempts() {
@@ -1289,14 +1297,38 @@ describe("client options are checked when the client is made", () => {
       {},
       Object.fromEntries(Object.entries(given).map(([k, value]) => [k, { value }])),
     );
-    const proxied = new Proxy({}, { get: (_, name) => given[name as keyof typeof given] });
-    const each = [new Config(), Object.create(given), hidden, proxied];
+    const each = [new Config(), Object.create(given), hidden];
     for (const options of each) {
       const service = createServiceClient<Paths>(options, "http://default.test", "things");
       await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
     }
     // One attempt each (maxAttempts 1, though 429 is retried), to the endpoint given.
     expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(Array(each.length).fill("mine.test"));
+  });
+
+  it("refuses a misspelt option a class gives, and takes none only another realm's polluted Object.prototype holds", async () => {
+    const rec = recorder();
+    class Misspelt {
+      get endpiont() {
+        return "http://mine.test";
+      }
+      get fetch() {
+        return rec.fetch;
+      }
+    }
+    expect(() => createServiceClient<Paths>(new Misspelt(), "http://default.test", "things")).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "endpiont" }),
+    );
+    // Options made in a vm context whose Object.prototype a polluting assignment reached.
+    const options = runInNewContext(
+      'Object.prototype.endpoint = "http://attacker.test"; Object.prototype.hooks = {}; ({ fetch, credentials })',
+      { fetch: rec.fetch, credentials },
+    );
+    await createServiceClient<Paths>(options, "http://service.test", "things").raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+    });
+    expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(["service.test"]);
   });
 
   it("hooks and signing take nothing from a polluted Object.prototype (a hook would be shown every body, a clock would date every signature)", async () => {

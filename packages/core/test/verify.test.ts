@@ -263,6 +263,36 @@ describe("verifyRequest accepts", () => {
   });
 });
 
+describe("signRequest and polluted prototypes", () => {
+  it("signs with no key or option only a polluted Object.prototype holds, and with a class's getters", async () => {
+    const polluted = Object.prototype as Record<string, unknown>;
+    Object.assign(polluted, { sessionToken: "evil-token", expirationInSeconds: 7, headersToSign: ["host"] });
+    let added: Awaited<ReturnType<typeof signRequest>>;
+    try {
+      added = await signRequest(rebuild, { ...credentials }, { timestamp: T0 });
+    } finally {
+      for (const key of ["sessionToken", "expirationInSeconds", "headersToSign"]) delete polluted[key];
+    }
+    expect(added["x-bce-security-token"]).toBeUndefined();
+    expect(added.authorization).toMatch(
+      /^bce-auth-v1\/test-ak\/2026-11-05T08:00:00Z\/1800\/content-length;content-type;host;x-bce-date\//,
+    );
+    class Keys {
+      get accessKeyId() {
+        return "test-ak";
+      }
+      get secretAccessKey() {
+        return credentials.secretAccessKey;
+      }
+      get sessionToken() {
+        return "token-1";
+      }
+    }
+    const req = await signed(rebuild, {}, new Keys());
+    expect(req.headers["x-bce-security-token"]).toBe("token-1");
+  });
+});
+
 describe("verifyRequest rejects", () => {
   it("a tampered signed header, query, method or path (SignatureDoesNotMatch)", async () => {
     const req = await signed(rebuild);

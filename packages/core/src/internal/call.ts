@@ -272,11 +272,11 @@ const acted = (response: Response, what: string, cause: unknown) =>
 function callerAbort(error: unknown, signal: AbortSignal | undefined): BceAbortError | undefined {
   try {
     if (!signal?.aborted) return undefined;
+    // The reason first: another call's BceAbortError too is a reason, not this call's error.
+    if (error === signal.reason) return aborted(signal);
   } catch {
-    return undefined; // a signal of the caller's whose `aborted` throws: no abort to tell
+    return undefined; // a signal of the caller's whose `aborted` or `reason` throws: no abort to tell
   }
-  // The reason first: another call's BceAbortError too is a reason, not this call's error.
-  if (error === signal.reason) return aborted(signal);
   return error instanceof BceAbortError ? error : undefined;
 }
 
@@ -409,7 +409,7 @@ export function splitOptions(
     // An array or a Map would be read as no options: a clientToken inside it ignored, and the call
     // sent with a new one. (isOptions throws for a revoked Proxy.)
     refused = !isOptions(options);
-    entries = optionEntries(options, [...CALL_OPTION_NAMES, ...queryNames, ...OPTION_NAMES, ...clientNames]);
+    entries = optionEntries(options);
   } catch (error) {
     throw unreadableOptions(error);
   }

@@ -104,16 +104,16 @@ export const has = (o: Record<string, unknown>, name: string): boolean =>
   Object.hasOwn(o, name) && o[name] !== undefined;
 
 /**
- * Whether `name` is a key of a polluted Object.prototype that `o` does not hold itself, nor a class
- * of its (a getter): a session token there would be signed into every request. Only then is the
- * chain looked at, so an object that answers through a getter alone (a runtime's or a shim's
- * environment, a Proxy) is read as it always was.
+ * Whether `name` reaches `o` only from the root of its prototype chain: an Object.prototype, this
+ * realm's or another's (options made in an iframe or a vm context), which a polluting assignment
+ * gave it. An own property, a class's getter, or a value of a prototype `o` was made from
+ * (`Object.create(defaults)`) is the caller's. An object that answers through a getter alone (a
+ * runtime's or a shim's environment, a Proxy) holds nothing in its chain: read as it answers.
  */
 export function onlyInherited(o: object, name: string): boolean {
-  if (!Object.hasOwn(Object.prototype, name)) return false;
-  for (let p: object | null = o; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p))
-    if (Object.hasOwn(p, name)) return false;
-  return true;
+  for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p))
+    if (Object.hasOwn(p, name)) return p !== o && Object.getPrototypeOf(p) === null;
+  return false;
 }
 
 /** An option as `o[name]` reads it (its own, a class's getter, a prototype's), unless only a polluted Object.prototype holds it. */
@@ -121,22 +121,27 @@ export const option = (o: object, name: string): unknown =>
   onlyInherited(o, name) ? undefined : (o as Record<string, unknown>)[name];
 
 /**
- * Options as `options.name` reads them, each once: its own enumerable keys (every one, so that an
- * unknown one is refused), then each of `known` it holds otherwise and not undefined (a getter of a
- * class, a value of the prototype it was made from, a Proxy's, a non-enumerable one), never one
- * only a polluted Object.prototype holds. Read by own keys alone, an instance of a class of options
- * was no options at all: its calls went to the default endpoint, signed with the environment's keys.
+ * The names of the options `options` gives, as `options.name` reads them: its own (enumerable or
+ * not), then those of a class's prototype (its getters and methods, `constructor` aside) or of a
+ * prototype it was made from, never those of the chain's root (an Object.prototype, this realm's or
+ * another's, polluted or not). Every one is checked as a name, so a misspelt getter is refused as a
+ * misspelt key is. Read by own enumerable keys alone, an instance of a class of options was no
+ * options at all: its calls went to the default endpoint, signed with the environment's keys.
  */
-export function optionEntries(options: object, known: readonly string[]): [string, unknown][] {
-  const o = options as Record<string, unknown>;
-  const entries = Object.keys(o).map((key): [string, unknown] => [key, o[key]]);
-  for (const name of known)
-    if (!entries.some(([key]) => key === name)) {
-      const value = option(o, name);
-      if (value !== undefined) entries.push([name, value]);
-    }
-  return entries;
+export function optionNames(options: object): string[] {
+  const names = new Set(Object.getOwnPropertyNames(options));
+  for (
+    let p = Object.getPrototypeOf(options);
+    p !== null && Object.getPrototypeOf(p) !== null;
+    p = Object.getPrototypeOf(p)
+  )
+    for (const name of Object.getOwnPropertyNames(p)) if (name !== "constructor") names.add(name);
+  return [...names];
 }
+
+/** `optionNames` with each option's value, each read once. */
+export const optionEntries = (options: object): [string, unknown][] =>
+  optionNames(options).map((name) => [name, (options as Record<string, unknown>)[name]]);
 
 /** `o[name]` when it is o's own: one inherited from a polluted Object.prototype is none of the caller's. */
 export const own = <T extends object, K extends keyof T>(o: T, name: K): T[K] | undefined =>

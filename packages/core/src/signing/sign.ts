@@ -14,6 +14,7 @@ import { authStringPrefix, EXPIRATION_RULE } from "./hmac.js";
 import type { KeyStore, SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from "../credentials.js";
+import { option } from "../internal/check-runtime.js";
 
 export interface SignOptions {
   /** Signing time (a number is milliseconds since the epoch). Default: now. */
@@ -200,8 +201,26 @@ export function computeSignedHeaders(
   credentials: Credentials,
   options: SignOptions = {},
 ): MaybePromise<SignedHeaders> {
-  const { timestamp, expirationInSeconds, headersToSign, signingKeys } = options ?? {};
-  return signHeaders(request, credentials, timestamp ?? Date.now(), expirationInSeconds, headersToSign, signingKeys);
+  // Never an option or a key only a polluted Object.prototype holds (a `sessionToken` there would be
+  // sent and signed with every request): read as `options.timestamp` reads them otherwise.
+  const read = <T>(from: unknown, name: string) =>
+    (typeof from === "object" && from !== null ? option(from, name) : undefined) as T | undefined;
+  const keys =
+    typeof credentials === "object" && credentials !== null
+      ? {
+          accessKeyId: read<string>(credentials, "accessKeyId") as string,
+          secretAccessKey: read<string>(credentials, "secretAccessKey") as string,
+          sessionToken: read<string>(credentials, "sessionToken"),
+        }
+      : credentials;
+  return signHeaders(
+    request,
+    keys,
+    read<Date | number>(options, "timestamp") ?? Date.now(),
+    read<number>(options, "expirationInSeconds"),
+    read<readonly string[]>(options, "headersToSign"),
+    read<SigningKeyCache>(options, "signingKeys"),
+  );
 }
 
 /**
