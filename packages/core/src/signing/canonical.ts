@@ -49,13 +49,22 @@ const PLAIN_PATH = /^\/[\w.~/-]*$/;
 function encodeEscaped(text: string): string {
   try {
     return uriEncode(decodeURIComponent(text));
-  } catch {} // escapes that are not UTF-8, or a `%` that escapes nothing: one by one
-  return text.replace(/%([\da-f]{2})|[^%]+|%/gi, (part, hex?: string) => {
-    if (!hex) return uriEncode(part);
+  } catch {} // escapes that are not UTF-8, or a `%` that escapes nothing: escape by escape
+  // The text between escapes (a stray `%` in it is itself: `%25`) encoded in one piece, so that a
+  // text of megabytes of `%` or `%zz` costs one UriEncode, not one call per character.
+  let out = "";
+  let from = 0;
+  for (let at = text.indexOf("%"); at >= 0; at = text.indexOf("%", at + 1)) {
+    const hex = text.slice(at + 1, at + 3);
+    if (!HEX_PAIR.test(hex)) continue;
     const byte = Number.parseInt(hex, 16);
-    return CLASS[byte] === 0 ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
-  });
+    out += uriEncode(text.slice(from, at)) + (CLASS[byte] === 0 ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`);
+    from = at + 3;
+    at += 2;
+  }
+  return out + uriEncode(text.slice(from));
 }
+const HEX_PAIR = /^[\da-f]{2}$/i;
 
 /**
  * CanonicalURI of a URL path. `%XY` escapes are decoded segment by segment first, so the
