@@ -67,15 +67,16 @@ const localFiles = {
   },
 };
 /**
- * The file a resolver's URL names. The resolver made it with encodeURI, then `?` and `#` escaped;
- * its own toFileSystemPath is no inverse of that (a `?` stays `%3F`; a name's own `%23`, `%40`,
- * `%2C`, `%24`, `%26` turn into `#`, `@`, `,`, `$`, `&`), so a spec in a folder named `a?b`, or a file
- * named `x%23y.json`, was not found. (Windows paths are the resolver's to convert.)
+ * The file a resolver's URL names. The resolver makes a path a URL with encodeURI, then `?` and `#`
+ * escaped, and takes a `$ref` as a URL (`./a%40b.json` is `a@b.json`): decoding every escape undoes
+ * both. Its own toFileSystemPath does neither (a `?` stays `%3F`; a name's own `%23`, `%40`, `%2C`,
+ * `%24`, `%26` turn into `#`, `@`, `,`, `$`, `&`), so a spec in a folder named `a?b`, or a file named
+ * `x%23y.json`, was not found. (Windows paths are the resolver's to convert.)
  */
 function filePath(url: string): string {
   if (process.platform === "win32") return toFileSystemPath(url);
   try {
-    return decodeURI(url.replace(/%3F/gi, "?").replace(/%23/gi, "#"));
+    return decodeURIComponent(url.replace(/^file:\/\//i, ""));
   } catch {
     return toFileSystemPath(url); // not of the resolver's making: as it reads it
   }

@@ -3,6 +3,7 @@
 // again left its validators behind every time (tens of MB over a long test run).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { defaultSpecPath, startMock } from "../src/index.js";
@@ -82,6 +83,33 @@ it.each([
     expect(parses()).toBe(2);
   },
 );
+
+// A $ref is a URL: its escapes name the file's characters (`a%40b.json` is `a@b.json`), in a folder
+// whose own name holds `?` or `#` too, and a file: URL names its file.
+it.each([
+  ["a%40b.json", "a@b.json"],
+  ["a%2Cb%24c%26d.json", "a,b$c&d.json"],
+  ["sub%20dir/x%23y.json", "sub dir/x#y.json"],
+  ["./%E4%B8%AD.json", "中.json"],
+])("follows a $ref %s to the file %s", async (ref, file) => {
+  for (const folder of ["plain", "q?h#"]) {
+    const spec = bundled();
+    spec.components.examples.ErrorMalformedJSON = { $ref: ref };
+    const base = join(dir, folder);
+    mkdirSync(dirname(join(base, file)), { recursive: true });
+    writeFileSync(join(base, file), JSON.stringify({ value: { code: "MalformedJSON", message: "Referred." } }));
+    writeFileSync(join(base, "openapi.json"), JSON.stringify(spec));
+    expect(await malformedMessage(join(base, "openapi.json"))).toBe("Referred.");
+  }
+});
+
+it("follows a $ref that is a file: URL", async () => {
+  const spec = bundled();
+  writeFileSync(join(dir, "by-url.json"), JSON.stringify({ value: { code: "MalformedJSON", message: "By URL." } }));
+  spec.components.examples.ErrorMalformedJSON = { $ref: pathToFileURL(join(dir, "by-url.json")).href };
+  writeFileSync(join(dir, "openapi.json"), JSON.stringify(spec));
+  expect(await malformedMessage(join(dir, "openapi.json"))).toBe("By URL.");
+});
 
 it("reads a spec that could not be read again, and says why each time", async () => {
   const path = join(dir, "openapi.json");
