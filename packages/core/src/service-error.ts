@@ -11,7 +11,7 @@ import { isByteText, uriEncode } from "./signing/canonical.js";
  * as `MalformedJSON`, the service's code for a request body that is not JSON: a program that reads
  * it would blame its own request for a gateway's page.)
  */
-const CODE_BY_STATUS: Record<number, string> = {
+export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: "InvalidHTTPRequest",
   403: "AccessDenied",
   412: "PreconditionFailed",

@@ -1,5 +1,7 @@
 // What an error answer's text becomes in a BceServiceError's message: bounded and escaped, while
 // the fields keep what the service sent.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { PasswordPolicyError } from "../src/crypto/errors.js";
 import {
@@ -13,7 +15,8 @@ import {
   CredentialsError,
   quoted,
 } from "../src/errors.js";
-import { serviceErrorFromResponse } from "../src/service-error.js";
+import { CODE_BY_STATUS, serviceErrorFromResponse } from "../src/service-error.js";
+import { DEFAULT_EXPIRATION_SECONDS } from "../src/signing/sign.js";
 
 describe("quoted", () => {
   it("keeps short printable text as it is, non-ASCII included", () => {
@@ -59,6 +62,26 @@ it("says in words that a 2xx status means the service took the call, and of no o
   expect(new BceTimeoutError(300, 502).message).toBe(
     "no complete answer within 300 ms (an answer came, but not all of its body; status 502)",
   );
+});
+
+// What core holds that the spec also says: tied to it, so that a change of either fails here.
+describe("facts core shares with the spec", () => {
+  const spec = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@bce-openapi/spec/bcc.json"), "utf8"));
+
+  it("the code an answer without one is given for its status is a code the spec gives that status", () => {
+    const described = spec.components.schemas.BceErrorCode["x-enumDescriptions"] as Record<string, string>;
+    for (const [status, code] of Object.entries(CODE_BY_STATUS))
+      expect({ code, status: Number(status) }).toEqual({
+        code,
+        status: Number(/^HTTP (\d{3})\b/.exec(described[code] ?? "")?.[1]),
+      });
+  });
+
+  it("the default signature expiration is the one the spec's security scheme names", () => {
+    expect(spec.components.securitySchemes.bceAuthV1.description).toContain(
+      `SDK default expiration: ${DEFAULT_EXPIRATION_SECONDS} seconds`,
+    );
+  });
 });
 
 describe("BceServiceError from an error answer", () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeUserData, encodeUserData } from "../src/crypto/index.js";
@@ -14,6 +16,17 @@ describe("userData", () => {
     expect(encodeUserData("hi")).toBe(
       Buffer.from(`user_injected_data: ${Buffer.from("hi").toString("base64")}`).toString("base64"),
     );
+  });
+
+  // The encoding is the spec's (`x-bce-transform: encodeUserData`): its example, decoded and encoded
+  // again, is itself, and its description spells the prefix the encoder writes.
+  it("encodes as the spec's userData example and description say", () => {
+    const bec = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@bce-openapi/spec/bec.json"), "utf8"));
+    const userData = bec.components.schemas.VmInstanceReinstallRequest.properties.userData;
+    expect(userData["x-bce-transform"]).toBe("encodeUserData");
+    expect(encodeUserData(decodeUserData(userData.example))).toBe(userData.example);
+    const prefix = Buffer.from(encodeUserData("x"), "base64").toString("latin1").slice(0, -"eA==".length);
+    expect(userData.description).toContain(`base64("${prefix}" + base64(text))`);
   });
 
   it("round-trips any Unicode text (graphemes)", () => {

@@ -92,6 +92,35 @@ describe("the default spec (@bce-openapi/spec/openapi.json)", () => {
       expect({ code, status }).toEqual({ code, status: statusOf[code] });
   });
 
+  // The mock's own refusals (those no signature check or scripted fault makes) carry the status
+  // the spec's BceErrorCode descriptions give their codes: a change of either fails here.
+  it("answers each refusal of its own with the status the spec's error codes give its code", async () => {
+    const described = spec.components.schemas.BceErrorCode["x-enumDescriptions"] as Record<string, string>;
+    const statusOf = (code: string) => Number(/^HTTP (\d{3})\b/.exec(described[code] ?? "")?.[1]);
+    const body = example("BecReinstallRequestExample");
+    const cases: Array<[string, Promise<Response>]> = [
+      ["InvalidURI", put(`${reinstall(mock.url)}?a=%zz`, body)],
+      ["MalformedJSON", put(reinstall(mock.url), '{"imageId": ', true)],
+      ["InvalidVersion", put(`${mock.url}/v9/instance/i-YufwpQAe?rebuild`, { imageId: "m-1" })],
+      ["InappropriateJSON", put(reinstall(mock.url), { ...body, imageId: 7 })],
+      ["InvalidHTTPRequest", put(`${reinstall(mock.url)}?clientToken=${"x".repeat(65)}`, body)],
+    ];
+    for (const [code, answer] of cases) {
+      const res = await answer;
+      expect({ code, status: res.status, answered: ((await res.json()) as { code: string }).code }).toEqual({
+        code,
+        status: statusOf(code),
+        answered: code,
+      });
+    }
+    // A token used again with another body.
+    const token = `?clientToken=tok-${Date.now()}`;
+    await put(`${reinstall(mock.url)}${token}`, body);
+    const mismatch = await put(`${reinstall(mock.url)}${token}`, { ...body, imageId: "im-other" });
+    expect(mismatch.status).toBe(statusOf("IdempotentParameterMismatch"));
+    expect(((await mismatch.json()) as { code: string }).code).toBe("IdempotentParameterMismatch");
+  });
+
   it("resolves the default to the bundle", () => {
     expect(defaultSpecPath()).toBe(bundle);
   });
