@@ -44,7 +44,8 @@ const PLAIN_PATH = /^\/[\w.~/-]*$/;
 /**
  * UriEncode of the bytes a percent-encoded text stands for: each `%XY` is its byte, every other
  * character its UTF-8 bytes (a `%` not followed by two hex digits is itself). Escapes that are
- * not UTF-8 (`%E9`) stay the bytes they name, as bce-sdk-go's UriEncode over `[]byte` gives them.
+ * not UTF-8 (`%E9`) stay the bytes they name, as bce-sdk-go's UriEncode over `[]byte` gives them
+ * (baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalURIPath and getCanonicalQueryString).
  */
 function encodeEscaped(text: string): string {
   try {
@@ -153,7 +154,7 @@ export function normalizeHeaders(
 
 /**
  * `normalizeHeaders` with empty values kept: a verifier's, as a signer may list a header it sent
- * empty (bce-sdk-go signs its line `name:`).
+ * empty (bce-sdk-go signs its line `name:`: baidubce/bce-sdk-go auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, getCanonicalHeaders).
  */
 export function receivedHeaders(
   headers: HeaderInput | Iterable<readonly [string, string]> | null | undefined,
@@ -238,7 +239,7 @@ export function headerLines(headers: Map<string, string>, headersToSign?: readon
   headers.forEach((value, name) => {
     if (
       wanted
-        ? // Not the Authorization itself, which the signature replaces (bce-sdk-go and bce-sdk-java skip it).
+        ? // Not the Authorization itself, which the signature replaces (as bce-sdk-go's getCanonicalHeaders skips it).
           wanted.has(name) && name !== "authorization"
         : value &&
           (name.startsWith("x-bce-") ||
