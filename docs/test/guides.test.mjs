@@ -191,6 +191,20 @@ function textsShown(code) {
   ];
 }
 
+// An error code the guides or the READMEs give a status (`403 \`AccessDenied\``, `\`RequestExpired\`
+// (400)`) gives it the status the spec's BceErrorCode descriptions do.
+test.each(locales.map((l) => l.code))("%s: every error code named with a status has the spec's status", (code) => {
+  const described = loadSpec("en").components.schemas.BceErrorCode["x-enumDescriptions"];
+  const statusOf = (name) => Number(/^HTTP (\d{3})\b/.exec(described[name] ?? "")?.[1]);
+  const named = textsShown(code).flatMap((text) => [
+    ...[...text.matchAll(/\b(\d{3}) `(\w+)`/g)].map(([, status, name]) => ({ name, status: Number(status) })),
+    ...[...text.matchAll(/`(\w+)` ?[(（](\d{3})[)）]/g)].map(([, name, status]) => ({ name, status: Number(status) })),
+  ]);
+  const spec = named.filter(({ name }) => name in described);
+  expect(spec.length).toBeGreaterThan(code === "en" ? 5 : 2);
+  expect(spec.filter(({ name, status }) => statusOf(name) !== status)).toEqual([]);
+});
+
 // The guides, the READMEs and the TypeScript code samples show the spec's example resources
 // (`vm-6ahy6dli`, `m-mRjO3cjs`): an example renamed in the spec alone left them showing ids the
 // reference no longer has. Held to the spec without its code samples, which are among the texts.
