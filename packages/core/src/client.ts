@@ -286,10 +286,20 @@ function serviceClient<Paths extends {}>(
     throw new BceValidationError("validateResponses", "enum", `must be one of ${VALIDATE_RESPONSES.join(", ")}`);
   }
   const logger = toLogger(options.logger);
-  const { hooks } = options;
+  const givenHooks = options.hooks;
   // A misspelt hook (`afterAttemp`) would otherwise never be called.
-  checkNestedOptions(hooks, "hooks", HOOK_NAMES);
-  if (hooks) for (const name of HOOK_NAMES) checkFunction(`hooks.${name}`, option(hooks, name));
+  checkNestedOptions(givenHooks, "hooks", HOOK_NAMES);
+  // Each hook read once and checked, then called on the caller's object, as `hooks.afterAttempt(…)` would be.
+  let hooks: AttemptHooks | undefined;
+  if (givenHooks) {
+    const bound: Record<string, unknown> = {};
+    for (const name of HOOK_NAMES) {
+      const hook = option(givenHooks, name);
+      checkFunction(`hooks.${name}`, hook);
+      if (typeof hook === "function") bound[name] = hook.bind(givenHooks);
+    }
+    hooks = bound as AttemptHooks;
+  }
   // Each option is read once: a getter of the caller's cannot give one value to the check and
   // another to the transport.
   const { fetch } = options;

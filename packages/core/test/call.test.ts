@@ -653,6 +653,26 @@ describe("arguments that cannot be read", () => {
     expect(splitOptions(foreign, ["clientToken"])).toEqual({ query: {}, call: {} });
   });
 
+  it("reads a call's retry options once: what is checked is what the call retries with", async () => {
+    const { sent, service } = setup([
+      [503, JSON.stringify({ code: "ServiceUnavailable", message: "busy" })],
+      [200, JSON.stringify({ id: "t-1" })],
+    ]);
+    let reads = 0;
+    const retry = {
+      get maxAttempts() {
+        return reads++ ? 3 : 1;
+      },
+    };
+    const { query, call } = splitOptions({ retry }, ["clientToken"]);
+    const error = await callOperation(service, spec, { path: { thingId: "a" }, query, body: {} }, call).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(BceServiceError);
+    expect(sent).toHaveLength(1);
+    expect(reads).toBe(1);
+  });
+
   it("an aborted signal a class's getter gives a call stops it before anything is sent", async () => {
     const { sent, service } = setup([[200, "{}"]]);
     class Options {

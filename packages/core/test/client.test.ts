@@ -1331,6 +1331,27 @@ describe("client options are checked when the client is made", () => {
     expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(["service.test"]);
   });
 
+  it("reads each hook once, and calls it on the caller's object", async () => {
+    const rec = recorder();
+    const calls: string[] = [];
+    let reads = 0;
+    class Hooks {
+      tag = "mine";
+      get beforeAttempt() {
+        reads++;
+        return reads === 1
+          ? function (this: Hooks) {
+              calls.push(`checked ${this.tag}`);
+            }
+          : () => calls.push("another");
+      }
+    }
+    const service = client({ fetch: rec.fetch, hooks: new Hooks() as never });
+    await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(calls).toEqual(["checked mine"]);
+    expect(reads).toBe(1);
+  });
+
   it("hooks and signing take nothing from a polluted Object.prototype (a hook would be shown every body, a clock would date every signature)", async () => {
     const rec = recorder();
     const polluted = Object.prototype as Record<string, unknown>;

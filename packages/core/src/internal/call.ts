@@ -433,6 +433,13 @@ export function splitOptions(
     if (!queryNames.includes(name)) call[name] = value;
     else if (value !== undefined) query[name] = value as string;
   }
+  // `retry` copied, each of its options read once: the check and the transport see the same values.
+  if (isOptions(call.retry))
+    try {
+      call.retry = Object.fromEntries(optionEntries(call.retry));
+    } catch (error) {
+      throw unreadableOptions(error);
+    }
   return { query, call };
 }
 
