@@ -3,9 +3,17 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
+const spec = JSON.parse(readFileSync(require.resolve("@bce-openapi/spec/openapi.json"), "utf8"));
 
-export const VM_ID = "vm-6ahy6dli";
-export const REINSTALL_PATH = `/v1/vm/instance/${VM_ID}/system/reinstall`;
+/** The BEC reinstall operation's path template, and its VM id parameter's example: the spec's own. */
+const [template, operation] =
+  Object.entries(spec.paths).find(([, item]) => item.put?.operationId === "reinstallVmInstance") ?? [];
+if (!operation) throw new Error("the spec has no reinstallVmInstance operation");
+const vmParameter = operation.put.parameters
+  .map((p) => (p.$ref ? spec.components.parameters[p.$ref.split("/").pop()] : p))
+  .find((p) => p.in === "path");
+export const VM_ID = vmParameter.schema.example;
+export const REINSTALL_PATH = template.replace(`{${vmParameter.name}}`, VM_ID);
 /** A fixed token of the length the client generates (a UUID). */
 export const CLIENT_TOKEN = "3f1b8c1e-6a2d-4f0e-9b7a-2c5d8e9f0a1b";
 /** Test keys only: every request of the bench goes to loopback. */
@@ -15,7 +23,6 @@ export const CREDENTIALS = {
 };
 
 export function specExamples() {
-  const spec = JSON.parse(readFileSync(require.resolve("@bce-openapi/spec/openapi.json"), "utf8"));
   const examples = spec.components?.examples ?? {};
   const request = examples.BecReinstallRequestExample?.value;
   const response = examples.BecReinstallResponseExample?.value;
