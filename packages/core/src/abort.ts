@@ -1,6 +1,6 @@
 // Waiting on an AbortSignal: every listener the clients put on a signal, the caller's or their own.
 import { makeRoomForListeners } from "#platform";
-import { aborted } from "./errors.js";
+import { aborted, reasonOf } from "./errors.js";
 
 /**
  * `promise`, or a rejection with `signal`'s reason once it aborts: for a wait on code that does not
@@ -9,7 +9,7 @@ import { aborted } from "./errors.js";
 export function heed<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     // Stops listening once settled: a long-lived signal must not gather a listener per wait.
-    promise.then(resolve, reject).finally(onAbort(signal, () => reject(signal.reason)));
+    promise.then(resolve, reject).finally(onAbort(signal, () => reject(reasonOf(signal))));
   });
 }
 
@@ -103,7 +103,7 @@ export function settleOnAbort<T>(
         settle();
         // The signal's reason passed on (a middleware's fetch given the signal): the abort, whatever
         // the reason is (another call's BceError too), not an error of this call's.
-        reject(signal.aborted && failure === signal.reason ? (error?.() ?? aborted(signal)) : failure);
+        reject(signal.aborted && failure === reasonOf(signal) ? (error?.() ?? aborted(signal)) : failure);
       },
     );
   });

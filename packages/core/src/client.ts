@@ -18,6 +18,7 @@ import {
   type BceServiceError,
   BceValidationError,
   cutPath,
+  reasonOf,
 } from "./errors.js";
 import type { ServerTemplate } from "./internal/operation.js";
 import { requestIdOf, serviceErrorFromResponse } from "./service-error.js";
@@ -449,12 +450,12 @@ function serviceClient<Paths extends {}>(
       const sent = Promise.resolve().then(() => inner(request));
       sending = sent.catch((error: unknown) => {
         // (Not the signal's reason passed on: another call's BceAbortError is no abort of this one's.)
-        if (error instanceof BceAbortError && error !== signal.reason) ended = error;
+        if (error instanceof BceAbortError && error !== reasonOf(signal)) ended = error;
       });
       return sent;
     };
     return settleOnAbort(() => Promise.resolve(send({ ...init, signal: own.signal, fetch })), signal, {
-      abort: () => own.abort(signal.reason),
+      abort: () => own.abort(reasonOf(signal)),
       pending: () => sending,
       error: () => ended,
     });

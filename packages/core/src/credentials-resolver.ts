@@ -13,7 +13,7 @@ import {
 import { within } from "./abort.js";
 import { checkOptionNames, refuseOtherNames } from "./edit-distance.js";
 import { aborted, BceValidationError } from "./errors.js";
-import { isObject } from "./internal/check-runtime.js";
+import { isObject, optionNames } from "./internal/check-runtime.js";
 
 /**
  * Refuse a key of credentials (the option's, or a provider's answer) that misspells one of their
@@ -24,7 +24,7 @@ import { isObject } from "./internal/check-runtime.js";
 export function checkCredentialNames(credentials: object): void {
   let keys: string[] = [];
   try {
-    keys = Object.keys(credentials);
+    keys = optionNames(credentials); // as they are read (see checkCredentials)
   } catch {}
   refuseOtherNames(credentials, keys, "credentials.");
   checkOptionNames(keys, CREDENTIAL_FIELDS, "credentials.");

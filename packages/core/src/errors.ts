@@ -185,12 +185,24 @@ export class BceAbortError extends BceError {
 }
 
 /**
+ * An aborted signal's reason; for a caller's signal whose `reason` getter throws, an AbortError of
+ * its own (read in a listener, the getter's error would end the process).
+ */
+export function reasonOf(signal: AbortSignal): unknown {
+  try {
+    return signal.reason;
+  } catch {
+    return new DOMException("This operation was aborted", "AbortError");
+  }
+}
+
+/**
  * The BceAbortError of a call whose signal has aborted: its reason is the cause. `answerStatus`:
  * the status of the answer whose body was being read (a 2xx: the service acted).
  */
 export const aborted = (signal: AbortSignal, answerStatus?: number): BceAbortError =>
   withAnswerStatus(
-    new BceAbortError(`the call was aborted${partly(answerStatus)}`, { cause: signal.reason }),
+    new BceAbortError(`the call was aborted${partly(answerStatus)}`, { cause: reasonOf(signal) }),
     answerStatus,
   );
 

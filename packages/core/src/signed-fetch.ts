@@ -45,7 +45,9 @@ export function checkSigningOptions(
   if (prefix) checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
   // Each read once, never from a polluted Object.prototype (a `clock` there would date every signature).
   const seconds = option(options, "expirationInSeconds") as SigningOptions["expirationInSeconds"];
-  const clock = option(options, "clock") as SigningOptions["clock"];
+  const given = option(options, "clock");
+  // Called on the caller's object, as `signing.clock()` would be (a class's clock may read its fields).
+  const clock = (typeof given === "function" ? given.bind(options) : given) as SigningOptions["clock"];
   const names = option(options, "headersToSign");
   checkPositiveInteger(`${prefix}expirationInSeconds`, seconds);
   checkFunction(`${prefix}clock`, clock);
@@ -70,7 +72,14 @@ export function signingHeaders(
   signingKeys?: SigningKeyCache,
 ): MaybePromise<SignedHeaders> {
   const time = signingTime(options, clockOffsetMs);
-  return signHeaders(request, credentials, time, options.expirationInSeconds, options.headersToSign, signingKeys);
+  return signHeaders(
+    request,
+    credentials,
+    time,
+    option(options, "expirationInSeconds") as number | undefined,
+    option(options, "headersToSign") as readonly string[] | undefined,
+    signingKeys,
+  );
 }
 
 /**
@@ -94,8 +103,9 @@ export function knownSigningHeaders(
     recordHeaders(request.headers),
     credentials,
     bceDate(time),
-    expiration(options.expirationInSeconds),
-    options.headersToSign,
+    // (Never an option only a polluted Object.prototype holds: the transport's are `{}` when none is given.)
+    expiration(option(options, "expirationInSeconds") as number | undefined),
+    option(options, "headersToSign") as readonly string[] | undefined,
     signingKeys,
   );
 }
@@ -105,7 +115,7 @@ export function knownSigningHeaders(
  * BceValidationError naming it, its error the cause (not "the request could not be signed or sent").
  */
 export function readClock(options: SigningOptions | undefined): number {
-  const clock = options?.clock;
+  const clock = options && (option(options, "clock") as SigningOptions["clock"]);
   if (clock === undefined) return Date.now();
   try {
     return clock();
@@ -213,7 +223,7 @@ export function createSigningMiddleware(
 ): Middleware {
   // Its options are its own: a misspelt or unknown one (`credential`) is refused, not ignored.
   const signing = ownSigningOptions(options, [...SIGNING_OPTION_NAMES, "credentials"], "createSigningMiddleware");
-  const getCredentials = credentialsResolver(options.credentials);
+  const getCredentials = credentialsResolver(option(options, "credentials") as CredentialsInput | undefined);
   const signingKeys = createSigningKeyCache(); // this middleware's own
   return {
     async onRequest({ request }) {

@@ -16,6 +16,7 @@ import {
   abortedAfter,
   answerStatusOf,
   isSuccess,
+  reasonOf,
 } from "./errors.js";
 import {
   answeredBut,
@@ -301,7 +302,11 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
   for (const given of [base, options])
-    for (const [name, value] of optionEntries(given ?? {})) if (value !== undefined) policy[name] = value;
+    for (const [name, value] of optionEntries(given ?? {}))
+      if (value !== undefined)
+        // A shouldRetry called on the caller's object, as `retry.shouldRetry(…)` would be.
+        policy[name] =
+          name === "shouldRetry" && typeof value === "function" && given !== base ? value.bind(given) : value;
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
   if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
@@ -350,13 +355,15 @@ export function toLogger(given: Partial<Logger> | undefined): Logger {
     throw new BceValidationError("logger", "type", "must be an object with debug, info, warn and error methods");
   const levels = ["debug", "info", "warn", "error"] as const;
   // A logger with none of the four (`{ warning }`, `{ log }`) would say nothing, silently.
-  for (const name of levels) checkFunction(`logger.${name}`, given[name]);
-  if (!levels.some((name) => given[name] !== undefined))
+  // Each method read once (never one only a polluted Object.prototype holds).
+  const methods = levels.map((name) => option(given, name) as Logger[typeof name] | undefined);
+  for (const [i, name] of levels.entries()) checkFunction(`logger.${name}`, methods[i]);
+  if (!methods.some((method) => method !== undefined))
     throw new BceValidationError("logger", "type", "must have at least one of debug, info, warn and error");
   const logger: Record<string, unknown> = {};
-  for (const name of levels) {
+  for (const [i, name] of levels.entries()) {
     // Read now, like every option; called on the caller's object, as `given.warn(…)` would be.
-    const method = given[name];
+    const method = methods[i];
     logger[name] = (message: string, data?: object): void => {
       try {
         const result: unknown = method?.call(given, message, data);
@@ -740,7 +747,7 @@ export class Transport {
           if (stats) stats.toldEarlier = (made) => toldEarlier(made, earlier);
           return answered(response);
         }
-        let delay = backoffDelay(attempt, retry, options.random);
+        let delay = backoffDelay(attempt, retry, own(options, "random"));
         const after = answer && retryAfterMs(answer.response.headers.get("retry-after"));
         if (after !== undefined) delay = Math.min(retry.maxDelayMs, Math.max(delay, after));
         logger.info("retrying", {
@@ -775,7 +782,7 @@ export class Transport {
     // Node 20 than AbortSignal.any, and the same to fetch): the only timeout there is.
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const unlisten = onAbort(signal, () => timeout.abort(signal!.reason));
+    const unlisten = onAbort(signal, () => timeout.abort(reasonOf(signal!)));
     // Name what went wrong: the caller's abort, our timeout, or the network.
     // `answerStatus`: the status of the answer whose body was being read, when one had come.
     // `connected`: the connection was made (node:http knows), whatever the error's code says.
@@ -1099,7 +1106,8 @@ async function guard<T>(
       () => (late = new BceError(`${after}${what} gave no answer within ${timeoutMs} ms`)),
     );
   } catch (error) {
-    if (signal?.aborted) throw after ? abortedAfter(after, signal.reason, answerStatus) : aborted(signal, answerStatus);
+    if (signal?.aborted)
+      throw after ? abortedAfter(after, reasonOf(signal), answerStatus) : aborted(signal, answerStatus);
     if (late !== undefined && error === late) throw error;
     throw new BceError(`${after}${what} threw (see cause)`, { cause: error });
   }

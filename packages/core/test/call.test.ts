@@ -761,6 +761,39 @@ describe("arguments that cannot be read", () => {
     },
   );
 
+  // Read in the signal's abort listeners, the getter's error was thrown where no one catches it: the
+  // process ended.
+  it("a signal whose `reason` getter throws, aborted while the answer is awaited: a BceAbortError, nothing thrown elsewhere", async () => {
+    const controller = new AbortController();
+    Object.defineProperty(controller.signal, "reason", {
+      get() {
+        throw new Error("reason getter");
+      },
+    });
+    let started!: () => void;
+    const sending = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const service = singleAttempt(
+      (request) =>
+        new Promise((_, reject) => {
+          request.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+          started();
+        }),
+    );
+    const pending = callOperation(
+      service,
+      spec,
+      { path: { thingId: "a" }, body: {} },
+      { signal: controller.signal },
+    ).catch((e: unknown) => e);
+    await sending;
+    controller.abort();
+    const error = await pending;
+    expect(error).toBeInstanceOf(BceAbortError);
+    expect((error as Error).cause).toMatchObject({ name: "AbortError" });
+  });
+
   it("a signal whose removeEventListener throws does not fail a call the service answered", async () => {
     const { sent, service } = setup([[200, JSON.stringify({ id: "t-1" })]]);
     const signal = {

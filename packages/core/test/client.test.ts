@@ -1352,6 +1352,96 @@ describe("client options are checked when the client is made", () => {
     expect(reads).toBe(1);
   });
 
+  it("takes the options of a prototype that has none of its own (Object.create(null) defaults)", async () => {
+    const rec = recorder();
+    const defaults = Object.assign(Object.create(null), {
+      endpoint: "http://mine.test",
+      fetch: rec.fetch,
+      credentials,
+    });
+    await createServiceClient<Paths>(Object.create(defaults), "http://default.test", "things").raw.PUT("/things/{id}", {
+      params: { path: { id: "a" } },
+      body: { name: "n" },
+    });
+    expect(rec.sent.map((request) => new URL(request.url).host)).toEqual(["mine.test"]);
+  });
+
+  it("refuses options whose prototype chain has no end (a Proxy's), naming the options", () => {
+    const endless: object = new Proxy({}, { getPrototypeOf: () => endless });
+    expect(() => createServiceClient<Paths>(endless as never, "http://default.test", "things")).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "options" }),
+    );
+  });
+
+  it("a client with no signing, logger or credentials token of its own takes none from a polluted Object.prototype", async () => {
+    const rec = recorder(429);
+    const polluted = Object.prototype as Record<string, unknown>;
+    const called: string[] = [];
+    const evil = {
+      sessionToken: "polluted-token",
+      clock: () => Date.UTC(2001, 0, 1),
+      expirationInSeconds: 7,
+      headersToSign: ["host"],
+      random: () => {
+        called.push("random");
+        return 0;
+      },
+      info: () => called.push("info"),
+      debug: () => called.push("debug"),
+    };
+    Object.assign(polluted, evil);
+    try {
+      const service = client({ fetch: rec.fetch, logger: { warn() {} }, retry: { maxAttempts: 2, baseDelayMs: 0 } });
+      await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    } finally {
+      for (const key of Object.keys(evil)) delete polluted[key];
+    }
+    expect(called).toEqual([]);
+    for (const request of rec.sent) {
+      expect(request.headers.has("x-bce-security-token")).toBe(false);
+      expect(request.headers.get("x-bce-date")).not.toMatch(/^2001-/);
+      expect(request.headers.get("authorization")).toMatch(/\/1800\/content-length;content-type;host;/);
+    }
+  });
+
+  it("calls a retry's shouldRetry and a signing clock of a class on the caller's object (private fields work)", async () => {
+    const rec = recorder(500);
+    class Retry {
+      #limit = 2;
+      get maxAttempts() {
+        return 5;
+      }
+      baseDelayMs = 0;
+      shouldRetry({ attempt }: { attempt: number }) {
+        return attempt < this.#limit;
+      }
+    }
+    class Signing {
+      #time = Date.UTC(2026, 0, 2);
+      clock() {
+        return this.#time;
+      }
+    }
+    const service = client({ fetch: rec.fetch, retry: new Retry() as never, signing: new Signing() as never });
+    const result = await service.raw.PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" } });
+    expect(result.response.status).toBe(500);
+    expect(rec.sent).toHaveLength(2);
+    expect(rec.sent[0]!.headers.get("x-bce-date")).toBe("2026-01-02T00:00:00Z");
+  });
+
+  it("refuses a misspelt credentials key a class gives, as an own one is", () => {
+    class Keys {
+      accessKeyId = "ak";
+      secretAccessKey = "sk-0123456789abcdef";
+      get sesionToken() {
+        return "token";
+      }
+    }
+    expect(() => client({ credentials: new Keys() as never })).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "credentials.sesionToken" }),
+    );
+  });
+
   it("hooks and signing take nothing from a polluted Object.prototype (a hook would be shown every body, a clock would date every signature)", async () => {
     const rec = recorder();
     const polluted = Object.prototype as Record<string, unknown>;

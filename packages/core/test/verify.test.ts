@@ -290,6 +290,15 @@ describe("signRequest and polluted prototypes", () => {
     }
     const req = await signed(rebuild, {}, new Keys());
     expect(req.headers["x-bce-security-token"]).toBe("token-1");
+    // A misspelt option a class gives is refused, as an own one is.
+    class Options {
+      get expirationInSecond() {
+        return 60;
+      }
+    }
+    await expect(signRequest(rebuild, credentials, new Options() as never)).rejects.toThrow(
+      "options.expirationInSecond is not an option of signRequest",
+    );
   });
 });
 

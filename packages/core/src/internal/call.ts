@@ -23,6 +23,7 @@ import {
   aborted,
   abortedAfter,
   answerStatusOf,
+  reasonOf,
 } from "../errors.js";
 import { settleOnAbort } from "../abort.js";
 import {
@@ -273,7 +274,7 @@ function callerAbort(error: unknown, signal: AbortSignal | undefined): BceAbortE
   try {
     if (!signal?.aborted) return undefined;
     // The reason first: another call's BceAbortError too is a reason, not this call's error.
-    if (error === signal.reason) return aborted(signal);
+    if (error === reasonOf(signal)) return aborted(signal);
   } catch {
     return undefined; // a signal of the caller's whose `aborted` or `reason` throws: no abort to tell
   }
@@ -434,9 +435,16 @@ export function splitOptions(
     else if (value !== undefined) query[name] = value as string;
   }
   // `retry` copied, each of its options read once: the check and the transport see the same values.
-  if (isOptions(call.retry))
+  // (Its shouldRetry still called on the caller's object, as `retry.shouldRetry(…)` would be.)
+  const retry = call.retry;
+  if (isOptions(retry))
     try {
-      call.retry = Object.fromEntries(optionEntries(call.retry));
+      call.retry = Object.fromEntries(
+        optionEntries(retry).map(([name, value]) => [
+          name,
+          name === "shouldRetry" && typeof value === "function" ? value.bind(retry) : value,
+        ]),
+      );
     } catch (error) {
       throw unreadableOptions(error);
     }

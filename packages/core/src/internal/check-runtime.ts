@@ -104,16 +104,37 @@ export const has = (o: Record<string, unknown>, name: string): boolean =>
   Object.hasOwn(o, name) && o[name] !== undefined;
 
 /**
+ * Whether `p` is an Object.prototype, this realm's or another's: the root of an object's chain, which
+ * a polluting assignment reaches. (A caller's object without a prototype, `Object.create(null)`, is
+ * none: it has no `isPrototypeOf` of its own.)
+ */
+const isObjectPrototype = (p: object): boolean =>
+  p === Object.prototype ||
+  (Object.getPrototypeOf(p) === null && Object.hasOwn(p, "isPrototypeOf") && Object.hasOwn(p, "propertyIsEnumerable"));
+
+/** The objects of `o`'s chain above its root, `o` first: at most 64 (a Proxy may give a chain with no end). */
+function chainOf(o: object): object[] {
+  const chain: object[] = [];
+  for (let p: object | null = o; p !== null && !isObjectPrototype(p); p = Object.getPrototypeOf(p)) {
+    if (chain.length === 64) throw new TypeError("the object's prototype chain is longer than 64 (a cycle?)");
+    chain.push(p);
+  }
+  return chain;
+}
+
+/**
  * Whether `name` reaches `o` only from the root of its prototype chain: an Object.prototype, this
  * realm's or another's (options made in an iframe or a vm context), which a polluting assignment
  * gave it. An own property, a class's getter, or a value of a prototype `o` was made from
- * (`Object.create(defaults)`) is the caller's. An object that answers through a getter alone (a
- * runtime's or a shim's environment, a Proxy) holds nothing in its chain: read as it answers.
+ * (`Object.create(defaults)`, with or without a prototype of its own) is the caller's. An object
+ * that answers through a getter alone (a runtime's or a shim's environment, a Proxy) holds nothing
+ * in its chain: read as it answers, unless the root holds the name.
  */
 export function onlyInherited(o: object, name: string): boolean {
-  for (let p: object | null = o; p !== null; p = Object.getPrototypeOf(p))
-    if (Object.hasOwn(p, name)) return p !== o && Object.getPrototypeOf(p) === null;
-  return false;
+  const chain = chainOf(o);
+  if (chain.some((p) => Object.hasOwn(p, name))) return false;
+  const root = Object.getPrototypeOf(chain.at(-1) ?? o) as object | null;
+  return root !== null && Object.hasOwn(root, name);
 }
 
 /** An option as `o[name]` reads it (its own, a class's getter, a prototype's), unless only a polluted Object.prototype holds it. */
@@ -129,13 +150,9 @@ export const option = (o: object, name: string): unknown =>
  * options at all: its calls went to the default endpoint, signed with the environment's keys.
  */
 export function optionNames(options: object): string[] {
-  const names = new Set(Object.getOwnPropertyNames(options));
-  for (
-    let p = Object.getPrototypeOf(options);
-    p !== null && Object.getPrototypeOf(p) !== null;
-    p = Object.getPrototypeOf(p)
-  )
-    for (const name of Object.getOwnPropertyNames(p)) if (name !== "constructor") names.add(name);
+  const names = new Set<string>();
+  for (const p of chainOf(options))
+    for (const name of Object.getOwnPropertyNames(p)) if (p === options || name !== "constructor") names.add(name);
   return [...names];
 }
 

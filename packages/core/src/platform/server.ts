@@ -8,7 +8,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, constants as zlibConstants } from "node:zlib";
 import { CREDENTIAL_ENV_VARS, CredentialsError, credentialsFromEnv } from "../credentials.js";
 import { heed } from "../abort.js";
-import { answerTooLarge, BceError, BceResponseError } from "../errors.js";
+import { answerTooLarge, BceError, BceResponseError, reasonOf } from "../errors.js";
 import { requestIdOf } from "../service-error.js";
 import type { Answer, HttpSend, OutgoingRequest } from "./types.js";
 
@@ -187,7 +187,7 @@ async function sendHeeded(
     // Ended by the signal while a body was read: the error tells the status of the answer that came.
     // The signal's reason is the caller's abort, whatever it is (another call's BceError too): never
     // this call's error as it stands.
-    throw error instanceof BceError && error !== signal.reason ? error : fail(error, seen.status);
+    throw error instanceof BceError && error !== reasonOf(signal) ? error : fail(error, seen.status);
   }
 }
 

@@ -14,7 +14,7 @@ import { authStringPrefix, EXPIRATION_RULE } from "./hmac.js";
 import type { KeyStore, SigningKeyCache } from "./key-cache.js";
 // The package's one Credentials type; its sessionToken is sent (and signed) as x-bce-security-token.
 import type { Credentials } from "../credentials.js";
-import { option } from "../internal/check-runtime.js";
+import { option, optionNames, own } from "../internal/check-runtime.js";
 
 export interface SignOptions {
   /** Signing time (a number is milliseconds since the epoch). Default: now. */
@@ -159,7 +159,7 @@ export async function signRequest(
 ): Promise<SignedHeaders> {
   // A misspelt option (`expirationInSecond`, `timeStamp`) would be ignored, its default signed instead.
   if (options !== null && typeof options === "object")
-    for (const key of Object.keys(options))
+    for (const key of optionNames(options))
       if (!SIGN_OPTION_NAMES.includes(key))
         throw new TypeError(
           `options.${key} is not an option of signRequest; its options are ${SIGN_OPTION_NAMES.join(", ")}`,
@@ -237,7 +237,7 @@ export function signHeaders(
   signingKeys: SigningKeyCache | undefined,
 ): MaybePromise<SignedHeaders> {
   assertKeys(credentials?.accessKeyId, credentials?.secretAccessKey);
-  assertSessionToken(credentials.sessionToken);
+  assertSessionToken(own(credentials, "sessionToken"));
   assertHeadersToSign(headersToSign);
   if (typeof request?.method !== "string" || request.method === "")
     throw new TypeError("request.method must be a non-empty string");
@@ -299,7 +299,9 @@ export function signKnownHeaders(
   if (!headers.has("host")) headers.set("host", url.host);
   headers.set("x-bce-date", date);
   // Trimmed, as every header value is signed, and as fetch sends it (a token read from a file ends in a line break).
-  const token = credentials.sessionToken?.trim();
+  // Its own: a keys object a resolver checked holds no token when none was given, and one only a
+  // polluted Object.prototype holds would be sent and signed with every request.
+  const token = own(credentials, "sessionToken")?.trim();
   if (token) headers.set("x-bce-security-token", token);
   // A verifier needs host, and a session token must be covered by the signature.
   if (headersToSign?.length) headersToSign = [...headersToSign, "host", ...(token ? ["x-bce-security-token"] : [])];
