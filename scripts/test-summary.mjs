@@ -1,5 +1,8 @@
 // Sums the vitest JSON reports every package writes to test-results/vitest.json and prints
 // the plain line CI reads: "N passed, N failed" (", N skipped" when any were skipped).
+// `--test-status <code>`: the exit status of the test command (.ci/run passes it). A command that
+// failed with no failed test in any report (an unhandled error or a crashed worker, which vitest's
+// JSON report does not show; a lint or type check) counts as one failure, said on stderr.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +29,12 @@ for (const dir of dirs) {
     continue;
   }
   const report = readJson(file);
+  if (report.testResults.length === 0) {
+    // No test file ran: a global setup threw (Chromium missing), or none was found.
+    console.error(`${dir}: no test file ran`);
+    failed++;
+    continue;
+  }
   passed += report.numPassedTests;
   // A file that failed with no failed test of its own counts once: it did not load, or a
   // beforeAll/afterAll hook threw (its tests then show as skipped, or as passed).
@@ -34,5 +43,13 @@ for (const dir of dirs) {
   ).length;
   failed += report.numFailedTests + brokenFiles;
   skipped += report.numPendingTests + report.numTodoTests;
+}
+const at = process.argv.indexOf("--test-status");
+const status = at < 0 ? 0 : Number(process.argv[at + 1]);
+if (status !== 0 && failed === 0) {
+  console.error(
+    `the test command failed (exit status ${process.argv[at + 1]}) with no failed test in the reports: an unhandled error, a crashed worker, or a lint or type check (see its output)`,
+  );
+  failed = 1;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -21,6 +21,32 @@ const report = (files: { status: string; tests: string[] }[]) => {
 };
 
 describe("test-summary", () => {
+  it("counts one failure for a test command that failed with every report green, and one for a package where no test file ran", async () => {
+    ws = workspace({
+      "packages/a/package.json": withTests("a"),
+      "packages/a/test-results/vitest.json": report([{ status: "passed", tests: ["passed", "passed"] }]),
+      "tests/b/package.json": manifest("b"),
+    });
+    // An unhandled error or a crashed worker: vitest exits 1, its JSON report all passed.
+    expect(await ws.run("test-summary.mjs", ["--test-status", "1"])).toMatchObject({
+      status: 0,
+      stdout: "2 passed, 1 failed\n",
+      stderr: expect.stringContaining("the test command failed (exit status 1)"),
+    });
+    expect(await ws.run("test-summary.mjs", ["--test-status", "0"])).toMatchObject({ stdout: "2 passed, 0 failed\n" });
+    ws.remove();
+    // A global setup that threw: a report with no test file in it.
+    ws = workspace({
+      "packages/a/package.json": withTests("a"),
+      "packages/a/test-results/vitest.json": report([]),
+      "tests/b/package.json": manifest("b"),
+    });
+    expect(await ws.run("test-summary.mjs")).toMatchObject({
+      stdout: "0 passed, 1 failed\n",
+      stderr: expect.stringContaining("packages/a: no test file ran"),
+    });
+  });
+
   it("sums every package's report, in packages/ and tests/, and leaves out packages without tests", async () => {
     ws = workspace({
       "packages/a/package.json": withTests("a"),
