@@ -15,5 +15,8 @@ export default defineConfig({
     // Every test file restores what it stubs, mocks or fakes (afterEach, afterAll or finally),
     // and a project's aliases and env stay its own (core's signing-branch test).
     isolate: false,
+    // The mock's key pair is the one the tests sign with (DEFAULT_CREDENTIALS), whatever the shell
+    // running them exports: an empty variable is none (a test that reads them stubs its own).
+    env: { BCE_MOCK_ACCESS_KEY_ID: "", BCE_MOCK_SECRET_ACCESS_KEY: "", BCE_MOCK_SESSION_TOKEN: "" },
   },
 });

@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // One module graph per worker, as in vitest.shared.ts: every test file restores what it changes.
     isolate: false,
+    // As in vitest.shared.ts: the mock's key pair is the tests' own, whatever the shell exports.
+    env: { BCE_MOCK_ACCESS_KEY_ID: "", BCE_MOCK_SECRET_ACCESS_KEY: "", BCE_MOCK_SESSION_TOKEN: "" },
   },
 });
