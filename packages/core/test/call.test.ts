@@ -711,6 +711,16 @@ describe("arguments that cannot be read", () => {
   // Read at each step (the options check, each attempt, the wait between attempts, the answer): wherever
   // it starts to throw, the call settles with its answer or a BceError, and nothing is thrown where no
   // one catches it (a timer's callback, which ended the process).
+  /** The call with `signal` settles with the answer `{ id: "t-1" }`, or rejects with a BceError. */
+  const expectSettles = async (service: ReturnType<typeof setup>["service"], signal: AbortSignal) => {
+    const outcome = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).then(
+      (result) => result.data,
+      (error: unknown) => error,
+    );
+    if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BceError);
+    else expect(outcome).toEqual({ id: "t-1" });
+  };
+
   it.each(Array.from({ length: 14 }, (_, reads) => [reads]))(
     "a signal whose `aborted` throws from its read %i on: the call settles, with its answer or a BceError",
     async (reads) => {
@@ -728,12 +738,7 @@ describe("arguments that cannot be read", () => {
         addEventListener() {},
         removeEventListener() {},
       } as unknown as AbortSignal;
-      const outcome = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).then(
-        (result) => result.data,
-        (error: unknown) => error,
-      );
-      if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BceError);
-      else expect(outcome).toEqual({ id: "t-1" });
+      await expectSettles(service, signal);
     },
   );
 
@@ -752,12 +757,7 @@ describe("arguments that cannot be read", () => {
         addEventListener() {},
         removeEventListener() {},
       } as unknown as AbortSignal;
-      const outcome = await callOperation(service, spec, { path: { thingId: "a" }, body: {} }, { signal }).then(
-        (result) => result.data,
-        (error: unknown) => error,
-      );
-      if (outcome instanceof Error) expect(outcome).toBeInstanceOf(BceError);
-      else expect(outcome).toEqual({ id: "t-1" });
+      await expectSettles(service, signal);
     },
   );
 

@@ -3,6 +3,7 @@
 // the same result, or both throw.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodes } from "./escapes.js";
 import * as lean from "../src/signing/canonical.js";
 import * as oracle from "./oracle/canonical.js";
 
@@ -42,14 +43,6 @@ function sameQuery<Q>(q: Q, f: (impl: typeof lean, q: Q) => unknown): void {
  * the lean one keeps the byte (`%E9`), as bce-sdk-go's UriEncode over `[]byte` does. Such inputs
  * are held to `bytewise` below instead.
  */
-const decodes = (piece: string): boolean => {
-  try {
-    decodeURIComponent(piece);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const pathEscapesAreUtf8 = (path: string) => path.split("/").every((seg) => !seg.includes("%") || decodes(seg));
 // In a query string, a "%" that escapes nothing is also left to the reference: Node 20's
 // URLSearchParams, which the plain form parsed with, garbles the characters before it when an escape

@@ -7,6 +7,7 @@
 // signing-key cache.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodes } from "./escapes.js";
 import { checkCredentials } from "../src/credentials.js";
 import { knownSigningHeaders, signingHeaders } from "../src/signed-fetch.js";
 import { MAX_SIGNING_TIME } from "../src/signing/canonical.js";
@@ -180,14 +181,6 @@ const oracleUrl = <U extends string | URL>(u: U): U => {
  * where the oracle took such a path segment literally and read such a query with Node's
  * URLSearchParams. Those requests are held to the byte-wise reference there, and left out here.
  */
-const decodes = (piece: string): boolean => {
-  try {
-    decodeURIComponent(piece);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const escapesAreUtf8 = (text: unknown) =>
   typeof text !== "string" || (!/%(?![\da-f]{2})/i.test(text) && text.split(/[/?&=]/).every(decodes));
 
