@@ -131,6 +131,7 @@ function chainOf(o: object): object[] {
  * in its chain: read as it answers, unless the root holds the name.
  */
 export function onlyInherited(o: object, name: string): boolean {
+  if (Object.hasOwn(o, name)) return false; // the common case (a checked copy's own keys), with no walk
   const chain = chainOf(o);
   if (chain.some((p) => Object.hasOwn(p, name))) return false;
   const root = Object.getPrototypeOf(chain.at(-1) ?? o) as object | null;
