@@ -103,8 +103,17 @@ export function settleOnAbort<T>(
         settle();
         // The signal's reason passed on (a middleware's fetch given the signal): the abort, whatever
         // the reason is (another call's BceError too), not an error of this call's.
-        reject(signal.aborted && failure === reasonOf(signal) ? (error?.() ?? aborted(signal)) : failure);
+        reject(abortedWith(signal, failure) ? (error?.() ?? aborted(signal)) : failure);
       },
     );
   });
+}
+
+/** Whether `signal` has aborted with `failure` as its reason (false for a caller's signal whose getters throw). */
+function abortedWith(signal: AbortSignal, failure: unknown): boolean {
+  try {
+    return signal.aborted && failure === reasonOf(signal);
+  } catch {
+    return false;
+  }
 }

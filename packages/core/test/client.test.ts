@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   answerText,
   BceAbortError,
+  BceError,
   BceValidationError,
   CREDENTIALS_REFRESH_WINDOW_MS,
   CREDENTIALS_STALE_MS,
@@ -1440,6 +1441,28 @@ describe("client options are checked when the client is made", () => {
     expect(() => client({ credentials: new Keys() as never })).toThrow(
       expect.objectContaining({ name: "BceValidationError", field: "credentials.sesionToken" }),
     );
+  });
+
+  it("a raw call whose signal's `aborted` throws once the fetch has failed settles, with a BceError", async () => {
+    const controller = new AbortController();
+    let broken = false;
+    Object.defineProperty(controller.signal, "aborted", {
+      get() {
+        if (broken) throw new Error("aborted getter");
+        return false;
+      },
+    });
+    const service = client({
+      retry: { maxAttempts: 1 },
+      fetch: async () => {
+        broken = true;
+        throw new TypeError("fetch failed");
+      },
+    });
+    const error = await service.raw
+      .PUT("/things/{id}", { params: { path: { id: "a" } }, body: { name: "n" }, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BceError);
   });
 
   it("hooks and signing take nothing from a polluted Object.prototype (a hook would be shown every body, a clock would date every signature)", async () => {
