@@ -631,17 +631,14 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       const view = page.getByText(wholeText(button)).first();
       await view.waitFor({ timeout: 30_000 });
       await view.click();
-      await page
-        .getByText(/Authorization/)
-        .first()
-        .waitFor({ timeout: 30_000 });
+      // The dialog's label in either language (whether it is translated is asserted below). Waiting
+      // for the label itself, not for a word the page may show already (the x-bce-date parameter's
+      // description names Authorization), so the page is read only once the dialog is open.
+      const label = page.getByText(new RegExp(`Header parameter name:|${exact["Header parameter name:"]}`)).first();
+      await label.waitFor({ timeout: 30_000 });
       const text = await page.innerText("body");
       await page.keyboard.press("Escape");
-      // The dialog's label in either language (whether it is translated is asserted below).
-      await page
-        .getByText(new RegExp(`Header parameter name:|${exact["Header parameter name:"]}`))
-        .first()
-        .waitFor({ state: "hidden", timeout: 30_000 });
+      await label.waitFor({ state: "hidden", timeout: 30_000 });
       // The request sample picker's menu: each choice has a tooltip (its title).
       const picker = page.locator(".panel-request-samples button[aria-haspopup=menu]", {
         hasText: /^(TypeScript|curl)$/,
