@@ -185,32 +185,44 @@ describe.each(locales)("API reference, $code", (locale) => {
     await sharedPage(`${locale.code}/index.html`);
     await page.getByText(spec.info.title).first().waitFor();
     expect(await page.locator("input[placeholder]").count()).toBe(0); // no search dialog open
-    const results = async (query) => {
+    const noResults = redocLabels[locale.code]?.exact["No results"] ?? "No results";
+    // The panel once it shows either a hit or "No results": before the query has run it shows the
+    // message for an empty query, which is neither.
+    const results = async (query, hit) => {
       await page.keyboard.press("Control+k");
       const input = page.locator("input[placeholder]").first();
       await input.fill(query);
-      // The results list ends with the keyboard help ("Esc to exit"); read the panel around it
-      // once it no longer says "Searching...".
+      // The results list ends with the keyboard help ("Esc to exit"); read the panel around it.
       const panel = () =>
         input.evaluate((el) => {
           let node = el;
           while (node && !/Esc/.test(node.innerText ?? "")) node = node.parentElement;
           return node?.innerText ?? "";
         });
-      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
+      await expect
+        .poll(
+          async () => {
+            const text = await panel();
+            return text.includes(hit) || text.includes(noResults);
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       const text = await panel();
       await page.keyboard.press("Escape");
       await input.waitFor({ state: "detached", timeout: 30_000 }); // closed, and its query with it
       return text;
     };
-    const found = await results(search);
     const [[, , bec], [, , bcc]] = [
       operations(spec).find(([, , op]) => op.tags[0] === "BEC"),
       operations(spec).find(([, , op]) => op.tags[0] === "BCC"),
     ];
+    const found = await results(search, bec.summary);
     expect(found).toContain(bec.summary);
     if (locale.code === "zh-CN") expect(found).toContain(bcc.summary); // "重装实例" is Baidu's Chinese name for the BCC rebuild
-    expect(await results("qqzzxxnotaword")).not.toContain(bec.summary);
+    const none = await results("qqzzxxnotaword", bec.summary);
+    expect(none).toContain(noResults);
+    expect(none).not.toContain(bec.summary);
     expect(problems).toEqual([]);
   });
 
@@ -578,7 +590,8 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
       await expect.poll(panel, { timeout: 30_000 }).toMatch(/Esc/);
       const before = { placeholder: await input.getAttribute("placeholder"), text: await panel() };
       await input.fill("qqzzxxnotaword");
-      await expect.poll(panel, { timeout: 30_000 }).not.toMatch(/Searching|搜索中|^$/);
+      // Once the query has run: "No results" in either language (which one is asserted below).
+      await expect.poll(panel, { timeout: 30_000 }).toMatch(new RegExp(`No results|${exact["No results"]}`));
       const after = await panel();
       // A query that finds a schema and a field of one.
       await input.fill("adminPass");
