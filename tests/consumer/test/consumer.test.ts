@@ -180,43 +180,68 @@ describe("npm install of the tarballs in a fresh project", () => {
   });
 });
 
+/** Runs `step` once, whichever test asks first: each test below runs alone too (`-t`). */
+const once = <T>(step: () => Promise<T>): (() => Promise<T>) => {
+  let done: Promise<T> | undefined;
+  return () => {
+    done ??= step();
+    return done;
+  };
+};
+
+/** The consumer's own types, generated from the installed spec bundle; the path of that bundle. */
+const generateTypes = once(async () => {
+  const { stdout } = await inProject(process.execPath, ["-p", "require.resolve('@bce-openapi/spec/openapi.json')"]);
+  const bundle = stdout.trim();
+  // --default-non-nullable=false: a request field with a default (resetDataDisk) stays optional.
+  await inProject(join(project, "node_modules/.bin/openapi-typescript"), [
+    bundle,
+    "--default-non-nullable=false",
+    "--output",
+    "src/generated/bce.ts",
+  ]);
+  return bundle;
+});
+
+/** A tsc program over the consumer's sources, once its types are generated. */
+const typeCheck = (config: string) =>
+  once(async () => {
+    await generateTypes();
+    await inProject(join(project, "node_modules/.bin/tsc"), ["-p", config]).catch((error) => {
+      throw new Error(`tsc -p ${config} failed:\n${error.stdout}${error.stderr}`);
+    });
+  });
+const compile = typeCheck("tsconfig.json"); // emits out/consumer.js
+const compileNode10 = typeCheck("tsconfig.node10.json");
+
 describe("the consumer program", () => {
   it("generates its own types from the installed spec bundle with openapi-typescript", async () => {
-    const { stdout } = await inProject(process.execPath, ["-p", "require.resolve('@bce-openapi/spec/openapi.json')"]);
-    const bundle = stdout.trim();
+    const bundle = await generateTypes();
     expect(bundle.startsWith(join(project, "node_modules"))).toBe(true);
-    // --default-non-nullable=false: a request field with a default (resetDataDisk) stays optional.
-    await inProject(join(project, "node_modules/.bin/openapi-typescript"), [
-      bundle,
-      "--default-non-nullable=false",
-      "--output",
-      "src/generated/bce.ts",
-    ]);
     expect(readFileSync(join(project, "src/generated/bce.ts"), "utf8")).toContain("VmInstanceReinstallRequest");
   });
 
   // The two type-checks are independent tsc programs (two configurations of the same sources): they
-  // run side by side (it.concurrent), and the next test, which runs what the first emits, waits for both.
+  // run side by side (it.concurrent). The run below waits for the first's output itself.
   // A Node project's lib (ES2022 and @types/node, no DOM): the declarations name no DOM-only type.
   it.concurrent("type-checks under strict TypeScript (exactOptionalPropertyTypes, skipLibCheck off, no DOM lib)", async ({
     expect,
   }) => {
-    await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"]).catch((error) => {
-      throw new Error(`tsc failed:\n${error.stdout}${error.stderr}`);
-    });
+    await compile();
     expect(existsSync(join(project, "out/consumer.js"))).toBe(true);
   });
 
   // The legacy `"moduleResolution": "node"` of many existing projects reads no package exports:
   // the clients' declarations must still resolve to full types (skipLibCheck off, so a declaration
   // that cannot resolve fails here instead of quietly turning into `any`).
-  it.concurrent("type-checks under the legacy moduleResolution node (node10, module esnext, DOM lib) too", async () => {
-    await inProject(join(project, "node_modules/.bin/tsc"), ["-p", "tsconfig.node10.json"]).catch((error) => {
-      throw new Error(`tsc (node10) failed:\n${error.stdout}${error.stderr}`);
-    });
+  it.concurrent("type-checks under the legacy moduleResolution node (node10, module esnext, DOM lib) too", async ({
+    expect,
+  }) => {
+    await expect(compileNode10()).resolves.toBeUndefined();
   });
 
   it("runs both clients against the installed mock (signatures checked)", async () => {
+    await compile();
     const { stdout } = await inProject(process.execPath, ["out/consumer.js"]);
     const result = JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as {
       reinstalled: { result?: unknown; action?: unknown };
@@ -371,9 +396,12 @@ describe("the installed bce-openapi-mock bin", () => {
       expect(body.code).toEqual(expect.any(String));
       expect(body.requestId).toBe(response.headers.get("x-bce-request-id"));
     } finally {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
+      // A bin that exited already (it failed to start) is not waited for: no exit event comes.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
     }
   });
 });
