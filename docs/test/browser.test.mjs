@@ -133,10 +133,31 @@ function statusOf(url) {
  * without loading the page again. (A link followed from elsewhere loads the page with its hash:
  * the security-details test opens an operation that way, and the language link lands so.)
  */
+/**
+ * Goes to `hash`. A route of the reference (`#/bec/reinstallvminstance`, `#/bcc`, `#/schemas`) is
+ * waited for until Redoc shows it: its own section is there (an operation's or a schema's) and no
+ * other group's page is left. Redoc commits a route some time after the hash changes (seconds on a
+ * busy machine), and the page it leaves has the same buttons and labels as the one it goes to.
+ */
 async function navigate(hash) {
   await page.evaluate((to) => {
     location.hash = to;
   }, hash);
+  if (!hash.startsWith("#/")) return;
+  const route = hash.slice(1);
+  const group = route.split("/").slice(0, 2).join("/");
+  await page.waitForFunction(
+    ([route, group]) => {
+      const ids = [...document.querySelectorAll("[data-section-id]")].map((el) => el.getAttribute("data-section-id"));
+      // A group's section ("/bcc") is always there; the page shows its items' ("/bcc/rebuildinstance").
+      const items = ids.filter((id) => id.split("/").length > 2);
+      return (
+        items.length > 0 && items.every((id) => id.startsWith(`${group}/`)) && (route === group || ids.includes(route))
+      );
+    },
+    [route, group],
+    { timeout: 30_000 },
+  );
 }
 
 const shoot = (name) => page.screenshot({ path: join(screenshots, `${name}.png`) });
