@@ -463,13 +463,15 @@ describe.each(locales.filter((l) => redocLabels[l.code]))("Redoc's own labels, $
         .locator("h1, h2", { hasText: wholeText(title) })
         .first()
         .waitFor({ timeout: 30_000 });
-      // By either name: the translator may not have renamed it yet.
-      const expand = page.getByRole("button", { name: new RegExp(`^(?:Expand all|${expandAll})$`) }).first();
+      // The route's own buttons (a schema's neighbours on the page have them too), by either name:
+      // the translator may not have renamed it yet.
+      const section = page.locator(`[data-section-id="${route.slice(1)}"]`);
+      const expand = section.getByRole("button", { name: new RegExp(`^(?:Expand all|${expandAll})$`) }).first();
       if (expandOn[i]) await expand.waitFor({ timeout: 30_000 });
       found.expanded.push((await expand.count()) > 0);
       if (found.expanded[i]) {
         // A click Redoc's re-render swallowed (a busy machine) is made again, for up to a minute.
-        const collapse = page.getByRole("button", { name: collapseAll, exact: true }).first();
+        const collapse = section.getByRole("button", { name: collapseAll, exact: true }).first();
         for (const end = Date.now() + 60_000; ; ) {
           await expand.click({ timeout: 10_000 }).catch(() => {});
           try {
