@@ -247,11 +247,15 @@ it("--stop-with-parent stops it when the shell that started it ends while it is 
 it.each(["a pipe whose reader left (EPIPE)", "a full disk (ENOSPC, /dev/full)"])(
   "goes on serving when its stdout cannot be written when it says it listens: %s",
   async (kind) => {
-    const free = createServer().listen(0, "127.0.0.1");
+    // Its line cannot be read, so the port is chosen here: a free one on a loopback address no other
+    // test binds, so that no server another test starts on 127.0.0.1 during the bin's seconds of
+    // start-up can take it (or be asked in its place).
+    const host = "127.77.0.1";
+    const free = createServer().listen(0, host);
     await once(free, "listening");
     const { port } = free.address() as AddressInfo;
     await new Promise((resolve) => free.close(resolve));
-    const args = ["--port", String(port), "--spec", FIXTURE, "--no-auth"];
+    const args = ["--port", String(port), "--host", host, "--spec", FIXTURE, "--no-auth"];
     let stderr = "";
     if (kind.includes("EPIPE")) {
       const started = run(args);
@@ -264,7 +268,7 @@ it.each(["a pipe whose reader left (EPIPE)", "a full disk (ENOSPC, /dev/full)"])
     }
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     const exited = once(child, "exit");
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://${host}:${port}`;
     // Answering, it has written its line (and had its error, which comes before this round trip ends).
     await vi.waitFor(async () => expect((await fetch(`${url}/__mock/actions`)).status).toBe(200), {
       timeout: 120_000,

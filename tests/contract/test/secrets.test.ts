@@ -17,7 +17,9 @@ const SECRETS = [SECRET_KEY, SESSION_TOKEN, PASSWORD, DEFAULT_CREDENTIALS.secret
 let mock: MockServer;
 let silent: Server; // accepts connections and never answers
 let silentUrl: string;
-let refusedUrl: string; // a port that was listened on, then closed
+// Port 1: nothing listens there. (A port listened on and closed again could be taken by another
+// test's server before the test that uses it runs.)
+const refusedUrl = "http://127.0.0.1:1";
 const logged: string[] = [];
 
 beforeAll(async () => {
@@ -25,10 +27,6 @@ beforeAll(async () => {
   silent = createServer(() => {});
   await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
   silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-  const closed = createServer();
-  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
-  refusedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise((r) => closed.close(r));
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(inspect(args, { depth: 8 })));
   }
