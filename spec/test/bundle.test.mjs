@@ -23,6 +23,8 @@ function bundleInto(before = () => {}) {
     cwd: specDir,
     stdio: "pipe",
     encoding: "utf8",
+    // A synchronous child blocks the test's own timeout: a bundler that hangs is stopped here.
+    timeout: 110_000,
   });
 }
 
