@@ -132,12 +132,10 @@ function statusOf(url) {
  * Go to another part of the open reference as a reader's click does: Redoc routes on the hash,
  * without loading the page again. (A link followed from elsewhere loads the page with its hash:
  * the security-details test opens an operation that way, and the language link lands so.)
- */
-/**
- * Goes to `hash`. A route of the reference (`#/bec/reinstallvminstance`, `#/bcc`, `#/schemas`) is
- * waited for until Redoc shows it: its own section is there (an operation's or a schema's) and no
- * other group's page is left. Redoc commits a route some time after the hash changes (seconds on a
- * busy machine), and the page it leaves has the same buttons and labels as the one it goes to.
+ * A route of the reference (`#/bec/reinstallvminstance`, `#/bcc`, `#/schemas`) is waited for until
+ * Redoc shows it: its own section is there (an operation's or a schema's) and no other group's page
+ * is left. Redoc commits a route some time after the hash changes (seconds on a busy machine), and
+ * the page it leaves has the same buttons and labels as the one it goes to.
  */
 async function navigate(hash) {
   await page.evaluate((to) => {
