@@ -10,7 +10,7 @@ import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
-import { childPath, isObject, isOptions, option, optionNames, own } from "./internal/check-runtime.js";
+import { boundTo, childPath, isObject, isOptions, option, optionNames, own } from "./internal/check-runtime.js";
 import {
   BceAbortError,
   BceError,
@@ -295,9 +295,9 @@ function serviceClient<Paths extends {}>(
   if (givenHooks) {
     const bound: Record<string, unknown> = {};
     for (const name of HOOK_NAMES) {
-      const hook = option(givenHooks, name);
+      const hook = boundTo(option(givenHooks, name), givenHooks);
       checkFunction(`hooks.${name}`, hook);
-      if (typeof hook === "function") bound[name] = hook.bind(givenHooks);
+      if (hook !== undefined) bound[name] = hook;
     }
     hooks = bound as AttemptHooks;
   }

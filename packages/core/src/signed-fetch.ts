@@ -2,7 +2,7 @@ import type { Middleware } from "openapi-fetch";
 import { credentialsResolver } from "./credentials-resolver.js";
 import type { Credentials, CredentialsInput } from "./credentials.js";
 import { checkFunction, checkNestedOptions, checkOnlyOptionNames, checkPositiveInteger } from "./edit-distance.js";
-import { isObject, isOptions, option, optionNames } from "./internal/check-runtime.js";
+import { boundTo, isObject, isOptions, option, optionNames } from "./internal/check-runtime.js";
 import { BceValidationError } from "./errors.js";
 import { bceDate, MAX_SIGNING_TIME, recordHeaders } from "./signing/canonical.js";
 import { createSigningKeyCache, type KeyStore, type SigningKeyCache } from "./signing/key-cache.js";
@@ -45,9 +45,8 @@ export function checkSigningOptions(
   if (prefix) checkNestedOptions(options, "signing", SIGNING_OPTION_NAMES);
   // Each read once, never from a polluted Object.prototype (a `clock` there would date every signature).
   const seconds = option(options, "expirationInSeconds") as SigningOptions["expirationInSeconds"];
-  const given = option(options, "clock");
-  // Called on the caller's object, as `signing.clock()` would be (a class's clock may read its fields).
-  const clock = (typeof given === "function" ? given.bind(options) : given) as SigningOptions["clock"];
+  // Called on the caller's object, as `signing.clock()` would be.
+  const clock = boundTo(option(options, "clock"), options) as SigningOptions["clock"];
   const names = option(options, "headersToSign");
   checkPositiveInteger(`${prefix}expirationInSeconds`, seconds);
   checkFunction(`${prefix}clock`, clock);

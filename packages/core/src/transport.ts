@@ -29,7 +29,7 @@ import {
 import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
 import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
-import { isObject, option, optionEntries, own } from "./internal/check-runtime.js";
+import { boundTo, isObject, option, optionEntries, own } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -302,11 +302,11 @@ export function retryPolicy(options: RetryOptions | undefined, field = "retry", 
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
   for (const given of [base, options])
-    for (const [name, value] of optionEntries(given ?? {}))
-      if (value !== undefined)
-        // A shouldRetry called on the caller's object, as `retry.shouldRetry(…)` would be.
-        policy[name] =
-          name === "shouldRetry" && typeof value === "function" && given !== base ? value.bind(given) : value;
+    if (given)
+      for (const [name, value] of optionEntries(given))
+        if (value !== undefined)
+          // A shouldRetry called on the caller's object, as `retry.shouldRetry(…)` would be.
+          policy[name] = name === "shouldRetry" && given !== base ? boundTo(value, given) : value;
   const { maxAttempts, baseDelayMs, maxDelayMs, shouldRetry } = policy as RetryPolicy;
   if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)) {
     throw new BceValidationError(`${field}.maxAttempts`, "range", "must be an integer of at least 1");
@@ -496,8 +496,8 @@ export class Transport {
       signing: checkSigningOptions(options.signing),
       // (Never a hook only a polluted Object.prototype holds: it would be shown every request.)
       hooks: hooks && {
-        beforeAttempt: (option(hooks, "beforeAttempt") as AttemptHooks["beforeAttempt"])?.bind(hooks),
-        afterAttempt: (option(hooks, "afterAttempt") as AttemptHooks["afterAttempt"])?.bind(hooks),
+        beforeAttempt: boundTo(option(hooks, "beforeAttempt"), hooks) as AttemptHooks["beforeAttempt"],
+        afterAttempt: boundTo(option(hooks, "afterAttempt"), hooks) as AttemptHooks["afterAttempt"],
       },
     };
   }

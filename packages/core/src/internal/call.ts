@@ -36,7 +36,7 @@ import {
   type LogEvent,
 } from "../transport.js";
 import { checkOnlyOptionNames } from "../edit-distance.js";
-import { childPath, isObject, isOptions, option, optionEntries, own } from "./check-runtime.js";
+import { boundTo, childPath, isObject, isOptions, option, optionEntries, own } from "./check-runtime.js";
 import { hasLoneSurrogate } from "../crypto/user-data.js";
 import type { BodilessOperationSpec, BodyTransform, OperationInput, OperationSpec } from "./operation.js";
 import type { Transform } from "./transforms.js";
@@ -440,10 +440,7 @@ export function splitOptions(
   if (isOptions(retry))
     try {
       call.retry = Object.fromEntries(
-        optionEntries(retry).map(([name, value]) => [
-          name,
-          name === "shouldRetry" && typeof value === "function" ? value.bind(retry) : value,
-        ]),
+        optionEntries(retry).map(([name, value]) => [name, name === "shouldRetry" ? boundTo(value, retry) : value]),
       );
     } catch (error) {
       throw unreadableOptions(error);

@@ -161,6 +161,12 @@ export function optionNames(options: object): string[] {
 export const optionEntries = (options: object): [string, unknown][] =>
   optionNames(options).map((name) => [name, (options as Record<string, unknown>)[name]]);
 
+/**
+ * `value`, read from `o`, called on `o` as `o.name(…)` would call it (a class's method may read its
+ * fields) when it is a function; any other value as it is, for its check to name.
+ */
+export const boundTo = (value: unknown, o: object): unknown => (typeof value === "function" ? value.bind(o) : value);
+
 /** `o[name]` when it is o's own: one inherited from a polluted Object.prototype is none of the caller's. */
 export const own = <T extends object, K extends keyof T>(o: T, name: K): T[K] | undefined =>
   Object.hasOwn(o, name) ? o[name] : undefined;
