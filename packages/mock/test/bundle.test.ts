@@ -83,20 +83,20 @@ describe("the default spec (@bce-openapi/spec/openapi.json)", () => {
     expect(new Set(exampleCodes(404))).toEqual(new Set(["InvalidVersion", "NoSuchObject"]));
   });
 
-  it("answers each signature failure with the status the spec's error codes give its code", () => {
+  /** The status the spec's BceErrorCode description gives `code` ("HTTP 403 ..."); NaN for none. */
+  const statusOf = (code: string) => {
     const described = spec.components.schemas.BceErrorCode["x-enumDescriptions"] as Record<string, string>;
-    const statusOf = Object.fromEntries(
-      Object.entries(described).map(([code, text]) => [code, Number(/^HTTP (\d{3})\b/.exec(text)?.[1])]),
-    );
+    return Number(/^HTTP (\d{3})\b/.exec(described[code] ?? "")?.[1]);
+  };
+
+  it("answers each signature failure with the status the spec's error codes give its code", () => {
     for (const [code, status] of Object.entries(AUTH_ERROR_STATUS))
-      expect({ code, status }).toEqual({ code, status: statusOf[code] });
+      expect({ code, status }).toEqual({ code, status: statusOf(code) });
   });
 
   // The mock's own refusals (those no signature check or scripted fault makes) carry the status
   // the spec's BceErrorCode descriptions give their codes: a change of either fails here.
   it("answers each refusal of its own with the status the spec's error codes give its code", async () => {
-    const described = spec.components.schemas.BceErrorCode["x-enumDescriptions"] as Record<string, string>;
-    const statusOf = (code: string) => Number(/^HTTP (\d{3})\b/.exec(described[code] ?? "")?.[1]);
     const body = example("BecReinstallRequestExample");
     const cases: Array<[string, Promise<Response>]> = [
       ["InvalidURI", put(`${reinstall(mock.url)}?a=%zz`, body)],
