@@ -194,22 +194,25 @@ describe("signFetchRequest", () => {
 // drops only Authorization across origins): a signed request does not follow one.
 describe("a signed request and a redirect", () => {
   const listen = (server: Server) =>
-    new Promise<string>((resolve) =>
-      server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-    );
+    new Promise<string>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    });
   it.each([301, 302, 303, 307, 308])("a %i is the answer: nothing reaches where it points", async (status) => {
     const reached: string[] = [];
     const other = createServer((req, res) => {
       reached.push(`${req.method} ${req.url} ${req.headers["x-bce-security-token"] ?? ""}`);
       res.end("{}");
     });
-    const otherUrl = await listen(other);
+    let otherUrl = "";
     const first = createServer((req, res) => {
       req.resume();
       res.writeHead(status, { location: `${otherUrl}/elsewhere` }).end();
     });
-    const firstUrl = await listen(first);
+    // Both are closed whichever fails to listen (closing one that does not listen is a no-op here).
     try {
+      otherUrl = await listen(other);
+      const firstUrl = await listen(first);
       const client = createClient<Record<string, never>>({ baseUrl: firstUrl }) as unknown as {
         PUT: (path: string, init: object) => Promise<{ response: Response }>;
         use: (...m: unknown[]) => void;
