@@ -9,7 +9,13 @@ import { hasLoneSurrogate } from "./crypto/user-data.js";
 import { settleOnAbort } from "./abort.js";
 import { checkCredentialNames, credentialsResolver } from "./credentials-resolver.js";
 import { type Credentials, type CredentialsInput, KEY_FIELDS } from "./credentials.js";
-import { checkFunction, checkNestedOptions, checkOptionNames, refuseOtherNames } from "./edit-distance.js";
+import {
+  checkFunction,
+  checkNestedOptions,
+  checkOptionNames,
+  refuseGenericNames,
+  refuseOtherNames,
+} from "./edit-distance.js";
 import { boundTo, childPath, isObject, isOptions, option, optionNames, own } from "./internal/check-runtime.js";
 import {
   BceAbortError,
@@ -225,6 +231,10 @@ export function createServiceClient<Paths extends {}>(
     // send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
     for (const key of keys) own[key] = options[key];
+    refuseGenericNames(
+      own,
+      keys.filter((key) => !names.includes(key)),
+    );
     // A call's own option given to the client would be ignored: every call would go on without the
     // signal, or with a token of its own.
     for (const key of ["signal", ...callNames])
@@ -326,13 +336,13 @@ function serviceClient<Paths extends {}>(
   }
   // Read once: the caller's object changed later applies to neither the transport nor credentials.
   const { timeoutMs } = options;
-  // An option left undefined is one the transport does not have; a falsy `signing` or `retry`
-  // is none, as it has always been taken.
+  // An option left undefined is one the transport does not have; `retry: false` (or null) is
+  // refused there, as it turns nothing off.
   const transport = new Transport({
     fetch,
-    signing: options.signing || undefined,
+    signing: options.signing,
     timeoutMs,
-    retry: options.retry || undefined,
+    retry: options.retry,
     maxResponseBytes: options.maxResponseBytes,
     hooks,
     logger,

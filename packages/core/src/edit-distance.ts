@@ -119,6 +119,36 @@ export function refuseOtherNames(object: object, keys: readonly string[], prefix
 }
 
 /**
+ * Generic names other code may give its settings, and the option of ours each would be taken for:
+ * beside that option (its top-level name) they are left alone, so one configuration object can
+ * serve a client and other code; without it they were meant as ours, and ignored, the calls would
+ * go to the production service (`url: mock.url`), or be retried when the caller meant them not to
+ * be (`retries: 0`).
+ */
+const GENERIC_NAMES = new Map([
+  ["url", "endpoint"],
+  ["host", "endpoint"],
+  ["retries", "retry.maxAttempts"],
+]);
+
+/**
+ * Refuse a key of a client's `options` (each read once) that is a generic name for one of ours
+ * (case, "_" and "-" ignored: `URL`, `Host`) while ours is not given (see GENERIC_NAMES).
+ */
+export function refuseGenericNames(options: Readonly<Record<string, unknown>>, keys: readonly string[]): void {
+  for (const key of keys) {
+    const ours = GENERIC_NAMES.get(loose(key));
+    const top = ours?.split(".")[0];
+    if (top && options[key] !== undefined && options[top] === undefined)
+      throw new BceValidationError(
+        optionPath("", key),
+        "unknown",
+        `is not an option; did you mean ${ours}? (beside ${top}, it is left alone)`,
+      );
+  }
+}
+
+/**
  * checkOptionNames for options made for one use (a call's, a middleware's), which nothing else
  * shares: any other key is refused too, naming the options there are (`what` names their owner).
  */

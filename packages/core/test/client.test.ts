@@ -1107,11 +1107,21 @@ describe("client options are checked when the client is made", () => {
 
   it("leaves other keys alone, and takes another SDK's name the client has as its own option", () => {
     // One configuration object for several clients, with settings of the caller's own.
+    // Generic names pass beside the option of ours they would name.
+    const endpoint = "http://service.test";
     expect(() =>
-      client({ region: "bj", appName: "demo", host: "db.internal", url: "postgres://db" } as BceClientOptions),
+      client({
+        region: "bj",
+        appName: "demo",
+        host: "db.internal",
+        url: "postgres://db",
+        endpoint,
+      } as BceClientOptions),
     ).not.toThrow();
     // Generic names that are another SDK's only within one of our options' objects pass at the top.
-    expect(() => client({ retries: 3, now: 1, timestamp: 1, _: 1, "": 1 } as BceClientOptions)).not.toThrow();
+    expect(() =>
+      client({ retries: 3, retry: {}, now: 1, timestamp: 1, _: 1, "": 1 } as BceClientOptions),
+    ).not.toThrow();
     // A key left undefined sends nothing anywhere.
     expect(() => client({ baseUrl: undefined, maxRetries: undefined } as BceClientOptions)).not.toThrow();
     // A client with a server variable named `host` takes it as its own.
@@ -1120,6 +1130,45 @@ describe("client options are checked when the client is made", () => {
         "host",
       ]),
     ).not.toThrow();
+  });
+
+  // Without the option of ours they name, they were meant as ours: ignored, `url: mock.url` sent
+  // the signed call to the production service, and `retries: 0` left four attempts in force.
+  it.each([
+    ["url", "endpoint", { url: "http://127.0.0.1:4010" }],
+    ["URL", "endpoint", { URL: "http://127.0.0.1:4010" }],
+    ["host", "endpoint", { host: "127.0.0.1:4010" }],
+    ["retries", "retry.maxAttempts", { retries: 0 }],
+    ["Retries", "retry.maxAttempts", { Retries: 0, maxAttempts: undefined }],
+  ])("refuses the generic name %s given without %s", (field, meant, options) => {
+    const fetch = vi.fn();
+    expect(() => client({ ...options, fetch } as BceClientOptions)).toThrow(
+      expect.objectContaining({
+        name: "BceValidationError",
+        field,
+        rule: "unknown",
+        message: `${field}: is not an option; did you mean ${meant}? (beside ${meant.split(".")[0]}, it is left alone)`,
+      }),
+    );
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  // `retry: false` turned nothing off: four attempts went on. Refused, saying what does.
+  it.each([[false], [null], [0], [3], ["off"]])("refuses retry: %s, for a client and for a call", (retry) => {
+    const expected = expect.objectContaining({
+      name: "BceValidationError",
+      field: "retry",
+      rule: "type",
+      message: "retry: must be an object ({ maxAttempts: 1 } turns retries off)",
+    });
+    expect(() => client({ retry } as unknown as BceClientOptions)).toThrow(expected);
+    expect(() => checkCallOptions({ retry } as unknown as CallOptions)).toThrow(expected);
+  });
+
+  it.each([[false], [null], [0]])("refuses signing: %s", (signing) => {
+    expect(() => client({ signing } as unknown as BceClientOptions)).toThrow(
+      expect.objectContaining({ name: "BceValidationError", field: "signing", message: "signing: must be an object" }),
+    );
   });
 
   // Ignored, a misspelt retry limit would leave the default (4 attempts) in force.
