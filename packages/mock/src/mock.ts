@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -810,6 +811,11 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   // baidubce/http/bce_http_client.py@05812784c5a227009df4af50ac82265fd4cd73d7 adds none),
   // and so does the BEC seed's request example. Parsed and checked by Prism as that type.
   const contentType = req.headers["content-type"] ?? (rawBody.length > 0 ? JSON_TYPE : undefined);
+  // JSON travels as UTF-8 (RFC 8259, section 8.1): a body that is not (a GBK client's) is a body in
+  // the wrong format, InvalidHTTPRequest in BCE's common error table, not text to read with its
+  // bytes replaced (https://intl.cloud.baidu.com/doc/Reference/s/Bjz3uz3qj-en).
+  if (isJsonType(contentType) && !isUtf8(rawBody))
+    return x.error(400, "InvalidHTTPRequest", "the body is not UTF-8, the encoding of JSON");
   let body: unknown;
   try {
     body = parseBody(contentType, rawBody);

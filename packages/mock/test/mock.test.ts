@@ -53,6 +53,22 @@ describe("BEC reinstall", () => {
     expect(JSON.parse(text).message).toBe("The JSON you provided was not well-formed.");
   });
 
+  // RFC 8259 asks JSON of UTF-8; read as UTF-8 with its bytes replaced, a GBK body took effect.
+  it("rejects a JSON body that is not UTF-8 with InvalidHTTPRequest, and takes no action", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"imageId":"im-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","imageType":"bec","keyConfig":{"type":"password","adminPass":"x"}}'),
+    ]);
+    const before = mock.actions();
+    for (const type of ["application/json", "application/json;charset=GBK"]) {
+      const res = await fetch(reinstall(), { method: "PUT", headers: { "content-type": type }, body: bytes });
+      const error = await expectBceError(res, 400, "InvalidHTTPRequest");
+      expect(error.message).toBe("the body is not UTF-8, the encoding of JSON");
+    }
+    expect(mock.actions()).toEqual(before);
+  });
+
   it("rejects a body that is not JSON", async () => {
     const res = await fetch(reinstall(), { method: "PUT", headers: { "content-type": "text/plain" }, body: "hello" });
     await expectBceError(res, 400, "InvalidHTTPRequest");
