@@ -918,8 +918,10 @@ async function handle(x: Exchange, ctx: Context): Promise<void> {
   if (violations.length > 0) {
     // An unknown or missing `/v{version}` (`/v/instance/...`) is what BCE reports as InvalidVersion
     // (404); anything else is a bad request.
-    const badVersion = violations.some((v) => v.path?.[0] === "path" && v.path[1] === "version");
-    if (badVersion) return x.error(404, "InvalidVersion", describe(violations));
+    // Only the version is told: the rest is checked against an operation of a version there is not
+    // (the JS SDK's `PUT /v1/instance/i-1?start=` was told of the rebuild's body and query).
+    const version = violations.filter((v) => v.path?.[0] === "path" && v.path[1] === "version");
+    if (version.length > 0) return x.error(404, "InvalidVersion", describe(version));
     // BCE's common error table: JSON that is well formed but not what the operation takes (a required
     // item missing, a value of the wrong type) is InappropriateJSON; InvalidHTTPRequest is for the
     // rest of the request (https://cloud.baidu.com/doc/BCC/s/Ojwvyo6nc).

@@ -122,6 +122,14 @@ describe("BCC rebuild and its empty ?rebuild flag", () => {
     await expectBceError(await put(rebuild("?rebuild", "3"), { imageId: "m-1" }), 404, "InvalidVersion");
   });
 
+  it("tells only the version of a request for a version there is not (not the body or query it lacks)", async () => {
+    // As the official JavaScript SDK starts an instance: another action, another version, no body.
+    const res = await fetch(`${mock.url}/v1/instance/i-1?start=`, { method: "PUT" });
+    const body = await expectBceError(res, 404, "InvalidVersion");
+    expect(body.message).toMatch(/^path\.version: /);
+    expect(body.message).not.toMatch(/[Bb]ody|rebuild/);
+  });
+
   it("answers a missing version (/v/instance/...) with InvalidVersion too, naming it as the spec does", async () => {
     const body = await expectBceError(await put(rebuild("?rebuild", ""), { imageId: "m-1" }), 404, "InvalidVersion");
     expect(body.message).toBe("path.version: Request path must have required property 'version'");
