@@ -296,11 +296,11 @@ const RETRY_OPTION_NAMES = Object.keys(DEFAULT_RETRY);
  * (a client's own options), then from the defaults.
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
-  // A misspelt limit (`maxAttempt: 1`) or another SDK's name for it (`maxRetries`) would otherwise
-  // be ignored, leaving the default in force.
   // `retry: false` (or null, or 0) would turn nothing off: what does is said.
   if (options !== undefined && !isOptions(options))
     throw new BceValidationError(field, "type", "must be an object ({ maxAttempts: 1 } turns retries off)");
+  // A misspelt limit (`maxAttempt: 1`) or another SDK's name for it (`maxRetries`) would otherwise
+  // be ignored, leaving the default in force.
   checkNestedOptions(options, field, RETRY_OPTION_NAMES);
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
