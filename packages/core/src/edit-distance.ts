@@ -61,8 +61,8 @@ const loose = (key: string): string => key.toLowerCase().replace(/[-_]/g, "");
  * a typo, but ignored, such a key would send the call to the production service, as other keys, or
  * with other limits. Each entry: our option, the other names (as `loose` gives them), and names
  * refused only within our option's object (`retry.retries`, `signing.now`), generic at the top
- * (`now`, `timestamp`), where a shared configuration may hold them for other code, as it may `host`
- * and `url`. Where they come from: the official BCE SDKs (`ak`, `sk`; Go's
+ * (`now`, `timestamp`), where a shared configuration may hold them for other code (as it may `host`,
+ * `url` and `retries`, refused only without the option of ours they name: see GENERIC_NAMES). Where they come from: the official BCE SDKs (`ak`, `sk`; Go's
  * `SignOptions.ExpireSeconds` and `.Timestamp` in baidubce/bce-sdk-go
  * auth/signer.go@de4b16ed428ef08f0d4acf579e8f66f182322441, and its retry policy's `maxErrorRetry`,
  * `maxDelayInMillis` and `baseIntervalInMillis` in baidubce/bce-sdk-go bce/retry.go@0518c3aaae332223fdf6be8cb5f08100cb8b4085;
@@ -128,7 +128,7 @@ export function refuseOtherNames(object: object, keys: readonly string[], prefix
 const GENERIC_NAMES = new Map([
   ["url", "endpoint"],
   ["host", "endpoint"],
-  ["retries", "retry.maxAttempts"],
+  ["retries", "retry.maxAttempts (retries + 1)"],
 ]);
 
 /**
@@ -138,12 +138,12 @@ const GENERIC_NAMES = new Map([
 export function refuseGenericNames(options: Readonly<Record<string, unknown>>, keys: readonly string[]): void {
   for (const key of keys) {
     const ours = GENERIC_NAMES.get(loose(key));
-    const top = ours?.split(".")[0];
+    const top = ours?.split(/[. ]/)[0];
     if (top && options[key] !== undefined && options[top] === undefined)
       throw new BceValidationError(
         optionPath("", key),
         "unknown",
-        `is not an option; did you mean ${ours}? (beside ${top}, it is left alone)`,
+        `is not an option; did you mean ${ours}? Given with ${top}, it is left alone, as other code's setting.`,
       );
   }
 }

@@ -1135,22 +1135,35 @@ describe("client options are checked when the client is made", () => {
   // Without the option of ours they name, they were meant as ours: ignored, `url: mock.url` sent
   // the signed call to the production service, and `retries: 0` left four attempts in force.
   it.each([
-    ["url", "endpoint", { url: "http://127.0.0.1:4010" }],
-    ["URL", "endpoint", { URL: "http://127.0.0.1:4010" }],
-    ["host", "endpoint", { host: "127.0.0.1:4010" }],
-    ["retries", "retry.maxAttempts", { retries: 0 }],
-    ["Retries", "retry.maxAttempts", { Retries: 0, maxAttempts: undefined }],
-  ])("refuses the generic name %s given without %s", (field, meant, options) => {
+    ["url", "endpoint", "endpoint", { url: "http://127.0.0.1:4010" }],
+    ["URL", "endpoint", "endpoint", { URL: "http://127.0.0.1:4010" }],
+    ["host", "endpoint", "endpoint", { host: "127.0.0.1:4010" }],
+    ["retries", "retry.maxAttempts (retries + 1)", "retry", { retries: 0 }],
+    ["Retries", "retry.maxAttempts (retries + 1)", "retry", { Retries: 0, maxAttempts: undefined }],
+  ])("refuses the generic name %s given without %s", (field, meant, top, options) => {
     const fetch = vi.fn();
     expect(() => client({ ...options, fetch } as BceClientOptions)).toThrow(
       expect.objectContaining({
         name: "BceValidationError",
         field,
         rule: "unknown",
-        message: `${field}: is not an option; did you mean ${meant}? (beside ${meant.split(".")[0]}, it is left alone)`,
+        message: `${field}: is not an option; did you mean ${meant}? Given with ${top}, it is left alone, as other code's setting.`,
       }),
     );
     expect(fetch).not.toHaveBeenCalled();
+  });
+
+  // A server variable (BCC's region) picks the production host it names: still the production
+  // service, so a url beside it, meant for the mock, is refused as without it.
+  it("refuses url beside a server variable such as region, which is not an endpoint", () => {
+    expect(() =>
+      createServiceClient<Paths>(
+        { credentials, region: "bj", url: "http://127.0.0.1:4010" } as BceClientOptions,
+        () => "http://service.test",
+        "things",
+        ["region"],
+      ),
+    ).toThrow(expect.objectContaining({ name: "BceValidationError", field: "url", rule: "unknown" }));
   });
 
   // `retry: false` turned nothing off: four attempts went on. Refused, saying what does.
