@@ -53,7 +53,7 @@ describe("BEC reinstall", () => {
     expect(JSON.parse(text).message).toBe("The JSON you provided was not well-formed.");
   });
 
-  // RFC 8259 asks JSON of UTF-8; read as UTF-8 with its bytes replaced, a GBK body took effect.
+  // RFC 8259 has JSON sent as UTF-8; read with its bad bytes replaced, a GBK body took effect.
   it("rejects a JSON body that is not UTF-8 with InvalidHTTPRequest, and takes no action", async () => {
     const bytes = Buffer.concat([
       Buffer.from('{"imageId":"im-'),
