@@ -221,20 +221,16 @@ export function createServiceClient<Paths extends {}>(
     // with the environment's keys.
     // Its options as `options.endpoint` reads them (see optionNames), each name checked.
     const keys = optionNames(options);
-    refuseOtherNames(
-      options,
-      keys.filter((key) => !names.includes(key)),
-    );
+    // (A name the client has as its own option, such as BCC's `region`, is not another's.)
+    const others = keys.filter((key) => !names.includes(key));
+    refuseOtherNames(options, others);
     checkOptionNames(keys, [...OPTION_NAMES, ...names, ...CREDENTIAL_KEYS]);
     // The caller's options, each read once, as `options.endpoint` reads them (a class's getters
     // too), but never one only a polluted Object.prototype holds (`endpoint`, `fetch`): it would
     // send the signed calls, a session token among them, elsewhere.
     const own: Record<string, unknown> = Object.create(null);
     for (const key of keys) own[key] = options[key];
-    refuseGenericNames(
-      own,
-      keys.filter((key) => !names.includes(key)),
-    );
+    refuseGenericNames(own, others);
     // A call's own option given to the client would be ignored: every call would go on without the
     // signal, or with a token of its own.
     for (const key of ["signal", ...callNames])

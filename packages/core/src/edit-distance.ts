@@ -167,10 +167,11 @@ export function checkOnlyOptionNames(keys: readonly string[], names: readonly st
  * Refuse a nested options object (`retry`, `signing`, `hooks`, a mock's key pair: `field` names it)
  * that is not an object, or one of whose keys is another SDK's name for one of its `names`
  * (`retry.maxRetries`, see refuseOtherNames) or misspells one (see checkOptionNames). Absent, it passes.
+ * `hint` follows "must be an object" (what turns the option off, say).
  */
-export function checkNestedOptions(value: unknown, field: string, names: readonly string[]): void {
+export function checkNestedOptions(value: unknown, field: string, names: readonly string[], hint = ""): void {
   if (value === undefined) return;
-  if (!isOptions(value)) throw new BceValidationError(field, "type", "must be an object");
+  if (!isOptions(value)) throw new BceValidationError(field, "type", `must be an object${hint}`);
   const keys = optionNames(value);
   refuseOtherNames(value, keys, `${field}.`);
   checkOptionNames(keys, names, `${field}.`);

@@ -29,7 +29,7 @@ import {
 import { checkSigningOptions, knownSigningHeaders, readClock, type SigningOptions } from "./signed-fetch.js";
 import { MAX_SIGNING_TIME } from "./signing/canonical.js";
 import { DEFAULT_SIGNING_KEY_CACHE_ENTRIES, keyStore } from "./signing/key-cache.js";
-import { boundTo, isObject, isOptions, option, optionEntries, own } from "./internal/check-runtime.js";
+import { boundTo, isObject, option, optionEntries, own } from "./internal/check-runtime.js";
 
 /** What a retry policy is asked after an attempt failed. */
 export interface RetryContext {
@@ -296,12 +296,10 @@ const RETRY_OPTION_NAMES = Object.keys(DEFAULT_RETRY);
  * (a client's own options), then from the defaults.
  */
 export function retryPolicy(options: RetryOptions | undefined, field = "retry", base?: RetryOptions): RetryPolicy {
-  // `retry: false` (or null, or 0) would turn nothing off: what does is said.
-  if (options !== undefined && !isOptions(options))
-    throw new BceValidationError(field, "type", "must be an object ({ maxAttempts: 1 } turns retries off)");
   // A misspelt limit (`maxAttempt: 1`) or another SDK's name for it (`maxRetries`) would otherwise
-  // be ignored, leaving the default in force.
-  checkNestedOptions(options, field, RETRY_OPTION_NAMES);
+  // be ignored, leaving the default in force; `retry: false` (or null, or 0) would turn nothing
+  // off, and is told what does.
+  checkNestedOptions(options, field, RETRY_OPTION_NAMES, " ({ maxAttempts: 1 } turns retries off)");
   const policy: Record<string, unknown> = { ...DEFAULT_RETRY };
   // As `retry.maxAttempts` reads it, but never from a polluted Object.prototype (see optionEntries).
   for (const given of [base, options])
